@@ -1,0 +1,123 @@
+// The one validated configuration module. Every environment variable the archive reads is declared here,
+// documented in README.md ("Configuration"), and checked once at start-up.
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'erwartet true oder false (expected true or false)' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const byteSize = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb|kib|mib|gib)?$/i, {
+    error: 'erwartet eine Größe wie 4GiB, 500MB oder 1048576 (expected a size such as 4GiB)',
+  })
+  .transform(parseByteSize);
+
+const port = z.coerce
+  .number({ error: 'erwartet eine Portnummer (expected a port number)' })
+  .int()
+  .min(0)
+  .max(65535);
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: port.default(8080),
+    PUBLIC_URL: z.url({ error: 'erwartet eine absolute URL (expected an absolute URL)' }).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    UPLOADS_DIR: z.string().min(1).default('./uploads'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    MEILI_URL: z.url({ error: 'erwartet eine URL wie http://127.0.0.1:7700 (expected a URL)' }).optional(),
+    MEILI_MASTER_KEY: z.string().min(16, { error: 'mindestens 16 Zeichen (at least 16 characters)' }).optional(),
+    MEILI_BINARY: z.string().min(1).optional(),
+    MEILI_PORT: port.default(0),
+    MEILI_MAX_INDEXING_MEMORY: z.string().default('256MiB'),
+    SEARCH_INDEX_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]*$/, { error: 'nur Buchstaben, Ziffern, _ und - (letters, digits, _ and - only)' })
+      .default(''),
+
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, { error: 'erwartet mongodb://… (expected mongodb://…)' }).optional(),
+
+    ADMIN_EMAIL: z.email({ error: 'erwartet eine E-Mail-Adresse (expected an e-mail address)' }).optional(),
+    ADMIN_PASSWORD: z.string().min(12, { error: 'mindestens 12 Zeichen (at least 12 characters)' }).optional(),
+
+    SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+    COOKIE_SECURE: bool.optional(),
+    TRUST_PROXY: z.string().default('loopback'),
+    LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+    LOGIN_RATE_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+
+    JSON_BODY_LIMIT: byteSize.default(1024 * 1024),
+    UPLOAD_MAX_BYTES: byteSize.default(20 * 1024 ** 3),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
+    WORKERS_IN_PROCESS: bool.default(true),
+  })
+  .superRefine((cfg, ctx) => {
+    if ((cfg.ADMIN_EMAIL === undefined) !== (cfg.ADMIN_PASSWORD === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [cfg.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'],
+        message: 'ADMIN_EMAIL und ADMIN_PASSWORD nur gemeinsam setzen (set both or neither)',
+      });
+    }
+    if (cfg.MEILI_MASTER_KEY && !cfg.MEILI_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MEILI_MASTER_KEY'],
+        message: 'nur zusammen mit MEILI_URL; das eingebettete Meilisearch erzeugt seinen Schlüssel selbst (only with MEILI_URL)',
+      });
+    }
+  });
+
+type RawConfig = z.output<typeof configSchema>;
+
+export interface Config extends RawConfig {
+  /** Absolute paths, resolved once against the working directory. */
+  dataDir: string;
+  uploadsDir: string;
+  cookieSecure: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Ungültige Konfiguration / invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. Empty strings count as unset. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') relevant[key] = value.trim();
+  }
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`),
+    );
+  }
+  const cfg = parsed.data;
+  return {
+    ...cfg,
+    dataDir: path.resolve(cfg.DATA_DIR),
+    uploadsDir: path.resolve(cfg.UPLOADS_DIR),
+    cookieSecure: cfg.COOKIE_SECURE ?? (cfg.PUBLIC_URL?.startsWith('https://') ?? false),
+  };
+}
+
+export function parseByteSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  if (!match) throw new Error(`not a size: ${text}`);
+  const units: Record<string, number> = {
+    '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3,
+  };
+  const factor = units[(match[2] ?? '').toLowerCase()];
+  if (factor === undefined) throw new Error(`unknown unit in ${text}`);
+  return Math.floor(Number(match[1]) * factor);
+}

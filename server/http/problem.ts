@@ -1,0 +1,126 @@
+// RFC 7807 problem details. Every error a client sees is one of these; stack traces stay in the log.
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { moduleLogger } from '../logger.js';
+import { localeOf, type Locale } from './locale.js';
+
+export interface FieldError {
+  /** Dotted path into the request part, e.g. `body.place.lat` or `query.page`. */
+  field: string;
+  message: string;
+}
+
+type Text = { de: string; en: string };
+
+/** Problem types: the slug becomes `type: /problems/<slug>`, served as documentation by `problemDocsRoute`. */
+export const problemTypes = {
+  'validation': { status: 422, title: { de: 'Die Eingaben sind ungültig.', en: 'The input is invalid.' } },
+  'bad-request': { status: 400, title: { de: 'Die Anfrage ist fehlerhaft.', en: 'The request is malformed.' } },
+  'unauthenticated': { status: 401, title: { de: 'Bitte melden Sie sich an.', en: 'Please log in.' } },
+  'invalid-credentials': { status: 401, title: { de: 'E-Mail oder Passwort ist falsch.', en: 'E-mail or password is wrong.' } },
+  'forbidden': { status: 403, title: { de: 'Dafür fehlt Ihnen die Berechtigung.', en: 'You are not allowed to do this.' } },
+  'csrf': { status: 403, title: { de: 'Sicherheitstoken fehlt oder ist ungültig (X-CSRF-Token).', en: 'CSRF token missing or invalid (X-CSRF-Token).' } },
+  'not-found': { status: 404, title: { de: 'Nicht gefunden.', en: 'Not found.' } },
+  'method-not-allowed': { status: 405, title: { de: 'Diese Methode ist hier nicht erlaubt.', en: 'Method not allowed.' } },
+  'conflict': { status: 409, title: { de: 'Konflikt mit dem aktuellen Stand.', en: 'Conflict with the current state.' } },
+  'precondition-failed': { status: 412, title: { de: 'Der Datensatz wurde inzwischen geändert.', en: 'The record was changed in the meantime.' } },
+  'payload-too-large': { status: 413, title: { de: 'Die Anfrage ist zu groß.', en: 'The request is too large.' } },
+  'unsupported-media-type': { status: 415, title: { de: 'Dieses Format wird nicht angenommen.', en: 'Unsupported media type.' } },
+  'unprocessable': { status: 422, title: { de: 'Die Datei kann nicht verarbeitet werden.', en: 'The file cannot be processed.' } },
+  'rate-limited': { status: 429, title: { de: 'Zu viele Versuche. Bitte warten Sie kurz.', en: 'Too many attempts. Please wait.' } },
+  'internal': { status: 500, title: { de: 'Interner Fehler.', en: 'Internal error.' } },
+  'search-unavailable': { status: 503, title: { de: 'Die Suche ist gerade nicht verfügbar.', en: 'Search is unavailable right now.' } },
+  'unavailable': { status: 503, title: { de: 'Der Dienst ist gerade nicht verfügbar.', en: 'Service unavailable.' } },
+} satisfies Record<string, { status: number; title: Text }>;
+
+export type ProblemType = keyof typeof problemTypes;
+
+export interface ProblemOptions {
+  detail?: string | Text;
+  errors?: FieldError[];
+  status?: number;
+  headers?: Record<string, string>;
+  /** Extra members (RFC 7807 extension members), e.g. `retryAfter`. */
+  extra?: Record<string, unknown>;
+}
+
+/** Throw this from services and routes; the error handler renders it as application/problem+json. */
+export class Problem extends Error {
+  readonly status: number;
+  constructor(
+    readonly type: ProblemType,
+    readonly options: ProblemOptions = {},
+  ) {
+    super(typeof options.detail === 'string' ? options.detail : (options.detail?.en ?? type));
+    this.name = 'Problem';
+    this.status = options.status ?? problemTypes[type].status;
+  }
+
+  body(locale: Locale, instance?: string): Record<string, unknown> {
+    const detail = this.options.detail;
+    return {
+      type: `/problems/${this.type}`,
+      title: problemTypes[this.type].title[locale],
+      status: this.status,
+      ...(detail !== undefined ? { detail: typeof detail === 'string' ? detail : detail[locale] } : {}),
+      ...(instance ? { instance } : {}),
+      ...(this.options.errors ? { errors: this.options.errors } : {}),
+      ...this.options.extra,
+    };
+  }
+}
+
+export function sendProblem(req: Request, res: import('express').Response, problem: Problem): void {
+  for (const [name, value] of Object.entries(problem.options.headers ?? {})) res.setHeader(name, value);
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(problem.body(localeOf(req), req.originalUrl)));
+}
+
+const log = moduleLogger('http');
+
+/** Maps body-parser, multer and unknown errors to problems; never leaks a stack trace. */
+export const problemErrorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const problem = toProblem(err);
+  if (problem.status >= 500) {
+    (req.log ?? log).error({ err }, 'request failed');
+  } else {
+    (req.log ?? log).debug({ problem: problem.type, detail: problem.message }, 'request rejected');
+  }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendProblem(req, res, problem);
+};
+
+export function toProblem(err: unknown): Problem {
+  if (err instanceof Problem) return err;
+  const e = err as { type?: string; status?: number; statusCode?: number; code?: string; expose?: boolean; message?: string };
+  // body-parser errors carry a `type` and a 4xx status
+  if (e?.type === 'entity.too.large') return new Problem('payload-too-large', { detail: e.message ?? '' });
+  if (e?.type === 'entity.parse.failed') {
+    return new Problem('bad-request', { detail: { de: 'Der JSON-Text ist fehlerhaft.', en: 'The JSON body is malformed.' } });
+  }
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return new Problem('unsupported-media-type', { detail: e.message ?? '' });
+  }
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500 && e?.expose !== false) {
+    const type = (Object.entries(problemTypes).find(([, t]) => t.status === status)?.[0] ?? 'bad-request') as ProblemType;
+    return new Problem(type, { status, detail: e.message ?? '' });
+  }
+  return new Problem('internal');
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new Problem('not-found', { detail: { de: `Keine Ressource unter ${req.path}.`, en: `No resource at ${req.path}.` } }));
+};
+
+/** GET /problems/:type — a human-readable description for each problem type URI. */
+export const problemDocsRoute: RequestHandler = (req, res, next) => {
+  const slug = String(req.params.type);
+  if (!(slug in problemTypes)) return next();
+  const t = problemTypes[slug as ProblemType];
+  res.json({ type: `/problems/${slug}`, status: t.status, title: t.title });
+};
