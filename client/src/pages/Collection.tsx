@@ -1,0 +1,41 @@
+import { useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useApiGet } from '../useApi.js';
+import { useDocumentTitle } from '../useDocumentTitle.js';
+import type { CollectionDetail } from '../types.js';
+import { InterviewList } from '../components/InterviewList.js';
+import { Loading, ProblemMessage } from '../components/ProblemMessage.js';
+import { NotFound } from './NotFound.js';
+
+export function Collection() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const state = useApiGet<CollectionDetail>(`/api/collections/${encodeURIComponent(id)}`);
+  useDocumentTitle(state.status === 'success' ? state.data.title : undefined);
+
+  if (state.status === 'error') {
+    if (state.problem.status === 404) {
+      return <NotFound title={t('collection.notFoundTitle')} text={t('collection.notFoundText')} />;
+    }
+    return <ProblemMessage problem={state.problem} />;
+  }
+  if (state.status !== 'success') return <Loading />;
+
+  const collection = state.data;
+  return (
+    <article>
+      <h1>{collection.title}</h1>
+      {collection.description && <p className="lead">{collection.description}</p>}
+      {collection.interviews && (
+        <section aria-labelledby="collection-interviews">
+          <h2 id="collection-interviews">{t('collection.interviews')}</h2>
+          {collection.interviews.length === 0 ? (
+            <p>{t('collection.empty')}</p>
+          ) : (
+            <InterviewList items={collection.interviews} />
+          )}
+        </section>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,141 @@
+// Builds the Express app from its parts. No I/O here beyond what requests do: main.ts owns start-up and shutdown.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { authenticate, csrfProtection } from './auth/middleware.js';
+import { authRoutes } from './auth/routes.js';
+import { AuthService } from './auth/service.js';
+import { collectionRoutes } from './collections/routes.js';
+import { CollectionService } from './collections/service.js';
+import type { Config } from './config.js';
+import { healthRoutes, type ToolVersions } from './health/routes.js';
+import { createMetrics } from './http/metrics.js';
+import { notFoundHandler, problemDocsRoute, problemErrorHandler } from './http/problem.js';
+import { interviewRoutes } from './interviews/routes.js';
+import { InterviewService } from './interviews/service.js';
+import { moduleLogger, rootLogger } from './logger.js';
+import type { SearchEngine } from './search/engine.js';
+import { InterviewIndex } from './search/interview-index.js';
+import { searchRoutes } from './search/routes.js';
+import type { Store } from './store/repositories.js';
+import { userRoutes } from './users/routes.js';
+import { UserService } from './users/service.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  search: SearchEngine;
+  tools: () => Promise<ToolVersions>;
+  /** Built React client (vite build output); when absent only the API is served. */
+  clientDir?: string;
+}
+
+export interface Services {
+  auth: AuthService;
+  users: UserService;
+  collections: CollectionService;
+  interviews: InterviewService;
+  interviewIndex: InterviewIndex;
+}
+
+export function createApp(deps: AppDeps): { app: Express; services: Services } {
+  const { config, store, search } = deps;
+  const services: Services = {
+    auth: new AuthService(store, { sessionTtlHours: config.SESSION_TTL_HOURS, logger: moduleLogger('auth') }),
+    users: new UserService(store, moduleLogger('users')),
+    collections: new CollectionService(store, moduleLogger('collections')),
+    interviews: new InterviewService(store, moduleLogger('interviews')),
+    interviewIndex: new InterviewIndex(search, store, moduleLogger('search')),
+  };
+  services.interviews.on('changed', (i) => void services.interviewIndex.upsert(i));
+  services.interviews.on('deleted', (id) => void services.interviewIndex.remove(id));
+
+  const metrics = createMetrics();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: rootLogger().child({ module: 'http' }),
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    }),
+  );
+  app.use(metrics.middleware);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // video.js sets inline styles on its controls
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          mediaSrc: ["'self'", 'blob:'],
+          workerSrc: ["'self'", 'blob:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: config.cookieSecure ? [] : null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+      strictTransportSecurity: config.cookieSecure,
+    }),
+  );
+  app.use(cookieParser());
+  app.use(express.json({ limit: config.JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+
+  app.use(healthRoutes({ store, search, tools: deps.tools, metrics, startedAt: new Date() }));
+  app.get('/problems/:type', problemDocsRoute);
+
+  const api = express.Router();
+  api.use(authenticate(services.auth));
+  const allowedOrigins = config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [];
+  api.use(csrfProtection(() => allowedOrigins));
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  api.use('/auth', authRoutes(services.auth, config));
+  api.use('/users', userRoutes(services.users));
+  api.use('/collections', collectionRoutes(services.collections));
+  api.use('/interviews', interviewRoutes(services.interviews));
+  api.use('/search', searchRoutes(search, services.interviewIndex));
+  api.use(notFoundHandler);
+  app.use('/api', api);
+
+  if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
+    const indexHtml = path.join(deps.clientDir, 'index.html');
+    // hashed assets are immutable; index.html must always be revalidated so a deploy is picked up
+    app.use('/assets', express.static(path.join(deps.clientDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
+    app.use(express.static(deps.clientDir, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/|media\/|healthz$|metrics$).*/, (req, res, next) => {
+      if (!req.accepts('html')) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(indexHtml);
+    });
+  }
+
+  app.use(notFoundHandler);
+  app.use(problemErrorHandler);
+  return { app, services };
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}

@@ -1,0 +1,72 @@
+import type { Request, RequestHandler } from 'express';
+import { anonymous } from '../access/viewer.js';
+import { Problem } from '../http/problem.js';
+import type { Role } from '../store/types.js';
+import type { AuthService } from './service.js';
+import { safeEqual } from './secrets.js';
+
+export const sessionCookie = 'sb_session';
+
+/** Resolves the viewer from a Bearer API token or the session cookie; never rejects by itself. */
+export function authenticate(auth: AuthService): RequestHandler {
+  return async (req, _res, next) => {
+    req.viewer = anonymous;
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const resolved = match?.[1] ? await auth.resolveApiToken(match[1]) : null;
+      // A wrong token is an error, not a silent downgrade to anonymous: scripts must notice.
+      if (!resolved) return next(new Problem('unauthenticated', { detail: { de: 'Das API-Token ist ungültig, abgelaufen oder widerrufen.', en: 'The API token is invalid, expired or revoked.' } }));
+      req.viewer = { kind: 'user', user: resolved.user, via: 'token', tokenId: resolved.token.id };
+      return next();
+    }
+    const cookie = req.cookies?.[sessionCookie];
+    if (typeof cookie === 'string' && cookie !== '') {
+      const resolved = await auth.resolveSession(cookie);
+      if (resolved) {
+        req.viewer = {
+          kind: 'user', user: resolved.user, via: 'session', sessionId: resolved.session.id, csrfToken: resolved.session.csrfToken,
+        };
+      }
+    }
+    next();
+  };
+}
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF: a cookie-authenticated mutation must echo the session's token in X-CSRF-Token. Bearer tokens are not sent
+ * by browsers on their own, so they need none. Cross-origin unsafe requests are refused outright (defence in depth).
+ */
+export function csrfProtection(allowedOrigins: () => string[]): RequestHandler {
+  return (req, _res, next) => {
+    if (safeMethods.has(req.method)) return next();
+    const origin = req.headers.origin;
+    if (origin && origin !== 'null' && !allowedOrigins().includes(origin) && origin !== originOf(req)) {
+      return next(new Problem('csrf', { detail: { de: `Fremde Herkunft ${origin} abgelehnt.`, en: `Cross-origin request from ${origin} refused.` } }));
+    }
+    const viewer = req.viewer;
+    if (viewer.kind === 'user' && viewer.via === 'session') {
+      const sent = req.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !safeEqual(sent, viewer.csrfToken)) return next(new Problem('csrf'));
+    }
+    next();
+  };
+}
+
+function originOf(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? ''}`;
+}
+
+export const requireUser: RequestHandler = (req, _res, next) => {
+  next(req.viewer.kind === 'user' ? undefined : new Problem('unauthenticated'));
+};
+
+export function requireRole(...allowed: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    if (req.viewer.kind !== 'user') return next(new Problem('unauthenticated'));
+    if (!allowed.includes(req.viewer.user.role)) return next(new Problem('forbidden'));
+    next();
+  };
+}

@@ -1,0 +1,85 @@
+import { Router, type Response } from 'express';
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import type { Config } from '../config.js';
+import { Problem, sendProblem } from '../http/problem.js';
+import { parseRequest } from '../http/validate.js';
+import { publicUser } from '../users/service.js';
+import { requireUser, sessionCookie } from './middleware.js';
+import { createTokenSchema, loginSchema, tokenIdParams } from './schemas.js';
+import type { AuthService } from './service.js';
+
+export function authRoutes(auth: AuthService, config: Config): Router {
+  const router = Router();
+
+  // Counts failed logins only, per client address and per account, so one attacker cannot lock out everyone.
+  const limiterOptions = {
+    windowMs: config.LOGIN_RATE_WINDOW_MINUTES * 60_000,
+    limit: config.LOGIN_RATE_LIMIT,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8' as const,
+    legacyHeaders: false,
+    handler: (req: import('express').Request, res: Response) => {
+      const retryAfter = String(res.getHeader('Retry-After') ?? Math.ceil(config.LOGIN_RATE_WINDOW_MINUTES * 60));
+      sendProblem(req, res, new Problem('rate-limited', { headers: { 'Retry-After': retryAfter } }));
+    },
+  };
+  const perAddress = rateLimit({ ...limiterOptions, keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown') });
+  const perAccount = rateLimit({
+    ...limiterOptions,
+    keyGenerator: (req) => `email:${String((req.body as { email?: unknown })?.email ?? '').trim().toLowerCase()}`,
+  });
+
+  const cookieOptions = {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: config.cookieSecure,
+    path: '/',
+  };
+
+  router.post('/login', perAddress, perAccount, async (req, res) => {
+    const { email, password } = parseRequest(req, 'body', loginSchema);
+    const { cookieValue, session, user } = await auth.login(email, password, req.get('user-agent') ?? null);
+    res.cookie(sessionCookie, cookieValue, { ...cookieOptions, expires: new Date(session.expiresAt) });
+    res.json({ user: publicUser(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+  });
+
+  router.post('/logout', requireUser, async (req, res) => {
+    if (req.viewer.kind === 'user' && req.viewer.via === 'session') await auth.logout(req.viewer.sessionId);
+    res.clearCookie(sessionCookie, cookieOptions);
+    res.status(204).end();
+  });
+
+  router.get('/me', requireUser, (req, res) => {
+    if (req.viewer.kind !== 'user') throw new Problem('unauthenticated');
+    res.json({
+      user: publicUser(req.viewer.user),
+      csrfToken: req.viewer.via === 'session' ? req.viewer.csrfToken : null,
+      via: req.viewer.via,
+    });
+  });
+
+  router.get('/tokens', requireUser, async (req, res) => {
+    if (req.viewer.kind !== 'user') throw new Problem('unauthenticated');
+    res.json({ items: await auth.listApiTokens(req.viewer.user.id) });
+  });
+
+  router.post('/tokens', requireUser, async (req, res) => {
+    if (req.viewer.kind !== 'user') throw new Problem('unauthenticated');
+    const input = parseRequest(req, 'body', createTokenSchema);
+    const { token, record } = await auth.createApiToken(req.viewer.user.id, input.name, input.expiresInDays);
+    res.status(201).json({
+      token,
+      id: record.id, name: record.name, prefix: record.prefix, createdAt: record.createdAt, expiresAt: record.expiresAt,
+      note: 'Das Token wird nur jetzt angezeigt. / The token is shown only now.',
+    });
+  });
+
+  router.delete('/tokens/:id', requireUser, async (req, res) => {
+    if (req.viewer.kind !== 'user') throw new Problem('unauthenticated');
+    const { id } = parseRequest(req, 'params', tokenIdParams);
+    await auth.revokeApiToken(req.viewer.user.id, id);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,96 @@
+// `npm run cli -- <command> [options]`: administration from the shell of the machine that holds the archive.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { AuthService } from './auth/service.js';
+import { ConfigError, loadConfig } from './config.js';
+import { configureLogger, moduleLogger } from './logger.js';
+import { openStore, startSearch } from './runtime.js';
+import { InterviewIndex } from './search/interview-index.js';
+import { createUserSchema } from './users/schemas.js';
+import { UserService } from './users/service.js';
+
+const usage = `Schichtbuch CLI
+
+  npm run cli -- user:add --email E --role admin|curator|contributor --password P [--name "Anzeige Name"]
+  npm run cli -- token:create --email E [--name N] [--expires-days D]   (shows the token once)
+  npm run cli -- reindex                                                (rebuilds the search index from the store)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  configureLogger(process.env.LOG_LEVEL ?? 'warn');
+  const store = openStore(config);
+  try {
+    switch (command) {
+      case 'user:add': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
+          strict: true,
+        });
+        const input = createUserSchema.safeParse({
+          email: values.email, role: values.role, password: values.password,
+          ...(values.name ? { displayName: values.name } : {}),
+        });
+        if (!input.success) return fail(input.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+        const user = await new UserService(store, moduleLogger('cli')).create(input.data);
+        process.stdout.write(`${JSON.stringify({ id: user.id, email: user.email, role: user.role })}\n`);
+        return 0;
+      }
+      case 'token:create': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { email: { type: 'string' }, name: { type: 'string' }, 'expires-days': { type: 'string' } },
+          strict: true,
+        });
+        const parsed = z
+          .object({ email: z.email(), name: z.string().min(1).max(100), expiresDays: z.coerce.number().int().min(1).max(3650).optional() })
+          .safeParse({ email: values.email, name: values.name ?? 'cli', expiresDays: values['expires-days'] });
+        if (!parsed.success) return fail(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+        const user = await store.users.findByEmail(parsed.data.email);
+        if (!user) return fail(`no user with e-mail ${parsed.data.email}`);
+        const auth = new AuthService(store, { sessionTtlHours: config.SESSION_TTL_HOURS, logger: moduleLogger('cli') });
+        const { token, record } = await auth.createApiToken(user.id, parsed.data.name, parsed.data.expiresDays);
+        process.stderr.write(`Token ${record.prefix}… für ${user.email} erstellt; es wird nur jetzt angezeigt:\n`);
+        process.stdout.write(`${token}\n`);
+        return 0;
+      }
+      case 'reindex': {
+        const { search, sidecar } = await startSearch(config);
+        try {
+          const health = await search.health();
+          if (!health.ok) return fail(`search is not reachable: ${health.error}`);
+          const count = await new InterviewIndex(search, store, moduleLogger('cli')).syncAll();
+          process.stdout.write(`${JSON.stringify({ interviews: count })}\n`);
+          return 0;
+        } finally {
+          search.stopMonitoring();
+          await sidecar?.stop();
+        }
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+        process.stdout.write(usage);
+        return command ? 0 : 2;
+      default:
+        return fail(`unknown command ${command}\n\n${usage}`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+function fail(message: string): number {
+  process.stderr.write(`${message}\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

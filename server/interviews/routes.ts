@@ -1,0 +1,45 @@
+import { Router } from 'express';
+import { expectedVersion, setVersionEtag } from '../http/etag.js';
+import { pageOf } from '../http/paging.js';
+import { parseRequest } from '../http/validate.js';
+import { createInterviewSchema, interviewIdParams, listInterviewsQuery, patchInterviewSchema } from './schemas.js';
+import type { InterviewService } from './service.js';
+
+export function interviewRoutes(interviews: InterviewService): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const query = parseRequest(req, 'query', listInterviewsQuery);
+    const result = await interviews.list(req.viewer, query, pageOf(query));
+    res.json({ ...result, page: query.page, pageSize: query.pageSize });
+  });
+
+  router.post('/', async (req, res) => {
+    const created = await interviews.create(req.viewer, parseRequest(req, 'body', createInterviewSchema));
+    setVersionEtag(res, created.version);
+    res.status(201).location(`/api/interviews/${created.id}`).json(created);
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { id } = parseRequest(req, 'params', interviewIdParams);
+    const interview = await interviews.get(req.viewer, id);
+    setVersionEtag(res, interview.version);
+    res.json(interview);
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const { id } = parseRequest(req, 'params', interviewIdParams);
+    const input = parseRequest(req, 'body', patchInterviewSchema);
+    const updated = await interviews.update(req.viewer, id, input, expectedVersion(req));
+    setVersionEtag(res, updated.version);
+    res.json(updated);
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const { id } = parseRequest(req, 'params', interviewIdParams);
+    await interviews.delete(req.viewer, id);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { interviewSorts } from '../store/repositories.js';
+import { personRoles, visibilities, workflowStatuses } from '../store/types.js';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** "2019", "2019-05" or "2019-05-17": oral histories often know only the year or month. */
+export const partialDate = z
+  .string()
+  .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, { message: 'Datum als JJJJ, JJJJ-MM oder JJJJ-MM-TT (date as YYYY, YYYY-MM or YYYY-MM-DD)' })
+  .refine(isRealPartialDate, { message: 'kein gültiges Kalenderdatum (not a real calendar date)' });
+
+function isRealPartialDate(value: string): boolean {
+  const [y, m, d] = value.split('-').map(Number) as [number, number?, number?];
+  if (y < 1800) return false;
+  if (m !== undefined && (m < 1 || m > 12)) return false;
+  if (d !== undefined) {
+    const date = new Date(Date.UTC(y, (m ?? 1) - 1, d));
+    if (date.getUTCMonth() !== (m ?? 1) - 1 || date.getUTCDate() !== d) return false;
+  }
+  // a recording cannot come from the future (one day of slack for time zones)
+  return value.slice(0, 10) <= new Date(Date.now() + 86400_000).toISOString().slice(0, value.length);
+}
+
+export const personSchema = z.strictObject({ name: text(200), role: z.enum(personRoles) });
+
+export const placeSchema = z
+  .strictObject({
+    name: text(200),
+    lat: z.number().min(-90).max(90).optional(),
+    lon: z.number().min(-180).max(180).optional(),
+  })
+  .refine((p) => (p.lat === undefined) === (p.lon === undefined), {
+    message: 'lat und lon nur gemeinsam angeben (give lat and lon together)',
+    path: ['lat'],
+  });
+
+const keywords = z
+  .array(text(100))
+  .max(50)
+  // the same keyword twice in other case is one keyword
+  .transform((list) => list.filter((k, i) => list.findIndex((o) => o.toLowerCase() === k.toLowerCase()) === i));
+
+export const languageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, {
+  message: 'Sprachcode nach BCP 47, z. B. de oder nds (BCP 47 language code)',
+});
+
+const interviewFields = {
+  title: text(300),
+  collectionId: z.uuid().nullable(),
+  people: z.array(personSchema).max(50),
+  recordedAt: partialDate.nullable(),
+  place: placeSchema.nullable(),
+  language: languageSchema,
+  summary: z.string().trim().max(20_000).nullable(),
+  keywords,
+  visibility: z.enum(visibilities),
+};
+
+export const createInterviewSchema = z.strictObject({
+  title: interviewFields.title,
+  collectionId: interviewFields.collectionId.optional(),
+  people: interviewFields.people.default([]),
+  recordedAt: interviewFields.recordedAt.optional(),
+  place: interviewFields.place.optional(),
+  language: interviewFields.language.default('de'),
+  summary: interviewFields.summary.optional(),
+  keywords: interviewFields.keywords.default([]),
+  // Nothing is visible beyond its team by default: publication needs consent and review.
+  visibility: interviewFields.visibility.default('private'),
+});
+export type CreateInterviewInput = z.output<typeof createInterviewSchema>;
+
+export const patchInterviewSchema = z
+  .strictObject({
+    ...Object.fromEntries(Object.entries(interviewFields).map(([k, v]) => [k, v.optional()])) as {
+      [K in keyof typeof interviewFields]: z.ZodOptional<(typeof interviewFields)[K]>;
+    },
+    status: z.enum(workflowStatuses).optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Mindestens ein Feld angeben. (Give at least one field.)' });
+export type PatchInterviewInput = z.output<typeof patchInterviewSchema>;
+
+const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1));
+
+export const listInterviewsQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  collectionId: z.uuid().optional(),
+  status: csvOf(workflowStatuses).optional(),
+  visibility: csvOf(visibilities).optional(),
+  language: languageSchema.optional(),
+  keyword: text(100).optional(),
+  person: text(200).optional(),
+  q: text(200).optional(),
+  recordedFrom: partialDate.optional(),
+  recordedTo: partialDate.optional(),
+  mine: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  sort: z.enum(interviewSorts).default('-updatedAt'),
+  lang: z.enum(['de', 'en']).optional(),
+});
+export type ListInterviewsQuery = z.output<typeof listInterviewsQuery>;
+
+export const interviewIdParams = z.strictObject({ id: z.uuid() });

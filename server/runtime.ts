@@ -1,0 +1,98 @@
+// Start-up and shutdown of the archive's parts, shared by `npm start`, the CLI and the tests:
+// store → search (embedded sidecar or MEILI_URL) → services. The HTTP listener is added by main.ts.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp, type Services } from './app.js';
+import type { Config } from './config.js';
+import { moduleLogger } from './logger.js';
+import { ffmpegVersions } from './media/ffmpeg/runner.js';
+import { SearchEngine } from './search/engine.js';
+import { MeiliSidecar } from './search/sidecar.js';
+import type { Store } from './store/repositories.js';
+import { openSqliteStore } from './store/sqlite/index.js';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Runtime {
+  config: Config;
+  store: Store;
+  search: SearchEngine;
+  sidecar: MeiliSidecar | null;
+  services: Services;
+  app: ReturnType<typeof createApp>['app'];
+  stop(): Promise<void>;
+}
+
+export function openStore(config: Config): Store {
+  if (config.MONGODB_URI) {
+    // The repository interfaces are ready for it; the mongoose adapter is its own issue. Refuse rather than pretend.
+    throw new Error('MONGODB_URI is set, but the MongoDB adapter is not part of this version yet; unset it to use SQLite');
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  return openSqliteStore(config.dataDir);
+}
+
+export async function startSearch(config: Config): Promise<{ search: SearchEngine; sidecar: MeiliSidecar | null }> {
+  const log = moduleLogger('search');
+  let url = config.MEILI_URL;
+  let key = config.MEILI_MASTER_KEY;
+  let sidecar: MeiliSidecar | null = null;
+  if (!url) {
+    sidecar = new MeiliSidecar({
+      dataDir: config.dataDir,
+      port: config.MEILI_PORT,
+      maxIndexingMemory: config.MEILI_MAX_INDEXING_MEMORY,
+      ...(config.MEILI_BINARY ? { binary: config.MEILI_BINARY } : {}),
+      logger: moduleLogger('meilisearch'),
+    });
+    ({ url, masterKey: key } = await sidecar.start());
+    log.info({ url }, 'embedded Meilisearch started');
+  }
+  const search = new SearchEngine({ url, apiKey: key ?? '', indexPrefix: config.SEARCH_INDEX_PREFIX, logger: log });
+  search.startMonitoring();
+  return { search, sidecar };
+}
+
+export async function startRuntime(config: Config, options: { serveClient?: boolean } = {}): Promise<Runtime> {
+  const log = moduleLogger('runtime');
+  const store = openStore(config);
+  let searchParts: Awaited<ReturnType<typeof startSearch>>;
+  try {
+    searchParts = await startSearch(config);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const { search, sidecar } = searchParts;
+  const clientDir = path.join(projectRoot, 'client', 'dist');
+  const { app, services } = createApp({
+    config,
+    store,
+    search,
+    tools: ffmpegVersions,
+    ...(options.serveClient !== false ? { clientDir } : {}),
+  });
+
+  const admin = await services.users.ensureFirstAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+  if (admin) log.info({ userId: admin.id, email: admin.email }, 'first admin created from ADMIN_EMAIL');
+
+  // Whenever search comes (back) up, bring its derived index up to date with the store.
+  const resync = () =>
+    void services.interviewIndex.syncAll().catch((err) => log.warn({ err }, 'search sync failed; retrying on next up'));
+  search.on('up', resync);
+  if (search.available) resync();
+
+  const sweeper = setInterval(() => void services.auth.sweepExpiredSessions().catch(() => undefined), 3600_000).unref();
+
+  return {
+    config, store, search, sidecar, services, app,
+    async stop() {
+      clearInterval(sweeper);
+      search.stopMonitoring();
+      search.removeAllListeners();
+      await sidecar?.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// Repository interfaces, one per aggregate. Async so that the MongoDB (mongoose) adapter of the scale tier can
+// implement the same contract; tests/contract/ runs one suite against every adapter.
+import type {
+  ApiToken, Collection, Interview, Page, PageRequest, Session, User, Visibility, WorkflowStatus,
+} from './types.js';
+
+export type UpdateResult<T> =
+  | { ok: true; record: T }
+  | { ok: false; reason: 'not-found' }
+  | { ok: false; reason: 'version-conflict'; current: T };
+
+export interface UserRepository {
+  create(user: User): Promise<User>;
+  findById(id: string): Promise<User | null>;
+  /** Case-insensitive. */
+  findByEmail(email: string): Promise<User | null>;
+  list(page: PageRequest): Promise<Page<User>>;
+  update(id: string, patch: Partial<Pick<User, 'displayName' | 'role' | 'passwordHash' | 'disabled'>>, now: string): Promise<User | null>;
+  countActiveAdmins(): Promise<number>;
+}
+
+export interface SessionRepository {
+  create(session: Session): Promise<void>;
+  findById(id: string): Promise<Session | null>;
+  touch(id: string, lastSeenAt: string, expiresAt: string): Promise<void>;
+  delete(id: string): Promise<void>;
+  deleteByUser(userId: string): Promise<number>;
+  deleteExpired(now: string): Promise<number>;
+}
+
+export interface ApiTokenRepository {
+  create(token: ApiToken): Promise<void>;
+  findByHash(tokenHash: string): Promise<ApiToken | null>;
+  listByUser(userId: string): Promise<ApiToken[]>;
+  /** Sets revokedAt once; false when no such token of that user exists or it was already revoked. */
+  revoke(id: string, userId: string, at: string): Promise<boolean>;
+  touch(id: string, at: string): Promise<void>;
+}
+
+export interface CollectionRepository {
+  create(collection: Collection): Promise<Collection>;
+  findById(id: string): Promise<Collection | null>;
+  list(page: PageRequest): Promise<Page<Collection>>;
+  update(
+    id: string,
+    patch: Partial<Pick<Collection, 'title' | 'description'>>,
+    now: string,
+    expectedVersion?: number,
+  ): Promise<UpdateResult<Collection>>;
+  delete(id: string): Promise<boolean>;
+}
+
+/**
+ * Which interviews a viewer may list. `all` for curators and admins; otherwise published interviews of the
+ * given visibilities, plus (for contributors) everything they created themselves. Built by server/access only.
+ */
+export type AccessScope =
+  | { kind: 'all' }
+  | { kind: 'scoped'; publishedVisibilities: readonly Visibility[]; ownerId?: string };
+
+export interface InterviewFilter {
+  access: AccessScope;
+  collectionId?: string;
+  status?: readonly WorkflowStatus[];
+  visibility?: readonly Visibility[];
+  language?: string;
+  keyword?: string;
+  /** Substring of a narrator's or interviewer's name, case-insensitive. */
+  person?: string;
+  /** Substring of title or summary, case-insensitive. */
+  text?: string;
+  /** Inclusive bounds on the (possibly partial) recording date, compared as ISO prefixes. */
+  recordedFrom?: string;
+  recordedTo?: string;
+  createdBy?: string;
+}
+
+export const interviewSorts = ['-updatedAt', 'updatedAt', 'title', '-title', 'recordedAt', '-recordedAt', '-createdAt', 'createdAt'] as const;
+export type InterviewSort = (typeof interviewSorts)[number];
+
+export type InterviewPatch = Partial<
+  Pick<Interview, 'collectionId' | 'title' | 'people' | 'recordedAt' | 'place' | 'language' | 'summary' | 'keywords' | 'visibility' | 'status'>
+>;
+
+export interface InterviewRepository {
+  create(interview: Interview): Promise<Interview>;
+  findById(id: string): Promise<Interview | null>;
+  list(filter: InterviewFilter, page: PageRequest, sort: InterviewSort): Promise<Page<Interview>>;
+  update(id: string, patch: InterviewPatch, now: string, expectedVersion?: number): Promise<UpdateResult<Interview>>;
+  delete(id: string): Promise<boolean>;
+  countByCollection(collectionId: string): Promise<number>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'mongodb';
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly apiTokens: ApiTokenRepository;
+  readonly collections: CollectionRepository;
+  readonly interviews: InterviewRepository;
+  /** Cheap round trip for /healthz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,110 @@
+// Domain records as the repositories return them. Plain data, no behaviour; IDs are UUID strings,
+// timestamps ISO-8601 strings (UTC) so that SQLite and MongoDB adapters agree byte for byte.
+
+export const roles = ['admin', 'curator', 'contributor'] as const;
+export type Role = (typeof roles)[number];
+
+export const visibilities = ['public', 'registered', 'restricted', 'private'] as const;
+export type Visibility = (typeof visibilities)[number];
+
+export const workflowStatuses = [
+  'draft',
+  'processing',
+  'ready_for_review',
+  'in_review',
+  'changes_requested',
+  'approved',
+  'published',
+  'withdrawn',
+] as const;
+export type WorkflowStatus = (typeof workflowStatuses)[number];
+
+export const personRoles = ['narrator', 'interviewer'] as const;
+export type PersonRole = (typeof personRoles)[number];
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Session {
+  /** SHA-256 of the cookie value; the raw value is never stored. */
+  id: string;
+  userId: string;
+  csrfToken: string;
+  createdAt: string;
+  expiresAt: string;
+  lastSeenAt: string;
+  userAgent: string | null;
+}
+
+export interface ApiToken {
+  id: string;
+  userId: string;
+  name: string;
+  /** SHA-256 of the token; shown to its owner once at creation. */
+  tokenHash: string;
+  /** First characters of the token, so that owners can tell their tokens apart. */
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface Collection {
+  id: string;
+  title: string;
+  description: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface Person {
+  name: string;
+  role: PersonRole;
+}
+
+export interface Place {
+  name: string;
+  lat?: number;
+  lon?: number;
+}
+
+export interface Interview {
+  id: string;
+  collectionId: string | null;
+  title: string;
+  people: Person[];
+  /** ISO date, possibly partial: "2019", "2019-05" or "2019-05-17". */
+  recordedAt: string | null;
+  place: Place | null;
+  language: string;
+  summary: string | null;
+  keywords: string[];
+  visibility: Visibility;
+  status: WorkflowStatus;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Incremented on every change; exposed as ETag for optimistic concurrency. */
+  version: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface PageRequest {
+  limit: number;
+  offset: number;
+}

@@ -1,0 +1,94 @@
+import crypto from 'node:crypto';
+import { Problem } from '../http/problem.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/repositories.js';
+import type { PageRequest, User } from '../store/types.js';
+import { hashPassword } from '../auth/secrets.js';
+import type { CreateUserInput, UpdateUserInput } from './schemas.js';
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: User['role'];
+  disabled: boolean;
+  createdAt: string;
+}
+
+export const publicUser = (u: User): PublicUser => ({
+  id: u.id, email: u.email, displayName: u.displayName, role: u.role, disabled: u.disabled, createdAt: u.createdAt,
+});
+
+export class UserService {
+  constructor(private readonly store: Store, private readonly logger: Logger) {}
+
+  async create(input: CreateUserInput): Promise<User> {
+    if (await this.store.users.findByEmail(input.email)) {
+      throw new Problem('conflict', {
+        detail: { de: 'Diese E-Mail-Adresse ist schon vergeben.', en: 'This e-mail address is taken.' },
+        errors: [{ field: 'body.email', message: 'bereits vergeben / already taken' }],
+      });
+    }
+    const now = new Date().toISOString();
+    const user: User = {
+      id: crypto.randomUUID(),
+      email: input.email,
+      displayName: input.displayName ?? input.email.split('@')[0] ?? input.email,
+      role: input.role,
+      passwordHash: await hashPassword(input.password),
+      disabled: false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.store.users.create(user);
+    this.logger.info({ userId: user.id, role: user.role }, 'user created');
+    return user;
+  }
+
+  list(page: PageRequest) {
+    return this.store.users.list(page);
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.store.users.findById(id);
+    if (!user) throw new Problem('not-found');
+    return user;
+  }
+
+  async update(id: string, input: UpdateUserInput): Promise<User> {
+    const user = await this.get(id);
+    const losesAdmin = user.role === 'admin' && !user.disabled &&
+      ((input.role !== undefined && input.role !== 'admin') || input.disabled === true);
+    if (losesAdmin && (await this.store.users.countActiveAdmins()) <= 1) {
+      throw new Problem('conflict', {
+        detail: { de: 'Der letzte aktive Administrator kann nicht entfernt werden.', en: 'The last active admin cannot be removed.' },
+      });
+    }
+    const updated = await this.store.users.update(
+      id,
+      {
+        role: input.role,
+        disabled: input.disabled,
+        displayName: input.displayName,
+        passwordHash: input.password ? await hashPassword(input.password) : undefined,
+      },
+      new Date().toISOString(),
+    );
+    if (!updated) throw new Problem('not-found');
+    // A disabled account or a new password ends every open session.
+    if (input.disabled === true || input.password) await this.store.sessions.deleteByUser(id);
+    this.logger.info({ userId: id, fields: Object.keys(input) }, 'user updated');
+    return updated;
+  }
+
+  /** At start-up: creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD when no active admin exists. */
+  async ensureFirstAdmin(email: string | undefined, password: string | undefined): Promise<User | null> {
+    if (!email || !password) return null;
+    if ((await this.store.users.countActiveAdmins()) > 0) return null;
+    const existing = await this.store.users.findByEmail(email);
+    if (existing) {
+      return this.store.users.update(existing.id, { role: 'admin', disabled: false }, new Date().toISOString());
+    }
+    return this.create({ email: email.toLowerCase(), password, role: 'admin', displayName: 'Administrator' });
+  }
+}
