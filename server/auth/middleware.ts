@@ -47,12 +47,17 @@ export function csrfProtection(allowedOrigins: () => string[]): RequestHandler {
       return next(new Problem('csrf', { detail: { de: `Fremde Herkunft ${origin} abgelehnt.`, en: `Cross-origin request from ${origin} refused.` } }));
     }
     const viewer = req.viewer;
-    if (viewer.kind === 'user' && viewer.via === 'session') {
+    // Logging in proves itself with the password; an old session cookie must not block signing in again.
+    if (viewer.kind === 'user' && viewer.via === 'session' && !isLogin(req)) {
       const sent = req.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !safeEqual(sent, viewer.csrfToken)) return next(new Problem('csrf'));
     }
     next();
   };
+}
+
+function isLogin(req: Request): boolean {
+  return req.method === 'POST' && req.path === '/auth/login';
 }
 
 function originOf(req: Request): string {

@@ -11,7 +11,8 @@ import type { AuthService } from './service.js';
 export function authRoutes(auth: AuthService, config: Config): Router {
   const router = Router();
 
-  // Counts failed logins only, per client address and per account, so one attacker cannot lock out everyone.
+  // Counts failed logins only, per account and per client address. The address limit is ten times higher:
+  // a whole Spring School class shares one NAT address, and one student's typos must not lock out the others.
   const limiterOptions = {
     windowMs: config.LOGIN_RATE_WINDOW_MINUTES * 60_000,
     limit: config.LOGIN_RATE_LIMIT,
@@ -23,7 +24,7 @@ export function authRoutes(auth: AuthService, config: Config): Router {
       sendProblem(req, res, new Problem('rate-limited', { headers: { 'Retry-After': retryAfter } }));
     },
   };
-  const perAddress = rateLimit({ ...limiterOptions, keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown') });
+  const perAddress = rateLimit({ ...limiterOptions, limit: config.LOGIN_RATE_LIMIT * 10, keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown') });
   const perAccount = rateLimit({
     ...limiterOptions,
     keyGenerator: (req) => `email:${String((req.body as { email?: unknown })?.email ?? '').trim().toLowerCase()}`,

@@ -107,6 +107,19 @@ describe('MeiliSidecar', () => {
     expect(s.url).toBe(url);
   });
 
+  it('doubles the restart delay for a crash soon after the last one', async () => {
+    const s = sidecar({ dataDir: await tempDir() });
+    await s.start();
+    const delays: number[] = [];
+    s.on('restart', ({ delayMs }) => delays.push(delayMs));
+    for (let crash = 1; crash <= 2; crash++) {
+      const up = once(s, 'up');
+      process.kill(s.pid!, 'SIGKILL');
+      await up;
+    }
+    expect(delays).toEqual([500, 1_000]);
+  });
+
   it('stop() leaves no process behind and does not restart', async () => {
     const s = sidecar({ dataDir: await tempDir() });
     const { url } = await s.start();

@@ -70,6 +70,7 @@ function hlsMuxerArgs(
 /**
  * AAC in fMP4 HLS: `outDir/master.m3u8` → `index.m3u8` → `init.mp4` + `seg_00000.m4s`…
  * A master playlist is written even for one rendition so players always start at master.m3u8.
+ * `outDir` must exist (ffmpeg 5.1 does not create it here; runFfmpeg's `ensureDirs` does).
  */
 export function audioHlsArgs(opts: AudioHlsOptions): string[] {
   const { input, segmentSeconds = 6, bitrateK = 128 } = opts;

@@ -2,7 +2,7 @@
 // takes anything it started with it, is always awaited until 'close' (reaped, no zombies), and is
 // killed if the Node process exits while it is still running.
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { moduleLogger, type Logger } from '../../logger.js';
 
 export type FfmpegTool = 'ffmpeg' | 'ffprobe';
@@ -207,7 +207,8 @@ function supervise(o: SuperviseOptions): Promise<{ stderrTail: string }> {
         });
       }
       if (!err && code !== 0) {
-        const last = stderrTail.split('\n').at(-1) ?? '';
+        // ffmpeg's final line is often a bare "Error initializing output stream 0:0 --"; the cause precedes it.
+        const last = stderrTail.split('\n').slice(-3).join(' | ');
         err = new FfmpegError('failed', `${o.tool} exited with ${code ?? sig}${last ? `: ${last}` : ''}`, {
           tool: o.tool,
           exitCode: code,
@@ -306,12 +307,17 @@ export interface RunFfmpegOptions {
   cleanupPaths?: string[];
   /** Called with the child's pid (also its process-group id). */
   onSpawn?: (pid: number) => void;
+  /**
+   * Directories to create first. ffmpeg 5.1's hls muxer creates `%v` variant directories itself
+   * but not the output directory of a single-rendition playlist.
+   */
+  ensureDirs?: string[];
 }
 
 const PROGRESS_INTERVAL_MS = 500;
 
 /** Runs ffmpeg with args that include `-progress pipe:1`; resolves when it exits with 0. */
-export function runFfmpeg(args: string[], opts: RunFfmpegOptions = {}): Promise<{ stderrTail: string }> {
+export async function runFfmpeg(args: string[], opts: RunFfmpegOptions = {}): Promise<{ stderrTail: string }> {
   const { durationSec, onProgress, stallTimeoutMs = 60_000 } = opts;
   const log = opts.logger ?? moduleLogger('ffmpeg');
   const parser = new ProgressParser();
@@ -348,6 +354,7 @@ export function runFfmpeg(args: string[], opts: RunFfmpegOptions = {}): Promise<
     if (done || Date.now() - lastEmit >= PROGRESS_INTERVAL_MS) emit(percent, last);
   };
 
+  for (const d of opts.ensureDirs ?? []) await mkdir(d, { recursive: true });
   return supervise({
     tool: 'ffmpeg',
     args,

@@ -1,0 +1,70 @@
+// A real app for API tests: real SQLite (temp dir), the run's real Meilisearch (own index prefix), supertest on top.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import supertest from 'supertest';
+import { inject } from 'vitest';
+import { createApp, type Services } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { ffmpegVersions } from '../../server/media/ffmpeg/runner.js';
+import { SearchEngine } from '../../server/search/engine.js';
+import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite/index.js';
+import type { Role } from '../../server/store/types.js';
+
+export interface TestApp {
+  config: Config;
+  store: SqliteStore;
+  search: SearchEngine;
+  services: Services;
+  request: supertest.Agent;
+  app: ReturnType<typeof createApp>['app'];
+  dir: string;
+  /** Creates a user of that role and returns a logged-in agent (cookie jar) with its CSRF token. */
+  loginAs(role: Role, email?: string): Promise<{ agent: supertest.Agent; csrf: string; userId: string; email: string }>;
+  close(): Promise<void>;
+}
+
+export const testPassword = 'glück-auf-kumpel-1987';
+
+export async function createTestApp(env: Record<string, string> = {}, opts: { meili?: { url: string; key: string } } = {}): Promise<TestApp> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-api-'));
+  const config = loadConfig({
+    DATA_DIR: path.join(dir, 'data'),
+    UPLOADS_DIR: path.join(dir, 'uploads'),
+    SEARCH_INDEX_PREFIX: `t${crypto.randomBytes(4).toString('hex')}_`,
+    ...env,
+  });
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const store = openSqliteStore(config.dataDir);
+  const search = new SearchEngine({
+    url: opts.meili?.url ?? inject('meiliUrl'),
+    apiKey: opts.meili?.key ?? inject('meiliKey'),
+    indexPrefix: config.SEARCH_INDEX_PREFIX,
+  });
+  await search.health();
+  const { app, services } = createApp({ config, store, search, tools: ffmpegVersions });
+  if (search.available) await services.interviewIndex.ensureSettings();
+  const request = supertest.agent(app);
+
+  return {
+    config, store, search, services, request, app, dir,
+    async loginAs(role, email = `${role}-${crypto.randomBytes(3).toString('hex')}@example.org`) {
+      const user = await services.users.create({ email, password: testPassword, role });
+      const agent = supertest.agent(app);
+      const res = await agent.post('/api/auth/login').send({ email, password: testPassword }).expect(200);
+      return { agent, csrf: res.body.csrfToken as string, userId: user.id, email };
+    },
+    async close() {
+      search.stopMonitoring();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Row counts of every table, to prove that a rejected request stored nothing. */
+export function tableCounts(store: SqliteStore): Record<string, number> {
+  const tables = store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
+  return Object.fromEntries(tables.map((t) => [t, store.db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
+}
