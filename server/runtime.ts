@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp, type Services } from './app.js';
+import { randomToken } from './auth/secrets.js';
 import type { Config } from './config.js';
 import { moduleLogger } from './logger.js';
 import { ffmpegVersions } from './media/ffmpeg/runner.js';
@@ -54,6 +55,27 @@ export async function startSearch(config: Config): Promise<{ search: SearchEngin
   return { search, sidecar };
 }
 
+/**
+ * A fresh archive needs someone who can log in. ADMIN_EMAIL/ADMIN_PASSWORD name that person; without them the first
+ * start creates admin@schichtbuch.local with a random password written once to DATA_DIR/initial-admin.txt (0600).
+ */
+async function ensureAdmin(config: Config, services: Services): Promise<void> {
+  const log = moduleLogger('runtime');
+  const configured = await services.users.ensureFirstAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+  if (configured) {
+    log.info({ userId: configured.id, email: configured.email }, 'first admin created from ADMIN_EMAIL');
+    return;
+  }
+  if (config.ADMIN_EMAIL) return;
+  const email = 'admin@schichtbuch.local';
+  const password = randomToken(18);
+  const generated = await services.users.ensureFirstAdmin(email, password);
+  if (!generated) return;
+  const file = path.join(config.dataDir, 'initial-admin.txt');
+  fs.writeFileSync(file, `E-Mail: ${email}\nPasswort: ${password}\n\nBitte nach der ersten Anmeldung ändern und diese Datei löschen.\n`, { mode: 0o600 });
+  log.warn({ email, file }, `Erster Administrator angelegt; Zugangsdaten in ${file}`);
+}
+
 export async function startRuntime(config: Config, options: { serveClient?: boolean } = {}): Promise<Runtime> {
   const log = moduleLogger('runtime');
   const store = openStore(config);
@@ -74,8 +96,7 @@ export async function startRuntime(config: Config, options: { serveClient?: bool
     ...(options.serveClient !== false ? { clientDir } : {}),
   });
 
-  const admin = await services.users.ensureFirstAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
-  if (admin) log.info({ userId: admin.id, email: admin.email }, 'first admin created from ADMIN_EMAIL');
+  await ensureAdmin(config, services);
 
   // Whenever search comes (back) up, bring its derived index up to date with the store.
   const resync = () =>

@@ -254,6 +254,19 @@ describe('runner failure handling', () => {
     expect(existsSync(outDir)).toBe(false);
   });
 
+  it('probe of an input that never arrives times out', async () => {
+    const fifo = path.join(dir, 'probe.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = await open(fifo, 'r+');
+    try {
+      const err = await rejection(probe(fifo, { timeoutMs: 300 }));
+      expect(err).toBeInstanceOf(ProbeError);
+      expect((err as ProbeError).reason).toBe('timeout');
+    } finally {
+      await writer.close();
+    }
+  });
+
   it('non-zero exit: kind failed with the stderr tail, cleanup done', async () => {
     const junk = path.join(dir, 'partial.m4a');
     await writeFile(junk, 'x');

@@ -194,12 +194,12 @@ describe('poster and storyboard', () => {
 
   it('storyboardArgs tiles frames every interval into one JPEG', () => {
     const args = storyboardArgs({ input: '/v.mp4', output: '/s.jpg', intervalSeconds: 60, columns: 10, rows: 6, tileHeight: 90 });
-    expect(after(args, '-vf')).toBe('fps=1/60,scale=160:90,tile=10x6');
+    expect(after(args, '-vf')).toBe('fps=1/60:eof_action=pass,scale=160:90,tile=10x6');
     expect(after(args, '-skip_frame')).toBe('nokey');
     expect(after(args, '-frames:v')).toBe('1');
     const short = storyboardArgs({ input: '/v.mp4', output: '/s.jpg', intervalSeconds: 2, columns: 3, rows: 1 });
     expect(short).not.toContain('-skip_frame');
-    expect(after(short, '-vf')).toBe('fps=1/2,scale=160:-2,tile=3x1');
+    expect(after(short, '-vf')).toBe('fps=1/2:eof_action=pass,scale=160:-2,tile=3x1');
   });
 
   it('tileHeightFor matches scale=160:-2', () => {

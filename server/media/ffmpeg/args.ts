@@ -167,6 +167,8 @@ export interface VideoHlsOptions {
   /** Display size (after rotation) and frame rate, from probe. */
   source: { width: number; height: number; fps: number };
   hasAudio: boolean;
+  /** Source audio channel count; as for audio, only more than two are folded to stereo. */
+  audioChannels?: number;
   segmentSeconds?: number;
   /** libx264 preset; veryfast runs ≈ 4× realtime for 720p+360p on two cores. */
   preset?: string;
@@ -213,7 +215,7 @@ export function videoHlsArgs(opts: VideoHlsOptions): string[] {
     '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
     // Time-based keyframes as well, for variable-frame-rate phone recordings.
     '-force_key_frames', `expr:gte(t,n_forced*${fmtNum(segmentSeconds)})`,
-    ...(hasAudio ? ['-c:a', 'aac', '-ac', '2'] : []),
+    ...(hasAudio ? ['-c:a', 'aac', ...audioChannelArgs(opts.audioChannels)] : []),
     ...perStream,
     ...hlsMuxerArgs(outDir, segmentSeconds, '%v/seg_%05d.m4s', '%v/index.m3u8', [
       '-var_stream_map',
@@ -300,7 +302,12 @@ export interface StoryboardOptions {
   keyframesOnly?: boolean;
 }
 
-/** One sprite JPEG, tiles left-to-right, top-to-bottom, one per `intervalSeconds` starting at 0. */
+/**
+ * One sprite JPEG, tiles left-to-right, top-to-bottom, one per `intervalSeconds` starting at 0.
+ * The fps filter keeps the last frame before each slot's rounding boundary, so a tile shows a frame
+ * from around the middle of its interval; `eof_action=pass` keeps the final, partial interval,
+ * which the default rounding drops.
+ */
 export function storyboardArgs(opts: StoryboardOptions): string[] {
   const { input, output, intervalSeconds, columns, rows, tileWidth = 160 } = opts;
   const keyOnly = opts.keyframesOnly ?? intervalSeconds >= 10;
@@ -312,7 +319,7 @@ export function storyboardArgs(opts: StoryboardOptions): string[] {
     '-map', '0:v:0',
     '-an', '-sn', '-dn',
     ...STRIP_METADATA,
-    '-vf', `fps=1/${fmtNum(intervalSeconds)},scale=${tileWidth}:${h},tile=${columns}x${rows}`,
+    '-vf', `fps=1/${fmtNum(intervalSeconds)}:eof_action=pass,scale=${tileWidth}:${h},tile=${columns}x${rows}`,
     '-frames:v', '1',
     '-q:v', '4',
     '-f', 'image2', '-update', '1',

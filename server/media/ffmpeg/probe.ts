@@ -208,12 +208,14 @@ export async function probe(path: string, opts: ProbeOptions = {}): Promise<Medi
     if (!(err instanceof FfmpegError)) throw err;
     if (err.kind === 'timeout') throw new ProbeError('timeout', `${path}: ffprobe timed out`, { cause: err });
     if (err.kind === 'aborted' || err.kind === 'spawn') throw err;
-    const msg = err.stderrTail;
-    if (/No such file|Permission denied|Is a directory|Input\/output error/i.test(msg)) {
-      throw new ProbeError('unreadable', `${path}: ${msg.split('\n').at(-1)}`, { cause: err });
+    // ffprobe's last line reads "<path>: <reason>".
+    const last = err.stderrTail.split('\n').at(-1) ?? '';
+    const message = last.includes(path) ? last : `${path}: ${last || 'not recognised as media'}`;
+    if (/No such file|Permission denied|Is a directory|Input\/output error/i.test(last)) {
+      throw new ProbeError('unreadable', message, { cause: err });
     }
     // "Invalid data found when processing input", "End of file", unknown formats: not media.
-    throw new ProbeError('not-media', `${path}: ${msg.split('\n').at(-1) || 'not recognised as media'}`, { cause: err });
+    throw new ProbeError('not-media', message, { cause: err });
   }
   let json: unknown;
   try {

