@@ -2,6 +2,7 @@
 // documented in README.md ("Configuration"), and checked once at start-up.
 import path from 'node:path';
 import { z } from 'zod';
+import de from 'zod/v4/locales/de.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'erwartet true oder false (expected true or false)' })
@@ -56,22 +57,19 @@ export const configSchema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
     WORKERS_IN_PROCESS: bool.default(true),
   })
-  .superRefine((cfg, ctx) => {
-    if ((cfg.ADMIN_EMAIL === undefined) !== (cfg.ADMIN_PASSWORD === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [cfg.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'],
-        message: 'ADMIN_EMAIL und ADMIN_PASSWORD nur gemeinsam setzen (set both or neither)',
-      });
-    }
-    if (cfg.MEILI_MASTER_KEY && !cfg.MEILI_URL) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MEILI_MASTER_KEY'],
-        message: 'nur zusammen mit MEILI_URL; das eingebettete Meilisearch erzeugt seinen Schlüssel selbst (only with MEILI_URL)',
-      });
-    }
-  });
+  .strict();
+
+/** Rules between variables; checked on the raw values so that they are reported together with per-variable errors. */
+function crossChecks(env: Record<string, string>): string[] {
+  const problems: string[] = [];
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    problems.push(`${env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: ADMIN_EMAIL und ADMIN_PASSWORD nur gemeinsam setzen (set both or neither)`);
+  }
+  if (env.MEILI_MASTER_KEY && !env.MEILI_URL) {
+    problems.push('MEILI_MASTER_KEY: nur zusammen mit MEILI_URL; das eingebettete Meilisearch erzeugt seinen Schlüssel selbst (only with MEILI_URL)');
+  }
+  return problems;
+}
 
 type RawConfig = z.output<typeof configSchema>;
 
@@ -96,12 +94,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const value = env[key];
     if (value !== undefined && value.trim() !== '') relevant[key] = value.trim();
   }
-  const parsed = configSchema.safeParse(relevant);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`),
-    );
-  }
+  const parsed = configSchema.safeParse(relevant, { error: de().localeError });
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`)),
+    ...crossChecks(relevant),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const cfg = parsed.data;
   return {
     ...cfg,

@@ -1,7 +1,8 @@
 // Repository interfaces, one per aggregate. Async so that the MongoDB (mongoose) adapter of the scale tier can
 // implement the same contract; tests/contract/ runs one suite against every adapter.
 import type {
-  ApiToken, Collection, Interview, Page, PageRequest, Session, User, Visibility, WorkflowStatus,
+  ApiToken, Collection, Interview, JobRecord, MediaDerivatives, Medium, Page, PageRequest, Session, User, Visibility,
+  WorkflowStatus,
 } from './types.js';
 
 export type UpdateResult<T> =
@@ -91,6 +92,45 @@ export interface InterviewRepository {
   countByCollection(collectionId: string): Promise<number>;
 }
 
+export type MediumPatch = Partial<Pick<Medium, 'status' | 'progress' | 'error'>>;
+
+export interface MediaRepository {
+  create(medium: Medium): Promise<Medium>;
+  findById(id: string): Promise<Medium | null>;
+  /** Ordered by part (tape 1, tape 2 …). */
+  listByInterview(interviewId: string): Promise<Medium[]>;
+  /** Media not finished yet (stored or processing): what the sweep looks at. */
+  listUnfinished(): Promise<Medium[]>;
+  nextPart(interviewId: string): Promise<number>;
+  update(id: string, patch: MediumPatch, now: string): Promise<Medium | null>;
+  /** Merges the given derivative paths into the medium's derivatives (null removes one). */
+  setDerivatives(id: string, derivatives: { [K in keyof MediaDerivatives]?: string | null }, now: string): Promise<Medium | null>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface JobRepository {
+  /**
+   * Adds a queued job unless the same job (name + medium) is already queued or running; returns the active one then.
+   */
+  enqueue(job: JobRecord): Promise<{ job: JobRecord; created: boolean }>;
+  findById(id: string): Promise<JobRecord | null>;
+  listByMedia(mediaId: string): Promise<JobRecord[]>;
+  /** Atomically takes the oldest due queued job (optionally only of the given names): running, leased, attempts + 1. */
+  claim(owner: string, leaseMs: number, now: Date, names?: readonly string[]): Promise<JobRecord | null>;
+  /** Extends the lease and records progress; false when the job is no longer this owner's (cancelled, lease lost). */
+  heartbeat(id: string, owner: string, leaseMs: number, now: Date, progress?: number): Promise<boolean>;
+  complete(id: string, owner: string, now: Date): Promise<boolean>;
+  /** Back to queued at `retryAt`, or terminally failed when retryAt is null. */
+  fail(id: string, owner: string, error: string, now: Date, retryAt: Date | null): Promise<boolean>;
+  /** Running jobs whose lease ran out: queued again, or failed once they used up their attempts. */
+  requeueExpired(now: Date): Promise<{ requeued: number; failed: number }>;
+  /** Cancels queued and running jobs of a medium; returns the ids that were running. */
+  cancelByMedia(mediaId: string, now: Date): Promise<string[]>;
+  /** Whether the medium has a queued or running job. */
+  hasActive(mediaId: string): Promise<boolean>;
+  isRunning(id: string): Promise<boolean>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   readonly users: UserRepository;
@@ -98,6 +138,8 @@ export interface Store {
   readonly apiTokens: ApiTokenRepository;
   readonly collections: CollectionRepository;
   readonly interviews: InterviewRepository;
+  readonly media: MediaRepository;
+  readonly jobs: JobRepository;
   /** Cheap round trip for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

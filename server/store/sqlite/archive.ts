@@ -152,9 +152,16 @@ export class SqliteInterviewRepository implements InterviewRepository {
       params.text = likeContains(filter.text);
       where.push(`(fold(title) LIKE @text ESCAPE '\\' OR fold(summary) LIKE @text ESCAPE '\\')`);
     }
-    // Partial dates compare as prefixes: "2019" is within [2019-01, 2019-12] and "2019-05" >= "2019".
-    if (filter.recordedFrom) { params.from = filter.recordedFrom; where.push('substr(recorded_at, 1, length(@from)) >= @from'); }
-    if (filter.recordedTo) { params.to = filter.recordedTo; where.push('substr(recorded_at, 1, length(@to)) <= @to'); }
+    // Partial dates: "2019" overlaps [2019-03, 2019-12]; "2019-05-17" lies within [2019, 2019-05].
+    // Both sides are cut to the shorter precision, so a partial date matches when its span overlaps the range.
+    if (filter.recordedFrom) {
+      params.from = filter.recordedFrom;
+      where.push('substr(recorded_at, 1, length(@from)) >= substr(@from, 1, length(recorded_at))');
+    }
+    if (filter.recordedTo) {
+      params.to = filter.recordedTo;
+      where.push('substr(recorded_at, 1, length(@to)) <= substr(@to, 1, length(recorded_at))');
+    }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const rows = this.db
       .prepare(`SELECT * FROM interviews ${whereSql} ORDER BY ${sortSql[sort]}, id LIMIT @limit OFFSET @offset`)

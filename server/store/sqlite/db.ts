@@ -17,7 +17,12 @@ export function openDatabase(file: string): Database {
   db.function('fold', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? foldText(value) : null,
   );
-  migrate(db);
+  try {
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
 }
 

@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { Store } from '../repositories.js';
 import { SqliteCollectionRepository, SqliteInterviewRepository } from './archive.js';
 import { openDatabase } from './db.js';
+import { SqliteJobRepository, SqliteMediaRepository } from './media.js';
 import { SqliteApiTokenRepository, SqliteSessionRepository, SqliteUserRepository } from './users.js';
 
 export interface SqliteStore extends Store {
@@ -21,6 +22,8 @@ export function openSqliteStore(dataDirOrMemory: string): SqliteStore {
     apiTokens: new SqliteApiTokenRepository(db),
     collections: new SqliteCollectionRepository(db),
     interviews: new SqliteInterviewRepository(db),
+    media: new SqliteMediaRepository(db),
+    jobs: new SqliteJobRepository(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -1,0 +1,50 @@
+// Every background job the archive knows: a typed `{name, payload}` union. Payloads carry ids and a version only —
+// never file contents — and are validated with zod when enqueued and again when a worker takes them.
+import { z } from 'zod';
+
+const mediaPayload = z.strictObject({ v: z.literal(1), mediaId: z.uuid() });
+
+export const jobSchemas = {
+  /** HLS renditions (audio ladder or 360p/720p video ladder) and the M4A download. */
+  'media.renditions': mediaPayload,
+  /** Poster frame (video) or waveform picture (audio), and the thumbnail storyboard for scrubbing (video). */
+  'media.artwork': mediaPayload,
+  /** Waveform peaks JSON. */
+  'media.waveform': mediaPayload,
+} as const;
+
+export type JobName = keyof typeof jobSchemas;
+export type JobPayload<N extends JobName> = z.output<(typeof jobSchemas)[N]>;
+export type Job = { [N in JobName]: { name: N; payload: JobPayload<N> } }[JobName];
+
+export const jobNames = Object.keys(jobSchemas) as JobName[];
+
+export interface JobPolicy {
+  maxAttempts: number;
+  /** A worker that has not renewed its lease for this long is presumed dead; the job is queued again. */
+  leaseMs: number;
+  /** ffmpeg without a progress report for this long is killed and the attempt fails. */
+  stallTimeoutMs: number;
+}
+
+export const jobPolicies: Record<JobName, JobPolicy> = {
+  'media.renditions': { maxAttempts: 4, leaseMs: 30_000, stallTimeoutMs: 120_000 },
+  'media.artwork': { maxAttempts: 4, leaseMs: 30_000, stallTimeoutMs: 120_000 },
+  'media.waveform': { maxAttempts: 4, leaseMs: 30_000, stallTimeoutMs: 120_000 },
+};
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(jobSchemas, name);
+}
+
+/** Parses a stored job's name and payload; throws when either is unknown or malformed (that job then fails for good). */
+export function parseJob(name: string, payload: unknown): Job {
+  if (!isJobName(name)) throw new Error(`unknown job name ${name}`);
+  return { name, payload: jobSchemas[name].parse(payload) } as Job;
+}
+
+/** Exponential backoff with jitter: 5 s, 10 s, 20 s … capped at 5 minutes. */
+export function retryDelayMs(attempt: number, random = Math.random): number {
+  const base = Math.min(5_000 * 2 ** Math.max(0, attempt - 1), 300_000);
+  return Math.round(base * (0.8 + random() * 0.4));
+}

@@ -1,0 +1,37 @@
+import crypto from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { JobRepository } from '../store/repositories.js';
+import type { JobRecord } from '../store/types.js';
+import { jobPolicies, jobSchemas, type Job } from './definitions.js';
+
+/** The only way work enters the queue: validated payload, policy from the job's definition, deduplicated per medium. */
+export class JobQueue {
+  constructor(private readonly jobs: JobRepository, private readonly logger: Logger) {}
+
+  async enqueue(job: Job, opts: { runAfter?: Date; mediaId?: string } = {}): Promise<JobRecord> {
+    const payload = jobSchemas[job.name].parse(job.payload);
+    const now = new Date().toISOString();
+    const mediaId = opts.mediaId ?? ('mediaId' in payload ? payload.mediaId : null);
+    const record: JobRecord = {
+      id: crypto.randomUUID(),
+      name: job.name,
+      payload,
+      status: 'queued',
+      mediaId,
+      attempts: 0,
+      maxAttempts: jobPolicies[job.name].maxAttempts,
+      runAfter: (opts.runAfter ?? new Date()).toISOString(),
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      progress: 0,
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      finishedAt: null,
+    };
+    const { job: stored, created } = await this.jobs.enqueue(record);
+    if (created) this.logger.info({ jobId: stored.id, job: job.name, mediaId }, 'job queued');
+    return stored;
+  }
+}

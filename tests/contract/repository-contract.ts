@@ -1,0 +1,828 @@
+// The repository contract: one suite, run against every Store adapter (SQLite now, MongoDB with the scale tier).
+// It talks to the Store interface only — no SQL, no driver calls — so that any adapter passing it behaves the same
+// for the services above it. Each test gets a fresh, empty store.
+import crypto from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  interviewSorts, type AccessScope, type InterviewFilter, type InterviewSort, type Store,
+} from '../../server/store/repositories.js';
+import type { ApiToken, Collection, Interview, Session, User } from '../../server/store/types.js';
+
+const uuid = (): string => crypto.randomUUID();
+
+/** Fixed instants, minutes apart, so that ordering assertions never depend on the clock. */
+const at = (minute: number): string => new Date(Date.UTC(2024, 2, 1, 10, minute, 0)).toISOString();
+
+function makeUser(overrides: Partial<User> = {}): User {
+  return {
+    id: uuid(),
+    email: `kumpel-${uuid().slice(0, 8)}@example.org`,
+    displayName: 'Kumpel',
+    role: 'contributor',
+    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+    disabled: false,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
+function makeSession(userId: string, overrides: Partial<Session> = {}): Session {
+  return {
+    id: crypto.randomBytes(32).toString('hex'),
+    userId,
+    csrfToken: crypto.randomBytes(16).toString('hex'),
+    createdAt: at(0),
+    expiresAt: at(30),
+    lastSeenAt: at(0),
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+    ...overrides,
+  };
+}
+
+function makeToken(userId: string, overrides: Partial<ApiToken> = {}): ApiToken {
+  return {
+    id: uuid(),
+    userId,
+    name: 'Transkriptions-Skript',
+    tokenHash: crypto.randomBytes(32).toString('hex'),
+    prefix: 'sb_' + crypto.randomBytes(3).toString('hex'),
+    createdAt: at(0),
+    lastUsedAt: null,
+    expiresAt: null,
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+function makeCollection(overrides: Partial<Collection> = {}): Collection {
+  return {
+    id: uuid(),
+    title: 'Spring School Ferropolis 2019',
+    description: 'Interviews mit ehemaligen Bergleuten',
+    createdBy: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    version: 1,
+    ...overrides,
+  };
+}
+
+function makeInterview(overrides: Partial<Interview> = {}): Interview {
+  return {
+    id: uuid(),
+    collectionId: null,
+    title: 'Schichtbetrieb im Tagebau',
+    people: [{ name: 'Horst Krüger', role: 'narrator' }],
+    recordedAt: '2019-05-17',
+    place: { name: 'Ferropolis', lat: 51.7494, lon: 12.4486 },
+    language: 'de',
+    summary: 'Über die Arbeit an der Förderbrücke.',
+    keywords: ['Tagebau'],
+    visibility: 'private',
+    status: 'draft',
+    createdBy: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    version: 1,
+    ...overrides,
+  };
+}
+
+export function describeRepositoryContract(adapterName: string, openStore: () => Promise<Store>): void {
+  describe(`repository contract: ${adapterName}`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await openStore();
+    });
+    afterEach(async () => {
+      await store?.close();
+    });
+
+    it('identifies itself and answers ping', async () => {
+      expect(['sqlite', 'mongodb']).toContain(store.kind);
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    // ---------------------------------------------------------------------------------------------- users
+    describe('users', () => {
+      it('create returns the user; findById round-trips every field', async () => {
+        const user = makeUser({
+          email: 'juergen.moeller@example.org', displayName: 'Jürgen Möller', role: 'curator', disabled: true,
+          createdAt: at(1), updatedAt: at(2),
+        });
+        expect(await store.users.create(user)).toEqual(user);
+        expect(await store.users.findById(user.id)).toEqual(user);
+      });
+
+      it('findById returns null for an unknown id', async () => {
+        await store.users.create(makeUser());
+        expect(await store.users.findById(uuid())).toBeNull();
+      });
+
+      it('findByEmail ignores case and returns null for unknown addresses', async () => {
+        const user = makeUser({ email: 'Gisela.Weiss@Example.org' });
+        await store.users.create(user);
+        expect((await store.users.findByEmail('gisela.weiss@example.org'))?.id).toBe(user.id);
+        expect((await store.users.findByEmail('GISELA.WEISS@EXAMPLE.ORG'))?.id).toBe(user.id);
+        expect(await store.users.findByEmail('gisela@example.org')).toBeNull();
+      });
+
+      it('rejects a second user with the same e-mail, also when it differs only in case', async () => {
+        await store.users.create(makeUser({ email: 'anna@example.org' }));
+        await expect(store.users.create(makeUser({ email: 'anna@example.org' }))).rejects.toThrow();
+        await expect(store.users.create(makeUser({ email: 'ANNA@example.org' }))).rejects.toThrow();
+        expect((await store.users.list({ limit: 10, offset: 0 })).total).toBe(1);
+      });
+
+      it('list pages through users ordered by e-mail, with the total of all users', async () => {
+        const emails = ['dora@example.org', 'anna@example.org', 'carl@example.org', 'bert@example.org', 'emil@example.org'];
+        for (const email of emails) await store.users.create(makeUser({ email }));
+        const sorted = [...emails].sort();
+
+        const first = await store.users.list({ limit: 2, offset: 0 });
+        expect(first.total).toBe(5);
+        expect(first.items.map((u) => u.email)).toEqual(sorted.slice(0, 2));
+        const second = await store.users.list({ limit: 2, offset: 2 });
+        expect(second.total).toBe(5);
+        expect(second.items.map((u) => u.email)).toEqual(sorted.slice(2, 4));
+        const last = await store.users.list({ limit: 2, offset: 4 });
+        expect(last.items.map((u) => u.email)).toEqual(sorted.slice(4));
+        const beyond = await store.users.list({ limit: 2, offset: 10 });
+        expect(beyond).toEqual({ items: [], total: 5 });
+      });
+
+      it('list of an empty store is empty', async () => {
+        expect(await store.users.list({ limit: 10, offset: 0 })).toEqual({ items: [], total: 0 });
+      });
+
+      it('update changes the given fields and updatedAt, nothing else', async () => {
+        const user = makeUser({ email: 'karl@example.org', displayName: 'Karl', role: 'contributor', createdAt: at(1), updatedAt: at(1) });
+        await store.users.create(user);
+
+        const renamed = await store.users.update(user.id, { displayName: 'Karl Krüger' }, at(5));
+        expect(renamed).toEqual({ ...user, displayName: 'Karl Krüger', updatedAt: at(5) });
+
+        const all = await store.users.update(user.id, { role: 'admin', passwordHash: 'new-hash', disabled: true }, at(6));
+        expect(all).toEqual({
+          ...user, displayName: 'Karl Krüger', role: 'admin', passwordHash: 'new-hash', disabled: true, updatedAt: at(6),
+        });
+        expect(await store.users.findById(user.id)).toEqual(all);
+
+        const enabled = await store.users.update(user.id, { disabled: false }, at(7));
+        expect(enabled?.disabled).toBe(false);
+        expect(enabled?.createdAt).toBe(at(1));
+      });
+
+      it('update returns null for an unknown id and creates nothing', async () => {
+        expect(await store.users.update(uuid(), { displayName: 'Niemand' }, at(5))).toBeNull();
+        expect((await store.users.list({ limit: 10, offset: 0 })).total).toBe(0);
+      });
+
+      it('countActiveAdmins counts enabled admins only', async () => {
+        expect(await store.users.countActiveAdmins()).toBe(0);
+        await store.users.create(makeUser({ role: 'admin' }));
+        await store.users.create(makeUser({ role: 'admin' }));
+        await store.users.create(makeUser({ role: 'admin', disabled: true }));
+        await store.users.create(makeUser({ role: 'curator' }));
+        const contributor = makeUser({ role: 'contributor' });
+        await store.users.create(contributor);
+        expect(await store.users.countActiveAdmins()).toBe(2);
+
+        await store.users.update(contributor.id, { role: 'admin' }, at(3));
+        expect(await store.users.countActiveAdmins()).toBe(3);
+        await store.users.update(contributor.id, { disabled: true }, at(4));
+        expect(await store.users.countActiveAdmins()).toBe(2);
+      });
+    });
+
+    // ------------------------------------------------------------------------------------------- sessions
+    describe('sessions', () => {
+      let user: User;
+      let other: User;
+      beforeEach(async () => {
+        user = await store.users.create(makeUser());
+        other = await store.users.create(makeUser());
+      });
+
+      it('create then findById round-trips every field, with and without user agent', async () => {
+        const withAgent = makeSession(user.id);
+        const withoutAgent = makeSession(user.id, { userAgent: null });
+        await store.sessions.create(withAgent);
+        await store.sessions.create(withoutAgent);
+        expect(await store.sessions.findById(withAgent.id)).toEqual(withAgent);
+        expect(await store.sessions.findById(withoutAgent.id)).toEqual(withoutAgent);
+      });
+
+      it('findById returns null for an unknown id', async () => {
+        expect(await store.sessions.findById('0'.repeat(64))).toBeNull();
+      });
+
+      it('touch moves lastSeenAt and expiresAt and leaves the rest alone', async () => {
+        const session = makeSession(user.id);
+        await store.sessions.create(session);
+        await store.sessions.touch(session.id, at(10), at(50));
+        expect(await store.sessions.findById(session.id)).toEqual({ ...session, lastSeenAt: at(10), expiresAt: at(50) });
+      });
+
+      it('delete removes one session; deleting an unknown one is harmless', async () => {
+        const a = makeSession(user.id);
+        const b = makeSession(user.id);
+        await store.sessions.create(a);
+        await store.sessions.create(b);
+        await store.sessions.delete(a.id);
+        expect(await store.sessions.findById(a.id)).toBeNull();
+        expect(await store.sessions.findById(b.id)).toEqual(b);
+        await expect(store.sessions.delete(a.id)).resolves.toBeUndefined();
+      });
+
+      it("deleteByUser removes that user's sessions only and returns how many", async () => {
+        const mine = [makeSession(user.id), makeSession(user.id), makeSession(user.id)];
+        const theirs = makeSession(other.id);
+        for (const s of [...mine, theirs]) await store.sessions.create(s);
+
+        expect(await store.sessions.deleteByUser(user.id)).toBe(3);
+        for (const s of mine) expect(await store.sessions.findById(s.id)).toBeNull();
+        expect(await store.sessions.findById(theirs.id)).toEqual(theirs);
+        expect(await store.sessions.deleteByUser(user.id)).toBe(0);
+        expect(await store.sessions.deleteByUser(uuid())).toBe(0);
+      });
+
+      it('deleteExpired removes only sessions that expired before now', async () => {
+        const expiredLongAgo = makeSession(user.id, { expiresAt: at(1) });
+        const expiredRecently = makeSession(other.id, { expiresAt: at(19) });
+        const alive = makeSession(user.id, { expiresAt: at(21) });
+        const aliveLong = makeSession(other.id, { expiresAt: '2030-01-01T00:00:00.000Z' });
+        for (const s of [expiredLongAgo, expiredRecently, alive, aliveLong]) await store.sessions.create(s);
+
+        expect(await store.sessions.deleteExpired(at(20))).toBe(2);
+        expect(await store.sessions.findById(expiredLongAgo.id)).toBeNull();
+        expect(await store.sessions.findById(expiredRecently.id)).toBeNull();
+        expect(await store.sessions.findById(alive.id)).toEqual(alive);
+        expect(await store.sessions.findById(aliveLong.id)).toEqual(aliveLong);
+        expect(await store.sessions.deleteExpired(at(20))).toBe(0);
+      });
+
+      it('a touched session is judged by its new expiry', async () => {
+        const session = makeSession(user.id, { expiresAt: at(5) });
+        await store.sessions.create(session);
+        await store.sessions.touch(session.id, at(4), at(40));
+        expect(await store.sessions.deleteExpired(at(20))).toBe(0);
+        expect(await store.sessions.findById(session.id)).not.toBeNull();
+      });
+    });
+
+    // ----------------------------------------------------------------------------------------- api tokens
+    describe('api tokens', () => {
+      let user: User;
+      let other: User;
+      beforeEach(async () => {
+        user = await store.users.create(makeUser());
+        other = await store.users.create(makeUser());
+      });
+
+      it('findByHash round-trips every field and returns null for an unknown hash', async () => {
+        const token = makeToken(user.id, { lastUsedAt: at(3), expiresAt: '2025-03-01T00:00:00.000Z' });
+        await store.apiTokens.create(token);
+        expect(await store.apiTokens.findByHash(token.tokenHash)).toEqual(token);
+        expect(await store.apiTokens.findByHash('f'.repeat(64))).toBeNull();
+      });
+
+      it("listByUser returns that user's tokens, newest first", async () => {
+        const oldest = makeToken(user.id, { name: 'alt', createdAt: at(1) });
+        const newest = makeToken(user.id, { name: 'neu', createdAt: at(9) });
+        const middle = makeToken(user.id, { name: 'mittel', createdAt: at(5) });
+        const foreign = makeToken(other.id, { name: 'fremd', createdAt: at(7) });
+        for (const t of [oldest, newest, middle, foreign]) await store.apiTokens.create(t);
+
+        expect((await store.apiTokens.listByUser(user.id)).map((t) => t.name)).toEqual(['neu', 'mittel', 'alt']);
+        expect(await store.apiTokens.listByUser(other.id)).toEqual([foreign]);
+        expect(await store.apiTokens.listByUser(uuid())).toEqual([]);
+      });
+
+      it('revoke works once, only for the owner', async () => {
+        const token = makeToken(user.id);
+        await store.apiTokens.create(token);
+
+        expect(await store.apiTokens.revoke(token.id, other.id, at(4))).toBe(false);
+        expect((await store.apiTokens.findByHash(token.tokenHash))?.revokedAt).toBeNull();
+
+        expect(await store.apiTokens.revoke(token.id, user.id, at(5))).toBe(true);
+        expect((await store.apiTokens.findByHash(token.tokenHash))?.revokedAt).toBe(at(5));
+
+        expect(await store.apiTokens.revoke(token.id, user.id, at(6))).toBe(false);
+        expect((await store.apiTokens.findByHash(token.tokenHash))?.revokedAt).toBe(at(5));
+
+        expect(await store.apiTokens.revoke(uuid(), user.id, at(7))).toBe(false);
+      });
+
+      it('touch records the last use and nothing else', async () => {
+        const token = makeToken(user.id);
+        const untouched = makeToken(user.id);
+        await store.apiTokens.create(token);
+        await store.apiTokens.create(untouched);
+        await store.apiTokens.touch(token.id, at(8));
+        expect(await store.apiTokens.findByHash(token.tokenHash)).toEqual({ ...token, lastUsedAt: at(8) });
+        await store.apiTokens.touch(token.id, at(9));
+        expect((await store.apiTokens.findByHash(token.tokenHash))?.lastUsedAt).toBe(at(9));
+        expect(await store.apiTokens.findByHash(untouched.tokenHash)).toEqual(untouched);
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------- collections
+    describe('collections', () => {
+      let curator: User;
+      beforeEach(async () => {
+        curator = await store.users.create(makeUser({ role: 'curator' }));
+      });
+
+      it('create returns the collection; findById round-trips it; unknown ids give null', async () => {
+        const withDescription = makeCollection({ createdBy: curator.id, createdAt: at(1), updatedAt: at(2) });
+        const bare = makeCollection({ title: 'Zschornewitz 2020', description: null, createdBy: null });
+        expect(await store.collections.create(withDescription)).toEqual(withDescription);
+        await store.collections.create(bare);
+        expect(await store.collections.findById(withDescription.id)).toEqual(withDescription);
+        expect(await store.collections.findById(bare.id)).toEqual(bare);
+        expect(await store.collections.findById(uuid())).toBeNull();
+      });
+
+      it('list sorts by title ignoring case and reports the total', async () => {
+        for (const title of ['deutzen', 'Cospuden', 'abraum', 'Borna']) {
+          await store.collections.create(makeCollection({ title }));
+        }
+        const all = await store.collections.list({ limit: 10, offset: 0 });
+        expect(all.total).toBe(4);
+        expect(all.items.map((c) => c.title)).toEqual(['abraum', 'Borna', 'Cospuden', 'deutzen']);
+
+        const page = await store.collections.list({ limit: 2, offset: 1 });
+        expect(page.total).toBe(4);
+        expect(page.items.map((c) => c.title)).toEqual(['Borna', 'Cospuden']);
+      });
+
+      it('update changes the given fields, bumps version and updatedAt', async () => {
+        const c = makeCollection({ createdBy: curator.id, createdAt: at(1), updatedAt: at(1) });
+        await store.collections.create(c);
+
+        const first = await store.collections.update(c.id, { title: 'Ferropolis 2019' }, at(5));
+        expect(first).toEqual({ ok: true, record: { ...c, title: 'Ferropolis 2019', updatedAt: at(5), version: 2 } });
+
+        const second = await store.collections.update(c.id, { description: null }, at(6));
+        expect(second).toEqual({
+          ok: true, record: { ...c, title: 'Ferropolis 2019', description: null, updatedAt: at(6), version: 3 },
+        });
+        expect(await store.collections.findById(c.id)).toEqual(second.ok ? second.record : null);
+      });
+
+      it('update with the expected version succeeds; with a stale one reports the current record', async () => {
+        const c = makeCollection();
+        await store.collections.create(c);
+
+        const ok = await store.collections.update(c.id, { title: 'Erste Änderung' }, at(5), 1);
+        expect(ok.ok).toBe(true);
+        if (ok.ok) expect(ok.record.version).toBe(2);
+
+        const stale = await store.collections.update(c.id, { title: 'Verlorene Änderung' }, at(6), 1);
+        expect(stale).toEqual({
+          ok: false, reason: 'version-conflict', current: { ...c, title: 'Erste Änderung', updatedAt: at(5), version: 2 },
+        });
+        expect((await store.collections.findById(c.id))?.title).toBe('Erste Änderung');
+
+        const fresh = await store.collections.update(c.id, { title: 'Zweite Änderung' }, at(7), 2);
+        expect(fresh.ok && fresh.record).toMatchObject({ title: 'Zweite Änderung', version: 3, updatedAt: at(7) });
+      });
+
+      it('update of an unknown id reports not-found, with or without expected version', async () => {
+        expect(await store.collections.update(uuid(), { title: 'x' }, at(5))).toEqual({ ok: false, reason: 'not-found' });
+        expect(await store.collections.update(uuid(), { title: 'x' }, at(5), 1)).toEqual({ ok: false, reason: 'not-found' });
+      });
+
+      it('delete returns true once, then false', async () => {
+        const c = makeCollection();
+        const keep = makeCollection({ title: 'Bleibt' });
+        await store.collections.create(c);
+        await store.collections.create(keep);
+        expect(await store.collections.delete(c.id)).toBe(true);
+        expect(await store.collections.findById(c.id)).toBeNull();
+        expect(await store.collections.delete(c.id)).toBe(false);
+        expect(await store.collections.delete(uuid())).toBe(false);
+        expect(await store.collections.list({ limit: 10, offset: 0 })).toEqual({ items: [keep], total: 1 });
+      });
+    });
+
+    // ----------------------------------------------------------------------------------------- interviews
+    describe('interviews', () => {
+      let owner: User;
+      let other: User;
+
+      beforeEach(async () => {
+        owner = await store.users.create(makeUser({ email: 'owner@example.org', role: 'contributor' }));
+        other = await store.users.create(makeUser({ email: 'other@example.org', role: 'contributor' }));
+      });
+
+      it('create returns the interview; findById round-trips every field', async () => {
+        const collection = await store.collections.create(makeCollection({ createdBy: owner.id }));
+        const full = makeInterview({
+          collectionId: collection.id,
+          title: 'Schichtwechsel in Espenhain',
+          people: [
+            { name: 'Jürgen Möller', role: 'narrator' },
+            { name: 'Gisela Weiß', role: 'narrator' },
+            { name: 'Lena Schulz', role: 'interviewer' },
+          ],
+          recordedAt: '1998-05-17',
+          place: { name: 'Espenhain', lat: 51.1903, lon: 12.4819 },
+          language: 'de',
+          summary: 'Über 100 Jahre Tagebau — „Glück auf!“',
+          keywords: ['Tagebau', 'Schicht', 'Förderbrücke'],
+          visibility: 'registered',
+          status: 'published',
+          createdBy: owner.id,
+          createdAt: at(1),
+          updatedAt: at(2),
+          version: 1,
+        });
+        expect(await store.interviews.create(full)).toEqual(full);
+        expect(await store.interviews.findById(full.id)).toEqual(full);
+      });
+
+      it('round-trips partial dates, a place without coordinates, and empty or missing optional data', async () => {
+        const yearOnly = makeInterview({ recordedAt: '2001', place: { name: 'Borna' }, keywords: [], people: [] });
+        const monthOnly = makeInterview({ recordedAt: '2019-05', place: null, summary: null });
+        const undated = makeInterview({ recordedAt: null, language: 'en', collectionId: null, createdBy: null });
+        for (const i of [yearOnly, monthOnly, undated]) await store.interviews.create(i);
+
+        expect(await store.interviews.findById(yearOnly.id)).toEqual(yearOnly);
+        const borna = await store.interviews.findById(yearOnly.id);
+        expect(borna?.place).toEqual({ name: 'Borna' });
+        expect(borna?.place && 'lat' in borna.place ? borna.place.lat : undefined).toBeUndefined();
+        expect(await store.interviews.findById(monthOnly.id)).toEqual(monthOnly);
+        expect(await store.interviews.findById(undated.id)).toEqual(undated);
+        expect(await store.interviews.findById(uuid())).toBeNull();
+      });
+
+      describe('list', () => {
+        // A small archive. Orders are chosen so that every sort gives a different sequence:
+        //   createdAt:  espenhain < brikett < kumpel < mining < abraum
+        //   updatedAt:  kumpel < abraum < brikett < mining < espenhain
+        //   title (ci): Abraum… < Die Brikettfabrik < Kumpel… < mining… < Schichtwechsel…
+        //   recordedAt: brikett (1996-03) < espenhain (1998-05-17) < kumpel (2001) < abraum (2010-11-02), mining undated
+        let collA: Collection;
+        let collB: Collection;
+        let espenhain: Interview;
+        let brikett: Interview;
+        let kumpel: Interview;
+        let mining: Interview;
+        let abraum: Interview;
+
+        const titles = (items: Interview[]) => items.map((i) => i.title);
+        const list = async (filter: Partial<InterviewFilter> = {}, sort: InterviewSort = 'title') =>
+          store.interviews.list({ access: { kind: 'all' }, ...filter }, { limit: 100, offset: 0 }, sort);
+        const found = async (filter: Partial<InterviewFilter>) => {
+          const page = await list(filter);
+          expect(page.total).toBe(page.items.length);
+          return titles(page.items);
+        };
+
+        beforeEach(async () => {
+          collA = await store.collections.create(makeCollection({ title: 'Espenhain', createdBy: owner.id }));
+          collB = await store.collections.create(makeCollection({ title: 'Borna' }));
+          espenhain = await store.interviews.create(makeInterview({
+            title: 'Schichtwechsel in Espenhain',
+            summary: 'Über 100 Jahre Tagebau',
+            people: [{ name: 'Jürgen Möller', role: 'narrator' }, { name: 'Anna Schulz', role: 'interviewer' }],
+            recordedAt: '1998-05-17',
+            place: { name: 'Espenhain', lat: 51.1903, lon: 12.4819 },
+            keywords: ['Tagebau', 'Schicht'],
+            visibility: 'public', status: 'published', collectionId: collA.id, createdBy: owner.id,
+            createdAt: at(1), updatedAt: at(25),
+          }));
+          brikett = await store.interviews.create(makeInterview({
+            title: 'Die Brikettfabrik',
+            summary: 'Planerfüllung zu 100% erreicht',
+            people: [{ name: 'Gisela Weiß', role: 'narrator' }],
+            recordedAt: '1996-03',
+            place: { name: 'Deutzen' },
+            keywords: ['Brikett'],
+            visibility: 'registered', status: 'published', collectionId: collA.id, createdBy: other.id,
+            createdAt: at(2), updatedAt: at(23),
+          }));
+          kumpel = await store.interviews.create(makeInterview({
+            title: 'Kumpel erzählen',
+            summary: null,
+            people: [{ name: 'Karl Krüger', role: 'narrator' }],
+            recordedAt: '2001',
+            place: null,
+            keywords: ['tagebau'],
+            visibility: 'public', status: 'draft', collectionId: collB.id, createdBy: owner.id,
+            createdAt: at(3), updatedAt: at(21),
+          }));
+          mining = await store.interviews.create(makeInterview({
+            title: 'mining memories',
+            summary: 'An English-language interview',
+            people: [{ name: 'Peter Smith', role: 'narrator' }],
+            recordedAt: null,
+            place: null,
+            language: 'en',
+            keywords: [],
+            visibility: 'private', status: 'in_review', collectionId: null, createdBy: other.id,
+            createdAt: at(4), updatedAt: at(24),
+          }));
+          abraum = await store.interviews.create(makeInterview({
+            title: 'Abraumförderbrücke F60',
+            summary: 'Technik im Tagebau Welzow',
+            people: [{ name: 'Hans Müller', role: 'narrator' }],
+            recordedAt: '2010-11-02',
+            keywords: ['Technik'],
+            visibility: 'restricted', status: 'published', collectionId: collB.id, createdBy: null,
+            createdAt: at(5), updatedAt: at(22),
+          }));
+        });
+
+        it('access all sees every interview', async () => {
+          const page = await list();
+          expect(page.total).toBe(5);
+          expect(page.items.map((i) => i.id).sort()).toEqual([espenhain, brikett, kumpel, mining, abraum].map((i) => i.id).sort());
+        });
+
+        it('returns complete records', async () => {
+          const page = await list({ collectionId: collA.id });
+          expect(page.items).toEqual([brikett, espenhain]);
+        });
+
+        it('an anonymous-like scope sees only published interviews of the given visibilities', async () => {
+          const anonymous: AccessScope = { kind: 'scoped', publishedVisibilities: ['public'] };
+          expect(await found({ access: anonymous })).toEqual([espenhain.title]);
+
+          const registered: AccessScope = { kind: 'scoped', publishedVisibilities: ['public', 'registered'] };
+          expect(await found({ access: registered })).toEqual([brikett.title, espenhain.title]);
+
+          const nothing: AccessScope = { kind: 'scoped', publishedVisibilities: [] };
+          expect(await found({ access: nothing })).toEqual([]);
+        });
+
+        it('a scope with an owner also sees everything that owner created, each interview once', async () => {
+          expect(await found({ access: { kind: 'scoped', publishedVisibilities: ['public'], ownerId: owner.id } }))
+            .toEqual([kumpel.title, espenhain.title]);
+          expect(await found({ access: { kind: 'scoped', publishedVisibilities: ['public'], ownerId: other.id } }))
+            .toEqual([brikett.title, mining.title, espenhain.title]);
+          expect(await found({ access: { kind: 'scoped', publishedVisibilities: [], ownerId: owner.id } }))
+            .toEqual([kumpel.title, espenhain.title]);
+        });
+
+        it('filters by collection', async () => {
+          expect(await found({ collectionId: collA.id })).toEqual([brikett.title, espenhain.title]);
+          expect(await found({ collectionId: collB.id })).toEqual([abraum.title, kumpel.title]);
+          expect(await found({ collectionId: uuid() })).toEqual([]);
+        });
+
+        it('filters by a list of statuses', async () => {
+          expect(await found({ status: ['published'] })).toEqual([abraum.title, brikett.title, espenhain.title]);
+          expect(await found({ status: ['draft', 'in_review'] })).toEqual([kumpel.title, mining.title]);
+          expect(await found({ status: ['withdrawn'] })).toEqual([]);
+        });
+
+        it('filters by a list of visibilities', async () => {
+          expect(await found({ visibility: ['public'] })).toEqual([kumpel.title, espenhain.title]);
+          expect(await found({ visibility: ['private', 'restricted'] })).toEqual([abraum.title, mining.title]);
+        });
+
+        it('filters by language', async () => {
+          expect(await found({ language: 'en' })).toEqual([mining.title]);
+          expect(await found({ language: 'de' })).toEqual([abraum.title, brikett.title, kumpel.title, espenhain.title]);
+          expect(await found({ language: 'pl' })).toEqual([]);
+        });
+
+        it('filters by keyword, ignoring case but matching whole keywords', async () => {
+          expect(await found({ keyword: 'TAGEBAU' })).toEqual([kumpel.title, espenhain.title]);
+          expect(await found({ keyword: 'tagebau' })).toEqual([kumpel.title, espenhain.title]);
+          expect(await found({ keyword: 'brikett' })).toEqual([brikett.title]);
+          expect(await found({ keyword: 'Tage' })).toEqual([]);
+        });
+
+        it('filters by person: substring, case- and umlaut-insensitive, narrators and interviewers', async () => {
+          expect(await found({ person: 'moller' })).toEqual([espenhain.title]);
+          expect(await found({ person: 'Möller' })).toEqual([espenhain.title]);
+          expect(await found({ person: 'WEISS' })).toEqual([brikett.title]);
+          expect(await found({ person: 'weiß' })).toEqual([brikett.title]);
+          expect(await found({ person: 'KRUGER' })).toEqual([kumpel.title]);
+          expect(await found({ person: 'schulz' })).toEqual([espenhain.title]);
+          expect(await found({ person: 'LLER' })).toEqual([abraum.title, espenhain.title]);
+          expect(await found({ person: 'Jürgen Möller' })).toEqual([espenhain.title]);
+          expect(await found({ person: 'Bäcker' })).toEqual([]);
+        });
+
+        it('filters by text in title or summary, case-insensitively', async () => {
+          expect(await found({ text: 'brikett' })).toEqual([brikett.title]);
+          expect(await found({ text: 'WELZOW' })).toEqual([abraum.title]);
+          expect(await found({ text: 'tagebau' })).toEqual([abraum.title, espenhain.title]);
+          expect(await found({ text: 'über' })).toEqual([espenhain.title]);
+          expect(await found({ text: 'ÜBER' })).toEqual([espenhain.title]);
+          expect(await found({ text: 'Kumpel' })).toEqual([kumpel.title]);
+          expect(await found({ text: 'Steinkohle' })).toEqual([]);
+        });
+
+        it('treats LIKE/regex wildcards in text and person literally', async () => {
+          expect(await found({ text: '100%' })).toEqual([brikett.title]);
+          expect(await found({ text: '%' })).toEqual([brikett.title]);
+          expect(await found({ text: '100' })).toEqual([brikett.title, espenhain.title]);
+          expect(await found({ text: '_' })).toEqual([]);
+          expect(await found({ text: 'Schicht_echsel' })).toEqual([]);
+          expect(await found({ text: '.*' })).toEqual([]);
+          expect(await found({ text: '\\' })).toEqual([]);
+          expect(await found({ person: '%' })).toEqual([]);
+          expect(await found({ person: 'M_ller' })).toEqual([]);
+        });
+
+        it('filters by recording date with inclusive bounds, comparing partial dates as prefixes', async () => {
+          // year bounds
+          expect(await found({ recordedFrom: '1998' })).toEqual([abraum.title, kumpel.title, espenhain.title]);
+          expect(await found({ recordedTo: '1998' })).toEqual([brikett.title, espenhain.title]);
+          expect(await found({ recordedFrom: '1998', recordedTo: '2001' })).toEqual([kumpel.title, espenhain.title]);
+          // month bounds against full and month-precise dates
+          expect(await found({ recordedFrom: '1996-01', recordedTo: '1998-12' })).toEqual([brikett.title, espenhain.title]);
+          expect(await found({ recordedFrom: '1996-03', recordedTo: '1996-03' })).toEqual([brikett.title]);
+          expect(await found({ recordedFrom: '1998-06' })).toEqual([abraum.title, kumpel.title]);
+          expect(await found({ recordedTo: '1998-05' })).toEqual([brikett.title, espenhain.title]);
+          // day bounds are inclusive
+          expect(await found({ recordedFrom: '1998-05-17', recordedTo: '1998-05-17' })).toEqual([espenhain.title]);
+          expect(await found({ recordedFrom: '1998-05-18', recordedTo: '2000' })).toEqual([]);
+          // undated interviews never match a date bound
+          expect(await found({ recordedFrom: '1900' })).not.toContain(mining.title);
+          expect(await found({ recordedTo: '2100' })).not.toContain(mining.title);
+        });
+
+        // overlap semantics, symmetric for both bounds: "2001" overlaps [2001-01, 2001-12]
+        it('a partial date that overlaps the range matches both bounds', async () => {
+          expect(await found({ recordedFrom: '2001-01', recordedTo: '2001-12' })).toEqual([kumpel.title]);
+          expect(await found({ recordedFrom: '1996-03-10', recordedTo: '1996-03-20' })).toEqual([brikett.title]);
+        });
+
+        it('filters by creator', async () => {
+          expect(await found({ createdBy: owner.id })).toEqual([kumpel.title, espenhain.title]);
+          expect(await found({ createdBy: other.id })).toEqual([brikett.title, mining.title]);
+          expect(await found({ createdBy: uuid() })).toEqual([]);
+        });
+
+        it('combines filters and access with AND', async () => {
+          const anonymous: AccessScope = { kind: 'scoped', publishedVisibilities: ['public', 'registered'] };
+          expect(await found({ access: anonymous, collectionId: collA.id, person: 'weiss' })).toEqual([brikett.title]);
+          expect(await found({ access: anonymous, keyword: 'tagebau' })).toEqual([espenhain.title]);
+          expect(await found({ status: ['published'], text: 'tagebau', recordedFrom: '2000' })).toEqual([abraum.title]);
+          expect(await found({ language: 'en', status: ['published'] })).toEqual([]);
+        });
+
+        it('every sort option gives its documented order', async () => {
+          const expected: Record<InterviewSort, Interview[]> = {
+            '-updatedAt': [espenhain, mining, brikett, abraum, kumpel],
+            updatedAt: [kumpel, abraum, brikett, mining, espenhain],
+            title: [abraum, brikett, kumpel, mining, espenhain],
+            '-title': [espenhain, mining, kumpel, brikett, abraum],
+            // undated interviews come last in both directions
+            recordedAt: [brikett, espenhain, kumpel, abraum, mining],
+            '-recordedAt': [abraum, kumpel, espenhain, brikett, mining],
+            '-createdAt': [abraum, mining, kumpel, brikett, espenhain],
+            createdAt: [espenhain, brikett, kumpel, mining, abraum],
+          };
+          expect(Object.keys(expected).sort()).toEqual([...interviewSorts].sort());
+          for (const sort of interviewSorts) {
+            const page = await list({}, sort);
+            expect(titles(page.items), `sort ${sort}`).toEqual(titles(expected[sort]));
+          }
+        });
+
+        it('pages with limit and offset; total counts all matches', async () => {
+          const page = (limit: number, offset: number) =>
+            store.interviews.list({ access: { kind: 'all' } }, { limit, offset }, 'title');
+          const p1 = await page(2, 0);
+          expect(p1.total).toBe(5);
+          expect(titles(p1.items)).toEqual([abraum.title, brikett.title]);
+          const p2 = await page(2, 2);
+          expect(p2.total).toBe(5);
+          expect(titles(p2.items)).toEqual([kumpel.title, mining.title]);
+          const p3 = await page(2, 4);
+          expect(titles(p3.items)).toEqual([espenhain.title]);
+          expect(await page(2, 10)).toEqual({ items: [], total: 5 });
+
+          const filtered = await store.interviews.list(
+            { access: { kind: 'all' }, status: ['published'] }, { limit: 1, offset: 1 }, '-createdAt',
+          );
+          expect(filtered.total).toBe(3);
+          expect(titles(filtered.items)).toEqual([brikett.title]);
+        });
+
+        it('countByCollection counts the interviews of one collection', async () => {
+          expect(await store.interviews.countByCollection(collA.id)).toBe(2);
+          expect(await store.interviews.countByCollection(collB.id)).toBe(2);
+          expect(await store.interviews.countByCollection(uuid())).toBe(0);
+          await store.interviews.delete(brikett.id);
+          expect(await store.interviews.countByCollection(collA.id)).toBe(1);
+          await store.interviews.update(kumpel.id, { collectionId: collA.id }, at(40));
+          expect(await store.interviews.countByCollection(collA.id)).toBe(2);
+          expect(await store.interviews.countByCollection(collB.id)).toBe(1);
+        });
+
+        it('list reflects updates: a published interview appears to anonymous viewers', async () => {
+          const anonymous: AccessScope = { kind: 'scoped', publishedVisibilities: ['public'] };
+          await store.interviews.update(kumpel.id, { status: 'published' }, at(40));
+          expect(await found({ access: anonymous })).toEqual([kumpel.title, espenhain.title]);
+          expect(titles((await list({}, '-updatedAt')).items)[0]).toBe(kumpel.title);
+        });
+      });
+
+      describe('update', () => {
+        let collection: Collection;
+        let interview: Interview;
+
+        beforeEach(async () => {
+          collection = await store.collections.create(makeCollection());
+          interview = await store.interviews.create(makeInterview({
+            collectionId: collection.id, createdBy: owner.id, createdAt: at(1), updatedAt: at(1),
+          }));
+        });
+
+        it('changes every patchable field, bumps version and updatedAt, keeps the rest', async () => {
+          const other = await store.collections.create(makeCollection({ title: 'Zweite Sammlung' }));
+          const patch = {
+            collectionId: other.id,
+            title: 'Neuer Titel',
+            people: [{ name: 'Gisela Weiß', role: 'narrator' as const }, { name: 'Lena Schulz', role: 'interviewer' as const }],
+            recordedAt: '2002',
+            place: { name: 'Borna' },
+            language: 'en',
+            summary: 'Neue Zusammenfassung',
+            keywords: ['Brikett', 'Kraftwerk'],
+            visibility: 'public' as const,
+            status: 'published' as const,
+          };
+          const result = await store.interviews.update(interview.id, patch, at(9));
+          const expected: Interview = { ...interview, ...patch, updatedAt: at(9), version: 2 };
+          expect(result).toEqual({ ok: true, record: expected });
+          expect(await store.interviews.findById(interview.id)).toEqual(expected);
+        });
+
+        it('a partial patch leaves the other fields untouched', async () => {
+          const result = await store.interviews.update(interview.id, { title: 'Nur der Titel' }, at(9));
+          expect(result).toEqual({ ok: true, record: { ...interview, title: 'Nur der Titel', updatedAt: at(9), version: 2 } });
+        });
+
+        it('nullable fields can be set to null, JSON ones included, and back', async () => {
+          const cleared = await store.interviews.update(
+            interview.id, { place: null, summary: null, recordedAt: null, collectionId: null }, at(9),
+          );
+          const expected = { ...interview, place: null, summary: null, recordedAt: null, collectionId: null, updatedAt: at(9), version: 2 };
+          expect(cleared).toEqual({ ok: true, record: expected });
+          expect(await store.interviews.findById(interview.id)).toEqual(expected);
+
+          const restored = await store.interviews.update(
+            interview.id, { place: { name: 'Espenhain', lat: 51.19, lon: 12.48 }, recordedAt: '1998-05' }, at(10),
+          );
+          expect(restored.ok && restored.record).toMatchObject({
+            place: { name: 'Espenhain', lat: 51.19, lon: 12.48 }, recordedAt: '1998-05', version: 3,
+          });
+        });
+
+        it('empty people and keywords lists are stored as empty lists', async () => {
+          await store.interviews.update(interview.id, { people: [], keywords: [] }, at(9));
+          const got = await store.interviews.findById(interview.id);
+          expect(got?.people).toEqual([]);
+          expect(got?.keywords).toEqual([]);
+        });
+
+        it('checks the expected version: match succeeds, stale reports the current record', async () => {
+          const ok = await store.interviews.update(interview.id, { title: 'Erste Fassung' }, at(5), 1);
+          expect(ok).toEqual({ ok: true, record: { ...interview, title: 'Erste Fassung', updatedAt: at(5), version: 2 } });
+
+          const stale = await store.interviews.update(interview.id, { title: 'Verloren' }, at(6), 1);
+          expect(stale).toEqual({
+            ok: false, reason: 'version-conflict', current: { ...interview, title: 'Erste Fassung', updatedAt: at(5), version: 2 },
+          });
+          expect((await store.interviews.findById(interview.id))?.title).toBe('Erste Fassung');
+
+          const fromTheFuture = await store.interviews.update(interview.id, { title: 'Verloren' }, at(6), 7);
+          expect(fromTheFuture.ok).toBe(false);
+          if (!fromTheFuture.ok) expect(fromTheFuture.reason).toBe('version-conflict');
+
+          const next = await store.interviews.update(interview.id, { title: 'Zweite Fassung' }, at(7), 2);
+          expect(next.ok && next.record).toMatchObject({ title: 'Zweite Fassung', version: 3, updatedAt: at(7) });
+        });
+
+        it('reports not-found for an unknown id, with or without expected version', async () => {
+          expect(await store.interviews.update(uuid(), { title: 'x' }, at(5))).toEqual({ ok: false, reason: 'not-found' });
+          expect(await store.interviews.update(uuid(), { title: 'x' }, at(5), 1)).toEqual({ ok: false, reason: 'not-found' });
+        });
+
+        it('delete returns true once, then false', async () => {
+          const keep = await store.interviews.create(makeInterview({ title: 'Bleibt' }));
+          expect(await store.interviews.delete(interview.id)).toBe(true);
+          expect(await store.interviews.findById(interview.id)).toBeNull();
+          expect(await store.interviews.delete(interview.id)).toBe(false);
+          expect(await store.interviews.delete(uuid())).toBe(false);
+          const rest = await store.interviews.list({ access: { kind: 'all' } }, { limit: 10, offset: 0 }, 'title');
+          expect(rest).toEqual({ items: [keep], total: 1 });
+          expect(await store.interviews.update(interview.id, { title: 'x' }, at(9))).toEqual({ ok: false, reason: 'not-found' });
+        });
+      });
+    });
+  });
+}

@@ -1,0 +1,69 @@
+// The ingest chain of one medium, in one place:
+//
+//   upload (multipart or tus) ─► SHA-256 while streaming ─► ffprobe (422 + bytes deleted if not usable media)
+//     ─► original stored immutable under uploads/originals (medium `stored`, original playable at once)
+//     ─► media.renditions  HLS ladder (+ M4A download)           medium `processing`
+//     ─► media.artwork     poster / waveform picture, storyboard
+//     ─► media.waveform    peaks JSON                            medium `ready`
+//     ─► (transcript indexing joins here with the transcripts issue)
+//
+// Each step runs as a durable job; a step's success queues the next, a terminal failure marks the medium `failed`.
+// The sweep calls `nextStep` for media that have no job, so a crash between two steps loses nothing.
+import type { JobQueue } from '../../server/jobs/queue.js';
+import type { JobName } from '../../server/jobs/definitions.js';
+import type { Store } from '../../server/store/repositories.js';
+import type { Medium } from '../../server/store/types.js';
+
+export const ingestSteps = ['media.renditions', 'media.artwork', 'media.waveform'] as const satisfies readonly JobName[];
+export type IngestStep = (typeof ingestSteps)[number];
+
+/** Share of the medium's overall progress bar each step takes (transcoding dominates). */
+const weights: Record<IngestStep, number> = { 'media.renditions': 80, 'media.artwork': 10, 'media.waveform': 10 };
+
+/** What a step leaves behind; the sweep uses it to see which step is still missing. */
+export function stepDone(step: IngestStep, medium: Medium): boolean {
+  const d = medium.derivatives;
+  switch (step) {
+    case 'media.renditions':
+      return Boolean(d.hls && d.download);
+    case 'media.artwork':
+      return Boolean(d.poster && (medium.kind === 'audio' || d.storyboard));
+    case 'media.waveform':
+      return Boolean(d.waveform);
+  }
+}
+
+export function nextStep(medium: Medium): IngestStep | null {
+  return ingestSteps.find((step) => !stepDone(step, medium)) ?? null;
+}
+
+export function overallProgress(step: IngestStep, stepPercent: number): number {
+  let before = 0;
+  for (const s of ingestSteps) {
+    if (s === step) break;
+    before += weights[s];
+  }
+  return Math.min(100, Math.round((before + (weights[step] * stepPercent) / 100) * 10) / 10);
+}
+
+/** Right after the original is stored: the chain begins. */
+export async function startIngest(queue: JobQueue, medium: Medium): Promise<void> {
+  await queue.enqueue({ name: 'media.renditions', payload: { v: 1, mediaId: medium.id } });
+}
+
+/** A step finished: queue the next one, or mark the medium ready when none is left. */
+export async function advanceIngest(store: Store, queue: JobQueue, mediaId: string): Promise<void> {
+  const medium = await store.media.findById(mediaId);
+  if (!medium) return;
+  const step = nextStep(medium);
+  if (step) {
+    await queue.enqueue({ name: step, payload: { v: 1, mediaId } });
+  } else {
+    await store.media.update(mediaId, { status: 'ready', progress: 100, error: null }, new Date().toISOString());
+  }
+}
+
+/** A step failed for good: the medium says so (the original stays playable and a curator can retry). */
+export async function failIngest(store: Store, mediaId: string, error: string): Promise<void> {
+  await store.media.update(mediaId, { status: 'failed', error }, new Date().toISOString());
+}
