@@ -385,3 +385,26 @@ export function waveformPcmArgs(opts: WaveformPcmOptions): string[] {
     'pipe:1',
   ];
 }
+
+export interface AudioPosterOptions {
+  input: string;
+  output: string;
+  width?: number;
+  height?: number;
+}
+
+/** Audio has no frame to show: its poster is a picture of the whole waveform (ffmpeg's showwavespic). */
+export function audioPosterArgs(opts: AudioPosterOptions): string[] {
+  const { input, output, width = 1280, height = 360 } = opts;
+  return [
+    ...COMMON,
+    '-i', safePath(input),
+    '-filter_complex', `[0:a:0]aformat=channel_layouts=mono,showwavespic=s=${width}x${height}:colors=0xd9a441:scale=sqrt[w];color=c=0x2b2622:s=${width}x${height}[bg];[bg][w]overlay=format=auto,format=yuvj420p[v]`,
+    '-map', '[v]',
+    ...STRIP_METADATA,
+    '-frames:v', '1',
+    '-q:v', '3',
+    '-f', 'image2', '-update', '1',
+    safePath(output),
+  ];
+}

@@ -1,0 +1,132 @@
+// Handlers of the ingest chain (see workers/flows/ingest.ts). Each writes into its job's workDir, verifies the result
+// with ffprobe, and only then renames it into renditions/<mediaId>/ and records it on the medium.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  audioHlsArgs, audioPosterArgs, m4aArgs, posterArgs, posterTime, storyboardArgs, storyboardPlan, storyboardVtt,
+  tileHeightFor, videoHlsArgs,
+} from '../../server/media/ffmpeg/args.js';
+import { runFfmpeg } from '../../server/media/ffmpeg/runner.js';
+import { readPcmPeaks } from '../../server/media/ffmpeg/waveform.js';
+import { derivativeFiles, renditionsRelDir, resolveInUploads } from '../../server/media/paths.js';
+import type { Medium } from '../../server/store/types.js';
+import { assertDuration, probeOutput, publish } from '../publish.js';
+import { PermanentJobError, type JobContext } from '../worker.js';
+
+type MediaJob = JobContext<'media.renditions' | 'media.artwork' | 'media.waveform'>;
+
+async function loadMedium(ctx: MediaJob): Promise<{ medium: Medium; input: string; outDir: string; rel: (file: string) => string }> {
+  const medium = await ctx.store.media.findById(ctx.payload.mediaId);
+  if (!medium) throw new PermanentJobError(`medium ${ctx.payload.mediaId} no longer exists`);
+  const relDir = renditionsRelDir(medium.id);
+  return {
+    medium,
+    input: resolveInUploads(ctx.uploadsDir, medium.originalPath),
+    outDir: resolveInUploads(ctx.uploadsDir, relDir),
+    rel: (file) => path.posix.join(relDir, file),
+  };
+}
+
+/** Size as the viewer sees it: phones store portrait video as landscape plus a rotation. */
+function displaySize(medium: Medium): { width: number; height: number; fps: number } {
+  const v = medium.technical.video!;
+  const turned = v.rotation === 90 || v.rotation === 270;
+  return { width: turned ? v.height : v.width, height: turned ? v.width : v.height, fps: v.fps };
+}
+
+export async function renditions(ctx: JobContext<'media.renditions'>): Promise<void> {
+  const { medium, input, outDir, rel } = await loadMedium(ctx);
+  const duration = medium.technical.durationSec;
+  const channels = medium.technical.audio?.channels;
+  const hlsDir = path.join(ctx.workDir, 'hls');
+  const m4a = path.join(ctx.workDir, 'download.m4a');
+  const common = { durationSec: duration, signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log };
+
+  // the ladder takes ~90 % of the time, the audio download the rest
+  const ladderShare = medium.kind === 'video' ? 90 : 60;
+  const ladder = medium.kind === 'video'
+    ? videoHlsArgs({ input, outDir: hlsDir, source: displaySize(medium), hasAudio: medium.technical.audio !== null, ...(channels ? { audioChannels: channels } : {}) })
+    : audioHlsArgs({ input, outDir: hlsDir, ...(channels ? { channels } : {}) });
+  await runFfmpeg(ladder, { ...common, ensureDirs: [hlsDir], cleanupPaths: [hlsDir], onProgress: (p) => p !== null && ctx.progress((p * ladderShare) / 100) });
+  await runFfmpeg(m4aArgs({ input, output: m4a, ...(channels ? { channels } : {}) }), {
+    ...common, cleanupPaths: [m4a], onProgress: (p) => p !== null && ctx.progress(ladderShare + (p * (100 - ladderShare)) / 100),
+  });
+
+  const master = await probeOutput(path.join(hlsDir, 'master.m3u8'), ctx.signal);
+  assertDuration('HLS', master.durationSec, duration);
+  if (!master.audio) throw new Error('HLS rendition has no audio');
+  if (medium.kind === 'video' && !master.video) throw new Error('HLS rendition has no video');
+  const download = await probeOutput(m4a, ctx.signal);
+  assertDuration('M4A', download.durationSec, duration);
+
+  await ctx.assertStillOwned();
+  await publish(hlsDir, path.join(outDir, 'hls'));
+  await publish(m4a, path.join(outDir, derivativeFiles.download));
+  await ctx.store.media.setDerivatives(medium.id, { hls: rel(derivativeFiles.hls), download: rel(derivativeFiles.download) }, new Date().toISOString());
+}
+
+export async function artwork(ctx: JobContext<'media.artwork'>): Promise<void> {
+  const { medium, input, outDir, rel } = await loadMedium(ctx);
+  const duration = medium.technical.durationSec;
+  const common = { signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log };
+  const poster = path.join(ctx.workDir, derivativeFiles.poster);
+
+  if (medium.kind === 'audio') {
+    await runFfmpeg(audioPosterArgs({ input, output: poster }), { ...common, durationSec: duration, cleanupPaths: [poster], onProgress: (p) => p !== null && ctx.progress(p) });
+    await verifyImage(poster, ctx.signal);
+    await ctx.assertStillOwned();
+    await publish(poster, path.join(outDir, derivativeFiles.poster));
+    await ctx.store.media.setDerivatives(medium.id, { poster: rel(derivativeFiles.poster) }, new Date().toISOString());
+    return;
+  }
+
+  await runFfmpeg(posterArgs({ input, output: poster, atSeconds: posterTime(duration) }), { ...common, cleanupPaths: [poster] });
+  await verifyImage(poster, ctx.signal);
+  ctx.progress(10);
+
+  const size = displaySize(medium);
+  const plan = storyboardPlan(duration);
+  const tileWidth = 160;
+  const tileHeight = tileHeightFor(size.width, size.height, tileWidth);
+  const sprite = path.join(ctx.workDir, derivativeFiles.storyboardSprite);
+  const vtt = path.join(ctx.workDir, derivativeFiles.storyboard);
+  await runFfmpeg(storyboardArgs({ input, output: sprite, ...plan, tileWidth, tileHeight }), {
+    ...common, durationSec: duration, cleanupPaths: [sprite], onProgress: (p) => p !== null && ctx.progress(10 + p * 0.9),
+  });
+  const spriteInfo = await verifyImage(sprite, ctx.signal);
+  if (spriteInfo.width !== plan.columns * tileWidth) throw new Error(`storyboard sprite is ${spriteInfo.width} px wide, expected ${plan.columns * tileWidth}`);
+  await fs.writeFile(vtt, storyboardVtt({ plan, durationSec: duration, tileWidth, tileHeight, spriteUrl: derivativeFiles.storyboardSprite }));
+
+  await ctx.assertStillOwned();
+  await publish(poster, path.join(outDir, derivativeFiles.poster));
+  await publish(sprite, path.join(outDir, derivativeFiles.storyboardSprite));
+  await publish(vtt, path.join(outDir, derivativeFiles.storyboard));
+  await ctx.store.media.setDerivatives(
+    medium.id,
+    { poster: rel(derivativeFiles.poster), storyboardSprite: rel(derivativeFiles.storyboardSprite), storyboard: rel(derivativeFiles.storyboard) },
+    new Date().toISOString(),
+  );
+}
+
+export async function waveform(ctx: JobContext<'media.waveform'>): Promise<void> {
+  const { medium, input, outDir, rel } = await loadMedium(ctx);
+  const sampleRate = 8000;
+  // about 10 points a second for short recordings, at most ~8000 points for long ones (enough for any screen)
+  const samplesPerPixel = Math.max(800, Math.ceil((medium.technical.durationSec * sampleRate) / 8000));
+  const peaks = await readPcmPeaks(input, { samplesPerPixel, sampleRate, signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log });
+  const expected = Math.floor((medium.technical.durationSec * sampleRate) / samplesPerPixel);
+  if (peaks.length === 0 || Math.abs(peaks.length - expected) > Math.max(2, expected * 0.02)) {
+    throw new Error(`waveform has ${peaks.length} points, expected about ${expected}`);
+  }
+  const file = path.join(ctx.workDir, derivativeFiles.waveform);
+  await fs.writeFile(file, JSON.stringify(peaks));
+  await ctx.assertStillOwned();
+  await publish(file, path.join(outDir, derivativeFiles.waveform));
+  await ctx.store.media.setDerivatives(medium.id, { waveform: rel(derivativeFiles.waveform) }, new Date().toISOString());
+}
+
+async function verifyImage(file: string, signal: AbortSignal): Promise<{ width: number; height: number }> {
+  const info = await probeOutput(file, signal);
+  if (!info.video || !info.width || !info.height) throw new Error(`${path.basename(file)} is not a readable image`);
+  return { width: info.width, height: info.height! };
+}

@@ -1,0 +1,74 @@
+// Assembles a worker: the handler for every job name, the ingest flow's hooks, and the periodic sweep.
+import type { Config } from '../server/config.js';
+import type { JobQueue } from '../server/jobs/queue.js';
+import { moduleLogger } from '../server/logger.js';
+import type { Store } from '../server/store/repositories.js';
+import { advanceIngest, failIngest, ingestSteps, overallProgress, type IngestStep } from './flows/ingest.js';
+import { artwork, renditions, waveform } from './handlers/media.js';
+import { sweep } from './sweep.js';
+import { JobWorker, type HandlerMap, type JobHooks } from './worker.js';
+
+export const handlers: HandlerMap = {
+  'media.renditions': renditions,
+  'media.artwork': artwork,
+  'media.waveform': waveform,
+};
+
+const isIngestStep = (name: string): name is IngestStep => (ingestSteps as readonly string[]).includes(name);
+
+export function ingestHooks(store: Store, queue: JobQueue): JobHooks {
+  return {
+    async onStart(job) {
+      if (job.mediaId && isIngestStep(job.name)) {
+        await store.media.update(job.mediaId, { status: 'processing', progress: overallProgress(job.name, 0), error: null }, new Date().toISOString());
+      }
+    },
+    async onProgress(job, percent) {
+      if (job.mediaId && isIngestStep(job.name)) {
+        await store.media.update(job.mediaId, { progress: overallProgress(job.name, percent) }, new Date().toISOString());
+      }
+    },
+    async onDone(job) {
+      if (job.mediaId && isIngestStep(job.name)) await advanceIngest(store, queue, job.mediaId);
+    },
+    async onFinalFailure(job, error) {
+      if (job.mediaId && isIngestStep(job.name)) await failIngest(store, job.mediaId, `${job.name}: ${error}`);
+    },
+  };
+}
+
+export interface Workers {
+  worker: JobWorker;
+  sweepNow(): ReturnType<typeof sweep>;
+  stop(): Promise<void>;
+}
+
+export function startWorkers(
+  config: Config,
+  store: Store,
+  queue: JobQueue,
+  overrides: { pollMs?: number; leaseMs?: number; stallTimeoutMs?: number; sweepMs?: number; concurrency?: number } = {},
+): Workers {
+  const logger = moduleLogger('worker');
+  const worker = new JobWorker({
+    store, queue, handlers, hooks: ingestHooks(store, queue), uploadsDir: config.uploadsDir,
+    concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, logger,
+    ...(overrides.pollMs ? { pollMs: overrides.pollMs } : {}),
+    ...(overrides.leaseMs ? { leaseMs: overrides.leaseMs } : {}),
+    ...(overrides.stallTimeoutMs ? { stallTimeoutMs: overrides.stallTimeoutMs } : {}),
+  });
+  const sweepNow = () => sweep({ store, queue, uploadsDir: config.uploadsDir, logger });
+  // sweep before taking work, so jobs of a crashed predecessor are back in the queue first
+  const first = sweepNow().catch((err) => logger.error({ err }, 'sweep failed')).then(() => worker.start());
+  const timer = setInterval(() => void sweepNow().catch((err) => logger.error({ err }, 'sweep failed')), overrides.sweepMs ?? 30_000).unref();
+  return {
+    worker,
+    sweepNow,
+    async stop() {
+      clearInterval(timer);
+      await first;
+      await worker.stop();
+    },
+  };
+}
+

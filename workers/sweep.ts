@@ -1,0 +1,59 @@
+// The sweep: nothing that should happen is left undone after a crash, and nothing unfinished stays on disk.
+//  - running jobs whose worker stopped renewing the lease go back to the queue (or fail after the last attempt);
+//  - media still stored/processing without a queued or running job get their next ingest step queued;
+//  - work directories of jobs that are not running, and rendition folders of deleted media, are removed.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { JobQueue } from '../server/jobs/queue.js';
+import type { Logger } from '../server/logger.js';
+import { tmpDirs } from '../server/media/paths.js';
+import type { Store } from '../server/store/repositories.js';
+import { nextStep } from './flows/ingest.js';
+
+export interface SweepResult {
+  requeued: number;
+  failed: number;
+  resumed: number;
+  completed: number;
+  removedWorkDirs: number;
+  removedOrphans: number;
+}
+
+export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: string; logger: Logger }): Promise<SweepResult> {
+  const { store, queue, uploadsDir, logger } = deps;
+  const now = new Date();
+  const { requeued, failed } = await store.jobs.requeueExpired(now);
+  let resumed = 0;
+  let completed = 0;
+  for (const medium of await store.media.listUnfinished()) {
+    if (await store.jobs.hasActive(medium.id)) continue;
+    const step = nextStep(medium);
+    if (step) {
+      await queue.enqueue({ name: step, payload: { v: 1, mediaId: medium.id } });
+      resumed++;
+    } else {
+      await store.media.update(medium.id, { status: 'ready', progress: 100, error: null }, now.toISOString());
+      completed++;
+    }
+  }
+
+  let removedWorkDirs = 0;
+  const jobsDir = path.join(uploadsDir, tmpDirs.jobs);
+  for (const entry of await fs.readdir(jobsDir).catch(() => [] as string[])) {
+    if (await store.jobs.isRunning(entry)) continue;
+    await fs.rm(path.join(jobsDir, entry), { recursive: true, force: true });
+    removedWorkDirs++;
+  }
+
+  let removedOrphans = 0;
+  const renditionsDir = path.join(uploadsDir, 'renditions');
+  for (const entry of await fs.readdir(renditionsDir).catch(() => [] as string[])) {
+    if (await store.media.findById(entry)) continue;
+    await fs.rm(path.join(renditionsDir, entry), { recursive: true, force: true });
+    removedOrphans++;
+  }
+
+  const result = { requeued, failed, resumed, completed, removedWorkDirs, removedOrphans };
+  if (Object.values(result).some((n) => n > 0)) logger.info(result, 'sweep');
+  return result;
+}
