@@ -40,7 +40,10 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
   let removedWorkDirs = 0;
   const jobsDir = path.join(uploadsDir, tmpDirs.jobs);
   for (const entry of await fs.readdir(jobsDir).catch(() => [] as string[])) {
-    if (await store.jobs.isRunning(entry)) continue;
+    // `<jobId>.<attempt>`: only the current attempt of a running job may keep its directory
+    const [jobId = '', attempt] = entry.split('.');
+    const job = await store.jobs.findById(jobId);
+    if (job?.status === 'running' && String(job.attempts) === attempt) continue;
     await fs.rm(path.join(jobsDir, entry), { recursive: true, force: true });
     removedWorkDirs++;
   }

@@ -171,7 +171,8 @@ export class JobWorker {
   private async execute(job: JobRecord, controller: AbortController): Promise<void> {
     const { store, hooks, logger } = this.opts;
     const log = logger.child({ jobId: job.id, job: job.name, mediaId: job.mediaId, attempt: job.attempts });
-    const workDir = jobWorkDir(this.opts.uploadsDir, job.id);
+    // one directory per attempt: an ffmpeg orphaned by a killed worker can never write into its successor's output
+    const workDir = jobWorkDir(this.opts.uploadsDir, `${job.id}.${job.attempts}`);
     const leaseMs = this.leaseMs(job.name);
     let progress = 0;
     let lastReported = -1;

@@ -1,12 +1,15 @@
 import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
 import type { JobRepository } from '../store/repositories.js';
 import type { JobRecord } from '../store/types.js';
 import { jobPolicies, jobSchemas, type Job } from './definitions.js';
 
 /** The only way work enters the queue: validated payload, policy from the job's definition, deduplicated per medium. */
-export class JobQueue {
-  constructor(private readonly jobs: JobRepository, private readonly logger: Logger) {}
+export class JobQueue extends EventEmitter<{ enqueued: [JobRecord] }> {
+  constructor(private readonly jobs: JobRepository, private readonly logger: Logger) {
+    super();
+  }
 
   async enqueue(job: Job, opts: { runAfter?: Date; mediaId?: string } = {}): Promise<JobRecord> {
     const payload = jobSchemas[job.name].parse(job.payload);
@@ -31,7 +34,11 @@ export class JobQueue {
       finishedAt: null,
     };
     const { job: stored, created } = await this.jobs.enqueue(record);
-    if (created) this.logger.info({ jobId: stored.id, job: job.name, mediaId }, 'job queued');
+    if (created) {
+      this.logger.info({ jobId: stored.id, job: job.name, mediaId }, 'job queued');
+      // lets an in-process worker start at once instead of at its next poll
+      this.emit('enqueued', stored);
+    }
     return stored;
   }
 }

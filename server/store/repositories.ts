@@ -128,7 +128,6 @@ export interface JobRepository {
   cancelByMedia(mediaId: string, now: Date): Promise<string[]>;
   /** Whether the medium has a queued or running job. */
   hasActive(mediaId: string): Promise<boolean>;
-  isRunning(id: string): Promise<boolean>;
 }
 
 export interface Store {

@@ -178,8 +178,4 @@ export class SqliteJobRepository implements JobRepository {
   async hasActive(mediaId: string): Promise<boolean> {
     return this.db.prepare(`SELECT 1 FROM jobs WHERE media_id = ? AND status IN ('queued', 'running') LIMIT 1`).get(mediaId) !== undefined;
   }
-
-  async isRunning(id: string): Promise<boolean> {
-    return this.db.prepare(`SELECT 1 FROM jobs WHERE id = ? AND status = 'running'`).get(id) !== undefined;
-  }
 }
