@@ -17,7 +17,13 @@ import { createMetrics } from './http/metrics.js';
 import { notFoundHandler, problemDocsRoute, problemErrorHandler } from './http/problem.js';
 import { interviewRoutes } from './interviews/routes.js';
 import { InterviewService } from './interviews/service.js';
+import { JobQueue } from './jobs/queue.js';
 import { moduleLogger, rootLogger } from './logger.js';
+import { mediaRoutes } from './media/routes.js';
+import { mediaFileRoutes } from './media/serve.js';
+import { MediaService } from './media/service.js';
+import { createTusUploads, type TusUploads } from './media/tus.js';
+import { createUploadReceiver } from './media/uploads.js';
 import type { SearchEngine } from './search/engine.js';
 import { InterviewIndex } from './search/interview-index.js';
 import { searchRoutes } from './search/routes.js';
@@ -40,17 +46,28 @@ export interface Services {
   collections: CollectionService;
   interviews: InterviewService;
   interviewIndex: InterviewIndex;
+  queue: JobQueue;
+  media: MediaService;
+  /** tus uploads; runtime starts/stops its expiry cleanup (startCleanup/stop). */
+  uploads: TusUploads;
 }
 
 export function createApp(deps: AppDeps): { app: Express; services: Services } {
   const { config, store, search } = deps;
+  const queue = new JobQueue(store.jobs, moduleLogger('jobs'));
+  const media = new MediaService(store, queue, config.uploadsDir, moduleLogger('media'));
   const services: Services = {
     auth: new AuthService(store, { sessionTtlHours: config.SESSION_TTL_HOURS, logger: moduleLogger('auth') }),
     users: new UserService(store, moduleLogger('users')),
     collections: new CollectionService(store, moduleLogger('collections')),
     interviews: new InterviewService(store, moduleLogger('interviews')),
     interviewIndex: new InterviewIndex(search, store, moduleLogger('search')),
+    queue,
+    media,
+    uploads: createTusUploads({ config, media, basePath: '/api/uploads', logger: moduleLogger('uploads') }),
   };
+  // an interview's media files go before its row (the row's cascade would leave the files behind)
+  services.interviews.onBeforeDelete((id) => services.media.deleteAllForInterview(id));
   services.interviews.on('changed', (i) => void services.interviewIndex.upsert(i));
   services.interviews.on('deleted', (id) => void services.interviewIndex.remove(id));
 
@@ -111,10 +128,15 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   api.use('/auth', authRoutes(services.auth, config));
   api.use('/users', userRoutes(services.users));
   api.use('/collections', collectionRoutes(services.collections));
-  api.use('/interviews', interviewRoutes(services.interviews));
+  api.use('/uploads', services.uploads.router);
+  api.use(mediaRoutes(services.media, createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: config.UPLOAD_MAX_BYTES }), config.UPLOAD_MAX_BYTES));
+  api.use('/interviews', interviewRoutes(services.interviews, services.media));
   api.use('/search', searchRoutes(search, services.interviewIndex));
   api.use(notFoundHandler);
   app.use('/api', api);
+
+  // Media files live outside /api (players fetch them directly) but still need the viewer for the access check.
+  app.use('/media', authenticate(services.auth), mediaFileRoutes({ store, uploadsDir: config.uploadsDir }));
 
   if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
     const indexHtml = path.join(deps.clientDir, 'index.html');

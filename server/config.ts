@@ -54,8 +54,11 @@ export const configSchema = z
 
     JSON_BODY_LIMIT: byteSize.default(1024 * 1024),
     UPLOAD_MAX_BYTES: byteSize.default(20 * 1024 ** 3),
+    // unfinished resumable (tus) uploads are removed this long after they were started
+    UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(24),
     WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
     WORKERS_IN_PROCESS: bool.default(true),
+    JOB_LEASE_SECONDS: z.coerce.number().min(1).max(3600).optional(),
   })
   .strict();
 

@@ -12,6 +12,7 @@ import { SearchEngine } from './search/engine.js';
 import { MeiliSidecar } from './search/sidecar.js';
 import type { Store } from './store/repositories.js';
 import { openSqliteStore } from './store/sqlite/index.js';
+import { startWorkers, type Workers } from '../workers/setup.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,6 +23,7 @@ export interface Runtime {
   sidecar: MeiliSidecar | null;
   services: Services;
   app: ReturnType<typeof createApp>['app'];
+  workers: Workers | null;
   stop(): Promise<void>;
 }
 
@@ -105,11 +107,25 @@ export async function startRuntime(config: Config, options: { serveClient?: bool
   if (search.available) resync();
 
   const sweeper = setInterval(() => void services.auth.sweepExpiredSessions().catch(() => undefined), 3600_000).unref();
+  services.uploads.startCleanup();
+
+  // Job workers inside the server process (the embedded default); `npm run worker` processes can run alongside.
+  let workers: Workers | null = null;
+  if (config.WORKERS_IN_PROCESS && config.WORKER_CONCURRENCY > 0) {
+    workers = startWorkers(config, store, services.queue);
+    const { worker } = workers;
+    services.queue.on('enqueued', () => worker.poke());
+    // a deleted medium's ffmpeg is killed at once, not at the next heartbeat
+    services.media.on('jobsCancelled', (ids) => worker.abort(ids));
+  }
 
   return {
     config, store, search, sidecar, services, app,
+    workers,
     async stop() {
       clearInterval(sweeper);
+      services.uploads.stop();
+      await workers?.stop();
       search.stopMonitoring();
       search.removeAllListeners();
       await sidecar?.stop();

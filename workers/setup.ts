@@ -50,17 +50,18 @@ export function startWorkers(
   overrides: { pollMs?: number; leaseMs?: number; stallTimeoutMs?: number; sweepMs?: number; concurrency?: number } = {},
 ): Workers {
   const logger = moduleLogger('worker');
+  const leaseMs = overrides.leaseMs ?? (config.JOB_LEASE_SECONDS ? config.JOB_LEASE_SECONDS * 1000 : undefined);
   const worker = new JobWorker({
     store, queue, handlers, hooks: ingestHooks(store, queue), uploadsDir: config.uploadsDir,
     concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, logger,
     ...(overrides.pollMs ? { pollMs: overrides.pollMs } : {}),
-    ...(overrides.leaseMs ? { leaseMs: overrides.leaseMs } : {}),
+    ...(leaseMs ? { leaseMs } : {}),
     ...(overrides.stallTimeoutMs ? { stallTimeoutMs: overrides.stallTimeoutMs } : {}),
   });
   const sweepNow = () => sweep({ store, queue, uploadsDir: config.uploadsDir, logger });
   // sweep before taking work, so jobs of a crashed predecessor are back in the queue first
   const first = sweepNow().catch((err) => logger.error({ err }, 'sweep failed')).then(() => worker.start());
-  const timer = setInterval(() => void sweepNow().catch((err) => logger.error({ err }, 'sweep failed')), overrides.sweepMs ?? 30_000).unref();
+  const timer = setInterval(() => void sweepNow().catch((err) => logger.error({ err }, 'sweep failed')), overrides.sweepMs ?? Math.max(1000, Math.min(30_000, leaseMs ?? 30_000))).unref();
   return {
     worker,
     sweepNow,

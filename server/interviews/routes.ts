@@ -5,7 +5,12 @@ import { parseRequest } from '../http/validate.js';
 import { createInterviewSchema, interviewIdParams, listInterviewsQuery, patchInterviewSchema } from './schemas.js';
 import type { InterviewService } from './service.js';
 
-export function interviewRoutes(interviews: InterviewService): Router {
+/** Media ingest: the interview's media (tape 1, 2 …) embedded in its detail view. */
+export interface InterviewMediaLister {
+  listForInterview(interview: { id: string }): Promise<unknown[]>;
+}
+
+export function interviewRoutes(interviews: InterviewService, media?: InterviewMediaLister): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -17,14 +22,16 @@ export function interviewRoutes(interviews: InterviewService): Router {
   router.post('/', async (req, res) => {
     const created = await interviews.create(req.viewer, parseRequest(req, 'body', createInterviewSchema));
     setVersionEtag(res, created.version);
-    res.status(201).location(`/api/interviews/${created.id}`).json(created);
+    // same shape as GET /:id; a new interview has no media yet
+    res.status(201).location(`/api/interviews/${created.id}`).json({ ...created, media: [] });
   });
 
   router.get('/:id', async (req, res) => {
     const { id } = parseRequest(req, 'params', interviewIdParams);
     const interview = await interviews.get(req.viewer, id);
     setVersionEtag(res, interview.version);
-    res.json(interview);
+    // media are visible exactly when the interview is (already checked by get)
+    res.json({ ...interview, media: media ? await media.listForInterview(interview) : [] });
   });
 
   router.patch('/:id', async (req, res) => {

@@ -18,8 +18,16 @@ export interface InterviewEvents {
 }
 
 export class InterviewService extends EventEmitter<InterviewEvents> {
+  // Media ingest: an interview's media are deleted (files included) before the row, whose cascade would orphan the files.
+  private readonly beforeDeleteHooks: Array<(interviewId: string) => Promise<void>> = [];
+
   constructor(private readonly store: Store, private readonly logger: Logger) {
     super();
+  }
+
+  /** Runs after the permission check and before the interview row is deleted; a failing hook stops the delete. */
+  onBeforeDelete(hook: (interviewId: string) => Promise<void>): void {
+    this.beforeDeleteHooks.push(hook);
   }
 
   async list(viewer: Viewer, query: ListInterviewsQuery, page: PageRequest) {
@@ -94,6 +102,7 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
   async delete(viewer: Viewer, id: string): Promise<void> {
     const current = await this.get(viewer, id);
     if (!canDeleteInterview(viewer, current)) throw new Problem('forbidden');
+    for (const hook of this.beforeDeleteHooks) await hook(id);
     await this.store.interviews.delete(id);
     this.logger.info({ interviewId: id }, 'interview deleted');
     this.emit('deleted', id);

@@ -22,13 +22,17 @@ export interface TestApp {
   dir: string;
   /** Creates a user of that role and returns a logged-in agent (cookie jar) with its CSRF token. */
   loginAs(role: Role, email?: string): Promise<{ agent: supertest.Agent; csrf: string; userId: string; email: string }>;
-  close(): Promise<void>;
+  /** `keepFiles`: leave DATA_DIR/UPLOADS_DIR for a second app on the same directories (restart tests). */
+  close(opts?: { keepFiles?: boolean }): Promise<void>;
 }
 
 export const testPassword = 'glück-auf-kumpel-1987';
 
-export async function createTestApp(env: Record<string, string> = {}, opts: { meili?: { url: string; key: string } } = {}): Promise<TestApp> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-api-'));
+export async function createTestApp(
+  env: Record<string, string> = {},
+  opts: { meili?: { url: string; key: string }; /** reuse the directories of an earlier app (restart) */ dir?: string } = {},
+): Promise<TestApp> {
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-api-'));
   const config = loadConfig({
     DATA_DIR: path.join(dir, 'data'),
     UPLOADS_DIR: path.join(dir, 'uploads'),
@@ -55,10 +59,11 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { me
       const res = await agent.post('/api/auth/login').send({ email, password: testPassword }).expect(200);
       return { agent, csrf: res.body.csrfToken as string, userId: user.id, email };
     },
-    async close() {
+    async close(closeOpts = {}) {
       search.stopMonitoring();
+      services.uploads.stop();
       await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!closeOpts.keepFiles) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,7 +1,7 @@
 // The one place that spawns ffmpeg/ffprobe. Every child runs in its own process group so a kill
 // takes anything it started with it, is always awaited until 'close' (reaped, no zombies), and is
 // killed if the Node process exits while it is still running.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { moduleLogger, type Logger } from '../../logger.js';
 
@@ -39,6 +39,19 @@ export class FfmpegError extends Error {
 const binaries: Record<FfmpegTool, string> = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };
 
 /** Override the binaries (default: `ffmpeg`/`ffprobe` from PATH); the config module can call this. */
+let pdeathsig: boolean | undefined;
+
+/**
+ * ffmpeg does not notice when its parent dies (a write error on the progress pipe is not fatal to it), so a worker
+ * killed with -9 would leave it transcoding for nothing. util-linux's setpriv sets PR_SET_PDEATHSIG before exec:
+ * the kernel then kills ffmpeg together with us. Without setpriv the orphan only wastes CPU — its output goes to a
+ * per-attempt work directory that is never published and that the sweep removes.
+ */
+function withParentDeathSignal(binary: string, args: string[]): [string, string[]] {
+  pdeathsig ??= spawnSync('setpriv', ['--pdeathsig', 'KILL', '--', 'true'], { stdio: 'ignore' }).status === 0;
+  return pdeathsig ? ['setpriv', ['--pdeathsig', 'KILL', '--', binary, ...args]] : [binary, args];
+}
+
 export function configureFfmpeg(paths: Partial<Record<FfmpegTool, string>>): void {
   Object.assign(binaries, paths);
   versionsCache = undefined;
@@ -142,7 +155,8 @@ function supervise(o: SuperviseOptions): Promise<{ stderrTail: string }> {
 
     log.debug({ tool: o.tool, args: o.args }, 'spawn');
     // detached: own process group (pgid = pid), so killGroup(-pid) reaches everything it started.
-    const child = spawn(binaries[o.tool], o.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const [command, args] = withParentDeathSignal(binaries[o.tool], o.args);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const pid = child.pid;
     if (pid !== undefined) {
       track(pid);
@@ -200,6 +214,10 @@ function supervise(o: SuperviseOptions): Promise<{ stderrTail: string }> {
       const stderrTail = tail.text();
 
       let err: Error | undefined = reason;
+      // setpriv reports a binary it cannot exec with 126/127 and its own message: that is a spawn error too
+      if (!err && !spawnError && command === 'setpriv' && (code === 126 || code === 127) && /setpriv: failed to execute/.test(stderrTail)) {
+        spawnError = new Error(stderrTail.trim().split('\n').pop() ?? 'failed to execute');
+      }
       if (!err && spawnError) {
         err = new FfmpegError('spawn', `${o.tool} could not be started: ${spawnError.message}`, {
           tool: o.tool,
