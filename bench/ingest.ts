@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
+import { configureLogger } from '../server/logger.js';
 import {
   audioHlsArgs, audioPosterArgs, m4aArgs, posterArgs, posterTime, storyboardArgs, storyboardPlan, tileHeightFor,
   videoHlsArgs, waveformPcmArgs,
@@ -129,6 +130,7 @@ async function pipeline(input: string): Promise<{ seconds: number; durationSec: 
 }
 
 async function main(): Promise<void> {
+  configureLogger('silent');
   const { video, audio } = makeInputs();
   process.stdout.write(`bench/ingest on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}\n\n`);
   const rows: string[][] = [];
