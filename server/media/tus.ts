@@ -171,6 +171,9 @@ export function createTusUploads(deps: TusDeps): TusUploads {
         return; // tus answers 404/410 itself
       }
       if (viewer.kind !== 'user' || upload.metadata?.uploaderId !== viewer.user.id) throw fail(req, new Problem('not-found'));
+      if (req.method === 'DELETE' && finishing.has(id)) {
+        throw fail(req, new Problem('conflict', { detail: { de: 'Der Upload wird gerade abgeschlossen.', en: 'The upload is being finished.' } }));
+      }
       if (req.method === 'PATCH') {
         // The interview may have been locked or deleted since the upload began: stop taking bytes for it.
         try {
@@ -230,13 +233,13 @@ export function createTusUploads(deps: TusDeps): TusUploads {
       // Finished uploads become media (served at /media/…); unfinished bytes are never served.
       throw new Problem('method-not-allowed', { headers: { Allow: 'POST, HEAD, PATCH, DELETE, OPTIONS' } });
     }
-    const webReq = toWebRequest(req);
-    origins.set(webReq, req);
     const uploadId = req.params.uploadId;
     if (req.method === 'PATCH' && typeof uploadId === 'string' && (await answerFinished(req, res, uploadId))) {
       releaseBody(req, res);
       return;
     }
+    const webReq = toWebRequest(req);
+    origins.set(webReq, req);
     const response = await tus.handleWeb(webReq);
     releaseBody(req, res);
     await writeResponse(req, res, response, problems.get(webReq), logger);
@@ -288,7 +291,10 @@ export function createTusUploads(deps: TusDeps): TusUploads {
     cleanUpExpiredUploads,
     startCleanup(intervalMs = 15 * 60_000) {
       if (timer) return;
-      timer = setInterval(() => void cleanUpExpiredUploads().catch((err) => logger.warn({ err }, 'upload cleanup failed')), intervalMs);
+      const run = () => void cleanUpExpiredUploads().catch((err) => logger.warn({ err }, 'upload cleanup failed'));
+      // once now (leftovers of a crash), then periodically
+      run();
+      timer = setInterval(run, intervalMs);
       timer.unref();
     },
     stop() {

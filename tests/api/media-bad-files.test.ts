@@ -18,7 +18,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sanitizeFilename } from '../../server/media/service.js';
 import { createTestApp, testPassword, type TestApp } from '../helpers/app.js';
-import { makeImageOnly, makeTextFile, makeVideo } from '../helpers/media.js';
+import { makeAudio, makeImageOnly, makeTextFile, makeVideo } from '../helpers/media.js';
 
 const exec = promisify(execFile);
 
@@ -72,8 +72,10 @@ describe('bad files and malformed uploads are refused and leave nothing behind',
     student = await t.loginAs('contributor');
     interviewId = (await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf).send({ title: 'Prüfstand' }).expect(201)).body.id;
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-bad-'));
-    [f.video, f.silentVideo, f.png, f.text] = await Promise.all([
+    [f.video, f.longVideo, f.mp3, f.silentVideo, f.png, f.text] = await Promise.all([
       makeVideo(tmp, { seconds: 2, width: 160, height: 120, fps: 25, withAudio: true }),
+      makeVideo(tmp, { seconds: 12, width: 160, height: 120, fps: 25, withAudio: true }),
+      makeAudio(tmp, { seconds: 12, format: 'mp3' }),
       makeVideo(tmp, { seconds: 2, width: 160, height: 120, fps: 25, withAudio: false }),
       makeImageOnly(tmp),
       makeTextFile(tmp),
@@ -111,6 +113,10 @@ describe('bad files and malformed uploads are refused and leave nothing behind',
   const cases: Case[] = [
     { name: 'a text file renamed .mp4', status: 422, type: 'unprocessable', reason: 'not-media', send: () => postFile(read('text'), 'interview.mp4') },
     { name: 'a truncated MP4 (first 3 kB)', status: 422, type: 'unprocessable', reason: 'damaged', send: () => postFile(read('video').subarray(0, 3000), 'abgebrochen.mp4') },
+    { name: 'a 12 s MP4 cut off at 85 % (headers complete, end missing)', status: 422, type: 'unprocessable', reason: 'damaged',
+      send: () => postFile(read('longVideo').subarray(0, Math.floor(read('longVideo').length * 0.85)), 'halb.mp4') },
+    { name: 'a 12 s MP3 cut off at 60 %', status: 422, type: 'unprocessable', reason: 'damaged',
+      send: () => postFile(read('mp3').subarray(0, Math.floor(read('mp3').length * 0.6)), 'halb.mp3') },
     { name: 'zero bytes', status: 422, type: 'unprocessable', reason: 'empty', send: () => postFile(Buffer.alloc(0), 'leer.mp4') },
     { name: 'zero bytes via tus', status: 422, type: 'unprocessable', reason: 'empty', send: () => tusCreate(0, 'leer.mp4') },
     { name: 'a PNG image only', status: 422, type: 'unprocessable', reason: 'no-audio', send: () => postFile(read('png'), 'bild.mp4') },
@@ -174,6 +180,15 @@ describe('bad files and malformed uploads are refused and leave nothing behind',
     expect(filesUnder(t.dir).filter((p) => p.includes('evil'))).toEqual([]);
     for (const m of [viaForm.body, viaTus.body]) {
       await student.agent.delete(`/api/media/${m.id}`).set('X-CSRF-Token', student.csrf).expect(204);
+    }
+    expectNothingKept();
+  });
+
+  it('complete long files pass the decode check (start and end)', async () => {
+    for (const [name, file] of [['lang.mp4', 'longVideo'], ['lang.mp3', 'mp3']] as const) {
+      const res = await postFile(read(file), name).expect(202);
+      expect(res.body.durationSec).toBeGreaterThan(11.9);
+      await student.agent.delete(`/api/media/${res.body.id}`).set('X-CSRF-Token', student.csrf).expect(204);
     }
     expectNothingKept();
   });
