@@ -79,23 +79,31 @@ export class InterviewIndex {
       .waitTask();
   }
 
+  // Changes are sent one after another, each with the interview as the store has it *now*: Meilisearch applies tasks
+  // in the order it receives them, so a slow older request can never overwrite a newer state.
+  private chain: Promise<void> = Promise.resolve();
+
   /** Best effort: when Meilisearch is down the next full sync picks the change up. */
-  async upsert(interview: Interview): Promise<void> {
-    if (!this.engine.available) return;
-    try {
-      await this.index().addDocuments([toDocument(interview, this.generation)], { primaryKey: 'id' }).waitTask();
-    } catch (err) {
-      this.logger.warn({ err, interviewId: interview.id }, 'interview not indexed; will be picked up by the next sync');
-    }
+  upsert(interview: Interview): Promise<void> {
+    return this.refresh(interview.id);
   }
 
-  async remove(interviewId: string): Promise<void> {
-    if (!this.engine.available) return;
-    try {
-      await this.index().deleteDocument(interviewId).waitTask();
-    } catch (err) {
-      this.logger.warn({ err, interviewId }, 'interview not removed from index; the next sync will');
-    }
+  remove(interviewId: string): Promise<void> {
+    return this.refresh(interviewId);
+  }
+
+  private refresh(interviewId: string): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      if (!this.engine.available) return;
+      try {
+        const current = await this.store.interviews.findById(interviewId);
+        if (current) await this.index().addDocuments([toDocument(current, this.generation)], { primaryKey: 'id' });
+        else await this.index().deleteDocument(interviewId);
+      } catch (err) {
+        this.logger.warn({ err, interviewId }, 'interview index not updated; the next sync will');
+      }
+    });
+    return this.chain;
   }
 
   /** Upserts every interview under a new generation, then drops documents of older generations (deleted meanwhile). */
