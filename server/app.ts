@@ -24,9 +24,11 @@ import { mediaFileRoutes } from './media/serve.js';
 import { MediaService } from './media/service.js';
 import { createTusUploads, type TusUploads } from './media/tus.js';
 import { createUploadReceiver } from './media/uploads.js';
+import { transcriptRoutes } from './transcripts/routes.js';
+import { TranscriptService } from './transcripts/service.js';
 import type { SearchEngine } from './search/engine.js';
-import { InterviewIndex } from './search/interview-index.js';
-import { searchRoutes } from './search/routes.js';
+import { searchIndexes, type SearchIndexes } from './search/indexer.js';
+import { interviewSearchRoute, searchRoutes } from './search/routes.js';
 import type { Store } from './store/repositories.js';
 import { userRoutes } from './users/routes.js';
 import { UserService } from './users/service.js';
@@ -45,11 +47,12 @@ export interface Services {
   users: UserService;
   collections: CollectionService;
   interviews: InterviewService;
-  interviewIndex: InterviewIndex;
+  search: SearchIndexes;
   queue: JobQueue;
   media: MediaService;
   /** tus uploads; runtime starts/stops its expiry cleanup (startCleanup/stop). */
   uploads: TusUploads;
+  transcripts: TranscriptService;
 }
 
 export function createApp(deps: AppDeps): { app: Express; services: Services } {
@@ -61,15 +64,19 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     users: new UserService(store, moduleLogger('users')),
     collections: new CollectionService(store, moduleLogger('collections')),
     interviews: new InterviewService(store, moduleLogger('interviews')),
-    interviewIndex: new InterviewIndex(search, store, moduleLogger('search')),
+    search: searchIndexes(search, store, moduleLogger('search')),
     queue,
     media,
+    transcripts: new TranscriptService(store, queue, moduleLogger('transcripts')),
     uploads: createTusUploads({ config, media, basePath: '/api/uploads', logger: moduleLogger('uploads') }),
   };
   // an interview's media files go before its row (the row's cascade would leave the files behind)
   services.interviews.onBeforeDelete((id) => services.media.deleteAllForInterview(id));
-  services.interviews.on('changed', (i) => void services.interviewIndex.upsert(i));
-  services.interviews.on('deleted', (id) => void services.interviewIndex.remove(id));
+  // the search index follows through a durable job: an outage delays it, never loses it
+  const reindexInterview = (interviewId: string) =>
+    void queue.enqueue({ name: 'search.interview', payload: { v: 1, interviewId } }).catch((err) => moduleLogger('search').error({ err, interviewId }, 'could not queue indexing'));
+  services.interviews.on('changed', (i) => reindexInterview(i.id));
+  services.interviews.on('deleted', (id) => reindexInterview(id));
 
   const metrics = createMetrics();
   const app = express();
@@ -112,7 +119,13 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     }),
   );
   app.use(cookieParser());
-  app.use(express.json({ limit: config.JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: config.JSON_BODY_LIMIT,
+      // a transcript import is a file in its own format (JSON included) with its own size limit: its route reads it raw
+      type: (req) => /^application\/(.+\+)?json\b/i.test(String(req.headers['content-type'] ?? '')) && !isTranscriptImport(req),
+    }),
+  );
 
   app.use(healthRoutes({ store, search, tools: deps.tools, metrics, startedAt: new Date() }));
   app.get('/problems/:type', problemDocsRoute);
@@ -130,8 +143,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   api.use('/collections', collectionRoutes(services.collections));
   api.use('/uploads', services.uploads.router);
   api.use(mediaRoutes(services.media, createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: config.UPLOAD_MAX_BYTES }), config.UPLOAD_MAX_BYTES));
+  api.use('/interviews/:id/media/:mediaId', transcriptRoutes(services.transcripts));
   api.use('/interviews', interviewRoutes(services.interviews, services.media));
-  api.use('/search', searchRoutes(search, services.interviewIndex));
+  api.use('/search', searchRoutes({ engine: search, store, interviews: services.search.interviews, segments: services.search.segments }));
+  api.use('/interviews', interviewSearchRoute({ engine: search, store, segments: services.search.segments }));
   api.use(notFoundHandler);
   app.use('/api', api);
 
@@ -153,6 +168,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   app.use(notFoundHandler);
   app.use(problemErrorHandler);
   return { app, services };
+}
+
+function isTranscriptImport(req: import('node:http').IncomingMessage): boolean {
+  return req.method === 'PUT' && /^\/api\/interviews\/[^/]+\/media\/[^/]+\/transcript(\?|$)/.test(req.url ?? '');
 }
 
 function parseTrustProxy(value: string): boolean | number | string {

@@ -5,7 +5,7 @@ import { AuthService } from './auth/service.js';
 import { ConfigError, loadConfig } from './config.js';
 import { configureLogger, moduleLogger } from './logger.js';
 import { openStore, startSearch } from './runtime.js';
-import { InterviewIndex } from './search/interview-index.js';
+import { rebuildAll, searchIndexes } from './search/indexer.js';
 import { createUserSchema } from './users/schemas.js';
 import { UserService } from './users/service.js';
 
@@ -61,8 +61,8 @@ async function main(argv: string[]): Promise<number> {
         try {
           const health = await search.health();
           if (!health.ok) return fail(`search is not reachable: ${health.error}`);
-          const count = await new InterviewIndex(search, store, moduleLogger('cli')).syncAll();
-          process.stdout.write(`${JSON.stringify({ interviews: count })}\n`);
+          const counts = await rebuildAll(store, searchIndexes(search, store, moduleLogger('cli')), moduleLogger('cli'));
+          process.stdout.write(`${JSON.stringify(counts)}\n`);
           return 0;
         } finally {
           search.stopMonitoring();

@@ -9,6 +9,9 @@ import type { Config } from './config.js';
 import { moduleLogger } from './logger.js';
 import { ffmpegVersions } from './media/ffmpeg/runner.js';
 import { SearchEngine } from './search/engine.js';
+import { searchJobNames } from './jobs/definitions.js';
+import type { SearchIndexes } from './search/indexer.js';
+import type { JobWorker } from '../workers/worker.js';
 import { MeiliSidecar } from './search/sidecar.js';
 import type { Store } from './store/repositories.js';
 import { openSqliteStore } from './store/sqlite/index.js';
@@ -50,6 +53,8 @@ export async function startSearch(config: Config): Promise<{ search: SearchEngin
       logger: moduleLogger('meilisearch'),
     });
     ({ url, masterKey: key } = await sidecar.start());
+    // separate `npm run worker` processes on this machine find the embedded Meilisearch through this file
+    fs.writeFileSync(path.join(config.dataDir, 'meili-url'), url);
     log.info({ url }, 'embedded Meilisearch started');
   }
   const search = new SearchEngine({ url, apiKey: key ?? '', indexPrefix: config.SEARCH_INDEX_PREFIX, logger: log });
@@ -78,6 +83,24 @@ async function ensureAdmin(config: Config, services: Services): Promise<void> {
   log.warn({ email, file }, `Erster Administrator angelegt; Zugangsdaten in ${file}`);
 }
 
+/**
+ * Search indexes are derived data kept current by jobs. Whenever Meilisearch comes (back) up, make sure the indexes
+ * exist with their settings and let waiting search jobs run at once instead of sitting out their backoff.
+ * Returns the handler, so a caller can also run it once when search is already up.
+ */
+export function keepSearchCurrent(store: Store, search: SearchEngine, indexes: SearchIndexes, worker: () => JobWorker | null): () => void {
+  const log = moduleLogger('search');
+  const onUp = () =>
+    void (async () => {
+      await indexes.interviews.ensureSettings();
+      await indexes.segments.ensureSettings();
+      await store.jobs.expedite(searchJobNames, new Date());
+      worker()?.poke();
+    })().catch((err) => log.warn({ err }, 'preparing the search indexes failed; retrying on next up'));
+  search.on('up', onUp);
+  return onUp;
+}
+
 export async function startRuntime(config: Config, options: { serveClient?: boolean } = {}): Promise<Runtime> {
   const log = moduleLogger('runtime');
   const store = openStore(config);
@@ -100,11 +123,7 @@ export async function startRuntime(config: Config, options: { serveClient?: bool
 
   await ensureAdmin(config, services);
 
-  // Whenever search comes (back) up, bring its derived index up to date with the store.
-  const resync = () =>
-    void services.interviewIndex.syncAll().catch((err) => log.warn({ err }, 'search sync failed; retrying on next up'));
-  search.on('up', resync);
-  if (search.available) resync();
+  const onSearchUp = keepSearchCurrent(store, search, services.search, () => workers?.worker ?? null);
 
   const sweeper = setInterval(() => void services.auth.sweepExpiredSessions().catch(() => undefined), 3600_000).unref();
   services.uploads.startCleanup();
@@ -112,12 +131,13 @@ export async function startRuntime(config: Config, options: { serveClient?: bool
   // Job workers inside the server process (the embedded default); `npm run worker` processes can run alongside.
   let workers: Workers | null = null;
   if (config.WORKERS_IN_PROCESS && config.WORKER_CONCURRENCY > 0) {
-    workers = startWorkers(config, store, services.queue);
+    workers = startWorkers(config, store, services.queue, { search: services.search });
     const { worker } = workers;
     services.queue.on('enqueued', () => worker.poke());
     // a deleted medium's ffmpeg is killed at once, not at the next heartbeat
     services.media.on('jobsCancelled', (ids) => worker.abort(ids));
   }
+  if (search.available) onSearchUp();
 
   return {
     config, store, search, sidecar, services, app,

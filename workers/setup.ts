@@ -2,9 +2,11 @@
 import type { Config } from '../server/config.js';
 import type { JobQueue } from '../server/jobs/queue.js';
 import { moduleLogger } from '../server/logger.js';
+import type { SearchIndexes } from '../server/search/indexer.js';
 import type { Store } from '../server/store/repositories.js';
 import { advanceIngest, failIngest, ingestSteps, overallProgress, type IngestStep } from './flows/ingest.js';
 import { artwork, renditions, waveform } from './handlers/media.js';
+import { searchInterview, searchTranscript } from './handlers/search.js';
 import { sweep } from './sweep.js';
 import { JobWorker, type HandlerMap, type JobHooks } from './worker.js';
 
@@ -12,6 +14,8 @@ export const handlers: HandlerMap = {
   'media.renditions': renditions,
   'media.artwork': artwork,
   'media.waveform': waveform,
+  'search.transcript': searchTranscript,
+  'search.interview': searchInterview,
 };
 
 const isIngestStep = (name: string): name is IngestStep => (ingestSteps as readonly string[]).includes(name);
@@ -47,12 +51,12 @@ export function startWorkers(
   config: Config,
   store: Store,
   queue: JobQueue,
-  overrides: { pollMs?: number; leaseMs?: number; stallTimeoutMs?: number; sweepMs?: number; concurrency?: number } = {},
+  overrides: { pollMs?: number; leaseMs?: number; stallTimeoutMs?: number; sweepMs?: number; concurrency?: number; search?: SearchIndexes | null } = {},
 ): Workers {
   const logger = moduleLogger('worker');
   const leaseMs = overrides.leaseMs ?? (config.JOB_LEASE_SECONDS ? config.JOB_LEASE_SECONDS * 1000 : undefined);
   const worker = new JobWorker({
-    store, queue, handlers, hooks: ingestHooks(store, queue), uploadsDir: config.uploadsDir,
+    store, queue, handlers, hooks: ingestHooks(store, queue), uploadsDir: config.uploadsDir, search: overrides.search ?? null,
     concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, logger,
     ...(overrides.pollMs ? { pollMs: overrides.pollMs } : {}),
     ...(leaseMs ? { leaseMs } : {}),

@@ -1,6 +1,7 @@
 // The sweep: nothing that should happen is left undone after a crash, and nothing unfinished stays on disk.
 //  - running jobs whose worker stopped renewing the lease go back to the queue (or fail after the last attempt);
 //  - media still stored/processing without a queued or running job get their next ingest step queued;
+//  - transcripts and interviews the search index has not caught up with get their search job queued;
 //  - work directories of jobs that are not running, and rendition folders of deleted media, are removed.
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +12,8 @@ import type { Store } from '../server/store/repositories.js';
 import { nextStep } from './flows/ingest.js';
 
 export interface SweepResult {
+  /** Transcripts and interviews whose search index is behind (their job is queued). */
+  searchQueued: number;
   requeued: number;
   failed: number;
   resumed: number;
@@ -37,6 +40,14 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
     }
   }
 
+  // search indexes behind the store (changes during an outage, jobs that used up their attempts): queue them again
+  // (one queued job per subject at most, so this never piles up while search is down)
+  const behindTranscripts = await store.transcripts.listUnindexed(500);
+  for (const head of behindTranscripts) await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId: head.mediaId } });
+  const behindInterviews = await store.interviews.listSearchDirty(500);
+  for (const interview of behindInterviews) await queue.enqueue({ name: 'search.interview', payload: { v: 1, interviewId: interview.id } });
+  const searchQueued = behindTranscripts.length + behindInterviews.length;
+
   let removedWorkDirs = 0;
   const jobsDir = path.join(uploadsDir, tmpDirs.jobs);
   for (const entry of await fs.readdir(jobsDir).catch(() => [] as string[])) {
@@ -56,7 +67,7 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
     removedOrphans++;
   }
 
-  const result = { requeued, failed, resumed, completed, removedWorkDirs, removedOrphans };
+  const result = { searchQueued, requeued, failed, resumed, completed, removedWorkDirs, removedOrphans };
   if (Object.values(result).some((n) => n > 0)) logger.info(result, 'sweep');
   return result;
 }

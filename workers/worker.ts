@@ -9,6 +9,7 @@ import {
 } from '../server/jobs/definitions.js';
 import type { JobQueue } from '../server/jobs/queue.js';
 import type { Logger } from '../server/logger.js';
+import type { SearchIndexes } from '../server/search/indexer.js';
 import { jobWorkDir } from '../server/media/paths.js';
 import type { Store } from '../server/store/repositories.js';
 import type { JobRecord } from '../server/store/types.js';
@@ -23,6 +24,8 @@ export interface JobContext<N extends JobName = JobName> {
   uploadsDir: string;
   store: Store;
   queue: JobQueue;
+  /** The search indexes, when this worker can reach Meilisearch. */
+  search: SearchIndexes | null;
   log: Logger;
   stallTimeoutMs: number;
   /** The job's own progress, 0–100. */
@@ -56,6 +59,7 @@ export interface JobWorkerOptions {
   queue: JobQueue;
   handlers: HandlerMap;
   hooks?: JobHooks;
+  search?: SearchIndexes | null;
   uploadsDir: string;
   concurrency: number;
   logger: Logger;
@@ -89,8 +93,12 @@ export class JobWorker {
   private wake?: () => void;
   private loop?: Promise<void>;
 
+  /** A worker without a search connection leaves search jobs to one that has it. */
+  private readonly claimable: readonly string[] | undefined;
+
   constructor(private readonly opts: JobWorkerOptions) {
     assertHandlers(opts.handlers);
+    this.claimable = opts.search ? undefined : jobNames.filter((n) => !n.startsWith('search.'));
     this.owner = opts.owner ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   }
 
@@ -130,7 +138,7 @@ export class JobWorker {
       let claimed = false;
       if (this.running.size < this.opts.concurrency) {
         const job = await this.opts.store.jobs
-          .claim(this.owner, this.leaseMs(), new Date())
+          .claim(this.owner, this.leaseMs(), new Date(), this.claimable)
           .catch((err) => {
             this.opts.logger.error({ err }, 'claiming a job failed');
             return null;
@@ -208,6 +216,7 @@ export class JobWorker {
         uploadsDir: this.opts.uploadsDir,
         store,
         queue: this.opts.queue,
+        search: this.opts.search ?? null,
         log,
         stallTimeoutMs: this.opts.stallTimeoutMs ?? jobPolicies[parsed.name].stallTimeoutMs,
         progress: (percent) => {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 
 const mediaPayload = z.strictObject({ v: z.literal(1), mediaId: z.uuid() });
+const interviewPayload = z.strictObject({ v: z.literal(1), interviewId: z.uuid() });
 
 export const jobSchemas = {
   /** HLS renditions (audio ladder or 360p/720p video ladder) and the M4A download. */
@@ -11,6 +12,10 @@ export const jobSchemas = {
   'media.artwork': mediaPayload,
   /** Waveform peaks JSON. */
   'media.waveform': mediaPayload,
+  /** The current transcript version of a medium into the segment index. */
+  'search.transcript': mediaPayload,
+  /** An interview's metadata into the interview index and onto its segments (title, visibility, facets). */
+  'search.interview': interviewPayload,
 } as const;
 
 export type JobName = keyof typeof jobSchemas;
@@ -31,7 +36,24 @@ export const jobPolicies: Record<JobName, JobPolicy> = {
   'media.renditions': { maxAttempts: 4, leaseMs: 30_000, stallTimeoutMs: 120_000 },
   'media.artwork': { maxAttempts: 4, leaseMs: 30_000, stallTimeoutMs: 120_000 },
   'media.waveform': { maxAttempts: 4, leaseMs: 30_000, stallTimeoutMs: 120_000 },
+  // search may be down for a while: many patient attempts (backoff caps at 5 min), and the sweep re-queues after that
+  'search.transcript': { maxAttempts: 12, leaseMs: 60_000, stallTimeoutMs: 120_000 },
+  'search.interview': { maxAttempts: 12, leaseMs: 60_000, stallTimeoutMs: 120_000 },
 };
+
+/** Search jobs replace what is indexed with the store's current state, so one queued job per subject is enough. */
+export function dedupeKeyOf(job: Job): string | null {
+  switch (job.name) {
+    case 'search.transcript':
+      return `${job.name}:${job.payload.mediaId}`;
+    case 'search.interview':
+      return `${job.name}:${job.payload.interviewId}`;
+    default:
+      return null;
+  }
+}
+
+export const searchJobNames = ['search.transcript', 'search.interview'] as const satisfies readonly JobName[];
 
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(jobSchemas, name);

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
 import type { JobRepository } from '../store/repositories.js';
 import type { JobRecord } from '../store/types.js';
-import { jobPolicies, jobSchemas, type Job } from './definitions.js';
+import { dedupeKeyOf, jobPolicies, jobSchemas, type Job } from './definitions.js';
 
 /** The only way work enters the queue: validated payload, policy from the job's definition, deduplicated per medium. */
 export class JobQueue extends EventEmitter<{ enqueued: [JobRecord] }> {
@@ -32,6 +32,7 @@ export class JobQueue extends EventEmitter<{ enqueued: [JobRecord] }> {
       updatedAt: now,
       startedAt: null,
       finishedAt: null,
+      dedupeKey: dedupeKeyOf({ name: job.name, payload } as Job),
     };
     const { job: stored, created } = await this.jobs.enqueue(record);
     if (created) {

@@ -1,5 +1,5 @@
-// Interview metadata in Meilisearch. Derived data: rebuilt from the store whenever Meilisearch comes (back) up,
-// so an outage delays indexing and never loses it. Segment-level transcript search joins in the transcripts issue.
+// Interview metadata in Meilisearch: one document per interview, for title/metadata hits, facets and suggestions.
+// Derived data, written by the `search.interview` job (see server/search/indexer.ts); `syncAll` rebuilds it.
 import type { Logger } from '../logger.js';
 import type { AccessScope, Store } from '../store/repositories.js';
 import type { Interview } from '../store/types.js';
@@ -79,31 +79,13 @@ export class InterviewIndex {
       .waitTask();
   }
 
-  // Changes are sent one after another, each with the interview as the store has it *now*: Meilisearch applies tasks
-  // in the order it receives them, so a slow older request can never overwrite a newer state.
-  private chain: Promise<void> = Promise.resolve();
-
-  /** Best effort: when Meilisearch is down the next full sync picks the change up. */
-  upsert(interview: Interview): Promise<void> {
-    return this.refresh(interview.id);
+  /** Indexes the interview as it is now and waits until Meilisearch has applied it (a job's success means it is in). */
+  async put(interview: Interview): Promise<void> {
+    await this.index().addDocuments([toDocument(interview, this.generation)], { primaryKey: 'id' }).waitTask({ timeout: 60_000 });
   }
 
-  remove(interviewId: string): Promise<void> {
-    return this.refresh(interviewId);
-  }
-
-  private refresh(interviewId: string): Promise<void> {
-    this.chain = this.chain.then(async () => {
-      if (!this.engine.available) return;
-      try {
-        const current = await this.store.interviews.findById(interviewId);
-        if (current) await this.index().addDocuments([toDocument(current, this.generation)], { primaryKey: 'id' });
-        else await this.index().deleteDocument(interviewId);
-      } catch (err) {
-        this.logger.warn({ err, interviewId }, 'interview index not updated; the next sync will');
-      }
-    });
-    return this.chain;
+  async remove(interviewId: string): Promise<void> {
+    await this.index().deleteDocument(interviewId).waitTask({ timeout: 60_000 });
   }
 
   /** Upserts every interview under a new generation, then drops documents of older generations (deleted meanwhile). */

@@ -1,63 +1,116 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { interviewListScope } from '../access/policy.js';
+import { canViewInterview, interviewListScope } from '../access/policy.js';
+import { Problem } from '../http/problem.js';
 import { parseRequest } from '../http/validate.js';
+import type { Store } from '../store/repositories.js';
 import type { SearchEngine } from './engine.js';
+import { foldGerman, germanVocabulary } from './german.js';
 import { accessFilter, type InterviewIndex } from './interview-index.js';
+import { segmentFilter, type SegmentFacet, type SegmentFacetFilter, type SegmentIndex } from './segment-index.js';
+
+const list = z.string().trim().max(500).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const numberList = z.string().trim().max(200)
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean).map(Number))
+  .pipe(z.array(z.number().int().min(1000).max(2100)));
 
 const searchQuery = z.strictObject({
   q: z.string().trim().max(200).default(''),
-  page: z.coerce.number().int().min(1).max(1000).default(1),
+  page: z.coerce.number().int().min(1).max(500).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  collectionId: list.optional(),
+  narrator: list.optional(),
+  place: list.optional(),
+  year: numberList.optional(),
+  decade: numberList.optional(),
+  keyword: list.optional(),
+  speaker: list.optional(),
+  language: list.optional(),
   lang: z.enum(['de', 'en']).optional(),
 });
 
-/** Archive search. Until transcripts are indexed, hits are interviews (mediaId/start/end are null). */
-export function searchRoutes(engine: SearchEngine, index: InterviewIndex): Router {
+const facetNames: Record<SegmentFacet, string> = {
+  collectionId: 'collection', narrators: 'narrator', place: 'place', year: 'year', decade: 'decade',
+  keywords: 'keyword', language: 'language', speaker: 'speaker',
+};
+
+const withinQuery = z.strictObject({ q: z.string().trim().min(1).max(200), lang: z.enum(['de', 'en']).optional() });
+const suggestQuery = z.strictObject({ q: z.string().trim().min(1).max(100), limit: z.coerce.number().int().min(1).max(20).default(8), lang: z.enum(['de', 'en']).optional() });
+
+/** Archive search: transcript segments (the second where something is said), grouped per interview, with facets. */
+export function searchRoutes(deps: { engine: SearchEngine; store: Store; interviews: InterviewIndex; segments: SegmentIndex }): Router {
+  const { engine, segments } = deps;
   const router = Router();
 
   router.get('/', async (req, res) => {
     const query = parseRequest(req, 'query', searchQuery);
     engine.assertAvailable();
-    const result = await engine.client.index(index.uid).search(query.q, {
-      filter: accessFilter(interviewListScope(req.viewer)),
-      hitsPerPage: query.pageSize,
+    const facetFilter: SegmentFacetFilter = {
+      collectionId: query.collectionId, narrators: query.narrator, place: query.place, year: query.year, decade: query.decade,
+      keywords: query.keyword, speaker: query.speaker, language: query.language,
+    };
+    const result = await segments.search({
+      q: query.q,
+      filter: segmentFilter(interviewListScope(req.viewer), facetFilter),
       page: query.page,
-      attributesToCrop: ['summary'],
-      cropLength: 30,
-      attributesToHighlight: ['title', 'summary'],
-      // Meilisearch escapes nothing: mark matches with control characters, escape the text, then turn them into <mark>.
-      highlightPreTag: '\u0001',
-      highlightPostTag: '\u0002',
+      hitsPerPage: query.pageSize,
+      facets: [...(Object.keys(facetNames) as SegmentFacet[]), 'interviewId' as SegmentFacet],
     });
+    const perInterview = result.facets.interviewId ?? {};
+    const groups: { interviewId: string; interviewTitle: string; hitCount: number; hits: typeof result.hits }[] = [];
+    for (const hit of result.hits) {
+      let group = groups.find((g) => g.interviewId === hit.interviewId);
+      if (!group) {
+        group = { interviewId: hit.interviewId, interviewTitle: hit.interviewTitle, hitCount: perInterview[hit.interviewId] ?? 0, hits: [] };
+        groups.push(group);
+      }
+      group.hits.push(hit);
+    }
     res.json({
       q: query.q,
-      total: result.totalHits ?? 0,
+      total: result.total,
       page: query.page,
       pageSize: query.pageSize,
-      hits: result.hits.map((hit) => {
-        const formatted = (hit._formatted ?? {}) as Record<string, unknown>;
-        return {
-          interviewId: hit.id,
-          interviewTitle: hit.title,
-          mediaId: null,
-          start: null,
-          end: null,
-          speaker: null,
-          snippet: safeHighlight(String(formatted.summary ?? formatted.title ?? '')),
-        };
-      }),
-      facets: {},
+      hits: result.hits,
+      groups,
+      facets: Object.fromEntries((Object.entries(facetNames) as [SegmentFacet, string][]).map(([field, name]) => [name, result.facets[field] ?? {}])),
       processingTimeMs: result.processingTimeMs,
     });
+  });
+
+  router.get('/suggest', async (req, res) => {
+    const { q, limit } = parseRequest(req, 'query', suggestQuery);
+    const folded = foldGerman(q);
+    // the archive's own vocabulary first (it knows the spellings), then interview titles the viewer may see
+    const terms = [...germanVocabulary().terms.entries()].filter(([key]) => key.startsWith(folded)).map(([, spelling]) => spelling).slice(0, limit);
+    let titles: string[] = [];
+    if (engine.available) {
+      const found = await engine.client.index(deps.interviews.uid).search(q, {
+        filter: accessFilter(interviewListScope(req.viewer)), limit, attributesToRetrieve: ['title'],
+      });
+      titles = found.hits.map((h) => String(h.title));
+    }
+    res.json({ q, suggestions: [...new Set([...terms, ...titles])].slice(0, limit) });
   });
 
   return router;
 }
 
-/** HTML-escapes user text and keeps only the highlight marks, so snippets are safe to render as HTML. */
-export function safeHighlight(text: string): string {
-  return text
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
-    .replace(/\u0001/g, '<mark>').replace(/\u0002/g, '</mark>');
+/** GET /api/interviews/:id/search?q= — every hit inside one interview, in playback order, each with its second. */
+export function interviewSearchRoute(deps: { engine: SearchEngine; store: Store; segments: SegmentIndex }): Router {
+  const router = Router();
+  router.get('/:id/search', async (req, res) => {
+    const { id } = parseRequest(req, 'params', z.strictObject({ id: z.uuid() }));
+    const { q } = parseRequest(req, 'query', withinQuery);
+    const interview = await deps.store.interviews.findById(id);
+    if (!interview || !canViewInterview(req.viewer, interview)) throw new Problem('not-found');
+    deps.engine.assertAvailable();
+    const base = segmentFilter(interviewListScope(req.viewer), {});
+    const filter = [`interviewId = "${id}"`, ...(base ? [base] : [])].join(' AND ');
+    const result = await deps.segments.search({ q, filter, page: 1, hitsPerPage: 1000 });
+    const parts = new Map((await deps.store.media.listByInterview(id)).map((m) => [m.id, m.part]));
+    const hits = [...result.hits].sort((a, b) => (parts.get(a.mediaId) ?? 0) - (parts.get(b.mediaId) ?? 0) || a.start - b.start);
+    res.json({ q, interviewId: id, total: hits.length, hits });
+  });
+  return router;
 }

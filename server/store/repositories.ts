@@ -1,8 +1,8 @@
 // Repository interfaces, one per aggregate. Async so that the MongoDB (mongoose) adapter of the scale tier can
 // implement the same contract; tests/contract/ runs one suite against every adapter.
 import type {
-  ApiToken, Collection, Interview, JobRecord, MediaDerivatives, Medium, Page, PageRequest, Session, User, Visibility,
-  WorkflowStatus,
+  ApiToken, Collection, IndexPoint, Interview, JobRecord, MediaDerivatives, MediaIndex, Medium, Page, PageRequest, Session,
+  TranscriptHead, TranscriptVersion, User, Visibility, WorkflowStatus,
 } from './types.js';
 
 export type UpdateResult<T> =
@@ -90,6 +90,11 @@ export interface InterviewRepository {
   update(id: string, patch: InterviewPatch, now: string, expectedVersion?: number): Promise<UpdateResult<Interview>>;
   delete(id: string): Promise<boolean>;
   countByCollection(collectionId: string): Promise<number>;
+  /** Clears the search-dirty mark if the interview is still at that version. */
+  markIndexed(id: string, version: number): Promise<void>;
+  /** Interviews changed since the search index last saw them. */
+  listSearchDirty(limit: number): Promise<Interview[]>;
+  markAllSearchDirty(): Promise<void>;
 }
 
 export type MediumPatch = Partial<Pick<Medium, 'status' | 'progress' | 'error'>>;
@@ -126,8 +131,36 @@ export interface JobRepository {
   requeueExpired(now: Date): Promise<{ requeued: number; failed: number }>;
   /** Cancels queued and running jobs of a medium; returns the ids that were running. */
   cancelByMedia(mediaId: string, now: Date): Promise<string[]>;
+  /** Makes queued jobs of these names due now (search is back: do not wait out the backoff). */
+  expedite(names: readonly string[], now: Date): Promise<number>;
   /** Whether the medium has a queued or running job. */
   hasActive(mediaId: string): Promise<boolean>;
+}
+
+export type VersionSummary = Omit<TranscriptVersion, 'segments'> & { segmentCount: number };
+
+export interface TranscriptRepository {
+  head(mediaId: string): Promise<TranscriptHead | null>;
+  /**
+   * Appends the next version atomically. With `expectedCurrent` (null = "no transcript yet") a concurrent change
+   * makes it fail instead of silently building on a state the author never saw.
+   */
+  append(
+    version: Omit<TranscriptVersion, 'version'>,
+    expectedCurrent?: number | null,
+  ): Promise<{ ok: true; version: TranscriptVersion } | { ok: false; current: number | null }>;
+  getVersion(mediaId: string, version: number): Promise<TranscriptVersion | null>;
+  current(mediaId: string): Promise<TranscriptVersion | null>;
+  /** Newest first, without the segments. */
+  listVersions(mediaId: string): Promise<VersionSummary[]>;
+  /** Records that the search index holds this version (never moves backwards). */
+  markIndexed(mediaId: string, version: number): Promise<void>;
+  /** Transcripts whose current version is not (yet) in the search index. */
+  listUnindexed(limit: number): Promise<TranscriptHead[]>;
+  /** Forgets what the search index holds, so that everything is indexed again (reindex). */
+  resetIndexed(): Promise<void>;
+  getIndex(mediaId: string): Promise<MediaIndex | null>;
+  putIndex(mediaId: string, points: IndexPoint[], updatedBy: string | null, now: string, expectedVersion?: number): Promise<{ ok: true; index: MediaIndex } | { ok: false; current: number }>;
 }
 
 export interface Store {
@@ -139,6 +172,7 @@ export interface Store {
   readonly interviews: InterviewRepository;
   readonly media: MediaRepository;
   readonly jobs: JobRepository;
+  readonly transcripts: TranscriptRepository;
   /** Cheap round trip for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

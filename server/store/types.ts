@@ -168,6 +168,8 @@ export interface JobRecord {
   status: JobStatus;
   /** The medium the job works on, for the job history and for cancelling on delete. */
   mediaId: string | null;
+  /** Jobs with the same key are not queued twice (`search.transcript:<mediaId>`); null = no such rule. */
+  dedupeKey: string | null;
   attempts: number;
   maxAttempts: number;
   /** Not before this time (backoff after a failure). */
@@ -180,4 +182,52 @@ export interface JobRecord {
   updatedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+}
+
+/** One timed passage of a transcript (seconds). */
+export interface TranscriptSegment {
+  start: number;
+  end: number;
+  speaker: string | null;
+  text: string;
+  words?: { start: number; end: number; text: string }[];
+}
+
+/** An OHMS-style table-of-contents entry; chapters in the player. */
+export interface IndexPoint {
+  start: number;
+  title: string;
+  synopsis: string | null;
+  keywords: string[];
+  subjects: string[];
+  place: { name: string; lat?: number; lon?: number } | null;
+  partialTranscript?: string | null;
+}
+
+/** Every change to a transcript is a new, complete version: listable, diffable, restorable. */
+export interface TranscriptVersion {
+  mediaId: string;
+  version: number;
+  segments: TranscriptSegment[];
+  authorId: string | null;
+  reason: string;
+  /** What made it: `import:vtt`, `edit:text`, `edit:split`, `edit:merge`, `restore:3` … */
+  source: string;
+  createdAt: string;
+}
+
+export interface TranscriptHead {
+  mediaId: string;
+  currentVersion: number;
+  /** The version the search index holds; behind currentVersion until the index job ran. */
+  indexedVersion: number | null;
+  updatedAt: string;
+}
+
+export interface MediaIndex {
+  mediaId: string;
+  points: IndexPoint[];
+  version: number;
+  updatedBy: string | null;
+  updatedAt: string;
 }

@@ -177,7 +177,7 @@ describe('media upload (multipart)', () => {
   it('DELETE cancels the jobs (running ones reported for the worker) and removes original and renditions', async () => {
     const jobId = first.jobs[0].id as string;
     // a worker has taken the job: deleting must report it so that the in-process worker kills ffmpeg at once
-    const claimed = await t.store.jobs.claim('test-worker', 60_000, new Date(Date.now() + 1000));
+    const claimed = await t.store.jobs.claim('test-worker', 60_000, new Date(Date.now() + 1000), ['media.renditions']);
     expect(claimed?.id).toBe(jobId);
     const cancelled: string[][] = [];
     t.services.media.on('jobsCancelled', (ids) => cancelled.push(ids));

@@ -48,7 +48,10 @@ export async function createTestApp(
   });
   await search.health();
   const { app, services } = createApp({ config, store, search, tools: ffmpegVersions });
-  if (search.available) await services.interviewIndex.ensureSettings();
+  if (search.available) {
+    await services.search.interviews.ensureSettings();
+    await services.search.segments.ensureSettings();
+  }
   const request = supertest.agent(app);
 
   return {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobQueue } from '../../server/jobs/queue.js';
-import { retryDelayMs } from '../../server/jobs/definitions.js';
+import { jobNames, retryDelayMs } from '../../server/jobs/definitions.js';
 import { moduleLogger } from '../../server/logger.js';
 import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite/index.js';
 import { assertHandlers, JobWorker, PermanentJobError, type HandlerMap, type JobContext } from '../../workers/worker.js';
@@ -40,7 +40,7 @@ describe('durable jobs with test handlers', () => {
     const noop = async () => undefined;
     const w = new JobWorker({
       store, queue, uploadsDir: dir, concurrency: 2, logger: moduleLogger('test-worker'), pollMs: 20,
-      handlers: { 'media.renditions': noop, 'media.artwork': noop, 'media.waveform': noop, ...handlers } as HandlerMap,
+      handlers: { ...Object.fromEntries(jobNames.map((n) => [n, noop])), ...handlers } as HandlerMap,
       ...extra,
     });
     workers.push(w);
@@ -69,8 +69,11 @@ describe('durable jobs with test handlers', () => {
   };
 
   it('start-up fails unless every job name has exactly one handler', () => {
-    expect(() => assertHandlers({ 'media.renditions': () => 0, 'media.artwork': () => 0 })).toThrow(/missing \[media.waveform\]/);
-    expect(() => assertHandlers({ 'media.renditions': () => 0, 'media.artwork': () => 0, 'media.waveform': () => 0, 'media.extra': () => 0 })).toThrow(/unknown \[media.extra\]/);
+    const all = Object.fromEntries(jobNames.map((n) => [n, () => 0]));
+    expect(() => assertHandlers(all)).not.toThrow();
+    const { 'media.waveform': _dropped, ...withoutWaveform } = all;
+    expect(() => assertHandlers(withoutWaveform)).toThrow(/missing \[media.waveform\]/);
+    expect(() => assertHandlers({ ...all, 'media.extra': () => 0 })).toThrow(/unknown \[media.extra\]/);
   });
 
   it('enqueue validates the payload and keeps one active job per name and medium', async () => {

@@ -51,11 +51,11 @@ describe('migrate', () => {
     const extra: Migration = {
       version: Math.max(...migrations.map((m) => m.version)) + 1,
       name: 'test: transcripts',
-      up: (d) => d.exec('CREATE TABLE transcripts (id TEXT PRIMARY KEY) STRICT'),
+      up: (d) => d.exec('CREATE TABLE test_transcripts (id TEXT PRIMARY KEY) STRICT'),
     };
     migrate(db);
     expect(migrate(db, [...migrations, extra])).toEqual([extra.version]);
-    expect(tableNames(db)).toContain('transcripts');
+    expect(tableNames(db)).toContain('test_transcripts');
     expect(recorded(db).at(-1)).toMatchObject({ version: extra.version, name: 'test: transcripts' });
   });
 

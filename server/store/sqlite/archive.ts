@@ -16,6 +16,8 @@ function versionedUpdate<T>(
   load: (id: string) => T | null,
 ): UpdateResult<T> {
   const sets = Object.keys(columns).map((c) => `${c} = @${c}`);
+  // every interview change is news for the search index
+  if (table === 'interviews') sets.push('search_dirty = 1');
   const info = db
     .prepare(`UPDATE ${table} SET ${[...sets, 'updated_at = @now', 'version = version + 1'].join(', ')}
               WHERE id = @id AND (@expected IS NULL OR version = @expected)`)
@@ -186,6 +188,18 @@ export class SqliteInterviewRepository implements InterviewRepository {
 
   async delete(id: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM interviews WHERE id = ?').run(id).changes === 1;
+  }
+
+  async markIndexed(id: string, version: number): Promise<void> {
+    this.db.prepare('UPDATE interviews SET search_dirty = 0 WHERE id = ? AND version = ?').run(id, version);
+  }
+
+  async listSearchDirty(limit: number): Promise<Interview[]> {
+    return (this.db.prepare('SELECT * FROM interviews WHERE search_dirty = 1 ORDER BY updated_at LIMIT ?').all(limit) as InterviewRow[]).map(toInterview);
+  }
+
+  async markAllSearchDirty(): Promise<void> {
+    this.db.prepare('UPDATE interviews SET search_dirty = 1').run();
   }
 
   async countByCollection(collectionId: string): Promise<number> {

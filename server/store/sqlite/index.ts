@@ -4,6 +4,7 @@ import type { Store } from '../repositories.js';
 import { SqliteCollectionRepository, SqliteInterviewRepository } from './archive.js';
 import { openDatabase } from './db.js';
 import { SqliteJobRepository, SqliteMediaRepository } from './media.js';
+import { SqliteTranscriptRepository } from './transcripts.js';
 import { SqliteApiTokenRepository, SqliteSessionRepository, SqliteUserRepository } from './users.js';
 
 export interface SqliteStore extends Store {
@@ -24,6 +25,7 @@ export function openSqliteStore(dataDirOrMemory: string): SqliteStore {
     interviews: new SqliteInterviewRepository(db),
     media: new SqliteMediaRepository(db),
     jobs: new SqliteJobRepository(db),
+    transcripts: new SqliteTranscriptRepository(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

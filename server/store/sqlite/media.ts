@@ -75,13 +75,14 @@ interface JobRow {
   id: string; name: string; payload: string; status: JobRecord['status']; media_id: string | null; attempts: number;
   max_attempts: number; run_after: string; lease_owner: string | null; lease_expires_at: string | null; progress: number;
   error: string | null; created_at: string; updated_at: string; started_at: string | null; finished_at: string | null;
+  dedupe_key: string | null;
 }
 
 const toJob = (r: JobRow): JobRecord => ({
   id: r.id, name: r.name, payload: JSON.parse(r.payload), status: r.status, mediaId: r.media_id, attempts: r.attempts,
   maxAttempts: r.max_attempts, runAfter: r.run_after, leaseOwner: r.lease_owner, leaseExpiresAt: r.lease_expires_at,
   progress: r.progress, error: r.error, createdAt: r.created_at, updatedAt: r.updated_at, startedAt: r.started_at,
-  finishedAt: r.finished_at,
+  finishedAt: r.finished_at, dedupeKey: r.dedupe_key,
 });
 
 const iso = (d: Date) => d.toISOString();
@@ -92,14 +93,14 @@ export class SqliteJobRepository implements JobRepository {
 
   async enqueue(job: JobRecord) {
     const info = this.db.prepare(`INSERT INTO jobs (id, name, payload, status, media_id, attempts, max_attempts, run_after,
-        lease_owner, lease_expires_at, progress, error, created_at, updated_at, started_at, finished_at)
+        lease_owner, lease_expires_at, progress, error, created_at, updated_at, started_at, finished_at, dedupe_key)
       VALUES (@id, @name, @payload, @status, @mediaId, @attempts, @maxAttempts, @runAfter, @leaseOwner, @leaseExpiresAt,
-        @progress, @error, @createdAt, @updatedAt, @startedAt, @finishedAt)
+        @progress, @error, @createdAt, @updatedAt, @startedAt, @finishedAt, @dedupeKey)
       ON CONFLICT DO NOTHING`).run({ ...job, payload: JSON.stringify(job.payload) });
     if (info.changes === 1) return { job, created: true };
-    const active = this.db
-      .prepare(`SELECT * FROM jobs WHERE name = ? AND media_id IS ? AND status IN ('queued', 'running')`)
-      .get(job.name, job.mediaId) as JobRow;
+    const active = (job.dedupeKey
+      ? this.db.prepare(`SELECT * FROM jobs WHERE dedupe_key = ? AND status = 'queued'`).get(job.dedupeKey)
+      : this.db.prepare(`SELECT * FROM jobs WHERE name = ? AND media_id IS ? AND status IN ('queued', 'running')`).get(job.name, job.mediaId)) as JobRow;
     return { job: toJob(active), created: false };
   }
 
@@ -173,6 +174,12 @@ export class SqliteJobRepository implements JobRepository {
         .run(iso(now), iso(now), mediaId);
       return running;
     })();
+  }
+
+  async expedite(names: readonly string[], now: Date): Promise<number> {
+    return this.db
+      .prepare(`UPDATE jobs SET run_after = ?, updated_at = ? WHERE status = 'queued' AND run_after > ? AND name IN (${names.map(() => '?').join(', ')})`)
+      .run(iso(now), iso(now), iso(now), ...names).changes;
   }
 
   async hasActive(mediaId: string): Promise<boolean> {

@@ -1,0 +1,84 @@
+// What the search jobs do, in one place: bring the derived search indexes in line with the store for one interview or
+// one medium's transcript. The job handlers, the sweep and `npm run cli -- reindex` all use these.
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/repositories.js';
+import type { SearchEngine } from './engine.js';
+import { InterviewIndex } from './interview-index.js';
+import { SegmentIndex } from './segment-index.js';
+
+export interface SearchIndexes {
+  engine: SearchEngine;
+  interviews: InterviewIndex;
+  segments: SegmentIndex;
+}
+
+export function searchIndexes(engine: SearchEngine, store: Store, logger: Logger): SearchIndexes {
+  return { engine, interviews: new InterviewIndex(engine, store, logger), segments: new SegmentIndex(engine, logger) };
+}
+
+export class SearchUnavailableError extends Error {
+  override name = 'SearchUnavailableError';
+}
+
+async function assertUp(indexes: SearchIndexes): Promise<void> {
+  if (!indexes.engine.available && !(await indexes.engine.health()).ok) {
+    throw new SearchUnavailableError('Meilisearch is not reachable; indexing waits for it');
+  }
+}
+
+/** The current transcript version of a medium, with its interview's metadata and access flags, into the segment index. */
+export async function indexTranscript(store: Store, indexes: SearchIndexes, mediaId: string): Promise<{ version: number | null }> {
+  await assertUp(indexes);
+  const medium = await store.media.findById(mediaId);
+  const interview = medium ? await store.interviews.findById(medium.interviewId) : null;
+  const current = medium ? await store.transcripts.current(mediaId) : null;
+  if (!medium || !interview || !current) {
+    await indexes.segments.removeMedium(mediaId);
+    return { version: null };
+  }
+  await indexes.segments.replaceMedium(interview, mediaId, current.segments);
+  await store.transcripts.markIndexed(mediaId, current.version);
+  return { version: current.version };
+}
+
+/** An interview's own document and its metadata on every segment of its transcripts (visibility, title, facets). */
+export async function indexInterview(store: Store, indexes: SearchIndexes, interviewId: string): Promise<void> {
+  await assertUp(indexes);
+  const interview = await store.interviews.findById(interviewId);
+  if (!interview) {
+    await indexes.interviews.remove(interviewId);
+    await indexes.segments.removeInterview(interviewId);
+    return;
+  }
+  await indexes.interviews.put(interview);
+  // title, visibility, status and facets travel on every segment: without this a segment stays findable under the old rule
+  await indexes.segments.updateInterviewMeta(interview);
+  await store.interviews.markIndexed(interviewId, interview.version);
+}
+
+/** `npm run cli -- reindex`: both indexes from scratch, from the store. */
+export async function rebuildAll(store: Store, indexes: SearchIndexes, logger: Logger): Promise<{ interviews: number; transcripts: number }> {
+  await assertUp(indexes);
+  await indexes.interviews.ensureSettings();
+  await indexes.segments.ensureSettings();
+  await store.interviews.markAllSearchDirty();
+  await store.transcripts.resetIndexed();
+  const interviews = await indexes.interviews.syncAll();
+  let transcripts = 0;
+  for (;;) {
+    const batch = await store.transcripts.listUnindexed(200);
+    if (batch.length === 0) break;
+    for (const head of batch) {
+      const { version } = await indexTranscript(store, indexes, head.mediaId);
+      if (version === null) await store.transcripts.markIndexed(head.mediaId, head.currentVersion);
+      else transcripts++;
+    }
+  }
+  for (;;) {
+    const dirty = await store.interviews.listSearchDirty(500);
+    if (dirty.length === 0) break;
+    for (const i of dirty) await store.interviews.markIndexed(i.id, i.version);
+  }
+  logger.info({ interviews, transcripts }, 'search indexes rebuilt');
+  return { interviews, transcripts };
+}

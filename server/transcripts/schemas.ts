@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+const seconds = z.number().finite().min(0).max(48 * 3600);
+
+export const segmentSchema = z
+  .strictObject({
+    start: seconds,
+    end: seconds,
+    speaker: z.string().trim().min(1).max(200).nullable(),
+    text: z.string().trim().min(1).max(20_000),
+    words: z.array(z.strictObject({ start: seconds, end: seconds, text: z.string().min(1).max(200) })).max(5000).optional(),
+  })
+  .refine((s) => s.end > s.start, { message: 'Ende muss nach dem Anfang liegen (end must be after start)', path: ['end'] });
+
+export const segmentsSchema = z.array(segmentSchema).max(100_000);
+
+export const segmentPatchSchema = z
+  .strictObject({
+    text: z.string().trim().min(1).max(20_000).optional(),
+    speaker: z.string().trim().min(1).max(200).nullable().optional(),
+    start: seconds.optional(),
+    end: seconds.optional(),
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .refine((v) => v.text !== undefined || v.speaker !== undefined || v.start !== undefined || v.end !== undefined, {
+    message: 'Mindestens text, speaker, start oder end angeben. (Give text, speaker, start or end.)',
+  });
+export type SegmentPatch = Omit<z.output<typeof segmentPatchSchema>, 'reason'>;
+
+export const splitSchema = z.strictObject({
+  at: seconds,
+  textOffset: z.number().int().min(1).optional(),
+  reason: z.string().trim().min(1).max(500).optional(),
+});
+
+export const reasonSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+
+export const restoreSchema = z.strictObject({ version: z.number().int().min(1), reason: z.string().trim().min(1).max(500).optional() });
+
+export const indexPointSchema = z.strictObject({
+  start: seconds,
+  title: z.string().trim().min(1).max(300),
+  synopsis: z.string().trim().max(10_000).nullable().default(null),
+  keywords: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+  subjects: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
+  place: z
+    .strictObject({ name: z.string().trim().min(1).max(200), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional() })
+    .nullable()
+    .default(null),
+  partialTranscript: z.string().max(10_000).nullable().optional(),
+});
+
+export const putIndexSchema = z.strictObject({ points: z.array(indexPointSchema).max(2000) });
+
+export const transcriptParams = z.strictObject({ id: z.uuid(), mediaId: z.uuid() });
+export const segmentParams = transcriptParams.extend({ n: z.coerce.number().int().min(0) });
+
+export const formats = ['vtt', 'srt', 'txt', 'json', 'ohms'] as const;
+
+export const importQuery = z.strictObject({
+  format: z.enum(formats).optional(),
+  filename: z.string().max(300).optional(),
+  reason: z.string().trim().min(1).max(500).optional(),
+  lang: z.enum(['de', 'en']).optional(),
+});
+
+export const exportQuery = z.strictObject({
+  format: z.enum(formats).default('json'),
+  version: z.coerce.number().int().min(1).optional(),
+  download: z.enum(['true', 'false']).optional(),
+  lang: z.enum(['de', 'en']).optional(),
+});
+
+export const diffQuery = z.strictObject({
+  from: z.coerce.number().int().min(1),
+  to: z.coerce.number().int().min(1),
+  lang: z.enum(['de', 'en']).optional(),
+});

@@ -1,0 +1,287 @@
+// Transcripts: timed segments per medium, every change a new complete version (author, time, reason), restorable and
+// diffable; the OHMS-style index points beside them. Each new version queues its search indexing job.
+import { canEditInterview, canViewInterview } from '../access/policy.js';
+import type { Viewer } from '../access/viewer.js';
+import { Problem } from '../http/problem.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { Logger } from '../logger.js';
+import type { Store, VersionSummary } from '../store/repositories.js';
+import type { IndexPoint, Interview, Medium, Person, TranscriptSegment, TranscriptVersion } from '../store/types.js';
+import { exportTranscript, parseTranscript, detectFormat, TranscriptParseError, type TranscriptFormat } from './formats/index.js';
+import { diffSegments, type SegmentDiff } from './diff.js';
+import { segmentsSchema, type SegmentPatch } from './schemas.js';
+
+export interface SpeakerMapping {
+  label: string;
+  /** The interview's person this label stands for, matched by name; null when no one matches. */
+  person: Person | null;
+}
+
+export interface TranscriptView {
+  mediaId: string;
+  interviewId: string;
+  version: number;
+  currentVersion: number;
+  reason: string;
+  source: string;
+  authorId: string | null;
+  createdAt: string;
+  speakers: SpeakerMapping[];
+  segments: TranscriptSegment[];
+}
+
+/** Transcripts may run a little past the recording (rounding in other tools), not minutes past it. */
+const durationSlackSec = 2;
+
+export class TranscriptService {
+  constructor(
+    private readonly store: Store,
+    private readonly queue: JobQueue,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Loads interview and medium and checks the viewer may see (or edit) them; 404 hides what may not be seen. */
+  private async target(viewer: Viewer, interviewId: string, mediaId: string, mode: 'view' | 'edit'): Promise<{ interview: Interview; medium: Medium }> {
+    const interview = await this.store.interviews.findById(interviewId);
+    if (!interview || !canViewInterview(viewer, interview)) throw new Problem('not-found');
+    const medium = await this.store.media.findById(mediaId);
+    if (!medium || medium.interviewId !== interviewId) throw new Problem('not-found');
+    if (mode === 'edit') {
+      if (viewer.kind !== 'user') throw new Problem('unauthenticated');
+      if (!canEditInterview(viewer, interview)) throw new Problem('forbidden');
+    }
+    return { interview, medium };
+  }
+
+  async import(input: {
+    viewer: Viewer; interviewId: string; mediaId: string; text: string; format?: TranscriptFormat; filename?: string;
+    reason?: string; expectedVersion?: number | null;
+  }): Promise<TranscriptView & { index: IndexPoint[] | null }> {
+    const { interview, medium } = await this.target(input.viewer, input.interviewId, input.mediaId, 'edit');
+    const format = input.format ?? detectFormat(input.text, input.filename);
+    let parsed;
+    try {
+      parsed = parseTranscript(input.text, format);
+    } catch (err) {
+      if (!(err instanceof TranscriptParseError)) throw err;
+      throw new Problem('unprocessable', {
+        detail: {
+          de: `Das Transkript (${format}) enthält ${err.issues.length} Fehler; nichts wurde gespeichert.`,
+          en: `The transcript (${format}) has ${err.issues.length} error(s); nothing was saved.`,
+        },
+        errors: err.issues.map((i) => ({ field: `file:${i.line}${i.column ? `:${i.column}` : ''}`, line: i.line, ...(i.column ? { column: i.column } : {}), message: i.message })),
+        extra: { format },
+      });
+    }
+    const segments = this.validate(parsed.segments, medium);
+    const version = await this.append(input.viewer, medium, segments, `import:${format}`, input.reason ?? `Import (${format})`, input.expectedVersion);
+    let index: IndexPoint[] | null = null;
+    if (parsed.index.length > 0) {
+      const stored = await this.store.transcripts.putIndex(medium.id, parsed.index, userId(input.viewer), new Date().toISOString());
+      if (stored.ok) index = stored.index.points;
+    }
+    this.logger.info({ mediaId: medium.id, version: version.version, segments: segments.length, format }, 'transcript imported');
+    return { ...this.view(interview, medium, version, version.version), index };
+  }
+
+  async get(viewer: Viewer, interviewId: string, mediaId: string, version?: number): Promise<TranscriptView> {
+    const { interview, medium } = await this.target(viewer, interviewId, mediaId, 'view');
+    const head = await this.store.transcripts.head(mediaId);
+    const v = head ? await this.store.transcripts.getVersion(mediaId, version ?? head.currentVersion) : null;
+    if (!head || !v) {
+      throw new Problem('not-found', { detail: { de: 'Zu dieser Aufnahme gibt es (noch) kein Transkript in dieser Fassung.', en: 'No transcript (in this version) for this recording.' } });
+    }
+    return this.view(interview, medium, v, head.currentVersion);
+  }
+
+  async export(viewer: Viewer, interviewId: string, mediaId: string, format: TranscriptFormat, version?: number): Promise<string> {
+    const t = await this.get(viewer, interviewId, mediaId, version);
+    const index = (await this.store.transcripts.getIndex(mediaId))?.points ?? [];
+    const interview = await this.store.interviews.findById(interviewId);
+    return exportTranscript({ segments: t.segments, index, title: interview?.title, speakers: t.speakers.map((s) => s.label) }, format);
+  }
+
+  async versions(viewer: Viewer, interviewId: string, mediaId: string): Promise<VersionSummary[]> {
+    await this.target(viewer, interviewId, mediaId, 'view');
+    return this.store.transcripts.listVersions(mediaId);
+  }
+
+  async diff(viewer: Viewer, interviewId: string, mediaId: string, from: number, to: number): Promise<SegmentDiff> {
+    await this.target(viewer, interviewId, mediaId, 'view');
+    const [a, b] = await Promise.all([this.store.transcripts.getVersion(mediaId, from), this.store.transcripts.getVersion(mediaId, to)]);
+    if (!a || !b) throw new Problem('not-found', { detail: { de: 'Diese Fassung gibt es nicht.', en: 'No such version.' } });
+    return diffSegments(a.segments, b.segments);
+  }
+
+  async restore(viewer: Viewer, interviewId: string, mediaId: string, version: number, reason: string | undefined, expectedVersion?: number) {
+    const { interview, medium } = await this.target(viewer, interviewId, mediaId, 'edit');
+    const old = await this.store.transcripts.getVersion(mediaId, version);
+    if (!old) throw new Problem('not-found', { detail: { de: 'Diese Fassung gibt es nicht.', en: 'No such version.' } });
+    const v = await this.append(viewer, medium, old.segments, `restore:${version}`, reason ?? `Fassung ${version} wiederhergestellt`, expectedVersion);
+    return this.view(interview, medium, v, v.version);
+  }
+
+  /** Text, speaker or timing of one segment. */
+  editSegment(viewer: Viewer, interviewId: string, mediaId: string, n: number, patch: SegmentPatch, reason?: string, expectedVersion?: number) {
+    return this.mutate(viewer, interviewId, mediaId, 'edit:segment', reason ?? 'Abschnitt bearbeitet', expectedVersion, (segments) => {
+      const s = at(segments, n);
+      segments[n] = { ...s, ...patch, ...(patch.text !== undefined && patch.text !== s.text ? { words: undefined } : {}) };
+      if (segments[n]!.words === undefined) delete segments[n]!.words;
+      return segments;
+    });
+  }
+
+  /** Splits a segment at a time (and, when given, a character offset of its text; otherwise at the word nearest in proportion). */
+  split(viewer: Viewer, interviewId: string, mediaId: string, n: number, atSec: number, textOffset: number | undefined, reason?: string, expectedVersion?: number) {
+    return this.mutate(viewer, interviewId, mediaId, 'edit:split', reason ?? 'Abschnitt geteilt', expectedVersion, (segments) => {
+      const s = at(segments, n);
+      if (!(atSec > s.start && atSec < s.end)) {
+        throw new Problem('validation', { errors: [{ field: 'body.at', message: `muss zwischen ${s.start} und ${s.end} liegen (must lie inside the segment)` }] });
+      }
+      const cut = textOffset ?? wordBoundaryNear(s.text, (atSec - s.start) / (s.end - s.start));
+      const left = s.text.slice(0, cut).trim();
+      const right = s.text.slice(cut).trim();
+      if (!left || !right) {
+        throw new Problem('validation', { errors: [{ field: 'body.textOffset', message: 'beide Teile brauchen Text (both parts need text)' }] });
+      }
+      const words = s.words;
+      segments.splice(n, 1,
+        { start: s.start, end: atSec, speaker: s.speaker, text: left, ...(words ? { words: words.filter((w) => w.start < atSec) } : {}) },
+        { start: atSec, end: s.end, speaker: s.speaker, text: right, ...(words ? { words: words.filter((w) => w.start >= atSec) } : {}) });
+      return segments;
+    });
+  }
+
+  /** Joins a segment with the next one. */
+  merge(viewer: Viewer, interviewId: string, mediaId: string, n: number, reason?: string, expectedVersion?: number) {
+    return this.mutate(viewer, interviewId, mediaId, 'edit:merge', reason ?? 'Abschnitte zusammengeführt', expectedVersion, (segments) => {
+      const a = at(segments, n);
+      const b = segments[n + 1];
+      if (!b) throw new Problem('validation', { errors: [{ field: 'params.n', message: 'der letzte Abschnitt hat keinen Nachfolger (the last segment has no successor)' }] });
+      const words = a.words && b.words ? [...a.words, ...b.words] : undefined;
+      segments.splice(n, 2, { start: a.start, end: Math.max(a.end, b.end), speaker: a.speaker ?? b.speaker, text: `${a.text} ${b.text}`, ...(words ? { words } : {}) });
+      return segments;
+    });
+  }
+
+  async getIndex(viewer: Viewer, interviewId: string, mediaId: string) {
+    await this.target(viewer, interviewId, mediaId, 'view');
+    const index = await this.store.transcripts.getIndex(mediaId);
+    return { mediaId, version: index?.version ?? 0, points: index?.points ?? [], updatedAt: index?.updatedAt ?? null };
+  }
+
+  async putIndex(viewer: Viewer, interviewId: string, mediaId: string, points: IndexPoint[], expectedVersion?: number) {
+    const { medium } = await this.target(viewer, interviewId, mediaId, 'edit');
+    const tooLate = points.findIndex((p) => p.start > medium.technical.durationSec + durationSlackSec);
+    if (tooLate >= 0) {
+      throw new Problem('validation', { errors: [{ field: `body.points.${tooLate}.start`, message: `nach dem Ende der Aufnahme (${Math.round(medium.technical.durationSec)} s) (after the end of the recording)` }] });
+    }
+    const sorted = [...points].sort((a, b) => a.start - b.start);
+    const result = await this.store.transcripts.putIndex(mediaId, sorted, userId(viewer), new Date().toISOString(), expectedVersion);
+    if (!result.ok) throw versionConflict(result.current);
+    return { mediaId, version: result.index.version, points: result.index.points, updatedAt: result.index.updatedAt };
+  }
+
+  private async mutate(
+    viewer: Viewer, interviewId: string, mediaId: string, source: string, reason: string, expectedVersion: number | undefined,
+    change: (segments: TranscriptSegment[]) => TranscriptSegment[],
+  ): Promise<TranscriptView> {
+    const { interview, medium } = await this.target(viewer, interviewId, mediaId, 'edit');
+    const current = await this.store.transcripts.current(mediaId);
+    if (!current) throw new Problem('not-found', { detail: { de: 'Noch kein Transkript vorhanden.', en: 'No transcript yet.' } });
+    if (expectedVersion !== undefined && expectedVersion !== current.version) throw versionConflict(current.version);
+    const segments = this.validate(change(structuredClone(current.segments)), medium);
+    const v = await this.append(viewer, medium, segments, source, reason, current.version);
+    return this.view(interview, medium, v, v.version);
+  }
+
+  private validate(segments: TranscriptSegment[], medium: Medium): TranscriptSegment[] {
+    const parsed = segmentsSchema.safeParse(segments);
+    if (!parsed.success) {
+      throw new Problem('validation', { errors: parsed.error.issues.map((i) => ({ field: `segments.${i.path.join('.')}`, message: i.message })) });
+    }
+    const limit = medium.technical.durationSec + durationSlackSec;
+    const late = parsed.data.findIndex((s) => s.start > limit);
+    if (late >= 0) {
+      throw new Problem('unprocessable', {
+        detail: {
+          de: `Abschnitt ${late + 1} beginnt nach dem Ende der Aufnahme (${Math.round(medium.technical.durationSec)} s). Gehört das Transkript zu einer anderen Aufnahme?`,
+          en: `Segment ${late + 1} starts after the end of the recording (${Math.round(medium.technical.durationSec)} s). Does the transcript belong to another recording?`,
+        },
+        errors: [{ field: `segments.${late}.start`, message: `${parsed.data[late]!.start} s > ${Math.round(limit)} s` }],
+      });
+    }
+    return parsed.data;
+  }
+
+  private async append(viewer: Viewer, medium: Medium, segments: TranscriptSegment[], source: string, reason: string, expected?: number | null): Promise<TranscriptVersion> {
+    const result = await this.store.transcripts.append(
+      { mediaId: medium.id, segments, authorId: userId(viewer), reason, source, createdAt: new Date().toISOString() },
+      expected,
+    );
+    if (!result.ok) throw versionConflict(result.current);
+    await this.queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId: medium.id } });
+    return result.version;
+  }
+
+  private view(interview: Interview, medium: Medium, v: TranscriptVersion, currentVersion: number): TranscriptView {
+    return {
+      mediaId: medium.id,
+      interviewId: interview.id,
+      version: v.version,
+      currentVersion,
+      reason: v.reason,
+      source: v.source,
+      authorId: v.authorId,
+      createdAt: v.createdAt,
+      speakers: mapSpeakers(v.segments, interview.people),
+      segments: v.segments,
+    };
+  }
+}
+
+function userId(viewer: Viewer): string | null {
+  return viewer.kind === 'user' ? viewer.user.id : null;
+}
+
+function at(segments: TranscriptSegment[], n: number): TranscriptSegment {
+  const s = segments[n];
+  if (!s) throw new Problem('not-found', { detail: { de: `Abschnitt ${n} gibt es nicht.`, en: `No segment ${n}.` } });
+  return s;
+}
+
+function versionConflict(current: number | null): Problem {
+  return new Problem('precondition-failed', {
+    detail: {
+      de: `Das Transkript wurde inzwischen geändert (aktuelle Fassung ${current ?? 'keine'}); bitte neu laden.`,
+      en: `The transcript was changed in the meantime (current version ${current ?? 'none'}); please reload.`,
+    },
+    extra: { currentVersion: current },
+  });
+}
+
+/** The character offset of the word boundary closest to a fraction of the text. */
+export function wordBoundaryNear(text: string, fraction: number): number {
+  const target = Math.round(text.length * Math.min(1, Math.max(0, fraction)));
+  let best = -1;
+  for (let i = 1; i < text.length; i++) {
+    if (text[i] === ' ' && (best < 0 || Math.abs(i - target) < Math.abs(best - target))) best = i;
+  }
+  return best < 0 ? target : best;
+}
+
+/** Speaker labels in transcripts are free text ("HK", "Krüger", "Horst Krüger"): match them to the interview's people. */
+export function mapSpeakers(segments: TranscriptSegment[], people: Person[]): SpeakerMapping[] {
+  const labels = [...new Set(segments.map((s) => s.speaker).filter((s): s is string => Boolean(s)))];
+  const norm = (s: string) => s.toLocaleLowerCase('de').replace(/[^\p{L}\s]/gu, '').trim();
+  return labels.map((label) => {
+    const l = norm(label);
+    const initials = (name: string) => name.split(/\s+/).map((p) => p[0] ?? '').join('').toLocaleLowerCase('de');
+    const person =
+      people.find((p) => norm(p.name) === l) ??
+      people.find((p) => norm(p.name).split(/\s+/).includes(l)) ??
+      people.find((p) => l.length >= 2 && l.length <= 3 && initials(p.name) === l) ??
+      null;
+    return { label, person };
+  });
+}
