@@ -122,3 +122,14 @@ export function parseByteSize(text: string): number {
   if (factor === undefined) throw new Error(`unknown unit in ${text}`);
   return Math.floor(Number(match[1]) * factor);
 }
+
+/** For the entry points (server, worker): a bad configuration ends the process with exit code 2 and the problems. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+}

@@ -1,20 +1,11 @@
 // `npm start`: the archive on one machine — API, media and the built client on one port.
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { configureLogger, moduleLogger } from './logger.js';
 import { startRuntime } from './runtime.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   configureLogger(config.LOG_LEVEL);
   const log = moduleLogger('main');
   const runtime = await startRuntime(config);

@@ -2,7 +2,7 @@
 // the store and UPLOADS_DIR and never take the same job. Set WORKERS_IN_PROCESS=false on the app then.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, type Config } from '../server/config.js';
+import { loadConfigOrExit, type Config } from '../server/config.js';
 import { SearchEngine } from '../server/search/engine.js';
 import { searchIndexes } from '../server/search/indexer.js';
 import { JobQueue } from '../server/jobs/queue.js';
@@ -11,16 +11,7 @@ import { openStore } from '../server/runtime.js';
 import { startWorkers } from './setup.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   configureLogger(config.LOG_LEVEL);
   const log = moduleLogger('worker-main');
   if (config.WORKER_CONCURRENCY < 1) throw new Error('WORKER_CONCURRENCY must be at least 1 for a worker process');

@@ -45,6 +45,19 @@ function audioChannelArgs(channels: number | undefined): string[] {
   return channels !== undefined && channels > 2 ? ['-ac', '2'] : [];
 }
 
+/** The first audio stream as AAC, nothing else of the input: shared by the audio ladder and the M4A download. */
+function aacFromFirstAudio(input: string, bitrateK: number, channels: number | undefined): string[] {
+  return [
+    ...COMMON,
+    '-i', safePath(input),
+    '-map', '0:a:0',
+    '-vn', '-sn', '-dn',
+    ...STRIP_METADATA,
+    '-c:a', 'aac', '-b:a', `${bitrateK}k`,
+    ...audioChannelArgs(channels),
+  ];
+}
+
 /** Shared HLS muxer flags; `playlist` may contain `%v` for var streams. */
 function hlsMuxerArgs(
   outDir: string,
@@ -77,13 +90,7 @@ export function audioHlsArgs(opts: AudioHlsOptions): string[] {
   // Absolute so generated paths can never start with '-'; the hls muxer dislikes a `file:` prefix.
   const outDir = path.resolve(opts.outDir);
   return [
-    ...COMMON,
-    '-i', safePath(input),
-    '-map', '0:a:0',
-    '-vn', '-sn', '-dn',
-    ...STRIP_METADATA,
-    '-c:a', 'aac', '-b:a', `${bitrateK}k`,
-    ...audioChannelArgs(opts.channels),
+    ...aacFromFirstAudio(input, bitrateK, opts.channels),
     ...hlsMuxerArgs(outDir, segmentSeconds, 'seg_%05d.m4s', 'index.m3u8'),
   ];
 }
@@ -99,13 +106,7 @@ export interface M4aOptions {
 export function m4aArgs(opts: M4aOptions): string[] {
   const { input, output, bitrateK = 128 } = opts;
   return [
-    ...COMMON,
-    '-i', safePath(input),
-    '-map', '0:a:0',
-    '-vn', '-sn', '-dn',
-    ...STRIP_METADATA,
-    '-c:a', 'aac', '-b:a', `${bitrateK}k`,
-    ...audioChannelArgs(opts.channels),
+    ...aacFromFirstAudio(input, bitrateK, opts.channels),
     '-movflags', '+faststart',
     '-f', 'ipod',
     safePath(output),

@@ -1,34 +1,15 @@
 // Pure data model of the transcript import/export layer; no HTTP, no store.
+import type { IndexPoint, TranscriptSegment } from '../../store/types.js';
 
 export type TranscriptFormat = 'vtt' | 'srt' | 'ohms' | 'txt' | 'json';
 
 export const transcriptFormats: readonly TranscriptFormat[] = ['vtt', 'srt', 'ohms', 'txt', 'json'];
 
-export interface Word {
-  start: number;
-  end: number;
-  text: string;
-}
-
-/** One timed passage (seconds, millisecond precision). */
-export interface Segment {
-  start: number;
-  end: number;
-  speaker: string | null;
-  text: string;
-  words?: Word[];
-}
-
+// The segment and index shapes are the archive's own (server/store/types.ts): what is parsed is what is stored.
+export type Segment = TranscriptSegment;
+export type Word = NonNullable<TranscriptSegment['words']>[number];
 /** An OHMS index point (table of contents entry). */
-export interface IndexSegment {
-  start: number;
-  title: string;
-  synopsis: string | null;
-  keywords: string[];
-  subjects: string[];
-  place: { name: string; lat?: number; lon?: number } | null;
-  partialTranscript?: string | null;
-}
+export type IndexSegment = IndexPoint;
 
 export interface ParsedTranscript {
   format: TranscriptFormat;
