@@ -7,10 +7,20 @@ import react from '@vitejs/plugin-react';
 
 const clientRoot = fileURLToPath(new URL('.', import.meta.url));
 const backend = 'http://127.0.0.1:8080';
+// video.js without its bundled HLS engine (VHS). @videojs/http-streaming imports `video.js` itself; pointing
+// that at the same core build makes the lazily loaded VHS register with our player instead of pulling in a
+// second, full copy of video.js.
+const videojsCore = fileURLToPath(new URL('../node_modules/video.js/core.es.js', import.meta.url));
 
 export default defineConfig({
   root: clientRoot,
   plugins: [react()],
+  resolve: {
+    alias: [
+      { find: /^video\.js$/, replacement: videojsCore },
+      { find: /^video\.js\/core$/, replacement: videojsCore },
+    ],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

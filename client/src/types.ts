@@ -7,18 +7,53 @@ export interface InterviewPerson {
   role: PersonRole;
 }
 
+export interface Place {
+  name: string;
+  lat?: number;
+  lon?: number;
+}
+
 export interface InterviewSummary {
   id: string;
   title: string;
   summary: string | null;
   /** ISO date; oral-history dates may be partial (`1987`, `1987-05`). */
   recordedAt: string | null;
-  place: { name: string } | null;
+  place: Place | null;
   people: InterviewPerson[];
+  collectionId?: string | null;
+  language?: string;
+  keywords?: string[];
+  updatedAt?: string;
+}
+
+export type MediaKind = 'audio' | 'video';
+export type MediaStatus = 'stored' | 'processing' | 'ready' | 'failed';
+
+/** One recording of an interview (tape 1, tape 2 …) as embedded in GET /api/interviews/:id. */
+export interface Medium {
+  id: string;
+  interviewId: string;
+  part: number;
+  kind: MediaKind;
+  status: MediaStatus;
+  /** 0–100 while the derivatives are made. */
+  progress: number;
+  durationSec: number;
+  original: string;
+  originalPlayable: boolean;
+  originalMime: string;
+  hls: string | null;
+  download: string | null;
+  poster: string | null;
+  waveform: string | null;
+  storyboard: string | null;
+  error: string | null;
 }
 
 export interface InterviewDetail extends InterviewSummary {
   keywords?: string[];
+  media?: Medium[];
 }
 
 export interface Page<T> {
@@ -35,6 +70,7 @@ export interface CollectionSummary {
 }
 
 export interface CollectionDetail extends CollectionSummary {
+  /** Not embedded by the API today; the collection page lists them through /api/interviews?collectionId=. */
   interviews?: InterviewSummary[];
 }
 
@@ -43,16 +79,100 @@ export interface CollectionList {
   total: number;
 }
 
+/** One transcript passage that matched (GET /api/search, GET /api/interviews/:id/search). */
 export interface SearchHit {
-  id?: string;
-  title?: string;
-  summary?: string | null;
-  [field: string]: unknown;
+  id: string;
+  interviewId: string;
+  interviewTitle: string;
+  mediaId: string;
+  start: number;
+  end: number;
+  speaker: string | null;
+  /** HTML-safe: server-escaped text with the matches in <mark>. */
+  snippet: string;
 }
 
-export interface SearchAnswer {
+export interface SearchGroup {
+  interviewId: string;
+  interviewTitle: string;
+  /** Hits in this interview over all pages (the group's `hits` are those of the current page). */
+  hitCount: number;
   hits: SearchHit[];
+}
+
+export const facetNames = ['collection', 'narrator', 'place', 'year', 'decade', 'keyword', 'language', 'speaker'] as const;
+export type FacetName = (typeof facetNames)[number];
+
+export interface SearchAnswer {
+  q: string;
   total: number;
+  page: number;
+  pageSize: number;
+  hits: SearchHit[];
+  groups: SearchGroup[];
+  facets: Partial<Record<FacetName, Record<string, number>>>;
+}
+
+export interface SuggestAnswer {
+  q: string;
+  suggestions: string[];
+}
+
+export interface InterviewSearchAnswer {
+  q: string;
+  interviewId: string;
+  total: number;
+  hits: SearchHit[];
+}
+
+export interface TranscriptWord {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface TranscriptSegment {
+  start: number;
+  end: number;
+  speaker: string | null;
+  text: string;
+  words?: TranscriptWord[];
+}
+
+export interface SpeakerMapping {
+  label: string;
+  person: InterviewPerson | null;
+}
+
+export interface Transcript {
+  mediaId: string;
+  version: number;
+  segments: TranscriptSegment[];
+  speakers: SpeakerMapping[];
+}
+
+/** OHMS-style table of contents entry: a chapter of the recording. */
+export interface IndexPoint {
+  start: number;
+  title: string;
+  synopsis: string | null;
+  keywords: string[];
+  subjects: string[];
+  place: Place | null;
+}
+
+export interface MediaIndexAnswer {
+  mediaId: string;
+  version: number;
+  points: IndexPoint[];
+}
+
+/** Peaks from `waveform.json`: interleaved int8 [min0, max0, min1, max1, …]. */
+export interface WaveformPeaks {
+  sampleRate: number;
+  samplesPerPixel: number;
+  length: number;
+  data: number[];
 }
 
 export interface LoginAnswer {

@@ -198,3 +198,35 @@ describe('durable jobs with test handlers', () => {
     expect(Date.parse(job!.runAfter)).toBeLessThanOrEqual(Date.now());
   });
 });
+
+describe('search jobs while one runs', () => {
+  it('a transcript change while its search job runs queues a successor instead of failing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-jobs2-'));
+    const store = openSqliteStore(dir);
+    try {
+      const queue = new JobQueue(store.jobs, moduleLogger('jobs'));
+      const now = new Date().toISOString();
+      const interviewId = crypto.randomUUID();
+      const mediaId = crypto.randomUUID();
+      await store.interviews.create({
+        id: interviewId, collectionId: null, title: 'x', people: [], recordedAt: null, place: null, language: 'de', summary: null,
+        keywords: [], visibility: 'private', status: 'draft', createdBy: null, createdAt: now, updatedAt: now, version: 1,
+      });
+      await store.media.create({
+        id: mediaId, interviewId, part: 1, kind: 'audio', status: 'ready', progress: 100, originalFilename: 'a.wav',
+        originalPath: `originals/${interviewId}/${mediaId}/original.wav`, sha256: '0'.repeat(64), sizeBytes: 1,
+        technical: { container: 'wav', durationSec: 1, bitRate: null, audio: { codec: 'pcm_s16le', channels: 1, sampleRate: 8000 }, video: null, playableMime: 'audio/wav' },
+        derivatives: {}, error: null, createdBy: null, createdAt: now, updatedAt: now,
+      });
+      const first = await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } });
+      expect((await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } })).id).toBe(first.id);
+      expect((await store.jobs.claim('w', 10_000, new Date()))?.id).toBe(first.id);
+      const successor = await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } });
+      expect(successor.id).not.toBe(first.id);
+      expect((await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } })).id).toBe(successor.id);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from './LanguageSwitch.js';
+import { TextSizeSwitch } from './TextSizeSwitch.js';
 
 export function Layout() {
   const { t } = useTranslation();
@@ -40,11 +41,20 @@ export function Layout() {
                 <NavLink to="/search">{t('nav.search')}</NavLink>
               </li>
               <li>
+                <NavLink to="/places">{t('nav.places')}</NavLink>
+              </li>
+              <li>
+                <NavLink to="/mitarbeit">{t('nav.contribute')}</NavLink>
+              </li>
+              <li>
                 <NavLink to="/login">{t('nav.login')}</NavLink>
               </li>
             </ul>
           </nav>
-          <LanguageSwitch />
+          <div className="header-tools">
+            <TextSizeSwitch />
+            <LanguageSwitch />
+          </div>
         </div>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="container">

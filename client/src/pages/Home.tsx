@@ -10,8 +10,8 @@ import { Loading, ProblemMessage } from '../components/ProblemMessage.js';
 export function Home() {
   const { t } = useTranslation();
   useDocumentTitle();
-  const interviews = useApiGet<Page<InterviewSummary>>('/api/interviews?pageSize=20');
-  const collections = useApiGet<CollectionList>('/api/collections');
+  const interviews = useApiGet<Page<InterviewSummary>>('/api/interviews?status=published&sort=-updatedAt&pageSize=8');
+  const collections = useApiGet<CollectionList>('/api/collections?pageSize=100');
 
   return (
     <>
@@ -19,6 +19,30 @@ export function Home() {
         <h1 id="home-title">{t('app.name')}</h1>
         <p className="lead">{t('home.intro')}</p>
         <SearchForm />
+        <p className="meta">
+          <Link to="/places">{t('home.placesLink')}</Link>
+        </p>
+      </section>
+
+      <section aria-labelledby="collections-title">
+        <h2 id="collections-title">{t('home.collectionsHeading')}</h2>
+        {collections.status === 'loading' && <Loading />}
+        {collections.status === 'error' && <ProblemMessage problem={collections.problem} />}
+        {collections.status === 'success' &&
+          (collections.data.items.length === 0 ? (
+            <p>{t('home.noCollections')}</p>
+          ) : (
+            <ul className="card-list card-grid">
+              {collections.data.items.map((c) => (
+                <li key={c.id} className="card">
+                  <h3>
+                    <Link to={`/collections/${encodeURIComponent(c.id)}`}>{c.title}</Link>
+                  </h3>
+                  {c.description && <p>{c.description}</p>}
+                </li>
+              ))}
+            </ul>
+          ))}
       </section>
 
       <section aria-labelledby="interviews-title">
@@ -33,27 +57,6 @@ export function Home() {
               <p className="meta">{t('home.interviewCount', { count: interviews.data.total })}</p>
               <InterviewList items={interviews.data.items} />
             </>
-          ))}
-      </section>
-
-      <section aria-labelledby="collections-title">
-        <h2 id="collections-title">{t('home.collectionsHeading')}</h2>
-        {collections.status === 'loading' && <Loading />}
-        {collections.status === 'error' && <ProblemMessage problem={collections.problem} />}
-        {collections.status === 'success' &&
-          (collections.data.items.length === 0 ? (
-            <p>{t('home.noCollections')}</p>
-          ) : (
-            <ul className="card-list">
-              {collections.data.items.map((c) => (
-                <li key={c.id} className="card">
-                  <h3>
-                    <Link to={`/collections/${encodeURIComponent(c.id)}`}>{c.title}</Link>
-                  </h3>
-                  {c.description && <p>{c.description}</p>}
-                </li>
-              ))}
-            </ul>
           ))}
       </section>
     </>

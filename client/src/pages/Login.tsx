@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem, apiSend, setCsrfToken } from '../api.js';
 import { useDocumentTitle } from '../useDocumentTitle.js';
@@ -10,6 +10,10 @@ export function Login() {
   const { t } = useTranslation();
   useDocumentTitle(t('login.title'));
   const navigate = useNavigate();
+  const [params] = useSearchParams();
+  // back to where the login was asked for, but only inside this site
+  const next = params.get('next');
+  const target = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
   const emailId = useId();
   const passwordId = useId();
   const [email, setEmail] = useState('');
@@ -24,7 +28,7 @@ export function Login() {
     try {
       const answer = await apiSend<LoginAnswer>('POST', '/api/auth/login', { email, password });
       setCsrfToken(answer.csrfToken);
-      void navigate('/');
+      void navigate(target, { replace: true });
     } catch (err) {
       setProblem(err instanceof ApiProblem ? err : new ApiProblem({ title: '', status: 500 }));
       setPassword('');

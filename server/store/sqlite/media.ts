@@ -100,7 +100,8 @@ export class SqliteJobRepository implements JobRepository {
     if (info.changes === 1) return { job, created: true };
     const active = (job.dedupeKey
       ? this.db.prepare(`SELECT * FROM jobs WHERE dedupe_key = ? AND status = 'queued'`).get(job.dedupeKey)
-      : this.db.prepare(`SELECT * FROM jobs WHERE name = ? AND media_id IS ? AND status IN ('queued', 'running')`).get(job.name, job.mediaId)) as JobRow;
+      : this.db.prepare(`SELECT * FROM jobs WHERE name = ? AND media_id IS ? AND status IN ('queued', 'running')`).get(job.name, job.mediaId)) as JobRow | undefined;
+    if (!active) throw new Error(`job ${job.name} conflicted with an active job that is gone (${job.dedupeKey ?? job.mediaId}); retry`);
     return { job: toJob(active), created: false };
   }
 

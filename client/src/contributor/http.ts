@@ -1,0 +1,94 @@
+// Requests that need more than client/src/api.ts gives: the answer's ETag (for If-Match), If-Match itself, and raw
+// text bodies (transcript import). Same conventions: same-origin cookie, X-CSRF-Token on mutations, problem+json
+// answers become ApiProblem.
+import { ApiProblem, getCsrfToken, type ProblemDetails } from '../api.js';
+import i18n from '../i18n/index.js';
+
+export interface Answer<T> {
+  data: T;
+  etag: string | null;
+  status: number;
+}
+
+export interface SendOptions {
+  /** JSON body. */
+  json?: unknown;
+  /** Raw text body (sent as text/plain). */
+  text?: string;
+  ifMatch?: string | null;
+  signal?: AbortSignal;
+}
+
+export const interviewEtag = (version: number) => `W/"v${version}"`;
+export const transcriptEtag = (version: number) => `W/"t${version}"`;
+export const indexEtag = (version: number) => `W/"i${version}"`;
+
+export function apiLanguage(): 'de' | 'en' {
+  return i18n.language === 'en' ? 'en' : 'de';
+}
+
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options: SendOptions = {}): Promise<Answer<T>> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json, application/problem+json',
+    'Accept-Language': apiLanguage(),
+  };
+  let body: string | undefined;
+  if (options.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.text !== undefined) {
+    headers['Content-Type'] = 'text/plain; charset=utf-8';
+    body = options.text;
+  }
+  const token = getCsrfToken();
+  if (method !== 'GET' && token) headers['X-CSRF-Token'] = token;
+  if (options.ifMatch) headers['If-Match'] = options.ifMatch;
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiProblem({ type: 'about:network', title: '', status: 0, detail: String(err) });
+  }
+  if (!response.ok) throw new ApiProblem(await problemOf(response));
+  const etag = response.headers.get('ETag');
+  const data = response.status === 204 ? (undefined as T) : ((await response.json()) as T);
+  return { data, etag, status: response.status };
+}
+
+export async function problemOf(response: Response): Promise<ProblemDetails> {
+  const fallback: ProblemDetails = { title: response.statusText, status: response.status };
+  if (!/json/i.test(response.headers.get('Content-Type') ?? '')) return fallback;
+  try {
+    return problemFromBody(await response.text(), response.status);
+  } catch {
+    return fallback;
+  }
+}
+
+/** A problem+json text (also from tus-js-client's XHR) as ProblemDetails; the status wins over what the body says. */
+export function problemFromBody(text: string, status: number): ProblemDetails {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object') {
+      const p = parsed as Partial<ProblemDetails>;
+      return { ...p, title: typeof p.title === 'string' ? p.title : '', status };
+    }
+  } catch {
+    // not JSON
+  }
+  return { title: '', status, ...(text.trim() ? { detail: text.trim().slice(0, 300) } : {}) };
+}
+
+export function asProblem(err: unknown): ApiProblem {
+  return err instanceof ApiProblem ? err : new ApiProblem({ title: '', status: 500, detail: err instanceof Error ? err.message : String(err) });
+}
+
+export const isAbort = (err: unknown) => err instanceof DOMException && err.name === 'AbortError';

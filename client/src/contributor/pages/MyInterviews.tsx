@@ -1,0 +1,129 @@
+// "Meine Interviews": the signed-in person's interviews (curators and admins see all, or only their own).
+import { useEffect, useId, useState } from 'react';
+import { Link } from 'react-router';
+import type { ApiProblem } from '../../api.js';
+import { formatRecordedAt } from '../../format.js';
+import { useDocumentTitle } from '../../useDocumentTitle.js';
+import { ProblemNotice } from '../components/ProblemNotice.js';
+import { StatusBadge } from '../components/Badges.js';
+import { asProblem, isAbort, request } from '../http.js';
+import { contributorPaths } from '../paths.js';
+import { isStaff, useSession } from '../session.js';
+import { useCt } from '../texts.js';
+import type { Interview, Paged } from '../types.js';
+
+const PAGE_SIZE = 50;
+
+export function MyInterviews() {
+  const { ct, lang } = useCt();
+  const me = useSession();
+  const staff = isStaff(me);
+  const [onlyMine, setOnlyMine] = useState(!staff);
+  const [page, setPage] = useState(1);
+  const [items, setItems] = useState<Interview[]>([]);
+  const [total, setTotal] = useState<number | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const onlyMineId = useId();
+  const heading = onlyMine ? ct('list.titleMine') : ct('list.titleAll');
+  useDocumentTitle(heading);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE), sort: '-updatedAt' });
+    if (onlyMine) query.set('mine', 'true');
+    setLoading(true);
+    request<Paged<Interview>>('GET', `/api/interviews?${query}`, { signal: controller.signal }).then(
+      ({ data }) => {
+        setItems((prev) => (page === 1 ? data.items : [...prev, ...data.items]));
+        setTotal(data.total);
+        setProblem(null);
+        setLoading(false);
+      },
+      (err: unknown) => {
+        if (isAbort(err)) return;
+        setProblem(asProblem(err));
+        setLoading(false);
+      },
+    );
+    return () => controller.abort();
+  }, [onlyMine, page]);
+
+  const dateTime = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeStyle: 'short' });
+
+  return (
+    <section aria-labelledby="sb-c-list-title">
+      <div className="sb-c-page-head">
+        <h1 id="sb-c-list-title">{heading}</h1>
+        <Link to={contributorPaths.newInterview} className="sb-c-button sb-c-primary">
+          {ct('list.new')}
+        </Link>
+      </div>
+      {staff && (
+        <p className="sb-c-checkbox">
+          <input
+            id={onlyMineId}
+            type="checkbox"
+            checked={onlyMine}
+            onChange={(e) => {
+              setOnlyMine(e.target.checked);
+              setPage(1);
+            }}
+          />
+          <label htmlFor={onlyMineId}>{ct('list.onlyMine')}</label>
+        </p>
+      )}
+      {problem && <ProblemNotice problem={problem} />}
+      {total !== null && (
+        <p className="sb-c-meta" role="status">
+          {ct('list.count', { count: total })}
+        </p>
+      )}
+      {total === 0 && !loading && <p>{ct('list.empty')}</p>}
+      {items.length > 0 && (
+        <div className="sb-c-table-wrap">
+          <table className="sb-c-table">
+            <caption className="sb-c-visually-hidden">{heading}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{ct('list.columns.title')}</th>
+                <th scope="col">{ct('list.columns.status')}</th>
+                <th scope="col">{ct('list.columns.visibility')}</th>
+                <th scope="col">{ct('list.columns.recordedAt')}</th>
+                <th scope="col">{ct('list.columns.updatedAt')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((i) => (
+                <tr key={i.id}>
+                  <th scope="row">
+                    <Link to={contributorPaths.interview(i.id)}>{i.title}</Link>
+                    <span className="sb-c-visually-hidden"> – {ct('list.edit')}</span>
+                  </th>
+                  <td>
+                    <StatusBadge status={i.status} />
+                  </td>
+                  <td>{ct(`visibility.${i.visibility}.label`)}</td>
+                  <td>{i.recordedAt ? formatRecordedAt(i.recordedAt, lang) : '–'}</td>
+                  <td>
+                    <time dateTime={i.updatedAt}>{dateTime.format(new Date(i.updatedAt))}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {loading && (
+        <p className="sb-c-loading" role="status">
+          {ct('common.loading')}
+        </p>
+      )}
+      {!loading && total !== null && items.length < total && (
+        <button type="button" className="sb-c-button" onClick={() => setPage((p) => p + 1)}>
+          {ct('list.more')}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,11 @@
+// Where the contributor area lives. App.tsx mounts it at /mitarbeit/*; links inside use these absolute paths.
+export const BASE = '/mitarbeit';
+
+export const contributorPaths = {
+  home: BASE,
+  newInterview: `${BASE}/interviews/neu`,
+  interview: (id: string) => `${BASE}/interviews/${encodeURIComponent(id)}`,
+  transcript: (id: string, mediaId: string) => `${BASE}/interviews/${encodeURIComponent(id)}/medien/${encodeURIComponent(mediaId)}/transkript`,
+  /** The login page with a way back (only same-site paths are meant to be followed). */
+  login: (next: string) => `/login?next=${encodeURIComponent(next)}`,
+};

@@ -1,0 +1,81 @@
+// Who is working here. On entry (also after a page reload, when the in-memory CSRF token is gone) the area asks
+// /api/auth/me: 401 sends the visitor to the login page and back; otherwise the token is put back into api.ts.
+import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { Navigate, Outlet, useLocation } from 'react-router';
+import { ApiProblem, setCsrfToken } from '../api.js';
+import { asProblem, isAbort, request } from './http.js';
+import { contributorPaths } from './paths.js';
+import { useCt } from './texts.js';
+import type { Me } from './types.js';
+import { ProblemNotice } from './components/ProblemNotice.js';
+
+const SessionContext = createContext<Me | null>(null);
+
+export function useSession(): Me {
+  const me = useContext(SessionContext);
+  if (!me) throw new Error('useSession outside <SessionGate>');
+  return me;
+}
+
+export const isStaff = (me: Me) => me.user.role === 'admin' || me.user.role === 'curator';
+
+type GateState = { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'error'; problem: ApiProblem } | { kind: 'ready'; me: Me };
+
+export function SessionGate() {
+  const { ct } = useCt();
+  const location = useLocation();
+  const [state, setState] = useState<GateState>({ kind: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    request<Me>('GET', '/api/auth/me', { signal: controller.signal }).then(
+      ({ data }) => {
+        setCsrfToken(data.csrfToken);
+        setState({ kind: 'ready', me: data });
+      },
+      (err: unknown) => {
+        if (isAbort(err)) return;
+        const problem = asProblem(err);
+        setState(problem.status === 401 ? { kind: 'anonymous' } : { kind: 'error', problem });
+      },
+    );
+    return () => controller.abort();
+  }, [attempt]);
+
+  const retry = useCallback(() => {
+    setState({ kind: 'loading' });
+    setAttempt((n) => n + 1);
+  }, []);
+
+  if (state.kind === 'anonymous') {
+    return <Navigate to={contributorPaths.login(location.pathname + location.search)} replace />;
+  }
+  if (state.kind === 'loading') {
+    return (
+      <p className="sb-c-loading" role="status">
+        {ct('common.loading')}
+      </p>
+    );
+  }
+  if (state.kind === 'error') {
+    return (
+      <div className="sb-c">
+        <ProblemNotice problem={state.problem} />
+        <button type="button" className="sb-c-button" onClick={retry}>
+          {ct('common.retry')}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <SessionContext value={state.me}>
+      <div className="sb-c">
+        <p className="sb-c-whoami">
+          {ct('session.signedInAs', { name: state.me.user.displayName || state.me.user.email, role: ct(`roles.${state.me.user.role}`) })}
+        </p>
+        <Outlet />
+      </div>
+    </SessionContext>
+  );
+}

@@ -1,0 +1,406 @@
+// Transcript editor synced to a plain media element: the segment being spoken is highlighted, every segment can be
+// corrected (text, speaker), split at the playback time, merged with the next, or started at the playback time.
+// Each change is a new version (If-Match: W/"t<version>"); the index (chapters) and the version history sit below.
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useParams } from 'react-router';
+import type { ApiProblem } from '../../api.js';
+import { useDocumentTitle } from '../../useDocumentTitle.js';
+import { MediaStatusBadge } from '../components/Badges.js';
+import { ProblemNotice } from '../components/ProblemNotice.js';
+import { asProblem, isAbort, request, transcriptEtag } from '../http.js';
+import { currentSegmentIndex, lastStartedIndex, renumberDrafts, roundTime, formatTimecode } from '../lib/segments.js';
+import { shortcutFor, skipTarget, SKIP_SECONDS } from '../lib/shortcuts.js';
+import { Breadcrumbs } from '../pages/InterviewEditor.js';
+import { contributorPaths } from '../paths.js';
+import { useCt } from '../texts.js';
+import type { InterviewWithMedia, Medium, Transcript, VersionSummary } from '../types.js';
+import { IndexEditor } from './IndexEditor.js';
+import { Player } from './Player.js';
+import { SegmentRow, type SegmentAction, type SegmentDraft } from './SegmentRow.js';
+import { TranscriptImport } from './TranscriptImport.js';
+import { VersionHistory } from './VersionHistory.js';
+
+type Load =
+  | { kind: 'loading' }
+  | { kind: 'error'; problem: ApiProblem }
+  | { kind: 'missing' }
+  | { kind: 'ready'; interview: InterviewWithMedia; medium: Medium };
+
+export function TranscriptEditorRoute() {
+  const { id = '', mediaId = '' } = useParams();
+  return <TranscriptEditor key={`${id}/${mediaId}`} interviewId={id} mediaId={mediaId} />;
+}
+
+function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; mediaId: string }) {
+  const { ct } = useCt();
+  const base = `/api/interviews/${encodeURIComponent(interviewId)}/media/${encodeURIComponent(mediaId)}`;
+  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const [transcript, setTranscript] = useState<Transcript | null | undefined>(undefined);
+  const [versions, setVersions] = useState<VersionSummary[] | null>(null);
+  const [drafts, setDrafts] = useState<Map<number, SegmentDraft>>(new Map());
+  const [rowErrors, setRowErrors] = useState<Map<number, string>>(new Map());
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [conflict, setConflict] = useState<number | null | 'unknown'>(null);
+  const [message, setMessage] = useState('');
+  const [time, setTime] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [follow, setFollow] = useState(true);
+  const mediaRef = useRef<HTMLMediaElement | null>(null);
+  const listRef = useRef<HTMLOListElement>(null);
+  const speakersListId = useId();
+  const followId = useId();
+
+  const title = load.kind === 'ready' ? ct('editor.pageTitle', { title: load.interview.title, part: load.medium.part }) : ct('editor.pageTitlePlain');
+  useDocumentTitle(title);
+
+  const loadTranscript = useCallback(
+    (signal?: AbortSignal) =>
+      request<Transcript>('GET', `${base}/transcript`, signal ? { signal } : {}).then(
+        ({ data }) => {
+          setTranscript(data);
+          setConflict(null);
+        },
+        (err: unknown) => {
+          if (isAbort(err)) return;
+          const p = asProblem(err);
+          if (p.status === 404) setTranscript(null);
+          else setProblem(p);
+        },
+      ),
+    [base],
+  );
+  const loadVersions = useCallback(
+    () =>
+      request<{ items: VersionSummary[] }>('GET', `${base}/transcript/versions`).then(
+        ({ data }) => setVersions(data.items),
+        () => setVersions([]),
+      ),
+    [base],
+  );
+
+  useEffect(() => {
+    const controller = new AbortController();
+    request<InterviewWithMedia>('GET', `/api/interviews/${encodeURIComponent(interviewId)}`, { signal: controller.signal }).then(
+      ({ data }) => {
+        const medium = data.media.find((m) => m.id === mediaId);
+        if (!medium) setLoad({ kind: 'missing' });
+        else setLoad({ kind: 'ready', interview: data, medium });
+      },
+      (err: unknown) => {
+        if (!isAbort(err)) setLoad({ kind: 'error', problem: asProblem(err) });
+      },
+    );
+    void loadTranscript(controller.signal);
+    void loadVersions();
+    return () => controller.abort();
+  }, [interviewId, mediaId, loadTranscript, loadVersions]);
+
+  const segments = transcript?.segments ?? [];
+  const current = currentSegmentIndex(segments, time);
+  const anchor = lastStartedIndex(segments, time);
+  const tenths = Math.round(time * 10) / 10;
+
+  // follow the playback: keep the current segment in view, unless the person is typing in the list
+  useEffect(() => {
+    if (!follow || !playing || current < 0) return;
+    const list = listRef.current;
+    if (!list || list.contains(document.activeElement)) return;
+    list.querySelector(`[data-index="${current}"]`)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [current, follow, playing]);
+
+  const seek = useCallback((seconds: number) => {
+    const el = mediaRef.current;
+    if (!el) return;
+    el.currentTime = Math.max(0, seconds);
+    setTime(el.currentTime);
+  }, []);
+
+  // transcriber shortcuts, also while typing in a segment
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const command = shortcutFor(e);
+      const el = mediaRef.current;
+      if (!command || !el) return;
+      if (document.querySelector('dialog[open]')) return; // Esc closes the dialog there
+      e.preventDefault();
+      e.stopPropagation();
+      if (command === 'toggle') {
+        if (el.paused) void el.play().catch(() => undefined);
+        else el.pause();
+      } else {
+        el.currentTime = skipTarget(el.currentTime, command, el.duration);
+        setTime(el.currentTime);
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+
+  const onDraft = useCallback((n: number, draft: SegmentDraft | undefined) => {
+    setDrafts((d) => {
+      const next = new Map(d);
+      if (draft) next.set(n, draft);
+      else next.delete(n);
+      return next;
+    });
+  }, []);
+
+  const transcriptRef = useRef(transcript);
+  transcriptRef.current = transcript;
+  const draftsRef = useRef(drafts);
+  draftsRef.current = drafts;
+  const timeRef = useRef(time);
+  timeRef.current = time;
+
+  const onAction = useCallback(
+    async (n: number, action: SegmentAction) => {
+      const t = transcriptRef.current;
+      if (!t) return;
+      const seg = t.segments[n];
+      if (!seg) return;
+      const at = roundTime(mediaRef.current?.currentTime ?? timeRef.current);
+      const ifMatch = transcriptEtag(t.version);
+      setBusy(true);
+      setProblem(null);
+      setMessage('');
+      setRowErrors((m) => {
+        const next = new Map(m);
+        next.delete(n);
+        return next;
+      });
+      try {
+        let answer: Transcript;
+        if (action === 'save') {
+          const draft = draftsRef.current.get(n);
+          if (!draft) return;
+          const body: Record<string, unknown> = {};
+          if (draft.text !== seg.text) body.text = draft.text;
+          const speaker = draft.speaker.trim() === '' ? null : draft.speaker.trim();
+          if (speaker !== seg.speaker) body.speaker = speaker;
+          if (Object.keys(body).length === 0) {
+            onDraft(n, undefined);
+            return;
+          }
+          answer = (await request<Transcript>('PATCH', `${base}/transcript/segments/${n}`, { json: body, ifMatch })).data;
+          onDraft(n, undefined);
+          setMessage(ct('editor.savedSegment', { n: n + 1, version: answer.version }));
+        } else if (action === 'setStart') {
+          answer = (await request<Transcript>('PATCH', `${base}/transcript/segments/${n}`, { json: { start: at }, ifMatch })).data;
+          setMessage(ct('editor.startSet', { n: n + 1, time: formatTimecode(at), version: answer.version }));
+        } else if (action === 'split') {
+          answer = (await request<Transcript>('POST', `${base}/transcript/segments/${n}/split`, { json: { at }, ifMatch })).data;
+          setDrafts((d) => renumberDrafts(d, { kind: 'split', n }));
+          setMessage(ct('editor.splitDone', { n: n + 1, time: formatTimecode(at), version: answer.version }));
+        } else {
+          answer = (await request<Transcript>('POST', `${base}/transcript/segments/${n}/merge`, { json: {}, ifMatch })).data;
+          setDrafts((d) => renumberDrafts(d, { kind: 'merge', n }));
+          setMessage(ct('editor.mergeDone', { n: n + 1, next: n + 2, version: answer.version }));
+        }
+        setTranscript(answer);
+        void loadVersions();
+      } catch (err) {
+        const p = asProblem(err);
+        if (p.status === 412) {
+          const currentVersion = typeof p.problem.currentVersion === 'number' ? p.problem.currentVersion : 'unknown';
+          setConflict(currentVersion);
+        } else if (p.problem.errors?.length) {
+          setRowErrors((m) => new Map(m).set(n, p.problem.errors!.map((e) => e.message).join(' ')));
+        } else {
+          setProblem(p);
+          // a server error may come after the version was stored: show what the server has now (drafts stay)
+          if (p.status >= 500) void loadTranscript().then(loadVersions);
+        }
+      } finally {
+        setBusy(false);
+      }
+    },
+    [base, ct, loadTranscript, loadVersions, onDraft],
+  );
+
+  const onRowAction = useCallback((n: number, action: SegmentAction) => void onAction(n, action), [onAction]);
+
+  const restore = async (version: number) => {
+    if (!transcript) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      await request('POST', `${base}/transcript/restore`, { json: { version }, ifMatch: transcriptEtag(transcript.version) });
+      await loadTranscript();
+      setDrafts(new Map());
+      void loadVersions();
+      setMessage(ct('versions.restored', { version }));
+    } catch (err) {
+      const p = asProblem(err);
+      if (p.status === 412) setConflict(typeof p.problem.currentVersion === 'number' ? p.problem.currentVersion : 'unknown');
+      else setProblem(p);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const speakerOptions = useMemo(() => {
+    const names = new Set<string>();
+    if (load.kind === 'ready') for (const p of load.interview.people) names.add(p.name);
+    for (const s of segments) if (s.speaker) names.add(s.speaker);
+    return [...names];
+  }, [load, segments]);
+
+  if (load.kind === 'loading') {
+    return (
+      <p className="sb-c-loading" role="status">
+        {ct('common.loading')}
+      </p>
+    );
+  }
+  if (load.kind === 'error' || load.kind === 'missing') {
+    return (
+      <section>
+        <Breadcrumbs current={ct('editor.pageTitlePlain')} />
+        <h1>{ct('editor.pageTitlePlain')}</h1>
+        {load.kind === 'error' ? <ProblemNotice problem={load.problem} /> : <p>{ct('editor.mediumNotFound')}</p>}
+      </section>
+    );
+  }
+
+  const { interview, medium } = load;
+  const dirtyCount = drafts.size;
+
+  return (
+    <section aria-labelledby="sb-c-editor-title" className="sb-c-editor-page">
+      <Breadcrumbs current={ct('editor.crumb', { part: medium.part })} trail={[{ to: contributorPaths.interview(interview.id), label: interview.title }]} />
+      <h1 id="sb-c-editor-title">{title}</h1>
+      <p className="sb-c-meta">
+        {medium.originalFilename} · <MediaStatusBadge status={medium.status} />
+        {transcript && (
+          <>
+            {' · '}
+            <span data-testid="transcript-version">{ct('editor.version', { version: transcript.version })}</span>
+            {' · '}
+            {ct('editor.segmentCount', { count: transcript.segments.length })}
+          </>
+        )}
+      </p>
+
+      <p className="sb-c-live" role="status" aria-live="polite" data-testid="editor-message">
+        {message}
+      </p>
+      {conflict !== null && (
+        <div className="sb-c-problem" role="alert">
+          <p className="sb-c-problem-title">{ct('editor.conflictTitle')}</p>
+          <p>{conflict === 'unknown' ? ct('editor.conflictText') : ct('editor.conflictTextVersion', { version: conflict })}</p>
+          <button type="button" className="sb-c-button" onClick={() => void loadTranscript().then(loadVersions)}>
+            {ct('editor.reload')}
+          </button>
+        </div>
+      )}
+      {problem && <ProblemNotice problem={problem} />}
+
+      <div className="sb-c-editor">
+        <div className="sb-c-editor-side">
+          <Player
+            medium={medium}
+            mediaRef={mediaRef}
+            captionsUrl={transcript ? `${base}/transcript?format=vtt&version=${transcript.version}` : null}
+            label={ct('editor.playerLabel', { part: medium.part })}
+            onTime={setTime}
+            onPlayingChange={setPlaying}
+          />
+          <p className="sb-c-meta" aria-hidden="true">
+            {formatTimecode(tenths)}
+          </p>
+          <aside className="sb-c-help" aria-labelledby="sb-c-help-title">
+            <h2 id="sb-c-help-title" className="sb-c-help-title">
+              {ct('shortcuts.title')}
+            </h2>
+            <dl>
+              <dt>
+                <kbd>Esc</kbd> {ct('shortcuts.or')} <kbd>{ct('shortcuts.ctrl')}</kbd>+<kbd>{ct('shortcuts.space')}</kbd>
+              </dt>
+              <dd>{ct('shortcuts.toggle')}</dd>
+              <dt>
+                <kbd>{ct('shortcuts.ctrl')}</kbd>+<kbd>R</kbd> {ct('shortcuts.or')} <kbd>Alt</kbd>+<kbd>←</kbd>
+              </dt>
+              <dd>{ct('shortcuts.rewind', { seconds: SKIP_SECONDS })}</dd>
+              <dt>
+                <kbd>Alt</kbd>+<kbd>→</kbd>
+              </dt>
+              <dd>{ct('shortcuts.forward', { seconds: SKIP_SECONDS })}</dd>
+              <dt>
+                <kbd>{ct('shortcuts.ctrl')}</kbd>+<kbd>Enter</kbd>
+              </dt>
+              <dd>{ct('shortcuts.save')}</dd>
+            </dl>
+          </aside>
+          <p className="sb-c-checkbox">
+            <input id={followId} type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
+            <label htmlFor={followId}>{ct('editor.follow')}</label>
+          </p>
+        </div>
+
+        <div className="sb-c-editor-main">
+          <h2 className="sb-c-visually-hidden">{ct('editor.segmentsTitle')}</h2>
+          {transcript === undefined && <p className="sb-c-loading">{ct('common.loading')}</p>}
+          {transcript === null && (
+            <div className="sb-c-card">
+              <p>{ct('editor.noTranscript')}</p>
+              <TranscriptImport
+                interviewId={interview.id}
+                mediaId={medium.id}
+                onImported={() => {
+                  void loadTranscript();
+                  void loadVersions();
+                }}
+              />
+            </div>
+          )}
+          {dirtyCount > 0 && <p className="sb-c-unsaved-note">{ct('editor.unsavedCount', { count: dirtyCount })}</p>}
+          {transcript && (
+            <>
+              <datalist id={speakersListId}>
+                {speakerOptions.map((s) => (
+                  <option key={s} value={s} />
+                ))}
+              </datalist>
+              <ol className="sb-c-segments" ref={listRef} aria-label={ct('editor.segmentsTitle')}>
+                {transcript.segments.map((s, n) => (
+                  <SegmentRow
+                    key={`${n}:${s.start}`}
+                    index={n}
+                    segment={s}
+                    draft={drafts.get(n)}
+                    isCurrent={n === current}
+                    isLast={n === transcript.segments.length - 1}
+                    nextHasDraft={drafts.has(n + 1)}
+                    time={n >= anchor - 1 && n <= anchor + 2 ? tenths : null}
+                    busy={busy}
+                    error={rowErrors.get(n)}
+                    speakersListId={speakersListId}
+                    onDraft={onDraft}
+                    onAction={onRowAction}
+                    onSeek={seek}
+                  />
+                ))}
+              </ol>
+              <details className="sb-c-details">
+                <summary>{ct('editor.reimport')}</summary>
+                <TranscriptImport
+                  interviewId={interview.id}
+                  mediaId={medium.id}
+                  onImported={() => {
+                    setDrafts(new Map());
+                    void loadTranscript();
+                    void loadVersions();
+                  }}
+                />
+              </details>
+            </>
+          )}
+        </div>
+      </div>
+
+      <IndexEditor basePath={base} getTime={() => mediaRef.current?.currentTime ?? 0} onSeek={seek} />
+      <VersionHistory versions={versions} currentVersion={transcript?.currentVersion ?? null} busy={busy} onRestore={(v) => void restore(v)} />
+    </section>
+  );
+}

@@ -1,0 +1,135 @@
+// Places of the interviews: a list (always) and a Leaflet map when a tile server is configured. Leaflet is
+// loaded only here, and only with tiles: window.__SCHICHTBUCH__.tileUrl or <meta name="schichtbuch-tiles" content="…">.
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { Link, useLocation } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { ApiProblem, apiGet } from '../api.js';
+import { useDocumentTitle } from '../useDocumentTitle.js';
+import type { InterviewSummary, Page } from '../types.js';
+import { Loading, ProblemMessage } from '../components/ProblemMessage.js';
+import { placeSlug } from '../components/placeSlug.js';
+
+const PlacesMap = lazy(() => import('../components/PlacesMap.js'));
+
+declare global {
+  interface Window {
+    __SCHICHTBUCH__?: { tileUrl?: string; tileAttribution?: string };
+  }
+}
+
+export interface PlaceGroup {
+  name: string;
+  slug: string;
+  lat: number | null;
+  lon: number | null;
+  interviews: InterviewSummary[];
+}
+
+/** Interviews grouped by place name (A–Z); the first coordinates given for a place count. */
+export function groupByPlace(items: InterviewSummary[]): PlaceGroup[] {
+  const groups = new Map<string, PlaceGroup>();
+  for (const item of items) {
+    const place = item.place;
+    if (!place?.name) continue;
+    let group = groups.get(place.name);
+    if (!group) {
+      group = { name: place.name, slug: placeSlug(place.name), lat: null, lon: null, interviews: [] };
+      groups.set(place.name, group);
+    }
+    if (group.lat === null && typeof place.lat === 'number' && typeof place.lon === 'number') {
+      group.lat = place.lat;
+      group.lon = place.lon;
+    }
+    group.interviews.push(item);
+  }
+  return [...groups.values()].sort((a, b) => a.name.localeCompare(b.name, 'de'));
+}
+
+function tileConfig(): { url: string; attribution: string } | null {
+  const fromWindow = typeof window !== 'undefined' ? window.__SCHICHTBUCH__ : undefined;
+  const meta = typeof document !== 'undefined' ? document.querySelector<HTMLMetaElement>('meta[name="schichtbuch-tiles"]') : null;
+  const url = fromWindow?.tileUrl || meta?.content || '';
+  if (!url) return null;
+  const attribution = fromWindow?.tileAttribution || meta?.dataset.attribution || '© OpenStreetMap';
+  return { url, attribution };
+}
+
+type State = { status: 'loading' } | { status: 'error'; problem: ApiProblem } | { status: 'success'; items: InterviewSummary[] };
+
+/** All interviews the visitor may see, page by page (at most 1 000). */
+function useAllInterviews(): State {
+  const [state, setState] = useState<State>({ status: 'loading' });
+  useEffect(() => {
+    const controller = new AbortController();
+    (async () => {
+      const items: InterviewSummary[] = [];
+      for (let page = 1; page <= 10; page++) {
+        const answer = await apiGet<Page<InterviewSummary>>(`/api/interviews?pageSize=100&page=${page}&sort=title`, { signal: controller.signal });
+        items.push(...answer.items);
+        if (items.length >= answer.total || answer.items.length === 0) break;
+      }
+      setState({ status: 'success', items });
+    })().catch((err: unknown) => {
+      if (controller.signal.aborted) return;
+      setState({ status: 'error', problem: err instanceof ApiProblem ? err : new ApiProblem({ title: '', status: 500 }) });
+    });
+    return () => controller.abort();
+  }, []);
+  return state;
+}
+
+export function Places() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('places.title'));
+  const state = useAllInterviews();
+  const { hash } = useLocation();
+  const [tiles] = useState(tileConfig);
+  const groups = useMemo(() => (state.status === 'success' ? groupByPlace(state.items) : []), [state]);
+  const located = useMemo(() => groups.filter((g) => g.lat !== null), [groups]);
+
+  // /places#ort-… from an interview: bring that place into view once the list is there
+  useEffect(() => {
+    if (!hash || groups.length === 0) return;
+    const target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    target?.scrollIntoView();
+    target?.focus();
+  }, [hash, groups.length]);
+
+  return (
+    <>
+      <h1>{t('places.title')}</h1>
+      <p className="lead">{t('places.intro')}</p>
+      {state.status === 'loading' && <Loading />}
+      {state.status === 'error' && <ProblemMessage problem={state.problem} />}
+      {state.status === 'success' && (
+        <>
+          {tiles && located.length > 0 && (
+            <Suspense fallback={<Loading />}>
+              <PlacesMap groups={located} tiles={tiles} />
+            </Suspense>
+          )}
+          {!tiles && <p className="meta">{t('places.noMap')}</p>}
+          {groups.length === 0 ? (
+            <p>{t('places.none')}</p>
+          ) : (
+            <ul className="place-list">
+              {groups.map((g) => (
+                <li key={g.name} className="card" id={g.slug} tabIndex={-1}>
+                  <h2 className="h3">{g.name}</h2>
+                  <p className="meta">{t('home.interviewCount', { count: g.interviews.length })}</p>
+                  <ul>
+                    {g.interviews.map((i) => (
+                      <li key={i.id}>
+                        <Link to={`/interviews/${encodeURIComponent(i.id)}`}>{i.title}</Link>
+                      </li>
+                    ))}
+                  </ul>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </>
+  );
+}
