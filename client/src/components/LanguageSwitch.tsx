@@ -14,7 +14,7 @@ export function LanguageSwitch() {
             type="button"
             lang={lng}
             aria-pressed={current === lng}
-            aria-label={t(`language.${lng}`)}
+            aria-label={`${lng.toUpperCase()} – ${t(`language.${lng}`)}`}
             onClick={() => void i18n.changeLanguage(lng)}
           >
             {lng.toUpperCase()}
