@@ -98,6 +98,10 @@ describe('end to end: from upload to the second in search', () => {
     await page.getByRole('button', { name: 'Importieren' }).click();
     await page.getByText(/Importiert: Fassung 1 mit 2 Abschnitten/).waitFor();
     await screenshot(page, 'flow-transcript-imported');
+    await page.getByRole('link', { name: 'Transkript von Teil 1 bearbeiten' }).click();
+    await page.getByText('Horst Krüger', { exact: false }).first().waitFor();
+    await screenshot(page, 'flow-transcript-editor');
+    await axe(page, 'transcript editor');
 
     // publishing belongs to the review workflow (a later issue); here the admin does it through the API
     await page.evaluate(async (id) => {
@@ -112,6 +116,9 @@ describe('end to end: from upload to the second in search', () => {
     expect(await page.evaluate(async () => (await fetch('/api/auth/me')).status)).toBe(401);
 
     // the public
+    await page.goto(`${server.url}/places`);
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await axe(page, 'places');
     await page.goto(`${server.url}/`);
     await axe(page, 'home');
     await page.getByRole('combobox').first().fill('Tagebau');

@@ -47,7 +47,7 @@ export const SegmentRow = memo(function SegmentRow(p: Props) {
   return (
     <li className={`sb-c-seg${p.isCurrent ? ' sb-c-seg-current' : ''}${dirty ? ' sb-c-seg-dirty' : ''}`} aria-current={p.isCurrent ? 'true' : undefined} data-index={n}>
       <div className="sb-c-seg-head">
-        <button type="button" className="sb-c-time" onClick={() => p.onSeek(s.start)} aria-label={ct('editor.seekTo', { time: formatTimecode(s.start) })}>
+        <button type="button" className="sb-c-time" onClick={() => p.onSeek(s.start)} aria-label={ct('editor.seekTo', { time: formatTimecode(s.start), range: `${formatTimecode(s.start)} – ${formatTimecode(s.end)}` })}>
           {formatTimecode(s.start)} – {formatTimecode(s.end)}
         </button>
         <span className="sb-c-seg-number">{ct('editor.segment', { n: n + 1 })}</span>
