@@ -105,7 +105,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
           scriptSrc: ["'self'"],
           // video.js sets inline styles on its controls
           styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
+          // map tiles come from the configured tile server ({s} subdomains become a wildcard)
+          imgSrc: ["'self'", 'data:', 'blob:', ...(config.MAP_TILE_URL ? [tileSource(config.MAP_TILE_URL)] : [])],
           mediaSrc: ["'self'", 'blob:'],
           workerSrc: ["'self'", 'blob:'],
           connectSrc: ["'self'"],
@@ -154,20 +155,35 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   app.use('/media', authenticate(services.auth), mediaFileRoutes({ store, uploadsDir: config.uploadsDir }));
 
   if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
-    const indexHtml = path.join(deps.clientDir, 'index.html');
+    const indexHtml = clientIndexHtml(path.join(deps.clientDir, 'index.html'), config);
     // hashed assets are immutable; index.html must always be revalidated so a deploy is picked up
     app.use('/assets', express.static(path.join(deps.clientDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
     app.use(express.static(deps.clientDir, { index: false, maxAge: '1h' }));
     app.get(/^\/(?!api\/|media\/|healthz$|metrics$).*/, (req, res, next) => {
       if (!req.accepts('html')) return next();
       res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(indexHtml);
+      res.type('html').send(indexHtml);
     });
   }
 
   app.use(notFoundHandler);
   app.use(problemErrorHandler);
   return { app, services };
+}
+
+/** The client's index.html, with the map tile configuration the places page reads from a meta tag. */
+function clientIndexHtml(file: string, config: Config): string {
+  const html = fs.readFileSync(file, 'utf8');
+  if (!config.MAP_TILE_URL) return html;
+  const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const meta = `<meta name="schichtbuch-tiles" content="${attr(config.MAP_TILE_URL)}" data-attribution="${attr(config.MAP_TILE_ATTRIBUTION)}">`;
+  return html.replace('</head>', `  ${meta}\n  </head>`);
+}
+
+function tileSource(url: string): string {
+  const u = new URL(url.replace(/\{[a-z]\}/g, 'x'));
+  const host = url.includes('{s}.') ? `*.${u.host.split('.').slice(1).join('.')}` : u.host;
+  return `${u.protocol}//${host}`;
 }
 
 function isTranscriptImport(req: import('node:http').IncomingMessage): boolean {
