@@ -109,7 +109,11 @@ describe('end to end: from upload to the second in search', () => {
       const patch = (body: object) => fetch(`/api/interviews/${id}`, {
         method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: JSON.stringify(body),
       });
-      await patch({ visibility: 'public' });
+      const collection = await (await fetch('/api/collections', {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ title: 'Spring School Ferropolis 2026', description: 'Interviews mit ehemaligen Bergleuten' }),
+      })).json();
+      await patch({ visibility: 'public', collectionId: collection.id });
       for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) await patch({ status });
       await fetch('/api/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrfToken } });
     }, interviewId!);
@@ -120,6 +124,11 @@ describe('end to end: from upload to the second in search', () => {
     await page.getByRole('heading', { level: 1 }).first().waitFor();
     await axe(page, 'places');
     await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: 'Spring School Ferropolis 2026' }).click();
+    await page.getByRole('link', { name: /dreißig Jahre Tagebau/ }).waitFor();
+    await axe(page, 'collection');
+    await page.goto(`${server.url}/`);
+    await screenshot(page, 'flow-home');
     await axe(page, 'home');
     await page.getByRole('combobox').first().fill('Tagebau');
     await page.keyboard.press('Enter');
