@@ -1,47 +1,9 @@
 // Client unit tests: translation resources stay in step, and the fetch wrapper (with fetch stubbed) behaves.
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiProblem, apiGet, apiSend, setApiLanguage, setCsrfToken } from '../../client/src/api.js';
+import { describeTranslationPair } from '../helpers/i18n.js';
 
-type Tree = { [key: string]: string | Tree };
-
-function loadResource(lang: 'de' | 'en'): Tree {
-  return JSON.parse(readFileSync(new URL(`../../client/src/i18n/${lang}.json`, import.meta.url), 'utf8')) as Tree;
-}
-
-/** Dotted paths of all leaves, e.g. `home.intro`. */
-function leaves(tree: Tree, prefix = ''): Array<[string, unknown]> {
-  return Object.entries(tree).flatMap(([key, value]): Array<[string, unknown]> => {
-    const path = prefix ? `${prefix}.${key}` : key;
-    return value !== null && typeof value === 'object' ? leaves(value, path) : [[path, value]];
-  });
-}
-
-const placeholders = (s: string) => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
-
-describe('client i18n resources (de.json / en.json)', () => {
-  const de = leaves(loadResource('de'));
-  const en = leaves(loadResource('en'));
-
-  it('have exactly the same keys, recursively', () => {
-    expect(en.map(([k]) => k).sort()).toEqual(de.map(([k]) => k).sort());
-    expect(de.length).toBeGreaterThan(10);
-  });
-
-  it('contain only non-empty strings', () => {
-    for (const [key, value] of [...de, ...en]) {
-      expect(typeof value, key).toBe('string');
-      expect((value as string).trim(), key).not.toBe('');
-    }
-  });
-
-  it('use the same {{placeholders}} in both languages', () => {
-    const enMap = new Map(en);
-    for (const [key, value] of de) {
-      expect(placeholders(String(enMap.get(key))), key).toEqual(placeholders(String(value)));
-    }
-  });
-});
+describeTranslationPair('client i18n resources (de.json / en.json)', new URL('../../client/src/i18n/', import.meta.url), 10);
 
 describe('client api.ts with a stubbed global fetch', () => {
   afterEach(() => {
