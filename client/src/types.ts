@@ -1,17 +1,11 @@
 // Answer shapes of the Schichtbuch API, as far as the client uses them.
 
-export type PersonRole = 'narrator' | 'interviewer';
+// Shapes the server defines are imported from it (type-only: nothing of the server reaches the bundle).
+import type { Person, PersonRole, Place } from '../../server/store/types.js';
+import type { PublicMedium } from '../../server/media/service.js';
 
-export interface InterviewPerson {
-  name: string;
-  role: PersonRole;
-}
-
-export interface Place {
-  name: string;
-  lat?: number;
-  lon?: number;
-}
+export type { PersonRole, Place };
+export type InterviewPerson = Person;
 
 export interface InterviewSummary {
   id: string;
@@ -27,29 +21,11 @@ export interface InterviewSummary {
   updatedAt?: string;
 }
 
-export type MediaKind = 'audio' | 'video';
-export type MediaStatus = 'stored' | 'processing' | 'ready' | 'failed';
+export type MediaKind = PublicMedium['kind'];
+export type MediaStatus = PublicMedium['status'];
 
 /** One recording of an interview (tape 1, tape 2 …) as embedded in GET /api/interviews/:id. */
-export interface Medium {
-  id: string;
-  interviewId: string;
-  part: number;
-  kind: MediaKind;
-  status: MediaStatus;
-  /** 0–100 while the derivatives are made. */
-  progress: number;
-  durationSec: number;
-  original: string;
-  originalPlayable: boolean;
-  originalMime: string;
-  hls: string | null;
-  download: string | null;
-  poster: string | null;
-  waveform: string | null;
-  storyboard: string | null;
-  error: string | null;
-}
+export type Medium = Omit<PublicMedium, 'jobs'>;
 
 export interface InterviewDetail extends InterviewSummary {
   keywords?: string[];

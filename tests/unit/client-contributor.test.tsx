@@ -260,7 +260,7 @@ describe('media and import helpers', () => {
     expect(chooseSource({ ...medium, hls: null, originalPlayable: false, download: null }, true)).toBeNull();
   });
   it('names the job at work', () => {
-    const job = (name: string, status: 'queued' | 'running' | 'done' | 'failed') => ({ id: name, name, status, attempts: 1, maxAttempts: 3, progress: 0, error: null });
+    const job = (name: string, status: 'queued' | 'running' | 'done' | 'failed') => ({ id: name, name, status, attempts: 1, maxAttempts: 3, progress: 0, error: null, createdAt: '2026-05-01T10:00:00.000Z', startedAt: null, finishedAt: null });
     expect(activeJob({ jobs: [job('a', 'done'), job('b', 'running'), job('c', 'queued')] })?.name).toBe('b');
     expect(activeJob({ jobs: [job('a', 'done')] })).toBeNull();
   });

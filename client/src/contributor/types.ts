@@ -1,4 +1,8 @@
-// Answer shapes of the API as the contributor area uses them (see README "API").
+// Answer shapes of the API as the contributor area uses them (see README "API"). What the server defines is imported
+// from it, type-only: nothing of the server reaches the bundle.
+import type { IndexPoint, Interview as ServerInterview, TranscriptSegment } from '../../../server/store/types.js';
+import type { PublicJob, PublicMedium } from '../../../server/media/service.js';
+import type { TranscriptView } from '../../../server/transcripts/service.js';
 
 export type Role = 'admin' | 'curator' | 'contributor';
 export type PersonRole = 'narrator' | 'interviewer';
@@ -16,23 +20,7 @@ export interface Me {
   via: string;
 }
 
-export interface Interview {
-  id: string;
-  collectionId: string | null;
-  title: string;
-  people: { name: string; role: PersonRole }[];
-  recordedAt: string | null;
-  place: { name: string; lat?: number; lon?: number } | null;
-  language: string;
-  summary: string | null;
-  keywords: string[];
-  visibility: Visibility;
-  status: WorkflowStatus;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+export type Interview = ServerInterview;
 
 export interface InterviewWithMedia extends Interview {
   media: Medium[];
@@ -50,65 +38,13 @@ export interface Collection {
   title: string;
 }
 
-export interface MediumJob {
-  id: string;
-  name: string;
-  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-  attempts: number;
-  maxAttempts: number;
-  progress: number;
-  error: string | null;
-}
+export type MediumJob = PublicJob;
+export type Medium = PublicMedium;
+export type Segment = TranscriptSegment;
 
-export interface Medium {
-  id: string;
-  interviewId: string;
-  part: number;
-  kind: 'audio' | 'video';
-  status: MediaStatus;
-  progress: number;
-  sizeBytes: number;
-  durationSec: number;
-  originalFilename: string;
-  original: string;
-  originalPlayable: boolean;
-  originalMime: string;
-  hls: string | null;
-  download: string | null;
-  poster: string | null;
-  error: string | null;
-  jobs: MediumJob[];
-}
+export type Transcript = TranscriptView;
 
-export interface Segment {
-  start: number;
-  end: number;
-  speaker: string | null;
-  text: string;
-}
-
-export interface Transcript {
-  mediaId: string;
-  interviewId: string;
-  version: number;
-  currentVersion: number;
-  reason: string;
-  source: string;
-  authorId: string | null;
-  createdAt: string;
-  speakers: { label: string; person: { name: string; role: PersonRole } | null }[];
-  segments: Segment[];
-}
-
-export interface IndexPoint {
-  start: number;
-  title: string;
-  synopsis: string | null;
-  keywords: string[];
-  subjects: string[];
-  place: { name: string; lat?: number; lon?: number } | null;
-  partialTranscript?: string | null;
-}
+export type { IndexPoint };
 
 export interface MediaIndex {
   mediaId: string;
