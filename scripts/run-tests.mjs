@@ -7,6 +7,14 @@ import fs from 'node:fs';
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1;
 const step = (title) => process.stdout.write(`\n── ${title}\n`);
 
+// On a fresh machine the test tools are missing: the same idempotent setup `npm run up` uses, plus Chromium and
+// espeak-ng. It installs only what is missing, so on a prepared machine it takes a second.
+step('setup (only what is missing)');
+if (run('bash', ['scripts/setup.sh', '--with-test-tools']) !== 0) {
+  process.stdout.write('\n0 passed, 1 failed, 0 skipped\n');
+  process.exit(1);
+}
+
 let failedChecks = 0;
 step('tsc --noEmit');
 if (run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']) !== 0) failedChecks++;
