@@ -51,8 +51,9 @@ describe('end to end: a reload during an upload resumes it', () => {
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThanOrEqual(25);
     await screenshot(page, 'resume-before-reload');
 
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    // reload while still throttled: lifting the throttle first could let the upload finish before the reload
     await page.reload();
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await page.getByText('Unterbrochene Uploads').waitFor({ timeout: 15_000 });
     await screenshot(page, 'resume-offered');
     await page.getByLabel('kassette.wav erneut auswählen').setInputFiles(file);
