@@ -67,14 +67,45 @@ export function apiSend<T>(method: MutationMethod, path: string, body?: unknown,
   return request<T>(method, path, body, options);
 }
 
-async function request<T>(method: 'GET' | MutationMethod, path: string, body: unknown, options: RequestOptions): Promise<T> {
+function request<T>(method: 'GET' | MutationMethod, path: string, body: unknown, options: RequestOptions): Promise<T> {
+  return apiRequest<T>(method, path, { ...options, ...(body !== undefined ? { json: body } : {}) }).then((a) => a.data);
+}
+
+export interface Answer<T> {
+  data: T;
+  etag: string | null;
+  status: number;
+}
+
+export interface ApiRequestOptions extends RequestOptions {
+  /** JSON body. */
+  json?: unknown;
+  /** Raw text body (sent as text/plain), e.g. a transcript file. */
+  text?: string;
+  ifMatch?: string | null;
+  /** Overrides the language set with setApiLanguage. */
+  language?: 'de' | 'en';
+  /** How a non-2xx answer becomes ProblemDetails (default: problem+json with the status text as fallback title). */
+  parseProblem?: (response: Response) => Promise<ProblemDetails>;
+}
+
+/** The one sender: same-origin cookie, Accept-Language, X-CSRF-Token on mutations, problems as ApiProblem. */
+export async function apiRequest<T>(method: 'GET' | MutationMethod, path: string, options: ApiRequestOptions = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
-    'Accept-Language': language,
+    'Accept-Language': options.language ?? language,
     ...options.headers,
   };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let body: string | undefined;
+  if (options.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.text !== undefined) {
+    headers['Content-Type'] = 'text/plain; charset=utf-8';
+    body = options.text;
+  }
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (options.ifMatch) headers['If-Match'] = options.ifMatch;
 
   let response: Response;
   try {
@@ -82,7 +113,7 @@ async function request<T>(method: 'GET' | MutationMethod, path: string, body: un
       method,
       headers,
       credentials: 'same-origin',
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (err) {
@@ -90,9 +121,10 @@ async function request<T>(method: 'GET' | MutationMethod, path: string, body: un
     throw new ApiProblem({ type: 'about:network', title: 'Network error', status: 0, detail: String(err) });
   }
 
-  if (!response.ok) throw new ApiProblem(await readProblem(response));
-  if (response.status === 204 || response.headers.get('Content-Length') === '0') return undefined as T;
-  return (await response.json()) as T;
+  if (!response.ok) throw new ApiProblem(await (options.parseProblem ?? readProblem)(response));
+  const etag = response.headers.get('ETag');
+  if (response.status === 204 || response.headers.get('Content-Length') === '0') return { data: undefined as T, etag, status: response.status };
+  return { data: (await response.json()) as T, etag, status: response.status };
 }
 
 async function readProblem(response: Response): Promise<ProblemDetails> {

@@ -1,7 +1,8 @@
 // Answer shapes of the Schichtbuch API, as far as the client uses them.
 
 // Shapes the server defines are imported from it (type-only: nothing of the server reaches the bundle).
-import type { Person, PersonRole, Place } from '../../server/store/types.js';
+import type { IndexPoint, Person, PersonRole, Place } from '../../server/store/types.js';
+import type { SegmentHit } from '../../server/search/segment-index.js';
 import type { PublicMedium } from '../../server/media/service.js';
 
 export type { PersonRole, Place };
@@ -55,18 +56,8 @@ export interface CollectionList {
   total: number;
 }
 
-/** One transcript passage that matched (GET /api/search, GET /api/interviews/:id/search). */
-export interface SearchHit {
-  id: string;
-  interviewId: string;
-  interviewTitle: string;
-  mediaId: string;
-  start: number;
-  end: number;
-  speaker: string | null;
-  /** HTML-safe: server-escaped text with the matches in <mark>. */
-  snippet: string;
-}
+/** One transcript passage that matched (GET /api/search, GET /api/interviews/:id/search); `snippet` is HTML-safe. */
+export type SearchHit = SegmentHit;
 
 export interface SearchGroup {
   interviewId: string;
@@ -128,14 +119,7 @@ export interface Transcript {
 }
 
 /** OHMS-style table of contents entry: a chapter of the recording. */
-export interface IndexPoint {
-  start: number;
-  title: string;
-  synopsis: string | null;
-  keywords: string[];
-  subjects: string[];
-  place: Place | null;
-}
+export type { IndexPoint };
 
 export interface MediaIndexAnswer {
   mediaId: string;

@@ -1,14 +1,10 @@
 // Requests that need more than client/src/api.ts gives: the answer's ETag (for If-Match), If-Match itself, and raw
 // text bodies (transcript import). Same conventions: same-origin cookie, X-CSRF-Token on mutations, problem+json
 // answers become ApiProblem.
-import { ApiProblem, getCsrfToken, type ProblemDetails } from '../api.js';
+import { apiRequest, ApiProblem, type Answer, type ProblemDetails } from '../api.js';
 import i18n from '../i18n/index.js';
 
-export interface Answer<T> {
-  data: T;
-  etag: string | null;
-  status: number;
-}
+export type { Answer };
 
 export interface SendOptions {
   /** JSON body. */
@@ -27,40 +23,8 @@ export function apiLanguage(): 'de' | 'en' {
   return i18n.language === 'en' ? 'en' : 'de';
 }
 
-export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options: SendOptions = {}): Promise<Answer<T>> {
-  const headers: Record<string, string> = {
-    Accept: 'application/json, application/problem+json',
-    'Accept-Language': apiLanguage(),
-  };
-  let body: string | undefined;
-  if (options.json !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  } else if (options.text !== undefined) {
-    headers['Content-Type'] = 'text/plain; charset=utf-8';
-    body = options.text;
-  }
-  const token = getCsrfToken();
-  if (method !== 'GET' && token) headers['X-CSRF-Token'] = token;
-  if (options.ifMatch) headers['If-Match'] = options.ifMatch;
-
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      ...(body !== undefined ? { body } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiProblem({ type: 'about:network', title: '', status: 0, detail: String(err) });
-  }
-  if (!response.ok) throw new ApiProblem(await problemOf(response));
-  const etag = response.headers.get('ETag');
-  const data = response.status === 204 ? (undefined as T) : ((await response.json()) as T);
-  return { data, etag, status: response.status };
+export function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options: SendOptions = {}): Promise<Answer<T>> {
+  return apiRequest<T>(method, path, { ...options, language: apiLanguage(), parseProblem: problemOf });
 }
 
 export async function problemOf(response: Response): Promise<ProblemDetails> {
