@@ -42,6 +42,11 @@ if (fs.existsSync(report)) {
 }
 // a failed type check or build counts as a failed test, so the summary line can never hide it
 failed += failedChecks;
+// vitest also fails a run for errors outside any test (an unhandled rejection): count that too, visibly
+if (vitestStatus !== 0 && failed === 0) {
+  failed = 1;
+  process.stdout.write('\nvitest failed the run without a failing test (unhandled error, see "Unhandled Errors" above)\n');
+}
 if (failedChecks) process.stdout.write(`\n${failedChecks} check(s) before the tests failed (type check or client build)\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failed > 0 || vitestStatus !== 0 || passed === 0 ? 1 : 0);

@@ -125,9 +125,12 @@ export interface JobRepository {
   /** Extends the lease and records progress; false when the job is no longer this owner's (cancelled, lease lost). */
   heartbeat(id: string, owner: string, leaseMs: number, now: Date, progress?: number): Promise<boolean>;
   complete(id: string, owner: string, now: Date): Promise<boolean>;
-  /** Back to queued at `retryAt`, or terminally failed when retryAt is null. */
+  /**
+   * Back to queued at `retryAt`, or terminally failed when retryAt is null. A job whose dedupe key already has a
+   * newer queued job is cancelled as superseded instead of queued twice.
+   */
   fail(id: string, owner: string, error: string, now: Date, retryAt: Date | null): Promise<boolean>;
-  /** Running jobs whose lease ran out: queued again, or failed once they used up their attempts. */
+  /** Running jobs whose lease ran out: queued again (or superseded, as in `fail`), or failed once they used up their attempts. */
   requeueExpired(now: Date): Promise<{ requeued: number; failed: number }>;
   /** Cancels queued and running jobs of a medium; returns the ids that were running. */
   cancelByMedia(mediaId: string, now: Date): Promise<string[]>;

@@ -200,7 +200,7 @@ describe('durable jobs with test handlers', () => {
 });
 
 describe('search jobs while one runs', () => {
-  it('a transcript change while its search job runs queues a successor instead of failing', async () => {
+  it('a transcript change while its search job runs queues a successor; a retry or lease expiry of the old one is superseded by it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-jobs2-'));
     const store = openSqliteStore(dir);
     try {
@@ -224,6 +224,26 @@ describe('search jobs while one runs', () => {
       const successor = await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } });
       expect(successor.id).not.toBe(first.id);
       expect((await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } })).id).toBe(successor.id);
+
+      // The running one fails with a retry due (Meilisearch was down): the queued successor does the work,
+      // the failed attempt is superseded instead of colliding with it on the dedupe key.
+      expect(await store.jobs.fail(first.id, 'w', 'search engine unavailable', new Date(), new Date(Date.now() + 1000))).toBe(true);
+      expect(await store.jobs.findById(first.id)).toMatchObject({ status: 'cancelled', leaseOwner: null });
+      expect((await store.jobs.findById(first.id))?.error).toMatch(/superseded.*search engine unavailable/);
+      expect(await store.jobs.findById(successor.id)).toMatchObject({ status: 'queued' });
+
+      // The same when the successor's worker dies and a third job is queued meanwhile: lease expiry supersedes it.
+      expect((await store.jobs.claim('dead', 50, new Date()))?.id).toBe(successor.id);
+      const third = await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } });
+      await new Promise((r) => setTimeout(r, 80));
+      expect(await store.jobs.requeueExpired(new Date())).toEqual({ requeued: 0, failed: 0 });
+      expect(await store.jobs.findById(successor.id)).toMatchObject({ status: 'cancelled' });
+      expect(await store.jobs.findById(third.id)).toMatchObject({ status: 'queued' });
+
+      // Without a queued twin a retry goes back to the queue as before.
+      expect((await store.jobs.claim('w', 10_000, new Date()))?.id).toBe(third.id);
+      expect(await store.jobs.fail(third.id, 'w', 'again', new Date(), new Date(Date.now() + 1000))).toBe(true);
+      expect(await store.jobs.findById(third.id)).toMatchObject({ status: 'queued', error: 'again' });
     } finally {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -88,6 +88,9 @@ const toJob = (r: JobRow): JobRecord => ({
 const iso = (d: Date) => d.toISOString();
 const later = (d: Date, ms: number) => new Date(d.getTime() + ms).toISOString();
 
+/** SQL condition: a queued job with the same dedupe key exists (only one queued job per key is allowed). */
+const HAS_QUEUED_TWIN = `dedupe_key IS NOT NULL AND EXISTS (SELECT 1 FROM jobs AS twin WHERE twin.dedupe_key = jobs.dedupe_key AND twin.status = 'queued')`;
+
 export class SqliteJobRepository implements JobRepository {
   constructor(private readonly db: Database) {}
 
@@ -142,12 +145,27 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async fail(id: string, owner: string, error: string, now: Date, retryAt: Date | null): Promise<boolean> {
-    const sql = retryAt
-      ? `UPDATE jobs SET status = 'queued', run_after = @retryAt, error = @error, lease_owner = NULL, lease_expires_at = NULL,
-           updated_at = @now WHERE id = @id AND status = 'running' AND lease_owner = @owner`
-      : `UPDATE jobs SET status = 'failed', error = @error, lease_owner = NULL, lease_expires_at = NULL, finished_at = @now,
-           updated_at = @now WHERE id = @id AND status = 'running' AND lease_owner = @owner`;
-    return this.db.prepare(sql).run({ id, owner, error: error.slice(0, 4000), now: iso(now), retryAt: retryAt ? iso(retryAt) : null }).changes === 1;
+    const params = { id, owner, error: error.slice(0, 4000), now: iso(now), retryAt: retryAt ? iso(retryAt) : null };
+    if (!retryAt) {
+      return this.db
+        .prepare(`UPDATE jobs SET status = 'failed', error = @error, lease_owner = NULL, lease_expires_at = NULL, finished_at = @now,
+                    updated_at = @now WHERE id = @id AND status = 'running' AND lease_owner = @owner`)
+        .run(params).changes === 1;
+    }
+    return this.db.transaction(() => {
+      // A newer job with the same dedupe key was queued while this one ran: that one redoes the whole work,
+      // so this attempt is superseded rather than queued a second time (which the unique index forbids).
+      const superseded = this.db
+        .prepare(`UPDATE jobs SET status = 'cancelled', error = 'superseded by a newer queued job after: ' || @error,
+                    lease_owner = NULL, lease_expires_at = NULL, finished_at = @now, updated_at = @now
+                  WHERE id = @id AND status = 'running' AND lease_owner = @owner AND ${HAS_QUEUED_TWIN}`)
+        .run(params).changes;
+      if (superseded === 1) return true;
+      return this.db
+        .prepare(`UPDATE jobs SET status = 'queued', run_after = @retryAt, error = @error, lease_owner = NULL, lease_expires_at = NULL,
+                    updated_at = @now WHERE id = @id AND status = 'running' AND lease_owner = @owner`)
+        .run(params).changes === 1;
+    })();
   }
 
   async requeueExpired(now: Date) {
@@ -157,6 +175,11 @@ export class SqliteJobRepository implements JobRepository {
                     lease_owner = NULL, lease_expires_at = NULL, finished_at = @now, updated_at = @now
                   WHERE status = 'running' AND lease_expires_at < @now AND attempts >= max_attempts`)
         .run({ now: iso(now) }).changes;
+      this.db
+        .prepare(`UPDATE jobs SET status = 'cancelled', error = 'lease expired; superseded by a newer queued job',
+                    lease_owner = NULL, lease_expires_at = NULL, finished_at = @now, updated_at = @now
+                  WHERE status = 'running' AND lease_expires_at < @now AND ${HAS_QUEUED_TWIN}`)
+        .run({ now: iso(now) });
       const requeued = this.db
         .prepare(`UPDATE jobs SET status = 'queued', run_after = @now, error = 'lease expired (worker died?)',
                     lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
