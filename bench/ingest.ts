@@ -101,7 +101,7 @@ async function pipeline(input: string): Promise<{ seconds: number; durationSec: 
   const search = new SearchEngine({ url: 'http://127.0.0.1:9', apiKey: 'x' });
   const { services } = createApp({ config, store, search, tools: ffmpegVersions });
   const admin = await services.users.create({ email: 'bench@example.org', password: 'bench-password-123', role: 'admin' });
-  const viewer = { kind: 'user' as const, user: admin, via: 'token' as const, tokenId: 'bench' };
+  const viewer = { kind: 'user' as const, user: admin, principals: [`user:${admin.id}`], via: 'token' as const, tokenId: 'bench' };
   const interview = await services.interviews.create(viewer, {
     title: 'Bench', people: [], language: 'de', keywords: [], visibility: 'private',
   });

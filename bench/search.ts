@@ -17,7 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Meilisearch, type Task } from 'meilisearch';
 import { anonymous } from '../server/access/viewer.js';
-import { interviewListScope } from '../server/access/policy.js';
+import { searchScope } from '../server/access/policy.js';
 import { configureLogger, moduleLogger } from '../server/logger.js';
 import { SearchEngine } from '../server/search/engine.js';
 import { segmentFacets, segmentFilter, SegmentIndex, type SegmentFacet } from '../server/search/segment-index.js';
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
 
   // the request SegmentIndex.search sends for an anonymous viewer, recorded from the real code so it cannot drift
   const facets = [...segmentFacets, 'interviewId' as SegmentFacet];
-  const filter = segmentFilter(interviewListScope(anonymous), {});
+  const filter = segmentFilter(searchScope(anonymous), {});
   const recorded: string[] = [];
   const recorder = new Meilisearch({
     host: url, apiKey: masterKey, requestInit: { headers: identity },

@@ -1,23 +1,35 @@
 import type { Request, RequestHandler } from 'express';
-import { anonymous } from '../access/viewer.js';
+import { anonymous, principalsOf } from '../access/viewer.js';
 import { Problem } from '../http/problem.js';
-import type { Role } from '../store/types.js';
+import type { ReviewInvitation, Role } from '../store/types.js';
 import type { AuthService } from './service.js';
 import { safeEqual } from './secrets.js';
 
 export const sessionCookie = 'sb_session';
 
-/** Resolves the viewer from a Bearer API token or the session cookie; never rejects by itself. */
-export function authenticate(auth: AuthService): RequestHandler {
+/** Resolves a narrator's review token (server/review); a failure says why, for the narrator's page. */
+export type ReviewTokenResolver = (raw: string) => Promise<{ ok: true; invitation: ReviewInvitation } | { ok: false; problem: Problem }>;
+
+/**
+ * Resolves the viewer from a Bearer API token, a narrator's `Review` token or the session cookie. A wrong token is
+ * an error, not a silent downgrade to anonymous: scripts and the review page must notice.
+ */
+export function authenticate(auth: AuthService, resolveReviewToken?: ReviewTokenResolver): RequestHandler {
   return async (req, _res, next) => {
     req.viewer = anonymous;
     const header = req.headers.authorization;
     if (header !== undefined) {
+      const review = /^Review\s+(\S+)$/i.exec(header);
+      if (review?.[1] && resolveReviewToken) {
+        const resolved = await resolveReviewToken(review[1]);
+        if (!resolved.ok) return next(resolved.problem);
+        req.viewer = { kind: 'narrator', invitation: resolved.invitation };
+        return next();
+      }
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const resolved = match?.[1] ? await auth.resolveApiToken(match[1]) : null;
-      // A wrong token is an error, not a silent downgrade to anonymous: scripts must notice.
       if (!resolved) return next(new Problem('unauthenticated', { detail: { de: 'Das API-Token ist ungültig, abgelaufen oder widerrufen.', en: 'The API token is invalid, expired or revoked.' } }));
-      req.viewer = { kind: 'user', user: resolved.user, via: 'token', tokenId: resolved.token.id };
+      req.viewer = { kind: 'user', user: resolved.user, principals: principalsOf(resolved.user, await auth.groupIdsOf(resolved.user)), via: 'token', tokenId: resolved.token.id };
       return next();
     }
     const cookie = req.cookies?.[sessionCookie];
@@ -25,7 +37,8 @@ export function authenticate(auth: AuthService): RequestHandler {
       const resolved = await auth.resolveSession(cookie);
       if (resolved) {
         req.viewer = {
-          kind: 'user', user: resolved.user, via: 'session', sessionId: resolved.session.id, csrfToken: resolved.session.csrfToken,
+          kind: 'user', user: resolved.user, principals: principalsOf(resolved.user, await auth.groupIdsOf(resolved.user)),
+          via: 'session', sessionId: resolved.session.id, csrfToken: resolved.session.csrfToken,
         };
       }
     }

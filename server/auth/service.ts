@@ -39,6 +39,11 @@ export class AuthService {
     this.now = options.now ?? (() => new Date());
   }
 
+  /** The groups a user belongs to, for `restricted` interviews. */
+  groupIdsOf(user: User): Promise<string[]> {
+    return this.store.groups.groupIdsOf(user.id);
+  }
+
   private expiry(from: Date): string {
     return new Date(from.getTime() + this.options.sessionTtlHours * 3600_000).toISOString();
   }

@@ -337,6 +337,7 @@ export class MediaService extends EventEmitter<MediaEvents> {
         technical: technicalOf(info),
         derivatives: {},
         error: null,
+        renditionRedaction: '',
         createdBy: viewer.kind === 'user' ? viewer.user.id : null,
         createdAt: now,
         updatedAt: now,

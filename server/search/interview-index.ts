@@ -18,6 +18,8 @@ export interface InterviewDocument {
   recordedYear: number | null;
   visibility: Interview['visibility'];
   status: Interview['status'];
+  /** Principals of a `restricted` interview (access filter only, never displayed). */
+  grants: string[];
   createdBy: string | null;
   updatedAt: string;
   syncGeneration: number;
@@ -37,6 +39,7 @@ export function toDocument(i: Interview, syncGeneration = 0): InterviewDocument 
     recordedYear: i.recordedAt ? Number(i.recordedAt.slice(0, 4)) : null,
     visibility: i.visibility,
     status: i.status,
+    grants: i.grants,
     createdBy: i.createdBy,
     updatedAt: i.updatedAt,
     syncGeneration,
@@ -45,11 +48,19 @@ export function toDocument(i: Interview, syncGeneration = 0): InterviewDocument 
 
 const quote = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-/** The access scope of server/access/policy.ts as a Meilisearch filter: one rule, two executors. */
+/**
+ * The access scope of server/access/policy.ts (searchScope) as a Meilisearch filter: one rule, three executors
+ * (policy, SQL, this). Embargoed interviews are never `published` (the interview service keeps them `approved`
+ * until the publish job runs), and withdrawn ones are removed from the indexes altogether.
+ */
 export function accessFilter(scope: AccessScope): string | undefined {
   if (scope.kind === 'all') return undefined;
-  const published = `(status = "published" AND visibility IN [${scope.publishedVisibilities.map(quote).join(', ')}])`;
-  return scope.ownerId ? `(${published} OR createdBy = ${quote(scope.ownerId)})` : published;
+  const open = [`visibility IN [${scope.publishedVisibilities.map(quote).join(', ')}]`];
+  if (scope.principals && scope.principals.length > 0) {
+    open.push(`(visibility = "restricted" AND grants IN [${scope.principals.map(quote).join(', ')}])`);
+  }
+  const published = `(status = "published" AND (${open.join(' OR ')}))`;
+  return scope.ownerId ? `(${published} OR (createdBy = ${quote(scope.ownerId)} AND status != "withdrawn"))` : published;
 }
 
 export class InterviewIndex {
@@ -72,8 +83,9 @@ export class InterviewIndex {
   async ensureSettings(): Promise<void> {
     await this.index()
       .updateSettings({
+        displayedAttributes: ['id', 'title', 'summary', 'keywords', 'narrators', 'interviewers', 'place', 'collectionId', 'language', 'recordedYear', 'visibility', 'status', 'createdBy', 'updatedAt'],
         searchableAttributes: ['title', 'narrators', 'keywords', 'place', 'summary', 'interviewers'],
-        filterableAttributes: ['status', 'visibility', 'createdBy', 'collectionId', 'language', 'recordedYear', 'narrators', 'keywords', 'place', 'syncGeneration'],
+        filterableAttributes: ['status', 'visibility', 'grants', 'createdBy', 'collectionId', 'language', 'recordedYear', 'narrators', 'keywords', 'place', 'syncGeneration'],
         sortableAttributes: ['updatedAt', 'recordedYear', 'title'],
       })
       .waitTask();

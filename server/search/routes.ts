@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { canViewInterview, interviewListScope } from '../access/policy.js';
+import { canViewInterview, searchScope } from '../access/policy.js';
 import { Problem } from '../http/problem.js';
 import { parseRequest } from '../http/validate.js';
 import type { Store } from '../store/repositories.js';
@@ -51,7 +51,7 @@ export function searchRoutes(deps: { engine: SearchEngine; store: Store; intervi
     };
     const result = await segments.search({
       q: query.q,
-      filter: segmentFilter(interviewListScope(req.viewer), facetFilter),
+      filter: segmentFilter(searchScope(req.viewer), facetFilter),
       page: query.page,
       hitsPerPage: query.pageSize,
       facets: [...(Object.keys(facetNames) as SegmentFacet[]), 'interviewId' as SegmentFacet],
@@ -86,7 +86,7 @@ export function searchRoutes(deps: { engine: SearchEngine; store: Store; intervi
     let titles: string[] = [];
     if (engine.available) {
       const found = await engine.client.index(deps.interviews.uid).search(q, {
-        filter: accessFilter(interviewListScope(req.viewer)), limit, attributesToRetrieve: ['title'],
+        filter: accessFilter(searchScope(req.viewer)), limit, attributesToRetrieve: ['title'],
       });
       titles = found.hits.map((h) => String(h.title));
     }
@@ -105,7 +105,7 @@ export function interviewSearchRoute(deps: { engine: SearchEngine; store: Store;
     const interview = await deps.store.interviews.findById(id);
     if (!interview || !canViewInterview(req.viewer, interview)) throw new Problem('not-found');
     deps.engine.assertAvailable();
-    const base = segmentFilter(interviewListScope(req.viewer), {});
+    const base = segmentFilter(searchScope(req.viewer), {});
     const filter = [`interviewId = "${id}"`, ...(base ? [base] : [])].join(' AND ');
     const result = await deps.segments.search({ q, filter, page: 1, hitsPerPage: 1000 });
     const parts = new Map((await deps.store.media.listByInterview(id)).map((m) => [m.id, m.part]));

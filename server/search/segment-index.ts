@@ -34,6 +34,7 @@ export interface SegmentInterviewMeta {
   language: string;
   status: WorkflowStatus;
   visibility: Visibility;
+  grants: string[];
   createdBy: string | null;
 }
 
@@ -59,6 +60,7 @@ export interface SegmentDocument {
   language: string;
   status: WorkflowStatus;
   visibility: Visibility;
+  grants: string[];
   createdBy: string | null;
   restricted: boolean;
 }
@@ -79,7 +81,7 @@ export const segmentIndexSettings: Settings = {
   // order = weight in the attribute rule: the words as spoken, then other spellings, then compound parts
   searchableAttributes: ['text', 'spellings', 'parts'],
   displayedAttributes: displayed,
-  filterableAttributes: ['mediaId', 'interviewId', 'status', 'visibility', 'createdBy', 'restricted', ...segmentFacets],
+  filterableAttributes: ['mediaId', 'interviewId', 'status', 'visibility', 'grants', 'createdBy', 'restricted', ...segmentFacets],
   sortableAttributes: ['start', 'year'],
   // exactness before attribute: the query word itself beats a synonym; compound parts are exact words too,
   // and lose to the spoken word in the attribute rule right after
@@ -113,6 +115,7 @@ export function segmentMetaFromInterview(i: Interview): SegmentInterviewMeta {
     language: i.language,
     status: i.status,
     visibility: i.visibility,
+    grants: i.grants,
     createdBy: i.createdBy,
   };
 }
@@ -153,6 +156,7 @@ export function toSegmentDocuments(interviewLike: InterviewLike, mediaId: string
       language: interview.language,
       status: interview.status,
       visibility: interview.visibility,
+      grants: interview.grants,
       createdBy: interview.createdBy,
       restricted: segment.restricted ?? false,
     };

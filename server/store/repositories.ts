@@ -1,8 +1,9 @@
 // Repository interfaces, one per aggregate. Async so that the MongoDB (mongoose) adapter of the scale tier can
 // implement the same contract; tests/contract/ runs one suite against every adapter.
 import type {
-  ApiToken, Collection, IndexPoint, Interview, JobRecord, MediaDerivatives, MediaIndex, Medium, Page, PageRequest, Session,
-  TranscriptHead, TranscriptVersion, User, Visibility, WorkflowStatus,
+  ApiToken, AuditEvent, Collection, ConsentRecord, Correction, Group, IndexPoint, Interview, JobRecord, MediaDerivatives,
+  MediaIndex, Medium, Page, PageRequest, Restriction, ReviewDecision, ReviewInvitation, Session, TranscriptHead,
+  TranscriptVersion, User, Visibility, WorkflowStatus,
 } from './types.js';
 
 export type UpdateResult<T> =
@@ -57,7 +58,16 @@ export interface CollectionRepository {
  */
 export type AccessScope =
   | { kind: 'all' }
-  | { kind: 'scoped'; publishedVisibilities: readonly Visibility[]; ownerId?: string };
+  | {
+      kind: 'scoped';
+      publishedVisibilities: readonly Visibility[];
+      /** Published `restricted` interviews granted to any of these principals (`user:<id>`, `group:<id>`). */
+      principals?: readonly string[];
+      /** Interviews this user created (not once withdrawn). */
+      ownerId?: string;
+      /** Also list interviews approved for publication but sealed by an embargo that asks to be listed. */
+      includeSealed?: boolean;
+    };
 
 export interface InterviewFilter {
   access: AccessScope;
@@ -80,7 +90,8 @@ export const interviewSorts = ['-updatedAt', 'updatedAt', 'title', '-title', 're
 export type InterviewSort = (typeof interviewSorts)[number];
 
 export type InterviewPatch = Partial<
-  Pick<Interview, 'collectionId' | 'title' | 'people' | 'recordedAt' | 'place' | 'language' | 'summary' | 'keywords' | 'visibility' | 'status'>
+  Pick<Interview, 'collectionId' | 'title' | 'people' | 'recordedAt' | 'place' | 'language' | 'summary' | 'keywords' | 'visibility' | 'status'
+    | 'grants' | 'embargoUntil' | 'embargoListed'>
 >;
 
 export interface InterviewRepository {
@@ -95,9 +106,11 @@ export interface InterviewRepository {
   /** Interviews changed since the search index last saw them. */
   listSearchDirty(limit: number): Promise<Interview[]>;
   markAllSearchDirty(): Promise<void>;
+  /** Approved interviews waiting for their embargo to end (the publish job's work list for the sweep). */
+  listAwaitingEmbargo(limit: number): Promise<Interview[]>;
 }
 
-export type MediumPatch = Partial<Pick<Medium, 'status' | 'progress' | 'error'>>;
+export type MediumPatch = Partial<Pick<Medium, 'status' | 'progress' | 'error' | 'renditionRedaction'>>;
 
 export interface MediaRepository {
   create(medium: Medium): Promise<Medium>;
@@ -138,6 +151,12 @@ export interface JobRepository {
   expedite(names: readonly string[], now: Date): Promise<number>;
   /** Whether the medium has a queued or running job. */
   hasActive(mediaId: string): Promise<boolean>;
+  /** The queued or running job with this dedupe key (newest first), if any. */
+  findActiveByKey(dedupeKey: string): Promise<JobRecord | null>;
+  /** Moves the queued job with this dedupe key to a new time; false when none is queued. */
+  reschedule(dedupeKey: string, runAfter: Date, now: Date): Promise<boolean>;
+  /** Cancels queued jobs with this dedupe key (an embargo was lifted by hand, the interview withdrawn …). */
+  cancelByKey(dedupeKey: string, now: Date): Promise<number>;
 }
 
 export type VersionSummary = Omit<TranscriptVersion, 'segments'> & { segmentCount: number };
@@ -166,6 +185,76 @@ export interface TranscriptRepository {
   putIndex(mediaId: string, points: IndexPoint[], updatedBy: string | null, now: string, expectedVersion?: number): Promise<{ ok: true; index: MediaIndex } | { ok: false; current: number }>;
 }
 
+export interface GroupRepository {
+  create(group: Group): Promise<Group>;
+  findById(id: string): Promise<Group | null>;
+  list(): Promise<Group[]>;
+  delete(id: string): Promise<boolean>;
+  addMember(groupId: string, userId: string): Promise<void>;
+  removeMember(groupId: string, userId: string): Promise<boolean>;
+  members(groupId: string): Promise<string[]>;
+  groupIdsOf(userId: string): Promise<string[]>;
+}
+
+export interface ConsentRepository {
+  /**
+   * Appends a version. A new id starts at 1; an existing one continues after its newest version, and with
+   * `expectedVersion` a concurrent change fails instead of being overwritten.
+   */
+  append(
+    record: Omit<ConsentRecord, 'version'>,
+    expectedVersion?: number | null,
+  ): Promise<{ ok: true; record: ConsentRecord } | { ok: false; current: number | null }>;
+  /** The newest version of every consent record of an interview. */
+  currentForInterview(interviewId: string): Promise<ConsentRecord[]>;
+  /** All versions of one record, newest first. */
+  history(id: string): Promise<ConsentRecord[]>;
+  find(id: string, version?: number): Promise<ConsentRecord | null>;
+}
+
+export interface ReviewRepository {
+  createInvitation(invitation: ReviewInvitation): Promise<ReviewInvitation>;
+  findInvitation(id: string): Promise<ReviewInvitation | null>;
+  findInvitationByTokenHash(tokenHash: string): Promise<ReviewInvitation | null>;
+  findInvitationByCodeHash(codeHash: string): Promise<ReviewInvitation | null>;
+  listInvitations(interviewId: string): Promise<ReviewInvitation[]>;
+  /** Sets revokedAt once; false when unknown or already revoked. */
+  revokeInvitation(id: string, at: string): Promise<boolean>;
+  touchInvitation(id: string, at: string): Promise<void>;
+
+  addRestriction(restriction: Restriction): Promise<Restriction>;
+  findRestriction(id: string): Promise<Restriction | null>;
+  /** Oldest first; only active ones unless `includeLifted`. */
+  listRestrictions(filter: { interviewId?: string; mediaId?: string; includeLifted?: boolean }): Promise<Restriction[]>;
+  /** false when unknown or already lifted. */
+  liftRestriction(id: string, at: string, by: string | null): Promise<boolean>;
+
+  addCorrection(correction: Correction): Promise<Correction>;
+  findCorrection(id: string): Promise<Correction | null>;
+  listCorrections(interviewId: string): Promise<Correction[]>;
+  /** Decides an open correction once; false when unknown or already decided. */
+  decideCorrection(
+    id: string,
+    decision: Pick<Correction, 'status' | 'decidedBy' | 'decidedAt' | 'decisionNote' | 'transcriptVersion'>,
+  ): Promise<boolean>;
+
+  addDecision(decision: ReviewDecision): Promise<ReviewDecision>;
+  /** Newest first. */
+  listDecisions(interviewId: string): Promise<ReviewDecision[]>;
+}
+
+export interface AuditFilter {
+  interviewId?: string;
+  action?: string;
+  actorId?: string;
+}
+
+export interface AuditRepository {
+  append(event: Omit<AuditEvent, 'id'>): Promise<AuditEvent>;
+  /** Newest first. */
+  list(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   readonly users: UserRepository;
@@ -176,6 +265,10 @@ export interface Store {
   readonly media: MediaRepository;
   readonly jobs: JobRepository;
   readonly transcripts: TranscriptRepository;
+  readonly groups: GroupRepository;
+  readonly consents: ConsentRepository;
+  readonly review: ReviewRepository;
+  readonly audit: AuditRepository;
   /** Cheap round trip for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

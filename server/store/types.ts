@@ -1,7 +1,8 @@
 // Domain records as the repositories return them. Plain data, no behaviour; IDs are UUID strings,
 // timestamps ISO-8601 strings (UTC) so that SQLite and MongoDB adapters agree byte for byte.
 
-export const roles = ['admin', 'curator', 'contributor'] as const;
+// researcher: reads `registered` interviews and, when granted, `restricted` ones; never edits.
+export const roles = ['admin', 'curator', 'contributor', 'researcher'] as const;
 export type Role = (typeof roles)[number];
 
 export const visibilities = ['public', 'registered', 'restricted', 'private'] as const;
@@ -92,11 +93,23 @@ export interface Interview {
   keywords: string[];
   visibility: Visibility;
   status: WorkflowStatus;
+  /** Who may see a `restricted` interview: `user:<id>` and `group:<id>` principals. */
+  grants: string[];
+  /** Published, but sealed until this instant (ISO); null = no embargo. */
+  embargoUntil: string | null;
+  /** During the embargo, list the interview as "gesperrt bis …" (title only) instead of hiding it. */
+  embargoListed: boolean;
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
   /** Incremented on every change; exposed as ETag for optimistic concurrency. */
   version: number;
+}
+
+export interface Group {
+  id: string;
+  name: string;
+  createdAt: string;
 }
 
 export interface Page<T> {
@@ -152,6 +165,8 @@ export interface Medium {
   technical: MediaTechnical;
   derivatives: MediaDerivatives;
   error: string | null;
+  /** Restriction set the current renditions were made with (server/media/ffmpeg/redaction.ts redactionKey); '' = none. */
+  renditionRedaction: string;
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
@@ -230,4 +245,125 @@ export interface MediaIndex {
   version: number;
   updatedBy: string | null;
   updatedAt: string;
+}
+
+export const consentScopes = ['archive', 'research', 'education', 'public_web', 'exhibition'] as const;
+export type ConsentScope = (typeof consentScopes)[number];
+export const consentMethods = ['signed_form', 'spoken', 'digital'] as const;
+export type ConsentMethod = (typeof consentMethods)[number];
+/** What happens to the preservation master when the narrator withdraws. */
+export const withdrawalPolicies = ['delete_original', 'keep_archive'] as const;
+export type WithdrawalPolicy = (typeof withdrawalPolicies)[number];
+
+export interface ConsentScan {
+  /** Relative to UPLOADS_DIR; staff only. */
+  path: string;
+  mime: 'application/pdf' | 'image/jpeg' | 'image/png';
+  sha256: string;
+  sizeBytes: number;
+  filename: string;
+}
+
+/** One version of a narrator's consent; a change adds a version, nothing is overwritten. */
+export interface ConsentRecord {
+  id: string;
+  version: number;
+  interviewId: string;
+  narrator: string;
+  scope: ConsentScope[];
+  /** ISO date the consent was given. */
+  givenOn: string;
+  method: ConsentMethod;
+  scan: ConsentScan | null;
+  embargoUntil: string | null;
+  onWithdrawal: WithdrawalPolicy;
+  notes: string | null;
+  authorId: string | null;
+  createdAt: string;
+}
+
+export interface ReviewInvitation {
+  id: string;
+  interviewId: string;
+  narrator: string;
+  /** SHA-256 of the link token and of the normalised short code; neither is stored in the clear. */
+  tokenHash: string;
+  codeHash: string;
+  createdBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export type ActorKind = 'user' | 'narrator' | 'system';
+
+/** A passage (time range of one medium) the narrator does not release. */
+export interface Restriction {
+  id: string;
+  interviewId: string;
+  mediaId: string;
+  start: number;
+  end: number;
+  reason: string | null;
+  /** The transcript text the narrator selected, for the curator's overview (never shown publicly). */
+  quote: string | null;
+  status: 'active' | 'lifted';
+  createdByKind: ActorKind;
+  /** user id or invitation id */
+  createdById: string | null;
+  createdAt: string;
+  liftedAt: string | null;
+  liftedBy: string | null;
+}
+
+export interface Correction {
+  id: string;
+  interviewId: string;
+  mediaId: string;
+  segmentNo: number;
+  /** The segment's start, so the proposal still finds its place after a split. */
+  segmentStart: number;
+  original: string;
+  proposed: string;
+  note: string | null;
+  status: 'open' | 'accepted' | 'rejected';
+  invitationId: string | null;
+  createdAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  /** The transcript version an accepted correction created. */
+  transcriptVersion: number | null;
+}
+
+export const reviewDecisions = ['approve', 'request_changes', 'withdraw'] as const;
+export type ReviewDecisionKind = (typeof reviewDecisions)[number];
+
+export interface ReviewDecision {
+  id: string;
+  interviewId: string;
+  invitationId: string | null;
+  decision: ReviewDecisionKind;
+  /** For approvals: what the narrator released it for. */
+  visibility: Visibility | null;
+  message: string | null;
+  /** A short number printed on the receipt. */
+  receiptNo: string;
+  createdAt: string;
+}
+
+export interface AuditEvent {
+  id: number;
+  at: string;
+  actorKind: ActorKind;
+  actorId: string | null;
+  /** e.g. the user's email or "Zeitzeuge: Name" at the time. */
+  actorLabel: string | null;
+  interviewId: string | null;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
 }

@@ -202,6 +202,7 @@ export function generateSegments(count: number, seed = 1): GeneratedCorpus {
       // mostly published and public; some registered-only and unpublished drafts for the access filter
       status: roll < 0.1 ? 'draft' : 'published',
       visibility: roll < 0.1 ? 'private' : roll < 0.2 ? 'registered' : 'public',
+      grants: [],
       createdBy: `user-${m % 7}`,
     };
     const segments: SegmentInput[] = [];

@@ -52,7 +52,7 @@ describe('durable jobs with test handlers', () => {
     const interviewId = crypto.randomUUID();
     await store.interviews.create({
       id: interviewId, collectionId: null, title: 'Jobtest', people: [], recordedAt: null, place: null, language: 'de',
-      summary: null, keywords: [], visibility: 'private', status: 'draft', createdBy: null, createdAt: now, updatedAt: now, version: 1,
+      summary: null, keywords: [], visibility: 'private', status: 'draft', grants: [], embargoUntil: null, embargoListed: false, createdBy: null, createdAt: now, updatedAt: now, version: 1,
     });
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
@@ -61,7 +61,7 @@ describe('durable jobs with test handlers', () => {
         id: mediaId, interviewId, part: i + 1, kind: 'audio', status: 'stored', progress: 0, originalFilename: 'a.wav',
         originalPath: `originals/${interviewId}/${mediaId}/original.wav`, sha256: '0'.repeat(64), sizeBytes: 1,
         technical: { container: 'wav', durationSec: 1, bitRate: null, audio: { codec: 'pcm_s16le', channels: 1, sampleRate: 8000 }, video: null, playableMime: 'audio/wav' },
-        derivatives: {}, error: null, createdBy: null, createdAt: now, updatedAt: now,
+        derivatives: {}, error: null, renditionRedaction: '', createdBy: null, createdAt: now, updatedAt: now,
       });
       ids.push((await queue.enqueue({ name: 'media.waveform', payload: { v: 1, mediaId } })).id);
     }
@@ -210,13 +210,13 @@ describe('search jobs while one runs', () => {
       const mediaId = crypto.randomUUID();
       await store.interviews.create({
         id: interviewId, collectionId: null, title: 'x', people: [], recordedAt: null, place: null, language: 'de', summary: null,
-        keywords: [], visibility: 'private', status: 'draft', createdBy: null, createdAt: now, updatedAt: now, version: 1,
+        keywords: [], visibility: 'private', status: 'draft', grants: [], embargoUntil: null, embargoListed: false, createdBy: null, createdAt: now, updatedAt: now, version: 1,
       });
       await store.media.create({
         id: mediaId, interviewId, part: 1, kind: 'audio', status: 'ready', progress: 100, originalFilename: 'a.wav',
         originalPath: `originals/${interviewId}/${mediaId}/original.wav`, sha256: '0'.repeat(64), sizeBytes: 1,
         technical: { container: 'wav', durationSec: 1, bitRate: null, audio: { codec: 'pcm_s16le', channels: 1, sampleRate: 8000 }, video: null, playableMime: 'audio/wav' },
-        derivatives: {}, error: null, createdBy: null, createdAt: now, updatedAt: now,
+        derivatives: {}, error: null, renditionRedaction: '', createdBy: null, createdAt: now, updatedAt: now,
       });
       const first = await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } });
       expect((await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } })).id).toBe(first.id);

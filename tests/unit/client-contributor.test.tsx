@@ -139,7 +139,7 @@ describe('interview form → API JSON', () => {
   it('round-trips an interview from the API', () => {
     const interview: Interview = {
       id: 'i1', collectionId: 'c1', title: 'T', people: [{ name: 'H', role: 'narrator' }], recordedAt: '1987', place: { name: 'Gräfenhainichen', lat: 51.7, lon: 12.4 },
-      language: 'nds', summary: 'S', keywords: ['a'], visibility: 'registered', status: 'draft', createdBy: 'u', createdAt: '', updatedAt: '', version: 3,
+      language: 'nds', summary: 'S', keywords: ['a'], visibility: 'registered', status: 'draft', grants: [], embargoUntil: null, embargoListed: false, createdBy: 'u', createdAt: '', updatedAt: '', version: 3,
     };
     const { payload } = buildInterviewPayload(formFromInterview(interview), today);
     expect(payload).toEqual({

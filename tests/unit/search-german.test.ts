@@ -127,7 +127,7 @@ describe('vocabulary', () => {
 describe('segment documents', () => {
   const meta: SegmentInterviewMeta = {
     id: 'int-1', title: 'Gespräch', collectionId: null, narrators: ['Gerda Weiß'], place: 'Golpa', recordedYear: 1997,
-    keywords: ['Arbeit'], language: 'de', status: 'published', visibility: 'public', createdBy: 'u1',
+    keywords: ['Arbeit'], language: 'de', status: 'published', visibility: 'public', grants: [], createdBy: 'u1',
   };
 
   it('carries the interview access fields and facets, derived fields only when needed', () => {

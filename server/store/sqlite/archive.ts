@@ -79,6 +79,7 @@ interface InterviewRow {
   id: string; collection_id: string | null; title: string; people: string; recorded_at: string | null;
   place: string | null; language: string; summary: string | null; keywords: string;
   visibility: Interview['visibility']; status: Interview['status']; created_by: string | null;
+  grants: string; embargo_until: string | null; embargo_listed: number;
   created_at: string; updated_at: string; version: number;
 }
 
@@ -86,6 +87,7 @@ const toInterview = (r: InterviewRow): Interview => ({
   id: r.id, collectionId: r.collection_id, title: r.title, people: JSON.parse(r.people),
   recordedAt: r.recorded_at, place: r.place ? JSON.parse(r.place) : null, language: r.language,
   summary: r.summary, keywords: JSON.parse(r.keywords), visibility: r.visibility, status: r.status,
+  grants: JSON.parse(r.grants), embargoUntil: r.embargo_until, embargoListed: r.embargo_listed === 1,
   createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at, version: r.version,
 });
 
@@ -105,10 +107,13 @@ export class SqliteInterviewRepository implements InterviewRepository {
 
   async create(i: Interview): Promise<Interview> {
     this.db.prepare(`INSERT INTO interviews (id, collection_id, title, people, recorded_at, place, language, summary,
-        keywords, visibility, status, created_by, created_at, updated_at, version)
+        keywords, visibility, status, grants, embargo_until, embargo_listed, created_by, created_at, updated_at, version)
       VALUES (@id, @collectionId, @title, @people, @recordedAt, @place, @language, @summary, @keywords, @visibility,
-        @status, @createdBy, @createdAt, @updatedAt, @version)`)
-      .run({ ...i, people: JSON.stringify(i.people), place: i.place ? JSON.stringify(i.place) : null, keywords: JSON.stringify(i.keywords) });
+        @status, @grants, @embargoUntil, @embargoListed, @createdBy, @createdAt, @updatedAt, @version)`)
+      .run({
+        ...i, people: JSON.stringify(i.people), place: i.place ? JSON.stringify(i.place) : null, keywords: JSON.stringify(i.keywords),
+        grants: JSON.stringify(i.grants), embargoListed: i.embargoListed ? 1 : 0,
+      });
     return i;
   }
 
@@ -129,13 +134,23 @@ export class SqliteInterviewRepository implements InterviewRepository {
       return keys.length === 0 ? '0' : `${column} IN (${keys.join(', ')})`;
     };
     if (filter.access.kind === 'scoped') {
-      const published = `(status = 'published' AND ${inList('visibility', 'accessVis', filter.access.publishedVisibilities)})`;
-      if (filter.access.ownerId) {
-        params.accessOwner = filter.access.ownerId;
-        where.push(`(${published} OR created_by = @accessOwner)`);
-      } else {
-        where.push(published);
+      // the SQL form of server/access/policy.ts interviewAccess(); tests/api/access-matrix.test.ts holds both to one table
+      const scope = filter.access;
+      const visible = [inList('visibility', 'accessVis', scope.publishedVisibilities)];
+      if (scope.principals && scope.principals.length > 0) {
+        visible.push(`(visibility = 'restricted' AND EXISTS (SELECT 1 FROM json_each(interviews.grants) WHERE ${inList('value', 'accessPrincipal', scope.principals)}))`);
       }
+      const open = `(${visible.join(' OR ')})`;
+      const alternatives = [`(status = 'published' AND ${open})`];
+      if (scope.includeSealed) {
+        params.accessNow = new Date().toISOString();
+        alternatives.push(`(status = 'approved' AND embargo_listed = 1 AND embargo_until > @accessNow AND ${open})`);
+      }
+      if (scope.ownerId) {
+        params.accessOwner = scope.ownerId;
+        alternatives.push(`(created_by = @accessOwner AND status != 'withdrawn')`);
+      }
+      where.push(`(${alternatives.join(' OR ')})`);
     }
     if (filter.collectionId) { params.collectionId = filter.collectionId; where.push('collection_id = @collectionId'); }
     if (filter.status) where.push(inList('status', 'status', filter.status));
@@ -174,14 +189,15 @@ export class SqliteInterviewRepository implements InterviewRepository {
 
   async update(id: string, patch: InterviewPatch, now: string, expectedVersion?: number): Promise<UpdateResult<Interview>> {
     const columns: Record<string, unknown> = {};
-    const json = new Set(['people', 'place', 'keywords']);
+    const json = new Set(['people', 'place', 'keywords', 'grants']);
     const names: Record<keyof InterviewPatch, string> = {
       collectionId: 'collection_id', title: 'title', people: 'people', recordedAt: 'recorded_at', place: 'place',
       language: 'language', summary: 'summary', keywords: 'keywords', visibility: 'visibility', status: 'status',
+      grants: 'grants', embargoUntil: 'embargo_until', embargoListed: 'embargo_listed',
     };
     for (const [key, value] of Object.entries(patch) as [keyof InterviewPatch, unknown][]) {
       if (value === undefined) continue;
-      columns[names[key]] = json.has(key) && value !== null ? JSON.stringify(value) : value;
+      columns[names[key]] = json.has(key) && value !== null ? JSON.stringify(value) : typeof value === 'boolean' ? (value ? 1 : 0) : value;
     }
     return versionedUpdate(this.db, 'interviews', id, columns, now, expectedVersion, (i) => this.load(i));
   }
@@ -200,6 +216,12 @@ export class SqliteInterviewRepository implements InterviewRepository {
 
   async markAllSearchDirty(): Promise<void> {
     this.db.prepare('UPDATE interviews SET search_dirty = 1').run();
+  }
+
+  async listAwaitingEmbargo(limit: number): Promise<Interview[]> {
+    return (this.db
+      .prepare(`SELECT * FROM interviews WHERE status = 'approved' AND embargo_until IS NOT NULL ORDER BY embargo_until LIMIT ?`)
+      .all(limit) as InterviewRow[]).map(toInterview);
   }
 
   async countByCollection(collectionId: string): Promise<number> {

@@ -4,6 +4,7 @@ import type { Store } from '../repositories.js';
 import { SqliteCollectionRepository, SqliteInterviewRepository } from './archive.js';
 import { openDatabase } from './db.js';
 import { SqliteJobRepository, SqliteMediaRepository } from './media.js';
+import { SqliteAuditRepository, SqliteConsentRepository, SqliteGroupRepository, SqliteReviewRepository } from './review.js';
 import { SqliteTranscriptRepository } from './transcripts.js';
 import { SqliteApiTokenRepository, SqliteSessionRepository, SqliteUserRepository } from './users.js';
 
@@ -26,6 +27,10 @@ export function openSqliteStore(dataDirOrMemory: string): SqliteStore {
     media: new SqliteMediaRepository(db),
     jobs: new SqliteJobRepository(db),
     transcripts: new SqliteTranscriptRepository(db),
+    groups: new SqliteGroupRepository(db),
+    consents: new SqliteConsentRepository(db),
+    review: new SqliteReviewRepository(db),
+    audit: new SqliteAuditRepository(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

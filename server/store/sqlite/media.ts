@@ -5,13 +5,14 @@ import type { JobRecord, MediaDerivatives, Medium } from '../types.js';
 interface MediumRow {
   id: string; interview_id: string; part: number; kind: Medium['kind']; status: Medium['status']; progress: number;
   original_filename: string; original_path: string; sha256: string; size_bytes: number; technical: string;
-  derivatives: string; error: string | null; created_by: string | null; created_at: string; updated_at: string;
+  derivatives: string; error: string | null; rendition_redaction: string; created_by: string | null; created_at: string; updated_at: string;
 }
 
 const toMedium = (r: MediumRow): Medium => ({
   id: r.id, interviewId: r.interview_id, part: r.part, kind: r.kind, status: r.status, progress: r.progress,
   originalFilename: r.original_filename, originalPath: r.original_path, sha256: r.sha256, sizeBytes: r.size_bytes,
-  technical: JSON.parse(r.technical), derivatives: JSON.parse(r.derivatives), error: r.error, createdBy: r.created_by,
+  technical: JSON.parse(r.technical), derivatives: JSON.parse(r.derivatives), error: r.error,
+  renditionRedaction: r.rendition_redaction, createdBy: r.created_by,
   createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
@@ -20,9 +21,9 @@ export class SqliteMediaRepository implements MediaRepository {
 
   async create(m: Medium): Promise<Medium> {
     this.db.prepare(`INSERT INTO media (id, interview_id, part, kind, status, progress, original_filename, original_path,
-        sha256, size_bytes, technical, derivatives, error, created_by, created_at, updated_at)
+        sha256, size_bytes, technical, derivatives, error, rendition_redaction, created_by, created_at, updated_at)
       VALUES (@id, @interviewId, @part, @kind, @status, @progress, @originalFilename, @originalPath, @sha256, @sizeBytes,
-        @technical, @derivatives, @error, @createdBy, @createdAt, @updatedAt)`)
+        @technical, @derivatives, @error, @renditionRedaction, @createdBy, @createdAt, @updatedAt)`)
       .run({ ...m, technical: JSON.stringify(m.technical), derivatives: JSON.stringify(m.derivatives) });
     return m;
   }
@@ -53,6 +54,7 @@ export class SqliteMediaRepository implements MediaRepository {
     if (patch.status !== undefined) columns.status = patch.status;
     if (patch.progress !== undefined) columns.progress = patch.progress;
     if (patch.error !== undefined) columns.error = patch.error;
+    if (patch.renditionRedaction !== undefined) columns.rendition_redaction = patch.renditionRedaction;
     const sets = [...Object.keys(columns).map((c) => `${c} = @${c}`), 'updated_at = @now'];
     const info = this.db.prepare(`UPDATE media SET ${sets.join(', ')} WHERE id = @id`).run({ ...columns, now, id });
     return info.changes ? this.load(id) : null;
@@ -204,6 +206,25 @@ export class SqliteJobRepository implements JobRepository {
     return this.db
       .prepare(`UPDATE jobs SET run_after = ?, updated_at = ? WHERE status = 'queued' AND run_after > ? AND name IN (${names.map(() => '?').join(', ')})`)
       .run(iso(now), iso(now), iso(now), ...names).changes;
+  }
+
+  async findActiveByKey(dedupeKey: string): Promise<JobRecord | null> {
+    const r = this.db
+      .prepare(`SELECT * FROM jobs WHERE dedupe_key = ? AND status IN ('queued', 'running') ORDER BY created_at DESC, rowid DESC LIMIT 1`)
+      .get(dedupeKey) as JobRow | undefined;
+    return r ? toJob(r) : null;
+  }
+
+  async reschedule(dedupeKey: string, runAfter: Date, now: Date): Promise<boolean> {
+    return this.db
+      .prepare(`UPDATE jobs SET run_after = ?, updated_at = ? WHERE dedupe_key = ? AND status = 'queued'`)
+      .run(iso(runAfter), iso(now), dedupeKey).changes > 0;
+  }
+
+  async cancelByKey(dedupeKey: string, now: Date): Promise<number> {
+    return this.db
+      .prepare(`UPDATE jobs SET status = 'cancelled', finished_at = ?, updated_at = ? WHERE dedupe_key = ? AND status = 'queued'`)
+      .run(iso(now), iso(now), dedupeKey).changes;
   }
 
   async hasActive(mediaId: string): Promise<boolean> {
