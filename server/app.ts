@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { authenticate, csrfProtection } from './auth/middleware.js';
+import { Publication } from './interviews/publication.js';
 import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
 import { collectionRoutes } from './collections/routes.js';
@@ -59,11 +60,12 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   const { config, store, search } = deps;
   const queue = new JobQueue(store.jobs, moduleLogger('jobs'));
   const media = new MediaService(store, queue, config.uploadsDir, moduleLogger('media'));
+  const publication = new Publication({ store, queue, uploadsDir: config.uploadsDir, logger: moduleLogger('publication'), withdrawalGraceDays: config.WITHDRAWAL_GRACE_DAYS });
   const services: Services = {
     auth: new AuthService(store, { sessionTtlHours: config.SESSION_TTL_HOURS, logger: moduleLogger('auth') }),
     users: new UserService(store, moduleLogger('users')),
     collections: new CollectionService(store, moduleLogger('collections')),
-    interviews: new InterviewService(store, moduleLogger('interviews')),
+    interviews: new InterviewService(store, moduleLogger('interviews'), publication),
     search: searchIndexes(search, store, moduleLogger('search')),
     queue,
     media,

@@ -61,6 +61,13 @@ export const configSchema = z
     MAP_TILE_URL: z.string().regex(/^https:\/\/[^\s"<>]+\{z\}[^\s"<>]*$/, { error: 'erwartet eine https-Kachel-URL mit {z}/{x}/{y} (expected an https tile URL with {z}/{x}/{y})' }).optional(),
     MAP_TILE_ATTRIBUTION: z.string().max(300).default('© OpenStreetMap-Mitwirkende'),
     JOB_LEASE_SECONDS: z.coerce.number().min(1).max(3600).optional(),
+    // narrator review and withdrawal
+    REVIEW_INVITATION_DAYS: z.coerce.number().int().min(1).max(365).default(42),
+    REVIEW_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+    WITHDRAWAL_GRACE_DAYS: z.coerce.number().min(0).max(3650).default(30),
+    // signed media URLs for interviews that are not public: how long a copied URL keeps working (plus the medium's duration)
+    MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+    MEDIA_URL_SECRET: z.string().min(32, { error: 'mindestens 32 Zeichen (at least 32 characters)' }).optional(),
   })
   .strict();
 

@@ -5,6 +5,7 @@ import { moduleLogger } from '../server/logger.js';
 import type { SearchIndexes } from '../server/search/indexer.js';
 import type { Store } from '../server/store/repositories.js';
 import { advanceIngest, failIngest, ingestSteps, overallProgress, type IngestStep } from './flows/ingest.js';
+import { publishInterview, purgeInterview } from './handlers/interview.js';
 import { artwork, renditions, waveform } from './handlers/media.js';
 import { searchInterview, searchTranscript } from './handlers/search.js';
 import { sweep } from './sweep.js';
@@ -16,6 +17,8 @@ export const handlers: HandlerMap = {
   'media.waveform': waveform,
   'search.transcript': searchTranscript,
   'search.interview': searchInterview,
+  'interview.publish': publishInterview,
+  'interview.purge': purgeInterview,
 };
 
 const isIngestStep = (name: string): name is IngestStep => (ingestSteps as readonly string[]).includes(name);

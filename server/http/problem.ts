@@ -17,6 +17,8 @@ export const problemTypes = {
   'bad-request': { status: 400, title: { de: 'Die Anfrage ist fehlerhaft.', en: 'The request is malformed.' } },
   'unauthenticated': { status: 401, title: { de: 'Bitte melden Sie sich an.', en: 'Please log in.' } },
   'invalid-credentials': { status: 401, title: { de: 'E-Mail oder Passwort ist falsch.', en: 'E-mail or password is wrong.' } },
+  'review-link': { status: 401, title: { de: 'Dieser Zugang zur Durchsicht gilt nicht (mehr).', en: 'This review link is not valid (any more).' } },
+  'consent-required': { status: 409, title: { de: 'Dafür fehlt eine passende Einverständniserklärung.', en: 'A matching consent record is missing.' } },
   'forbidden': { status: 403, title: { de: 'Dafür fehlt Ihnen die Berechtigung.', en: 'You are not allowed to do this.' } },
   'csrf': { status: 403, title: { de: 'Sicherheitstoken fehlt oder ist ungültig (X-CSRF-Token).', en: 'CSRF token missing or invalid (X-CSRF-Token).' } },
   'not-found': { status: 404, title: { de: 'Nicht gefunden.', en: 'Not found.' } },

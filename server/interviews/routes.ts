@@ -3,11 +3,13 @@ import { expectedVersion, setVersionEtag } from '../http/etag.js';
 import { pageOf } from '../http/paging.js';
 import { parseRequest } from '../http/validate.js';
 import { createInterviewSchema, interviewIdParams, listInterviewsQuery, patchInterviewSchema } from './schemas.js';
+import type { Viewer } from '../access/viewer.js';
+import type { Interview } from '../store/types.js';
 import type { InterviewService } from './service.js';
 
-/** Media ingest: the interview's media (tape 1, 2 …) embedded in its detail view. */
+/** Media ingest: the interview's media (tape 1, 2 …) embedded in its detail view, as this viewer gets them. */
 export interface InterviewMediaLister {
-  listForInterview(interview: { id: string }): Promise<unknown[]>;
+  listForInterview(viewer: Viewer, interview: Interview): Promise<unknown[]>;
 }
 
 export function interviewRoutes(interviews: InterviewService, media?: InterviewMediaLister): Router {
@@ -28,10 +30,13 @@ export function interviewRoutes(interviews: InterviewService, media?: InterviewM
 
   router.get('/:id', async (req, res) => {
     const { id } = parseRequest(req, 'params', interviewIdParams);
-    const interview = await interviews.get(req.viewer, id);
+    const page = await interviews.getPage(req.viewer, id);
+    // a listed embargo shows only that the interview exists and until when it is sealed
+    if (page.kind === 'sealed') return void res.json(page.interview);
+    const interview = page.interview;
     setVersionEtag(res, interview.version);
-    // media are visible exactly when the interview is (already checked by get)
-    res.json({ ...interview, media: media ? await media.listForInterview(interview) : [] });
+    // media are visible exactly when the interview is (already checked by getPage)
+    res.json({ ...interview, media: media ? await media.listForInterview(req.viewer, interview) : [] });
   });
 
   router.patch('/:id', async (req, res) => {

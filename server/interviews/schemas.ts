@@ -77,8 +77,15 @@ export const patchInterviewSchema = z
       [K in keyof typeof interviewFields]: z.ZodOptional<(typeof interviewFields)[K]>;
     },
     status: z.enum(workflowStatuses).optional(),
+    // curators and admins only (checked by the service)
+    grants: z.array(z.string().regex(/^(user|group):[0-9a-f-]{36}$/, { message: 'user:<id> oder group:<id>' })).max(500)
+      .transform((list) => [...new Set(list)]).optional(),
+    embargoUntil: z.iso.datetime({ offset: true }).transform((d) => new Date(d).toISOString()).nullable().optional(),
+    embargoListed: z.boolean().optional(),
+    /** Why (for the audit log), e.g. for a withdrawal on the narrator's behalf. */
+    reason: z.string().trim().min(1).max(2000).optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Mindestens ein Feld angeben. (Give at least one field.)' });
+  .refine((v) => Object.entries(v).some(([k, x]) => k !== 'reason' && x !== undefined), { message: 'Mindestens ein Feld angeben. (Give at least one field.)' });
 export type PatchInterviewInput = z.output<typeof patchInterviewSchema>;
 
 const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>

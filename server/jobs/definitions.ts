@@ -16,6 +16,10 @@ export const jobSchemas = {
   'search.transcript': mediaPayload,
   /** An interview's metadata into the interview index and onto its segments (title, visibility, facets). */
   'search.interview': interviewPayload,
+  /** Runs when an approved interview's embargo ends: publishes it if its consent still allows. */
+  'interview.publish': interviewPayload,
+  /** Runs a grace period after a withdrawal whose consent says so: deletes the preservation masters. */
+  'interview.purge': interviewPayload,
 } as const;
 
 export type JobName = keyof typeof jobSchemas;
@@ -39,14 +43,21 @@ export const jobPolicies: Record<JobName, JobPolicy> = {
   // search may be down for a while: many patient attempts (backoff caps at 5 min), and the sweep re-queues after that
   'search.transcript': { maxAttempts: 12, leaseMs: 60_000, stallTimeoutMs: 120_000 },
   'search.interview': { maxAttempts: 12, leaseMs: 60_000, stallTimeoutMs: 120_000 },
+  'interview.publish': { maxAttempts: 8, leaseMs: 60_000, stallTimeoutMs: 120_000 },
+  'interview.purge': { maxAttempts: 8, leaseMs: 120_000, stallTimeoutMs: 120_000 },
 };
 
-/** Search jobs replace what is indexed with the store's current state, so one queued job per subject is enough. */
+/**
+ * Search jobs replace what is indexed with the store's current state, and interview jobs look at the interview as it
+ * is when they run, so one queued job per subject is enough (a scheduled one is moved, not duplicated).
+ */
 export function dedupeKeyOf(job: Job): string | null {
   switch (job.name) {
     case 'search.transcript':
       return `${job.name}:${job.payload.mediaId}`;
     case 'search.interview':
+    case 'interview.publish':
+    case 'interview.purge':
       return `${job.name}:${job.payload.interviewId}`;
     default:
       return null;

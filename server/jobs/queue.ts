@@ -42,4 +42,15 @@ export class JobQueue extends EventEmitter<{ enqueued: [JobRecord] }> {
     }
     return stored;
   }
+
+  /** A deduplicated job at a given time: queued anew, or the one already queued moved to that time. */
+  async schedule(job: Job, runAfter: Date): Promise<JobRecord> {
+    const stored = await this.enqueue(job, { runAfter });
+    if (stored.status === 'queued' && stored.runAfter !== runAfter.toISOString() && stored.dedupeKey) {
+      await this.jobs.reschedule(stored.dedupeKey, runAfter, new Date());
+      this.logger.info({ jobId: stored.id, job: job.name, runAfter }, 'job rescheduled');
+      return (await this.jobs.findById(stored.id)) ?? stored;
+    }
+    return stored;
+  }
 }

@@ -65,12 +65,12 @@ export function mediaRoutes(media: MediaService, receive: UploadReceiver, maxByt
       // Moved into place on success; a multipart upload is never retried from its temp file.
       await fs.rm(file.path, { force: true });
     }
-    res.status(202).location(`/api/media/${medium.id}`).json(await media.presentWithJobs(medium));
+    res.status(202).location(`/api/media/${medium.id}`).json(await media.presentWithJobs(req.viewer, medium));
   });
 
   router.get('/media/:mediaId', async (req, res) => {
     const { mediaId } = parseRequest(req, 'params', mediumParams);
-    res.json(await media.presentWithJobs(await media.get(req.viewer, mediaId)));
+    res.json(await media.presentWithJobs(req.viewer, await media.get(req.viewer, mediaId)));
   });
 
   router.delete('/media/:mediaId', async (req, res) => {

@@ -5,16 +5,21 @@ import path from 'node:path';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { Problem } from '../http/problem.js';
+import { canHearRestricted } from '../access/policy.js';
+import type { Viewer } from '../access/viewer.js';
 import type { Store } from '../store/repositories.js';
 import type { MediaDerivatives, Medium } from '../store/types.js';
 import { assertCanViewMedium } from './access.js';
 import { derivativeFiles } from './paths.js';
+import { deliverableToPublic, redactionState } from './restrictions.js';
+import type { GrantPrincipal, MediaUrlSigner } from './signing.js';
 
 export { assertCanViewMedium };
 
 interface Target {
   /** Relative to UPLOADS_DIR; `send` resolves it under `root` and refuses anything that climbs out. */
   relPath: string;
+  isOriginal: boolean;
   contentType: string;
   /** Set for originals that browsers cannot play: a download, never rendered. */
   downloadName?: string;
@@ -22,6 +27,7 @@ interface Target {
 
 const segmentPattern = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const mediaIdParam = z.object({ mediaId: z.uuid() });
+const signedParams = z.object({ grant: z.string().max(200), mediaId: z.uuid() });
 
 /** Content types by extension; the kind decides between audio/ and video/ where a container holds either. */
 export function contentTypeFor(file: string, kind: Medium['kind']): string | null {
@@ -58,18 +64,20 @@ function targetFor(medium: Medium, segments: string[]): Target | null {
   const rel = segments.join('/');
   if (rel === 'original') {
     const mime = medium.technical.playableMime;
-    return mime ? { relPath: medium.originalPath, contentType: mime } : { relPath: medium.originalPath, contentType: 'application/octet-stream', downloadName: downloadNameOf(medium) };
+    return mime
+      ? { relPath: medium.originalPath, contentType: mime, isOriginal: true }
+      : { relPath: medium.originalPath, contentType: 'application/octet-stream', downloadName: downloadNameOf(medium), isOriginal: true };
   }
   const d = medium.derivatives;
   if (segments[0] === 'hls') {
     if (!d.hls || segments.length < 2) return null;
     const contentType = contentTypeFor(rel, medium.kind);
-    return contentType ? { relPath: path.posix.join(path.posix.dirname(d.hls), ...segments.slice(1)), contentType } : null;
+    return contentType ? { relPath: path.posix.join(path.posix.dirname(d.hls), ...segments.slice(1)), contentType, isOriginal: false } : null;
   }
   const key = (Object.keys(derivativeFiles) as (keyof MediaDerivatives)[]).find((k) => k !== 'hls' && derivativeFiles[k] === rel);
   const stored = key ? d[key] : undefined;
   const contentType = contentTypeFor(rel, medium.kind);
-  return stored && contentType ? { relPath: stored, contentType } : null;
+  return stored && contentType ? { relPath: stored, contentType, isOriginal: false } : null;
 }
 
 function sendFile(res: Response, root: string, relPath: string): Promise<void> {
@@ -98,19 +106,29 @@ function sendError(err: unknown, res: Response): unknown {
   return err;
 }
 
-export function mediaFileRoutes(deps: { store: Store; uploadsDir: string }): Router {
+export interface MediaFileDeps {
+  store: Store;
+  uploadsDir: string;
+  signer?: MediaUrlSigner | null;
+  /** The viewer a signed URL was issued to, as they are now (null: account disabled, invitation revoked …). */
+  resolveGrant?: (principal: GrantPrincipal) => Promise<Viewer | null>;
+}
+
+export function mediaFileRoutes(deps: MediaFileDeps): Router {
   const router = Router();
 
-  router.get('/:mediaId/*file', async (req, res) => {
-    const params = mediaIdParam.safeParse(req.params);
-    if (!params.success) throw new Problem('not-found');
-    const medium = await deps.store.media.findById(params.data.mediaId);
+  const serve = async (viewer: Viewer, mediaId: string, raw: string | string[] | undefined, res: Response) => {
+    const medium = await deps.store.media.findById(mediaId);
     if (!medium) throw new Problem('not-found');
     // The one access hook: every byte of every medium passes here.
-    await assertCanViewMedium(deps.store, req.viewer, medium);
-    const raw = (req.params as { file?: string | string[] }).file;
+    const interview = await assertCanViewMedium(deps.store, viewer, medium);
     const target = targetFor(medium, Array.isArray(raw) ? raw : raw ? [raw] : []);
     if (!target) throw new Problem('not-found');
+    if (!canHearRestricted(viewer, interview)) {
+      // restricted passages: never the original, and renditions only once they are re-made without them
+      const deliver = deliverableToPublic(medium, await redactionState(deps.store, medium));
+      if (target.isOriginal ? !deliver.original : !deliver.renditions) throw new Problem('not-found');
+    }
 
     res.setHeader('Content-Type', target.contentType);
     res.setHeader('Cache-Control', 'private, no-cache');
@@ -125,6 +143,22 @@ export function mediaFileRoutes(deps: { store: Store; uploadsDir: string }): Rou
       if (res.headersSent) return; // client went away mid-transfer
       throw sendError(err, res);
     }
+  };
+
+  // Signed URLs of interviews that are not public: the grant names the viewer; the check runs as that viewer.
+  router.get('/g/:grant/:mediaId/*file', async (req, res) => {
+    const params = signedParams.safeParse(req.params);
+    if (!params.success || !deps.signer || !deps.resolveGrant) throw new Problem('not-found');
+    const principal = deps.signer.verify(params.data.grant, params.data.mediaId);
+    const viewer = principal ? await deps.resolveGrant(principal) : null;
+    if (!viewer) throw new Problem('not-found');
+    await serve(viewer, params.data.mediaId, (req.params as { file?: string | string[] }).file, res);
+  });
+
+  router.get('/:mediaId/*file', async (req, res) => {
+    const params = mediaIdParam.safeParse(req.params);
+    if (!params.success) throw new Problem('not-found');
+    await serve(req.viewer, params.data.mediaId, (req.params as { file?: string | string[] }).file, res);
   });
 
   router.all('/:mediaId/*file', () => {

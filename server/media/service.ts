@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { canHearRestricted, isPubliclyVisible } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
 import { Problem } from '../http/problem.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -15,6 +16,8 @@ import { assertCanEditInterviewMedia, assertCanViewMedium } from './access.js';
 import { safePath } from './ffmpeg/args.js';
 import { isBrowserPlayable, probe, ProbeError, type MediaInfo } from './ffmpeg/probe.js';
 import { FfmpegError, runFfmpeg } from './ffmpeg/runner.js';
+import { deliverableToPublic, redactionState } from './restrictions.js';
+import { signedMediaUrl, type MediaUrlSigner } from './signing.js';
 import { derivativeFiles, mediaUrl, originalRelPath, renditionsRelDir, resolveInUploads } from './paths.js';
 
 export type IngestRejection = ProbeError['reason'] | 'empty' | 'unsupported-codec' | 'damaged';
@@ -60,7 +63,8 @@ export interface PublicMedium {
   durationSec: number;
   originalFilename: string;
   technical: MediaTechnical;
-  original: string;
+  /** null while restricted passages exist for a viewer who may not hear them (the original is never redacted). */
+  original: string | null;
   originalPlayable: boolean;
   originalMime: string;
   hls: string | null;
@@ -69,12 +73,42 @@ export interface PublicMedium {
   waveform: string | null;
   storyboard: string | null;
   error: string | null;
+  /** Time ranges the narrator did not release (public renditions are silent there, with a card over the picture). */
+  restrictedRanges: { start: number; end: number }[];
   createdAt: string;
   updatedAt: string;
   jobs: PublicJob[];
 }
 
 /** A job as clients see it: no payload, no lease internals. */
+/**
+ * Deletes a medium and its files; returns the ids of jobs that were running on it (cancelled). Row first: the medium
+ * disappears from the API at once; a worker still finishing finds it gone and publishes nothing, and the sweep
+ * removes rendition folders without a medium should one slip through.
+ */
+export async function removeMediumWithFiles(store: Store, uploadsDir: string, medium: Medium, logger: Logger): Promise<string[]> {
+  const running = await store.jobs.cancelByMedia(medium.id, new Date());
+  await store.media.delete(medium.id);
+  const originalDir = path.dirname(resolveInUploads(uploadsDir, medium.originalPath));
+  for (const target of [resolveInUploads(uploadsDir, renditionsRelDir(medium.id)), originalDir]) {
+    await fs.rm(target, { recursive: true, force: true }).catch((err) => logger.error({ err, target }, 'media files not removed'));
+  }
+  // Leaves no empty originals/<interviewId> behind; fails harmlessly while other parts are still there.
+  await fs.rmdir(path.dirname(originalDir)).catch(() => undefined);
+  return running;
+}
+
+/** Deletes a medium's renditions (HLS, download, poster, storyboard, waveform) but keeps the original; returns cancelled running jobs. */
+export async function removeRenditions(store: Store, uploadsDir: string, medium: Medium, logger: Logger): Promise<string[]> {
+  const running = await store.jobs.cancelByMedia(medium.id, new Date());
+  const cleared = Object.fromEntries(Object.keys(medium.derivatives).map((k) => [k, null]));
+  await store.media.setDerivatives(medium.id, cleared, new Date().toISOString());
+  await store.media.update(medium.id, { renditionRedaction: '' }, new Date().toISOString());
+  const dir = resolveInUploads(uploadsDir, renditionsRelDir(medium.id));
+  await fs.rm(dir, { recursive: true, force: true }).catch((err) => logger.error({ err, dir }, 'renditions not removed'));
+  return running;
+}
+
 export function presentJob(j: JobRecord): PublicJob {
   return {
     id: j.id, name: j.name, status: j.status, attempts: j.attempts, maxAttempts: j.maxAttempts, progress: j.progress,
@@ -250,6 +284,7 @@ export class MediaService extends EventEmitter<MediaEvents> {
     private readonly queue: JobQueue,
     private readonly uploadsDir: string,
     private readonly logger: Logger,
+    private readonly signer: MediaUrlSigner | null = null,
   ) {
     super();
   }
@@ -362,10 +397,34 @@ export class MediaService extends EventEmitter<MediaEvents> {
     return assertCanViewMedium(this.store, viewer, medium);
   }
 
-  /** The interview's media as public JSON, by part; the caller has already checked that the interview is visible. */
-  async listForInterview(interview: Pick<Interview, 'id'>): Promise<PublicMedium[]> {
+  /** The interview's media as this viewer gets them, by part; the caller has already checked that the interview is visible. */
+  async listForInterview(viewer: Viewer, interview: Interview): Promise<PublicMedium[]> {
     const media = await this.store.media.listByInterview(interview.id);
-    return Promise.all(media.map(async (m) => this.present(m, await this.jobsOf(m.id))));
+    return Promise.all(media.map(async (m) => this.presentFor(viewer, interview, m, await this.jobsOf(m.id))));
+  }
+
+  /**
+   * present() for one viewer: files they may not get have no URL (the file routes refuse them too), and URLs of
+   * interviews that are not public are signed for this viewer and expire.
+   */
+  async presentFor(viewer: Viewer, interview: Interview, medium: Medium, jobs: JobRecord[] = []): Promise<PublicMedium> {
+    const state = await redactionState(this.store, medium);
+    const deliver = canHearRestricted(viewer, interview) ? { original: true, renditions: true } : deliverableToPublic(medium, state);
+    const grant = isPubliclyVisible(interview) || !this.signer ? null : this.signer.grantFor(viewer, medium.id, medium.technical.durationSec);
+    const link = (url: string | null) => (url && grant ? signedMediaUrl(grant, medium.id, url.slice(`/media/${medium.id}/`.length)) : url);
+    const base = this.present(medium, jobs);
+    const rendition = (url: string | null) => (deliver.renditions ? link(url) : null);
+    return {
+      ...base,
+      original: deliver.original ? link(base.original) : null,
+      originalPlayable: deliver.original && base.originalPlayable,
+      hls: rendition(base.hls),
+      download: rendition(base.download),
+      poster: rendition(base.poster),
+      waveform: rendition(base.waveform),
+      storyboard: rendition(base.storyboard),
+      restrictedRanges: state.ranges,
+    };
   }
 
   jobsOf(mediaId: string): Promise<JobRecord[]> {
@@ -396,17 +455,8 @@ export class MediaService extends EventEmitter<MediaEvents> {
   }
 
   private async remove(medium: Medium): Promise<void> {
-    const running = await this.store.jobs.cancelByMedia(medium.id, new Date());
+    const running = await removeMediumWithFiles(this.store, this.uploadsDir, medium, this.logger);
     if (running.length > 0) this.emit('jobsCancelled', running);
-    // Row first: the medium disappears from the API at once; a worker still finishing finds it gone and publishes
-    // nothing, and the sweep removes rendition folders without a medium should one slip through.
-    await this.store.media.delete(medium.id);
-    const originalDir = path.dirname(resolveInUploads(this.uploadsDir, medium.originalPath));
-    for (const target of [resolveInUploads(this.uploadsDir, renditionsRelDir(medium.id)), originalDir]) {
-      await fs.rm(target, { recursive: true, force: true }).catch((err) => this.logger.error({ err, target }, 'media files not removed'));
-    }
-    // Leaves no empty originals/<interviewId> behind; fails harmlessly while other parts are still there.
-    await fs.rmdir(path.dirname(originalDir)).catch(() => undefined);
   }
 
   /** The public JSON contract of a medium (and its job history). */
@@ -435,14 +485,17 @@ export class MediaService extends EventEmitter<MediaEvents> {
       waveform: url('waveform'),
       storyboard: url('storyboard'),
       error: medium.error,
+      restrictedRanges: [],
       createdAt: medium.createdAt,
       updatedAt: medium.updatedAt,
       jobs: jobs.map(presentJob),
     };
   }
 
-  /** present() with the current job history. */
-  async presentWithJobs(medium: Medium): Promise<PublicMedium> {
-    return this.present(medium, await this.jobsOf(medium.id));
+  /** presentFor() with the current job history. */
+  async presentWithJobs(viewer: Viewer, medium: Medium): Promise<PublicMedium> {
+    const interview = await this.store.interviews.findById(medium.interviewId);
+    if (!interview) throw new Problem('not-found');
+    return this.presentFor(viewer, interview, medium, await this.jobsOf(medium.id));
   }
 }

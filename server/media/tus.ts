@@ -124,7 +124,7 @@ export function createTusUploads(deps: TusDeps): TusUploads {
         originalFilename: meta.filename ?? '',
       });
       await datastore.markCompleted(upload, medium.id);
-      return await media.presentWithJobs(medium);
+      return await media.presentWithJobs(viewerOf(req), medium);
     } catch (err) {
       // Rejected files are gone (ingest deleted them); other errors keep the upload, so the client can finish again.
       if (err instanceof Problem) await forget(upload.id);
@@ -213,7 +213,7 @@ export function createTusUploads(deps: TusDeps): TusUploads {
     const mediumId = record?.metadata?.mediumId;
     if (!record || !mediumId) return false;
     if (req.viewer.kind !== 'user' || record.metadata?.uploaderId !== req.viewer.user.id) throw new Problem('not-found');
-    const medium = await media.presentWithJobs(await media.get(req.viewer, mediumId));
+    const medium = await media.presentWithJobs(req.viewer, await media.get(req.viewer, mediumId));
     res.setHeader('Tus-Resumable', '1.0.0');
     res.setHeader('Upload-Offset', String(record.size ?? 0));
     res.setHeader('Upload-Medium-Id', medium.id);

@@ -147,7 +147,11 @@ describe('segment documents', () => {
   it('builds the access and facet filter', () => {
     expect(segmentFilter({ kind: 'all' })).toBeUndefined();
     expect(segmentFilter({ kind: 'scoped', publishedVisibilities: ['public'] }, { place: 'Golpa "Nord"', decade: [1980, 1990], keywords: [] })).toBe(
-      '(status = "published" AND visibility IN ["public"]) AND restricted = false AND place IN ["Golpa \\"Nord\\""] AND decade IN [1980, 1990]',
+      '(status = "published" AND (visibility IN ["public"])) AND restricted = false AND place IN ["Golpa \\"Nord\\""] AND decade IN [1980, 1990]',
+    );
+    // a logged-in user: registered interviews, restricted ones granted to them or their groups, their own unless withdrawn
+    expect(segmentFilter({ kind: 'scoped', publishedVisibilities: ['public', 'registered'], principals: ['user:u1', 'group:g1'], ownerId: 'u1' })).toBe(
+      '((status = "published" AND (visibility IN ["public", "registered"] OR (visibility = "restricted" AND grants IN ["user:u1", "group:g1"]))) OR (createdBy = "u1" AND status != "withdrawn")) AND restricted = false',
     );
   });
 

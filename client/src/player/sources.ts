@@ -22,13 +22,13 @@ export const hlsMime = 'application/vnd.apple.mpegurl';
 export function chooseSource(medium: Pick<Medium, 'hls' | 'original' | 'originalPlayable' | 'originalMime'>, support: BrowserSupport): PlayerSource | null {
   if (medium.hls && support.nativeHls) return { src: medium.hls, type: hlsMime, needsVhs: false, isHls: true };
   if (medium.hls && support.mse) return { src: medium.hls, type: 'application/x-mpegURL', needsVhs: true, isHls: true };
-  if (medium.originalPlayable) return { src: medium.original, type: medium.originalMime, needsVhs: false, isHls: false };
+  if (medium.originalPlayable && medium.original) return { src: medium.original, type: medium.originalMime, needsVhs: false, isHls: false };
   return null;
 }
 
 /** The original as a fallback after HLS failed (null when the browser cannot decode it). */
 export function fallbackSource(medium: Pick<Medium, 'original' | 'originalPlayable' | 'originalMime'>): PlayerSource | null {
-  return medium.originalPlayable ? { src: medium.original, type: medium.originalMime, needsVhs: false, isHls: false } : null;
+  return medium.originalPlayable && medium.original ? { src: medium.original, type: medium.originalMime, needsVhs: false, isHls: false } : null;
 }
 
 export function browserSupport(): BrowserSupport {

@@ -1,6 +1,7 @@
 // Pure builders for ffmpeg/ffprobe argument arrays. Nothing here spawns, so every rule about the
 // derivatives (ladder, GOP, segment layout) can be unit-tested on plain arrays.
 import path from 'node:path';
+import { audioRedactionFilter, shiftRanges, videoRedactionFilter, type Redaction } from './redaction.js';
 
 /** Flags every ffmpeg job gets: machine-readable progress on stdout, nothing interactive, warnings only. */
 const COMMON = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'warning', '-progress', 'pipe:1', '-nostats'] as const;
@@ -22,6 +23,18 @@ function fmtNum(n: number): string {
   return String(Math.round(n * 1000) / 1000);
 }
 
+/**
+ * Restricted passages (see redaction.ts). Absent or without valid ranges, every builder returns exactly the arguments
+ * it returns without the option.
+ */
+export interface RedactionOption {
+  redaction?: Redaction | undefined;
+}
+
+const audioRedaction = (r: Redaction | undefined): string | null => (r ? audioRedactionFilter(r.ranges) : null);
+const videoRedaction = (r: Redaction | undefined): string | null =>
+  r ? videoRedactionFilter(r.ranges, { fontFile: r.fontFile ?? null }) : null;
+
 // ---------------------------------------------------------------------------------------------
 // ffprobe
 
@@ -32,7 +45,7 @@ export function probeArgs(input: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // Audio
 
-export interface AudioHlsOptions {
+export interface AudioHlsOptions extends RedactionOption {
   input: string;
   outDir: string;
   segmentSeconds?: number;
@@ -46,13 +59,15 @@ function audioChannelArgs(channels: number | undefined): string[] {
 }
 
 /** The first audio stream as AAC, nothing else of the input: shared by the audio ladder and the M4A download. */
-function aacFromFirstAudio(input: string, bitrateK: number, channels: number | undefined): string[] {
+function aacFromFirstAudio(input: string, bitrateK: number, channels: number | undefined, redaction?: Redaction): string[] {
+  const af = audioRedaction(redaction);
   return [
     ...COMMON,
     '-i', safePath(input),
     '-map', '0:a:0',
     '-vn', '-sn', '-dn',
     ...STRIP_METADATA,
+    ...(af ? ['-af', af] : []),
     '-c:a', 'aac', '-b:a', `${bitrateK}k`,
     ...audioChannelArgs(channels),
   ];
@@ -90,12 +105,12 @@ export function audioHlsArgs(opts: AudioHlsOptions): string[] {
   // Absolute so generated paths can never start with '-'; the hls muxer dislikes a `file:` prefix.
   const outDir = path.resolve(opts.outDir);
   return [
-    ...aacFromFirstAudio(input, bitrateK, opts.channels),
+    ...aacFromFirstAudio(input, bitrateK, opts.channels, opts.redaction),
     ...hlsMuxerArgs(outDir, segmentSeconds, 'seg_%05d.m4s', 'index.m3u8'),
   ];
 }
 
-export interface M4aOptions {
+export interface M4aOptions extends RedactionOption {
   input: string;
   output: string;
   bitrateK?: number;
@@ -106,7 +121,7 @@ export interface M4aOptions {
 export function m4aArgs(opts: M4aOptions): string[] {
   const { input, output, bitrateK = 128 } = opts;
   return [
-    ...aacFromFirstAudio(input, bitrateK, opts.channels),
+    ...aacFromFirstAudio(input, bitrateK, opts.channels, opts.redaction),
     '-movflags', '+faststart',
     '-f', 'ipod',
     safePath(output),
@@ -162,7 +177,7 @@ export function gopFrames(segmentSeconds: number, fps: number): number {
   return Math.max(1, Math.round(segmentSeconds * fps));
 }
 
-export interface VideoHlsOptions {
+export interface VideoHlsOptions extends RedactionOption {
   input: string;
   outDir: string;
   /** Display size (after rotation) and frame rate, from probe. */
@@ -188,17 +203,22 @@ export function videoHlsArgs(opts: VideoHlsOptions): string[] {
   const gop = gopFrames(segmentSeconds, fps);
 
   const needFps = Math.abs(fps - source.fps) > 0.001 || !Number.isFinite(source.fps) || source.fps <= 0;
-  const pre = needFps ? `fps=${fmtNum(fps)},` : '';
+  // The card goes in before the split, so every rung gets it.
+  const vr = videoRedaction(opts.redaction);
+  const pre = (vr ? `${vr},` : '') + (needFps ? `fps=${fmtNum(fps)},` : '');
   const splitOuts = rungs.map((_, i) => `[s${i}]`).join('');
   const chains = rungs.map((r, i) => `[s${i}]scale=-2:${r.height},format=yuv420p[v${i}]`);
-  const filter = `[0:v:0]${pre}split=${rungs.length}${splitOuts};${chains.join(';')}`;
+  let filter = `[0:v:0]${pre}split=${rungs.length}${splitOuts};${chains.join(';')}`;
+  // Silenced once, then split: a filter output can be mapped only once, and each rung carries its own AAC track.
+  const ar = hasAudio ? audioRedaction(opts.redaction) : null;
+  if (ar) filter += `;[0:a:0]${ar},asplit=${rungs.length}${rungs.map((_, i) => `[a${i}]`).join('')}`;
 
   const maps: string[] = [];
   const perStream: string[] = [];
   const varMap: string[] = [];
   rungs.forEach((r, i) => {
     maps.push('-map', `[v${i}]`);
-    if (hasAudio) maps.push('-map', '0:a:0');
+    if (hasAudio) maps.push('-map', ar ? `[a${i}]` : '0:a:0');
     perStream.push(`-maxrate:v:${i}`, `${r.maxrateK}k`, `-bufsize:v:${i}`, `${r.maxrateK * 2}k`);
     if (hasAudio) perStream.push(`-b:a:${i}`, `${r.audioBitrateK}k`);
     varMap.push(hasAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`);
@@ -234,7 +254,7 @@ export function posterTime(durationSec: number): number {
   return Math.round(durationSec * 0.1 * 1000) / 1000;
 }
 
-export interface PosterOptions {
+export interface PosterOptions extends RedactionOption {
   input: string;
   output: string;
   atSeconds: number;
@@ -243,16 +263,20 @@ export interface PosterOptions {
 
 export function posterArgs(opts: PosterOptions): string[] {
   const { input, output, atSeconds, maxWidth = 1280 } = opts;
+  const at = Number(fmtNum(Math.max(0, atSeconds)));
+  // The input-side -ss makes the frame at `at` timestamp 0 for the filters, so the card's ranges are shifted by it
+  // (keeps the cheap seek; an output-side -ss would decode everything before the poster time).
+  const vr = opts.redaction ? videoRedaction({ ...opts.redaction, ranges: shiftRanges(opts.redaction.ranges, -at) }) : null;
   return [
     ...COMMON,
     // Input-side seek: jumps to the nearest keyframe before, then decodes only to the target.
-    '-ss', fmtNum(Math.max(0, atSeconds)),
+    '-ss', fmtNum(at),
     '-i', safePath(input),
     '-map', '0:v:0',
     '-an', '-sn', '-dn',
     ...STRIP_METADATA,
     '-frames:v', '1',
-    '-vf', `scale='min(${maxWidth},iw)':-2`,
+    '-vf', `${vr ? `${vr},` : ''}scale='min(${maxWidth},iw)':-2`,
     '-q:v', '3',
     '-f', 'image2', '-update', '1',
     safePath(output),
@@ -287,7 +311,7 @@ export function tileHeightFor(sourceWidth: number, sourceHeight: number, tileWid
   return Math.max(2, Math.round((tileWidth * sourceHeight) / (sourceWidth * 2)) * 2);
 }
 
-export interface StoryboardOptions {
+export interface StoryboardOptions extends RedactionOption {
   input: string;
   output: string;
   intervalSeconds: number;
@@ -313,6 +337,8 @@ export function storyboardArgs(opts: StoryboardOptions): string[] {
   const { input, output, intervalSeconds, columns, rows, tileWidth = 160 } = opts;
   const keyOnly = opts.keyframesOnly ?? intervalSeconds >= 10;
   const h = opts.tileHeight ?? -2;
+  // The card is decided on each source frame's own timestamp, before fps picks the frames for the tiles.
+  const vr = videoRedaction(opts.redaction);
   return [
     ...COMMON,
     ...(keyOnly ? ['-skip_frame', 'nokey'] : []),
@@ -320,7 +346,7 @@ export function storyboardArgs(opts: StoryboardOptions): string[] {
     '-map', '0:v:0',
     '-an', '-sn', '-dn',
     ...STRIP_METADATA,
-    '-vf', `fps=1/${fmtNum(intervalSeconds)}:eof_action=pass,scale=${tileWidth}:${h},tile=${columns}x${rows}`,
+    '-vf', `${vr ? `${vr},` : ''}fps=1/${fmtNum(intervalSeconds)}:eof_action=pass,scale=${tileWidth}:${h},tile=${columns}x${rows}`,
     '-frames:v', '1',
     '-q:v', '4',
     '-f', 'image2', '-update', '1',
@@ -365,7 +391,7 @@ export function storyboardVtt(opts: StoryboardVttOptions): string {
 // ---------------------------------------------------------------------------------------------
 // Waveform
 
-export interface WaveformPcmOptions {
+export interface WaveformPcmOptions extends RedactionOption {
   input: string;
   sampleRate?: number;
 }
@@ -376,18 +402,21 @@ export interface WaveformPcmOptions {
  */
 export function waveformPcmArgs(opts: WaveformPcmOptions): string[] {
   const { input, sampleRate = 8000 } = opts;
+  // Silenced at the source rate; -ac/-ar are applied after the filter.
+  const af = audioRedaction(opts.redaction);
   return [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'warning', '-nostats',
     '-i', safePath(input),
     '-map', '0:a:0',
     '-vn', '-sn', '-dn',
+    ...(af ? ['-af', af] : []),
     '-ac', '1', '-ar', String(sampleRate),
     '-c:a', 'pcm_s16le', '-f', 's16le',
     'pipe:1',
   ];
 }
 
-export interface AudioPosterOptions {
+export interface AudioPosterOptions extends RedactionOption {
   input: string;
   output: string;
   width?: number;
@@ -397,10 +426,12 @@ export interface AudioPosterOptions {
 /** Audio has no frame to show: its poster is a picture of the whole waveform (ffmpeg's showwavespic). */
 export function audioPosterArgs(opts: AudioPosterOptions): string[] {
   const { input, output, width = 1280, height = 360 } = opts;
+  // Restricted passages show as a flat line.
+  const ar = audioRedaction(opts.redaction);
   return [
     ...COMMON,
     '-i', safePath(input),
-    '-filter_complex', `[0:a:0]aformat=channel_layouts=mono,showwavespic=s=${width}x${height}:colors=0xd9a441:scale=sqrt[w];color=c=0x2b2622:s=${width}x${height}[bg];[bg][w]overlay=format=auto,format=yuvj420p[v]`,
+    '-filter_complex', `[0:a:0]${ar ? `${ar},` : ''}aformat=channel_layouts=mono,showwavespic=s=${width}x${height}:colors=0xd9a441:scale=sqrt[w];color=c=0x2b2622:s=${width}x${height}[bg];[bg][w]overlay=format=auto,format=yuvj420p[v]`,
     '-map', '[v]',
     ...STRIP_METADATA,
     '-frames:v', '1',

@@ -11,7 +11,7 @@ export interface PlayableSource {
  */
 export function chooseSource(m: Pick<Medium, 'hls' | 'original' | 'originalPlayable' | 'originalMime' | 'download'>, canPlayHls: boolean): PlayableSource | null {
   if (m.hls && canPlayHls) return { src: m.hls, type: 'application/vnd.apple.mpegurl' };
-  if (m.originalPlayable) return { src: m.original, type: m.originalMime };
+  if (m.originalPlayable && m.original) return { src: m.original, type: m.originalMime };
   if (m.download) return { src: m.download, type: 'audio/mp4' };
   return null;
 }

@@ -1,0 +1,40 @@
+// Restricted passages and a medium's renditions. Public renditions are re-made with the passages silenced (and a card
+// over the picture); until a medium's renditions carry the current restriction set, viewers who may not hear the
+// passages get none of its files. The original is never served to them while a restriction exists.
+import type { JobQueue } from '../jobs/queue.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/repositories.js';
+import type { Medium } from '../store/types.js';
+import { normalizeRanges, redactionKey, type RedactionRange } from './ffmpeg/redaction.js';
+
+export interface RedactionState {
+  ranges: RedactionRange[];
+  /** redactionKey of the active restrictions; '' when there are none. */
+  key: string;
+}
+
+export async function redactionState(store: Store, medium: Pick<Medium, 'id' | 'technical'>): Promise<RedactionState> {
+  const restrictions = await store.review.listRestrictions({ mediaId: medium.id });
+  const ranges = normalizeRanges(restrictions.map((r) => ({ start: r.start, end: r.end })), medium.technical.durationSec);
+  return { ranges, key: redactionKey(ranges) };
+}
+
+/** What of a medium a viewer who may not hear restricted passages can be given right now. */
+export function deliverableToPublic(medium: Medium, state: RedactionState): { original: boolean; renditions: boolean } {
+  return { original: state.key === '', renditions: medium.renditionRedaction === state.key };
+}
+
+/**
+ * The restriction set changed: forget the current renditions (their files stay until the new ones replace them, and
+ * only viewers who may hear everything still get them) and run the rendition chain again from the start.
+ */
+export async function remakeRenditions(store: Store, queue: JobQueue, medium: Medium, logger: Logger): Promise<void> {
+  const cleared = Object.fromEntries(Object.keys(medium.derivatives).map((k) => [k, null]));
+  const now = new Date().toISOString();
+  await store.media.setDerivatives(medium.id, cleared, now);
+  await store.media.update(medium.id, { status: 'processing', progress: 0, error: null }, now);
+  await queue.enqueue({ name: 'media.renditions', payload: { v: 1, mediaId: medium.id } });
+  // search marks the passages too
+  await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId: medium.id } });
+  logger.info({ mediaId: medium.id }, 'renditions to be re-made for a changed restriction set');
+}

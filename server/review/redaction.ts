@@ -1,0 +1,40 @@
+// What a viewer who may not hear a restricted passage gets instead of it: the same segment slots (numbering and timing
+// stay, so players and links still line up) carrying only the marker. Pure functions; every read path uses them.
+import type { IndexPoint, Restriction, TranscriptSegment } from '../store/types.js';
+
+export const RESTRICTED_MARKER = 'Diese Passage ist nicht freigegeben.';
+
+export interface TimeRange {
+  start: number;
+  end: number;
+}
+
+export type RedactedSegment = TranscriptSegment & { restricted?: true };
+
+export function rangesOf(restrictions: readonly Pick<Restriction, 'start' | 'end'>[]): TimeRange[] {
+  return restrictions.map((r) => ({ start: r.start, end: r.end }));
+}
+
+/** Any overlap counts: without word timings we cannot tell which words of a segment fall inside. */
+export function overlapsAny(span: TimeRange, ranges: readonly TimeRange[]): boolean {
+  return ranges.some((r) => span.start < r.end && span.end > r.start);
+}
+
+export function restrictedFlags(segments: readonly TimeRange[], ranges: readonly TimeRange[]): boolean[] {
+  return segments.map((s) => overlapsAny(s, ranges));
+}
+
+export function redactSegments(segments: readonly TranscriptSegment[], ranges: readonly TimeRange[]): RedactedSegment[] {
+  if (ranges.length === 0) return [...segments];
+  return segments.map((s) => (overlapsAny(s, ranges) ? { start: s.start, end: s.end, speaker: null, text: RESTRICTED_MARKER, restricted: true } : s));
+}
+
+/** Chapters that start inside a restricted passage keep their time but lose what would describe it. */
+export function redactIndexPoints(points: readonly IndexPoint[], ranges: readonly TimeRange[]): IndexPoint[] {
+  if (ranges.length === 0) return [...points];
+  return points.map((p) =>
+    ranges.some((r) => p.start >= r.start && p.start < r.end)
+      ? { start: p.start, title: RESTRICTED_MARKER, synopsis: null, keywords: [], subjects: [], place: null, partialTranscript: null }
+      : p,
+  );
+}
