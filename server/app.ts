@@ -8,6 +8,16 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { authenticate, csrfProtection } from './auth/middleware.js';
 import { Publication } from './interviews/publication.js';
+import { principalsOf } from './access/viewer.js';
+import { auditRoutes } from './audit/routes.js';
+import type { AuditLog } from './audit/service.js';
+import { consentRoutes } from './consent/routes.js';
+import { ConsentService, SCAN_MAX_BYTES } from './consent/service.js';
+import { MediaUrlSigner } from './media/signing.js';
+import { reviewCredentialLimiter } from './review/limits.js';
+import { curatorReviewRoutes, narratorReviewRoutes } from './review/routes.js';
+import { invitationState, ReviewService } from './review/service.js';
+import { groupRoutes } from './users/groups.js';
 import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
 import { collectionRoutes } from './collections/routes.js';
@@ -54,22 +64,37 @@ export interface Services {
   /** tus uploads; runtime starts/stops its expiry cleanup (startCleanup/stop). */
   uploads: TusUploads;
   transcripts: TranscriptService;
+  publication: Publication;
+  audit: AuditLog;
+  review: ReviewService;
+  consents: ConsentService;
+  signer: MediaUrlSigner;
 }
 
 export function createApp(deps: AppDeps): { app: Express; services: Services } {
   const { config, store, search } = deps;
   const queue = new JobQueue(store.jobs, moduleLogger('jobs'));
-  const media = new MediaService(store, queue, config.uploadsDir, moduleLogger('media'));
+  const signer = MediaUrlSigner.fromConfig(config);
+  const media = new MediaService(store, queue, config.uploadsDir, moduleLogger('media'), signer);
   const publication = new Publication({ store, queue, uploadsDir: config.uploadsDir, logger: moduleLogger('publication'), withdrawalGraceDays: config.WITHDRAWAL_GRACE_DAYS });
+  const interviews = new InterviewService(store, moduleLogger('interviews'), publication);
+  const transcripts = new TranscriptService(store, queue, moduleLogger('transcripts'), publication.audit);
   const services: Services = {
     auth: new AuthService(store, { sessionTtlHours: config.SESSION_TTL_HOURS, logger: moduleLogger('auth') }),
     users: new UserService(store, moduleLogger('users')),
     collections: new CollectionService(store, moduleLogger('collections')),
-    interviews: new InterviewService(store, moduleLogger('interviews'), publication),
+    interviews,
     search: searchIndexes(search, store, moduleLogger('search')),
     queue,
     media,
-    transcripts: new TranscriptService(store, queue, moduleLogger('transcripts')),
+    transcripts,
+    publication,
+    audit: publication.audit,
+    review: new ReviewService({
+      store, queue, audit: publication.audit, interviews, media, transcripts, logger: moduleLogger('review'), invitationDays: config.REVIEW_INVITATION_DAYS,
+    }),
+    consents: new ConsentService(store, config.uploadsDir, publication.audit, interviews, moduleLogger('consent')),
+    signer,
     uploads: createTusUploads({ config, media, basePath: '/api/uploads', logger: moduleLogger('uploads') }),
   };
   // an interview's media files go before its row (the row's cascade would leave the files behind)
@@ -134,7 +159,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   app.get('/problems/:type', problemDocsRoute);
 
   const api = express.Router();
-  api.use(authenticate(services.auth));
+  const resolveReview = (raw: string) => services.review.resolveCredential(raw);
+  // narrators' links and short codes: failed attempts per address are limited before the credential is looked at
+  api.use(reviewCredentialLimiter(config.REVIEW_RATE_LIMIT));
+  api.use(authenticate(services.auth, resolveReview));
   const allowedOrigins = config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [];
   api.use(csrfProtection(() => allowedOrigins));
   api.use((_req, res, next) => {
@@ -147,6 +175,11 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   api.use('/uploads', services.uploads.router);
   api.use(mediaRoutes(services.media, createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: config.UPLOAD_MAX_BYTES }), config.UPLOAD_MAX_BYTES));
   api.use('/interviews/:id/media/:mediaId', transcriptRoutes(services.transcripts));
+  api.use('/review', narratorReviewRoutes(services.review));
+  api.use('/interviews', curatorReviewRoutes(services.review, config.PUBLIC_URL));
+  api.use('/interviews', consentRoutes(services.consents, createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: SCAN_MAX_BYTES })));
+  api.use('/audit', auditRoutes(services.audit));
+  api.use('/groups', groupRoutes(store));
   api.use('/interviews', interviewRoutes(services.interviews, services.media));
   api.use('/search', searchRoutes({ engine: search, store, interviews: services.search.interviews, segments: services.search.segments }));
   api.use('/interviews', interviewSearchRoute({ engine: search, store, segments: services.search.segments }));
@@ -154,7 +187,18 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   app.use('/api', api);
 
   // Media files live outside /api (players fetch them directly) but still need the viewer for the access check.
-  app.use('/media', authenticate(services.auth), mediaFileRoutes({ store, uploadsDir: config.uploadsDir }));
+  app.use('/media', authenticate(services.auth, resolveReview), mediaFileRoutes({
+    store, uploadsDir: config.uploadsDir, signer,
+    resolveGrant: async (principal) => {
+      if (principal.kind === 'narrator') {
+        const invitation = await store.review.findInvitation(principal.id);
+        return invitation && invitationState(invitation) === 'active' ? { kind: 'narrator', invitation } : null;
+      }
+      const user = await store.users.findById(principal.id);
+      if (!user || user.disabled) return null;
+      return { kind: 'user', user, principals: principalsOf(user, await store.groups.groupIdsOf(user.id)), via: 'token', tokenId: 'signed-media-url' };
+    },
+  }));
 
   if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
     const indexHtml = clientIndexHtml(path.join(deps.clientDir, 'index.html'), config);

@@ -2,12 +2,15 @@
 //  - running jobs whose worker stopped renewing the lease go back to the queue (or fail after the last attempt);
 //  - media still stored/processing without a queued or running job get their next ingest step queued;
 //  - transcripts and interviews the search index has not caught up with get their search job queued;
+//  - approved interviews waiting for their embargo get their publish job (at the embargo's end);
+//  - media whose renditions do not carry the current restriction set are re-made;
 //  - work directories of jobs that are not running, and rendition folders of deleted media, are removed.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { JobQueue } from '../server/jobs/queue.js';
 import type { Logger } from '../server/logger.js';
 import { tmpDirs } from '../server/media/paths.js';
+import { redactionState, remakeRenditions } from '../server/media/restrictions.js';
 import type { Store } from '../server/store/repositories.js';
 import { nextStep } from './flows/ingest.js';
 
@@ -18,6 +21,10 @@ export interface SweepResult {
   failed: number;
   resumed: number;
   completed: number;
+  /** Media whose renditions were queued to be re-made for a changed restriction set. */
+  remade: number;
+  /** Embargo publish jobs that were missing and are now scheduled. */
+  embargoes: number;
   removedWorkDirs: number;
   removedOrphans: number;
 }
@@ -28,8 +35,15 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
   const { requeued, failed } = await store.jobs.requeueExpired(now);
   let resumed = 0;
   let completed = 0;
+  const withdrawn = new Map<string, boolean>();
+  const isWithdrawn = async (interviewId: string) => {
+    if (!withdrawn.has(interviewId)) withdrawn.set(interviewId, (await store.interviews.findById(interviewId))?.status === 'withdrawn');
+    return withdrawn.get(interviewId)!;
+  };
   for (const medium of await store.media.listUnfinished()) {
     if (await store.jobs.hasActive(medium.id)) continue;
+    // a withdrawal stopped its chain for good
+    if (await isWithdrawn(medium.interviewId)) continue;
     const step = nextStep(medium);
     if (step) {
       await queue.enqueue({ name: step, payload: { v: 1, mediaId: medium.id } });
@@ -47,6 +61,26 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
   const behindInterviews = await store.interviews.listSearchDirty(500);
   for (const interview of behindInterviews) await queue.enqueue({ name: 'search.interview', payload: { v: 1, interviewId: interview.id } });
   const searchQueued = behindTranscripts.length + behindInterviews.length;
+
+  // restriction sets the renditions do not reflect (changed while a chain ran, or lifted): make them again
+  let remade = 0;
+  const candidates = new Set((await store.review.listRestrictions({})).map((r) => r.mediaId));
+  for (const mediaId of await store.media.listRedacted()) candidates.add(mediaId);
+  for (const mediaId of candidates) {
+    const medium = await store.media.findById(mediaId);
+    if (!medium || medium.status !== 'ready' || (await store.jobs.hasActive(mediaId)) || (await isWithdrawn(medium.interviewId))) continue;
+    if (medium.renditionRedaction === (await redactionState(store, medium)).key) continue;
+    await remakeRenditions(store, queue, medium, logger);
+    remade++;
+  }
+
+  // embargoes: one publish job per approved interview, due at the embargo's end
+  let embargoes = 0;
+  for (const interview of await store.interviews.listAwaitingEmbargo(500)) {
+    if (await store.jobs.findActiveByKey(`interview.publish:${interview.id}`)) continue;
+    await queue.schedule({ name: 'interview.publish', payload: { v: 1, interviewId: interview.id } }, new Date(interview.embargoUntil!));
+    embargoes++;
+  }
 
   let removedWorkDirs = 0;
   const jobsDir = path.join(uploadsDir, tmpDirs.jobs);
@@ -67,7 +101,7 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
     removedOrphans++;
   }
 
-  const result = { searchQueued, requeued, failed, resumed, completed, removedWorkDirs, removedOrphans };
+  const result = { searchQueued, requeued, failed, resumed, completed, remade, embargoes, removedWorkDirs, removedOrphans };
   if (Object.values(result).some((n) => n > 0)) logger.info(result, 'sweep');
   return result;
 }

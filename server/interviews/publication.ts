@@ -18,9 +18,21 @@ export const scopeForVisibility: Record<Visibility, ConsentScope> = {
   private: 'archive',
 };
 
+/** Per narrator, their most recent record speaks (a later digital approval narrows or widens an earlier form). */
+export function latestPerNarrator(consents: readonly ConsentRecord[]): ConsentRecord[] {
+  const byNarrator = new Map<string, ConsentRecord>();
+  for (const c of consents) {
+    const key = c.narrator.trim().toLocaleLowerCase('de');
+    const seen = byNarrator.get(key);
+    if (!seen || c.createdAt > seen.createdAt) byNarrator.set(key, c);
+  }
+  return [...byNarrator.values()];
+}
+
 /** Problem for a publication the consent records do not cover, or null when they do. */
-export function consentGap(consents: readonly ConsentRecord[], visibility: Visibility): Problem | null {
+export function consentGap(all: readonly ConsentRecord[], visibility: Visibility): Problem | null {
   const needed = scopeForVisibility[visibility];
+  const consents = latestPerNarrator(all);
   if (consents.length === 0) {
     return new Problem('consent-required', {
       detail: {

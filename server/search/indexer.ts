@@ -1,6 +1,7 @@
 // What the search jobs do, in one place: bring the derived search indexes in line with the store for one interview or
 // one medium's transcript. The job handlers, the sweep and `npm run cli -- reindex` all use these.
 import type { Logger } from '../logger.js';
+import { rangesOf, restrictedFlags } from '../review/redaction.js';
 import type { Store } from '../store/repositories.js';
 import type { SearchEngine } from './engine.js';
 import { InterviewIndex } from './interview-index.js';
@@ -32,11 +33,14 @@ export async function indexTranscript(store: Store, indexes: SearchIndexes, medi
   const medium = await store.media.findById(mediaId);
   const interview = medium ? await store.interviews.findById(medium.interviewId) : null;
   const current = medium ? await store.transcripts.current(mediaId) : null;
-  if (!medium || !interview || !current) {
+  if (!medium || !interview || !current || interview.status === 'withdrawn') {
     await indexes.segments.removeMedium(mediaId);
     return { version: null };
   }
-  await indexes.segments.replaceMedium(interview, mediaId, current.segments);
+  // passages the narrator did not release stay findable for curators only (segmentFilter: restricted = false)
+  const ranges = rangesOf(await store.review.listRestrictions({ mediaId }));
+  const flags = restrictedFlags(current.segments, ranges);
+  await indexes.segments.replaceMedium(interview, mediaId, current.segments.map((s, i) => ({ ...s, restricted: flags[i] ?? false })));
   await store.transcripts.markIndexed(mediaId, current.version);
   return { version: current.version };
 }
@@ -45,9 +49,11 @@ export async function indexTranscript(store: Store, indexes: SearchIndexes, medi
 export async function indexInterview(store: Store, indexes: SearchIndexes, interviewId: string): Promise<void> {
   await assertUp(indexes);
   const interview = await store.interviews.findById(interviewId);
-  if (!interview) {
+  // a withdrawal deletes the index entries, not just hides them
+  if (!interview || interview.status === 'withdrawn') {
     await indexes.interviews.remove(interviewId);
     await indexes.segments.removeInterview(interviewId);
+    if (interview) await store.interviews.markIndexed(interviewId, interview.version);
     return;
   }
   await indexes.interviews.put(interview);

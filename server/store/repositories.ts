@@ -124,6 +124,8 @@ export interface MediaRepository {
   /** Merges the given derivative paths into the medium's derivatives (null removes one). */
   setDerivatives(id: string, derivatives: { [K in keyof MediaDerivatives]?: string | null }, now: string): Promise<Medium | null>;
   delete(id: string): Promise<boolean>;
+  /** Ids of media whose renditions were made with restricted passages (renditionRedaction ≠ ''). */
+  listRedacted(): Promise<string[]>;
 }
 
 export interface JobRepository {

@@ -1,7 +1,9 @@
 // Transcripts: timed segments per medium, every change a new complete version (author, time, reason), restorable and
 // diffable; the OHMS-style index points beside them. Each new version queues its search indexing job.
-import { canEditInterview, canViewInterview } from '../access/policy.js';
+import { canEditInterview, canHearRestricted, canViewInterview } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
+import type { AuditLog } from '../audit/service.js';
+import { rangesOf, redactIndexPoints, redactSegments, type RedactedSegment, type TimeRange } from '../review/redaction.js';
 import { Problem } from '../http/problem.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
@@ -27,7 +29,8 @@ export interface TranscriptView {
   authorId: string | null;
   createdAt: string;
   speakers: SpeakerMapping[];
-  segments: TranscriptSegment[];
+  /** For viewers who may not hear restricted passages, those segments carry only the marker (`restricted: true`). */
+  segments: RedactedSegment[];
 }
 
 /** Transcripts may run a little past the recording (rounding in other tools), not minutes past it. */
@@ -38,19 +41,30 @@ export class TranscriptService {
     private readonly store: Store,
     private readonly queue: JobQueue,
     private readonly logger: Logger,
+    private readonly audit: AuditLog | null = null,
   ) {}
 
-  /** Loads interview and medium and checks the viewer may see (or edit) them; 404 hides what may not be seen. */
-  private async target(viewer: Viewer, interviewId: string, mediaId: string, mode: 'view' | 'edit'): Promise<{ interview: Interview; medium: Medium }> {
+  /**
+   * Loads interview and medium and checks the viewer may see (or edit) them; 404 hides what may not be seen.
+   * `hidden` are the restricted passages this viewer gets only as the marker (empty for curators and the narrator).
+   */
+  private async target(viewer: Viewer, interviewId: string, mediaId: string, mode: 'view' | 'edit'): Promise<{ interview: Interview; medium: Medium; hidden: TimeRange[] }> {
     const interview = await this.store.interviews.findById(interviewId);
     if (!interview || !canViewInterview(viewer, interview)) throw new Problem('not-found');
     const medium = await this.store.media.findById(mediaId);
     if (!medium || medium.interviewId !== interviewId) throw new Problem('not-found');
+    const hidden = canHearRestricted(viewer, interview) ? [] : rangesOf(await this.store.review.listRestrictions({ mediaId }));
     if (mode === 'edit') {
       if (viewer.kind !== 'user') throw new Problem('unauthenticated');
       if (!canEditInterview(viewer, interview)) throw new Problem('forbidden');
+      // editing what one cannot see would write the marker into the transcript
+      if (hidden.length > 0) {
+        throw new Problem('conflict', {
+          detail: { de: 'Dieses Transkript enthält nicht freigegebene Passagen; bearbeiten können es nur Kurator/innen.', en: 'This transcript has passages that are not released; only curators can edit it.' },
+        });
+      }
     }
-    return { interview, medium };
+    return { interview, medium, hidden };
   }
 
   async import(input: {
@@ -85,18 +99,19 @@ export class TranscriptService {
   }
 
   async get(viewer: Viewer, interviewId: string, mediaId: string, version?: number): Promise<TranscriptView> {
-    const { interview, medium } = await this.target(viewer, interviewId, mediaId, 'view');
+    const { interview, medium, hidden } = await this.target(viewer, interviewId, mediaId, 'view');
     const head = await this.store.transcripts.head(mediaId);
     const v = head ? await this.store.transcripts.getVersion(mediaId, version ?? head.currentVersion) : null;
     if (!head || !v) {
       throw new Problem('not-found', { detail: { de: 'Zu dieser Aufnahme gibt es (noch) kein Transkript in dieser Fassung.', en: 'No transcript (in this version) for this recording.' } });
     }
-    return this.view(interview, medium, v, head.currentVersion);
+    return this.view(interview, medium, v, head.currentVersion, hidden);
   }
 
   async export(viewer: Viewer, interviewId: string, mediaId: string, format: TranscriptFormat, version?: number): Promise<string> {
     const t = await this.get(viewer, interviewId, mediaId, version);
-    const index = (await this.store.transcripts.getIndex(mediaId))?.points ?? [];
+    const { hidden } = await this.target(viewer, interviewId, mediaId, 'view');
+    const index = redactIndexPoints((await this.store.transcripts.getIndex(mediaId))?.points ?? [], hidden);
     const interview = await this.store.interviews.findById(interviewId);
     return exportTranscript({ segments: t.segments, index, title: interview?.title, speakers: t.speakers.map((s) => s.label) }, format);
   }
@@ -107,10 +122,10 @@ export class TranscriptService {
   }
 
   async diff(viewer: Viewer, interviewId: string, mediaId: string, from: number, to: number): Promise<SegmentDiff> {
-    await this.target(viewer, interviewId, mediaId, 'view');
+    const { hidden } = await this.target(viewer, interviewId, mediaId, 'view');
     const [a, b] = await Promise.all([this.store.transcripts.getVersion(mediaId, from), this.store.transcripts.getVersion(mediaId, to)]);
     if (!a || !b) throw new Problem('not-found', { detail: { de: 'Diese Fassung gibt es nicht.', en: 'No such version.' } });
-    return diffSegments(a.segments, b.segments);
+    return diffSegments(redactSegments(a.segments, hidden), redactSegments(b.segments, hidden));
   }
 
   async restore(viewer: Viewer, interviewId: string, mediaId: string, version: number, reason: string | undefined, expectedVersion?: number) {
@@ -165,9 +180,9 @@ export class TranscriptService {
   }
 
   async getIndex(viewer: Viewer, interviewId: string, mediaId: string) {
-    await this.target(viewer, interviewId, mediaId, 'view');
+    const { hidden } = await this.target(viewer, interviewId, mediaId, 'view');
     const index = await this.store.transcripts.getIndex(mediaId);
-    return { mediaId, version: index?.version ?? 0, points: index?.points ?? [], updatedAt: index?.updatedAt ?? null };
+    return { mediaId, version: index?.version ?? 0, points: redactIndexPoints(index?.points ?? [], hidden), updatedAt: index?.updatedAt ?? null };
   }
 
   async putIndex(viewer: Viewer, interviewId: string, mediaId: string, points: IndexPoint[], expectedVersion?: number) {
@@ -221,10 +236,15 @@ export class TranscriptService {
     );
     if (!result.ok) throw versionConflict(result.current);
     await this.queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId: medium.id } });
+    // versions are immutable and diffable: the log points at them instead of copying the text
+    await this.audit?.record(viewer, {
+      interviewId: medium.interviewId, action: 'transcript.version', entity: 'transcript', entityId: medium.id,
+      before: { version: result.version.version - 1 || null }, after: { version: result.version.version, source, reason, segments: segments.length },
+    });
     return result.version;
   }
 
-  private view(interview: Interview, medium: Medium, v: TranscriptVersion, currentVersion: number): TranscriptView {
+  private view(interview: Interview, medium: Medium, v: TranscriptVersion, currentVersion: number, hidden: readonly TimeRange[] = []): TranscriptView {
     return {
       mediaId: medium.id,
       interviewId: interview.id,
@@ -235,7 +255,7 @@ export class TranscriptService {
       authorId: v.authorId,
       createdAt: v.createdAt,
       speakers: mapSpeakers(v.segments, interview.people),
-      segments: v.segments,
+      segments: redactSegments(v.segments, hidden),
     };
   }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, fullConsent, type TestApp } from '../helpers/app.js';
 
 const interview = (extra: Record<string, unknown> = {}) => ({
   title: 'Schichtbetrieb im Tagebau Golpa-Nord',
@@ -76,9 +76,13 @@ describe('collections and interviews API', () => {
     const bad = await student.agent.patch(`/api/interviews/${body.id}`).set('X-CSRF-Token', student.csrf).send({ status: 'published' }).expect(409);
     expect(bad.body.errors[0]).toMatchObject({ field: 'body.status', message: 'draft → published' });
     await student.agent.patch(`/api/interviews/${body.id}`).set('X-CSRF-Token', student.csrf).send({ status: 'ready_for_review' }).expect(200);
-    for (const status of ['in_review', 'approved', 'published']) {
-      await curator.agent.patch(`/api/interviews/${body.id}`).set('X-CSRF-Token', curator.csrf).send({ status }).expect(200);
-    }
+    await curator.agent.patch(`/api/interviews/${body.id}`).set('X-CSRF-Token', curator.csrf).send({ status: 'in_review' }).expect(200);
+    await curator.agent.patch(`/api/interviews/${body.id}`).set('X-CSRF-Token', curator.csrf).send({ status: 'approved' }).expect(200);
+    // no publication without consent covering the visibility
+    const refused = await curator.agent.patch(`/api/interviews/${body.id}`).set('X-CSRF-Token', curator.csrf).send({ status: 'published' }).expect(409);
+    expect(refused.body.type).toBe('/problems/consent-required');
+    await curator.agent.post(`/api/interviews/${body.id}/consents`).set('X-CSRF-Token', curator.csrf).send(fullConsent).expect(201);
+    await curator.agent.patch(`/api/interviews/${body.id}`).set('X-CSRF-Token', curator.csrf).send({ status: 'published' }).expect(200);
     const pub = await t.request.get(`/api/interviews/${body.id}`).expect(200);
     expect(pub.body.status).toBe('published');
     await student.agent.patch(`/api/interviews/${body.id}`).set('X-CSRF-Token', student.csrf).send({ title: 'Neu' }).expect(403);

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, fullConsent, type TestApp } from '../helpers/app.js';
 import { makeAudio, makeVideo } from '../helpers/media.js';
 
 const exec = promisify(execFile);
@@ -62,7 +62,8 @@ describe('media upload (multipart)', () => {
     expect(first).toMatchObject({
       interviewId, part: 1, kind: 'video', status: 'stored', progress: 0, sizeBytes: size,
       originalFilename: 'Interview Müller, Band 1.mp4',
-      original: `/media/${first.id}/original`, originalPlayable: true, originalMime: 'video/mp4',
+      // a private draft: URLs are signed for this viewer and expire (server/media/signing.ts)
+      original: expect.stringMatching(new RegExp(`^/media/g/\\d{10}\\.u~[0-9a-f-]{36}\\.[\\w-]{32}/${first.id}/original$`)), originalPlayable: true, originalMime: 'video/mp4',
       hls: null, download: null, poster: null, waveform: null, storyboard: null, error: null,
       technical: {
         container: 'mp4', playableMime: 'video/mp4',
@@ -144,7 +145,12 @@ describe('media upload (multipart)', () => {
     expect(wave.headers['content-type']).toMatch(/^application\/json/);
     await student.agent.get(`/media/${first.id}/poster.jpg`).expect(404);
     const json = (await student.agent.get(`/api/media/${first.id}`).expect(200)).body;
-    expect(json).toMatchObject({ hls: `/media/${first.id}/hls/master.m3u8`, waveform: `/media/${first.id}/waveform.json`, poster: null });
+    expect(json).toMatchObject({ hls: expect.stringMatching(new RegExp(`^/media/g/[^/]+/${first.id}/hls/master.m3u8$`)), waveform: expect.stringMatching(/\/waveform\.json$/), poster: null });
+    // the signed URL works without the cookie (e.g. for the player), a forged or foreign one does not
+    const signed = await t.request.get(json.hls).expect(200);
+    expect(signed.text).toContain('#EXTM3U');
+    await t.request.get(json.hls.replace(/\.[\w-]{32}\//, `.${'A'.repeat(32)}/`)).expect(404);
+    await t.request.get(json.hls.replace(first.id, crypto.randomUUID())).expect(404);
   });
 
   it('a second upload becomes part 2; the interview embeds its media by part', async () => {
@@ -208,6 +214,7 @@ describe('media upload (multipart)', () => {
   it('anonymous uploads to a published interview are 401; contributors cannot add media once it is published (403)', async () => {
     const { body } = await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf).send({ title: 'Öffentlich', visibility: 'public' }).expect(201);
     await student.agent.patch(`/api/interviews/${body.id}`).set('X-CSRF-Token', student.csrf).send({ status: 'ready_for_review' }).expect(200);
+    await curator.agent.post(`/api/interviews/${body.id}/consents`).set('X-CSRF-Token', curator.csrf).send(fullConsent).expect(201);
     for (const status of ['in_review', 'approved', 'published']) {
       await curator.agent.patch(`/api/interviews/${body.id}`).set('X-CSRF-Token', curator.csrf).send({ status }).expect(200);
     }

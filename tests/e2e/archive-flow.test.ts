@@ -114,6 +114,10 @@ describe('end to end: from upload to the second in search', () => {
         body: JSON.stringify({ title: 'Spring School Ferropolis 2026', description: 'Interviews mit ehemaligen Bergleuten' }),
       })).json();
       await patch({ visibility: 'public', collectionId: collection.id });
+      await fetch(`/api/interviews/${id}/consents`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ narrator: 'Horst Krüger', scope: ['archive', 'research', 'education', 'public_web'], givenOn: '2019-05-17', method: 'signed_form' }),
+      });
       for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) await patch({ status });
       await fetch('/api/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrfToken } });
     }, interviewId!);

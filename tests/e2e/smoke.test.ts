@@ -49,6 +49,7 @@ describe('end to end: the archive in Chromium', () => {
         title: 'Schichtbetrieb an der Förderbrücke', visibility: 'public', recordedAt: '2019-05',
         people: [{ name: 'Horst Krüger', role: 'narrator' }], place: { name: 'Ferropolis' },
       });
+      await send('POST', `/api/interviews/${created.id}/consents`, { narrator: 'Horst Krüger', scope: ['archive', 'research', 'education', 'public_web'], givenOn: '2019-05-17', method: 'signed_form' });
       for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) await send('PATCH', `/api/interviews/${created.id}`, { status });
       return created.id as string;
     });

@@ -76,3 +76,6 @@ export function tableCounts(store: SqliteStore): Record<string, number> {
   const tables = store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
   return Object.fromEntries(tables.map((t) => [t, store.db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
 }
+
+/** A signed consent covering every visibility: publication needs one (server/interviews/publication.ts). */
+export const fullConsent = { narrator: 'Horst Krüger', scope: ['archive', 'research', 'education', 'public_web'], givenOn: '2019-05-17', method: 'signed_form' };

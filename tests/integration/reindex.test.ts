@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moduleLogger } from '../../server/logger.js';
 import { rebuildAll } from '../../server/search/indexer.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, fullConsent, type TestApp } from '../helpers/app.js';
 import { makeAudio } from '../helpers/media.js';
 
 describe('reindex from the store', () => {
@@ -31,6 +31,7 @@ describe('reindex from the store', () => {
       const medium = await send('post', `/api/interviews/${body.id}/media`).attach('file', audio, 'a.mp3').expect(202);
       await send('put', `/api/interviews/${body.id}/media/${medium.body.id}/transcript`).set('Content-Type', 'text/vtt')
         .send(`WEBVTT\n\n00:00:03.000 --> 00:00:07.000\n<v Erzähler>Der ${word} stand still.\n`).expect(201);
+      if (publish) await send('post', `/api/interviews/${body.id}/consents`).send(fullConsent).expect(201);
       if (publish) for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) await send('patch', `/api/interviews/${body.id}`).send({ status }).expect(200);
       ids.push(body.id);
     }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepSearchCurrent } from '../../server/runtime.js';
 import { MeiliSidecar } from '../../server/search/sidecar.js';
 import { startWorkers, type Workers } from '../../workers/setup.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, fullConsent, type TestApp } from '../helpers/app.js';
 import { makeAudio } from '../helpers/media.js';
 
 async function until(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
@@ -56,6 +56,7 @@ describe('search over transcripts, through jobs, across a Meilisearch outage', (
     const medium = await send('post', `/api/interviews/${body.id}/media`).attach('file', audio, 'band.mp3').expect(202);
     await send('put', `/api/interviews/${body.id}/media/${medium.body.id}/transcript`).set('Content-Type', 'text/vtt').send(vtt(lines)).expect(201);
     if (publish) {
+      await send('post', `/api/interviews/${body.id}/consents`).send(fullConsent).expect(201);
       for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) {
         await send('patch', `/api/interviews/${body.id}`).send({ status }).expect(200);
       }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import supertest from 'supertest';
 import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, testPassword, type TestApp } from '../helpers/app.js';
+import { createTestApp, fullConsent, testPassword, type TestApp } from '../helpers/app.js';
 import { makeVideo } from '../helpers/media.js';
 
 interface Session {
@@ -287,6 +287,7 @@ describe('tus uploads', () => {
     // published: visible to its contributor, but no longer theirs to change
     const published = await createInterview(t, student, { visibility: 'public' });
     await supertest(t.app).patch(`/api/interviews/${published}`).set(student.headers).send({ status: 'ready_for_review' }).expect(200);
+    await supertest(t.app).post(`/api/interviews/${published}/consents`).set(curator.headers).send(fullConsent).expect(201);
     for (const status of ['in_review', 'approved', 'published']) {
       await supertest(t.app).patch(`/api/interviews/${published}`).set(curator.headers).send({ status }).expect(200);
     }

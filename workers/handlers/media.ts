@@ -6,7 +6,9 @@ import {
   audioHlsArgs, audioPosterArgs, m4aArgs, posterArgs, posterTime, storyboardArgs, storyboardPlan, storyboardVtt,
   tileHeightFor, videoHlsArgs,
 } from '../../server/media/ffmpeg/args.js';
+import { findCardFont, unrestrictedTime, type RedactionRange } from '../../server/media/ffmpeg/redaction.js';
 import { runFfmpeg } from '../../server/media/ffmpeg/runner.js';
+import { redactionState, type RedactionState } from '../../server/media/restrictions.js';
 import { readPcmPeaks } from '../../server/media/ffmpeg/waveform.js';
 import { derivativeFiles, renditionsRelDir, resolveInUploads } from '../../server/media/paths.js';
 import type { Medium } from '../../server/store/types.js';
@@ -15,15 +17,32 @@ import { PermanentJobError, type JobContext } from '../worker.js';
 
 type MediaJob = JobContext<'media.renditions' | 'media.artwork' | 'media.waveform'>;
 
-async function loadMedium(ctx: MediaJob): Promise<{ medium: Medium; input: string; outDir: string; rel: (file: string) => string }> {
+interface LoadedMedium {
+  medium: Medium;
+  input: string;
+  outDir: string;
+  rel: (file: string) => string;
+  /** Restricted passages as they are now: every public rendition is made without them. */
+  redaction: RedactionState;
+  /** For the builders: absent when nothing is restricted (their arguments then stay exactly as without). */
+  filter: { redaction?: { ranges: RedactionRange[]; fontFile: string | null } };
+}
+
+async function loadMedium(ctx: MediaJob): Promise<LoadedMedium> {
   const medium = await ctx.store.media.findById(ctx.payload.mediaId);
   if (!medium) throw new PermanentJobError(`medium ${ctx.payload.mediaId} no longer exists`);
+  const interview = await ctx.store.interviews.findById(medium.interviewId);
+  // a withdrawal removed the renditions; nothing may bring them back
+  if (!interview || interview.status === 'withdrawn') throw new PermanentJobError(`interview of medium ${medium.id} is withdrawn or gone`);
   const relDir = renditionsRelDir(medium.id);
+  const redaction = await redactionState(ctx.store, medium);
   return {
     medium,
     input: resolveInUploads(ctx.uploadsDir, medium.originalPath),
     outDir: resolveInUploads(ctx.uploadsDir, relDir),
     rel: (file) => path.posix.join(relDir, file),
+    redaction,
+    filter: redaction.ranges.length > 0 ? { redaction: { ranges: redaction.ranges, fontFile: medium.kind === 'video' ? findCardFont() : null } } : {},
   };
 }
 
@@ -35,7 +54,7 @@ function displaySize(medium: Medium): { width: number; height: number; fps: numb
 }
 
 export async function renditions(ctx: JobContext<'media.renditions'>): Promise<void> {
-  const { medium, input, outDir, rel } = await loadMedium(ctx);
+  const { medium, input, outDir, rel, redaction, filter } = await loadMedium(ctx);
   const duration = medium.technical.durationSec;
   const channels = medium.technical.audio?.channels;
   const hlsDir = path.join(ctx.workDir, 'hls');
@@ -45,10 +64,10 @@ export async function renditions(ctx: JobContext<'media.renditions'>): Promise<v
   // the ladder takes ~90 % of the time, the audio download the rest
   const ladderShare = medium.kind === 'video' ? 90 : 60;
   const ladder = medium.kind === 'video'
-    ? videoHlsArgs({ input, outDir: hlsDir, source: displaySize(medium), hasAudio: medium.technical.audio !== null, ...(channels ? { audioChannels: channels } : {}) })
-    : audioHlsArgs({ input, outDir: hlsDir, ...(channels ? { channels } : {}) });
+    ? videoHlsArgs({ input, outDir: hlsDir, source: displaySize(medium), hasAudio: medium.technical.audio !== null, ...(channels ? { audioChannels: channels } : {}), ...filter })
+    : audioHlsArgs({ input, outDir: hlsDir, ...(channels ? { channels } : {}), ...filter });
   await runFfmpeg(ladder, { ...common, ensureDirs: [hlsDir], cleanupPaths: [hlsDir], onProgress: (p) => p !== null && ctx.progress((p * ladderShare) / 100) });
-  await runFfmpeg(m4aArgs({ input, output: m4a, ...(channels ? { channels } : {}) }), {
+  await runFfmpeg(m4aArgs({ input, output: m4a, ...(channels ? { channels } : {}), ...filter }), {
     ...common, cleanupPaths: [m4a], onProgress: (p) => p !== null && ctx.progress(ladderShare + (p * (100 - ladderShare)) / 100),
   });
 
@@ -63,16 +82,18 @@ export async function renditions(ctx: JobContext<'media.renditions'>): Promise<v
   await publish(hlsDir, path.join(outDir, 'hls'));
   await publish(m4a, path.join(outDir, derivativeFiles.download));
   await ctx.store.media.setDerivatives(medium.id, { hls: rel(derivativeFiles.hls), download: rel(derivativeFiles.download) }, new Date().toISOString());
+  // the restriction set these renditions were made with; the public gets them only while it is still current
+  await ctx.store.media.update(medium.id, { renditionRedaction: redaction.key }, new Date().toISOString());
 }
 
 export async function artwork(ctx: JobContext<'media.artwork'>): Promise<void> {
-  const { medium, input, outDir, rel } = await loadMedium(ctx);
+  const { medium, input, outDir, rel, redaction, filter } = await loadMedium(ctx);
   const duration = medium.technical.durationSec;
   const common = { signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log };
   const poster = path.join(ctx.workDir, derivativeFiles.poster);
 
   if (medium.kind === 'audio') {
-    await runFfmpeg(audioPosterArgs({ input, output: poster }), { ...common, durationSec: duration, cleanupPaths: [poster], onProgress: (p) => p !== null && ctx.progress(p) });
+    await runFfmpeg(audioPosterArgs({ input, output: poster, ...filter }), { ...common, durationSec: duration, cleanupPaths: [poster], onProgress: (p) => p !== null && ctx.progress(p) });
     await verifyImage(poster, ctx.signal);
     await ctx.assertStillOwned();
     await publish(poster, path.join(outDir, derivativeFiles.poster));
@@ -80,7 +101,9 @@ export async function artwork(ctx: JobContext<'media.artwork'>): Promise<void> {
     return;
   }
 
-  await runFfmpeg(posterArgs({ input, output: poster, atSeconds: posterTime(duration) }), { ...common, cleanupPaths: [poster] });
+  // a poster frame from outside the restricted passages (the card stays as a safeguard if there is none)
+  const atSeconds = unrestrictedTime(posterTime(duration), redaction.ranges, duration) ?? posterTime(duration);
+  await runFfmpeg(posterArgs({ input, output: poster, atSeconds, ...filter }), { ...common, cleanupPaths: [poster] });
   await verifyImage(poster, ctx.signal);
   ctx.progress(10);
 
@@ -90,7 +113,7 @@ export async function artwork(ctx: JobContext<'media.artwork'>): Promise<void> {
   const tileHeight = tileHeightFor(size.width, size.height, tileWidth);
   const sprite = path.join(ctx.workDir, derivativeFiles.storyboardSprite);
   const vtt = path.join(ctx.workDir, derivativeFiles.storyboard);
-  await runFfmpeg(storyboardArgs({ input, output: sprite, ...plan, tileWidth, tileHeight }), {
+  await runFfmpeg(storyboardArgs({ input, output: sprite, ...plan, tileWidth, tileHeight, ...filter }), {
     ...common, durationSec: duration, cleanupPaths: [sprite], onProgress: (p) => p !== null && ctx.progress(10 + p * 0.9),
   });
   const spriteInfo = await verifyImage(sprite, ctx.signal);
@@ -109,11 +132,11 @@ export async function artwork(ctx: JobContext<'media.artwork'>): Promise<void> {
 }
 
 export async function waveform(ctx: JobContext<'media.waveform'>): Promise<void> {
-  const { medium, input, outDir, rel } = await loadMedium(ctx);
+  const { medium, input, outDir, rel, filter } = await loadMedium(ctx);
   const sampleRate = 8000;
   // about 10 points a second for short recordings, at most ~8000 points for long ones (enough for any screen)
   const samplesPerPixel = Math.max(800, Math.ceil((medium.technical.durationSec * sampleRate) / 8000));
-  const peaks = await readPcmPeaks(input, { samplesPerPixel, sampleRate, signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log });
+  const peaks = await readPcmPeaks(input, { samplesPerPixel, sampleRate, signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log, ...filter });
   const expected = Math.floor((medium.technical.durationSec * sampleRate) / samplesPerPixel);
   if (peaks.length === 0 || Math.abs(peaks.length - expected) > Math.max(2, expected * 0.02)) {
     throw new Error(`waveform has ${peaks.length} points, expected about ${expected}`);

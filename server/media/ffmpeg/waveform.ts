@@ -1,5 +1,6 @@
 // Waveform peaks for the transcript player: ffmpeg decodes to low-rate mono PCM on stdout and Node
 // folds it into min/max pairs on the fly, so memory stays proportional to the peaks, not the audio.
+import type { Redaction } from './redaction.js';
 import type { Logger } from '../../logger.js';
 import { waveformPcmArgs } from './args.js';
 import { runFfmpegRaw } from './runner.js';
@@ -85,13 +86,15 @@ export interface ReadPcmPeaksOptions {
   signal?: AbortSignal;
   stallTimeoutMs?: number;
   logger?: Logger;
+  /** Restricted passages: silent in the peaks as in the renditions. */
+  redaction?: Redaction;
 }
 
 /** Decodes the first audio stream of `input` and returns its peaks. */
 export async function readPcmPeaks(input: string, opts: ReadPcmPeaksOptions): Promise<WaveformPeaks> {
   const sampleRate = opts.sampleRate ?? 8000;
   const acc = new PeakAccumulator(opts.samplesPerPixel);
-  await runFfmpegRaw(waveformPcmArgs({ input, sampleRate }), {
+  await runFfmpegRaw(waveformPcmArgs({ input, sampleRate, ...(opts.redaction ? { redaction: opts.redaction } : {}) }), {
     onStdout: (chunk) => acc.push(chunk),
     signal: opts.signal,
     stallTimeoutMs: opts.stallTimeoutMs,

@@ -71,6 +71,10 @@ export class SqliteMediaRepository implements MediaRepository {
   async delete(id: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM media WHERE id = ?').run(id).changes === 1;
   }
+
+  async listRedacted(): Promise<string[]> {
+    return this.db.prepare(`SELECT id FROM media WHERE rendition_redaction != ''`).pluck().all() as string[];
+  }
 }
 
 interface JobRow {

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { consentMethods, consentScopes, withdrawalPolicies } from '../store/types.js';
+
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Datum als JJJJ-MM-TT (date as YYYY-MM-DD)' })
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { message: 'kein gültiges Datum (not a real date)' })
+  .refine((d) => d <= new Date(Date.now() + 86_400_000).toISOString().slice(0, 10), { message: 'liegt in der Zukunft (in the future)' });
+
+/** An embargo as a day (ends at its start, UTC) or an instant. */
+const embargo = z
+  .union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)])
+  .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v).toISOString());
+
+export const consentInputSchema = z.strictObject({
+  narrator: z.string().trim().min(1).max(200),
+  scope: z.array(z.enum(consentScopes)).min(1, { message: 'mindestens ein Zweck (at least one scope)' }).transform((s) => [...new Set(s)]),
+  givenOn: isoDay,
+  method: z.enum(consentMethods),
+  embargoUntil: embargo.nullable().default(null),
+  onWithdrawal: z.enum(withdrawalPolicies).default('keep_archive'),
+  notes: z.string().trim().max(5000).transform((s) => (s === '' ? null : s)).nullable().default(null),
+  /** Keep the previous version's scan when no new file is sent (updates only). */
+  keepScan: z.boolean().default(true),
+});
+export type ConsentInput = z.output<typeof consentInputSchema>;
+
+export const consentParams = z.strictObject({ id: z.uuid(), consentId: z.uuid() });
+export const consentScanQuery = z.strictObject({ version: z.coerce.number().int().min(1).optional() });

@@ -1,0 +1,131 @@
+// Consent records: per interview and narrator, versioned (a change appends a version), with an optional scan of the
+// signed form (PDF, JPEG or PNG, checked by its bytes). Curators and admins only: it is personal data.
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { isStaff } from '../access/policy.js';
+import type { Viewer } from '../access/viewer.js';
+import type { AuditLog } from '../audit/service.js';
+import { Problem } from '../http/problem.js';
+import { consentGap } from '../interviews/publication.js';
+import type { InterviewService } from '../interviews/service.js';
+import type { Logger } from '../logger.js';
+import { resolveInUploads } from '../media/paths.js';
+import type { ReceivedFile } from '../media/uploads.js';
+import type { Store } from '../store/repositories.js';
+import type { ConsentRecord, ConsentScan, Interview } from '../store/types.js';
+import type { ConsentInput } from './schemas.js';
+
+export const SCAN_MAX_BYTES = 20 * 1024 * 1024;
+
+/** The file's own bytes decide what it is, never its name or the client's Content-Type. */
+export async function sniffScan(file: string): Promise<ConsentScan['mime'] | null> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const head = Buffer.alloc(8);
+    await handle.read(head, 0, 8, 0);
+    const { size } = await handle.stat();
+    if (head.subarray(0, 5).toString('latin1') === '%PDF-') {
+      // a PDF cut off during upload has no end marker
+      const tailLength = Math.min(1024, size);
+      const tail = Buffer.alloc(tailLength);
+      await handle.read(tail, 0, tailLength, size - tailLength);
+      return tail.toString('latin1').includes('%%EOF') ? 'application/pdf' : null;
+    }
+    if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
+    if (head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
+
+const extensionOf: Record<ConsentScan['mime'], string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
+
+export class ConsentService {
+  constructor(
+    private readonly store: Store,
+    private readonly uploadsDir: string,
+    private readonly audit: AuditLog,
+    private readonly interviews: InterviewService,
+    private readonly logger: Logger,
+  ) {}
+
+  private async staffInterview(viewer: Viewer, interviewId: string): Promise<Interview> {
+    const interview = await this.store.interviews.findById(interviewId);
+    if (!interview) throw new Problem('not-found');
+    if (!isStaff(viewer)) {
+      if (viewer.kind !== 'user') throw new Problem('not-found');
+      throw new Problem('forbidden', { detail: { de: 'Einverständniserklärungen verwalten Kurator/innen.', en: 'Consent records are managed by curators.' } });
+    }
+    return interview;
+  }
+
+  async list(viewer: Viewer, interviewId: string): Promise<ConsentRecord[]> {
+    await this.staffInterview(viewer, interviewId);
+    return this.store.consents.currentForInterview(interviewId);
+  }
+
+  async history(viewer: Viewer, interviewId: string, consentId: string): Promise<ConsentRecord[]> {
+    await this.staffInterview(viewer, interviewId);
+    const versions = await this.store.consents.history(consentId);
+    if (versions.length === 0 || versions[0]!.interviewId !== interviewId) throw new Problem('not-found');
+    return versions;
+  }
+
+  /** A new record (consentId undefined) or the next version of one; `expectedVersion` from If-Match. */
+  async save(viewer: Viewer, interviewId: string, consentId: string | undefined, input: ConsentInput, scan: ReceivedFile | undefined, expectedVersion?: number): Promise<ConsentRecord> {
+    const interview = await this.staffInterview(viewer, interviewId);
+    const previous = consentId ? await this.store.consents.find(consentId) : null;
+    if (consentId && (!previous || previous.interviewId !== interviewId)) throw new Problem('not-found');
+    const id = consentId ?? crypto.randomUUID();
+    const storedScan = scan ? await this.storeScan(interviewId, id, scan) : input.keepScan ? (previous?.scan ?? null) : null;
+    const { keepScan: _keep, ...fields } = input;
+    const result = await this.store.consents.append(
+      { ...fields, id, interviewId, scan: storedScan, authorId: viewer.kind === 'user' ? viewer.user.id : null, createdAt: new Date().toISOString() },
+      consentId ? (expectedVersion ?? previous!.version) : null,
+    );
+    if (!result.ok) {
+      if (scan && storedScan) await fs.rm(resolveInUploads(this.uploadsDir, storedScan.path), { force: true });
+      throw new Problem('precondition-failed', { extra: { currentVersion: result.current } });
+    }
+    await this.audit.record(viewer, { interviewId, action: 'consent.version', entity: 'consent', entityId: id, before: previous, after: result.record });
+    await this.enforce(viewer, interview);
+    this.logger.info({ interviewId, consentId: id, version: result.record.version }, 'consent saved');
+    return result.record;
+  }
+
+  /** A published interview whose consent no longer covers its visibility goes back to review at once. */
+  private async enforce(viewer: Viewer, interview: Interview): Promise<void> {
+    if (interview.status !== 'published') return;
+    const gap = consentGap(await this.store.consents.currentForInterview(interview.id), interview.visibility);
+    if (gap) await this.interviews.transition(viewer, interview.id, 'in_review', {}, `Einverständnis deckt die Sichtbarkeit nicht mehr ab: ${gap.message}`);
+  }
+
+  async scanFile(viewer: Viewer, interviewId: string, consentId: string, version?: number): Promise<{ absPath: string; scan: ConsentScan }> {
+    await this.staffInterview(viewer, interviewId);
+    const record = await this.store.consents.find(consentId, version);
+    if (!record || record.interviewId !== interviewId || !record.scan) throw new Problem('not-found');
+    return { absPath: resolveInUploads(this.uploadsDir, record.scan.path), scan: record.scan };
+  }
+
+  private async storeScan(interviewId: string, consentId: string, file: ReceivedFile): Promise<ConsentScan> {
+    try {
+      const mime = await sniffScan(file.path);
+      if (!mime) {
+        throw new Problem('unprocessable', {
+          detail: { de: 'Der Scan muss ein vollständiges PDF, JPEG oder PNG sein.', en: 'The scan must be a complete PDF, JPEG or PNG.' },
+          errors: [{ field: 'body.scan', message: 'kein PDF/JPEG/PNG (not a PDF/JPEG/PNG)' }],
+        });
+      }
+      const rel = path.posix.join('consent', interviewId, `${consentId}-${file.sha256.slice(0, 16)}.${extensionOf[mime]}`);
+      const abs = resolveInUploads(this.uploadsDir, rel);
+      await fs.mkdir(path.dirname(abs), { recursive: true });
+      await fs.rename(file.path, abs);
+      await fs.chmod(abs, 0o444);
+      return { path: rel, mime, sha256: file.sha256, sizeBytes: file.sizeBytes, filename: file.originalFilename.slice(0, 200) };
+    } finally {
+      await fs.rm(file.path, { force: true });
+    }
+  }
+}
