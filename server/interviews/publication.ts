@@ -120,7 +120,7 @@ export class Publication {
    * jobs, public renditions, search entries, the embargo job; and what it schedules: the originals' deletion when the
    * consent says so. Returns the running job ids that were cancelled (for an in-process worker to abort).
    */
-  async applyWithdrawal(viewer: Viewer | null, interview: Interview, reason: string | null): Promise<string[]> {
+  async applyWithdrawal(viewer: Viewer | null, interview: Interview, reason: string | null, before: Interview = interview): Promise<string[]> {
     const { store, queue, uploadsDir, logger } = this.deps;
     const cancelled: string[] = [];
     const media = await store.media.listByInterview(interview.id);
@@ -138,7 +138,7 @@ export class Publication {
     }
     await this.audit.record(viewer, {
       interviewId: interview.id, action: 'interview.withdrawal', entity: 'interview', entityId: interview.id,
-      before: { status: interview.status, visibility: interview.visibility },
+      before: { status: before.status, visibility: before.visibility },
       after: {
         status: 'withdrawn', reason, renditionsRemoved: media.length,
         original: deleteOriginal ? { deleteAt: purgeAt } : 'kept archive-only (consent: keep_archive or no consent record)',

@@ -177,7 +177,7 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
 
   private async afterChange(viewer: Viewer, before: Interview, after: Interview, reason: string | null): Promise<void> {
     if (after.status === 'withdrawn' && before.status !== 'withdrawn') {
-      const cancelled = await this.publication.applyWithdrawal(viewer, after, reason);
+      const cancelled = await this.publication.applyWithdrawal(viewer, after, reason, before);
       if (cancelled.length > 0) this.emit('jobsCancelled', cancelled);
     } else {
       await this.publication.syncEmbargoJob(after);

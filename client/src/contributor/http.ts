@@ -1,7 +1,7 @@
 // Requests that need more than client/src/api.ts gives: the answer's ETag (for If-Match), If-Match itself, and raw
 // text bodies (transcript import). Same conventions: same-origin cookie, X-CSRF-Token on mutations, problem+json
 // answers become ApiProblem.
-import { apiRequest, ApiProblem, type Answer, type ProblemDetails } from '../api.js';
+import { apiRequest, ApiProblem, getCsrfToken, type Answer, type ProblemDetails } from '../api.js';
 import i18n from '../i18n/index.js';
 
 export type { Answer };
@@ -25,6 +25,32 @@ export function apiLanguage(): 'de' | 'en' {
 
 export function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options: SendOptions = {}): Promise<Answer<T>> {
   return apiRequest<T>(method, path, { ...options, language: apiLanguage(), parseProblem: problemOf });
+}
+
+/**
+ * A multipart/form-data request (consent scans): the browser sets the boundary, so no Content-Type here. Same cookie,
+ * CSRF token, language and problem parsing as request().
+ */
+export async function sendForm<T>(method: 'POST' | 'PUT', path: string, form: FormData, options: { ifMatch?: string | null; signal?: AbortSignal } = {}): Promise<Answer<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', 'Accept-Language': apiLanguage() };
+  const csrf = getCsrfToken();
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  if (options.ifMatch) headers['If-Match'] = options.ifMatch;
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: form, credentials: 'same-origin', ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    throw new ApiProblem({ type: 'about:network', title: 'Network error', status: 0, detail: String(err) });
+  }
+  if (!response.ok) throw new ApiProblem(await problemOf(response));
+  return { data: (await response.json()) as T, etag: response.headers.get('ETag'), status: response.status };
+}
+
+/** The problem's type slug (`/problems/consent-required` → `consent-required`), or ''. */
+export function problemSlug(problem: ApiProblem): string {
+  const type = problem.problem.type;
+  return typeof type === 'string' ? type.replace(/^.*\/problems\//, '') : '';
 }
 
 export async function problemOf(response: Response): Promise<ProblemDetails> {

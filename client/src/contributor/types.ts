@@ -3,8 +3,12 @@
 import type { IndexPoint, Interview as ServerInterview, TranscriptSegment } from '../../../server/store/types.js';
 import type { PublicJob, PublicMedium } from '../../../server/media/service.js';
 import type { TranscriptView } from '../../../server/transcripts/service.js';
+import type {
+  AuditEvent, ConsentMethod, ConsentRecord, ConsentScope, Correction, Group, Restriction, ReviewDecision, WithdrawalPolicy,
+} from '../../../server/store/types.js';
+import type { PublicInvitation } from '../../../server/review/service.js';
 
-export type Role = 'admin' | 'curator' | 'contributor';
+export type Role = 'admin' | 'curator' | 'contributor' | 'researcher';
 export type PersonRole = 'narrator' | 'interviewer';
 export const visibilities = ['private', 'restricted', 'registered', 'public'] as const;
 export type Visibility = (typeof visibilities)[number];
@@ -69,4 +73,42 @@ export interface ImportIssue {
   line?: number;
   column?: number;
   message: string;
+}
+
+// ── review, consent, audit (curators and admins) ─────────────────────────────────────────────────────────────────
+
+export const consentScopes = ['archive', 'research', 'education', 'public_web', 'exhibition'] as const satisfies readonly ConsentScope[];
+export const consentMethods = ['signed_form', 'spoken', 'digital'] as const satisfies readonly ConsentMethod[];
+export const withdrawalPolicies = ['delete_original', 'keep_archive'] as const satisfies readonly WithdrawalPolicy[];
+export type { ConsentMethod, ConsentRecord, ConsentScope, WithdrawalPolicy };
+
+export type Invitation = PublicInvitation;
+export type InvitationState = PublicInvitation['state'];
+
+/** POST /api/interviews/:id/review-invitations: token and code are in this answer only (stored hashed). */
+export interface CreatedInvitation {
+  invitation: Invitation;
+  token: string;
+  code: string;
+  link: string;
+  /** Where the short code is typed (…/durchsicht); older servers may leave it out. */
+  codeUrl?: string;
+  qrSvg: string;
+  interviewTitle?: string;
+}
+
+export type { Correction, Restriction, ReviewDecision };
+
+/** GET /api/interviews/:id/review */
+export interface ReviewOverview {
+  invitations: Invitation[];
+  restrictions: Restriction[];
+  corrections: Correction[];
+  decisions: ReviewDecision[];
+}
+
+export type { AuditEvent };
+
+export interface GroupWithMembers extends Group {
+  members: string[];
 }

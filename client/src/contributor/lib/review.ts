@@ -1,0 +1,101 @@
+// Pure helpers for the curators' review overview: times of restricted passages, the difference between a segment
+// and a narrator's proposed correction, and the order invitations and items are shown in.
+import type { Correction, Invitation, Restriction } from '../types.js';
+
+/**
+ * Seconds as mm:ss (whole seconds, rounded down); from one hour on h:mm:ss. Negative and non-finite values count
+ * as 0. 83.9 → "01:23", 3723 → "1:02:03".
+ */
+export function formatMmSs(seconds: number): string {
+  const safe = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds + 1e-6)) : 0;
+  const h = Math.floor(safe / 3600);
+  const m = Math.floor((safe % 3600) / 60);
+  const s = safe % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
+}
+
+/** "01:23–02:05": the end rounded up, so a passage never looks shorter than it is. */
+export function formatSpan(start: number, end: number): string {
+  return `${formatMmSs(start)}–${formatMmSs(Math.ceil(Math.max(start, end) - 1e-6))}`;
+}
+
+export type DiffPart = { kind: 'same' | 'removed' | 'added'; text: string };
+
+/** Words and the spaces between them, so the parts join back to the texts exactly. */
+function tokens(text: string): string[] {
+  return text.match(/\s+|[^\s]+/g) ?? [];
+}
+
+/**
+ * Word by word, what the proposal keeps, removes and adds (longest common subsequence). Neighbouring parts of the
+ * same kind are merged. For long texts beyond `limit` tokens each, the whole text is shown as replaced.
+ */
+export function diffWords(original: string, proposed: string, limit = 2000): DiffPart[] {
+  const a = tokens(original);
+  const b = tokens(proposed);
+  const parts: DiffPart[] = [];
+  const push = (kind: DiffPart['kind'], text: string) => {
+    if (text === '') return;
+    const last = parts.at(-1);
+    if (last && last.kind === kind) last.text += text;
+    else parts.push({ kind, text });
+  };
+  if (a.length > limit || b.length > limit) {
+    push('removed', original);
+    push('added', proposed);
+    return parts;
+  }
+  // lcs[i][j] = length of the common subsequence of a[i..] and b[j..]
+  const lcs: Uint32Array[] = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    }
+  }
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      push('same', a[i]!);
+      i++;
+      j++;
+    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) {
+      push('removed', a[i++]!);
+    } else {
+      push('added', b[j++]!);
+    }
+  }
+  while (i < a.length) push('removed', a[i++]!);
+  while (j < b.length) push('added', b[j++]!);
+  return parts;
+}
+
+/** Active invitations first, then newest first. */
+export function sortInvitations(list: readonly Invitation[]): Invitation[] {
+  const rank = { active: 0, expired: 1, revoked: 2 } as const;
+  return [...list].sort((x, y) => rank[x.state] - rank[y.state] || y.createdAt.localeCompare(x.createdAt));
+}
+
+/** Active restrictions first (in time order per part), lifted ones after. */
+export function sortRestrictions(list: readonly Restriction[], partOf: (mediaId: string) => number): Restriction[] {
+  return [...list].sort(
+    (x, y) => Number(x.status === 'lifted') - Number(y.status === 'lifted') || partOf(x.mediaId) - partOf(y.mediaId) || x.start - y.start,
+  );
+}
+
+/** Open proposals first, then newest first. */
+export function sortCorrections(list: readonly Correction[]): Correction[] {
+  return [...list].sort((x, y) => Number(x.status !== 'open') - Number(y.status !== 'open') || y.createdAt.localeCompare(x.createdAt));
+}
+
+/** Who created a restriction, as a key for the texts plus the name to fill in. */
+export function restrictionAuthor(
+  r: Pick<Restriction, 'createdByKind' | 'createdById'>,
+  invitations: readonly Pick<Invitation, 'id' | 'narrator'>[],
+  myId: string,
+): { kind: 'narrator' | 'you' | 'user' | 'system'; name: string } {
+  if (r.createdByKind === 'narrator') return { kind: 'narrator', name: invitations.find((i) => i.id === r.createdById)?.narrator ?? '' };
+  if (r.createdByKind === 'system' || !r.createdById) return { kind: 'system', name: '' };
+  return r.createdById === myId ? { kind: 'you', name: '' } : { kind: 'user', name: r.createdById.slice(0, 8) };
+}
