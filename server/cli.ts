@@ -11,7 +11,7 @@ import { UserService } from './users/service.js';
 
 const usage = `Schichtbuch CLI
 
-  npm run cli -- user:add --email E --role admin|curator|contributor --password P [--name "Anzeige Name"]
+  npm run cli -- user:add --email E --role admin|curator|contributor|researcher --password P [--name "Anzeige Name"]
   npm run cli -- token:create --email E [--name N] [--expires-days D]   (shows the token once)
   npm run cli -- reindex                                                (rebuilds the search index from the store)
 `;
