@@ -76,6 +76,7 @@ export function interviewListScope(viewer: Viewer): AccessScope {
     publishedVisibilities: openVisibilitiesFor(viewer),
     includeSealed: true,
     ...(viewer.kind === 'user' ? { ownerId: viewer.user.id, principals: viewer.principals } : {}),
+    ...(viewer.kind === 'narrator' ? { interviewIds: [viewer.invitation.interviewId] } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { isStaff } from '../access/policy.js';
+import { interviewAccess, isStaff } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
 import type { AuditLog } from '../audit/service.js';
 import { Problem } from '../http/problem.js';
@@ -53,9 +53,10 @@ export class ConsentService {
 
   private async staffInterview(viewer: Viewer, interviewId: string): Promise<Interview> {
     const interview = await this.store.interviews.findById(interviewId);
-    if (!interview) throw new Problem('not-found');
+    // 404 for whoever may not see the interview (existence is not disclosed) and for visitors without an account;
+    // 403 for accounts that may see it but are not staff
+    if (!interview || viewer.kind !== 'user' || interviewAccess(viewer, interview) === 'none') throw new Problem('not-found');
     if (!isStaff(viewer)) {
-      if (viewer.kind !== 'user') throw new Problem('not-found');
       throw new Problem('forbidden', { detail: { de: 'Einverständniserklärungen verwalten Kurator/innen.', en: 'Consent records are managed by curators.' } });
     }
     return interview;

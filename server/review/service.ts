@@ -3,7 +3,7 @@
 // changes / withdraw) with its receipt; and the curators' side: invitations, proposals, restrictions.
 import crypto from 'node:crypto';
 import QRCode from 'qrcode';
-import { isNarratorOf, isStaff } from '../access/policy.js';
+import { interviewAccess, isNarratorOf, isStaff } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
 import type { AuditLog } from '../audit/service.js';
 import { Problem } from '../http/problem.js';
@@ -98,7 +98,9 @@ export class ReviewService {
 
   private async staffInterview(viewer: Viewer, interviewId: string): Promise<Interview> {
     const interview = await this.deps.store.interviews.findById(interviewId);
-    if (!interview || (!isStaff(viewer) && !(viewer.kind === 'user' && interview.createdBy === viewer.user.id))) throw new Problem('not-found');
+    // 404 for whoever may not see the interview (existence is not disclosed) and for visitors without an account;
+    // 403 for accounts that may see it but are not staff
+    if (!interview || viewer.kind !== 'user' || interviewAccess(viewer, interview) === 'none') throw new Problem('not-found');
     if (!isStaff(viewer)) throw new Problem('forbidden', { detail: { de: 'Die Durchsicht mit Zeitzeug/innen betreuen Kurator/innen.', en: 'Curators handle the review with narrators.' } });
     return interview;
   }

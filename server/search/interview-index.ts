@@ -53,14 +53,18 @@ const quote = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, 
  * (policy, SQL, this). Embargoed interviews are never `published` (the interview service keeps them `approved`
  * until the publish job runs), and withdrawn ones are removed from the indexes altogether.
  */
-export function accessFilter(scope: AccessScope): string | undefined {
+export function accessFilter(scope: AccessScope, idField: 'id' | 'interviewId' = 'id'): string | undefined {
   if (scope.kind === 'all') return undefined;
   const open = [`visibility IN [${scope.publishedVisibilities.map(quote).join(', ')}]`];
   if (scope.principals && scope.principals.length > 0) {
     open.push(`(visibility = "restricted" AND grants IN [${scope.principals.map(quote).join(', ')}])`);
   }
-  const published = `(status = "published" AND (${open.join(' OR ')}))`;
-  return scope.ownerId ? `(${published} OR (createdBy = ${quote(scope.ownerId)} AND status != "withdrawn"))` : published;
+  const alternatives = [`(status = "published" AND (${open.join(' OR ')}))`];
+  if (scope.ownerId) alternatives.push(`(createdBy = ${quote(scope.ownerId)} AND status != "withdrawn")`);
+  if (scope.interviewIds && scope.interviewIds.length > 0) {
+    alternatives.push(`(${idField} IN [${scope.interviewIds.map(quote).join(', ')}] AND status != "withdrawn")`);
+  }
+  return alternatives.length === 1 ? alternatives[0] : `(${alternatives.join(' OR ')})`;
 }
 
 export class InterviewIndex {

@@ -173,8 +173,12 @@ export type SegmentFacetFilter = Partial<Record<SegmentFacet, string | number | 
  */
 export function segmentFilter(scope: AccessScope, facets: SegmentFacetFilter = {}): string | undefined {
   const clauses: string[] = [];
-  const access = accessFilter(scope);
-  if (access) clauses.push(access, 'restricted = false');
+  const access = accessFilter(scope, 'interviewId');
+  if (access) {
+    // the narrator finds their own restricted passages; nobody else but staff does
+    const own = scope.kind === 'scoped' ? (scope.interviewIds ?? []) : [];
+    clauses.push(access, own.length > 0 ? `(restricted = false OR interviewId IN [${own.map(quote).join(', ')}])` : 'restricted = false');
+  }
   for (const [field, value] of Object.entries(facets) as Array<[SegmentFacet, SegmentFacetFilter[SegmentFacet]]>) {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value as string | number];

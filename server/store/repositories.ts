@@ -65,6 +65,8 @@ export type AccessScope =
       principals?: readonly string[];
       /** Interviews this user created (not once withdrawn). */
       ownerId?: string;
+      /** Interviews seen in full whatever their state (not once withdrawn): a narrator's own, under review. */
+      interviewIds?: readonly string[];
       /** Also list interviews approved for publication but sealed by an embargo that asks to be listed. */
       includeSealed?: boolean;
     };

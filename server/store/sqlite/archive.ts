@@ -150,6 +150,9 @@ export class SqliteInterviewRepository implements InterviewRepository {
         params.accessOwner = scope.ownerId;
         alternatives.push(`(created_by = @accessOwner AND status != 'withdrawn')`);
       }
+      if (scope.interviewIds && scope.interviewIds.length > 0) {
+        alternatives.push(`(${inList('id', 'accessId', scope.interviewIds)} AND status != 'withdrawn')`);
+      }
       where.push(`(${alternatives.join(' OR ')})`);
     }
     if (filter.collectionId) { params.collectionId = filter.collectionId; where.push('collection_id = @collectionId'); }
