@@ -11,6 +11,8 @@ import { SessionGate } from './session.js';
 import { useCt } from './texts.js';
 import { TranscriptEditorRoute } from './transcript/TranscriptEditor.js';
 import { UploadsProvider } from './uploads/UploadsContext.js';
+import { AuditPage } from './curation/AuditLog.js';
+import { InvitationLetterRoute } from './curation/InvitationLetter.js';
 
 export default function ContributorArea() {
   return (
@@ -21,6 +23,8 @@ export default function ContributorArea() {
           <Route path="interviews/neu" element={<InterviewEditorRoute />} />
           <Route path="interviews/:id" element={<InterviewEditorRoute />} />
           <Route path="interviews/:id/medien/:mediaId/transkript" element={<TranscriptEditorRoute />} />
+          <Route path="interviews/:id/einladung/:invitationId" element={<InvitationLetterRoute />} />
+          <Route path="protokoll" element={<AuditPage />} />
           <Route path="*" element={<ContributorNotFound />} />
         </Route>
       </Routes>

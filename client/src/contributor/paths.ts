@@ -6,6 +6,10 @@ export const contributorPaths = {
   newInterview: `${BASE}/interviews/neu`,
   interview: (id: string) => `${BASE}/interviews/${encodeURIComponent(id)}`,
   transcript: (id: string, mediaId: string) => `${BASE}/interviews/${encodeURIComponent(id)}/medien/${encodeURIComponent(mediaId)}/transkript`,
+  /** The printable letter for a review invitation just created (its code is in this tab's memory only). */
+  invitationLetter: (id: string, invitationId: string) => `${BASE}/interviews/${encodeURIComponent(id)}/einladung/${encodeURIComponent(invitationId)}`,
+  /** The audit log (admins). */
+  auditLog: `${BASE}/protokoll`,
   /** The login page with a way back (only same-site paths are meant to be followed). */
   login: (next: string) => `/login?next=${encodeURIComponent(next)}`,
 };

@@ -33,3 +33,9 @@ export function useCt(): { ct: CT; lang: 'de' | 'en' } {
   }, [instance, language]);
   return { ct, lang: language === 'en' ? 'en' : 'de' };
 }
+
+/** t() of the namespace in a fixed language, e.g. for a letter printed in the narrator's language. */
+export function fixedCt(lang: 'de' | 'en'): CT {
+  const fixed = (i18n as unknown as { getFixedT(lng: string, ns: string): LooseT }).getFixedT(lang, NS);
+  return (key, options) => fixed(key, options);
+}

@@ -38,12 +38,19 @@ function flatten(value: unknown, prefix: string, depth: number, out: Map<string,
   out.set(prefix, value);
 }
 
+/** Bookkeeping fields every record has; the event row says who and when already. */
+export const auditNoise: ReadonlySet<string> = new Set(['id', 'interviewId', 'createdAt', 'updatedAt', 'createdBy', 'authorId', 'tokenHash', 'codeHash']);
+
+const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+
 /**
  * The changed fields between an event's `before` and `after` (objects are compared two levels deep). A side that is
- * not an object (null on creation, say) counts as empty. Keys that look the same on both sides are left out.
+ * not an object (null on creation, say) counts as empty. Keys that look the same on both sides are left out, and so
+ * are bookkeeping fields (`omit`) and, on one side only (a record created or deleted), empty values.
  */
-export function compactDiff(before: unknown, after: unknown, options: { max?: number; depth?: number } = {}): DiffRow[] {
+export function compactDiff(before: unknown, after: unknown, options: { max?: number; depth?: number; omit?: ReadonlySet<string> } = {}): DiffRow[] {
   const depth = options.depth ?? 2;
+  const omit = options.omit ?? auditNoise;
   const b = new Map<string, unknown>();
   const a = new Map<string, unknown>();
   if (isPlainObject(before)) flatten(before, '', depth, b);
@@ -56,6 +63,8 @@ export function compactDiff(before: unknown, after: unknown, options: { max?: nu
     const hasB = b.has(key);
     const hasA = a.has(key);
     if (hasA && hasB && JSON.stringify(a.get(key)) === JSON.stringify(b.get(key))) continue;
+    if (omit.has(key.split('.').at(-1) ?? key)) continue;
+    if (hasA !== hasB && isEmpty(hasA ? a.get(key) : b.get(key))) continue;
     const row: DiffRow = { path: key };
     if (hasB) row.before = auditValue(b.get(key), options.max);
     if (hasA) row.after = auditValue(a.get(key), options.max);

@@ -18,6 +18,8 @@ export interface LetterModel {
   expiresAt: string;
   /** Expiry as a long date in the letter's language, e.g. "14. Juli 2026". */
   expiresOn: string;
+  /** The letter's date (when the invitation was made), as a long date. */
+  writtenOn: string;
   /** The QR code as an <img> source (data:image/svg+xml;base64,…), or null when the server sent no usable SVG. */
   qrSrc: string | null;
 }
@@ -40,7 +42,10 @@ export function codeUrlOf(created: Pick<CreatedInvitation, 'link' | 'codeUrl'>):
 export function letterModel(created: CreatedInvitation, interviewTitle: string, lang: 'de' | 'en'): LetterModel {
   const codeUrl = codeUrlOf(created);
   const locale = lang === 'en' ? 'en-GB' : 'de-DE';
-  const expires = new Date(created.invitation.expiresAt);
+  const long = (iso: string) => {
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(d);
+  };
   return {
     narrator: created.invitation.narrator,
     interviewTitle: created.interviewTitle ?? interviewTitle,
@@ -50,7 +55,8 @@ export function letterModel(created: CreatedInvitation, interviewTitle: string, 
     code: created.code,
     codeGroups: created.code.split('-').filter(Boolean),
     expiresAt: created.invitation.expiresAt,
-    expiresOn: Number.isNaN(expires.getTime()) ? created.invitation.expiresAt : new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(expires),
+    expiresOn: long(created.invitation.expiresAt),
+    writtenOn: long(created.invitation.createdAt),
     qrSrc: svgDataUri(created.qrSvg),
   };
 }

@@ -16,6 +16,8 @@ import { contributorPaths } from '../paths.js';
 import { useCt, type CKey } from '../texts.js';
 import { visibilities, type Collection, type Interview, type InterviewWithMedia, type Medium, type Paged, type PersonRole } from '../types.js';
 import { MediaSection } from '../media/MediaSection.js';
+import { CurationSection } from '../curation/CurationSection.js';
+import { isStaff, useSession } from '../session.js';
 
 /** Form field key → input id (`people.2.name` → `sb-c-f-people-2-name`). */
 export const inputIdFor = (key: string) => `sb-c-f-${key.replace(/\./g, '-')}`;
@@ -31,6 +33,7 @@ type Load = { kind: 'loading' } | { kind: 'error'; problem: ApiProblem } | { kin
 
 function InterviewEditor({ interviewId }: { interviewId: string | null }) {
   const { ct, lang } = useCt();
+  const me = useSession();
   // the language only decides how coordinates are written when a record is loaded; switching it must not reload
   const langRef = useRef(lang);
   langRef.current = lang;
@@ -78,6 +81,19 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
     },
     [interviewId],
   );
+
+  /** The record and its ETag again, the form left as it is (for changes made by the review section). */
+  const refreshRecord = useCallback(() => {
+    if (!interviewId) return;
+    request<InterviewWithMedia>('GET', `/api/interviews/${encodeURIComponent(interviewId)}`).then(
+      ({ data, etag: tag }) => {
+        const { media: _media, ...interview } = data;
+        setRecord(interview);
+        setEtag(tag ?? interviewEtag(interview.version));
+      },
+      () => undefined, // the next save reports what is wrong
+    );
+  }, [interviewId]);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -437,6 +453,25 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
       </form>
 
       {interviewId && record && <MediaSection interviewId={interviewId} media={media} onMediaChange={setMedia} />}
+      {interviewId && record && isStaff(me) && (
+        <CurationSection
+          interviewId={interviewId}
+          record={record}
+          media={media}
+          etag={etag}
+          formVisibility={form.visibility}
+          onInterviewSaved={(saved, tag) => {
+            setRecord(saved);
+            setEtag(tag ?? interviewEtag(saved.version));
+          }}
+          onReload={() => {
+            setErrors({});
+            setConflict(false);
+            void loadInterview();
+          }}
+          onRefresh={refreshRecord}
+        />
+      )}
     </section>
   );
 }

@@ -55,9 +55,16 @@ export function MyInterviews() {
     <section aria-labelledby="sb-c-list-title">
       <div className="sb-c-page-head">
         <h1 id="sb-c-list-title">{heading}</h1>
-        <Link to={contributorPaths.newInterview} className="sb-c-button sb-c-primary">
-          {ct('list.new')}
-        </Link>
+        <div className="sb-c-actions">
+          {me.user.role === 'admin' && (
+            <Link to={contributorPaths.auditLog} className="sb-c-button">
+              {ct('audit.pageTitle')}
+            </Link>
+          )}
+          <Link to={contributorPaths.newInterview} className="sb-c-button sb-c-primary">
+            {ct('list.new')}
+          </Link>
+        </div>
       </div>
       {staff && (
         <p className="sb-c-checkbox">

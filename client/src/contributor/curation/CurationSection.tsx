@@ -1,0 +1,102 @@
+// "Durchsicht & Einverständnis" on the interview page, for curators and admins only: publication settings, consent
+// records, review invitations with their letters, the narrator's proposals and restrictions, and (admins) the log.
+import { useCallback, useEffect, useState } from 'react';
+import type { ApiProblem } from '../../api.js';
+import { ProblemNotice } from '../components/ProblemNotice.js';
+import { asProblem, isAbort, request } from '../http.js';
+import { isStaff, useSession } from '../session.js';
+import { useCt } from '../texts.js';
+import type { Interview, Medium, ReviewOverview, Visibility } from '../types.js';
+import { InterviewAudit } from './AuditLog.js';
+import { ConsentPanel } from './ConsentPanel.js';
+import { InvitationsPanel } from './InvitationsPanel.js';
+import { PublicationPanel } from './PublicationPanel.js';
+import { ReviewItems } from './ReviewItems.js';
+
+interface Props {
+  interviewId: string;
+  record: Interview;
+  media: Medium[];
+  etag: string | null;
+  formVisibility: Visibility;
+  onInterviewSaved: (interview: Interview, etag: string | null) => void;
+  /** Reload the interview (form included), e.g. after a 412. */
+  onReload: () => void;
+  /** Fetch the record again without touching the form (a consent may move the interview back to review). */
+  onRefresh: () => void;
+}
+
+export function CurationSection({ interviewId, record, media, etag, formVisibility, onInterviewSaved, onReload, onRefresh }: Props) {
+  const { ct } = useCt();
+  const me = useSession();
+  const [overview, setOverview] = useState<ReviewOverview | null>(null);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    if (!isStaff(me)) return;
+    const controller = new AbortController();
+    request<ReviewOverview>('GET', `/api/interviews/${encodeURIComponent(interviewId)}/review`, { signal: controller.signal }).then(
+      ({ data }) => {
+        setOverview(data);
+        setProblem(null);
+      },
+      (err: unknown) => {
+        if (!isAbort(err)) setProblem(asProblem(err));
+      },
+    );
+    return () => controller.abort();
+  }, [interviewId, tick, me]);
+
+  const refreshOverview = useCallback(() => setTick((n) => n + 1), []);
+
+  if (!isStaff(me)) return null;
+  const admin = me.user.role === 'admin';
+  const narrators = record.people.filter((p) => p.role === 'narrator').map((p) => p.name);
+  const openCount = overview ? overview.corrections.filter((c) => c.status === 'open').length : 0;
+
+  return (
+    <section aria-labelledby="sb-c-curation-title" className="sb-c-section sb-c-curation" data-testid="curation">
+      <h2 id="sb-c-curation-title">{ct('curation.title')}</h2>
+      <p className="sb-c-hint">{ct('curation.intro')}</p>
+      <nav aria-label={ct('curation.toc')} className="sb-c-toc">
+        <ul>
+          <li>
+            <a href="#sb-c-publication">{ct('publication.title')}</a>
+          </li>
+          <li>
+            <a href="#sb-c-consents">{ct('consent.title')}</a>
+          </li>
+          <li>
+            <a href="#sb-c-invitations">{ct('invitations.title')}</a>
+          </li>
+          <li>
+            <a href="#sb-c-proposals">
+              {ct('reviewItems.title')}
+              {openCount > 0 && <> ({ct('curation.openProposals', { count: openCount })})</>}
+            </a>
+          </li>
+          {admin && (
+            <li>
+              <a href="#sb-c-audit">{ct('audit.title')}</a>
+            </li>
+          )}
+        </ul>
+      </nav>
+      {problem && <ProblemNotice problem={problem} />}
+
+      <PublicationPanel interviewId={interviewId} record={record} etag={etag} formVisibility={formVisibility} onSaved={onInterviewSaved} onReload={onReload} />
+      <ConsentPanel interviewId={interviewId} narrators={narrators} visibility={formVisibility} onConsentSaved={onRefresh} />
+      <InvitationsPanel
+        interviewId={interviewId}
+        interviewTitle={record.title}
+        invitations={overview?.invitations ?? null}
+        narrators={narrators}
+        withdrawn={record.status === 'withdrawn'}
+        onChange={refreshOverview}
+      />
+      <ReviewItems interviewId={interviewId} overview={overview} media={media} onChange={refreshOverview} />
+      {admin && <InterviewAudit key={`${record.version}-${tick}`} interviewId={interviewId} />}
+    </section>
+  );
+}
