@@ -13,9 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESTRICTED_MARKER } from '../../server/review/redaction.js';
 import { startWorkers, type Workers } from '../../workers/setup.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { makeAudio } from '../helpers/media.js';
+import { makeAudio, makeVideo } from '../helpers/media.js';
 
 const exec = promisify(execFile);
+const execBuffer = (cmd: string, args: string[]) =>
+  new Promise<{ stdout: Buffer }>((resolve, reject) => execFile(cmd, args, { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    if (err) return reject(err);
+    if (stdout.length === 0) return reject(new Error(`${cmd} wrote nothing: ${stderr.toString()}`));
+    resolve({ stdout });
+  }));
 
 async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -178,6 +184,37 @@ describe('narrator review: restrictions, withdrawal and embargo enforced everywh
     const at = (sec: number) => Math.max(Math.abs(peaks.data[Math.floor(sec * perSecond) * 2] ?? 0), Math.abs(peaks.data[Math.floor(sec * perSecond) * 2 + 1] ?? 0));
     expect(at(4.5)).toBe(0);
     expect(at(1.5)).toBeGreaterThan(0);
+  });
+
+  it('video: the public rendition shows a neutral card over the restricted passage, the picture elsewhere, and a poster from outside it', async () => {
+    const video = await makeVideo(dir, { seconds: 6, width: 640, height: 360, fps: 25, withAudio: true });
+    const { body } = await asCurator('post', '/api/interviews').send({ title: 'Film', visibility: 'public' }).expect(201);
+    const medium = await asCurator('post', `/api/interviews/${body.id}/media`).attach('file', video, 'film.mp4').expect(202);
+    await until(async () => (await asCurator('get', `/api/media/${medium.body.id}`)).body.status === 'ready', 60_000);
+    await asCurator('post', `/api/interviews/${body.id}/restrictions`).send({ mediaId: medium.body.id, start: 2, end: 4, reason: 'Kollegen im Bild' }).expect(201);
+    await asCurator('post', `/api/interviews/${body.id}/consents`).send({ narrator: 'Film', scope: ['archive', 'public_web'], givenOn: '2026-03-12', method: 'spoken' }).expect(201);
+    for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) await asCurator('patch', `/api/interviews/${body.id}`).send({ status }).expect(200);
+    const pub = await until(async () => {
+      const m = await (await fetch(`${origin}/api/media/${medium.body.id}`)).json();
+      return m.hls && m.poster ? m : undefined;
+    }, 60_000);
+    /** Share of pixels (64×36 grey) that have the frame's most common value: ~1 for a flat card, low for a picture.
+     *  Seeking after decoding: ffmpeg 5.1 cannot seek fMP4 HLS by input ("Invalid NAL unit size"). */
+    const flatness = async (url: string, at: number) => {
+      const { stdout } = await execBuffer('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', url, '-ss', String(at), '-frames:v', '1', '-vf', 'scale=64:36,format=gray', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1']);
+      const counts = new Map<number, number>();
+      for (const v of stdout) counts.set(v, (counts.get(v) ?? 0) + 1);
+      return Math.max(...counts.values()) / stdout.length;
+    };
+    const hls = `${origin}${pub.hls}`;
+    const inside = await flatness(hls, 3);
+    const outside = await flatness(hls, 1);
+    const poster = await flatness(`${origin}${pub.poster}`, 0);
+    console.log(`video card: pixels at the most common value — 3.0 s (restricted) ${(inside * 100).toFixed(1)} %, 1.0 s ${(outside * 100).toFixed(1)} %, poster ${(poster * 100).toFixed(1)} %`);
+    expect(inside).toBeGreaterThan(0.8); // the rest is the card's caption
+    expect(outside).toBeLessThan(0.5);
+    expect(poster).toBeLessThan(0.5);
+    expect((await windowVolume(hls, 2.2, 3.8)).max).toBeLessThanOrEqual(-70);
   });
 
   it('transcript, captions, index and search carry the marker instead of the passage for everyone but curators and the narrator', async () => {
