@@ -10,3 +10,11 @@ export function formatRecordedAt(value: string, lang: string): string {
   if (mo) return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
   return String(y);
 }
+
+/** The end of an embargo as a reader's date ("1. März 2027"); empty when unknown. */
+export function formatEmbargo(value: string | null | undefined, lang: string): string {
+  if (!value) return '';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return date.toLocaleDateString(lang === 'en' ? 'en-GB' : 'de-DE', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Berlin' });
+}

@@ -20,6 +20,9 @@ export interface InterviewSummary {
   language?: string;
   keywords?: string[];
   updatedAt?: string;
+  /** During a listed embargo only id, title, collection, date and the embargo's end come (server: sealedView). */
+  sealed?: true;
+  embargoUntil?: string | null;
 }
 
 export type MediaKind = PublicMedium['kind'];

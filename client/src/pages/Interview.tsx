@@ -7,7 +7,7 @@ import { ApiProblem, apiGet } from '../api.js';
 import { useApiGet } from '../useApi.js';
 import { useDocumentTitle } from '../useDocumentTitle.js';
 import type { CollectionDetail, InterviewDetail, MediaIndexAnswer, Medium, SearchHit, Transcript as TranscriptData } from '../types.js';
-import { formatRecordedAt } from '../format.js';
+import { formatEmbargo, formatRecordedAt } from '../format.js';
 import { Loading, ProblemMessage } from '../components/ProblemMessage.js';
 import { ShortcutsDialog } from '../components/ShortcutsDialog.js';
 import { PlaybackClock } from '../player/clock.js';
@@ -185,6 +185,15 @@ export function Interview() {
     return <ProblemMessage problem={state.problem} />;
   }
   if (!interview) return <Loading />;
+  if (interview.sealed) {
+    // a listed embargo: the interview exists, nothing of it is served until the date
+    return (
+      <article className="interview">
+        <h1>{interview.title}</h1>
+        <p className="notice" role="status">{t('interview.sealedText', { date: formatEmbargo(interview.embargoUntil, i18n.language) })}</p>
+      </article>
+    );
+  }
 
   const narrators = interview.people.filter((p) => p.role === 'narrator');
   const interviewers = interview.people.filter((p) => p.role === 'interviewer');

@@ -125,7 +125,8 @@ interface SegmentProps {
 const Segment = memo(function Segment({ index, segment, current, hit, activeHit, clock, onSeek }: SegmentProps) {
   const { t } = useTranslation();
   const time = formatTimecode(segment.start);
-  const classes = ['segment', current && 'is-current', hit && 'is-hit', activeHit && 'is-active-hit'].filter(Boolean).join(' ');
+  const restricted = (segment as { restricted?: boolean }).restricted === true;
+  const classes = ['segment', current && 'is-current', hit && 'is-hit', activeHit && 'is-active-hit', restricted && 'is-restricted'].filter(Boolean).join(' ');
   return (
     <li
       className={classes}
