@@ -8,6 +8,7 @@ import { Collection } from './pages/Collection.js';
 import { Login } from './pages/Login.js';
 import { NotFound } from './pages/NotFound.js';
 import { contributorRoutes } from './contributor/routes.js';
+import { reviewRoutes } from './review/routes.js';
 
 // Pages with heavy parts get their own chunks: the interview page (which in turn loads the video.js player
 // chunk) and the places page (which loads Leaflet only when a tile server is configured).
@@ -17,6 +18,7 @@ const Places = lazy(() => import('./pages/Places.js').then((m) => ({ default: m.
 export function App() {
   return (
     <Routes>
+      {reviewRoutes()}
       <Route element={<Layout />}>
         <Route index element={<Home />} />
         <Route path="search" element={<Search />} />

@@ -192,8 +192,13 @@ export class TranscriptService {
       throw new Problem('validation', { errors: [{ field: `body.points.${tooLate}.start`, message: `nach dem Ende der Aufnahme (${Math.round(medium.technical.durationSec)} s) (after the end of the recording)` }] });
     }
     const sorted = [...points].sort((a, b) => a.start - b.start);
+    const before = await this.store.transcripts.getIndex(mediaId);
     const result = await this.store.transcripts.putIndex(mediaId, sorted, userId(viewer), new Date().toISOString(), expectedVersion);
     if (!result.ok) throw versionConflict(result.current);
+    await this.audit?.record(viewer, {
+      interviewId, action: 'transcript.index', entity: 'media_index', entityId: mediaId,
+      before: before ? { version: before.version, points: before.points } : null, after: { version: result.index.version, points: result.index.points },
+    });
     return { mediaId, version: result.index.version, points: result.index.points, updatedAt: result.index.updatedAt };
   }
 
