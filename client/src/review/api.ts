@@ -1,0 +1,54 @@
+// Requests of the review pages: the narrator has no account and no cookie; the link token or the short code from the
+// letter goes out as `Authorization: Review <credential>` on every call.
+import { ApiProblem, apiRequest } from '../api.js';
+import i18n from '../i18n/index.js';
+import type { DecisionAnswer, DecisionKind, Receipt, ReviewCorrection, ReviewRestriction, ReviewView, Visibility } from './types.js';
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+async function send<T>(credential: string, method: Method, path: string, json?: unknown): Promise<T> {
+  const answer = await apiRequest<T>(method, `/api/review${path}`, {
+    headers: { Authorization: `Review ${credential}` },
+    language: i18n.language === 'en' ? 'en' : 'de',
+    ...(json !== undefined ? { json } : {}),
+  });
+  return answer.data;
+}
+
+export async function loadView(credential: string): Promise<ReviewView> {
+  const raw = await send<Partial<ReviewView> & Pick<ReviewView, 'invitation' | 'decision' | 'canDecide' | 'withdrawn' | 'interview'>>(credential, 'GET', '');
+  return { media: [], transcripts: [], restrictions: [], corrections: [], ...raw };
+}
+
+export interface NewRestriction {
+  mediaId: string;
+  start: number;
+  end: number;
+  reason?: string | null;
+  quote?: string | null;
+}
+
+export const addRestriction = (credential: string, body: NewRestriction) => send<ReviewRestriction>(credential, 'POST', '/restrictions', body);
+export const removeRestriction = (credential: string, id: string) => send<void>(credential, 'DELETE', `/restrictions/${encodeURIComponent(id)}`);
+
+export const addCorrection = (credential: string, body: { mediaId: string; segmentNo: number; proposed: string; note?: string | null }) =>
+  send<ReviewCorrection>(credential, 'POST', '/corrections', body);
+
+export const decide = (credential: string, body: { decision: DecisionKind; visibility?: Visibility; message?: string | null }) =>
+  send<DecisionAnswer>(credential, 'POST', '/decision', body);
+
+export const loadReceipt = (credential: string) => send<Receipt>(credential, 'GET', '/receipt');
+
+/** Why a credential did not work, as the pages tell it; null when the problem is something else. */
+export type CredentialFailure = 'unknown' | 'expired' | 'revoked' | 'rateLimited' | 'network';
+
+export function credentialFailure(err: unknown): CredentialFailure | null {
+  if (!(err instanceof ApiProblem)) return null;
+  if (err.isNetworkError) return 'network';
+  if (err.status === 429) return 'rateLimited';
+  if (err.status === 401 && /review-link$/.test(String(err.problem.type ?? ''))) {
+    const reason = err.problem.reason;
+    return reason === 'expired' || reason === 'revoked' ? reason : 'unknown';
+  }
+  return null;
+}

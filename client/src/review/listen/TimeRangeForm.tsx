@@ -1,0 +1,150 @@
+// "Eine Stelle nach der Zeit markieren": from … to … in minutes:seconds, prefilled with the passage playing now, plus an
+// optional reason. For everyone who cannot (or would rather not) select text with the mouse.
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { FailureNotice } from '../components/Problem.js';
+import { lengthText, mmss, parseClock } from '../lib/time.js';
+import { useRt } from '../texts.js';
+
+type Issue = 'from' | 'to' | 'order' | 'tooLate' | null;
+
+export function TimeRangeForm(props: {
+  /** What to prefill when the form opens. */
+  suggest: () => { start: number; end: number };
+  duration: number;
+  onSubmit: (start: number, end: number, reason: string) => Promise<void>;
+}) {
+  const { rt } = useRt();
+  const [open, setOpen] = useState(false);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [reason, setReason] = useState('');
+  const [issue, setIssue] = useState<Issue>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const fromRef = useRef<HTMLInputElement>(null);
+  const toRef = useRef<HTMLInputElement>(null);
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  const formId = useId();
+  const fromId = useId();
+  const toId = useId();
+  const reasonId = useId();
+  const issueId = useId();
+
+  const openForm = () => {
+    const { start, end } = props.suggest();
+    setFrom(mmss(start));
+    setTo(mmss(Math.round(end)));
+    setReason('');
+    setIssue(null);
+    setError(null);
+    setOpen(true);
+    requestAnimationFrame(() => fromRef.current?.focus());
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    const start = parseClock(from);
+    const end = parseClock(to);
+    const found: Issue = start === null ? 'from' : end === null ? 'to' : end <= start ? 'order' : start >= props.duration ? 'tooLate' : null;
+    setIssue(found);
+    if (found) {
+      (found === 'from' || found === 'tooLate' ? fromRef : toRef).current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onSubmit(start!, Math.min(end!, props.duration), reason.trim());
+      setOpen(false);
+      setBusy(false);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  const issueText = issue === 'order' ? rt('range.order') : issue === 'tooLate' ? rt('range.tooLate', { total: lengthText(props.duration) }) : rt('range.invalid');
+
+  return (
+    <section className="sb-r-range" data-testid="time-range">
+      <h3>
+        <button
+          ref={toggleRef}
+          type="button"
+          className="sb-r-button sb-r-secondary sb-r-disclosure"
+          aria-expanded={open}
+          aria-controls={formId}
+          onClick={() => (open ? setOpen(false) : openForm())}
+        >
+          <span aria-hidden="true">{open ? '▾ ' : '▸ '}</span>
+          {rt('range.title')}
+        </button>
+      </h3>
+      <form id={formId} hidden={!open} onSubmit={(e) => void submit(e)} noValidate>
+        <p>{rt('range.intro')}</p>
+        <div className="sb-r-range-fields">
+          <div>
+            <label htmlFor={fromId} className="sb-r-label">
+              {rt('range.from')}
+            </label>
+            <input
+              ref={fromRef}
+              id={fromId}
+              className="sb-r-input sb-r-time-input"
+              inputMode="numeric"
+              autoComplete="off"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+              aria-invalid={issue === 'from' || issue === 'tooLate' || undefined}
+              aria-describedby={issue === 'from' || issue === 'tooLate' ? issueId : undefined}
+            />
+          </div>
+          <div>
+            <label htmlFor={toId} className="sb-r-label">
+              {rt('range.to')}
+            </label>
+            <input
+              ref={toRef}
+              id={toId}
+              className="sb-r-input sb-r-time-input"
+              inputMode="numeric"
+              autoComplete="off"
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              aria-invalid={issue === 'to' || issue === 'order' || undefined}
+              aria-describedby={issue === 'to' || issue === 'order' ? issueId : undefined}
+            />
+          </div>
+        </div>
+        {issue && (
+          <p className="sb-r-alert" role="alert" id={issueId}>
+            <span aria-hidden="true">⚠ </span>
+            {issueText}
+          </p>
+        )}
+        <label htmlFor={reasonId} className="sb-r-label">
+          {rt('range.reason')}
+        </label>
+        <textarea id={reasonId} className="sb-r-input" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+        {error !== null && <FailureNotice error={error} />}
+        <p className="sb-r-actions">
+          <button type="submit" className="sb-r-button sb-r-primary" aria-disabled={busy || undefined}>
+            <span aria-hidden="true">⊘ </span>
+            {busy ? rt('common.saving') : rt('range.submit')}
+          </button>
+          <button
+            type="button"
+            className="sb-r-button sb-r-secondary"
+            onClick={() => {
+              setOpen(false);
+              toggleRef.current?.focus();
+            }}
+          >
+            {rt('common.cancel')}
+          </button>
+        </p>
+      </form>
+    </section>
+  );
+}
