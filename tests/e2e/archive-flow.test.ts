@@ -3,17 +3,14 @@
 // German speech video through the UI, waits until it plays, imports a transcript, logs out; the public searches a
 // word, clicks the hit and lands playing at that second with the segment highlighted. axe-core checks every page.
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from './helpers/browser.js';
+import { axe, launchBrowser, screenshot } from './helpers/browser.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
 const admin = { email: 'chefin@example.org', password: 'glück-auf-1950-ferropolis' };
 const speech = 'Glück auf. Ich bin Horst Krüger. Ich habe dreißig Jahre im Tagebau Golpa Nord gearbeitet.';
 
@@ -28,16 +25,6 @@ function makeSpeechVideo(dir: string): { file: string; seconds: number } {
   return { file, seconds };
 }
 
-async function axe(page: Page, name: string): Promise<void> {
-  await page.addScriptTag({ path: axePath });
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { html: string }[] }[] }> } })
-      .axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.html.slice(0, 200)) }));
-  });
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad, `${name}: ${JSON.stringify(bad)}`).toEqual([]);
-}
 
 describe('end to end: from upload to the second in search', () => {
   let server: RunningServer;

@@ -3,29 +3,16 @@
 // records a consent with a scan through the form, publishes, creates a review invitation and gets the printable
 // letter (screenshot curator-letter.png; the code in it really opens the narrator's review), revokes it, and reads
 // the audit log. axe-core checks the pages. (The narrator's own pages: review-flow.test.ts.)
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from './helpers/browser.js';
+import { axe, launchBrowser, screenshot } from './helpers/browser.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
 const admin = { email: 'chefin@example.org', password: 'glück-auf-1950-ferropolis' };
 
-async function axe(page: Page, name: string): Promise<void> {
-  await page.addScriptTag({ path: axePath });
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { html: string }[] }[] }> } })
-      .axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.html.slice(0, 200)) }));
-  });
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad, `${name}: ${JSON.stringify(bad)}`).toEqual([]);
-}
 
 describe('end to end: curators handle consent, review invitations and the audit log', () => {
   let server: RunningServer;

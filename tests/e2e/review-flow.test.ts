@@ -6,17 +6,14 @@
 // overview then holds exactly that. Also: the short code typed at /durchsicht leads to the same page, and a revoked
 // invitation's link says so in plain words. axe-core checks the welcome, listening and receipt steps.
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from './helpers/browser.js';
+import { axe, launchBrowser, screenshot } from './helpers/browser.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
 const admin = { email: 'kuratorin@example.org', password: 'glück-auf-1951-golpa-nord' };
 const narrator = 'Gerda Wünsche';
 const title = 'Gerda Wünsche: Baggerfahrerin in Golpa-Nord';
@@ -110,16 +107,6 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
   }
 }
 
-async function axe(page: Page, name: string): Promise<void> {
-  await page.addScriptTag({ path: axePath });
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { html: string }[] }[] }> } })
-      .axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.html.slice(0, 200)) }));
-  });
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad, `${name}: ${JSON.stringify(bad)}`).toEqual([]);
-}
 
 /** The narrator's page focuses the new step's heading: assert it is the one with this text. */
 async function expectFocusedHeading(page: Page, text: string | RegExp): Promise<void> {
