@@ -1,6 +1,6 @@
 // "Eine Stelle nach der Zeit markieren": from … to … in minutes:seconds, prefilled with the passage playing now, plus an
 // optional reason. For everyone who cannot (or would rather not) select text with the mouse.
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { FailureNotice } from '../components/Problem.js';
 import { lengthText, mmss, parseClock } from '../lib/time.js';
 import { useRt } from '../texts.js';
@@ -84,38 +84,10 @@ export function TimeRangeForm(props: {
       <form id={formId} hidden={!open} onSubmit={(e) => void submit(e)} noValidate>
         <p>{rt('range.intro')}</p>
         <div className="sb-r-range-fields">
-          <div>
-            <label htmlFor={fromId} className="sb-r-label">
-              {rt('range.from')}
-            </label>
-            <input
-              ref={fromRef}
-              id={fromId}
-              className="sb-r-input sb-r-time-input"
-              inputMode="numeric"
-              autoComplete="off"
-              value={from}
-              onChange={(e) => setFrom(e.target.value)}
-              aria-invalid={issue === 'from' || issue === 'tooLate' || undefined}
-              aria-describedby={issue === 'from' || issue === 'tooLate' ? issueId : undefined}
-            />
-          </div>
-          <div>
-            <label htmlFor={toId} className="sb-r-label">
-              {rt('range.to')}
-            </label>
-            <input
-              ref={toRef}
-              id={toId}
-              className="sb-r-input sb-r-time-input"
-              inputMode="numeric"
-              autoComplete="off"
-              value={to}
-              onChange={(e) => setTo(e.target.value)}
-              aria-invalid={issue === 'to' || issue === 'order' || undefined}
-              aria-describedby={issue === 'to' || issue === 'order' ? issueId : undefined}
-            />
-          </div>
+          <TimeField id={fromId} inputRef={fromRef} label={rt('range.from')} value={from} onChange={setFrom}
+            invalid={issue === 'from' || issue === 'tooLate'} issueId={issueId} />
+          <TimeField id={toId} inputRef={toRef} label={rt('range.to')} value={to} onChange={setTo}
+            invalid={issue === 'to' || issue === 'order'} issueId={issueId} />
         </div>
         {issue && (
           <p className="sb-r-alert" role="alert" id={issueId}>
@@ -146,5 +118,30 @@ export function TimeRangeForm(props: {
         </p>
       </form>
     </section>
+  );
+}
+
+/** One "mm:ss" field of the range; points at the form's message while it is the one in question. */
+function TimeField(props: {
+  id: string; inputRef: RefObject<HTMLInputElement | null>; label: string; value: string; onChange: (v: string) => void;
+  invalid: boolean; issueId: string;
+}) {
+  return (
+    <div>
+      <label htmlFor={props.id} className="sb-r-label">
+        {props.label}
+      </label>
+      <input
+        ref={props.inputRef}
+        id={props.id}
+        className="sb-r-input sb-r-time-input"
+        inputMode="numeric"
+        autoComplete="off"
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        aria-invalid={props.invalid || undefined}
+        aria-describedby={props.invalid ? props.issueId : undefined}
+      />
+    </div>
   );
 }
