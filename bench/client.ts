@@ -39,7 +39,12 @@ async function main(): Promise<void> {
     const medium = (await (await fetch(`${base}/api/interviews/${interview.id}/media`, { method: 'POST', headers: h, body: form })).json()) as { id: string };
     const cues = Array.from({ length: 60 }, (_, i) => `00:${String(Math.floor((i * 2) / 60)).padStart(2, '0')}:${String((i * 2) % 60).padStart(2, '0')}.000 --> 00:${String(Math.floor((i * 2 + 2) / 60)).padStart(2, '0')}:${String((i * 2 + 2) % 60).padStart(2, '0')}.000\n<v Horst Krüger>Im Tagebau Golpa-Nord haben wir in drei Schichten an der Förderbrücke gearbeitet, Satz ${i + 1}.`);
     await fetch(`${base}/api/interviews/${interview.id}/media/${medium.id}/transcript`, { method: 'PUT', headers: { ...h, 'content-type': 'text/vtt' }, body: `WEBVTT\n\n${cues.join('\n\n')}\n` });
-    for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) await json('PATCH', `/api/interviews/${interview.id}`, { status });
+    // publication needs a consent that covers the public web
+    await json('POST', `/api/interviews/${interview.id}/consents`, { narrator: 'Horst Krüger', scope: ['archive', 'research', 'public_web'], givenOn: '2019-05-17', method: 'signed_form' });
+    for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) {
+      const res = await json('PATCH', `/api/interviews/${interview.id}`, { status });
+      if (res.status !== status) throw new Error(`could not move the interview to ${status}: ${JSON.stringify(res)}`);
+    }
     for (let i = 0; i < 100; i++) {
       const m = (await (await fetch(`${base}/api/media/${medium.id}`, { headers: h })).json()) as { status: string };
       if (m.status === 'ready') break;

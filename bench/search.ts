@@ -22,6 +22,7 @@ import { configureLogger, moduleLogger } from '../server/logger.js';
 import { SearchEngine } from '../server/search/engine.js';
 import { segmentFacets, segmentFilter, SegmentIndex, type SegmentFacet } from '../server/search/segment-index.js';
 import { MeiliSidecar } from '../server/search/sidecar.js';
+import { openSqliteStore, type SqliteStore } from '../server/store/sqlite/index.js';
 import { generateSegments } from '../tests/helpers/german-corpus.js';
 import { freePort } from '../tests/e2e/helpers/server.js';
 
@@ -192,6 +193,24 @@ async function main(): Promise<void> {
     if (recorded.length !== 1) throw new Error(`expected one search request for ${q}, saw ${recorded.length}`);
     directBodies.push(recorded[0]!);
   }
+
+  // the API checks every hit against the store (server/search/hit-access.ts): the interviews must exist there too
+  const store = openSqliteStore(path.join(dir, 'data'));
+  const now = new Date().toISOString();
+  const seen = new Set<string>();
+  (store as SqliteStore).db.transaction(() => {
+    for (const { interview: i } of media) {
+      if (seen.has(i.id)) continue;
+      seen.add(i.id);
+      void store.interviews.create({
+        id: i.id, collectionId: null, title: i.title, people: i.narrators.map((name) => ({ name, role: 'narrator' as const })),
+        recordedAt: i.recordedYear ? String(i.recordedYear) : null, place: i.place ? { name: i.place } : null, language: i.language,
+        summary: null, keywords: i.keywords, visibility: 'public', status: 'published', grants: [], embargoUntil: null, embargoListed: false,
+        createdBy: null, createdAt: now, updatedAt: now, version: 1,
+      });
+    }
+  })();
+  await store.close();
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;

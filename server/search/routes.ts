@@ -6,6 +6,7 @@ import { parseRequest } from '../http/validate.js';
 import type { Store } from '../store/repositories.js';
 import type { SearchEngine } from './engine.js';
 import { foldGerman, germanVocabulary } from './german.js';
+import { visibleHits } from './hit-access.js';
 import { accessFilter, type InterviewIndex } from './interview-index.js';
 import { segmentFilter, type SegmentFacet, type SegmentFacetFilter, type SegmentIndex } from './segment-index.js';
 
@@ -57,8 +58,9 @@ export function searchRoutes(deps: { engine: SearchEngine; store: Store; intervi
       facets: [...(Object.keys(facetNames) as SegmentFacet[]), 'interviewId' as SegmentFacet],
     });
     const perInterview = result.facets.interviewId ?? {};
+    const { hits } = await visibleHits(deps.store, req.viewer, result.hits);
     const groups: { interviewId: string; interviewTitle: string; hitCount: number; hits: typeof result.hits }[] = [];
-    for (const hit of result.hits) {
+    for (const hit of hits) {
       let group = groups.find((g) => g.interviewId === hit.interviewId);
       if (!group) {
         group = { interviewId: hit.interviewId, interviewTitle: hit.interviewTitle, hitCount: perInterview[hit.interviewId] ?? 0, hits: [] };
@@ -71,7 +73,7 @@ export function searchRoutes(deps: { engine: SearchEngine; store: Store; intervi
       total: result.total,
       page: query.page,
       pageSize: query.pageSize,
-      hits: result.hits,
+      hits,
       groups,
       facets: Object.fromEntries((Object.entries(facetNames) as [SegmentFacet, string][]).map(([field, name]) => [name, result.facets[field] ?? {}])),
       processingTimeMs: result.processingTimeMs,
@@ -109,7 +111,7 @@ export function interviewSearchRoute(deps: { engine: SearchEngine; store: Store;
     const filter = [`interviewId = "${id}"`, ...(base ? [base] : [])].join(' AND ');
     const result = await deps.segments.search({ q, filter, page: 1, hitsPerPage: 1000 });
     const parts = new Map((await deps.store.media.listByInterview(id)).map((m) => [m.id, m.part]));
-    const hits = [...result.hits].sort((a, b) => (parts.get(a.mediaId) ?? 0) - (parts.get(b.mediaId) ?? 0) || a.start - b.start);
+    const hits = [...(await visibleHits(deps.store, req.viewer, result.hits)).hits].sort((a, b) => (parts.get(a.mediaId) ?? 0) - (parts.get(b.mediaId) ?? 0) || a.start - b.start);
     res.json({ q, interviewId: id, total: hits.length, hits });
   });
   return router;

@@ -308,6 +308,32 @@ describe('narrator review: restrictions, withdrawal and embargo enforced everywh
     expect(audit[0]).toMatchObject({ actorKind: 'system', after: { status: 'published', reason: 'embargo ended' } });
   });
 
+  it('search hits pass the interview page\'s access check even while the index lags behind (no worker running)', async () => {
+    const audio = await makeAudio(dir, { seconds: 10, format: 'm4a' });
+    const { body } = await asCurator('post', '/api/interviews').send({ title: 'Nachzügler', visibility: 'public' }).expect(201);
+    const medium = await asCurator('post', `/api/interviews/${body.id}/media`).attach('file', audio, 'band.m4a').expect(202);
+    await asCurator('put', `/api/interviews/${body.id}/media/${medium.body.id}/transcript`).set('Content-Type', 'text/vtt')
+      .send('WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nIm Kraftwerk Vockerode war es laut.\n\n00:00:04.000 --> 00:00:09.000\nDer Meister Kowalski trank im Dienst.\n').expect(201);
+    await asCurator('post', `/api/interviews/${body.id}/consents`).send({ narrator: 'N', scope: ['archive', 'public_web'], givenOn: '2026-03-12', method: 'spoken' }).expect(201);
+    for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) await asCurator('patch', `/api/interviews/${body.id}`).send({ status }).expect(200);
+    await until(async () => (await fetch(`${origin}/api/search?q=Kowalski`).then((r) => r.json())).hits.length === 1);
+
+    await workers.stop(); // the index now stays as it is
+    try {
+      await asCurator('post', `/api/interviews/${body.id}/restrictions`).send({ mediaId: medium.body.id, start: 4, end: 9 }).expect(201);
+      const afterRestriction = await fetch(`${origin}/api/search?q=Kowalski`).then((r) => r.json());
+      expect(afterRestriction.hits).toEqual([]);
+      expect((await fetch(`${origin}/api/interviews/${body.id}/search?q=Kowalski`).then((r) => r.json())).hits).toEqual([]);
+      expect((await asCurator('get', '/api/search?q=Kowalski').expect(200)).body.hits).toHaveLength(1);
+      expect((await fetch(`${origin}/api/search?q=Vockerode`).then((r) => r.json())).hits).toHaveLength(1);
+
+      await asCurator('patch', `/api/interviews/${body.id}`).send({ status: 'withdrawn', reason: 'am Telefon' }).expect(200);
+      expect((await fetch(`${origin}/api/search?q=Vockerode`).then((r) => r.json())).hits).toEqual([]);
+    } finally {
+      workers = startWorkers(t.config, t.store, t.services.queue, { pollMs: 50, sweepMs: 300, search: t.services.search });
+    }
+  });
+
   it('a revoked or unknown credential is refused with a clear problem, and guessing codes is rate-limited', async () => {
     const inv = await asCurator('post', `/api/interviews/${interviewId}/review-invitations`).send({ narrator: 'Horst Krüger' }).expect(409);
     expect(inv.body.type).toBe('/problems/conflict'); // withdrawn: no new invitations

@@ -1,0 +1,27 @@
+// Search hits pass the same access check as the interview page (server/access/policy.ts), not only the Meilisearch
+// filter that mirrors it: a change the index has not caught up with yet (a withdrawal, a new restriction, a narrowed
+// visibility) never shows in a hit, however long the search job waits.
+import { canHearRestricted, canViewInterview } from '../access/policy.js';
+import type { Viewer } from '../access/viewer.js';
+import { overlapsAny } from '../review/redaction.js';
+import type { Store } from '../store/repositories.js';
+import type { Interview } from '../store/types.js';
+
+export async function visibleHits<H extends { interviewId: string; mediaId: string; start: number; end: number }>(
+  store: Store, viewer: Viewer, hits: readonly H[],
+): Promise<{ hits: H[]; dropped: number }> {
+  const interviews = new Map<string, Interview | null>();
+  const restrictions = new Map<string, { start: number; end: number }[]>();
+  const kept: H[] = [];
+  for (const hit of hits) {
+    if (!interviews.has(hit.interviewId)) interviews.set(hit.interviewId, await store.interviews.findById(hit.interviewId));
+    const interview = interviews.get(hit.interviewId);
+    if (!interview || !canViewInterview(viewer, interview)) continue;
+    if (!canHearRestricted(viewer, interview)) {
+      if (!restrictions.has(hit.mediaId)) restrictions.set(hit.mediaId, await store.review.listRestrictions({ mediaId: hit.mediaId }));
+      if (overlapsAny(hit, restrictions.get(hit.mediaId)!)) continue;
+    }
+    kept.push(hit);
+  }
+  return { hits: kept, dropped: hits.length - kept.length };
+}
