@@ -4,7 +4,9 @@
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/repositories.js';
-import type { Medium } from '../store/types.js';
+import { canHearRestricted, isStaff } from '../access/policy.js';
+import type { Viewer } from '../access/viewer.js';
+import type { Interview, Medium } from '../store/types.js';
 import { normalizeRanges, redactionKey, type RedactionRange } from './ffmpeg/redaction.js';
 
 export interface RedactionState {
@@ -19,9 +21,16 @@ export async function redactionState(store: Store, medium: Pick<Medium, 'id' | '
   return { ranges, key: redactionKey(ranges) };
 }
 
-/** What of a medium a viewer who may not hear restricted passages can be given right now. */
-export function deliverableToPublic(medium: Medium, state: RedactionState): { original: boolean; renditions: boolean } {
-  return { original: state.key === '', renditions: medium.renditionRedaction === state.key };
+/**
+ * What of a medium this viewer may be given right now. While passages are restricted the original (never redacted)
+ * is for curators and admins only; renditions go to everyone else once they are re-made without those passages
+ * (staff and the narrator, who may hear everything, keep them meanwhile).
+ */
+export function deliverable(viewer: Viewer, interview: Interview, medium: Medium, state: RedactionState): { original: boolean; renditions: boolean } {
+  return {
+    original: state.key === '' || isStaff(viewer),
+    renditions: medium.renditionRedaction === state.key || canHearRestricted(viewer, interview),
+  };
 }
 
 /**

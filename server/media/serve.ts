@@ -5,13 +5,12 @@ import path from 'node:path';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { Problem } from '../http/problem.js';
-import { canHearRestricted } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
 import type { Store } from '../store/repositories.js';
 import type { MediaDerivatives, Medium } from '../store/types.js';
 import { assertCanViewMedium } from './access.js';
 import { derivativeFiles } from './paths.js';
-import { deliverableToPublic, redactionState } from './restrictions.js';
+import { deliverable, redactionState } from './restrictions.js';
 import type { GrantPrincipal, MediaUrlSigner } from './signing.js';
 
 export { assertCanViewMedium };
@@ -124,11 +123,9 @@ export function mediaFileRoutes(deps: MediaFileDeps): Router {
     const interview = await assertCanViewMedium(deps.store, viewer, medium);
     const target = targetFor(medium, Array.isArray(raw) ? raw : raw ? [raw] : []);
     if (!target) throw new Problem('not-found');
-    if (!canHearRestricted(viewer, interview)) {
-      // restricted passages: never the original, and renditions only once they are re-made without them
-      const deliver = deliverableToPublic(medium, await redactionState(deps.store, medium));
-      if (target.isOriginal ? !deliver.original : !deliver.renditions) throw new Problem('not-found');
-    }
+    // restricted passages: the original for staff only, renditions once they are re-made without them
+    const deliver = deliverable(viewer, interview, medium, await redactionState(deps.store, medium));
+    if (target.isOriginal ? !deliver.original : !deliver.renditions) throw new Problem('not-found');
 
     res.setHeader('Content-Type', target.contentType);
     res.setHeader('Cache-Control', 'private, no-cache');

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { canHearRestricted, isPubliclyVisible } from '../access/policy.js';
+import { isPubliclyVisible } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
 import { Problem } from '../http/problem.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -16,7 +16,7 @@ import { assertCanEditInterviewMedia, assertCanViewMedium } from './access.js';
 import { safePath } from './ffmpeg/args.js';
 import { isBrowserPlayable, probe, ProbeError, type MediaInfo } from './ffmpeg/probe.js';
 import { FfmpegError, runFfmpeg } from './ffmpeg/runner.js';
-import { deliverableToPublic, redactionState } from './restrictions.js';
+import { deliverable, redactionState } from './restrictions.js';
 import { signedMediaUrl, type MediaUrlSigner } from './signing.js';
 import { derivativeFiles, mediaUrl, originalRelPath, renditionsRelDir, resolveInUploads } from './paths.js';
 
@@ -409,7 +409,7 @@ export class MediaService extends EventEmitter<MediaEvents> {
    */
   async presentFor(viewer: Viewer, interview: Interview, medium: Medium, jobs: JobRecord[] = []): Promise<PublicMedium> {
     const state = await redactionState(this.store, medium);
-    const deliver = canHearRestricted(viewer, interview) ? { original: true, renditions: true } : deliverableToPublic(medium, state);
+    const deliver = deliverable(viewer, interview, medium, state);
     const grant = isPubliclyVisible(interview) || !this.signer ? null : this.signer.grantFor(viewer, medium.id, medium.technical.durationSec);
     const link = (url: string | null) => (url && grant ? signedMediaUrl(grant, medium.id, url.slice(`/media/${medium.id}/`.length)) : url);
     const base = this.present(medium, jobs);

@@ -55,8 +55,11 @@ const ACCESS: Record<State, string> = {
   passage:    'F    F     F     F     F     F     F     F     F     X     X',
 };
 
-/** Who hears a restricted passage (real text, original bytes). Everyone else with F gets the marker instead. */
+/** Who hears a restricted passage (real text, search, renditions meanwhile). Everyone else with F gets the marker instead. */
 const HEARS_RESTRICTED: readonly Role[] = ['curator', 'admin', 'narrator-valid'];
+/** Who gets the untouched original of a medium with a restricted passage: curators and admins only. */
+const GETS_ORIGINAL: readonly Role[] = ['curator', 'admin'];
+const getsOriginal = (c: Cell) => GETS_ORIGINAL.includes(c.role);
 /** Who finds a restricted passage through search: whoever hears it (the narrator only in their own interview). */
 const FINDS_RESTRICTED: readonly Role[] = HEARS_RESTRICTED;
 /** Logged-in accounts; of them, staff. Staff-only endpoints answer 403 to the others when they can see the interview. */
@@ -210,7 +213,7 @@ const ENDPOINTS: Endpoint[] = [
     name: 'GET /api/interviews/:id',
     // in the passage, the embedded media must not offer the original to those who may not hear everything
     expected: (c) => (c.access === 'S' ? '200:sealed' : gate(c, () => (!STATE_FACTS[c.state].restrictedPassage ? '200:full'
-      : hears(c) ? '200:full:original' : '200:full:no-original'))),
+      : getsOriginal(c) ? '200:full:original' : '200:full:no-original'))),
     actual: async (role, s) => {
       const res = await get(role, s, `/api/interviews/${fx[s].id}`);
       if (res.status !== 200) return outcome(res);
@@ -233,7 +236,7 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     name: 'GET /api/media/:mediaId',
-    expected: (c) => gate(c, () => (STATE_FACTS[c.state].restrictedPassage && !hears(c) ? '200:no-original' : '200:original')),
+    expected: (c) => gate(c, () => (STATE_FACTS[c.state].restrictedPassage && !getsOriginal(c) ? '200:no-original' : '200:original')),
     actual: async (role, s) => {
       const res = await get(role, s, `/api/media/${fx[s].mediaId}`);
       if (res.status !== 200) return outcome(res);
@@ -242,13 +245,13 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     name: 'GET /media/:id/original',
-    expected: (c) => gate(c, () => (STATE_FACTS[c.state].restrictedPassage && !hears(c) ? '404' : '200')),
+    expected: (c) => gate(c, () => (STATE_FACTS[c.state].restrictedPassage && !getsOriginal(c) ? '404' : '200')),
     actual: async (role, s) => outcome(await get(role, s, `/media/${fx[s].mediaId}/original`)),
   },
   {
     // the URL the viewer's own medium JSON offers (signed for interviews that are not public), fetched as that viewer
     name: 'GET <original URL from the medium JSON>',
-    expected: (c) => (c.access === 'F' && !(STATE_FACTS[c.state].restrictedPassage && !hears(c)) ? '200' : 'no-url'),
+    expected: (c) => (c.access === 'F' && !(STATE_FACTS[c.state].restrictedPassage && !getsOriginal(c)) ? '200' : 'no-url'),
     actual: async (role, s) => {
       const json = await get(role, s, `/api/media/${fx[s].mediaId}`);
       if (json.status !== 200 || typeof json.body.original !== 'string') return 'no-url';
