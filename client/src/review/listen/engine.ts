@@ -117,10 +117,14 @@ export interface SourcePlan {
   fallback: PlayerSource | null;
 }
 
-/** HLS first (natively or through the engine), the original as the fallback; both null: nothing to play (yet). */
+/**
+ * HLS first (natively or through the engine); as the fallback the original, or — when passages are restricted and
+ * the original is for curators only — the M4A download (made without them). Both null: nothing to play (yet).
+ */
 export function planSources(medium: Medium): SourcePlan {
   const support = browserSupport();
   const first = chooseSource(medium, { nativeHls: support.nativeHls, mse: support.mse });
-  const fallback = first?.isHls ? fallbackSource(medium) : null;
+  const download: PlayerSource | null = medium.download ? { src: medium.download, type: 'audio/mp4', needsVhs: false, isHls: false } : null;
+  const fallback = first?.isHls ? (fallbackSource(medium) ?? download) : null;
   return { first, fallback };
 }
