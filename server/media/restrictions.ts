@@ -34,11 +34,13 @@ export function deliverable(viewer: Viewer, interview: Interview, medium: Medium
 }
 
 /**
- * The restriction set changed: forget the current renditions (their files stay until the new ones replace them, and
- * only viewers who may hear everything still get them) and run the rendition chain again from the start.
+ * The restriction set changed: run the rendition chain again from the start. The HLS ladder and the download stay
+ * until the new ones replace them — their renditionRedaction no longer matches, so only viewers who may hear
+ * everything (curators, the narrator) still get them, and the narrator can go on listening meanwhile. Poster,
+ * storyboard and waveform are forgotten at once, so that the chain makes them again after the ladder.
  */
 export async function remakeRenditions(store: Store, queue: JobQueue, medium: Medium, logger: Logger): Promise<void> {
-  const cleared = Object.fromEntries(Object.keys(medium.derivatives).map((k) => [k, null]));
+  const cleared = { poster: null, storyboard: null, storyboardSprite: null, waveform: null };
   const now = new Date().toISOString();
   await store.media.setDerivatives(medium.id, cleared, now);
   await store.media.update(medium.id, { status: 'processing', progress: 0, error: null }, now);
