@@ -220,10 +220,12 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
 /** The client's index.html, with the map tile configuration the places page reads from a meta tag. */
 function clientIndexHtml(file: string, config: Config): string {
   const html = fs.readFileSync(file, 'utf8');
-  if (!config.MAP_TILE_URL) return html;
   const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  const meta = `<meta name="schichtbuch-tiles" content="${attr(config.MAP_TILE_URL)}" data-attribution="${attr(config.MAP_TILE_ATTRIBUTION)}">`;
-  return html.replace('</head>', `  ${meta}\n  </head>`);
+  const metas: string[] = [];
+  if (config.MAP_TILE_URL) metas.push(`<meta name="schichtbuch-tiles" content="${attr(config.MAP_TILE_URL)}" data-attribution="${attr(config.MAP_TILE_ATTRIBUTION)}">`);
+  // the narrators' way to reach the archive, also on pages that have no API answer (an expired link)
+  if (config.ARCHIVE_CONTACT) metas.push(`<meta name="schichtbuch-contact" content="${attr(config.ARCHIVE_CONTACT)}">`);
+  return metas.length === 0 ? html : html.replace('</head>', `  ${metas.join('\n  ')}\n  </head>`);
 }
 
 function tileSource(url: string): string {

@@ -64,6 +64,8 @@ export const configSchema = z
     // narrator review and withdrawal
     REVIEW_INVITATION_DAYS: z.coerce.number().int().min(1).max(365).default(42),
     REVIEW_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+    // how narrators reach the archive (name and phone number), shown on the review pages and the invitation letter
+    ARCHIVE_CONTACT: z.string().max(200).optional(),
     WITHDRAWAL_GRACE_DAYS: z.coerce.number().min(0).max(3650).default(30),
     // signed media URLs for interviews that are not public: how long a copied URL keeps working (plus the medium's duration)
     MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),

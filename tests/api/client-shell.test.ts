@@ -47,11 +47,22 @@ describe('client shell', () => {
     }
   });
 
+  it('injects how narrators reach the archive (ARCHIVE_CONTACT), escaped, on the review pages too', async () => {
+    const a = app({ ARCHIVE_CONTACT: 'Archiv Ferropolis "Kohle & Co", Tel. 034953 <35120>' });
+    try {
+      const res = await a.request.get('/durchsicht').set('Accept', 'text/html').expect(200);
+      expect(res.text).toContain('<meta name="schichtbuch-contact" content="Archiv Ferropolis &quot;Kohle &amp; Co&quot;, Tel. 034953 &lt;35120>">');
+    } finally {
+      await a.close();
+    }
+  });
+
   it('without tiles: no meta tag, images only from the archive itself; a bad tile URL stops start-up', async () => {
     const a = app({});
     try {
       const res = await a.request.get('/places').set('Accept', 'text/html').expect(200);
       expect(res.text).not.toContain('schichtbuch-tiles');
+      expect(res.text).not.toContain('schichtbuch-contact');
       expect(res.headers['content-security-policy']).toMatch(/img-src 'self' data: blob:;/);
     } finally {
       await a.close();

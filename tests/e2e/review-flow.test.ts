@@ -162,7 +162,7 @@ describe('end to end: the narrator reviews their interview', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-review-'));
     const speech = makeSpeech(dir);
     cues = speech.cues;
-    server = await startServer({ ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password });
+    server = await startServer({ ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, ARCHIVE_CONTACT: 'Archiv Ferropolis, Tel. 034953 35120' });
     browser = await launchBrowser();
 
     staff = new StaffApi(server.url);
@@ -203,6 +203,8 @@ describe('end to end: the narrator reviews their interview', () => {
     await expect.poll(() => page.getByTestId('step-indicator').textContent()).toBe('Schritt 1 von 4');
     await page.getByText(title).waitFor();
     await expectFocusedHeading(page, `Guten Tag, ${narrator}!`);
+    // how to reach the archive (ARCHIVE_CONTACT) on every step
+    await page.getByText('Fragen? Sie erreichen uns: Archiv Ferropolis, Tel. 034953 35120').waitFor();
     await screenshot(page, 'review-welcome');
     await axe(page, 'welcome');
     // opening the page started the review

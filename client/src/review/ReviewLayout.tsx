@@ -2,10 +2,12 @@
 import type { ReactNode } from 'react';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { TextSizeSwitch } from '../components/TextSizeSwitch.js';
+import { archiveContact } from '../contact.js';
 import { useRt } from './texts.js';
 
 export function ReviewLayout({ children }: { children: ReactNode }) {
   const { rt } = useRt();
+  const contact = archiveContact();
   return (
     <div className="sb-r">
       <a className="skip-link sb-r-no-print" href="#review-main">
@@ -26,6 +28,11 @@ export function ReviewLayout({ children }: { children: ReactNode }) {
       <main id="review-main" tabIndex={-1} className="sb-r-container sb-r-main">
         {children}
       </main>
+      {contact && (
+        <footer className="sb-r-container sb-r-footer">
+          <p>{rt('app.contact', { contact })}</p>
+        </footer>
+      )}
     </div>
   );
 }

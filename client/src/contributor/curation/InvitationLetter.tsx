@@ -1,5 +1,6 @@
 // The printable letter to a narrator: large, friendly text, the QR code, the short code in big letters, where to type
 // it, the full link, the expiry date and a line for a phone number. Only the letter prints (contributor.css).
+import { archiveContact } from '../../contact.js';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
@@ -71,6 +72,8 @@ export function InvitationLetterRoute() {
 
 /** The letter itself; `ct` is fixed to the letter's language. */
 export function LetterView({ model, ct, lang }: { model: LetterModel; ct: CT; lang: 'de' | 'en' }) {
+  // ARCHIVE_CONTACT when configured; otherwise a line to write the number in by hand
+  const contact = archiveContact();
   return (
     <article className="sb-c-letter" lang={lang} aria-label={ct('letter.label', { narrator: model.narrator })} data-testid="invitation-letter">
       <div className="sb-c-letter-head">
@@ -111,7 +114,8 @@ export function LetterView({ model, ct, lang }: { model: LetterModel; ct: CT; la
       <p className="sb-c-letter-expiry">{ct('letter.expires', { date: model.expiresOn })}</p>
       <p>{ct('letter.noRush')}</p>
       <p className="sb-c-letter-phone">
-        {ct('letter.questions')} <span className="sb-c-letter-blank" aria-hidden="true">______________________________</span>
+        {ct('letter.questions')}{' '}
+        {contact ?? <span className="sb-c-letter-blank" aria-hidden="true">______________________________</span>}
       </p>
       <p>{ct('letter.questionsHint')}</p>
       <p>{ct('letter.keepSafe')}</p>

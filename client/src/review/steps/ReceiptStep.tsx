@@ -1,5 +1,6 @@
 // Step 4: the confirmation — receipt number, date, decision, passages not to be published (mm:ss–mm:ss), proposed
 // corrections — with "Drucken" (only the receipt prints, see review.css) and the way back to listening.
+import { archiveContact } from '../../contact.js';
 import { useEffect, useState } from 'react';
 import { loadReceipt } from '../api.js';
 import { FailureNotice } from '../components/Problem.js';
@@ -127,6 +128,7 @@ export function ReceiptStep({ view, credential, receipt, onReceipt, onListen, on
           </dl>
           {receipt.decision === 'withdraw' && <p className="sb-r-receipt-note">{rt('receipt.withdrawn')}</p>}
           <p className="sb-r-receipt-footer">{rt('receipt.footer')}</p>
+          {archiveContact() && <p className="sb-r-receipt-footer">{rt('app.contact', { contact: archiveContact() })}</p>}
         </article>
       )}
       <p className="sb-r-actions sb-r-no-print">
