@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { interviewAccess, isStaff } from '../access/policy.js';
+import { staffInterview } from '../access/staff.js';
 import type { Viewer } from '../access/viewer.js';
 import type { AuditLog } from '../audit/service.js';
 import { Problem } from '../http/problem.js';
@@ -51,15 +51,8 @@ export class ConsentService {
     private readonly logger: Logger,
   ) {}
 
-  private async staffInterview(viewer: Viewer, interviewId: string): Promise<Interview> {
-    const interview = await this.store.interviews.findById(interviewId);
-    // 404 for whoever may not see the interview (existence is not disclosed) and for visitors without an account;
-    // 403 for accounts that may see it but are not staff
-    if (!interview || viewer.kind !== 'user' || interviewAccess(viewer, interview) === 'none') throw new Problem('not-found');
-    if (!isStaff(viewer)) {
-      throw new Problem('forbidden', { detail: { de: 'Einverständniserklärungen verwalten Kurator/innen.', en: 'Consent records are managed by curators.' } });
-    }
-    return interview;
+  private staffInterview(viewer: Viewer, interviewId: string): Promise<Interview> {
+    return staffInterview(this.store.interviews, viewer, interviewId, { de: 'Einverständniserklärungen verwalten Kurator/innen.', en: 'Consent records are managed by curators.' });
   }
 
   async list(viewer: Viewer, interviewId: string): Promise<ConsentRecord[]> {

@@ -74,11 +74,6 @@ export class Publication {
     this.audit = new AuditLog(deps.store, deps.logger);
   }
 
-  async assertConsentCovers(interviewId: string, visibility: Visibility): Promise<void> {
-    const problem = consentGap(await this.deps.store.consents.currentForInterview(interviewId), visibility);
-    if (problem) throw problem;
-  }
-
   /** An approved interview with an embargo gets its publish job at the embargo's end; anything else loses it. */
   async syncEmbargoJob(interview: Interview): Promise<void> {
     const key = `interview.publish:${interview.id}`;

@@ -10,7 +10,7 @@ import { Problem } from '../http/problem.js';
 import type { Logger } from '../logger.js';
 import type { InterviewFilter, InterviewPatch, Store } from '../store/repositories.js';
 import type { Interview, PageRequest } from '../store/types.js';
-import { consentEmbargo, type Publication } from './publication.js';
+import { consentEmbargo, consentGap, type Publication } from './publication.js';
 import type { CreateInterviewInput, ListInterviewsQuery, PatchInterviewInput } from './schemas.js';
 import { canTransition, contributorMayTransition } from './workflow.js';
 
@@ -143,7 +143,8 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
     if (next.status === 'published' && (current.status !== 'published' || next.visibility !== current.visibility)) {
       // No publication without consent covering the visibility; the consent's own embargo applies too.
       const consents = await this.store.consents.currentForInterview(id);
-      await this.publication.assertConsentCovers(id, next.visibility);
+      const gap = consentGap(consents, next.visibility);
+      if (gap) throw gap;
       const fromConsent = consentEmbargo(consents);
       if (fromConsent && (!next.embargoUntil || fromConsent > next.embargoUntil)) patch.embargoUntil = next.embargoUntil = fromConsent;
     }

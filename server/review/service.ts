@@ -3,7 +3,7 @@
 // changes / withdraw) with its receipt; and the curators' side: invitations, proposals, restrictions.
 import crypto from 'node:crypto';
 import QRCode from 'qrcode';
-import { interviewAccess, isNarratorOf, isStaff } from '../access/policy.js';
+import { staffInterview } from '../access/staff.js';
 import type { Viewer } from '../access/viewer.js';
 import type { AuditLog } from '../audit/service.js';
 import { Problem } from '../http/problem.js';
@@ -96,14 +96,10 @@ export class ReviewService {
 
   // ── curators ───────────────────────────────────────────────────────────────────────────────────────────────────
 
-  private async staffInterview(viewer: Viewer, interviewId: string): Promise<Interview> {
-    const interview = await this.deps.store.interviews.findById(interviewId);
-    // 404 for whoever may not see the interview (existence is not disclosed) and for visitors without an account;
-    // 403 for accounts that may see it but are not staff
-    if (!interview || viewer.kind !== 'user' || interviewAccess(viewer, interview) === 'none') throw new Problem('not-found');
-    if (!isStaff(viewer)) throw new Problem('forbidden', { detail: { de: 'Die Durchsicht mit Zeitzeug/innen betreuen Kurator/innen.', en: 'Curators handle the review with narrators.' } });
-    return interview;
+  private staffInterview(viewer: Viewer, interviewId: string): Promise<Interview> {
+    return staffInterview(this.deps.store.interviews, viewer, interviewId, { de: 'Die Durchsicht mit Zeitzeug/innen betreuen Kurator/innen.', en: 'Curators handle the review with narrators.' });
   }
+
 
   async createInvitation(viewer: Viewer, interviewId: string, input: z.output<typeof createInvitationSchema>, origin: string) {
     const interview = await this.staffInterview(viewer, interviewId);
@@ -402,4 +398,3 @@ function receiptNumber(): string {
   return `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${newShortCode().slice(0, 4)}`;
 }
 
-export { isNarratorOf };
