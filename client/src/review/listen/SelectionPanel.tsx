@@ -1,6 +1,6 @@
 // What the narrator marked in the text, with one button to keep it from publication (and an optional reason).
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { FailureNotice } from '../components/Problem.js';
+import { MarkFormEnd } from './MarkFormEnd.js';
 import type { SelectedPassage } from '../lib/segments.js';
 import { spanText } from '../lib/time.js';
 import { useRt } from '../texts.js';
@@ -58,20 +58,10 @@ export function SelectionPanel(props: { passage: SelectedPassage; onSubmit: (rea
       <h3 id={titleId}>{rt('selection.title')}</h3>
       <blockquote className="sb-r-quote">„{quote}“</blockquote>
       <p>{rt('selection.range', span)}</p>
-      <label htmlFor={reasonId} className="sb-r-label">
-        {rt('selection.reason')}
-      </label>
-      <textarea id={reasonId} className="sb-r-input" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
-      {error !== null && <FailureNotice error={error} />}
-      <p className="sb-r-actions">
-        <button type="submit" className="sb-r-button sb-r-primary" aria-disabled={busy || undefined}>
-          <span aria-hidden="true">⊘ </span>
-          {busy ? rt('common.saving') : rt('selection.submit')}
-        </button>
-        <button type="button" className="sb-r-button sb-r-secondary" onClick={props.onCancel}>
-          {rt('selection.cancel')}
-        </button>
-      </p>
+      <MarkFormEnd
+        reasonId={reasonId} reasonLabel={rt('selection.reason')} reason={reason} onReason={setReason} error={error} busy={busy}
+        submitLabel={rt('selection.submit')} cancelLabel={rt('selection.cancel')} onCancel={props.onCancel}
+      />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 // "Eine Stelle nach der Zeit markieren": from … to … in minutes:seconds, prefilled with the passage playing now, plus an
 // optional reason. For everyone who cannot (or would rather not) select text with the mouse.
 import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
-import { FailureNotice } from '../components/Problem.js';
+import { MarkFormEnd } from './MarkFormEnd.js';
 import { lengthText, mmss, parseClock } from '../lib/time.js';
 import { useRt } from '../texts.js';
 
@@ -95,27 +95,14 @@ export function TimeRangeForm(props: {
             {issueText}
           </p>
         )}
-        <label htmlFor={reasonId} className="sb-r-label">
-          {rt('range.reason')}
-        </label>
-        <textarea id={reasonId} className="sb-r-input" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
-        {error !== null && <FailureNotice error={error} />}
-        <p className="sb-r-actions">
-          <button type="submit" className="sb-r-button sb-r-primary" aria-disabled={busy || undefined}>
-            <span aria-hidden="true">⊘ </span>
-            {busy ? rt('common.saving') : rt('range.submit')}
-          </button>
-          <button
-            type="button"
-            className="sb-r-button sb-r-secondary"
-            onClick={() => {
-              setOpen(false);
-              toggleRef.current?.focus();
-            }}
-          >
-            {rt('common.cancel')}
-          </button>
-        </p>
+        <MarkFormEnd
+          reasonId={reasonId} reasonLabel={rt('range.reason')} reason={reason} onReason={setReason} error={error} busy={busy}
+          submitLabel={rt('range.submit')} cancelLabel={rt('common.cancel')}
+          onCancel={() => {
+            setOpen(false);
+            toggleRef.current?.focus();
+          }}
+        />
       </form>
     </section>
   );
