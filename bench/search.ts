@@ -1,7 +1,7 @@
 // bench/search — the archive search API against Meilisearch asked directly with the same request, in one run; plus
 // how long indexing takes and how much memory Meilisearch needs for it.
 //
-//   npx tsx bench/search.ts [--segments 200000] [--requests 300] [--per-query]
+//   npx tsx bench/search.ts [--segments 200000] [--requests 300] [--per-query] [--keep]
 //
 // A fresh embedded Meilisearch (MeiliSidecar: 256 MiB indexing memory, one indexing thread) in a temp dir gets
 // `--segments` generated German passages (~40 words, tests/helpers/german-corpus.ts) through SegmentIndex with our
@@ -20,7 +20,7 @@ import { anonymous } from '../server/access/viewer.js';
 import { searchScope } from '../server/access/policy.js';
 import { configureLogger, moduleLogger } from '../server/logger.js';
 import { SearchEngine } from '../server/search/engine.js';
-import { segmentFacets, segmentFilter, SegmentIndex, type SegmentFacet } from '../server/search/segment-index.js';
+import { segmentFacets, segmentFilter, SegmentIndex } from '../server/search/segment-index.js';
 import { MeiliSidecar } from '../server/search/sidecar.js';
 import { openSqliteStore, type SqliteStore } from '../server/store/sqlite/index.js';
 import { generateSegments } from '../tests/helpers/german-corpus.js';
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     segments: { type: 'string', default: '200000' },
     requests: { type: 'string', default: '300' },
     'per-query': { type: 'boolean', default: false },
+    // keep Meilisearch's data directory for inspection (e.g. `mdb_stat -a -e <dir>/meili/meili/indexes/<uuid>`)
+    keep: { type: 'boolean', default: false },
   },
 });
 const segmentCount = Number(values.segments);
@@ -111,7 +113,8 @@ function cleanup(): Promise<void> {
       clearTimeout(killer);
     }
     await sidecar?.stop().catch(() => undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (values.keep) process.stdout.write(`kept ${dir}\n`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   })();
   return cleaning;
 }
@@ -172,7 +175,7 @@ async function main(): Promise<void> {
   peakAnon = Math.max(peakAnon, afterIndexing.anon);
 
   // the request SegmentIndex.search sends for an anonymous viewer, recorded from the real code so it cannot drift
-  const facets = [...segmentFacets, 'interviewId' as SegmentFacet];
+  const facets = segmentFacets;
   const filter = segmentFilter(searchScope(anonymous), {});
   const recorded: string[] = [];
   const recorder = new Meilisearch({

@@ -40,6 +40,7 @@ import { TranscriptService } from './transcripts/service.js';
 import type { SearchEngine } from './search/engine.js';
 import { searchIndexes, type SearchIndexes } from './search/indexer.js';
 import { interviewSearchRoute, searchRoutes } from './search/routes.js';
+import { InterviewCatalogSource } from './search/interview-catalog.js';
 import type { Store } from './store/repositories.js';
 import { userRoutes } from './users/routes.js';
 import { UserService } from './users/service.js';
@@ -181,8 +182,9 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   api.use('/audit', auditRoutes(services.audit));
   api.use('/groups', groupRoutes(store));
   api.use('/interviews', interviewRoutes(services.interviews, services.media));
-  api.use('/search', searchRoutes({ engine: search, store, interviews: services.search.interviews, segments: services.search.segments }));
-  api.use('/interviews', interviewSearchRoute({ engine: search, store, segments: services.search.segments }));
+  const catalog = new InterviewCatalogSource(store);
+  api.use('/search', searchRoutes({ engine: search, store, interviews: services.search.interviews, segments: services.search.segments, catalog }));
+  api.use('/interviews', interviewSearchRoute({ engine: search, store, segments: services.search.segments, catalog }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

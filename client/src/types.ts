@@ -2,7 +2,7 @@
 
 // Shapes the server defines are imported from it (type-only: nothing of the server reaches the bundle).
 import type { IndexPoint, Person, PersonRole, Place } from '../../server/store/types.js';
-import type { SegmentHit } from '../../server/search/segment-index.js';
+import type { SearchHit as ApiSearchHit } from '../../server/search/routes.js';
 import type { PublicMedium } from '../../server/media/service.js';
 
 export type { PersonRole, Place };
@@ -60,7 +60,7 @@ export interface CollectionList {
 }
 
 /** One transcript passage that matched (GET /api/search, GET /api/interviews/:id/search); `snippet` is HTML-safe. */
-export type SearchHit = SegmentHit;
+export type SearchHit = ApiSearchHit;
 
 export interface SearchGroup {
   interviewId: string;

@@ -8,11 +8,14 @@ import type { Viewer } from './viewer.js';
 
 const staffRoles: readonly Role[] = ['admin', 'curator'];
 
+/** The fields of an interview that decide who sees it (the search catalog keeps only these). */
+export type AccessFields = Pick<Interview, 'id' | 'status' | 'visibility' | 'grants' | 'createdBy' | 'embargoUntil' | 'embargoListed'>;
+
 export function isStaff(viewer: Viewer): boolean {
   return viewer.kind === 'user' && staffRoles.includes(viewer.user.role);
 }
 
-function isOwner(viewer: Viewer, interview: Interview): boolean {
+function isOwner(viewer: Viewer, interview: AccessFields): boolean {
   return viewer.kind === 'user' && interview.createdBy !== null && interview.createdBy === viewer.user.id;
 }
 
@@ -26,11 +29,11 @@ function openVisibilitiesFor(viewer: Viewer): Visibility[] {
   return viewer.kind === 'user' ? ['public', 'registered'] : ['public'];
 }
 
-function embargoActive(interview: Interview, now: Date): boolean {
+function embargoActive(interview: AccessFields, now: Date): boolean {
   return interview.embargoUntil !== null && Date.parse(interview.embargoUntil) > now.getTime();
 }
 
-function openTo(viewer: Viewer, interview: Interview): boolean {
+function openTo(viewer: Viewer, interview: AccessFields): boolean {
   if (openVisibilitiesFor(viewer).includes(interview.visibility)) return true;
   return interview.visibility === 'restricted' && viewer.kind === 'user' && interview.grants.some((g) => viewer.principals.includes(g));
 }
@@ -41,7 +44,7 @@ function openTo(viewer: Viewer, interview: Interview): boolean {
  */
 export type InterviewAccess = 'full' | 'sealed' | 'none';
 
-export function interviewAccess(viewer: Viewer, interview: Interview, now = new Date()): InterviewAccess {
+export function interviewAccess(viewer: Viewer, interview: AccessFields, now = new Date()): InterviewAccess {
   if (isStaff(viewer)) return 'full';
   // A withdrawal takes the interview from everyone but curators and admins (the receipt stays with the narrator).
   if (interview.status === 'withdrawn') return 'none';
@@ -54,7 +57,7 @@ export function interviewAccess(viewer: Viewer, interview: Interview, now = new 
   return 'none';
 }
 
-export function canViewInterview(viewer: Viewer, interview: Interview, now = new Date()): boolean {
+export function canViewInterview(viewer: Viewer, interview: AccessFields, now = new Date()): boolean {
   return interviewAccess(viewer, interview, now) === 'full';
 }
 

@@ -27,7 +27,7 @@ async function assertUp(indexes: SearchIndexes): Promise<void> {
   }
 }
 
-/** The current transcript version of a medium, with its interview's metadata and access flags, into the segment index. */
+/** The current transcript version of a medium, with its interview's access fields, into the segment index. */
 export async function indexTranscript(store: Store, indexes: SearchIndexes, mediaId: string): Promise<{ version: number | null }> {
   await assertUp(indexes);
   const medium = await store.media.findById(mediaId);
@@ -45,7 +45,7 @@ export async function indexTranscript(store: Store, indexes: SearchIndexes, medi
   return { version: current.version };
 }
 
-/** An interview's own document and its metadata on every segment of its transcripts (visibility, title, facets). */
+/** An interview's own document, and its access fields on every segment of its transcripts. */
 export async function indexInterview(store: Store, indexes: SearchIndexes, interviewId: string): Promise<void> {
   await assertUp(indexes);
   const interview = await store.interviews.findById(interviewId);
@@ -57,8 +57,8 @@ export async function indexInterview(store: Store, indexes: SearchIndexes, inter
     return;
   }
   await indexes.interviews.put(interview);
-  // title, visibility, status and facets travel on every segment: without this a segment stays findable under the old rule
-  await indexes.segments.updateInterviewMeta(interview);
+  // status, visibility and grants travel on every segment: without this a segment stays findable under the old rule
+  await indexes.segments.updateInterviewAccess(interview);
   await store.interviews.markIndexed(interviewId, interview.version);
 }
 

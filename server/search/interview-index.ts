@@ -46,7 +46,7 @@ export function toDocument(i: Interview, syncGeneration = 0): InterviewDocument 
   };
 }
 
-const quote = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+export const quote = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /**
  * The access scope of server/access/policy.ts (searchScope) as a Meilisearch filter: one rule, three executors

@@ -1,14 +1,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { canViewInterview, searchScope } from '../access/policy.js';
+import type { Viewer } from '../access/viewer.js';
 import { Problem } from '../http/problem.js';
 import { parseRequest } from '../http/validate.js';
 import type { Store } from '../store/repositories.js';
 import type { SearchEngine } from './engine.js';
 import { foldGerman, germanVocabulary } from './german.js';
 import { visibleHits } from './hit-access.js';
+import type { InterviewCatalog, InterviewCatalogSource, InterviewFacet } from './interview-catalog.js';
 import { accessFilter, type InterviewIndex } from './interview-index.js';
-import { segmentFilter, type SegmentFacet, type SegmentFacetFilter, type SegmentIndex } from './segment-index.js';
+import { segmentFacets, segmentFilter, type SegmentHit, type SegmentIndex } from './segment-index.js';
 
 const list = z.string().trim().max(500).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const numberList = z.string().trim().max(200)
@@ -30,52 +32,71 @@ const searchQuery = z.strictObject({
   lang: z.enum(['de', 'en']).optional(),
 });
 
-const facetNames: Record<SegmentFacet, string> = {
+/** The API's facet names (also its filter parameters) for the catalog's interview facets. */
+const facetNames: Record<InterviewFacet, string> = {
   collectionId: 'collection', narrators: 'narrator', place: 'place', year: 'year', decade: 'decade',
-  keywords: 'keyword', language: 'language', speaker: 'speaker',
+  keywords: 'keyword', language: 'language',
 };
+
+/** Scope of the segment filter for a viewer: the owner clause comes from the catalog (segments carry no owner). */
+function viewerSegmentFilter(viewer: Viewer, catalog: InterviewCatalog, choices: Parameters<typeof segmentFilter>[1]) {
+  const scope = searchScope(viewer);
+  const owned = scope.kind === 'scoped' && scope.ownerId ? catalog.ownedBy(scope.ownerId) : [];
+  return segmentFilter(scope, choices, owned);
+}
+
+/** A passage hit as the API sends it: with its interview's title (from the catalog). */
+export type SearchHit = SegmentHit & { interviewTitle: string };
+
+const titled = (catalog: InterviewCatalog, hits: readonly SegmentHit[]): SearchHit[] =>
+  hits.map((hit) => ({ ...hit, interviewTitle: catalog.get(hit.interviewId)?.title ?? '' }));
 
 const withinQuery = z.strictObject({ q: z.string().trim().min(1).max(200), lang: z.enum(['de', 'en']).optional() });
 const suggestQuery = z.strictObject({ q: z.string().trim().min(1).max(100), limit: z.coerce.number().int().min(1).max(20).default(8), lang: z.enum(['de', 'en']).optional() });
 
 /** Archive search: transcript segments (the second where something is said), grouped per interview, with facets. */
-export function searchRoutes(deps: { engine: SearchEngine; store: Store; interviews: InterviewIndex; segments: SegmentIndex }): Router {
-  const { engine, segments } = deps;
+export function searchRoutes(deps: { engine: SearchEngine; store: Store; interviews: InterviewIndex; segments: SegmentIndex; catalog: InterviewCatalogSource }): Router {
+  const { engine, segments, catalog: catalogs } = deps;
   const router = Router();
 
   router.get('/', async (req, res) => {
     const query = parseRequest(req, 'query', searchQuery);
     engine.assertAvailable();
-    const facetFilter: SegmentFacetFilter = {
+    const catalog = await catalogs.current();
+    const interviewIds = catalog.matching({
       collectionId: query.collectionId, narrators: query.narrator, place: query.place, year: query.year, decade: query.decade,
-      keywords: query.keyword, speaker: query.speaker, language: query.language,
-    };
+      keywords: query.keyword, language: query.language,
+    });
     const result = await segments.search({
       q: query.q,
-      filter: segmentFilter(searchScope(req.viewer), facetFilter),
+      filter: viewerSegmentFilter(req.viewer, catalog, { speaker: query.speaker, interviewIds }),
       page: query.page,
       hitsPerPage: query.pageSize,
-      facets: [...(Object.keys(facetNames) as SegmentFacet[]), 'interviewId' as SegmentFacet],
+      facets: segmentFacets,
     });
-    const perInterview = result.facets.interviewId ?? {};
-    const { hits } = await visibleHits(deps.store, req.viewer, result.hits);
-    const groups: { interviewId: string; interviewTitle: string; hitCount: number; hits: typeof result.hits }[] = [];
+    // interviews the store says this viewer may not see (the index lagging behind) count nowhere
+    const tally = catalog.tally(result.facets.interviewId ?? {}, req.viewer);
+    const hits = titled(catalog, (await visibleHits(deps.store, req.viewer, result.hits, (id) => catalog.get(id)?.access ?? null)).hits);
+    const groups: { interviewId: string; interviewTitle: string; hitCount: number; hits: typeof hits }[] = [];
     for (const hit of hits) {
       let group = groups.find((g) => g.interviewId === hit.interviewId);
       if (!group) {
-        group = { interviewId: hit.interviewId, interviewTitle: hit.interviewTitle, hitCount: perInterview[hit.interviewId] ?? 0, hits: [] };
+        group = { interviewId: hit.interviewId, interviewTitle: hit.interviewTitle, hitCount: tally.hitsIn(hit.interviewId), hits: [] };
         groups.push(group);
       }
       group.hits.push(hit);
     }
     res.json({
       q: query.q,
-      total: result.total,
+      total: Math.max(0, result.total - tally.hidden),
       page: query.page,
       pageSize: query.pageSize,
       hits,
       groups,
-      facets: Object.fromEntries((Object.entries(facetNames) as [SegmentFacet, string][]).map(([field, name]) => [name, result.facets[field] ?? {}])),
+      facets: {
+        ...Object.fromEntries((Object.entries(facetNames) as [InterviewFacet, string][]).map(([field, name]) => [name, tally.facets[field]])),
+        speaker: result.facets.speaker ?? {},
+      },
       processingTimeMs: result.processingTimeMs,
     });
   });
@@ -99,7 +120,8 @@ export function searchRoutes(deps: { engine: SearchEngine; store: Store; intervi
 }
 
 /** GET /api/interviews/:id/search?q= — every hit inside one interview, in playback order, each with its second. */
-export function interviewSearchRoute(deps: { engine: SearchEngine; store: Store; segments: SegmentIndex }): Router {
+export function interviewSearchRoute(deps: { engine: SearchEngine; store: Store; segments: SegmentIndex; catalog: InterviewCatalogSource }): Router {
+  const catalogs = deps.catalog;
   const router = Router();
   router.get('/:id/search', async (req, res) => {
     const { id } = parseRequest(req, 'params', z.strictObject({ id: z.uuid() }));
@@ -107,11 +129,12 @@ export function interviewSearchRoute(deps: { engine: SearchEngine; store: Store;
     const interview = await deps.store.interviews.findById(id);
     if (!interview || !canViewInterview(req.viewer, interview)) throw new Problem('not-found');
     deps.engine.assertAvailable();
-    const base = segmentFilter(searchScope(req.viewer), {});
-    const filter = [`interviewId = "${id}"`, ...(base ? [base] : [])].join(' AND ');
+    const catalog = await catalogs.current();
+    const filter = viewerSegmentFilter(req.viewer, catalog, { interviewIds: [id] });
     const result = await deps.segments.search({ q, filter, page: 1, hitsPerPage: 1000 });
     const parts = new Map((await deps.store.media.listByInterview(id)).map((m) => [m.id, m.part]));
-    const hits = [...(await visibleHits(deps.store, req.viewer, result.hits)).hits].sort((a, b) => (parts.get(a.mediaId) ?? 0) - (parts.get(b.mediaId) ?? 0) || a.start - b.start);
+    const hits = titled(catalog, (await visibleHits(deps.store, req.viewer, result.hits)).hits)
+      .sort((a, b) => (parts.get(a.mediaId) ?? 0) - (parts.get(b.mediaId) ?? 0) || a.start - b.start);
     res.json({ q, interviewId: id, total: hits.length, hits });
   });
   return router;

@@ -1,6 +1,11 @@
 // Transcript segments in Meilisearch, one document per timed passage. Derived data like the interview index: built
-// from the stored transcript, rebuilt whenever needed. Every document carries its interview's access fields, so one
-// filter (accessFilter) decides what a viewer finds; a change of visibility must therefore reach every segment.
+// from the stored transcript, rebuilt whenever needed. Every document carries its interview's access fields (status,
+// visibility, grants) and its own restriction flag, so one filter (segmentFilter) decides what a viewer finds; a change
+// of status or visibility must therefore reach every segment.
+//
+// Segments carry nothing else of their interview. Title and the interview facets (collection, narrator, place, year,
+// keywords, language) live once per interview in the store and are joined in by interview id (interview-catalog.ts):
+// copied onto 200,000 segments they were most of the index's size and of Meilisearch's memory (bench/search).
 //
 // German: `text` is indexed without a locale (exact words, umlaut-insensitive, typo-tolerant); `spellings` and
 // `parts` (german.ts) add ß→ss, ae/oe/ue and vocabulary compound parts. Ranking puts text matches above derived ones.
@@ -10,7 +15,7 @@ import type { AccessScope } from '../store/repositories.js';
 import type { Interview, Visibility, WorkflowStatus } from '../store/types.js';
 import type { SearchEngine } from './engine.js';
 import { expandForIndex, germanVocabulary, matchingWordRanges, normalizeQuery, TYPO_MIN_LENGTH } from './german.js';
-import { accessFilter } from './interview-index.js';
+import { accessFilter, quote } from './interview-index.js';
 import { MARK_CLOSE, MARK_OPEN, safeHighlight } from './highlight.js';
 
 /** One passage as the transcript holds it (TranscriptSegment fits); `restricted`: the narrator did not release it. */
@@ -22,7 +27,7 @@ export interface SegmentInput {
   restricted?: boolean;
 }
 
-/** What a segment needs to know about its interview. */
+/** What search needs to know about an interview: access fields for the segments, facets for the catalog. */
 export interface SegmentInterviewMeta {
   id: string;
   title: string;
@@ -41,7 +46,6 @@ export interface SegmentInterviewMeta {
 export interface SegmentDocument {
   id: string;
   interviewId: string;
-  interviewTitle: string;
   mediaId: string;
   segmentNo: number;
   start: number;
@@ -51,38 +55,35 @@ export interface SegmentDocument {
   /** Derived, searchable, never displayed. Absent when empty. */
   spellings?: string;
   parts?: string;
-  collectionId: string | null;
-  narrators: string[];
-  place: string | null;
-  year: number | null;
-  decade: number | null;
-  keywords: string[];
-  language: string;
   status: WorkflowStatus;
   visibility: Visibility;
   grants: string[];
-  createdBy: string | null;
   restricted: boolean;
 }
 
-export const segmentFacets = ['collectionId', 'narrators', 'place', 'year', 'decade', 'keywords', 'language', 'speaker'] as const;
+/** Facets Meilisearch counts itself: the segment's own speaker, and hits per interview (the catalog turns those into
+ * the interview facets). */
+export const segmentFacets = ['speaker', 'interviewId'] as const;
 export type SegmentFacet = (typeof segmentFacets)[number];
+/** Access fields copied from the interview onto each of its segments. */
+type SegmentAccessFields = Pick<SegmentDocument, 'status' | 'visibility' | 'grants'>;
 
 // Derived fields start with this stop word: otherwise a field consisting of (or starting with) the query word lands
 // in the exactness rule's "equals / starts with the attribute" buckets and outranks passages with the real word.
 const DERIVED_LEAD = 'und';
 
-const displayed = [
-  'id', 'interviewId', 'interviewTitle', 'mediaId', 'segmentNo', 'start', 'end', 'speaker', 'text',
-  'collectionId', 'narrators', 'place', 'year', 'decade', 'keywords', 'language', 'status', 'visibility', 'createdBy', 'restricted',
-];
+const displayed = ['id', 'interviewId', 'mediaId', 'segmentNo', 'start', 'end', 'speaker', 'text', 'status', 'visibility', 'restricted'];
+
+export const MAX_INTERVIEWS_COUNTED = 20_000;
 
 export const segmentIndexSettings: Settings = {
   // order = weight in the attribute rule: the words as spoken, then other spellings, then compound parts
   searchableAttributes: ['text', 'spellings', 'parts'],
   displayedAttributes: displayed,
-  filterableAttributes: ['mediaId', 'interviewId', 'status', 'visibility', 'grants', 'createdBy', 'restricted', ...segmentFacets],
-  sortableAttributes: ['start', 'year'],
+  filterableAttributes: ['mediaId', 'status', 'visibility', 'grants', 'restricted', ...segmentFacets],
+  // nothing sorts segments in Meilisearch (hits inside one interview are put in playback order by the API): a sortable
+  // attribute would only add a number per document to the facet databases
+  sortableAttributes: [],
   // exactness before attribute: the query word itself beats a synonym; compound parts are exact words too,
   // and lose to the spoken word in the attribute rule right after
   rankingRules: ['words', 'typo', 'proximity', 'exactness', 'attribute', 'sort'],
@@ -99,7 +100,11 @@ export const segmentIndexSettings: Settings = {
   // compounds come from `parts` instead, and indexing is faster without prefix databases
   prefixSearch: 'disabled',
   pagination: { maxTotalHits: 10_000 },
-  faceting: { maxValuesPerFacet: 500 },
+  // the interviewId distribution must be complete: it is what the interview facets and per-interview hit counts are
+  // summed from. An archive with more matching interviews than this gets undercounted interview facets (never hits).
+  faceting: { maxValuesPerFacet: MAX_INTERVIEWS_COUNTED, sortFacetValuesBy: { '*': 'count' } },
+  // nobody searches inside facet values of passages; this skips building the facet-value search structures
+  facetSearch: false,
 };
 
 /** The interview fields a segment carries. */
@@ -124,21 +129,19 @@ export function segmentMetaFromInterview(i: Interview): SegmentInterviewMeta {
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 const seconds = (s: number) => Math.round(s * 1000) / 1000;
 
-/** Either the stored interview or just the fields a segment carries. */
+/** Either the stored interview or the search meta made from it. */
 export type InterviewLike = Interview | SegmentInterviewMeta;
 
-const asMeta = (i: InterviewLike): SegmentInterviewMeta => ('people' in i ? segmentMetaFromInterview(i) : i);
+const accessFields = (i: InterviewLike): SegmentAccessFields => ({ status: i.status, visibility: i.visibility, grants: i.grants });
 
-export function toSegmentDocuments(interviewLike: InterviewLike, mediaId: string, segments: readonly SegmentInput[]): SegmentDocument[] {
-  const interview = asMeta(interviewLike);
-  const year = interview.recordedYear;
+export function toSegmentDocuments(interview: InterviewLike, mediaId: string, segments: readonly SegmentInput[]): SegmentDocument[] {
+  const access = accessFields(interview);
   return segments.map((segment, segmentNo) => {
     const text = segment.text.replace(CONTROL, '');
     const { spellings, parts } = expandForIndex(text);
     return {
       id: `${mediaId}_${segmentNo}`,
       interviewId: interview.id,
-      interviewTitle: interview.title,
       mediaId,
       segmentNo,
       start: seconds(segment.start),
@@ -147,44 +150,36 @@ export function toSegmentDocuments(interviewLike: InterviewLike, mediaId: string
       text,
       ...(spellings.length > 0 ? { spellings: `${DERIVED_LEAD} ${spellings.join(' ')}` } : {}),
       ...(parts.length > 0 ? { parts: `${DERIVED_LEAD} ${parts.join(' ')}` } : {}),
-      collectionId: interview.collectionId,
-      narrators: interview.narrators,
-      place: interview.place,
-      year,
-      decade: year === null ? null : year - (year % 10),
-      keywords: interview.keywords,
-      language: interview.language,
-      status: interview.status,
-      visibility: interview.visibility,
-      grants: interview.grants,
-      createdBy: interview.createdBy,
+      ...access,
       restricted: segment.restricted ?? false,
     };
   });
 }
 
-const quote = (value: string | number | boolean) => (typeof value === 'string' ? `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : String(value));
-
-export type SegmentFacetFilter = Partial<Record<SegmentFacet, string | number | readonly (string | number)[]>>;
+export interface SegmentFilterChoices {
+  speaker?: readonly string[];
+  /** Only these interviews (the catalog's answer to interview facet choices); an empty list finds nothing. */
+  interviewIds?: readonly string[];
+}
 
 /**
  * The access rule plus facet choices as one filter. Passages a narrator did not release are for staff only
  * (not even the interview's owner finds them through search).
+ *
+ * Segments carry no owner: `ownedInterviewIds` (the store's answer for scope.ownerId) stands in for the interview
+ * index's `createdBy` clause, so a scope with an owner needs it.
  */
-export function segmentFilter(scope: AccessScope, facets: SegmentFacetFilter = {}): string | undefined {
+export function segmentFilter(scope: AccessScope, choices: SegmentFilterChoices = {}, ownedInterviewIds: readonly string[] = []): string | undefined {
   const clauses: string[] = [];
-  const access = accessFilter(scope, 'interviewId');
-  if (access) {
+  if (scope.kind === 'scoped') {
+    const ids = [...(scope.interviewIds ?? []), ...ownedInterviewIds];
+    const access = accessFilter({ ...scope, ownerId: undefined, interviewIds: ids }, 'interviewId');
     // the narrator finds their own restricted passages; nobody else but staff does
-    const own = scope.kind === 'scoped' ? (scope.interviewIds ?? []) : [];
-    clauses.push(access, own.length > 0 ? `(restricted = false OR interviewId IN [${own.map(quote).join(', ')}])` : 'restricted = false');
+    const own = scope.interviewIds ?? [];
+    clauses.push(access!, own.length > 0 ? `(restricted = false OR interviewId IN [${own.map(quote).join(', ')}])` : 'restricted = false');
   }
-  for (const [field, value] of Object.entries(facets) as Array<[SegmentFacet, SegmentFacetFilter[SegmentFacet]]>) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value as string | number];
-    if (values.length === 0) continue;
-    clauses.push(`${field} IN [${values.map(quote).join(', ')}]`);
-  }
+  if (choices.speaker && choices.speaker.length > 0) clauses.push(`speaker IN [${choices.speaker.map(quote).join(', ')}]`);
+  if (choices.interviewIds) clauses.push(`interviewId IN [${choices.interviewIds.map(quote).join(', ')}]`);
   return clauses.length > 0 ? clauses.join(' AND ') : undefined;
 }
 
@@ -200,7 +195,6 @@ export interface SegmentSearchParams {
 export interface SegmentHit {
   id: string;
   interviewId: string;
-  interviewTitle: string;
   mediaId: string;
   start: number;
   end: number;
@@ -343,12 +337,12 @@ export class SegmentIndex {
   }
 
   /**
-   * Copies changed interview fields (title, access, facets) onto all its segments; must follow every change of
-   * status or visibility, or segments would stay findable under the old rule.
+   * Copies the interview's access fields onto all its segments; must follow every change of status, visibility or
+   * grants, or segments would stay findable under the old rule.
    */
-  async updateInterviewMeta(interviewLike: InterviewLike): Promise<number> {
-    const { id, title, recordedYear: year, ...rest } = asMeta(interviewLike);
-    const patch = { interviewTitle: title, year, decade: year === null ? null : year - (year % 10), ...rest };
+  async updateInterviewAccess(interview: InterviewLike): Promise<number> {
+    const { id } = interview;
+    const patch = accessFields(interview);
     const limit = 1000;
     let count = 0;
     for (let offset = 0; ; offset += limit) {
@@ -371,7 +365,7 @@ export class SegmentIndex {
       page,
       hitsPerPage,
       facets: params.facets ? [...params.facets] : undefined,
-      attributesToRetrieve: ['id', 'interviewId', 'interviewTitle', 'mediaId', 'start', 'end', 'speaker', 'text'],
+      attributesToRetrieve: ['id', 'interviewId', 'mediaId', 'start', 'end', 'speaker', 'text'],
       attributesToCrop: ['text'],
       cropLength: CROP_WORDS,
       cropMarker: '…',
@@ -392,7 +386,6 @@ export class SegmentIndex {
         return {
           id: hit.id,
           interviewId: hit.interviewId,
-          interviewTitle: hit.interviewTitle,
           mediaId: hit.mediaId,
           start: hit.start,
           end: hit.end,

@@ -226,6 +226,9 @@ export class MeiliSidecar extends EventEmitter<MeiliSidecarEvents> {
     env.MEILI_MASTER_KEY = this.#key;
     env.NO_COLOR = '1';
     env.RUST_LIB_BACKTRACE = '0'; // keeps startup errors to one line instead of a stack dump
+    // Meilisearch allocates with mimalloc, which by default keeps freed pages for a while; after an indexing batch that
+    // kept ~120 MiB more resident for good (bench/search: 303 → 185 MiB anonymous memory at 200k segments).
+    env.MIMALLOC_PURGE_DELAY ??= '0';
     return env;
   }
 

@@ -110,6 +110,11 @@ export interface InterviewRepository {
   markAllSearchDirty(): Promise<void>;
   /** Approved interviews waiting for their embargo to end (the publish job's work list for the sweep). */
   listAwaitingEmbargo(limit: number): Promise<Interview[]>;
+  /**
+   * Changes whenever any interview is created, changed or deleted (cheap: one aggregate); lets a reader keep all
+   * interviews in memory and know when to read them again (server/search/interview-catalog.ts).
+   */
+  changeStamp(): Promise<string>;
 }
 
 export type MediumPatch = Partial<Pick<Medium, 'status' | 'progress' | 'error' | 'renditionRedaction'>>;

@@ -753,6 +753,29 @@ export function describeRepositoryContract(adapterName: string, openStore: () =>
           expect(await store.interviews.countByCollection(collB.id)).toBe(1);
         });
 
+        it('changeStamp moves on every create, update and delete, and only then', async () => {
+          const stamps = [await store.interviews.changeStamp()];
+          const expectMoved = async (what: string) => {
+            const stamp = await store.interviews.changeStamp();
+            expect(stamps, what).not.toContain(stamp);
+            stamps.push(stamp);
+          };
+          expect(await store.interviews.changeStamp(), 'reading twice').toBe(stamps[0]);
+          await store.interviews.findById(kumpel.id);
+          await list({}, 'title');
+          await store.interviews.markIndexed(kumpel.id, kumpel.version);
+          expect(await store.interviews.changeStamp(), 'reads and search bookkeeping are no change').toBe(stamps[0]);
+          // same second as an older update: the stamp must not rely on the clock alone
+          await store.interviews.update(kumpel.id, { keywords: ['Abraum'] }, at(25));
+          await expectMoved('update');
+          await store.interviews.update(mining.id, { title: 'mining again' }, at(25));
+          await expectMoved('second update at the same time');
+          await store.interviews.delete(brikett.id);
+          await expectMoved('delete');
+          await store.interviews.create(makeInterview({ createdAt: at(3), updatedAt: at(3) }));
+          await expectMoved('create of an older-dated interview');
+        });
+
         it('list reflects updates: a published interview appears to anonymous viewers', async () => {
           const anonymous: AccessScope = { kind: 'scoped', publishedVisibilities: ['public'] };
           await store.interviews.update(kumpel.id, { status: 'published' }, at(40));

@@ -10,7 +10,8 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SearchEngine } from '../../server/search/engine.js';
 import { moduleLogger } from '../../server/logger.js';
-import { SegmentIndex, segmentFilter, segmentIndexSettings, toSegmentDocuments, type SegmentInterviewMeta } from '../../server/search/segment-index.js';
+import { SegmentIndex, segmentFacets, segmentFilter, segmentIndexSettings, toSegmentDocuments, type SegmentInterviewMeta } from '../../server/search/segment-index.js';
+import { catalogEntry, InterviewCatalog } from '../../server/search/interview-catalog.js';
 import { expectedIds, generateSegments, plantedQueries, type GeneratedCorpus } from '../helpers/german-corpus.js';
 
 const SEGMENTS = 5_000;
@@ -152,14 +153,25 @@ describe('transcript search relevance (German)', () => {
 
   it('applies the access rule and facets; restricted passages only for staff', async () => {
     const anonymous = segmentFilter({ kind: 'scoped', publishedVisibilities: ['public'] });
-    const everyone = await index.search({ q: '', filter: anonymous, hitsPerPage: 1, facets: ['decade', 'collectionId'] });
+    const everyone = await index.search({ q: '', filter: anonymous, hitsPerPage: 1, facets: segmentFacets });
     expect(everyone.total).toBe(corpus.publicIds.size);
-    expect(Object.values(everyone.facets.collectionId ?? {}).reduce((a, b) => a + b, 0)).toBe(corpus.publicIds.size);
+    // the per-interview distribution is complete (not cut at a facet value limit): interview facets are summed from it
+    const sum = (counts: Record<string, number> | undefined) => Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
+    const perInterview = everyone.facets.interviewId ?? {};
+    expect(sum(perInterview)).toBe(corpus.publicIds.size);
+    const catalog = new InterviewCatalog(new Map(corpus.media.map((m) => [m.interview.id, catalogEntry(m.interview, { embargoUntil: null, embargoListed: false })])).values());
+    const tally = catalog.tally(perInterview);
+    expect(sum(tally.facets.collectionId)).toBe(corpus.publicIds.size);
+    expect(sum(tally.facets.decade)).toBe(corpus.publicIds.size);
+    // one collection's count, recounted from the corpus itself
+    const golpaPublic = corpus.media.filter((m) => m.interview.collectionId === 'col-golpa')
+      .reduce((n, m) => n + m.segments.filter((_, i) => corpus.publicIds.has(`${m.mediaId}_${i}`)).length, 0);
+    expect(tally.facets.collectionId['col-golpa']).toBe(golpaPublic);
     const publicHits = await allHits('Tagebau', anonymous);
     expect(publicHits.every((id) => corpus.publicIds.has(id))).toBe(true);
     const staff = await index.search({ q: '', filter: segmentFilter({ kind: 'all' }), hitsPerPage: 1 });
     expect(staff.total).toBe(SEGMENTS);
-    const golpa2000s = segmentFilter({ kind: 'all' }, { collectionId: 'col-golpa', decade: [2000, 2010] });
+    const golpa2000s = segmentFilter({ kind: 'all' }, { interviewIds: catalog.matching({ collectionId: ['col-golpa'], decade: [2000, 2010] }) });
     const facetted = await allHits('Tagebau', golpa2000s);
     const allowedMedia = new Set(corpus.media.filter((m) => m.interview.collectionId === 'col-golpa' && [2000, 2010].includes(m.interview.recordedYear! - (m.interview.recordedYear! % 10))).map((m) => m.mediaId));
     expect(facetted.length).toBeGreaterThan(0);
@@ -176,7 +188,7 @@ describe('transcript search relevance (German)', () => {
     expect(await inMedium('mediaId = "med-life"')).toEqual(['med-life_0']);
     const anonymous = segmentFilter({ kind: 'scoped', publishedVisibilities: ['public'] })!;
     expect(await inMedium(`interviewId = "int-life" AND ${anonymous}`)).toEqual(['med-life2_0', 'med-life_0']);
-    expect(await index.updateInterviewMeta({ ...meta, visibility: 'private' })).toBe(2);
+    expect(await index.updateInterviewAccess({ ...meta, visibility: 'private' })).toBe(2);
     expect(await inMedium(`interviewId = "int-life" AND ${anonymous}`)).toEqual([]);
     await index.removeMedium('med-life');
     expect(await inMedium('interviewId = "int-life"')).toEqual(['med-life2_0']);

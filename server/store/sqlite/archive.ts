@@ -3,7 +3,7 @@ import type {
   CollectionRepository, InterviewFilter, InterviewPatch, InterviewRepository, InterviewSort, UpdateResult,
 } from '../repositories.js';
 import type { Collection, Interview, Page, PageRequest } from '../types.js';
-import { foldText } from './db.js';
+import { cachedStatement, foldText } from './db.js';
 
 /** Shared optimistic-concurrency update: bumps `version`, and tells a missing row from a stale version. */
 function versionedUpdate<T>(
@@ -122,7 +122,7 @@ export class SqliteInterviewRepository implements InterviewRepository {
   }
 
   private load(id: string): Interview | null {
-    const r = this.db.prepare('SELECT * FROM interviews WHERE id = ?').get(id) as InterviewRow | undefined;
+    const r = cachedStatement(this.db, 'SELECT * FROM interviews WHERE id = ?').get(id) as InterviewRow | undefined;
     return r ? toInterview(r) : null;
   }
 
@@ -207,6 +207,13 @@ export class SqliteInterviewRepository implements InterviewRepository {
 
   async delete(id: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM interviews WHERE id = ?').run(id).changes === 1;
+  }
+
+  async changeStamp(): Promise<string> {
+    // counted by triggers (migration 6); a stamp made of count, newest update and summed versions was tried and can
+    // repeat itself (a delete and a create in between)
+    const row = cachedStatement(this.db, "SELECT n FROM change_counters WHERE name = 'interviews'").get() as { n: number };
+    return String(row.n);
   }
 
   async markIndexed(id: string, version: number): Promise<void> {

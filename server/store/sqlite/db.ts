@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3, { type Database } from 'better-sqlite3';
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { migrate } from './migrations.js';
 
 /** Opens (creating if needed) the archive database with the pragmas every connection needs, then migrates. */
@@ -28,4 +28,18 @@ export function openDatabase(file: string): Database {
 
 export function foldText(value: string): string {
   return value.toLocaleLowerCase('de').replace(/ß/g, 'ss').normalize('NFD').replace(/\p{M}/gu, '');
+}
+
+const statementCache = new WeakMap<Database, Map<string, Statement>>();
+
+/**
+ * A prepared statement kept for the connection's lifetime, for the queries every search request runs (preparing costs
+ * about as much as running them). Only for statements used one way: pluck()/raw() change a cached statement for all.
+ */
+export function cachedStatement(db: Database, sql: string): Statement {
+  let statements = statementCache.get(db);
+  if (!statements) statementCache.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+  return statement;
 }

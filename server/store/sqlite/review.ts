@@ -1,5 +1,6 @@
 // Groups, consent records, narrator review (invitations, restrictions, corrections, decisions) and the audit log.
 import type { Database } from 'better-sqlite3';
+import { cachedStatement } from './db.js';
 import type {
   AuditFilter, AuditRepository, ConsentRepository, GroupRepository, ReviewRepository,
 } from '../repositories.js';
@@ -185,7 +186,7 @@ export class SqliteReviewRepository implements ReviewRepository {
     if (filter.mediaId) { where.push('media_id = @mediaId'); params.mediaId = filter.mediaId; }
     if (!filter.includeLifted) where.push(`status = 'active'`);
     const sql = `SELECT * FROM restrictions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start, created_at, id`;
-    return (this.db.prepare(sql).all(params) as RestrictionRow[]).map(toRestriction);
+    return (cachedStatement(this.db, sql).all(params) as RestrictionRow[]).map(toRestriction);
   }
 
   async liftRestriction(id: string, at: string, by: string | null): Promise<boolean> {

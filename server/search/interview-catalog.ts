@@ -1,0 +1,207 @@
+// The interviews as archive search needs them, held in memory once per change of the interviews table: title and
+// facet values (collection, narrator, place, year, decade, keyword, language) to join onto passage hits, and the
+// fields of the access rule. Passages in Meilisearch carry only their interview's id and access fields; the interview
+// facets are counted here from Meilisearch's per-interview hit counts, and interview facet choices become an
+// `interviewId IN […]` filter. This keeps 200,000 passages from each holding a copy of their interview's metadata —
+// the bulk of the index and of Meilisearch's memory (bench/search) — and means a metadata edit needs no reindexing.
+import { interviewAccess, type AccessFields } from '../access/policy.js';
+import type { Viewer } from '../access/viewer.js';
+import type { Store } from '../store/repositories.js';
+import type { Interview } from '../store/types.js';
+import { segmentMetaFromInterview, type SegmentInterviewMeta } from './segment-index.js';
+
+export const interviewFacets = ['collectionId', 'narrators', 'place', 'year', 'decade', 'keywords', 'language'] as const;
+export type InterviewFacet = (typeof interviewFacets)[number];
+/** Per facet, the values a searcher picked: an interview matches one of them in every facet picked. */
+export type InterviewFacetChoices = Partial<Record<InterviewFacet, readonly (string | number)[]>>;
+export type FacetCounts = Record<InterviewFacet, Record<string, number>>;
+
+/** Values shown per facet; the rest are dropped, rarest first. */
+export const MAX_FACET_VALUES = 500;
+
+export interface CatalogEntry {
+  id: string;
+  title: string;
+  /** Every facet's values as strings, the way Meilisearch keys a distribution (years too), each value once. */
+  facets: Record<InterviewFacet, readonly string[]>;
+  access: AccessFields;
+}
+
+// Meilisearch compares facet values case-insensitively; choices made in its terms keep working here
+const norm = (value: string | number) => String(value).trim().toLowerCase();
+
+export function catalogEntry(meta: SegmentInterviewMeta, access: Pick<Interview, 'embargoUntil' | 'embargoListed'>): CatalogEntry {
+  const year = meta.recordedYear;
+  const one = (v: string | number | null) => (v === null ? [] : [String(v)]);
+  const unique = (values: readonly string[]) => [...new Set(values)];
+  return {
+    id: meta.id,
+    title: meta.title,
+    facets: {
+      collectionId: one(meta.collectionId),
+      narrators: unique(meta.narrators),
+      place: one(meta.place),
+      year: one(year),
+      decade: one(year === null ? null : year - (year % 10)),
+      keywords: unique(meta.keywords),
+      language: one(meta.language),
+    },
+    access: {
+      id: meta.id, status: meta.status, visibility: meta.visibility, grants: meta.grants, createdBy: meta.createdBy,
+      embargoUntil: access.embargoUntil, embargoListed: access.embargoListed,
+    },
+  };
+}
+
+export const catalogEntryOf = (i: Interview): CatalogEntry => catalogEntry(segmentMetaFromInterview(i), i);
+
+interface Slot {
+  entry: CatalogEntry;
+  /** Numbers of the entry's facet values in `#values`, all facets together: counting adds to an array, not a map. */
+  valueNos: Uint32Array;
+}
+
+export class InterviewCatalog {
+  readonly #slots = new Map<string, Slot>();
+  // facet → normalized value → interview ids: a choice is a lookup, not a scan of every interview
+  readonly #byValue = new Map<InterviewFacet, Map<string, string[]>>();
+  /** Every distinct (facet, value) pair once; a slot's valueNos point here. */
+  readonly #values: Array<{ facet: InterviewFacet; value: string }> = [];
+
+  constructor(entries: Iterable<CatalogEntry>) {
+    const numbers = new Map<string, number>();
+    for (const facet of interviewFacets) this.#byValue.set(facet, new Map());
+    for (const entry of entries) {
+      const valueNos: number[] = [];
+      for (const facet of interviewFacets) {
+        const index = this.#byValue.get(facet)!;
+        for (const value of entry.facets[facet]) {
+          const key = `${facet}\u0000${value}`;
+          let no = numbers.get(key);
+          if (no === undefined) {
+            no = this.#values.push({ facet, value }) - 1;
+            numbers.set(key, no);
+          }
+          valueNos.push(no);
+        }
+        for (const value of new Set(entry.facets[facet].map(norm))) {
+          const ids = index.get(value);
+          if (ids) ids.push(entry.id);
+          else index.set(value, [entry.id]);
+        }
+      }
+      this.#slots.set(entry.id, { entry, valueNos: Uint32Array.from(valueNos) });
+    }
+  }
+
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  get(id: string): CatalogEntry | undefined {
+    return this.#slots.get(id)?.entry;
+  }
+
+  /** Ids of the interviews a user created (not withdrawn): stands in for the owner clause of the access filter. */
+  ownedBy(userId: string): string[] {
+    const owned: string[] = [];
+    for (const { entry } of this.#slots.values()) if (entry.access.createdBy === userId && entry.access.status !== 'withdrawn') owned.push(entry.id);
+    return owned;
+  }
+
+  /**
+   * The interviews matching every facet picked (any of the values within one facet), or undefined when nothing is
+   * picked — which is not the same as an empty list: that finds nothing.
+   */
+  matching(choices: InterviewFacetChoices): string[] | undefined {
+    let result: Set<string> | undefined;
+    for (const facet of interviewFacets) {
+      const values = choices[facet];
+      if (!values || values.length === 0) continue;
+      const index = this.#byValue.get(facet)!;
+      const ids = new Set(values.flatMap((v) => index.get(norm(v)) ?? []));
+      result = result === undefined ? ids : new Set([...result].filter((id) => ids.has(id)));
+    }
+    return result && [...result];
+  }
+
+  /**
+   * Turns Meilisearch's hits-per-interview into the interview facets. With a viewer, interviews the store says they
+   * may not see (the index not caught up yet with a withdrawal or a narrowed visibility) are left out and reported
+   * as `hidden` passages, so totals and counts agree with the hits the API shows.
+   */
+  tally(perInterview: Readonly<Record<string, number>>, viewer?: Viewer, now = new Date()): { facets: FacetCounts; hitsIn: (id: string) => number; hidden: number } {
+    const counts = new Float64Array(this.#values.length);
+    const hiddenIds = new Set<string>();
+    let hidden = 0;
+    const ids = Object.keys(perInterview);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const n = perInterview[id]!;
+      const slot = this.#slots.get(id);
+      if (!slot || (viewer && interviewAccess(viewer, slot.entry.access, now) !== 'full')) {
+        hidden += n;
+        hiddenIds.add(id);
+        continue;
+      }
+      const nos = slot.valueNos;
+      for (let k = 0; k < nos.length; k++) counts[nos[k]!]! += n;
+    }
+    const byFacet = Object.fromEntries(interviewFacets.map((f) => [f, [] as Array<[string, number]>])) as Record<InterviewFacet, Array<[string, number]>>;
+    counts.forEach((count, no) => {
+      if (count === 0) return;
+      const { facet, value } = this.#values[no]!;
+      byFacet[facet].push([value, count]);
+    });
+    const facets = Object.fromEntries(interviewFacets.map((f) => [f, topValues(byFacet[f])])) as FacetCounts;
+    const hitsIn = (id: string) => (hiddenIds.has(id) ? 0 : (perInterview[id] ?? 0));
+    return { facets, hitsIn, hidden };
+  }
+}
+
+const collator = new Intl.Collator('de');
+
+/** Most frequent first, ties alphabetically, at most MAX_FACET_VALUES. */
+function topValues(counts: Array<[string, number]>): Record<string, number> {
+  const sorted = counts.sort(([a, x], [b, y]) => y - x || collator.compare(a, b));
+  return Object.fromEntries(sorted.slice(0, MAX_FACET_VALUES));
+}
+
+/**
+ * The catalog for the current state of the store. Each call asks the store for its interviews' change stamp (one
+ * aggregate query) and rebuilds the catalog only when it moved, so every search sees interviews as they are now.
+ */
+export class InterviewCatalogSource {
+  #cached?: { stamp: string; catalog: InterviewCatalog };
+  #loading?: { stamp: string; promise: Promise<InterviewCatalog> };
+
+  constructor(private readonly store: Store) {}
+
+  async current(): Promise<InterviewCatalog> {
+    const stamp = await this.store.interviews.changeStamp();
+    if (this.#cached?.stamp === stamp) return this.#cached.catalog;
+    // concurrent searches after a change share one load
+    if (this.#loading?.stamp === stamp) return this.#loading.promise;
+    const promise = this.#load().then((catalog) => {
+      // a write between the stamp and the load only makes the next call load again
+      this.#cached = { stamp, catalog };
+      return catalog;
+    });
+    this.#loading = { stamp, promise };
+    try {
+      return await promise;
+    } finally {
+      if (this.#loading?.promise === promise) this.#loading = undefined;
+    }
+  }
+
+  async #load(): Promise<InterviewCatalog> {
+    const entries: CatalogEntry[] = [];
+    const limit = 1000;
+    for (let offset = 0; ; offset += limit) {
+      const page = await this.store.interviews.list({ access: { kind: 'all' } }, { limit, offset }, 'createdAt');
+      entries.push(...page.items.map(catalogEntryOf));
+      if (page.items.length < limit) return new InterviewCatalog(entries);
+    }
+  }
+}
