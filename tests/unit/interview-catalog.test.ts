@@ -79,6 +79,25 @@ describe('InterviewCatalog', () => {
     expect(catalog.tally(counts, curator).hidden).toBe(2);
   });
 
+  it('remembers access decisions per kind of viewer, but not past the end of an embargo', () => {
+    const embargoed = interview({ title: 'Gesperrt', embargoUntil: '2026-12-01T00:00:00.000Z' });
+    const restricted = interview({ title: 'Beschränkt', visibility: 'restricted', grants: ['group:g1'] });
+    const c = new InterviewCatalog([gerda, embargoed, restricted].map(catalogEntryOf));
+    const counts = { [gerda.id]: 1, [embargoed.id]: 10, [restricted.id]: 100 };
+    const before = new Date('2026-11-30T23:59:59.000Z');
+    const after = new Date('2026-12-01T00:00:01.000Z');
+    expect(c.tally(counts, anonymous, before).hidden).toBe(110);
+    expect(c.tally(counts, anonymous, before).hidden).toBe(110);
+    expect(c.tally(counts, anonymous, after).hidden, 'the embargo ended').toBe(100);
+    const user = (principals: string[]): Viewer => ({
+      kind: 'user', via: 'token', tokenId: 't', principals,
+      user: { id: 'u-r', email: 'r@example.org', displayName: 'R', role: 'researcher', disabled: false, createdAt: now, updatedAt: now },
+    } as Viewer);
+    expect(c.tally(counts, user(['user:u-r']), after).hidden).toBe(100);
+    expect(c.tally(counts, user(['user:u-r', 'group:g1']), after).hidden, 'same user, now in the granted group').toBe(0);
+    expect(c.tally(counts, user(['user:u-r']), after).hidden).toBe(100);
+  });
+
   it('finds a user\'s own interviews, not withdrawn ones', () => {
     expect(catalog.ownedBy('u-other')).toEqual([draft.id]);
     expect(catalog.ownedBy('u-student').sort()).toEqual([gerda.id, karl.id, couple.id].sort());
