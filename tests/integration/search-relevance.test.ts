@@ -7,7 +7,7 @@
 // "Gräfenhainichen", "Schacht" for "Schicht", "Tagung" for "Tagebau") must never be hit: that is the failure the
 // `deu` locale showed with thousands of false hits.
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { SearchEngine } from '../../server/search/engine.js';
 import { moduleLogger } from '../../server/logger.js';
 import { SegmentIndex, segmentFacets, segmentFilter, segmentIndexSettings, toSegmentDocuments, type SegmentInterviewMeta } from '../../server/search/segment-index.js';
@@ -149,6 +149,29 @@ describe('transcript search relevance (German)', () => {
     const xss = await index.search({ q: 'Tagebau', filter: 'mediaId = "med-xss"' });
     expect(xss.hits[0]?.snippet).toBe('Im <mark>Braunkohletagebau</mark> &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co.');
     await index.removeMedium('med-xss');
+  });
+
+  it('multi-word queries: passages with every word first; a quoted phrase only where the words stand together', async () => {
+    // proximityPrecision byAttribute: inside one passage, near and far count the same (passages are ~10 s of speech);
+    // word positions still exist, so phrases stay exact
+    const meta: SegmentInterviewMeta = { ...corpus.media[0]!.interview, id: 'int-words', title: 'Wörter' };
+    const filler = 'und dann haben wir noch lange über das Wetter und die Kinder und den Garten geredet';
+    const texts = [
+      'Nach der Spätschicht gingen wir zum Bahnhof und dann weiter zum Markt.',
+      `Die Spätschicht war lang, ${filler}, am Ende waren wir alle am Bahnhof.`,
+      `Am Bahnhof stand ein Zug, ${filler}.`,
+      'Wir fuhren zum Bahnhof. Nach der Spätschicht kam der Bus.',
+    ];
+    await index.replaceMedium(meta, 'med-words', texts.map((text, i) => ({ start: i * 10, end: i * 10 + 9, speaker: null, text })));
+    onTestFinished(() => index.removeMedium('med-words'));
+    const ids = async (q: string) => (await index.search({ q, filter: 'mediaId = "med-words"', hitsPerPage: 10 })).hits.map((h) => h.id);
+    // Meilisearch drops words from the end when a passage lacks some: the one with only "Bahnhof" comes last
+    const both = await ids('Bahnhof Spätschicht');
+    expect(both).toHaveLength(4);
+    expect(both[3], 'the passage with only one of the words comes last').toBe('med-words_2');
+    expect(await ids('"nach der Spätschicht"')).toEqual(expect.arrayContaining(['med-words_0', 'med-words_3']));
+    expect((await ids('"nach der Spätschicht"')).sort()).toEqual(['med-words_0', 'med-words_3']);
+    expect(await ids('"Spätschicht kam"')).toEqual(['med-words_3']);
   });
 
   it('applies the access rule and facets; restricted passages only for staff', async () => {
