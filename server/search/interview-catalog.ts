@@ -158,7 +158,7 @@ export class InterviewCatalog {
    * may not see (the index not caught up yet with a withdrawal or a narrowed visibility) are left out and reported
    * as `hidden` passages, so totals and counts agree with the hits the API shows.
    */
-  tally(perInterview: Readonly<Record<string, number>>, viewer?: Viewer, now = new Date()): { facets: FacetCounts; hitsIn: (id: string) => number; hidden: number } {
+  tally(perInterview: Readonly<Record<string, number>>, viewer?: Viewer, now = new Date()): { facets: FacetCounts; hitsIn: (id: string) => number; hidden: number; hiddenIds: string[] } {
     const full = viewer && this.#fullAccess(viewer, now);
     const counts = new Float64Array(this.#values.length);
     const hiddenIds = new Set<string>();
@@ -184,7 +184,7 @@ export class InterviewCatalog {
     });
     const facets = Object.fromEntries(interviewFacets.map((f) => [f, topValues(byFacet[f])])) as FacetCounts;
     const hitsIn = (id: string) => (hiddenIds.has(id) ? 0 : (perInterview[id] ?? 0));
-    return { facets, hitsIn, hidden };
+    return { facets, hitsIn, hidden, hiddenIds: [...hiddenIds] };
   }
 }
 

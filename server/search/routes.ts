@@ -67,15 +67,21 @@ export function searchRoutes(deps: { engine: SearchEngine; store: Store; intervi
       collectionId: query.collectionId, narrators: query.narrator, place: query.place, year: query.year, decade: query.decade,
       keywords: query.keyword, language: query.language,
     });
-    const result = await segments.search({
+    const search = (exclude: readonly string[]) => segments.search({
       q: query.q,
-      filter: viewerSegmentFilter(req.viewer, catalog, { speaker: query.speaker, interviewIds }),
+      filter: viewerSegmentFilter(req.viewer, catalog, { speaker: query.speaker, interviewIds, excludeInterviewIds: exclude }),
       page: query.page,
       hitsPerPage: query.pageSize,
       facets: segmentFacets,
     });
-    // interviews the store says this viewer may not see (the index lagging behind) count nowhere
-    const tally = catalog.tally(result.facets.interviewId ?? {}, req.viewer);
+    let result = await search([]);
+    let tally = catalog.tally(result.facets.interviewId ?? {}, req.viewer);
+    // The index lags behind the store (a withdrawal or narrowed visibility not indexed yet): ask again without those
+    // interviews, so pages, total and every facet count (speaker too) are as if the index had caught up.
+    if (tally.hiddenIds.length > 0) {
+      result = await search(tally.hiddenIds);
+      tally = catalog.tally(result.facets.interviewId ?? {}, req.viewer);
+    }
     const hits = titled(catalog, (await visibleHits(deps.store, req.viewer, result.hits, (id) => catalog.get(id)?.access ?? null)).hits);
     const groups: { interviewId: string; interviewTitle: string; hitCount: number; hits: typeof hits }[] = [];
     for (const hit of hits) {

@@ -164,6 +164,8 @@ export interface SegmentFilterChoices {
   speaker?: readonly string[];
   /** Only these interviews (the catalog's answer to interview facet choices); an empty list finds nothing. */
   interviewIds?: readonly string[];
+  /** Never these (interviews the store no longer shows this viewer while the index lags behind). */
+  excludeInterviewIds?: readonly string[];
 }
 
 /**
@@ -184,6 +186,9 @@ export function segmentFilter(scope: AccessScope, choices: SegmentFilterChoices 
   }
   if (choices.speaker && choices.speaker.length > 0) clauses.push(`speaker IN [${choices.speaker.map(quote).join(', ')}]`);
   if (choices.interviewIds) clauses.push(`interviewId IN [${choices.interviewIds.map(quote).join(', ')}]`);
+  if (choices.excludeInterviewIds && choices.excludeInterviewIds.length > 0) {
+    clauses.push(`interviewId NOT IN [${choices.excludeInterviewIds.map(quote).join(', ')}]`);
+  }
   return clauses.length > 0 ? clauses.join(' AND ') : undefined;
 }
 

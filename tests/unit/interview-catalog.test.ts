@@ -70,6 +70,7 @@ describe('InterviewCatalog', () => {
     const counts = { [gerda.id]: 5, [draft.id]: 3, [withdrawn.id]: 4, 'gone-from-store': 2 };
     const forAnonymous = catalog.tally(counts, anonymous);
     expect(forAnonymous.hidden).toBe(9);
+    expect(forAnonymous.hiddenIds.sort()).toEqual([draft.id, withdrawn.id, 'gone-from-store'].sort());
     expect([gerda, draft, withdrawn].map((i) => forAnonymous.hitsIn(i.id))).toEqual([5, 0, 0]);
     expect(forAnonymous.facets.narrators).toEqual({ 'Gerda Weiß': 5 });
     const curator: Viewer = {

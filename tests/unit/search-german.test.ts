@@ -149,6 +149,8 @@ describe('segment documents', () => {
   it('builds the access and facet filter', () => {
     expect(segmentFilter({ kind: 'all' })).toBeUndefined();
     expect(segmentFilter({ kind: 'all' }, { interviewIds: [] })).toBe('interviewId IN []');
+    expect(segmentFilter({ kind: 'all' }, { excludeInterviewIds: [] })).toBeUndefined();
+    expect(segmentFilter({ kind: 'all' }, { interviewIds: ['a', 'b'], excludeInterviewIds: ['b'] })).toBe('interviewId IN ["a", "b"] AND interviewId NOT IN ["b"]');
     expect(segmentFilter({ kind: 'scoped', publishedVisibilities: ['public'] }, { speaker: ['Golpa "Nord"'], interviewIds: ['i1', 'i2'] })).toBe(
       '(status = "published" AND (visibility IN ["public"])) AND restricted = false AND speaker IN ["Golpa \\"Nord\\""] AND interviewId IN ["i1", "i2"]',
     );
