@@ -15,6 +15,7 @@ import { sortInvitations } from '../lib/review.js';
 import { contributorPaths } from '../paths.js';
 import { useCt } from '../texts.js';
 import type { CreatedInvitation, Invitation } from '../types.js';
+import { DataTable } from '../components/DataTable.js';
 
 interface Props {
   interviewId: string;
@@ -98,49 +99,32 @@ export function InvitationsPanel({ interviewId, interviewTitle, invitations, nar
       {list === null && <p className="sb-c-loading">{ct('common.loading')}</p>}
       {list && list.length === 0 && <p>{ct('invitations.none')}</p>}
       {list && list.length > 0 && (
-        <div className="sb-c-table-wrap">
-          <table className="sb-c-table">
-            <caption className="sb-c-visually-hidden">{ct('invitations.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{ct('invitations.narrator')}</th>
-                <th scope="col">{ct('invitations.state')}</th>
-                <th scope="col">{ct('invitations.created')}</th>
-                <th scope="col">{ct('invitations.expires')}</th>
-                <th scope="col">{ct('invitations.lastUsed')}</th>
-                <th scope="col">
-                  <span className="sb-c-visually-hidden">{ct('versions.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((i) => (
-                <tr key={i.id}>
-                  <th scope="row">{i.narrator}</th>
-                  <td>
-                    <span className={`sb-c-badge sb-c-invitation-${i.state}`}>{ct(`invitations.states.${i.state}`)}</span>
-                    {i.revokedAt && <span className="sb-c-meta"> {formatDateTime(i.revokedAt, lang)}</span>}
-                  </td>
-                  <td>{formatDateTime(i.createdAt, lang)}</td>
-                  <td>{formatDateTime(i.expiresAt, lang)}</td>
-                  <td>{i.lastUsedAt ? formatDateTime(i.lastUsedAt, lang) : ct('invitations.neverUsed')}</td>
-                  <td>
-                    {i.state === 'active' && (
-                      <button type="button" className="sb-c-button sb-c-quiet" onClick={() => setRevoking(i)} aria-label={ct('invitations.revokeNamed', { narrator: i.narrator })}>
-                        {ct('invitations.revoke')}
-                      </button>
-                    )}
-                    {i.state === 'active' && letterStore.get(i.id) && (
-                      <Link className="sb-c-button sb-c-quiet" to={contributorPaths.invitationLetter(interviewId, i.id)}>
-                        {ct('invitations.openLetter')}
-                      </Link>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={ct('invitations.title')} columns={[ct('invitations.narrator'), ct('invitations.state'), ct('invitations.created'), ct('invitations.expires'), ct('invitations.lastUsed')]} actionsLabel={ct('versions.actions')}>
+          {list.map((i) => (
+            <tr key={i.id}>
+              <th scope="row">{i.narrator}</th>
+              <td>
+                <span className={`sb-c-badge sb-c-invitation-${i.state}`}>{ct(`invitations.states.${i.state}`)}</span>
+                {i.revokedAt && <span className="sb-c-meta"> {formatDateTime(i.revokedAt, lang)}</span>}
+              </td>
+              <td>{formatDateTime(i.createdAt, lang)}</td>
+              <td>{formatDateTime(i.expiresAt, lang)}</td>
+              <td>{i.lastUsedAt ? formatDateTime(i.lastUsedAt, lang) : ct('invitations.neverUsed')}</td>
+              <td>
+                {i.state === 'active' && (
+                  <button type="button" className="sb-c-button sb-c-quiet" onClick={() => setRevoking(i)} aria-label={ct('invitations.revokeNamed', { narrator: i.narrator })}>
+                    {ct('invitations.revoke')}
+                  </button>
+                )}
+                {i.state === 'active' && letterStore.get(i.id) && (
+                  <Link className="sb-c-button sb-c-quiet" to={contributorPaths.invitationLetter(interviewId, i.id)}>
+                    {ct('invitations.openLetter')}
+                  </Link>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       {withdrawn ? (

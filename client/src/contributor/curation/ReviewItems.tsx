@@ -12,6 +12,7 @@ import { contributorPaths } from '../paths.js';
 import { useSession } from '../session.js';
 import { useCt } from '../texts.js';
 import type { Correction, Medium, Restriction, ReviewOverview } from '../types.js';
+import { DataTable } from '../components/DataTable.js';
 
 interface Props {
   interviewId: string;
@@ -102,64 +103,47 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
       {list.length === 0 ? (
         <p>{ct('reviewItems.noRestrictions')}</p>
       ) : (
-        <div className="sb-c-table-wrap">
-          <table className="sb-c-table">
-            <caption className="sb-c-visually-hidden">{ct('reviewItems.restrictions')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{ct('reviewItems.passage')}</th>
-                <th scope="col">{ct('reviewItems.reason')}</th>
-                <th scope="col">{ct('reviewItems.quote')}</th>
-                <th scope="col">{ct('reviewItems.by')}</th>
-                <th scope="col">{ct('reviewItems.status')}</th>
-                <th scope="col">
-                  <span className="sb-c-visually-hidden">{ct('versions.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((r) => (
-                <tr key={r.id} className={r.status === 'lifted' ? 'sb-c-row-done' : undefined}>
-                  <th scope="row">
-                    {ct('reviewItems.partSpan', { part: partOf(r.mediaId), span: formatSpan(r.start, r.end) })}
-                  </th>
-                  <td>{r.reason ?? '–'}</td>
-                  <td>{r.quote ? <blockquote className="sb-c-quote">{r.quote}</blockquote> : '–'}</td>
-                  <td>
-                    {who(r)}
-                    <br />
-                    <span className="sb-c-meta">{formatDateTime(r.createdAt, lang)}</span>
-                  </td>
-                  <td>
-                    {r.status === 'active' ? (
-                      <span className="sb-c-badge sb-c-restriction-active">{ct('reviewItems.active')}</span>
-                    ) : (
-                      <>
-                        <span className="sb-c-badge">{ct('reviewItems.liftedState')}</span>
-                        {r.liftedAt && <span className="sb-c-meta"> {formatDateTime(r.liftedAt, lang)}</span>}
-                      </>
-                    )}
-                  </td>
-                  <td>
-                    {r.status === 'active' && (
-                      <button
-                        type="button"
-                        className="sb-c-button sb-c-quiet"
-                        onClick={() => {
-                          setReason('');
-                          setLifting(r);
-                        }}
-                        aria-label={ct('reviewItems.liftNamed', { part: partOf(r.mediaId), span: formatSpan(r.start, r.end) })}
-                      >
-                        {ct('reviewItems.lift')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={ct('reviewItems.restrictions')} columns={[ct('reviewItems.passage'), ct('reviewItems.reason'), ct('reviewItems.quote'), ct('reviewItems.by'), ct('reviewItems.status')]} actionsLabel={ct('versions.actions')}>
+          {list.map((r) => (
+            <tr key={r.id} className={r.status === 'lifted' ? 'sb-c-row-done' : undefined}>
+              <th scope="row">
+                {ct('reviewItems.partSpan', { part: partOf(r.mediaId), span: formatSpan(r.start, r.end) })}
+              </th>
+              <td>{r.reason ?? '–'}</td>
+              <td>{r.quote ? <blockquote className="sb-c-quote">{r.quote}</blockquote> : '–'}</td>
+              <td>
+                {who(r)}
+                <br />
+                <span className="sb-c-meta">{formatDateTime(r.createdAt, lang)}</span>
+              </td>
+              <td>
+                {r.status === 'active' ? (
+                  <span className="sb-c-badge sb-c-restriction-active">{ct('reviewItems.active')}</span>
+                ) : (
+                  <>
+                    <span className="sb-c-badge">{ct('reviewItems.liftedState')}</span>
+                    {r.liftedAt && <span className="sb-c-meta"> {formatDateTime(r.liftedAt, lang)}</span>}
+                  </>
+                )}
+              </td>
+              <td>
+                {r.status === 'active' && (
+                  <button
+                    type="button"
+                    className="sb-c-button sb-c-quiet"
+                    onClick={() => {
+                      setReason('');
+                      setLifting(r);
+                    }}
+                    aria-label={ct('reviewItems.liftNamed', { part: partOf(r.mediaId), span: formatSpan(r.start, r.end) })}
+                  >
+                    {ct('reviewItems.lift')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <ConfirmDialog
         open={lifting !== null}
@@ -341,39 +325,24 @@ function Decisions({ overview }: { overview: ReviewOverview }) {
       {overview.decisions.length === 0 ? (
         <p>{ct('reviewItems.noDecisions')}</p>
       ) : (
-        <div className="sb-c-table-wrap">
-          <table className="sb-c-table">
-            <caption className="sb-c-visually-hidden">{ct('reviewItems.decisions')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{ct('reviewItems.decisionDate')}</th>
-                <th scope="col">{ct('reviewItems.narrator')}</th>
-                <th scope="col">{ct('reviewItems.decision')}</th>
-                <th scope="col">{ct('reviewItems.visibilityChosen')}</th>
-                <th scope="col">{ct('reviewItems.message')}</th>
-                <th scope="col">{ct('reviewItems.receipt')}</th>
+        <DataTable caption={ct('reviewItems.decisions')} columns={[ct('reviewItems.decisionDate'), ct('reviewItems.narrator'), ct('reviewItems.decision'), ct('reviewItems.visibilityChosen'), ct('reviewItems.message'), ct('reviewItems.receipt')]}>
+          {[...overview.decisions]
+            .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+            .map((d) => (
+              <tr key={d.id}>
+                <th scope="row">
+                  <time dateTime={d.createdAt}>{formatDateTime(d.createdAt, lang)}</time>
+                </th>
+                <td>{narratorOf(d.invitationId)}</td>
+                <td>{ct(`reviewItems.decisionKinds.${d.decision}`)}</td>
+                <td>{d.visibility ? ct(`visibility.${d.visibility}.label`) : '–'}</td>
+                <td className="sb-c-pre">{d.message ?? '–'}</td>
+                <td>
+                  <span className="sb-c-receipt">{d.receiptNo}</span>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {[...overview.decisions]
-                .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-                .map((d) => (
-                  <tr key={d.id}>
-                    <th scope="row">
-                      <time dateTime={d.createdAt}>{formatDateTime(d.createdAt, lang)}</time>
-                    </th>
-                    <td>{narratorOf(d.invitationId)}</td>
-                    <td>{ct(`reviewItems.decisionKinds.${d.decision}`)}</td>
-                    <td>{d.visibility ? ct(`visibility.${d.visibility}.label`) : '–'}</td>
-                    <td className="sb-c-pre">{d.message ?? '–'}</td>
-                    <td>
-                      <span className="sb-c-receipt">{d.receiptNo}</span>
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+        </DataTable>
       )}
     </>
   );

@@ -5,6 +5,7 @@ import { describeSource } from '../lib/versions.js';
 import { useSession } from '../session.js';
 import { useCt, type CKey } from '../texts.js';
 import type { VersionSummary } from '../types.js';
+import { DataTable } from '../components/DataTable.js';
 
 interface Props {
   versions: VersionSummary[] | null;
@@ -29,56 +30,39 @@ export function VersionHistory({ versions, currentVersion, busy, onRestore }: Pr
       {versions === null && <p className="sb-c-loading">{ct('common.loading')}</p>}
       {versions && versions.length === 0 && <p>{ct('versions.empty')}</p>}
       {versions && versions.length > 0 && (
-        <div className="sb-c-table-wrap">
-          <table className="sb-c-table">
-            <caption className="sb-c-visually-hidden">{ct('versions.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{ct('versions.version')}</th>
-                <th scope="col">{ct('versions.date')}</th>
-                <th scope="col">{ct('versions.author')}</th>
-                <th scope="col">{ct('versions.reason')}</th>
-                <th scope="col">{ct('versions.segments')}</th>
-                <th scope="col">
-                  <span className="sb-c-visually-hidden">{ct('versions.actions')}</span>
+        <DataTable caption={ct('versions.title')} columns={[ct('versions.version'), ct('versions.date'), ct('versions.author'), ct('versions.reason'), ct('versions.segments')]} actionsLabel={ct('versions.actions')}>
+          {[...versions]
+            .sort((a, b) => b.version - a.version)
+            .map((v) => (
+              <tr key={v.version} aria-current={v.version === currentVersion ? 'true' : undefined}>
+                <th scope="row">
+                  {v.version}
+                  {v.version === currentVersion && <span className="sb-c-meta"> ({ct('versions.current')})</span>}
                 </th>
+                <td>
+                  <time dateTime={v.createdAt}>{dateTime.format(new Date(v.createdAt))}</time>
+                </td>
+                <td>{author(v.authorId)}</td>
+                <td>
+                  {v.reason}
+                  {source(v.source).toLocaleLowerCase() !== v.reason.toLocaleLowerCase() && (
+                    <>
+                      <br />
+                      <span className="sb-c-meta">{source(v.source)}</span>
+                    </>
+                  )}
+                </td>
+                <td>{v.segmentCount}</td>
+                <td>
+                  {v.version !== currentVersion && (
+                    <button type="button" className="sb-c-button" disabled={busy} onClick={() => setAsking(v.version)} aria-label={ct('versions.restoreNamed', { version: v.version })}>
+                      {ct('versions.restore')}
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {[...versions]
-                .sort((a, b) => b.version - a.version)
-                .map((v) => (
-                  <tr key={v.version} aria-current={v.version === currentVersion ? 'true' : undefined}>
-                    <th scope="row">
-                      {v.version}
-                      {v.version === currentVersion && <span className="sb-c-meta"> ({ct('versions.current')})</span>}
-                    </th>
-                    <td>
-                      <time dateTime={v.createdAt}>{dateTime.format(new Date(v.createdAt))}</time>
-                    </td>
-                    <td>{author(v.authorId)}</td>
-                    <td>
-                      {v.reason}
-                      {source(v.source).toLocaleLowerCase() !== v.reason.toLocaleLowerCase() && (
-                        <>
-                          <br />
-                          <span className="sb-c-meta">{source(v.source)}</span>
-                        </>
-                      )}
-                    </td>
-                    <td>{v.segmentCount}</td>
-                    <td>
-                      {v.version !== currentVersion && (
-                        <button type="button" className="sb-c-button" disabled={busy} onClick={() => setAsking(v.version)} aria-label={ct('versions.restoreNamed', { version: v.version })}>
-                          {ct('versions.restore')}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+        </DataTable>
       )}
       <ConfirmDialog
         open={asking !== null}
