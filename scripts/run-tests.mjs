@@ -40,6 +40,22 @@ if (fs.existsSync(report)) {
 } else {
   failed = 1;
 }
+// .ci/run sets REQUIRE_ALL_TEST_TOOLS=1: there every engine and peer (MongoDB-wire engine, ASR engine, harvesters,
+// validators) is installed, so a skipped test means a missing install step and fails the run, naming the tests.
+let skippedInCi = 0;
+if (process.env.REQUIRE_ALL_TEST_TOOLS === '1' && fs.existsSync(report)) {
+  const result = JSON.parse(fs.readFileSync(report, 'utf8'));
+  const names = (result.testResults ?? []).flatMap((f) =>
+    (f.assertionResults ?? []).filter((a) => a.status === 'pending' || a.status === 'skipped' || a.status === 'todo').map((a) => a.fullName),
+  );
+  if (names.length) {
+    skippedInCi = 1;
+    process.stdout.write(`\n${names.length} test(s) skipped where every test tool must be present (REQUIRE_ALL_TEST_TOOLS=1):\n`);
+    for (const name of names.slice(0, 40)) process.stdout.write(`  skipped: ${name}\n`);
+    if (names.length > 40) process.stdout.write(`  … and ${names.length - 40} more\n`);
+  }
+}
+failedChecks += skippedInCi;
 // a failed type check or build counts as a failed test, so the summary line can never hide it
 failed += failedChecks;
 // vitest also fails a run for errors outside any test (an unhandled rejection): count that too, visibly
@@ -47,6 +63,6 @@ if (vitestStatus !== 0 && failed === 0) {
   failed = 1;
   process.stdout.write('\nvitest failed the run without a failing test (unhandled error, see "Unhandled Errors" above)\n');
 }
-if (failedChecks) process.stdout.write(`\n${failedChecks} check(s) before the tests failed (type check or client build)\n`);
+if (failedChecks) process.stdout.write(`\n${failedChecks} check(s) outside the tests failed (type check, client build, or a required test tool missing)\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failed > 0 || vitestStatus !== 0 || passed === 0 ? 1 : 0);
