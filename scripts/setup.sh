@@ -27,13 +27,14 @@ if [ "$with_test_tools" = 1 ]; then
   command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
   apt_need python3-venv
   # --- Debian packages for test peers: one apt_need line each (keep this list additive) ---
+  apt_need docker-compose   # `docker-compose config` checks docker-compose.yml offline (no Docker engine runs)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   say "Installiere mit apt-get / installing with apt-get: ${need[*]}"
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 # npm ci only when the lock file changed since the last install (it rebuilds better-sqlite3 from source: ~60 s)

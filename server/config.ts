@@ -58,6 +58,8 @@ export const configSchema = z
     UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(24),
     WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
     WORKERS_IN_PROCESS: bool.default(true),
+    // a worker process touches this file every few seconds while its job loop runs (a container health check reads its age)
+    WORKER_HEALTH_FILE: z.string().min(1).optional(),
     MAP_TILE_URL: z.string().regex(/^https:\/\/[^\s"<>]+\{z\}[^\s"<>]*$/, { error: 'erwartet eine https-Kachel-URL mit {z}/{x}/{y} (expected an https tile URL with {z}/{x}/{y})' }).optional(),
     MAP_TILE_ATTRIBUTION: z.string().max(300).default('© OpenStreetMap-Mitwirkende'),
     JOB_LEASE_SECONDS: z.coerce.number().min(1).max(3600).optional(),

@@ -22,12 +22,14 @@ async function main(): Promise<void> {
   });
   if (!search) log.warn('no Meilisearch found (MEILI_URL unset, no embedded one in DATA_DIR): this worker leaves search jobs to others');
   log.info({ owner: workers.worker.owner, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+  const healthBeat = config.WORKER_HEALTH_FILE ? startHealthBeat(config.WORKER_HEALTH_FILE) : null;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'worker stopping; running jobs go back to the queue');
+    if (healthBeat) clearInterval(healthBeat);
     await workers.stop();
     search?.stopMonitoring();
     await store.close();
@@ -35,6 +37,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Touches the file now and every 10 s; the event loop stalling or the process dying lets it age. */
+function startHealthBeat(file: string): NodeJS.Timeout {
+  const touch = () => {
+    const now = new Date();
+    try {
+      fs.utimesSync(file, now, now);
+    } catch {
+      fs.writeFileSync(file, '');
+    }
+  };
+  touch();
+  return setInterval(touch, 10_000).unref();
 }
 
 /** MEILI_URL, or the embedded Meilisearch of an `npm start` on this machine (it leaves its URL and key in DATA_DIR). */
