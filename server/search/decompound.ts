@@ -1,0 +1,357 @@
+// General German decompounding for the transcript search, in the manner of Lucene's dictionary and hyphenation
+// compound filters, with stricter guards: a word is split only when it is covered completely by lexicon words,
+// joined by German linking elements (Fugen: s, es, n, en, er, e) at syllable boundaries from the hyphenation
+// patterns, and ends in a noun (the head). Lucene's filters emit any dictionary word found inside a word; full
+// coverage is what keeps "Gräfenhainichen" whole (no "hainichen" in the lexicon) and "Schichtung" whole ("ung" is no
+// word). The lexicon is the hunspell German dictionary (npm `dictionary-de`, igerman98), the syllables come from
+// `hyphen`'s German (1996 orthography) patterns.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { foldChars } from './fold.js';
+
+/** Parts shorter than this are not indexed on their own ("Rad", "Bau", "Tag" would match by accident); they still
+ * join a segmentation, and the groups they form are indexed ("Schaufel|rad|bagger" → schaufelrad). */
+export const MIN_PART_LENGTH = 4;
+/** Lexicon words this short may stand inside a compound ("Neu|bau|siedlung"). */
+const MIN_SEGMENT_LENGTH = 3;
+const MIN_COMPOUND_LENGTH = 7;
+const MAX_WORD_LENGTH = 60;
+
+// Linking elements between a modifier and the next part ("Arbeit|s|schutz", "Kohle|n|staub", "Kind|er|krippe").
+const LINKS = ['', 'es', 'en', 'er', 's', 'n', 'e'] as const;
+// For a listed compound-begin form: the shortest linking element that leaves a stem ("kohlen" → kohle, not kohl).
+const MODIFIER_LINKS = ['e', 'n', 's', 'en', 'er', 'es'] as const;
+// Endings a head (or any noun) may carry in the text, for case and number: "Kinderkrippen", "Kraftwerkes".
+const NOUN_ENDINGS = ['s', 'e', 'n', 'es', 'en', 'er', 'ns', 'ern', 'ens', 'nen'] as const;
+// Heads that are really derivational suffixes make a derived word, not a compound ("Mannschaft", "Reichtum").
+const SUFFIX_HEADS = new Set(['schaft', 'tum', 'heit', 'keit', 'ling', 'lein', 'chen', 'ung', 'nis', 'sal', 'sel', 'igkeit', 'ler', 'ner']);
+
+/** Lower case and ß → ss, umlauts kept: "Förder" must not be read as "Ford" + "er". */
+export function lowerGerman(text: string): string {
+  return text.toLowerCase().replace(/ß/g, 'ss');
+}
+
+export interface Lexicon {
+  /** Dictionary stems (lower case, umlauts kept) that may stand in a compound. */
+  readonly stems: ReadonlySet<string>;
+  /** Stems capitalised in the dictionary (nouns): only these may be the head of a compound. */
+  readonly nouns: ReadonlySet<string>;
+  /** Compound-begin forms the dictionary lists on their own ("Kohlen", "Explosions", "Schicht"): modifiers only. */
+  readonly modifierForms: ReadonlySet<string>;
+  /** Inflected noun forms that are no stem themselves → dictionary form. */
+  readonly inflections: ReadonlyMap<string, string>;
+  readonly longest: number;
+}
+
+interface SuffixRule {
+  strip: string;
+  add: string;
+  condition: RegExp;
+}
+
+/** SFX rules of a hunspell .aff file, by flag (single-character flags, as igerman98 uses). */
+export function parseHunspellSuffixes(aff: string): Map<string, SuffixRule[]> {
+  const rules = new Map<string, SuffixRule[]>();
+  for (const line of aff.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f[0] !== 'SFX' || f.length < 5 || /^[YN]$/.test(f[2]!)) continue;
+    const [, flag, strip, addWithFlags, condition] = f as [string, string, string, string, string];
+    const add = addWithFlags.split('/')[0]!;
+    if (add.includes('-')) continue;
+    const list = rules.get(flag) ?? [];
+    list.push({ strip: strip === '0' ? '' : strip, add: add === '0' ? '' : add, condition: new RegExp(`${condition === '.' ? '' : condition}$`, 'u') });
+    rules.set(flag, list);
+  }
+  return rules;
+}
+
+// Suffix flags whose forms are inflections of the same noun (case, number, umlaut plurals), not new words.
+const INFLECTION_ADDS = new Set(['s', 'es', 'e', 'en', 'n', 'er', 'ern', 'ns', 'ens', 'nen', 'se', 'sen', 'ses']);
+
+export interface LexiconInput {
+  stems: Iterable<string>;
+  nouns: Iterable<string>;
+  modifierForms?: Iterable<string>;
+  /** Inflected noun form → its dictionary form ("kohlen" → kohle, "häuser" → haus). */
+  inflections?: Iterable<[string, string]>;
+}
+
+/**
+ * The stems of a hunspell dictionary (igerman98 conventions: flag `h` marks a pseudo-root that only begins compounds,
+ * `d` a forbidden word), with the suffix rules applied to nouns: derived nouns ("Siedeln" → Siedlung, "Zeuge" →
+ * Zeugin) become stems of their own, inflected forms ("Kohlen", "Häuser") point to their dictionary form.
+ */
+export function parseHunspell(dic: string, aff: string): LexiconInput {
+  const suffixes = parseHunspellSuffixes(aff);
+  const stems: string[] = [];
+  const nouns: string[] = [];
+  const modifierForms: string[] = [];
+  const inflections: Array<[string, string]> = [];
+  const lines = dic.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '' || line.startsWith('\t') || line.startsWith('#')) continue;
+    const slash = line.indexOf('/');
+    const word = (slash < 0 ? line : line.slice(0, slash)).trim();
+    const flags = slash < 0 ? '' : line.slice(slash + 1).trim();
+    if (flags.includes('d') || word.length < MIN_SEGMENT_LENGTH || !/^\p{L}+$/u.test(word)) continue;
+    const lower = lowerGerman(word);
+    if (flags.includes('h')) {
+      modifierForms.push(lower);
+      continue;
+    }
+    stems.push(lower);
+    const noun = /^\p{Lu}/u.test(word);
+    if (!noun) continue;
+    nouns.push(lower);
+    for (const flag of flags) {
+      for (const rule of suffixes.get(flag) ?? []) {
+        if (!word.endsWith(rule.strip) || !rule.condition.test(word)) continue;
+        const form = lowerGerman(word.slice(0, word.length - rule.strip.length) + rule.add);
+        if (form === lower) continue;
+        // plain endings and umlaut plurals (flag p) inflect; anything else derives a new noun
+        if (flag === 'p' || (rule.strip === '' && INFLECTION_ADDS.has(rule.add))) inflections.push([form, lower]);
+        else {
+          stems.push(form);
+          nouns.push(form);
+        }
+      }
+    }
+  }
+  return { stems, nouns, modifierForms, inflections };
+}
+
+export function buildLexicon(input: LexiconInput): Lexicon {
+  const stems = new Set([...input.stems].map(lowerGerman));
+  const modifierForms = new Set([...(input.modifierForms ?? [])].map(lowerGerman));
+  const inflections = new Map<string, string>();
+  for (const [form, lemma] of input.inflections ?? []) if (!stems.has(form) && !inflections.has(form)) inflections.set(lowerGerman(form), lowerGerman(lemma));
+  let longest = 0;
+  for (const w of [...stems, ...modifierForms]) if (w.length > longest) longest = w.length;
+  return { stems, nouns: new Set([...input.nouns].map(lowerGerman)), modifierForms, inflections, longest };
+}
+
+let germanLexicon: Lexicon | undefined;
+
+/** The German lexicon from `dictionary-de`, read once per process. */
+export function loadGermanLexicon(): Lexicon {
+  if (germanLexicon) return germanLexicon;
+  const require = createRequire(import.meta.url);
+  // the package's module reads both files at import time (top-level await); the word list beside it is all we need
+  const dir = path.dirname(require.resolve('dictionary-de'));
+  germanLexicon = buildLexicon(parseHunspell(readFileSync(path.join(dir, 'index.dic'), 'utf8'), readFileSync(path.join(dir, 'index.aff'), 'utf8')));
+  return germanLexicon;
+}
+
+type Hyphenate = (word: string) => string[];
+
+let germanHyphenate: Hyphenate | undefined;
+
+/** Syllables of a word by the German hyphenation patterns ("Kohlenstaub" → Koh, len, staub). */
+export function germanSyllables(): Hyphenate {
+  if (germanHyphenate) return germanHyphenate;
+  const require = createRequire(import.meta.url);
+  const { hyphenateSync } = require('hyphen/de-1996') as {
+    hyphenateSync: (text: string, options: { hyphenChar: string; minWordLength?: number }) => string;
+  };
+  germanHyphenate = (word) => hyphenateSync(word, { hyphenChar: '\u00AD', minWordLength: 4 }).split('\u00AD');
+  return germanHyphenate;
+}
+
+export interface DecompounderOptions {
+  lexicon?: Lexicon;
+  syllables?: Hyphenate;
+  /** Words never split or reduced: the archive's people and places, curated terms. Compared folded. */
+  protectedWords?: Iterable<string>;
+}
+
+interface Piece {
+  /** Offsets into the lower-cased word: the part itself, then its linking element up to `next`. */
+  start: number;
+  end: number;
+  next: number;
+  /** The part as a dictionary form (a modifier form reduced to its stem where the dictionary has one). */
+  base: string;
+}
+
+interface Segmentation {
+  pieces: Piece[];
+  linkChars: number;
+  /** Length of the inflection ending after the head ("Kraftwerk|en"). */
+  ending: number;
+}
+
+const better = (a: Segmentation, b: Segmentation | null | undefined) =>
+  !b || a.pieces.length < b.pieces.length || (a.pieces.length === b.pieces.length && a.linkChars < b.linkChars);
+
+export class Decompounder {
+  readonly lexicon: Lexicon;
+  private readonly syllables: Hyphenate;
+  private readonly protectedWords: Set<string>;
+  private readonly cache = new Map<string, readonly string[]>();
+  private static readonly CACHE_LIMIT = 200_000;
+
+  constructor(options: DecompounderOptions = {}) {
+    this.lexicon = options.lexicon ?? loadGermanLexicon();
+    this.syllables = options.syllables ?? germanSyllables();
+    this.protectedWords = new Set([...(options.protectedWords ?? [])].map((w) => foldChars(w)));
+  }
+
+  /**
+   * What to index beside the word itself, as folded words: a compound's parts (head and modifiers, in their
+   * dictionary form), the groups of parts ("Schaufelrad" in "Schaufelradbagger"), the parts of parts; for an
+   * inflected noun that is no dictionary form, its dictionary form ("Kraftwerken" → kraftwerk). [] otherwise.
+   */
+  parts(word: string): readonly string[] {
+    const cached = this.cache.get(word);
+    if (cached) return cached;
+    const result = this.compute(word);
+    if (this.cache.size >= Decompounder.CACHE_LIMIT) this.cache.clear();
+    this.cache.set(word, result);
+    return result;
+  }
+
+  /** The dictionary form a query word is searched as: the noun itself for an inflected form that is no dictionary
+   * form ("Bergleuten" → bergleute), else the word. Mirrors the index side, which stores that form in `parts`. */
+  queryForm(word: string): string {
+    const lower = lowerGerman(word);
+    if (this.protectedWords.has(foldChars(word)) || lower.length > MAX_WORD_LENGTH || !/^\p{L}+$/u.test(lower)) return word;
+    const lemma = this.nounLemma(lower);
+    if (lemma) return lemma;
+    if (lower.length >= MIN_COMPOUND_LENGTH && !this.lexicon.stems.has(lower)) {
+      const best = this.segment(lower, this.syllableCuts(word, lower));
+      if (best && best.ending > 0) return lower.slice(0, -best.ending);
+    }
+    return word;
+  }
+
+  private nounLemma(lower: string): string | null {
+    const listed = this.lexicon.inflections.get(lower);
+    if (listed) return listed;
+    if (lower.length < MIN_PART_LENGTH + 1 || this.lexicon.stems.has(lower)) return null;
+    for (const ending of NOUN_ENDINGS) {
+      if (!lower.endsWith(ending)) continue;
+      const stem = lower.slice(0, -ending.length);
+      if (stem.length >= MIN_PART_LENGTH && this.lexicon.nouns.has(stem)) return stem;
+    }
+    return null;
+  }
+
+  private compute(word: string): readonly string[] {
+    const lower = lowerGerman(word);
+    if (lower.length > MAX_WORD_LENGTH || !/^\p{L}+$/u.test(lower) || this.protectedWords.has(foldChars(word))) return [];
+    const out = new Set<string>();
+    const lemma = this.nounLemma(lower);
+    if (lemma) out.add(foldChars(lemma));
+    if (lower.length >= MIN_COMPOUND_LENGTH) {
+      const best = this.segment(lower, this.syllableCuts(word, lower));
+      if (best) {
+        this.collect(lower, best, out);
+        // the compound in its dictionary form ("Kraftwerken" → kraftwerk)
+        if (best.ending > 0 && !lemma) out.add(foldChars(lower.slice(0, -best.ending)));
+      }
+    }
+    out.delete(foldChars(lower));
+    return [...out];
+  }
+
+  private collect(lower: string, seg: Segmentation, out: Set<string>): void {
+    const add = (w: string) => {
+      if (w.length >= MIN_PART_LENGTH) out.add(foldChars(w));
+    };
+    const { pieces } = seg;
+    const last = pieces.length - 1;
+    const text = (from: number, to: number) => lower.slice(pieces[from]!.start, pieces[to]!.end);
+    for (const [i, piece] of pieces.entries()) {
+      add(piece.base);
+      // a part that is a compound itself ("Kohlenstaub|explosion": kohle, staub)
+      if (piece.base.length >= MIN_COMPOUND_LENGTH) {
+        const inner = this.segment(piece.base, null);
+        if (inner) this.collect(piece.base, inner, out);
+      }
+      // a part too short to be found alone is found with each neighbour: "Schaufel|rad" in "Schaufelradbagger",
+      // "Tage|bau" in "Braunkohletagebau"
+      if (piece.end - piece.start < MIN_PART_LENGTH) {
+        if (i > 0) add(i === last ? lower.slice(pieces[i - 1]!.start, piece.start) + piece.base : text(i - 1, i));
+        if (i < last) add(i + 1 === last ? lower.slice(piece.start, pieces[last]!.start) + pieces[last]!.base : text(i, i + 1));
+      }
+    }
+    // the two binary brackets of a longer compound: "Kohlenstaub|explosion", "Kohlen|staubexplosion"
+    if (pieces.length >= 3) {
+      add(text(0, last - 1));
+      add(lower.slice(pieces[1]!.start, pieces[last]!.start) + pieces[last]!.base);
+    }
+  }
+
+  /** Syllable boundaries as offsets into the lower-cased word. */
+  private syllableCuts(word: string, lower: string): Set<number> {
+    const cuts = new Set<number>();
+    let at = 0;
+    for (const syllable of this.syllables(word).slice(0, -1)) {
+      at += lowerGerman(syllable).length;
+      cuts.add(at);
+    }
+    if (at > lower.length) cuts.clear();
+    return cuts;
+  }
+
+  /**
+   * Fewest parts covering the whole word (then the fewest linking letters), with cuts only at syllable boundaries
+   * (null = anywhere: for parts of parts, whose outer boundaries the syllables already vouched for).
+   */
+  private segment(word: string, cuts: Set<number> | null): Segmentation | null {
+    const n = word.length;
+    const { stems, nouns, modifierForms, longest } = this.lexicon;
+    const best: Array<Segmentation | null> = new Array(n + 1).fill(null);
+    best[0] = { pieces: [], linkChars: 0, ending: 0 };
+    for (let start = 0; start < n; start++) {
+      const prefix = best[start];
+      if (!prefix) continue;
+      const maxEnd = Math.min(n - MIN_SEGMENT_LENGTH, start + longest);
+      for (let end = start + MIN_SEGMENT_LENGTH; end <= maxEnd; end++) {
+        const part = word.slice(start, end);
+        const isStem = stems.has(part);
+        if (!isStem && !modifierForms.has(part)) continue;
+        const base = isStem ? part : this.modifierBase(part);
+        for (const link of LINKS) {
+          const next = end + link.length;
+          if (next > n - MIN_SEGMENT_LENGTH || (link && word.slice(end, next) !== link)) continue;
+          if (cuts && !cuts.has(next)) continue;
+          const candidate = { pieces: [...prefix.pieces, { start, end, next, base }], linkChars: prefix.linkChars + link.length, ending: 0 };
+          if (better(candidate, best[next])) best[next] = candidate;
+        }
+      }
+    }
+    // the head: a noun, possibly inflected, after at least one modifier
+    let result: Segmentation | null = null;
+    for (let start = MIN_SEGMENT_LENGTH; start <= n - MIN_SEGMENT_LENGTH; start++) {
+      const prefix = best[start];
+      if (!prefix || prefix.pieces.length === 0) continue;
+      const rest = word.slice(start);
+      for (const ending of ['', ...NOUN_ENDINGS]) {
+        if (ending && !rest.endsWith(ending)) continue;
+        const head = ending ? rest.slice(0, -ending.length) : rest;
+        if (head.length < MIN_SEGMENT_LENGTH || !nouns.has(head) || SUFFIX_HEADS.has(head)) continue;
+        const candidate = {
+          pieces: [...prefix.pieces, { start, end: start + head.length, next: n, base: head }],
+          linkChars: prefix.linkChars + ending.length,
+          ending: ending.length,
+        };
+        if (better(candidate, result)) result = candidate;
+      }
+    }
+    return result;
+  }
+
+  /** "kohlen" → kohle, "explosions" → explosion: a compound-begin form without its linking element. */
+  private modifierBase(form: string): string {
+    for (const link of MODIFIER_LINKS) {
+      if (!form.endsWith(link)) continue;
+      const stem = form.slice(0, -link.length);
+      if (this.lexicon.stems.has(stem)) return stem;
+    }
+    // a Fugen-s form whose stem the dictionary lists only inside compounds ("Bergmanns" → bergmann)
+    return form.endsWith('s') && form.length > MIN_PART_LENGTH + 1 ? form.slice(0, -1) : form;
+  }
+}
