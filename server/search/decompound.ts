@@ -33,13 +33,14 @@ export function lowerGerman(text: string): string {
 }
 
 export interface Lexicon {
-  /** Dictionary stems (lower case, umlauts kept) that may stand in a compound. */
+  /** Every dictionary stem (lower case, umlauts kept): a word listed here is a word of its own. */
   readonly stems: ReadonlySet<string>;
-  /** Stems capitalised in the dictionary (nouns): only these may be the head of a compound. */
-  readonly nouns: ReadonlySet<string>;
-  /** Compound-begin forms the dictionary lists on their own ("Kohlen", "Explosions", "Schicht"): modifiers only. */
-  readonly modifierForms: ReadonlySet<string>;
-  /** Inflected noun forms that are no stem themselves → dictionary form. */
+  /** Forms that may begin a compound or stand inside one (igerman98 flag `j`, and its compound-begin pseudo-roots
+   * such as "Kohlen", "Arbeits", "Kinder"): "nach", "manch", "groß" are not among them. */
+  readonly modifiers: ReadonlySet<string>;
+  /** Nouns that may end a compound (flag `m`: lower-cased after a modifier), with the nouns derived from them. */
+  readonly heads: ReadonlySet<string>;
+  /** Inflected noun forms that are no stem themselves → dictionary form ("kohlen" → kohle, "häuser" → haus). */
   readonly inflections: ReadonlyMap<string, string>;
   readonly longest: number;
 }
@@ -66,27 +67,27 @@ export function parseHunspellSuffixes(aff: string): Map<string, SuffixRule[]> {
   return rules;
 }
 
-// Suffix flags whose forms are inflections of the same noun (case, number, umlaut plurals), not new words.
+// Suffixes that inflect the same noun (case, number; umlaut plurals are flag p), not derive a new word.
 const INFLECTION_ADDS = new Set(['s', 'es', 'e', 'en', 'n', 'er', 'ern', 'ns', 'ens', 'nen', 'se', 'sen', 'ses']);
 
 export interface LexiconInput {
   stems: Iterable<string>;
-  nouns: Iterable<string>;
-  modifierForms?: Iterable<string>;
-  /** Inflected noun form → its dictionary form ("kohlen" → kohle, "häuser" → haus). */
+  modifiers: Iterable<string>;
+  heads: Iterable<string>;
   inflections?: Iterable<[string, string]>;
 }
 
 /**
- * The stems of a hunspell dictionary (igerman98 conventions: flag `h` marks a pseudo-root that only begins compounds,
- * `d` a forbidden word), with the suffix rules applied to nouns: derived nouns ("Siedeln" → Siedlung, "Zeuge" →
- * Zeugin) become stems of their own, inflected forms ("Kohlen", "Häuser") point to their dictionary form.
+ * The compounding model of a hunspell dictionary with igerman98's conventions: flag `j` lets a word begin a
+ * compound as it is, pseudo-roots (`h`) are compound-begin forms with their linking element ("Arbeits/hij"), flag `m`
+ * lets a noun follow a modifier (decapitalised), `d` forbids a word. Suffix rules applied to nouns give their inflected
+ * forms (→ dictionary form) and the nouns derived from them ("Siedeln" → Siedlung), which inherit the flags.
  */
 export function parseHunspell(dic: string, aff: string): LexiconInput {
   const suffixes = parseHunspellSuffixes(aff);
   const stems: string[] = [];
-  const nouns: string[] = [];
-  const modifierForms: string[] = [];
+  const modifiers: string[] = [];
+  const heads: string[] = [];
   const inflections: Array<[string, string]> = [];
   const lines = dic.split('\n');
   for (let i = 1; i < lines.length; i++) {
@@ -97,39 +98,45 @@ export function parseHunspell(dic: string, aff: string): LexiconInput {
     const flags = slash < 0 ? '' : line.slice(slash + 1).trim();
     if (flags.includes('d') || word.length < MIN_SEGMENT_LENGTH || !/^\p{L}+$/u.test(word)) continue;
     const lower = lowerGerman(word);
+    const beginsCompounds = flags.includes('j');
     if (flags.includes('h')) {
-      modifierForms.push(lower);
+      if (beginsCompounds) modifiers.push(lower);
       continue;
     }
     stems.push(lower);
+    if (beginsCompounds) modifiers.push(lower);
     const noun = /^\p{Lu}/u.test(word);
     if (!noun) continue;
-    nouns.push(lower);
+    const endsCompounds = flags.includes('m');
+    if (endsCompounds) heads.push(lower);
     for (const flag of flags) {
       for (const rule of suffixes.get(flag) ?? []) {
         if (!word.endsWith(rule.strip) || !rule.condition.test(word)) continue;
         const form = lowerGerman(word.slice(0, word.length - rule.strip.length) + rule.add);
         if (form === lower) continue;
-        // plain endings and umlaut plurals (flag p) inflect; anything else derives a new noun
         if (flag === 'p' || (rule.strip === '' && INFLECTION_ADDS.has(rule.add))) inflections.push([form, lower]);
         else {
           stems.push(form);
-          nouns.push(form);
+          if (endsCompounds) heads.push(form);
         }
       }
     }
   }
-  return { stems, nouns, modifierForms, inflections };
+  return { stems, modifiers, heads, inflections };
 }
 
 export function buildLexicon(input: LexiconInput): Lexicon {
   const stems = new Set([...input.stems].map(lowerGerman));
-  const modifierForms = new Set([...(input.modifierForms ?? [])].map(lowerGerman));
+  const modifiers = new Set([...input.modifiers].map(lowerGerman));
+  const heads = new Set([...input.heads].map(lowerGerman));
   const inflections = new Map<string, string>();
-  for (const [form, lemma] of input.inflections ?? []) if (!stems.has(form) && !inflections.has(form)) inflections.set(lowerGerman(form), lowerGerman(lemma));
+  for (const [form, lemma] of input.inflections ?? []) {
+    const f = lowerGerman(form);
+    if (!stems.has(f) && !inflections.has(f)) inflections.set(f, lowerGerman(lemma));
+  }
   let longest = 0;
-  for (const w of [...stems, ...modifierForms]) if (w.length > longest) longest = w.length;
-  return { stems, nouns: new Set([...input.nouns].map(lowerGerman)), modifierForms, inflections, longest };
+  for (const w of modifiers) if (w.length > longest) longest = w.length;
+  return { stems, modifiers, heads, inflections, longest };
 }
 
 let germanLexicon: Lexicon | undefined;
@@ -233,14 +240,15 @@ export class Decompounder {
     for (const ending of NOUN_ENDINGS) {
       if (!lower.endsWith(ending)) continue;
       const stem = lower.slice(0, -ending.length);
-      if (stem.length >= MIN_PART_LENGTH && this.lexicon.nouns.has(stem)) return stem;
+      if (stem.length >= MIN_PART_LENGTH && this.lexicon.heads.has(stem)) return stem;
     }
     return null;
   }
 
   private compute(word: string): readonly string[] {
     const lower = lowerGerman(word);
-    if (lower.length > MAX_WORD_LENGTH || !/^\p{L}+$/u.test(lower) || this.protectedWords.has(foldChars(word))) return [];
+    // nouns are capitalised in German: verbs, adverbs and adjectives ("manchmal", "aufhängen") are left alone
+    if (!/^\p{Lu}/u.test(word) || lower.length > MAX_WORD_LENGTH || !/^\p{L}+$/u.test(lower) || this.protectedWords.has(foldChars(word))) return [];
     const out = new Set<string>();
     const lemma = this.nounLemma(lower);
     if (lemma) out.add(foldChars(lemma));
@@ -302,7 +310,7 @@ export class Decompounder {
    */
   private segment(word: string, cuts: Set<number> | null): Segmentation | null {
     const n = word.length;
-    const { stems, nouns, modifierForms, longest } = this.lexicon;
+    const { stems, modifiers, heads, longest } = this.lexicon;
     const best: Array<Segmentation | null> = new Array(n + 1).fill(null);
     best[0] = { pieces: [], linkChars: 0, ending: 0 };
     for (let start = 0; start < n; start++) {
@@ -311,9 +319,8 @@ export class Decompounder {
       const maxEnd = Math.min(n - MIN_SEGMENT_LENGTH, start + longest);
       for (let end = start + MIN_SEGMENT_LENGTH; end <= maxEnd; end++) {
         const part = word.slice(start, end);
-        const isStem = stems.has(part);
-        if (!isStem && !modifierForms.has(part)) continue;
-        const base = isStem ? part : this.modifierBase(part);
+        if (!modifiers.has(part)) continue;
+        const base = stems.has(part) ? part : this.modifierBase(part);
         for (const link of LINKS) {
           const next = end + link.length;
           if (next > n - MIN_SEGMENT_LENGTH || (link && word.slice(end, next) !== link)) continue;
@@ -332,7 +339,7 @@ export class Decompounder {
       for (const ending of ['', ...NOUN_ENDINGS]) {
         if (ending && !rest.endsWith(ending)) continue;
         const head = ending ? rest.slice(0, -ending.length) : rest;
-        if (head.length < MIN_SEGMENT_LENGTH || !nouns.has(head) || SUFFIX_HEADS.has(head)) continue;
+        if (head.length < MIN_SEGMENT_LENGTH || !heads.has(head) || SUFFIX_HEADS.has(head)) continue;
         const candidate = {
           pieces: [...prefix.pieces, { start, end: start + head.length, next: n, base: head }],
           linkChars: prefix.linkChars + ending.length,

@@ -8,6 +8,7 @@ import {
   germanVocabulary,
   matchingWordRanges,
   normalizeQuery,
+  protectedNameWords,
   queryTerms,
   umlautSpelling,
 } from '../../server/search/german.js';
@@ -70,6 +71,11 @@ describe('expandForIndex', () => {
     });
     // umlauts, plain words and short words need nothing: Meilisearch folds umlauts itself
     expect(expandForIndex('Wir waren in Gräfenhainichen, ja.')).toEqual({ spellings: [], parts: [] });
+    // the lexicon's decompounder adds what the vocabulary does not know, head and modifiers
+    expect(expandForIndex('In der Kinderkrippe war es laut.')).toEqual({ spellings: [], parts: ['kind', 'krippe'] });
+    // names of the interview's people and places stay whole
+    expect(expandForIndex('In Rosenfeld war die Kinderkrippe.', undefined, protectedNameWords(['Rosenfeld']))).toEqual({ spellings: [], parts: ['kind', 'krippe'] });
+    expect(expandForIndex('In Rosenfeld war es.').parts).toEqual(['rose', 'feld']);
     expect(expandForIndex('Die Förderbrücke')).toEqual({ spellings: [], parts: ['brucke'] });
   });
 });
