@@ -35,10 +35,10 @@ export function lowerGerman(text: string): string {
 export interface Lexicon {
   /** Every dictionary stem (lower case, umlauts kept): a word listed here is a word of its own. */
   readonly stems: ReadonlySet<string>;
-  /** Forms that may begin a compound or stand inside one (igerman98 flag `j`, and its compound-begin pseudo-roots
-   * such as "Kohlen", "Arbeits", "Kinder"): "nach", "manch", "groß" are not among them. */
+  /** Forms that may begin a compound or stand inside one: nouns, other words with igerman98's flag `j`, and its
+   * compound-begin pseudo-roots such as "Kohlen", "Arbeits", "Kinder"; "nach", "manch", "groß" are not among them. */
   readonly modifiers: ReadonlySet<string>;
-  /** Nouns that may end a compound (flag `m`: lower-cased after a modifier), with the nouns derived from them. */
+  /** Nouns, with the nouns derived from them: what may end a compound. */
   readonly heads: ReadonlySet<string>;
   /** Inflected noun forms that are no stem themselves → dictionary form ("kohlen" → kohle, "häuser" → haus). */
   readonly inflections: ReadonlyMap<string, string>;
@@ -78,9 +78,9 @@ export interface LexiconInput {
 }
 
 /**
- * The compounding model of a hunspell dictionary with igerman98's conventions: flag `j` lets a word begin a
- * compound as it is, pseudo-roots (`h`) are compound-begin forms with their linking element ("Arbeits/hij"), flag `m`
- * lets a noun follow a modifier (decapitalised), `d` forbids a word. Suffix rules applied to nouns give their inflected
+ * The compounding model of a hunspell dictionary with igerman98's conventions: nouns, and words with flag `j`, may
+ * begin a compound as they are; pseudo-roots (`h`) are compound-begin forms with their linking element
+ * ("Arbeits/hij"); `d` forbids a word. Suffix rules applied to nouns give their inflected
  * forms (→ dictionary form) and the nouns derived from them ("Siedeln" → Siedlung), which inherit the flags.
  */
 export function parseHunspell(dic: string, aff: string): LexiconInput {
@@ -104,11 +104,12 @@ export function parseHunspell(dic: string, aff: string): LexiconInput {
       continue;
     }
     stems.push(lower);
-    if (beginsCompounds) modifiers.push(lower);
     const noun = /^\p{Lu}/u.test(word);
+    // any noun may begin and end a compound (the flags j and m are far from complete: "Aggregat|zustand" has
+    // neither); other words only where the dictionary says so, which keeps out "nach|bar" and "manch|mal"
+    if (beginsCompounds || noun) modifiers.push(lower);
     if (!noun) continue;
-    const endsCompounds = flags.includes('m');
-    if (endsCompounds) heads.push(lower);
+    heads.push(lower);
     for (const flag of flags) {
       for (const rule of suffixes.get(flag) ?? []) {
         if (!word.endsWith(rule.strip) || !rule.condition.test(word)) continue;
@@ -117,7 +118,8 @@ export function parseHunspell(dic: string, aff: string): LexiconInput {
         if (flag === 'p' || (rule.strip === '' && INFLECTION_ADDS.has(rule.add))) inflections.push([form, lower]);
         else {
           stems.push(form);
-          if (endsCompounds) heads.push(form);
+          heads.push(form);
+          modifiers.push(form);
         }
       }
     }
@@ -185,8 +187,8 @@ interface Piece {
 interface Segmentation {
   pieces: Piece[];
   linkChars: number;
-  /** Length of the inflection ending after the head ("Kraftwerk|en"). */
-  ending: number;
+  /** The whole word in its dictionary form when the head is inflected ("Kraftwerken" → kraftwerk). */
+  lemma: string | null;
 }
 
 const better = (a: Segmentation, b: Segmentation | null | undefined) =>
@@ -228,7 +230,7 @@ export class Decompounder {
     if (lemma) return lemma;
     if (lower.length >= MIN_COMPOUND_LENGTH && !this.lexicon.stems.has(lower)) {
       const best = this.segment(lower, this.syllableCuts(word, lower));
-      if (best && best.ending > 0) return lower.slice(0, -best.ending);
+      if (best?.lemma) return best.lemma;
     }
     return word;
   }
@@ -257,7 +259,7 @@ export class Decompounder {
       if (best) {
         this.collect(lower, best, out);
         // the compound in its dictionary form ("Kraftwerken" → kraftwerk)
-        if (best.ending > 0 && !lemma) out.add(foldChars(lower.slice(0, -best.ending)));
+        if (best.lemma && !lemma) out.add(foldChars(best.lemma));
       }
     }
     out.delete(foldChars(lower));
@@ -270,7 +272,8 @@ export class Decompounder {
     };
     const { pieces } = seg;
     const last = pieces.length - 1;
-    const text = (from: number, to: number) => lower.slice(pieces[from]!.start, pieces[to]!.end);
+    // neighbouring parts as one word, the last in its dictionary form ("Kraftwerks|direktor" → kraftwerk)
+    const group = (from: number, to: number) => lower.slice(pieces[from]!.start, pieces[to]!.start) + pieces[to]!.base;
     for (const [i, piece] of pieces.entries()) {
       add(piece.base);
       // a part that is a compound itself ("Kohlenstaub|explosion": kohle, staub)
@@ -278,18 +281,28 @@ export class Decompounder {
         const inner = this.segment(piece.base, null);
         if (inner) this.collect(piece.base, inner, out);
       }
-      // a part too short to be found alone is found with each neighbour: "Schaufel|rad" in "Schaufelradbagger",
-      // "Tage|bau" in "Braunkohletagebau"
+      // a part too short to be found alone is found with its neighbour: the one it makes a dictionary word with
+      // ("Tage|bau" in "Braunkohletagebau"), else both ("Schaufel|rad" and "rad|bagger" in "Schaufelradbagger")
       if (piece.end - piece.start < MIN_PART_LENGTH) {
-        if (i > 0) add(i === last ? lower.slice(pieces[i - 1]!.start, piece.start) + piece.base : text(i - 1, i));
-        if (i < last) add(i + 1 === last ? lower.slice(piece.start, pieces[last]!.start) + pieces[last]!.base : text(i, i + 1));
+        const before = i > 0 ? group(i - 1, i) : null;
+        const after = i < last ? group(i, i + 1) : null;
+        const listed = [before, after].filter((g): g is string => g !== null && this.isWord(g));
+        for (const g of listed.length > 0 ? listed : [before, after]) if (g) add(g);
       }
     }
-    // the two binary brackets of a longer compound: "Kohlenstaub|explosion", "Kohlen|staubexplosion"
-    if (pieces.length >= 3) {
-      add(text(0, last - 1));
-      add(lower.slice(pieces[1]!.start, pieces[last]!.start) + pieces[last]!.base);
+    // the binary brackets of a three-part compound ("Kohlenstaub|explosion", "Kohlen|staubexplosion"); in longer
+    // ones only groups that are dictionary words, so that no word of four parts fills the index with fragments
+    for (let i = 0; i < last; i++) {
+      for (let j = i + 1; j <= last; j++) {
+        if (i === 0 && j === last) continue;
+        const g = group(i, j);
+        if (pieces.length === 3 || this.isWord(g)) add(g);
+      }
     }
+  }
+
+  private isWord(lower: string): boolean {
+    return this.lexicon.stems.has(lower) || this.lexicon.inflections.has(lower);
   }
 
   /** Syllable boundaries as offsets into the lower-cased word. */
@@ -312,7 +325,7 @@ export class Decompounder {
     const n = word.length;
     const { stems, modifiers, heads, longest } = this.lexicon;
     const best: Array<Segmentation | null> = new Array(n + 1).fill(null);
-    best[0] = { pieces: [], linkChars: 0, ending: 0 };
+    best[0] = { pieces: [], linkChars: 0, lemma: null };
     for (let start = 0; start < n; start++) {
       const prefix = best[start];
       if (!prefix) continue;
@@ -325,7 +338,7 @@ export class Decompounder {
           const next = end + link.length;
           if (next > n - MIN_SEGMENT_LENGTH || (link && word.slice(end, next) !== link)) continue;
           if (cuts && !cuts.has(next)) continue;
-          const candidate = { pieces: [...prefix.pieces, { start, end, next, base }], linkChars: prefix.linkChars + link.length, ending: 0 };
+          const candidate = { pieces: [...prefix.pieces, { start, end, next, base }], linkChars: prefix.linkChars + link.length, lemma: null };
           if (better(candidate, best[next])) best[next] = candidate;
         }
       }
@@ -339,11 +352,12 @@ export class Decompounder {
       for (const ending of ['', ...NOUN_ENDINGS]) {
         if (ending && !rest.endsWith(ending)) continue;
         const head = ending ? rest.slice(0, -ending.length) : rest;
-        if (head.length < MIN_SEGMENT_LENGTH || !heads.has(head) || SUFFIX_HEADS.has(head)) continue;
+        const lemma = heads.has(head) ? head : ending === '' ? this.lexicon.inflections.get(head) : undefined;
+        if (head.length < MIN_SEGMENT_LENGTH || !lemma || SUFFIX_HEADS.has(lemma)) continue;
         const candidate = {
-          pieces: [...prefix.pieces, { start, end: start + head.length, next: n, base: head }],
+          pieces: [...prefix.pieces, { start, end: start + head.length, next: n, base: lemma }],
           linkChars: prefix.linkChars + ending.length,
-          ending: ending.length,
+          lemma: lemma === rest ? null : word.slice(0, start) + lemma,
         };
         if (better(candidate, result)) result = candidate;
       }

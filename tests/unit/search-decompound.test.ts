@@ -71,7 +71,7 @@ describe('Decompounder on the hunspell German lexicon', () => {
     const dic = ['4', 'Kohle/Nmij', 'Siedeln/SJm', 'Neu/hij', 'nach'].join('\n');
     const lexicon = buildLexicon(parseHunspell(dic, aff));
     expect([...lexicon.heads].sort()).toEqual(['kohle', 'siedeln', 'siedlung']);
-    expect([...lexicon.modifiers].sort()).toEqual(['kohle', 'neu']);
+    expect([...lexicon.modifiers].sort()).toEqual(['kohle', 'neu', 'siedeln', 'siedlung']);
     expect(lexicon.inflections.get('kohlen')).toBe('kohle');
     const small = new Decompounder({ lexicon, syllables: (w) => w.replace(/(neu)(sied)/i, '$1\u00AD$2').split('\u00AD') });
     expect(small.parts('Neusiedlung')).toEqual(['siedlung']);

@@ -67,7 +67,8 @@ describe('expandForIndex', () => {
   it('adds only what Meilisearch cannot find in the text itself, each word once', () => {
     expect(expandForIndex('Auf der Straße in Graefenhainichen sah ich den Braunkohletagebau, Straße für Straße.')).toEqual({
       spellings: ['strasse', 'grafenhainichen'],
-      parts: ['braunkohle', 'tagebau', 'kohle'],
+      // the vocabulary's parts first, then the lexicon decompounder's (braun|kohle|tag|e|bau; "tag" is too short alone)
+      parts: ['braunkohle', 'tagebau', 'kohle', 'braun', 'kohletag'],
     });
     // umlauts, plain words and short words need nothing: Meilisearch folds umlauts itself
     expect(expandForIndex('Wir waren in Gräfenhainichen, ja.')).toEqual({ spellings: [], parts: [] });
@@ -143,7 +144,7 @@ describe('segment documents', () => {
     ]);
     expect(a).toMatchObject({
       id: 'm1_0', interviewId: 'int-1', mediaId: 'm1', start: 1.235, text: 'Im Braunkohletagebau an der Straße',
-      spellings: 'und strasse', parts: 'und braunkohle tagebau kohle', restricted: false, visibility: 'public', status: 'published', grants: [],
+      spellings: 'und strasse', parts: 'und braunkohle tagebau kohle braun kohletag', restricted: false, visibility: 'public', status: 'published', grants: [],
     });
     // title and facets live in the catalog (interview-catalog.ts), owners are resolved there too
     expect(Object.keys(a!).sort()).toEqual(['end', 'grants', 'id', 'interviewId', 'mediaId', 'parts', 'restricted', 'segmentNo', 'speaker', 'spellings', 'start', 'status', 'text', 'visibility']);
