@@ -35,6 +35,8 @@ export function lowerGerman(text: string): string {
 export interface Lexicon {
   /** Every dictionary stem (lower case, umlauts kept): a word listed here is a word of its own. */
   readonly stems: ReadonlySet<string>;
+  /** The stems that are nouns: "Lasten" is an inflected noun although the verb "lasten" is a stem. */
+  readonly nounStems: ReadonlySet<string>;
   /** Forms that may begin a compound or stand inside one: nouns, other words with igerman98's flag `j`, and its
    * compound-begin pseudo-roots such as "Kohlen", "Arbeits", "Kinder"; "nach", "manch", "groß" are not among them. */
   readonly modifiers: ReadonlySet<string>;
@@ -72,6 +74,8 @@ const INFLECTION_ADDS = new Set(['s', 'es', 'e', 'en', 'n', 'er', 'ern', 'ns', '
 
 export interface LexiconInput {
   stems: Iterable<string>;
+  /** Defaults to the heads. */
+  nounStems?: Iterable<string>;
   modifiers: Iterable<string>;
   heads: Iterable<string>;
   inflections?: Iterable<[string, string]>;
@@ -131,14 +135,15 @@ export function buildLexicon(input: LexiconInput): Lexicon {
   const stems = new Set([...input.stems].map(lowerGerman));
   const modifiers = new Set([...input.modifiers].map(lowerGerman));
   const heads = new Set([...input.heads].map(lowerGerman));
+  const nounStems = input.nounStems ? new Set([...input.nounStems].map(lowerGerman)) : heads;
   const inflections = new Map<string, string>();
   for (const [form, lemma] of input.inflections ?? []) {
     const f = lowerGerman(form);
-    if (!stems.has(f) && !inflections.has(f)) inflections.set(f, lowerGerman(lemma));
+    if (!nounStems.has(f) && !inflections.has(f)) inflections.set(f, lowerGerman(lemma));
   }
   let longest = 0;
   for (const w of modifiers) if (w.length > longest) longest = w.length;
-  return { stems, modifiers, heads, inflections, longest };
+  return { stems, nounStems, modifiers, heads, inflections, longest };
 }
 
 let germanLexicon: Lexicon | undefined;
@@ -228,7 +233,7 @@ export class Decompounder {
     if (this.protectedWords.has(foldChars(word)) || lower.length > MAX_WORD_LENGTH || !/^\p{L}+$/u.test(lower)) return word;
     const lemma = this.nounLemma(lower);
     if (lemma) return lemma;
-    if (lower.length >= MIN_COMPOUND_LENGTH && !this.lexicon.stems.has(lower)) {
+    if (lower.length >= MIN_COMPOUND_LENGTH && !this.lexicon.nounStems.has(lower)) {
       const best = this.segment(lower, this.syllableCuts(word, lower));
       if (best?.lemma) return best.lemma;
     }
@@ -238,7 +243,7 @@ export class Decompounder {
   private nounLemma(lower: string): string | null {
     const listed = this.lexicon.inflections.get(lower);
     if (listed) return listed;
-    if (lower.length < MIN_PART_LENGTH + 1 || this.lexicon.stems.has(lower)) return null;
+    if (lower.length < MIN_PART_LENGTH + 1 || this.lexicon.nounStems.has(lower)) return null;
     for (const ending of NOUN_ENDINGS) {
       if (!lower.endsWith(ending)) continue;
       const stem = lower.slice(0, -ending.length);
@@ -277,7 +282,8 @@ export class Decompounder {
     for (const [i, piece] of pieces.entries()) {
       add(piece.base);
       // a part that is a compound itself ("Kohlenstaub|explosion": kohle, staub)
-      if (piece.base.length >= MIN_COMPOUND_LENGTH) {
+      // (not a dictionary word: "Paragraph" is no "Para|graph")
+      if (piece.base.length >= MIN_COMPOUND_LENGTH && !this.lexicon.stems.has(piece.base)) {
         const inner = this.segment(piece.base, null);
         if (inner) this.collect(piece.base, inner, out);
       }
@@ -375,4 +381,39 @@ export class Decompounder {
     // a Fugen-s form whose stem the dictionary lists only inside compounds ("Bergmanns" → bergmann)
     return form.endsWith('s') && form.length > MIN_PART_LENGTH + 1 ? form.slice(0, -1) : form;
   }
+}
+
+/** Words from which Meilisearch allows a typo (its `minWordSizeForTypos.oneTypo` in segment-index.ts). */
+const TYPO_FROM_LENGTH = 6;
+
+/**
+ * Folded nouns of the lexicon one substitution or deletion away from another noun ("Fehler" / "Fühler", "Mauer" /
+ * "Maurer"): searched without typo tolerance, or one would find the other, in the text and in compound parts alike.
+ * Found with deletion neighbourhoods: two words within one edit share a word with one letter deleted.
+ */
+export function lexiconConfusables(lexicon: Lexicon = loadGermanLexicon()): string[] {
+  const nouns = new Set<string>();
+  for (const n of lexicon.nounStems) nouns.add(foldChars(n));
+  const confusable = new Set<string>();
+  const bySubstitution = new Map<string, string>();
+  for (const noun of nouns) {
+    if (noun.length < TYPO_FROM_LENGTH - 1) continue;
+    for (let i = 0; i < noun.length; i++) {
+      const rest = noun.slice(0, i) + noun.slice(i + 1);
+      // one letter more or less: the shorter word is the longer with a letter deleted
+      if (nouns.has(rest)) {
+        if (noun.length >= TYPO_FROM_LENGTH) confusable.add(noun);
+        if (rest.length >= TYPO_FROM_LENGTH) confusable.add(rest);
+      }
+      // one letter other: both share the word with that position blanked
+      const key = `${i}:${rest}`;
+      const other = bySubstitution.get(key);
+      if (other === undefined) bySubstitution.set(key, noun);
+      else {
+        if (noun.length >= TYPO_FROM_LENGTH) confusable.add(noun);
+        if (other.length >= TYPO_FROM_LENGTH) confusable.add(other);
+      }
+    }
+  }
+  return [...confusable].sort();
 }
