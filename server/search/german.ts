@@ -137,15 +137,28 @@ const NO_EXPANSION: WordExpansion = { spellings: [], parts: [] };
 // One decompounder per vocabulary: its terms (places, names, curated words) are never split by the lexicon.
 const decompounders = new WeakMap<Vocabulary, Decompounder>();
 
-/** The general decompounder (German lexicon + hyphenation) that works beside the vocabulary. */
-export function decompounderFor(vocabulary: Vocabulary): Decompounder {
+let lexiconDecompounding = true;
+
+/**
+ * Turns the lexicon's decompounder on or off for this process (config SEARCH_DECOMPOUNDER; bench/search compares
+ * both). Index and queries must agree, so every process of an archive uses the same setting; a change needs a reindex.
+ */
+export function useLexiconDecompounder(on: boolean): void {
+  if (on === lexiconDecompounding) return;
+  lexiconDecompounding = on;
+  expansionCaches = new WeakMap();
+}
+
+/** The general decompounder (German lexicon + hyphenation) that works beside the vocabulary; null when off. */
+export function decompounderFor(vocabulary: Vocabulary): Decompounder | null {
+  if (!lexiconDecompounding) return null;
   let d = decompounders.get(vocabulary);
   if (!d) decompounders.set(vocabulary, (d = new Decompounder({ protectedWords: vocabulary.terms.keys() })));
   return d;
 }
 // Transcripts repeat their words: cache per word, bounded, one cache per vocabulary.
-const CACHE_LIMIT = 50_000;
-const expansionCaches = new WeakMap<Vocabulary, Map<string, WordExpansion>>();
+const CACHE_LIMIT = 200_000;
+let expansionCaches = new WeakMap<Vocabulary, Map<string, WordExpansion>>();
 
 function expandWord(word: string, vocabulary: Vocabulary): WordExpansion {
   let cache = expansionCaches.get(vocabulary);
@@ -159,7 +172,7 @@ function expandWord(word: string, vocabulary: Vocabulary): WordExpansion {
   const ae = umlautSpelling(folded, vocabulary);
   if (ae) spellings.push(ae);
   const parts = compoundParts(word, vocabulary);
-  for (const part of decompounderFor(vocabulary).parts(word)) if (!parts.includes(part)) parts.push(part);
+  for (const part of decompounderFor(vocabulary)?.parts(word) ?? []) if (!parts.includes(part)) parts.push(part);
   const result = spellings.length === 0 && parts.length === 0 ? NO_EXPANSION : { spellings, parts };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(word, result);
@@ -192,6 +205,15 @@ function spellingsOnly(word: string, vocabulary: Vocabulary): WordExpansion {
   return { spellings: expandWord(word, vocabulary).spellings, parts: [] };
 }
 
+/** Prepares the decompounder for these texts in one batch (hyphenation is far cheaper for many words at once). */
+export function prepareExpansion(texts: Iterable<string>, vocabulary: Vocabulary = germanVocabulary()): void {
+  const decompounder = decompounderFor(vocabulary);
+  if (!decompounder) return;
+  const words = new Set<string>();
+  for (const text of texts) for (const [word] of text.matchAll(WORD)) if (/^\p{Lu}/u.test(word)) words.add(word);
+  decompounder.prepare(words);
+}
+
 /** Folded words of names (people, places) that the decompounder must leave whole. */
 export function protectedNameWords(names: Iterable<string | null | undefined>): Set<string> {
   const words = new Set<string>();
@@ -222,7 +244,7 @@ export function normalizeQuery(q: string, vocabulary: Vocabulary = germanVocabul
 // ("Bergleuten" → bergleute, "Kraftwerken" → kraftwerk); vocabulary terms and dictionary forms stay as they are.
 function inflectionFree(word: string, vocabulary: Vocabulary): string {
   if (vocabulary.terms.has(foldChars(word))) return word;
-  const form = decompounderFor(vocabulary).queryForm(word);
+  const form = decompounderFor(vocabulary)?.queryForm(word) ?? word;
   return form === word ? word : foldChars(form);
 }
 

@@ -14,7 +14,7 @@ import type { Logger } from '../logger.js';
 import type { AccessScope } from '../store/repositories.js';
 import type { Interview, Visibility, WorkflowStatus } from '../store/types.js';
 import type { SearchEngine } from './engine.js';
-import { expandForIndex, germanVocabulary, matchingWordRanges, normalizeQuery, protectedNameWords, TYPO_MIN_LENGTH } from './german.js';
+import { expandForIndex, germanVocabulary, matchingWordRanges, normalizeQuery, prepareExpansion, protectedNameWords, TYPO_MIN_LENGTH } from './german.js';
 import { accessFilter, quote } from './interview-index.js';
 import { MARK_CLOSE, MARK_OPEN, safeHighlight } from './highlight.js';
 
@@ -146,6 +146,7 @@ function interviewNames(i: InterviewLike): string[] {
 export function toSegmentDocuments(interview: InterviewLike, mediaId: string, segments: readonly SegmentInput[]): SegmentDocument[] {
   const access = accessFields(interview);
   const names = protectedNameWords(interviewNames(interview));
+  prepareExpansion(segments.map((s) => s.text));
   return segments.map((segment, segmentNo) => {
     const text = segment.text.replace(CONTROL, '');
     const { spellings, parts } = expandForIndex(text, germanVocabulary(), names);
