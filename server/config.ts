@@ -36,6 +36,8 @@ export const configSchema = z
     MEILI_BINARY: z.string().min(1).optional(),
     MEILI_PORT: port.default(0),
     MEILI_MAX_INDEXING_MEMORY: z.string().default('256MiB'),
+    // the German lexicon's decompounder (server/search/decompound.ts) beside the curated vocabulary; reindex after a change
+    SEARCH_DECOMPOUNDER: bool.default(true),
     SEARCH_INDEX_PREFIX: z
       .string()
       .regex(/^[a-zA-Z0-9_-]*$/, { error: 'nur Buchstaben, Ziffern, _ und - (letters, digits, _ and - only)' })

@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { moduleLogger } from './logger.js';
 import { ffmpegVersions } from './media/ffmpeg/runner.js';
 import { SearchEngine } from './search/engine.js';
+import { useLexiconDecompounder } from './search/german.js';
 import { searchJobNames } from './jobs/definitions.js';
 import type { SearchIndexes } from './search/indexer.js';
 import type { JobWorker } from '../workers/worker.js';
@@ -41,6 +42,7 @@ export function openStore(config: Config): Store {
 
 export async function startSearch(config: Config): Promise<{ search: SearchEngine; sidecar: MeiliSidecar | null }> {
   const log = moduleLogger('search');
+  useLexiconDecompounder(config.SEARCH_DECOMPOUNDER);
   let url = config.MEILI_URL;
   let key = config.MEILI_MASTER_KEY;
   let sidecar: MeiliSidecar | null = null;

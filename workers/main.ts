@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfigOrExit, type Config } from '../server/config.js';
 import { SearchEngine } from '../server/search/engine.js';
+import { useLexiconDecompounder } from '../server/search/german.js';
 import { searchIndexes } from '../server/search/indexer.js';
 import { JobQueue } from '../server/jobs/queue.js';
 import { configureLogger, moduleLogger } from '../server/logger.js';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const log = moduleLogger('worker-main');
   if (config.WORKER_CONCURRENCY < 1) throw new Error('WORKER_CONCURRENCY must be at least 1 for a worker process');
   const store = openStore(config);
+  useLexiconDecompounder(config.SEARCH_DECOMPOUNDER);
   const search = connectSearch(config);
   const workers = startWorkers(config, store, new JobQueue(store.jobs, moduleLogger('jobs')), {
     search: search ? searchIndexes(search, store, moduleLogger('search')) : null,

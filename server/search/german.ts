@@ -4,6 +4,10 @@
 // extra indexed words, only what Meilisearch cannot: ß/ss, ae/oe/ue and vocabulary compound parts.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { Decompounder } from './decompound.js';
+import { foldChars } from './fold.js';
+
+export { foldChars };
 
 const vocabularyFileSchema = z.strictObject({
   format: z.string().startsWith('schichtbuch-vocabulary/1'),
@@ -51,10 +55,6 @@ const DERIVATION = /^(?:e?s|e?n|er|e)?(?:ung|ig|lich|isch|heit|keit|chen|lein|le
 const VERB_PREFIX = /^(?:ver|zer|ent|emp|miss|(?:ab|an|auf|aus|ein|mit|nach|vor|zu|um|weg|durch)?ge)$/;
 const WORD = /[\p{L}\p{M}]+/gu;
 
-/** Lower case, ß → ss, diacritics removed ("Förderbrücke" → "forderbrucke"); the letters Meilisearch compares, plus ß. */
-export function foldChars(text: string): string {
-  return text.toLowerCase().replace(/ß/g, 'ss').normalize('NFD').replace(/\p{M}/gu, '');
-}
 
 function aeVariant(folded: string): string | null {
   if (!/ae|oe|ue/.test(folded)) return null;
@@ -134,9 +134,31 @@ interface WordExpansion {
 }
 
 const NO_EXPANSION: WordExpansion = { spellings: [], parts: [] };
+// One decompounder per vocabulary: its terms (places, names, curated words) are never split by the lexicon.
+const decompounders = new WeakMap<Vocabulary, Decompounder>();
+
+let lexiconDecompounding = true;
+
+/**
+ * Turns the lexicon's decompounder on or off for this process (config SEARCH_DECOMPOUNDER; bench/search compares
+ * both). Index and queries must agree, so every process of an archive uses the same setting; a change needs a reindex.
+ */
+export function useLexiconDecompounder(on: boolean): void {
+  if (on === lexiconDecompounding) return;
+  lexiconDecompounding = on;
+  expansionCaches = new WeakMap();
+}
+
+/** The general decompounder (German lexicon + hyphenation) that works beside the vocabulary; null when off. */
+export function decompounderFor(vocabulary: Vocabulary): Decompounder | null {
+  if (!lexiconDecompounding) return null;
+  let d = decompounders.get(vocabulary);
+  if (!d) decompounders.set(vocabulary, (d = new Decompounder({ protectedWords: vocabulary.terms.keys() })));
+  return d;
+}
 // Transcripts repeat their words: cache per word, bounded, one cache per vocabulary.
-const CACHE_LIMIT = 50_000;
-const expansionCaches = new WeakMap<Vocabulary, Map<string, WordExpansion>>();
+const CACHE_LIMIT = 200_000;
+let expansionCaches = new WeakMap<Vocabulary, Map<string, WordExpansion>>();
 
 function expandWord(word: string, vocabulary: Vocabulary): WordExpansion {
   let cache = expansionCaches.get(vocabulary);
@@ -150,23 +172,53 @@ function expandWord(word: string, vocabulary: Vocabulary): WordExpansion {
   const ae = umlautSpelling(folded, vocabulary);
   if (ae) spellings.push(ae);
   const parts = compoundParts(word, vocabulary);
+  for (const part of decompounderFor(vocabulary)?.parts(word) ?? []) if (!parts.includes(part)) parts.push(part);
   const result = spellings.length === 0 && parts.length === 0 ? NO_EXPANSION : { spellings, parts };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(word, result);
   return result;
 }
 
-/** The extra words to index beside `text`, each once: what Meilisearch would not find in the text itself. */
-export function expandForIndex(text: string, vocabulary: Vocabulary = germanVocabulary()): IndexExpansion {
+/**
+ * The extra words to index beside `text`, each once: what Meilisearch would not find in the text itself.
+ * `protectedNames` (folded words of the interview's people and places) are never split: "Bitterfeld" is no field.
+ */
+export function expandForIndex(
+  text: string,
+  vocabulary: Vocabulary = germanVocabulary(),
+  protectedNames: ReadonlySet<string> = NO_NAMES,
+): IndexExpansion {
   const spellings = new Set<string>();
   const parts = new Set<string>();
   for (const [word] of text.matchAll(WORD)) {
     if (word.length < 3) continue;
-    const e = expandWord(word, vocabulary);
+    const e = protectedNames.size > 0 && protectedNames.has(foldChars(word)) ? spellingsOnly(word, vocabulary) : expandWord(word, vocabulary);
     for (const s of e.spellings) spellings.add(s);
     for (const p of e.parts) parts.add(p);
   }
   return { spellings: [...spellings], parts: [...parts] };
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+function spellingsOnly(word: string, vocabulary: Vocabulary): WordExpansion {
+  return { spellings: expandWord(word, vocabulary).spellings, parts: [] };
+}
+
+/** Prepares the decompounder for these texts in one batch (hyphenation is far cheaper for many words at once). */
+export function prepareExpansion(texts: Iterable<string>, vocabulary: Vocabulary = germanVocabulary()): void {
+  const decompounder = decompounderFor(vocabulary);
+  if (!decompounder) return;
+  const words = new Set<string>();
+  for (const text of texts) for (const [word] of text.matchAll(WORD)) if (/^\p{Lu}/u.test(word)) words.add(word);
+  decompounder.prepare(words);
+}
+
+/** Folded words of names (people, places) that the decompounder must leave whole. */
+export function protectedNameWords(names: Iterable<string | null | undefined>): Set<string> {
+  const words = new Set<string>();
+  for (const name of names) for (const [word] of (name ?? '').matchAll(WORD)) if (word.length >= 3) words.add(foldChars(word));
+  return words;
 }
 
 /**
@@ -181,11 +233,19 @@ export function normalizeQuery(q: string, vocabulary: Vocabulary = germanVocabul
       if (chunk.startsWith('"') && chunk.endsWith('"') && chunk.length >= 2) return chunk;
       return chunk.replace(WORD, (word) => {
         const folded = foldChars(word);
-        if (/[ßẞ]/.test(word)) return umlautSpelling(folded, vocabulary) ?? folded;
-        return umlautSpelling(folded, vocabulary) ?? word;
+        if (/[ßẞ]/.test(word)) return umlautSpelling(folded, vocabulary) ?? inflectionFree(folded, vocabulary);
+        return umlautSpelling(folded, vocabulary) ?? inflectionFree(word, vocabulary);
       });
     })
     .join('');
+}
+
+// An inflected noun is searched in its dictionary form, which the index stores for every inflected form
+// ("Bergleuten" → bergleute, "Kraftwerken" → kraftwerk); vocabulary terms and dictionary forms stay as they are.
+function inflectionFree(word: string, vocabulary: Vocabulary): string {
+  if (vocabulary.terms.has(foldChars(word))) return word;
+  const form = decompounderFor(vocabulary)?.queryForm(word) ?? word;
+  return form === word ? word : foldChars(form);
 }
 
 /** Folded words a query looks for (negated words left out), with their single-word synonyms. */

@@ -14,7 +14,7 @@ import type { Logger } from '../logger.js';
 import type { AccessScope } from '../store/repositories.js';
 import type { Interview, Visibility, WorkflowStatus } from '../store/types.js';
 import type { SearchEngine } from './engine.js';
-import { expandForIndex, germanVocabulary, matchingWordRanges, normalizeQuery, TYPO_MIN_LENGTH } from './german.js';
+import { expandForIndex, germanVocabulary, matchingWordRanges, normalizeQuery, prepareExpansion, protectedNameWords, TYPO_MIN_LENGTH } from './german.js';
 import { accessFilter, quote } from './interview-index.js';
 import { MARK_CLOSE, MARK_OPEN, safeHighlight } from './highlight.js';
 
@@ -138,11 +138,18 @@ export type InterviewLike = Interview | SegmentInterviewMeta;
 
 const accessFields = (i: InterviewLike): SegmentAccessFields => ({ status: i.status, visibility: i.visibility, grants: i.grants });
 
+/** People and the place of an interview: names the decompounder leaves whole in its transcripts. */
+function interviewNames(i: InterviewLike): string[] {
+  return 'people' in i ? [...i.people.map((p) => p.name), i.place?.name ?? null].filter((n): n is string => !!n) : [...i.narrators, i.place ?? ''];
+}
+
 export function toSegmentDocuments(interview: InterviewLike, mediaId: string, segments: readonly SegmentInput[]): SegmentDocument[] {
   const access = accessFields(interview);
+  const names = protectedNameWords(interviewNames(interview));
+  prepareExpansion(segments.map((s) => s.text));
   return segments.map((segment, segmentNo) => {
     const text = segment.text.replace(CONTROL, '');
-    const { spellings, parts } = expandForIndex(text);
+    const { spellings, parts } = expandForIndex(text, germanVocabulary(), names);
     return {
       id: `${mediaId}_${segmentNo}`,
       interviewId: interview.id,

@@ -8,6 +8,7 @@ import {
   germanVocabulary,
   matchingWordRanges,
   normalizeQuery,
+  protectedNameWords,
   queryTerms,
   umlautSpelling,
 } from '../../server/search/german.js';
@@ -66,10 +67,16 @@ describe('expandForIndex', () => {
   it('adds only what Meilisearch cannot find in the text itself, each word once', () => {
     expect(expandForIndex('Auf der Straße in Graefenhainichen sah ich den Braunkohletagebau, Straße für Straße.')).toEqual({
       spellings: ['strasse', 'grafenhainichen'],
-      parts: ['braunkohle', 'tagebau', 'kohle'],
+      // the vocabulary's parts first, then the lexicon decompounder's (braun|kohle|tag|e|bau; "tag" is too short alone)
+      parts: ['braunkohle', 'tagebau', 'kohle', 'braun', 'kohletag'],
     });
     // umlauts, plain words and short words need nothing: Meilisearch folds umlauts itself
     expect(expandForIndex('Wir waren in Gräfenhainichen, ja.')).toEqual({ spellings: [], parts: [] });
+    // the lexicon's decompounder adds what the vocabulary does not know, head and modifiers
+    expect(expandForIndex('In der Kinderkrippe war es laut.')).toEqual({ spellings: [], parts: ['kind', 'krippe'] });
+    // names of the interview's people and places stay whole
+    expect(expandForIndex('In Rosenfeld war die Kinderkrippe.', undefined, protectedNameWords(['Rosenfeld']))).toEqual({ spellings: [], parts: ['kind', 'krippe'] });
+    expect(expandForIndex('In Rosenfeld war es.').parts).toEqual(['rose', 'feld']);
     expect(expandForIndex('Die Förderbrücke')).toEqual({ spellings: [], parts: ['brucke'] });
   });
 });
@@ -137,7 +144,7 @@ describe('segment documents', () => {
     ]);
     expect(a).toMatchObject({
       id: 'm1_0', interviewId: 'int-1', mediaId: 'm1', start: 1.235, text: 'Im Braunkohletagebau an der Straße',
-      spellings: 'und strasse', parts: 'und braunkohle tagebau kohle', restricted: false, visibility: 'public', status: 'published', grants: [],
+      spellings: 'und strasse', parts: 'und braunkohle tagebau kohle braun kohletag', restricted: false, visibility: 'public', status: 'published', grants: [],
     });
     // title and facets live in the catalog (interview-catalog.ts), owners are resolved there too
     expect(Object.keys(a!).sort()).toEqual(['end', 'grants', 'id', 'interviewId', 'mediaId', 'parts', 'restricted', 'segmentNo', 'speaker', 'spellings', 'start', 'status', 'text', 'visibility']);
