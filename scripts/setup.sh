@@ -27,6 +27,8 @@ if [ "$with_test_tools" = 1 ]; then
   command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
   apt_need python3-venv
   # --- Debian packages for test peers: one apt_need line each (keep this list additive) ---
+  apt_need libxml2-utils      # xmllint: OAI-PMH responses validated against the vendored XSDs
+  apt_need libhttp-oai-perl   # HTTP::OAI: a real OAI-PMH harvester (Perl) for tests/integration/oai-harvest
 fi
 if [ ${#need[@]} -gt 0 ]; then
   say "Installiere mit apt-get / installing with apt-get: ${need[*]}"
@@ -64,6 +66,8 @@ if [ "$with_test_tools" = 1 ]; then
     fi
   }
   # --- test tools: one line (or block) each below; keep this list additive ---
+  pip_need sickle==0.7.0          # OAI-PMH harvester (Python) for tests/integration/oai-harvest
+  pip_need schemathesis==4.32.5    # property-based checks of /api/openapi.json (tests/integration/openapi-schemathesis)
 fi
 
 if [ ! -f client/dist/index.html ] || [ -n "$(find client/src client/index.html client/vite.config.ts -newer client/dist/index.html -print -quit)" ]; then

@@ -43,6 +43,7 @@ import { interviewSearchRoute, searchRoutes } from './search/routes.js';
 import { InterviewCatalogSource } from './search/interview-catalog.js';
 import type { Store } from './store/repositories.js';
 import { userRoutes } from './users/routes.js';
+import { createOaiProvider, oaiRoutes } from './oai/routes.js';
 import { UserService } from './users/service.js';
 
 export interface AppDeps {
@@ -187,6 +188,9 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   api.use('/interviews', interviewSearchRoute({ engine: search, store, segments: services.search.segments, catalog }));
   api.use(notFoundHandler);
   app.use('/api', api);
+
+  // OAI-PMH 2.0 for harvesters: what anonymous visitors may see, and withdrawn interviews as deleted records
+  app.use('/oai', oaiRoutes(createOaiProvider({ config, store, media: services.media, signer }), config.PUBLIC_URL));
 
   // Media files live outside /api (players fetch them directly) but still need the viewer for the access check.
   app.use('/media', authenticate(services.auth, resolveReview), mediaFileRoutes({
