@@ -15,7 +15,8 @@ export const problemSchema = z
     status: z.number().int().min(400).max(599),
     detail: z.string().optional(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    // imported files add where the error is (line, column)
+    errors: z.array(z.looseObject({ field: z.string(), message: z.string(), line: z.number().int().optional(), column: z.number().int().optional() })).optional(),
   })
   .meta({ id: 'Problem' });
 

@@ -6,7 +6,7 @@ import { problemTypes } from '../../server/http/problem.js';
 import { routesOf } from '../../server/http/routes-of.js';
 import { createInterviewSchema, patchInterviewSchema } from '../../server/interviews/schemas.js';
 import { operations } from '../../server/openapi/operations.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, fullConsent, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 let doc: { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, { properties?: { type?: { enum?: string[] } } }> }; 'x-problem-types': Record<string, unknown> };
@@ -83,5 +83,18 @@ describe('server bugs schemathesis found (regressions)', () => {
         expect(res.headers.allow).toBe('POST, HEAD, PATCH, DELETE, OPTIONS');
       }
     }
+  });
+
+  it('a consent whose embargo is a day that does not exist (0000-00-00, 2019-02-30) is a 422 naming the field, not a 500', async () => {
+    const { agent, csrf } = await t.loginAs('curator');
+    const interview = (await agent.post('/api/interviews').set('X-CSRF-Token', csrf).send({ title: 'Einfahrt', people: [{ name: 'Horst Krüger', role: 'narrator' }] }).expect(201)).body.id;
+    for (const embargoUntil of ['0000-00-00', '2019-02-30']) {
+      const res = await agent.post(`/api/interviews/${interview}/consents`).set('X-CSRF-Token', csrf)
+        .send({ ...fullConsent, embargoUntil }).expect(422);
+      expect(res.body.type).toBe('/problems/validation');
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('body.embargoUntil');
+    }
+    const ok = await agent.post(`/api/interviews/${interview}/consents`).set('X-CSRF-Token', csrf).send({ ...fullConsent, embargoUntil: '2030-01-31' }).expect(201);
+    expect(ok.body.embargoUntil).toBe('2030-01-31T00:00:00.000Z');
   });
 });

@@ -86,7 +86,7 @@ describe.skipIf(!hasSchemathesis)(`schemathesis against /api/openapi.json [needs
       '--no-color',
     ];
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(schemathesis, args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false', SCHEMATHESIS_HOOKS: 'schichtbuch_hooks', PYTHONPATH: path.join(root, 'tests/fixtures/schemathesis') } }, (err, stdout, stderr) =>
+      execFile(schemathesis, args, { cwd: t.dir, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false', SCHEMATHESIS_HOOKS: 'schichtbuch_hooks', PYTHONPATH: path.join(root, 'tests/fixtures/schemathesis') } }, (err, stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
     });
     const lines = result.stdout.split('\n');
