@@ -47,6 +47,10 @@ const fx = {
   visible: [] as string[],
   /** published public, then withdrawn: a deleted record */
   withdrawn: '',
+  /** published public, then narrowed to `registered` / deleted by a curator: deleted records too */
+  narrowed: '', removed: '',
+  /** published `registered` (never public), then withdrawn: never harvested, not even as deleted */
+  withdrawnRegistered: '',
   /** never harvested */
   registered: '', draft: '', withdrawnDraft: '', embargoed: '',
   tricky: '', withMedia: '',
@@ -111,6 +115,12 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) fx.visible.push(await make({}));
   fx.withdrawn = await make({});
   await send('patch', `/api/interviews/${fx.withdrawn}`).send({ status: 'withdrawn' }).expect(200);
+  fx.narrowed = await make({});
+  await send('patch', `/api/interviews/${fx.narrowed}`).send({ visibility: 'registered' }).expect(200);
+  fx.removed = await make({ collectionId: fx.collectionB });
+  await curator.agent.delete(`/api/interviews/${fx.removed}`).set('X-CSRF-Token', curator.csrf).expect(204);
+  fx.withdrawnRegistered = await make({ visibility: 'registered' });
+  await send('patch', `/api/interviews/${fx.withdrawnRegistered}`).send({ status: 'withdrawn' }).expect(200);
   fx.registered = await make({ visibility: 'registered' });
   fx.draft = await make({ publish: false });
   fx.withdrawnDraft = await make({ publish: false });
@@ -166,15 +176,15 @@ describe('OAI-PMH 2.0 at /oai: verbs, access, errors', () => {
       const token = tokenOf(xml);
       if (!token) break;
       cursors.push(/cursor="(\d+)"/.exec(token[0])![1]!);
-      expect(token[0]).toContain('completeListSize="6"');
+      expect(token[0]).toContain('completeListSize="8"');
       const value = token[2] ?? '';
       if (!value) break;
       xml = await oai(`verb=ListIdentifiers&resumptionToken=${encodeURIComponent(value)}`, 'ListIdentifiers (resumed)');
     }
-    expect(cursors).toEqual(['0', '2', '4']);
+    expect(cursors).toEqual(['0', '2', '4', '6']);
     expect(seen.filter((s) => !s.deleted).map((s) => s.id).sort()).toEqual([...fx.visible].sort());
-    expect(seen.filter((s) => s.deleted).map((s) => s.id)).toEqual([fx.withdrawn]);
-    for (const hidden of [fx.registered, fx.draft, fx.withdrawnDraft, fx.embargoed]) expect(seen.map((s) => s.id)).not.toContain(hidden);
+    expect(seen.filter((s) => s.deleted).map((s) => s.id)).toEqual([fx.withdrawn, fx.narrowed, fx.removed]);
+    for (const hidden of [fx.registered, fx.draft, fx.withdrawnDraft, fx.withdrawnRegistered, fx.embargoed]) expect(seen.map((s) => s.id)).not.toContain(hidden);
   });
 
   it('GetRecord oai_dc: escaped text (markup in titles stays text), DCMI type, set; deleted record has a header only', async () => {
@@ -190,6 +200,14 @@ describe('OAI-PMH 2.0 at /oai: verbs, access, errors', () => {
     expect(deleted).toMatch(/<header status="deleted">/);
     expect(deleted).not.toContain('<metadata>');
     expect(deleted).not.toContain('Schichtbetrieb');
+    // its datestamp is the withdrawal, as the audit log recorded it
+    const events = await t.store.audit.list({ interviewId: fx.withdrawn, action: 'interview.status' }, { limit: 10, offset: 0 });
+    const withdrawal = events.items.find((e) => (e.after as { status?: string }).status === 'withdrawn')!;
+    expect(deleted).toContain(`<datestamp>${withdrawal.at.slice(0, 19)}Z</datestamp>`);
+    // deleted from the store after it was public: still known, as deleted, in its set
+    const removed = await oai(`verb=GetRecord&metadataPrefix=edm&identifier=${oaiId(fx.removed)}`);
+    expect(removed).toMatch(/<header status="deleted">/);
+    expect(removed).toContain(`<setSpec>collection-${fx.collectionB}</setSpec>`);
   });
 
   it('GetRecord edm: ProvidedCHO and ore:Aggregation with every mandatory property; isShownBy is a file anonymous visitors may fetch', async () => {
@@ -212,14 +230,14 @@ describe('OAI-PMH 2.0 at /oai: verbs, access, errors', () => {
 
   it('ListRecords with set, from and until (UTC, both granularities)', async () => {
     const setB = await oai(`verb=ListRecords&metadataPrefix=oai_dc&set=collection-${fx.collectionB}`);
-    expect(all(setB, /<identifier>([^<]+)<\/identifier>/g)).toEqual([oaiId(fx.withMedia)]);
+    expect(all(setB, /<identifier>([^<]+)<\/identifier>/g)).toEqual([oaiId(fx.withMedia), oaiId(fx.removed)]);
     expect(tokenOf(setB), 'fits on one page: no token').toBeNull();
     const today = new Date().toISOString().slice(0, 10);
     const future = '2999-01-01T00:00:00Z';
     expect(errorCode(await oai(`verb=ListRecords&metadataPrefix=oai_dc&from=${future}`))).toBe('noRecordsMatch');
     expect(errorCode(await oai(`verb=ListRecords&metadataPrefix=oai_dc&until=2000-01-01`))).toBe('noRecordsMatch');
     const fromToday = await oai(`verb=ListIdentifiers&metadataPrefix=oai_dc&from=${today}&until=${today}`);
-    expect(fromToday).toContain('completeListSize="6"');
+    expect(fromToday).toContain('completeListSize="8"');
     const stamps = all(await oai('verb=ListIdentifiers&metadataPrefix=edm'), /<datestamp>([^<]+)<\/datestamp>/g);
     const last = stamps[stamps.length - 1]!;
     const onlyLast = await oai(`verb=ListIdentifiers&metadataPrefix=edm&from=${last}`);
@@ -254,6 +272,7 @@ describe('OAI-PMH 2.0 at /oai: verbs, access, errors', () => {
       [`verb=GetRecord&metadataPrefix=oai_dc&identifier=${oaiId(fx.draft)}`, 'idDoesNotExist'],
       [`verb=GetRecord&metadataPrefix=oai_dc&identifier=${oaiId(fx.withdrawnDraft)}`, 'idDoesNotExist'],
       [`verb=GetRecord&metadataPrefix=oai_dc&identifier=${oaiId(fx.embargoed)}`, 'idDoesNotExist'],
+      [`verb=GetRecord&metadataPrefix=oai_dc&identifier=${oaiId(fx.withdrawnRegistered)}`, 'idDoesNotExist'],
       ['verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:other.example:1', 'idDoesNotExist'],
       ['verb=ListIdentifiers&metadataPrefix=oai_dc&from=2999-01-01', 'noRecordsMatch'],
       ['verb=ListRecords&resumptionToken=not-a-token', 'badResumptionToken'],
@@ -300,9 +319,9 @@ print(json.dumps(out))
     const { stdout } = await run(python, ['-c', script, `${base}/oai`]);
     const got = JSON.parse(stdout) as { id: string; deleted: boolean; datestamp: string; title: string | null; cursor: string | null; size: string | null }[];
     console.log(`sickle harvest log (${requestLog.length} requests):\n  ${requestLog.join('\n  ')}\n${got.map((r) => `  ${r.id} ${r.datestamp} ${r.deleted ? 'DELETED' : 'live'} cursor=${r.cursor} completeListSize=${r.size} ${r.title ?? ''}`).join('\n')}`);
-    expect(requestLog.length, 'three pages of two').toBe(3);
+    expect(requestLog.length, 'four pages of two').toBe(4);
     expect(got.filter((r) => !r.deleted).map((r) => r.id).sort()).toEqual(fx.visible.map(oaiId).sort());
-    expect(got.filter((r) => r.deleted).map((r) => r.id)).toEqual([oaiId(fx.withdrawn)]);
+    expect(got.filter((r) => r.deleted).map((r) => r.id)).toEqual([fx.withdrawn, fx.narrowed, fx.removed].map(oaiId));
     expect(got.find((r) => r.id === oaiId(fx.tricky))?.title).toBe('Kohle & <b>Kumpel</b> "unter" Tage');
   });
 });
@@ -320,9 +339,9 @@ describe.skipIf(!hasPerlOai)(`HTTP::OAI harvests every page [needs libhttp-oai-p
         title: /<dc:title[^>]*>([^<]*)<\/dc:title>/.exec(r)?.[1] ?? '',
       }));
       console.log(`HTTP::OAI oai_pmh -X ${verb} --metadataPrefix ${prefix} (${requestLog.length} requests):\n  ${requestLog.join('\n  ')}\n${parsed.map((p) => `  ${p.id} ${p.datestamp} ${p.status || 'live'} ${p.title}`).join('\n')}`);
-      expect(requestLog.length, `${verb}: three pages of two`).toBe(3);
+      expect(requestLog.length, `${verb}: four pages of two`).toBe(4);
       expect(parsed.filter((p) => p.status !== 'deleted').map((p) => p.id).sort()).toEqual(fx.visible.map(oaiId).sort());
-      expect(parsed.filter((p) => p.status === 'deleted').map((p) => p.id)).toEqual([oaiId(fx.withdrawn)]);
+      expect(parsed.filter((p) => p.status === 'deleted').map((p) => p.id)).toEqual([fx.withdrawn, fx.narrowed, fx.removed].map(oaiId));
       if (verb === 'ListRecords') expect(parsed.find((p) => p.id === oaiId(fx.tricky))?.title).toBe('Kohle &amp; &lt;b&gt;Kumpel&lt;/b&gt; "unter" Tage');
     }
   });
