@@ -28,6 +28,8 @@ if [ "$with_test_tools" = 1 ]; then
   apt_need python3-venv
   # --- Debian packages for test peers: one apt_need line each (keep this list additive) ---
   apt_need docker-compose   # `docker-compose config` checks docker-compose.yml offline (no Docker engine runs)
+  apt_need libxml2-utils      # xmllint: OAI-PMH responses validated against the vendored XSDs
+  apt_need libhttp-oai-perl   # HTTP::OAI: a real OAI-PMH harvester (Perl) for tests/integration/oai-harvest
 fi
 if [ ${#need[@]} -gt 0 ]; then
   say "Installiere mit apt-get / installing with apt-get: ${need[*]}"
@@ -65,6 +67,8 @@ if [ "$with_test_tools" = 1 ]; then
     fi
   }
   # --- test tools: one line (or block) each below; keep this list additive ---
+  pip_need sickle==0.7.0          # OAI-PMH harvester (Python) for tests/integration/oai-harvest
+  pip_need schemathesis==4.32.5    # property-based checks of /api/openapi.json (tests/integration/openapi-schemathesis)
 fi
 
 if [ ! -f client/dist/index.html ] || [ -n "$(find client/src client/index.html client/vite.config.ts -newer client/dist/index.html -print -quit)" ]; then

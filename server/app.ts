@@ -43,6 +43,8 @@ import { interviewSearchRoute, searchRoutes } from './search/routes.js';
 import { InterviewCatalogSource } from './search/interview-catalog.js';
 import type { Store } from './store/repositories.js';
 import { userRoutes } from './users/routes.js';
+import { createOaiProvider, oaiRoutes } from './oai/routes.js';
+import { openApiRoutes } from './openapi/routes.js';
 import { UserService } from './users/service.js';
 
 export interface AppDeps {
@@ -162,6 +164,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   const api = express.Router();
   const resolveReview = (raw: string) => services.review.resolveCredential(raw);
   // narrators' links and short codes: failed attempts per address are limited before the credential is looked at
+  // the API's description needs no viewer (and a broken credential must not hide it)
+  api.use(openApiRoutes());
   api.use(reviewCredentialLimiter(config.REVIEW_RATE_LIMIT));
   api.use(authenticate(services.auth, resolveReview));
   const allowedOrigins = config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [];
@@ -187,6 +191,9 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   api.use('/interviews', interviewSearchRoute({ engine: search, store, segments: services.search.segments, catalog }));
   api.use(notFoundHandler);
   app.use('/api', api);
+
+  // OAI-PMH 2.0 for harvesters: what anonymous visitors may see, and withdrawn interviews as deleted records
+  app.use('/oai', oaiRoutes(createOaiProvider({ config, store, media: services.media, signer }), config.PUBLIC_URL));
 
   // Media files live outside /api (players fetch them directly) but still need the viewer for the access check.
   app.use('/media', authenticate(services.auth, resolveReview), mediaFileRoutes({

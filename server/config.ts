@@ -74,6 +74,12 @@ export const configSchema = z
     // signed media URLs for interviews that are not public: how long a copied URL keeps working (plus the medium's duration)
     MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
     MEDIA_URL_SECRET: z.string().min(32, { error: 'mindestens 32 Zeichen (at least 32 characters)' }).optional(),
+    // OAI-PMH at /oai (server/oai/)
+    OAI_REPOSITORY_NAME: z.string().max(200).default('Schichtbuch – Oral-History-Archiv'),
+    OAI_REPOSITORY_IDENTIFIER: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+$/, { error: 'erwartet einen Domainnamen wie archiv.example.org (expected a domain name)' }).optional(),
+    OAI_ADMIN_EMAIL: z.email({ error: 'erwartet eine E-Mail-Adresse (expected an e-mail address)' }).optional(),
+    OAI_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+    OAI_RIGHTS_URI: z.url({ error: 'erwartet eine URI, z. B. http://rightsstatements.org/vocab/InC/1.0/ (expected a URI)' }).default('http://rightsstatements.org/vocab/InC/1.0/'),
   })
   .strict();
 

@@ -6,7 +6,7 @@ import { pageOf, pageQuery } from '../http/paging.js';
 import { parseRequest } from '../http/validate.js';
 import type { AuditLog } from './service.js';
 
-const auditQuery = pageQuery.extend({
+export const auditQuery = pageQuery.extend({
   interviewId: z.uuid().optional(),
   action: z.string().regex(/^[a-z_.-]{1,60}$/).optional(),
   actorId: z.string().max(64).optional(),

@@ -9,7 +9,7 @@ import type { ReceivedFile } from '../media/uploads.js';
 import { consentInputSchema, consentParams, consentScanQuery, type ConsentInput } from './schemas.js';
 import type { ConsentService } from './service.js';
 
-const interviewParams = z.strictObject({ id: z.uuid() });
+export const interviewParams = z.strictObject({ id: z.uuid() });
 type Receive = (req: Request, res: Response) => Promise<ReceivedFile | undefined>;
 
 async function readInput(req: Request, res: Response, receive: Receive): Promise<{ input: ConsentInput; scan?: ReceivedFile }> {

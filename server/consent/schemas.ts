@@ -1,15 +1,21 @@
 import { z } from 'zod';
 import { consentMethods, consentScopes, withdrawalPolicies } from '../store/types.js';
 
+const realDay = (d: string) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+
 const isoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Datum als JJJJ-MM-TT (date as YYYY-MM-DD)' })
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { message: 'kein gültiges Datum (not a real date)' })
+  .refine(realDay, { message: 'kein gültiges Datum (not a real date)' })
   .refine((d) => d <= new Date(Date.now() + 86_400_000).toISOString().slice(0, 10), { message: 'liegt in der Zukunft (in the future)' });
 
 /** An embargo as a day (ends at its start, UTC) or an instant. */
 const embargo = z
-  .union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)])
+  .union([
+    z.iso.datetime({ offset: true }),
+    // a day that does not exist (0000-00-00, 2019-02-30) is refused here: as a Date it threw and answered 500
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => realDay(d), { message: 'kein gültiges Datum (not a real date)' }),
+  ])
   .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v).toISOString());
 
 export const consentInputSchema = z.strictObject({

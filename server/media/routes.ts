@@ -7,9 +7,9 @@ import { parseRequest } from '../http/validate.js';
 import { presentJob, type MediaService } from './service.js';
 import type { ReceivedFile } from './uploads.js';
 
-const interviewParams = z.object({ id: z.uuid() });
-const mediumParams = z.object({ mediaId: z.uuid() });
-const jobParams = z.object({ id: z.uuid() });
+export const interviewParams = z.object({ id: z.uuid() });
+export const mediumParams = z.object({ mediaId: z.uuid() });
+export const jobParams = z.object({ id: z.uuid() });
 
 export type UploadReceiver = (req: Request, res: Response) => Promise<ReceivedFile | undefined>;
 

@@ -29,6 +29,11 @@ export class MediaUrlSigner {
     return new MediaUrlSigner(key, config.MEDIA_URL_TTL_SECONDS);
   }
 
+  /** A key for another signing purpose (e.g. OAI-PMH resumption tokens), derived from this secret. */
+  derivedKey(purpose: string): Buffer {
+    return crypto.createHmac('sha256', this.secret).update(`schichtbuch:derived-key:${purpose}`).digest();
+  }
+
   private sign(mediaId: string, exp: number, principal: string): string {
     return crypto.createHmac('sha256', this.secret).update(`${mediaId}|${exp}|${principal}`).digest('base64url').slice(0, 32);
   }

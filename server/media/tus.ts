@@ -223,15 +223,17 @@ export function createTusUploads(deps: TusDeps): TusUploads {
   };
 
   const router = express.Router();
+  const tusMethods = ['POST', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS'];
   router.use((req, _res, next) => {
     // OPTIONS is capability discovery (and CORS preflights never carry credentials).
     if (req.method !== 'OPTIONS' && req.viewer.kind !== 'user') return next(new Problem('unauthenticated'));
     next();
   });
   router.all(['/', '/:uploadId'], async (req, res) => {
-    if (req.method === 'GET') {
-      // Finished uploads become media (served at /media/…); unfinished bytes are never served.
-      throw new Problem('method-not-allowed', { headers: { Allow: 'POST, HEAD, PATCH, DELETE, OPTIONS' } });
+    // GET: finished uploads become media (served at /media/…); unfinished bytes are never served. Methods tus does
+    // not know (TRACE, PUT …) are refused here too: the tus server answered them with a 500 (found by schemathesis).
+    if (!tusMethods.includes(req.method)) {
+      throw new Problem('method-not-allowed', { headers: { Allow: tusMethods.join(', ') } });
     }
     const uploadId = req.params.uploadId;
     if (req.method === 'PATCH' && typeof uploadId === 'string' && (await answerFinished(req, res, uploadId))) {

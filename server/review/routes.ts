@@ -9,7 +9,7 @@ import {
 } from './schemas.js';
 import type { ReviewService } from './service.js';
 
-const interviewParams = z.strictObject({ id: z.uuid() });
+export const interviewParams = z.strictObject({ id: z.uuid() });
 
 /** Where the narrator's link points: PUBLIC_URL when configured, else the address this request came to. */
 export function originOf(req: Request, publicUrl: string | undefined): string {

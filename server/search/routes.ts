@@ -17,7 +17,7 @@ const numberList = z.string().trim().max(200)
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean).map(Number))
   .pipe(z.array(z.number().int().min(1000).max(2100)));
 
-const searchQuery = z.strictObject({
+export const searchQuery = z.strictObject({
   q: z.string().trim().max(200).default(''),
   page: z.coerce.number().int().min(1).max(500).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
@@ -51,8 +51,9 @@ export type SearchHit = SegmentHit & { interviewTitle: string };
 const titled = (catalog: InterviewCatalog, hits: readonly SegmentHit[]): SearchHit[] =>
   hits.map((hit) => ({ ...hit, interviewTitle: catalog.get(hit.interviewId)?.title ?? '' }));
 
-const withinQuery = z.strictObject({ q: z.string().trim().min(1).max(200), lang: z.enum(['de', 'en']).optional() });
-const suggestQuery = z.strictObject({ q: z.string().trim().min(1).max(100), limit: z.coerce.number().int().min(1).max(20).default(8), lang: z.enum(['de', 'en']).optional() });
+export const withinParams = z.strictObject({ id: z.uuid() });
+export const withinQuery = z.strictObject({ q: z.string().trim().min(1).max(200), lang: z.enum(['de', 'en']).optional() });
+export const suggestQuery = z.strictObject({ q: z.string().trim().min(1).max(100), limit: z.coerce.number().int().min(1).max(20).default(8), lang: z.enum(['de', 'en']).optional() });
 
 /** Archive search: transcript segments (the second where something is said), grouped per interview, with facets. */
 export function searchRoutes(deps: { engine: SearchEngine; store: Store; interviews: InterviewIndex; segments: SegmentIndex; catalog: InterviewCatalogSource }): Router {
@@ -130,7 +131,7 @@ export function interviewSearchRoute(deps: { engine: SearchEngine; store: Store;
   const catalogs = deps.catalog;
   const router = Router();
   router.get('/:id/search', async (req, res) => {
-    const { id } = parseRequest(req, 'params', z.strictObject({ id: z.uuid() }));
+    const { id } = parseRequest(req, 'params', withinParams);
     const { q } = parseRequest(req, 'query', withinQuery);
     const interview = await deps.store.interviews.findById(id);
     if (!interview || !canViewInterview(req.viewer, interview)) throw new Problem('not-found');

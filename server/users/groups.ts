@@ -7,10 +7,10 @@ import { Problem } from '../http/problem.js';
 import { parseRequest } from '../http/validate.js';
 import type { Store } from '../store/repositories.js';
 
-const groupParams = z.strictObject({ id: z.uuid() });
-const memberParams = z.strictObject({ id: z.uuid(), userId: z.uuid() });
-const createGroupSchema = z.strictObject({ name: z.string().trim().min(1).max(200) });
-const addMemberSchema = z.strictObject({ userId: z.uuid() });
+export const groupParams = z.strictObject({ id: z.uuid() });
+export const memberParams = z.strictObject({ id: z.uuid(), userId: z.uuid() });
+export const createGroupSchema = z.strictObject({ name: z.string().trim().min(1).max(200) });
+export const addMemberSchema = z.strictObject({ userId: z.uuid() });
 
 export function groupRoutes(store: Store): Router {
   const router = Router();
