@@ -2,7 +2,7 @@
 // and what a withdrawal takes away. Used by the interview service (HTTP) and by the interview.* jobs (workers), so it
 // depends only on the store, the queue and the file system.
 import type { Viewer } from '../access/viewer.js';
-import { AuditLog } from '../audit/service.js';
+import { AuditLog, type AuditActor } from '../audit/service.js';
 import { Problem } from '../http/problem.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
@@ -115,7 +115,9 @@ export class Publication {
    * jobs, public renditions, search entries, the embargo job; and what it schedules: the originals' deletion when the
    * consent says so. Returns the running job ids that were cancelled (for an in-process worker to abort).
    */
-  async applyWithdrawal(viewer: Viewer | null, interview: Interview, reason: string | null, before: Interview = interview): Promise<string[]> {
+  async applyWithdrawal(
+    viewer: Viewer | AuditActor | null, interview: Interview, reason: string | null, before: Pick<Interview, 'status' | 'visibility'> = interview, auditKey?: string,
+  ): Promise<string[]> {
     const { store, queue, uploadsDir, logger } = this.deps;
     const cancelled: string[] = [];
     const media = await store.media.listByInterview(interview.id);
@@ -127,9 +129,15 @@ export class Publication {
     const deleteOriginal = consents.some((c) => c.onWithdrawal === 'delete_original');
     let purgeAt: string | null = null;
     if (deleteOriginal && media.length > 0) {
-      const at = new Date(Date.now() + this.deps.withdrawalGraceDays * 86_400_000);
-      await queue.schedule({ name: 'interview.purge', payload: { v: 1, interviewId: interview.id } }, at);
-      purgeAt = at.toISOString();
+      // applied again (a unit of work completed after a crash): the purge already scheduled keeps its date
+      const scheduled = await store.jobs.findActiveByKey(`interview.purge:${interview.id}`);
+      if (scheduled) {
+        purgeAt = scheduled.runAfter;
+      } else {
+        const at = new Date(Date.now() + this.deps.withdrawalGraceDays * 86_400_000);
+        await queue.schedule({ name: 'interview.purge', payload: { v: 1, interviewId: interview.id } }, at);
+        purgeAt = at.toISOString();
+      }
     }
     await this.audit.record(viewer, {
       interviewId: interview.id, action: 'interview.withdrawal', entity: 'interview', entityId: interview.id,
@@ -138,7 +146,7 @@ export class Publication {
         status: 'withdrawn', reason, renditionsRemoved: media.length,
         original: deleteOriginal ? { deleteAt: purgeAt } : 'kept archive-only (consent: keep_archive or no consent record)',
       },
-    });
+    }, auditKey);
     logger.info({ interviewId: interview.id, media: media.length, purgeAt }, 'interview withdrawn');
     return cancelled;
   }
