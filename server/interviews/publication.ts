@@ -6,7 +6,10 @@ import { AuditLog, type AuditActor } from '../audit/service.js';
 import { Problem } from '../http/problem.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
-import { removeMediumWithFiles, removeRenditions } from '../media/service.js';
+import { removeRenditions } from '../media/service.js';
+import { OperationFailedError } from '../store/unit-of-work.js';
+import { createUnits, type Units } from '../units.js';
+import type { PublishPayload } from './units.js';
 import type { Store } from '../store/repositories.js';
 import type { ConsentRecord, ConsentScope, Interview, Visibility } from '../store/types.js';
 
@@ -69,9 +72,12 @@ export interface PublicationDeps {
 
 export class Publication {
   readonly audit: AuditLog;
+  /** The units of work of every use case (server/units.ts), shared by the services built on this publication. */
+  readonly units: Units;
 
   constructor(private readonly deps: PublicationDeps) {
     this.audit = new AuditLog(deps.store, deps.logger);
+    this.units = createUnits({ ...deps, publication: this });
   }
 
   /** An approved interview with an embargo gets its publish job at the embargo's end; anything else loses it. */
@@ -100,13 +106,15 @@ export class Publication {
       await this.audit.record(null, { interviewId, action: 'interview.publish-blocked', entity: 'interview', entityId: interviewId, after: { reason: gap.message } });
       return 'blocked';
     }
-    const result = await this.deps.store.interviews.update(interviewId, { status: 'published' }, now.toISOString(), interview.version);
-    if (!result.ok) return 'skipped';
-    await this.audit.record(null, {
-      interviewId, action: 'interview.status', entity: 'interview', entityId: interviewId,
-      before: { status: 'approved', embargoUntil: interview.embargoUntil }, after: { status: 'published', reason: 'embargo ended' },
-    });
-    await this.deps.queue.enqueue({ name: 'search.interview', payload: { v: 1, interviewId } });
+    // one unit of work per interview version: a job run again after a crash completes it instead of skipping it
+    try {
+      await this.units.uow.run<PublishPayload>('interview.publish', `interview.publish:${interviewId}:${interview.version}`, {
+        interviewId, version: interview.version, embargoUntil: interview.embargoUntil,
+      });
+    } catch (err) {
+      if (err instanceof OperationFailedError) return 'skipped';
+      throw err;
+    }
     return 'published';
   }
 
@@ -156,13 +164,10 @@ export class Publication {
     const { store, uploadsDir, logger } = this.deps;
     const interview = await store.interviews.findById(interviewId);
     if (!interview || interview.status !== 'withdrawn') return 0;
-    const media = await store.media.listByInterview(interviewId);
-    for (const medium of media) await removeMediumWithFiles(store, uploadsDir, medium, logger);
-    await this.audit.record(null, {
-      interviewId, action: 'interview.originals-deleted', entity: 'interview', entityId: interviewId,
-      before: { media: media.map((m) => ({ id: m.id, sha256: m.sha256, sizeBytes: m.sizeBytes, filename: m.originalFilename })) },
-      after: { media: [] },
-    });
-    return media.length;
+    const op = await this.units.uow.once('interview.purge', `interview.purge:${interviewId}`, async () => ({
+      interviewId,
+      media: (await store.media.listByInterview(interviewId)).map((m) => ({ id: m.id, sha256: m.sha256, sizeBytes: m.sizeBytes, filename: m.originalFilename })),
+    }));
+    return op.payload.media.length;
   }
 }

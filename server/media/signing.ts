@@ -29,6 +29,11 @@ export class MediaUrlSigner {
     return new MediaUrlSigner(key, config.MEDIA_URL_TTL_SECONDS);
   }
 
+  /** A secret for another purpose (a label), derived from this key: e.g. the credentials of a retried invitation. */
+  derive(label: string): Buffer {
+    return crypto.createHmac('sha256', this.secret).update(`derive|${label}`).digest();
+  }
+
   private sign(mediaId: string, exp: number, principal: string): string {
     return crypto.createHmac('sha256', this.secret).update(`${mediaId}|${exp}|${principal}`).digest('base64url').slice(0, 32);
   }

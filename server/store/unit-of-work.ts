@@ -122,6 +122,16 @@ export class UnitOfWork {
     return stored as Operation & { payload: P };
   }
 
+  /**
+   * run() for a request: when an operation with this key exists (a retry), it is completed and returned without
+   * preparing anything; otherwise `prepare` checks every precondition and builds the payload, and then it runs.
+   */
+  async once<P>(kind: string, key: string, prepare: () => Promise<P>): Promise<Operation & { payload: P }> {
+    const existing = await this.store.operations.find(key);
+    if (existing) return this.run(kind, key, existing.payload as P);
+    return this.run(kind, key, await prepare());
+  }
+
   private async apply(operation: Operation): Promise<void> {
     const planner = this.planners.get(operation.kind);
     if (!planner) throw new Error(`no unit of work registered for ${operation.kind}`);
