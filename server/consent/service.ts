@@ -16,7 +16,7 @@ import type { Store } from '../store/repositories.js';
 import type { ConsentRecord, ConsentScan, Interview } from '../store/types.js';
 import type { ConsentInput } from './schemas.js';
 import { actorOf } from '../access/viewer.js';
-import { derivedId, type UnitOfWork } from '../store/unit-of-work.js';
+import { derivedId, digestOf, type UnitOfWork } from '../store/unit-of-work.js';
 import type { ConsentPayload } from './units.js';
 
 export const SCAN_MAX_BYTES = 20 * 1024 * 1024;
@@ -79,7 +79,7 @@ export class ConsentService {
     const expected = consentId ? (expectedVersion ?? previous!.version) : null;
     // a version is based on one version once (the key), a new record once per Idempotency-Key
     const key = consentId
-      ? `consent.save:${consentId}:${idempotencyKey ?? `v${expected}`}`
+      ? `consent.save:${consentId}:${idempotencyKey ?? `v${expected}:${digestOf({ input, scan: scan?.sha256 ?? null })}`}`
       : `consent.save:${interviewId}:${idempotencyKey ?? crypto.randomUUID()}`;
     const existing = await this.units.find(key);
     if (existing) {

@@ -96,6 +96,12 @@ export class Publication {
    */
   async publishWhenDue(interviewId: string, now = new Date()): Promise<'published' | 'waiting' | 'blocked' | 'skipped'> {
     const interview = await this.deps.store.interviews.findById(interviewId);
+    if (interview?.status === 'published') {
+      // published by a run that crashed before its log entry and search job: this run completes it
+      const key = `interview.publish:${interviewId}:${interview.version - 1}`;
+      const begun = await this.units.uow.find(key);
+      if (begun?.status === 'pending') await this.units.uow.run('interview.publish', key, begun.payload);
+    }
     if (!interview || interview.status !== 'approved') return 'skipped';
     if (interview.embargoUntil && Date.parse(interview.embargoUntil) > now.getTime()) {
       await this.syncEmbargoJob(interview); // moved later meanwhile: wait for the new date

@@ -244,6 +244,14 @@ export class TranscriptService {
     index: IndexPoint[] | null = null,
   ): Promise<TranscriptVersion> {
     const current = (await this.store.transcripts.head(medium.id))?.currentVersion ?? null;
+    const base = expected !== undefined ? expected : current;
+    // the same change on the same version is one unit of work: a retry (same If-Match, same content) gets its version
+    const key = `transcript.version:${medium.id}:${base ?? 0}:${digestOf({ segments, source, reason, index })}`;
+    const done = this.units ? await this.units.find(key) : null;
+    if (done && this.units) {
+      await this.units.run<TranscriptPayload>('transcript.version', key, done.payload as TranscriptPayload);
+      return (await this.store.transcripts.getVersion(medium.id, (base ?? 0) + 1))!;
+    }
     if (expected !== undefined && expected !== current) throw versionConflict(current);
     const version = { mediaId: medium.id, segments, authorId: userId(viewer), reason, source, createdAt: new Date().toISOString() };
     if (!this.units) {
@@ -258,7 +266,6 @@ export class TranscriptService {
       });
       return result.version;
     }
-    const key = `transcript.version:${medium.id}:${current ?? 0}:${digestOf({ segments, source, reason, index })}`;
     await this.units.run<TranscriptPayload>('transcript.version', key, {
       actor: actorOf(viewer), interviewId: medium.interviewId, version, expectedCurrent: current,
       index: index ? { points: index, updatedBy: userId(viewer), at: version.createdAt } : null,

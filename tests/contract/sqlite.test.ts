@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Store } from '../../server/store/repositories.js';
 import { openSqliteStore } from '../../server/store/sqlite/index.js';
 import { describeRepositoryContract } from './repository-contract.js';
+import { describeUseCaseContract } from './use-case-contract.js';
 
 describeRepositoryContract('SQLite in memory', async () => openSqliteStore(':memory:'));
 
@@ -24,3 +25,6 @@ describeRepositoryContract('SQLite file', async (): Promise<Store> => {
     },
   });
 });
+
+// the use cases' units of work on top of the same adapter (crash after every write, sweep, retry)
+describeUseCaseContract('SQLite in memory', async () => openSqliteStore(':memory:'));
