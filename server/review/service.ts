@@ -145,8 +145,11 @@ export class ReviewService {
     await this.staffInterview(viewer, interviewId);
     const invitation = await this.deps.store.review.findInvitation(invitationId);
     if (!invitation || invitation.interviewId !== interviewId) throw new Problem('not-found');
-    if (await this.deps.store.review.revokeInvitation(invitationId, new Date().toISOString())) {
-      await this.deps.audit.record(viewer, { interviewId, action: 'review.invitation-revoked', entity: 'review_invitation', entityId: invitationId, before: publicInvitation(invitation) });
+    // one conditional write; its log entry is keyed by the invitation, so a retry after a crash between the two
+    // writes records it (once), whoever revoked
+    await this.deps.store.review.revokeInvitation(invitationId, new Date().toISOString());
+    if (!invitation.revokedAt) {
+      await this.deps.audit.record(viewer, { interviewId, action: 'review.invitation-revoked', entity: 'review_invitation', entityId: invitationId, before: publicInvitation(invitation) }, `review.invitation-revoked:${invitationId}`);
     }
     return publicInvitation((await this.deps.store.review.findInvitation(invitationId))!);
   }
@@ -300,13 +303,17 @@ export class ReviewService {
     const segment = (await this.deps.store.transcripts.current(medium.id))?.segments[input.segmentNo];
     if (!segment) throw new Problem('validation', { errors: [{ field: 'body.segmentNo', message: 'diesen Abschnitt gibt es nicht (no such segment)' }] });
     if (segment.text === input.proposed) throw new Problem('validation', { errors: [{ field: 'body.proposed', message: 'unverändert (unchanged)' }] });
-    const correction: Correction = {
+    // the proposal and its log entry: the entry is keyed by the proposal (written once, also when retried); the same
+    // proposal for the same segment from the same invitation while it is open is the retry of the first
+    const open = (await this.deps.store.review.listCorrections(interview.id))
+      .find((c) => c.status === 'open' && c.invitationId === invitation.id && c.mediaId === medium.id && c.segmentNo === input.segmentNo && c.proposed === input.proposed);
+    const correction: Correction = open ?? {
       id: crypto.randomUUID(), interviewId: interview.id, mediaId: medium.id, segmentNo: input.segmentNo, segmentStart: segment.start,
       original: segment.text, proposed: input.proposed, note: input.note ?? null, status: 'open', invitationId: invitation.id,
       createdAt: new Date().toISOString(), decidedBy: null, decidedAt: null, decisionNote: null, transcriptVersion: null,
     };
-    await this.deps.store.review.addCorrection(correction);
-    await this.deps.audit.record(viewer, { interviewId: interview.id, action: 'correction.proposed', entity: 'correction', entityId: correction.id, after: correction });
+    if (!open) await this.deps.store.review.addCorrection(correction);
+    await this.deps.audit.record(viewer, { interviewId: interview.id, action: 'correction.proposed', entity: 'correction', entityId: correction.id, after: correction }, `correction.proposed:${correction.id}`);
     return narratorCorrection(correction);
   }
 

@@ -196,10 +196,11 @@ export class TranscriptService {
     const before = await this.store.transcripts.getIndex(mediaId);
     const result = await this.store.transcripts.putIndex(mediaId, sorted, userId(viewer), new Date().toISOString(), expectedVersion);
     if (!result.ok) throw versionConflict(result.current);
+    // one document; the log entry is keyed by the index version it records
     await this.audit?.record(viewer, {
       interviewId, action: 'transcript.index', entity: 'media_index', entityId: mediaId,
       before: before ? { version: before.version, points: before.points } : null, after: { version: result.index.version, points: result.index.points },
-    });
+    }, `transcript.index:${mediaId}:${result.index.version}`);
     return { mediaId, version: result.index.version, points: result.index.points, updatedAt: result.index.updatedAt };
   }
 
