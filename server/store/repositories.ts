@@ -282,6 +282,10 @@ export interface OperationRepository {
   listUnfinished(createdBefore: string, limit: number): Promise<Operation[]>;
 }
 
+/**
+ * Errors are part of the contract (server/store/errors.ts): an insert whose id or unique key is taken throws
+ * DuplicateKeyError; an engine that cannot be reached throws StoreUnavailableError; nothing else of a driver leaks.
+ */
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   readonly users: UserRepository;
