@@ -278,6 +278,7 @@ export function describeUseCaseContract(adapterName: string, openStore: () => Pr
         await useCase.act(reference, 'key-1', prepared);
         expect(await snapshot(reference)).toEqual(expected);
         expect(writes).toBeGreaterThan(1);
+        console.info(`units of work (${adapterName}): ${useCase.name.split(':')[0]} — crashed after each of its ${writes} writes`);
 
         for (let n = 0; n < writes; n++) {
           const w = await open(useCase.world);
