@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   const media = new MediaService(store, queue, config.uploadsDir, moduleLogger('media'), signer);
   const publication = new Publication({ store, queue, uploadsDir: config.uploadsDir, logger: moduleLogger('publication'), withdrawalGraceDays: config.WITHDRAWAL_GRACE_DAYS });
   const interviews = new InterviewService(store, moduleLogger('interviews'), publication);
-  const transcripts = new TranscriptService(store, queue, moduleLogger('transcripts'), publication.audit);
+  const transcripts = new TranscriptService(store, queue, moduleLogger('transcripts'), publication.audit, publication.units.uow);
   const services: Services = {
     auth: new AuthService(store, { sessionTtlHours: config.SESSION_TTL_HOURS, logger: moduleLogger('auth') }),
     users: new UserService(store, moduleLogger('users')),
@@ -95,8 +95,9 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     audit: publication.audit,
     review: new ReviewService({
       store, queue, audit: publication.audit, interviews, media, transcripts, logger: moduleLogger('review'), invitationDays: config.REVIEW_INVITATION_DAYS,
+      units: publication.units.uow, derive: (label) => signer.derivedKey(label),
     }),
-    consents: new ConsentService(store, config.uploadsDir, publication.audit, interviews, moduleLogger('consent')),
+    consents: new ConsentService(store, config.uploadsDir, publication.audit, interviews, moduleLogger('consent'), publication.units.uow),
     signer,
     uploads: createTusUploads({ config, media, basePath: '/api/uploads', logger: moduleLogger('uploads') }),
   };

@@ -1,5 +1,6 @@
 // Assembles a worker: the handler for every job name, the ingest flow's hooks, and the periodic sweep.
 import type { Config } from '../server/config.js';
+import { Publication } from '../server/interviews/publication.js';
 import type { JobQueue } from '../server/jobs/queue.js';
 import { moduleLogger } from '../server/logger.js';
 import type { SearchIndexes } from '../server/search/indexer.js';
@@ -65,7 +66,9 @@ export function startWorkers(
     ...(leaseMs ? { leaseMs } : {}),
     ...(overrides.stallTimeoutMs ? { stallTimeoutMs: overrides.stallTimeoutMs } : {}),
   });
-  const sweepNow = () => sweep({ store, queue, uploadsDir: config.uploadsDir, logger });
+  // the units of work of every use case, so that the sweep can complete what a crash left pending
+  const { uow: units } = new Publication({ store, queue, uploadsDir: config.uploadsDir, logger: moduleLogger('units'), withdrawalGraceDays: config.WITHDRAWAL_GRACE_DAYS }).units;
+  const sweepNow = () => sweep({ store, queue, uploadsDir: config.uploadsDir, logger, units });
   // sweep before taking work, so jobs of a crashed predecessor are back in the queue first
   const first = sweepNow().catch((err) => logger.error({ err }, 'sweep failed')).then(() => worker.start());
   const timer = setInterval(() => void sweepNow().catch((err) => logger.error({ err }, 'sweep failed')), overrides.sweepMs ?? Math.max(1000, Math.min(30_000, leaseMs ?? 30_000))).unref();

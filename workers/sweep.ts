@@ -4,7 +4,8 @@
 //  - transcripts and interviews the search index has not caught up with get their search job queued;
 //  - approved interviews waiting for their embargo get their publish job (at the embargo's end);
 //  - media whose renditions do not carry the current restriction set are re-made;
-//  - work directories of jobs that are not running, and rendition folders of deleted media, are removed.
+//  - work directories of jobs that are not running, and rendition folders of deleted media, are removed;
+//  - units of work a crash left pending (server/store/unit-of-work.ts) are completed.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { JobQueue } from '../server/jobs/queue.js';
@@ -12,7 +13,11 @@ import type { Logger } from '../server/logger.js';
 import { tmpDirs } from '../server/media/paths.js';
 import { redactionState, remakeRenditions } from '../server/media/restrictions.js';
 import type { Store } from '../server/store/repositories.js';
+import type { UnitOfWork } from '../server/store/unit-of-work.js';
 import { nextStep } from './flows/ingest.js';
+
+/** A pending unit of work younger than this may still be running in the request that wrote it. */
+export const OPERATION_GRACE_MS = 30_000;
 
 export interface SweepResult {
   /** Transcripts and interviews whose search index is behind (their job is queued). */
@@ -27,12 +32,16 @@ export interface SweepResult {
   embargoes: number;
   removedWorkDirs: number;
   removedOrphans: number;
+  /** Pending units of work completed (a crash between their steps). */
+  operations: number;
 }
 
-export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: string; logger: Logger }): Promise<SweepResult> {
+export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: string; logger: Logger; units?: UnitOfWork }): Promise<SweepResult> {
   const { store, queue, uploadsDir, logger } = deps;
   const now = new Date();
   const { requeued, failed } = await store.jobs.requeueExpired(now);
+  // first, so that what they queue and change is seen by the checks below
+  const operations = deps.units ? (await deps.units.completeUnfinished(OPERATION_GRACE_MS, now)).completed : 0;
   let resumed = 0;
   let completed = 0;
   const withdrawn = new Map<string, boolean>();
@@ -101,7 +110,7 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
     removedOrphans++;
   }
 
-  const result = { searchQueued, requeued, failed, resumed, completed, remade, embargoes, removedWorkDirs, removedOrphans };
+  const result = { searchQueued, requeued, failed, resumed, completed, remade, embargoes, removedWorkDirs, removedOrphans, operations };
   if (Object.values(result).some((n) => n > 0)) logger.info(result, 'sweep');
   return result;
 }

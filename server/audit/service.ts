@@ -15,12 +15,23 @@ export interface AuditEntry {
 
 export const systemActor = { actorKind: 'system' as const, actorId: null, actorLabel: 'Schichtbuch' };
 
+/** Who did it, as the log records it: what a unit of work carries instead of the viewer (server/store/unit-of-work.ts). */
+export type AuditActor = ReturnType<typeof actorOf>;
+
+export function auditActor(viewer: Viewer | AuditActor | null): AuditActor {
+  if (!viewer) return systemActor;
+  return 'actorKind' in viewer ? viewer : actorOf(viewer);
+}
+
 export class AuditLog {
   constructor(private readonly store: Store, private readonly logger: Logger) {}
 
-  /** Records an event by a viewer (user or narrator) or, with `null`, by the system (jobs). */
-  async record(viewer: Viewer | null, entry: AuditEntry): Promise<AuditEvent> {
-    const actor = viewer ? actorOf(viewer) : systemActor;
+  /**
+   * Records an event by a viewer (user or narrator) or, with `null`, by the system (jobs). With a `key` (a step of a
+   * unit of work) the event is recorded once however often the step runs.
+   */
+  async record(viewer: Viewer | AuditActor | null, entry: AuditEntry, key?: string): Promise<AuditEvent> {
+    const actor = auditActor(viewer);
     const event = await this.store.audit.append({
       at: new Date().toISOString(),
       ...actor,
@@ -30,7 +41,7 @@ export class AuditLog {
       entityId: entry.entityId ?? null,
       before: entry.before ?? null,
       after: entry.after ?? null,
-    });
+    }, key);
     this.logger.info({ interviewId: entry.interviewId, action: entry.action, actor: actor.actorId }, 'audit');
     return event;
   }

@@ -8,6 +8,7 @@ import { fieldErrors, parseRequest } from '../http/validate.js';
 import type { ReceivedFile } from '../media/uploads.js';
 import { consentInputSchema, consentParams, consentScanQuery, type ConsentInput } from './schemas.js';
 import type { ConsentService } from './service.js';
+import { idempotencyKeyOf } from '../http/idempotency.js';
 
 export const interviewParams = z.strictObject({ id: z.uuid() });
 type Receive = (req: Request, res: Response) => Promise<ReceivedFile | undefined>;
@@ -42,7 +43,7 @@ export function consentRoutes(consents: ConsentService, receive: Receive): Route
     const { id } = parseRequest(req, 'params', interviewParams);
     await consents.list(req.viewer, id); // permission before reading a byte of the body
     const { input, scan } = await readInput(req, res, receive);
-    const record = await consents.save(req.viewer, id, undefined, input, scan);
+    const record = await consents.save(req.viewer, id, undefined, input, scan, undefined, idempotencyKeyOf(req));
     setVersionEtag(res, record.version);
     res.status(201).location(`/api/interviews/${id}/consents/${record.id}`).json(record);
   });
@@ -51,7 +52,7 @@ export function consentRoutes(consents: ConsentService, receive: Receive): Route
     const { id, consentId } = parseRequest(req, 'params', consentParams);
     await consents.history(req.viewer, id, consentId);
     const { input, scan } = await readInput(req, res, receive);
-    const record = await consents.save(req.viewer, id, consentId, input, scan, expectedVersion(req));
+    const record = await consents.save(req.viewer, id, consentId, input, scan, expectedVersion(req), idempotencyKeyOf(req));
     setVersionEtag(res, record.version);
     res.json(record);
   });

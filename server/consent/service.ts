@@ -15,6 +15,9 @@ import type { ReceivedFile } from '../media/uploads.js';
 import type { Store } from '../store/repositories.js';
 import type { ConsentRecord, ConsentScan, Interview } from '../store/types.js';
 import type { ConsentInput } from './schemas.js';
+import { actorOf } from '../access/viewer.js';
+import { derivedId, digestOf, type UnitOfWork } from '../store/unit-of-work.js';
+import type { ConsentPayload } from './units.js';
 
 export const SCAN_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -49,6 +52,7 @@ export class ConsentService {
     private readonly audit: AuditLog,
     private readonly interviews: InterviewService,
     private readonly logger: Logger,
+    private readonly units: UnitOfWork,
   ) {}
 
   private staffInterview(viewer: Viewer, interviewId: string): Promise<Interview> {
@@ -68,32 +72,51 @@ export class ConsentService {
   }
 
   /** A new record (consentId undefined) or the next version of one; `expectedVersion` from If-Match. */
-  async save(viewer: Viewer, interviewId: string, consentId: string | undefined, input: ConsentInput, scan: ReceivedFile | undefined, expectedVersion?: number): Promise<ConsentRecord> {
+  async save(viewer: Viewer, interviewId: string, consentId: string | undefined, input: ConsentInput, scan: ReceivedFile | undefined, expectedVersion?: number, idempotencyKey?: string): Promise<ConsentRecord> {
     const interview = await this.staffInterview(viewer, interviewId);
     const previous = consentId ? await this.store.consents.find(consentId) : null;
     if (consentId && (!previous || previous.interviewId !== interviewId)) throw new Problem('not-found');
-    const id = consentId ?? crypto.randomUUID();
+    const expected = consentId ? (expectedVersion ?? previous!.version) : null;
+    // a version is based on one version once (the key), a new record once per Idempotency-Key
+    const key = consentId
+      ? `consent.save:${consentId}:${idempotencyKey ?? `v${expected}:${digestOf({ input, scan: scan?.sha256 ?? null })}`}`
+      : `consent.save:${interviewId}:${idempotencyKey ?? crypto.randomUUID()}`;
+    const existing = await this.units.find(key);
+    if (existing) {
+      if (scan) await fs.rm(scan.path, { force: true });
+      const op = await this.units.run<ConsentPayload>('consent.save', key, existing.payload as ConsentPayload);
+      return (await this.store.consents.find(op.payload.record.id, (op.payload.expectedVersion ?? 0) + 1)) ?? (await this.store.consents.find(op.payload.record.id))!;
+    }
+    // checked before anything is written (the scan included): a stale If-Match leaves nothing behind
+    if (consentId && expected !== previous!.version) {
+      if (scan) await fs.rm(scan.path, { force: true });
+      throw new Problem('precondition-failed', { extra: { currentVersion: previous!.version } });
+    }
+    const id = consentId ?? derivedId(`${key}#consent`);
     const storedScan = scan ? await this.storeScan(interviewId, id, scan) : input.keepScan ? (previous?.scan ?? null) : null;
     const { keepScan: _keep, ...fields } = input;
-    const result = await this.store.consents.append(
-      { ...fields, id, interviewId, scan: storedScan, authorId: viewer.kind === 'user' ? viewer.user.id : null, createdAt: new Date().toISOString() },
-      consentId ? (expectedVersion ?? previous!.version) : null,
-    );
-    if (!result.ok) {
-      if (scan && storedScan) await fs.rm(resolveInUploads(this.uploadsDir, storedScan.path), { force: true });
-      throw new Problem('precondition-failed', { extra: { currentVersion: result.current } });
+    const record = { ...fields, id, interviewId, scan: storedScan, authorId: viewer.kind === 'user' ? viewer.user.id : null, createdAt: new Date().toISOString() };
+    // what the new version means for a published interview, decided now: back to review when it leaves a gap
+    const others = (await this.store.consents.currentForInterview(interviewId)).filter((c) => c.id !== id);
+    const gap = interview.status === 'published' ? consentGap([...others, { ...record, version: (expected ?? 0) + 1 }], interview.visibility) : null;
+    const actor = actorOf(viewer);
+    let op;
+    try {
+      op = await this.units.run<ConsentPayload>('consent.save', key, {
+        actor, record, expectedVersion: expected, previous,
+        enforce: gap ? {
+          actor, interviewId, before: { status: interview.status, visibility: interview.visibility },
+          changes: [{ to: 'in_review', reason: `Einverständnis deckt die Sichtbarkeit nicht mehr ab: ${gap.message}` }],
+        } : null,
+      });
+    } catch (err) {
+      // rejected (someone else added a version first): the scan stored for it goes again
+      if (scan && storedScan && (await this.units.find(key))?.status === 'failed') await fs.rm(resolveInUploads(this.uploadsDir, storedScan.path), { force: true });
+      throw err;
     }
-    await this.audit.record(viewer, { interviewId, action: 'consent.version', entity: 'consent', entityId: id, before: previous, after: result.record });
-    await this.enforce(viewer, interview);
-    this.logger.info({ interviewId, consentId: id, version: result.record.version }, 'consent saved');
-    return result.record;
-  }
-
-  /** A published interview whose consent no longer covers its visibility goes back to review at once. */
-  private async enforce(viewer: Viewer, interview: Interview): Promise<void> {
-    if (interview.status !== 'published') return;
-    const gap = consentGap(await this.store.consents.currentForInterview(interview.id), interview.visibility);
-    if (gap) await this.interviews.transition(viewer, interview.id, 'in_review', {}, `Einverständnis deckt die Sichtbarkeit nicht mehr ab: ${gap.message}`);
+    const saved = (await this.store.consents.find(id, (expected ?? 0) + 1))!;
+    this.logger.info({ interviewId, consentId: id, version: saved.version }, 'consent saved');
+    return saved;
   }
 
   async scanFile(viewer: Viewer, interviewId: string, consentId: string, version?: number): Promise<{ absPath: string; scan: ConsentScan }> {

@@ -2,6 +2,8 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { moduleLogger } from '../logger.js';
 import { localeOf, type Locale } from './locale.js';
+import { ConflictError, DuplicateKeyError, NotFoundError, StoreUnavailableError } from '../store/errors.js';
+import { OperationFailedError } from '../store/unit-of-work.js';
 
 export interface FieldError {
   /** Dotted path into the request part, e.g. `body.place.lat` or `query.page`. */
@@ -98,6 +100,18 @@ export const problemErrorHandler: ErrorRequestHandler = (err, req, res, _next) =
 
 export function toProblem(err: unknown): Problem {
   if (err instanceof Problem) return err;
+  // typed store errors (server/store/errors.ts) that no service turned into a more specific problem
+  if (err instanceof StoreUnavailableError) return new Problem('unavailable');
+  if (err instanceof DuplicateKeyError || err instanceof ConflictError) return new Problem('conflict');
+  if (err instanceof NotFoundError) return new Problem('not-found');
+  // a retry of a use case that was rejected the first time: the same answer again (server/units.ts rejectionOf)
+  if (err instanceof OperationFailedError) {
+    try {
+      const first = JSON.parse(err.error) as { type: ProblemType; detail: string | Text | null; extra: Record<string, unknown> | null };
+      if (first.type in problemTypes) return new Problem(first.type, { ...(first.detail ? { detail: first.detail } : {}), ...(first.extra ? { extra: first.extra } : {}) });
+    } catch { /* not ours: a plain conflict */ }
+    return new Problem('conflict');
+  }
   const e = err as { type?: string; status?: number; statusCode?: number; code?: string; expose?: boolean; message?: string };
   // body-parser errors carry a `type` and a 4xx status
   if (e?.type === 'entity.too.large') return new Problem('payload-too-large', { detail: e.message ?? '' });

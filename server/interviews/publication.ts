@@ -2,11 +2,14 @@
 // and what a withdrawal takes away. Used by the interview service (HTTP) and by the interview.* jobs (workers), so it
 // depends only on the store, the queue and the file system.
 import type { Viewer } from '../access/viewer.js';
-import { AuditLog } from '../audit/service.js';
+import { AuditLog, type AuditActor } from '../audit/service.js';
 import { Problem } from '../http/problem.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
-import { removeMediumWithFiles, removeRenditions } from '../media/service.js';
+import { removeRenditions } from '../media/service.js';
+import { OperationFailedError } from '../store/unit-of-work.js';
+import { createUnits, type Units } from '../units.js';
+import type { PublishPayload } from './units.js';
 import type { Store } from '../store/repositories.js';
 import type { ConsentRecord, ConsentScope, Interview, Visibility } from '../store/types.js';
 
@@ -69,9 +72,12 @@ export interface PublicationDeps {
 
 export class Publication {
   readonly audit: AuditLog;
+  /** The units of work of every use case (server/units.ts), shared by the services built on this publication. */
+  readonly units: Units;
 
   constructor(private readonly deps: PublicationDeps) {
     this.audit = new AuditLog(deps.store, deps.logger);
+    this.units = createUnits({ ...deps, publication: this });
   }
 
   /** An approved interview with an embargo gets its publish job at the embargo's end; anything else loses it. */
@@ -90,6 +96,12 @@ export class Publication {
    */
   async publishWhenDue(interviewId: string, now = new Date()): Promise<'published' | 'waiting' | 'blocked' | 'skipped'> {
     const interview = await this.deps.store.interviews.findById(interviewId);
+    if (interview?.status === 'published') {
+      // published by a run that crashed before its log entry and search job: this run completes it
+      const key = `interview.publish:${interviewId}:${interview.version - 1}`;
+      const begun = await this.units.uow.find(key);
+      if (begun?.status === 'pending') await this.units.uow.run('interview.publish', key, begun.payload);
+    }
     if (!interview || interview.status !== 'approved') return 'skipped';
     if (interview.embargoUntil && Date.parse(interview.embargoUntil) > now.getTime()) {
       await this.syncEmbargoJob(interview); // moved later meanwhile: wait for the new date
@@ -100,13 +112,15 @@ export class Publication {
       await this.audit.record(null, { interviewId, action: 'interview.publish-blocked', entity: 'interview', entityId: interviewId, after: { reason: gap.message } });
       return 'blocked';
     }
-    const result = await this.deps.store.interviews.update(interviewId, { status: 'published' }, now.toISOString(), interview.version);
-    if (!result.ok) return 'skipped';
-    await this.audit.record(null, {
-      interviewId, action: 'interview.status', entity: 'interview', entityId: interviewId,
-      before: { status: 'approved', embargoUntil: interview.embargoUntil }, after: { status: 'published', reason: 'embargo ended' },
-    });
-    await this.deps.queue.enqueue({ name: 'search.interview', payload: { v: 1, interviewId } });
+    // one unit of work per interview version: a job run again after a crash completes it instead of skipping it
+    try {
+      await this.units.uow.run<PublishPayload>('interview.publish', `interview.publish:${interviewId}:${interview.version}`, {
+        interviewId, version: interview.version, embargoUntil: interview.embargoUntil,
+      });
+    } catch (err) {
+      if (err instanceof OperationFailedError) return 'skipped';
+      throw err;
+    }
     return 'published';
   }
 
@@ -115,7 +129,9 @@ export class Publication {
    * jobs, public renditions, search entries, the embargo job; and what it schedules: the originals' deletion when the
    * consent says so. Returns the running job ids that were cancelled (for an in-process worker to abort).
    */
-  async applyWithdrawal(viewer: Viewer | null, interview: Interview, reason: string | null, before: Interview = interview): Promise<string[]> {
+  async applyWithdrawal(
+    viewer: Viewer | AuditActor | null, interview: Interview, reason: string | null, before: Pick<Interview, 'status' | 'visibility'> = interview, auditKey?: string,
+  ): Promise<string[]> {
     const { store, queue, uploadsDir, logger } = this.deps;
     const cancelled: string[] = [];
     const media = await store.media.listByInterview(interview.id);
@@ -127,9 +143,15 @@ export class Publication {
     const deleteOriginal = consents.some((c) => c.onWithdrawal === 'delete_original');
     let purgeAt: string | null = null;
     if (deleteOriginal && media.length > 0) {
-      const at = new Date(Date.now() + this.deps.withdrawalGraceDays * 86_400_000);
-      await queue.schedule({ name: 'interview.purge', payload: { v: 1, interviewId: interview.id } }, at);
-      purgeAt = at.toISOString();
+      // applied again (a unit of work completed after a crash): the purge already scheduled keeps its date
+      const scheduled = await store.jobs.findActiveByKey(`interview.purge:${interview.id}`);
+      if (scheduled) {
+        purgeAt = scheduled.runAfter;
+      } else {
+        const at = new Date(Date.now() + this.deps.withdrawalGraceDays * 86_400_000);
+        await queue.schedule({ name: 'interview.purge', payload: { v: 1, interviewId: interview.id } }, at);
+        purgeAt = at.toISOString();
+      }
     }
     await this.audit.record(viewer, {
       interviewId: interview.id, action: 'interview.withdrawal', entity: 'interview', entityId: interview.id,
@@ -138,7 +160,7 @@ export class Publication {
         status: 'withdrawn', reason, renditionsRemoved: media.length,
         original: deleteOriginal ? { deleteAt: purgeAt } : 'kept archive-only (consent: keep_archive or no consent record)',
       },
-    });
+    }, auditKey);
     logger.info({ interviewId: interview.id, media: media.length, purgeAt }, 'interview withdrawn');
     return cancelled;
   }
@@ -148,13 +170,10 @@ export class Publication {
     const { store, uploadsDir, logger } = this.deps;
     const interview = await store.interviews.findById(interviewId);
     if (!interview || interview.status !== 'withdrawn') return 0;
-    const media = await store.media.listByInterview(interviewId);
-    for (const medium of media) await removeMediumWithFiles(store, uploadsDir, medium, logger);
-    await this.audit.record(null, {
-      interviewId, action: 'interview.originals-deleted', entity: 'interview', entityId: interviewId,
-      before: { media: media.map((m) => ({ id: m.id, sha256: m.sha256, sizeBytes: m.sizeBytes, filename: m.originalFilename })) },
-      after: { media: [] },
-    });
-    return media.length;
+    const op = await this.units.uow.once('interview.purge', `interview.purge:${interviewId}`, async () => ({
+      interviewId,
+      media: (await store.media.listByInterview(interviewId)).map((m) => ({ id: m.id, sha256: m.sha256, sizeBytes: m.sizeBytes, filename: m.originalFilename })),
+    }));
+    return op.payload.media.length;
   }
 }

@@ -6,6 +6,7 @@ import { createInterviewSchema, interviewIdParams, listInterviewsQuery, patchInt
 import type { Viewer } from '../access/viewer.js';
 import type { Interview } from '../store/types.js';
 import type { InterviewService } from './service.js';
+import { idempotencyKeyOf } from '../http/idempotency.js';
 
 /** Media ingest: the interview's media (tape 1, 2 …) embedded in its detail view, as this viewer gets them. */
 export interface InterviewMediaLister {
@@ -22,7 +23,7 @@ export function interviewRoutes(interviews: InterviewService, media?: InterviewM
   });
 
   router.post('/', async (req, res) => {
-    const created = await interviews.create(req.viewer, parseRequest(req, 'body', createInterviewSchema));
+    const created = await interviews.create(req.viewer, parseRequest(req, 'body', createInterviewSchema), idempotencyKeyOf(req));
     setVersionEtag(res, created.version);
     // same shape as GET /:id; a new interview has no media yet
     res.status(201).location(`/api/interviews/${created.id}`).json({ ...created, media: [] });
@@ -42,7 +43,7 @@ export function interviewRoutes(interviews: InterviewService, media?: InterviewM
   router.patch('/:id', async (req, res) => {
     const { id } = parseRequest(req, 'params', interviewIdParams);
     const input = parseRequest(req, 'body', patchInterviewSchema);
-    const updated = await interviews.update(req.viewer, id, input, expectedVersion(req));
+    const updated = await interviews.update(req.viewer, id, input, expectedVersion(req), idempotencyKeyOf(req));
     setVersionEtag(res, updated.version);
     res.json(updated);
   });

@@ -3,8 +3,7 @@ import { EventEmitter } from 'node:events';
 import {
   canCreateInterview, canDeleteInterview, canEditInterview, interviewAccess, interviewListScope, isStaff,
 } from '../access/policy.js';
-import { changedFields } from '../audit/service.js';
-import type { Viewer } from '../access/viewer.js';
+import { actorOf, type Viewer } from '../access/viewer.js';
 import { unwrapUpdate } from '../collections/service.js';
 import { Problem } from '../http/problem.js';
 import type { Logger } from '../logger.js';
@@ -13,6 +12,8 @@ import type { Interview, PageRequest } from '../store/types.js';
 import { consentEmbargo, consentGap, type Publication } from './publication.js';
 import type { CreateInterviewInput, ListInterviewsQuery, PatchInterviewInput } from './schemas.js';
 import { canTransition, contributorMayTransition } from './workflow.js';
+import type { CreatePayload, DeletePayload, StatusPayload, UpdatePayload } from './units.js';
+import { digestOf } from '../store/unit-of-work.js';
 
 export interface InterviewEvents {
   changed: [interview: Interview];
@@ -35,11 +36,6 @@ export function sealedView(i: Interview): SealedInterview {
   return { id: i.id, title: i.title, collectionId: i.collectionId, recordedAt: i.recordedAt, sealed: true, embargoUntil: i.embargoUntil };
 }
 
-const auditedFields = [
-  'collectionId', 'title', 'people', 'recordedAt', 'place', 'language', 'summary', 'keywords', 'visibility', 'status',
-  'grants', 'embargoUntil', 'embargoListed',
-] as const satisfies readonly (keyof Interview)[];
-
 const staffOnlyFields = ['grants', 'embargoUntil', 'embargoListed'] as const;
 
 export class InterviewService extends EventEmitter<InterviewEvents> {
@@ -48,6 +44,15 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
 
   constructor(private readonly store: Store, private readonly logger: Logger, private readonly publication: Publication) {
     super();
+    // what the units of work report (also for operations a retry or the sweep completes)
+    const events = publication.units.events;
+    events.on('changed', (i) => this.emit('changed', i));
+    events.on('deleted', (id) => this.emit('deleted', id));
+    events.on('jobsCancelled', (ids) => this.emit('jobsCancelled', ids));
+  }
+
+  private get uow() {
+    return this.publication.units.uow;
   }
 
   /** Runs after the permission check and before the interview row is deleted; a failing hook stops the delete. */
@@ -92,9 +97,16 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
     return access === 'sealed' ? { kind: 'sealed', interview: sealedView(interview) } : { kind: 'full', interview };
   }
 
-  async create(viewer: Viewer, input: CreateInterviewInput): Promise<Interview> {
+  async create(viewer: Viewer, input: CreateInterviewInput, idempotencyKey?: string): Promise<Interview> {
     if (viewer.kind !== 'user') throw new Problem('unauthenticated');
     if (!canCreateInterview(viewer)) throw new Problem('forbidden');
+    if (idempotencyKey) {
+      const done = await this.uow.find(`interview.create:${viewer.user.id}:${idempotencyKey}`);
+      if (done) {
+        const op = await this.uow.run<CreatePayload>('interview.create', done.key, done.payload as CreatePayload);
+        return (await this.store.interviews.findById(op.payload.interview.id)) ?? op.payload.interview;
+      }
+    }
     if (input.collectionId) await this.assertCollectionExists(input.collectionId);
     const now = new Date().toISOString();
     const interview: Interview = {
@@ -117,14 +129,20 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
       updatedAt: now,
       version: 1,
     };
-    await this.store.interviews.create(interview);
-    await this.publication.audit.record(viewer, { interviewId: interview.id, action: 'interview.create', entity: 'interview', entityId: interview.id, after: interview });
-    this.logger.info({ interviewId: interview.id, userId: viewer.user.id }, 'interview created');
-    this.emit('changed', interview);
-    return interview;
+    const key = idempotencyKey ? `interview.create:${viewer.user.id}:${idempotencyKey}` : `interview.create:${interview.id}`;
+    const op = await this.uow.run<CreatePayload>('interview.create', key, { actor: actorOf(viewer), interview });
+    this.logger.info({ interviewId: op.payload.interview.id, userId: viewer.user.id }, 'interview created');
+    return (await this.store.interviews.findById(op.payload.interview.id)) ?? op.payload.interview;
   }
 
-  async update(viewer: Viewer, id: string, input: PatchInterviewInput, expectedVersion?: number): Promise<Interview> {
+  async update(viewer: Viewer, id: string, input: PatchInterviewInput, expectedVersion?: number, idempotencyKey?: string): Promise<Interview> {
+    if (idempotencyKey) {
+      const done = await this.uow.find(`interview.update:${id}:${idempotencyKey}`);
+      if (done) {
+        await this.uow.run('interview.update', done.key, done.payload);
+        return this.get(viewer, id);
+      }
+    }
     const current = await this.get(viewer, id);
     if (!canEditInterview(viewer, current)) throw new Problem('forbidden');
     const { reason, ...fields } = input;
@@ -150,14 +168,14 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
     }
     // Embargoed means not yet published: it waits as `approved` until the interview.publish job runs at the date.
     if (next.status === 'published' && next.embargoUntil && Date.parse(next.embargoUntil) > now.getTime()) patch.status = next.status = 'approved';
-    const updated = unwrapUpdate(await this.store.interviews.update(id, patch, now.toISOString(), expectedVersion ?? current.version));
-    const diff = changedFields(current, updated, auditedFields);
-    if (diff) {
-      const action = diff.after.status !== undefined ? 'interview.status' : 'interview.update';
-      await this.publication.audit.record(viewer, { interviewId: id, action, entity: 'interview', entityId: id, ...diff, ...(reason ? { after: { ...diff.after, reason } } : {}) });
-    }
-    await this.afterChange(viewer, current, updated, reason ?? null);
+    const expected = expectedVersion ?? current.version;
+    // checked before anything is written: a stale If-Match writes nothing
+    if (expected !== current.version) unwrapUpdate({ ok: false, reason: 'version-conflict', current });
+    const key = idempotencyKey ? `interview.update:${id}:${idempotencyKey}` : `interview.update:${id}:${expected}:${digestOf({ patch, reason })}`;
+    await this.uow.run<UpdatePayload>('interview.update', key, { actor: actorOf(viewer), interviewId: id, patch, expectedVersion: expected, before: current, reason: reason ?? null });
     this.logger.info({ interviewId: id, fields: Object.keys(fields) }, 'interview updated');
+    const updated = await this.store.interviews.findById(id);
+    if (!updated) throw new Problem('not-found');
     return updated;
   }
 
@@ -168,32 +186,24 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
   async transition(viewer: Viewer, id: string, to: Interview['status'], extra: Pick<InterviewPatch, 'visibility'> = {}, reason: string | null = null): Promise<Interview> {
     const current = await this.store.interviews.findById(id);
     if (!current) throw new Problem('not-found');
-    if (current.status !== to && !canTransition(current.status, to)) this.assertTransition(viewer, current, to);
-    const updated = unwrapUpdate(await this.store.interviews.update(id, { status: to, ...extra }, new Date().toISOString(), current.version));
-    const diff = changedFields(current, updated, auditedFields);
-    if (diff) await this.publication.audit.record(viewer, { interviewId: id, action: 'interview.status', entity: 'interview', entityId: id, before: diff.before, after: { ...diff.after, ...(reason ? { reason } : {}) } });
-    await this.afterChange(viewer, current, updated, reason);
+    if (current.status === to && (extra.visibility === undefined || extra.visibility === current.visibility)) return current;
+    if (!canTransition(current.status, to)) this.assertTransition(viewer, current, to);
+    await this.uow.run<StatusPayload>('interview.status', `interview.status:${id}:${current.version}:${to}`, {
+      actor: actorOf(viewer), interviewId: id, before: { status: current.status, visibility: current.visibility },
+      changes: [{ to, ...(extra.visibility ? { visibility: extra.visibility } : {}), reason }],
+    });
+    const updated = await this.store.interviews.findById(id);
+    if (!updated) throw new Problem('not-found');
     return updated;
-  }
-
-  private async afterChange(viewer: Viewer, before: Interview, after: Interview, reason: string | null): Promise<void> {
-    if (after.status === 'withdrawn' && before.status !== 'withdrawn') {
-      const cancelled = await this.publication.applyWithdrawal(viewer, after, reason, before);
-      if (cancelled.length > 0) this.emit('jobsCancelled', cancelled);
-    } else {
-      await this.publication.syncEmbargoJob(after);
-    }
-    this.emit('changed', after);
   }
 
   async delete(viewer: Viewer, id: string): Promise<void> {
     const current = await this.get(viewer, id);
     if (!canDeleteInterview(viewer, current)) throw new Problem('forbidden');
+    // the media go first (idempotent: a retry after a crash deletes what is left); then the row and its log entry
     for (const hook of this.beforeDeleteHooks) await hook(id);
-    await this.store.interviews.delete(id);
-    await this.publication.audit.record(viewer, { interviewId: id, action: 'interview.delete', entity: 'interview', entityId: id, before: current });
+    await this.uow.run<DeletePayload>('interview.delete', `interview.delete:${id}`, { actor: actorOf(viewer), before: current });
     this.logger.info({ interviewId: id }, 'interview deleted');
-    this.emit('deleted', id);
   }
 
   private assertTransition(viewer: Viewer, current: Interview, to: Interview['status']): void {

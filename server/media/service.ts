@@ -9,6 +9,7 @@ import type { Viewer } from '../access/viewer.js';
 import { Problem } from '../http/problem.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
+import { isDuplicateKey } from '../store/errors.js';
 import type { Store } from '../store/repositories.js';
 import type { Interview, JobRecord, MediaDerivatives, MediaTechnical, Medium } from '../store/types.js';
 import { startIngest } from '../../workers/flows/ingest.js';
@@ -273,11 +274,6 @@ async function moveFile(src: string, dest: string): Promise<void> {
   }
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  return (typeof e?.code === 'string' && e.code.includes('CONSTRAINT')) || (typeof e?.message === 'string' && /unique|duplicate key/i.test(e.message));
-}
-
 export class MediaService extends EventEmitter<MediaEvents> {
   constructor(
     private readonly store: Store,
@@ -380,7 +376,7 @@ export class MediaService extends EventEmitter<MediaEvents> {
       try {
         return await this.store.media.create(medium);
       } catch (err) {
-        if (attempt >= 5 || !isUniqueViolation(err)) throw err;
+        if (attempt >= 5 || !isDuplicateKey(err)) throw err;
       }
     }
   }

@@ -8,6 +8,7 @@ import {
   ownItemParams, restrictionParams, restrictionSchema,
 } from './schemas.js';
 import type { ReviewService } from './service.js';
+import { idempotencyKeyOf } from '../http/idempotency.js';
 
 export const interviewParams = z.strictObject({ id: z.uuid() });
 
@@ -25,7 +26,7 @@ export function narratorReviewRoutes(review: ReviewService): Router {
   });
 
   router.post('/restrictions', async (req, res) => {
-    res.status(201).json(await review.narratorAddRestriction(req.viewer, parseRequest(req, 'body', restrictionSchema)));
+    res.status(201).json(await review.narratorAddRestriction(req.viewer, parseRequest(req, 'body', restrictionSchema), idempotencyKeyOf(req)));
   });
 
   router.delete('/restrictions/:itemId', async (req, res) => {
@@ -38,7 +39,7 @@ export function narratorReviewRoutes(review: ReviewService): Router {
   });
 
   router.post('/decision', async (req, res) => {
-    res.status(201).json(await review.decide(req.viewer, parseRequest(req, 'body', decisionSchema)));
+    res.status(201).json(await review.decide(req.viewer, parseRequest(req, 'body', decisionSchema), idempotencyKeyOf(req)));
   });
 
   router.get('/receipt', async (req, res) => {
@@ -62,7 +63,7 @@ export function curatorReviewRoutes(review: ReviewService, publicUrl: string | u
 
   router.post('/:id/review-invitations', async (req, res) => {
     const { id } = parseRequest(req, 'params', interviewParams);
-    const created = await review.createInvitation(req.viewer, id, parseRequest(req, 'body', createInvitationSchema), originOf(req, publicUrl));
+    const created = await review.createInvitation(req.viewer, id, parseRequest(req, 'body', createInvitationSchema), originOf(req, publicUrl), idempotencyKeyOf(req));
     res.setHeader('Cache-Control', 'no-store');
     res.status(201).json(created);
   });
@@ -74,7 +75,7 @@ export function curatorReviewRoutes(review: ReviewService, publicUrl: string | u
 
   router.post('/:id/restrictions', async (req, res) => {
     const { id } = parseRequest(req, 'params', interviewParams);
-    res.status(201).json(await review.addRestrictionAsStaff(req.viewer, id, parseRequest(req, 'body', restrictionSchema)));
+    res.status(201).json(await review.addRestrictionAsStaff(req.viewer, id, parseRequest(req, 'body', restrictionSchema), idempotencyKeyOf(req)));
   });
 
   router.post('/:id/restrictions/:restrictionId/lift', async (req, res) => {

@@ -9,7 +9,6 @@ import type { AuditLog } from '../audit/service.js';
 import { Problem } from '../http/problem.js';
 import type { InterviewService } from '../interviews/service.js';
 import type { Logger } from '../logger.js';
-import { remakeRenditions } from '../media/restrictions.js';
 import type { MediaService } from '../media/service.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Store } from '../store/repositories.js';
@@ -19,7 +18,11 @@ import type {
 import type { TranscriptService } from '../transcripts/service.js';
 import type { z } from 'zod';
 import type { correctionSchema, createInvitationSchema, decisionSchema, restrictionSchema } from './schemas.js';
-import { hashReviewToken, hashShortCode, newReviewToken, newShortCode } from './tokens.js';
+import { hashReviewToken, hashShortCode, newReviewToken, newShortCode, reviewTokenFrom, shortCodeFrom } from './tokens.js';
+import { actorOf } from '../access/viewer.js';
+import { derivedId, digestOf, type UnitOfWork } from '../store/unit-of-work.js';
+import type { StatusChange } from '../interviews/units.js';
+import type { CorrectionPayload, DecidePayload, InvitationPayload, RestrictionPayload } from './units.js';
 
 export interface PublicInvitation {
   id: string;
@@ -64,6 +67,13 @@ export interface ReviewServiceDeps {
   transcripts: TranscriptService;
   logger: Logger;
   invitationDays: number;
+  /** Units of work (server/units.ts); each use case below that writes more than once runs as one. */
+  units: UnitOfWork;
+  /**
+   * A secret derived for a label (MediaUrlSigner.derive): lets a retried invitation (same Idempotency-Key) hand out
+   * the same link and code again although only their hashes are stored. Without it each invitation is random.
+   */
+  derive?: (label: string) => Buffer;
 }
 
 export class ReviewService {
@@ -101,20 +111,25 @@ export class ReviewService {
   }
 
 
-  async createInvitation(viewer: Viewer, interviewId: string, input: z.output<typeof createInvitationSchema>, origin: string) {
+  async createInvitation(viewer: Viewer, interviewId: string, input: z.output<typeof createInvitationSchema>, origin: string, idempotencyKey?: string) {
     const interview = await this.staffInterview(viewer, interviewId);
-    if (interview.status === 'withdrawn') throw new Problem('conflict', { detail: { de: 'Das Interview ist widerrufen.', en: 'The interview has been withdrawn.' } });
-    const token = newReviewToken();
-    const code = newShortCode();
-    const now = new Date();
-    const invitation: ReviewInvitation = {
-      id: crypto.randomUUID(), interviewId, narrator: input.narrator, tokenHash: hashReviewToken(token), codeHash: hashShortCode(code),
-      createdBy: viewer.kind === 'user' ? viewer.user.id : null, createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + (input.expiresInDays ?? this.deps.invitationDays) * 86_400_000).toISOString(),
-      revokedAt: null, lastUsedAt: null,
-    };
-    await this.deps.store.review.createInvitation(invitation);
-    await this.deps.audit.record(viewer, { interviewId, action: 'review.invitation-created', entity: 'review_invitation', entityId: invitation.id, after: publicInvitation(invitation) });
+    const key = `review.invitation:${interviewId}:${idempotencyKey ?? crypto.randomUUID()}`;
+    // with an Idempotency-Key the credentials follow from the key: a retry prints the same letter
+    const seed = idempotencyKey && this.deps.derive ? this.deps.derive(key) : null;
+    const token = seed ? reviewTokenFrom(seed) : newReviewToken();
+    const code = seed ? shortCodeFrom(seed) : newShortCode();
+    const op = await this.deps.units.once<InvitationPayload>('review.invitation', key, async () => {
+      if (interview.status === 'withdrawn') throw new Problem('conflict', { detail: { de: 'Das Interview ist widerrufen.', en: 'The interview has been withdrawn.' } });
+      const now = new Date();
+      const invitation: ReviewInvitation = {
+        id: derivedId(`${key}#invitation`), interviewId, narrator: input.narrator, tokenHash: hashReviewToken(token), codeHash: hashShortCode(code),
+        createdBy: viewer.kind === 'user' ? viewer.user.id : null, createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + (input.expiresInDays ?? this.deps.invitationDays) * 86_400_000).toISOString(),
+        revokedAt: null, lastUsedAt: null,
+      };
+      return { actor: actorOf(viewer), invitation, publicInvitation: publicInvitation(invitation) };
+    });
+    const invitation = (await this.deps.store.review.findInvitation(op.payload.invitation.id)) ?? op.payload.invitation;
     const link = `${origin}/durchsicht/${token}`;
     const qrSvg = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     // token and code are shown this once (stored only hashed): the letter is printed from this answer
@@ -130,8 +145,11 @@ export class ReviewService {
     await this.staffInterview(viewer, interviewId);
     const invitation = await this.deps.store.review.findInvitation(invitationId);
     if (!invitation || invitation.interviewId !== interviewId) throw new Problem('not-found');
-    if (await this.deps.store.review.revokeInvitation(invitationId, new Date().toISOString())) {
-      await this.deps.audit.record(viewer, { interviewId, action: 'review.invitation-revoked', entity: 'review_invitation', entityId: invitationId, before: publicInvitation(invitation) });
+    // one conditional write; its log entry is keyed by the invitation, so a retry after a crash between the two
+    // writes records it (once), whoever revoked
+    await this.deps.store.review.revokeInvitation(invitationId, new Date().toISOString());
+    if (!invitation.revokedAt) {
+      await this.deps.audit.record(viewer, { interviewId, action: 'review.invitation-revoked', entity: 'review_invitation', entityId: invitationId, before: publicInvitation(invitation) }, `review.invitation-revoked:${invitationId}`);
     }
     return publicInvitation((await this.deps.store.review.findInvitation(invitationId))!);
   }
@@ -147,50 +165,64 @@ export class ReviewService {
     };
   }
 
-  async addRestrictionAsStaff(viewer: Viewer, interviewId: string, input: z.output<typeof restrictionSchema>): Promise<Restriction> {
+  async addRestrictionAsStaff(viewer: Viewer, interviewId: string, input: z.output<typeof restrictionSchema>, idempotencyKey?: string): Promise<Restriction> {
     const interview = await this.staffInterview(viewer, interviewId);
-    return this.addRestriction(viewer, interview, input);
+    return this.addRestriction(viewer, interview, input, idempotencyKey);
   }
 
   async liftRestriction(viewer: Viewer, interviewId: string, restrictionId: string, reason: string): Promise<Restriction> {
     await this.staffInterview(viewer, interviewId);
-    const restriction = await this.deps.store.review.findRestriction(restrictionId);
-    if (!restriction || restriction.interviewId !== interviewId) throw new Problem('not-found');
-    if (!(await this.deps.store.review.liftRestriction(restrictionId, new Date().toISOString(), viewer.kind === 'user' ? viewer.user.id : null))) {
-      throw new Problem('conflict', { detail: { de: 'Der Sperrvermerk ist bereits aufgehoben.', en: 'The restriction is already lifted.' } });
-    }
-    await this.deps.audit.record(viewer, { interviewId, action: 'restriction.lifted', entity: 'restriction', entityId: restrictionId, before: restriction, after: { status: 'lifted', reason } });
-    await this.restrictionsChanged(restriction.mediaId);
-    return (await this.deps.store.review.findRestriction(restrictionId))!;
+    // a restriction is lifted once: the key is the restriction, and a retry gets the lifted restriction again
+    await this.deps.units.once<RestrictionPayload>('review.restriction', `restriction.lift:${restrictionId}`, async () => {
+      const restriction = await this.deps.store.review.findRestriction(restrictionId);
+      if (!restriction || restriction.interviewId !== interviewId) throw new Problem('not-found');
+      if (restriction.status !== 'active') throw new Problem('conflict', { detail: { de: 'Der Sperrvermerk ist bereits aufgehoben.', en: 'The restriction is already lifted.' } });
+      return { actor: actorOf(viewer), restriction, change: { kind: 'lift', at: new Date().toISOString(), by: viewer.kind === 'user' ? viewer.user.id : null, reason } };
+    });
+    const lifted = await this.deps.store.review.findRestriction(restrictionId);
+    if (!lifted || lifted.interviewId !== interviewId) throw new Problem('not-found');
+    return lifted;
   }
 
   async decideCorrection(viewer: Viewer, interviewId: string, correctionId: string, accept: boolean, note: string | null) {
     await this.staffInterview(viewer, interviewId);
-    const correction = await this.deps.store.review.findCorrection(correctionId);
-    if (!correction || correction.interviewId !== interviewId) throw new Problem('not-found');
-    if (correction.status !== 'open') throw new Problem('conflict', { detail: { de: 'Über diesen Vorschlag wurde schon entschieden.', en: 'This proposal was already decided.' } });
-    let transcriptVersion: number | null = null;
-    if (accept) {
-      const current = await this.deps.store.transcripts.current(correction.mediaId);
-      // the segment may have moved (split/merge since): find it by its start, then by its number
-      const n = current?.segments.findIndex((s) => Math.abs(s.start - correction.segmentStart) < 0.001) ?? -1;
-      const segmentNo = n >= 0 ? n : correction.segmentNo;
-      const segment = current?.segments[segmentNo];
-      if (!segment || segment.text !== correction.original) {
-        throw new Problem('conflict', {
-          detail: { de: 'Der Abschnitt wurde inzwischen geändert; bitte den Vorschlag von Hand übernehmen.', en: 'The segment changed meanwhile; apply the proposal by hand.' },
-        });
+    // a correction is decided once: its id is the key; a retry (the same verb) completes and answers the first decision
+    const op = await this.deps.units.once<CorrectionPayload>('review.correction', `correction.decide:${correctionId}`, async () => {
+      const correction = await this.deps.store.review.findCorrection(correctionId);
+      if (!correction || correction.interviewId !== interviewId) throw new Problem('not-found');
+      if (correction.status !== 'open') throw correctionDecided();
+      let transcript: CorrectionPayload['transcript'] = null;
+      if (accept) {
+        const current = await this.deps.store.transcripts.current(correction.mediaId);
+        // the segment may have moved (split/merge since): find it by its start, then by its number
+        const n = current?.segments.findIndex((s) => Math.abs(s.start - correction.segmentStart) < 0.001) ?? -1;
+        const segmentNo = n >= 0 ? n : correction.segmentNo;
+        const segment = current?.segments[segmentNo];
+        if (!current || !segment || segment.text !== correction.original) {
+          throw new Problem('conflict', {
+            detail: { de: 'Der Abschnitt wurde inzwischen geändert; bitte den Vorschlag von Hand übernehmen.', en: 'The segment changed meanwhile; apply the proposal by hand.' },
+          });
+        }
+        const segments = structuredClone(current.segments);
+        const edited = { ...segment, text: correction.proposed };
+        delete edited.words; // word timings belong to the old text
+        segments[segmentNo] = edited;
+        transcript = {
+          expectedCurrent: current.version,
+          version: {
+            mediaId: correction.mediaId, segments, authorId: viewer.kind === 'user' ? viewer.user.id : null, source: 'edit:segment',
+            reason: `Korrektur der Zeitzeugin/des Zeitzeugen übernommen${note ? `: ${note}` : ''}`, createdAt: new Date().toISOString(),
+          },
+        };
       }
-      const view = await this.deps.transcripts.editSegment(viewer, interviewId, correction.mediaId, segmentNo, { text: correction.proposed },
-        `Korrektur der Zeitzeugin/des Zeitzeugen übernommen${note ? `: ${note}` : ''}`, current!.version);
-      transcriptVersion = view.version;
-    }
-    const decided = {
-      status: accept ? 'accepted' as const : 'rejected' as const, decidedBy: viewer.kind === 'user' ? viewer.user.id : null,
-      decidedAt: new Date().toISOString(), decisionNote: note, transcriptVersion,
-    };
-    if (!(await this.deps.store.review.decideCorrection(correctionId, decided))) throw new Problem('conflict');
-    await this.deps.audit.record(viewer, { interviewId, action: accept ? 'correction.accepted' : 'correction.rejected', entity: 'correction', entityId: correctionId, before: correction, after: decided });
+      const decided = {
+        status: accept ? 'accepted' as const : 'rejected' as const, decidedBy: viewer.kind === 'user' ? viewer.user.id : null,
+        decidedAt: new Date().toISOString(), decisionNote: note, transcriptVersion: transcript ? transcript.expectedCurrent + 1 : null,
+      };
+      return { actor: actorOf(viewer), before: correction, decided, transcript };
+    });
+    // the same key with the other verb is a different decision: this one was taken already
+    if (op.payload.decided.status !== (accept ? 'accepted' : 'rejected')) throw correctionDecided();
     return (await this.deps.store.review.findCorrection(correctionId))!;
   }
 
@@ -245,21 +277,21 @@ export class ReviewService {
     };
   }
 
-  async narratorAddRestriction(viewer: Viewer, input: z.output<typeof restrictionSchema>): Promise<ReturnType<typeof narratorRestriction>> {
+  async narratorAddRestriction(viewer: Viewer, input: z.output<typeof restrictionSchema>, idempotencyKey?: string): Promise<ReturnType<typeof narratorRestriction>> {
     const interview = await this.narratorInterview(viewer);
     if (interview.status === 'withdrawn') throw withdrawnProblem();
-    return narratorRestriction(await this.addRestriction(viewer, interview, input));
+    return narratorRestriction(await this.addRestriction(viewer, interview, input, idempotencyKey));
   }
 
   /** The narrator takes back a passage they marked themselves (a curator's restriction stays). */
   async narratorRemoveRestriction(viewer: Viewer, restrictionId: string): Promise<void> {
     const interview = await this.narratorInterview(viewer);
-    const restriction = await this.deps.store.review.findRestriction(restrictionId);
-    if (!restriction || restriction.interviewId !== interview.id || restriction.status !== 'active') throw new Problem('not-found');
-    if (restriction.createdByKind !== 'narrator') throw new Problem('forbidden');
-    await this.deps.store.review.liftRestriction(restrictionId, new Date().toISOString(), null);
-    await this.deps.audit.record(viewer, { interviewId: interview.id, action: 'restriction.removed-by-narrator', entity: 'restriction', entityId: restrictionId, before: restriction });
-    await this.restrictionsChanged(restriction.mediaId);
+    await this.deps.units.once<RestrictionPayload>('review.restriction', `restriction.lift:${restrictionId}`, async () => {
+      const restriction = await this.deps.store.review.findRestriction(restrictionId);
+      if (!restriction || restriction.interviewId !== interview.id || restriction.status !== 'active') throw new Problem('not-found');
+      if (restriction.createdByKind !== 'narrator') throw new Problem('forbidden');
+      return { actor: actorOf(viewer), restriction, change: { kind: 'remove-by-narrator', at: new Date().toISOString() } };
+    });
   }
 
   async narratorAddCorrection(viewer: Viewer, input: z.output<typeof correctionSchema>) {
@@ -271,60 +303,77 @@ export class ReviewService {
     const segment = (await this.deps.store.transcripts.current(medium.id))?.segments[input.segmentNo];
     if (!segment) throw new Problem('validation', { errors: [{ field: 'body.segmentNo', message: 'diesen Abschnitt gibt es nicht (no such segment)' }] });
     if (segment.text === input.proposed) throw new Problem('validation', { errors: [{ field: 'body.proposed', message: 'unverändert (unchanged)' }] });
-    const correction: Correction = {
+    // the proposal and its log entry: the entry is keyed by the proposal (written once, also when retried); the same
+    // proposal for the same segment from the same invitation while it is open is the retry of the first
+    const open = (await this.deps.store.review.listCorrections(interview.id))
+      .find((c) => c.status === 'open' && c.invitationId === invitation.id && c.mediaId === medium.id && c.segmentNo === input.segmentNo && c.proposed === input.proposed);
+    const correction: Correction = open ?? {
       id: crypto.randomUUID(), interviewId: interview.id, mediaId: medium.id, segmentNo: input.segmentNo, segmentStart: segment.start,
       original: segment.text, proposed: input.proposed, note: input.note ?? null, status: 'open', invitationId: invitation.id,
       createdAt: new Date().toISOString(), decidedBy: null, decidedAt: null, decisionNote: null, transcriptVersion: null,
     };
-    await this.deps.store.review.addCorrection(correction);
-    await this.deps.audit.record(viewer, { interviewId: interview.id, action: 'correction.proposed', entity: 'correction', entityId: correction.id, after: correction });
+    if (!open) await this.deps.store.review.addCorrection(correction);
+    await this.deps.audit.record(viewer, { interviewId: interview.id, action: 'correction.proposed', entity: 'correction', entityId: correction.id, after: correction }, `correction.proposed:${correction.id}`);
     return narratorCorrection(correction);
   }
 
-  async decide(viewer: Viewer, input: z.output<typeof decisionSchema>): Promise<{ decision: ReviewDecision; receipt: Awaited<ReturnType<ReviewService['receipt']>> }> {
+  async decide(viewer: Viewer, input: z.output<typeof decisionSchema>, idempotencyKey?: string): Promise<{ decision: ReviewDecision; receipt: Awaited<ReturnType<ReviewService['receipt']>> }> {
     const invitation = this.narratorOf(viewer);
     const interview = await this.narratorInterview(viewer);
-    if (interview.status === 'withdrawn') throw withdrawnProblem();
-    if (input.decision !== 'withdraw' && !decidableStates.includes(interview.status)) {
-      throw new Problem('conflict', {
-        detail: { de: 'Über dieses Interview haben Sie bereits entschieden. Für Änderungen rufen Sie uns bitte an.', en: 'You have already decided on this interview. Please call us for changes.' },
-      });
+    const answer = async (decision: ReviewDecision) => ({ decision, receipt: await this.receipt(viewer) });
+    const message = input.message ?? null;
+    const visibility = input.decision === 'approve' ? (input.visibility as Visibility) : null;
+    if (!idempotencyKey) {
+      // no key from the client: the same decision again within a short while is its retry, never a second decision
+      const [latest] = (await this.deps.store.review.listDecisions(interview.id)).filter((d) => d.invitationId === invitation.id);
+      if (latest && latest.decision === input.decision && latest.visibility === visibility && latest.message === message &&
+        Date.now() - Date.parse(latest.createdAt) < REPEAT_WINDOW_MS) return answer(latest);
     }
-    const decision: ReviewDecision = {
-      id: crypto.randomUUID(), interviewId: interview.id, invitationId: invitation.id, decision: input.decision,
-      visibility: input.decision === 'approve' ? (input.visibility as Visibility) : null, message: input.message ?? null,
-      receiptNo: receiptNumber(), createdAt: new Date().toISOString(),
-    };
-    await this.deps.store.review.addDecision(decision);
-    await this.deps.audit.record(viewer, { interviewId: interview.id, action: `review.${input.decision}`, entity: 'review_decision', entityId: decision.id, after: decision });
-    const interviews = this.deps.interviews;
-    const note = input.message ?? null;
-    if (input.decision === 'withdraw') {
-      await interviews.transition(viewer, interview.id, 'withdrawn', {}, note ?? 'Widerruf durch den Zeitzeugen/die Zeitzeugin');
-    } else {
-      if (interview.status !== 'in_review') await interviews.transition(viewer, interview.id, 'in_review');
-      if (input.decision === 'approve') {
-        const visibility = input.visibility!;
-        await interviews.transition(viewer, interview.id, 'approved', { visibility }, note);
-        await this.recordDigitalConsent(viewer, interview.id, invitation.narrator, visibility);
-      } else {
-        await interviews.transition(viewer, interview.id, 'changes_requested', {}, note);
+    const key = idempotencyKey
+      ? `review.decide:${invitation.id}:${idempotencyKey}`
+      : `review.decide:${invitation.id}:${interview.version}:${digestOf(input)}`;
+    const op = await this.deps.units.once<DecidePayload>('review.decide', key, async () => {
+      // every precondition before the first write: a rejected decision leaves nothing behind
+      if (interview.status === 'withdrawn') throw withdrawnProblem();
+      if (input.decision !== 'withdraw' && !decidableStates.includes(interview.status)) {
+        throw new Problem('conflict', {
+          detail: { de: 'Über dieses Interview haben Sie bereits entschieden. Für Änderungen rufen Sie uns bitte an.', en: 'You have already decided on this interview. Please call us for changes.' },
+        });
       }
-    }
-    return { decision, receipt: await this.receipt(viewer) };
+      const createdAt = new Date().toISOString();
+      const decision: ReviewDecision = {
+        id: derivedId(`${key}#decision`), interviewId: interview.id, invitationId: invitation.id, decision: input.decision,
+        visibility, message, receiptNo: receiptNumber(), createdAt,
+      };
+      const changes: StatusChange[] = input.decision === 'withdraw'
+        ? [{ to: 'withdrawn', reason: message ?? 'Widerruf durch den Zeitzeugen/die Zeitzeugin' }]
+        : [
+            ...(interview.status !== 'in_review' ? [{ to: 'in_review' as const, reason: null }] : []),
+            input.decision === 'approve' ? { to: 'approved' as const, visibility: input.visibility!, reason: message } : { to: 'changes_requested' as const, reason: message },
+          ];
+      return {
+        actor: actorOf(viewer),
+        decision,
+        status: { actor: actorOf(viewer), interviewId: interview.id, before: { status: interview.status, visibility: interview.visibility }, changes },
+        consent: input.decision === 'approve'
+          ? await this.digitalConsent(interview.id, invitation.narrator, input.visibility!, derivedId(`${key}#consent`), createdAt)
+          : null,
+      };
+    });
+    return answer(op.payload.decision);
   }
 
   /** The approval on the review page is the narrator's (digital) consent for what they chose. */
-  private async recordDigitalConsent(viewer: Viewer, interviewId: string, narrator: string, visibility: 'public' | 'registered' | 'private') {
-    const previous = (await this.deps.store.consents.currentForInterview(interviewId)).find((c) => c.narrator === narrator);
-    const result = await this.deps.store.consents.append({
-      id: previous?.id ?? crypto.randomUUID(), interviewId, narrator, scope: scopeForApproval[visibility], givenOn: new Date().toISOString().slice(0, 10),
-      method: 'digital', scan: previous?.scan ?? null, embargoUntil: previous?.embargoUntil ?? null, onWithdrawal: previous?.onWithdrawal ?? 'keep_archive',
-      notes: 'Freigabe über die Durchsicht-Seite', authorId: null, createdAt: new Date().toISOString(),
-    });
-    if (result.ok) {
-      await this.deps.audit.record(viewer, { interviewId, action: 'consent.version', entity: 'consent', entityId: result.record.id, before: previous ?? null, after: result.record });
-    }
+  private async digitalConsent(interviewId: string, narrator: string, visibility: 'public' | 'registered' | 'private', newId: string, createdAt: string): Promise<DecidePayload['consent']> {
+    const previous = (await this.deps.store.consents.currentForInterview(interviewId)).find((c) => c.narrator === narrator) ?? null;
+    return {
+      previous,
+      record: {
+        id: previous?.id ?? newId, interviewId, narrator, scope: scopeForApproval[visibility], givenOn: createdAt.slice(0, 10),
+        method: 'digital', scan: previous?.scan ?? null, embargoUntil: previous?.embargoUntil ?? null, onWithdrawal: previous?.onWithdrawal ?? 'keep_archive',
+        notes: 'Freigabe über die Durchsicht-Seite', authorId: null, createdAt,
+      },
+    };
   }
 
   /** A printable summary of the narrator's latest decision. */
@@ -352,33 +401,36 @@ export class ReviewService {
 
   // ── shared ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
-  private async addRestriction(viewer: Viewer, interview: Interview, input: z.output<typeof restrictionSchema>): Promise<Restriction> {
-    const medium = await this.deps.store.media.findById(input.mediaId);
-    if (!medium || medium.interviewId !== interview.id) {
-      throw new Problem('validation', { errors: [{ field: 'body.mediaId', message: 'gehört nicht zu diesem Interview (not part of this interview)' }] });
-    }
-    const duration = medium.technical.durationSec;
-    if (input.start >= duration) {
-      throw new Problem('validation', { errors: [{ field: 'body.start', message: `nach dem Ende der Aufnahme (${Math.round(duration)} s) (after the end)` }] });
-    }
-    const restriction: Restriction = {
-      id: crypto.randomUUID(), interviewId: interview.id, mediaId: medium.id, start: input.start, end: Math.min(input.end, duration),
-      reason: input.reason ?? null, quote: input.quote ?? null, status: 'active',
-      createdByKind: viewer.kind === 'narrator' ? 'narrator' : 'user',
-      createdById: viewer.kind === 'narrator' ? viewer.invitation.id : viewer.kind === 'user' ? viewer.user.id : null,
-      createdAt: new Date().toISOString(), liftedAt: null, liftedBy: null,
-    };
-    await this.deps.store.review.addRestriction(restriction);
-    await this.deps.audit.record(viewer, { interviewId: interview.id, action: 'restriction.added', entity: 'restriction', entityId: restriction.id, after: restriction });
-    await this.restrictionsChanged(medium.id);
-    return restriction;
+  private async addRestriction(viewer: Viewer, interview: Interview, input: z.output<typeof restrictionSchema>, idempotencyKey?: string): Promise<Restriction> {
+    const actor = actorOf(viewer);
+    const key = `restriction.add:${interview.id}:${actor.actorId ?? actor.actorKind}:${idempotencyKey ?? crypto.randomUUID()}`;
+    const op = await this.deps.units.once<RestrictionPayload>('review.restriction', key, async () => {
+      const medium = await this.deps.store.media.findById(input.mediaId);
+      if (!medium || medium.interviewId !== interview.id) {
+        throw new Problem('validation', { errors: [{ field: 'body.mediaId', message: 'gehört nicht zu diesem Interview (not part of this interview)' }] });
+      }
+      const duration = medium.technical.durationSec;
+      if (input.start >= duration) {
+        throw new Problem('validation', { errors: [{ field: 'body.start', message: `nach dem Ende der Aufnahme (${Math.round(duration)} s) (after the end)` }] });
+      }
+      const restriction: Restriction = {
+        id: derivedId(`${key}#restriction`), interviewId: interview.id, mediaId: medium.id, start: input.start, end: Math.min(input.end, duration),
+        reason: input.reason ?? null, quote: input.quote ?? null, status: 'active',
+        createdByKind: viewer.kind === 'narrator' ? 'narrator' : 'user',
+        createdById: viewer.kind === 'narrator' ? viewer.invitation.id : viewer.kind === 'user' ? viewer.user.id : null,
+        createdAt: new Date().toISOString(), liftedAt: null, liftedBy: null,
+      };
+      return { actor, restriction, change: { kind: 'add' } };
+    });
+    return (await this.deps.store.review.findRestriction(op.payload.restriction.id)) ?? op.payload.restriction;
   }
+}
 
-  /** Public renditions and search follow the new restriction set. */
-  private async restrictionsChanged(mediaId: string): Promise<void> {
-    const medium = await this.deps.store.media.findById(mediaId);
-    if (medium) await remakeRenditions(this.deps.store, this.deps.queue, medium, this.deps.logger);
-  }
+/** Within this time the same decision again, without an Idempotency-Key, is taken as the retry of the first. */
+const REPEAT_WINDOW_MS = 10 * 60_000;
+
+function correctionDecided(): Problem {
+  return new Problem('conflict', { detail: { de: 'Über diesen Vorschlag wurde schon entschieden.', en: 'This proposal was already decided.' } });
 }
 
 function withdrawnProblem(): Problem {

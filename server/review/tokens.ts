@@ -11,7 +11,20 @@ export function newReviewToken(): string {
 }
 
 export function newShortCode(): string {
-  const bytes = crypto.randomBytes(CODE_LENGTH);
+  return shortCodeOf(crypto.randomBytes(CODE_LENGTH));
+}
+
+/** The link token that follows from a secret seed (a retried invitation hands out the same one). */
+export function reviewTokenFrom(seed: Buffer): string {
+  return crypto.createHmac('sha256', seed).update('review-token').digest('base64url');
+}
+
+/** The short code that follows from a secret seed. */
+export function shortCodeFrom(seed: Buffer): string {
+  return shortCodeOf(crypto.createHmac('sha256', seed).update('review-code').digest().subarray(0, CODE_LENGTH));
+}
+
+function shortCodeOf(bytes: Buffer): string {
   let code = '';
   // 256 % 31 = 8: the bias of a modulo over random bytes is below 4 %, irrelevant for an unguessable code
   for (const b of bytes) code += CODE_ALPHABET[b % CODE_ALPHABET.length];

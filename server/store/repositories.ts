@@ -2,7 +2,7 @@
 // implement the same contract; tests/contract/ runs one suite against every adapter.
 import type {
   ApiToken, AuditEvent, Collection, ConsentRecord, Correction, Group, IndexPoint, Interview, JobRecord, MediaDerivatives,
-  MediaIndex, Medium, Page, PageRequest, Restriction, ReviewDecision, ReviewInvitation, Session, TranscriptHead,
+  MediaIndex, Medium, Operation, Page, PageRequest, Restriction, ReviewDecision, ReviewInvitation, Session, TranscriptHead,
   TranscriptVersion, User, Visibility, WorkflowStatus,
 } from './types.js';
 
@@ -259,11 +259,33 @@ export interface AuditFilter {
 }
 
 export interface AuditRepository {
-  append(event: Omit<AuditEvent, 'id'>): Promise<AuditEvent>;
+  /**
+   * Appends an event. With a `key` the append is idempotent: at most one event per key exists, and appending again
+   * with a key already used returns the event stored first, unchanged (no error). Events without a key never collide.
+   */
+  append(event: Omit<AuditEvent, 'id'>, key?: string): Promise<AuditEvent>;
   /** Newest first. */
   list(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>>;
 }
 
+/** The durable record of each use case's unit of work (server/store/unit-of-work.ts). Every method touches one record. */
+export interface OperationRepository {
+  /**
+   * Inserts the operation unless one with its key exists (a unique insert, nothing else). Returns the stored one:
+   * `created: true` with the given record, or `created: false` with the existing record untouched, whatever its status.
+   */
+  begin(operation: Operation): Promise<{ operation: Operation; created: boolean }>;
+  find(key: string): Promise<Operation | null>;
+  /** pending → done or failed (with the error), once; false when unknown or already finished. */
+  finish(key: string, outcome: { status: 'done' } | { status: 'failed'; error: string }, at: string): Promise<boolean>;
+  /** Pending operations created before `createdBefore` (ISO), oldest first: what the sweep completes. */
+  listUnfinished(createdBefore: string, limit: number): Promise<Operation[]>;
+}
+
+/**
+ * Errors are part of the contract (server/store/errors.ts): an insert whose id or unique key is taken throws
+ * DuplicateKeyError; an engine that cannot be reached throws StoreUnavailableError; nothing else of a driver leaks.
+ */
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   readonly users: UserRepository;
@@ -278,6 +300,7 @@ export interface Store {
   readonly consents: ConsentRepository;
   readonly review: ReviewRepository;
   readonly audit: AuditRepository;
+  readonly operations: OperationRepository;
   /** Cheap round trip for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -367,3 +367,24 @@ export interface AuditEvent {
   before: unknown;
   after: unknown;
 }
+
+export const operationStatuses = ['pending', 'done', 'failed'] as const;
+export type OperationStatus = (typeof operationStatuses)[number];
+/**
+ * One use case's unit of work (server/store/unit-of-work.ts): written first, in one insert, with everything its steps
+ * need; the steps are applied idempotently and the operation is then marked done (or failed). Its key is the
+ * idempotency key: a retry with the same key finds it instead of starting the use case twice.
+ */
+export interface Operation {
+  /** Unique: `<kind>:<scope>:<Idempotency-Key or a key derived from the request>`. */
+  key: string;
+  /** The use case, e.g. `review.decide`; the runner's registry maps it to its steps. */
+  kind: string;
+  /** JSON: everything the steps need (ids of the records to write are fixed here, so re-applying a step is a no-op). */
+  payload: unknown;
+  status: OperationStatus;
+  /** Why a failed operation failed (a Problem type or message); null otherwise. */
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}

@@ -12,6 +12,9 @@ import type { IndexPoint, Interview, Medium, Person, TranscriptSegment, Transcri
 import { exportTranscript, parseTranscript, detectFormat, TranscriptParseError, type TranscriptFormat } from './formats/index.js';
 import { diffSegments, type SegmentDiff } from './diff.js';
 import { segmentsSchema, type SegmentPatch } from './schemas.js';
+import { actorOf } from '../access/viewer.js';
+import { digestOf, type UnitOfWork } from '../store/unit-of-work.js';
+import { transcriptVersionConflict, type TranscriptPayload } from './units.js';
 
 export interface SpeakerMapping {
   label: string;
@@ -42,6 +45,7 @@ export class TranscriptService {
     private readonly queue: JobQueue,
     private readonly logger: Logger,
     private readonly audit: AuditLog | null = null,
+    private readonly units: UnitOfWork | null = null,
   ) {}
 
   /**
@@ -88,12 +92,9 @@ export class TranscriptService {
       });
     }
     const segments = this.validate(parsed.segments, medium);
-    const version = await this.append(input.viewer, medium, segments, `import:${format}`, input.reason ?? `Import (${format})`, input.expectedVersion);
-    let index: IndexPoint[] | null = null;
-    if (parsed.index.length > 0) {
-      const stored = await this.store.transcripts.putIndex(medium.id, parsed.index, userId(input.viewer), new Date().toISOString());
-      if (stored.ok) index = stored.index.points;
-    }
+    const version = await this.append(input.viewer, medium, segments, `import:${format}`, input.reason ?? `Import (${format})`, input.expectedVersion,
+      parsed.index.length > 0 ? parsed.index : null);
+    const index = parsed.index.length > 0 ? ((await this.store.transcripts.getIndex(medium.id))?.points ?? null) : null;
     this.logger.info({ mediaId: medium.id, version: version.version, segments: segments.length, format }, 'transcript imported');
     return { ...this.view(interview, medium, version, version.version), index };
   }
@@ -195,10 +196,11 @@ export class TranscriptService {
     const before = await this.store.transcripts.getIndex(mediaId);
     const result = await this.store.transcripts.putIndex(mediaId, sorted, userId(viewer), new Date().toISOString(), expectedVersion);
     if (!result.ok) throw versionConflict(result.current);
+    // one document; the log entry is keyed by the index version it records
     await this.audit?.record(viewer, {
       interviewId, action: 'transcript.index', entity: 'media_index', entityId: mediaId,
       before: before ? { version: before.version, points: before.points } : null, after: { version: result.index.version, points: result.index.points },
-    });
+    }, `transcript.index:${mediaId}:${result.index.version}`);
     return { mediaId, version: result.index.version, points: result.index.points, updatedAt: result.index.updatedAt };
   }
 
@@ -234,19 +236,42 @@ export class TranscriptService {
     return parsed.data;
   }
 
-  private async append(viewer: Viewer, medium: Medium, segments: TranscriptSegment[], source: string, reason: string, expected?: number | null): Promise<TranscriptVersion> {
-    const result = await this.store.transcripts.append(
-      { mediaId: medium.id, segments, authorId: userId(viewer), reason, source, createdAt: new Date().toISOString() },
-      expected,
-    );
-    if (!result.ok) throw versionConflict(result.current);
-    await this.queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId: medium.id } });
-    // versions are immutable and diffable: the log points at them instead of copying the text
-    await this.audit?.record(viewer, {
-      interviewId: medium.interviewId, action: 'transcript.version', entity: 'transcript', entityId: medium.id,
-      before: { version: result.version.version - 1 || null }, after: { version: result.version.version, source, reason, segments: segments.length },
+  /**
+   * A new version as one unit of work: the version, its search job and its audit event (and the index points an
+   * import brought). Based on `expected` (null = no transcript yet; undefined = whatever is current now).
+   */
+  private async append(
+    viewer: Viewer, medium: Medium, segments: TranscriptSegment[], source: string, reason: string, expected?: number | null,
+    index: IndexPoint[] | null = null,
+  ): Promise<TranscriptVersion> {
+    const current = (await this.store.transcripts.head(medium.id))?.currentVersion ?? null;
+    const base = expected !== undefined ? expected : current;
+    // the same change on the same version is one unit of work: a retry (same If-Match, same content) gets its version
+    const key = `transcript.version:${medium.id}:${base ?? 0}:${digestOf({ segments, source, reason, index })}`;
+    const done = this.units ? await this.units.find(key) : null;
+    if (done && this.units) {
+      await this.units.run<TranscriptPayload>('transcript.version', key, done.payload as TranscriptPayload);
+      return (await this.store.transcripts.getVersion(medium.id, (base ?? 0) + 1))!;
+    }
+    if (expected !== undefined && expected !== current) throw versionConflict(current);
+    const version = { mediaId: medium.id, segments, authorId: userId(viewer), reason, source, createdAt: new Date().toISOString() };
+    if (!this.units) {
+      // no units of work (a service built alone, e.g. in a unit test): the same writes one after another
+      const result = await this.store.transcripts.append(version, current);
+      if (!result.ok) throw versionConflict(result.current);
+      await this.queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId: medium.id } });
+      if (index) await this.store.transcripts.putIndex(medium.id, index, userId(viewer), version.createdAt);
+      await this.audit?.record(viewer, {
+        interviewId: medium.interviewId, action: 'transcript.version', entity: 'transcript', entityId: medium.id,
+        before: { version: result.version.version - 1 || null }, after: { version: result.version.version, source, reason, segments: segments.length },
+      });
+      return result.version;
+    }
+    await this.units.run<TranscriptPayload>('transcript.version', key, {
+      actor: actorOf(viewer), interviewId: medium.interviewId, version, expectedCurrent: current,
+      index: index ? { points: index, updatedBy: userId(viewer), at: version.createdAt } : null,
     });
-    return result.version;
+    return (await this.store.transcripts.getVersion(medium.id, (current ?? 0) + 1))!;
   }
 
   private view(interview: Interview, medium: Medium, v: TranscriptVersion, currentVersion: number, hidden: readonly TimeRange[] = []): TranscriptView {
@@ -275,15 +300,7 @@ function at(segments: TranscriptSegment[], n: number): TranscriptSegment {
   return s;
 }
 
-function versionConflict(current: number | null): Problem {
-  return new Problem('precondition-failed', {
-    detail: {
-      de: `Das Transkript wurde inzwischen geändert (aktuelle Fassung ${current ?? 'keine'}); bitte neu laden.`,
-      en: `The transcript was changed in the meantime (current version ${current ?? 'none'}); please reload.`,
-    },
-    extra: { currentVersion: current },
-  });
-}
+const versionConflict = transcriptVersionConflict;
 
 /** The character offset of the word boundary closest to a fraction of the text. */
 export function wordBoundaryNear(text: string, fraction: number): number {

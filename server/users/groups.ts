@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { requireRole } from '../auth/middleware.js';
 import { Problem } from '../http/problem.js';
 import { parseRequest } from '../http/validate.js';
+import { isDuplicateKey } from '../store/errors.js';
 import type { Store } from '../store/repositories.js';
 
 export const groupParams = z.strictObject({ id: z.uuid() });
@@ -27,7 +28,7 @@ export function groupRoutes(store: Store): Router {
     try {
       await store.groups.create(group);
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      if (isDuplicateKey(err)) {
         throw new Problem('conflict', { errors: [{ field: 'body.name', message: 'Name schon vergeben (name taken)' }] });
       }
       throw err;

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Problem } from '../http/problem.js';
 import type { Logger } from '../logger.js';
+import { isDuplicateKey } from '../store/errors.js';
 import type { Store } from '../store/repositories.js';
 import type { PageRequest, User } from '../store/types.js';
 import { hashPassword } from '../auth/secrets.js';
@@ -23,12 +24,7 @@ export class UserService {
   constructor(private readonly store: Store, private readonly logger: Logger) {}
 
   async create(input: CreateUserInput): Promise<User> {
-    if (await this.store.users.findByEmail(input.email)) {
-      throw new Problem('conflict', {
-        detail: { de: 'Diese E-Mail-Adresse ist schon vergeben.', en: 'This e-mail address is taken.' },
-        errors: [{ field: 'body.email', message: 'bereits vergeben / already taken' }],
-      });
-    }
+    if (await this.store.users.findByEmail(input.email)) throw emailTaken();
     const now = new Date().toISOString();
     const user: User = {
       id: crypto.randomUUID(),
@@ -40,7 +36,13 @@ export class UserService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.store.users.create(user);
+    try {
+      await this.store.users.create(user);
+    } catch (err) {
+      // two requests for one address at once: the unique index decides
+      if (isDuplicateKey(err)) throw emailTaken();
+      throw err;
+    }
     this.logger.info({ userId: user.id, role: user.role }, 'user created');
     return user;
   }
@@ -64,6 +66,10 @@ export class UserService {
         detail: { de: 'Der letzte aktive Administrator kann nicht entfernt werden.', en: 'The last active admin cannot be removed.' },
       });
     }
+    // A disabled account or a new password ends every open session: before the change too, so that a failure between
+    // the two writes never leaves the old sessions open (after it again, for a login that raced the change).
+    const endsSessions = input.disabled === true || Boolean(input.password);
+    if (endsSessions) await this.store.sessions.deleteByUser(id);
     const updated = await this.store.users.update(
       id,
       {
@@ -75,8 +81,7 @@ export class UserService {
       new Date().toISOString(),
     );
     if (!updated) throw new Problem('not-found');
-    // A disabled account or a new password ends every open session.
-    if (input.disabled === true || input.password) await this.store.sessions.deleteByUser(id);
+    if (endsSessions) await this.store.sessions.deleteByUser(id);
     this.logger.info({ userId: id, fields: Object.keys(input) }, 'user updated');
     return updated;
   }
@@ -91,4 +96,11 @@ export class UserService {
     }
     return this.create({ email: email.toLowerCase(), password, role: 'admin', displayName: 'Administrator' });
   }
+}
+
+function emailTaken(): Problem {
+  return new Problem('conflict', {
+    detail: { de: 'Diese E-Mail-Adresse ist schon vergeben.', en: 'This e-mail address is taken.' },
+    errors: [{ field: 'body.email', message: 'bereits vergeben / already taken' }],
+  });
 }

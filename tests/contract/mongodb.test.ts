@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
 import type { Store } from '../../server/store/repositories.js';
 import { describeRepositoryContract } from './repository-contract.js';
+import { describeUseCaseContract } from './use-case-contract.js';
 
 const adapterUrl = new URL('../../server/store/mongo/index.js', import.meta.url);
 const adapterExists = ['index.ts', 'index.js'].some((file) =>
@@ -48,6 +49,7 @@ async function openMongo(): Promise<Store> {
 
 if (uri && adapterExists) {
   describeRepositoryContract('MongoDB', openMongo);
+  describeUseCaseContract('MongoDB', openMongo);
 } else {
   const why = !uri && !adapterExists
     ? 'set MONGODB_URI; adapter arrives with the scale-tier issue'
@@ -57,5 +59,6 @@ if (uri && adapterExists) {
   // Registered but skipped, so the report lists every contract test that MongoDB has not yet been checked against.
   describe.skip(`MongoDB adapter: skipped — ${why}`, () => {
     describeRepositoryContract('MongoDB', openMongo);
+    describeUseCaseContract('MongoDB', openMongo);
   });
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   interviewSorts, type AccessScope, type InterviewFilter, type InterviewSort, type Store,
 } from '../../server/store/repositories.js';
+import { DuplicateKeyError, StoreError } from '../../server/store/errors.js';
 import type {
   ApiToken, Collection, ConsentScope, Correction, Interview, Restriction, ReviewDecision, ReviewInvitation, Session, User,
 } from '../../server/store/types.js';
@@ -986,6 +987,108 @@ export function describeRepositoryContract(adapterName: string, openStore: () =>
         expect((await store.audit.list({ action: 'interview.create' }, { limit: 10, offset: 0 })).items).toHaveLength(1);
         expect((await store.audit.list({ actorId: curator.id }, { limit: 10, offset: 0 })).total).toBe(2);
         expect((await store.audit.list({ interviewId: interview.id }, { limit: 10, offset: 2 })).items[0]!.before).toBeNull();
+      });
+    });
+
+    // ------------------------------------------------------------------------------- typed store errors
+    describe('store errors', () => {
+      it('a duplicate key on create is a DuplicateKeyError (a StoreError), for every unique key', async () => {
+        const user = await store.users.create(makeUser({ email: 'einmal@example.org' }));
+        await expect(store.users.create(makeUser({ email: 'EINMAL@example.org' }))).rejects.toBeInstanceOf(DuplicateKeyError);
+        await expect(store.users.create({ ...makeUser(), id: user.id })).rejects.toBeInstanceOf(DuplicateKeyError);
+        await store.groups.create({ id: uuid(), name: 'Forschung', createdAt: at(1) });
+        const dup = await store.groups.create({ id: uuid(), name: 'Forschung', createdAt: at(2) }).catch((e: unknown) => e);
+        expect(dup).toBeInstanceOf(DuplicateKeyError);
+        expect(dup).toBeInstanceOf(StoreError);
+        expect((dup as StoreError).kind).toBe('duplicate-key');
+        const interview = await store.interviews.create(makeInterview());
+        await expect(store.interviews.create({ ...makeInterview(), id: interview.id })).rejects.toBeInstanceOf(DuplicateKeyError);
+        const medium = {
+          id: uuid(), interviewId: interview.id, part: 1, kind: 'audio' as const, status: 'ready' as const, progress: 100, originalFilename: 'a.m4a',
+          originalPath: 'originals/x/a.m4a', sha256: '0'.repeat(64), sizeBytes: 1,
+          technical: { container: 'mov,mp4', durationSec: 60, bitRate: null, audio: { codec: 'aac', channels: 1, sampleRate: 48000 }, video: null, playableMime: 'audio/mp4' },
+          derivatives: {}, error: null, renditionRedaction: '', createdBy: null, createdAt: at(0), updatedAt: at(0),
+        };
+        await store.media.create(medium);
+        // two uploads picked the same part number: the unique (interview, part) decides
+        await expect(store.media.create({ ...medium, id: uuid() })).rejects.toBeInstanceOf(DuplicateKeyError);
+        const decision: ReviewDecision = { id: uuid(), interviewId: interview.id, invitationId: null, decision: 'approve', visibility: 'public', message: null, receiptNo: '20261201-ABCD', createdAt: at(3) };
+        await store.review.addDecision(decision);
+        await expect(store.review.addDecision(decision)).rejects.toBeInstanceOf(DuplicateKeyError);
+        expect(await store.review.listDecisions(interview.id)).toHaveLength(1);
+        const restriction: Restriction = {
+          id: uuid(), interviewId: interview.id, mediaId: medium.id, start: 1, end: 2, reason: null, quote: null, status: 'active',
+          createdByKind: 'user', createdById: null, createdAt: at(4), liftedAt: null, liftedBy: null,
+        };
+        await store.review.addRestriction(restriction);
+        await expect(store.review.addRestriction(restriction)).rejects.toBeInstanceOf(DuplicateKeyError);
+        const invitation: ReviewInvitation = {
+          id: uuid(), interviewId: interview.id, narrator: 'Horst Krüger', tokenHash: 'd'.repeat(64), codeHash: 'e'.repeat(64),
+          createdBy: null, createdAt: at(5), expiresAt: at(100), revokedAt: null, lastUsedAt: null,
+        };
+        await store.review.createInvitation(invitation);
+        await expect(store.review.createInvitation(invitation)).rejects.toBeInstanceOf(DuplicateKeyError);
+      });
+    });
+
+    // --------------------------------------------------------------- operations (units of work) and keyed audit
+    describe('operations', () => {
+      const op = (key: string, createdAt = at(1)) => ({
+        key, kind: 'review.decide', payload: { decision: { id: uuid(), n: 1 }, list: [1, 'zwei', null] }, status: 'pending' as const, error: null,
+        createdAt, finishedAt: null,
+      });
+
+      it('begin inserts once per key and hands back the stored operation on every later begin', async () => {
+        const first = op('review.decide:inv:abc');
+        expect(await store.operations.begin(first)).toEqual({ operation: first, created: true });
+        const again = await store.operations.begin({ ...op('review.decide:inv:abc'), kind: 'other' });
+        expect(again).toEqual({ operation: first, created: false });
+        expect(await store.operations.find('review.decide:inv:abc')).toEqual(first);
+        expect(await store.operations.find('unknown')).toBeNull();
+      });
+
+      it('concurrent begins with one key: exactly one creates it', async () => {
+        const results = await Promise.all(Array.from({ length: 8 }, () => store.operations.begin(op('race'))));
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        expect(new Set(results.map((r) => JSON.stringify(r.operation))).size).toBe(1);
+      });
+
+      it('finish moves a pending operation to done or failed once; a finished one stays as it is', async () => {
+        await store.operations.begin(op('a'));
+        await store.operations.begin(op('b'));
+        expect(await store.operations.finish('a', { status: 'done' }, at(2))).toBe(true);
+        expect(await store.operations.finish('a', { status: 'failed', error: 'x' }, at(3))).toBe(false);
+        expect(await store.operations.finish('b', { status: 'failed', error: '{"type":"conflict"}' }, at(4))).toBe(true);
+        expect(await store.operations.finish('unknown', { status: 'done' }, at(4))).toBe(false);
+        expect(await store.operations.find('a')).toMatchObject({ status: 'done', error: null, finishedAt: at(2) });
+        expect(await store.operations.find('b')).toMatchObject({ status: 'failed', error: '{"type":"conflict"}', finishedAt: at(4) });
+      });
+
+      it('listUnfinished gives pending operations created before the given instant, oldest first, up to the limit', async () => {
+        await store.operations.begin(op('late', at(30)));
+        await store.operations.begin(op('early', at(10)));
+        await store.operations.begin(op('middle', at(20)));
+        await store.operations.begin(op('finished', at(5)));
+        await store.operations.finish('finished', { status: 'done' }, at(6));
+        expect((await store.operations.listUnfinished(at(25), 10)).map((o) => o.key)).toEqual(['early', 'middle']);
+        expect((await store.operations.listUnfinished(at(59), 2)).map((o) => o.key)).toEqual(['early', 'middle']);
+        expect((await store.operations.listUnfinished(at(10), 10))).toEqual([]);
+      });
+
+      it('an audit event appended with a key is stored once; appends without a key never collide', async () => {
+        const event = {
+          at: at(1), actorKind: 'narrator' as const, actorId: null, actorLabel: 'Zeitzeuge', interviewId: null, action: 'review.approve',
+          entity: 'review_decision', entityId: null, before: null, after: { n: 1 },
+        };
+        const first = await store.audit.append(event, 'op-1#audit');
+        const second = await store.audit.append({ ...event, after: { n: 2 } }, 'op-1#audit');
+        expect(second).toEqual(first);
+        await store.audit.append(event);
+        await store.audit.append(event);
+        await store.audit.append(event, 'op-2#audit');
+        const page = await store.audit.list({ action: 'review.approve' }, { limit: 10, offset: 0 });
+        expect(page.total).toBe(4);
+        expect(page.items.map((e) => (e.after as { n: number }).n)).toEqual([1, 1, 1, 1]);
       });
     });
   });

@@ -6,9 +6,9 @@ import type { DecisionAnswer, DecisionKind, Receipt, ReviewCorrection, ReviewRes
 
 type Method = 'GET' | 'POST' | 'DELETE';
 
-async function send<T>(credential: string, method: Method, path: string, json?: unknown): Promise<T> {
+async function send<T>(credential: string, method: Method, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const answer = await apiRequest<T>(method, `/api/review${path}`, {
-    headers: { Authorization: `Review ${credential}` },
+    headers: { Authorization: `Review ${credential}`, ...headers },
     language: i18n.language === 'en' ? 'en' : 'de',
     ...(json !== undefined ? { json } : {}),
   });
@@ -34,8 +34,22 @@ export const removeRestriction = (credential: string, id: string) => send<void>(
 export const addCorrection = (credential: string, body: { mediaId: string; segmentNo: number; proposed: string; note?: string | null }) =>
   send<ReviewCorrection>(credential, 'POST', '/corrections', body);
 
+// One Idempotency-Key per decision the narrator confirms: sending it again after a failed connection is the same
+// decision, recorded once (server/store/unit-of-work.ts).
+const decisionKeys = new Map<string, string>();
+function decisionKey(id: string): string {
+  let key = decisionKeys.get(id);
+  if (!key) {
+    key = typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function'
+      ? crypto.randomUUID()
+      : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+    decisionKeys.set(id, key);
+  }
+  return key;
+}
+
 export const decide = (credential: string, body: { decision: DecisionKind; visibility?: Visibility; message?: string | null }) =>
-  send<DecisionAnswer>(credential, 'POST', '/decision', body);
+  send<DecisionAnswer>(credential, 'POST', '/decision', body, { 'Idempotency-Key': decisionKey(`${credential}|${JSON.stringify(body)}`) });
 
 export const loadReceipt = (credential: string) => send<Receipt>(credential, 'GET', '/receipt');
 

@@ -3,8 +3,9 @@ import type { Database } from 'better-sqlite3';
 import type { Store } from '../repositories.js';
 import { SqliteCollectionRepository, SqliteInterviewRepository } from './archive.js';
 import { openDatabase } from './db.js';
+import { translateSqliteError, withStoreErrors } from './errors.js';
 import { SqliteJobRepository, SqliteMediaRepository } from './media.js';
-import { SqliteAuditRepository, SqliteConsentRepository, SqliteGroupRepository, SqliteReviewRepository } from './review.js';
+import { SqliteAuditRepository, SqliteConsentRepository, SqliteGroupRepository, SqliteOperationRepository, SqliteReviewRepository } from './review.js';
 import { SqliteTranscriptRepository } from './transcripts.js';
 import { SqliteApiTokenRepository, SqliteSessionRepository, SqliteUserRepository } from './users.js';
 
@@ -19,20 +20,25 @@ export function openSqliteStore(dataDirOrMemory: string): SqliteStore {
   return {
     kind: 'sqlite',
     db,
-    users: new SqliteUserRepository(db),
-    sessions: new SqliteSessionRepository(db),
-    apiTokens: new SqliteApiTokenRepository(db),
-    collections: new SqliteCollectionRepository(db),
-    interviews: new SqliteInterviewRepository(db),
-    media: new SqliteMediaRepository(db),
-    jobs: new SqliteJobRepository(db),
-    transcripts: new SqliteTranscriptRepository(db),
-    groups: new SqliteGroupRepository(db),
-    consents: new SqliteConsentRepository(db),
-    review: new SqliteReviewRepository(db),
-    audit: new SqliteAuditRepository(db),
+    users: withStoreErrors(new SqliteUserRepository(db)),
+    sessions: withStoreErrors(new SqliteSessionRepository(db)),
+    apiTokens: withStoreErrors(new SqliteApiTokenRepository(db)),
+    collections: withStoreErrors(new SqliteCollectionRepository(db)),
+    interviews: withStoreErrors(new SqliteInterviewRepository(db)),
+    media: withStoreErrors(new SqliteMediaRepository(db)),
+    jobs: withStoreErrors(new SqliteJobRepository(db)),
+    transcripts: withStoreErrors(new SqliteTranscriptRepository(db)),
+    groups: withStoreErrors(new SqliteGroupRepository(db)),
+    consents: withStoreErrors(new SqliteConsentRepository(db)),
+    review: withStoreErrors(new SqliteReviewRepository(db)),
+    audit: withStoreErrors(new SqliteAuditRepository(db)),
+    operations: withStoreErrors(new SqliteOperationRepository(db)),
     async ping() {
-      db.prepare('SELECT 1').get();
+      try {
+        db.prepare('SELECT 1').get();
+      } catch (err) {
+        throw translateSqliteError(err);
+      }
     },
     async close() {
       if (db.open) db.close();

@@ -2,10 +2,10 @@
 import type { Database } from 'better-sqlite3';
 import { cachedStatement } from './db.js';
 import type {
-  AuditFilter, AuditRepository, ConsentRepository, GroupRepository, ReviewRepository,
+  AuditFilter, AuditRepository, ConsentRepository, GroupRepository, OperationRepository, ReviewRepository,
 } from '../repositories.js';
 import type {
-  AuditEvent, ConsentRecord, Correction, Group, Page, PageRequest, Restriction, ReviewDecision, ReviewInvitation,
+  AuditEvent, Operation, ConsentRecord, Correction, Group, Page, PageRequest, Restriction, ReviewDecision, ReviewInvitation,
 } from '../types.js';
 
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
@@ -242,11 +242,16 @@ const toAudit = (r: AuditRow): AuditEvent => ({
 export class SqliteAuditRepository implements AuditRepository {
   constructor(private readonly db: Database) {}
 
-  async append(e: Omit<AuditEvent, 'id'>): Promise<AuditEvent> {
-    const id = this.db.prepare(`INSERT INTO audit_events (at, actor_kind, actor_id, actor_label, interview_id, action, entity, entity_id, before, after)
-      VALUES (@at, @actorKind, @actorId, @actorLabel, @interviewId, @action, @entity, @entityId, @before, @after)`)
-      .run({ ...e, before: json(e.before), after: json(e.after) }).lastInsertRowid;
-    return { ...e, id: Number(id) };
+  async append(e: Omit<AuditEvent, 'id'>, key?: string): Promise<AuditEvent> {
+    const info = this.db.prepare(`INSERT INTO audit_events (at, actor_kind, actor_id, actor_label, interview_id, action, entity, entity_id, before, after, op_key)
+      VALUES (@at, @actorKind, @actorId, @actorLabel, @interviewId, @action, @entity, @entityId, @before, @after, @key)
+      ON CONFLICT (op_key) DO NOTHING`)
+      .run({ ...e, before: json(e.before), after: json(e.after), key: key ?? null });
+    if (info.changes === 0) {
+      const { op_key: _key, ...row } = this.db.prepare('SELECT * FROM audit_events WHERE op_key = ?').get(key) as AuditRow & { op_key: string };
+      return toAudit(row);
+    }
+    return { ...e, id: Number(info.lastInsertRowid) };
   }
 
   async list(filter: AuditFilter, { limit, offset }: PageRequest): Promise<Page<AuditEvent>> {
@@ -256,9 +261,43 @@ export class SqliteAuditRepository implements AuditRepository {
     if (filter.action) { where.push('action = @action'); params.action = filter.action; }
     if (filter.actorId) { where.push('actor_id = @actorId'); params.actorId = filter.actorId; }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const rows = this.db.prepare(`SELECT * FROM audit_events ${whereSql} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
+    const rows = this.db.prepare(`SELECT id, at, actor_kind, actor_id, actor_label, interview_id, action, entity, entity_id, before, after FROM audit_events ${whereSql} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit, offset }) as AuditRow[];
     const total = this.db.prepare(`SELECT count(*) FROM audit_events ${whereSql}`).pluck().get(params) as number;
     return { items: rows.map(toAudit), total };
+  }
+}
+
+interface OperationRow {
+  key: string; kind: string; payload: string; status: Operation['status']; error: string | null; created_at: string; finished_at: string | null;
+}
+const toOperation = (r: OperationRow): Operation => ({
+  key: r.key, kind: r.kind, payload: JSON.parse(r.payload), status: r.status, error: r.error, createdAt: r.created_at, finishedAt: r.finished_at,
+});
+
+export class SqliteOperationRepository implements OperationRepository {
+  constructor(private readonly db: Database) {}
+
+  async begin(op: Operation): Promise<{ operation: Operation; created: boolean }> {
+    const info = this.db.prepare(`INSERT INTO operations (key, kind, payload, status, error, created_at, finished_at)
+      VALUES (@key, @kind, @payload, @status, @error, @createdAt, @finishedAt) ON CONFLICT (key) DO NOTHING`)
+      .run({ ...op, payload: JSON.stringify(op.payload ?? null) });
+    if (info.changes === 1) return { operation: op, created: true };
+    return { operation: (await this.find(op.key))!, created: false };
+  }
+
+  async find(key: string): Promise<Operation | null> {
+    const r = this.db.prepare('SELECT * FROM operations WHERE key = ?').get(key) as OperationRow | undefined;
+    return r ? toOperation(r) : null;
+  }
+
+  async finish(key: string, outcome: { status: 'done' } | { status: 'failed'; error: string }, at: string): Promise<boolean> {
+    return this.db.prepare(`UPDATE operations SET status = ?, error = ?, finished_at = ? WHERE key = ? AND status = 'pending'`)
+      .run(outcome.status, outcome.status === 'failed' ? outcome.error : null, at, key).changes === 1;
+  }
+
+  async listUnfinished(createdBefore: string, limit: number): Promise<Operation[]> {
+    return (this.db.prepare(`SELECT * FROM operations WHERE status = 'pending' AND created_at < ? ORDER BY created_at, key LIMIT ?`)
+      .all(createdBefore, limit) as OperationRow[]).map(toOperation);
   }
 }
