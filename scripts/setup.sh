@@ -64,6 +64,7 @@ if [ "$with_test_tools" = 1 ]; then
     fi
   }
   # --- test tools: one line (or block) each below; keep this list additive ---
+  pip_need bagit==1.9.0   # Library of Congress BagIt reference implementation (bagit.py --validate), issue 15
 fi
 
 if [ ! -f client/dist/index.html ] || [ -n "$(find client/src client/index.html client/vite.config.ts -newer client/dist/index.html -print -quit)" ]; then
