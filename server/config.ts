@@ -70,6 +70,10 @@ export const configSchema = z
     // signed media URLs for interviews that are not public: how long a copied URL keeps working (plus the medium's duration)
     MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
     MEDIA_URL_SECRET: z.string().min(32, { error: 'mindestens 32 Zeichen (at least 32 characters)' }).optional(),
+    // preservation (issue 15): fixity audit speed and cycle, the organisation named in exported bags
+    FIXITY_MAX_MBPS: z.coerce.number().min(0).max(100_000).default(25),
+    FIXITY_INTERVAL_DAYS: z.coerce.number().positive().max(3650).default(90),
+    BAG_SOURCE_ORGANIZATION: z.string().min(1).max(200).default('Schichtbuch – Oral-History-Archiv Ferropolis'),
   })
   .strict();
 

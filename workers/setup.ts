@@ -7,6 +7,8 @@ import type { Store } from '../server/store/repositories.js';
 import { advanceIngest, failIngest, ingestSteps, overallProgress, type IngestStep } from './flows/ingest.js';
 import { publishInterview, purgeInterview } from './handlers/interview.js';
 import { artwork, renditions, waveform } from './handlers/media.js';
+import { ensureFixityScheduled, fixityAudit } from './handlers/fixity.js';
+import { registerRenditionRecorder } from '../server/preservation/rendition-hashes.js';
 import { searchInterview, searchTranscript } from './handlers/search.js';
 import { sweep } from './sweep.js';
 import { JobWorker, type HandlerMap, type JobHooks } from './worker.js';
@@ -19,6 +21,7 @@ export const handlers: HandlerMap = {
   'search.interview': searchInterview,
   'interview.publish': publishInterview,
   'interview.purge': purgeInterview,
+  'preservation.fixity': fixityAudit,
 };
 
 const isIngestStep = (name: string): name is IngestStep => (ingestSteps as readonly string[]).includes(name);
@@ -67,7 +70,10 @@ export function startWorkers(
   });
   const sweepNow = () => sweep({ store, queue, uploadsDir: config.uploadsDir, logger });
   // sweep before taking work, so jobs of a crashed predecessor are back in the queue first
-  const first = sweepNow().catch((err) => logger.error({ err }, 'sweep failed')).then(() => worker.start());
+  const unregisterRecorder = registerRenditionRecorder(config.uploadsDir, store, logger);
+  const first = sweepNow().catch((err) => logger.error({ err }, 'sweep failed'))
+    .then(() => ensureFixityScheduled(store, queue).catch((err) => logger.error({ err }, 'fixity audit not scheduled')))
+    .then(() => worker.start());
   const timer = setInterval(() => void sweepNow().catch((err) => logger.error({ err }, 'sweep failed')), overrides.sweepMs ?? Math.max(1000, Math.min(30_000, leaseMs ?? 30_000))).unref();
   return {
     worker,
@@ -76,6 +82,7 @@ export function startWorkers(
       clearInterval(timer);
       await first;
       await worker.stop();
+      unregisterRecorder();
     },
   };
 }

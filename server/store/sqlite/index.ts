@@ -6,6 +6,7 @@ import { openDatabase } from './db.js';
 import { SqliteJobRepository, SqliteMediaRepository } from './media.js';
 import { SqliteAuditRepository, SqliteConsentRepository, SqliteGroupRepository, SqliteReviewRepository } from './review.js';
 import { SqliteTranscriptRepository } from './transcripts.js';
+import { SqliteFixityRepository } from './fixity.js';
 import { SqliteApiTokenRepository, SqliteSessionRepository, SqliteUserRepository } from './users.js';
 
 export interface SqliteStore extends Store {
@@ -31,6 +32,7 @@ export function openSqliteStore(dataDirOrMemory: string): SqliteStore {
     consents: new SqliteConsentRepository(db),
     review: new SqliteReviewRepository(db),
     audit: new SqliteAuditRepository(db),
+    fixity: new SqliteFixityRepository(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },
