@@ -29,9 +29,13 @@ export class BagExportError extends Error {
 
 const scanExt: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
 
-/** Only what a file system keeps: no path separators or control characters in a payload name. */
-function payloadName(name: string): string {
-  const cleaned = name.normalize('NFC').replace(/[/\\\0]/g, '_').replace(/^\.+/, '_');
+/**
+ * A payload file name every BagIt tool reads the same: no path separators or control characters, and no "%" —
+ * RFC 8493 percent-encodes it in manifests, but the Library of Congress bagit.py (1.9.0, bagit-python issue 157) and
+ * others do not, so a "%" would make the bag invalid there. The exact original name is kept in interview.json.
+ */
+export function payloadName(name: string): string {
+  const cleaned = name.normalize('NFC').replace(/[/\\\0%\p{Cc}]/gu, '_').replace(/^\.+/, '_');
   return cleaned === '' ? 'original' : cleaned;
 }
 
