@@ -124,7 +124,7 @@ const rowSchema = z.object({
   title: z.string().trim().min(1, { message: 'title is empty' }).max(300),
   recorded: z.union([z.literal(''), partialDate]),
   language: z.union([z.literal(''), languageSchema]),
-  visibility: z.union([z.literal(''), z.enum(visibilities)]),
+  visibility: z.union([z.literal(''), z.enum(visibilities)], { error: (iss) => `"${String(iss.input)}" is not one of ${visibilities.join(', ')}` }),
   lat: z.union([z.literal(''), z.coerce.number().min(-90).max(90)]),
   lon: z.union([z.literal(''), z.coerce.number().min(-180).max(180)]),
 });
