@@ -229,6 +229,20 @@ export class FixityAuditor {
   }
 }
 
+/**
+ * The open alerts: files whose latest check did not pass, of media that still exist (a deleted medium — an interview
+ * deleted, or originals purged after a withdrawal — takes its alerts with it; its events stay in the history).
+ */
+export async function openFixityProblems(store: Store): Promise<FixityEvent[]> {
+  const exists = new Map<string, boolean>();
+  const open: FixityEvent[] = [];
+  for (const p of await store.fixity.listProblems()) {
+    if (!exists.has(p.mediaId)) exists.set(p.mediaId, (await store.media.findById(p.mediaId)) !== null);
+    if (exists.get(p.mediaId)) open.push(p);
+  }
+  return open;
+}
+
 /** `schichtbuch_fixity_problems{kind}`: files whose latest fixity check failed or found them missing. */
 export function registerFixityMetrics(registry: Registry, store: Store): Gauge<'kind'> {
   return new Gauge({
@@ -237,7 +251,7 @@ export function registerFixityMetrics(registry: Registry, store: Store): Gauge<'
     labelNames: ['kind'] as const,
     registers: [registry],
     async collect() {
-      const problems = await store.fixity.listProblems();
+      const problems = await openFixityProblems(store);
       this.set({ kind: 'original' }, problems.filter((p) => p.fileKind === 'original').length);
       this.set({ kind: 'rendition' }, problems.filter((p) => p.fileKind === 'rendition').length);
     },

@@ -11,6 +11,7 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store/repositories.js';
 import { bagFolderName, planInterviewBag } from './bag-export.js';
 import { streamBagZip } from './bag-zip.js';
+import { openFixityProblems } from './fixity.js';
 
 export function preservationRoutes(deps: { store: Store; uploadsDir: string; audit: AuditLog; logger: Logger; sourceOrganization: string }): Router {
   const { store, uploadsDir, audit, logger } = deps;
@@ -31,7 +32,7 @@ export function preservationRoutes(deps: { store: Store; uploadsDir: string; aud
   });
 
   router.get('/preservation/fixity', requireRole('admin'), async (_req, res) => {
-    const problems = await store.fixity.listProblems();
+    const problems = await openFixityProblems(store);
     const recent = await store.fixity.listEvents({}, { limit: 20, offset: 0 });
     res.json({ problems, recent: recent.items, totalEvents: recent.total });
   });

@@ -358,7 +358,8 @@ async function settle(): Promise<void> {
   const db = t.store.db;
   let quiet = 0;
   await until(async () => {
-    const busy = db.prepare(`SELECT count(*) FROM jobs WHERE status IN ('queued', 'running') AND name != 'interview.publish'`).pluck().get() as number;
+    // scheduled jobs wait for their time (the embargo's publish job, the daily fixity audit) and do not count
+    const busy = db.prepare(`SELECT count(*) FROM jobs WHERE status IN ('queued', 'running') AND name NOT IN ('interview.publish', 'preservation.fixity')`).pluck().get() as number;
     const unready = db.prepare(`SELECT count(*) FROM media WHERE status != 'ready'`).pluck().get() as number;
     const behind = (await t.store.transcripts.listUnindexed(10)).length + (await t.store.interviews.listSearchDirty(10)).length;
     quiet = busy === 0 && unready === 0 && behind === 0 ? quiet + 1 : 0;

@@ -13,6 +13,7 @@ import { planInterviewBag } from '../../server/preservation/bag-export.js';
 import { BagRefused, importBag } from '../../server/preservation/bag-import.js';
 import { encodeManifestPath, validateBag, writeBag, type BagProblemCode } from '../../server/preservation/bagit.js';
 import { moduleLogger } from '../../server/logger.js';
+import { runPreservationCommand } from '../../server/preservation/cli.js';
 import { createTestApp, tableCounts, testPassword, type TestApp } from '../helpers/app.js';
 import { makeAudio } from '../helpers/media.js';
 
@@ -38,6 +39,7 @@ describe.skipIf(!hasBagit)('BagIt export and import [needs bagit.py]', () => {
   let t: TestApp;
   let viewer: Viewer;
   let interviewId: string;
+  let collectionId: string;
   let work: string;
   let bagDir: string;
   const partNames = ['Teil 1 – Grüße aus Golpa 100%.wav', 'Teil 2 Brikettfabrik Zschornewitz.mp3'];
@@ -48,6 +50,7 @@ describe.skipIf(!hasBagit)('BagIt export and import [needs bagit.py]', () => {
     viewer = await cliViewer(t.store);
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-bagit-'));
     const collection = await t.services.collections.create(viewer, { title: 'Spring School Ferropolis 2019', description: null });
+    collectionId = collection.id;
     interviewId = (await t.services.interviews.create(viewer, {
       title: 'Schichtbetrieb im Tagebau Golpa-Nord', collectionId: collection.id, people: [{ name: 'Horst Krüger', role: 'narrator' }, { name: 'Anja Krause', role: 'interviewer' }],
       recordedAt: '2019-05', place: { name: 'Gräfenhainichen', lat: 51.7289, lon: 12.4561 }, language: 'de', summary: 'Über Frühschicht und Förderbrücke.', keywords: ['Tagebau'], visibility: 'private',
@@ -224,6 +227,22 @@ describe.skipIf(!hasBagit)('BagIt export and import [needs bagit.py]', () => {
     expect(refused.stderr).toMatch(/bag refused/);
     expect(refused.stderr).toContain(`checksum-mismatch`);
     expect(refused.stderr).toContain('Teil 1 – Grüße aus Golpa 100_.wav');
+  }, 60_000);
+
+  it('export-bag --collection writes one valid bag per interview of the collection', async () => {
+    const second = await t.services.interviews.create(viewer, { title: 'Ohne Aufnahme bisher', collectionId, people: [], keywords: [], language: 'de', visibility: 'private' });
+    const folder = path.join(work, 'sammlung');
+    expect(await runPreservationCommand('export-bag', ['--collection', collectionId, folder], t.config, t.store)).toBe(0);
+    const bags = fs.readdirSync(folder).sort();
+    expect(bags).toHaveLength(2);
+    for (const bag of bags) {
+      const info = fs.readFileSync(path.join(folder, bag, 'bag-info.txt'), 'utf8');
+      expect(info).toContain(`Bag-Group-Identifier: ${collectionId}`);
+      expect(info).toMatch(/^Bag-Count: [12] of 2$/m);
+      expect(bagitValidate(path.join(folder, bag)).status).toBe(0);
+    }
+    expect(bags.some((b) => b.endsWith(second.id.slice(0, 8)))).toBe(true);
+    await t.services.interviews.delete(viewer, second.id);
   }, 60_000);
 
   it('the admin downloads the same bag as a ZIP from the interview page; nobody else can', async () => {
