@@ -448,7 +448,9 @@ export async function runBulkImport(
   if (opts.dryRun || globalProblems.length > 0) {
     print(`\n${table([['line', 'title', 'result', 'media', 'transcripts', 'note'], ...results.map((r) => [`${r.source.file}:${r.source.line}`, r.title, r.status === 'valid' ? 'ok' : 'refused', String(r.media), String(r.transcripts), r.note])])}`);
     const ok = results.filter((r) => r.status === 'valid').length;
-    print(`\nProbelauf: nichts importiert / dry run: nothing imported (${ok} of ${results.length} rows valid).`);
+    print(opts.dryRun
+      ? `\nProbelauf: nichts importiert / dry run: nothing imported (${ok} of ${results.length} rows valid).`
+      : `\nNichts importiert / nothing imported: the problems above concern the whole import (${globalProblems.length}).`);
     return { exitCode: allProblems.length > 0 ? 1 : 0, problems: allProblems, rows: results };
   }
 

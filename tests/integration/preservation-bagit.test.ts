@@ -173,6 +173,7 @@ describe.skipIf(!hasBagit)('BagIt export and import [needs bagit.py]', () => {
 
     for (const dir of [flipped, missing, extra, oxum]) {
       const r = bagitValidate(dir);
+      console.log(`bagit.py --validate ${dir}\n${r.output.split('\n').filter((l) => !l.includes('INFO')).join('\n')}`);
       expect(r.status, `bagit.py on ${path.basename(dir)}: ${r.output}`).not.toBe(0);
     }
   });
