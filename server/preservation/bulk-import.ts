@@ -214,7 +214,7 @@ async function readCsv(folder: string, problems: ImportProblem[]): Promise<Plann
     planned.push({
       source: at,
       input: input.success ? input.data : createInterviewSchema.parse({ title: cell('title') || 'untitled' }),
-      media: mediaNames.length === media.length ? media : media,
+      media,
       transcripts,
       problems: rowProblems,
     });
@@ -465,7 +465,7 @@ export async function runBulkImport(
     hideCursor: opts.stderr.isTTY ?? false,
     clearOnComplete: false,
     format: '{label} [{bar}] {percentage}% | {done}/{all} | ETA {eta_formatted} | {name}',
-    formatValue: (v, _o, type) => String(v),
+    formatValue: (v) => String(v),
     barsize: 24,
   }, cliProgress.Presets.shades_classic);
   const overall = multibar.create(Math.max(1, totalBytes), 0, { label: 'Gesamt / overall', done: bytes(0), all: bytes(totalBytes), name: `${pendingMedia.length} file(s)` });
