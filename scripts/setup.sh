@@ -69,6 +69,7 @@ if [ "$with_test_tools" = 1 ]; then
   # --- test tools: one line (or block) each below; keep this list additive ---
   pip_need sickle==0.7.0          # OAI-PMH harvester (Python) for tests/integration/oai-harvest
   pip_need schemathesis==4.32.5    # property-based checks of /api/openapi.json (tests/integration/openapi-schemathesis)
+  pip_need bagit==1.9.0   # Library of Congress BagIt reference implementation (bagit.py --validate), issue 15
 fi
 
 if [ ! -f client/dist/index.html ] || [ -n "$(find client/src client/index.html client/vite.config.ts -newer client/dist/index.html -print -quit)" ]; then

@@ -46,6 +46,8 @@ import { userRoutes } from './users/routes.js';
 import { createOaiProvider, oaiRoutes } from './oai/routes.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { UserService } from './users/service.js';
+import { preservationRoutes } from './preservation/routes.js';
+import { registerFixityMetrics } from './preservation/fixity.js';
 
 export interface AppDeps {
   config: Config;
@@ -110,6 +112,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   services.interviews.on('deleted', (id) => reindexInterview(id));
 
   const metrics = createMetrics();
+  registerFixityMetrics(metrics.registry, store);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
@@ -190,6 +193,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   const catalog = new InterviewCatalogSource(store);
   api.use('/search', searchRoutes({ engine: search, store, interviews: services.search.interviews, segments: services.search.segments, catalog }));
   api.use('/interviews', interviewSearchRoute({ engine: search, store, segments: services.search.segments, catalog }));
+  api.use(preservationRoutes({ store, uploadsDir: config.uploadsDir, audit: services.audit, logger: moduleLogger('preservation'), sourceOrganization: config.BAG_SOURCE_ORGANIZATION }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -8,13 +8,14 @@ import { openStore, startSearch } from './runtime.js';
 import { rebuildAll, searchIndexes } from './search/indexer.js';
 import { createUserSchema } from './users/schemas.js';
 import { UserService } from './users/service.js';
+import { isPreservationCommand, preservationUsage, runPreservationCommand } from './preservation/cli.js';
 
 const usage = `Schichtbuch CLI
 
   npm run cli -- user:add --email E --role admin|curator|contributor|researcher --password P [--name "Anzeige Name"]
   npm run cli -- token:create --email E [--name N] [--expires-days D]   (shows the token once)
   npm run cli -- reindex                                                (rebuilds the search index from the store)
-`;
+${preservationUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -22,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
   configureLogger(process.env.LOG_LEVEL ?? 'warn');
   const store = openStore(config);
   try {
+    if (isPreservationCommand(command)) return await runPreservationCommand(command, rest, config, store);
     switch (command) {
       case 'user:add': {
         const { values } = parseArgs({

@@ -80,6 +80,10 @@ export const configSchema = z
     OAI_ADMIN_EMAIL: z.email({ error: 'erwartet eine E-Mail-Adresse (expected an e-mail address)' }).optional(),
     OAI_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
     OAI_RIGHTS_URI: z.url({ error: 'erwartet eine URI, z. B. http://rightsstatements.org/vocab/InC/1.0/ (expected a URI)' }).default('http://rightsstatements.org/vocab/InC/1.0/'),
+    // preservation (issue 15): fixity audit speed and cycle, the organisation named in exported bags
+    FIXITY_MAX_MBPS: z.coerce.number().min(0).max(100_000).default(25),
+    FIXITY_INTERVAL_DAYS: z.coerce.number().positive().max(3650).default(90),
+    BAG_SOURCE_ORGANIZATION: z.string().min(1).max(200).default('Schichtbuch – Oral-History-Archiv Ferropolis'),
   })
   .strict();
 

@@ -3,9 +3,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runFfprobe } from '../server/media/ffmpeg/runner.js';
+import { hashBeforePublish, recordPublished } from '../server/preservation/rendition-hashes.js';
 
 export async function publish(from: string, to: string): Promise<void> {
   await fs.mkdir(path.dirname(to), { recursive: true });
+  // fixity: the verified bytes' hashes, taken before the rename and recorded once they are in place
+  const hashes = await hashBeforePublish(from, to);
   const aside = `${to}.old-${process.pid}-${Date.now()}`;
   const hadPrevious = await fs.rename(to, aside).then(() => true, () => false);
   try {
@@ -22,6 +25,7 @@ export async function publish(from: string, to: string): Promise<void> {
   } finally {
     await dir.close();
   }
+  await recordPublished(to, hashes);
 }
 
 interface ProbeStreams {

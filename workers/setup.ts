@@ -8,6 +8,8 @@ import type { Store } from '../server/store/repositories.js';
 import { advanceIngest, failIngest, ingestSteps, overallProgress, type IngestStep } from './flows/ingest.js';
 import { publishInterview, purgeInterview } from './handlers/interview.js';
 import { artwork, renditions, waveform } from './handlers/media.js';
+import { ensureFixityScheduled, fixityAudit } from './handlers/fixity.js';
+import { registerRenditionRecorder } from '../server/preservation/rendition-hashes.js';
 import { searchInterview, searchTranscript } from './handlers/search.js';
 import { sweep } from './sweep.js';
 import { JobWorker, type HandlerMap, type JobHooks } from './worker.js';
@@ -20,6 +22,7 @@ export const handlers: HandlerMap = {
   'search.interview': searchInterview,
   'interview.publish': publishInterview,
   'interview.purge': purgeInterview,
+  'preservation.fixity': fixityAudit,
 };
 
 const isIngestStep = (name: string): name is IngestStep => (ingestSteps as readonly string[]).includes(name);
@@ -70,7 +73,10 @@ export function startWorkers(
   const { uow: units } = new Publication({ store, queue, uploadsDir: config.uploadsDir, logger: moduleLogger('units'), withdrawalGraceDays: config.WITHDRAWAL_GRACE_DAYS }).units;
   const sweepNow = () => sweep({ store, queue, uploadsDir: config.uploadsDir, logger, units });
   // sweep before taking work, so jobs of a crashed predecessor are back in the queue first
-  const first = sweepNow().catch((err) => logger.error({ err }, 'sweep failed')).then(() => worker.start());
+  const unregisterRecorder = registerRenditionRecorder(config.uploadsDir, store, logger);
+  const first = sweepNow().catch((err) => logger.error({ err }, 'sweep failed'))
+    .then(() => ensureFixityScheduled(store, queue).catch((err) => logger.error({ err }, 'fixity audit not scheduled')))
+    .then(() => worker.start());
   const timer = setInterval(() => void sweepNow().catch((err) => logger.error({ err }, 'sweep failed')), overrides.sweepMs ?? Math.max(1000, Math.min(30_000, leaseMs ?? 30_000))).unref();
   return {
     worker,
@@ -79,6 +85,7 @@ export function startWorkers(
       clearInterval(timer);
       await first;
       await worker.stop();
+      unregisterRecorder();
     },
   };
 }

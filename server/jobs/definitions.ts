@@ -20,6 +20,8 @@ export const jobSchemas = {
   'interview.publish': interviewPayload,
   /** Runs a grace period after a withdrawal whose consent says so: deletes the preservation masters. */
   'interview.purge': interviewPayload,
+  /** The scheduled fixity audit: re-hashes originals and renditions not checked within FIXITY_INTERVAL_DAYS. */
+  'preservation.fixity': z.strictObject({ v: z.literal(1), interviewId: z.uuid().optional() }),
 } as const;
 
 export type JobName = keyof typeof jobSchemas;
@@ -45,6 +47,7 @@ export const jobPolicies: Record<JobName, JobPolicy> = {
   'search.interview': { maxAttempts: 12, leaseMs: 60_000, stallTimeoutMs: 120_000 },
   'interview.publish': { maxAttempts: 8, leaseMs: 60_000, stallTimeoutMs: 120_000 },
   'interview.purge': { maxAttempts: 8, leaseMs: 120_000, stallTimeoutMs: 120_000 },
+  'preservation.fixity': { maxAttempts: 3, leaseMs: 120_000, stallTimeoutMs: 120_000 },
 };
 
 /**
@@ -59,6 +62,8 @@ export function dedupeKeyOf(job: Job): string | null {
     case 'interview.publish':
     case 'interview.purge':
       return `${job.name}:${job.payload.interviewId}`;
+    case 'preservation.fixity':
+      return job.name;
     default:
       return null;
   }

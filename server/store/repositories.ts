@@ -5,6 +5,7 @@ import type {
   MediaIndex, Medium, Operation, Page, PageRequest, Restriction, ReviewDecision, ReviewInvitation, Session, TranscriptHead,
   TranscriptVersion, User, Visibility, WorkflowStatus,
 } from './types.js';
+import type { FixityBaseline, FixityEvent, FixityOutcome } from './types.js';
 
 export type UpdateResult<T> =
   | { ok: true; record: T }
@@ -286,6 +287,32 @@ export interface OperationRepository {
  * Errors are part of the contract (server/store/errors.ts): an insert whose id or unique key is taken throws
  * DuplicateKeyError; an engine that cannot be reached throws StoreUnavailableError; nothing else of a driver leaks.
  */
+export interface FixityEventFilter {
+  mediaId?: string;
+  interviewId?: string;
+  outcome?: FixityOutcome;
+  runId?: string;
+}
+
+/** Fixity (issue 15): recorded rendition hashes, and one PREMIS-style event per file checked. */
+export interface FixityRepository {
+  /**
+   * The files now at `prefix` (one file's path, or a directory path ending in "/") are exactly these: earlier
+   * baselines under the prefix are dropped, and so is the current check state of those paths (they are new files).
+   */
+  replaceBaselines(mediaId: string, prefix: string, files: Omit<FixityBaseline, 'mediaId'>[]): Promise<void>;
+  /** A medium's recorded rendition hashes, ordered by path. */
+  listBaselines(mediaId: string): Promise<FixityBaseline[]>;
+  /** Appends the event; it becomes its path's current state unless that path has a later one. */
+  appendEvent(event: FixityEvent): Promise<FixityEvent>;
+  /** Newest first (by `at`, then insertion). */
+  listEvents(filter: FixityEventFilter, page: PageRequest): Promise<Page<FixityEvent>>;
+  /** The latest event of every path whose latest event is not a pass — the open alerts — oldest first. */
+  listProblems(): Promise<FixityEvent[]>;
+  /** When this path was last checked (latest event's `at`), or null if never. */
+  lastChecked(path: string): Promise<string | null>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   readonly users: UserRepository;
@@ -301,6 +328,7 @@ export interface Store {
   readonly review: ReviewRepository;
   readonly audit: AuditRepository;
   readonly operations: OperationRepository;
+  readonly fixity: FixityRepository;
   /** Cheap round trip for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

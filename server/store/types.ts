@@ -388,3 +388,40 @@ export interface Operation {
   createdAt: string;
   finishedAt: string | null;
 }
+
+// ---------------------------------------------------------------------------------------------- preservation (fixity)
+
+/** The SHA-256 a rendition file had when it was verified and put in place (originals keep theirs on the medium). */
+export interface FixityBaseline {
+  /** Relative to UPLOADS_DIR, e.g. `renditions/<mediaId>/hls/seg-0001.m4s`. */
+  path: string;
+  mediaId: string;
+  sha256: string;
+  sizeBytes: number;
+  recordedAt: string;
+}
+
+export const fixityOutcomes = ['pass', 'fail', 'missing'] as const;
+export type FixityOutcome = (typeof fixityOutcomes)[number];
+
+/** A PREMIS-style event about one file: eventType, the digest algorithm, outcome, date/time and agent. */
+export interface FixityEvent {
+  id: string;
+  at: string;
+  /** PREMIS eventType: `fixity check` (re-hashed) or `message digest calculation` (first hash of a file without one). */
+  type: 'fixity check' | 'message digest calculation';
+  algorithm: 'SHA-256';
+  outcome: FixityOutcome;
+  /** Relative to UPLOADS_DIR. */
+  path: string;
+  fileKind: 'original' | 'rendition';
+  mediaId: string;
+  interviewId: string;
+  expectedSha256: string | null;
+  actualSha256: string | null;
+  /** PREMIS linkingAgent: which program (and which run of it) checked. */
+  agent: string;
+  runId: string | null;
+  /** What followed, e.g. "renditions queued to be re-made from the original". */
+  detail: string | null;
+}

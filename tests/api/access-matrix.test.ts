@@ -298,6 +298,17 @@ const ENDPOINTS: Endpoint[] = [
     expected: (c) => (c.access === 'X' ? REFUSED : ADMINS.includes(c.role) ? '200' : USERS.includes(c.role) ? '403' : '401'),
     actual: async (role, s) => outcome(await get(role, s, `/api/audit?interviewId=${fx[s].id}`)),
   },
+  {
+    // the unredacted preservation copy (issue 15): admins only, like the audit log
+    name: 'GET /api/interviews/:id/bag.zip',
+    expected: (c) => (c.access === 'X' ? REFUSED : ADMINS.includes(c.role) ? '200' : USERS.includes(c.role) ? '403' : '401'),
+    actual: async (role, s) => outcome(await get(role, s, `/api/interviews/${fx[s].id}/bag.zip`).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      // problems stay JSON (the refusal of a narrator's credential is told by its type); the ZIP stays bytes
+      r.on('end', () => cb(null, /json/.test(String(r.headers['content-type'])) ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : Buffer.concat(chunks)));
+    })),
+  },
 ];
 
 // ── verdicts ──────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -347,7 +358,8 @@ async function settle(): Promise<void> {
   const db = t.store.db;
   let quiet = 0;
   await until(async () => {
-    const busy = db.prepare(`SELECT count(*) FROM jobs WHERE status IN ('queued', 'running') AND name != 'interview.publish'`).pluck().get() as number;
+    // scheduled jobs wait for their time (the embargo's publish job, the daily fixity audit) and do not count
+    const busy = db.prepare(`SELECT count(*) FROM jobs WHERE status IN ('queued', 'running') AND name NOT IN ('interview.publish', 'preservation.fixity')`).pluck().get() as number;
     const unready = db.prepare(`SELECT count(*) FROM media WHERE status != 'ready'`).pluck().get() as number;
     const behind = (await t.store.transcripts.listUnindexed(10)).length + (await t.store.interviews.listSearchDirty(10)).length;
     quiet = busy === 0 && unready === 0 && behind === 0 ? quiet + 1 : 0;

@@ -10,6 +10,7 @@ import { DuplicateKeyError, StoreError } from '../../server/store/errors.js';
 import type {
   ApiToken, Collection, ConsentScope, Correction, Interview, Restriction, ReviewDecision, ReviewInvitation, Session, User,
 } from '../../server/store/types.js';
+import type { FixityEvent } from '../../server/store/types.js';
 
 const uuid = (): string => crypto.randomUUID();
 
@@ -1089,6 +1090,73 @@ export function describeRepositoryContract(adapterName: string, openStore: () =>
         const page = await store.audit.list({ action: 'review.approve' }, { limit: 10, offset: 0 });
         expect(page.total).toBe(4);
         expect(page.items.map((e) => (e.after as { n: number }).n)).toEqual([1, 1, 1, 1]);
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------------- fixity (issue 15)
+    describe('fixity', () => {
+      const mediaId = '5d1c3a9e-0000-4000-8000-000000000001';
+      const interviewId = '5d1c3a9e-0000-4000-8000-0000000000aa';
+      const sha = (c: string) => c.repeat(64);
+      const event = (overrides: Partial<FixityEvent>): FixityEvent => ({
+        id: uuid(), at: at(0), type: 'fixity check', algorithm: 'SHA-256', outcome: 'pass', path: `originals/${interviewId}/${mediaId}/original.wav`,
+        fileKind: 'original', mediaId, interviewId, expectedSha256: sha('a'), actualSha256: sha('a'), agent: 'contract', runId: null, detail: null,
+        ...overrides,
+      });
+
+      it('replaces baselines under a file or directory prefix, leaving siblings alone', async () => {
+        const dir = `renditions/${mediaId}/hls/`;
+        await store.fixity.replaceBaselines(mediaId, dir, [
+          { path: `${dir}master.m3u8`, sha256: sha('1'), sizeBytes: 10, recordedAt: at(1) },
+          { path: `${dir}a/seg-1.m4s`, sha256: sha('2'), sizeBytes: 20, recordedAt: at(1) },
+        ]);
+        await store.fixity.replaceBaselines(mediaId, `renditions/${mediaId}/download.m4a`, [{ path: `renditions/${mediaId}/download.m4a`, sha256: sha('3'), sizeBytes: 30, recordedAt: at(1) }]);
+        // a sibling whose name starts like the prefix is not under it
+        await store.fixity.replaceBaselines(mediaId, `renditions/${mediaId}/hls-old.txt`, [{ path: `renditions/${mediaId}/hls-old.txt`, sha256: sha('4'), sizeBytes: 1, recordedAt: at(1) }]);
+        // ordered by path, compared as code points ("-" before "/")
+        expect((await store.fixity.listBaselines(mediaId)).map((b) => b.path)).toEqual([
+          `renditions/${mediaId}/download.m4a`, `renditions/${mediaId}/hls-old.txt`, `${dir}a/seg-1.m4s`, `${dir}master.m3u8`,
+        ]);
+        await store.fixity.replaceBaselines(mediaId, dir, [{ path: `${dir}master.m3u8`, sha256: sha('5'), sizeBytes: 11, recordedAt: at(2) }]);
+        const after = await store.fixity.listBaselines(mediaId);
+        expect(after).toEqual([
+          { path: `renditions/${mediaId}/download.m4a`, mediaId, sha256: sha('3'), sizeBytes: 30, recordedAt: at(1) },
+          { path: `renditions/${mediaId}/hls-old.txt`, mediaId, sha256: sha('4'), sizeBytes: 1, recordedAt: at(1) },
+          { path: `${dir}master.m3u8`, mediaId, sha256: sha('5'), sizeBytes: 11, recordedAt: at(2) },
+        ]);
+        expect(await store.fixity.listBaselines(uuid())).toEqual([]);
+      });
+
+      it('keeps events newest first with filters and paging; the latest event per path is its state', async () => {
+        const original = event({ at: at(1) });
+        const failed = event({ at: at(2), outcome: 'fail', actualSha256: sha('b'), runId: 'run-2', detail: 'not repaired' });
+        const rendition = event({ at: at(2), path: `renditions/${mediaId}/download.m4a`, fileKind: 'rendition', outcome: 'missing', actualSha256: null, runId: 'run-2' });
+        for (const e of [original, failed, rendition]) expect(await store.fixity.appendEvent(e)).toEqual(e);
+        const all = await store.fixity.listEvents({}, { limit: 10, offset: 0 });
+        expect(all.total).toBe(3);
+        // same instant: the later insertion first
+        expect(all.items.map((e) => e.id)).toEqual([rendition.id, failed.id, original.id]);
+        expect((await store.fixity.listEvents({ outcome: 'fail' }, { limit: 10, offset: 0 })).items).toEqual([failed]);
+        expect((await store.fixity.listEvents({ runId: 'run-2' }, { limit: 1, offset: 1 })).items).toEqual([failed]);
+        expect((await store.fixity.listEvents({ mediaId: uuid() }, { limit: 10, offset: 0 })).total).toBe(0);
+        expect((await store.fixity.listEvents({ interviewId }, { limit: 10, offset: 0 })).total).toBe(3);
+
+        expect(await store.fixity.listProblems()).toEqual([failed, rendition]);
+        expect(await store.fixity.lastChecked(original.path)).toBe(at(2));
+        expect(await store.fixity.lastChecked('originals/nie/geprueft.wav')).toBeNull();
+        // an older event arriving late does not become the state
+        await store.fixity.appendEvent(event({ at: at(0), outcome: 'pass' }));
+        expect((await store.fixity.listProblems()).map((e) => e.id)).toEqual([failed.id, rendition.id]);
+        // a newer pass clears the alert
+        const passed = event({ at: at(3) });
+        await store.fixity.appendEvent(passed);
+        expect(await store.fixity.listProblems()).toEqual([rendition]);
+        expect(await store.fixity.lastChecked(original.path)).toBe(at(3));
+        // new files at a path (a rendition re-made) drop that path's state
+        await store.fixity.replaceBaselines(mediaId, `renditions/${mediaId}/download.m4a`, [{ path: `renditions/${mediaId}/download.m4a`, sha256: sha('c'), sizeBytes: 3, recordedAt: at(4) }]);
+        expect(await store.fixity.listProblems()).toEqual([]);
+        expect(await store.fixity.lastChecked(`renditions/${mediaId}/download.m4a`)).toBeNull();
+        expect((await store.fixity.listEvents({}, { limit: 10, offset: 0 })).total).toBe(5);
       });
     });
   });

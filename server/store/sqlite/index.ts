@@ -7,6 +7,7 @@ import { translateSqliteError, withStoreErrors } from './errors.js';
 import { SqliteJobRepository, SqliteMediaRepository } from './media.js';
 import { SqliteAuditRepository, SqliteConsentRepository, SqliteGroupRepository, SqliteOperationRepository, SqliteReviewRepository } from './review.js';
 import { SqliteTranscriptRepository } from './transcripts.js';
+import { SqliteFixityRepository } from './fixity.js';
 import { SqliteApiTokenRepository, SqliteSessionRepository, SqliteUserRepository } from './users.js';
 
 export interface SqliteStore extends Store {
@@ -33,6 +34,7 @@ export function openSqliteStore(dataDirOrMemory: string): SqliteStore {
     review: withStoreErrors(new SqliteReviewRepository(db)),
     audit: withStoreErrors(new SqliteAuditRepository(db)),
     operations: withStoreErrors(new SqliteOperationRepository(db)),
+    fixity: withStoreErrors(new SqliteFixityRepository(db)),
     async ping() {
       try {
         db.prepare('SELECT 1').get();

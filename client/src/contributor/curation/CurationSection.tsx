@@ -12,6 +12,7 @@ import { ConsentPanel } from './ConsentPanel.js';
 import { InvitationsPanel } from './InvitationsPanel.js';
 import { PublicationPanel } from './PublicationPanel.js';
 import { ReviewItems } from './ReviewItems.js';
+import { PreservationPanel } from '../preservation/PreservationPanel.js';
 
 interface Props {
   interviewId: string;
@@ -81,6 +82,11 @@ export function CurationSection({ interviewId, record, media, etag, formVisibili
               <a href="#sb-c-audit">{ct('audit.title')}</a>
             </li>
           )}
+          {admin && (
+            <li>
+              <a href="#sb-c-preservation">{ct('preservation.title')}</a>
+            </li>
+          )}
         </ul>
       </nav>
       {problem && <ProblemNotice problem={problem} />}
@@ -97,6 +103,7 @@ export function CurationSection({ interviewId, record, media, etag, formVisibili
       />
       <ReviewItems interviewId={interviewId} overview={overview} media={media} onChange={refreshOverview} />
       {admin && <InterviewAudit key={`${record.version}-${tick}`} interviewId={interviewId} />}
+      {admin && <PreservationPanel interviewId={interviewId} />}
     </section>
   );
 }

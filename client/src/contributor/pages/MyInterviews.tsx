@@ -11,6 +11,7 @@ import { contributorPaths } from '../paths.js';
 import { isStaff, useSession } from '../session.js';
 import { useCt } from '../texts.js';
 import type { Interview, Paged } from '../types.js';
+import { FixityAlert } from '../preservation/FixityAlert.js';
 
 const PAGE_SIZE = 50;
 
@@ -53,6 +54,7 @@ export function MyInterviews() {
 
   return (
     <section aria-labelledby="sb-c-list-title">
+      <FixityAlert />
       <div className="sb-c-page-head">
         <h1 id="sb-c-list-title">{heading}</h1>
         <div className="sb-c-actions">
