@@ -155,3 +155,38 @@ export function dropRestricted(segments: AsrSegment[], ranges: readonly Redactio
   }
   return out;
 }
+
+/**
+ * Engines put several sentences into one segment (up to 30 s). Editors, captions and search hits work best with one
+ * sentence each, so a segment is split after a word that ends a sentence when a pause follows or the piece is long
+ * enough; short abbreviations ("z. B.", "Dr.") only split at a clear pause.
+ */
+export function splitAtSentences(segments: AsrSegment[], opts: { minPauseSec?: number; minWords?: number } = {}): AsrSegment[] {
+  const minPause = opts.minPauseSec ?? 0.15;
+  const minWords = opts.minWords ?? 6;
+  const out: AsrSegment[] = [];
+  for (const s of segments) {
+    if (s.words.length < 2) {
+      out.push(s);
+      continue;
+    }
+    const before = out.length;
+    let piece: AsrSegment['words'] = [];
+    const flush = () => {
+      if (piece.length === 0) return;
+      out.push({ start: piece[0]!.start, end: piece[piece.length - 1]!.end, text: piece.map((w) => w.word.trim()).join(' '), words: piece });
+      piece = [];
+    };
+    s.words.forEach((w, i) => {
+      piece.push(w);
+      const next = s.words[i + 1];
+      if (!next || !/[.?!…]["»“”']?$/.test(w.word.trim())) return;
+      const pause = next.start - w.end;
+      const abbreviation = /^(\p{L}{1,3}\.)+$/u.test(w.word.trim());
+      if (abbreviation ? pause >= 0.3 : pause >= minPause || piece.length >= minWords) flush();
+    });
+    if (out.length === before) out.push(s); // nothing split: the engine's own text stays untouched
+    else flush();
+  }
+  return out;
+}
