@@ -48,68 +48,88 @@ const GAP = 1;
 
 /**
  * Pairs of indices (given word i ↔ recognised word j) from a global alignment; only pairs that are equal or near
- * misses are returned. Banded around the diagonal so that hours of speech stay within memory.
+ * misses are returned. Banded around the diagonal and with two rolling cost rows (the back-pointers take one byte a
+ * cell), so that hours of speech stay within memory; words are interned so equality is an integer compare.
  */
 export function alignSequences(given: readonly string[], recognised: readonly string[], band?: number): Array<[number, number]> {
   const n = given.length;
   const m = recognised.length;
   if (n === 0 || m === 0) return [];
-  const B = band ?? Math.max(200, Math.ceil(Math.abs(n - m) + 0.1 * Math.max(n, m)));
+  const ids = new Map<string, number>();
+  const intern = (w: string) => {
+    let id = ids.get(w);
+    if (id === undefined) ids.set(w, (id = ids.size));
+    return id;
+  };
+  const a = Int32Array.from(given, intern);
+  const b = Int32Array.from(recognised, intern);
+  const words = [...ids.keys()];
+  const subCache = new Map<number, number>();
+  const sub = (x: number, y: number): number => {
+    if (x === y) return 0;
+    const key = x < y ? x * ids.size + y : y * ids.size + x;
+    let c = subCache.get(key);
+    if (c === undefined) subCache.set(key, (c = substitutionCost(words[x]!, words[y]!)));
+    return c;
+  };
+  const B = band ?? Math.max(150, Math.ceil(Math.abs(n - m) + 0.03 * Math.max(n, m)));
   const width = 2 * B + 1;
-  // column j of row i lives at (j - centre(i) + B); centre follows the diagonal of the n × m rectangle
+  // column j of row i lives at k = j - centre(i) + B; centre follows the diagonal of the n × m rectangle
   const centre = (i: number) => Math.round((i * m) / n);
   const INF = 1e9;
-  const cost = new Float64Array((n + 1) * width).fill(INF);
+  let prev = new Float64Array(width).fill(INF);
+  let curr = new Float64Array(width).fill(INF);
   const back = new Uint8Array((n + 1) * width); // 1 diag, 2 up (gap in recognised), 3 left (gap in given)
-  const idx = (i: number, j: number) => {
-    const k = j - centre(i) + B;
-    return k >= 0 && k < width ? i * width + k : -1;
-  };
-  const get = (i: number, j: number) => {
-    const k = idx(i, j);
-    return k < 0 ? INF : cost[k]!;
-  };
   for (let j = 0; j <= Math.min(m, B); j++) {
-    const k = idx(0, j);
-    if (k >= 0) {
-      cost[k] = j * GAP;
-      back[k] = 3;
-    }
+    prev[j + B] = j * GAP;
+    back[j + B] = 3;
   }
   for (let i = 1; i <= n; i++) {
+    curr.fill(INF);
     const c = centre(i);
-    for (let j = Math.max(0, c - B); j <= Math.min(m, c + B); j++) {
-      const k = idx(i, j);
-      let best = get(i - 1, j) + GAP;
+    const shift = c - centre(i - 1); // prev row's k for column j is k + shift
+    const lo = Math.max(0, c - B);
+    const hi = Math.min(m, c + B);
+    const ai = a[i - 1]!;
+    for (let j = lo; j <= hi; j++) {
+      const k = j - c + B;
+      const kUp = k + shift;
+      let best = kUp >= 0 && kUp < width ? prev[kUp]! + GAP : INF;
       let dir = 2;
       if (j > 0) {
-        const diag = get(i - 1, j - 1) + substitutionCost(given[i - 1]!, recognised[j - 1]!);
-        if (diag <= best) {
-          best = diag;
-          dir = 1;
+        const kDiag = kUp - 1;
+        if (kDiag >= 0 && kDiag < width) {
+          const diag = prev[kDiag]! + sub(ai, b[j - 1]!);
+          if (diag <= best) {
+            best = diag;
+            dir = 1;
+          }
         }
-        const left = get(i, j - 1) + GAP;
-        if (left < best) {
-          best = left;
-          dir = 3;
+        if (k > 0) {
+          const left = curr[k - 1]! + GAP;
+          if (left < best) {
+            best = left;
+            dir = 3;
+          }
         }
       }
-      cost[k] = best;
-      back[k] = dir;
+      curr[k] = best;
+      back[i * width + k] = dir;
     }
+    [prev, curr] = [curr, prev];
   }
   const pairs: Array<[number, number]> = [];
   let i = n;
   let j = m;
-  if (idx(n, m) < 0) return [];
+  if (Math.abs(m - centre(n)) > B) return [];
   while (i > 0 || j > 0) {
-    const k = idx(i, j);
-    const dir = k < 0 ? (i > 0 ? 2 : 3) : back[k]!;
-    if (dir === 1) {
-      if (substitutionCost(given[i - 1]!, recognised[j - 1]!) < 1) pairs.push([i - 1, j - 1]);
+    const k = j - centre(i) + B;
+    const dir = k >= 0 && k < width ? back[i * width + k]! : i > 0 ? 2 : 3;
+    if (dir === 1 && i > 0 && j > 0) {
+      if (sub(a[i - 1]!, b[j - 1]!) < 1) pairs.push([i - 1, j - 1]);
       i--;
       j--;
-    } else if (dir === 2 && i > 0) {
+    } else if ((dir === 2 || j === 0) && i > 0) {
       i--;
     } else {
       j--;
