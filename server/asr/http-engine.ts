@@ -93,7 +93,8 @@ export interface HttpEngineOptions {
 
 export function transcriptionsEndpoint(url: string): string {
   const u = url.replace(/\/+$/, '');
-  return /\/audio\/transcriptions$/.test(u) ? u : `${u}/audio/transcriptions`;
+  // whisper.cpp's own server takes the same form at /inference
+  return /\/(audio\/transcriptions|inference)$/.test(u) ? u : `${u}/audio/transcriptions`;
 }
 
 export class HttpAsrEngine implements AsrEngine {

@@ -13,7 +13,7 @@ import { vocabularyPrompt } from './vocabulary.js';
 interface NativeResult {
   language?: string;
   result: string;
-  /** t0/t1 in whisper.cpp's units of 10 ms. */
+  /** t0/t1 in milliseconds (the binding multiplies whisper.cpp's 10 ms units by 10). */
   segments: Array<{ text: string; t0: number; t1: number }>;
   isAborted: boolean;
 }
@@ -92,7 +92,11 @@ export class WhisperCppEngine implements AsrEngine {
     }
     if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
     if (!result || !Array.isArray(result.segments)) throw new AsrAnswerError('whisper.cpp gab kein Ergebnis / returned no result');
-    return { segments: wordsToSegments(result.segments), language: result.language ?? o.language ?? null, durationSec: audio.durationSec };
+    // whisper.cpp pads every window to 30 s; nothing can have been said after the audio ends
+    const inside = result.segments
+      .filter((s) => s.t0 / 1000 < audio.durationSec)
+      .map((s) => ({ ...s, t1: Math.min(s.t1, audio.durationSec * 1000) }));
+    return { segments: wordsToSegments(inside), language: result.language ?? o.language ?? null, durationSec: audio.durationSec };
   }
 
   async close(): Promise<void> {
@@ -102,10 +106,10 @@ export class WhisperCppEngine implements AsrEngine {
   }
 }
 
-/** whisper.cpp's one-word segments (maxLen 1) regrouped into sentences: a new segment after . ? ! or a pause of 1 s. */
+/** whisper.cpp's one-word segments (maxLen 1, times in ms) regrouped into sentences: a new segment after . ? ! or a pause of 1 s. */
 export function wordsToSegments(raw: ReadonlyArray<{ text: string; t0: number; t1: number }>): AsrSegment[] {
   const words: AsrWord[] = raw
-    .map((s) => ({ start: Math.max(0, s.t0 / 100), end: Math.max(0, s.t1 / 100), word: s.text.trim(), probability: null }))
+    .map((s) => ({ start: Math.max(0, s.t0 / 1000), end: Math.max(0, s.t1 / 1000), word: s.text.trim(), probability: null }))
     .filter((w) => w.word.length > 0 && !/^\[.*\]$/.test(w.word) && w.end >= w.start);
   const segments: AsrSegment[] = [];
   let current: AsrWord[] = [];

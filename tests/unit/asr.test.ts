@@ -94,8 +94,8 @@ describe('audio for the engine', () => {
     expect(out[1]!.start).toBe(1.2);
   });
 
-  it('whisper.cpp one-word segments (10 ms units) regrouped into sentences', () => {
-    const segs = wordsToSegments([{ text: ' Glück', t0: 10, t1: 40 }, { text: ' auf.', t0: 40, t1: 80 }, { text: '[BLANK_AUDIO]', t0: 80, t1: 300 }, { text: ' Ja', t0: 300, t1: 330 }]);
+  it('whisper.cpp one-word segments (ms) regrouped into sentences', () => {
+    const segs = wordsToSegments([{ text: ' Glück', t0: 100, t1: 400 }, { text: ' auf.', t0: 400, t1: 800 }, { text: '[BLANK_AUDIO]', t0: 800, t1: 3000 }, { text: ' Ja', t0: 3000, t1: 3300 }]);
     expect(segs.map((s) => [s.text, s.start, s.end])).toEqual([['Glück auf.', 0.1, 0.8], ['Ja', 3, 3.3]]);
   });
 });
@@ -138,9 +138,9 @@ describe('alignment over normalized words', () => {
     const heard = given.filter((_, i) => i % 50 !== 0); // the engine missed every 50th word
     const started = performance.now();
     const pairs = alignSequences(given, heard);
-    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(performance.now() - started).toBeLessThan(60_000);
     expect(pairs.length).toBeGreaterThan(given.length * 0.97);
-  });
+  }, 90_000);
 });
 
 describe('drafts', () => {
