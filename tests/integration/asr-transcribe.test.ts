@@ -129,6 +129,13 @@ describe.skipIf(!ready)('[needs asr-engine] automatic transcription and alignmen
     const firstVersion = await t.request.get('/api/search?q=Fassung').expect(200);
     expect(firstVersion.body.hits.length).toBeGreaterThan(0);
 
+    // the narrator's review shows the draft as a draft
+    const invitation = await send('post', `/api/interviews/${interviewId}/review-invitations`).send({ narrator: 'Horst Krüger' }).expect(201);
+    const narratorView = await t.request.get('/api/review').set('Authorization', `Review ${invitation.body.token}`).expect(200);
+    const narratorTranscript = narratorView.body.transcripts.find((x: { mediaId: string }) => x.mediaId === mediaId);
+    expect(narratorTranscript.draft).toBe(true);
+    expect(narratorTranscript.segments.map((s: { text: string }) => s.text).join(' ')).toBe(hypothesis);
+
     // a person marks it reviewed → version 3, public, searchable
     const reviewed = await send('post', `/api/interviews/${interviewId}/media/${mediaId}/transcript/review`).send({}).expect(200);
     expect(reviewed.body).toMatchObject({ version: 3, source: 'review:asr', draft: null });
