@@ -33,7 +33,8 @@ describe.skipIf(!hasEspeak())('speech-recognition faults: engine down, empty or 
   let mediaId: string;
   let interviewId: string;
   let stub: http.Server;
-  let stubMode: 'empty' | 'garbage' | 'html' | 'nothing' = 'empty';
+  let stubMode: 'empty' | 'garbage' | 'html' | 'nothing' | 'hang' = 'empty';
+  const hanging: http.ServerResponse[] = [];
   let stubCalls = 0;
   let stubUrl: string;
   const engine = { current: null as HttpAsrEngine | null };
@@ -51,7 +52,8 @@ describe.skipIf(!hasEspeak())('speech-recognition faults: engine down, empty or 
       stubCalls++;
       req.resume();
       req.on('end', () => {
-        if (stubMode === 'empty') res.writeHead(200, { 'content-type': 'application/json' }).end('');
+        if (stubMode === 'hang') hanging.push(res); // answers only when the test ends
+        else if (stubMode === 'empty') res.writeHead(200, { 'content-type': 'application/json' }).end('');
         else if (stubMode === 'garbage') res.writeHead(200, { 'content-type': 'application/json' }).end('{"result":"ok","items":[1,2,3]}');
         else if (stubMode === 'html') res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Bad gateway config</body></html>');
         else res.writeHead(200, { 'content-type': 'application/json' }).end('{"text":"","segments":[],"language":"en","duration":"12.5"}');
@@ -84,6 +86,7 @@ describe.skipIf(!hasEspeak())('speech-recognition faults: engine down, empty or 
   afterAll(async () => {
     await workers?.stop();
     await t?.close();
+    for (const res of hanging) res.destroy();
     stub?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -122,6 +125,20 @@ describe.skipIf(!hasEspeak())('speech-recognition faults: engine down, empty or 
     // the stub answers "no text at all" for audible speech
     expect(job.status).toBe('failed');
     expect(job.error).toContain('no speech found');
+    await untouched();
+  });
+
+  it('cancel a running job (stub engine that never answers): the worker stops at once, no version', async () => {
+    engine.current = new HttpAsrEngine({ url: stubUrl, model: 'tiny.en' });
+    stubMode = 'hang';
+    const res = await send('post', `/api/media/${mediaId}/transcribe`).send({ language: 'en' }).expect(202);
+    await until(async () => hanging.length > 0 && (await curator.agent.get(`/api/jobs/${res.body.id}`).expect(200)).body.status === 'running');
+    const cancelled = await send('post', `/api/jobs/${res.body.id}/cancel`).send({}).expect(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    // the worker gives up the attempt (heartbeat sees the cancel) and the job stays cancelled
+    await until(async () => workers.worker.activeJobIds.length === 0, 20_000);
+    const job = (await curator.agent.get(`/api/jobs/${res.body.id}`).expect(200)).body;
+    expect(job.status).toBe('cancelled');
     await untouched();
   });
 
