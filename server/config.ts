@@ -84,6 +84,13 @@ export const configSchema = z
     FIXITY_MAX_MBPS: z.coerce.number().min(0).max(100_000).default(25),
     FIXITY_INTERVAL_DAYS: z.coerce.number().positive().max(3650).default(90),
     BAG_SOURCE_ORGANIZATION: z.string().min(1).max(200).default('Schichtbuch – Oral-History-Archiv Ferropolis'),
+    // automatic transcription and alignment (server/asr): an OpenAI-compatible server, or whisper.cpp in-process
+    ASR_URL: z.url({ error: 'erwartet eine URL wie http://127.0.0.1:8000/v1 (expected a URL)' }).optional(),
+    ASR_API_KEY: z.string().min(1).optional(),
+    ASR_MODEL: z.string().min(1).max(200).optional(),
+    ASR_MODEL_PATH: z.string().min(1).optional(),
+    ASR_CHUNK_SECONDS: z.coerce.number().int().min(30).max(7200).optional(),
+    ASR_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   })
   .strict();
 
@@ -92,6 +99,9 @@ function crossChecks(env: Record<string, string>): string[] {
   const problems: string[] = [];
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     problems.push(`${env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: ADMIN_EMAIL und ADMIN_PASSWORD nur gemeinsam setzen (set both or neither)`);
+  }
+  if (env.ASR_URL && env.ASR_MODEL_PATH) {
+    problems.push('ASR_MODEL_PATH: entweder ASR_URL (Dienst) oder ASR_MODEL_PATH (whisper.cpp im Prozess), nicht beides (set one of them)');
   }
   if (env.MEILI_MASTER_KEY && !env.MEILI_URL) {
     problems.push('MEILI_MASTER_KEY: nur zusammen mit MEILI_URL; das eingebettete Meilisearch erzeugt seinen Schlüssel selbst (only with MEILI_URL)');

@@ -139,6 +139,7 @@ export async function startRuntime(config: Config, options: { serveClient?: bool
     // a deleted medium's ffmpeg is killed at once, not at the next heartbeat
     services.media.on('jobsCancelled', (ids) => worker.abort(ids));
     services.interviews.on('jobsCancelled', (ids) => worker.abort(ids));
+    services.asr.on('jobsCancelled', (ids) => worker.abort(ids));
   }
   if (search.available) onSearchUp();
 

@@ -11,6 +11,9 @@ import { artwork, renditions, waveform } from './handlers/media.js';
 import { ensureFixityScheduled, fixityAudit } from './handlers/fixity.js';
 import { registerRenditionRecorder } from '../server/preservation/rendition-hashes.js';
 import { searchInterview, searchTranscript } from './handlers/search.js';
+import { align, transcribe } from './handlers/asr.js';
+import { asrEngineFromConfig } from '../server/asr/engines.js';
+import type { AsrEngine } from '../server/asr/types.js';
 import { sweep } from './sweep.js';
 import { JobWorker, type HandlerMap, type JobHooks } from './worker.js';
 
@@ -23,6 +26,8 @@ export const handlers: HandlerMap = {
   'interview.publish': publishInterview,
   'interview.purge': purgeInterview,
   'preservation.fixity': fixityAudit,
+  'media.transcribe': transcribe,
+  'media.align': align,
 };
 
 const isIngestStep = (name: string): name is IngestStep => (ingestSteps as readonly string[]).includes(name);
@@ -58,12 +63,13 @@ export function startWorkers(
   config: Config,
   store: Store,
   queue: JobQueue,
-  overrides: { pollMs?: number; leaseMs?: number; stallTimeoutMs?: number; sweepMs?: number; concurrency?: number; search?: SearchIndexes | null } = {},
+  overrides: { pollMs?: number; leaseMs?: number; stallTimeoutMs?: number; sweepMs?: number; concurrency?: number; search?: SearchIndexes | null; asr?: AsrEngine | null } = {},
 ): Workers {
   const logger = moduleLogger('worker');
   const leaseMs = overrides.leaseMs ?? (config.JOB_LEASE_SECONDS ? config.JOB_LEASE_SECONDS * 1000 : undefined);
   const worker = new JobWorker({
     store, queue, handlers, hooks: ingestHooks(store, queue), uploadsDir: config.uploadsDir, search: overrides.search ?? null,
+    asr: overrides.asr !== undefined ? overrides.asr : asrEngineFromConfig(config),
     concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, logger,
     ...(overrides.pollMs ? { pollMs: overrides.pollMs } : {}),
     ...(leaseMs ? { leaseMs } : {}),

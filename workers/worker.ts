@@ -10,6 +10,7 @@ import {
 import type { JobQueue } from '../server/jobs/queue.js';
 import type { Logger } from '../server/logger.js';
 import type { SearchIndexes } from '../server/search/indexer.js';
+import type { AsrEngine } from '../server/asr/types.js';
 import { jobWorkDir } from '../server/media/paths.js';
 import type { Store } from '../server/store/repositories.js';
 import type { JobRecord } from '../server/store/types.js';
@@ -26,6 +27,8 @@ export interface JobContext<N extends JobName = JobName> {
   queue: JobQueue;
   /** The search indexes, when this worker can reach Meilisearch. */
   search: SearchIndexes | null;
+  /** The speech-recognition engine (server/asr), when one is configured. */
+  asr: AsrEngine | null;
   log: Logger;
   stallTimeoutMs: number;
   /** The job's own progress, 0–100. */
@@ -60,6 +63,7 @@ export interface JobWorkerOptions {
   handlers: HandlerMap;
   hooks?: JobHooks;
   search?: SearchIndexes | null;
+  asr?: AsrEngine | null;
   uploadsDir: string;
   concurrency: number;
   logger: Logger;
@@ -217,6 +221,7 @@ export class JobWorker {
         store,
         queue: this.opts.queue,
         search: this.opts.search ?? null,
+        asr: this.opts.asr ?? null,
         log,
         stallTimeoutMs: this.opts.stallTimeoutMs ?? jobPolicies[parsed.name].stallTimeoutMs,
         progress: (percent) => {

@@ -4,6 +4,10 @@ import { z } from 'zod';
 
 const mediaPayload = z.strictObject({ v: z.literal(1), mediaId: z.uuid() });
 const interviewPayload = z.strictObject({ v: z.literal(1), interviewId: z.uuid() });
+/** Speech recognition: the language to recognise (ISO 639-1, e.g. `de`) and who asked (audit, notifications). */
+const asrPayload = z.strictObject({
+  v: z.literal(1), mediaId: z.uuid(), language: z.string().regex(/^[a-z]{2,3}$/), requestedBy: z.uuid().nullable(),
+});
 
 export const jobSchemas = {
   /** HLS renditions (audio ladder or 360p/720p video ladder) and the M4A download. */
@@ -22,6 +26,10 @@ export const jobSchemas = {
   'interview.purge': interviewPayload,
   /** The scheduled fixity audit: re-hashes originals and renditions not checked within FIXITY_INTERVAL_DAYS. */
   'preservation.fixity': z.strictObject({ v: z.literal(1), interviewId: z.uuid().optional() }),
+  /** Automatic transcript of a medium by the configured ASR engine: a new draft version `asr:<engine>:<model>`. */
+  'media.transcribe': asrPayload,
+  /** Times for a given transcript version from the engine's word timings (the text stays as it is). */
+  'media.align': asrPayload.extend({ version: z.number().int().min(1) }),
 } as const;
 
 export type JobName = keyof typeof jobSchemas;
@@ -48,6 +56,9 @@ export const jobPolicies: Record<JobName, JobPolicy> = {
   'interview.publish': { maxAttempts: 8, leaseMs: 60_000, stallTimeoutMs: 120_000 },
   'interview.purge': { maxAttempts: 8, leaseMs: 120_000, stallTimeoutMs: 120_000 },
   'preservation.fixity': { maxAttempts: 3, leaseMs: 120_000, stallTimeoutMs: 120_000 },
+  // an engine that is down gets three tries (5 s, 10 s apart) before the job fails with the engine's message
+  'media.transcribe': { maxAttempts: 3, leaseMs: 60_000, stallTimeoutMs: 120_000 },
+  'media.align': { maxAttempts: 3, leaseMs: 60_000, stallTimeoutMs: 120_000 },
 };
 
 /**

@@ -1,6 +1,7 @@
 // Narrator review: invitations (link + printable letter with QR code + short code), the narrator's own view of the
 // interview, passages marked "nicht veröffentlichen", proposed corrections, and the decision (approve / ask for
 // changes / withdraw) with its receipt; and the curators' side: invitations, proposals, restrictions.
+import { draftStates } from '../asr/draft.js';
 import crypto from 'node:crypto';
 import QRCode from 'qrcode';
 import { staffInterview } from '../access/staff.js';
@@ -261,7 +262,9 @@ export class ReviewService {
     const media = await this.deps.media.listForInterview(viewer, interview);
     const parts = await Promise.all(media.map(async (m) => {
       const t = await this.deps.store.transcripts.current(m.id);
-      return { mediaId: m.id, segments: t?.segments.map(({ start, end, speaker, text }) => ({ start, end, speaker, text })) ?? [] };
+      // an automatic transcript nobody has checked yet is shown to the narrator as a draft
+      const draft = t ? Boolean(draftStates(await this.deps.store.transcripts.listVersions(m.id)).get(t.version)) : false;
+      return { mediaId: m.id, draft, segments: t?.segments.map(({ start, end, speaker, text }) => ({ start, end, speaker, text })) ?? [] };
     }));
     return {
       ...base,

@@ -1,5 +1,6 @@
 // What the search jobs do, in one place: bring the derived search indexes in line with the store for one interview or
 // one medium's transcript. The job handlers, the sweep and `npm run cli -- reindex` all use these.
+import { publicVersionOf } from '../asr/draft.js';
 import type { Logger } from '../logger.js';
 import { rangesOf, restrictedFlags } from '../review/redaction.js';
 import type { Store } from '../store/repositories.js';
@@ -37,12 +38,20 @@ export async function indexTranscript(store: Store, indexes: SearchIndexes, medi
     await indexes.segments.removeMedium(mediaId);
     return { version: null };
   }
+  // an automatic draft is never searchable: the index holds the newest reviewed version (server/asr/draft.ts)
+  const published = publicVersionOf(await store.transcripts.listVersions(mediaId));
+  const shown = published === null ? null : published === current.version ? current : await store.transcripts.getVersion(mediaId, published);
+  if (!shown) {
+    await indexes.segments.removeMedium(mediaId);
+    await store.transcripts.markIndexed(mediaId, current.version);
+    return { version: null };
+  }
   // passages the narrator did not release stay findable for curators only (segmentFilter: restricted = false)
   const ranges = rangesOf(await store.review.listRestrictions({ mediaId }));
-  const flags = restrictedFlags(current.segments, ranges);
-  await indexes.segments.replaceMedium(interview, mediaId, current.segments.map((s, i) => ({ ...s, restricted: flags[i] ?? false })));
+  const flags = restrictedFlags(shown.segments, ranges);
+  await indexes.segments.replaceMedium(interview, mediaId, shown.segments.map((s, i) => ({ ...s, restricted: flags[i] ?? false })));
   await store.transcripts.markIndexed(mediaId, current.version);
-  return { version: current.version };
+  return { version: shown.version };
 }
 
 /** An interview's own document, and its access fields on every segment of its transcripts. */

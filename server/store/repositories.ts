@@ -167,6 +167,8 @@ export interface JobRepository {
   reschedule(dedupeKey: string, runAfter: Date, now: Date): Promise<boolean>;
   /** Cancels queued jobs with this dedupe key (an embargo was lifted by hand, the interview withdrawn …). */
   cancelByKey(dedupeKey: string, now: Date): Promise<number>;
+  /** Cancels one queued or running job (its worker notices at the next heartbeat); false when it was not active. */
+  cancel(id: string, now: Date): Promise<boolean>;
 }
 
 export type VersionSummary = Omit<TranscriptVersion, 'segments'> & { segmentCount: number };

@@ -205,7 +205,10 @@ export interface TranscriptSegment {
   end: number;
   speaker: string | null;
   text: string;
-  words?: { start: number; end: number; text: string }[];
+  /** `probability`: the engine's confidence (automatic transcripts); `aligned: false`: time interpolated, not heard. */
+  words?: { start: number; end: number; text: string; probability?: number; aligned?: false }[];
+  /** Alignment found none of this segment's words in the recording: its times are a guess. */
+  unaligned?: true;
 }
 
 /** An OHMS-style table-of-contents entry; chapters in the player. */

@@ -71,6 +71,15 @@ export function transcriptRoutes(transcripts: TranscriptService): Router {
     res.json(t);
   });
 
+  // an automatic draft (asr:…) read and vouched for: from now on the public and search get it
+  router.post('/transcript/review', async (req, res) => {
+    const { id, mediaId } = parseRequest(req, 'params', transcriptParams);
+    const body = parseRequest(req, 'body', reasonSchema);
+    const t = await transcripts.markReviewed(req.viewer, id, mediaId, body.reason, tVersion(req));
+    setVersionEtag(res, t.version, 't');
+    res.json(t);
+  });
+
   router.patch('/transcript/segments/:n', async (req, res) => {
     const { id, mediaId, n } = parseRequest(req, 'params', segmentParams);
     const { reason, ...patch } = parseRequest(req, 'body', segmentPatchSchema);

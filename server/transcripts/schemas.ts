@@ -8,7 +8,11 @@ export const segmentSchema = z
     end: seconds,
     speaker: z.string().trim().min(1).max(200).nullable(),
     text: z.string().trim().min(1).max(20_000),
-    words: z.array(z.strictObject({ start: seconds, end: seconds, text: z.string().min(1).max(200) })).max(5000).optional(),
+    words: z.array(z.strictObject({
+      start: seconds, end: seconds, text: z.string().min(1).max(200),
+      probability: z.number().min(0).max(1).optional(), aligned: z.literal(false).optional(),
+    })).max(5000).optional(),
+    unaligned: z.literal(true).optional(),
   })
   .refine((s) => s.end > s.start, { message: 'Ende muss nach dem Anfang liegen (end must be after start)', path: ['end'] });
 

@@ -1,7 +1,8 @@
 // Transcripts: timed segments per medium, every change a new complete version (author, time, reason), restorable and
 // diffable; the OHMS-style index points beside them. Each new version queues its search indexing job.
 import { canEditInterview, canHearRestricted, canViewInterview } from '../access/policy.js';
-import type { Viewer } from '../access/viewer.js';
+import { canSeeDrafts, draftStates, publicVersionOf, REVIEWED_SOURCE, type DraftInfo } from '../asr/draft.js';
+import { anonymous, type Viewer } from '../access/viewer.js';
 import type { AuditLog } from '../audit/service.js';
 import { rangesOf, redactIndexPoints, redactSegments, type RedactedSegment, type TimeRange } from '../review/redaction.js';
 import { Problem } from '../http/problem.js';
@@ -34,6 +35,8 @@ export interface TranscriptView {
   speakers: SpeakerMapping[];
   /** For viewers who may not hear restricted passages, those segments carry only the marker (`restricted: true`). */
   segments: RedactedSegment[];
+  /** Set when this version is an automatic draft ("automatisch erstellt, ungeprüft"), shown to the team and narrator only. */
+  draft: DraftInfo | null;
 }
 
 /** Transcripts may run a little past the recording (rounding in other tools), not minutes past it. */
@@ -102,11 +105,18 @@ export class TranscriptService {
   async get(viewer: Viewer, interviewId: string, mediaId: string, version?: number): Promise<TranscriptView> {
     const { interview, medium, hidden } = await this.target(viewer, interviewId, mediaId, 'view');
     const head = await this.store.transcripts.head(mediaId);
-    const v = head ? await this.store.transcripts.getVersion(mediaId, version ?? head.currentVersion) : null;
-    if (!head || !v) {
-      throw new Problem('not-found', { detail: { de: 'Zu dieser Aufnahme gibt es (noch) kein Transkript in dieser Fassung.', en: 'No transcript (in this version) for this recording.' } });
-    }
-    return this.view(interview, medium, v, head.currentVersion, hidden);
+    const notFound = () => new Problem('not-found', { detail: { de: 'Zu dieser Aufnahme gibt es (noch) kein Transkript in dieser Fassung.', en: 'No transcript (in this version) for this recording.' } });
+    if (!head) throw notFound();
+    const versions = await this.store.transcripts.listVersions(mediaId);
+    const states = draftStates(versions);
+    // automatic drafts stay with the team and the narrator until a person marks them reviewed
+    const drafts = canSeeDrafts(viewer, interview);
+    const latest = drafts ? head.currentVersion : publicVersionOf(versions);
+    const wanted = version ?? latest;
+    if (wanted === null || (!drafts && states.get(wanted))) throw notFound();
+    const v = await this.store.transcripts.getVersion(mediaId, wanted);
+    if (!v) throw notFound();
+    return this.view(interview, medium, v, latest ?? v.version, hidden, states.get(v.version) ?? null);
   }
 
   async export(viewer: Viewer, interviewId: string, mediaId: string, format: TranscriptFormat, version?: number): Promise<string> {
@@ -118,12 +128,19 @@ export class TranscriptService {
   }
 
   async versions(viewer: Viewer, interviewId: string, mediaId: string): Promise<VersionSummary[]> {
-    await this.target(viewer, interviewId, mediaId, 'view');
-    return this.store.transcripts.listVersions(mediaId);
+    const { interview } = await this.target(viewer, interviewId, mediaId, 'view');
+    const versions = await this.store.transcripts.listVersions(mediaId);
+    const states = draftStates(versions);
+    const drafts = canSeeDrafts(viewer, interview);
+    return versions.filter((v) => drafts || !states.get(v.version)).map((v) => ({ ...v, draft: states.get(v.version) ?? null }));
   }
 
   async diff(viewer: Viewer, interviewId: string, mediaId: string, from: number, to: number): Promise<SegmentDiff> {
-    const { hidden } = await this.target(viewer, interviewId, mediaId, 'view');
+    const { hidden, interview } = await this.target(viewer, interviewId, mediaId, 'view');
+    if (!canSeeDrafts(viewer, interview)) {
+      const states = draftStates(await this.store.transcripts.listVersions(mediaId));
+      if (states.get(from) || states.get(to)) throw new Problem('not-found', { detail: { de: 'Diese Fassung gibt es nicht.', en: 'No such version.' } });
+    }
     const [a, b] = await Promise.all([this.store.transcripts.getVersion(mediaId, from), this.store.transcripts.getVersion(mediaId, to)]);
     if (!a || !b) throw new Problem('not-found', { detail: { de: 'Diese Fassung gibt es nicht.', en: 'No such version.' } });
     return diffSegments(redactSegments(a.segments, hidden), redactSegments(b.segments, hidden));
@@ -134,7 +151,32 @@ export class TranscriptService {
     const old = await this.store.transcripts.getVersion(mediaId, version);
     if (!old) throw new Problem('not-found', { detail: { de: 'Diese Fassung gibt es nicht.', en: 'No such version.' } });
     const v = await this.append(viewer, medium, old.segments, `restore:${version}`, reason ?? `Fassung ${version} wiederhergestellt`, expectedVersion);
+    return this.view(interview, medium, v, v.version, [], await this.draftOf(mediaId, v.version));
+  }
+
+  /**
+   * A person read the automatic draft and vouches for it: a new version with the same segments (confidences dropped)
+   * and source `review:asr`; from now on the public and search get it.
+   */
+  async markReviewed(viewer: Viewer, interviewId: string, mediaId: string, reason?: string, expectedVersion?: number): Promise<TranscriptView> {
+    const { interview, medium } = await this.target(viewer, interviewId, mediaId, 'edit');
+    const current = await this.store.transcripts.current(mediaId);
+    if (!current) throw new Problem('not-found', { detail: { de: 'Noch kein Transkript vorhanden.', en: 'No transcript yet.' } });
+    if (expectedVersion !== undefined && expectedVersion !== current.version) throw versionConflict(current.version);
+    const states = draftStates(await this.store.transcripts.listVersions(mediaId));
+    if (!states.get(current.version)) {
+      throw new Problem('conflict', { detail: { de: 'Diese Fassung ist kein ungeprüfter automatischer Entwurf.', en: 'This version is not an unreviewed automatic draft.' } });
+    }
+    const segments = current.segments.map((s) => ({ ...s, ...(s.words ? { words: s.words.map(({ probability: _p, ...w }) => w) } : {}) }));
+    const v = await this.append(viewer, medium, segments, REVIEWED_SOURCE, reason ?? 'Automatischen Entwurf geprüft', current.version);
     return this.view(interview, medium, v, v.version);
+  }
+
+  /** A new version made by the speech-recognition jobs (workers/handlers/asr.ts): author null, source asr:/align:. */
+  async appendAutomatic(mediaId: string, segments: TranscriptSegment[], source: string, reason: string, expected?: number | null): Promise<TranscriptVersion> {
+    const medium = await this.store.media.findById(mediaId);
+    if (!medium) throw new Problem('not-found');
+    return this.append(anonymous, medium, this.validate(segments, medium), source, reason, expected);
   }
 
   /** Text, speaker or timing of one segment. */
@@ -214,7 +256,11 @@ export class TranscriptService {
     if (expectedVersion !== undefined && expectedVersion !== current.version) throw versionConflict(current.version);
     const segments = this.validate(change(structuredClone(current.segments)), medium);
     const v = await this.append(viewer, medium, segments, source, reason, current.version);
-    return this.view(interview, medium, v, v.version);
+    return this.view(interview, medium, v, v.version, [], await this.draftOf(mediaId, v.version));
+  }
+
+  private async draftOf(mediaId: string, version: number): Promise<DraftInfo | null> {
+    return draftStates(await this.store.transcripts.listVersions(mediaId)).get(version) ?? null;
   }
 
   private validate(segments: TranscriptSegment[], medium: Medium): TranscriptSegment[] {
@@ -274,7 +320,7 @@ export class TranscriptService {
     return (await this.store.transcripts.getVersion(medium.id, (current ?? 0) + 1))!;
   }
 
-  private view(interview: Interview, medium: Medium, v: TranscriptVersion, currentVersion: number, hidden: readonly TimeRange[] = []): TranscriptView {
+  private view(interview: Interview, medium: Medium, v: TranscriptVersion, currentVersion: number, hidden: readonly TimeRange[] = [], draft?: DraftInfo | null): TranscriptView {
     return {
       mediaId: medium.id,
       interviewId: interview.id,
@@ -286,6 +332,7 @@ export class TranscriptService {
       createdAt: v.createdAt,
       speakers: mapSpeakers(v.segments, interview.people),
       segments: redactSegments(v.segments, hidden),
+      draft: draft !== undefined ? draft : v.source.startsWith('asr:') ? { origin: v.version, source: v.source } : null,
     };
   }
 }

@@ -40,6 +40,8 @@ export type ReviewDecisionRecord = NonNullable<View['decision']>;
 export type ReviewSegment = Pick<TranscriptSegment, 'start' | 'end' | 'speaker' | 'text'>;
 export interface ReviewTranscript {
   mediaId: string;
+  /** An automatic transcript nobody has checked yet (server/asr/draft.ts). */
+  draft?: boolean;
   segments: ReviewSegment[];
 }
 

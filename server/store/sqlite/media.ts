@@ -231,6 +231,13 @@ export class SqliteJobRepository implements JobRepository {
       .run(iso(now), iso(now), dedupeKey).changes;
   }
 
+  async cancel(id: string, now: Date): Promise<boolean> {
+    return this.db
+      .prepare(`UPDATE jobs SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, finished_at = ?, updated_at = ?
+                WHERE id = ? AND status IN ('queued', 'running')`)
+      .run(iso(now), iso(now), id).changes === 1;
+  }
+
   async hasActive(mediaId: string): Promise<boolean> {
     return this.db.prepare(`SELECT 1 FROM jobs WHERE media_id = ? AND status IN ('queued', 'running') LIMIT 1`).get(mediaId) !== undefined;
   }

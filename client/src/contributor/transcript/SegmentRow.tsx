@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { formatTimecode } from '../lib/segments.js';
 import { useCt } from '../texts.js';
 import type { Segment } from '../types.js';
+import { LOW_CONFIDENCE } from './AsrPanel.js';
 
 export interface SegmentDraft {
   text: string;
@@ -16,6 +17,8 @@ interface Props {
   draft: SegmentDraft | undefined;
   isCurrent: boolean;
   isLast: boolean;
+  /** An automatic draft: mark the words the recogniser was unsure about. */
+  showConfidence?: boolean;
   nextHasDraft: boolean;
   /**
    * Playback time (tenths) for the rows around it, where splitting and setting the start make sense; null for the
@@ -53,7 +56,21 @@ export const SegmentRow = memo(function SegmentRow(p: Props) {
         <span className="sb-c-seg-number">{ct('editor.segment', { n: n + 1 })}</span>
         {p.isCurrent && <span className="sb-c-now">{ct('editor.now')}</span>}
         {dirty && <span className="sb-c-unsaved">{ct('editor.unsaved')}</span>}
+        {s.unaligned && <span className="sb-c-badge sb-c-unaligned">{ct('asr.unaligned')}</span>}
       </div>
+      {p.showConfidence && !dirty && s.words?.some((w) => w.probability !== undefined && w.probability < LOW_CONFIDENCE) && (
+        <p className="sb-c-confidence" aria-label={ct('asr.lowConfidence', { n: n + 1 })} data-testid="low-confidence">
+          {s.words.map((w, i) => {
+            const low = w.probability !== undefined && w.probability < LOW_CONFIDENCE;
+            return (
+              <span key={i}>
+                {i > 0 && ' '}
+                {low ? <mark className="sb-c-lowconf" title={ct('asr.lowConfidenceWord', { percent: Math.round((w.probability ?? 0) * 100) })}>{w.text}</mark> : w.text}
+              </span>
+            );
+          })}
+        </p>
+      )}
       <div className="sb-c-seg-fields">
         <div className="sb-c-field sb-c-speaker">
           <label htmlFor={`${idBase}-speaker`}>{ct('editor.speaker')}</label>

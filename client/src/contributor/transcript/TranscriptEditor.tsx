@@ -19,6 +19,7 @@ import { Player } from './Player.js';
 import { SegmentRow, type SegmentAction, type SegmentDraft } from './SegmentRow.js';
 import { TranscriptImport } from './TranscriptImport.js';
 import { VersionHistory } from './VersionHistory.js';
+import { AsrPanel, LOW_CONFIDENCE } from './AsrPanel.js';
 
 type Load =
   | { kind: 'loading' }
@@ -239,6 +240,29 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
     }
   };
 
+  const markReviewed = async () => {
+    if (!transcript) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      const answer = (await request<Transcript>('POST', `${base}/transcript/review`, { json: {}, ifMatch: transcriptEtag(transcript.version) })).data;
+      setTranscript(answer);
+      void loadVersions();
+      setMessage(ct('asr.reviewed', { version: answer.version }));
+    } catch (err) {
+      const p = asProblem(err);
+      if (p.status === 412) setConflict(typeof p.problem.currentVersion === 'number' ? p.problem.currentVersion : 'unknown');
+      else setProblem(p);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const onAsrDone = useCallback(() => {
+    setDrafts(new Map());
+    void loadTranscript();
+    void loadVersions();
+  }, [loadTranscript, loadVersions]);
+
   const speakerOptions = useMemo(() => {
     const names = new Set<string>();
     if (load.kind === 'ready') for (const p of load.interview.people) names.add(p.name);
@@ -295,6 +319,16 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
         </div>
       )}
       {problem && <ProblemNotice problem={problem} />}
+      {transcript?.draft && (
+        <div className="sb-c-notice-warn sb-c-asr-draft" role="note" data-testid="asr-draft">
+          <p>{ct('asr.draftTitle')}</p>
+          <p className="sb-c-asr-draft-text">{ct('asr.draftText', { source: transcript.draft.source })}</p>
+          <p className="sb-c-asr-draft-text">{ct('asr.legend', { percent: LOW_CONFIDENCE * 100 })}</p>
+          <button type="button" className="sb-c-button sb-c-primary" disabled={busy || dirtyCount > 0} onClick={() => void markReviewed()}>
+            {ct('asr.markReviewed')}
+          </button>
+        </div>
+      )}
 
       <div className="sb-c-editor">
         <div className="sb-c-editor-side">
@@ -332,6 +366,7 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
               <dd>{ct('shortcuts.save')}</dd>
             </dl>
           </aside>
+          <AsrPanel mediaId={medium.id} defaultLanguage={interview.language} hasTranscript={Boolean(transcript)} onDone={onAsrDone} />
           <p className="sb-c-checkbox">
             <input id={followId} type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
             <label htmlFor={followId}>{ct('editor.follow')}</label>
@@ -371,6 +406,7 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
                     draft={drafts.get(n)}
                     isCurrent={n === current}
                     isLast={n === transcript.segments.length - 1}
+                    showConfidence={Boolean(transcript.draft)}
                     nextHasDraft={drafts.has(n + 1)}
                     time={n >= anchor - 1 && n <= anchor + 2 ? tenths : null}
                     busy={busy}

@@ -76,6 +76,9 @@ export function ListenStep({ view, credential, update, refresh, onBack, onNext }
           ))}
         </div>
       )}
+      {medium && view.transcripts.find((t) => t.mediaId === medium.id)?.draft && (
+        <p className="sb-r-muted sb-r-draft" role="note" data-testid="review-draft">{rt('transcript.draft')}</p>
+      )}
       {medium && (
         <MediumListening
           key={medium.id}
