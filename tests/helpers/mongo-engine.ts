@@ -2,11 +2,13 @@
 // tools/bin/ferretdb) as a child process on a free loopback port. Used by the run's global setup and by tests that
 // kill and restart the engine.
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openMongoStore, type MongoStore } from '../../server/store/mongo/index.js';
 
 export const ferretBinary = fileURLToPath(new URL('../../tools/bin/ferretdb', import.meta.url));
 export const ferretAvailable = fs.existsSync(ferretBinary);
@@ -74,4 +76,26 @@ export async function startMongoEngine(opts: { port?: number; dir?: string } = {
       if (!stopOpts.keepData && !opts.dir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The same URI with the database name replaced, keeping credentials and query options. */
+export function withDatabase(base: string, dbName: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(base);
+  if (!match) throw new Error(`MONGODB_URI is not a mongodb:// URI: ${base}`);
+  return `${match[1]}/${dbName}${match[2] ?? ''}`;
+}
+
+/** A MongoDB store on a database of its own; close() drops that database. */
+export async function openTestMongoStore(baseUri: string, prefix = 'schichtbuch_test'): Promise<MongoStore> {
+  const store = await openMongoStore(withDatabase(baseUri, `${prefix}_${crypto.randomBytes(6).toString('hex')}`));
+  const close = store.close.bind(store);
+  return Object.assign(store, {
+    async close() {
+      try {
+        await store.dropDatabase();
+      } finally {
+        await close();
+      }
+    },
+  });
 }
