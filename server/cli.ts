@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const config = loadConfig();
   configureLogger(process.env.LOG_LEVEL ?? 'warn');
-  const store = openStore(config);
+  const store = await openStore(config);
   try {
     switch (command) {
       case 'user:add': {

@@ -1,6 +1,7 @@
 // RFC 7807 problem details. Every error a client sees is one of these; stack traces stay in the log.
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { moduleLogger } from '../logger.js';
+import { StoreError } from '../store/errors.js';
 import { localeOf, type Locale } from './locale.js';
 
 export interface FieldError {
@@ -32,6 +33,7 @@ export const problemTypes = {
   'internal': { status: 500, title: { de: 'Interner Fehler.', en: 'Internal error.' } },
   'search-unavailable': { status: 503, title: { de: 'Die Suche ist gerade nicht verfügbar.', en: 'Search is unavailable right now.' } },
   'unavailable': { status: 503, title: { de: 'Der Dienst ist gerade nicht verfügbar.', en: 'Service unavailable.' } },
+  'store-unavailable': { status: 503, title: { de: 'Die Datenbank ist gerade nicht erreichbar.', en: 'The database is unreachable right now.' } },
 } satisfies Record<string, { status: number; title: Text }>;
 
 export type ProblemType = keyof typeof problemTypes;
@@ -98,6 +100,17 @@ export const problemErrorHandler: ErrorRequestHandler = (err, req, res, _next) =
 
 export function toProblem(err: unknown): Problem {
   if (err instanceof Problem) return err;
+  // typed store errors (server/store/errors.ts): the engine went away, or a write lost a race it cannot retry
+  if (err instanceof StoreError) {
+    if (err.kind === 'unavailable') {
+      return new Problem('store-unavailable', {
+        detail: { de: 'Bitte versuchen Sie es gleich noch einmal.', en: 'Please try again in a moment.' },
+        headers: { 'Retry-After': '5' },
+      });
+    }
+    if (err.kind === 'conflict' || err.kind === 'duplicate-key') return new Problem('conflict');
+    if (err.kind === 'not-found') return new Problem('not-found');
+  }
   const e = err as { type?: string; status?: number; statusCode?: number; code?: string; expose?: boolean; message?: string };
   // body-parser errors carry a `type` and a 4xx status
   if (e?.type === 'entity.too.large') return new Problem('payload-too-large', { detail: e.message ?? '' });

@@ -6,6 +6,7 @@ import { requireRole } from '../auth/middleware.js';
 import { Problem } from '../http/problem.js';
 import { parseRequest } from '../http/validate.js';
 import type { Store } from '../store/repositories.js';
+import { isDuplicateKey } from '../store/errors.js';
 
 const groupParams = z.strictObject({ id: z.uuid() });
 const memberParams = z.strictObject({ id: z.uuid(), userId: z.uuid() });
@@ -27,7 +28,7 @@ export function groupRoutes(store: Store): Router {
     try {
       await store.groups.create(group);
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      if (isDuplicateKey(err) || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new Problem('conflict', { errors: [{ field: 'body.name', message: 'Name schon vergeben (name taken)' }] });
       }
       throw err;

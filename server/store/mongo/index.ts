@@ -25,7 +25,7 @@ export interface MongoStore extends Store {
 }
 
 export interface MongoStoreOptions {
-  /** How long an operation waits for the server before it fails with StoreUnavailableError (default 5 s). */
+  /** How long an operation waits for the server before it fails with StoreUnavailableError (default 3 s). */
   serverSelectionTimeoutMS?: number;
   /** Create the indexes the queries need (default true; idempotent). */
   ensureIndexes?: boolean;
@@ -36,18 +36,22 @@ export interface MongoStoreOptions {
  * within serverSelectionTimeoutMS when nothing answers there — never waits forever.
  */
 export async function openMongoStore(uri: string, options: MongoStoreOptions = {}): Promise<MongoStore> {
-  const selection = options.serverSelectionTimeoutMS ?? 5_000;
-  const connection = mongoose.createConnection(uri, {
-    serverSelectionTimeoutMS: selection,
-    connectTimeoutMS: selection,
-    heartbeatFrequencyMS: 2_000,
-    maxPoolSize: 20,
-    // fail at once when the engine is gone instead of queueing operations in memory
-    bufferCommands: false,
-    autoIndex: false,
-    autoCreate: false,
-  });
+  const selection = options.serverSelectionTimeoutMS ?? 3_000;
+  // a URI without a database path means the archive's own database, not the driver's "test"
+  const hasDatabase = /^mongodb(?:\+srv)?:\/\/[^/?]+\/[^?]+/.test(uri);
+  let connection: Connection | null = null;
   try {
+    connection = mongoose.createConnection(uri, {
+      ...(hasDatabase ? {} : { dbName: 'schichtbuch' }),
+      serverSelectionTimeoutMS: selection,
+      connectTimeoutMS: selection,
+      heartbeatFrequencyMS: 2_000,
+      maxPoolSize: 20,
+      // fail at once when the engine is gone instead of queueing operations in memory
+      bufferCommands: false,
+      autoIndex: false,
+      autoCreate: false,
+    });
     await connection.asPromise();
     const models = defineModels(connection);
     if (options.ensureIndexes !== false) {
@@ -56,7 +60,7 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
     }
     return createStore(connection, models);
   } catch (err) {
-    await connection.close().catch(() => undefined);
+    await connection?.close().catch(() => undefined);
     const translated = translateError(err);
     throw translated instanceof StoreUnavailableError ? translated : new StoreUnavailableError(`MongoDB: ${(err as Error).message}`, { cause: err });
   }
