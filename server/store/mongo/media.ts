@@ -124,10 +124,18 @@ export class MongoJobRepository implements JobRepository {
         return false;
       }
     }
-    const r = await this.m.collection.updateOne({ _id: current._id, gen: current.gen }, { $set: { ...set, gen: current.gen + 1 } });
-    // The claim is spent: the document is at gen + 1, so a late writer holding an old read matches nothing.
-    await this.claims.deleteOne({ _id: claimId as never }).catch(() => undefined);
-    return r.matchedCount === 1;
+    try {
+      // Holding claim g, the job is ours to change iff it is still at generation g: every writer of g holds claim g.
+      // (Re-read and write by _id alone: FerretDB's SQLite backend only pushes `_id` equality down to an index;
+      // any other filter scans the whole collection.)
+      const now = await this.m.collection.findOne({ _id: current._id }, { projection: { gen: 1 } });
+      if (!now || now.gen !== current.gen) return false;
+      await this.m.collection.updateOne({ _id: current._id }, { $set: { ...set, gen: current.gen + 1 } });
+      return true;
+    } finally {
+      // spent (or stale): whoever inserts claim g again finds the job past generation g
+      await this.claims.deleteOne({ _id: claimId as never }).catch(() => undefined);
+    }
   }
 
   private slotKeys(d: Doc): { queued: string | null; active: string | null } {
@@ -204,13 +212,38 @@ export class MongoJobRepository implements JobRepository {
     return (await this.m.find({ mediaId }).sort({ createdAt: 1, seq: 1 }).lean<Doc[]>()).map(toJob);
   }
 
+  /**
+   * Due queued jobs read by the last claim and not taken yet, per name filter. Reading the queue is the expensive part
+   * on FerretDB (a scan); a cached candidate is safe to try, because its claim only succeeds while the job is still at
+   * the generation it was read at — that is, still queued and unchanged. Kept for five seconds at most.
+   */
+  private readonly candidates = new Map<string, { docs: Doc[]; until: number }>();
+
   async claim(owner: string, leaseMs: number, now: Date, names?: readonly string[]): Promise<JobRecord | null> {
     const query: Doc = { status: 'queued', runAfter: { $lte: iso(now) } };
     if (names) query.name = { $in: [...names] };
-    for (let round = 0; round < 5; round++) {
-      const candidates = await this.m.find(query).sort({ runAfter: 1, createdAt: 1, seq: 1 }).limit(8).lean<Doc[]>();
-      if (candidates.length === 0) return null;
-      for (const c of candidates) {
+    const cacheKey = names ? [...names].sort().join(',') : '*';
+    for (let round = 0; round < 50; round++) {
+      let cached = this.candidates.get(cacheKey);
+      if (!cached || cached.docs.length === 0 || cached.until < Date.now()) {
+        const docs = await this.m.find(query).sort({ runAfter: 1, createdAt: 1, seq: 1 }).limit(128).lean<Doc[]>();
+        if (docs.length === 0) {
+          this.candidates.delete(cacheKey);
+          return null;
+        }
+        // the oldest first; the others in random order, so that concurrent workers spread over the queue instead of
+        // all racing for the same next job
+        const [oldest, ...rest] = docs;
+        for (let i = rest.length - 1; i > 0; i--) {
+          const j = Math.floor(Math.random() * (i + 1));
+          [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+        }
+        cached = { docs: [oldest!, ...rest], until: Date.now() + 5_000 };
+        this.candidates.set(cacheKey, cached);
+      }
+      while (cached.docs.length > 0) {
+        const c = cached.docs.shift()!;
+        if (c.runAfter > iso(now)) continue;
         const set = {
           status: 'running', leaseOwner: owner, leaseExpiresAt: later(now, leaseMs), attempts: c.attempts + 1,
           startedAt: iso(now), updatedAt: iso(now), error: null,

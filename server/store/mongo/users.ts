@@ -121,7 +121,7 @@ export class MongoApiTokenRepository implements ApiTokenRepository {
     return this.s.withLock(`api_tokens:${id}`, async () => {
       const current = await this.m.findById(id).lean<Doc>();
       if (!current || current.userId !== userId || current.revokedAt) return false;
-      return (await this.m.collection.updateOne({ _id: id as never, revokedAt: null }, { $set: { revokedAt: at } })).matchedCount === 1;
+      return (await this.m.collection.updateOne({ _id: id as never }, { $set: { revokedAt: at } })).matchedCount === 1;
     });
   }
 
