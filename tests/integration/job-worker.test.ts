@@ -231,7 +231,8 @@ for (const adapter of adapters) describe.skipIf(adapter.skip)(`durable jobs with
 
   it('stopping a worker returns its running job to the queue at once', async () => {
     const [id] = await enqueue(1);
-    const w = makeWorker({ 'media.waveform': (ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve())) });
+    // (the abort may come before the handler listens: a loaded machine runs stop() before the handler's first line)
+    const w = makeWorker({ 'media.waveform': (ctx) => new Promise((resolve) => (ctx.signal.aborted ? resolve() : ctx.signal.addEventListener('abort', () => resolve()))) });
     w.start();
     await until(() => w.activeJobIds.includes(id!));
     await w.stop();
