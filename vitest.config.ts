@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
-    globalSetup: ['tests/setup/global.ts'],
+    globalSetup: ['tests/setup/global.ts', 'tests/setup/mongo-engine.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

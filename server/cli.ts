@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const config = loadConfig();
   configureLogger(process.env.LOG_LEVEL ?? 'warn');
-  const store = openStore(config);
+  const store = await openStore(config);
   try {
     if (isPreservationCommand(command)) return await runPreservationCommand(command, rest, config, store);
     switch (command) {

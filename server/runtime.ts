@@ -15,6 +15,7 @@ import type { SearchIndexes } from './search/indexer.js';
 import type { JobWorker } from '../workers/worker.js';
 import { MeiliSidecar } from './search/sidecar.js';
 import type { Store } from './store/repositories.js';
+import { openMongoStore } from './store/mongo/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import { startWorkers, type Workers } from '../workers/setup.js';
 
@@ -31,10 +32,25 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-export function openStore(config: Config): Store {
+/** Where a mongodb:// URI points, without its credentials (for messages and logs). */
+export function redactMongoUri(uri: string): string {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/, '$1…@');
+}
+
+/**
+ * The store: MongoDB (the scale tier) when MONGODB_URI is set, else the embedded SQLite file in DATA_DIR.
+ * A malformed or unreachable MONGODB_URI fails within the driver's server-selection timeout (3 s), with a message
+ * that names the variable — start-up never hangs on it.
+ */
+export async function openStore(config: Config): Promise<Store> {
   if (config.MONGODB_URI) {
-    // The repository interfaces are ready for it; the mongoose adapter is its own issue. Refuse rather than pretend.
-    throw new Error('MONGODB_URI is set, but the MongoDB adapter is not part of this version yet; unset it to use SQLite');
+    try {
+      const store = await openMongoStore(config.MONGODB_URI);
+      moduleLogger('runtime').info({ uri: redactMongoUri(config.MONGODB_URI) }, 'store: MongoDB');
+      return store;
+    } catch (err) {
+      throw new Error(`MONGODB_URI (${redactMongoUri(config.MONGODB_URI)}): MongoDB nicht erreichbar / not usable: ${(err as Error).message}`, { cause: err });
+    }
   }
   fs.mkdirSync(config.dataDir, { recursive: true });
   return openSqliteStore(config.dataDir);
@@ -105,7 +121,7 @@ export function keepSearchCurrent(store: Store, search: SearchEngine, indexes: S
 
 export async function startRuntime(config: Config, options: { serveClient?: boolean } = {}): Promise<Runtime> {
   const log = moduleLogger('runtime');
-  const store = openStore(config);
+  const store = await openStore(config);
   let searchParts: Awaited<ReturnType<typeof startSearch>>;
   try {
     searchParts = await startSearch(config);

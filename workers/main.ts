@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   configureLogger(config.LOG_LEVEL);
   const log = moduleLogger('worker-main');
   if (config.WORKER_CONCURRENCY < 1) throw new Error('WORKER_CONCURRENCY must be at least 1 for a worker process');
-  const store = openStore(config);
+  const store = await openStore(config);
   useLexiconDecompounder(config.SEARCH_DECOMPOUNDER);
   const search = connectSearch(config);
   const workers = startWorkers(config, store, new JobQueue(store.jobs, moduleLogger('jobs')), {

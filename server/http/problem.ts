@@ -34,6 +34,7 @@ export const problemTypes = {
   'internal': { status: 500, title: { de: 'Interner Fehler.', en: 'Internal error.' } },
   'search-unavailable': { status: 503, title: { de: 'Die Suche ist gerade nicht verfügbar.', en: 'Search is unavailable right now.' } },
   'unavailable': { status: 503, title: { de: 'Der Dienst ist gerade nicht verfügbar.', en: 'Service unavailable.' } },
+  'store-unavailable': { status: 503, title: { de: 'Die Datenbank ist gerade nicht erreichbar.', en: 'The database is unreachable right now.' } },
 } satisfies Record<string, { status: number; title: Text }>;
 
 export type ProblemType = keyof typeof problemTypes;
@@ -100,8 +101,14 @@ export const problemErrorHandler: ErrorRequestHandler = (err, req, res, _next) =
 
 export function toProblem(err: unknown): Problem {
   if (err instanceof Problem) return err;
-  // typed store errors (server/store/errors.ts) that no service turned into a more specific problem
-  if (err instanceof StoreUnavailableError) return new Problem('unavailable');
+  // typed store errors (server/store/errors.ts) that no service turned into a more specific problem: the engine
+  // went away (503, try again), or a write lost a race it cannot retry
+  if (err instanceof StoreUnavailableError) {
+    return new Problem('store-unavailable', {
+      detail: { de: 'Bitte versuchen Sie es gleich noch einmal.', en: 'Please try again in a moment.' },
+      headers: { 'Retry-After': '5' },
+    });
+  }
   if (err instanceof DuplicateKeyError || err instanceof ConflictError) return new Problem('conflict');
   if (err instanceof NotFoundError) return new Problem('not-found');
   // a retry of a use case that was rejected the first time: the same answer again (server/units.ts rejectionOf)

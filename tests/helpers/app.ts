@@ -10,11 +10,12 @@ import { loadConfig, type Config } from '../../server/config.js';
 import { ffmpegVersions } from '../../server/media/ffmpeg/runner.js';
 import { SearchEngine } from '../../server/search/engine.js';
 import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite/index.js';
+import type { Store } from '../../server/store/repositories.js';
 import type { Role } from '../../server/store/types.js';
 
-export interface TestApp {
+export interface TestApp<S extends Store = SqliteStore> {
   config: Config;
-  store: SqliteStore;
+  store: S;
   search: SearchEngine;
   services: Services;
   request: supertest.Agent;
@@ -32,6 +33,18 @@ export async function createTestApp(
   env: Record<string, string> = {},
   opts: { meili?: { url: string; key: string }; /** reuse the directories of an earlier app (restart) */ dir?: string } = {},
 ): Promise<TestApp> {
+  return createTestAppOn((config) => {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    return openSqliteStore(config.dataDir);
+  }, env, opts);
+}
+
+/** The same app on a store of the caller's choosing (the MongoDB adapter); the store is closed with the app. */
+export async function createTestAppOn<S extends Store>(
+  openStore: (config: Config) => S | Promise<S>,
+  env: Record<string, string> = {},
+  opts: { meili?: { url: string; key: string }; dir?: string } = {},
+): Promise<TestApp<S>> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-api-'));
   const config = loadConfig({
     DATA_DIR: path.join(dir, 'data'),
@@ -40,7 +53,7 @@ export async function createTestApp(
     ...env,
   });
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const store = openSqliteStore(config.dataDir);
+  const store = await openStore(config);
   const search = new SearchEngine({
     url: opts.meili?.url ?? inject('meiliUrl'),
     apiKey: opts.meili?.key ?? inject('meiliKey'),

@@ -7,5 +7,7 @@ declare module 'vitest' {
     meiliUrl: string;
     /** Its master key. */
     meiliKey: string;
+    /** URI of the run's MongoDB-wire engine (tests/setup/mongo-engine.ts); '' when FerretDB is not built. */
+    mongoUri: string;
   }
 }
