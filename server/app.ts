@@ -28,11 +28,12 @@ import { createMetrics } from './http/metrics.js';
 import { notFoundHandler, problemDocsRoute, problemErrorHandler } from './http/problem.js';
 import { interviewRoutes } from './interviews/routes.js';
 import { InterviewService } from './interviews/service.js';
-import { JobQueue } from './jobs/queue.js';
+import { JobQueue, mediumOwner } from './jobs/queue.js';
 import { moduleLogger, rootLogger } from './logger.js';
 import { mediaRoutes } from './media/routes.js';
 import { mediaFileRoutes } from './media/serve.js';
 import { MediaService } from './media/service.js';
+import { StorageMonitor } from './media/storage.js';
 import { createTusUploads, type TusUploads } from './media/tus.js';
 import { createUploadReceiver } from './media/uploads.js';
 import { transcriptRoutes } from './transcripts/routes.js';
@@ -70,13 +71,18 @@ export interface Services {
   review: ReviewService;
   consents: ConsentService;
   signer: MediaUrlSigner;
+  /** The media store's room and writability (uploads, /healthz, admins' warnings). */
+  storage: StorageMonitor;
 }
 
 export function createApp(deps: AppDeps): { app: Express; services: Services } {
   const { config, store, search } = deps;
-  const queue = new JobQueue(store.jobs, moduleLogger('jobs'));
+  const queue = new JobQueue(store.jobs, moduleLogger('jobs'), mediumOwner(store));
   const signer = MediaUrlSigner.fromConfig(config);
-  const media = new MediaService(store, queue, config.uploadsDir, moduleLogger('media'), signer);
+  const storage = new StorageMonitor(config.uploadsDir, config.STORAGE_RESERVE, moduleLogger('storage'));
+  const media = new MediaService(store, queue, config.uploadsDir, moduleLogger('media'), signer, {
+    maxDurationSec: config.MEDIA_MAX_DURATION, maxPixels: config.MEDIA_MAX_PIXELS,
+  });
   const publication = new Publication({ store, queue, uploadsDir: config.uploadsDir, logger: moduleLogger('publication'), withdrawalGraceDays: config.WITHDRAWAL_GRACE_DAYS });
   const interviews = new InterviewService(store, moduleLogger('interviews'), publication);
   const transcripts = new TranscriptService(store, queue, moduleLogger('transcripts'), publication.audit);
@@ -96,7 +102,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     }),
     consents: new ConsentService(store, config.uploadsDir, publication.audit, interviews, moduleLogger('consent')),
     signer,
-    uploads: createTusUploads({ config, media, basePath: '/api/uploads', logger: moduleLogger('uploads') }),
+    storage,
+    uploads: createTusUploads({ config, media, basePath: '/api/uploads', logger: moduleLogger('uploads'), storage }),
   };
   // an interview's media files go before its row (the row's cascade would leave the files behind)
   services.interviews.onBeforeDelete((id) => services.media.deleteAllForInterview(id));
@@ -156,13 +163,15 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     }),
   );
 
-  app.use(healthRoutes({ store, search, tools: deps.tools, metrics, startedAt: new Date() }));
+  app.use(healthRoutes({ store, search, tools: deps.tools, metrics, startedAt: new Date(), metricsToken: config.METRICS_TOKEN, storage }));
   app.get('/problems/:type', problemDocsRoute);
 
   const api = express.Router();
   const resolveReview = (raw: string) => services.review.resolveCredential(raw);
   // narrators' links and short codes: failed attempts per address are limited before the credential is looked at
-  api.use(reviewCredentialLimiter(config.REVIEW_RATE_LIMIT));
+  // one limiter (one counter per address) for every route that takes a review credential: /api and /media alike
+  const reviewLimiter = reviewCredentialLimiter(config.REVIEW_RATE_LIMIT);
+  api.use(reviewLimiter);
   api.use(authenticate(services.auth, resolveReview));
   const allowedOrigins = config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [];
   api.use(csrfProtection(() => allowedOrigins));
@@ -174,7 +183,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   api.use('/users', userRoutes(services.users));
   api.use('/collections', collectionRoutes(services.collections));
   api.use('/uploads', services.uploads.router);
-  api.use(mediaRoutes(services.media, createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: config.UPLOAD_MAX_BYTES }), config.UPLOAD_MAX_BYTES));
+  api.use(mediaRoutes(services.media, createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: config.UPLOAD_MAX_BYTES }), config.UPLOAD_MAX_BYTES, storage));
   api.use('/interviews/:id/media/:mediaId', transcriptRoutes(services.transcripts));
   api.use('/review', narratorReviewRoutes(services.review));
   api.use('/interviews', curatorReviewRoutes(services.review, config.PUBLIC_URL));
@@ -189,7 +198,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   app.use('/api', api);
 
   // Media files live outside /api (players fetch them directly) but still need the viewer for the access check.
-  app.use('/media', authenticate(services.auth, resolveReview), mediaFileRoutes({
+  app.use('/media', reviewLimiter, authenticate(services.auth, resolveReview), mediaFileRoutes({
     store, uploadsDir: config.uploadsDir, signer,
     resolveGrant: async (principal) => {
       if (principal.kind === 'narrator') {
@@ -205,9 +214,12 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
     const indexHtml = clientIndexHtml(path.join(deps.clientDir, 'index.html'), config);
     // hashed assets are immutable; index.html must always be revalidated so a deploy is picked up
-    app.use('/assets', express.static(path.join(deps.clientDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
+    app.use('/assets', express.static(path.join(deps.clientDir, 'assets'), { immutable: true, maxAge: '1y' }));
+    // a missing asset is a plain 404 problem (send's own 404 is marked unexposed and would become a 500)
+    app.use('/assets', notFoundHandler);
     app.use(express.static(deps.clientDir, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api\/|media\/|healthz$|metrics$).*/, (req, res, next) => {
+    // machine paths never get the SPA's index.html, whatever the Accept header says
+    app.get(/^\/(?!(?:api|media|iiif|assets|oai)(?:\/|$)|healthz$|metrics$).*/, (req, res, next) => {
       if (!req.accepts('html')) return next();
       res.setHeader('Cache-Control', 'no-cache');
       res.type('html').send(indexHtml);

@@ -37,6 +37,8 @@ export async function createTestApp(
     DATA_DIR: path.join(dir, 'data'),
     UPLOADS_DIR: path.join(dir, 'uploads'),
     SEARCH_INDEX_PREFIX: `t${crypto.randomBytes(4).toString('hex')}_`,
+    // invitation links are made from PUBLIC_URL only (never the request's Host)
+    PUBLIC_URL: 'http://archiv.test',
     ...env,
   });
   fs.mkdirSync(config.dataDir, { recursive: true });
