@@ -147,6 +147,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
           connectSrc: ["'self'"],
           objectSrc: ["'none'"],
           frameAncestors: ["'none'"],
+          // hostile markup that got into a page must neither re-base links, submit forms elsewhere nor frame anything
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameSrc: ["'none'"],
           upgradeInsecureRequests: config.cookieSecure ? [] : null,
         },
       },
