@@ -18,6 +18,8 @@ import { reviewCredentialLimiter } from './review/limits.js';
 import { curatorReviewRoutes, narratorReviewRoutes } from './review/routes.js';
 import { invitationState, ReviewService } from './review/service.js';
 import { groupRoutes } from './users/groups.js';
+import { adminRoutes } from './admin/routes.js';
+import { LoginGuard } from './auth/login-guard.js';
 import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
 import { collectionRoutes } from './collections/routes.js';
@@ -113,6 +115,15 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   services.interviews.on('changed', (i) => reindexInterview(i.id));
   services.interviews.on('deleted', (id) => reindexInterview(id));
 
+  // repeated failed logins: growing delays per account, an audit entry for the admins at each doubling
+  const loginGuard = new LoginGuard({
+    freeFailures: config.LOGIN_RATE_LIMIT, maxDelaySec: config.LOGIN_MAX_DELAY_SECONDS, windowMs: config.LOGIN_RATE_WINDOW_MINUTES * 60_000,
+    logger: moduleLogger('auth'),
+    onRepeatedFailures: (email, report) => void (async () => {
+      const user = await store.users.findByEmail(email);
+      await services.audit.record(null, { interviewId: null, action: 'auth.login-failures', entity: 'user', entityId: user?.id ?? null, after: { ...report, knownAccount: Boolean(user) } });
+    })().catch((err) => moduleLogger('auth').error({ err }, 'login failures not audited')),
+  });
   const metrics = createMetrics();
   const app = express();
   app.disable('x-powered-by');
@@ -183,7 +194,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  api.use('/auth', authRoutes(services.auth, config));
+  api.use('/auth', authRoutes(services.auth, config, loginGuard));
+  api.use('/admin', adminRoutes({ guard: loginGuard, storage }));
   api.use('/users', userRoutes(services.users));
   api.use('/collections', collectionRoutes(services.collections));
   api.use('/uploads', services.uploads.router);
