@@ -30,7 +30,11 @@ export const testPassword = 'glück-auf-kumpel-1987';
 
 export async function createTestApp(
   env: Record<string, string> = {},
-  opts: { meili?: { url: string; key: string }; /** reuse the directories of an earlier app (restart) */ dir?: string } = {},
+  opts: {
+    meili?: { url: string; key: string };
+    /** reuse the directories of an earlier app (restart) */ dir?: string;
+    /** serve the built web client too (browser tests against the in-process app) */ clientDir?: string;
+  } = {},
 ): Promise<TestApp> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-api-'));
   const config = loadConfig({
@@ -49,7 +53,7 @@ export async function createTestApp(
     indexPrefix: config.SEARCH_INDEX_PREFIX,
   });
   await search.health();
-  const { app, services } = createApp({ config, store, search, tools: ffmpegVersions });
+  const { app, services } = createApp({ config, store, search, tools: ffmpegVersions, ...(opts.clientDir ? { clientDir: opts.clientDir } : {}) });
   if (search.available) {
     await services.search.interviews.ensureSettings();
     await services.search.segments.ensureSettings();
