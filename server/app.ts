@@ -174,7 +174,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     express.json({
       limit: config.JSON_BODY_LIMIT,
       // a transcript import is a file in its own format (JSON included) with its own size limit: its route reads it raw
-      type: (req) => /^application\/(.+\+)?json\b/i.test(String(req.headers['content-type'] ?? '')) && !isTranscriptImport(req),
+      // tus bodies are the upload's bytes whatever the client calls them: never parsed here (it left tus a used stream: 500)
+      type: (req) => /^application\/(.+\+)?json\b/i.test(String(req.headers['content-type'] ?? '')) && !isTranscriptImport(req) && !(req.url ?? '').startsWith('/api/uploads'),
     }),
   );
 

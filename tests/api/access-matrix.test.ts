@@ -356,7 +356,7 @@ async function settle(): Promise<void> {
   expect(db.prepare(`SELECT name, error FROM jobs WHERE status = 'failed'`).all()).toEqual([]);
 }
 
-const send = (who: Login, method: 'post' | 'patch' | 'put', url: string) => who.agent[method](url).set('X-CSRF-Token', who.csrf);
+const send = (who: Login, method: 'post' | 'patch' | 'put' | 'delete', url: string) => who.agent[method](url).set('X-CSRF-Token', who.csrf);
 
 function vtt(state: State): string {
   const second = state === 'passage' ? `${RESTRICTED_WORD} hat er mir nur im Vertrauen erzählt.` : 'Glück auf, Kumpel.';

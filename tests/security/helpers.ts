@@ -34,11 +34,18 @@ export function postRaw(who: Login | null, app: TestApp['app'], url: string, for
   return req.set('Content-Type', `multipart/form-data; boundary=${form.boundary}`).send(form.body);
 }
 
-/** Rows of every table except the ones a refused request may legitimately touch (sessions on login, the audit log). */
-export function storedRows(t: TestApp, ignore: readonly string[] = ['sessions', 'audit_events']): Record<string, number> {
-  const counts = tableCounts(t.store);
-  for (const name of ignore) delete counts[name];
-  return counts;
+/**
+ * Every table's rows as a digest (so an UPDATE shows too), except those a refused request may legitimately touch:
+ * sessions (sliding expiry), API tokens (last use), the audit log.
+ */
+export function storedRows(t: TestApp, ignore: readonly string[] = ['sessions', 'audit_events', 'api_tokens']): Record<string, string> {
+  const digests: Record<string, string> = {};
+  for (const name of Object.keys(tableCounts(t.store))) {
+    if (ignore.includes(name)) continue;
+    const rows = t.store.db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
+    digests[name] = `${rows.length}:${crypto.createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16)}`;
+  }
+  return digests;
 }
 
 /** Files under UPLOADS_DIR (temp areas included): a refused upload leaves none behind. */
