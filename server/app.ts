@@ -149,8 +149,12 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
         directives: {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
-          // video.js sets inline styles on its controls
-          styleSrc: ["'self'", "'unsafe-inline'"],
+          // Measured in Chromium (tests/security/csp-styles.test.ts): only video.js's own <style> elements need
+          // 'unsafe-inline' (style-src-elem); style attributes in markup are never needed (React and Leaflet set styles
+          // through the CSSOM), so an injected style="" is refused
+          styleSrc: ["'self'"],
+          styleSrcElem: ["'self'", "'unsafe-inline'"],
+          styleSrcAttr: ["'none'"],
           // map tiles come from the configured tile server ({s} subdomains become a wildcard)
           imgSrc: ["'self'", 'data:', 'blob:', ...(config.MAP_TILE_URL ? [tileSource(config.MAP_TILE_URL)] : [])],
           mediaSrc: ["'self'", 'blob:'],
