@@ -73,15 +73,21 @@ describe('finding 4: /metrics labels by route pattern and is served to a token o
     const t = await createTestApp();
     onTestFinished(() => t.close());
     const owner = await t.loginAs('contributor');
-    const ids = [await draft(owner, 'Privat 1'), await draft(owner, 'Privat 2')];
-    for (const id of ids) {
+    const ids: string[] = [];
+    for (const title of ['Privat 1', 'Privat 2']) {
+      const id = await draft(owner, title);
+      const mediaId = (await send(owner, 'post', `/api/interviews/${id}/media`).attach('file', audio, 'band1.mp3').expect(202)).body.id as string;
+      ids.push(id, mediaId);
       await owner.agent.get(`/api/interviews/${id}`).expect(200);
-      await owner.agent.get(`/api/interviews/${id}/consents`).expect(403);
+      // routers mounted below /interviews/:id/media/:mediaId saw the real ids in baseUrl
+      await owner.agent.get(`/api/interviews/${id}/media/${mediaId}/transcript/versions`).expect(200);
+      await owner.agent.get(`/api/interviews/${id}/media/${mediaId}/index`).expect(200);
+      await owner.agent.get(`/media/${mediaId}/waveform.json`);
     }
-    await supertest(t.app).get(`/media/${ids[0]}/waveform.json`).expect(404);
     const text = (await supertest(t.app).get('/metrics').expect(200)).text;
     for (const id of ids) expect(text).not.toContain(id);
     expect(text).toMatch(/route="\/api\/interviews\/:id"/);
+    expect(text).toMatch(/route="\/api\/interviews\/:param\/media\/:param\/transcript\/versions"/);
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
   });
 
