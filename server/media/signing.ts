@@ -44,7 +44,8 @@ export class MediaUrlSigner {
     const principal = viewer.kind === 'user' ? `u~${viewer.user.id}` : viewer.kind === 'narrator' ? `n~${viewer.invitation.id}` : null;
     if (!principal) return null;
     // long enough to play the medium through once (HLS fetches segments as it goes), short enough to stop sharing
-    const exp = Math.floor(now / 1000) + Math.min(this.ttlSec + Math.ceil(durationSec), this.maxTtlSec);
+    // whole minutes: the same viewer gets the same URL for a minute (browser caches hit, JSON answers stay equal)
+    const exp = Math.ceil((Math.floor(now / 1000) + Math.min(this.ttlSec + Math.ceil(durationSec), this.maxTtlSec)) / 60) * 60;
     return `${exp}.${principal}.${this.sign(mediaId, exp, principal)}`;
   }
 
@@ -56,7 +57,7 @@ export class MediaUrlSigner {
     const exp = Number(expText);
     if (exp * 1000 <= now) return null;
     // a grant reaching further than any this configuration issues (older, longer-lived settings) is not honoured
-    if (exp * 1000 > now + this.maxTtlSec * 1000 + 5_000) return null;
+    if (exp * 1000 > now + this.maxTtlSec * 1000 + 61_000) return null;
     const expected = this.sign(mediaId, exp, `${kind}~${id}`);
     const given = Buffer.from(m[4]!);
     if (given.length !== expected.length || !crypto.timingSafeEqual(given, Buffer.from(expected))) return null;
