@@ -278,6 +278,15 @@ describe('finding 9: wrong answers', () => {
   });
 });
 
+describe('finding 1 (the CSP part): injected markup can neither re-base, submit elsewhere nor frame', () => {
+  it("CSP has base-uri 'self', form-action 'self' and frame-src 'none'", async () => {
+    const t = await createTestApp();
+    onTestFinished(() => t.close());
+    const csp = String((await supertest(t.app).get('/healthz')).headers['content-security-policy']);
+    expect(csp.split(';').map((d) => d.trim())).toEqual(expect.arrayContaining(["base-uri 'self'", "form-action 'self'", "frame-src 'none'", "style-src-attr 'none'"]));
+  });
+});
+
 describe('finding 11: https PUBLIC_URL', () => {
   it('Secure cookie, HSTS and upgrade-insecure-requests with https; none of them with http', async () => {
     const https = await createTestApp({ PUBLIC_URL: 'https://archiv.ferropolis.example' });
