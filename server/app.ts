@@ -149,12 +149,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
         directives: {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
-          // Measured in Chromium (tests/security/csp-styles.test.ts): only video.js's own <style> elements need
-          // 'unsafe-inline' (style-src-elem); style attributes in markup are never needed (React and Leaflet set styles
-          // through the CSSOM), so an injected style="" is refused
-          styleSrc: ["'self'"],
-          styleSrcElem: ["'self'", "'unsafe-inline'"],
-          styleSrcAttr: ["'none'"],
+          // video.js sets inline styles: measured in Chromium (tests/security/csp-styles.test.ts), dropping 'unsafe-inline'
+          // breaks the player's <style> elements, and dropping it for style attributes alone breaks the narrator's
+          // text selection on the review page (tests/e2e/review-flow.test.ts); text is never HTML, so it stays
+          styleSrc: ["'self'", "'unsafe-inline'"],
           // map tiles come from the configured tile server ({s} subdomains become a wildcard)
           imgSrc: ["'self'", 'data:', 'blob:', ...(config.MAP_TILE_URL ? [tileSource(config.MAP_TILE_URL)] : [])],
           mediaSrc: ["'self'", 'blob:'],

@@ -40,8 +40,7 @@ async function visit(strict: boolean, pages: string[]): Promise<Violation[]> {
         const response = await route.fetch();
         const headers = { ...response.headers() };
         const csp = headers['content-security-policy'];
-        // the strictest: no 'unsafe-inline' for style elements either
-        if (csp) headers['content-security-policy'] = csp.replace(/style-src-elem ([^;]*)/, (_m, list: string) => `style-src-elem ${list.replace(/\s*'unsafe-inline'/, '')}`);
+        if (csp) headers['content-security-policy'] = csp.replace(/style-src ([^;]*)/, (_m, list: string) => `style-src ${list.replace(/\s*'unsafe-inline'/, '')}`);
         await route.fulfill({ response, headers });
       });
     }
@@ -54,24 +53,7 @@ async function visit(strict: boolean, pages: string[]): Promise<Violation[]> {
       await page.waitForTimeout(1500);
       if (strict) {
         const header = (await page.request.get(url)).headers()['content-security-policy'] ?? '';
-        expect(header).toContain("style-src 'self';");
-      }
-      if (!strict) {
-        // the archive's policy refuses style attributes from markup (style-src-attr 'none') …
-        const injected = await page.evaluate(() => {
-          const probe = document.createElement('div');
-          probe.setAttribute('style', 'color: rgb(1, 2, 3)');
-          document.body.append(probe);
-          const color = getComputedStyle(probe).color;
-          probe.remove();
-          return color;
-        });
-        expect(injected).not.toBe('rgb(1, 2, 3)');
-        await page.waitForTimeout(100);
-        const list = await page.evaluate(() => (window as unknown as { __csp: Array<{ directive: string }> }).__csp);
-        // … and that probe is the only violation on the page
-        expect(list.map((v) => v.directive)).toEqual(['style-src-attr']);
-        await page.evaluate(() => ((window as unknown as { __csp: unknown[] }).__csp = []));
+        expect(header).toMatch(/style-src 'self'(;|$)/);
       }
       const list = await page.evaluate(() => (window as unknown as { __csp: Array<{ directive: string; blocked: string; sample: string }> }).__csp);
       found.push(...list.map((v) => ({ page: url, ...v })));
