@@ -18,6 +18,8 @@ import { reviewCredentialLimiter } from './review/limits.js';
 import { curatorReviewRoutes, narratorReviewRoutes } from './review/routes.js';
 import { invitationState, ReviewService } from './review/service.js';
 import { groupRoutes } from './users/groups.js';
+import { adminRoutes } from './admin/routes.js';
+import { LoginGuard } from './auth/login-guard.js';
 import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
 import { collectionRoutes } from './collections/routes.js';
@@ -28,7 +30,7 @@ import { createMetrics } from './http/metrics.js';
 import { notFoundHandler, problemDocsRoute, problemErrorHandler } from './http/problem.js';
 import { interviewRoutes } from './interviews/routes.js';
 import { InterviewService } from './interviews/service.js';
-import { JobQueue } from './jobs/queue.js';
+import { JobQueue, mediumOwner } from './jobs/queue.js';
 import { moduleLogger, rootLogger } from './logger.js';
 import { mediaRoutes } from './media/routes.js';
 import { asrEngineFromConfig } from './asr/engines.js';
@@ -37,6 +39,7 @@ import { AsrService } from './asr/service.js';
 import type { AsrEngine } from './asr/types.js';
 import { mediaFileRoutes } from './media/serve.js';
 import { MediaService } from './media/service.js';
+import { StorageMonitor } from './media/storage.js';
 import { createTusUploads, type TusUploads } from './media/tus.js';
 import { createUploadReceiver } from './media/uploads.js';
 import { transcriptRoutes } from './transcripts/routes.js';
@@ -81,13 +84,18 @@ export interface Services {
   consents: ConsentService;
   signer: MediaUrlSigner;
   asr: AsrService;
+  /** The media store's room and writability (uploads, /healthz, admins' warnings). */
+  storage: StorageMonitor;
 }
 
 export function createApp(deps: AppDeps): { app: Express; services: Services } {
   const { config, store, search } = deps;
-  const queue = new JobQueue(store.jobs, moduleLogger('jobs'));
+  const queue = new JobQueue(store.jobs, moduleLogger('jobs'), mediumOwner(store));
   const signer = MediaUrlSigner.fromConfig(config);
-  const media = new MediaService(store, queue, config.uploadsDir, moduleLogger('media'), signer);
+  const storage = new StorageMonitor(config.uploadsDir, config.STORAGE_RESERVE, moduleLogger('storage'));
+  const media = new MediaService(store, queue, config.uploadsDir, moduleLogger('media'), signer, {
+    maxDurationSec: config.MEDIA_MAX_DURATION, maxPixels: config.MEDIA_MAX_PIXELS,
+  });
   const publication = new Publication({ store, queue, uploadsDir: config.uploadsDir, logger: moduleLogger('publication'), withdrawalGraceDays: config.WITHDRAWAL_GRACE_DAYS });
   const interviews = new InterviewService(store, moduleLogger('interviews'), publication);
   const transcripts = new TranscriptService(store, queue, moduleLogger('transcripts'), publication.audit, publication.units.uow);
@@ -109,7 +117,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     consents: new ConsentService(store, config.uploadsDir, publication.audit, interviews, moduleLogger('consent'), publication.units.uow),
     signer,
     asr: new AsrService(store, queue, deps.asr !== undefined ? deps.asr : asrEngineFromConfig(config), moduleLogger('asr')),
-    uploads: createTusUploads({ config, media, basePath: '/api/uploads', logger: moduleLogger('uploads') }),
+    storage,
+    uploads: createTusUploads({ config, media, basePath: '/api/uploads', logger: moduleLogger('uploads'), storage }),
   };
   // an interview's media files go before its row (the row's cascade would leave the files behind)
   services.interviews.onBeforeDelete((id) => services.media.deleteAllForInterview(id));
@@ -119,6 +128,15 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   services.interviews.on('changed', (i) => reindexInterview(i.id));
   services.interviews.on('deleted', (id) => reindexInterview(id));
 
+  // repeated failed logins: growing delays per account, an audit entry for the admins at each doubling
+  const loginGuard = new LoginGuard({
+    freeFailures: config.LOGIN_RATE_LIMIT, maxDelaySec: config.LOGIN_MAX_DELAY_SECONDS, windowMs: config.LOGIN_RATE_WINDOW_MINUTES * 60_000,
+    logger: moduleLogger('auth'),
+    onRepeatedFailures: (email, report) => void (async () => {
+      const user = await store.users.findByEmail(email);
+      await services.audit.record(null, { interviewId: null, action: 'auth.login-failures', entity: 'user', entityId: user?.id ?? null, after: { ...report, knownAccount: Boolean(user) } });
+    })().catch((err) => moduleLogger('auth').error({ err }, 'login failures not audited')),
+  });
   const metrics = createMetrics();
   registerFixityMetrics(metrics.registry, store);
   const app = express();
@@ -145,7 +163,9 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
         directives: {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
-          // video.js sets inline styles on its controls
+          // video.js sets inline styles: measured in Chromium (tests/security/csp-styles.test.ts), dropping 'unsafe-inline'
+          // breaks the player's <style> elements, and dropping it for style attributes alone breaks the narrator's
+          // text selection on the review page (tests/e2e/review-flow.test.ts); text is never HTML, so it stays
           styleSrc: ["'self'", "'unsafe-inline'"],
           // map tiles come from the configured tile server ({s} subdomains become a wildcard)
           imgSrc: ["'self'", 'data:', 'blob:', ...(config.MAP_TILE_URL ? [tileSource(config.MAP_TILE_URL)] : [])],
@@ -154,6 +174,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
           connectSrc: ["'self'"],
           objectSrc: ["'none'"],
           frameAncestors: ["'none'"],
+          // hostile markup that got into a page must neither re-base links, submit forms elsewhere nor frame anything
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameSrc: ["'none'"],
           upgradeInsecureRequests: config.cookieSecure ? [] : null,
         },
       },
@@ -166,11 +190,12 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     express.json({
       limit: config.JSON_BODY_LIMIT,
       // a transcript import is a file in its own format (JSON included) with its own size limit: its route reads it raw
-      type: (req) => /^application\/(.+\+)?json\b/i.test(String(req.headers['content-type'] ?? '')) && !isTranscriptImport(req),
+      // tus bodies are the upload's bytes whatever the client calls them: never parsed here (it left tus a used stream: 500)
+      type: (req) => /^application\/(.+\+)?json\b/i.test(String(req.headers['content-type'] ?? '')) && !isTranscriptImport(req) && !(req.url ?? '').startsWith('/api/uploads'),
     }),
   );
 
-  app.use(healthRoutes({ store, search, tools: deps.tools, metrics, startedAt: new Date() }));
+  app.use(healthRoutes({ store, search, tools: deps.tools, metrics, startedAt: new Date(), metricsToken: config.METRICS_TOKEN, storage }));
   app.get('/problems/:type', problemDocsRoute);
 
   const api = express.Router();
@@ -178,7 +203,9 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   // narrators' links and short codes: failed attempts per address are limited before the credential is looked at
   // the API's description needs no viewer (and a broken credential must not hide it)
   api.use(openApiRoutes());
-  api.use(reviewCredentialLimiter(config.REVIEW_RATE_LIMIT));
+  // one limiter (one counter per address) for every route that takes a review credential: /api and /media alike
+  const reviewLimiter = reviewCredentialLimiter(config.REVIEW_RATE_LIMIT);
+  api.use(reviewLimiter);
   api.use(authenticate(services.auth, resolveReview));
   const allowedOrigins = config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [];
   api.use(csrfProtection(() => allowedOrigins));
@@ -186,11 +213,12 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  api.use('/auth', authRoutes(services.auth, config));
+  api.use('/auth', authRoutes(services.auth, config, loginGuard));
+  api.use('/admin', adminRoutes({ guard: loginGuard, storage }));
   api.use('/users', userRoutes(services.users));
   api.use('/collections', collectionRoutes(services.collections));
   api.use('/uploads', services.uploads.router);
-  api.use(mediaRoutes(services.media, createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: config.UPLOAD_MAX_BYTES }), config.UPLOAD_MAX_BYTES));
+  api.use(mediaRoutes(services.media, createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: config.UPLOAD_MAX_BYTES }), config.UPLOAD_MAX_BYTES, storage));
   api.use('/interviews/:id/media/:mediaId', transcriptRoutes(services.transcripts));
   api.use(asrRoutes(services.asr));
   api.use('/review', narratorReviewRoutes(services.review));
@@ -210,7 +238,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   app.use('/oai', oaiRoutes(createOaiProvider({ config, store, media: services.media, signer }), config.PUBLIC_URL));
 
   // Media files live outside /api (players fetch them directly) but still need the viewer for the access check.
-  app.use('/media', authenticate(services.auth, resolveReview), mediaFileRoutes({
+  app.use('/media', reviewLimiter, authenticate(services.auth, resolveReview), mediaFileRoutes({
     store, uploadsDir: config.uploadsDir, signer,
     resolveGrant: async (principal) => {
       if (principal.kind === 'narrator') {
@@ -226,9 +254,12 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
     const indexHtml = clientIndexHtml(path.join(deps.clientDir, 'index.html'), config);
     // hashed assets are immutable; index.html must always be revalidated so a deploy is picked up
-    app.use('/assets', express.static(path.join(deps.clientDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
+    app.use('/assets', express.static(path.join(deps.clientDir, 'assets'), { immutable: true, maxAge: '1y' }));
+    // a missing asset is a plain 404 problem (send's own 404 is marked unexposed and would become a 500)
+    app.use('/assets', notFoundHandler);
     app.use(express.static(deps.clientDir, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api\/|media\/|healthz$|metrics$).*/, (req, res, next) => {
+    // machine paths never get the SPA's index.html, whatever the Accept header says
+    app.get(/^\/(?!(?:api|media|iiif|assets|oai)(?:\/|$)|healthz$|metrics$).*/, (req, res, next) => {
       if (!req.accepts('html')) return next();
       res.setHeader('Cache-Control', 'no-cache');
       res.type('html').send(indexHtml);

@@ -15,6 +15,16 @@ const byteSize = z
   })
   .transform(parseByteSize);
 
+/** Seconds, or a number with s, min/m or h: `8h`, `90min`, `3600`. */
+const durationSec = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(s|m|min|h)?$/i, { error: 'erwartet eine Dauer wie 8h, 90min oder 3600 (expected a duration such as 8h)' })
+  .transform((v) => {
+    const [, n, unit = 's'] = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(v.trim()) ?? [];
+    const factor = ({ s: 1, '': 1, m: 60, min: 60, h: 3600 } as Record<string, number>)[unit.toLowerCase()] ?? 1;
+    return Math.round(Number(n) * factor);
+  });
+
 const port = z.coerce
   .number({ error: 'erwartet eine Portnummer (expected a port number)' })
   .int()
@@ -91,6 +101,13 @@ export const configSchema = z
     ASR_MODEL_PATH: z.string().min(1).optional(),
     ASR_CHUNK_SECONDS: z.coerce.number().int().min(30).max(7200).optional(),
     ASR_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+    // hardening (issue 11): what an upload may cost, who may read /metrics, how full the media store may get
+    METRICS_TOKEN: z.string().min(16, { error: 'mindestens 16 Zeichen (at least 16 characters)' }).optional(),
+    MEDIA_MAX_DURATION: durationSec.default(8 * 3600),
+    MEDIA_MAX_PIXELS: z.coerce.number().int().positive().default(7680 * 4320),
+    MEDIA_URL_MAX_TTL: durationSec.default(6 * 3600),
+    STORAGE_RESERVE: byteSize.default(2 * 1024 ** 3),
+    LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   })
   .strict();
 

@@ -6,7 +6,7 @@ import { loadConfigOrExit, type Config } from '../server/config.js';
 import { SearchEngine } from '../server/search/engine.js';
 import { useLexiconDecompounder } from '../server/search/german.js';
 import { searchIndexes } from '../server/search/indexer.js';
-import { JobQueue } from '../server/jobs/queue.js';
+import { JobQueue, mediumOwner } from '../server/jobs/queue.js';
 import { configureLogger, moduleLogger } from '../server/logger.js';
 import { openStore } from '../server/runtime.js';
 import { startWorkers } from './setup.js';
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const store = await openStore(config);
   useLexiconDecompounder(config.SEARCH_DECOMPOUNDER);
   const search = connectSearch(config);
-  const workers = startWorkers(config, store, new JobQueue(store.jobs, moduleLogger('jobs')), {
+  const workers = startWorkers(config, store, new JobQueue(store.jobs, moduleLogger('jobs'), mediumOwner(store)), {
     search: search ? searchIndexes(search, store, moduleLogger('search')) : null,
   });
   if (!search) log.warn('no Meilisearch found (MEILI_URL unset, no embedded one in DATA_DIR): this worker leaves search jobs to others');

@@ -19,6 +19,11 @@ function isOwner(viewer: Viewer, interview: AccessFields): boolean {
   return viewer.kind === 'user' && interview.createdBy !== null && interview.createdBy === viewer.user.id;
 }
 
+/** Owners edit only while their role still edits: a contributor made `researcher` keeps reading, never editing. */
+function isEditingOwner(viewer: Viewer, interview: AccessFields): boolean {
+  return isOwner(viewer, interview) && viewer.kind === 'user' && viewer.user.role === 'contributor';
+}
+
 /** The narrator holding a (valid) review invitation for exactly this interview. */
 export function isNarratorOf(viewer: Viewer, interview: Pick<Interview, 'id'>): boolean {
   return viewer.kind === 'narrator' && viewer.invitation.interviewId === interview.id;
@@ -94,11 +99,11 @@ const ownerEditableStates: readonly WorkflowStatus[] = ['draft', 'processing', '
 const ownerDeletableStates: readonly WorkflowStatus[] = ['draft', 'processing'];
 
 export function canEditInterview(viewer: Viewer, interview: Interview): boolean {
-  return isStaff(viewer) || (isOwner(viewer, interview) && ownerEditableStates.includes(interview.status));
+  return isStaff(viewer) || (isEditingOwner(viewer, interview) && ownerEditableStates.includes(interview.status));
 }
 
 export function canDeleteInterview(viewer: Viewer, interview: Interview): boolean {
-  return isStaff(viewer) || (isOwner(viewer, interview) && ownerDeletableStates.includes(interview.status));
+  return isStaff(viewer) || (isEditingOwner(viewer, interview) && ownerDeletableStates.includes(interview.status));
 }
 
 const creatingRoles: readonly Role[] = ['admin', 'curator', 'contributor'];

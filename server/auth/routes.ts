@@ -6,28 +6,25 @@ import { parseRequest } from '../http/validate.js';
 import { publicUser } from '../users/service.js';
 import { requireUser, sessionCookie } from './middleware.js';
 import { createTokenSchema, loginSchema, tokenIdParams } from './schemas.js';
+import type { LoginGuard } from './login-guard.js';
 import type { AuthService } from './service.js';
 
-export function authRoutes(auth: AuthService, config: Config): Router {
+export function authRoutes(auth: AuthService, config: Config, guard: LoginGuard): Router {
   const router = Router();
 
-  // Counts failed logins only, per account and per client address. The address limit is ten times higher:
-  // a whole Spring School class shares one NAT address, and one student's typos must not lock out the others.
-  const limiterOptions = {
+  // Failed logins per client address are limited (ten times LOGIN_RATE_LIMIT: a whole Spring School class shares one
+  // NAT address); per account there is no lock anyone could trigger, but a growing delay (LoginGuard).
+  const perAddress = rateLimit({
     windowMs: config.LOGIN_RATE_WINDOW_MINUTES * 60_000,
-    limit: config.LOGIN_RATE_LIMIT,
+    limit: config.LOGIN_RATE_LIMIT * 10,
     skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8' as const,
+    standardHeaders: 'draft-8',
     legacyHeaders: false,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
     handler: (req: import('express').Request, res: Response) => {
       const retryAfter = String(res.getHeader('Retry-After') ?? Math.ceil(config.LOGIN_RATE_WINDOW_MINUTES * 60));
       sendProblem(req, res, new Problem('rate-limited', { headers: { 'Retry-After': retryAfter } }));
     },
-  };
-  const perAddress = rateLimit({ ...limiterOptions, limit: config.LOGIN_RATE_LIMIT * 10, keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown') });
-  const perAccount = rateLimit({
-    ...limiterOptions,
-    keyGenerator: (req) => `email:${String((req.body as { email?: unknown })?.email ?? '').trim().toLowerCase()}`,
   });
 
   const cookieOptions = {
@@ -37,9 +34,29 @@ export function authRoutes(auth: AuthService, config: Config): Router {
     path: '/',
   };
 
-  router.post('/login', perAddress, perAccount, async (req, res) => {
+  router.post('/login', perAddress, async (req, res) => {
     const { email, password } = parseRequest(req, 'body', loginSchema);
-    const { cookieValue, session, user } = await auth.login(email, password, req.get('user-agent') ?? null);
+    const wait = guard.waitMs(email);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new Problem('rate-limited', {
+        headers: { 'Retry-After': String(seconds) },
+        detail: {
+          de: `Nach mehreren falschen Passwörtern für dieses Konto bitte ${seconds} s warten, dann erneut versuchen.`,
+          en: `After several wrong passwords for this account, please wait ${seconds} s and try again.`,
+        },
+        extra: { retryAfter: seconds },
+      });
+    }
+    let opened;
+    try {
+      opened = await auth.login(email, password, req.get('user-agent') ?? null);
+    } catch (err) {
+      if (err instanceof Problem && err.type === 'invalid-credentials') guard.recordFailure(email, req.ip ?? 'unknown');
+      throw err;
+    }
+    guard.recordSuccess(email);
+    const { cookieValue, session, user } = opened;
     res.cookie(sessionCookie, cookieValue, { ...cookieOptions, expires: new Date(session.expiresAt) });
     res.json({ user: publicUser(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt });
   });

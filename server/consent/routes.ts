@@ -7,7 +7,7 @@ import { Problem } from '../http/problem.js';
 import { fieldErrors, parseRequest } from '../http/validate.js';
 import type { ReceivedFile } from '../media/uploads.js';
 import { consentInputSchema, consentParams, consentScanQuery, type ConsentInput } from './schemas.js';
-import type { ConsentService } from './service.js';
+import { scanFilename, type ConsentService } from './service.js';
 import { idempotencyKeyOf } from '../http/idempotency.js';
 
 export const interviewParams = z.strictObject({ id: z.uuid() });
@@ -69,7 +69,8 @@ export function consentRoutes(consents: ConsentService, receive: Receive): Route
     res.setHeader('Content-Type', scan.mime);
     res.setHeader('Cache-Control', 'private, no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.attachment(scan.filename || `einverstaendnis.${scan.mime.split('/')[1]}`);
+    // records stored before names were sanitized are cleaned on the way out too
+    res.attachment(scanFilename(scan.filename || 'einverstaendnis', scan.mime));
     res.setHeader('Content-Type', scan.mime);
     await new Promise<void>((resolve, reject) => res.sendFile(absPath, { dotfiles: 'deny' }, (err) => (err ? reject(err) : resolve())));
   });

@@ -11,6 +11,7 @@ import { consentGap } from '../interviews/publication.js';
 import type { InterviewService } from '../interviews/service.js';
 import type { Logger } from '../logger.js';
 import { resolveInUploads } from '../media/paths.js';
+import { sanitizeFilename } from '../media/service.js';
 import type { ReceivedFile } from '../media/uploads.js';
 import type { Store } from '../store/repositories.js';
 import type { ConsentRecord, ConsentScan, Interview } from '../store/types.js';
@@ -44,6 +45,28 @@ export async function sniffScan(file: string): Promise<ConsentScan['mime'] | nul
 }
 
 const extensionOf: Record<ConsentScan['mime'], string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
+
+/** The download name: sanitized exactly like media file names, with the extension of what the bytes are. */
+export function scanFilename(raw: string, mime: ConsentScan['mime']): string {
+  const clean = sanitizeFilename(raw);
+  const stem = clean.replace(/\.[\p{L}\p{N}]{1,10}$/u, '') || 'einverstaendnis';
+  return `${stem}.${extensionOf[mime]}`;
+}
+
+/**
+ * Polyglots: a PDF or image whose first kilobyte also reads as HTML (what a browser's sniffer or a careless viewer
+ * would render). Refused; scans are served as attachments with nosniff anyway.
+ */
+async function looksLikeHtml(file: string): Promise<boolean> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const head = Buffer.alloc(1024);
+    const { bytesRead } = await handle.read(head, 0, 1024, 0);
+    return /<(?:!doctype\s+html|html|head|body|script|iframe|svg|img|a\s|meta|object|embed|style)\b/i.test(head.subarray(0, bytesRead).toString('latin1'));
+  } finally {
+    await handle.close();
+  }
+}
 
 export class ConsentService {
   constructor(
@@ -135,12 +158,18 @@ export class ConsentService {
           errors: [{ field: 'body.scan', message: 'kein PDF/JPEG/PNG (not a PDF/JPEG/PNG)' }],
         });
       }
+      if (await looksLikeHtml(file.path)) {
+        throw new Problem('unprocessable', {
+          detail: { de: 'Der Scan enthält HTML; bitte das Formular neu scannen oder als PDF exportieren.', en: 'The scan contains HTML; please scan the form again or export it as PDF.' },
+          errors: [{ field: 'body.scan', message: 'HTML in der Datei (HTML inside the file)' }],
+        });
+      }
       const rel = path.posix.join('consent', interviewId, `${consentId}-${file.sha256.slice(0, 16)}.${extensionOf[mime]}`);
       const abs = resolveInUploads(this.uploadsDir, rel);
       await fs.mkdir(path.dirname(abs), { recursive: true });
       await fs.rename(file.path, abs);
       await fs.chmod(abs, 0o444);
-      return { path: rel, mime, sha256: file.sha256, sizeBytes: file.sizeBytes, filename: file.originalFilename.slice(0, 200) };
+      return { path: rel, mime, sha256: file.sha256, sizeBytes: file.sizeBytes, filename: scanFilename(file.originalFilename, mime) };
     } finally {
       await fs.rm(file.path, { force: true });
     }

@@ -1,5 +1,8 @@
 import { Router } from 'express';
+import { safeEqual } from '../auth/secrets.js';
 import type { Metrics } from '../http/metrics.js';
+import type { StorageMonitor } from '../media/storage.js';
+import { Problem } from '../http/problem.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { Store } from '../store/repositories.js';
 
@@ -15,6 +18,10 @@ export function healthRoutes(deps: {
   tools: () => Promise<ToolVersions>;
   metrics: Metrics;
   startedAt: Date;
+  /** The media store (writable, free space above STORAGE_RESERVE); /healthz is degraded without it. */
+  storage?: StorageMonitor;
+  /** METRICS_TOKEN; without it /metrics answers loopback requests only. */
+  metricsToken?: string | undefined;
 }): Router {
   const router = Router();
 
@@ -24,12 +31,13 @@ export function healthRoutes(deps: {
       .ping()
       .then(() => ({ ok: true, kind: deps.store.kind, latencyMs: Math.round((performance.now() - t0) * 10) / 10 }))
       .catch((err: Error) => ({ ok: false, kind: deps.store.kind, error: err.message }));
-    const [search, tools] = await Promise.all([deps.search.health(), deps.tools()]);
+    const [search, tools, storage] = await Promise.all([deps.search.health(), deps.tools(), deps.storage?.check()]);
     const checks = {
       store: storeCheck,
       search: { ok: search.ok, version: search.version ?? null, ...(search.error ? { error: search.error } : {}) },
       ffmpeg: { ok: tools.ffmpeg !== null, version: tools.ffmpeg },
       ffprobe: { ok: tools.ffprobe !== null, version: tools.ffprobe },
+      ...(storage ? { storage } : {}),
     };
     const ok = Object.values(checks).every((c) => c.ok);
     res.status(ok ? 200 : 503).setHeader('Cache-Control', 'no-store').json({
@@ -39,11 +47,27 @@ export function healthRoutes(deps: {
     });
   });
 
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', async (req, res) => {
+    // Only for the monitoring: a bearer token (METRICS_TOKEN), or a request from this machine that no proxy forwarded.
+    const token = deps.metricsToken;
+    const sent = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const allowed = token ? sent !== undefined && safeEqual(sent, token) : false;
+    if (!allowed && !(isLoopback(req.socket.remoteAddress) && isLoopback(req.ip))) {
+      throw new Problem(token ? 'unauthenticated' : 'forbidden', {
+        detail: {
+          de: 'Metriken gibt es nur mit METRICS_TOKEN (Authorization: Bearer …) oder von dieser Maschine aus.',
+          en: 'Metrics are served only with METRICS_TOKEN (Authorization: Bearer …) or from this machine.',
+        },
+      });
+    }
     deps.metrics.searchUp.set(deps.search.available ? 1 : 0);
     res.setHeader('Content-Type', deps.metrics.registry.contentType);
     res.send(await deps.metrics.registry.metrics());
   });
 
   return router;
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }

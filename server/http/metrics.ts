@@ -32,10 +32,25 @@ export function createMetrics(): Metrics {
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : req.baseUrl || 'unmatched';
-      end({ method: req.method, route: String(route), status: String(res.statusCode) });
+      end({ method: req.method, route: routeLabel(req.baseUrl, req.route?.path), status: String(res.statusCode) });
     });
     next();
   };
   return { registry, middleware, searchUp, loginFailures };
+}
+
+const uuidSegment = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The route pattern of a request, never its values: routers mounted at `/interviews/:id/…` see the matched ids in
+ * `baseUrl`, so any segment that is not a fixed word of the API (uuids, grants, tokens, numbers) becomes `:param`.
+ * Unmatched requests share one label, so scanners cannot grow the series either.
+ */
+export function routeLabel(baseUrl: string, routePath: unknown): string {
+  if (routePath === undefined || routePath === null) return 'unmatched';
+  const pattern = `${baseUrl}${Array.isArray(routePath) ? routePath.join('|') : String(routePath)}`;
+  return pattern
+    .split('/')
+    .map((seg) => (seg.startsWith(':') || seg === '' || (/^[a-z][a-z0-9._|*-]{0,40}$/i.test(seg) && !uuidSegment.test(seg) && !/\d{3,}/.test(seg)) ? seg : ':param'))
+    .join('/');
 }

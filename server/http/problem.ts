@@ -35,6 +35,12 @@ export const problemTypes = {
   'search-unavailable': { status: 503, title: { de: 'Die Suche ist gerade nicht verfügbar.', en: 'Search is unavailable right now.' } },
   'unavailable': { status: 503, title: { de: 'Der Dienst ist gerade nicht verfügbar.', en: 'Service unavailable.' } },
   'store-unavailable': { status: 503, title: { de: 'Die Datenbank ist gerade nicht erreichbar.', en: 'The database is unreachable right now.' } },
+  // tus: the client's Upload-Offset is not where the stored upload ends (HEAD it and continue from there)
+  'upload-offset-mismatch': { status: 409, title: { de: 'Der Upload steht an einer anderen Stelle.', en: 'The upload is at a different offset.' } },
+  // invitation links and letters are made from PUBLIC_URL only
+  'public-url-required': { status: 409, title: { de: 'PUBLIC_URL ist nicht gesetzt.', en: 'PUBLIC_URL is not set.' } },
+  'storage-full': { status: 507, title: { de: 'Der Medienspeicher ist voll.', en: 'The media store is full.' } },
+  'storage-read-only': { status: 507, title: { de: 'Der Medienspeicher ist schreibgeschützt.', en: 'The media store is read-only.' } },
 } satisfies Record<string, { status: number; title: Text }>;
 
 export type ProblemType = keyof typeof problemTypes;
@@ -99,6 +105,31 @@ export const problemErrorHandler: ErrorRequestHandler = (err, req, res, _next) =
   sendProblem(req, res, problem);
 };
 
+/** Disk errors of the media store (ENOSPC, EDQUOT, EROFS): a 507 the uploader understands, not a 500. */
+export function storageProblemOf(err: unknown): Problem | null {
+  const code = (err as { code?: unknown })?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new Problem('storage-full', {
+      detail: {
+        de: 'Auf dem Medienspeicher ist kein Platz mehr. Die Datei wurde nicht gespeichert; bitte das Archiv-Team benachrichtigen.',
+        en: 'The media store has no space left. The file was not stored; please tell the archive team.',
+      },
+    });
+  }
+  if (code === 'EROFS') {
+    return new Problem('storage-read-only', {
+      detail: {
+        de: 'Der Medienspeicher ist schreibgeschützt. Die Datei wurde nicht gespeichert; bitte das Archiv-Team benachrichtigen.',
+        en: 'The media store is read-only. The file was not stored; please tell the archive team.',
+      },
+    });
+  }
+  return null;
+}
+
+/** For statuses several problem types share (409), the generic one. */
+const genericTypeOf: Partial<Record<number, ProblemType>> = { 409: 'conflict', 422: 'validation', 401: 'unauthenticated', 507: 'storage-full' };
+
 export function toProblem(err: unknown): Problem {
   if (err instanceof Problem) return err;
   // typed store errors (server/store/errors.ts) that no service turned into a more specific problem: the engine
@@ -119,6 +150,8 @@ export function toProblem(err: unknown): Problem {
     } catch { /* not ours: a plain conflict */ }
     return new Problem('conflict');
   }
+  const storage = storageProblemOf(err);
+  if (storage) return storage;
   const e = err as { type?: string; status?: number; statusCode?: number; code?: string; expose?: boolean; message?: string };
   // body-parser errors carry a `type` and a 4xx status
   if (e?.type === 'entity.too.large') return new Problem('payload-too-large', { detail: e.message ?? '' });
@@ -130,7 +163,7 @@ export function toProblem(err: unknown): Problem {
   }
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500 && e?.expose !== false) {
-    const type = (Object.entries(problemTypes).find(([, t]) => t.status === status)?.[0] ?? 'bad-request') as ProblemType;
+    const type = genericTypeOf[status] ?? (Object.entries(problemTypes).find(([, t]) => t.status === status)?.[0] ?? 'bad-request') as ProblemType;
     return new Problem(type, { status, detail: e.message ?? '' });
   }
   return new Problem('internal');

@@ -7,14 +7,20 @@ import { dedupeKeyOf, jobPolicies, jobSchemas, type Job } from './definitions.js
 
 /** The only way work enters the queue: validated payload, policy from the job's definition, deduplicated per medium. */
 export class JobQueue extends EventEmitter<{ enqueued: [JobRecord] }> {
-  constructor(private readonly jobs: JobRepository, private readonly logger: Logger) {
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly logger: Logger,
+    /** Whose work a medium's job is (its uploader), so workers pick fairly across uploaders; null when unknown. */
+    private readonly ownerOfMedium: (mediaId: string) => Promise<string | null> = async () => null,
+  ) {
     super();
   }
 
-  async enqueue(job: Job, opts: { runAfter?: Date; mediaId?: string } = {}): Promise<JobRecord> {
+  async enqueue(job: Job, opts: { runAfter?: Date; mediaId?: string; ownerId?: string | null } = {}): Promise<JobRecord> {
     const payload = jobSchemas[job.name].parse(job.payload);
     const now = new Date().toISOString();
     const mediaId = opts.mediaId ?? ('mediaId' in payload ? payload.mediaId : null);
+    const ownerId = opts.ownerId !== undefined ? opts.ownerId : mediaId ? await this.ownerOfMedium(mediaId) : null;
     const record: JobRecord = {
       id: crypto.randomUUID(),
       name: job.name,
@@ -33,6 +39,7 @@ export class JobQueue extends EventEmitter<{ enqueued: [JobRecord] }> {
       startedAt: null,
       finishedAt: null,
       dedupeKey: dedupeKeyOf({ name: job.name, payload } as Job),
+      ownerId,
     };
     const { job: stored, created } = await this.jobs.enqueue(record);
     if (created) {
@@ -53,4 +60,9 @@ export class JobQueue extends EventEmitter<{ enqueued: [JobRecord] }> {
     }
     return stored;
   }
+}
+
+/** The uploader of a medium, for JobQueue's fairness (jobs of media without an uploader belong to nobody). */
+export function mediumOwner(store: { media: { findById(id: string): Promise<{ createdBy: string | null } | null> } }): (mediaId: string) => Promise<string | null> {
+  return async (mediaId) => (await store.media.findById(mediaId))?.createdBy ?? null;
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Problem } from '../http/problem.js';
 import { parseRequest } from '../http/validate.js';
 import { presentJob, type MediaService } from './service.js';
+import type { StorageMonitor } from './storage.js';
 import type { ReceivedFile } from './uploads.js';
 
 export const interviewParams = z.object({ id: z.uuid() });
@@ -18,7 +19,7 @@ const FORM_OVERHEAD = 1024 * 1024;
 // Refusing a body bigger than this closes the connection rather than reading it all to nowhere.
 const DRAIN_LIMIT = 8 * 1024 * 1024;
 
-export function mediaRoutes(media: MediaService, receive: UploadReceiver, maxBytes: number): Router {
+export function mediaRoutes(media: MediaService, receive: UploadReceiver, maxBytes: number, storage?: StorageMonitor): Router {
   const router = Router();
 
   router.post('/interviews/:id/media', async (req, res) => {
@@ -44,6 +45,8 @@ export function mediaRoutes(media: MediaService, receive: UploadReceiver, maxByt
           extra: { maxBytes },
         });
       }
+      // a declared size that would eat into STORAGE_RESERVE is refused before the body is read (507)
+      if (storage && Number.isFinite(declared)) await storage.assertRoomFor(Math.max(0, declared - FORM_OVERHEAD));
     } catch (err) {
       if (!(declared <= DRAIN_LIMIT)) res.setHeader('Connection', 'close');
       throw err;

@@ -21,7 +21,32 @@ import { deliverable, redactionState } from './restrictions.js';
 import { signedMediaUrl, type MediaUrlSigner } from './signing.js';
 import { derivativeFiles, mediaUrl, originalRelPath, renditionsRelDir, resolveInUploads } from './paths.js';
 
-export type IngestRejection = ProbeError['reason'] | 'empty' | 'unsupported-codec' | 'damaged';
+export type IngestRejection = ProbeError['reason'] | 'empty' | 'unsupported-codec' | 'damaged' | 'too-long' | 'too-many-pixels';
+
+/** What one upload may cost the workers: MEDIA_MAX_DURATION (seconds) and MEDIA_MAX_PIXELS (width × height). */
+export interface MediaLimits {
+  maxDurationSec: number;
+  maxPixels: number;
+}
+
+const hms = (sec: number) => `${Math.floor(sec / 3600)}:${String(Math.floor((sec % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(sec % 60)).padStart(2, '0')}`;
+
+/** A file beyond the limits is refused before it becomes an original (422 with its reason). */
+function assertWithinLimits(info: MediaInfo, limits: MediaLimits): void {
+  if (info.durationSec > limits.maxDurationSec) {
+    throw rejection('too-long', {
+      de: `Die Aufnahme dauert ${hms(info.durationSec)}; erlaubt sind höchstens ${hms(limits.maxDurationSec)} je Datei. Bitte in Teilen hochladen.`,
+      en: `The recording runs ${hms(info.durationSec)}; at most ${hms(limits.maxDurationSec)} per file are allowed. Please upload it in parts.`,
+    });
+  }
+  const pixels = info.video ? info.video.width * info.video.height : 0;
+  if (pixels > limits.maxPixels) {
+    throw rejection('too-many-pixels', {
+      de: `Das Video hat ${info.video!.width}×${info.video!.height} Bildpunkte; erlaubt sind höchstens ${limits.maxPixels} je Bild.`,
+      en: `The video is ${info.video!.width}×${info.video!.height} pixels; at most ${limits.maxPixels} per frame are allowed.`,
+    });
+  }
+}
 
 export interface IngestInput {
   viewer: Viewer;
@@ -281,6 +306,7 @@ export class MediaService extends EventEmitter<MediaEvents> {
     private readonly uploadsDir: string,
     private readonly logger: Logger,
     private readonly signer: MediaUrlSigner | null = null,
+    private readonly limits: MediaLimits = { maxDurationSec: Number.POSITIVE_INFINITY, maxPixels: Number.POSITIVE_INFINITY },
   ) {
     super();
   }
@@ -312,6 +338,7 @@ export class MediaService extends EventEmitter<MediaEvents> {
         throw err;
       }
       assertUsable(info);
+      assertWithinLimits(info, this.limits);
       await assertDecodable(tmpPath, info, log);
     } catch (err) {
       if (err instanceof Problem) {

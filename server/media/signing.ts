@@ -12,11 +12,17 @@ export type GrantPrincipal = { kind: 'user'; id: string } | { kind: 'narrator'; 
 const GRANT = /^(\d{10})\.([un])~([0-9a-f-]{36})\.([A-Za-z0-9_-]{32})$/;
 
 export class MediaUrlSigner {
-  constructor(private readonly secret: Buffer, private readonly ttlSec: number) {}
+  constructor(
+    private readonly secret: Buffer,
+    private readonly ttlSec: number,
+    /** MEDIA_URL_MAX_TTL: no URL lives longer, however long its medium (a 10 h file must not mean a 10 h link). */
+    private readonly maxTtlSec = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Reads MEDIA_URL_SECRET, or a key generated once in DATA_DIR (0600), so URLs survive a restart. */
-  static fromConfig(config: { MEDIA_URL_SECRET?: string | undefined; MEDIA_URL_TTL_SECONDS: number; dataDir: string }): MediaUrlSigner {
-    if (config.MEDIA_URL_SECRET) return new MediaUrlSigner(Buffer.from(config.MEDIA_URL_SECRET), config.MEDIA_URL_TTL_SECONDS);
+  static fromConfig(config: { MEDIA_URL_SECRET?: string | undefined; MEDIA_URL_TTL_SECONDS: number; MEDIA_URL_MAX_TTL?: number; dataDir: string }): MediaUrlSigner {
+    const maxTtl = config.MEDIA_URL_MAX_TTL ?? Number.POSITIVE_INFINITY;
+    if (config.MEDIA_URL_SECRET) return new MediaUrlSigner(Buffer.from(config.MEDIA_URL_SECRET), config.MEDIA_URL_TTL_SECONDS, maxTtl);
     const file = path.join(config.dataDir, 'media-url.key');
     let key: Buffer;
     try {
@@ -26,7 +32,7 @@ export class MediaUrlSigner {
       fs.mkdirSync(config.dataDir, { recursive: true });
       fs.writeFileSync(file, key.toString('hex'), { mode: 0o600, flag: 'wx' });
     }
-    return new MediaUrlSigner(key, config.MEDIA_URL_TTL_SECONDS);
+    return new MediaUrlSigner(key, config.MEDIA_URL_TTL_SECONDS, maxTtl);
   }
 
   /** A key for another signing purpose (e.g. OAI-PMH resumption tokens), derived from this secret. */
@@ -43,7 +49,8 @@ export class MediaUrlSigner {
     const principal = viewer.kind === 'user' ? `u~${viewer.user.id}` : viewer.kind === 'narrator' ? `n~${viewer.invitation.id}` : null;
     if (!principal) return null;
     // long enough to play the medium through once (HLS fetches segments as it goes), short enough to stop sharing
-    const exp = Math.floor(now / 1000) + this.ttlSec + Math.ceil(durationSec);
+    // whole minutes: the same viewer gets the same URL for a minute (browser caches hit, JSON answers stay equal)
+    const exp = Math.ceil((Math.floor(now / 1000) + Math.min(this.ttlSec + Math.ceil(durationSec), this.maxTtlSec)) / 60) * 60;
     return `${exp}.${principal}.${this.sign(mediaId, exp, principal)}`;
   }
 
@@ -54,6 +61,8 @@ export class MediaUrlSigner {
     const [, expText, kind, id] = m as unknown as [string, string, 'u' | 'n', string, string];
     const exp = Number(expText);
     if (exp * 1000 <= now) return null;
+    // a grant reaching further than any this configuration issues (older, longer-lived settings) is not honoured
+    if (exp * 1000 > now + this.maxTtlSec * 1000 + 61_000) return null;
     const expected = this.sign(mediaId, exp, `${kind}~${id}`);
     const given = Buffer.from(m[4]!);
     if (given.length !== expected.length || !crypto.timingSafeEqual(given, Buffer.from(expected))) return null;

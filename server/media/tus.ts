@@ -10,10 +10,11 @@ import { FileStore } from '@tus/file-store';
 import { Server, Upload } from '@tus/server';
 import express, { type Request as ExpressRequest, type Response as ExpressResponse, type Router } from 'express';
 import type { Config } from '../config.js';
-import { Problem, problemTypes, sendProblem, type ProblemType } from '../http/problem.js';
+import { Problem, problemTypes, sendProblem, storageProblemOf, type ProblemType } from '../http/problem.js';
 import type { Logger } from '../logger.js';
 import { tmpDirs } from './paths.js';
 import type { MediaService, PublicMedium } from './service.js';
+import type { StorageMonitor } from './storage.js';
 
 export interface TusUploads {
   router: Router;
@@ -30,6 +31,8 @@ export interface TusDeps {
   /** Public path the router is mounted at, e.g. `/api/uploads`. */
   basePath: string;
   logger: Logger;
+  /** Free space above STORAGE_RESERVE: a creation whose Upload-Length does not fit is refused (507). */
+  storage?: StorageMonitor;
 }
 
 /**
@@ -154,6 +157,7 @@ export function createTusUploads(deps: TusDeps): TusUploads {
       if (errors.length > 0) throw fail(req, new Problem('bad-request', { errors }));
       try {
         await media.assertCanUpload(viewer, interviewId);
+        if (deps.storage && upload.size !== undefined) await deps.storage.assertRoomFor(upload.size);
       } catch (err) {
         if (err instanceof Problem) throw fail(req, err);
         throw err;
@@ -183,6 +187,16 @@ export function createTusUploads(deps: TusDeps): TusUploads {
           throw err;
         }
       }
+    },
+
+    // A full or read-only store: 507, and the partial bytes go at once (they would keep the disk full).
+    async onResponseError(req, err) {
+      const problem = storageProblemOf(err);
+      if (!problem) return undefined;
+      const id = /\/([0-9a-f-]{36})$/i.exec(new URL(req.url).pathname)?.[1];
+      if (id && !finishing.has(id)) await forget(id).catch((e) => logger.error({ err: e, uploadId: id }, 'partial upload not removed'));
+      logger.error({ err, uploadId: id }, 'tus upload failed on the media store');
+      return fail(req, problem);
     },
 
     async onUploadFinish(req, upload) {
@@ -370,6 +384,7 @@ function tusProblem(status: number, text: string, logger: Logger): Problem {
     return status === 501 ? new Problem('bad-request', { status, detail: text.trim() }) : new Problem('internal');
   }
   // tus uses 403 for missing protocol headers: a malformed request, not a permission matter.
+  if (status === 409) return new Problem('upload-offset-mismatch', { status, detail: text.trim() });
   const type = status === 403 ? 'bad-request' : ((Object.entries(problemTypes).find(([, t]) => t.status === status)?.[0] ?? 'bad-request') as ProblemType);
   return new Problem(type, { status, detail: text.trim() });
 }

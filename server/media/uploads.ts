@@ -116,7 +116,8 @@ export function createUploadReceiver(opts: UploadReceiverOptions): (req: Request
 function toUploadProblem(err: unknown, maxBytes: number): unknown {
   if (!(err instanceof multer.MulterError)) {
     // busboy reports malformed multipart bodies as plain errors
-    if (err instanceof Error && /multipart|boundary|unexpected end of form/i.test(err.message)) {
+    // (a NUL or control byte in a part header is "Malformed part header": the client's fault, 400)
+    if (err instanceof Error && /multipart|boundary|unexpected end of form|malformed|part terminated/i.test(err.message)) {
       return new Problem('bad-request', { detail: { de: 'Das Formular ist fehlerhaft.', en: 'The multipart form is malformed.' } });
     }
     return err;

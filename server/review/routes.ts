@@ -1,6 +1,6 @@
 // Review routes. Narrators: /api/review/* with `Authorization: Review <link token or short code>` (no account, no
 // cookie, so no CSRF token). Curators: /api/interviews/:id/review* with their session.
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { parseRequest } from '../http/validate.js';
 import {
@@ -12,9 +12,9 @@ import { idempotencyKeyOf } from '../http/idempotency.js';
 
 export const interviewParams = z.strictObject({ id: z.uuid() });
 
-/** Where the narrator's link points: PUBLIC_URL when configured, else the address this request came to. */
-export function originOf(req: Request, publicUrl: string | undefined): string {
-  return (publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/+$/, '');
+/** Where the narrator's link points: PUBLIC_URL, and nothing else (a request's Host header is the sender's choice). */
+export function originOf(publicUrl: string | undefined): string | null {
+  return publicUrl ? new URL(publicUrl).origin + new URL(publicUrl).pathname.replace(/\/+$/, '') : null;
 }
 
 export function narratorReviewRoutes(review: ReviewService): Router {
@@ -63,7 +63,7 @@ export function curatorReviewRoutes(review: ReviewService, publicUrl: string | u
 
   router.post('/:id/review-invitations', async (req, res) => {
     const { id } = parseRequest(req, 'params', interviewParams);
-    const created = await review.createInvitation(req.viewer, id, parseRequest(req, 'body', createInvitationSchema), originOf(req, publicUrl), idempotencyKeyOf(req));
+    const created = await review.createInvitation(req.viewer, id, parseRequest(req, 'body', createInvitationSchema), originOf(publicUrl), idempotencyKeyOf(req));
     res.setHeader('Cache-Control', 'no-store');
     res.status(201).json(created);
   });

@@ -112,8 +112,17 @@ export class ReviewService {
   }
 
 
-  async createInvitation(viewer: Viewer, interviewId: string, input: z.output<typeof createInvitationSchema>, origin: string, idempotencyKey?: string) {
+  /** `origin` comes from PUBLIC_URL only (never the request's Host header); without it no link and no letter can be made. */
+  async createInvitation(viewer: Viewer, interviewId: string, input: z.output<typeof createInvitationSchema>, origin: string | null, idempotencyKey?: string) {
     const interview = await this.staffInterview(viewer, interviewId);
+    if (origin === null) {
+      throw new Problem('public-url-required', {
+        detail: {
+          de: 'Ohne PUBLIC_URL kann das Archiv keinen Link für Zeitzeugen erzeugen (die Adresse der Anfrage kann gefälscht sein). Bitte PUBLIC_URL setzen, z. B. https://archiv.example.org.',
+          en: 'Without PUBLIC_URL the archive cannot make a link for narrators (the address of a request can be forged). Please set PUBLIC_URL, e.g. https://archiv.example.org.',
+        },
+      });
+    }
     const key = `review.invitation:${interviewId}:${idempotencyKey ?? crypto.randomUUID()}`;
     // with an Idempotency-Key the credentials follow from the key: a retry prints the same letter
     const seed = idempotencyKey && this.deps.derive ? this.deps.derive(key) : null;

@@ -143,7 +143,13 @@ export interface JobRepository {
   enqueue(job: JobRecord): Promise<{ job: JobRecord; created: boolean }>;
   findById(id: string): Promise<JobRecord | null>;
   listByMedia(mediaId: string): Promise<JobRecord[]>;
-  /** Atomically takes the oldest due queued job (optionally only of the given names): running, leased, attempts + 1. */
+  /**
+   * Atomically takes one due queued job (optionally only of the given names): running, leased, attempts + 1.
+   * Fair across owners (`ownerId`, null counting as one owner of its own): among the owners with a due job, the one
+   * with the fewest running jobs goes first; on a tie, the one whose most recent job start (`startedAt` of any of
+   * their jobs, any status) is oldest, an owner never started first; on a tie again, the owner of the oldest due job.
+   * Of that owner, the oldest due job (runAfter, then createdAt). So one uploader's long queue never starves another's.
+   */
   claim(owner: string, leaseMs: number, now: Date, names?: readonly string[]): Promise<JobRecord | null>;
   /** Extends the lease and records progress; false when the job is no longer this owner's (cancelled, lease lost). */
   heartbeat(id: string, owner: string, leaseMs: number, now: Date, progress?: number): Promise<boolean>;

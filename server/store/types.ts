@@ -185,6 +185,11 @@ export interface JobRecord {
   mediaId: string | null;
   /** Jobs with the same key are not queued twice (`search.transcript:<mediaId>`); null = no such rule. */
   dedupeKey: string | null;
+  /**
+   * Whose work this is (the uploader of the medium; null = the archive's own work, e.g. search indexing). Claiming is
+   * fair across owners: see JobRepository.claim.
+   */
+  ownerId: string | null;
   attempts: number;
   maxAttempts: number;
   /** Not before this time (backoff after a failure). */

@@ -31,7 +31,11 @@ export const testPassword = 'glück-auf-kumpel-1987';
 
 export async function createTestApp(
   env: Record<string, string> = {},
-  opts: { meili?: { url: string; key: string }; /** reuse the directories of an earlier app (restart) */ dir?: string } = {},
+  opts: {
+    meili?: { url: string; key: string };
+    /** reuse the directories of an earlier app (restart) */ dir?: string;
+    /** serve the built web client too (browser tests against the in-process app) */ clientDir?: string;
+  } = {},
 ): Promise<TestApp> {
   return createTestAppOn((config) => {
     fs.mkdirSync(config.dataDir, { recursive: true });
@@ -43,13 +47,15 @@ export async function createTestApp(
 export async function createTestAppOn<S extends Store>(
   openStore: (config: Config) => S | Promise<S>,
   env: Record<string, string> = {},
-  opts: { meili?: { url: string; key: string }; dir?: string } = {},
+  opts: { meili?: { url: string; key: string }; dir?: string; clientDir?: string } = {},
 ): Promise<TestApp<S>> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-api-'));
   const config = loadConfig({
     DATA_DIR: path.join(dir, 'data'),
     UPLOADS_DIR: path.join(dir, 'uploads'),
     SEARCH_INDEX_PREFIX: `t${crypto.randomBytes(4).toString('hex')}_`,
+    // invitation links are made from PUBLIC_URL only (never the request's Host)
+    PUBLIC_URL: 'http://archiv.test',
     ...env,
   });
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -60,7 +66,7 @@ export async function createTestAppOn<S extends Store>(
     indexPrefix: config.SEARCH_INDEX_PREFIX,
   });
   await search.health();
-  const { app, services } = createApp({ config, store, search, tools: ffmpegVersions });
+  const { app, services } = createApp({ config, store, search, tools: ffmpegVersions, ...(opts.clientDir ? { clientDir: opts.clientDir } : {}) });
   if (search.available) {
     await services.search.interviews.ensureSettings();
     await services.search.segments.ensureSettings();

@@ -109,7 +109,8 @@ describe('narrator review: restrictions, withdrawal and embargo enforced everywh
     ({ token, code } = invitation.body);
     expect(token).toMatch(/^[\w-]{43}$/);
     expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2}$/);
-    expect(invitation.body.link).toBe(`${invitation.request.url.replace(/\/api\/.*$/, '')}/durchsicht/${token}`);
+    // made from PUBLIC_URL (tests/helpers/app.ts), never from the request's address
+    expect(invitation.body.link).toBe(`${t.config.PUBLIC_URL}/durchsicht/${token}`);
     expect(invitation.body.qrSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
     // stored hashed only
     const row = t.store.db.prepare('SELECT token_hash, code_hash FROM review_invitations').get() as { token_hash: string; code_hash: string };

@@ -24,7 +24,8 @@ export default function PlacesMap({ groups, tiles }: { groups: PlaceGroup[]; til
       setFailed(true);
       return;
     }
-    L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 18 }).addTo(map);
+    // Leaflet writes attributions, tooltips and popups as HTML: only text (escaped) or our own DOM nodes go in
+    L.tileLayer(tiles.url, { attribution: escapeHtml(tiles.attribution), maxZoom: 18 }).addTo(map);
     const bounds = L.latLngBounds([]);
     for (const g of groups) {
       if (g.lat === null || g.lon === null) continue;
@@ -49,7 +50,7 @@ export default function PlacesMap({ groups, tiles }: { groups: PlaceGroup[]; til
       }
       popup.append(title, list);
       L.circleMarker(at, { radius: 9, color: '#6a2b0a', weight: 2, fillColor: '#8a3a10', fillOpacity: 0.85 })
-        .bindTooltip(g.name)
+        .bindTooltip(textNode(g.name))
         .bindPopup(popup)
         .addTo(map);
     }
@@ -64,4 +65,15 @@ export default function PlacesMap({ groups, tiles }: { groups: PlaceGroup[]; til
 
   if (failed) return <p className="problem">{t('places.mapFailed')}</p>;
   return <div ref={ref} className="places-map" data-testid="places-map" role="region" aria-label={t('places.mapLabel')} />;
+}
+
+/** A place name as a text node wrapper: Leaflet inserts an HTMLElement as is, a string as HTML. */
+function textNode(text: string): HTMLElement {
+  const span = document.createElement('span');
+  span.textContent = text;
+  return span;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }

@@ -81,14 +81,14 @@ interface JobRow {
   id: string; name: string; payload: string; status: JobRecord['status']; media_id: string | null; attempts: number;
   max_attempts: number; run_after: string; lease_owner: string | null; lease_expires_at: string | null; progress: number;
   error: string | null; created_at: string; updated_at: string; started_at: string | null; finished_at: string | null;
-  dedupe_key: string | null;
+  dedupe_key: string | null; owner_id: string | null;
 }
 
 const toJob = (r: JobRow): JobRecord => ({
   id: r.id, name: r.name, payload: JSON.parse(r.payload), status: r.status, mediaId: r.media_id, attempts: r.attempts,
   maxAttempts: r.max_attempts, runAfter: r.run_after, leaseOwner: r.lease_owner, leaseExpiresAt: r.lease_expires_at,
   progress: r.progress, error: r.error, createdAt: r.created_at, updatedAt: r.updated_at, startedAt: r.started_at,
-  finishedAt: r.finished_at, dedupeKey: r.dedupe_key,
+  finishedAt: r.finished_at, dedupeKey: r.dedupe_key, ownerId: r.owner_id ?? null,
 });
 
 const iso = (d: Date) => d.toISOString();
@@ -102,10 +102,10 @@ export class SqliteJobRepository implements JobRepository {
 
   async enqueue(job: JobRecord) {
     const info = this.db.prepare(`INSERT INTO jobs (id, name, payload, status, media_id, attempts, max_attempts, run_after,
-        lease_owner, lease_expires_at, progress, error, created_at, updated_at, started_at, finished_at, dedupe_key)
+        lease_owner, lease_expires_at, progress, error, created_at, updated_at, started_at, finished_at, dedupe_key, owner_id)
       VALUES (@id, @name, @payload, @status, @mediaId, @attempts, @maxAttempts, @runAfter, @leaseOwner, @leaseExpiresAt,
-        @progress, @error, @createdAt, @updatedAt, @startedAt, @finishedAt, @dedupeKey)
-      ON CONFLICT DO NOTHING`).run({ ...job, payload: JSON.stringify(job.payload) });
+        @progress, @error, @createdAt, @updatedAt, @startedAt, @finishedAt, @dedupeKey, @ownerId)
+      ON CONFLICT DO NOTHING`).run({ ...job, ownerId: job.ownerId ?? null, payload: JSON.stringify(job.payload) });
     if (info.changes === 1) return { job, created: true };
     const active = (job.dedupeKey
       ? this.db.prepare(`SELECT * FROM jobs WHERE dedupe_key = ? AND status = 'queued'`).get(job.dedupeKey)
@@ -129,8 +129,18 @@ export class SqliteJobRepository implements JobRepository {
     const row = this.db
       .prepare(`UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
                   started_at = ?, updated_at = ?, error = NULL
-                WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_after <= ? ${nameFilter}
-                            ORDER BY run_after, created_at, rowid LIMIT 1)
+                WHERE id = (
+                  WITH due AS (SELECT id, owner_id, run_after, created_at, rowid AS rid FROM jobs
+                               WHERE status = 'queued' AND run_after <= ? ${nameFilter}),
+                  owners AS (SELECT o.owner_id,
+                               (SELECT count(*) FROM jobs r WHERE r.owner_id IS o.owner_id AND r.status = 'running') AS running,
+                               (SELECT max(started_at) FROM jobs s WHERE s.owner_id IS o.owner_id) AS last_started
+                             FROM (SELECT DISTINCT owner_id FROM due) AS o)
+                  SELECT due.id FROM due JOIN owners ON owners.owner_id IS due.owner_id
+                  ORDER BY owners.running, owners.last_started IS NOT NULL, owners.last_started,
+                           (SELECT min(d2.run_after) FROM due d2 WHERE d2.owner_id IS due.owner_id),
+                           due.run_after, due.created_at, due.rid
+                  LIMIT 1)
                 RETURNING *`)
       .get(owner, later(now, leaseMs), iso(now), iso(now), iso(now), ...(names ?? [])) as JobRow | undefined;
     return row ? toJob(row) : null;

@@ -37,6 +37,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       HOST: '127.0.0.1',
       DATA_DIR: path.join(dir, 'data'),
       UPLOADS_DIR: path.join(dir, 'uploads'),
+      // the archive's own address: invitation links are made from it, never from a request's Host header
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
