@@ -36,6 +36,9 @@ import { MediaService } from './media/service.js';
 import { createTusUploads, type TusUploads } from './media/tus.js';
 import { createUploadReceiver } from './media/uploads.js';
 import { transcriptRoutes } from './transcripts/routes.js';
+import { publicMediaCors } from './iiif/cors.js';
+import { iiifRoutes } from './iiif/routes.js';
+import { IiifService } from './iiif/service.js';
 import { TranscriptService } from './transcripts/service.js';
 import type { SearchEngine } from './search/engine.js';
 import { searchIndexes, type SearchIndexes } from './search/indexer.js';
@@ -188,6 +191,9 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   api.use(notFoundHandler);
   app.use('/api', api);
 
+  // IIIF Presentation 3 (manifests, collections, their caption files): same viewer and access rule as the API.
+  app.use('/iiif', authenticate(services.auth, resolveReview), iiifRoutes(new IiifService(store, services.media, services.transcripts), config), notFoundHandler);
+  app.use('/media', publicMediaCors(store));
   // Media files live outside /api (players fetch them directly) but still need the viewer for the access check.
   app.use('/media', authenticate(services.auth, resolveReview), mediaFileRoutes({
     store, uploadsDir: config.uploadsDir, signer,
@@ -207,7 +213,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     // hashed assets are immutable; index.html must always be revalidated so a deploy is picked up
     app.use('/assets', express.static(path.join(deps.clientDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
     app.use(express.static(deps.clientDir, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api\/|media\/|healthz$|metrics$).*/, (req, res, next) => {
+    app.get(/^\/(?!api\/|media\/|iiif\/|healthz$|metrics$).*/, (req, res, next) => {
       if (!req.accepts('html')) return next();
       res.setHeader('Cache-Control', 'no-cache');
       res.type('html').send(indexHtml);
