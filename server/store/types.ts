@@ -208,15 +208,39 @@ export interface TranscriptSegment {
   words?: { start: number; end: number; text: string }[];
 }
 
-/** An OHMS-style table-of-contents entry; chapters in the player. */
+/** A place of an index point (OHMS `<gpspoints>`): name, coordinates, map zoom and the name's translation. */
+export interface IndexPlace {
+  name: string;
+  lat?: number;
+  lon?: number;
+  zoom?: number;
+  nameAlt?: string;
+}
+
+/** A link of an index point (OHMS `<hyperlinks>`). */
+export interface IndexHyperlink {
+  url: string;
+  text: string;
+  textAlt?: string;
+}
+
+/** An OHMS-style table-of-contents entry; chapters in the player. The `…Alt` fields are OHMS's translated index. */
 export interface IndexPoint {
   start: number;
   title: string;
   synopsis: string | null;
   keywords: string[];
   subjects: string[];
-  place: { name: string; lat?: number; lon?: number } | null;
+  place: IndexPlace | null;
   partialTranscript?: string | null;
+  titleAlt?: string;
+  synopsisAlt?: string;
+  partialTranscriptAlt?: string;
+  keywordsAlt?: string[];
+  subjectsAlt?: string[];
+  /** Further places after the first (OHMS allows several `<gpspoints>` per point). */
+  morePlaces?: IndexPlace[];
+  hyperlinks?: IndexHyperlink[];
 }
 
 /** Every change to a transcript is a new, complete version: listable, diffable, restorable. */

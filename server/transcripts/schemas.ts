@@ -37,17 +37,30 @@ export const reasonSchema = z.strictObject({ reason: z.string().trim().min(1).ma
 
 export const restoreSchema = z.strictObject({ version: z.number().int().min(1), reason: z.string().trim().min(1).max(500).optional() });
 
+const indexPlaceSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  lat: z.number().min(-90).max(90).optional(),
+  lon: z.number().min(-180).max(180).optional(),
+  zoom: z.number().int().min(0).max(22).optional(),
+  nameAlt: z.string().trim().min(1).max(200).optional(),
+});
+
 export const indexPointSchema = z.strictObject({
   start: seconds,
   title: z.string().trim().min(1).max(300),
   synopsis: z.string().trim().max(10_000).nullable().default(null),
   keywords: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
   subjects: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
-  place: z
-    .strictObject({ name: z.string().trim().min(1).max(200), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional() })
-    .nullable()
-    .default(null),
+  place: indexPlaceSchema.nullable().default(null),
   partialTranscript: z.string().max(10_000).nullable().optional(),
+  // OHMS's translated index (`_alt` fields), further places and links: kept so an OHMS round trip loses nothing
+  titleAlt: z.string().trim().min(1).max(300).optional(),
+  synopsisAlt: z.string().trim().min(1).max(10_000).optional(),
+  partialTranscriptAlt: z.string().min(1).max(10_000).optional(),
+  keywordsAlt: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+  subjectsAlt: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+  morePlaces: z.array(indexPlaceSchema).max(50).optional(),
+  hyperlinks: z.array(z.strictObject({ url: z.url().max(2000), text: z.string().trim().max(500), textAlt: z.string().trim().min(1).max(500).optional() })).max(50).optional(),
 });
 
 export const putIndexSchema = z.strictObject({ points: z.array(indexPointSchema).max(2000) });

@@ -70,7 +70,7 @@ export class TranscriptService {
   async import(input: {
     viewer: Viewer; interviewId: string; mediaId: string; text: string; format?: TranscriptFormat; filename?: string;
     reason?: string; expectedVersion?: number | null;
-  }): Promise<TranscriptView & { index: IndexPoint[] | null }> {
+  }): Promise<TranscriptView & { index: IndexPoint[] | null; warnings: { line: number; message: string }[] }> {
     const { interview, medium } = await this.target(input.viewer, input.interviewId, input.mediaId, 'edit');
     const format = input.format ?? detectFormat(input.text, input.filename);
     let parsed;
@@ -94,8 +94,10 @@ export class TranscriptService {
       const stored = await this.store.transcripts.putIndex(medium.id, parsed.index, userId(input.viewer), new Date().toISOString());
       if (stored.ok) index = stored.index.points;
     }
-    this.logger.info({ mediaId: medium.id, version: version.version, segments: segments.length, format }, 'transcript imported');
-    return { ...this.view(interview, medium, version, version.version), index };
+    // repairs (zero-length or reversed cues …) are part of the answer and the log, never silent
+    const warnings = parsed.warnings.map((w) => ({ line: w.line, message: w.message }));
+    this.logger.info({ mediaId: medium.id, version: version.version, segments: segments.length, format, warnings: warnings.length }, 'transcript imported');
+    return { ...this.view(interview, medium, version, version.version), index, warnings };
   }
 
   async get(viewer: Viewer, interviewId: string, mediaId: string, version?: number): Promise<TranscriptView> {

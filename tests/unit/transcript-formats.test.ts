@@ -314,7 +314,7 @@ describe('OHMS import', () => {
       synopsis: 'Mehnert beschreibt seinen Weg nach der Lehre in den Tagebau Golpa-Nord.',
       keywords: ['Tagebau', 'Golpa-Nord', 'Lehre'],
       subjects: ['Braunkohlebergbau', 'Arbeitsmigration'],
-      place: { name: 'Gräfenhainichen', lat: 51.7289, lon: 12.4561 },
+      place: { name: 'Gräfenhainichen', lat: 51.7289, lon: 12.4561, zoom: 14 },
       partialTranscript: 'Herr Mehnert, erzählen Sie bitte',
     });
     expect(parsed.index[1]!.keywords).toEqual(['Schicht', 'Förderbrücke', 'Nachtschicht', 'Winter']);
@@ -338,10 +338,18 @@ describe('OHMS import', () => {
     expect(parsed.index[0]!.place).toEqual({ name: 'Tagebau Gröbern' });
   });
 
-  it('<vtt_transcript> issues carry the XML line', () => {
+  it('<vtt_transcript>: a cue ending before it starts is repaired (end = next start) and reported with its XML line', () => {
     const xml = fixture('ohms-vtt.xml').replace('00:00:04.000 --> 00:00:10.500', '00:00:04.000 --> 00:00:03.500');
     const line = xml.split('\n').findIndex((l) => l.includes('00:00:03.500')) + 1;
-    expect(issuesOf(xml, 'ohms')).toEqual([{ line, message: expect.stringMatching(/not after start/) }]);
+    const parsed = parseTranscript(xml, 'ohms');
+    expect(parsed.segments[1]).toMatchObject({ start: 4, end: 10.5 });
+    expect(parsed.warnings).toEqual([{ line, message: expect.stringMatching(/^Repaired reversed cue .*end set to 00:00:10\.500 \(the next cue's start\)/) }]);
+  });
+
+  it('<vtt_transcript> issues that are not repairs still refuse the file with the XML line', () => {
+    const xml = fixture('ohms-vtt.xml').replace('00:00:04.000 --> 00:00:10.500', '00:00:04.000 --> 00:00:1x.500');
+    const line = xml.split('\n').findIndex((l) => l.includes('00:00:1x.500')) + 1;
+    expect(issuesOf(xml, 'ohms')[0]).toMatchObject({ line });
   });
 
   it('<sync> only: minute marks by line(word), interpolated by word position', () => {

@@ -31,7 +31,7 @@ export {
 export function parseTranscript(text: string, format?: TranscriptFormat): ParsedTranscript {
   const fmt = format ?? detectFormat(text);
   const issues = new IssueList();
-  let result: Omit<ParsedTranscript, 'format'>;
+  let result: Omit<ParsedTranscript, 'format' | 'warnings'>;
   switch (fmt) {
     case 'vtt': {
       const segments = parseVtt(text, issues);
@@ -56,7 +56,7 @@ export function parseTranscript(text: string, format?: TranscriptFormat): Parsed
       break;
   }
   issues.throwIfAny(fmt);
-  return { format: fmt, ...result };
+  return { format: fmt, ...result, warnings: [...issues.warnings].sort((a, b) => a.line - b.line) };
 }
 
 /**

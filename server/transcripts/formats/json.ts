@@ -23,10 +23,17 @@ const indexSchema = z.object({
   keywords: z.array(z.string()).optional(),
   subjects: z.array(z.string()).optional(),
   place: z
-    .object({ name: z.string(), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional() })
+    .object({ name: z.string(), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional(), zoom: z.number().optional(), nameAlt: z.string().optional() })
     .nullable()
     .optional(),
   partialTranscript: z.string().nullable().optional(),
+  titleAlt: z.string().optional(),
+  synopsisAlt: z.string().optional(),
+  partialTranscriptAlt: z.string().optional(),
+  keywordsAlt: z.array(z.string()).optional(),
+  subjectsAlt: z.array(z.string()).optional(),
+  morePlaces: z.array(z.object({ name: z.string(), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional(), zoom: z.number().optional(), nameAlt: z.string().optional() })).optional(),
+  hyperlinks: z.array(z.object({ url: z.string(), text: z.string(), textAlt: z.string().optional() })).optional(),
 });
 
 export const transcriptJsonSchema = z.object({
@@ -174,9 +181,14 @@ export function parseJson(text: string, issues: IssueList): ParsedJson {
         synopsis: p.synopsis ?? null,
         keywords: p.keywords ?? [],
         subjects: p.subjects ?? [],
-        place: p.place ? { name: p.place.name, ...(p.place.lat !== undefined ? { lat: p.place.lat } : {}), ...(p.place.lon !== undefined ? { lon: p.place.lon } : {}) } : null,
+        place: p.place ? { name: p.place.name, ...(p.place.lat !== undefined ? { lat: p.place.lat } : {}), ...(p.place.lon !== undefined ? { lon: p.place.lon } : {}), ...(p.place.zoom !== undefined ? { zoom: p.place.zoom } : {}), ...(p.place.nameAlt !== undefined ? { nameAlt: p.place.nameAlt } : {}) } : null,
       };
       if (p.partialTranscript !== undefined) point.partialTranscript = p.partialTranscript;
+      for (const key of ['titleAlt', 'synopsisAlt', 'partialTranscriptAlt'] as const) if (p[key] !== undefined) point[key] = p[key];
+      if (p.keywordsAlt) point.keywordsAlt = p.keywordsAlt;
+      if (p.subjectsAlt) point.subjectsAlt = p.subjectsAlt;
+      if (p.morePlaces) point.morePlaces = p.morePlaces;
+      if (p.hyperlinks) point.hyperlinks = p.hyperlinks;
       return point;
     })
     .sort((a, b) => a.start - b.start);

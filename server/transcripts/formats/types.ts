@@ -16,6 +16,8 @@ export interface ParsedTranscript {
   segments: Segment[];
   index: IndexSegment[];
   speakers: string[];
+  /** What was repaired on the way in (zero-length or reversed cues …), each with its line; empty when nothing was. */
+  warnings: ParseIssue[];
 }
 
 export interface ExportInput {
