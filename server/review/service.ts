@@ -173,7 +173,7 @@ export class ReviewService {
     if (accept) {
       const current = await this.deps.store.transcripts.current(correction.mediaId);
       // the segment may have moved (split/merge since): find it by its start, then by its number
-      const n = current?.segments.findIndex((s) => Math.abs(s.start - correction.segmentStart) < 0.001) ?? -1;
+      const n = current?.segments.findIndex((s) => s.start !== null && Math.abs(s.start - correction.segmentStart) < 0.001) ?? -1;
       const segmentNo = n >= 0 ? n : correction.segmentNo;
       const segment = current?.segments[segmentNo];
       if (!segment || segment.text !== correction.original) {
@@ -272,7 +272,7 @@ export class ReviewService {
     if (!segment) throw new Problem('validation', { errors: [{ field: 'body.segmentNo', message: 'diesen Abschnitt gibt es nicht (no such segment)' }] });
     if (segment.text === input.proposed) throw new Problem('validation', { errors: [{ field: 'body.proposed', message: 'unverändert (unchanged)' }] });
     const correction: Correction = {
-      id: crypto.randomUUID(), interviewId: interview.id, mediaId: medium.id, segmentNo: input.segmentNo, segmentStart: segment.start,
+      id: crypto.randomUUID(), interviewId: interview.id, mediaId: medium.id, segmentNo: input.segmentNo, segmentStart: segment.start ?? 0,
       original: segment.text, proposed: input.proposed, note: input.note ?? null, status: 'open', invitationId: invitation.id,
       createdAt: new Date().toISOString(), decidedBy: null, decidedAt: null, decisionNote: null, transcriptVersion: null,
     };

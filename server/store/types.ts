@@ -199,13 +199,24 @@ export interface JobRecord {
   finishedAt: string | null;
 }
 
-/** One timed passage of a transcript (seconds). */
+/**
+ * One passage of a transcript (seconds). `start`/`end` are null for untimed text (a legacy OHMS transcript without
+ * timecodes or sync data): kept as reading text in document order, found by search at the interview level, never a
+ * caption, ready for alignment later. A transcript version is either all timed or all untimed.
+ */
 export interface TranscriptSegment {
-  start: number;
-  end: number;
+  start: number | null;
+  end: number | null;
   speaker: string | null;
   text: string;
   words?: { start: number; end: number; text: string }[];
+}
+
+/** A segment with its times: what captions, the editor, restrictions and time search work with. */
+export type TimedSegment = TranscriptSegment & { start: number; end: number };
+
+export function isTimed(s: TranscriptSegment): s is TimedSegment {
+  return s.start !== null && s.end !== null;
 }
 
 /** A place of an index point (OHMS `<gpspoints>`): name, coordinates, map zoom and the name's translation. */

@@ -4,15 +4,22 @@ const seconds = z.number().finite().min(0).max(48 * 3600);
 
 export const segmentSchema = z
   .strictObject({
-    start: seconds,
-    end: seconds,
+    // null/null: untimed text (legacy OHMS without timecodes); a transcript is all timed or all untimed
+    start: seconds.nullable(),
+    end: seconds.nullable(),
     speaker: z.string().trim().min(1).max(200).nullable(),
     text: z.string().trim().min(1).max(20_000),
     words: z.array(z.strictObject({ start: seconds, end: seconds, text: z.string().min(1).max(200) })).max(5000).optional(),
   })
-  .refine((s) => s.end > s.start, { message: 'Ende muss nach dem Anfang liegen (end must be after start)', path: ['end'] });
+  .refine((s) => (s.start === null) === (s.end === null), { message: 'Anfang und Ende beide angeben oder beide null (give both start and end, or neither)', path: ['end'] })
+  .refine((s) => s.start === null || s.end === null || s.end > s.start, { message: 'Ende muss nach dem Anfang liegen (end must be after start)', path: ['end'] });
 
-export const segmentsSchema = z.array(segmentSchema).max(100_000);
+export const segmentsSchema = z
+  .array(segmentSchema)
+  .max(100_000)
+  .refine((all) => all.every((s) => s.start === null) || all.every((s) => s.start !== null), {
+    message: 'Ein Transkript ist ganz mit oder ganz ohne Zeiten (a transcript is all timed or all untimed)',
+  });
 
 export const segmentPatchSchema = z
   .strictObject({

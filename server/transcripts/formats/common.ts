@@ -132,7 +132,7 @@ export function validateSegments(items: LocatedSegment[], issues: IssueList): Se
 }
 
 /** Unique speakers in order of first appearance; listed ones first when given. */
-export function collectSpeakers(segments: readonly Segment[], listed: readonly string[] = []): string[] {
+export function collectSpeakers(segments: readonly { speaker: string | null }[], listed: readonly string[] = []): string[] {
   const out: string[] = [];
   for (const name of [...listed, ...segments.map((s) => s.speaker)]) {
     if (name && !out.includes(name)) out.push(name);

@@ -2,7 +2,7 @@
 // located in the source text, line numbers.
 import { z } from 'zod';
 import { IssueList, collectSpeakers, roundMs, stripBom, validateSegments, type LocatedSegment } from './common.js';
-import type { IndexSegment, Segment } from './types.js';
+import type { AnySegment, IndexSegment, Segment } from './types.js';
 
 const time = z.number().min(0);
 
@@ -195,14 +195,15 @@ export function parseJson(text: string, issues: IssueList): ParsedJson {
   return { segments, index, speakers: collectSpeakers(segments, doc.speakers ?? []) };
 }
 
-export function exportJson(input: { segments: readonly Segment[]; index: readonly IndexSegment[]; title?: string | null; speakers?: readonly string[] }): string {
-  const doc: TranscriptJson = {
+export function exportJson(input: { segments: readonly AnySegment[]; index: readonly IndexSegment[]; title?: string | null; speakers?: readonly string[] }): string {
+  // untimed (legacy OHMS) text is written with start/end null; the JSON import takes timed transcripts only
+  const doc: Omit<TranscriptJson, 'segments'> & { segments: unknown[] } = {
     version: 1,
     ...(input.title ? { title: input.title } : {}),
     speakers: collectSpeakers(input.segments, input.speakers ?? []),
     segments: input.segments.map((s) => ({
-      start: roundMs(s.start),
-      end: roundMs(s.end),
+      start: s.start === null ? null : roundMs(s.start),
+      end: s.end === null ? null : roundMs(s.end),
       speaker: s.speaker,
       text: s.text,
       ...(s.words ? { words: s.words.map((w) => ({ start: roundMs(w.start), end: roundMs(w.end), text: w.text })) } : {}),

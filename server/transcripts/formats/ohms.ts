@@ -8,6 +8,7 @@ import {
   collectSpeakers,
   formatClock,
   interpolateStarts,
+  matchSpeakerPrefix,
   normalizeText,
   parseClock,
   roundMs,
@@ -17,7 +18,7 @@ import {
 import { scanMarkedText, type MarkedText } from './marked-text.js';
 import { unitsToSegments } from './txt.js';
 import type { IndexHyperlink, IndexPlace } from '../../store/types.js';
-import type { IndexSegment, Segment } from './types.js';
+import type { AnySegment, IndexSegment, Segment } from './types.js';
 import { parseVttLines } from './vtt.js';
 
 export const OHMS_NAMESPACE = 'https://www.weareavp.com/nunncenter/ohms';
@@ -214,8 +215,22 @@ function timeAtWord(points: SyncPoint[], word: number, totalWords: number, durat
   return roundMs(p.time + (word - p.word) * perWord);
 }
 
+/** Untimed text as passages: one per paragraph (blank-line separated), `NAME:` prefixes as speakers. */
+function untimedParagraphs(text: string): AnySegment[] {
+  return text
+    .split(/\r?\n[ \t]*\r?\n/)
+    .map((p) => normalizeText(p))
+    .filter((p) => p !== '')
+    .map((p) => {
+      const prefix = matchSpeakerPrefix(p);
+      return prefix && prefix.rest.trim() !== ''
+        ? { start: null, end: null, speaker: prefix.speaker, text: prefix.rest.trim() }
+        : { start: null, end: null, speaker: null, text: p };
+    });
+}
+
 export interface ParsedOhms {
-  segments: Segment[];
+  segments: AnySegment[];
   index: IndexSegment[];
   speakers: string[];
 }
@@ -265,8 +280,10 @@ export function parseOhms(text: string, issues: IssueList): ParsedOhms {
     } else {
       const syncNode = child(record, 'sync');
       if (textOf(syncNode) === '') {
-        issues.add(transcriptNode.line, 'The <transcript> has neither [HH:MM:SS] markers nor <sync> data.');
-        return empty;
+        // a legacy record (OHMS Viewer shows it): the text is kept untimed, as reading text, ready for alignment
+        const untimed = untimedParagraphs(transcriptNode.text);
+        issues.warn(transcriptNode.line, `The <transcript> has neither [HH:MM:SS] markers nor <sync> data: kept as untimed reading text (${untimed.length} passage(s), no captions).`);
+        return { segments: untimed, index, speakers: collectSpeakers(untimed) };
       }
       const points = readSync(textOf(syncNode), scanned, lines.length, syncNode!.line, issues);
       if (points.length === 0) return empty;
@@ -286,13 +303,18 @@ const escapeXml = (s: string): string =>
  * OHMS markers are whole seconds: each segment's start is floored (and nudged up to keep markers strictly
  * increasing), so a re-import gives starts within about a second; ends become the next marker.
  */
-export function exportOhms(input: { segments: readonly Segment[]; index: readonly IndexSegment[]; title?: string | null }): string {
+export function exportOhms(input: { segments: readonly AnySegment[]; index: readonly IndexSegment[]; title?: string | null }): string {
   const paragraphs: string[] = [];
   let last = -1;
   let end = 0;
   for (const s of input.segments) {
     const text = normalizeText(s.text);
     if (text === '') continue;
+    if (s.start === null || s.end === null) {
+      // untimed (legacy) text stays untimed: a paragraph without marker, the <sync> stays empty
+      paragraphs.push(`${s.speaker ? `${normalizeText(s.speaker)}: ` : ''}${text}`);
+      continue;
+    }
     const marker = Math.max(Math.floor(s.start), last + 1);
     last = marker;
     end = Math.max(end, s.end, marker + 1);
