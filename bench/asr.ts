@@ -96,7 +96,7 @@ try {
   const aligned = alignTranscript(given, words, audioSec);
   const alignWall = (performance.now() - t0) / 1000;
   const alignCpu = selfCpu() - c0;
-  const alignErrors = spoken.sentences.map((s, i) => Math.abs(aligned.segments[i]!.start - s.start)).sort((a, b) => a - b);
+  const alignErrors = spoken.sentences.map((s, i) => Math.abs((aligned.segments[i]!.start ?? Number.NaN) - s.start)).sort((a, b) => a - b);
   const wer = wordErrorRate(spoken.sentences.map((s) => s.text).join(' '), archive.value.segments.map((s) => s.text).join(' '));
   const rt = (x: number) => (x / audioSec).toFixed(3);
 

@@ -89,6 +89,7 @@ if [ "$with_test_tools" = 1 ]; then
   else
     say "Go fehlt / Go missing: FerretDB not built, the MongoDB tests will report themselves skipped"
   fi
+  pip_need tuspy==1.1.0   # strict tus 1.0 client for tests/integration/upload-tuspy.test.ts
 fi
 
 if [ ! -f client/dist/index.html ] || [ -n "$(find client/src client/index.html client/vite.config.ts -newer client/dist/index.html -print -quit)" ]; then

@@ -43,6 +43,9 @@ import { StorageMonitor } from './media/storage.js';
 import { createTusUploads, type TusUploads } from './media/tus.js';
 import { createUploadReceiver } from './media/uploads.js';
 import { transcriptRoutes } from './transcripts/routes.js';
+import { publicMediaCors } from './iiif/cors.js';
+import { iiifRoutes } from './iiif/routes.js';
+import { IiifService } from './iiif/service.js';
 import { TranscriptService } from './transcripts/service.js';
 import type { SearchEngine } from './search/engine.js';
 import { searchIndexes, type SearchIndexes } from './search/indexer.js';
@@ -237,6 +240,9 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   // OAI-PMH 2.0 for harvesters: what anonymous visitors may see, and withdrawn interviews as deleted records
   app.use('/oai', oaiRoutes(createOaiProvider({ config, store, media: services.media, signer }), config.PUBLIC_URL));
 
+  // IIIF Presentation 3 (manifests, collections, their caption files): same viewer and access rule as the API.
+  app.use('/iiif', authenticate(services.auth, resolveReview), iiifRoutes(new IiifService(store, services.media, services.transcripts), config), notFoundHandler);
+  app.use('/media', publicMediaCors(store));
   // Media files live outside /api (players fetch them directly) but still need the viewer for the access check.
   app.use('/media', reviewLimiter, authenticate(services.auth, resolveReview), mediaFileRoutes({
     store, uploadsDir: config.uploadsDir, signer,

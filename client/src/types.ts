@@ -102,8 +102,9 @@ export interface TranscriptWord {
 }
 
 export interface TranscriptSegment {
-  start: number;
-  end: number;
+  /** null for untimed text (a legacy OHMS transcript): shown as reading text, not synced to the player. */
+  start: number | null;
+  end: number | null;
   speaker: string | null;
   text: string;
   words?: TranscriptWord[];

@@ -3,7 +3,7 @@
 // given word with a recognised one; the text itself is never changed. Words without a partner get times
 // interpolated between their aligned neighbours and are marked `aligned: false`; a segment none of whose words
 // aligned is marked `unaligned: true` and keeps its old times (or interpolated ones).
-import type { TranscriptSegment } from '../store/types.js';
+import type { TimedSegment, TranscriptSegment } from '../store/types.js';
 import type { AsrWord } from './types.js';
 
 /** Lower case, umlauts and ß folded, punctuation dropped: "Förder-Brücke," → "forderbrucke". */
@@ -183,16 +183,18 @@ export function alignTranscript(segments: readonly TranscriptSegment[], recognis
   }
 
   let unalignedSegments = 0;
-  const out: TranscriptSegment[] = segments.map((s, segIndex) => {
+  const out: TimedSegment[] = segments.map((s, segIndex) => {
     const own = tokens.map((t, i) => ({ t, f: filled[i]! })).filter((x) => x.t.seg === segIndex);
     const { words: _old, ...rest } = s;
     if (own.length === 0 || own.every((x) => !x.f.aligned)) {
       unalignedSegments++;
-      const start = own.length ? own[0]!.f.start : s.start;
-      const end = own.length ? own[own.length - 1]!.f.end : s.end;
-      // a segment without any aligned word keeps coarse times it had; otherwise the interpolation is all we know
-      const keep = s.end > s.start && (s.start > 0 || s.end > 0) && !(s.start === 0 && s.end <= 0.001);
-      return { ...rest, start: round(keep ? s.start : start), end: round(keep ? s.end : Math.max(end, start + 0.01)), unaligned: true };
+      const start = own.length ? own[0]!.f.start : (s.start ?? 0);
+      const end = own.length ? own[own.length - 1]!.f.end : (s.end ?? start);
+      // a segment without any aligned word keeps coarse times it had (untimed text has none); otherwise the
+      // interpolation is all we know
+      const had = s.start !== null && s.end !== null ? { start: s.start, end: s.end } : null;
+      const keep = had !== null && had.end > had.start && (had.start > 0 || had.end > 0) && !(had.start === 0 && had.end <= 0.001);
+      return { ...rest, start: round(keep ? had.start : start), end: round(keep ? had.end : Math.max(end, start + 0.01)), unaligned: true };
     }
     const words = own.map((x) => ({ start: round(x.f.start), end: round(Math.max(x.f.end, x.f.start + 0.01)), text: x.t.raw, ...(x.f.aligned ? {} : { aligned: false as const }) }));
     return { ...rest, start: words[0]!.start, end: Math.max(words[words.length - 1]!.end, words[0]!.start + 0.01), words };

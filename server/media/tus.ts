@@ -142,7 +142,7 @@ export function createTusUploads(deps: TusDeps): TusUploads {
     relativeLocation: true,
     // Same-origin only: no CORS headers (the default would be `Access-Control-Allow-Origin: *`).
     allowedOrigins: () => false,
-    exposedHeaders: ['Upload-Medium-Id'],
+    exposedHeaders: ['Upload-Medium-Id', 'Content-Location'],
     namingFunction: () => crypto.randomUUID(),
 
     async onUploadCreate(req, upload) {
@@ -213,11 +213,11 @@ export function createTusUploads(deps: TusDeps): TusUploads {
         logger.error({ err, uploadId: upload.id }, 'finishing a tus upload failed');
         throw fail(req, new Problem('internal'));
       }
-      const headers = { 'Content-Type': 'application/json', 'Upload-Medium-Id': medium.id };
-      // POST (creation-with-upload) must stay 201 so that tus sets Location; a final PATCH answers like the multipart route.
+      // tus 1.0: a PATCH answers 204 No Content (strict clients fail on anything else), so the medium is named by
+      // headers: Upload-Medium-Id and Content-Location (GET it there). POST (creation-with-upload) stays 201 + Location.
       return req.method === 'PATCH'
-        ? { status_code: 202, headers: { ...headers, 'Content-Location': `/api/media/${medium.id}` }, body: JSON.stringify(medium) }
-        : { headers, body: JSON.stringify(medium) };
+        ? { status_code: 204, headers: finishedHeaders(medium.id), body: '' }
+        : { headers: { 'Content-Type': 'application/json', 'Upload-Medium-Id': medium.id, 'Content-Location': `/api/media/${medium.id}` }, body: JSON.stringify(medium) };
     },
   });
 
@@ -227,12 +227,11 @@ export function createTusUploads(deps: TusDeps): TusUploads {
     const mediumId = record?.metadata?.mediumId;
     if (!record || !mediumId) return false;
     if (req.viewer.kind !== 'user' || record.metadata?.uploaderId !== req.viewer.user.id) throw new Problem('not-found');
-    const medium = await media.presentWithJobs(req.viewer, await media.get(req.viewer, mediumId));
+    const medium = await media.get(req.viewer, mediumId);
     res.setHeader('Tus-Resumable', '1.0.0');
     res.setHeader('Upload-Offset', String(record.size ?? 0));
-    res.setHeader('Upload-Medium-Id', medium.id);
-    res.setHeader('Content-Location', `/api/media/${medium.id}`);
-    res.status(202).json(medium);
+    for (const [name, value] of Object.entries(finishedHeaders(medium.id))) res.setHeader(name, value);
+    res.status(204).end();
     return true;
   };
 
@@ -318,6 +317,11 @@ export function createTusUploads(deps: TusDeps): TusUploads {
       timer = undefined;
     },
   };
+}
+
+/** How a finished upload names its medium (README, API table); exposed to cross-origin tus clients too. */
+function finishedHeaders(mediumId: string): Record<string, string> {
+  return { 'Upload-Medium-Id': mediumId, 'Content-Location': `/api/media/${mediumId}` };
 }
 
 const DRAIN_LIMIT = 8 * 1024 * 1024;

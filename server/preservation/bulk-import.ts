@@ -379,7 +379,7 @@ async function validateRows(rows: PlannedRow[], logger: Logger): Promise<void> {
         return;
       }
       const duration = row.media[part]?.durationSec;
-      const last = parsed.segments.reduce((m, s) => Math.max(m, s.end), 0);
+      const last = parsed.segments.reduce((m, s) => Math.max(m, s.end ?? 0), 0);
       if (duration !== undefined && last > duration + DURATION_SLACK_S) {
         row.problems.push({ file: t.file.name, line: 1, message: `transcript runs to ${last.toFixed(1)} s, past its recording "${row.media[part]!.name}" (${duration.toFixed(1)} s): probably belongs to another recording (row ${at.file} line ${at.line})` });
       }

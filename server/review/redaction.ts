@@ -20,13 +20,22 @@ export function overlapsAny(span: TimeRange, ranges: readonly TimeRange[]): bool
   return ranges.some((r) => span.start < r.end && span.end > r.start);
 }
 
-export function restrictedFlags(segments: readonly TimeRange[], ranges: readonly TimeRange[]): boolean[] {
-  return segments.map((s) => overlapsAny(s, ranges));
+/**
+ * Untimed text (start null) cannot be placed against a restricted time range: while a medium has restrictions, all
+ * of its untimed text counts as restricted (shown as the marker), rather than risk showing a restricted passage.
+ */
+function restricted(s: { start: number | null; end: number | null }, ranges: readonly TimeRange[]): boolean {
+  if (s.start === null || s.end === null) return ranges.length > 0;
+  return overlapsAny({ start: s.start, end: s.end }, ranges);
+}
+
+export function restrictedFlags(segments: readonly { start: number | null; end: number | null }[], ranges: readonly TimeRange[]): boolean[] {
+  return segments.map((s) => restricted(s, ranges));
 }
 
 export function redactSegments(segments: readonly TranscriptSegment[], ranges: readonly TimeRange[]): RedactedSegment[] {
   if (ranges.length === 0) return [...segments];
-  return segments.map((s) => (overlapsAny(s, ranges) ? { start: s.start, end: s.end, speaker: null, text: RESTRICTED_MARKER, restricted: true } : s));
+  return segments.map((s) => (restricted(s, ranges) ? { start: s.start, end: s.end, speaker: null, text: RESTRICTED_MARKER, restricted: true } : s));
 }
 
 /** Chapters that start inside a restricted passage keep their time but lose what would describe it. */

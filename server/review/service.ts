@@ -205,7 +205,7 @@ export class ReviewService {
       if (accept) {
         const current = await this.deps.store.transcripts.current(correction.mediaId);
         // the segment may have moved (split/merge since): find it by its start, then by its number
-        const n = current?.segments.findIndex((s) => Math.abs(s.start - correction.segmentStart) < 0.001) ?? -1;
+        const n = current?.segments.findIndex((s) => s.start !== null && Math.abs(s.start - correction.segmentStart) < 0.001) ?? -1;
         const segmentNo = n >= 0 ? n : correction.segmentNo;
         const segment = current?.segments[segmentNo];
         if (!current || !segment || segment.text !== correction.original) {
@@ -320,7 +320,7 @@ export class ReviewService {
     const open = (await this.deps.store.review.listCorrections(interview.id))
       .find((c) => c.status === 'open' && c.invitationId === invitation.id && c.mediaId === medium.id && c.segmentNo === input.segmentNo && c.proposed === input.proposed);
     const correction: Correction = open ?? {
-      id: crypto.randomUUID(), interviewId: interview.id, mediaId: medium.id, segmentNo: input.segmentNo, segmentStart: segment.start,
+      id: crypto.randomUUID(), interviewId: interview.id, mediaId: medium.id, segmentNo: input.segmentNo, segmentStart: segment.start ?? 0,
       original: segment.text, proposed: input.proposed, note: input.note ?? null, status: 'open', invitationId: invitation.id,
       createdAt: new Date().toISOString(), decidedBy: null, decidedAt: null, decisionNote: null, transcriptVersion: null,
     };

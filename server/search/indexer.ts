@@ -49,7 +49,8 @@ export async function indexTranscript(store: Store, indexes: SearchIndexes, medi
   // passages the narrator did not release stay findable for curators only (segmentFilter: restricted = false)
   const ranges = rangesOf(await store.review.listRestrictions({ mediaId }));
   const flags = restrictedFlags(shown.segments, ranges);
-  await indexes.segments.replaceMedium(interview, mediaId, shown.segments.map((s, i) => ({ ...s, restricted: flags[i] ?? false })));
+  // untimed text (legacy OHMS) is found at the interview level: its hits point to the recording's beginning
+  await indexes.segments.replaceMedium(interview, mediaId, shown.segments.map((s, i) => ({ ...s, start: s.start ?? 0, end: s.end ?? 0, restricted: flags[i] ?? false })));
   await store.transcripts.markIndexed(mediaId, current.version);
   return { version: shown.version };
 }

@@ -4,8 +4,9 @@ const seconds = z.number().finite().min(0).max(48 * 3600);
 
 export const segmentSchema = z
   .strictObject({
-    start: seconds,
-    end: seconds,
+    // null/null: untimed text (legacy OHMS without timecodes); a transcript is all timed or all untimed
+    start: seconds.nullable(),
+    end: seconds.nullable(),
     speaker: z.string().trim().min(1).max(200).nullable(),
     text: z.string().trim().min(1).max(20_000),
     words: z.array(z.strictObject({
@@ -14,9 +15,15 @@ export const segmentSchema = z
     })).max(5000).optional(),
     unaligned: z.literal(true).optional(),
   })
-  .refine((s) => s.end > s.start, { message: 'Ende muss nach dem Anfang liegen (end must be after start)', path: ['end'] });
+  .refine((s) => (s.start === null) === (s.end === null), { message: 'Anfang und Ende beide angeben oder beide null (give both start and end, or neither)', path: ['end'] })
+  .refine((s) => s.start === null || s.end === null || s.end > s.start, { message: 'Ende muss nach dem Anfang liegen (end must be after start)', path: ['end'] });
 
-export const segmentsSchema = z.array(segmentSchema).max(100_000);
+export const segmentsSchema = z
+  .array(segmentSchema)
+  .max(100_000)
+  .refine((all) => all.every((s) => s.start === null) || all.every((s) => s.start !== null), {
+    message: 'Ein Transkript ist ganz mit oder ganz ohne Zeiten (a transcript is all timed or all untimed)',
+  });
 
 export const segmentPatchSchema = z
   .strictObject({
@@ -41,17 +48,30 @@ export const reasonSchema = z.strictObject({ reason: z.string().trim().min(1).ma
 
 export const restoreSchema = z.strictObject({ version: z.number().int().min(1), reason: z.string().trim().min(1).max(500).optional() });
 
+const indexPlaceSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  lat: z.number().min(-90).max(90).optional(),
+  lon: z.number().min(-180).max(180).optional(),
+  zoom: z.number().int().min(0).max(22).optional(),
+  nameAlt: z.string().trim().min(1).max(200).optional(),
+});
+
 export const indexPointSchema = z.strictObject({
   start: seconds,
   title: z.string().trim().min(1).max(300),
   synopsis: z.string().trim().max(10_000).nullable().default(null),
   keywords: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
   subjects: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
-  place: z
-    .strictObject({ name: z.string().trim().min(1).max(200), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional() })
-    .nullable()
-    .default(null),
+  place: indexPlaceSchema.nullable().default(null),
   partialTranscript: z.string().max(10_000).nullable().optional(),
+  // OHMS's translated index (`_alt` fields), further places and links: kept so an OHMS round trip loses nothing
+  titleAlt: z.string().trim().min(1).max(300).optional(),
+  synopsisAlt: z.string().trim().min(1).max(10_000).optional(),
+  partialTranscriptAlt: z.string().min(1).max(10_000).optional(),
+  keywordsAlt: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+  subjectsAlt: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+  morePlaces: z.array(indexPlaceSchema).max(50).optional(),
+  hyperlinks: z.array(z.strictObject({ url: z.url().max(2000), text: z.string().trim().max(500), textAlt: z.string().trim().min(1).max(500).optional() })).max(50).optional(),
 });
 
 export const putIndexSchema = z.strictObject({ points: z.array(indexPointSchema).max(2000) });

@@ -9,7 +9,7 @@ import { Problem } from '../http/problem.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
 import type { Store, VersionSummary } from '../store/repositories.js';
-import type { IndexPoint, Interview, Medium, Person, TranscriptSegment, TranscriptVersion } from '../store/types.js';
+import { isTimed, type IndexPoint, type Interview, type Medium, type Person, type TimedSegment, type TranscriptSegment, type TranscriptVersion } from '../store/types.js';
 import { exportTranscript, parseTranscript, detectFormat, TranscriptParseError, type TranscriptFormat } from './formats/index.js';
 import { diffSegments, type SegmentDiff } from './diff.js';
 import { segmentsSchema, type SegmentPatch } from './schemas.js';
@@ -77,7 +77,7 @@ export class TranscriptService {
   async import(input: {
     viewer: Viewer; interviewId: string; mediaId: string; text: string; format?: TranscriptFormat; filename?: string;
     reason?: string; expectedVersion?: number | null;
-  }): Promise<TranscriptView & { index: IndexPoint[] | null }> {
+  }): Promise<TranscriptView & { index: IndexPoint[] | null; warnings: { line: number; message: string }[] }> {
     const { interview, medium } = await this.target(input.viewer, input.interviewId, input.mediaId, 'edit');
     const format = input.format ?? detectFormat(input.text, input.filename);
     let parsed;
@@ -98,8 +98,10 @@ export class TranscriptService {
     const version = await this.append(input.viewer, medium, segments, `import:${format}`, input.reason ?? `Import (${format})`, input.expectedVersion,
       parsed.index.length > 0 ? parsed.index : null);
     const index = parsed.index.length > 0 ? ((await this.store.transcripts.getIndex(medium.id))?.points ?? null) : null;
-    this.logger.info({ mediaId: medium.id, version: version.version, segments: segments.length, format }, 'transcript imported');
-    return { ...this.view(interview, medium, version, version.version), index };
+    // repairs (zero-length or reversed cues …) are part of the answer and the log, never silent
+    const warnings = parsed.warnings.map((w) => ({ line: w.line, message: w.message }));
+    this.logger.info({ mediaId: medium.id, version: version.version, segments: segments.length, format, warnings: warnings.length }, 'transcript imported');
+    return { ...this.view(interview, medium, version, version.version), index, warnings };
   }
 
   async get(viewer: Viewer, interviewId: string, mediaId: string, version?: number): Promise<TranscriptView> {
@@ -214,7 +216,8 @@ export class TranscriptService {
   merge(viewer: Viewer, interviewId: string, mediaId: string, n: number, reason?: string, expectedVersion?: number) {
     return this.mutate(viewer, interviewId, mediaId, 'edit:merge', reason ?? 'Abschnitte zusammengeführt', expectedVersion, (segments) => {
       const a = at(segments, n);
-      const b = segments[n + 1];
+      const next = segments[n + 1];
+      const b = next && isTimed(next) ? next : undefined;
       if (!b) throw new Problem('validation', { errors: [{ field: 'params.n', message: 'der letzte Abschnitt hat keinen Nachfolger (the last segment has no successor)' }] });
       const words = a.words && b.words ? [...a.words, ...b.words] : undefined;
       segments.splice(n, 2, { start: a.start, end: Math.max(a.end, b.end), speaker: a.speaker ?? b.speaker, text: `${a.text} ${b.text}`, ...(words ? { words } : {}) });
@@ -269,7 +272,7 @@ export class TranscriptService {
       throw new Problem('validation', { errors: parsed.error.issues.map((i) => ({ field: `segments.${i.path.join('.')}`, message: i.message })) });
     }
     const limit = medium.technical.durationSec + durationSlackSec;
-    const late = parsed.data.findIndex((s) => s.start > limit);
+    const late = parsed.data.findIndex((s) => s.start !== null && s.start > limit);
     if (late >= 0) {
       throw new Problem('unprocessable', {
         detail: {
@@ -341,9 +344,14 @@ function userId(viewer: Viewer): string | null {
   return viewer.kind === 'user' ? viewer.user.id : null;
 }
 
-function at(segments: TranscriptSegment[], n: number): TranscriptSegment {
+function at(segments: TranscriptSegment[], n: number): TimedSegment {
   const s = segments[n];
   if (!s) throw new Problem('not-found', { detail: { de: `Abschnitt ${n} gibt es nicht.`, en: `No segment ${n}.` } });
+  if (!isTimed(s)) {
+    throw new Problem('conflict', {
+      detail: { de: 'Dieses Transkript hat (noch) keine Zeiten; teilen und zusammenführen gehen erst nach dem Ausrichten.', en: 'This transcript has no times (yet); split and merge need it aligned first.' },
+    });
+  }
   return s;
 }
 

@@ -269,6 +269,13 @@ const ENDPOINTS: Endpoint[] = [
   textEndpoint('GET …/transcript?format=ohms', (s) => transcriptUrl(s, '?format=ohms')),
   textEndpoint('GET …/media/:mediaId/index', (s) => `/api/interviews/${fx[s].id}/media/${fx[s].mediaId}/index`),
   {
+    // IIIF Presentation 3 (server/iiif): the manifest follows the interview page; its caption file the transcript
+    name: 'GET /iiif/interviews/:id/manifest',
+    expected: (c) => gate(c, () => '200'),
+    actual: async (role, s) => outcome(await get(role, s, `/iiif/interviews/${fx[s].id}/manifest`)),
+  },
+  textEndpoint('GET /iiif/…/captions.<lang>.vtt', (s) => `/iiif/interviews/${fx[s].id}/media/${fx[s].mediaId}/captions.de.vtt`),
+  {
     name: 'GET …/transcript/versions',
     expected: (c) => gate(c, () => '200'),
     actual: async (role, s) => outcome(await get(role, s, transcriptUrl(s, '/versions'))),

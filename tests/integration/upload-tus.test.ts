@@ -87,12 +87,17 @@ function tusUpload(
         }
       },
       onSuccess({ lastResponse }) {
-        resolve({
-          status: lastResponse.getStatus(),
-          body: JSON.parse(lastResponse.getBody() || '{}'),
-          mediumId: lastResponse.getHeader('Upload-Medium-Id') ?? null,
-          url: upload.url ?? '',
-        });
+        // tus 1.0: the final PATCH is 204 without a body; the medium is named by Upload-Medium-Id / Content-Location
+        const status = lastResponse.getStatus();
+        const mediumId = lastResponse.getHeader('Upload-Medium-Id') ?? null;
+        const location = lastResponse.getHeader('Content-Location');
+        const bodyText = lastResponse.getBody();
+        const url = upload.url ?? '';
+        if (bodyText) return resolve({ status, body: JSON.parse(bodyText), mediumId, url });
+        if (!location) return resolve({ status, body: {}, mediumId, url });
+        fetch(`${base}${location}`, { headers: opts.headers })
+          .then(async (r) => resolve({ status, body: (await r.json()) as Record<string, any>, mediumId, url }))
+          .catch(reject);
       },
       onError: reject,
     });
@@ -123,9 +128,9 @@ describe('tus uploads', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('uploads in chunks; the final PATCH answers 202 with the medium JSON and Upload-Medium-Id; SHA-256 matches', async () => {
+  it('uploads in chunks; the final PATCH answers 204 with Upload-Medium-Id and Content-Location; SHA-256 matches', async () => {
     const done = (await tusUpload(http1.base, video, { headers: student.headers, metadata: { interviewId, filename: 'Band 1.mp4' } })) as Finished;
-    expect(done.status).toBe(202);
+    expect(done.status).toBe(204);
     expect(done.mediumId).toBe(done.body.id);
     expect(done.body).toMatchObject({ interviewId, part: 1, kind: 'video', status: 'stored', originalFilename: 'Band 1.mp4', sizeBytes: video.length });
     expect(done.body.sha256).toBe(sha256(video));
@@ -143,8 +148,10 @@ describe('tus uploads', () => {
       method: 'PATCH', body: new Uint8Array(0),
       headers: { ...student.headers, 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(video.length), 'Content-Type': 'application/offset+octet-stream' },
     });
-    expect(again.status).toBe(202);
-    expect((await again.json()).id).toBe(done.body.id);
+    expect(again.status).toBe(204);
+    expect(await again.text()).toBe('');
+    expect(again.headers.get('upload-medium-id')).toBe(done.body.id);
+    expect(again.headers.get('content-location')).toBe(`/api/media/${done.body.id}`);
     expect(t.store.db.prepare('SELECT count(*) FROM media WHERE interview_id = ?').pluck().get(interviewId)).toBe(1);
   });
 
@@ -160,7 +167,7 @@ describe('tus uploads', () => {
     const offsets: number[] = [];
     const done = (await tusUpload(http1.base, video, { headers: student.headers, uploadUrl: url, onPatchOffset: (o) => offsets.push(o) })) as Finished;
     expect(offsets[0]).toBe(2 * 64 * 1024);
-    expect(done.status).toBe(202);
+    expect(done.status).toBe(204);
     expect(done.body).toMatchObject({ part: 2, sha256: sha256(video) });
   });
 
@@ -202,9 +209,10 @@ describe('tus uploads', () => {
       method: 'PATCH', body: new Uint8Array(video.subarray(half)),
       headers: { ...student.headers, 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(half), 'Content-Type': 'application/offset+octet-stream' },
     });
-    expect(rest.status).toBe(202);
+    expect(rest.status).toBe(204);
     expect(rest.headers.get('upload-offset')).toBe(String(video.length));
-    expect((await rest.json()).sha256).toBe(sha256(video));
+    const medium = await fetch(`${http1.base}${rest.headers.get('content-location')}`, { headers: student.headers });
+    expect((await medium.json()).sha256).toBe(sha256(video));
   });
 
   it('survives a server restart mid-upload: HEAD on the new server returns the offset and the upload completes', async () => {
@@ -229,7 +237,7 @@ describe('tus uploads', () => {
         const offsets: number[] = [];
         const done = (await tusUpload(httpB.base, video, { headers: s.headers, uploadUrl: `${httpB.base}${uploadPath}`, onPatchOffset: (o) => offsets.push(o) })) as Finished;
         expect(offsets[0]).toBe(3 * 64 * 1024);
-        expect(done.status).toBe(202);
+        expect(done.status).toBe(204);
         expect(done.body.sha256).toBe(sha256(video));
         expect(sha256(fs.readFileSync(path.join(b.config.uploadsDir, 'originals', id, done.body.id, 'original.mp4')))).toBe(sha256(video));
       } finally {
@@ -264,7 +272,7 @@ describe('tus uploads', () => {
     const token = (await supertest(t.app).post('/api/auth/tokens').set(student.headers).send({ name: 'Digitalisierung' }).expect(201)).body.token as string;
     const audio = video; // any valid media will do
     const done = (await tusUpload(http1.base, audio, { headers: { Authorization: `Bearer ${token}` }, metadata: { interviewId, filename: 'skript.mp4' } })) as Finished;
-    expect(done.status).toBe(202);
+    expect(done.status).toBe(204);
     expect(done.body.sha256).toBe(sha256(video));
   });
 

@@ -117,7 +117,7 @@ describe('round trips', () => {
     expect(vtt).toContain('<v Karl Mehnert>');
     const parsed = parseTranscript(vtt, 'vtt');
     expect(parsed.segments.length).toBeGreaterThan(segments.length);
-    const joined = rejoin(parsed.segments);
+    const joined = rejoin(parsed.segments as Segment[]);
     expect(joined.map(core)).toEqual(segments.map(core));
     expect(joined.map((s) => s.end)).toEqual(segments.map((s) => s.end));
     expect(joined[2]!.words!.map((w) => [w.start, w.text])).toEqual(segments[2]!.words!.map((w) => [w.start, w.text]));
@@ -128,7 +128,7 @@ describe('round trips', () => {
     expect(srt.startsWith('1\n00:00:00,500 --> ')).toBe(true);
     expect(srt).toMatch(/\n\d+\n00:00:06,800 --> \d\d:\d\d:\d\d,\d{3}\nKarl Mehnert: Das war/);
     const parsed = parseTranscript(srt, 'srt');
-    const joined = rejoin(parsed.segments);
+    const joined = rejoin(parsed.segments as Segment[]);
     expect(joined.map(core)).toEqual(segments.map(core));
     expect(joined.map((s) => s.end)).toEqual(segments.map((s) => s.end));
   });
@@ -138,7 +138,7 @@ describe('round trips', () => {
     expect(txt.split('\n')[0]).toBe('[00:00:00.500] Anja Krause: Herr Mehnert, wann sind Sie nach Gräfenhainichen gekommen?');
     expect(txt).toContain('\n[00:00:32] Karl Mehnert: Glück auf');
     const parsed = parseTranscript(txt, 'txt');
-    expect(parsed.segments.map(core)).toEqual(segments.map(core));
+    expect((parsed.segments as Segment[]).map(core)).toEqual(segments.map(core));
     // ends become the next start (the gap is not representable)
     expect(parsed.segments[0]!.end).toBe(segments[1]!.start);
   });
@@ -151,7 +151,7 @@ describe('round trips', () => {
     expect(parsed.segments).toHaveLength(segments.length);
     parsed.segments.forEach((s, i) => {
       const original = segments[i]!;
-      expect(Math.abs(s.start - original.start)).toBeLessThanOrEqual(1);
+      expect(Math.abs(s.start! - original.start)).toBeLessThanOrEqual(1);
       expect(s.speaker).toBe(original.speaker);
       expect(s.text).toBe(original.text);
     });
@@ -314,7 +314,7 @@ describe('OHMS import', () => {
       synopsis: 'Mehnert beschreibt seinen Weg nach der Lehre in den Tagebau Golpa-Nord.',
       keywords: ['Tagebau', 'Golpa-Nord', 'Lehre'],
       subjects: ['Braunkohlebergbau', 'Arbeitsmigration'],
-      place: { name: 'Gräfenhainichen', lat: 51.7289, lon: 12.4561 },
+      place: { name: 'Gräfenhainichen', lat: 51.7289, lon: 12.4561, zoom: 14 },
       partialTranscript: 'Herr Mehnert, erzählen Sie bitte',
     });
     expect(parsed.index[1]!.keywords).toEqual(['Schicht', 'Förderbrücke', 'Nachtschicht', 'Winter']);
@@ -338,10 +338,18 @@ describe('OHMS import', () => {
     expect(parsed.index[0]!.place).toEqual({ name: 'Tagebau Gröbern' });
   });
 
-  it('<vtt_transcript> issues carry the XML line', () => {
+  it('<vtt_transcript>: a cue ending before it starts is repaired (end = next start) and reported with its XML line', () => {
     const xml = fixture('ohms-vtt.xml').replace('00:00:04.000 --> 00:00:10.500', '00:00:04.000 --> 00:00:03.500');
     const line = xml.split('\n').findIndex((l) => l.includes('00:00:03.500')) + 1;
-    expect(issuesOf(xml, 'ohms')).toEqual([{ line, message: expect.stringMatching(/not after start/) }]);
+    const parsed = parseTranscript(xml, 'ohms');
+    expect(parsed.segments[1]).toMatchObject({ start: 4, end: 10.5 });
+    expect(parsed.warnings).toEqual([{ line, message: expect.stringMatching(/^Repaired reversed cue .*end set to 00:00:10\.500 \(the next cue's start\)/) }]);
+  });
+
+  it('<vtt_transcript> issues that are not repairs still refuse the file with the XML line', () => {
+    const xml = fixture('ohms-vtt.xml').replace('00:00:04.000 --> 00:00:10.500', '00:00:04.000 --> 00:00:1x.500');
+    const line = xml.split('\n').findIndex((l) => l.includes('00:00:1x.500')) + 1;
+    expect(issuesOf(xml, 'ohms')[0]).toMatchObject({ line });
   });
 
   it('<sync> only: minute marks by line(word), interpolated by word position', () => {
@@ -384,9 +392,12 @@ describe('OHMS import', () => {
     expect(issues[0]!.column).toBeGreaterThan(0);
   });
 
-  it('transcript without any timing is an issue', () => {
+  it('a transcript without any timing is kept untimed (reading text), with a warning', () => {
     const xml = fixture('ohms-sync.xml').replace('<sync>1:|3(4)|6(2)</sync>', '<sync></sync>');
-    expect(issuesOf(xml, 'ohms')[0]!.message).toMatch(/neither \[HH:MM:SS\] markers nor <sync>/);
+    const parsed = parseTranscript(xml, 'ohms');
+    expect(parsed.segments.length).toBeGreaterThan(0);
+    expect(parsed.segments.every((s) => s.start === null && s.end === null)).toBe(true);
+    expect(parsed.warnings[0]!.message).toMatch(/neither \[HH:MM:SS\] markers nor <sync> data: kept as untimed reading text/);
   });
 });
 

@@ -1,6 +1,6 @@
 // Answer shapes of the API as the contributor area uses them (see README "API"). What the server defines is imported
 // from it, type-only: nothing of the server reaches the bundle.
-import type { IndexPoint, Interview as ServerInterview, TranscriptSegment } from '../../../server/store/types.js';
+import type { IndexPoint, Interview as ServerInterview, TimedSegment } from '../../../server/store/types.js';
 import type { PublicJob, PublicMedium } from '../../../server/media/service.js';
 import type { TranscriptView } from '../../../server/transcripts/service.js';
 import type {
@@ -44,7 +44,8 @@ export interface Collection {
 
 export type MediumJob = PublicJob;
 export type Medium = PublicMedium;
-export type Segment = TranscriptSegment;
+// the editor works on timed transcripts (an untimed legacy OHMS text is shown read-only on the interview page until aligned)
+export type Segment = TimedSegment;
 
 export type Transcript = TranscriptView;
 

@@ -24,6 +24,10 @@ const Player = lazy(loadPlayer);
 
 const downloadFormats = ['vtt', 'srt', 'txt', 'ohms'] as const;
 
+/** The IIIF Presentation 3 media type (its JSON-LD profile), as the server sends the manifest. */
+const IIIF_MANIFEST_TYPE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"';
+const iiifManifestUrl = (id: string) => `/iiif/interviews/${encodeURIComponent(id)}/manifest`;
+
 type InterviewState = { status: 'loading' } | { status: 'error'; problem: ApiProblem } | { status: 'success'; data: InterviewDetail };
 
 const playable = (m: Medium) => Boolean(m.hls || m.originalPlayable);
@@ -226,6 +230,13 @@ export function Interview() {
       <header className="interview-header">
         <h1>{interview.title}</h1>
         {meta.length > 0 && <p className="meta">{meta.join(' · ')}</p>}
+        {/* IIIF Presentation 3 manifest: React hoists the <link> into <head> for viewers and harvesters */}
+        <link rel="alternate" type={IIIF_MANIFEST_TYPE} href={iiifManifestUrl(interview.id)} title="IIIF Manifest" />
+        <p className="iiif-link">
+          <a href={iiifManifestUrl(interview.id)} type={IIIF_MANIFEST_TYPE} data-testid="iiif-manifest-link">
+            <abbr title="International Image Interoperability Framework">IIIF</abbr> {t('interview.iiifManifest')}
+          </a>
+        </p>
       </header>
 
       {media.length > 1 && (

@@ -23,10 +23,14 @@ export interface TranscriptProps {
   onHit: (hit: SearchHit) => void;
 }
 
-const noSegments: TranscriptSegment[] = [];
+const noSegments: TimedTranscriptSegment[] = [];
+
+type TimedTranscriptSegment = TranscriptSegment & { start: number; end: number };
 
 export function Transcript({ mediaId, segments: loaded, placeholder, search, language, clock, onSeek, onHit }: TranscriptProps) {
-  const segments = loaded ?? noSegments;
+  // untimed text (a legacy OHMS transcript without timecodes) is reading text: not synced, no seeking
+  const untimed = loaded !== null && loaded.length > 0 && loaded.every((s) => s.start === null || s.end === null);
+  const segments = untimed || !loaded ? noSegments : (loaded as TimedTranscriptSegment[]);
   const { t } = useTranslation();
   const listRef = useRef<HTMLOListElement>(null);
   const [follow, setFollow] = useState(true);
@@ -89,6 +93,16 @@ export function Transcript({ mediaId, segments: loaded, placeholder, search, lan
 
       {loaded === null ? (
         placeholder
+      ) : untimed ? (
+        <div className="transcript transcript-untimed" data-testid="transcript-untimed" lang={language}>
+          <p className="untimed-note">{t('transcript.untimed')}</p>
+          {loaded.map((segment, index) => (
+            <p key={index} className="segment-text">
+              {segment.speaker && <span className="speaker">{segment.speaker}: </span>}
+              {segment.text}
+            </p>
+          ))}
+        </div>
       ) : segments.length === 0 ? (
         <p>{t('transcript.empty')}</p>
       ) : (
@@ -113,7 +127,7 @@ export function Transcript({ mediaId, segments: loaded, placeholder, search, lan
 
 interface SegmentProps {
   index: number;
-  segment: TranscriptSegment;
+  segment: TimedTranscriptSegment;
   current: boolean;
   hit: boolean;
   activeHit: boolean;

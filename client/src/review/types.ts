@@ -1,7 +1,7 @@
 // Answer shapes of the narrator review API (server/review/service.ts), imported type-only from the server: nothing of
 // the server reaches the bundle.
 import type { ReviewService } from '../../../server/review/service.js';
-import type { Place, TranscriptSegment } from '../../../server/store/types.js';
+import type { Place, TimedSegment } from '../../../server/store/types.js';
 import type { Medium } from '../types.js';
 
 type View = Awaited<ReturnType<ReviewService['narratorView']>>;
@@ -37,7 +37,8 @@ export interface ReviewCorrection {
 }
 
 export type ReviewDecisionRecord = NonNullable<View['decision']>;
-export type ReviewSegment = Pick<TranscriptSegment, 'start' | 'end' | 'speaker' | 'text'>;
+// the narrator listens along a timed transcript
+export type ReviewSegment = Pick<TimedSegment, 'start' | 'end' | 'speaker' | 'text'>;
 export interface ReviewTranscript {
   mediaId: string;
   /** An automatic transcript nobody has checked yet (server/asr/draft.ts). */

@@ -129,9 +129,12 @@ function vttCueText(cue: CaptionCue): string {
   return `${voice}${lines.join('\n')}`;
 }
 
-export function exportVtt(segments: readonly Segment[], title?: string | null): string {
+export function exportVtt(segments: readonly Segment[], title?: string | null, untimedSkipped = 0): string {
   const header = title ? `WEBVTT - ${normalizeText(title).replace(/-->/g, '→')}` : 'WEBVTT';
   const blocks = [header];
+  if (untimedSkipped > 0) {
+    blocks.push(`NOTE ${untimedSkipped} untimed passage(s) without timecodes are not captions; the text export (format=txt) holds them.\nOhne Zeitangaben: ${untimedSkipped} Abschnitt(e) sind keine Untertitel; der Textexport (format=txt) enthält sie.`);
+  }
   for (const seg of segments) {
     for (const cue of splitSegment(seg)) {
       blocks.push(`${formatClock(cue.start)} --> ${formatClock(cue.end)}\n${vttCueText(cue)}`);

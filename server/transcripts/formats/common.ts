@@ -60,7 +60,15 @@ export class IssueList {
     readonly items: ParseIssue[] = [],
     private readonly seen = new Set<string>(),
     private readonly columnShift?: (line: number) => number,
+    /** Repairs made to what the file holds (never silent): reported with the import result, not refused. */
+    readonly warnings: ParseIssue[] = [],
   ) {}
+
+  /** A repair, with the line it concerns (shifted like issues). */
+  warn(line: number, message: string): void {
+    if (this.warnings.length >= MAX_ISSUES) return;
+    this.warnings.push({ line: Math.max(1, line + this.lineOffset), message });
+  }
 
   add(line: number, message: string, col?: number): void {
     if (this.items.length >= MAX_ISSUES) return;
@@ -77,7 +85,7 @@ export class IssueList {
    * another, like WebVTT inside OHMS XML.
    */
   shifted(offset: number, columnShift?: (line: number) => number): IssueList {
-    return new IssueList(this.lineOffset + offset, this.items, this.seen, columnShift);
+    return new IssueList(this.lineOffset + offset, this.items, this.seen, columnShift, this.warnings);
   }
 
   get size(): number {
@@ -124,7 +132,7 @@ export function validateSegments(items: LocatedSegment[], issues: IssueList): Se
 }
 
 /** Unique speakers in order of first appearance; listed ones first when given. */
-export function collectSpeakers(segments: readonly Segment[], listed: readonly string[] = []): string[] {
+export function collectSpeakers(segments: readonly { speaker: string | null }[], listed: readonly string[] = []): string[] {
   const out: string[] = [];
   for (const name of [...listed, ...segments.map((s) => s.speaker)]) {
     if (name && !out.includes(name)) out.push(name);

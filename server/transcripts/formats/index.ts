@@ -1,6 +1,7 @@
 // Transcript import/export: pure functions from text to segments and back (no HTTP, no store).
 import { exportSrt, exportVtt } from './captions.js';
 import { IssueList, collectSpeakers } from './common.js';
+import { isTimed } from '../../store/types.js';
 import { detectFormat } from './detect.js';
 import { exportJson, parseJson } from './json.js';
 import { exportOhms, parseOhms } from './ohms.js';
@@ -31,7 +32,7 @@ export {
 export function parseTranscript(text: string, format?: TranscriptFormat): ParsedTranscript {
   const fmt = format ?? detectFormat(text);
   const issues = new IssueList();
-  let result: Omit<ParsedTranscript, 'format'>;
+  let result: Omit<ParsedTranscript, 'format' | 'warnings'>;
   switch (fmt) {
     case 'vtt': {
       const segments = parseVtt(text, issues);
@@ -56,7 +57,7 @@ export function parseTranscript(text: string, format?: TranscriptFormat): Parsed
       break;
   }
   issues.throwIfAny(fmt);
-  return { format: fmt, ...result };
+  return { format: fmt, ...result, warnings: [...issues.warnings].sort((a, b) => a.line - b.line) };
 }
 
 /**
@@ -66,10 +67,11 @@ export function parseTranscript(text: string, format?: TranscriptFormat): Parsed
 export function exportTranscript(t: ExportInput, format: TranscriptFormat): string {
   const index = t.index ?? [];
   switch (format) {
+    // untimed passages cannot be captions: skipped, and the VTT says so in a NOTE
     case 'vtt':
-      return exportVtt(t.segments, t.title);
+      return exportVtt(t.segments.filter(isTimed), t.title, t.segments.length - t.segments.filter(isTimed).length);
     case 'srt':
-      return exportSrt(t.segments);
+      return exportSrt(t.segments.filter(isTimed));
     case 'txt':
       return exportTxt(t.segments);
     case 'json':

@@ -2,7 +2,7 @@
 // located in the source text, line numbers.
 import { z } from 'zod';
 import { IssueList, collectSpeakers, roundMs, stripBom, validateSegments, type LocatedSegment } from './common.js';
-import type { IndexSegment, Segment } from './types.js';
+import type { AnySegment, IndexSegment, Segment } from './types.js';
 
 const time = z.number().min(0);
 
@@ -23,10 +23,17 @@ const indexSchema = z.object({
   keywords: z.array(z.string()).optional(),
   subjects: z.array(z.string()).optional(),
   place: z
-    .object({ name: z.string(), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional() })
+    .object({ name: z.string(), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional(), zoom: z.number().optional(), nameAlt: z.string().optional() })
     .nullable()
     .optional(),
   partialTranscript: z.string().nullable().optional(),
+  titleAlt: z.string().optional(),
+  synopsisAlt: z.string().optional(),
+  partialTranscriptAlt: z.string().optional(),
+  keywordsAlt: z.array(z.string()).optional(),
+  subjectsAlt: z.array(z.string()).optional(),
+  morePlaces: z.array(z.object({ name: z.string(), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional(), zoom: z.number().optional(), nameAlt: z.string().optional() })).optional(),
+  hyperlinks: z.array(z.object({ url: z.string(), text: z.string(), textAlt: z.string().optional() })).optional(),
 });
 
 export const transcriptJsonSchema = z.object({
@@ -174,23 +181,29 @@ export function parseJson(text: string, issues: IssueList): ParsedJson {
         synopsis: p.synopsis ?? null,
         keywords: p.keywords ?? [],
         subjects: p.subjects ?? [],
-        place: p.place ? { name: p.place.name, ...(p.place.lat !== undefined ? { lat: p.place.lat } : {}), ...(p.place.lon !== undefined ? { lon: p.place.lon } : {}) } : null,
+        place: p.place ? { name: p.place.name, ...(p.place.lat !== undefined ? { lat: p.place.lat } : {}), ...(p.place.lon !== undefined ? { lon: p.place.lon } : {}), ...(p.place.zoom !== undefined ? { zoom: p.place.zoom } : {}), ...(p.place.nameAlt !== undefined ? { nameAlt: p.place.nameAlt } : {}) } : null,
       };
       if (p.partialTranscript !== undefined) point.partialTranscript = p.partialTranscript;
+      for (const key of ['titleAlt', 'synopsisAlt', 'partialTranscriptAlt'] as const) if (p[key] !== undefined) point[key] = p[key];
+      if (p.keywordsAlt) point.keywordsAlt = p.keywordsAlt;
+      if (p.subjectsAlt) point.subjectsAlt = p.subjectsAlt;
+      if (p.morePlaces) point.morePlaces = p.morePlaces;
+      if (p.hyperlinks) point.hyperlinks = p.hyperlinks;
       return point;
     })
     .sort((a, b) => a.start - b.start);
   return { segments, index, speakers: collectSpeakers(segments, doc.speakers ?? []) };
 }
 
-export function exportJson(input: { segments: readonly Segment[]; index: readonly IndexSegment[]; title?: string | null; speakers?: readonly string[] }): string {
-  const doc: TranscriptJson = {
+export function exportJson(input: { segments: readonly AnySegment[]; index: readonly IndexSegment[]; title?: string | null; speakers?: readonly string[] }): string {
+  // untimed (legacy OHMS) text is written with start/end null; the JSON import takes timed transcripts only
+  const doc: Omit<TranscriptJson, 'segments'> & { segments: unknown[] } = {
     version: 1,
     ...(input.title ? { title: input.title } : {}),
     speakers: collectSpeakers(input.segments, input.speakers ?? []),
     segments: input.segments.map((s) => ({
-      start: roundMs(s.start),
-      end: roundMs(s.end),
+      start: s.start === null ? null : roundMs(s.start),
+      end: s.end === null ? null : roundMs(s.end),
       speaker: s.speaker,
       text: s.text,
       ...(s.words ? { words: s.words.map((w) => ({ start: roundMs(w.start), end: roundMs(w.end), text: w.text })) } : {}),

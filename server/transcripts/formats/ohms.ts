@@ -8,6 +8,7 @@ import {
   collectSpeakers,
   formatClock,
   interpolateStarts,
+  matchSpeakerPrefix,
   normalizeText,
   parseClock,
   roundMs,
@@ -16,7 +17,8 @@ import {
 } from './common.js';
 import { scanMarkedText, type MarkedText } from './marked-text.js';
 import { unitsToSegments } from './txt.js';
-import type { IndexSegment, Segment } from './types.js';
+import type { IndexHyperlink, IndexPlace } from '../../store/types.js';
+import type { AnySegment, IndexSegment, Segment } from './types.js';
 import { parseVttLines } from './vtt.js';
 
 export const OHMS_NAMESPACE = 'https://www.weareavp.com/nunncenter/ohms';
@@ -68,6 +70,29 @@ const children = (node: XmlNode | undefined, name: string): XmlNode[] => node?.c
 const textOf = (node: XmlNode | undefined): string => node?.text.trim() ?? '';
 const list = (raw: string): string[] => raw.split(';').map((s) => normalizeText(s)).filter((s) => s !== '');
 
+/** One `<gpspoints>` block: coordinates, zoom, place name and its translation; null when empty. */
+function readPlace(gpsPoints: XmlNode, issues: IssueList): IndexPlace | null {
+  const gpsNode = child(gpsPoints, 'gps');
+  const name = normalizeText(textOf(child(gpsPoints, 'gps_text')));
+  const nameAlt = normalizeText(textOf(child(gpsPoints, 'gps_text_alt')));
+  const zoomText = textOf(child(gpsPoints, 'gps_zoom'));
+  const gps = textOf(gpsNode);
+  const m = /^(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)$/.exec(gps);
+  if (gps !== '' && (!m || Math.abs(Number(m[1])) > 90 || Math.abs(Number(m[2])) > 180)) {
+    issues.add((gpsNode ?? gpsPoints).line, `Index point: invalid <gps> "${gps}" (expected "lat, lon").`);
+    return null;
+  }
+  if (!m && name === '') return null;
+  const place: IndexPlace = { name };
+  if (m) {
+    place.lat = Number(m[1]);
+    place.lon = Number(m[2]);
+  }
+  if (/^\d{1,2}$/.test(zoomText) && Number(zoomText) <= 22) place.zoom = Number(zoomText);
+  if (nameAlt !== '') place.nameAlt = nameAlt;
+  return place;
+}
+
 function readIndex(indexNode: XmlNode | undefined, issues: IssueList): IndexSegment[] {
   const points: IndexSegment[] = [];
   for (const point of children(indexNode, 'point')) {
@@ -76,29 +101,46 @@ function readIndex(indexNode: XmlNode | undefined, issues: IssueList): IndexSegm
     if (start === null) issues.add((timeNode ?? point).line, `Index point: invalid or missing <time> "${textOf(timeNode)}" (seconds expected).`);
     const title = normalizeText(textOf(child(point, 'title')));
     if (title === '') issues.add(point.line, 'Index point without <title>.');
-    let place: IndexSegment['place'] = null;
-    const gpsPoints = child(point, 'gpspoints');
-    if (gpsPoints) {
-      const gpsNode = child(gpsPoints, 'gps');
-      const name = normalizeText(textOf(child(gpsPoints, 'gps_text')));
-      const gps = textOf(gpsNode);
-      const m = /^(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)$/.exec(gps);
-      if (gps !== '' && (!m || Math.abs(Number(m[1])) > 90 || Math.abs(Number(m[2])) > 180)) {
-        issues.add((gpsNode ?? gpsPoints).line, `Index point: invalid <gps> "${gps}" (expected "lat, lon").`);
-      } else if (m) place = { name, lat: Number(m[1]), lon: Number(m[2]) };
-      else if (name !== '') place = { name };
-    }
+    const places = children(point, 'gpspoints').map((g) => readPlace(g, issues)).filter((p): p is IndexPlace => p !== null);
     const partial = textOf(child(point, 'partial_transcript'));
     const synopsis = textOf(child(point, 'synopsis'));
-    points.push({
+    const entry: IndexSegment = {
       start: start ?? 0,
       title,
       synopsis: synopsis === '' ? null : synopsis,
       keywords: list(textOf(child(point, 'keywords'))),
       subjects: list(textOf(child(point, 'subjects'))),
-      place,
+      place: places[0] ?? null,
       partialTranscript: partial === '' ? null : partial,
-    });
+    };
+    // OHMS's translation layer: an `_alt` twin of every text field
+    const titleAlt = normalizeText(textOf(child(point, 'title_alt')));
+    const synopsisAlt = textOf(child(point, 'synopsis_alt'));
+    const partialAlt = textOf(child(point, 'partial_transcript_alt'));
+    const keywordsAlt = list(textOf(child(point, 'keywords_alt')));
+    const subjectsAlt = list(textOf(child(point, 'subjects_alt')));
+    if (titleAlt !== '') entry.titleAlt = titleAlt;
+    if (synopsisAlt !== '') entry.synopsisAlt = synopsisAlt;
+    if (partialAlt !== '') entry.partialTranscriptAlt = partialAlt;
+    if (keywordsAlt.length > 0) entry.keywordsAlt = keywordsAlt;
+    if (subjectsAlt.length > 0) entry.subjectsAlt = subjectsAlt;
+    if (places.length > 1) entry.morePlaces = places.slice(1);
+    const links: IndexHyperlink[] = [];
+    for (const block of children(point, 'hyperlinks')) {
+      const urlNode = child(block, 'hyperlink');
+      const url = textOf(urlNode);
+      if (url === '') continue;
+      if (!/^https?:\/\/\S+$/i.test(url)) {
+        issues.add((urlNode ?? block).line, `Index point: <hyperlink> "${url.slice(0, 80)}" is not an http(s) URL.`);
+        continue;
+      }
+      const link: IndexHyperlink = { url, text: normalizeText(textOf(child(block, 'hyperlink_text'))) };
+      const textAlt = normalizeText(textOf(child(block, 'hyperlink_text_alt')));
+      if (textAlt !== '') link.textAlt = textAlt;
+      links.push(link);
+    }
+    if (links.length > 0) entry.hyperlinks = links;
+    points.push(entry);
   }
   return points.sort((a, b) => a.start - b.start);
 }
@@ -173,8 +215,22 @@ function timeAtWord(points: SyncPoint[], word: number, totalWords: number, durat
   return roundMs(p.time + (word - p.word) * perWord);
 }
 
+/** Untimed text as passages: one per paragraph (blank-line separated), `NAME:` prefixes as speakers. */
+function untimedParagraphs(text: string): AnySegment[] {
+  return text
+    .split(/\r?\n[ \t]*\r?\n/)
+    .map((p) => normalizeText(p))
+    .filter((p) => p !== '')
+    .map((p) => {
+      const prefix = matchSpeakerPrefix(p);
+      return prefix && prefix.rest.trim() !== ''
+        ? { start: null, end: null, speaker: prefix.speaker, text: prefix.rest.trim() }
+        : { start: null, end: null, speaker: null, text: p };
+    });
+}
+
 export interface ParsedOhms {
-  segments: Segment[];
+  segments: AnySegment[];
   index: IndexSegment[];
   speakers: string[];
 }
@@ -211,7 +267,7 @@ export function parseOhms(text: string, issues: IssueList): ParsedOhms {
       const r = raw[skip + line - 1] ?? '';
       return r.length - r.trimStart().length;
     };
-    segments = parseVttLines(lines.slice(skip), issues.shifted(vttNode.line - 1 + skip, indent));
+    segments = parseVttLines(lines.slice(skip), issues.shifted(vttNode.line - 1 + skip, indent), { repairEnds: true });
   } else if (transcriptNode && textOf(transcriptNode) !== '') {
     const local = issues.shifted(transcriptNode.line - 1);
     const lines = transcriptNode.text.split('\n');
@@ -224,8 +280,10 @@ export function parseOhms(text: string, issues: IssueList): ParsedOhms {
     } else {
       const syncNode = child(record, 'sync');
       if (textOf(syncNode) === '') {
-        issues.add(transcriptNode.line, 'The <transcript> has neither [HH:MM:SS] markers nor <sync> data.');
-        return empty;
+        // a legacy record (OHMS Viewer shows it): the text is kept untimed, as reading text, ready for alignment
+        const untimed = untimedParagraphs(transcriptNode.text);
+        issues.warn(transcriptNode.line, `The <transcript> has neither [HH:MM:SS] markers nor <sync> data: kept as untimed reading text (${untimed.length} passage(s), no captions).`);
+        return { segments: untimed, index, speakers: collectSpeakers(untimed) };
       }
       const points = readSync(textOf(syncNode), scanned, lines.length, syncNode!.line, issues);
       if (points.length === 0) return empty;
@@ -245,38 +303,66 @@ const escapeXml = (s: string): string =>
  * OHMS markers are whole seconds: each segment's start is floored (and nudged up to keep markers strictly
  * increasing), so a re-import gives starts within about a second; ends become the next marker.
  */
-export function exportOhms(input: { segments: readonly Segment[]; index: readonly IndexSegment[]; title?: string | null }): string {
+export function exportOhms(input: { segments: readonly AnySegment[]; index: readonly IndexSegment[]; title?: string | null }): string {
   const paragraphs: string[] = [];
   let last = -1;
   let end = 0;
   for (const s of input.segments) {
     const text = normalizeText(s.text);
     if (text === '') continue;
+    if (s.start === null || s.end === null) {
+      // untimed (legacy) text stays untimed: a paragraph without marker, the <sync> stays empty
+      paragraphs.push(`${s.speaker ? `${normalizeText(s.speaker)}: ` : ''}${text}`);
+      continue;
+    }
     const marker = Math.max(Math.floor(s.start), last + 1);
     last = marker;
     end = Math.max(end, s.end, marker + 1);
     paragraphs.push(`[${formatClock(marker, '.', false)}] ${s.speaker ? `${normalizeText(s.speaker)}: ` : ''}${text}`);
   }
+  const el = (name: string, value: string | number | null | undefined, indent: string) =>
+    value === null || value === undefined || value === '' ? `${indent}<${name}></${name}>` : `${indent}<${name}>${escapeXml(String(value))}</${name}>`;
   const points = input.index.map((p) => {
-    const gps = p.place
-      ? `\n        <gpspoints>\n          <gps>${p.place.lat !== undefined && p.place.lon !== undefined ? `${p.place.lat}, ${p.place.lon}` : ''}</gps>\n          <gps_zoom>15</gps_zoom>\n          <gps_text>${escapeXml(p.place.name)}</gps_text>\n        </gpspoints>`
-      : '';
+    const i = '        ';
+    const places = [...(p.place ? [p.place] : []), ...(p.morePlaces ?? [])];
+    const gps = (places.length > 0 ? places : [null]).map((pl) => [
+      `${i}<gpspoints>`,
+      el('gps', pl && pl.lat !== undefined && pl.lon !== undefined ? `${pl.lat}, ${pl.lon}` : '', `${i}  `),
+      el('gps_zoom', pl?.zoom, `${i}  `),
+      el('gps_text', pl?.name, `${i}  `),
+      el('gps_text_alt', pl?.nameAlt, `${i}  `),
+      `${i}</gpspoints>`,
+    ].join('\n'));
+    const links = (p.hyperlinks && p.hyperlinks.length > 0 ? p.hyperlinks : [null]).map((h) => [
+      `${i}<hyperlinks>`,
+      el('hyperlink', h?.url, `${i}  `),
+      el('hyperlink_text', h?.text, `${i}  `),
+      el('hyperlink_text_alt', h?.textAlt, `${i}  `),
+      `${i}</hyperlinks>`,
+    ].join('\n'));
     return [
       '      <point>',
-      `        <time>${Math.floor(p.start)}</time>`,
-      `        <title>${escapeXml(p.title)}</title>`,
-      `        <partial_transcript>${escapeXml(p.partialTranscript ?? '')}</partial_transcript>`,
-      `        <synopsis>${escapeXml(p.synopsis ?? '')}</synopsis>`,
-      `        <keywords>${escapeXml(p.keywords.join(';'))}</keywords>`,
-      `        <subjects>${escapeXml(p.subjects.join(';'))}</subjects>${gps}`,
+      el('time', roundMs(p.start), i),
+      el('title', p.title, i),
+      el('title_alt', p.titleAlt, i),
+      el('partial_transcript', p.partialTranscript, i),
+      el('partial_transcript_alt', p.partialTranscriptAlt, i),
+      el('synopsis', p.synopsis, i),
+      el('synopsis_alt', p.synopsisAlt, i),
+      el('keywords', p.keywords.join(';'), i),
+      el('keywords_alt', (p.keywordsAlt ?? []).join(';'), i),
+      el('subjects', p.subjects.join(';'), i),
+      el('subjects_alt', (p.subjectsAlt ?? []).join(';'), i),
+      ...gps,
+      ...links,
       '      </point>',
     ].join('\n');
   });
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<ROOT xmlns="${OHMS_NAMESPACE}">`,
-    '  <record id="" dt="">',
-    '    <version>5</version>',
+    `<ROOT xmlns="${OHMS_NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${OHMS_NAMESPACE}/ohms.xsd">`,
+    `  <record id="" dt="${new Date().toISOString().slice(0, 10)}">`,
+    '    <version>5.4</version>',
     `    <title>${escapeXml(input.title ?? '')}</title>`,
     `    <duration>${paragraphs.length > 0 ? formatClock(Math.ceil(end), '.', false) : ''}</duration>`,
     '    <sync></sync>',

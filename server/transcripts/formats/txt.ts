@@ -11,7 +11,7 @@ import {
   type LocatedSegment,
 } from './common.js';
 import { scanMarkedText, type TextUnit } from './marked-text.js';
-import type { Segment } from './types.js';
+import type { AnySegment, Segment } from './types.js';
 
 /** Segments from units with start times: each ends where the next starts, the last at `duration` or an estimate. */
 export function unitsToSegments(units: readonly TextUnit[], starts: readonly number[], duration: number | null): LocatedSegment[] {
@@ -48,9 +48,10 @@ export function timecode(start: number): string {
   return `[${formatClock(t, '.', !Number.isInteger(t))}]`;
 }
 
-export function exportTxt(segments: readonly Segment[]): string {
+/** Untimed text (start null) is written as plain paragraphs without a timecode. */
+export function exportTxt(segments: readonly AnySegment[]): string {
   const paragraphs = segments
     .filter((s) => s.text.trim() !== '')
-    .map((s) => `${timecode(s.start)} ${s.speaker ? `${normalizeText(s.speaker)}: ` : ''}${normalizeText(s.text)}`);
+    .map((s) => `${s.start !== null ? `${timecode(s.start)} ` : ''}${s.speaker ? `${normalizeText(s.speaker)}: ` : ''}${normalizeText(s.text)}`);
   return paragraphs.length > 0 ? `${paragraphs.join('\n\n')}\n` : '';
 }

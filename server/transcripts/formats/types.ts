@@ -1,25 +1,31 @@
 // Pure data model of the transcript import/export layer; no HTTP, no store.
-import type { IndexPoint, TranscriptSegment } from '../../store/types.js';
+import type { IndexPoint, TimedSegment, TranscriptSegment } from '../../store/types.js';
 
 export type TranscriptFormat = 'vtt' | 'srt' | 'ohms' | 'txt' | 'json';
 
 export const transcriptFormats: readonly TranscriptFormat[] = ['vtt', 'srt', 'ohms', 'txt', 'json'];
 
 // The segment and index shapes are the archive's own (server/store/types.ts): what is parsed is what is stored.
-export type Segment = TranscriptSegment;
+/** A timed segment: what every timed format parses and captions are cut from. */
+export type Segment = TimedSegment;
+/** Timed or untimed (start/end null): what a transcript holds. */
+export type AnySegment = TranscriptSegment;
 export type Word = NonNullable<TranscriptSegment['words']>[number];
 /** An OHMS index point (table of contents entry). */
 export type IndexSegment = IndexPoint;
 
 export interface ParsedTranscript {
   format: TranscriptFormat;
-  segments: Segment[];
+  /** All timed, or (legacy OHMS without timecodes or sync) all untimed. */
+  segments: AnySegment[];
   index: IndexSegment[];
   speakers: string[];
+  /** What was repaired on the way in (zero-length or reversed cues …), each with its line; empty when nothing was. */
+  warnings: ParseIssue[];
 }
 
 export interface ExportInput {
-  segments: readonly Segment[];
+  segments: readonly AnySegment[];
   index?: readonly IndexSegment[];
   title?: string | null;
   speakers?: readonly string[];

@@ -4,11 +4,14 @@ import { createRequire } from 'node:module';
 import webvtt, { type VttNode } from 'webvtt-parser';
 import {
   IssueList,
+  WORDS_PER_SECOND,
+  formatClock,
   matchSpeakerPrefix,
   normalizeText,
   roundMs,
   splitLines,
   validateSegments,
+  wordsOf,
   type LocatedSegment,
 } from './common.js';
 import type { Segment, Word } from './types.js';
@@ -147,8 +150,30 @@ function wordsFromStamps(part: VoicePart, start: number, end: number): Word[] | 
   return words.length > 0 ? words : undefined;
 }
 
-/** Parses WebVTT lines; `issues` may be shifted when the VTT is embedded (OHMS `<vtt_transcript>`). */
-export function parseVttLines(lines: string[], issues: IssueList): Segment[] {
+/**
+ * OHMS writes cues whose end is not after their start (zero-length, or an end of 00:00:00 after a later start) and
+ * OHMS Viewer shows them anyway. Repair: end = the next later cue's start, or start + a duration from the text length
+ * (2.5 words per second, at least one second); every repair is a warning with its line, never silent.
+ */
+function repairCueEnds(located: LocatedSegment[], issues: IssueList): void {
+  for (let i = 0; i < located.length; i++) {
+    const { segment: s, line } = located[i]!;
+    if (!Number.isFinite(s.start) || !Number.isFinite(s.end) || s.end > s.start || s.start < 0) continue;
+    const next = located.slice(i + 1).find((l) => l.segment.start > s.start)?.segment.start;
+    const byText = roundMs(s.start + Math.max(1, wordsOf(s.text).length / WORDS_PER_SECOND));
+    const end = next ?? byText;
+    const what = s.end === s.start ? 'zero-length cue (start = end)' : `reversed cue (end ${formatClock(s.end)} before start ${formatClock(s.start)})`;
+    issues.warn(line, `Repaired ${what}: end set to ${formatClock(end)} (${next !== undefined ? "the next cue's start" : 'estimated from the text length'}).`);
+    s.end = end;
+    delete s.words; // inline timestamps of a cue without a valid span cannot be trusted
+  }
+}
+
+/**
+ * Parses WebVTT lines; `issues` may be shifted when the VTT is embedded (OHMS `<vtt_transcript>`).
+ * `repairEnds` (OHMS) repairs cues whose end is not after their start instead of refusing them.
+ */
+export function parseVttLines(lines: string[], issues: IssueList, opts: { repairEnds?: boolean } = {}): Segment[] {
   // REGION blocks are unknown to the validator; as comments they keep their lines and are skipped
   const forValidator = lines.map((l) => (/^REGION($|[ \t])/.test(l) ? 'NOTE' : l));
   const result = new WebVTTParser(entities).parse(forValidator.join('\n'), 'metadata');
@@ -177,6 +202,7 @@ export function parseVttLines(lines: string[], issues: IssueList): Segment[] {
       located.push({ segment, line: block.line });
     }
   }
+  if (opts.repairEnds) repairCueEnds(located, issues);
   return validateSegments(located, issues);
 }
 

@@ -1,6 +1,7 @@
 // Transcript editor synced to a plain media element: the segment being spoken is highlighted, every segment can be
 // corrected (text, speaker), split at the playback time, merged with the next, or started at the playback time.
 // Each change is a new version (If-Match: W/"t<version>"); the index (chapters) and the version history sit below.
+import type { TimedSegment } from '../../../../server/store/types.js';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import type { ApiProblem } from '../../api.js';
@@ -97,7 +98,8 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
     return () => controller.abort();
   }, [interviewId, mediaId, loadTranscript, loadVersions]);
 
-  const segments = transcript?.segments ?? [];
+  // the editor works on timed transcripts; untimed legacy text (start null) has no rows to sync with the player
+  const segments = (transcript?.segments ?? []).filter((s): s is typeof s & TimedSegment => s.start !== null && s.end !== null);
   const current = currentSegmentIndex(segments, time);
   const anchor = lastStartedIndex(segments, time);
   const tenths = Math.round(time * 10) / 10;
@@ -398,7 +400,7 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
                 ))}
               </datalist>
               <ol className="sb-c-segments" ref={listRef} aria-label={ct('editor.segmentsTitle')}>
-                {transcript.segments.map((s, n) => (
+                {segments.map((s, n) => (
                   <SegmentRow
                     key={`${n}:${s.start}`}
                     index={n}
