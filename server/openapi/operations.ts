@@ -4,12 +4,15 @@
 // Adding a route: add one `op(...)` line below (method, path in OpenAPI form, summary, and what it reads and
 // answers). tests/api/openapi.test.ts walks the Express app and fails, naming the route, when one is missing here.
 import { z } from 'zod';
+import { alignBody, asrJobParams, asrMediumParams, transcribeBody } from '../asr/routes.js';
 import { auditQuery } from '../audit/routes.js';
 import { createTokenSchema, loginSchema, tokenIdParams } from '../auth/schemas.js';
 import { collectionIdParams, createCollectionSchema, updateCollectionSchema } from '../collections/schemas.js';
 import { interviewParams as consentInterviewParams } from '../consent/routes.js';
 import { consentInputSchema, consentParams, consentScanQuery } from '../consent/schemas.js';
 import { pageQuery } from '../http/paging.js';
+import { iiifCaptionParams, iiifCollectionParams, iiifDocumentSchema, iiifManifestParams } from '../iiif/schemas.js';
+import { bagParams, bagQuery } from '../preservation/routes.js';
 import { createInterviewSchema, interviewIdParams, listInterviewsQuery, patchInterviewSchema } from '../interviews/schemas.js';
 import { interviewParams as mediaInterviewParams, jobParams, mediumParams } from '../media/routes.js';
 import { interviewParams as reviewInterviewParams } from '../review/routes.js';
@@ -89,6 +92,18 @@ export const operations: Operation[] = [
   op('get', '/metrics', 'system', 'anyone', 'Prometheus metrics', { ok: [{ status: 200, content: { 'text/plain': text } }] }),
   op('get', '/problems/{type}', 'system', 'anyone', 'What a problem type means', { params: z.object({ type: z.string() }), ok: [json(record)] }),
   op('get', '/api/openapi.json', 'system', 'anyone', 'This description (OpenAPI 3.1)', { ok: [json(record)] }),
+  op('get', '/iiif/interviews/{id}/manifest', 'harvesting', 'anyone', 'IIIF Presentation 3 manifest of an interview (what this viewer may see)', { params: iiifManifestParams, ok: [{ status: 200, content: { 'application/ld+json': iiifDocumentSchema } }] }),
+  op('get', '/iiif/collections/{id}', 'harvesting', 'anyone', 'IIIF Presentation 3 Collection of a collection', { params: iiifCollectionParams, ok: [{ status: 200, content: { 'application/ld+json': iiifDocumentSchema } }] }),
+  op('get', '/iiif/interviews/{id}/media/{mediaId}/captions.{lang}.vtt', 'harvesting', 'anyone', 'WebVTT captions a IIIF manifest points to (restricted passages blanked)', { params: iiifCaptionParams, ok: [{ status: 200, content: { 'text/vtt': text } }] }),
+  op('get', '/api/admin/warnings', 'system', 'admin', 'Warnings for admins (repeated failed logins, media store full or read-only)', { ok: [json(items)] }),
+  op('get', '/api/asr', 'transcripts', 'user', 'Whether automatic transcription is configured, and with which engine and model', { ok: [json(record)] }),
+  op('post', '/api/media/{mediaId}/transcribe', 'transcripts', 'editor', 'Transcribe a medium automatically (a draft version)', { params: asrMediumParams, body: transcribeBody, ok: [json(withId, 202)] }),
+  op('post', '/api/media/{mediaId}/align', 'transcripts', 'editor', 'Align the current transcript text to the recording (times only)', { params: asrMediumParams, body: alignBody, ok: [json(withId, 202)] }),
+  op('post', '/api/jobs/{id}/cancel', 'media', 'editor', 'Cancel a queued or running transcription/alignment job', { params: asrJobParams, ok: [json(withId)] }),
+  op('post', '/api/jobs/{id}/retry', 'media', 'editor', 'Retry a failed or cancelled transcription/alignment job', { params: asrJobParams, ok: [json(withId, 202)] }),
+  op('post', '/api/interviews/{id}/media/{mediaId}/transcript/review', 'transcripts', 'editor', 'Mark an automatic draft as reviewed (visible to the public from then on)', { params: transcriptParams, body: reasonSchema, ok: [json(record, 201)] }),
+  op('get', '/api/interviews/{id}/bag.zip', 'preservation', 'admin', 'The interview as a BagIt bag (ZIP), the unredacted preservation copy', { params: bagParams, query: bagQuery, ok: [{ status: 200, content: { 'application/zip': binary } }] }),
+  op('get', '/api/preservation/fixity', 'preservation', 'admin', 'Open fixity problems and the latest checks', { ok: [json(record)] }),
   op('get', '/oai', 'harvesting', 'anyone', 'OAI-PMH 2.0 (protocol errors are <error> elements in a 200 answer)', { query: oaiQuery, ok: [{ status: 200, content: { 'text/xml': text } }] }),
   op('post', '/oai', 'harvesting', 'anyone', 'OAI-PMH 2.0 with form arguments', { body: { content: { 'application/x-www-form-urlencoded': oaiQuery } }, ok: [{ status: 200, content: { 'text/xml': text } }] }),
 

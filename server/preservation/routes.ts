@@ -13,12 +13,16 @@ import { bagFolderName, planInterviewBag } from './bag-export.js';
 import { streamBagZip } from './bag-zip.js';
 import { openFixityProblems } from './fixity.js';
 
+export const bagParams = z.object({ id: z.uuid() });
+/** `consent=1` (or true) puts the consent records into the bag too. */
+export const bagQuery = z.looseObject({ consent: z.enum(['1', 'true', '0', 'false']).optional() });
+
 export function preservationRoutes(deps: { store: Store; uploadsDir: string; audit: AuditLog; logger: Logger; sourceOrganization: string }): Router {
   const { store, uploadsDir, audit, logger } = deps;
   const router = Router();
 
   router.get('/interviews/:id/bag.zip', requireRole('admin'), async (req, res) => {
-    const { id } = parseRequest(req, 'params', z.object({ id: z.uuid() }));
+    const { id } = parseRequest(req, 'params', bagParams);
     const interview = await store.interviews.findById(id);
     if (!interview) throw new Problem('not-found');
     const withConsent = req.query.consent === '1' || req.query.consent === 'true';
