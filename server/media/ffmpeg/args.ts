@@ -58,6 +58,14 @@ function audioChannelArgs(channels: number | undefined): string[] {
   return channels !== undefined && channels > 2 ? ['-ac', '2'] : [];
 }
 
+/**
+ * The AAC encoder, in one place: every AAC track (audio HLS, M4A download, the video ladder's audio) and the bench's
+ * limit use these settings.
+ */
+export function audioEncoderArgs(bitrateK: number): string[] {
+  return ['-c:a', 'aac', '-b:a', `${bitrateK}k`];
+}
+
 /** The first audio stream as AAC, nothing else of the input: shared by the audio ladder and the M4A download. */
 function aacFromFirstAudio(input: string, bitrateK: number, channels: number | undefined, redaction?: Redaction): string[] {
   const af = audioRedaction(redaction);
@@ -68,7 +76,7 @@ function aacFromFirstAudio(input: string, bitrateK: number, channels: number | u
     '-vn', '-sn', '-dn',
     ...STRIP_METADATA,
     ...(af ? ['-af', af] : []),
-    '-c:a', 'aac', '-b:a', `${bitrateK}k`,
+    ...audioEncoderArgs(bitrateK),
     ...audioChannelArgs(channels),
   ];
 }
