@@ -23,8 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  audioEncoderArgs, audioHlsArgs, audioPosterArgs, m4aArgs, posterArgs, posterTime, safePath, storyboardArgs, storyboardPlan,
-  tileHeightFor, videoHlsArgs, waveformPcmArgs,
+  PASS_FILES, audioEncoderArgs, audioPassArgs, posterTime, safePath, storyboardPlan, tileHeightFor, videoHlsArgs, videoPassArgs,
 } from '../server/media/ffmpeg/args.js';
 
 const { values } = parseArgs({
@@ -119,11 +118,13 @@ function childrenPeakKb(): number {
   return peak;
 }
 
-function run(args: string[]): Promise<void> {
+function run(args: string[], cwd?: string): Promise<void> {
   // bare: progress off, output ignored — exactly what a person would type
   const bare = args.filter((a, i) => !(a === '-progress' || args[i - 1] === '-progress'));
   return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', bare, { stdio: ['ignore', 'ignore', 'pipe', 'ignore'] });
+    const devnull = fs.openSync('/dev/null', 'w');
+    const child = spawn('ffmpeg', bare, { stdio: ['ignore', 'ignore', 'pipe', devnull], ...(cwd ? { cwd } : {}) });
+    fs.closeSync(devnull);
     let err = '';
     child.stderr!.on('data', (d) => (err = (err + d).slice(-2000)));
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg ${code}: ${err.slice(-400)}`))));
@@ -141,28 +142,19 @@ async function timed(fn: () => Promise<void>): Promise<Timed> {
   return { wall, cpu: c1.children - c0.children };
 }
 
-/** The pipeline's own ffmpeg command lines for this input, as the handlers build them (no restrictions). */
+/** The pipeline's own ffmpeg command line for this input, as the renditions handler builds it (no restrictions). */
 function pipelineCommands(x: Input, out: string): string[][] {
   const input = x.file;
-  const w = 1280, h = 720;
-  fs.mkdirSync(path.join(out, 'hls'), { recursive: true });
-  const pcm = [...waveformPcmArgs({ input }).slice(0, -1), '-y', '/dev/null'];
+  fs.mkdirSync(path.join(out, PASS_FILES.hlsDir), { recursive: true });
+  // the PCM pipe (fd 3) goes nowhere: the bare run spawns with fd 3 open on /dev/null
   if (x.kind === 'video') {
-    const plan = storyboardPlan(x.seconds);
-    return [
-      videoHlsArgs({ input, outDir: path.join(out, 'hls'), source: { width: w, height: h, fps: 30 }, hasAudio: true }),
-      m4aArgs({ input, output: path.join(out, 'download.m4a') }),
-      posterArgs({ input, output: path.join(out, 'poster.jpg'), atSeconds: posterTime(x.seconds) }),
-      storyboardArgs({ input, output: path.join(out, 'sprite.jpg'), ...plan, tileWidth: 160, tileHeight: tileHeightFor(w, h) }),
-      pcm,
-    ];
+    const w = 1280, h = 720;
+    return [videoPassArgs({
+      input, source: { width: w, height: h, fps: 30 }, hasAudio: true, posterAtSeconds: posterTime(x.seconds),
+      storyboard: { ...storyboardPlan(x.seconds), tileWidth: 160, tileHeight: tileHeightFor(w, h) },
+    })];
   }
-  return [
-    audioHlsArgs({ input, outDir: path.join(out, 'hls'), channels: 1 }),
-    m4aArgs({ input, output: path.join(out, 'download.m4a'), channels: 1 }),
-    audioPosterArgs({ input, output: path.join(out, 'poster.jpg') }),
-    pcm,
-  ];
+  return [audioPassArgs({ input, channels: 1 })];
 }
 
 /** One decode plus the irreducible encodes, with the pipeline's encoder settings. */
@@ -276,11 +268,11 @@ async function main(): Promise<void> {
     let l: Timed = { wall: 0, cpu: 0 };
     await inTmp('bench-bare-', async (out) => {
       const cmds = pipelineCommands(x, out);
-      b = await timed(async () => { for (const c of cmds) await run(c); });
+      b = await timed(async () => { for (const c of cmds) await run(c, out); });
     });
     await inTmp('bench-limit-', async (out) => {
       const cmd = limitCommand(x, out);
-      l = await timed(() => run(cmd));
+      l = await timed(() => run(cmd, out));
     });
     rows.push([
       x.label,
