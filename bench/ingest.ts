@@ -58,10 +58,16 @@ function makeInputs(): Input[] {
       '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '4M', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart', `${video}.part.mp4`]);
     fs.renameSync(`${video}.part.mp4`, video);
   }
-  const speech = (seconds: number): string => {
+  const speech = (seconds: number, loopOf?: string): string => {
     const file = path.join(cache, `speech-mono-${seconds}s.mp3`);
     if (fs.existsSync(file)) return file;
     process.stdout.write(`generating ${path.basename(file)} …\n`);
+    if (loopOf) {
+      // the long recording repeats the shorter one, MP3 frames copied: no second encode of hours of audio
+      sh('ffmpeg', ['-hide_banner', '-y', '-stream_loop', '-1', '-i', loopOf, '-t', String(seconds), '-c', 'copy', `${file}.part.mp3`]);
+      fs.renameSync(`${file}.part.mp3`, file);
+      return file;
+    }
     const wav = path.join(cache, 'speech.wav');
     if (!fs.existsSync(wav)) {
       sh('espeak-ng', ['-v', 'de', '-s', '150', '-w', wav,
@@ -80,7 +86,7 @@ function makeInputs(): Input[] {
   ];
   const only = values.only?.split(',');
   const picked = all.filter((x, i) => !only || only.some((o) => x.name.startsWith(o) || String(i) === o || (o === 'video' && x.kind === 'video')));
-  for (const x of picked) if (x.kind === 'audio') x.file = speech(x.seconds);
+  for (const x of picked) if (x.kind === 'audio') x.file = x === all[2] ? speech(x.seconds, speech(audioSeconds)) : speech(x.seconds);
   return picked;
 }
 
