@@ -270,15 +270,20 @@ async function main(): Promise<void> {
   const results: string[] = [];
   for (const x of inputs) {
     const p = await pipeline(x.file);
+    // each measurement as soon as it is taken, so a long run that is cut short still tells something
+    process.stdout.write(`${x.name}: pipeline ${p.wall.toFixed(1)} s wall / ${p.cpu.toFixed(1)} s cpu, HLS ready ${p.hlsReady.toFixed(1)} s, ` +
+      `peak RSS node ${p.nodePeakMb.toFixed(0)} MB / ffmpeg ${p.ffmpegPeakMb.toFixed(0)} MB, jobs ${p.jobs.join(' ')}\n`);
     let b: Timed = { wall: 0, cpu: 0 };
     let l: Timed = { wall: 0, cpu: 0 };
     await inTmp('bench-bare-', async (out) => {
       const cmds = pipelineCommands(x, out);
       b = await timed(async () => { for (const c of cmds) await run(c, out); });
+      process.stdout.write(`${x.name}: bare ${b.wall.toFixed(1)} s wall / ${b.cpu.toFixed(1)} s cpu\n`);
     });
     await inTmp('bench-limit-', async (out) => {
       const cmd = limitCommand(x, out);
       l = await timed(() => run(cmd, out));
+      process.stdout.write(`${x.name}: limit ${l.wall.toFixed(1)} s wall / ${l.cpu.toFixed(1)} s cpu\n`);
     });
     rows.push([
       x.label,
@@ -295,7 +300,6 @@ async function main(): Promise<void> {
       p.jobs.map((j) => j.replace(/^media\./, '').replace(/:done$/, '')).join('+'),
     ]);
     results.push(`RESULT ${x.name} pipeline÷limit=${(p.wall / l.wall).toFixed(3)} realtime=${(p.durationSec / p.wall).toFixed(1)}`);
-    process.stdout.write(`${x.name}: done (pipeline ${p.wall.toFixed(1)} s)\n`);
   }
   const head = ['input', 'limit s wall/cpu', 'bare s wall/cpu', 'pipeline s wall/cpu', 'pipe÷bare', 'pipe÷limit', 'cpu pipe÷limit',
     '× realtime', 'HLS ready s', 'peak RSS MB node/ffmpeg', 'progress', 'jobs'];
