@@ -35,7 +35,7 @@ function ffmpeg(args: string[], capture = false): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let err = '';
     child.stdout?.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (d) => (err += d));
+    child.stderr!.on('data', (d) => (err += d));
     child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`ffmpeg ${code}: ${err.slice(-500)}`))));
   });
 }

@@ -520,9 +520,12 @@ export function audioPassArgs(opts: AudioPassOptions): string[] {
   const { input, segmentSeconds = 6, bitrateK = 128, pcmSampleRate = 8000, posterWidth = 1280, posterHeight = 360 } = opts;
   const ar = audioRedaction(opts.redaction);
   const head = `[0:a:0]${ar ? `${ar},` : ''}${(opts.channels ?? 0) > 2 ? 'aformat=channel_layouts=stereo,' : ''}`;
+  // showwavespic keeps every sample it is given until the end (ffmpeg 5.1): it gets the 8 kHz mono s16 branch, not the
+  // source rate — 16 kB a second (≈ 170 MB for 3 hours instead of ≈ 1 GB), and the same picture for speech
   const filter = [
-    `${head}asplit=3${labels(['enc', 'wav', 'pic'])}`,
-    pcmChain('wav', pcmSampleRate, 'pcm'),
+    `${head}asplit=2${labels(['enc', 'wav'])}`,
+    `${pcmChain('wav', pcmSampleRate, 'pcm8')}`,
+    `[pcm8]asplit=2[pcm][pic]`,
     `[pic]${wavesPicture(posterWidth, posterHeight)}`,
   ].join(';');
   const hls = PASS_FILES.hlsDir;
