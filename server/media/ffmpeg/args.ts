@@ -520,12 +520,14 @@ export function audioPassArgs(opts: AudioPassOptions): string[] {
   const { input, segmentSeconds = 6, bitrateK = 128, pcmSampleRate = 8000, posterWidth = 1280, posterHeight = 360 } = opts;
   const ar = audioRedaction(opts.redaction);
   const head = `[0:a:0]${ar ? `${ar},` : ''}${(opts.channels ?? 0) > 2 ? 'aformat=channel_layouts=stereo,' : ''}`;
-  // showwavespic keeps every sample it is given until the end (ffmpeg 5.1): it gets the 8 kHz mono s16 branch, not the
-  // source rate — 16 kB a second (≈ 170 MB for 3 hours instead of ≈ 1 GB), and the same picture for speech
+  // showwavespic keeps every frame it is given until the end (ffmpeg 5.1): it gets the 8 kHz mono s16 branch in
+  // one-second frames — 16 kB a second, not the source rate in ~1000-sample frames with their per-frame overhead
+  // (the 3-hour bench recording peaked at ~800 MB that way)
   const filter = [
     `${head}asplit=2${labels(['enc', 'wav'])}`,
     `${pcmChain('wav', pcmSampleRate, 'pcm8')}`,
-    `[pcm8]asplit=2[pcm][pic]`,
+    `[pcm8]asplit=2[pcm][pic8]`,
+    `[pic8]asetnsamples=n=${pcmSampleRate}:p=0[pic]`,
     `[pic]${wavesPicture(posterWidth, posterHeight)}`,
   ].join(';');
   const hls = PASS_FILES.hlsDir;
