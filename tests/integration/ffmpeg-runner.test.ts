@@ -6,7 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  PASS_FILES,
   audioHlsArgs,
+  audioPassArgs,
   m4aArgs,
   posterArgs,
   posterTime,
@@ -18,7 +20,7 @@ import {
 } from '../../server/media/ffmpeg/args.js';
 import { isBrowserPlayable, probe, ProbeError, type MediaInfo } from '../../server/media/ffmpeg/probe.js';
 import { configureFfmpeg, FfmpegError, ffmpegVersions, runFfmpeg, runFfprobe } from '../../server/media/ffmpeg/runner.js';
-import { readPcmPeaks } from '../../server/media/ffmpeg/waveform.js';
+import { PeakAccumulator, readPcmPeaks } from '../../server/media/ffmpeg/waveform.js';
 import { makeAudio, makeGermanSpeech, makeImageOnly, makeTextFile, makeVideo } from '../helpers/media.js';
 
 let dir: string;
@@ -288,6 +290,47 @@ describe('runner failure handling', () => {
     } finally {
       configureFfmpeg({ ffprobe: 'ffprobe' });
     }
+  });
+});
+
+describe('one-pass audio (cwd + PCM on fd 3)', () => {
+  it('HLS and M4A from one encode, peaks folded from pipe:3 while -progress runs on stdout', async () => {
+    const work = path.join(dir, 'one-pass');
+    await mkdir(path.join(work, PASS_FILES.hlsDir), { recursive: true });
+    const src = await probe(fx.wav);
+    const acc = new PeakAccumulator(80);
+    const progress: number[] = [];
+    let bytes = 0;
+    await runFfmpeg(audioPassArgs({ input: fx.wav, channels: src.audio?.channels }), {
+      durationSec: src.durationSec, cwd: work,
+      onData: (chunk) => { bytes += chunk.length; acc.push(chunk); },
+      onProgress: (p) => p !== null && progress.push(p),
+    });
+    // 8 kHz mono s16: two bytes a sample, all of it through the pipe
+    expect(Math.abs(bytes - src.durationSec * 8000 * 2)).toBeLessThanOrEqual(8000 * 2 * 0.05);
+    const peaks = acc.finish(8000);
+    expect(Math.abs(peaks.length - (src.durationSec * 8000) / 80)).toBeLessThanOrEqual(2);
+    expect(Math.max(...peaks.data)).toBeGreaterThan(0);
+    expect(progress.at(-1)).toBe(100);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    const files = await readdir(path.join(work, PASS_FILES.hlsDir));
+    expect(files).toEqual(expect.arrayContaining(['master.m3u8', 'index.m3u8', 'init.mp4', 'seg_00000.m4s']));
+    expect((await probe(path.join(work, PASS_FILES.hlsDir, 'master.m3u8'))).durationSec).toBeCloseTo(src.durationSec, 0);
+    const m4a = await readFile(path.join(work, PASS_FILES.download));
+    expect(m4a.indexOf('moov')).toBeGreaterThan(0);
+    expect(m4a.indexOf('moov')).toBeLessThan(m4a.indexOf('mdat'));
+    const poster = JSON.parse(await runFfprobe(['-v', 'error', '-print_format', 'json', '-show_streams', path.join(work, PASS_FILES.poster)])) as { streams: unknown[] };
+    expect(poster.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 1280, height: 360 });
+  });
+
+  it('a throwing data consumer stops the run and cleans up', async () => {
+    const work = path.join(dir, 'one-pass-throw');
+    await mkdir(path.join(work, PASS_FILES.hlsDir), { recursive: true });
+    const err = await rejection(runFfmpeg(audioPassArgs({ input: fx.wav }), {
+      cwd: work, cleanupPaths: [work], onData: () => { throw new Error('consumer broke'); },
+    }));
+    expect((err as Error).message).toBe('consumer broke');
+    expect(existsSync(work)).toBe(false);
   });
 });
 

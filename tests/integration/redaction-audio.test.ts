@@ -1,18 +1,21 @@
 // Restricted passages with real ffmpeg: the builders' output is decoded again and measured, so "silenced" and
 // "covered" are numbers, not filter strings. 8 s fixtures, 360p, so the file stays quick on two cores.
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  PASS_FILES,
   audioHlsArgs,
+  audioPassArgs,
   audioPosterArgs,
   m4aArgs,
   posterArgs,
   storyboardArgs,
   videoHlsArgs,
+  videoPassArgs,
   waveformPcmArgs,
 } from '../../server/media/ffmpeg/args.js';
 import { findCardFont, unrestrictedTime, type RedactionRange } from '../../server/media/ffmpeg/redaction.js';
@@ -256,6 +259,83 @@ describe('redacted renditions (real ffmpeg)', () => {
       else expect(n).toBeGreaterThan(total * 0.9);
     }
   });
+
+  // The one-pass ingest (workers/handlers/media.ts renditions): every output of the single process is redacted.
+  async function peaksOf(acc: PeakAccumulator, label: string): Promise<void> {
+    const { data, length } = acc.finish(8000);
+    expect(length).toBe(80);
+    for (const w of WINDOWS) {
+      let p = 0;
+      for (let k = Math.round(w.a * 10); k < Math.round(w.b * 10); k++) p = Math.max(p, Math.abs(data[2 * k]!), Math.abs(data[2 * k + 1]!));
+      table.push(`${label} ${w.a.toFixed(1)}–${w.b.toFixed(1)} s: peak ${p}/128 (${w.restricted ? 'restricted' : 'open'})`);
+      if (w.restricted) expect(p).toBe(0);
+      else expect(p).toBeGreaterThanOrEqual(8);
+    }
+  }
+
+  it('one-pass audio: HLS and M4A from one encode are silent inside the ranges, PCM peaks zero, waveform picture flat', async () => {
+    const work = path.join(dir, 'pass-audio');
+    await mkdir(path.join(work, PASS_FILES.hlsDir), { recursive: true });
+    const acc = new PeakAccumulator(800);
+    await runFfmpeg(audioPassArgs({ input: audioIn, redaction: { ranges: RANGES }, posterWidth: 800, posterHeight: 100 }), {
+      durationSec: DURATION, cwd: work, onData: (c) => acc.push(c),
+    });
+    await expectRedactedAudio('one-pass audio HLS', path.join(work, PASS_FILES.hlsDir, 'master.m3u8'));
+    await expectRedactedAudio('one-pass M4A', path.join(work, PASS_FILES.download));
+    await peaksOf(acc, 'one-pass waveform');
+    const { stdout } = await ffmpeg(['-loglevel', 'error', '-i', path.join(work, PASS_FILES.poster), '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+    expect(stdout.length).toBe(800 * 100);
+    for (const w of WINDOWS) {
+      let n = 0;
+      for (let x = Math.round(w.a * 100); x < Math.round(w.b * 100); x++) {
+        let max = 0;
+        for (let y = 0; y < 100; y++) max = Math.max(max, stdout[y * 800 + x]!);
+        if (max > 100) n++;
+      }
+      const total = Math.round((w.b - w.a) * 100);
+      table.push(`one-pass audio poster ${w.a.toFixed(1)}–${w.b.toFixed(1)} s: ${n}/${total} columns with waveform`);
+      if (w.restricted) expect(n).toBe(0);
+      else expect(n).toBeGreaterThan(total * 0.9);
+    }
+  }, 120_000);
+
+  it('one-pass video: ladder card + silence, M4A silent, poster and storyboard carded, PCM peaks zero', async () => {
+    const work = path.join(dir, 'pass-video');
+    await mkdir(path.join(work, PASS_FILES.hlsDir), { recursive: true });
+    const acc = new PeakAccumulator(800);
+    await runFfmpeg(
+      videoPassArgs({
+        input: videoIn, source: { width: 640, height: 360, fps: 25 }, hasAudio: true, redaction: { ranges: RANGES, fontFile: font },
+        posterAtSeconds: 3, storyboard: { intervalSeconds: 1, columns: 8, rows: 1, tileWidth: 160, tileHeight: 90 },
+      }),
+      { durationSec: DURATION, cwd: work, onData: (c) => acc.push(c) },
+    );
+    const rung = path.join(work, PASS_FILES.hlsDir, '360p', 'index.m3u8');
+    await expectRedactedAudio('one-pass video HLS 360p audio', rung);
+    expectPicture(await frame(rung, 1), 'one-pass video 360p frame at 1.0 s');
+    expectCard(await frame(rung, 3), 'one-pass video 360p frame at 3.0 s', font !== null);
+    expectPicture(await frame(rung, 7), 'one-pass video 360p frame at 7.0 s');
+    await expectRedactedAudio('one-pass video M4A', path.join(work, PASS_FILES.download));
+    // the poster time lies inside a range: the card, not the picture
+    expectCard(await frame(path.join(work, PASS_FILES.poster)), 'one-pass poster at 3.0 s', font !== null);
+    const { stdout } = await ffmpeg(['-loglevel', 'error', '-i', path.join(work, PASS_FILES.storyboardSprite), '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+    expect(stdout.length).toBe(8 * 160 * 90);
+    const tile = (i: number): Gray => {
+      const px: number[] = [];
+      for (let y = 4; y < 86; y++) for (let x = i * 160 + 4; x < (i + 1) * 160 - 4; x++) px.push(stdout[y * 8 * 160 + x]!);
+      return grayStats(Buffer.from(px));
+    };
+    for (const i of [0, 1, 4, 7]) expectPicture(tile(i), `one-pass storyboard tile ${i}`);
+    for (const i of [2, 3]) {
+      // the caption shrinks to a few blurred pixels in a 160-px tile: the card's colour is what counts here
+      const g = tile(i);
+      table.push(`one-pass storyboard tile ${i}: card (mode luma ${g.mode}, ${(g.modeShare * 100).toFixed(1)} % of pixels at it)`);
+      expect(g.mode).toBeGreaterThanOrEqual(45);
+      expect(g.mode).toBeLessThanOrEqual(66);
+      expect(g.modeShare).toBeGreaterThan(0.9);
+    }
+    await peaksOf(acc, 'one-pass video waveform');
+  }, 180_000);
 
   it('the caption survives a font path full of filtergraph specials', async () => {
     if (!font) return; // plain card only on this machine; nothing to escape

@@ -1,7 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  AAC_ENCODER,
+  PASS_FILES,
+  audioEncoderArgs,
   audioHlsArgs,
+  audioPassArgs,
   gopFrames,
   ladderFor,
   m4aArgs,
@@ -15,6 +19,7 @@ import {
   storyboardVtt,
   tileHeightFor,
   videoHlsArgs,
+  videoPassArgs,
   waveformPcmArgs,
 } from '../../server/media/ffmpeg/args.js';
 
@@ -217,5 +222,122 @@ describe('poster and storyboard', () => {
     expect(vtt).toContain('00:00:10.000 --> 00:00:11.000\nsprite.jpg#xywh=0,90,160,90');
     expect(vtt).toContain('00:00:24.000 --> 00:00:25.000\nsprite.jpg#xywh=640,180,160,90');
     expect(lines.filter((l) => l.includes('#xywh=')).length).toBe(25);
+  });
+});
+
+describe('AAC encoder settings', () => {
+  it('are in one place and used by every AAC output', () => {
+    expect(AAC_ENCODER).toEqual(['-c:a', 'aac', '-aac_coder', 'fast']);
+    expect(audioEncoderArgs(128)).toEqual(['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '128k']);
+    const everyAac = [
+      audioHlsArgs({ input: '/a', outDir: '/o' }),
+      m4aArgs({ input: '/a', output: '/o.m4a' }),
+      videoHlsArgs({ input: '/v', outDir: '/o', source: { width: 1280, height: 720, fps: 25 }, hasAudio: true }),
+      audioPassArgs({ input: '/a' }),
+      videoPassArgs({ input: '/v', source: { width: 1280, height: 720, fps: 25 }, hasAudio: true, posterAtSeconds: 1, storyboard: { intervalSeconds: 1, columns: 2, rows: 1, tileWidth: 160, tileHeight: 90 } }),
+    ];
+    for (const args of everyAac) {
+      const encoders = allAfter(args, '-c:a').filter((c) => c === 'aac');
+      expect(encoders.length).toBeGreaterThan(0);
+      expect(allAfter(args, '-aac_coder')).toEqual(encoders.map(() => 'fast'));
+    }
+  });
+});
+
+describe('audioPassArgs (one decode, one AAC encode)', () => {
+  const args = audioPassArgs({ input: '-in.mp3', channels: 1 });
+  const graph = after(args, '-filter_complex')!;
+
+  it('decodes once and splits into the encode, the PCM and the picture', () => {
+    expect(allAfter(args, '-i')).toEqual(['file:-in.mp3']);
+    expect(graph.startsWith('[0:a:0]asplit=2[enc][wav];')).toBe(true);
+    // the picture is drawn from the 8 kHz branch: showwavespic holds every sample it gets until the end
+    expect(graph).toContain('[wav]aresample=8000,aformat=sample_fmts=s16:channel_layouts=mono[pcm8];[pcm8]asplit=2[pcm][pic8];[pic8]asetnsamples=n=8000:p=0[pic]');
+    expect(graph).toContain('showwavespic=s=1280x360');
+    expect(allAfter(args, '-map')).toEqual(['[enc]', '[pcm]', '[poster]']);
+  });
+
+  it('encodes AAC once and tees it to fMP4 HLS (6 s) and the faststart M4A', () => {
+    expect(allAfter(args, '-c:a')).toEqual(['aac', 'pcm_s16le']);
+    expect(after(args, '-b:a')).toBe('128k');
+    expect(after(args, '-flags:a')).toBe('+global_header');
+    expect(after(args, '-f')).toBe('tee');
+    expect(args[args.indexOf('tee') + 1]).toBe(
+      '[f=hls:hls_time=6:hls_playlist_type=vod:hls_segment_type=fmp4:hls_flags=independent_segments:hls_fmp4_init_filename=init.mp4' +
+        `:hls_segment_filename=${PASS_FILES.hlsDir}/seg_%05d.m4s:master_pl_name=master.m3u8]${PASS_FILES.hlsDir}/index.m3u8` +
+        `|[f=ipod:movflags=+faststart]${PASS_FILES.download}`,
+    );
+    expect(args).not.toContain('-ac');
+  });
+
+  it('sends PCM to fd 3 and keeps -progress on stdout; the picture gets a placeholder first', () => {
+    for (const f of COMMON) expect(args).toContain(f);
+    expect(args.slice(args.indexOf('[pcm]') - 1, args.indexOf('[pcm]') + 6)).toEqual(['-map', '[pcm]', '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:3']);
+    expect(graph).toContain('[wp0][wp]concat=n=2:v=1:a=0,settb=1,setpts=N[poster]');
+    expect(args.at(-1)).toBe(PASS_FILES.poster);
+    expect(allAfter(args, '-frames:v')).toEqual(['2']);
+    expect(allAfter(args, '-fps_mode:v')).toEqual(['passthrough']);
+  });
+
+  it('redaction is applied once, before the split, so every output gets it; >2 channels fold to stereo', () => {
+    const r = audioPassArgs({ input: '/a.wav', channels: 6, redaction: { ranges: [{ start: 1, end: 2 }] } });
+    const g = after(r, '-filter_complex')!;
+    expect(g.startsWith('[0:a:0]asetnsamples=n=1024:p=0,volume=')).toBe(true);
+    expect(g.indexOf('volume=')).toBeLessThan(g.indexOf('aformat=channel_layouts=stereo,asplit=2'));
+    expect(g.match(/volume=volume=/g)).toHaveLength(1);
+  });
+});
+
+describe('videoPassArgs (the ladder process makes every derivative)', () => {
+  const storyboard = { intervalSeconds: 2, columns: 10, rows: 6, tileWidth: 160, tileHeight: 90 };
+  const base = { input: '/v.mp4', source: { width: 1280, height: 720, fps: 60 }, hasAudio: true, posterAtSeconds: 12, storyboard };
+  const args = videoPassArgs(base);
+  const graph = after(args, '-filter_complex')!;
+
+  it('one input, one split of the decoded picture for both rungs, the poster and the storyboard', () => {
+    expect(allAfter(args, '-i')).toEqual(['/v.mp4']);
+    expect(graph.startsWith('[0:v:0]fps=30,split=4[s0][s1][sp][sb];')).toBe(true);
+    expect(graph).toContain('[s0]scale=-2:720,format=yuv420p[v0]');
+    expect(graph).toContain('[s1]scale=-2:360,format=yuv420p[v1]');
+    expect(graph).toContain("[sp1]trim=start=12,trim=end_frame=1,scale='min(1280,iw)':-2[p1]");
+    expect(graph).toContain('[sb1]fps=1/2:eof_action=pass,scale=160:90,tile=10x6[t1]');
+    expect(graph).toContain('[0:a:0]asplit=4[a0][a1][am][wav]');
+    expect(allAfter(args, '-map')).toEqual(['[v0]', '[a0]', '[v1]', '[a1]', '[am]', '[poster]', '[sprite]', '[pcm]']);
+  });
+
+  it('keeps the ladder exactly: bitrates, GOP, 6 s fMP4 segments, var streams', () => {
+    const ladder = videoHlsArgs({ ...base, outDir: PASS_FILES.hlsDir });
+    for (const flag of ['-c:v', '-preset', '-crf', '-g', '-keyint_min', '-sc_threshold', '-force_key_frames', '-maxrate:v:0', '-maxrate:v:1', '-bufsize:v:0', '-b:a:0', '-b:a:1', '-hls_time', '-hls_segment_type', '-var_stream_map']) {
+      expect(after(args, flag)).toBe(after(ladder, flag));
+    }
+    expect(after(args, '-b:a:0')).toBe('128k');
+    expect(after(args, '-b:a:1')).toBe('96k');
+    expect(after(args, '-hls_time')).toBe('6');
+    // relative to the job's work directory (the pass runs there)
+    expect(after(args, '-hls_segment_filename')).toBe('hls/%v/seg_%05d.m4s');
+  });
+
+  it('writes the M4A, poster and sprite beside the ladder, PCM to fd 3', () => {
+    const m4a = args.indexOf(PASS_FILES.download);
+    expect(args.slice(args.indexOf('[am]') + 1, m4a)).toEqual(['-map_metadata', '-1', '-map_chapters', '-1', '-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '128k', '-movflags', '+faststart', '-f', 'ipod']);
+    expect(args).toContain(PASS_FILES.poster);
+    expect(args).toContain(PASS_FILES.storyboardSprite);
+    expect(args.at(-1)).toBe('pipe:3');
+  });
+
+  it('without audio: no audio branch, no M4A, no PCM', () => {
+    const silent = videoPassArgs({ ...base, hasAudio: false });
+    expect(after(silent, '-filter_complex')).not.toContain('0:a:0');
+    expect(silent).not.toContain(PASS_FILES.download);
+    expect(silent).not.toContain('pipe:3');
+    expect(silent).not.toContain('-c:a');
+  });
+
+  it('the card goes in once before the split, the silence once before the audio split', () => {
+    const r = videoPassArgs({ ...base, redaction: { ranges: [{ start: 1, end: 2 }], fontFile: null } });
+    const g = after(r, '-filter_complex')!;
+    expect(g.startsWith("[0:v:0]drawbox=x=0:y=0:w=iw:h=ih:color=0x333333@1:t=fill:enable='between(t,1.000,2.000)',fps=30,split=4")).toBe(true);
+    expect(g.match(/drawbox/g)).toHaveLength(1);
+    expect(g).toMatch(/\[0:a:0\]asetnsamples=n=1024:p=0,volume=[^;]*asplit=4\[a0\]\[a1\]\[am\]\[wav\]/);
   });
 });

@@ -2,9 +2,10 @@
 //
 //   upload (multipart or tus) ─► SHA-256 while streaming ─► ffprobe (422 + bytes deleted if not usable media)
 //     ─► original stored immutable under uploads/originals (medium `stored`, original playable at once)
-//     ─► media.renditions  HLS ladder (+ M4A download)           medium `processing`
-//     ─► media.artwork     poster / waveform picture, storyboard
-//     ─► media.waveform    peaks JSON                            medium `ready`
+//     ─► media.renditions  one ffmpeg pass: decode once → HLS ladder, M4A download, poster / waveform picture,
+//                          storyboard, waveform peaks (PCM on a pipe)          medium `processing` → `ready`
+//     ─► media.artwork     only if poster/storyboard are still missing (media from before the one-pass ingest)
+//     ─► media.waveform    only if the peaks are still missing
 //     ─► (transcript indexing joins here with the transcripts issue)
 //
 // Each step runs as a durable job; a step's success queues the next, a terminal failure marks the medium `failed`.
@@ -17,8 +18,8 @@ import type { Medium } from '../../server/store/types.js';
 export const ingestSteps = ['media.renditions', 'media.artwork', 'media.waveform'] as const satisfies readonly JobName[];
 export type IngestStep = (typeof ingestSteps)[number];
 
-/** Share of the medium's overall progress bar each step takes (transcoding dominates). */
-const weights: Record<IngestStep, number> = { 'media.renditions': 80, 'media.artwork': 10, 'media.waveform': 10 };
+/** Share of the medium's overall progress bar each step takes: the one pass does all the work, the others are repairs. */
+const weights: Record<IngestStep, number> = { 'media.renditions': 96, 'media.artwork': 2, 'media.waveform': 2 };
 
 /** What a step leaves behind; the sweep uses it to see which step is still missing. */
 export function stepDone(step: IngestStep, medium: Medium): boolean {

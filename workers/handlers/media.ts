@@ -3,13 +3,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
-  audioHlsArgs, audioPosterArgs, m4aArgs, posterArgs, posterTime, storyboardArgs, storyboardPlan, storyboardVtt,
-  tileHeightFor, videoHlsArgs,
+  PASS_FILES, audioPassArgs, audioPosterArgs, posterArgs, posterTime, storyboardArgs, storyboardPlan, storyboardVtt,
+  tileHeightFor, videoPassArgs,
 } from '../../server/media/ffmpeg/args.js';
 import { findCardFont, unrestrictedTime, type RedactionRange } from '../../server/media/ffmpeg/redaction.js';
 import { runFfmpeg } from '../../server/media/ffmpeg/runner.js';
 import { redactionState, type RedactionState } from '../../server/media/restrictions.js';
-import { readPcmPeaks } from '../../server/media/ffmpeg/waveform.js';
+import { PeakAccumulator, readPcmPeaks, type WaveformPeaks } from '../../server/media/ffmpeg/waveform.js';
 import { derivativeFiles, renditionsRelDir, resolveInUploads } from '../../server/media/paths.js';
 import type { Medium } from '../../server/store/types.js';
 import { assertDuration, probeOutput, publish } from '../publish.js';
@@ -53,37 +53,96 @@ function displaySize(medium: Medium): { width: number; height: number; fps: numb
   return { width: turned ? v.height : v.width, height: turned ? v.width : v.height, fps: v.fps };
 }
 
+/** About 10 peaks a second for short recordings, at most ~8000 for long ones (enough for any screen). */
+function waveformPlan(durationSec: number): { sampleRate: number; samplesPerPixel: number; expected: number } {
+  const sampleRate = 8000;
+  const samplesPerPixel = Math.max(800, Math.ceil((durationSec * sampleRate) / 8000));
+  return { sampleRate, samplesPerPixel, expected: Math.floor((durationSec * sampleRate) / samplesPerPixel) };
+}
+
+function assertPeaks(peaks: WaveformPeaks, expected: number): void {
+  if (peaks.length === 0 || Math.abs(peaks.length - expected) > Math.max(2, expected * 0.02)) {
+    throw new Error(`waveform has ${peaks.length} points, expected about ${expected}`);
+  }
+}
+
+/**
+ * The whole ingest in one ffmpeg process (args.ts audioPassArgs / videoPassArgs): the original is decoded once and
+ * the HLS ladder, the M4A download, poster (or waveform picture), storyboard and waveform peaks all come from that
+ * pass; the peaks are folded from the PCM pipe as it streams. Everything lands in the job's work directory, is checked
+ * with ffprobe, and only then renamed into place. media.artwork and media.waveform remain for media that miss only
+ * those (made before this pass existed, or after a partial repair).
+ */
 export async function renditions(ctx: JobContext<'media.renditions'>): Promise<void> {
   const { medium, input, outDir, rel, redaction, filter } = await loadMedium(ctx);
   const duration = medium.technical.durationSec;
   const channels = medium.technical.audio?.channels;
-  const hlsDir = path.join(ctx.workDir, 'hls');
-  const m4a = path.join(ctx.workDir, 'download.m4a');
-  const common = { durationSec: duration, signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log };
+  const hasAudio = medium.technical.audio !== null && medium.technical.audio !== undefined;
+  const work = (file: string) => path.join(ctx.workDir, file);
+  const hlsDir = work(PASS_FILES.hlsDir);
+  const wf = waveformPlan(duration);
+  const peaks = hasAudio ? new PeakAccumulator(wf.samplesPerPixel) : null;
 
-  // the ladder takes ~90 % of the time, the audio download the rest
-  const ladderShare = medium.kind === 'video' ? 90 : 60;
-  const ladder = medium.kind === 'video'
-    ? videoHlsArgs({ input, outDir: hlsDir, source: displaySize(medium), hasAudio: medium.technical.audio !== null, ...(channels ? { audioChannels: channels } : {}), ...filter })
-    : audioHlsArgs({ input, outDir: hlsDir, ...(channels ? { channels } : {}), ...filter });
-  await runFfmpeg(ladder, { ...common, ensureDirs: [hlsDir], cleanupPaths: [hlsDir], onProgress: (p) => p !== null && ctx.progress((p * ladderShare) / 100) });
-  await runFfmpeg(m4aArgs({ input, output: m4a, ...(channels ? { channels } : {}), ...filter }), {
-    ...common, cleanupPaths: [m4a], onProgress: (p) => p !== null && ctx.progress(ladderShare + (p * (100 - ladderShare)) / 100),
+  const size = medium.kind === 'video' ? displaySize(medium) : null;
+  const plan = storyboardPlan(duration);
+  const tileWidth = 160;
+  const tileHeight = size ? tileHeightFor(size.width, size.height, tileWidth) : 0;
+  const args = size
+    ? videoPassArgs({
+        input, source: size, hasAudio, ...(channels ? { audioChannels: channels } : {}), ...filter,
+        // a poster frame from outside the restricted passages (the card stays as a safeguard if there is none)
+        posterAtSeconds: unrestrictedTime(posterTime(duration), redaction.ranges, duration) ?? posterTime(duration),
+        storyboard: { ...plan, tileWidth, tileHeight },
+      })
+    : audioPassArgs({ input, ...(channels ? { channels } : {}), ...filter });
+  // verification and publishing take the last few per cent
+  await runFfmpeg(args, {
+    durationSec: duration, signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log,
+    cwd: ctx.workDir, ensureDirs: [hlsDir],
+    ...(peaks ? { onData: (chunk: Buffer) => peaks.push(chunk) } : {}),
+    onProgress: (p) => p !== null && ctx.progress(p * 0.97),
   });
 
   const master = await probeOutput(path.join(hlsDir, 'master.m3u8'), ctx.signal);
   assertDuration('HLS', master.durationSec, duration);
-  if (!master.audio) throw new Error('HLS rendition has no audio');
+  if (hasAudio && !master.audio) throw new Error('HLS rendition has no audio');
   if (medium.kind === 'video' && !master.video) throw new Error('HLS rendition has no video');
-  const download = await probeOutput(m4a, ctx.signal);
-  assertDuration('M4A', download.durationSec, duration);
+  if (hasAudio) {
+    const download = await probeOutput(work(PASS_FILES.download), ctx.signal);
+    assertDuration('M4A', download.durationSec, duration);
+  }
+  await verifyImage(work(PASS_FILES.poster), ctx.signal);
+  if (size) {
+    const sprite = await verifyImage(work(PASS_FILES.storyboardSprite), ctx.signal);
+    if (sprite.width !== plan.columns * tileWidth) throw new Error(`storyboard sprite is ${sprite.width} px wide, expected ${plan.columns * tileWidth}`);
+    await fs.writeFile(work(derivativeFiles.storyboard), storyboardVtt({ plan, durationSec: duration, tileWidth, tileHeight, spriteUrl: derivativeFiles.storyboardSprite }));
+  }
+  if (peaks) {
+    const result = peaks.finish(wf.sampleRate);
+    assertPeaks(result, wf.expected);
+    await fs.writeFile(work(derivativeFiles.waveform), JSON.stringify(result));
+  }
+  ctx.progress(98);
 
   await ctx.assertStillOwned();
-  await publish(hlsDir, path.join(outDir, 'hls'));
-  await publish(m4a, path.join(outDir, derivativeFiles.download));
-  await ctx.store.media.setDerivatives(medium.id, { hls: rel(derivativeFiles.hls), download: rel(derivativeFiles.download) }, new Date().toISOString());
+  const made: Partial<Record<keyof typeof derivativeFiles, string>> = {};
+  const put = async (key: keyof typeof derivativeFiles, from: string): Promise<void> => {
+    const file = derivativeFiles[key];
+    await publish(from, path.join(outDir, key === 'hls' ? PASS_FILES.hlsDir : file));
+    made[key] = rel(file);
+  };
+  await put('hls', hlsDir);
+  if (hasAudio) await put('download', work(PASS_FILES.download));
+  await put('poster', work(PASS_FILES.poster));
+  if (size) {
+    await put('storyboardSprite', work(PASS_FILES.storyboardSprite));
+    await put('storyboard', work(derivativeFiles.storyboard));
+  }
+  if (peaks) await put('waveform', work(derivativeFiles.waveform));
+  const now = new Date().toISOString();
+  await ctx.store.media.setDerivatives(medium.id, made, now);
   // the restriction set these renditions were made with; the public gets them only while it is still current
-  await ctx.store.media.update(medium.id, { renditionRedaction: redaction.key }, new Date().toISOString());
+  await ctx.store.media.update(medium.id, { renditionRedaction: redaction.key }, now);
 }
 
 export async function artwork(ctx: JobContext<'media.artwork'>): Promise<void> {
@@ -133,14 +192,9 @@ export async function artwork(ctx: JobContext<'media.artwork'>): Promise<void> {
 
 export async function waveform(ctx: JobContext<'media.waveform'>): Promise<void> {
   const { medium, input, outDir, rel, filter } = await loadMedium(ctx);
-  const sampleRate = 8000;
-  // about 10 points a second for short recordings, at most ~8000 points for long ones (enough for any screen)
-  const samplesPerPixel = Math.max(800, Math.ceil((medium.technical.durationSec * sampleRate) / 8000));
+  const { sampleRate, samplesPerPixel, expected } = waveformPlan(medium.technical.durationSec);
   const peaks = await readPcmPeaks(input, { samplesPerPixel, sampleRate, signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log, ...filter });
-  const expected = Math.floor((medium.technical.durationSec * sampleRate) / samplesPerPixel);
-  if (peaks.length === 0 || Math.abs(peaks.length - expected) > Math.max(2, expected * 0.02)) {
-    throw new Error(`waveform has ${peaks.length} points, expected about ${expected}`);
-  }
+  assertPeaks(peaks, expected);
   const file = path.join(ctx.workDir, derivativeFiles.waveform);
   await fs.writeFile(file, JSON.stringify(peaks));
   await ctx.assertStillOwned();

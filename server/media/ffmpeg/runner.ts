@@ -133,6 +133,10 @@ interface SuperviseOptions {
   cleanupPaths?: readonly string[];
   onSpawn?: (pid: number) => void;
   logger: Logger;
+  /** Working directory of the child (relative output paths resolve against it). */
+  cwd?: string;
+  /** Receives what the child writes to fd 3 (`pipe:3`), e.g. PCM beside the progress on stdout. May throw to abort. */
+  onData?: (chunk: Buffer) => void;
 }
 
 function supervise(o: SuperviseOptions): Promise<{ stderrTail: string }> {
@@ -156,7 +160,11 @@ function supervise(o: SuperviseOptions): Promise<{ stderrTail: string }> {
     log.debug({ tool: o.tool, args: o.args }, 'spawn');
     // detached: own process group (pgid = pid), so killGroup(-pid) reaches everything it started.
     const [command, args] = withParentDeathSignal(binaries[o.tool], o.args);
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command, args, {
+      stdio: o.onData ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      ...(o.cwd ? { cwd: o.cwd } : {}),
+    });
     const pid = child.pid;
     if (pid !== undefined) {
       track(pid);
@@ -194,7 +202,7 @@ function supervise(o: SuperviseOptions): Promise<{ stderrTail: string }> {
     child.on('error', (err) => {
       spawnError = err;
     });
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       if (reason) return;
       try {
         if (o.onStdout(chunk)) armIdle();
@@ -202,8 +210,19 @@ function supervise(o: SuperviseOptions): Promise<{ stderrTail: string }> {
         stop(err instanceof Error ? err : new Error(String(err)));
       }
     });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => tail.push(text));
+    if (o.onData) {
+      const onData = o.onData;
+      (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => {
+        if (reason) return;
+        try {
+          onData(chunk);
+        } catch (err) {
+          stop(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    }
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => tail.push(text));
 
     // 'close' follows 'exit' (or a spawn 'error') once stdio is drained: the child is reaped by then.
     child.on('close', (code, sig) => {
@@ -333,6 +352,13 @@ export interface RunFfmpegOptions {
    * but not the output directory of a single-rendition playlist.
    */
   ensureDirs?: string[];
+  /** Working directory for ffmpeg; the combined passes name their outputs relative to the job's work directory. */
+  cwd?: string;
+  /**
+   * A second output stream: ffmpeg's `pipe:3` arrives here chunk by chunk (the combined pass sends waveform PCM there
+   * while `-progress` keeps stdout). Throwing stops the run.
+   */
+  onData?: (chunk: Buffer) => void;
 }
 
 const PROGRESS_INTERVAL_MS = 500;
@@ -384,6 +410,8 @@ export async function runFfmpeg(args: string[], opts: RunFfmpegOptions = {}): Pr
     cleanupPaths: opts.cleanupPaths,
     onSpawn: opts.onSpawn,
     logger: log,
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    ...(opts.onData ? { onData: opts.onData } : {}),
     onStdout: (chunk) => {
       const blocks = parser.push(decoder.decode(chunk, { stream: true }));
       for (const b of blocks) handleBlock(b);
