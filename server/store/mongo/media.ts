@@ -222,7 +222,8 @@ export class MongoJobRepository implements JobRepository {
   private async fairCandidates(now: Date, names?: readonly string[]): Promise<Doc[]> {
     const query: Doc = { status: 'queued', runAfter: { $lte: iso(now) } };
     if (names) query.name = { $in: [...names] };
-    const due = await this.m.find(query, { _id: 1, ownerId: 1, runAfter: 1, createdAt: 1, seq: 1, gen: 1 })
+    // what claiming needs (the generation, attempts and the slot keys), not the payload
+    const due = await this.m.find(query, { _id: 1, ownerId: 1, runAfter: 1, createdAt: 1, seq: 1, gen: 1, attempts: 1, name: 1, mediaId: 1, dedupeKey: 1 })
       .sort({ runAfter: 1, createdAt: 1, seq: 1 }).limit(5_000).lean<Doc[]>();
     if (due.length === 0) return [];
     const byOwner = new Map<string | null, Doc[]>();
@@ -232,6 +233,8 @@ export class MongoJobRepository implements JobRepository {
       if (list) list.push(d);
       else byOwner.set(owner, [d]);
     }
+    // one owner (the common case): nothing to weigh, and no more reading
+    if (byOwner.size === 1) return due;
     const owners = await Promise.all([...byOwner.keys()].map(async (owner, first) => {
       const [running, newest] = await Promise.all([
         this.m.countDocuments({ ownerId: owner, status: 'running' }),
@@ -259,16 +262,15 @@ export class MongoJobRepository implements JobRepository {
       // in order: a concurrent worker that took the first one makes this claim fail at once, and the next one is tried
       for (const c of candidates) {
         const set = {
-          status: 'running', leaseOwner: owner, leaseExpiresAt: later(now, leaseMs), attempts: 0,
+          status: 'running', leaseOwner: owner, leaseExpiresAt: later(now, leaseMs), attempts: c.attempts + 1,
           startedAt: iso(now), updatedAt: iso(now), error: null,
         };
-        const current = await this.m.findById(c._id).lean<Doc>();
-        if (!current || current.gen !== c.gen || current.status !== 'queued') continue;
-        set.attempts = current.attempts + 1;
-        if (await this.transition(current, set)) {
+        // succeeds only while the job is still at the generation read above: still queued and unchanged
+        if (await this.transition(c, set)) {
           // no longer queued: a new job with this dedupe key may be queued behind it
-          await this.releaseSlot(this.slotKeys(current).queued, current._id);
-          return toJob({ ...current, ...set });
+          await this.releaseSlot(this.slotKeys(c).queued, c._id);
+          const claimed = await this.m.findById(c._id).lean<Doc>();
+          return toJob({ ...claimed, ...set });
         }
       }
     }
