@@ -46,7 +46,7 @@ function job(n: number): JobRecord {
   return {
     id: crypto.randomUUID(), name: 'search.reindex-test', payload: { v: 1, n }, status: 'queued', mediaId: null, dedupeKey: null,
     attempts: 0, maxAttempts: 3, runAfter: now, leaseOwner: null, leaseExpiresAt: null, progress: 0, error: null,
-    createdAt: now, updatedAt: now, startedAt: null, finishedAt: null,
+    createdAt: now, updatedAt: now, startedAt: null, finishedAt: null, ownerId: null,
   };
 }
 

@@ -5,7 +5,8 @@ import type { Store } from '../repositories.js';
 import { StoreUnavailableError } from '../errors.js';
 import { MongoCollectionRepository, MongoInterviewRepository } from './archive.js';
 import { MongoJobRepository, MongoMediaRepository } from './media.js';
-import { MongoAuditRepository, MongoConsentRepository, MongoGroupRepository, MongoReviewRepository } from './review.js';
+import { MongoFixityRepository } from './fixity.js';
+import { MongoAuditRepository, MongoConsentRepository, MongoGroupRepository, MongoOperationRepository, MongoReviewRepository } from './review.js';
 import { collectionNames, defineModels, type Models } from './schemas.js';
 import { Support, translated, translateError } from './support.js';
 import { MongoTranscriptRepository } from './transcripts.js';
@@ -55,6 +56,9 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
     await connection.asPromise();
     const models = defineModels(connection);
     if (options.ensureIndexes !== false) {
+      // audit events written before keyed appends existed get their stand-in key first, or the unique index fails
+      const unkeyed = await models.auditEvents.collection.find({ opKey: { $exists: false } }, { projection: { _id: 1 } }).toArray();
+      for (const d of unkeyed) await models.auditEvents.collection.updateOne({ _id: d._id }, { $set: { opKey: `seq:${String(d._id)}` } });
       // one at a time: FerretDB's SQLite backend serialises schema changes anyway
       for (const model of Object.values(models)) await model.createIndexes();
     }
@@ -85,6 +89,8 @@ function createStore(connection: Connection, models: Models): MongoStore {
     consents: translated(new MongoConsentRepository(s)),
     review: translated(new MongoReviewRepository(s)),
     audit: translated(new MongoAuditRepository(s)),
+    operations: translated(new MongoOperationRepository(s)),
+    fixity: translated(new MongoFixityRepository(s)),
     async ping() {
       try {
         await connection.db!.command({ ping: 1 });

@@ -83,6 +83,7 @@ const toJob = (d: Doc): JobRecord => ({
   dedupeKey: d.dedupeKey ?? null, attempts: d.attempts, maxAttempts: d.maxAttempts, runAfter: d.runAfter,
   leaseOwner: d.leaseOwner ?? null, leaseExpiresAt: d.leaseExpiresAt ?? null, progress: d.progress, error: d.error ?? null,
   createdAt: d.createdAt, updatedAt: d.updatedAt, startedAt: d.startedAt ?? null, finishedAt: d.finishedAt ?? null,
+  ownerId: d.ownerId ?? null,
 });
 
 const iso = (d: Date) => d.toISOString();
@@ -195,7 +196,9 @@ export class MongoJobRepository implements JobRepository {
     }
     const { id, payload, ...rest } = job;
     try {
-      await this.m.collection.insertOne({ _id: id as never, ...rest, payloadJson: JSON.stringify(payload), seq: this.s.seq(), gen: 0 });
+      await this.m.collection.insertOne({
+        _id: id as never, ...rest, ownerId: job.ownerId ?? null, payloadJson: JSON.stringify(payload), seq: this.s.seq(), gen: 0,
+      });
     } catch (err) {
       await this.releaseSlot(key, id);
       throw err;
@@ -213,45 +216,61 @@ export class MongoJobRepository implements JobRepository {
   }
 
   /**
-   * Due queued jobs read by the last claim and not taken yet, per name filter. Reading the queue is the expensive part
-   * on FerretDB (a scan); a cached candidate is safe to try, because its claim only succeeds while the job is still at
-   * the generation it was read at — that is, still queued and unchanged. Kept for five seconds at most.
+   * The due queued jobs in the fair claim order (JobRepository.claim): owners by fewest running jobs, then oldest most
+   * recent start (never started first), then oldest due job; each owner's jobs by runAfter, createdAt, insertion.
    */
-  private readonly candidates = new Map<string, { docs: Doc[]; until: number }>();
-
-  async claim(owner: string, leaseMs: number, now: Date, names?: readonly string[]): Promise<JobRecord | null> {
+  private async fairCandidates(now: Date, names?: readonly string[]): Promise<Doc[]> {
     const query: Doc = { status: 'queued', runAfter: { $lte: iso(now) } };
     if (names) query.name = { $in: [...names] };
-    const cacheKey = names ? [...names].sort().join(',') : '*';
-    for (let round = 0; round < 50; round++) {
-      let cached = this.candidates.get(cacheKey);
-      if (!cached || cached.docs.length === 0 || cached.until < Date.now()) {
-        const docs = await this.m.find(query).sort({ runAfter: 1, createdAt: 1, seq: 1 }).limit(128).lean<Doc[]>();
-        if (docs.length === 0) {
-          this.candidates.delete(cacheKey);
-          return null;
-        }
-        // the oldest first; the others in random order, so that concurrent workers spread over the queue instead of
-        // all racing for the same next job
-        const [oldest, ...rest] = docs;
-        for (let i = rest.length - 1; i > 0; i--) {
-          const j = Math.floor(Math.random() * (i + 1));
-          [rest[i], rest[j]] = [rest[j]!, rest[i]!];
-        }
-        cached = { docs: [oldest!, ...rest], until: Date.now() + 5_000 };
-        this.candidates.set(cacheKey, cached);
+    // what claiming needs (the generation, attempts and the slot keys), not the payload
+    const due = await this.m.find(query, { _id: 1, ownerId: 1, runAfter: 1, createdAt: 1, seq: 1, gen: 1, attempts: 1, name: 1, mediaId: 1, dedupeKey: 1 })
+      .sort({ runAfter: 1, createdAt: 1, seq: 1 }).limit(5_000).lean<Doc[]>();
+    if (due.length === 0) return [];
+    const byOwner = new Map<string | null, Doc[]>();
+    for (const d of due) {
+      const owner = (d.ownerId as string | null | undefined) ?? null;
+      const list = byOwner.get(owner);
+      if (list) list.push(d);
+      else byOwner.set(owner, [d]);
+    }
+    // one owner (the common case): nothing to weigh, and no more reading
+    if (byOwner.size === 1) return due;
+    const owners = await Promise.all([...byOwner.keys()].map(async (owner, first) => {
+      const [running, newest] = await Promise.all([
+        this.m.countDocuments({ ownerId: owner, status: 'running' }),
+        this.m.findOne({ ownerId: owner, startedAt: { $type: 'string' } }, { startedAt: 1 }).sort({ startedAt: -1 }).lean<Doc>(),
+      ]);
+      // `first`: Map keys keep insertion order, so the index ranks owners by their oldest due job
+      return { owner, running, lastStarted: (newest?.startedAt as string | undefined) ?? null, first };
+    }));
+    owners.sort((a, b) => {
+      if (a.running !== b.running) return a.running - b.running;
+      if (a.lastStarted !== b.lastStarted) {
+        if (a.lastStarted === null) return -1;
+        if (b.lastStarted === null) return 1;
+        return a.lastStarted < b.lastStarted ? -1 : 1;
       }
-      while (cached.docs.length > 0) {
-        const c = cached.docs.shift()!;
-        if (c.runAfter > iso(now)) continue;
+      return a.first - b.first;
+    });
+    return owners.flatMap((o) => byOwner.get(o.owner)!);
+  }
+
+  async claim(owner: string, leaseMs: number, now: Date, names?: readonly string[]): Promise<JobRecord | null> {
+    for (let round = 0; round < 50; round++) {
+      const candidates = await this.fairCandidates(now, names);
+      if (candidates.length === 0) return null;
+      // in order: a concurrent worker that took the first one makes this claim fail at once, and the next one is tried
+      for (const c of candidates) {
         const set = {
           status: 'running', leaseOwner: owner, leaseExpiresAt: later(now, leaseMs), attempts: c.attempts + 1,
           startedAt: iso(now), updatedAt: iso(now), error: null,
         };
+        // succeeds only while the job is still at the generation read above: still queued and unchanged
         if (await this.transition(c, set)) {
           // no longer queued: a new job with this dedupe key may be queued behind it
           await this.releaseSlot(this.slotKeys(c).queued, c._id);
-          return toJob({ ...c, ...set });
+          const claimed = await this.m.findById(c._id).lean<Doc>();
+          return toJob({ ...claimed, ...set });
         }
       }
     }

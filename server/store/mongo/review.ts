@@ -1,7 +1,7 @@
 // Groups, consent records, narrator review (invitations, restrictions, corrections, decisions) and the audit log.
-import type { AuditFilter, AuditRepository, ConsentRepository, GroupRepository, ReviewRepository } from '../repositories.js';
+import type { AuditFilter, AuditRepository, ConsentRepository, GroupRepository, OperationRepository, ReviewRepository } from '../repositories.js';
 import type {
-  AuditEvent, ConsentRecord, Correction, Group, Page, PageRequest, Restriction, ReviewDecision, ReviewInvitation,
+  AuditEvent, ConsentRecord, Correction, Group, Operation, Page, PageRequest, Restriction, ReviewDecision, ReviewInvitation,
 } from '../types.js';
 import { asciiLower, isDuplicateKeyError, json, parse, type Support } from './support.js';
 
@@ -241,11 +241,28 @@ export class MongoAuditRepository implements AuditRepository {
   constructor(private readonly s: Support) {}
   private get m() { return this.s.models.auditEvents; }
 
-  async append(e: Omit<AuditEvent, 'id'>): Promise<AuditEvent> {
+  async append(e: Omit<AuditEvent, 'id'>, key?: string): Promise<AuditEvent> {
     const { before, after, ...rest } = e;
-    // before/after are free-form (metadata with any keys): JSON text. Ids increase through unique numbered inserts.
-    const id = await this.s.insertNumbered('auditEvents', { ...rest, beforeJson: json(before), afterJson: json(after) });
-    return { ...e, id };
+    if (key !== undefined) {
+      const stored = await this.m.findOne({ opKey: key }).lean<Doc>();
+      if (stored) return toAudit(stored);
+    }
+    // before/after are free-form (metadata with any keys): JSON text. Ids increase through unique numbered inserts;
+    // the unique opKey makes a keyed append happen once (unkeyed events get `seq:<id>`, which nothing else uses).
+    const taken = new Error('audit key taken');
+    try {
+      const id = await this.s.insertNumbered(
+        'auditEvents',
+        (n) => ({ ...rest, beforeJson: json(before), afterJson: json(after), opKey: key ?? `seq:${n}` }),
+        key === undefined ? undefined : async () => {
+          if (await this.m.exists({ opKey: key })) throw taken;
+        },
+      );
+      return { ...e, id };
+    } catch (err) {
+      if (err !== taken) throw err;
+      return toAudit((await this.m.findOne({ opKey: key }).lean<Doc>())!);
+    }
   }
 
   async list(filter: AuditFilter, { limit, offset }: PageRequest): Promise<Page<AuditEvent>> {
@@ -258,5 +275,53 @@ export class MongoAuditRepository implements AuditRepository {
       this.m.countDocuments(query),
     ]);
     return { items: docs.map(toAudit), total };
+  }
+}
+
+const toOperation = (d: Doc): Operation => ({
+  key: d._id, kind: d.kind, payload: parse(d.payloadJson), status: d.status, error: d.error ?? null, createdAt: d.createdAt,
+  finishedAt: d.finishedAt ?? null,
+});
+
+export class MongoOperationRepository implements OperationRepository {
+  constructor(private readonly s: Support) {}
+  private get m() { return this.s.models.operations; }
+
+  async begin(op: Operation): Promise<{ operation: Operation; created: boolean }> {
+    try {
+      // the key is `_id`: a unique insert, atomic on FerretDB and MongoDB; the payload is JSON text (any keys)
+      await this.m.collection.insertOne({
+        _id: op.key as never, kind: op.kind, payloadJson: JSON.stringify(op.payload ?? null), status: op.status, error: op.error,
+        createdAt: op.createdAt, finishedAt: op.finishedAt,
+      });
+      return { operation: op, created: true };
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      const stored = await this.find(op.key);
+      if (!stored) throw err;
+      return { operation: stored, created: false };
+    }
+  }
+
+  async find(key: string): Promise<Operation | null> {
+    const d = await this.m.findById(key).lean<Doc>();
+    return d ? toOperation(d) : null;
+  }
+
+  async finish(key: string, outcome: { status: 'done' } | { status: 'failed'; error: string }, at: string): Promise<boolean> {
+    // conditional on `pending` under the operation's write lock (FerretDB's updates are not atomic)
+    return this.s.withLock(`operations:${key}`, async () => {
+      const current = await this.m.findById(key, { status: 1 }).lean<Doc>();
+      if (!current || current.status !== 'pending') return false;
+      await this.m.collection.updateOne({ _id: key as never }, {
+        $set: { status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: at },
+      });
+      return true;
+    });
+  }
+
+  async listUnfinished(createdBefore: string, limit: number): Promise<Operation[]> {
+    return (await this.m.find({ status: 'pending', createdAt: { $lt: createdBefore } }).sort({ createdAt: 1, _id: 1 }).limit(limit).lean<Doc[]>())
+      .map(toOperation);
   }
 }

@@ -73,7 +73,7 @@ media.index({ renditionRedaction: 1 });
 const jobs = new Schema({
   _id: String, name: String, payloadJson: String, status: String, mediaId: str, dedupeKey: str, attempts: Number,
   maxAttempts: Number, runAfter: String, leaseOwner: str, leaseExpiresAt: str, progress: Number, error: str,
-  createdAt: String, updatedAt: String, startedAt: str, finishedAt: str,
+  createdAt: String, updatedAt: String, startedAt: str, finishedAt: str, ownerId: str,
   /** insertion order within a millisecond (SQLite's rowid) */
   seq: Number,
   /** bumped by every change; a change from generation g is allowed to whoever inserts the claim `<id>:<g>` */
@@ -83,6 +83,9 @@ jobs.index({ status: 1, runAfter: 1, createdAt: 1, seq: 1 });
 jobs.index({ mediaId: 1, createdAt: 1 });
 jobs.index({ dedupeKey: 1, status: 1 });
 jobs.index({ status: 1, leaseExpiresAt: 1 });
+// the fair claim order: running jobs and the most recent start per owner
+jobs.index({ ownerId: 1, status: 1 });
+jobs.index({ ownerId: 1, startedAt: -1 });
 
 /** The exclusive right to change a job from one generation: a unique insert, atomic on FerretDB and MongoDB alike. */
 const jobClaims = new Schema({ _id: String, jobId: String, at: Date }, opts);
@@ -148,10 +151,37 @@ reviewDecisions.index({ interviewId: 1, createdAt: -1 });
 const auditEvents = new Schema({
   _id: Number, at: String, actorKind: String, actorId: str, actorLabel: str, interviewId: str, action: String, entity: String,
   entityId: str, beforeJson: str, afterJson: str,
+  /** The idempotency key of a keyed append; unkeyed events get the stand-in `seq:<id>` (FerretDB has no sparse index). */
+  opKey: String,
 }, opts);
+auditEvents.index({ opKey: 1 }, { unique: true });
 auditEvents.index({ interviewId: 1, _id: -1 });
 auditEvents.index({ action: 1, _id: -1 });
 auditEvents.index({ actorId: 1, _id: -1 });
+
+/** Units of work (server/store/unit-of-work.ts), `_id` = the operation key; payload as JSON text. */
+const operations = new Schema({
+  _id: String, kind: String, payloadJson: String, status: String, error: str, createdAt: String, finishedAt: str,
+}, opts);
+operations.index({ status: 1, createdAt: 1, _id: 1 });
+
+/** Fixity baselines, `_id` = the file's path (relative to UPLOADS_DIR). */
+const fixityBaselines = new Schema({ _id: String, mediaId: String, sha256: String, sizeBytes: Number, recordedAt: String }, opts);
+fixityBaselines.index({ mediaId: 1, _id: 1 });
+
+/** Fixity events, `_id` = insertion number (orders events of the same instant); `id` the event's own id. */
+const fixityEvents = new Schema({
+  _id: Number, id: String, at: String, type: String, algorithm: String, outcome: String, path: String, fileKind: String,
+  mediaId: String, interviewId: String, expectedSha256: str, actualSha256: str, agent: String, runId: str, detail: str,
+}, opts);
+fixityEvents.index({ id: 1 }, { unique: true });
+fixityEvents.index({ at: -1, _id: -1 });
+fixityEvents.index({ mediaId: 1, at: -1 });
+fixityEvents.index({ runId: 1 });
+
+/** The latest event of every checked path (`_id` = path): the open alerts are the ones that did not pass. */
+const fixityState = new Schema({ _id: String, eventSeq: Number, at: String, outcome: String }, opts);
+fixityState.index({ outcome: 1, at: 1 });
 
 /** Short-lived write locks: one per document under a read-modify-write (FerretDB's updates are not atomic). */
 const locks = new Schema({ _id: String, owner: String, expiresAt: Date }, opts);
@@ -159,7 +189,8 @@ const locks = new Schema({ _id: String, owner: String, expiresAt: Date }, opts);
 export const schemas = {
   users, sessions, apiTokens, collections, interviews, interviewIndexState, interviewChanges, media, jobs, jobClaims, jobSlots,
   transcriptHeads, transcriptIndexState, transcriptVersions, mediaIndex, groups, groupMembers, consentRecords,
-  reviewInvitations, restrictions, corrections, reviewDecisions, auditEvents, locks,
+  reviewInvitations, restrictions, corrections, reviewDecisions, auditEvents, operations, fixityBaselines, fixityEvents,
+  fixityState, locks,
 };
 
 /** Collection name per model: snake_case like the SQLite tables, so both stores read alike. */
@@ -169,7 +200,8 @@ export const collectionNames: Record<keyof typeof schemas, string> = {
   jobClaims: 'job_claims', jobSlots: 'job_slots', transcriptHeads: 'transcripts', transcriptIndexState: 'transcript_index_state',
   transcriptVersions: 'transcript_versions', mediaIndex: 'media_index', groups: 'groups', groupMembers: 'group_members',
   consentRecords: 'consent_records', reviewInvitations: 'review_invitations', restrictions: 'restrictions',
-  corrections: 'corrections', reviewDecisions: 'review_decisions', auditEvents: 'audit_events', locks: 'locks',
+  corrections: 'corrections', reviewDecisions: 'review_decisions', auditEvents: 'audit_events', operations: 'operations',
+  fixityBaselines: 'fixity_baselines', fixityEvents: 'fixity_events', fixityState: 'fixity_state', locks: 'locks',
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

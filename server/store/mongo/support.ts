@@ -93,7 +93,12 @@ export class Support {
    * Inserts a document whose numeric `_id` is one more than the newest (audit ids, the interview change counter):
    * the unique `_id` makes two writers taking the same number impossible; the loser takes the next one.
    */
-  async insertNumbered(model: keyof Models, doc: Record<string, unknown>): Promise<number> {
+  async insertNumbered(
+    model: keyof Models,
+    doc: Record<string, unknown> | ((id: number) => Record<string, unknown>),
+    /** Called after every duplicate-key failure (before trying the next number); may throw to give up. */
+    onDuplicate?: () => Promise<void>,
+  ): Promise<number> {
     const collection = this.models[model].collection;
     let next = this.seqHint.get(model);
     for (let attempt = 0; attempt < 200; attempt++) {
@@ -102,11 +107,12 @@ export class Support {
         next = ((newest?._id as unknown as number | undefined) ?? 0) + 1;
       }
       try {
-        await collection.insertOne({ ...doc, _id: next as never });
+        await collection.insertOne({ ...(typeof doc === 'function' ? doc(next) : doc), _id: next as never });
         this.seqHint.set(model, next + 1);
         return next;
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
+        if (onDuplicate) await onDuplicate();
         // someone else took it: look up the newest again (cheap, indexed by _id)
         next = undefined;
         if (attempt > 3) await sleep(Math.random() * 5);
