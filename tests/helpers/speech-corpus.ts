@@ -7,24 +7,13 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseHunspellSuffixes } from '../../server/search/decompound.js';
-import { generateSegments, type GeneratedCorpus } from './german-corpus.js';
+import { generateSegments, prng, type GeneratedCorpus } from './german-corpus.js';
 
 const FUNCTION_WORDS = (
   'und die der ich das ist war wir es da ja in den nicht mit auch so dann zu ein sich haben hat dem auf eine aber ' +
   'noch wie man als von hier schon mal was wenn nach bei immer sind damals also für doch mein aus nur oder sie er uns ' +
   'ganz einen einer vor alles viel gar wieder jetzt heute sehr gesagt gemacht gewesen eben halt genau na nee gut'
 ).split(' ');
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every entry of the dictionary, nouns also with their case and number forms, as spelled there (nouns capitalised). */
 export function lexiconWords(): string[] {
