@@ -95,7 +95,6 @@ const fillerWords = filler.map((t) => t.split(' ').length);
 const plantedParts = Object.fromEntries(Object.entries(planted).map(([tag, list]) => [tag, list.map(compile)])) as Record<PlantTag, Part[][]>;
 
 /** mulberry32: tiny, fast, good enough for test data. */
-/** Deterministic PRNG (mulberry32): the same corpus for the same seed. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
