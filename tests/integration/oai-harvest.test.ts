@@ -83,7 +83,8 @@ async function xmllint(xml: string): Promise<{ ok: boolean; output: string }> {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ OAI_PAGE_SIZE: '2', OAI_REPOSITORY_IDENTIFIER: REPO_ID, OAI_ADMIN_EMAIL: 'archiv@schichtbuch.test' });
+  // no PUBLIC_URL (the test helper's default is empty here): the base URL is the one the harvesters call
+  t = await createTestApp({ OAI_PAGE_SIZE: '2', OAI_REPOSITORY_IDENTIFIER: REPO_ID, OAI_ADMIN_EMAIL: 'archiv@schichtbuch.test', PUBLIC_URL: '' });
   const curator = await t.loginAs('curator');
   const send = (method: 'post' | 'patch', url: string) => curator.agent[method](url).set('X-CSRF-Token', curator.csrf);
   fx.collectionA = (await send('post', '/api/collections').send({ title: 'Spring School Ferropolis 2019', description: 'Bergleute <erzählen> & "Kumpel"' }).expect(201)).body.id;

@@ -260,9 +260,15 @@ describe('finding 9: wrong answers', () => {
   });
 
   it('GET /assets/nope.js is a 404 problem; /api/, /media/, /iiif/, /oai never get the SPA page', async () => {
-    for (const url of ['/assets/nope.js', '/assets/', '/api/nope', '/media/nope', '/iiif/nope', '/oai', '/oai?verb=Identify']) {
+    for (const url of ['/assets/nope.js', '/assets/', '/api/nope', '/media/nope', '/iiif/nope']) {
       const res = await supertest(t.app).get(url).set('Accept', 'text/html,*/*');
       expect({ url, status: res.status, type: res.headers['content-type'] }).toEqual({ url, status: 404, type: 'application/problem+json; charset=utf-8' });
+    }
+    // /oai is the OAI-PMH endpoint: XML (its errors are <error> elements), never the SPA page
+    for (const url of ['/oai', '/oai?verb=Identify', '/oai?verb=Nope']) {
+      const res = await supertest(t.app).get(url).set('Accept', 'text/html,*/*');
+      expect({ url, type: String(res.headers['content-type']).split(';')[0] }).toEqual({ url, type: 'text/xml' });
+      expect(res.text).not.toContain('<div id="root">');
     }
     const page = await supertest(t.app).get('/interviews/whatever').set('Accept', 'text/html').expect(200);
     expect(page.text).toContain('<div id="root">');
