@@ -1,6 +1,7 @@
 // Audio for the engine: the M4A rendition decoded to 16 kHz mono PCM with restricted passages silenced (a second
 // time: the rendition may predate a new restriction), split into overlapping chunks for engines that limit length,
 // and the chunk results merged back onto the recording's timeline.
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import type { Logger } from '../logger.js';
 import { audioRedactionFilter, type RedactionRange } from '../media/ffmpeg/redaction.js';
@@ -113,6 +114,43 @@ export function speechEnergy(pcm: Buffer): number {
 
 export const SILENCE_DBFS = -50;
 
+/**
+ * Moves each segment's start (and its first word's) forward to where speech begins, when the engine put it in silence:
+ * Whisper starts a recording's first words at 0 s whatever silence leads them. Looks only inside the first word
+ * (20 ms frames of the 16 kHz PCM the engine heard, read from the file), so a start never moves past speech.
+ */
+export function snapStartsToSpeech(segments: AsrSegment[], pcmPath: string, thresholdDbfs = SILENCE_DBFS): AsrSegment[] {
+  const frame = SAMPLE_RATE / 50;
+  const fd = fsSync.openSync(pcmPath, 'r');
+  try {
+    return segments.map((s) => {
+      const first = s.words[0];
+      const limit = first ? first.end : s.end;
+      if (!(limit > s.start)) return s;
+      const from = Math.max(0, Math.floor(s.start * SAMPLE_RATE));
+      const to = Math.ceil(limit * SAMPLE_RATE);
+      const buf = Buffer.alloc((to - from) * 2);
+      const read = fsSync.readSync(fd, buf, 0, buf.length, from * 2);
+      for (let off = 0; off + frame * 2 <= read; off += frame * 2) {
+        let sum = 0;
+        for (let i = 0; i < frame; i++) {
+          const v = buf.readInt16LE(off + i * 2) / 32768;
+          sum += v * v;
+        }
+        if (sum > 0 && 10 * Math.log10(sum / frame) >= thresholdDbfs) {
+          const onset = (from + off / 2) / SAMPLE_RATE;
+          if (onset <= s.start + 0.02) return s;
+          const words = first ? [{ ...first, start: Math.max(first.start, onset) }, ...s.words.slice(1)] : s.words;
+          return { ...s, start: onset, words };
+        }
+      }
+      return s;
+    });
+  } finally {
+    fsSync.closeSync(fd);
+  }
+}
+
 /** Chunk results onto the recording's timeline, each word kept by the chunk whose keep range holds its middle. */
 export function mergeChunkResults(parts: { chunk: Chunk; result: AsrResult }[]): AsrSegment[] {
   const out: AsrSegment[] = [];
@@ -156,6 +194,14 @@ export function dropRestricted(segments: AsrSegment[], ranges: readonly Redactio
   return out;
 }
 
+/** A segment's times from its words where it has them: Whisper starts a first segment at 0 s whatever silence leads
+ * it, while its word times follow the speech. */
+function wordSpan(s: AsrSegment): AsrSegment {
+  const first = s.words[0];
+  const last = s.words[s.words.length - 1];
+  return first && last ? { ...s, start: first.start, end: Math.max(last.end, first.start) } : s;
+}
+
 /**
  * Engines put several sentences into one segment (up to 30 s). Editors, captions and search hits work best with one
  * sentence each, so a segment is split after a word that ends a sentence when a pause follows or the piece is long
@@ -167,7 +213,7 @@ export function splitAtSentences(segments: AsrSegment[], opts: { minPauseSec?: n
   const out: AsrSegment[] = [];
   for (const s of segments) {
     if (s.words.length < 2) {
-      out.push(s);
+      out.push(wordSpan(s));
       continue;
     }
     const before = out.length;
@@ -185,7 +231,7 @@ export function splitAtSentences(segments: AsrSegment[], opts: { minPauseSec?: n
       const abbreviation = /^(\p{L}{1,3}\.)+$/u.test(w.word.trim());
       if (abbreviation ? pause >= 0.3 : pause >= minPause || piece.length >= minWords) flush();
     });
-    if (out.length === before) out.push(s); // nothing split: the engine's own text stays untouched
+    if (out.length === before) out.push(wordSpan(s)); // nothing split: the engine's own text stays untouched
     else flush();
   }
   return out;

@@ -95,7 +95,7 @@ export const operations: Operation[] = [
   op('get', '/iiif/interviews/{id}/manifest', 'harvesting', 'anyone', 'IIIF Presentation 3 manifest of an interview (what this viewer may see)', { params: iiifManifestParams, ok: [{ status: 200, content: { 'application/ld+json': iiifDocumentSchema } }] }),
   op('get', '/iiif/collections/{id}', 'harvesting', 'anyone', 'IIIF Presentation 3 Collection of a collection', { params: iiifCollectionParams, ok: [{ status: 200, content: { 'application/ld+json': iiifDocumentSchema } }] }),
   op('get', '/iiif/interviews/{id}/media/{mediaId}/captions.{lang}.vtt', 'harvesting', 'anyone', 'WebVTT captions a IIIF manifest points to (restricted passages blanked)', { params: iiifCaptionParams, ok: [{ status: 200, content: { 'text/vtt': text } }] }),
-  op('get', '/api/admin/warnings', 'system', 'admin', 'Warnings for admins (repeated failed logins, media store full or read-only)', { ok: [json(items)] }),
+  op('get', '/api/admin/warnings', 'system', 'admin', 'Warnings for admins (repeated failed logins, media store full or read-only)', { ok: [json(record)] }),
   op('get', '/api/asr', 'transcripts', 'user', 'Whether automatic transcription is configured, and with which engine and model', { ok: [json(record)] }),
   op('post', '/api/media/{mediaId}/transcribe', 'transcripts', 'editor', 'Transcribe a medium automatically (a draft version)', { params: asrMediumParams, body: transcribeBody, ok: [json(withId, 202)] }),
   op('post', '/api/media/{mediaId}/align', 'transcripts', 'editor', 'Align the current transcript text to the recording (times only)', { params: asrMediumParams, body: alignBody, ok: [json(withId, 202)] }),

@@ -47,7 +47,8 @@ describe('IIIF Presentation 3: manifests and collections', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-iiif-'));
-    t = await createTestApp();
+    // no PUBLIC_URL (the helper's default): manifest ids follow the address the viewer called
+    t = await createTestApp({ PUBLIC_URL: '' });
     workers = startWorkers(t.config, t.store, t.services.queue, { pollMs: 50, sweepMs: 300, search: t.services.search });
     t.services.queue.on('enqueued', () => workers.worker.poke());
     server = t.app.listen(0, '127.0.0.1');

@@ -32,7 +32,9 @@ describe.skipIf(!hasSchemathesis)(`schemathesis against /api/openapi.json [needs
   let configFile: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ LOGIN_RATE_LIMIT: '1000' });
+    // ASR configured (an engine nobody calls here: no worker runs), so transcribe/align answer 202 rather than the 503 of a
+    // feature that is off
+    t = await createTestApp({ LOGIN_RATE_LIMIT: '1000', ASR_URL: 'http://127.0.0.1:9/v1', ASR_MODEL: 'tiny.en' });
     const admin = await t.loginAs('admin');
     token = (await t.services.auth.createApiToken(admin.userId, 'schemathesis')).token;
     // some records, so that list answers are not all empty

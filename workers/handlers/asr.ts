@@ -4,7 +4,7 @@
 // at the end — or nothing at all: a failed or cancelled job leaves the transcript as it was.
 import path from 'node:path';
 import { alignTranscript } from '../../server/asr/align.js';
-import { decodeForEngine, dropRestricted, mergeChunkResults, planChunks, readChunk, SILENCE_DBFS, splitAtSentences, type Chunk } from '../../server/asr/audio.js';
+import { decodeForEngine, dropRestricted, mergeChunkResults, planChunks, readChunk, SILENCE_DBFS, splitAtSentences, snapStartsToSpeech, type Chunk } from '../../server/asr/audio.js';
 import { AsrAnswerError, NoSpeechError, type AsrEngine, type AsrResult, type AsrSegment } from '../../server/asr/types.js';
 import { interviewVocabulary } from '../../server/asr/vocabulary.js';
 import { AuditLog } from '../../server/audit/service.js';
@@ -63,7 +63,7 @@ async function recognise(ctx: AsrJob, engine: AsrEngine, medium: Medium, intervi
     ctx.progress(base + share * (to - from - decodeShare));
   }
   if (heard === 0) throw new NoSpeechError();
-  const segments = splitAtSentences(dropRestricted(mergeChunkResults(parts), ranges)).filter((s) => s.text.trim().length > 0);
+  const segments = snapStartsToSpeech(splitAtSentences(dropRestricted(mergeChunkResults(parts), ranges)), pcm.path).filter((s) => s.text.trim().length > 0);
   if (segments.length === 0) throw new NoSpeechError();
   ctx.log.info({ chunks: chunks.length, heard, segments: segments.length, restricted: ranges.length }, 'recording recognised');
   return { segments, durationSec: pcm.durationSec };
