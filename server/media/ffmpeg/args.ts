@@ -207,6 +207,21 @@ export interface VideoHlsOptions extends RedactionOption {
  * `init_<n>.mp4` and `seg_00000.m4s`… per rung (ffmpeg 5.1 appends `_<n>` to the init name itself).
  * Each variant carries its own AAC track, so a variant is self-contained.
  */
+/** Per rung of the ladder: its maps (video `[v<i>]`, audio from `audioOf`), its rate limits and its var_stream_map entry. */
+function ladderStreams(rungs: ReturnType<typeof ladderFor>, audioOf: ((i: number) => string) | null) {
+  const maps: string[] = [];
+  const perStream: string[] = [];
+  const varMap: string[] = [];
+  rungs.forEach((r, i) => {
+    maps.push('-map', `[v${i}]`);
+    if (audioOf) maps.push('-map', audioOf(i));
+    perStream.push(`-maxrate:v:${i}`, `${r.maxrateK}k`, `-bufsize:v:${i}`, `${r.maxrateK * 2}k`);
+    if (audioOf) perStream.push(`-b:a:${i}`, `${r.audioBitrateK}k`);
+    varMap.push(audioOf ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`);
+  });
+  return { maps, perStream, varMap };
+}
+
 export function videoHlsArgs(opts: VideoHlsOptions): string[] {
   const { input, source, hasAudio, segmentSeconds = 6, preset = 'veryfast' } = opts;
   const outDir = path.resolve(opts.outDir);
@@ -225,16 +240,7 @@ export function videoHlsArgs(opts: VideoHlsOptions): string[] {
   const ar = hasAudio ? audioRedaction(opts.redaction) : null;
   if (ar) filter += `;[0:a:0]${ar},asplit=${rungs.length}${rungs.map((_, i) => `[a${i}]`).join('')}`;
 
-  const maps: string[] = [];
-  const perStream: string[] = [];
-  const varMap: string[] = [];
-  rungs.forEach((r, i) => {
-    maps.push('-map', `[v${i}]`);
-    if (hasAudio) maps.push('-map', ar ? `[a${i}]` : '0:a:0');
-    perStream.push(`-maxrate:v:${i}`, `${r.maxrateK}k`, `-bufsize:v:${i}`, `${r.maxrateK * 2}k`);
-    if (hasAudio) perStream.push(`-b:a:${i}`, `${r.audioBitrateK}k`);
-    varMap.push(hasAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`);
-  });
+  const { maps, perStream, varMap } = ladderStreams(rungs, hasAudio ? (i) => (ar ? `[a${i}]` : '0:a:0') : null);
 
   return [
     ...COMMON,
@@ -615,16 +621,7 @@ export function videoPassArgs(opts: VideoPassOptions): string[] {
     parts.push(pcmChain('wav', pcmSampleRate, 'pcm'));
   }
 
-  const maps: string[] = [];
-  const perStream: string[] = [];
-  const varMap: string[] = [];
-  rungs.forEach((r, i) => {
-    maps.push('-map', `[v${i}]`);
-    if (hasAudio) maps.push('-map', `[a${i}]`);
-    perStream.push(`-maxrate:v:${i}`, `${r.maxrateK}k`, `-bufsize:v:${i}`, `${r.maxrateK * 2}k`);
-    if (hasAudio) perStream.push(`-b:a:${i}`, `${r.audioBitrateK}k`);
-    varMap.push(hasAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`);
-  });
+  const { maps, perStream, varMap } = ladderStreams(rungs, hasAudio ? (i) => `[a${i}]` : null);
 
   return [
     ...COMMON,
