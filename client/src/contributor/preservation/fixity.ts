@@ -1,16 +1,10 @@
 // Fixity state as the admin pages show it (GET /api/preservation/fixity): pure helpers, tested without a browser.
-export interface FixityProblem {
-  id: string;
-  at: string;
-  outcome: 'fail' | 'missing';
-  path: string;
-  fileKind: 'original' | 'rendition';
-  mediaId: string;
-  interviewId: string;
-  expectedSha256: string | null;
-  actualSha256: string | null;
-  detail: string | null;
-}
+import type { FixityEvent, FixityOutcome } from '../../../../server/store/types.js';
+
+/** An open alert: the newest event of a file that did not pass (the server's FixityEvent as JSON). */
+export type FixityProblem = Pick<FixityEvent, 'id' | 'at' | 'path' | 'fileKind' | 'mediaId' | 'interviewId' | 'expectedSha256' | 'actualSha256' | 'detail'> & {
+  outcome: Exclude<FixityOutcome, 'pass'>;
+};
 
 export interface FixityState {
   problems: FixityProblem[];
