@@ -126,6 +126,8 @@ describe.skipIf(!ready)('[needs asr-engine] automatic transcription and alignmen
     await until(async () => (await t.store.transcripts.head(mediaId))?.indexedVersion === 2);
     const found = await t.request.get('/api/search?q=excavator').expect(200);
     expect(found.body.hits ?? []).toHaveLength(0);
+    // the store marks the version indexed when Meilisearch accepted it; wait until the search sees it too
+    await until(async () => ((await t.request.get('/api/search?q=Fassung')).body.hits ?? []).length > 0);
     const firstVersion = await t.request.get('/api/search?q=Fassung').expect(200);
     expect(firstVersion.body.hits.length).toBeGreaterThan(0);
 
