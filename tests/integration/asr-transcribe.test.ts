@@ -10,18 +10,11 @@ import { startWorkers, type Workers } from '../../workers/setup.js';
 import { createTestApp, fullConsent, type TestApp } from '../helpers/app.js';
 import { makeAudio } from '../helpers/media.js';
 import { freePort, hasAsrEngine, hasEspeak, speakSentences, startAsrEngine, wordErrorRate, type SpokenText } from '../helpers/speech.js';
+import { untilWithin } from '../helpers/until.js';
 
 type Login = Awaited<ReturnType<TestApp['loginAs']>>;
 
-async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 120_000, stepMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}
+const until = untilWithin(120_000, 200);
 
 const ready = hasAsrEngine() && hasEspeak();
 

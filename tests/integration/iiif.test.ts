@@ -12,16 +12,9 @@ import { startWorkers, type Workers } from '../../workers/setup.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { iiifErrors } from '../helpers/iiif.js';
 import { makeVideo } from '../helpers/media.js';
+import { untilWithin } from '../helpers/until.js';
 
-async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = untilWithin(60_000);
 
 const vtt = [
   'WEBVTT', '',

@@ -11,18 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers, type Workers } from '../../workers/setup.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { makeAudio, makeVideo } from '../helpers/media.js';
+import { untilWithin } from '../helpers/until.js';
 
 type Login = Awaited<ReturnType<TestApp['loginAs']>>;
 
-async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, stepMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}
+const until = untilWithin(60_000);
 
 function ffprobeJson(target: string): { format: { duration: string }; streams: { codec_type: string; width?: number; height?: number }[] } {
   const r = spawnSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', target]);

@@ -14,14 +14,9 @@ import type { MongoStore } from '../../server/store/mongo/index.js';
 import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite/index.js';
 import { needsFerret, openTestMongoStore } from '../helpers/mongo-engine.js';
 import { assertHandlers, JobWorker, PermanentJobError, type HandlerMap, type JobContext } from '../../workers/worker.js';
+import { untilWithin } from '../helpers/until.js';
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = untilWithin(10_000, 20);
 
 /** A store for one test, with a job count per status (no repository method needs one). */
 interface JobStore {

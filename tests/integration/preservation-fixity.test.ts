@@ -17,18 +17,11 @@ import type { Medium } from '../../server/store/types.js';
 import { startWorkers, type Workers } from '../../workers/setup.js';
 import { createTestApp, testPassword, type TestApp } from '../helpers/app.js';
 import { makeAudio } from '../helpers/media.js';
+import { untilWithin } from '../helpers/until.js';
 
 const root = path.resolve(__dirname, '../..');
 
-async function until<T>(check: () => Promise<T | undefined | false | null>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = untilWithin(90_000);
 
 const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 

@@ -14,6 +14,7 @@ import { RESTRICTED_MARKER } from '../../server/review/redaction.js';
 import { startWorkers, type Workers } from '../../workers/setup.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { makeAudio, makeVideo } from '../helpers/media.js';
+import { untilWithin } from '../helpers/until.js';
 
 const exec = promisify(execFile);
 const execBuffer = (cmd: string, args: string[]) =>
@@ -23,15 +24,7 @@ const execBuffer = (cmd: string, args: string[]) =>
     resolve({ stdout });
   }));
 
-async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = untilWithin(30_000, 50);
 
 /** mean/max volume (dB) of a time window of a decoded stream; -Infinity for digital silence. */
 async function windowVolume(url: string, start: number, end: number): Promise<{ mean: number; max: number }> {

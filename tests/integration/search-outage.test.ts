@@ -10,14 +10,9 @@ import { MeiliSidecar } from '../../server/search/sidecar.js';
 import { startWorkers, type Workers } from '../../workers/setup.js';
 import { createTestApp, fullConsent, type TestApp } from '../helpers/app.js';
 import { makeAudio } from '../helpers/media.js';
+import { untilWithin } from '../helpers/until.js';
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = untilWithin(20_000);
 
 const vtt = (lines: [number, string, string][]) =>
   `WEBVTT\n\n${lines.map(([s, who, text]) => `00:00:${String(s).padStart(2, '0')}.000 --> 00:00:${String(s + 4).padStart(2, '0')}.000\n<v ${who}>${text}`).join('\n\n')}\n`;
