@@ -22,7 +22,7 @@ const mongoUri = inject('mongoUri');
 const admin = { email: 'verbund@example.org', password: 'glück-auf-verbund-2026' };
 /** Short leases so the takeover happens within seconds; the worker renews every lease/3 and sweeps every lease. */
 const LEASE_SECONDS = 4;
-const VIDEO_SECONDS = 24;
+const VIDEO_SECONDS = 16;
 const WORD = 'Abraumförderbrücke';
 
 async function until<T>(what: string, check: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 60_000, stepMs = 100): Promise<T> {
@@ -261,6 +261,7 @@ describe.skipIf(!mongoUri)(`end to end at scale: app + 2 worker processes on the
       readyAfterKillMs: readyAt - killedAt,
       uploadToReadyMs: readyAt - uploadedAt,
       renditionPolls: polls.length, refused, served: served.length,
+      firstServedAfterTakeoverMs: served.length ? Math.min(...served.map((p) => p.at)) - takenOverAt : null,
     };
     console.log(`scale-workers timings: ${JSON.stringify(timings)}`);
   }, 240_000);
