@@ -5,6 +5,11 @@ import path from 'node:path';
 import { runFfprobe } from '../server/media/ffmpeg/runner.js';
 import { hashBeforePublish, recordPublished } from '../server/preservation/rendition-hashes.js';
 
+/** `<name>.old-<pid>-<ms since epoch>`: a previous version moved aside by publish(). */
+const ASIDE = /^(.+)\.old-\d+-(\d+)$/;
+/** publish() keeps an aside for the moment between two renames; one this old was left by a worker that died there. */
+export const ASIDE_GRACE_MS = 10 * 60_000;
+
 export async function publish(from: string, to: string): Promise<void> {
   await fs.mkdir(path.dirname(to), { recursive: true });
   // fixity: the verified bytes' hashes, taken before the rename and recorded once they are in place
@@ -26,6 +31,32 @@ export async function publish(from: string, to: string): Promise<void> {
     await dir.close();
   }
   await recordPublished(to, hashes);
+}
+
+/**
+ * Settles what publish() left in `dir` when its worker was killed between its steps: an aside whose file is back in
+ * place (the new version, or the old one never moved) is removed; an aside whose file is missing — killed between
+ * moving the old version aside and renaming the new one in — is the only copy of the version the medium still
+ * records, so it is renamed back. Asides younger than `graceMs` may belong to a publish() running right now (on any
+ * worker sharing UPLOADS_DIR) and are left alone. Returns how many were restored and removed.
+ */
+export async function settleAsides(dir: string, now: Date, graceMs = ASIDE_GRACE_MS): Promise<{ restored: number; removed: number }> {
+  let restored = 0;
+  let removed = 0;
+  for (const entry of await fs.readdir(dir).catch(() => [] as string[])) {
+    const match = ASIDE.exec(entry);
+    if (!match || now.getTime() - Number(match[2]) < graceMs) continue;
+    const aside = path.join(dir, entry);
+    const target = path.join(dir, match[1]!);
+    const inPlace = await fs.lstat(target).then(() => true, () => false);
+    if (!inPlace && (await fs.rename(aside, target).then(() => true, () => false))) {
+      restored++;
+      continue;
+    }
+    await fs.rm(aside, { recursive: true, force: true });
+    removed++;
+  }
+  return { restored, removed };
 }
 
 interface ProbeStreams {

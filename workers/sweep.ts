@@ -5,6 +5,8 @@
 //  - approved interviews waiting for their embargo get their publish job (at the embargo's end);
 //  - media whose renditions do not carry the current restriction set are re-made;
 //  - work directories of jobs that are not running, and rendition folders of deleted media, are removed;
+//  - previous versions a killed worker left moved aside in a rendition folder are removed, or put back if the
+//    killed worker had not yet renamed the new version in;
 //  - units of work a crash left pending (server/store/unit-of-work.ts) are completed.
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -15,6 +17,7 @@ import { redactionState, remakeRenditions } from '../server/media/restrictions.j
 import type { Store } from '../server/store/repositories.js';
 import type { UnitOfWork } from '../server/store/unit-of-work.js';
 import { nextStep } from './flows/ingest.js';
+import { settleAsides } from './publish.js';
 
 /** A pending unit of work younger than this may still be running in the request that wrote it. */
 export const OPERATION_GRACE_MS = 30_000;
@@ -32,6 +35,8 @@ export interface SweepResult {
   embargoes: number;
   removedWorkDirs: number;
   removedOrphans: number;
+  /** Previous versions left aside by a worker killed while publishing: put back (still recorded) or removed. */
+  settledAsides: number;
   /** Pending units of work completed (a crash between their steps). */
   operations: number;
 }
@@ -104,13 +109,18 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
 
   let removedOrphans = 0;
   const renditionsDir = path.join(uploadsDir, 'renditions');
+  let settledAsides = 0;
   for (const entry of await fs.readdir(renditionsDir).catch(() => [] as string[])) {
-    if (await store.media.findById(entry)) continue;
+    if (await store.media.findById(entry)) {
+      const { restored, removed } = await settleAsides(path.join(renditionsDir, entry), now);
+      settledAsides += restored + removed;
+      continue;
+    }
     await fs.rm(path.join(renditionsDir, entry), { recursive: true, force: true });
     removedOrphans++;
   }
 
-  const result = { searchQueued, requeued, failed, resumed, completed, remade, embargoes, removedWorkDirs, removedOrphans, operations };
+  const result = { searchQueued, requeued, failed, resumed, completed, remade, embargoes, removedWorkDirs, removedOrphans, settledAsides, operations };
   if (Object.values(result).some((n) => n > 0)) logger.info(result, 'sweep');
   return result;
 }
