@@ -16,6 +16,7 @@ import { openMongoStore, type MongoStore } from '../../server/store/mongo/index.
 import { needsFerret, withDatabase } from '../helpers/mongo-engine.js';
 import { makeVideo } from '../helpers/media.js';
 import { startServer, type RunningServer } from './helpers/server.js';
+import { processesIn } from '../helpers/processes.js';
 import { processAlive, startWorkerProcess, type WorkerProcess } from './helpers/workers.js';
 
 const mongoUri = inject('mongoUri');
@@ -49,16 +50,6 @@ function decodeErrors(url: string): string {
 }
 
 /** Pids of the processes whose working directory is `dir` (ffmpeg runs in the job's work directory, with relative names). */
-function processesIn(dir: string): number[] {
-  return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).flatMap((pid) => {
-    try {
-      return fs.readlinkSync(`/proc/${pid}/cwd`) === dir ? [Number(pid)] : [];
-    } catch {
-      return [];
-    }
-  });
-}
-
 interface Poll { at: number; file: string; status: number; body: string }
 
 describe.skipIf(!mongoUri)(`end to end at scale: app + 2 worker processes on the MongoDB-wire engine ${needsFerret}`, () => {

@@ -12,6 +12,7 @@ import { startWorkers, type Workers } from '../../workers/setup.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { makeAudio, makeVideo } from '../helpers/media.js';
 import { untilWithin } from '../helpers/until.js';
+import { commandOf, processesIn } from '../helpers/processes.js';
 
 type Login = Awaited<ReturnType<TestApp['loginAs']>>;
 
@@ -144,12 +145,14 @@ describe('ingest chain with real ffmpeg', () => {
     const file = await makeVideo(media, { seconds: 30, width: 1280, height: 720, fps: 25, withAudio: true });
     const upload = await student.agent.post(`/api/interviews/${interviewId}/media`).set('X-CSRF-Token', student.csrf).attach('file', file, 'lang.mp4').expect(202);
     const id = upload.body.id as string;
-    await until(async () => (await t.store.jobs.listByMedia(id)).some((j) => j.status === 'running' && j.progress > 0), 30_000, 50);
+    const running = await until(async () => (await t.store.jobs.listByMedia(id)).find((j) => j.status === 'running' && j.progress > 0), 30_000, 50);
+    const workDir = path.join(t.config.uploadsDir, 'tmp', 'jobs', `${running.id}.${running.attempts}`);
+    expect(processesIn(workDir).map(commandOf), 'its ffmpeg runs in the work directory').toContain('ffmpeg');
     await student.agent.delete(`/api/media/${id}`).set('X-CSRF-Token', student.csrf).expect(204);
     await until(() => !workers.worker.activeJobIds.length, 10_000, 50);
     expect(fs.existsSync(path.join(t.config.uploadsDir, 'renditions', id))).toBe(false);
     expect(filesUnder(path.join(t.config.uploadsDir, 'tmp', 'jobs'))).toEqual([]);
-    expect(spawnSync('pgrep', ['-f', id]).stdout.toString().trim()).toBe('');
+    await until(() => processesIn(workDir).length === 0, 5_000, 50);
   });
 });
 
@@ -191,10 +194,12 @@ describe('crash safety: kill -9 of a worker process mid-transcode', () => {
     expect(filesUnder(workDir).length).toBeGreaterThan(0);
     // while it transcodes, nothing of the rendition is reachable
     await student.agent.get(`/media/${id}/hls/master.m3u8`).expect(404);
+    const ffmpeg = processesIn(workDir);
+    expect(ffmpeg.map(commandOf), 'its ffmpeg runs in the work directory').toContain('ffmpeg');
     worker.kill('SIGKILL');
     await new Promise((r) => worker!.once('exit', r));
     // its ffmpeg loses the progress pipe and ends too
-    await until(() => spawnSync('pgrep', ['-f', workDir]).stdout.toString().trim() === '', 5_000, 50);
+    await until(() => ffmpeg.every((pid) => commandOf(pid) === null), 5_000, 50);
     await student.agent.get(`/media/${id}/hls/master.m3u8`).expect(404);
 
     worker = startWorkerProcess('2');
