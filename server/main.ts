@@ -1,5 +1,8 @@
 // `npm start`: the archive on one machine — API, media and the built client on one port.
+// The composition root: the one file under server/ that may import workers/ (the lint boundary rule exempts exactly
+// this file). It hands the in-process job workers to the runtime; nothing else in server/ knows workers/ exists.
 import type { Server } from 'node:http';
+import { startWorkers } from '../workers/setup.js';
 import { loadConfigOrExit } from './config.js';
 import { configureLogger, moduleLogger } from './logger.js';
 import { startRuntime } from './runtime.js';
@@ -8,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   configureLogger(config.LOG_LEVEL);
   const log = moduleLogger('main');
-  const runtime = await startRuntime(config);
+  const runtime = await startRuntime(config, { startWorkers });
   const server: Server = runtime.app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

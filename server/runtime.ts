@@ -1,5 +1,6 @@
 // Start-up and shutdown of the archive's parts, shared by `npm start`, the CLI and the tests:
-// store → search (embedded sidecar or MEILI_URL) → services. The HTTP listener is added by main.ts.
+// store → search (embedded sidecar or MEILI_URL) → services. The HTTP listener is added by main.ts, and so are the
+// in-process job workers: the server never imports workers/ — main.ts, the composition root, passes them in.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,12 +13,11 @@ import { SearchEngine } from './search/engine.js';
 import { useLexiconDecompounder } from './search/german.js';
 import { searchJobNames } from './jobs/definitions.js';
 import type { SearchIndexes } from './search/indexer.js';
-import type { JobWorker } from '../workers/worker.js';
 import { MeiliSidecar } from './search/sidecar.js';
+import type { JobQueue } from './jobs/queue.js';
 import type { Store } from './store/repositories.js';
 import { openMongoStore } from './store/mongo/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
-import { startWorkers, type Workers } from '../workers/setup.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,9 +28,18 @@ export interface Runtime {
   sidecar: MeiliSidecar | null;
   services: Services;
   app: ReturnType<typeof createApp>['app'];
-  workers: Workers | null;
+  workers: InProcessWorkers | null;
   stop(): Promise<void>;
 }
+
+/** Job workers running inside the server process, as the runtime needs them (workers/setup.ts makes them). */
+export interface InProcessWorkers {
+  worker: { poke(): void; abort(jobIds: string[]): void };
+  stop(): Promise<void>;
+}
+
+/** Starts in-process workers; handed in by the composition root (server/main.ts passes workers/setup.ts's startWorkers). */
+export type StartInProcessWorkers = (config: Config, store: Store, queue: JobQueue, options: { search: SearchIndexes }) => InProcessWorkers;
 
 /** Where a mongodb:// URI points, without its credentials (for messages and logs). */
 export function redactMongoUri(uri: string): string {
@@ -106,7 +115,7 @@ async function ensureAdmin(config: Config, services: Services): Promise<void> {
  * exist with their settings and let waiting search jobs run at once instead of sitting out their backoff.
  * Returns the handler, so a caller can also run it once when search is already up.
  */
-export function keepSearchCurrent(store: Store, search: SearchEngine, indexes: SearchIndexes, worker: () => JobWorker | null): () => void {
+export function keepSearchCurrent(store: Store, search: SearchEngine, indexes: SearchIndexes, worker: () => { poke(): void } | null): () => void {
   const log = moduleLogger('search');
   const onUp = () =>
     void (async () => {
@@ -119,7 +128,14 @@ export function keepSearchCurrent(store: Store, search: SearchEngine, indexes: S
   return onUp;
 }
 
-export async function startRuntime(config: Config, options: { serveClient?: boolean } = {}): Promise<Runtime> {
+/**
+ * `startWorkers` runs the job workers in this process when WORKERS_IN_PROCESS is set (null: this process runs none,
+ * e.g. when only separate `npm run worker` processes do).
+ */
+export async function startRuntime(
+  config: Config,
+  options: { startWorkers: StartInProcessWorkers | null; serveClient?: boolean },
+): Promise<Runtime> {
   const log = moduleLogger('runtime');
   const store = await openStore(config);
   let searchParts: Awaited<ReturnType<typeof startSearch>>;
@@ -147,9 +163,12 @@ export async function startRuntime(config: Config, options: { serveClient?: bool
   services.uploads.startCleanup();
 
   // Job workers inside the server process (the embedded default); `npm run worker` processes can run alongside.
-  let workers: Workers | null = null;
+  let workers: InProcessWorkers | null = null;
   if (config.WORKERS_IN_PROCESS && config.WORKER_CONCURRENCY > 0) {
-    workers = startWorkers(config, store, services.queue, { search: services.search });
+    if (!options.startWorkers) log.warn('WORKERS_IN_PROCESS is set but this process was started without workers; jobs wait for `npm run worker`');
+    workers = options.startWorkers?.(config, store, services.queue, { search: services.search }) ?? null;
+  }
+  if (workers) {
     const { worker } = workers;
     services.queue.on('enqueued', () => worker.poke());
     // a deleted medium's ffmpeg is killed at once, not at the next heartbeat

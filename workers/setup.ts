@@ -1,11 +1,12 @@
-// Assembles a worker: the handler for every job name, the ingest flow's hooks, and the periodic sweep.
+// Assembles a worker: the handler for every job name, the ingest flow's hooks (server/media/ingest-flow.ts decides
+// what follows a step), and the periodic sweep.
 import type { Config } from '../server/config.js';
 import { Publication } from '../server/interviews/publication.js';
 import type { JobQueue } from '../server/jobs/queue.js';
 import { moduleLogger } from '../server/logger.js';
 import type { SearchIndexes } from '../server/search/indexer.js';
 import type { Store } from '../server/store/repositories.js';
-import { advanceIngest, failIngest, ingestSteps, overallProgress, type IngestStep } from './flows/ingest.js';
+import { ingestJobHooks } from '../server/media/ingest-flow.js';
 import { publishInterview, purgeInterview } from './handlers/interview.js';
 import { artwork, renditions, waveform } from './handlers/media.js';
 import { ensureFixityScheduled, fixityAudit } from './handlers/fixity.js';
@@ -15,7 +16,7 @@ import { align, transcribe } from './handlers/asr.js';
 import { asrEngineFromConfig } from '../server/asr/engines.js';
 import type { AsrEngine } from '../server/asr/types.js';
 import { sweep } from './sweep.js';
-import { JobWorker, type HandlerMap, type JobHooks } from './worker.js';
+import { JobWorker, type HandlerMap } from './worker.js';
 
 export const handlers: HandlerMap = {
   'media.renditions': renditions,
@@ -29,29 +30,6 @@ export const handlers: HandlerMap = {
   'media.transcribe': transcribe,
   'media.align': align,
 };
-
-const isIngestStep = (name: string): name is IngestStep => (ingestSteps as readonly string[]).includes(name);
-
-export function ingestHooks(store: Store, queue: JobQueue): JobHooks {
-  return {
-    async onStart(job) {
-      if (job.mediaId && isIngestStep(job.name)) {
-        await store.media.update(job.mediaId, { status: 'processing', progress: overallProgress(job.name, 0), error: null }, new Date().toISOString());
-      }
-    },
-    async onProgress(job, percent) {
-      if (job.mediaId && isIngestStep(job.name)) {
-        await store.media.update(job.mediaId, { progress: overallProgress(job.name, percent) }, new Date().toISOString());
-      }
-    },
-    async onDone(job) {
-      if (job.mediaId && isIngestStep(job.name)) await advanceIngest(store, queue, job.mediaId);
-    },
-    async onFinalFailure(job, error) {
-      if (job.mediaId && isIngestStep(job.name)) await failIngest(store, job.mediaId, `${job.name}: ${error}`);
-    },
-  };
-}
 
 export interface Workers {
   worker: JobWorker;
@@ -68,7 +46,7 @@ export function startWorkers(
   const logger = moduleLogger('worker');
   const leaseMs = overrides.leaseMs ?? (config.JOB_LEASE_SECONDS ? config.JOB_LEASE_SECONDS * 1000 : undefined);
   const worker = new JobWorker({
-    store, queue, handlers, hooks: ingestHooks(store, queue), uploadsDir: config.uploadsDir, search: overrides.search ?? null,
+    store, queue, handlers, hooks: ingestJobHooks({ store, queue }), uploadsDir: config.uploadsDir, search: overrides.search ?? null,
     asr: overrides.asr !== undefined ? overrides.asr : asrEngineFromConfig(config),
     concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, logger,
     ...(overrides.pollMs ? { pollMs: overrides.pollMs } : {}),

@@ -1,6 +1,7 @@
 // The sweep: nothing that should happen is left undone after a crash, and nothing unfinished stays on disk.
 //  - running jobs whose worker stopped renewing the lease go back to the queue (or fail after the last attempt);
-//  - media still stored/processing without a queued or running job get their next ingest step queued;
+//  - media still stored/processing without a queued or running job are advanced by the ingest flow
+//    (server/media/ingest-flow.ts: next step queued, or ready);
 //  - transcripts and interviews the search index has not caught up with get their search job queued;
 //  - approved interviews waiting for their embargo get their publish job (at the embargo's end);
 //  - media whose renditions do not carry the current restriction set are re-made;
@@ -12,11 +13,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { JobQueue } from '../server/jobs/queue.js';
 import type { Logger } from '../server/logger.js';
+import { advanceIngest } from '../server/media/ingest-flow.js';
 import { tmpDirs } from '../server/media/paths.js';
 import { redactionState, remakeRenditions } from '../server/media/restrictions.js';
 import type { Store } from '../server/store/repositories.js';
 import type { UnitOfWork } from '../server/store/unit-of-work.js';
-import { nextStep } from './flows/ingest.js';
 import { settleAsides } from './publish.js';
 
 /** A pending unit of work younger than this may still be running in the request that wrote it. */
@@ -58,14 +59,10 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
     if (await store.jobs.hasActive(medium.id)) continue;
     // a withdrawal stopped its chain for good
     if (await isWithdrawn(medium.interviewId)) continue;
-    const step = nextStep(medium);
-    if (step) {
-      await queue.enqueue({ name: step, payload: { v: 1, mediaId: medium.id } });
-      resumed++;
-    } else {
-      await store.media.update(medium.id, { status: 'ready', progress: 100, error: null }, now.toISOString());
-      completed++;
-    }
+    // the ingest flow decides: its next step is queued, or the medium is ready
+    const outcome = await advanceIngest({ store, queue }, medium);
+    if (outcome === 'queued') resumed++;
+    else if (outcome === 'ready') completed++;
   }
 
   // search indexes behind the store (changes during an outage, jobs that used up their attempts): queue them again

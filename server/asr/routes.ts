@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { parseRequest } from '../http/validate.js';
-import { presentJob } from '../media/service.js';
+import { presentJob } from '../media/presenters.js';
 import type { AsrService } from './service.js';
 
 export const asrMediumParams = z.object({ mediaId: z.uuid() });

@@ -11,7 +11,7 @@ import { consentGap } from '../interviews/publication.js';
 import type { InterviewService } from '../interviews/service.js';
 import type { Logger } from '../logger.js';
 import { resolveInUploads } from '../media/paths.js';
-import { sanitizeFilename } from '../media/service.js';
+import { sanitizeFilename } from '../media/filenames.js';
 import type { ReceivedFile } from '../media/uploads.js';
 import type { Store } from '../store/repositories.js';
 import type { ConsentRecord, ConsentScan, Interview } from '../store/types.js';

@@ -2,7 +2,7 @@
 // One Canvas per medium (duration, and size for video) painted by a Choice of HLS and the MP4/M4A download, a
 // `supplementing` WebVTT annotation per transcript language, Ranges from the index points. Every id is absolute
 // (the schema IIIF's presentation-validator uses requires `^http`).
-import type { PublicMedium } from '../media/service.js';
+import type { PublicMedium } from '../media/presenters.js';
 import type { Collection, ConsentRecord, IndexPoint, Interview } from '../store/types.js';
 
 export const IIIF_CONTEXT = 'http://iiif.io/api/presentation/3/context.json';

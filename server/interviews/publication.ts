@@ -6,7 +6,7 @@ import { AuditLog, type AuditActor } from '../audit/service.js';
 import { Problem } from '../http/problem.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
-import { removeRenditions } from '../media/service.js';
+import { removeRenditions } from '../media/deletion.js';
 import { OperationFailedError } from '../store/unit-of-work.js';
 import { createUnits, type Units } from '../units.js';
 import type { PublishPayload } from './units.js';

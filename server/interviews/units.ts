@@ -4,7 +4,7 @@
 import type { AuditActor } from '../audit/service.js';
 import { changedFields } from '../audit/service.js';
 import { unwrapUpdate } from '../collections/service.js';
-import { removeMediumWithFiles } from '../media/service.js';
+import { removeMediumWithFiles } from '../media/deletion.js';
 import { ConflictError } from '../store/errors.js';
 import type { InterviewPatch } from '../store/repositories.js';
 import type { Interview, Visibility, WorkflowStatus } from '../store/types.js';

@@ -8,6 +8,7 @@ import { canHearRestricted, isStaff } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
 import type { Interview, Medium } from '../store/types.js';
 import { normalizeRanges, redactionKey, type RedactionRange } from './ffmpeg/redaction.js';
+import { replanIngest } from './ingest-flow.js';
 
 export interface RedactionState {
   ranges: RedactionRange[];
@@ -34,17 +35,13 @@ export function deliverable(viewer: Viewer, interview: Interview, medium: Medium
 }
 
 /**
- * The restriction set changed: run the rendition chain again from the start. The HLS ladder and the download stay
+ * The restriction set changed: the ingest flow runs the rendition chain again from the start. The HLS ladder and the download stay
  * until the new ones replace them — their renditionRedaction no longer matches, so only viewers who may hear
  * everything (curators, the narrator) still get them, and the narrator can go on listening meanwhile. Poster,
  * storyboard and waveform are forgotten at once, so that the chain makes them again after the ladder.
  */
 export async function remakeRenditions(store: Store, queue: JobQueue, medium: Medium, logger: Logger): Promise<void> {
-  const cleared = { poster: null, storyboard: null, storyboardSprite: null, waveform: null };
-  const now = new Date().toISOString();
-  await store.media.setDerivatives(medium.id, cleared, now);
-  await store.media.update(medium.id, { status: 'processing', progress: 0, error: null }, now);
-  await queue.enqueue({ name: 'media.renditions', payload: { v: 1, mediaId: medium.id } });
+  await replanIngest({ store, queue }, medium, { forget: ['poster', 'storyboard', 'storyboardSprite', 'waveform'], from: 'media.renditions' });
   // search marks the passages too
   await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId: medium.id } });
   logger.info({ mediaId: medium.id }, 'renditions to be re-made for a changed restriction set');

@@ -4,7 +4,8 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { Problem } from '../http/problem.js';
 import { parseRequest } from '../http/validate.js';
-import { presentJob, type MediaService } from './service.js';
+import { presentJob } from './presenters.js';
+import type { MediaService } from './service.js';
 import type { StorageMonitor } from './storage.js';
 import type { ReceivedFile } from './uploads.js';
 

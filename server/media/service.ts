@@ -1,52 +1,32 @@
-// Media of an interview: ingest of an uploaded file (probe → immutable original → first job), reading, deleting, and
-// the public JSON shape. Multipart and tus uploads both end in `ingest`; files are laid out by paths.ts.
+// Media of an interview: ingest of an uploaded file (checks → immutable original → the ingest flow starts), reading,
+// deleting. Multipart and tus uploads both end in `ingest`; files are laid out by paths.ts. The other media
+// responsibilities have their own modules: upload-checks.ts (probe, limits, decode check), texts.ts (user texts),
+// filenames.ts, durable-files.ts (fsync, move), deletion.ts, presenters.ts (the public JSON), ingest-flow.ts (the chain).
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { isPubliclyVisible } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
 import { Problem } from '../http/problem.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
 import { isDuplicateKey } from '../store/errors.js';
 import type { Store } from '../store/repositories.js';
-import type { Interview, JobRecord, MediaDerivatives, MediaTechnical, Medium } from '../store/types.js';
-import { startIngest } from '../../workers/flows/ingest.js';
+import type { Interview, JobRecord, MediaTechnical, Medium } from '../store/types.js';
 import { assertCanEditInterviewMedia, assertCanViewMedium } from './access.js';
-import { safePath } from './ffmpeg/args.js';
-import { isBrowserPlayable, probe, ProbeError, type MediaInfo } from './ffmpeg/probe.js';
-import { FfmpegError, runFfmpeg } from './ffmpeg/runner.js';
-import { deliverable, redactionState } from './restrictions.js';
-import { signedMediaUrl, type MediaUrlSigner } from './signing.js';
-import { derivativeFiles, mediaUrl, originalRelPath, renditionsRelDir, resolveInUploads } from './paths.js';
+import { removeMediumWithFiles } from './deletion.js';
+import { fsyncPath, moveFile } from './durable-files.js';
+import { isBrowserPlayable, type MediaInfo } from './ffmpeg/probe.js';
+import { extensionFor, sanitizeFilename } from './filenames.js';
+import { startIngest } from './ingest-flow.js';
+import { originalRelPath, resolveInUploads } from './paths.js';
+import { presentMedium, presentMediumFor, type PublicMedium } from './presenters.js';
+import type { MediaUrlSigner } from './signing.js';
+import { mediaTexts } from './texts.js';
+import { assertDecodable, assertUsable, assertWithinLimits, probeUpload, rejection, type MediaLimits } from './upload-checks.js';
 
-export type IngestRejection = ProbeError['reason'] | 'empty' | 'unsupported-codec' | 'damaged' | 'too-long' | 'too-many-pixels';
-
-/** What one upload may cost the workers: MEDIA_MAX_DURATION (seconds) and MEDIA_MAX_PIXELS (width × height). */
-export interface MediaLimits {
-  maxDurationSec: number;
-  maxPixels: number;
-}
-
-const hms = (sec: number) => `${Math.floor(sec / 3600)}:${String(Math.floor((sec % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(sec % 60)).padStart(2, '0')}`;
-
-/** A file beyond the limits is refused before it becomes an original (422 with its reason). */
-function assertWithinLimits(info: MediaInfo, limits: MediaLimits): void {
-  if (info.durationSec > limits.maxDurationSec) {
-    throw rejection('too-long', {
-      de: `Die Aufnahme dauert ${hms(info.durationSec)}; erlaubt sind höchstens ${hms(limits.maxDurationSec)} je Datei. Bitte in Teilen hochladen.`,
-      en: `The recording runs ${hms(info.durationSec)}; at most ${hms(limits.maxDurationSec)} per file are allowed. Please upload it in parts.`,
-    });
-  }
-  const pixels = info.video ? info.video.width * info.video.height : 0;
-  if (pixels > limits.maxPixels) {
-    throw rejection('too-many-pixels', {
-      de: `Das Video hat ${info.video!.width}×${info.video!.height} Bildpunkte; erlaubt sind höchstens ${limits.maxPixels} je Bild.`,
-      en: `The video is ${info.video!.width}×${info.video!.height} pixels; at most ${limits.maxPixels} per frame are allowed.`,
-    });
-  }
-}
+// The public shapes, where the client's types (client/src/types.ts, contributor/types.ts) import them from.
+export type { PublicJob, PublicMedium } from './presenters.js';
 
 export interface IngestInput {
   viewer: Viewer;
@@ -64,206 +44,6 @@ export interface MediaEvents {
   jobsCancelled: [jobIds: string[]];
 }
 
-export interface PublicJob {
-  id: string;
-  name: string;
-  status: JobRecord['status'];
-  attempts: number;
-  maxAttempts: number;
-  progress: number;
-  error: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface PublicMedium {
-  id: string;
-  interviewId: string;
-  part: number;
-  kind: Medium['kind'];
-  status: Medium['status'];
-  progress: number;
-  sha256: string;
-  sizeBytes: number;
-  durationSec: number;
-  originalFilename: string;
-  technical: MediaTechnical;
-  /** null while restricted passages exist for a viewer who may not hear them (the original is never redacted). */
-  original: string | null;
-  originalPlayable: boolean;
-  originalMime: string;
-  hls: string | null;
-  download: string | null;
-  poster: string | null;
-  waveform: string | null;
-  storyboard: string | null;
-  error: string | null;
-  /** Time ranges the narrator did not release (public renditions are silent there, with a card over the picture). */
-  restrictedRanges: { start: number; end: number }[];
-  createdAt: string;
-  updatedAt: string;
-  jobs: PublicJob[];
-}
-
-/** A job as clients see it: no payload, no lease internals. */
-/**
- * Deletes a medium and its files; returns the ids of jobs that were running on it (cancelled). Row first: the medium
- * disappears from the API at once; a worker still finishing finds it gone and publishes nothing, and the sweep
- * removes rendition folders without a medium should one slip through.
- */
-export async function removeMediumWithFiles(store: Store, uploadsDir: string, medium: Medium, logger: Logger): Promise<string[]> {
-  const running = await store.jobs.cancelByMedia(medium.id, new Date());
-  await store.media.delete(medium.id);
-  const originalDir = path.dirname(resolveInUploads(uploadsDir, medium.originalPath));
-  for (const target of [resolveInUploads(uploadsDir, renditionsRelDir(medium.id)), originalDir]) {
-    await fs.rm(target, { recursive: true, force: true }).catch((err) => logger.error({ err, target }, 'media files not removed'));
-  }
-  // Leaves no empty originals/<interviewId> behind; fails harmlessly while other parts are still there.
-  await fs.rmdir(path.dirname(originalDir)).catch(() => undefined);
-  return running;
-}
-
-/** Deletes a medium's renditions (HLS, download, poster, storyboard, waveform) but keeps the original; returns cancelled running jobs. */
-export async function removeRenditions(store: Store, uploadsDir: string, medium: Medium, logger: Logger): Promise<string[]> {
-  const running = await store.jobs.cancelByMedia(medium.id, new Date());
-  const cleared = Object.fromEntries(Object.keys(medium.derivatives).map((k) => [k, null]));
-  await store.media.setDerivatives(medium.id, cleared, new Date().toISOString());
-  await store.media.update(medium.id, { renditionRedaction: '' }, new Date().toISOString());
-  const dir = resolveInUploads(uploadsDir, renditionsRelDir(medium.id));
-  await fs.rm(dir, { recursive: true, force: true }).catch((err) => logger.error({ err, dir }, 'renditions not removed'));
-  return running;
-}
-
-export function presentJob(j: JobRecord): PublicJob {
-  return {
-    id: j.id, name: j.name, status: j.status, attempts: j.attempts, maxAttempts: j.maxAttempts, progress: j.progress,
-    error: j.error, createdAt: j.createdAt, startedAt: j.startedAt, finishedAt: j.finishedAt,
-  };
-}
-
-const MAX_FILENAME_CHARS = 200;
-
-/**
- * A display name from a client-supplied file name: last path segment only (both separators), no control or
- * bidi-override characters, no leading dots, no characters that are special on common file systems, bounded length.
- * The name never becomes a path on disk; this keeps it harmless wherever it is shown or offered as a download name.
- */
-export function sanitizeFilename(raw: string): string {
-  const base = raw.normalize('NFC').split(/[/\\]/).pop() ?? '';
-  let name = base
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '')
-    .replace(/[<>:"|?*]/g, '_')
-    .replace(/\s+/g, ' ')
-    .replace(/^[\s.]+/, '')
-    .replace(/[\s.]+$/, '');
-  const chars = Array.from(name);
-  if (chars.length > MAX_FILENAME_CHARS) {
-    const ext = /\.[\p{L}\p{N}]{1,10}$/u.exec(name)?.[0] ?? '';
-    name = Array.from(name.slice(0, name.length - ext.length)).slice(0, MAX_FILENAME_CHARS - ext.length).join('').trimEnd() + ext;
-  }
-  return name === '' ? 'upload' : name;
-}
-
-// The extension follows what ffprobe found, never the client's name (a .mp4 can be anything).
-const containerExtensions: Record<string, string> = {
-  mp4: 'mp4', mov: 'mov', m4a: 'm4a', mp3: 'mp3', aac: 'aac', webm: 'webm', matroska: 'mkv', ogg: 'ogg',
-  wav: 'wav', flac: 'flac', avi: 'avi', asf: 'asf', mpegts: 'ts', mpeg: 'mpg', amr: 'amr', aiff: 'aiff', caf: 'caf',
-  w64: 'w64', '3gp': '3gp',
-};
-
-export function extensionFor(info: Pick<MediaInfo, 'container'>): string {
-  const known = containerExtensions[info.container];
-  if (known) return known;
-  return /^[a-z0-9]{1,8}$/.test(info.container) ? info.container : 'bin';
-}
-
-function rejection(reason: IngestRejection, detail: { de: string; en: string }): Problem {
-  return new Problem('unprocessable', { detail, extra: { reason } });
-}
-
-const probeTexts: Record<ProbeError['reason'], { de: string; en: string }> = {
-  'not-media': {
-    de: 'Die Datei ist keine lesbare Audio- oder Videodatei (beschädigt, unvollständig oder ein anderes Format).',
-    en: 'The file is not readable audio or video (damaged, incomplete or another kind of file).',
-  },
-  'no-audio': {
-    de: 'Die Datei enthält keine Tonspur (etwa ein Standbild). Ein Interview braucht Ton.',
-    en: 'The file has no audio track (e.g. a still image). An interview needs sound.',
-  },
-  unreadable: {
-    de: 'Die Datei konnte nicht gelesen werden.',
-    en: 'The file could not be read.',
-  },
-  timeout: {
-    de: 'Die Prüfung der Datei hat zu lange gedauert; sie ist vermutlich beschädigt.',
-    en: 'Checking the file took too long; it is probably damaged.',
-  },
-};
-
-// Codec names ffprobe reports for streams it sees but cannot decode.
-const undecodableCodecs = new Set(['unknown', 'none', '']);
-
-/** Turns a probe result into a rejection when it is not something we can archive and transcode. */
-function assertUsable(info: MediaInfo): void {
-  if (!info.audio) throw rejection('no-audio', probeTexts['no-audio']);
-  if (undecodableCodecs.has(info.audio.codec) || info.audio.channels < 1 || info.audio.sampleRate < 1) {
-    throw rejection('unsupported-codec', {
-      de: `Die Tonspur (${info.audio.codec || 'unbekannt'}) kann nicht dekodiert werden.`,
-      en: `The audio track (${info.audio.codec || 'unknown'}) cannot be decoded.`,
-    });
-  }
-  if (info.video && undecodableCodecs.has(info.video.codec)) {
-    throw rejection('unsupported-codec', {
-      de: `Die Videospur (${info.video.codec || 'unbekannt'}) kann nicht dekodiert werden.`,
-      en: `The video track (${info.video.codec || 'unknown'}) cannot be decoded.`,
-    });
-  }
-}
-
-const damaged = {
-  de: 'Die Datei ist beschädigt oder unvollständig (vielleicht nicht ganz hochgeladen). Bitte erneut hochladen oder neu exportieren.',
-  en: 'The file is damaged or incomplete (perhaps not uploaded completely). Please upload or export it again.',
-};
-
-/**
- * ffprobe reads headers only: an MP4 cut off after its moov atom still probes as a full-length file. Decoding a few
- * seconds of sound at the start and at the end (seeking, so cheap however long the file) catches missing data.
- */
-async function assertDecodable(file: string, info: MediaInfo, log: Logger): Promise<void> {
-  // The first 6 s (all of a short file), and the last 3 s when there is more; unknown durations get the start only.
-  const runs: Array<{ seek: string[]; seconds: number }> = [{ seek: [], seconds: 6 }];
-  if (info.durationSec > 6) runs.push({ seek: ['-sseof', '-3'], seconds: 3 });
-  for (const { seek, seconds } of runs) {
-    const args = [
-      '-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats',
-      ...seek, '-i', safePath(file), '-map', '0:a:0', '-t', String(seconds), '-f', 'null', '-',
-    ];
-    let decodedSec = 0;
-    let stderr = '';
-    try {
-      ({ stderrTail: stderr } = await runFfmpeg(args, {
-        stallTimeoutMs: 20_000,
-        signal: AbortSignal.timeout(60_000),
-        logger: log,
-        onProgress: (_p, progress) => {
-          decodedSec = Math.max(decodedSec, progress.outTimeSec);
-        },
-      }));
-    } catch (err) {
-      if (!(err instanceof FfmpegError)) throw err;
-      if (err.kind === 'spawn') throw err;
-      if (err.kind === 'failed') throw rejection('damaged', damaged);
-      throw rejection('timeout', probeTexts.timeout);
-    }
-    // "partial file": the demuxer's index points past the end of the data.
-    if (decodedSec <= 0 || /partial file/i.test(stderr)) {
-      log.info({ window: seek.length ? 'end' : 'start', decodedSec, stderr: stderr.slice(-500) }, 'decode check failed');
-      throw rejection('damaged', damaged);
-    }
-  }
-}
-
 function technicalOf(info: MediaInfo): MediaTechnical {
   const playable = isBrowserPlayable(info);
   return {
@@ -276,27 +56,6 @@ function technicalOf(info: MediaInfo): MediaTechnical {
       : null,
     playableMime: playable.playable ? playable.mime : null,
   };
-}
-
-async function fsyncPath(p: string): Promise<void> {
-  const handle = await fs.open(p, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** rename(2) when on one file system; otherwise copy, fsync, unlink — so the original is durable either way. */
-async function moveFile(src: string, dest: string): Promise<void> {
-  try {
-    await fs.rename(src, dest);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-    await fs.copyFile(src, dest, fs.constants.COPYFILE_EXCL);
-    await fsyncPath(dest);
-    await fs.unlink(src);
-  }
 }
 
 export class MediaService extends EventEmitter<MediaEvents> {
@@ -328,15 +87,8 @@ export class MediaService extends EventEmitter<MediaEvents> {
       await assertCanEditInterviewMedia(this.store, viewer, interviewId);
       const stat = await fs.stat(tmpPath);
       if (stat.size !== input.sizeBytes) throw new Error(`received ${input.sizeBytes} bytes but ${stat.size} are on disk`);
-      if (stat.size === 0) {
-        throw rejection('empty', { de: 'Die Datei ist leer (0 Bytes).', en: 'The file is empty (0 bytes).' });
-      }
-      try {
-        info = await probe(tmpPath, { logger: log });
-      } catch (err) {
-        if (err instanceof ProbeError) throw rejection(err.reason, probeTexts[err.reason]);
-        throw err;
-      }
+      if (stat.size === 0) throw rejection('empty', mediaTexts.empty);
+      info = await probeUpload(tmpPath, log);
       assertUsable(info);
       assertWithinLimits(info, this.limits);
       await assertDecodable(tmpPath, info, log);
@@ -365,7 +117,7 @@ export class MediaService extends EventEmitter<MediaEvents> {
       await fsyncPath(path.dirname(dir));
 
       created = await this.createRow(viewer, interviewId, mediaId, relPath, info, input);
-      await startIngest(this.queue, created);
+      await startIngest({ store: this.store, queue: this.queue }, created);
       log.info({ mediaId, part: created.part, kind: created.kind, sizeBytes: created.sizeBytes }, 'original stored');
       return created;
     } catch (err) {
@@ -426,28 +178,9 @@ export class MediaService extends EventEmitter<MediaEvents> {
     return Promise.all(media.map(async (m) => this.presentFor(viewer, interview, m, await this.jobsOf(m.id))));
   }
 
-  /**
-   * present() for one viewer: files they may not get have no URL (the file routes refuse them too), and URLs of
-   * interviews that are not public are signed for this viewer and expire.
-   */
-  async presentFor(viewer: Viewer, interview: Interview, medium: Medium, jobs: JobRecord[] = []): Promise<PublicMedium> {
-    const state = await redactionState(this.store, medium);
-    const deliver = deliverable(viewer, interview, medium, state);
-    const grant = isPubliclyVisible(interview) || !this.signer ? null : this.signer.grantFor(viewer, medium.id, medium.technical.durationSec);
-    const link = (url: string | null) => (url && grant ? signedMediaUrl(grant, medium.id, url.slice(`/media/${medium.id}/`.length)) : url);
-    const base = this.present(medium, jobs);
-    const rendition = (url: string | null) => (deliver.renditions ? link(url) : null);
-    return {
-      ...base,
-      original: deliver.original ? link(base.original) : null,
-      originalPlayable: deliver.original && base.originalPlayable,
-      hls: rendition(base.hls),
-      download: rendition(base.download),
-      poster: rendition(base.poster),
-      waveform: rendition(base.waveform),
-      storyboard: rendition(base.storyboard),
-      restrictedRanges: state.ranges,
-    };
+  /** presentMediumFor(): the medium as this viewer may get it (URLs signed where the interview is not public). */
+  presentFor(viewer: Viewer, interview: Interview, medium: Medium, jobs: JobRecord[] = []): Promise<PublicMedium> {
+    return presentMediumFor(this.store, this.signer, viewer, interview, medium, jobs);
   }
 
   jobsOf(mediaId: string): Promise<JobRecord[]> {
@@ -484,35 +217,7 @@ export class MediaService extends EventEmitter<MediaEvents> {
 
   /** The public JSON contract of a medium (and its job history). */
   present(medium: Medium, jobs: JobRecord[] = []): PublicMedium {
-    const d = medium.derivatives;
-    const url = (key: keyof MediaDerivatives) => (d[key] ? mediaUrl(medium.id, derivativeFiles[key]) : null);
-    const playableMime = medium.technical.playableMime;
-    return {
-      id: medium.id,
-      interviewId: medium.interviewId,
-      part: medium.part,
-      kind: medium.kind,
-      status: medium.status,
-      progress: medium.progress,
-      sha256: medium.sha256,
-      sizeBytes: medium.sizeBytes,
-      durationSec: medium.technical.durationSec,
-      originalFilename: medium.originalFilename,
-      technical: medium.technical,
-      original: mediaUrl(medium.id, 'original'),
-      originalPlayable: playableMime !== null,
-      originalMime: playableMime ?? 'application/octet-stream',
-      hls: url('hls'),
-      download: url('download'),
-      poster: url('poster'),
-      waveform: url('waveform'),
-      storyboard: url('storyboard'),
-      error: medium.error,
-      restrictedRanges: [],
-      createdAt: medium.createdAt,
-      updatedAt: medium.updatedAt,
-      jobs: jobs.map(presentJob),
-    };
+    return presentMedium(medium, jobs);
   }
 
   /** presentFor() with the current job history. */

@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import { resolveInUploads } from '../media/paths.js';
 import type { Store } from '../store/repositories.js';
 import type { FixityEvent, FixityOutcome, MediaDerivatives, Medium } from '../store/types.js';
-import { nextStep } from '../../workers/flows/ingest.js';
+import { replanIngest } from '../media/ingest-flow.js';
 import { hashFile } from './hash.js';
 import { hashTree } from './rendition-hashes.js';
 
@@ -194,18 +194,9 @@ export class FixityAuditor {
   /** Forgets the failed derivatives and runs the ingest chain from the first missing step (renditions first). */
   private async remake(medium: Medium, keys: (keyof MediaDerivatives)[]): Promise<void> {
     const { store, queue, logger } = this.deps;
-    const cleared: { [K in keyof MediaDerivatives]?: null } = {};
-    for (const k of keys) cleared[k] = null;
-    // derivatives made by one step go together, so that the step counts as not done and runs again
-    if (keys.includes('hls') || keys.includes('download')) Object.assign(cleared, { hls: null, download: null });
-    if (keys.includes('poster') || keys.includes('storyboard') || keys.includes('storyboardSprite')) Object.assign(cleared, { poster: null, storyboard: null, storyboardSprite: null });
-    const now = new Date().toISOString();
-    const updated = await store.media.setDerivatives(medium.id, cleared, now);
-    if (!updated) return;
-    const step = nextStep(updated);
+    // the ingest flow forgets the derivatives a step makes together, so that the step counts as not done and runs again
+    const step = await replanIngest({ store, queue }, medium, { forget: keys });
     if (!step) return;
-    await store.media.update(medium.id, { status: 'processing', progress: 0, error: null }, now);
-    await queue.enqueue({ name: step, payload: { v: 1, mediaId: medium.id } });
     logger.warn({ mediaId: medium.id, derivatives: keys, step }, 'renditions failed their fixity check; re-making them from the original');
   }
 

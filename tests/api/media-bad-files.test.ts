@@ -16,7 +16,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sanitizeFilename } from '../../server/media/service.js';
+import { sanitizeFilename } from '../../server/media/filenames.js';
 import { createTestApp, testPassword, type TestApp } from '../helpers/app.js';
 import { makeAudio, makeImageOnly, makeTextFile, makeVideo } from '../helpers/media.js';
 

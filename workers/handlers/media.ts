@@ -1,4 +1,4 @@
-// Handlers of the ingest chain (see workers/flows/ingest.ts). Each writes into its job's workDir, verifies the result
+// Handlers of the ingest chain (see server/media/ingest-flow.ts). Each writes into its job's workDir, verifies the result
 // with ffprobe, and only then renames it into renditions/<mediaId>/ and records it on the medium.
 import fs from 'node:fs/promises';
 import path from 'node:path';
