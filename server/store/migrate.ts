@@ -281,13 +281,16 @@ export class SetChecksum {
 // ---------------------------------------------------------------------------------------------------------------------
 // Validation against the adapter's own schema
 
-function validate(models: Models, spec: Spec, doc: Doc): void {
+async function validate(models: Models, spec: Spec, doc: Doc): Promise<void> {
   const model = models[spec.model];
   const unknown = Object.keys(doc).filter((k) => !model.schema.path(k));
   if (unknown.length > 0) throw invalid(spec, doc, `fields the ${spec.model} schema does not know: ${unknown.join(', ')}`);
   const cast = new model(doc);
-  const error = cast.validateSync();
-  if (error) throw invalid(spec, doc, error.message);
+  try {
+    await cast.validate();
+  } catch (error) {
+    throw invalid(spec, doc, (error as Error).message);
+  }
   // a value the schema would cast into something else (or a default it would add) is a mapping error, not data
   const stored = canonicalJson(cast.toObject({ versionKey: false }));
   if (stored !== canonicalJson(doc)) throw invalid(spec, doc, `the ${spec.model} schema would store it differently: ${stored.slice(0, 300)}`);
@@ -444,12 +447,13 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
           const rows = select.all(after, batchSize) as Row[];
           if (rows.length === 0) break;
           after = rows[rows.length - 1]!._rowid;
-          const docs = rows.map((row) => {
+          const docs: Doc[] = [];
+          for (const row of rows) {
             const doc = spec.toDoc(row);
-            validate(mongo!.models, spec, doc);
+            await validate(mongo.models, spec, doc);
             sum.add(doc);
-            return doc;
-          });
+            docs.push(doc);
+          }
           const present = new Set((await collection.find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)));
           let missing = docs.filter((d) => !present.has(String(d._id)));
           alreadyThere += docs.length - missing.length;
