@@ -365,8 +365,11 @@ interface MigrationRecord {
   source: string;
   startedAt: string;
   updatedAt: string;
+  /** When a run last verified the whole target. */
   finishedAt: string | null;
   runs: number;
+  /** True from a run's start to its end (verified or not): still true at the next start means it was killed. */
+  running: boolean;
   /** collection-or-source key → rows copied by the run that finished it */
   checkpoints: Record<string, { sourceRows: number; at: string }>;
 }
@@ -415,12 +418,12 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
           + 'It belongs to another archive or to an app already running on MongoDB. Choose an empty database (the URI\'s path).');
       }
       const now = new Date().toISOString();
-      record = { _id: id, source: file, startedAt: now, updatedAt: now, finishedAt: null, runs: 0, checkpoints: {} };
+      record = { _id: id, source: file, startedAt: now, updatedAt: now, finishedAt: null, runs: 0, running: false, checkpoints: {} };
       // a unique insert: of two runs starting at once on an empty target, one claims it
       await records.insertOne(record);
     }
-    const resumed = record.runs > 0 && record.finishedAt === null;
-    await records.updateOne({ _id: id }, { $set: { runs: record.runs + 1, updatedAt: new Date().toISOString() } });
+    const resumed = record.running === true;
+    await records.updateOne({ _id: id }, { $set: { runs: record.runs + 1, running: true, updatedAt: new Date().toISOString() } });
     // the indexes the app needs (unique ones too: a row that breaks one fails here, as it would in the app)
     for (const model of Object.values(mongo.models)) await model.createIndexes();
 
@@ -428,8 +431,8 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
     if (resumed) {
       const done = Object.keys(record.checkpoints).length;
       print(`resuming an unfinished run: ${done} of ${specs.length} parts were complete before it stopped`);
-    } else if (record.finishedAt) {
-      print(`this archive was migrated here before (${record.finishedAt}); copying only what is missing`);
+    } else if (record.runs > 0) {
+      print(`this archive was migrated here before (${record.finishedAt ? `verified ${record.finishedAt}` : 'not verified'}); copying only what is missing`);
     }
 
     // one read transaction: every table is read from the same snapshot (WAL lets a running app keep writing)
@@ -499,7 +502,8 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
       }
       db.exec('COMMIT');
       const ok = results.every((r) => r.ok);
-      if (ok) await records.updateOne({ _id: id }, { $set: { finishedAt: new Date().toISOString(), updatedAt: new Date().toISOString() } });
+      const endedAt = new Date().toISOString();
+      await records.updateOne({ _id: id }, { $set: { running: false, updatedAt: endedAt, ...(ok ? { finishedAt: endedAt } : {}) } });
       printTable(print, results);
       const rows = results.reduce((n, r) => n + r.sourceRows, 0);
       if (!ok) {
