@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MigrationError, migrateToMongo } from '../../server/store/migrate.js';
+import { canonicalJson, MigrationError, migrateToMongo, SetChecksum } from '../../server/store/migrate.js';
 import { openMongoStore, type MongoStore } from '../../server/store/mongo/index.js';
 import { createTestApp, createTestAppOn, fullConsent, type TestApp } from '../helpers/app.js';
 import { makeAudio } from '../helpers/media.js';
@@ -267,4 +267,29 @@ describe.skipIf(!mongoUri)(`migrate: embedded archive → MongoDB ${needsFerret}
     expect(noArchive.code).toBe(1);
     expect(noArchive.stderr).toMatch(/no embedded archive at .*archive\.sqlite/);
   }, 300_000);
+});
+
+describe('migrate checksum: canonical JSON, order-independent set sum (no engine needed)', () => {
+  it('same documents in any order and with keys in any order give the same checksum; one changed value does not', () => {
+    const docs = [{ _id: 'a', n: 1, tags: ['x', 'y'], at: new Date('2019-05-17T00:00:00Z') }, { _id: 'b', nested: { z: 1, a: null } }, { _id: 'c', text: 'Förderbrücke' }];
+    const forward = new SetChecksum();
+    for (const d of docs) forward.add(d);
+    const backward = new SetChecksum();
+    for (const d of [...docs].reverse()) backward.add(Object.fromEntries(Object.entries(d).reverse()));
+    expect(backward.hex).toBe(forward.hex);
+    expect(forward.count).toBe(3);
+    const changed = new SetChecksum();
+    for (const d of docs) changed.add(d._id === 'c' ? { ...d, text: 'Forderbrucke' } : d);
+    expect(changed.hex).not.toBe(forward.hex);
+    // array order is data, not presentation
+    expect(canonicalJson({ tags: ['y', 'x'] })).not.toBe(canonicalJson({ tags: ['x', 'y'] }));
+    expect(canonicalJson({ b: 1, a: { d: 2, c: 3 } })).toBe('{"a":{"c":3,"d":2},"b":1}');
+    // a duplicated document is not cancelled out (a sum, not an XOR)
+    const twice = new SetChecksum();
+    for (const d of [...docs, docs[0]]) twice.add(d);
+    expect(twice.hex).not.toBe(forward.hex);
+    const once = new SetChecksum();
+    for (const d of docs.slice(1)) once.add(d);
+    expect(twice.hex).not.toBe(once.hex);
+  });
 });
