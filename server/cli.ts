@@ -9,18 +9,22 @@ import { rebuildAll, searchIndexes } from './search/indexer.js';
 import { createUserSchema } from './users/schemas.js';
 import { UserService } from './users/service.js';
 import { isPreservationCommand, preservationUsage, runPreservationCommand } from './preservation/cli.js';
+import { MigrationError, migrateToMongo } from './store/migrate.js';
 
 const usage = `Schichtbuch CLI
 
   npm run cli -- user:add --email E --role admin|curator|contributor|researcher --password P [--name "Anzeige Name"]
   npm run cli -- token:create --email E [--name N] [--expires-days D]   (shows the token once)
   npm run cli -- reindex                                                (rebuilds the search index from the store)
+  npm run cli -- migrate --to "$MONGODB_URI"      (copies the embedded SQLite archive in DATA_DIR into MongoDB; idempotent)
 ${preservationUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const config = loadConfig();
   configureLogger(process.env.LOG_LEVEL ?? 'warn');
+  // before openStore: the source is always the embedded archive, even when MONGODB_URI is already set
+  if (command === 'migrate') return runMigrate(rest, config.dataDir);
   const store = await openStore(config);
   try {
     if (isPreservationCommand(command)) return await runPreservationCommand(command, rest, config, store);
@@ -81,6 +85,27 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     await store.close();
+  }
+}
+
+async function runMigrate(args: string[], dataDir: string): Promise<number> {
+  const { values } = parseArgs({ args, options: { to: { type: 'string' } }, strict: true });
+  if (!values.to) return fail('migrate: --to mongodb://host:port/database is required (usually --to "$MONGODB_URI")');
+  if (!/^mongodb(\+srv)?:\/\/[^/?#]+/.test(values.to)) return fail(`migrate: --to must be a mongodb:// URI with a host, got "${values.to.replace(/\/\/[^@/]*@/, '//…@')}"`);
+  // tests only: crash (SIGKILL) after this many documents, to prove that the next run resumes
+  const killAfter = process.env.SCHICHTBUCH_MIGRATE_KILL_AFTER ? Number(process.env.SCHICHTBUCH_MIGRATE_KILL_AFTER) : undefined;
+  try {
+    const result = await migrateToMongo({
+      dataDir, to: values.to, print: (line) => process.stdout.write(`${line}\n`),
+      ...(killAfter !== undefined && Number.isInteger(killAfter) ? { crashAfterDocuments: killAfter } : {}),
+    });
+    return result.ok ? 0 : 1;
+  } catch (err) {
+    if (err instanceof MigrationError) {
+      process.stderr.write(`migrate: ${err.message}\n`);
+      return err.kind === 'foreign-target' ? 3 : 1;
+    }
+    throw err;
   }
 }
 
