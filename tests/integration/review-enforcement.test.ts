@@ -267,7 +267,9 @@ describe('narrator review: restrictions, withdrawal and embargo enforced everywh
     // … here moved to now, as if the month had passed
     await t.store.jobs.reschedule(`interview.purge:${interviewId}`, new Date(), new Date());
     workers.worker.poke();
-    await until(() => !fs.existsSync(path.join(t.config.uploadsDir, original)));
+    // the purge is one unit of work whose steps follow the file's removal (rows, then the audit entry): wait for the job
+    await until(() => (t.store.db.prepare(`SELECT status FROM jobs WHERE name = 'interview.purge'`).pluck().get() as string) === 'done');
+    expect(fs.existsSync(path.join(t.config.uploadsDir, original))).toBe(false);
     expect(t.store.db.prepare('SELECT count(*) FROM media WHERE interview_id = ?').pluck().get(interviewId)).toBe(0);
 
     const audit = (await admin.agent.get(`/api/audit?interviewId=${interviewId}&pageSize=100`).expect(200)).body;
