@@ -32,7 +32,7 @@ export const handlers: HandlerMap = {
 
 const isIngestStep = (name: string): name is IngestStep => (ingestSteps as readonly string[]).includes(name);
 
-export function ingestHooks(store: Store, queue: JobQueue): JobHooks {
+export function ingestHooks(store: Store, queue: JobQueue, asr: AsrEngine | null): JobHooks {
   return {
     async onStart(job) {
       if (job.mediaId && isIngestStep(job.name)) {
@@ -45,7 +45,7 @@ export function ingestHooks(store: Store, queue: JobQueue): JobHooks {
       }
     },
     async onDone(job) {
-      if (job.mediaId && isIngestStep(job.name)) await advanceIngest(store, queue, job.mediaId);
+      if (job.mediaId && isIngestStep(job.name)) await advanceIngest(store, queue, job.mediaId, asr);
     },
     async onFinalFailure(job, error) {
       if (job.mediaId && isIngestStep(job.name)) await failIngest(store, job.mediaId, `${job.name}: ${error}`);
@@ -67,9 +67,11 @@ export function startWorkers(
 ): Workers {
   const logger = moduleLogger('worker');
   const leaseMs = overrides.leaseMs ?? (config.JOB_LEASE_SECONDS ? config.JOB_LEASE_SECONDS * 1000 : undefined);
+  // one engine for the jobs and for the ingest chain's decision to transcribe (a worker without one queues none)
+  const asr = overrides.asr !== undefined ? overrides.asr : asrEngineFromConfig(config);
   const worker = new JobWorker({
-    store, queue, handlers, hooks: ingestHooks(store, queue), uploadsDir: config.uploadsDir, search: overrides.search ?? null,
-    asr: overrides.asr !== undefined ? overrides.asr : asrEngineFromConfig(config),
+    store, queue, handlers, hooks: ingestHooks(store, queue, asr), uploadsDir: config.uploadsDir, search: overrides.search ?? null,
+    asr,
     concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, logger,
     ...(overrides.pollMs ? { pollMs: overrides.pollMs } : {}),
     ...(leaseMs ? { leaseMs } : {}),
@@ -77,7 +79,7 @@ export function startWorkers(
   });
   // the units of work of every use case, so that the sweep can complete what a crash left pending
   const { uow: units } = new Publication({ store, queue, uploadsDir: config.uploadsDir, logger: moduleLogger('units'), withdrawalGraceDays: config.WITHDRAWAL_GRACE_DAYS }).units;
-  const sweepNow = () => sweep({ store, queue, uploadsDir: config.uploadsDir, logger, units });
+  const sweepNow = () => sweep({ store, queue, uploadsDir: config.uploadsDir, logger, units, asr });
   // sweep before taking work, so jobs of a crashed predecessor are back in the queue first
   const unregisterRecorder = registerRenditionRecorder(config.uploadsDir, store, logger);
   const first = sweepNow().catch((err) => logger.error({ err }, 'sweep failed'))

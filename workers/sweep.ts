@@ -8,13 +8,14 @@
 //  - units of work a crash left pending (server/store/unit-of-work.ts) are completed.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { AsrEngine } from '../server/asr/types.js';
 import type { JobQueue } from '../server/jobs/queue.js';
 import type { Logger } from '../server/logger.js';
 import { tmpDirs } from '../server/media/paths.js';
 import { redactionState, remakeRenditions } from '../server/media/restrictions.js';
 import type { Store } from '../server/store/repositories.js';
 import type { UnitOfWork } from '../server/store/unit-of-work.js';
-import { nextStep } from './flows/ingest.js';
+import { completeIngest, nextStep } from './flows/ingest.js';
 
 /** A pending unit of work younger than this may still be running in the request that wrote it. */
 export const OPERATION_GRACE_MS = 30_000;
@@ -36,7 +37,7 @@ export interface SweepResult {
   operations: number;
 }
 
-export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: string; logger: Logger; units?: UnitOfWork }): Promise<SweepResult> {
+export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: string; logger: Logger; units?: UnitOfWork; asr?: AsrEngine | null }): Promise<SweepResult> {
   const { store, queue, uploadsDir, logger } = deps;
   const now = new Date();
   const { requeued, failed } = await store.jobs.requeueExpired(now);
@@ -58,7 +59,7 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
       await queue.enqueue({ name: step, payload: { v: 1, mediaId: medium.id } });
       resumed++;
     } else {
-      await store.media.update(medium.id, { status: 'ready', progress: 100, error: null }, now.toISOString());
+      await completeIngest(store, queue, medium, deps.asr ?? null, now);
       completed++;
     }
   }

@@ -7,10 +7,14 @@
 //     ─► media.artwork     only if poster/storyboard are still missing (media from before the one-pass ingest)
 //     ─► media.waveform    only if the peaks are still missing
 //     ─► (transcript indexing joins here with the transcripts issue)
+//     ─► media.transcribe  only when the interview's collection asks for it (server/asr/on-ingest.ts), once per medium
 //
 // Each step runs as a durable job; a step's success queues the next, a terminal failure marks the medium `failed`.
 // The sweep calls `nextStep` for media that have no job, so a crash between two steps loses nothing.
+import { planTranscriptionOnIngest } from '../../server/asr/on-ingest.js';
+import type { AsrEngine } from '../../server/asr/types.js';
 import type { JobQueue } from '../../server/jobs/queue.js';
+import { moduleLogger } from '../../server/logger.js';
 import type { JobName } from '../../server/jobs/definitions.js';
 import type { Store } from '../../server/store/repositories.js';
 import type { Medium } from '../../server/store/types.js';
@@ -52,16 +56,27 @@ export async function startIngest(queue: JobQueue, medium: Medium): Promise<void
   await queue.enqueue({ name: 'media.renditions', payload: { v: 1, mediaId: medium.id } });
 }
 
-/** A step finished: queue the next one, or mark the medium ready when none is left. */
-export async function advanceIngest(store: Store, queue: JobQueue, mediaId: string): Promise<void> {
+/** A step finished: queue the next one, or complete the chain when none is left. */
+export async function advanceIngest(store: Store, queue: JobQueue, mediaId: string, asr: AsrEngine | null): Promise<void> {
   const medium = await store.media.findById(mediaId);
   if (!medium) return;
   const step = nextStep(medium);
   if (step) {
     await queue.enqueue({ name: step, payload: { v: 1, mediaId } });
   } else {
-    await store.media.update(mediaId, { status: 'ready', progress: 100, error: null }, new Date().toISOString());
+    await completeIngest(store, queue, medium, asr);
   }
+}
+
+const ingestLogger = moduleLogger('ingest');
+
+/**
+ * No step is left (after the last step, or found by the sweep): the collection's automatic transcription is decided
+ * first, then the medium is ready — so a crash in between repeats the (idempotent) decision rather than skipping it.
+ */
+export async function completeIngest(store: Store, queue: JobQueue, medium: Medium, asr: AsrEngine | null, now = new Date()): Promise<void> {
+  await planTranscriptionOnIngest({ store, queue, asr, logger: ingestLogger }, medium);
+  await store.media.update(medium.id, { status: 'ready', progress: 100, error: null }, now.toISOString());
 }
 
 /** A step failed for good: the medium says so (the original stays playable and a curator can retry). */
