@@ -45,9 +45,11 @@ export function startWorkers(
 ): Workers {
   const logger = moduleLogger('worker');
   const leaseMs = overrides.leaseMs ?? (config.JOB_LEASE_SECONDS ? config.JOB_LEASE_SECONDS * 1000 : undefined);
+  // one engine for the jobs and for the ingest chain's decision to transcribe (a worker without one queues none)
+  const asr = overrides.asr !== undefined ? overrides.asr : asrEngineFromConfig(config);
   const worker = new JobWorker({
-    store, queue, handlers, hooks: ingestJobHooks({ store, queue }), uploadsDir: config.uploadsDir, search: overrides.search ?? null,
-    asr: overrides.asr !== undefined ? overrides.asr : asrEngineFromConfig(config),
+    store, queue, handlers, hooks: ingestJobHooks({ store, queue, asr }), uploadsDir: config.uploadsDir, search: overrides.search ?? null,
+    asr,
     concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, logger,
     ...(overrides.pollMs ? { pollMs: overrides.pollMs } : {}),
     ...(leaseMs ? { leaseMs } : {}),
@@ -55,7 +57,7 @@ export function startWorkers(
   });
   // the units of work of every use case, so that the sweep can complete what a crash left pending
   const { uow: units } = new Publication({ store, queue, uploadsDir: config.uploadsDir, logger: moduleLogger('units'), withdrawalGraceDays: config.WITHDRAWAL_GRACE_DAYS }).units;
-  const sweepNow = () => sweep({ store, queue, uploadsDir: config.uploadsDir, logger, units });
+  const sweepNow = () => sweep({ store, queue, uploadsDir: config.uploadsDir, logger, units, asr });
   // sweep before taking work, so jobs of a crashed predecessor are back in the queue first
   const unregisterRecorder = registerRenditionRecorder(config.uploadsDir, store, logger);
   const first = sweepNow().catch((err) => logger.error({ err }, 'sweep failed'))

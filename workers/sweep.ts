@@ -11,6 +11,7 @@
 //  - units of work a crash left pending (server/store/unit-of-work.ts) are completed.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { AsrEngine } from '../server/asr/types.js';
 import type { JobQueue } from '../server/jobs/queue.js';
 import type { Logger } from '../server/logger.js';
 import { advanceIngest } from '../server/media/ingest-flow.js';
@@ -42,7 +43,7 @@ export interface SweepResult {
   operations: number;
 }
 
-export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: string; logger: Logger; units?: UnitOfWork }): Promise<SweepResult> {
+export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: string; logger: Logger; units?: UnitOfWork; asr?: AsrEngine | null }): Promise<SweepResult> {
   const { store, queue, uploadsDir, logger } = deps;
   const now = new Date();
   const { requeued, failed } = await store.jobs.requeueExpired(now);
@@ -60,7 +61,7 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
     // a withdrawal stopped its chain for good
     if (await isWithdrawn(medium.interviewId)) continue;
     // the ingest flow decides: its next step is queued, or the medium is ready
-    const outcome = await advanceIngest({ store, queue }, medium);
+    const outcome = await advanceIngest({ store, queue, asr: deps.asr ?? null }, medium);
     if (outcome === 'queued') resumed++;
     else if (outcome === 'ready') completed++;
   }

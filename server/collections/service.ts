@@ -32,6 +32,7 @@ export class CollectionService {
       createdAt: now,
       updatedAt: now,
       version: 1,
+      autoTranscribe: input.autoTranscribe ?? { enabled: false, language: null },
     };
     await this.store.collections.create(collection);
     this.logger.info({ collectionId: collection.id }, 'collection created');

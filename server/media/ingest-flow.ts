@@ -6,6 +6,7 @@
 //                          storyboard, waveform peaks (PCM on a pipe)          medium `processing` → `ready`
 //     ─► media.artwork     only if poster/storyboard are still missing (media from before the one-pass ingest)
 //     ─► media.waveform    only if the peaks are still missing
+//     ─► media.transcribe  only when the interview's collection asks for it (server/asr/on-ingest.ts), once per medium
 //
 // Who calls what:
 //   startIngest         MediaService.ingest, right after the original is stored (multipart and tus alike)
@@ -15,7 +16,10 @@
 //                       failed fixity check (preservation/fixity.ts)
 // Each step runs as a durable job; a step's success queues the next, a terminal failure marks the medium `failed`.
 // Job handlers live in workers/handlers/ and only do a step's work; this module decides what comes next.
+import { planTranscriptionOnIngest } from '../asr/on-ingest.js';
+import type { AsrEngine } from '../asr/types.js';
 import type { JobQueue } from '../jobs/queue.js';
+import { moduleLogger } from '../logger.js';
 import type { JobName } from '../jobs/definitions.js';
 import type { Store } from '../store/repositories.js';
 import type { JobRecord, MediaDerivatives, Medium } from '../store/types.js';
@@ -26,7 +30,11 @@ export type IngestStep = (typeof ingestSteps)[number];
 export interface IngestFlowDeps {
   store: Store;
   queue: JobQueue;
+  /** The worker's speech-recognition engine: a chain that completes may queue the collection's transcription. */
+  asr?: AsrEngine | null;
 }
+
+const ingestLogger = moduleLogger('ingest');
 
 export const isIngestStep = (name: string): name is IngestStep => (ingestSteps as readonly string[]).includes(name);
 
@@ -79,6 +87,9 @@ export async function advanceIngest(deps: IngestFlowDeps, target: string | Mediu
     await enqueueStep(deps.queue, step, medium.id);
     return 'queued';
   }
+  // the collection's automatic transcription is decided before the medium is ready, so a crash in between repeats
+  // the (idempotent) decision rather than skipping it
+  await planTranscriptionOnIngest({ store: deps.store, queue: deps.queue, asr: deps.asr ?? null, logger: ingestLogger }, medium);
   await deps.store.media.update(medium.id, { status: 'ready', progress: 100, error: null }, nowIso());
   return 'ready';
 }

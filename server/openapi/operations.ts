@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { alignBody, asrJobParams, asrMediumParams, transcribeBody } from '../asr/routes.js';
 import { auditQuery } from '../audit/routes.js';
 import { createTokenSchema, loginSchema, tokenIdParams } from '../auth/schemas.js';
-import { collectionIdParams, createCollectionSchema, updateCollectionSchema } from '../collections/schemas.js';
+import { collectionAnswer, collectionIdParams, createCollectionSchema, updateCollectionSchema } from '../collections/schemas.js';
 import { interviewParams as consentInterviewParams } from '../consent/routes.js';
 import { consentInputSchema, consentParams, consentScanQuery } from '../consent/schemas.js';
 import { pageQuery } from '../http/paging.js';
@@ -127,9 +127,9 @@ export const operations: Operation[] = [
 
   // collections and interviews
   op('get', '/api/collections', 'collections', 'anyone', 'Collections', { query: pageQuery, ok: [json(page)] }),
-  op('post', '/api/collections', 'collections', 'staff', 'Create a collection', { body: createCollectionSchema, ok: [json(withId, 201)] }),
-  op('get', '/api/collections/{id}', 'collections', 'anyone', 'One collection', { params: collectionIdParams, ok: [json(withId)] }),
-  op('patch', '/api/collections/{id}', 'collections', 'staff', 'Change a collection', { params: collectionIdParams, headers: ifMatch, body: updateCollectionSchema, ok: [json(withId)] }),
+  op('post', '/api/collections', 'collections', 'staff', 'Create a collection', { body: createCollectionSchema, ok: [json(collectionAnswer, 201)] }),
+  op('get', '/api/collections/{id}', 'collections', 'anyone', 'One collection', { params: collectionIdParams, ok: [json(collectionAnswer)] }),
+  op('patch', '/api/collections/{id}', 'collections', 'staff', 'Change a collection', { params: collectionIdParams, headers: ifMatch, body: updateCollectionSchema, ok: [json(collectionAnswer)] }),
   op('delete', '/api/collections/{id}', 'collections', 'staff', 'Delete an empty collection', { params: collectionIdParams, ok: [none()] }),
   op('get', '/api/interviews', 'interviews', 'anyone', 'Interviews the viewer may see', { query: listInterviewsQuery, ok: [json(page)] }),
   op('post', '/api/interviews', 'interviews', 'editor', 'Create an interview', { body: createInterviewSchema, ok: [json(withId, 201)] }),

@@ -46,7 +46,7 @@ export interface CollectionRepository {
   list(page: PageRequest): Promise<Page<Collection>>;
   update(
     id: string,
-    patch: Partial<Pick<Collection, 'title' | 'description'>>,
+    patch: Partial<Pick<Collection, 'title' | 'description' | 'autoTranscribe'>>,
     now: string,
     expectedVersion?: number,
   ): Promise<UpdateResult<Collection>>;

@@ -67,6 +67,14 @@ export interface Collection {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /** Whether a medium of this collection's interviews gets an automatic draft transcript once it is ready. */
+  autoTranscribe: AutoTranscribeSetting;
+}
+
+export interface AutoTranscribeSetting {
+  enabled: boolean;
+  /** ISO 639-1 code for the engine; null: the interview's own language (`de` when it has none). */
+  language: string | null;
 }
 
 export interface Person {

@@ -68,6 +68,7 @@ function makeCollection(overrides: Partial<Collection> = {}): Collection {
     createdAt: at(0),
     updatedAt: at(0),
     version: 1,
+    autoTranscribe: { enabled: false, language: null },
     ...overrides,
   };
 }
@@ -452,6 +453,28 @@ export function describeRepositoryContract(adapterName: string, openStore: () =>
 
         const fresh = await store.collections.update(c.id, { title: 'Zweite Änderung' }, at(7), 2);
         expect(fresh.ok && fresh.record).toMatchObject({ title: 'Zweite Änderung', version: 3, updatedAt: at(7) });
+      });
+
+      it('the automatic-transcription setting round-trips through create, update and list, and other updates keep it', async () => {
+        const on = makeCollection({ title: 'Automatisch', autoTranscribe: { enabled: true, language: 'en' } });
+        const off = makeCollection({ title: 'Von Hand' });
+        await store.collections.create(on);
+        await store.collections.create(off);
+        expect((await store.collections.findById(on.id))?.autoTranscribe).toEqual({ enabled: true, language: 'en' });
+        expect((await store.collections.findById(off.id))?.autoTranscribe).toEqual({ enabled: false, language: null });
+
+        const renamed = await store.collections.update(on.id, { title: 'Automatisch (umbenannt)' }, at(5));
+        expect(renamed.ok && renamed.record.autoTranscribe).toEqual({ enabled: true, language: 'en' });
+        const interviewLanguage = await store.collections.update(off.id, { autoTranscribe: { enabled: true, language: null } }, at(6), 1);
+        expect(interviewLanguage).toEqual({ ok: true, record: { ...off, autoTranscribe: { enabled: true, language: null }, updatedAt: at(6), version: 2 } });
+        const switchedOff = await store.collections.update(on.id, { autoTranscribe: { enabled: false, language: 'de' } }, at(7));
+        expect(switchedOff.ok && switchedOff.record.autoTranscribe).toEqual({ enabled: false, language: 'de' });
+
+        const listed = await store.collections.list({ limit: 10, offset: 0 });
+        expect(Object.fromEntries(listed.items.map((c) => [c.id, c.autoTranscribe]))).toEqual({
+          [on.id]: { enabled: false, language: 'de' },
+          [off.id]: { enabled: true, language: null },
+        });
       });
 
       it('update of an unknown id reports not-found, with or without expected version', async () => {

@@ -13,6 +13,7 @@ import { TranscriptEditorRoute } from './transcript/TranscriptEditor.js';
 import { UploadsProvider } from './uploads/UploadsContext.js';
 import { AuditPage } from './curation/AuditLog.js';
 import { InvitationLetterRoute } from './curation/InvitationLetter.js';
+import { CollectionSettingsPage } from './pages/CollectionSettings.js';
 
 export default function ContributorArea() {
   return (
@@ -25,6 +26,7 @@ export default function ContributorArea() {
           <Route path="interviews/:id/medien/:mediaId/transkript" element={<TranscriptEditorRoute />} />
           <Route path="interviews/:id/einladung/:invitationId" element={<InvitationLetterRoute />} />
           <Route path="protokoll" element={<AuditPage />} />
+          <Route path="sammlungen" element={<CollectionSettingsPage />} />
           <Route path="*" element={<ContributorNotFound />} />
         </Route>
       </Routes>

@@ -8,6 +8,8 @@ export const contributorPaths = {
   transcript: (id: string, mediaId: string) => `${BASE}/interviews/${encodeURIComponent(id)}/medien/${encodeURIComponent(mediaId)}/transkript`,
   /** The printable letter for a review invitation just created (its code is in this tab's memory only). */
   invitationLetter: (id: string, invitationId: string) => `${BASE}/interviews/${encodeURIComponent(id)}/einladung/${encodeURIComponent(invitationId)}`,
+  /** The collections and their settings (automatic transcription on ingest). */
+  collections: `${BASE}/sammlungen`,
   /** The audit log (admins). */
   auditLog: `${BASE}/protokoll`,
   /** The login page with a way back (only same-site paths are meant to be followed). */

@@ -7,6 +7,8 @@ import type {
   AuditEvent, ConsentMethod, ConsentRecord, ConsentScope, Correction, Group, Restriction, ReviewDecision, WithdrawalPolicy,
 } from '../../../server/store/types.js';
 import type { PublicInvitation } from '../../../server/review/service.js';
+import type { Collection as ServerCollection } from '../../../server/store/types.js';
+import type { AsrStatus } from '../../../server/asr/engines.js';
 
 export type Role = 'admin' | 'curator' | 'contributor' | 'researcher';
 export type PersonRole = 'narrator' | 'interviewer';
@@ -37,10 +39,11 @@ export interface Paged<T> {
   pageSize: number;
 }
 
-export interface Collection {
-  id: string;
-  title: string;
-}
+/** A collection as the API answers it (server/store/types.ts). */
+export type Collection = ServerCollection;
+
+/** GET /api/asr: whether automatic transcription is configured, and how to turn it on when not. */
+export type { AsrStatus };
 
 export type MediumJob = PublicJob;
 export type Medium = PublicMedium;

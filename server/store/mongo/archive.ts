@@ -12,6 +12,8 @@ type Doc = Record<string, any>;
 const toCollection = (d: Doc): Collection => ({
   id: d._id, title: d.title, description: d.description ?? null, createdBy: d.createdBy ?? null, createdAt: d.createdAt,
   updatedAt: d.updatedAt, version: d.version,
+  // documents written before the setting existed: off
+  autoTranscribe: { enabled: d.autoTranscribe?.enabled === true, language: d.autoTranscribe?.language ?? null },
 });
 
 export class MongoCollectionRepository implements CollectionRepository {
@@ -37,7 +39,7 @@ export class MongoCollectionRepository implements CollectionRepository {
     return { items: docs.map(toCollection), total };
   }
 
-  async update(id: string, patch: Partial<Pick<Collection, 'title' | 'description'>>, now: string, expectedVersion?: number) {
+  async update(id: string, patch: Partial<Pick<Collection, 'title' | 'description' | 'autoTranscribe'>>, now: string, expectedVersion?: number) {
     return this.s.withLock(`collections:${id}`, async (): Promise<UpdateResult<Collection>> => {
       const current = await this.findById(id);
       if (!current) return { ok: false, reason: 'not-found' };
@@ -46,6 +48,7 @@ export class MongoCollectionRepository implements CollectionRepository {
         ...current,
         ...(patch.title !== undefined ? { title: patch.title } : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.autoTranscribe !== undefined ? { autoTranscribe: { enabled: patch.autoTranscribe.enabled, language: patch.autoTranscribe.language } } : {}),
         updatedAt: now,
         version: current.version + 1,
       };

@@ -31,6 +31,7 @@ apiTokens.index({ userId: 1, createdAt: -1 });
 
 const collections = new Schema({
   _id: String, title: String, titleKey: String, description: str, createdBy: str, createdAt: String, updatedAt: String, version: Number,
+  autoTranscribe: { enabled: Boolean, language: str },
 }, opts);
 collections.index({ titleKey: 1, _id: 1 });
 

@@ -31,19 +31,23 @@ function versionedUpdate<T>(
 interface CollectionRow {
   id: string; title: string; description: string | null; created_by: string | null;
   created_at: string; updated_at: string; version: number;
+  auto_transcribe: number; auto_transcribe_language: string | null;
 }
 
 const toCollection = (r: CollectionRow): Collection => ({
   id: r.id, title: r.title, description: r.description, createdBy: r.created_by,
   createdAt: r.created_at, updatedAt: r.updated_at, version: r.version,
+  autoTranscribe: { enabled: r.auto_transcribe === 1, language: r.auto_transcribe_language },
 });
 
 export class SqliteCollectionRepository implements CollectionRepository {
   constructor(private readonly db: Database) {}
 
   async create(c: Collection): Promise<Collection> {
-    this.db.prepare(`INSERT INTO collections (id, title, description, created_by, created_at, updated_at, version)
-      VALUES (@id, @title, @description, @createdBy, @createdAt, @updatedAt, @version)`).run(c);
+    this.db.prepare(`INSERT INTO collections (id, title, description, created_by, created_at, updated_at, version,
+        auto_transcribe, auto_transcribe_language)
+      VALUES (@id, @title, @description, @createdBy, @createdAt, @updatedAt, @version, @autoTranscribe, @autoTranscribeLanguage)`)
+      .run({ ...c, autoTranscribe: c.autoTranscribe.enabled ? 1 : 0, autoTranscribeLanguage: c.autoTranscribe.language });
     return c;
   }
 
@@ -63,10 +67,14 @@ export class SqliteCollectionRepository implements CollectionRepository {
     return { items: rows.map(toCollection), total };
   }
 
-  async update(id: string, patch: Partial<Pick<Collection, 'title' | 'description'>>, now: string, expectedVersion?: number) {
+  async update(id: string, patch: Partial<Pick<Collection, 'title' | 'description' | 'autoTranscribe'>>, now: string, expectedVersion?: number) {
     const columns: Record<string, unknown> = {};
     if (patch.title !== undefined) columns.title = patch.title;
     if (patch.description !== undefined) columns.description = patch.description;
+    if (patch.autoTranscribe !== undefined) {
+      columns.auto_transcribe = patch.autoTranscribe.enabled ? 1 : 0;
+      columns.auto_transcribe_language = patch.autoTranscribe.language;
+    }
     return versionedUpdate(this.db, 'collections', id, columns, now, expectedVersion, (i) => this.load(i));
   }
 

@@ -58,6 +58,9 @@ export function MyInterviews() {
       <div className="sb-c-page-head">
         <h1 id="sb-c-list-title">{heading}</h1>
         <div className="sb-c-actions">
+          <Link to={contributorPaths.collections} className="sb-c-button">
+            {ct('collections.link')}
+          </Link>
           {me.user.role === 'admin' && (
             <Link to={contributorPaths.auditLog} className="sb-c-button">
               {ct('audit.pageTitle')}
