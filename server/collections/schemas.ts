@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodMessage } from '../i18n/messages.js';
 
 export const createCollectionSchema = z.strictObject({
   title: z.string().trim().min(1).max(300),
@@ -7,6 +8,6 @@ export const createCollectionSchema = z.strictObject({
 
 export const updateCollectionSchema = createCollectionSchema
   .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Mindestens ein Feld angeben.' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: zodMessage('field.atLeastOne') });
 
 export const collectionIdParams = z.strictObject({ id: z.uuid() });

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import type { Services } from '../app.js';
 import type { Viewer } from '../access/viewer.js';
 import { createInterviewSchema, languageSchema, partialDate } from '../interviews/schemas.js';
+import { issueText } from '../i18n/messages.js';
 import type { Logger } from '../logger.js';
 import { probe, ProbeError } from '../media/ffmpeg/probe.js';
 import type { Store } from '../store/repositories.js';
@@ -167,7 +168,7 @@ async function readCsv(folder: string, problems: ImportProblem[]): Promise<Plann
       return i >= 0 ? (record[i] ?? '').trim() : '';
     };
     const basics = rowSchema.safeParse({ title: cell('title'), recorded: cell('recorded'), language: cell('language'), visibility: cell('visibility'), lat: cell('lat'), lon: cell('lon') });
-    if (!basics.success) for (const i of basics.error.issues) rowProblems.push({ ...at, message: `${String(i.path[0])}: ${i.message}` });
+    if (!basics.success) for (const i of basics.error.issues) rowProblems.push({ ...at, message: `${String(i.path[0])}: ${issueText(i.message)}` });
     if ((cell('lat') === '') !== (cell('lon') === '')) rowProblems.push({ ...at, message: 'lat and lon: give both or neither' });
     if ((cell('lat') !== '' || cell('lon') !== '') && cell('place') === '') rowProblems.push({ ...at, message: 'coordinates without a place name' });
     const people: Person[] = [
@@ -186,7 +187,7 @@ async function readCsv(folder: string, problems: ImportProblem[]): Promise<Plann
       keywords: splitList(cell('keywords')),
       ...(cell('visibility') ? { visibility: cell('visibility') } : {}),
     });
-    if (!input.success && basics.success) for (const i of input.error.issues) rowProblems.push({ ...at, message: `${i.path.join('.')}: ${i.message}` });
+    if (!input.success && basics.success) for (const i of input.error.issues) rowProblems.push({ ...at, message: `${i.path.join('.')}: ${issueText(i.message)}` });
 
     const mediaNames = splitList(cell('media'));
     if (mediaNames.length === 0) rowProblems.push({ ...at, message: 'no media file named (column "media")' });
@@ -304,7 +305,7 @@ async function readOhmsFolder(folder: string, problems: ImportProblem[]): Promis
       ...(meta.description ? { summary: meta.description } : {}),
       keywords: meta.keywords,
     });
-    if (!input.success) for (const i of input.error.issues) rowProblems.push({ ...at, message: `${i.path.join('.')}: ${i.message}` });
+    if (!input.success) for (const i of input.error.issues) rowProblems.push({ ...at, message: `${i.path.join('.')}: ${issueText(i.message)}` });
     // the medium: <file_name>, else the last path segment of <media_url>, else a media file with the XML's base name
     const stem = path.basename(file, path.extname(file));
     const named = meta.fileName ?? (meta.mediaUrl ? decodeURIComponent(meta.mediaUrl.split(/[/?#]/).filter(Boolean).pop() ?? '') : null);

@@ -24,6 +24,7 @@ import { actorOf } from '../access/viewer.js';
 import { derivedId, digestOf, type UnitOfWork } from '../store/unit-of-work.js';
 import type { StatusChange } from '../interviews/units.js';
 import type { CorrectionPayload, DecidePayload, InvitationPayload, RestrictionPayload } from './units.js';
+import { msg } from '../i18n/messages.js';
 
 export interface PublicInvitation {
   id: string;
@@ -91,11 +92,10 @@ export class ReviewService {
     const state = invitation ? invitationState(invitation) : 'unknown';
     if (!invitation || state !== 'active') {
       const detail = {
-        unknown: { de: 'Diesen Zugang kennen wir nicht. Bitte prüfen Sie den Code auf Ihrem Brief.', en: 'We do not know this access code. Please check the code in your letter.' },
-        expired: { de: 'Dieser Zugang ist abgelaufen. Bitte rufen Sie uns an, dann schicken wir Ihnen einen neuen.', en: 'This access has expired. Please call us and we will send you a new one.' },
-        revoked: { de: 'Dieser Zugang wurde zurückgezogen. Bitte rufen Sie uns an.', en: 'This access was withdrawn. Please call us.' },
-        active: { de: '', en: '' },
-      }[state];
+        unknown: msg('review.linkUnknown'),
+        expired: msg('review.linkExpired'),
+        revoked: msg('review.linkRevoked'),
+      }[state as Exclude<typeof state, 'active'>];
       return { ok: false, problem: new Problem('review-link', { detail, extra: { reason: state } }) };
     }
     // last use, at most once a minute (reads must not turn into writes on every request)
@@ -108,7 +108,7 @@ export class ReviewService {
   // ── curators ───────────────────────────────────────────────────────────────────────────────────────────────────
 
   private staffInterview(viewer: Viewer, interviewId: string): Promise<Interview> {
-    return staffInterview(this.deps.store.interviews, viewer, interviewId, { de: 'Die Durchsicht mit Zeitzeug/innen betreuen Kurator/innen.', en: 'Curators handle the review with narrators.' });
+    return staffInterview(this.deps.store.interviews, viewer, interviewId, msg('review.byCurators'));
   }
 
 
@@ -117,10 +117,7 @@ export class ReviewService {
     const interview = await this.staffInterview(viewer, interviewId);
     if (origin === null) {
       throw new Problem('public-url-required', {
-        detail: {
-          de: 'Ohne PUBLIC_URL kann das Archiv keinen Link für Zeitzeugen erzeugen (die Adresse der Anfrage kann gefälscht sein). Bitte PUBLIC_URL setzen, z. B. https://archiv.example.org.',
-          en: 'Without PUBLIC_URL the archive cannot make a link for narrators (the address of a request can be forged). Please set PUBLIC_URL, e.g. https://archiv.example.org.',
-        },
+        detail: msg('review.publicUrlRequired'),
       });
     }
     const key = `review.invitation:${interviewId}:${idempotencyKey ?? crypto.randomUUID()}`;
@@ -129,7 +126,7 @@ export class ReviewService {
     const token = seed ? reviewTokenFrom(seed) : newReviewToken();
     const code = seed ? shortCodeFrom(seed) : newShortCode();
     const op = await this.deps.units.once<InvitationPayload>('review.invitation', key, async () => {
-      if (interview.status === 'withdrawn') throw new Problem('conflict', { detail: { de: 'Das Interview ist widerrufen.', en: 'The interview has been withdrawn.' } });
+      if (interview.status === 'withdrawn') throw new Problem('conflict', { detail: msg('review.interviewWithdrawn') });
       const now = new Date();
       const invitation: ReviewInvitation = {
         id: derivedId(`${key}#invitation`), interviewId, narrator: input.narrator, tokenHash: hashReviewToken(token), codeHash: hashShortCode(code),
@@ -186,7 +183,7 @@ export class ReviewService {
     await this.deps.units.once<RestrictionPayload>('review.restriction', `restriction.lift:${restrictionId}`, async () => {
       const restriction = await this.deps.store.review.findRestriction(restrictionId);
       if (!restriction || restriction.interviewId !== interviewId) throw new Problem('not-found');
-      if (restriction.status !== 'active') throw new Problem('conflict', { detail: { de: 'Der Sperrvermerk ist bereits aufgehoben.', en: 'The restriction is already lifted.' } });
+      if (restriction.status !== 'active') throw new Problem('conflict', { detail: msg('review.restrictionLifted') });
       return { actor: actorOf(viewer), restriction, change: { kind: 'lift', at: new Date().toISOString(), by: viewer.kind === 'user' ? viewer.user.id : null, reason } };
     });
     const lifted = await this.deps.store.review.findRestriction(restrictionId);
@@ -210,7 +207,7 @@ export class ReviewService {
         const segment = current?.segments[segmentNo];
         if (!current || !segment || segment.text !== correction.original) {
           throw new Problem('conflict', {
-            detail: { de: 'Der Abschnitt wurde inzwischen geändert; bitte den Vorschlag von Hand übernehmen.', en: 'The segment changed meanwhile; apply the proposal by hand.' },
+            detail: msg('review.segmentChanged'),
           });
         }
         const segments = structuredClone(current.segments);
@@ -311,10 +308,10 @@ export class ReviewService {
     const interview = await this.narratorInterview(viewer);
     if (interview.status === 'withdrawn') throw withdrawnProblem();
     const medium = await this.deps.store.media.findById(input.mediaId);
-    if (!medium || medium.interviewId !== interview.id) throw new Problem('validation', { errors: [{ field: 'body.mediaId', message: 'gehört nicht zu diesem Interview (not part of this interview)' }] });
+    if (!medium || medium.interviewId !== interview.id) throw new Problem('validation', { errors: [{ field: 'body.mediaId', message: msg('field.notOfThisInterview') }] });
     const segment = (await this.deps.store.transcripts.current(medium.id))?.segments[input.segmentNo];
-    if (!segment) throw new Problem('validation', { errors: [{ field: 'body.segmentNo', message: 'diesen Abschnitt gibt es nicht (no such segment)' }] });
-    if (segment.text === input.proposed) throw new Problem('validation', { errors: [{ field: 'body.proposed', message: 'unverändert (unchanged)' }] });
+    if (!segment) throw new Problem('validation', { errors: [{ field: 'body.segmentNo', message: msg('field.noSuchSegment') }] });
+    if (segment.text === input.proposed) throw new Problem('validation', { errors: [{ field: 'body.proposed', message: msg('field.unchanged') }] });
     // the proposal and its log entry: the entry is keyed by the proposal (written once, also when retried); the same
     // proposal for the same segment from the same invitation while it is open is the retry of the first
     const open = (await this.deps.store.review.listCorrections(interview.id))
@@ -349,7 +346,7 @@ export class ReviewService {
       if (interview.status === 'withdrawn') throw withdrawnProblem();
       if (input.decision !== 'withdraw' && !decidableStates.includes(interview.status)) {
         throw new Problem('conflict', {
-          detail: { de: 'Über dieses Interview haben Sie bereits entschieden. Für Änderungen rufen Sie uns bitte an.', en: 'You have already decided on this interview. Please call us for changes.' },
+          detail: msg('review.alreadyDecided'),
         });
       }
       const createdAt = new Date().toISOString();
@@ -393,7 +390,7 @@ export class ReviewService {
     const invitation = this.narratorOf(viewer);
     const interview = await this.narratorInterview(viewer);
     const [decision] = await this.deps.store.review.listDecisions(interview.id);
-    if (!decision) throw new Problem('not-found', { detail: { de: 'Sie haben noch nicht entschieden.', en: 'You have not decided yet.' } });
+    if (!decision) throw new Problem('not-found', { detail: msg('review.notDecided') });
     const media = await this.deps.store.media.listByInterview(interview.id);
     const partOf = new Map(media.map((m) => [m.id, m.part]));
     return {
@@ -419,7 +416,7 @@ export class ReviewService {
     const op = await this.deps.units.once<RestrictionPayload>('review.restriction', key, async () => {
       const medium = await this.deps.store.media.findById(input.mediaId);
       if (!medium || medium.interviewId !== interview.id) {
-        throw new Problem('validation', { errors: [{ field: 'body.mediaId', message: 'gehört nicht zu diesem Interview (not part of this interview)' }] });
+        throw new Problem('validation', { errors: [{ field: 'body.mediaId', message: msg('field.notOfThisInterview') }] });
       }
       const duration = medium.technical.durationSec;
       if (input.start >= duration) {
@@ -442,11 +439,11 @@ export class ReviewService {
 const REPEAT_WINDOW_MS = 10 * 60_000;
 
 function correctionDecided(): Problem {
-  return new Problem('conflict', { detail: { de: 'Über diesen Vorschlag wurde schon entschieden.', en: 'This proposal was already decided.' } });
+  return new Problem('conflict', { detail: msg('review.proposalDecided') });
 }
 
 function withdrawnProblem(): Problem {
-  return new Problem('conflict', { detail: { de: 'Sie haben Ihr Einverständnis widerrufen; das Interview ist gesperrt.', en: 'You withdrew your consent; the interview is closed.' } });
+  return new Problem('conflict', { detail: msg('review.consentWithdrawn') });
 }
 
 function narratorRestriction(r: Restriction) {

@@ -11,6 +11,7 @@ import { insertOnce, type Step, type UnitContext, type UnitOfWork } from '../sto
 import { appendTranscriptOnce, transcriptAuditSteps } from '../transcripts/units.js';
 import type { UnitDeps } from '../units.js';
 import { appendConsentOnce } from '../consent/units.js';
+import { msg } from '../i18n/messages.js';
 
 export interface DecidePayload {
   actor: AuditActor;
@@ -89,7 +90,7 @@ export function registerReviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
             const result = await appendTranscriptOnce(store, t.version, t.expectedCurrent);
             if (!result) {
               throw new Problem('conflict', {
-                detail: { de: 'Der Abschnitt wurde inzwischen geändert; bitte den Vorschlag von Hand übernehmen.', en: 'The segment changed meanwhile; apply the proposal by hand.' },
+                detail: msg('review.segmentChanged'),
               });
             }
           },
