@@ -13,9 +13,7 @@ import type { Logger } from '../logger.js';
 import type { MediaService } from '../media/service.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Store } from '../store/repositories.js';
-import type {
-  ConsentScope, Correction, Interview, Restriction, ReviewDecision, ReviewInvitation, Visibility, WorkflowStatus,
-} from '../store/types.js';
+import type { Correction, Interview, Restriction, ReviewDecision, ReviewInvitation, Visibility } from '../store/types.js';
 import type { TranscriptService } from '../transcripts/service.js';
 import type { z } from 'zod';
 import type { correctionSchema, createInvitationSchema, decisionSchema, restrictionSchema } from './schemas.js';
@@ -25,40 +23,12 @@ import { derivedId, digestOf, type UnitOfWork } from '../store/unit-of-work.js';
 import type { StatusChange } from '../interviews/units.js';
 import type { CorrectionPayload, DecidePayload, InvitationPayload, RestrictionPayload } from './units.js';
 import { msg } from '../i18n/messages.js';
+import {
+  correctionDecided, decidableStates, invitationState, narratorCorrection, narratorRestriction, publicInvitation, receiptNumber,
+  REPEAT_WINDOW_MS, scopeForApproval, SHORT_CODE_SHAPE, withdrawnProblem, type PublicInvitation,
+} from './presenters.js';
 
-export interface PublicInvitation {
-  id: string;
-  interviewId: string;
-  narrator: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  state: 'active' | 'expired' | 'revoked';
-}
-
-export function invitationState(i: ReviewInvitation, now = new Date()): PublicInvitation['state'] {
-  if (i.revokedAt) return 'revoked';
-  return Date.parse(i.expiresAt) <= now.getTime() ? 'expired' : 'active';
-}
-
-const publicInvitation = (i: ReviewInvitation): PublicInvitation => ({
-  id: i.id, interviewId: i.interviewId, narrator: i.narrator, createdAt: i.createdAt, expiresAt: i.expiresAt,
-  revokedAt: i.revokedAt, lastUsedAt: i.lastUsedAt, state: invitationState(i),
-});
-
-/** States in which the narrator's decision is asked for. */
-const decidableStates: readonly WorkflowStatus[] = ['ready_for_review', 'in_review', 'changes_requested'];
-
-/** What the narrator's approval releases, as a consent scope (recorded as a digital consent). */
-const scopeForApproval: Record<'public' | 'registered' | 'private', ConsentScope[]> = {
-  public: ['archive', 'research', 'education', 'public_web'],
-  registered: ['archive', 'research', 'education'],
-  private: ['archive'],
-};
-
-// A credential that looks like a short code is looked up as one; everything else as a link token.
-const SHORT_CODE_SHAPE = /^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}-?[A-Za-z0-9]{2}$/;
+export { invitationState, type PublicInvitation } from './presenters.js';
 
 export interface ReviewServiceDeps {
   store: Store;
@@ -434,28 +404,3 @@ export class ReviewService {
     return (await this.deps.store.review.findRestriction(op.payload.restriction.id)) ?? op.payload.restriction;
   }
 }
-
-/** Within this time the same decision again, without an Idempotency-Key, is taken as the retry of the first. */
-const REPEAT_WINDOW_MS = 10 * 60_000;
-
-function correctionDecided(): Problem {
-  return new Problem('conflict', { detail: msg('review.proposalDecided') });
-}
-
-function withdrawnProblem(): Problem {
-  return new Problem('conflict', { detail: msg('review.consentWithdrawn') });
-}
-
-function narratorRestriction(r: Restriction) {
-  return { id: r.id, mediaId: r.mediaId, start: r.start, end: r.end, reason: r.reason, quote: r.quote, mine: r.createdByKind === 'narrator', createdAt: r.createdAt };
-}
-
-function narratorCorrection(c: Correction) {
-  return { id: c.id, mediaId: c.mediaId, segmentNo: c.segmentNo, original: c.original, proposed: c.proposed, note: c.note, status: c.status, createdAt: c.createdAt };
-}
-
-/** Short and readable on the phone: date plus four characters. */
-function receiptNumber(): string {
-  return `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${newShortCode().slice(0, 4)}`;
-}
-
