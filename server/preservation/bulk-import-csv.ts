@@ -7,7 +7,10 @@ import { createInterviewSchema, languageSchema, partialDate } from '../interview
 import { issueText } from '../i18n/messages.js';
 import { visibilities, type Person } from '../store/types.js';
 import { detectFormat } from '../transcripts/formats/index.js';
-import { CSV_FILE, type ImportProblem, LIST_SEPARATOR, type PlannedFile, type PlannedRow, csvColumns, fileInFolder, requiredColumns, splitList } from './bulk-import-plan.js';
+import {
+  CSV_FILE, type ImportProblem, LIST_SEPARATOR, type PlannedFile, type PlannedRow, csvColumns, fileInFolder,
+  requiredColumns, splitList,
+} from './bulk-import-plan.js';
 
 // ------------------------------------------------------------------------------------------------ reading the input
 

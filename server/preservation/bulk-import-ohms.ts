@@ -5,7 +5,9 @@ import path from 'node:path';
 import { SaxesParser } from 'saxes';
 import { createInterviewSchema } from '../interviews/schemas.js';
 import { issueText } from '../i18n/messages.js';
-import { CSV_FILE, type ImportProblem, type PlannedFile, type PlannedRow, fileInFolder, iso6392, personName } from './bulk-import-plan.js';
+import {
+  CSV_FILE, type ImportProblem, type PlannedFile, type PlannedRow, fileInFolder, iso6392, personName,
+} from './bulk-import-plan.js';
 
 export interface OhmsMeta {
   title: string;

@@ -20,11 +20,17 @@ import { type Medium } from '../store/types.js';
 import { parseTranscript, TranscriptParseError } from '../transcripts/formats/index.js';
 import { archiveHashes, ingestLocalFile } from './archive-writer.js';
 import { hashFile } from './hash.js';
-import { type BulkImportOptions, type BulkImportSummary, CSV_FILE, DURATION_SLACK_S, type ImportProblem, type PlannedRow, type RowResult, type RowStatus } from './bulk-import-plan.js';
+import {
+  type BulkImportOptions, type BulkImportSummary, CSV_FILE, DURATION_SLACK_S, type ImportProblem, type PlannedRow,
+  type RowResult, type RowStatus,
+} from './bulk-import-plan.js';
 import { readCsv } from './bulk-import-csv.js';
 import { readOhmsFolder } from './bulk-import-ohms.js';
 
-export { type BulkImportOptions, type BulkImportSummary, CSV_FILE, type ImportProblem, type RowResult, type RowStatus, csvColumns, personName } from './bulk-import-plan.js';
+export {
+  type BulkImportOptions, type BulkImportSummary, CSV_FILE, type ImportProblem, type RowResult, type RowStatus,
+  csvColumns, personName,
+} from './bulk-import-plan.js';
 export { readOhmsMetadata } from './bulk-import-ohms.js';
 
 // ------------------------------------------------------------------------------------------------ validation

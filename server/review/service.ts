@@ -13,11 +13,15 @@ import type { Logger } from '../logger.js';
 import type { MediaService } from '../media/service.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Store } from '../store/repositories.js';
-import type { Correction, Interview, Restriction, ReviewDecision, ReviewInvitation, Visibility } from '../store/types.js';
+import type {
+  Correction, Interview, Restriction, ReviewDecision, ReviewInvitation, Visibility,
+} from '../store/types.js';
 import type { TranscriptService } from '../transcripts/service.js';
 import type { z } from 'zod';
 import type { correctionSchema, createInvitationSchema, decisionSchema, restrictionSchema } from './schemas.js';
-import { hashReviewToken, hashShortCode, newReviewToken, newShortCode, reviewTokenFrom, shortCodeFrom } from './tokens.js';
+import {
+  hashReviewToken, hashShortCode, newReviewToken, newShortCode, reviewTokenFrom, shortCodeFrom,
+} from './tokens.js';
 import { actorOf } from '../access/viewer.js';
 import { derivedId, digestOf, type UnitOfWork } from '../store/unit-of-work.js';
 import type { StatusChange } from '../interviews/units.js';

@@ -6,7 +6,9 @@ import { Problem } from '../http/problem.js';
 import { statusSteps, type StatusPayload } from '../interviews/units.js';
 import { remakeRenditions } from '../media/restrictions.js';
 import { ConflictError } from '../store/errors.js';
-import type { ConsentRecord, Correction, Restriction, ReviewDecision, ReviewInvitation, TranscriptVersion } from '../store/types.js';
+import type {
+  ConsentRecord, Correction, Restriction, ReviewDecision, ReviewInvitation, TranscriptVersion,
+} from '../store/types.js';
 import { insertOnce, type Step, type UnitContext, type UnitOfWork } from '../store/unit-of-work.js';
 import { appendTranscriptOnce, transcriptAuditSteps } from '../transcripts/units.js';
 import type { UnitDeps } from '../units.js';

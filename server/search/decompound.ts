@@ -6,9 +6,14 @@
 // word). The lexicon is the hunspell German dictionary (npm `dictionary-de`, igerman98), the syllables come from
 // `hyphen`'s German (1996 orthography) patterns.
 import { foldChars } from './fold.js';
-import { type Hyphenate, type Lexicon, germanSyllables, loadGermanLexicon, lowerGerman, MIN_SEGMENT_LENGTH } from './lexicon.js';
+import {
+  type Hyphenate, type Lexicon, germanSyllables, loadGermanLexicon, lowerGerman, MIN_SEGMENT_LENGTH,
+} from './lexicon.js';
 
-export { type Lexicon, type LexiconInput, buildLexicon, germanSyllables, loadGermanLexicon, lowerGerman, parseHunspell, parseHunspellSuffixes } from './lexicon.js';
+export {
+  type Lexicon, type LexiconInput, buildLexicon, germanSyllables, loadGermanLexicon, lowerGerman, parseHunspell,
+  parseHunspellSuffixes,
+} from './lexicon.js';
 
 /** Parts shorter than this are not indexed on their own ("Rad", "Bau", "Tag" would match by accident); they still
  * join a segmentation, and the groups they form are indexed ("Schaufel|rad|bagger" → schaufelrad). */

@@ -4,13 +4,20 @@ import { canEditInterview, canHearRestricted, canViewInterview } from '../access
 import { canSeeDrafts, draftStates, publicVersionOf, REVIEWED_SOURCE, type DraftInfo } from '../asr/draft.js';
 import { anonymous, type Viewer } from '../access/viewer.js';
 import type { AuditLog } from '../audit/service.js';
-import { rangesOf, redactIndexPoints, redactSegments, type RedactedSegment, type TimeRange } from '../review/redaction.js';
+import {
+  rangesOf, redactIndexPoints, redactSegments, type RedactedSegment, type TimeRange,
+} from '../review/redaction.js';
 import { Problem } from '../http/problem.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
 import type { Store, VersionSummary } from '../store/repositories.js';
-import { isTimed, type IndexPoint, type Interview, type Medium, type Person, type TimedSegment, type TranscriptSegment, type TranscriptVersion } from '../store/types.js';
-import { exportTranscript, parseTranscript, detectFormat, TranscriptParseError, type TranscriptFormat } from './formats/index.js';
+import {
+  isTimed, type IndexPoint, type Interview, type Medium, type Person, type TimedSegment, type TranscriptSegment,
+  type TranscriptVersion,
+} from '../store/types.js';
+import {
+  exportTranscript, parseTranscript, detectFormat, TranscriptParseError, type TranscriptFormat,
+} from './formats/index.js';
 import { diffSegments, type SegmentDiff } from './diff.js';
 import { segmentsSchema, type SegmentPatch } from './schemas.js';
 import { actorOf } from '../access/viewer.js';

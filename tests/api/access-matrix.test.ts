@@ -14,7 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers, type Workers } from '../../workers/setup.js';
 import { createTestApp, fullConsent, type TestApp } from '../helpers/app.js';
 import { makeAudio } from '../helpers/media.js';
-import { send, ACCESS_CELLS, ADMINS, type Cell, type Login, MARKER, REFUSED, RESTRICTED_WORD, ROLES, type Result, type Role, STATES, STATE_FACTS, STUB_KEYS, type State, USERS, VISIBILITY, type Verdict, WORD, describeResult, gate, getsOriginal, hitsFor, rendition, results, staffOnly, textFor, verdict } from './access-matrix.table.js';
+import {
+  send, ACCESS_CELLS, ADMINS, type Cell, type Login, MARKER, REFUSED, RESTRICTED_WORD, ROLES, type Result, type Role,
+  STATES, STATE_FACTS, STUB_KEYS, type State, USERS, VISIBILITY, type Verdict, WORD, describeResult, gate,
+  getsOriginal, hitsFor, rendition, results, staffOnly, textFor, verdict,
+} from './access-matrix.table.js';
 
 // ── the fixture ───────────────────────────────────────────────────────────────────────────────────────────────────
 

@@ -17,7 +17,9 @@ import { launchBrowser } from '../e2e/helpers/browser.js';
 import { createTestApp, fullConsent, testPassword, type TestApp } from '../helpers/app.js';
 import { makeAudio, makeImageOnly } from '../helpers/media.js';
 import { postRaw, rawMultipart, send, storedRows, uploadFiles, type Login } from './helpers.js';
-import { FORMATS, METADATA_FIELDS, PAYLOAD_NAMES, type Planted, type Result, payload, record, results, transcriptDoc } from './catalogue.data.js';
+import {
+  FORMATS, METADATA_FIELDS, PAYLOAD_NAMES, type Planted, type Result, payload, record, results, transcriptDoc,
+} from './catalogue.data.js';
 
 // ── the fixture ───────────────────────────────────────────────────────────────────────────────────────────────────
 

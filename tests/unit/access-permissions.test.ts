@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
 import { requirePermission } from '../../server/access/middleware.js';
-import { canManagePreservation, canManageUsers, canReadAdminWarnings, canReadAudit } from '../../server/access/policy.js';
+import {
+  canManagePreservation, canManageUsers, canReadAdminWarnings, canReadAudit,
+} from '../../server/access/policy.js';
 import type { Viewer } from '../../server/access/viewer.js';
 import { Problem } from '../../server/http/problem.js';
 import type { ReviewInvitation, Role, User } from '../../server/store/types.js';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CUE_SECONDS, MAX_LINE_CHARS, detectFormat, exportTranscript, parseTranscript, type IndexSegment, type Segment } from '../../server/transcripts/formats/index.js';
+import {
+  MAX_CUE_SECONDS, MAX_LINE_CHARS, detectFormat, exportTranscript, parseTranscript, type IndexSegment, type Segment,
+} from '../../server/transcripts/formats/index.js';
 import { fixture } from './transcript-formats.helpers.js';
 
 // Long answers on purpose: they must be split into several caption cues.
