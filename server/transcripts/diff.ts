@@ -19,6 +19,27 @@ export interface SegmentDiff {
 
 const key = (s: TranscriptSegment) => `${s.speaker ?? ''}\u0000${s.text}`;
 
+/**
+ * Beyond this many removed + added segments (say, a different transcript imported over the old one) Myers' cost
+ * grows with n × edits; the versions are then compared position by position instead (bench/diff.ts, worst case).
+ */
+export const MAX_DIFF_EDITS = 1000;
+
+type Change = { count: number; added?: boolean; removed?: boolean };
+
+/** Segment k against segment k: the answer when the versions have too little in common for a minimal diff. */
+function positional(a: readonly string[], b: readonly string[]): Change[] {
+  const changes: Change[] = [];
+  const common = Math.min(a.length, b.length);
+  for (let k = 0; k < common; k++) {
+    if (a[k] === b[k]) changes.push({ count: 1 });
+    else changes.push({ count: 1, removed: true }, { count: 1, added: true });
+  }
+  if (a.length > common) changes.push({ count: a.length - common, removed: true });
+  if (b.length > common) changes.push({ count: b.length - common, added: true });
+  return changes;
+}
+
 export function diffSegments(a: TranscriptSegment[], b: TranscriptSegment[]): SegmentDiff {
   const ops: DiffOp[] = [];
   let i = 0;
@@ -34,7 +55,10 @@ export function diffSegments(a: TranscriptSegment[], b: TranscriptSegment[]): Se
     removed = [];
     added = [];
   };
-  for (const change of diffArrays(a.map(key), b.map(key))) {
+  const keysA = a.map(key);
+  const keysB = b.map(key);
+  const changes: Change[] = diffArrays(keysA, keysB, { maxEditLength: MAX_DIFF_EDITS }) ?? positional(keysA, keysB);
+  for (const change of changes) {
     const count = change.count;
     if (change.removed) {
       for (let k = 0; k < count; k++) removed.push(i++);
