@@ -116,10 +116,25 @@ export function canManageCollections(viewer: Viewer): boolean {
   return isStaff(viewer);
 }
 
-export function canManageUsers(viewer: Viewer): boolean {
+function isAdmin(viewer: Viewer): boolean {
   return viewer.kind === 'user' && viewer.user.role === 'admin';
 }
 
+/** Accounts and groups (grants of `restricted` interviews name them). */
+export function canManageUsers(viewer: Viewer): boolean {
+  return isAdmin(viewer);
+}
+
 export function canReadAudit(viewer: Viewer): boolean {
-  return viewer.kind === 'user' && viewer.user.role === 'admin';
+  return isAdmin(viewer);
+}
+
+/** Operational warnings: failed logins per account, the media store's state. */
+export function canReadAdminWarnings(viewer: Viewer): boolean {
+  return isAdmin(viewer);
+}
+
+/** Preservation copies (unredacted BagIt bags) and the fixity state. */
+export function canManagePreservation(viewer: Viewer): boolean {
+  return isAdmin(viewer);
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { HttpAsrEngine } from './http-engine.js';
 import type { AsrEngine } from './types.js';
 import { WhisperCppEngine } from './whispercpp-engine.js';
+import { msg } from '../i18n/messages.js';
 
 export function asrEngineFromConfig(config: Pick<Config, 'ASR_URL' | 'ASR_API_KEY' | 'ASR_MODEL' | 'ASR_MODEL_PATH' | 'ASR_CHUNK_SECONDS' | 'ASR_THREADS'>): AsrEngine | null {
   if (config.ASR_URL) {
@@ -35,9 +36,6 @@ export function asrStatus(engine: AsrEngine | null): AsrStatus {
   if (engine) return { enabled: true, engine: engine.name, model: engine.model, howToEnable: null };
   return {
     enabled: false, engine: null, model: null,
-    howToEnable: {
-      de: 'Automatische Transkription ist aus. Zum Einschalten ASR_URL (ein OpenAI-kompatibler Transkriptionsdienst, z. B. whisper.cpp-Server oder faster-whisper) mit ASR_MODEL setzen, oder ASR_MODEL_PATH auf ein ggml-Modell für whisper.cpp im Archiv; siehe README „Automatische Transkription“.',
-      en: 'Automatic transcription is off. To turn it on set ASR_URL (an OpenAI-compatible transcription server such as whisper.cpp\'s server or a faster-whisper server) with ASR_MODEL, or ASR_MODEL_PATH to a ggml model for in-process whisper.cpp; see README "Automatic transcription".',
-    },
+    howToEnable: msg('asr.howToEnable'),
   };
 }

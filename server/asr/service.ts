@@ -11,6 +11,7 @@ import type { Store } from '../store/repositories.js';
 import type { JobRecord, Medium } from '../store/types.js';
 import { asrStatus, type AsrStatus } from './engines.js';
 import type { AsrEngine } from './types.js';
+import { msg } from '../i18n/messages.js';
 
 export const asrJobNames = ['media.transcribe', 'media.align'] as const satisfies readonly JobName[];
 type AsrJobName = (typeof asrJobNames)[number];
@@ -47,10 +48,7 @@ export class AsrService extends EventEmitter<{ jobsCancelled: [string[]] }> {
   private assertAudioReady(medium: Medium): void {
     if (!medium.derivatives.download) {
       throw new Problem('conflict', {
-        detail: {
-          de: 'Die Aufnahme wird noch verarbeitet; die automatische Transkription beginnt, sobald die Abspielfassung (M4A) fertig ist. Bitte später erneut versuchen.',
-          en: 'The recording is still being processed; automatic transcription needs its M4A rendition. Please try again later.',
-        },
+        detail: msg('asr.audioNotReady'),
       });
     }
   }
@@ -73,7 +71,7 @@ export class AsrService extends EventEmitter<{ jobsCancelled: [string[]] }> {
     this.assertAudioReady(medium);
     const head = await this.store.transcripts.head(mediaId);
     if (!head) {
-      throw new Problem('conflict', { detail: { de: 'Zum Ausrichten braucht die Aufnahme zuerst ein Transkript.', en: 'Import a transcript first; alignment gives it times.' } });
+      throw new Problem('conflict', { detail: msg('asr.alignNeedsTranscript') });
     }
     const interview = await this.store.interviews.findById(medium.interviewId);
     const job = await this.queue.enqueue({
@@ -94,7 +92,7 @@ export class AsrService extends EventEmitter<{ jobsCancelled: [string[]] }> {
     await assertCanViewMedium(this.store, viewer, medium);
     await assertCanEditInterviewMedia(this.store, viewer, medium.interviewId);
     if (!isAsrJob(job.name)) {
-      throw new Problem('conflict', { detail: { de: 'Nur Transkriptions- und Ausrichtungsaufträge lassen sich hier abbrechen oder wiederholen.', en: 'Only transcription and alignment jobs can be cancelled or retried here.' } });
+      throw new Problem('conflict', { detail: msg('asr.onlyAsrJobs') });
     }
     return job;
   }
@@ -103,7 +101,7 @@ export class AsrService extends EventEmitter<{ jobsCancelled: [string[]] }> {
     const job = await this.asrJob(viewer, jobId);
     const wasRunning = job.status === 'running';
     if (!(await this.store.jobs.cancel(job.id, new Date()))) {
-      throw new Problem('conflict', { detail: { de: 'Dieser Auftrag läuft nicht mehr.', en: 'This job is no longer active.' } });
+      throw new Problem('conflict', { detail: msg('asr.jobInactive') });
     }
     if (wasRunning) this.emit('jobsCancelled', [job.id]);
     this.logger.info({ jobId, mediaId: job.mediaId }, 'asr job cancelled');
@@ -114,7 +112,7 @@ export class AsrService extends EventEmitter<{ jobsCancelled: [string[]] }> {
   async retry(viewer: Viewer, jobId: string): Promise<JobRecord> {
     const job = await this.asrJob(viewer, jobId);
     if (job.status !== 'failed' && job.status !== 'cancelled') {
-      throw new Problem('conflict', { detail: { de: 'Nur fehlgeschlagene oder abgebrochene Aufträge lassen sich wiederholen.', en: 'Only failed or cancelled jobs can be retried.' } });
+      throw new Problem('conflict', { detail: msg('asr.retryOnlyFailed') });
     }
     this.assertEnabled();
     const medium = (await this.store.media.findById(job.mediaId!))!;

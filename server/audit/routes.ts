@@ -1,7 +1,8 @@
 // GET /api/audit — the audit log, newest first; admins only.
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../auth/middleware.js';
+import { requirePermission } from '../access/middleware.js';
+import { canReadAudit } from '../access/policy.js';
 import { pageOf, pageQuery } from '../http/paging.js';
 import { parseRequest } from '../http/validate.js';
 import type { AuditLog } from './service.js';
@@ -14,7 +15,7 @@ export const auditQuery = pageQuery.extend({
 
 export function auditRoutes(audit: AuditLog): Router {
   const router = Router();
-  router.use(requireRole('admin'));
+  router.use(requirePermission(canReadAudit));
   router.get('/', async (req, res) => {
     const q = parseRequest(req, 'query', auditQuery);
     const result = await audit.list({ interviewId: q.interviewId, action: q.action, actorId: q.actorId }, pageOf(q));

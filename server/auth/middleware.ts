@@ -1,9 +1,10 @@
 import type { Request, RequestHandler } from 'express';
 import { anonymous, principalsOf } from '../access/viewer.js';
 import { Problem } from '../http/problem.js';
-import type { ReviewInvitation, Role } from '../store/types.js';
+import type { ReviewInvitation } from '../store/types.js';
 import type { AuthService } from './service.js';
 import { safeEqual } from './secrets.js';
+import { msg } from '../i18n/messages.js';
 
 export const sessionCookie = 'sb_session';
 
@@ -28,7 +29,7 @@ export function authenticate(auth: AuthService, resolveReviewToken?: ReviewToken
       }
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const resolved = match?.[1] ? await auth.resolveApiToken(match[1]) : null;
-      if (!resolved) return next(new Problem('unauthenticated', { detail: { de: 'Das API-Token ist ungültig, abgelaufen oder widerrufen.', en: 'The API token is invalid, expired or revoked.' } }));
+      if (!resolved) return next(new Problem('unauthenticated', { detail: msg('auth.badToken') }));
       req.viewer = { kind: 'user', user: resolved.user, principals: principalsOf(resolved.user, await auth.groupIdsOf(resolved.user)), via: 'token', tokenId: resolved.token.id };
       return next();
     }
@@ -57,7 +58,7 @@ export function csrfProtection(allowedOrigins: () => string[]): RequestHandler {
     if (safeMethods.has(req.method)) return next();
     const origin = req.headers.origin;
     if (origin && origin !== 'null' && !allowedOrigins().includes(origin) && origin !== originOf(req)) {
-      return next(new Problem('csrf', { detail: { de: `Fremde Herkunft ${origin} abgelehnt.`, en: `Cross-origin request from ${origin} refused.` } }));
+      return next(new Problem('csrf', { detail: msg('auth.crossOrigin', { origin }) }));
     }
     const viewer = req.viewer;
     // Logging in proves itself with the password; an old session cookie must not block signing in again.
@@ -81,10 +82,3 @@ export const requireUser: RequestHandler = (req, _res, next) => {
   next(req.viewer.kind === 'user' ? undefined : new Problem('unauthenticated'));
 };
 
-export function requireRole(...allowed: Role[]): RequestHandler {
-  return (req, _res, next) => {
-    if (req.viewer.kind !== 'user') return next(new Problem('unauthenticated'));
-    if (!allowed.includes(req.viewer.user.role)) return next(new Problem('forbidden'));
-    next();
-  };
-}

@@ -8,6 +8,7 @@ import { requireUser, sessionCookie } from './middleware.js';
 import { createTokenSchema, loginSchema, tokenIdParams } from './schemas.js';
 import type { LoginGuard } from './login-guard.js';
 import type { AuthService } from './service.js';
+import { msg } from '../i18n/messages.js';
 
 export function authRoutes(auth: AuthService, config: Config, guard: LoginGuard): Router {
   const router = Router();
@@ -41,10 +42,7 @@ export function authRoutes(auth: AuthService, config: Config, guard: LoginGuard)
       const seconds = Math.ceil(wait / 1000);
       throw new Problem('rate-limited', {
         headers: { 'Retry-After': String(seconds) },
-        detail: {
-          de: `Nach mehreren falschen Passwörtern für dieses Konto bitte ${seconds} s warten, dann erneut versuchen.`,
-          en: `After several wrong passwords for this account, please wait ${seconds} s and try again.`,
-        },
+        detail: msg('auth.loginThrottled', { seconds }),
         extra: { retryAfter: seconds },
       });
     }

@@ -4,6 +4,7 @@ import { Problem } from '../http/problem.js';
 import type { Store } from '../store/repositories.js';
 import type { ApiToken, Session, User } from '../store/types.js';
 import { apiTokenPrefix, randomToken, safeEqual, sha256, verifyPassword } from './secrets.js';
+import { msg } from '../i18n/messages.js';
 
 export interface AuthServiceOptions {
   sessionTtlHours: number;
@@ -130,7 +131,7 @@ export class AuthService {
 
   async revokeApiToken(userId: string, tokenId: string): Promise<void> {
     const revoked = await this.store.apiTokens.revoke(tokenId, userId, this.now().toISOString());
-    if (!revoked) throw new Problem('not-found', { detail: { de: 'Kein aktives Token mit dieser ID.', en: 'No active token with this id.' } });
+    if (!revoked) throw new Problem('not-found', { detail: msg('auth.noSuchToken') });
     this.options.logger.info({ userId, tokenId }, 'api token revoked');
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodMessage } from '../i18n/messages.js';
 
 /** Automatic transcription on ingest: on or off, and the language given to the engine (null: the interview's). */
 export const autoTranscribeSchema = z.strictObject({
@@ -16,7 +17,7 @@ export const createCollectionSchema = z.strictObject({
 
 export const updateCollectionSchema = createCollectionSchema
   .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Mindestens ein Feld angeben.' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: zodMessage('field.atLeastOne') });
 
 export const collectionIdParams = z.strictObject({ id: z.uuid() });
 

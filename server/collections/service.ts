@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { Store, UpdateResult } from '../store/repositories.js';
 import type { Collection, PageRequest } from '../store/types.js';
 import type { createCollectionSchema, updateCollectionSchema } from './schemas.js';
+import { msg } from '../i18n/messages.js';
 
 export class CollectionService {
   constructor(private readonly store: Store, private readonly logger: Logger) {}
@@ -50,10 +51,7 @@ export class CollectionService {
     const count = await this.store.interviews.countByCollection(id);
     if (count > 0) {
       throw new Problem('conflict', {
-        detail: {
-          de: `Die Sammlung enthält noch ${count} Interview(s); bitte zuerst verschieben oder löschen.`,
-          en: `The collection still holds ${count} interview(s); move or delete them first.`,
-        },
+        detail: msg('collections.notEmpty', { count }),
       });
     }
     await this.store.collections.delete(id);
@@ -71,10 +69,7 @@ export function unwrapUpdate<T extends { version: number }>(result: UpdateResult
   if (result.ok) return result.record;
   if (result.reason === 'not-found') throw new Problem('not-found');
   throw new Problem('precondition-failed', {
-    detail: {
-      de: `Inzwischen geändert (aktuelle Fassung v${result.current.version}); bitte neu laden.`,
-      en: `Changed in the meantime (current version v${result.current.version}); please reload.`,
-    },
+    detail: msg('record.changedMeanwhile', { version: result.current.version }),
     extra: { currentVersion: result.current.version },
   });
 }

@@ -9,6 +9,7 @@ import type { ReceivedFile } from '../media/uploads.js';
 import { consentInputSchema, consentParams, consentScanQuery, type ConsentInput } from './schemas.js';
 import { scanFilename, type ConsentService } from './service.js';
 import { idempotencyKeyOf } from '../http/idempotency.js';
+import { msg } from '../i18n/messages.js';
 
 export const interviewParams = z.strictObject({ id: z.uuid() });
 type Receive = (req: Request, res: Response) => Promise<ReceivedFile | undefined>;
@@ -21,7 +22,7 @@ async function readInput(req: Request, res: Response, receive: Receive): Promise
     try {
       raw = JSON.parse(String((req.body as { record?: unknown })?.record ?? ''));
     } catch {
-      throw new Problem('validation', { errors: [{ field: 'body.record', message: 'JSON des Datensatzes fehlt oder ist ungültig (record JSON missing or invalid)' }] });
+      throw new Problem('validation', { errors: [{ field: 'body.record', message: msg('field.recordJson') }] });
     }
     const parsed = consentInputSchema.safeParse(raw);
     if (!parsed.success) throw new Problem('validation', { errors: fieldErrors(parsed.error, 'body.record') });

@@ -19,6 +19,7 @@ import type { ConsentInput } from './schemas.js';
 import { actorOf } from '../access/viewer.js';
 import { derivedId, digestOf, type UnitOfWork } from '../store/unit-of-work.js';
 import type { ConsentPayload } from './units.js';
+import { msg } from '../i18n/messages.js';
 
 export const SCAN_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -79,7 +80,7 @@ export class ConsentService {
   ) {}
 
   private staffInterview(viewer: Viewer, interviewId: string): Promise<Interview> {
-    return staffInterview(this.store.interviews, viewer, interviewId, { de: 'Einverständniserklärungen verwalten Kurator/innen.', en: 'Consent records are managed by curators.' });
+    return staffInterview(this.store.interviews, viewer, interviewId, msg('consent.byCurators'));
   }
 
   async list(viewer: Viewer, interviewId: string): Promise<ConsentRecord[]> {
@@ -154,14 +155,14 @@ export class ConsentService {
       const mime = await sniffScan(file.path);
       if (!mime) {
         throw new Problem('unprocessable', {
-          detail: { de: 'Der Scan muss ein vollständiges PDF, JPEG oder PNG sein.', en: 'The scan must be a complete PDF, JPEG or PNG.' },
-          errors: [{ field: 'body.scan', message: 'kein PDF/JPEG/PNG (not a PDF/JPEG/PNG)' }],
+          detail: msg('consent.scanIncomplete'),
+          errors: [{ field: 'body.scan', message: msg('field.scanType') }],
         });
       }
       if (await looksLikeHtml(file.path)) {
         throw new Problem('unprocessable', {
-          detail: { de: 'Der Scan enthält HTML; bitte das Formular neu scannen oder als PDF exportieren.', en: 'The scan contains HTML; please scan the form again or export it as PDF.' },
-          errors: [{ field: 'body.scan', message: 'HTML in der Datei (HTML inside the file)' }],
+          detail: msg('consent.scanHtml'),
+          errors: [{ field: 'body.scan', message: msg('field.scanHtml') }],
         });
       }
       const rel = path.posix.join('consent', interviewId, `${consentId}-${file.sha256.slice(0, 16)}.${extensionOf[mime]}`);

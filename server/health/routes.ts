@@ -5,6 +5,7 @@ import type { StorageMonitor } from '../media/storage.js';
 import { Problem } from '../http/problem.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { Store } from '../store/repositories.js';
+import { msg } from '../i18n/messages.js';
 
 export interface ToolVersions {
   ffmpeg: string | null;
@@ -54,10 +55,7 @@ export function healthRoutes(deps: {
     const allowed = token ? sent !== undefined && safeEqual(sent, token) : false;
     if (!allowed && !(isLoopback(req.socket.remoteAddress) && isLoopback(req.ip))) {
       throw new Problem(token ? 'unauthenticated' : 'forbidden', {
-        detail: {
-          de: 'Metriken gibt es nur mit METRICS_TOKEN (Authorization: Bearer …) oder von dieser Maschine aus.',
-          en: 'Metrics are served only with METRICS_TOKEN (Authorization: Bearer …) or from this machine.',
-        },
+        detail: msg('http.metricsRefused'),
       });
     }
     deps.metrics.searchUp.set(deps.search.available ? 1 : 0);

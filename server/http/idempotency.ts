@@ -2,6 +2,7 @@
 // connection, a double click) sends the same key, and the use case runs once (server/store/unit-of-work.ts).
 import type { Request } from 'express';
 import { Problem } from './problem.js';
+import { msg } from '../i18n/messages.js';
 
 const KEY_SHAPE = /^[\x21-\x7e]{1,200}$/;
 
@@ -13,8 +14,8 @@ export function idempotencyKeyOf(req: Request): string | undefined {
   const key = raw.trim().replace(/^"(.*)"$/, '$1');
   if (!KEY_SHAPE.test(key)) {
     throw new Problem('bad-request', {
-      detail: { de: 'Der Idempotency-Key muss 1 bis 200 sichtbare ASCII-Zeichen lang sein.', en: 'The Idempotency-Key must be 1 to 200 visible ASCII characters.' },
-      errors: [{ field: 'header.idempotency-key', message: 'ungültig (invalid)' }],
+      detail: msg('http.badIdempotencyKey'),
+      errors: [{ field: 'header.idempotency-key', message: msg('field.invalid') }],
     });
   }
   return key;

@@ -4,43 +4,44 @@ import { moduleLogger } from '../logger.js';
 import { localeOf, type Locale } from './locale.js';
 import { ConflictError, DuplicateKeyError, NotFoundError, StoreUnavailableError } from '../store/errors.js';
 import { OperationFailedError } from '../store/unit-of-work.js';
+import { localize, messages, msg, type Text } from '../i18n/messages.js';
 
 export interface FieldError {
   /** Dotted path into the request part, e.g. `body.place.lat` or `query.page`. */
   field: string;
-  message: string;
+  /** A catalog text (server/i18n/messages.ts) is sent in the reader's language. */
+  message: string | Text;
 }
 
-type Text = { de: string; en: string };
 
 /** Problem types: the slug becomes `type: /problems/<slug>`, served as documentation by `problemDocsRoute`. */
 export const problemTypes = {
-  'validation': { status: 422, title: { de: 'Die Eingaben sind ungültig.', en: 'The input is invalid.' } },
-  'bad-request': { status: 400, title: { de: 'Die Anfrage ist fehlerhaft.', en: 'The request is malformed.' } },
-  'unauthenticated': { status: 401, title: { de: 'Bitte melden Sie sich an.', en: 'Please log in.' } },
-  'invalid-credentials': { status: 401, title: { de: 'E-Mail oder Passwort ist falsch.', en: 'E-mail or password is wrong.' } },
-  'review-link': { status: 401, title: { de: 'Dieser Zugang zur Durchsicht gilt nicht (mehr).', en: 'This review link is not valid (any more).' } },
-  'consent-required': { status: 409, title: { de: 'Dafür fehlt eine passende Einverständniserklärung.', en: 'A matching consent record is missing.' } },
-  'forbidden': { status: 403, title: { de: 'Dafür fehlt Ihnen die Berechtigung.', en: 'You are not allowed to do this.' } },
-  'csrf': { status: 403, title: { de: 'Sicherheitstoken fehlt oder ist ungültig (X-CSRF-Token).', en: 'CSRF token missing or invalid (X-CSRF-Token).' } },
-  'not-found': { status: 404, title: { de: 'Nicht gefunden.', en: 'Not found.' } },
-  'method-not-allowed': { status: 405, title: { de: 'Diese Methode ist hier nicht erlaubt.', en: 'Method not allowed.' } },
-  'conflict': { status: 409, title: { de: 'Konflikt mit dem aktuellen Stand.', en: 'Conflict with the current state.' } },
-  'precondition-failed': { status: 412, title: { de: 'Der Datensatz wurde inzwischen geändert.', en: 'The record was changed in the meantime.' } },
-  'payload-too-large': { status: 413, title: { de: 'Die Anfrage ist zu groß.', en: 'The request is too large.' } },
-  'unsupported-media-type': { status: 415, title: { de: 'Dieses Format wird nicht angenommen.', en: 'Unsupported media type.' } },
-  'unprocessable': { status: 422, title: { de: 'Die Datei kann nicht verarbeitet werden.', en: 'The file cannot be processed.' } },
-  'rate-limited': { status: 429, title: { de: 'Zu viele Versuche. Bitte warten Sie kurz.', en: 'Too many attempts. Please wait.' } },
-  'internal': { status: 500, title: { de: 'Interner Fehler.', en: 'Internal error.' } },
-  'search-unavailable': { status: 503, title: { de: 'Die Suche ist gerade nicht verfügbar.', en: 'Search is unavailable right now.' } },
-  'unavailable': { status: 503, title: { de: 'Der Dienst ist gerade nicht verfügbar.', en: 'Service unavailable.' } },
-  'store-unavailable': { status: 503, title: { de: 'Die Datenbank ist gerade nicht erreichbar.', en: 'The database is unreachable right now.' } },
+  'validation': { status: 422, title: messages['problem.validation'] },
+  'bad-request': { status: 400, title: messages['problem.bad-request'] },
+  'unauthenticated': { status: 401, title: messages['problem.unauthenticated'] },
+  'invalid-credentials': { status: 401, title: messages['problem.invalid-credentials'] },
+  'review-link': { status: 401, title: messages['problem.review-link'] },
+  'consent-required': { status: 409, title: messages['problem.consent-required'] },
+  'forbidden': { status: 403, title: messages['problem.forbidden'] },
+  'csrf': { status: 403, title: messages['problem.csrf'] },
+  'not-found': { status: 404, title: messages['problem.not-found'] },
+  'method-not-allowed': { status: 405, title: messages['problem.method-not-allowed'] },
+  'conflict': { status: 409, title: messages['problem.conflict'] },
+  'precondition-failed': { status: 412, title: messages['problem.precondition-failed'] },
+  'payload-too-large': { status: 413, title: messages['problem.payload-too-large'] },
+  'unsupported-media-type': { status: 415, title: messages['problem.unsupported-media-type'] },
+  'unprocessable': { status: 422, title: messages['problem.unprocessable'] },
+  'rate-limited': { status: 429, title: messages['problem.rate-limited'] },
+  'internal': { status: 500, title: messages['problem.internal'] },
+  'search-unavailable': { status: 503, title: messages['problem.search-unavailable'] },
+  'unavailable': { status: 503, title: messages['problem.unavailable'] },
+  'store-unavailable': { status: 503, title: messages['problem.store-unavailable'] },
   // tus: the client's Upload-Offset is not where the stored upload ends (HEAD it and continue from there)
-  'upload-offset-mismatch': { status: 409, title: { de: 'Der Upload steht an einer anderen Stelle.', en: 'The upload is at a different offset.' } },
+  'upload-offset-mismatch': { status: 409, title: messages['problem.upload-offset-mismatch'] },
   // invitation links and letters are made from PUBLIC_URL only
-  'public-url-required': { status: 409, title: { de: 'PUBLIC_URL ist nicht gesetzt.', en: 'PUBLIC_URL is not set.' } },
-  'storage-full': { status: 507, title: { de: 'Der Medienspeicher ist voll.', en: 'The media store is full.' } },
-  'storage-read-only': { status: 507, title: { de: 'Der Medienspeicher ist schreibgeschützt.', en: 'The media store is read-only.' } },
+  'public-url-required': { status: 409, title: messages['problem.public-url-required'] },
+  'storage-full': { status: 507, title: messages['problem.storage-full'] },
+  'storage-read-only': { status: 507, title: messages['problem.storage-read-only'] },
 } satisfies Record<string, { status: number; title: Text }>;
 
 export type ProblemType = keyof typeof problemTypes;
@@ -72,9 +73,9 @@ export class Problem extends Error {
       type: `/problems/${this.type}`,
       title: problemTypes[this.type].title[locale],
       status: this.status,
-      ...(detail !== undefined ? { detail: typeof detail === 'string' ? detail : detail[locale] } : {}),
+      ...(detail !== undefined ? { detail: localize(detail, locale) } : {}),
       ...(instance ? { instance } : {}),
-      ...(this.options.errors ? { errors: this.options.errors } : {}),
+      ...(this.options.errors ? { errors: this.options.errors.map((e) => ({ ...e, message: localize(e.message, locale) })) } : {}),
       ...this.options.extra,
     };
   }
@@ -110,18 +111,12 @@ export function storageProblemOf(err: unknown): Problem | null {
   const code = (err as { code?: unknown })?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new Problem('storage-full', {
-      detail: {
-        de: 'Auf dem Medienspeicher ist kein Platz mehr. Die Datei wurde nicht gespeichert; bitte das Archiv-Team benachrichtigen.',
-        en: 'The media store has no space left. The file was not stored; please tell the archive team.',
-      },
+      detail: msg('http.storageFull'),
     });
   }
   if (code === 'EROFS') {
     return new Problem('storage-read-only', {
-      detail: {
-        de: 'Der Medienspeicher ist schreibgeschützt. Die Datei wurde nicht gespeichert; bitte das Archiv-Team benachrichtigen.',
-        en: 'The media store is read-only. The file was not stored; please tell the archive team.',
-      },
+      detail: msg('http.storageReadOnly'),
     });
   }
   return null;
@@ -136,7 +131,7 @@ export function toProblem(err: unknown): Problem {
   // went away (503, try again), or a write lost a race it cannot retry
   if (err instanceof StoreUnavailableError) {
     return new Problem('store-unavailable', {
-      detail: { de: 'Bitte versuchen Sie es gleich noch einmal.', en: 'Please try again in a moment.' },
+      detail: msg('http.tryAgainSoon'),
       headers: { 'Retry-After': '5' },
     });
   }
@@ -156,7 +151,7 @@ export function toProblem(err: unknown): Problem {
   // body-parser errors carry a `type` and a 4xx status
   if (e?.type === 'entity.too.large') return new Problem('payload-too-large', { detail: e.message ?? '' });
   if (e?.type === 'entity.parse.failed') {
-    return new Problem('bad-request', { detail: { de: 'Der JSON-Text ist fehlerhaft.', en: 'The JSON body is malformed.' } });
+    return new Problem('bad-request', { detail: msg('http.malformedJson') });
   }
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
     return new Problem('unsupported-media-type', { detail: e.message ?? '' });
@@ -170,7 +165,7 @@ export function toProblem(err: unknown): Problem {
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new Problem('not-found', { detail: { de: `Keine Ressource unter ${req.path}.`, en: `No resource at ${req.path}.` } }));
+  next(new Problem('not-found', { detail: msg('http.noResource', { path: req.path }) }));
 };
 
 /** GET /problems/:type — a human-readable description for each problem type URI. */

@@ -5,6 +5,7 @@ import de from 'zod/v4/locales/de.js';
 import en from 'zod/v4/locales/en.js';
 import { localeOf } from './locale.js';
 import { Problem, type FieldError } from './problem.js';
+import { catalogText } from '../i18n/messages.js';
 
 const errorMaps = { de: de().localeError, en: en().localeError };
 
@@ -19,7 +20,7 @@ export function parseRequest<S extends z.ZodType>(req: Request, part: RequestPar
 export function fieldErrors(error: z.ZodError, prefix: string): FieldError[] {
   return error.issues.map((issue) => ({
     field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
-    message: issue.message,
+    message: catalogText(issue.message) ?? issue.message,
   }));
 }
 

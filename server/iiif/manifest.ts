@@ -4,6 +4,7 @@
 // (the schema IIIF's presentation-validator uses requires `^http`).
 import type { PublicMedium } from '../media/presenters.js';
 import type { Collection, ConsentRecord, IndexPoint, Interview } from '../store/types.js';
+import { msg, type Text } from '../i18n/messages.js';
 
 export const IIIF_CONTEXT = 'http://iiif.io/api/presentation/3/context.json';
 /** The media type IIIF registers for Presentation 3 documents (for Accept and `<link rel="alternate">`). */
@@ -44,7 +45,7 @@ export function rightsFor(consents: readonly ConsentRecord[]): string {
   return open ? RIGHTS.educationalUse : RIGHTS.inCopyright;
 }
 
-const both = (de: string, en: string): LangMap => ({ de: [de], en: [en] });
+const both = (text: Text): LangMap => ({ de: [text.de], en: [text.en] });
 
 function langOf(code: string): string {
   return /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/.test(code) ? code : 'none';
@@ -82,13 +83,13 @@ function metadataOf(interview: Interview, collection: Collection | null): { labe
   const add = (label: LangMap, values: string[]) => {
     if (values.length > 0) rows.push({ label, value: { none: values } });
   };
-  add(both('Zeitzeuge/Zeitzeugin', 'Narrator'), people(interview, 'narrator'));
-  add(both('Interviewer/in', 'Interviewer'), people(interview, 'interviewer'));
-  add(both('Aufgenommen', 'Recorded'), interview.recordedAt ? [interview.recordedAt] : []);
-  add(both('Ort', 'Place'), interview.place ? [interview.place.name] : []);
-  add(both('Sprache', 'Language'), [interview.language]);
-  add(both('Schlagworte', 'Keywords'), interview.keywords);
-  add(both('Sammlung', 'Collection'), collection ? [collection.title] : []);
+  add(both(msg('iiif.narrator')), people(interview, 'narrator'));
+  add(both(msg('iiif.interviewer')), people(interview, 'interviewer'));
+  add(both(msg('iiif.recorded')), interview.recordedAt ? [interview.recordedAt] : []);
+  add(both(msg('iiif.place')), interview.place ? [interview.place.name] : []);
+  add(both(msg('iiif.language')), [interview.language]);
+  add(both(msg('iiif.keywords')), interview.keywords);
+  add(both(msg('iiif.collection')), collection ? [collection.title] : []);
   return rows;
 }
 
@@ -96,8 +97,8 @@ function providerOf(base: string) {
   return [{
     id: absolute(base, '/'),
     type: 'Agent',
-    label: both('Schichtbuch – Oral-History-Archiv', 'Schichtbuch – oral history archive'),
-    homepage: [{ id: absolute(base, '/'), type: 'Text', label: both('Schichtbuch', 'Schichtbuch'), format: 'text/html' }],
+    label: both(msg('iiif.archive')),
+    homepage: [{ id: absolute(base, '/'), type: 'Text', label: both(msg('iiif.home')), format: 'text/html' }],
   }];
 }
 
@@ -149,13 +150,13 @@ function canvasOf(input: ManifestInput, source: CanvasSource) {
       type: 'Text',
       format: 'text/vtt',
       language: lang,
-      label: both(`Transkript (${lang})`, `Transcript (${lang})`),
+      label: both(msg('iiif.transcriptIn', { lang })),
     },
   }));
   return {
     id: canvasId,
     type: 'Canvas',
-    label: both(`Band ${medium.part}`, `Tape ${medium.part}`),
+    label: both(msg('iiif.tape', { part: medium.part })),
     duration: round3(medium.durationSec),
     ...(medium.kind === 'video' && video ? { width: video.width, height: video.height } : {}),
     ...(thumbnailOf(base, medium) ? { thumbnail: thumbnailOf(base, medium) } : {}),
@@ -193,7 +194,7 @@ function rangesOf(input: ManifestInput) {
     .map((m) => ({
       id: absolute(base, `/iiif/interviews/${interview.id}/range/${m.source.medium.id}`),
       type: 'Range',
-      label: both(`Band ${m.source.medium.part}`, `Tape ${m.source.medium.part}`),
+      label: both(msg('iiif.tape', { part: m.source.medium.part })),
       items: m.ranges,
     }));
 }
@@ -207,7 +208,7 @@ export function buildManifest(input: ManifestInput): Record<string, unknown> {
     .filter((x): x is string => x !== null)
     .join(', ');
   const withTranscript = input.canvases.filter((c) => c.hasTranscript);
-  const part = (c: CanvasSource, de: string, en: string) => (input.canvases.length > 1 ? both(`${de}, Band ${c.medium.part}`, `${en}, tape ${c.medium.part}`) : both(de, en));
+  const part = (c: CanvasSource, label: Text) => both(input.canvases.length > 1 ? msg('iiif.ofTape', { label, part: c.medium.part }) : label);
   const structures = rangesOf(input);
   const thumb = input.canvases.map((c) => thumbnailOf(base, c.medium)).find((t) => t !== undefined);
   const navDate = navDateOf(interview.recordedAt);
@@ -220,7 +221,7 @@ export function buildManifest(input: ManifestInput): Record<string, unknown> {
     metadata: metadataOf(interview, collection),
     ...(navDate ? { navDate } : {}),
     rights: rightsFor(input.consents),
-    requiredStatement: { label: both('Nachweis', 'Attribution'), value: { none: [credit] } },
+    requiredStatement: { label: both(msg('iiif.attribution')), value: { none: [credit] } },
     provider: providerOf(base),
     homepage: [{ id: absolute(base, `/interviews/${interview.id}`), type: 'Text', label: { [lang]: [interview.title] }, format: 'text/html', language: ['de', 'en'] }],
     ...(thumb ? { thumbnail: thumb } : {}),
@@ -229,15 +230,15 @@ export function buildManifest(input: ManifestInput): Record<string, unknown> {
           seeAlso: withTranscript.map((c) => ({
             id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'ohms', false)),
             type: 'Dataset',
-            label: part(c, 'OHMS-XML (Transkript und Inhaltsverzeichnis)', 'OHMS XML (transcript and index)'),
+            label: part(c, msg('iiif.ohms')),
             format: 'application/xml',
             profile: OHMS_PROFILE,
           })),
           rendering: withTranscript.flatMap((c) => [
-            { id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'vtt')), type: 'Text', label: part(c, 'Transkript (WebVTT)', 'Transcript (WebVTT)'), format: 'text/vtt' },
-            { id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'srt')), type: 'Text', label: part(c, 'Transkript (SRT)', 'Transcript (SRT)'), format: 'application/x-subrip' },
-            { id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'txt')), type: 'Text', label: part(c, 'Transkript (Text)', 'Transcript (plain text)'), format: 'text/plain' },
-            { id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'ohms')), type: 'Dataset', label: part(c, 'Transkript (OHMS-XML)', 'Transcript (OHMS XML)'), format: 'application/xml' },
+            { id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'vtt')), type: 'Text', label: part(c, msg('iiif.vtt')), format: 'text/vtt' },
+            { id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'srt')), type: 'Text', label: part(c, msg('iiif.srt')), format: 'application/x-subrip' },
+            { id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'txt')), type: 'Text', label: part(c, msg('iiif.txt')), format: 'text/plain' },
+            { id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'ohms')), type: 'Dataset', label: part(c, msg('iiif.ohmsTranscript')), format: 'application/xml' },
           ]),
         }
       : {}),
@@ -260,7 +261,7 @@ export function buildCollection(input: { base: string; collection: Collection; e
     type: 'Collection',
     label: { none: [collection.title] },
     ...(collection.description ? { summary: { none: [collection.description] } } : {}),
-    requiredStatement: { label: both('Nachweis', 'Attribution'), value: { none: [`Schichtbuch – ${collection.title}`] } },
+    requiredStatement: { label: both(msg('iiif.attribution')), value: { none: [`Schichtbuch – ${collection.title}`] } },
     provider: providerOf(base),
     homepage: [{ id: absolute(base, '/'), type: 'Text', label: { none: [collection.title] }, format: 'text/html' }],
     items: input.entries.map((e) => ({

@@ -12,6 +12,7 @@ import { createUnits, type Units } from '../units.js';
 import type { PublishPayload } from './units.js';
 import type { Store } from '../store/repositories.js';
 import type { ConsentRecord, ConsentScope, Interview, Visibility } from '../store/types.js';
+import { msg } from '../i18n/messages.js';
 
 /** The consent scope a visibility needs (DOMAIN.md: no publication without a consent whose scope includes it). */
 export const scopeForVisibility: Record<Visibility, ConsentScope> = {
@@ -38,20 +39,14 @@ export function consentGap(all: readonly ConsentRecord[], visibility: Visibility
   const consents = latestPerNarrator(all);
   if (consents.length === 0) {
     return new Problem('consent-required', {
-      detail: {
-        de: 'Ohne Einverständniserklärung kann das Interview nicht veröffentlicht werden.',
-        en: 'The interview cannot be published without a consent record.',
-      },
+      detail: msg('publication.noConsent'),
       extra: { neededScope: needed },
     });
   }
   const missing = consents.filter((c) => !c.scope.includes(needed));
   if (missing.length === 0) return null;
   return new Problem('consent-required', {
-    detail: {
-      de: `Die Einverständniserklärung von ${missing.map((c) => c.narrator).join(', ')} deckt „${needed}“ nicht ab (Sichtbarkeit „${visibility}“).`,
-      en: `The consent of ${missing.map((c) => c.narrator).join(', ')} does not cover "${needed}" (visibility "${visibility}").`,
-    },
+    detail: msg('publication.consentGap', { narrators: missing.map((c) => c.narrator).join(', '), needed, visibility }),
     extra: { neededScope: needed, consentIds: missing.map((c) => c.id) },
   });
 }

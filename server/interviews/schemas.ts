@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { interviewSorts } from '../store/repositories.js';
 import { personRoles, visibilities, workflowStatuses } from '../store/types.js';
+import { zodMessage } from '../i18n/messages.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** "2019", "2019-05" or "2019-05-17": oral histories often know only the year or month. */
 export const partialDate = z
   .string()
-  .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, { message: 'Datum als JJJJ, JJJJ-MM oder JJJJ-MM-TT (date as YYYY, YYYY-MM or YYYY-MM-DD)' })
-  .refine(isRealPartialDate, { message: 'kein gültiges Kalenderdatum (not a real calendar date)' });
+  .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, { message: zodMessage('field.partialDate') })
+  .refine(isRealPartialDate, { message: zodMessage('field.notCalendarDate') });
 
 function isRealPartialDate(value: string): boolean {
   const [y, m, d] = value.split('-').map(Number) as [number, number?, number?];
@@ -31,7 +32,7 @@ export const placeSchema = z
     lon: z.number().min(-180).max(180).optional(),
   })
   .refine((p) => (p.lat === undefined) === (p.lon === undefined), {
-    message: 'lat und lon nur gemeinsam angeben (give lat and lon together)',
+    message: zodMessage('field.latLonTogether'),
     path: ['lat'],
   });
 
@@ -42,7 +43,7 @@ const keywords = z
   .transform((list) => list.filter((k, i) => list.findIndex((o) => o.toLowerCase() === k.toLowerCase()) === i));
 
 export const languageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, {
-  message: 'Sprachcode nach BCP 47, z. B. de oder nds (BCP 47 language code)',
+  message: zodMessage('field.languageCode'),
 });
 
 const interviewFields = {
@@ -85,7 +86,7 @@ export const patchInterviewSchema = z
     /** Why (for the audit log), e.g. for a withdrawal on the narrator's behalf. */
     reason: z.string().trim().min(1).max(2000).optional(),
   })
-  .refine((v) => Object.entries(v).some(([k, x]) => k !== 'reason' && x !== undefined), { message: 'Mindestens ein Feld angeben. (Give at least one field.)' });
+  .refine((v) => Object.entries(v).some(([k, x]) => k !== 'reason' && x !== undefined), { message: zodMessage('field.atLeastOne') });
 export type PatchInterviewInput = z.output<typeof patchInterviewSchema>;
 
 const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>

@@ -14,6 +14,7 @@ import type { CreateInterviewInput, ListInterviewsQuery, PatchInterviewInput } f
 import { canTransition, contributorMayTransition } from './workflow.js';
 import type { CreatePayload, DeletePayload, StatusPayload, UpdatePayload } from './units.js';
 import { digestOf } from '../store/unit-of-work.js';
+import { msg } from '../i18n/messages.js';
 
 export interface InterviewEvents {
   changed: [interview: Interview];
@@ -149,8 +150,8 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
     const staffOnly = staffOnlyFields.filter((f) => fields[f] !== undefined);
     if (staffOnly.length > 0 && !isStaff(viewer)) {
       throw new Problem('forbidden', {
-        detail: { de: 'Freigaben und Sperrfristen legen Kurator/innen fest.', en: 'Grants and embargoes are set by curators.' },
-        errors: staffOnly.map((f) => ({ field: `body.${f}`, message: 'nur Kurator/innen (curators only)' })),
+        detail: msg('interviews.grantsByCurators'),
+        errors: staffOnly.map((f) => ({ field: `body.${f}`, message: msg('field.curatorsOnly') })),
       });
     }
     if (fields.collectionId) await this.assertCollectionExists(fields.collectionId);
@@ -210,10 +211,7 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
     const allowed = isStaff(viewer) ? canTransition(current.status, to) : contributorMayTransition(current.status, to);
     if (!allowed) {
       throw new Problem('conflict', {
-        detail: {
-          de: `Statuswechsel von „${current.status}“ nach „${to}“ ist nicht erlaubt.`,
-          en: `Status change from "${current.status}" to "${to}" is not allowed.`,
-        },
+        detail: msg('interviews.statusChange', { from: current.status, to }),
         errors: [{ field: 'body.status', message: `${current.status} → ${to}` }],
       });
     }
@@ -222,7 +220,7 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
   private async assertCollectionExists(collectionId: string): Promise<void> {
     if (!(await this.store.collections.findById(collectionId))) {
       throw new Problem('validation', {
-        errors: [{ field: 'body.collectionId', message: 'Sammlung existiert nicht (no such collection)' }],
+        errors: [{ field: 'body.collectionId', message: msg('field.noSuchCollection') }],
       });
     }
   }

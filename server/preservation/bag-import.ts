@@ -10,6 +10,7 @@ import type { Viewer } from '../access/viewer.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/repositories.js';
 import { createInterviewSchema } from '../interviews/schemas.js';
+import { issueText } from '../i18n/messages.js';
 import { archiveHashes, ingestLocalFile } from './archive-writer.js';
 import { BAG_METADATA_SCHEMA } from './bag-export.js';
 import { validateBag, type BagProblem } from './bagit.js';
@@ -57,7 +58,7 @@ export async function importBag(deps: { store: Store; services: Services; upload
   try {
     meta = bagMetadataSchema.parse(JSON.parse(raw));
   } catch (err) {
-    const detail = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(err);
+    const detail = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${issueText(i.message)}`).join('; ') : String(err);
     throw new BagRefused([{ code: 'bad-manifest-line', path: 'data/interview.json', message: `data/interview.json is not a ${BAG_METADATA_SCHEMA} record: ${detail}` }]);
   }
   // the metadata must describe the payload: every medium it names is in the manifest with the same checksum

@@ -3,7 +3,8 @@
 //   GET /api/preservation/fixity           open fixity problems and the latest checks (admins)
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../auth/middleware.js';
+import { requirePermission } from '../access/middleware.js';
+import { canManagePreservation } from '../access/policy.js';
 import { Problem } from '../http/problem.js';
 import { parseRequest } from '../http/validate.js';
 import type { AuditLog } from '../audit/service.js';
@@ -21,7 +22,7 @@ export function preservationRoutes(deps: { store: Store; uploadsDir: string; aud
   const { store, uploadsDir, audit, logger } = deps;
   const router = Router();
 
-  router.get('/interviews/:id/bag.zip', requireRole('admin'), async (req, res) => {
+  router.get('/interviews/:id/bag.zip', requirePermission(canManagePreservation), async (req, res) => {
     const { id } = parseRequest(req, 'params', bagParams);
     const interview = await store.interviews.findById(id);
     if (!interview) throw new Problem('not-found');
@@ -35,7 +36,7 @@ export function preservationRoutes(deps: { store: Store; uploadsDir: string; aud
     await streamBagZip(name, plan.entries, plan.info, res, logger.child({ interviewId: id })).catch(() => undefined);
   });
 
-  router.get('/preservation/fixity', requireRole('admin'), async (_req, res) => {
+  router.get('/preservation/fixity', requirePermission(canManagePreservation), async (_req, res) => {
     const problems = await openFixityProblems(store);
     const recent = await store.fixity.listEvents({}, { limit: 20, offset: 0 });
     res.json({ problems, recent: recent.items, totalEvents: recent.total });

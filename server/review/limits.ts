@@ -3,6 +3,7 @@
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { Problem, sendProblem } from '../http/problem.js';
+import { msg } from '../i18n/messages.js';
 
 export function reviewCredentialLimiter(limit: number): RequestHandler {
   return rateLimit({
@@ -18,7 +19,7 @@ export function reviewCredentialLimiter(limit: number): RequestHandler {
       const retryAfter = String(Math.ceil(options.windowMs / 1000));
       sendProblem(req, res, new Problem('rate-limited', {
         headers: { 'Retry-After': retryAfter },
-        detail: { de: 'Zu viele falsche Codes. Bitte warten Sie eine Viertelstunde oder rufen Sie uns an.', en: 'Too many wrong codes. Please wait a quarter of an hour or call us.' },
+        detail: msg('review.tooManyCodes'),
       }));
     },
   });

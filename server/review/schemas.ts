@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodMessage } from '../i18n/messages.js';
 
 const seconds = z.number().finite().min(0).max(86_400 * 2);
 const optionalText = (max: number) => z.string().trim().max(max).transform((s) => (s === '' ? null : s)).nullable().optional();
@@ -22,7 +23,7 @@ export const restrictionSchema = z
     /** The transcript text the narrator selected. */
     quote: optionalText(5000),
   })
-  .refine((r) => r.end > r.start, { message: 'Ende muss nach dem Anfang liegen (end must be after start)', path: ['end'] });
+  .refine((r) => r.end > r.start, { message: zodMessage('field.endAfterStart'), path: ['end'] });
 
 export const correctionSchema = z.strictObject({
   mediaId: z.uuid(),
@@ -39,7 +40,7 @@ export const decisionSchema = z
     message: optionalText(5000),
   })
   .refine((d) => d.decision !== 'approve' || d.visibility !== undefined, {
-    message: 'Bei einer Freigabe bitte wählen, für wen (visibility required for an approval)',
+    message: zodMessage('field.approvalVisibility'),
     path: ['visibility'],
   });
 

@@ -14,50 +14,25 @@ import type { MediaService } from '../media/service.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Store } from '../store/repositories.js';
 import type {
-  ConsentScope, Correction, Interview, Restriction, ReviewDecision, ReviewInvitation, Visibility, WorkflowStatus,
+  Correction, Interview, Restriction, ReviewDecision, ReviewInvitation, Visibility,
 } from '../store/types.js';
 import type { TranscriptService } from '../transcripts/service.js';
 import type { z } from 'zod';
 import type { correctionSchema, createInvitationSchema, decisionSchema, restrictionSchema } from './schemas.js';
-import { hashReviewToken, hashShortCode, newReviewToken, newShortCode, reviewTokenFrom, shortCodeFrom } from './tokens.js';
+import {
+  hashReviewToken, hashShortCode, newReviewToken, newShortCode, reviewTokenFrom, shortCodeFrom,
+} from './tokens.js';
 import { actorOf } from '../access/viewer.js';
 import { derivedId, digestOf, type UnitOfWork } from '../store/unit-of-work.js';
 import type { StatusChange } from '../interviews/units.js';
 import type { CorrectionPayload, DecidePayload, InvitationPayload, RestrictionPayload } from './units.js';
+import { msg } from '../i18n/messages.js';
+import {
+  correctionDecided, decidableStates, invitationState, narratorCorrection, narratorRestriction, publicInvitation, receiptNumber,
+  REPEAT_WINDOW_MS, scopeForApproval, SHORT_CODE_SHAPE, withdrawnProblem, type PublicInvitation,
+} from './presenters.js';
 
-export interface PublicInvitation {
-  id: string;
-  interviewId: string;
-  narrator: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  state: 'active' | 'expired' | 'revoked';
-}
-
-export function invitationState(i: ReviewInvitation, now = new Date()): PublicInvitation['state'] {
-  if (i.revokedAt) return 'revoked';
-  return Date.parse(i.expiresAt) <= now.getTime() ? 'expired' : 'active';
-}
-
-const publicInvitation = (i: ReviewInvitation): PublicInvitation => ({
-  id: i.id, interviewId: i.interviewId, narrator: i.narrator, createdAt: i.createdAt, expiresAt: i.expiresAt,
-  revokedAt: i.revokedAt, lastUsedAt: i.lastUsedAt, state: invitationState(i),
-});
-
-/** States in which the narrator's decision is asked for. */
-const decidableStates: readonly WorkflowStatus[] = ['ready_for_review', 'in_review', 'changes_requested'];
-
-/** What the narrator's approval releases, as a consent scope (recorded as a digital consent). */
-const scopeForApproval: Record<'public' | 'registered' | 'private', ConsentScope[]> = {
-  public: ['archive', 'research', 'education', 'public_web'],
-  registered: ['archive', 'research', 'education'],
-  private: ['archive'],
-};
-
-// A credential that looks like a short code is looked up as one; everything else as a link token.
-const SHORT_CODE_SHAPE = /^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}-?[A-Za-z0-9]{2}$/;
+export { invitationState, type PublicInvitation } from './presenters.js';
 
 export interface ReviewServiceDeps {
   store: Store;
@@ -91,11 +66,10 @@ export class ReviewService {
     const state = invitation ? invitationState(invitation) : 'unknown';
     if (!invitation || state !== 'active') {
       const detail = {
-        unknown: { de: 'Diesen Zugang kennen wir nicht. Bitte prüfen Sie den Code auf Ihrem Brief.', en: 'We do not know this access code. Please check the code in your letter.' },
-        expired: { de: 'Dieser Zugang ist abgelaufen. Bitte rufen Sie uns an, dann schicken wir Ihnen einen neuen.', en: 'This access has expired. Please call us and we will send you a new one.' },
-        revoked: { de: 'Dieser Zugang wurde zurückgezogen. Bitte rufen Sie uns an.', en: 'This access was withdrawn. Please call us.' },
-        active: { de: '', en: '' },
-      }[state];
+        unknown: msg('review.linkUnknown'),
+        expired: msg('review.linkExpired'),
+        revoked: msg('review.linkRevoked'),
+      }[state as Exclude<typeof state, 'active'>];
       return { ok: false, problem: new Problem('review-link', { detail, extra: { reason: state } }) };
     }
     // last use, at most once a minute (reads must not turn into writes on every request)
@@ -108,7 +82,7 @@ export class ReviewService {
   // ── curators ───────────────────────────────────────────────────────────────────────────────────────────────────
 
   private staffInterview(viewer: Viewer, interviewId: string): Promise<Interview> {
-    return staffInterview(this.deps.store.interviews, viewer, interviewId, { de: 'Die Durchsicht mit Zeitzeug/innen betreuen Kurator/innen.', en: 'Curators handle the review with narrators.' });
+    return staffInterview(this.deps.store.interviews, viewer, interviewId, msg('review.byCurators'));
   }
 
 
@@ -117,10 +91,7 @@ export class ReviewService {
     const interview = await this.staffInterview(viewer, interviewId);
     if (origin === null) {
       throw new Problem('public-url-required', {
-        detail: {
-          de: 'Ohne PUBLIC_URL kann das Archiv keinen Link für Zeitzeugen erzeugen (die Adresse der Anfrage kann gefälscht sein). Bitte PUBLIC_URL setzen, z. B. https://archiv.example.org.',
-          en: 'Without PUBLIC_URL the archive cannot make a link for narrators (the address of a request can be forged). Please set PUBLIC_URL, e.g. https://archiv.example.org.',
-        },
+        detail: msg('review.publicUrlRequired'),
       });
     }
     const key = `review.invitation:${interviewId}:${idempotencyKey ?? crypto.randomUUID()}`;
@@ -129,7 +100,7 @@ export class ReviewService {
     const token = seed ? reviewTokenFrom(seed) : newReviewToken();
     const code = seed ? shortCodeFrom(seed) : newShortCode();
     const op = await this.deps.units.once<InvitationPayload>('review.invitation', key, async () => {
-      if (interview.status === 'withdrawn') throw new Problem('conflict', { detail: { de: 'Das Interview ist widerrufen.', en: 'The interview has been withdrawn.' } });
+      if (interview.status === 'withdrawn') throw new Problem('conflict', { detail: msg('review.interviewWithdrawn') });
       const now = new Date();
       const invitation: ReviewInvitation = {
         id: derivedId(`${key}#invitation`), interviewId, narrator: input.narrator, tokenHash: hashReviewToken(token), codeHash: hashShortCode(code),
@@ -186,7 +157,7 @@ export class ReviewService {
     await this.deps.units.once<RestrictionPayload>('review.restriction', `restriction.lift:${restrictionId}`, async () => {
       const restriction = await this.deps.store.review.findRestriction(restrictionId);
       if (!restriction || restriction.interviewId !== interviewId) throw new Problem('not-found');
-      if (restriction.status !== 'active') throw new Problem('conflict', { detail: { de: 'Der Sperrvermerk ist bereits aufgehoben.', en: 'The restriction is already lifted.' } });
+      if (restriction.status !== 'active') throw new Problem('conflict', { detail: msg('review.restrictionLifted') });
       return { actor: actorOf(viewer), restriction, change: { kind: 'lift', at: new Date().toISOString(), by: viewer.kind === 'user' ? viewer.user.id : null, reason } };
     });
     const lifted = await this.deps.store.review.findRestriction(restrictionId);
@@ -210,7 +181,7 @@ export class ReviewService {
         const segment = current?.segments[segmentNo];
         if (!current || !segment || segment.text !== correction.original) {
           throw new Problem('conflict', {
-            detail: { de: 'Der Abschnitt wurde inzwischen geändert; bitte den Vorschlag von Hand übernehmen.', en: 'The segment changed meanwhile; apply the proposal by hand.' },
+            detail: msg('review.segmentChanged'),
           });
         }
         const segments = structuredClone(current.segments);
@@ -311,10 +282,10 @@ export class ReviewService {
     const interview = await this.narratorInterview(viewer);
     if (interview.status === 'withdrawn') throw withdrawnProblem();
     const medium = await this.deps.store.media.findById(input.mediaId);
-    if (!medium || medium.interviewId !== interview.id) throw new Problem('validation', { errors: [{ field: 'body.mediaId', message: 'gehört nicht zu diesem Interview (not part of this interview)' }] });
+    if (!medium || medium.interviewId !== interview.id) throw new Problem('validation', { errors: [{ field: 'body.mediaId', message: msg('field.notOfThisInterview') }] });
     const segment = (await this.deps.store.transcripts.current(medium.id))?.segments[input.segmentNo];
-    if (!segment) throw new Problem('validation', { errors: [{ field: 'body.segmentNo', message: 'diesen Abschnitt gibt es nicht (no such segment)' }] });
-    if (segment.text === input.proposed) throw new Problem('validation', { errors: [{ field: 'body.proposed', message: 'unverändert (unchanged)' }] });
+    if (!segment) throw new Problem('validation', { errors: [{ field: 'body.segmentNo', message: msg('field.noSuchSegment') }] });
+    if (segment.text === input.proposed) throw new Problem('validation', { errors: [{ field: 'body.proposed', message: msg('field.unchanged') }] });
     // the proposal and its log entry: the entry is keyed by the proposal (written once, also when retried); the same
     // proposal for the same segment from the same invitation while it is open is the retry of the first
     const open = (await this.deps.store.review.listCorrections(interview.id))
@@ -349,7 +320,7 @@ export class ReviewService {
       if (interview.status === 'withdrawn') throw withdrawnProblem();
       if (input.decision !== 'withdraw' && !decidableStates.includes(interview.status)) {
         throw new Problem('conflict', {
-          detail: { de: 'Über dieses Interview haben Sie bereits entschieden. Für Änderungen rufen Sie uns bitte an.', en: 'You have already decided on this interview. Please call us for changes.' },
+          detail: msg('review.alreadyDecided'),
         });
       }
       const createdAt = new Date().toISOString();
@@ -393,7 +364,7 @@ export class ReviewService {
     const invitation = this.narratorOf(viewer);
     const interview = await this.narratorInterview(viewer);
     const [decision] = await this.deps.store.review.listDecisions(interview.id);
-    if (!decision) throw new Problem('not-found', { detail: { de: 'Sie haben noch nicht entschieden.', en: 'You have not decided yet.' } });
+    if (!decision) throw new Problem('not-found', { detail: msg('review.notDecided') });
     const media = await this.deps.store.media.listByInterview(interview.id);
     const partOf = new Map(media.map((m) => [m.id, m.part]));
     return {
@@ -419,7 +390,7 @@ export class ReviewService {
     const op = await this.deps.units.once<RestrictionPayload>('review.restriction', key, async () => {
       const medium = await this.deps.store.media.findById(input.mediaId);
       if (!medium || medium.interviewId !== interview.id) {
-        throw new Problem('validation', { errors: [{ field: 'body.mediaId', message: 'gehört nicht zu diesem Interview (not part of this interview)' }] });
+        throw new Problem('validation', { errors: [{ field: 'body.mediaId', message: msg('field.notOfThisInterview') }] });
       }
       const duration = medium.technical.durationSec;
       if (input.start >= duration) {
@@ -437,28 +408,3 @@ export class ReviewService {
     return (await this.deps.store.review.findRestriction(op.payload.restriction.id)) ?? op.payload.restriction;
   }
 }
-
-/** Within this time the same decision again, without an Idempotency-Key, is taken as the retry of the first. */
-const REPEAT_WINDOW_MS = 10 * 60_000;
-
-function correctionDecided(): Problem {
-  return new Problem('conflict', { detail: { de: 'Über diesen Vorschlag wurde schon entschieden.', en: 'This proposal was already decided.' } });
-}
-
-function withdrawnProblem(): Problem {
-  return new Problem('conflict', { detail: { de: 'Sie haben Ihr Einverständnis widerrufen; das Interview ist gesperrt.', en: 'You withdrew your consent; the interview is closed.' } });
-}
-
-function narratorRestriction(r: Restriction) {
-  return { id: r.id, mediaId: r.mediaId, start: r.start, end: r.end, reason: r.reason, quote: r.quote, mine: r.createdByKind === 'narrator', createdAt: r.createdAt };
-}
-
-function narratorCorrection(c: Correction) {
-  return { id: c.id, mediaId: c.mediaId, segmentNo: c.segmentNo, original: c.original, proposed: c.proposed, note: c.note, status: c.status, createdAt: c.createdAt };
-}
-
-/** Short and readable on the phone: date plus four characters. */
-function receiptNumber(): string {
-  return `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${newShortCode().slice(0, 4)}`;
-}
-

@@ -6,11 +6,14 @@ import { Problem } from '../http/problem.js';
 import { statusSteps, type StatusPayload } from '../interviews/units.js';
 import { remakeRenditions } from '../media/restrictions.js';
 import { ConflictError } from '../store/errors.js';
-import type { ConsentRecord, Correction, Restriction, ReviewDecision, ReviewInvitation, TranscriptVersion } from '../store/types.js';
+import type {
+  ConsentRecord, Correction, Restriction, ReviewDecision, ReviewInvitation, TranscriptVersion,
+} from '../store/types.js';
 import { insertOnce, type Step, type UnitContext, type UnitOfWork } from '../store/unit-of-work.js';
 import { appendTranscriptOnce, transcriptAuditSteps } from '../transcripts/units.js';
 import type { UnitDeps } from '../units.js';
 import { appendConsentOnce } from '../consent/units.js';
+import { msg } from '../i18n/messages.js';
 
 export interface DecidePayload {
   actor: AuditActor;
@@ -89,7 +92,7 @@ export function registerReviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
             const result = await appendTranscriptOnce(store, t.version, t.expectedCurrent);
             if (!result) {
               throw new Problem('conflict', {
-                detail: { de: 'Der Abschnitt wurde inzwischen geändert; bitte den Vorschlag von Hand übernehmen.', en: 'The segment changed meanwhile; apply the proposal by hand.' },
+                detail: msg('review.segmentChanged'),
               });
             }
           },

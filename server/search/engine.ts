@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { Meilisearch } from 'meilisearch';
 import { Problem } from '../http/problem.js';
 import { moduleLogger, type Logger } from '../logger.js';
+import { msg } from '../i18n/messages.js';
 
 export interface SearchEngineOptions {
   url: string;
@@ -73,10 +74,7 @@ export class SearchEngine extends EventEmitter<SearchEngineEvents> {
   assertAvailable(): void {
     if (this.available) return;
     throw new Problem('search-unavailable', {
-      detail: {
-        de: 'Der Suchdienst antwortet gerade nicht. Bitte versuchen Sie es in einigen Sekunden erneut.',
-        en: 'The search service is not responding. Please try again in a few seconds.',
-      },
+      detail: msg('search.unavailable'),
       headers: { 'Retry-After': '5' },
     });
   }

@@ -1,5 +1,13 @@
 // Domain records as the repositories return them. Plain data, no behaviour; IDs are UUID strings,
 // timestamps ISO-8601 strings (UTC) so that SQLite and MongoDB adapters agree byte for byte.
+export {
+  type JobRecord, type JobStatus, type MediaDerivatives, type MediaKind, type MediaStatus, type MediaTechnical,
+  type Medium, jobStatuses, mediaKinds, mediaStatuses,
+} from './media-types.js';
+export {
+  type IndexHyperlink, type IndexPlace, type IndexPoint, type MediaIndex, type TimedSegment, type TranscriptHead,
+  type TranscriptSegment, type TranscriptVersion, isTimed,
+} from './transcript-types.js';
 
 // researcher: reads `registered` interviews and, when granted, `restricted` ones; never edits.
 export const roles = ['admin', 'curator', 'contributor', 'researcher'] as const;
@@ -128,174 +136,6 @@ export interface Page<T> {
 export interface PageRequest {
   limit: number;
   offset: number;
-}
-
-export const mediaKinds = ['audio', 'video'] as const;
-export type MediaKind = (typeof mediaKinds)[number];
-
-export const mediaStatuses = ['stored', 'processing', 'ready', 'failed'] as const;
-export type MediaStatus = (typeof mediaStatuses)[number];
-
-/** Technical facts of the preservation master, from ffprobe at ingest. */
-export interface MediaTechnical {
-  container: string;
-  durationSec: number;
-  bitRate: number | null;
-  audio: { codec: string; channels: number; sampleRate: number } | null;
-  video: { codec: string; width: number; height: number; fps: number; rotation: number | null } | null;
-  /** MIME type to serve the original with when browsers can play it directly; null otherwise. */
-  playableMime: string | null;
-}
-
-/** Paths of derivatives, relative to UPLOADS_DIR; each appears once it is verified and in place. */
-export interface MediaDerivatives {
-  hls?: string;
-  download?: string;
-  poster?: string;
-  storyboard?: string;
-  storyboardSprite?: string;
-  waveform?: string;
-}
-
-export interface Medium {
-  id: string;
-  interviewId: string;
-  /** Tape 1, tape 2 … in the order they were uploaded. */
-  part: number;
-  kind: MediaKind;
-  status: MediaStatus;
-  progress: number;
-  originalFilename: string;
-  /** Relative to UPLOADS_DIR. */
-  originalPath: string;
-  sha256: string;
-  sizeBytes: number;
-  technical: MediaTechnical;
-  derivatives: MediaDerivatives;
-  error: string | null;
-  /** Restriction set the current renditions were made with (server/media/ffmpeg/redaction.ts redactionKey); '' = none. */
-  renditionRedaction: string;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
-export type JobStatus = (typeof jobStatuses)[number];
-
-export interface JobRecord {
-  id: string;
-  name: string;
-  /** Validated against the job's zod schema when enqueued and again when a worker takes it. */
-  payload: unknown;
-  status: JobStatus;
-  /** The medium the job works on, for the job history and for cancelling on delete. */
-  mediaId: string | null;
-  /** Jobs with the same key are not queued twice (`search.transcript:<mediaId>`); null = no such rule. */
-  dedupeKey: string | null;
-  /**
-   * Whose work this is (the uploader of the medium; null = the archive's own work, e.g. search indexing). Claiming is
-   * fair across owners: see JobRepository.claim.
-   */
-  ownerId: string | null;
-  attempts: number;
-  maxAttempts: number;
-  /** Not before this time (backoff after a failure). */
-  runAfter: string;
-  leaseOwner: string | null;
-  leaseExpiresAt: string | null;
-  progress: number;
-  error: string | null;
-  createdAt: string;
-  updatedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-/**
- * One passage of a transcript (seconds). `start`/`end` are null for untimed text (a legacy OHMS transcript without
- * timecodes or sync data): kept as reading text in document order, found by search at the interview level, never a
- * caption, ready for alignment later. A transcript version is either all timed or all untimed.
- */
-export interface TranscriptSegment {
-  start: number | null;
-  end: number | null;
-  speaker: string | null;
-  text: string;
-  /** `probability`: the engine's confidence (automatic transcripts); `aligned: false`: time interpolated, not heard. */
-  words?: { start: number; end: number; text: string; probability?: number; aligned?: false }[];
-  /** Alignment found none of this segment's words in the recording: its times are a guess. */
-  unaligned?: true;
-}
-
-/** A segment with its times: what captions, the editor, restrictions and time search work with. */
-export type TimedSegment = TranscriptSegment & { start: number; end: number };
-
-export function isTimed(s: TranscriptSegment): s is TimedSegment {
-  return s.start !== null && s.end !== null;
-}
-
-/** A place of an index point (OHMS `<gpspoints>`): name, coordinates, map zoom and the name's translation. */
-export interface IndexPlace {
-  name: string;
-  lat?: number;
-  lon?: number;
-  zoom?: number;
-  nameAlt?: string;
-}
-
-/** A link of an index point (OHMS `<hyperlinks>`). */
-export interface IndexHyperlink {
-  url: string;
-  text: string;
-  textAlt?: string;
-}
-
-/** An OHMS-style table-of-contents entry; chapters in the player. The `…Alt` fields are OHMS's translated index. */
-export interface IndexPoint {
-  start: number;
-  title: string;
-  synopsis: string | null;
-  keywords: string[];
-  subjects: string[];
-  place: IndexPlace | null;
-  partialTranscript?: string | null;
-  titleAlt?: string;
-  synopsisAlt?: string;
-  partialTranscriptAlt?: string;
-  keywordsAlt?: string[];
-  subjectsAlt?: string[];
-  /** Further places after the first (OHMS allows several `<gpspoints>` per point). */
-  morePlaces?: IndexPlace[];
-  hyperlinks?: IndexHyperlink[];
-}
-
-/** Every change to a transcript is a new, complete version: listable, diffable, restorable. */
-export interface TranscriptVersion {
-  mediaId: string;
-  version: number;
-  segments: TranscriptSegment[];
-  authorId: string | null;
-  reason: string;
-  /** What made it: `import:vtt`, `edit:text`, `edit:split`, `edit:merge`, `restore:3` … */
-  source: string;
-  createdAt: string;
-}
-
-export interface TranscriptHead {
-  mediaId: string;
-  currentVersion: number;
-  /** The version the search index holds; behind currentVersion until the index job ran. */
-  indexedVersion: number | null;
-  updatedAt: string;
-}
-
-export interface MediaIndex {
-  mediaId: string;
-  points: IndexPoint[];
-  version: number;
-  updatedBy: string | null;
-  updatedAt: string;
 }
 
 export const consentScopes = ['archive', 'research', 'education', 'public_web', 'exhibition'] as const;

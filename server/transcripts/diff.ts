@@ -1,5 +1,8 @@
-// Segment-level diff between two transcript versions: longest common subsequence on (speaker, text), then adjacent
-// removals and additions paired as changes, and equal text with other times reported as retimed.
+// Segment-level diff between two transcript versions: jsdiff's Myers diff (`diffArrays`) on (speaker, text), then the
+// removals and additions of one hunk paired in order as changes, and equal text with other times reported as retimed.
+// Myers needs memory in proportion to the edits, not to n × m as a longest-common-subsequence table does
+// (3,000 segments: bench/diff.ts).
+import { diffArrays } from 'diff';
 import type { TranscriptSegment } from '../store/types.js';
 
 export type DiffOp =
@@ -16,48 +19,62 @@ export interface SegmentDiff {
 
 const key = (s: TranscriptSegment) => `${s.speaker ?? ''}\u0000${s.text}`;
 
-export function diffSegments(a: TranscriptSegment[], b: TranscriptSegment[]): SegmentDiff {
-  const n = a.length;
-  const m = b.length;
-  // LCS lengths from the end; transcripts have at most a few thousand segments
-  const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lcs[i]![j] = key(a[i]!) === key(b[j]!) ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
+/**
+ * Beyond this many removed + added segments (say, a different transcript imported over the old one) Myers' cost
+ * grows with n × edits; the versions are then compared position by position instead (bench/diff.ts, worst case).
+ */
+export const MAX_DIFF_EDITS = 1000;
+
+type Change = { count: number; added?: boolean; removed?: boolean };
+
+/** Segment k against segment k: the answer when the versions have too little in common for a minimal diff. */
+function positional(a: readonly string[], b: readonly string[]): Change[] {
+  const changes: Change[] = [];
+  const common = Math.min(a.length, b.length);
+  for (let k = 0; k < common; k++) {
+    if (a[k] === b[k]) changes.push({ count: 1 });
+    else changes.push({ count: 1, removed: true }, { count: 1, added: true });
   }
-  const raw: DiffOp[] = [];
+  if (a.length > common) changes.push({ count: a.length - common, removed: true });
+  if (b.length > common) changes.push({ count: b.length - common, added: true });
+  return changes;
+}
+
+export function diffSegments(a: TranscriptSegment[], b: TranscriptSegment[]): SegmentDiff {
+  const ops: DiffOp[] = [];
   let i = 0;
   let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && key(a[i]!) === key(b[j]!)) {
-      const retimed = a[i]!.start !== b[j]!.start || a[i]!.end !== b[j]!.end;
-      raw.push(retimed ? { op: 'retimed', from: i, to: j, before: a[i]!, after: b[j]! } : { op: 'equal', from: i, to: j });
-      i++;
-      j++;
-    } else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      raw.push({ op: 'added', to: j, after: b[j]! });
-      j++;
+  // a hunk of removals and additions not yet written out
+  let removed: number[] = [];
+  let added: number[] = [];
+  const flushHunk = () => {
+    const paired = Math.min(removed.length, added.length);
+    for (let k = 0; k < paired; k++) ops.push({ op: 'changed', from: removed[k]!, to: added[k]!, before: a[removed[k]!]!, after: b[added[k]!]! });
+    for (const from of removed.slice(paired)) ops.push({ op: 'removed', from, before: a[from]! });
+    for (const to of added.slice(paired)) ops.push({ op: 'added', to, after: b[to]! });
+    removed = [];
+    added = [];
+  };
+  const keysA = a.map(key);
+  const keysB = b.map(key);
+  const changes: Change[] = diffArrays(keysA, keysB, { maxEditLength: MAX_DIFF_EDITS }) ?? positional(keysA, keysB);
+  for (const change of changes) {
+    const count = change.count;
+    if (change.removed) {
+      for (let k = 0; k < count; k++) removed.push(i++);
+    } else if (change.added) {
+      for (let k = 0; k < count; k++) added.push(j++);
     } else {
-      raw.push({ op: 'removed', from: i, before: a[i]! });
-      i++;
+      flushHunk();
+      for (let k = 0; k < count; k++, i++, j++) {
+        const before = a[i]!;
+        const after = b[j]!;
+        const retimed = before.start !== after.start || before.end !== after.end;
+        ops.push(retimed ? { op: 'retimed', from: i, to: j, before, after } : { op: 'equal', from: i, to: j });
+      }
     }
   }
-  // a removal next to an addition is an edit of that segment
-  const ops: DiffOp[] = [];
-  for (let k = 0; k < raw.length; k++) {
-    const cur = raw[k]!;
-    const next = raw[k + 1];
-    if (cur.op === 'removed' && next?.op === 'added') {
-      ops.push({ op: 'changed', from: cur.from, to: next.to, before: cur.before, after: next.after });
-      k++;
-    } else if (cur.op === 'added' && next?.op === 'removed') {
-      ops.push({ op: 'changed', from: next.from, to: cur.to, before: next.before, after: cur.after });
-      k++;
-    } else {
-      ops.push(cur);
-    }
-  }
+  flushHunk();
   const stats = { equal: 0, retimed: 0, changed: 0, removed: 0, added: 0 };
   for (const op of ops) stats[op.op]++;
   return { ops, stats };

@@ -7,6 +7,7 @@ import {
   splitSchema, transcriptParams,
 } from './schemas.js';
 import type { TranscriptService } from './service.js';
+import { msg } from '../i18n/messages.js';
 
 const mimeOf = { vtt: 'text/vtt', srt: 'application/x-subrip', txt: 'text/plain', json: 'application/json', ohms: 'application/xml' } as const;
 const extOf = { vtt: 'vtt', srt: 'srt', txt: 'txt', json: 'json', ohms: 'xml' } as const;
@@ -24,7 +25,7 @@ export function transcriptRoutes(transcripts: TranscriptService): Router {
     const { id, mediaId } = parseRequest(req, 'params', transcriptParams);
     const query = parseRequest(req, 'query', importQuery);
     if (typeof req.body !== 'string' || req.body.trim() === '') {
-      throw new Problem('validation', { errors: [{ field: 'body', message: 'Die Transkriptdatei fehlt oder ist leer. (The transcript file is missing or empty.)' }] });
+      throw new Problem('validation', { errors: [{ field: 'body', message: msg('field.transcriptFileMissing') }] });
     }
     const head = await transcripts.import({
       viewer: req.viewer, interviewId: id, mediaId, text: req.body,

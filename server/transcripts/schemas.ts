@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodMessage } from '../i18n/messages.js';
 
 const seconds = z.number().finite().min(0).max(48 * 3600);
 
@@ -15,14 +16,14 @@ export const segmentSchema = z
     })).max(5000).optional(),
     unaligned: z.literal(true).optional(),
   })
-  .refine((s) => (s.start === null) === (s.end === null), { message: 'Anfang und Ende beide angeben oder beide null (give both start and end, or neither)', path: ['end'] })
-  .refine((s) => s.start === null || s.end === null || s.end > s.start, { message: 'Ende muss nach dem Anfang liegen (end must be after start)', path: ['end'] });
+  .refine((s) => (s.start === null) === (s.end === null), { message: zodMessage('field.startAndEnd'), path: ['end'] })
+  .refine((s) => s.start === null || s.end === null || s.end > s.start, { message: zodMessage('field.endAfterStart'), path: ['end'] });
 
 export const segmentsSchema = z
   .array(segmentSchema)
   .max(100_000)
   .refine((all) => all.every((s) => s.start === null) || all.every((s) => s.start !== null), {
-    message: 'Ein Transkript ist ganz mit oder ganz ohne Zeiten (a transcript is all timed or all untimed)',
+    message: zodMessage('field.allOrNoTimes'),
   });
 
 export const segmentPatchSchema = z
@@ -34,7 +35,7 @@ export const segmentPatchSchema = z
     reason: z.string().trim().min(1).max(500).optional(),
   })
   .refine((v) => v.text !== undefined || v.speaker !== undefined || v.start !== undefined || v.end !== undefined, {
-    message: 'Mindestens text, speaker, start oder end angeben. (Give text, speaker, start or end.)',
+    message: zodMessage('field.segmentPatchEmpty'),
   });
 export type SegmentPatch = Omit<z.output<typeof segmentPatchSchema>, 'reason'>;
 

@@ -4,18 +4,26 @@ import { canEditInterview, canHearRestricted, canViewInterview } from '../access
 import { canSeeDrafts, draftStates, publicVersionOf, REVIEWED_SOURCE, type DraftInfo } from '../asr/draft.js';
 import { anonymous, type Viewer } from '../access/viewer.js';
 import type { AuditLog } from '../audit/service.js';
-import { rangesOf, redactIndexPoints, redactSegments, type RedactedSegment, type TimeRange } from '../review/redaction.js';
+import {
+  rangesOf, redactIndexPoints, redactSegments, type RedactedSegment, type TimeRange,
+} from '../review/redaction.js';
 import { Problem } from '../http/problem.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
 import type { Store, VersionSummary } from '../store/repositories.js';
-import { isTimed, type IndexPoint, type Interview, type Medium, type Person, type TimedSegment, type TranscriptSegment, type TranscriptVersion } from '../store/types.js';
-import { exportTranscript, parseTranscript, detectFormat, TranscriptParseError, type TranscriptFormat } from './formats/index.js';
+import {
+  isTimed, type IndexPoint, type Interview, type Medium, type Person, type TimedSegment, type TranscriptSegment,
+  type TranscriptVersion,
+} from '../store/types.js';
+import {
+  exportTranscript, parseTranscript, detectFormat, TranscriptParseError, type TranscriptFormat,
+} from './formats/index.js';
 import { diffSegments, type SegmentDiff } from './diff.js';
 import { segmentsSchema, type SegmentPatch } from './schemas.js';
 import { actorOf } from '../access/viewer.js';
 import { digestOf, type UnitOfWork } from '../store/unit-of-work.js';
 import { transcriptVersionConflict, type TranscriptPayload } from './units.js';
+import { msg } from '../i18n/messages.js';
 
 export interface SpeakerMapping {
   label: string;
@@ -67,7 +75,7 @@ export class TranscriptService {
       // editing what one cannot see would write the marker into the transcript
       if (hidden.length > 0) {
         throw new Problem('conflict', {
-          detail: { de: 'Dieses Transkript enthält nicht freigegebene Passagen; bearbeiten können es nur Kurator/innen.', en: 'This transcript has passages that are not released; only curators can edit it.' },
+          detail: msg('transcripts.restrictedEdit'),
         });
       }
     }
@@ -86,10 +94,7 @@ export class TranscriptService {
     } catch (err) {
       if (!(err instanceof TranscriptParseError)) throw err;
       throw new Problem('unprocessable', {
-        detail: {
-          de: `Das Transkript (${format}) enthält ${err.issues.length} Fehler; nichts wurde gespeichert.`,
-          en: `The transcript (${format}) has ${err.issues.length} error(s); nothing was saved.`,
-        },
+        detail: msg('transcripts.importErrors', { format, count: err.issues.length }),
         errors: err.issues.map((i) => ({ field: `file:${i.line}${i.column ? `:${i.column}` : ''}`, line: i.line, ...(i.column ? { column: i.column } : {}), message: i.message })),
         extra: { format },
       });
@@ -107,7 +112,7 @@ export class TranscriptService {
   async get(viewer: Viewer, interviewId: string, mediaId: string, version?: number): Promise<TranscriptView> {
     const { interview, medium, hidden } = await this.target(viewer, interviewId, mediaId, 'view');
     const head = await this.store.transcripts.head(mediaId);
-    const notFound = () => new Problem('not-found', { detail: { de: 'Zu dieser Aufnahme gibt es (noch) kein Transkript in dieser Fassung.', en: 'No transcript (in this version) for this recording.' } });
+    const notFound = () => new Problem('not-found', { detail: msg('transcripts.noneInVersion') });
     if (!head) throw notFound();
     const versions = await this.store.transcripts.listVersions(mediaId);
     const states = draftStates(versions);
@@ -141,17 +146,17 @@ export class TranscriptService {
     const { hidden, interview } = await this.target(viewer, interviewId, mediaId, 'view');
     if (!canSeeDrafts(viewer, interview)) {
       const states = draftStates(await this.store.transcripts.listVersions(mediaId));
-      if (states.get(from) || states.get(to)) throw new Problem('not-found', { detail: { de: 'Diese Fassung gibt es nicht.', en: 'No such version.' } });
+      if (states.get(from) || states.get(to)) throw new Problem('not-found', { detail: msg('transcripts.noSuchVersion') });
     }
     const [a, b] = await Promise.all([this.store.transcripts.getVersion(mediaId, from), this.store.transcripts.getVersion(mediaId, to)]);
-    if (!a || !b) throw new Problem('not-found', { detail: { de: 'Diese Fassung gibt es nicht.', en: 'No such version.' } });
+    if (!a || !b) throw new Problem('not-found', { detail: msg('transcripts.noSuchVersion') });
     return diffSegments(redactSegments(a.segments, hidden), redactSegments(b.segments, hidden));
   }
 
   async restore(viewer: Viewer, interviewId: string, mediaId: string, version: number, reason: string | undefined, expectedVersion?: number) {
     const { interview, medium } = await this.target(viewer, interviewId, mediaId, 'edit');
     const old = await this.store.transcripts.getVersion(mediaId, version);
-    if (!old) throw new Problem('not-found', { detail: { de: 'Diese Fassung gibt es nicht.', en: 'No such version.' } });
+    if (!old) throw new Problem('not-found', { detail: msg('transcripts.noSuchVersion') });
     const v = await this.append(viewer, medium, old.segments, `restore:${version}`, reason ?? `Fassung ${version} wiederhergestellt`, expectedVersion);
     return this.view(interview, medium, v, v.version, [], await this.draftOf(mediaId, v.version));
   }
@@ -163,11 +168,11 @@ export class TranscriptService {
   async markReviewed(viewer: Viewer, interviewId: string, mediaId: string, reason?: string, expectedVersion?: number): Promise<TranscriptView> {
     const { interview, medium } = await this.target(viewer, interviewId, mediaId, 'edit');
     const current = await this.store.transcripts.current(mediaId);
-    if (!current) throw new Problem('not-found', { detail: { de: 'Noch kein Transkript vorhanden.', en: 'No transcript yet.' } });
+    if (!current) throw new Problem('not-found', { detail: msg('transcripts.noneYet') });
     if (expectedVersion !== undefined && expectedVersion !== current.version) throw versionConflict(current.version);
     const states = draftStates(await this.store.transcripts.listVersions(mediaId));
     if (!states.get(current.version)) {
-      throw new Problem('conflict', { detail: { de: 'Diese Fassung ist kein ungeprüfter automatischer Entwurf.', en: 'This version is not an unreviewed automatic draft.' } });
+      throw new Problem('conflict', { detail: msg('transcripts.notAsrDraft') });
     }
     const segments = current.segments.map((s) => ({ ...s, ...(s.words ? { words: s.words.map(({ probability: _p, ...w }) => w) } : {}) }));
     const v = await this.append(viewer, medium, segments, REVIEWED_SOURCE, reason ?? 'Automatischen Entwurf geprüft', current.version);
@@ -202,7 +207,7 @@ export class TranscriptService {
       const left = s.text.slice(0, cut).trim();
       const right = s.text.slice(cut).trim();
       if (!left || !right) {
-        throw new Problem('validation', { errors: [{ field: 'body.textOffset', message: 'beide Teile brauchen Text (both parts need text)' }] });
+        throw new Problem('validation', { errors: [{ field: 'body.textOffset', message: msg('field.bothPartsNeedText') }] });
       }
       const words = s.words;
       segments.splice(n, 1,
@@ -218,7 +223,7 @@ export class TranscriptService {
       const a = at(segments, n);
       const next = segments[n + 1];
       const b = next && isTimed(next) ? next : undefined;
-      if (!b) throw new Problem('validation', { errors: [{ field: 'params.n', message: 'der letzte Abschnitt hat keinen Nachfolger (the last segment has no successor)' }] });
+      if (!b) throw new Problem('validation', { errors: [{ field: 'params.n', message: msg('field.noSuccessor') }] });
       const words = a.words && b.words ? [...a.words, ...b.words] : undefined;
       segments.splice(n, 2, { start: a.start, end: Math.max(a.end, b.end), speaker: a.speaker ?? b.speaker, text: `${a.text} ${b.text}`, ...(words ? { words } : {}) });
       return segments;
@@ -255,7 +260,7 @@ export class TranscriptService {
   ): Promise<TranscriptView> {
     const { interview, medium } = await this.target(viewer, interviewId, mediaId, 'edit');
     const current = await this.store.transcripts.current(mediaId);
-    if (!current) throw new Problem('not-found', { detail: { de: 'Noch kein Transkript vorhanden.', en: 'No transcript yet.' } });
+    if (!current) throw new Problem('not-found', { detail: msg('transcripts.noneYet') });
     if (expectedVersion !== undefined && expectedVersion !== current.version) throw versionConflict(current.version);
     const segments = this.validate(change(structuredClone(current.segments)), medium);
     const v = await this.append(viewer, medium, segments, source, reason, current.version);
@@ -275,10 +280,7 @@ export class TranscriptService {
     const late = parsed.data.findIndex((s) => s.start !== null && s.start > limit);
     if (late >= 0) {
       throw new Problem('unprocessable', {
-        detail: {
-          de: `Abschnitt ${late + 1} beginnt nach dem Ende der Aufnahme (${Math.round(medium.technical.durationSec)} s). Gehört das Transkript zu einer anderen Aufnahme?`,
-          en: `Segment ${late + 1} starts after the end of the recording (${Math.round(medium.technical.durationSec)} s). Does the transcript belong to another recording?`,
-        },
+        detail: msg('transcripts.segmentAfterEnd', { segment: late + 1, duration: Math.round(medium.technical.durationSec) }),
         errors: [{ field: `segments.${late}.start`, message: `${parsed.data[late]!.start} s > ${Math.round(limit)} s` }],
       });
     }
@@ -346,10 +348,10 @@ function userId(viewer: Viewer): string | null {
 
 function at(segments: TranscriptSegment[], n: number): TimedSegment {
   const s = segments[n];
-  if (!s) throw new Problem('not-found', { detail: { de: `Abschnitt ${n} gibt es nicht.`, en: `No segment ${n}.` } });
+  if (!s) throw new Problem('not-found', { detail: msg('transcripts.noSegment', { n }) });
   if (!isTimed(s)) {
     throw new Problem('conflict', {
-      detail: { de: 'Dieses Transkript hat (noch) keine Zeiten; teilen und zusammenführen gehen erst nach dem Ausrichten.', en: 'This transcript has no times (yet); split and merge need it aligned first.' },
+      detail: msg('transcripts.untimed'),
     });
   }
   return s;

@@ -6,6 +6,7 @@ import type { Store } from '../store/repositories.js';
 import type { IndexPoint, TranscriptVersion } from '../store/types.js';
 import type { Step, UnitContext, UnitOfWork } from '../store/unit-of-work.js';
 import type { UnitDeps } from '../units.js';
+import { msg } from '../i18n/messages.js';
 
 /**
  * Appends the version on top of `expectedCurrent` unless it is there already (same author, source and instant: this
@@ -77,10 +78,7 @@ export function registerTranscriptUnits(uow: UnitOfWork, deps: UnitDeps): void {
 /** 412 for a transcript that moved on since the author read it. */
 export function transcriptVersionConflict(current: number | null): Problem {
   return new Problem('precondition-failed', {
-    detail: {
-      de: `Das Transkript wurde inzwischen geändert (aktuelle Fassung ${current ?? 'keine'}); bitte neu laden.`,
-      en: `The transcript was changed in the meantime (current version ${current ?? 'none'}); please reload.`,
-    },
+    detail: msg('transcripts.changedMeanwhile', { current: current ?? msg('transcripts.noVersion') }),
     extra: { currentVersion: current },
   });
 }

@@ -2,11 +2,13 @@
 import crypto from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../auth/middleware.js';
+import { requirePermission } from '../access/middleware.js';
+import { canManageUsers } from '../access/policy.js';
 import { Problem } from '../http/problem.js';
 import { parseRequest } from '../http/validate.js';
 import { isDuplicateKey } from '../store/errors.js';
 import type { Store } from '../store/repositories.js';
+import { msg } from '../i18n/messages.js';
 
 export const groupParams = z.strictObject({ id: z.uuid() });
 export const memberParams = z.strictObject({ id: z.uuid(), userId: z.uuid() });
@@ -15,7 +17,7 @@ export const addMemberSchema = z.strictObject({ userId: z.uuid() });
 
 export function groupRoutes(store: Store): Router {
   const router = Router();
-  router.use(requireRole('admin'));
+  router.use(requirePermission(canManageUsers));
 
   router.get('/', async (_req, res) => {
     const groups = await store.groups.list();
@@ -29,7 +31,7 @@ export function groupRoutes(store: Store): Router {
       await store.groups.create(group);
     } catch (err) {
       if (isDuplicateKey(err)) {
-        throw new Problem('conflict', { errors: [{ field: 'body.name', message: 'Name schon vergeben (name taken)' }] });
+        throw new Problem('conflict', { errors: [{ field: 'body.name', message: msg('field.nameTaken') }] });
       }
       throw err;
     }
@@ -45,7 +47,7 @@ export function groupRoutes(store: Store): Router {
     const { id } = parseRequest(req, 'params', groupParams);
     const { userId } = parseRequest(req, 'body', addMemberSchema);
     if (!(await store.groups.findById(id))) throw new Problem('not-found');
-    if (!(await store.users.findById(userId))) throw new Problem('validation', { errors: [{ field: 'body.userId', message: 'unbekannt (unknown user)' }] });
+    if (!(await store.users.findById(userId))) throw new Problem('validation', { errors: [{ field: 'body.userId', message: msg('field.unknownUser') }] });
     await store.groups.addMember(id, userId);
     res.status(201).json({ groupId: id, members: await store.groups.members(id) });
   });

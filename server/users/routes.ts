@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { requireRole } from '../auth/middleware.js';
+import { requirePermission } from '../access/middleware.js';
+import { canManageUsers } from '../access/policy.js';
 import { pageQuery, pageOf } from '../http/paging.js';
 import { parseRequest } from '../http/validate.js';
 import { createUserSchema, updateUserSchema, userIdParams } from './schemas.js';
@@ -8,7 +9,7 @@ import { publicUser, type UserService } from './service.js';
 /** Account administration; admins only. */
 export function userRoutes(users: UserService): Router {
   const router = Router();
-  router.use(requireRole('admin'));
+  router.use(requirePermission(canManageUsers));
 
   router.get('/', async (req, res) => {
     const page = parseRequest(req, 'query', pageQuery);

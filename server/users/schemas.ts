@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roles } from '../store/types.js';
+import { zodMessage } from '../i18n/messages.js';
 
 export const emailSchema = z.email().max(254).transform((e) => e.toLowerCase());
 // Length over complexity rules (NIST 800-63B); argon2 input stays bounded.
@@ -20,7 +21,7 @@ export const updateUserSchema = z
     displayName: z.string().trim().min(1).max(200).optional(),
     password: passwordSchema.optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Mindestens ein Feld angeben.' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: zodMessage('field.atLeastOne') });
 export type UpdateUserInput = z.output<typeof updateUserSchema>;
 
 export const userIdParams = z.strictObject({ id: z.uuid() });

@@ -6,6 +6,7 @@ import type { Store } from '../store/repositories.js';
 import type { PageRequest, User } from '../store/types.js';
 import { hashPassword } from '../auth/secrets.js';
 import type { CreateUserInput, UpdateUserInput } from './schemas.js';
+import { msg } from '../i18n/messages.js';
 
 export interface PublicUser {
   id: string;
@@ -63,7 +64,7 @@ export class UserService {
       ((input.role !== undefined && input.role !== 'admin') || input.disabled === true);
     if (losesAdmin && (await this.store.users.countActiveAdmins()) <= 1) {
       throw new Problem('conflict', {
-        detail: { de: 'Der letzte aktive Administrator kann nicht entfernt werden.', en: 'The last active admin cannot be removed.' },
+        detail: msg('users.lastAdmin'),
       });
     }
     // A disabled account or a new password ends every open session: before the change too, so that a failure between
@@ -100,7 +101,7 @@ export class UserService {
 
 function emailTaken(): Problem {
   return new Problem('conflict', {
-    detail: { de: 'Diese E-Mail-Adresse ist schon vergeben.', en: 'This e-mail address is taken.' },
-    errors: [{ field: 'body.email', message: 'bereits vergeben / already taken' }],
+    detail: msg('users.emailTaken'),
+    errors: [{ field: 'body.email', message: msg('field.emailTaken') }],
   });
 }

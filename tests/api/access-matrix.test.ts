@@ -14,124 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers, type Workers } from '../../workers/setup.js';
 import { createTestApp, fullConsent, type TestApp } from '../helpers/app.js';
 import { makeAudio } from '../helpers/media.js';
-
-// ── the table ─────────────────────────────────────────────────────────────────────────────────────────────────────
-
-const ROLES = [
-  'anonymous', 'owner', 'other', 'researcher', 'grantee', 'curator', 'admin',
-  'narrator-valid', 'narrator-other', 'narrator-expired', 'narrator-revoked',
-] as const;
-type Role = (typeof ROLES)[number];
-
-const STATES = ['public', 'registered', 'restricted', 'private', 'draft', 'embargoed', 'withdrawn', 'passage'] as const;
-type State = (typeof STATES)[number];
-
-/*
- * What each role gets of each interview:
- *   F  the interview page and everything derived from it
- *   S  the sealed stub of a listed embargo (title and date), nothing derived from it
- *   -  nothing: 404 everywhere, existence not disclosed
- *   X  the credential itself is refused: 401 /problems/review-link on every request that carries it
- *
- * States (one interview each, created by `owner`): public/registered/restricted/private = published with that
- * visibility (restricted: granted to the grantee's group); draft = never published (visibility public, so only the
- * status hides it); embargoed = approved, public, embargo one year ahead, listed; withdrawn = published (registered),
- * then withdrawn by its narrator; passage = published public with one restricted passage.
- *
- * narrator-valid holds an invitation for this interview, narrator-other one for a different interview. A narrator
- * has no account: for other interviews they are an anonymous visitor (public content is no secret from someone
- * who could simply leave the header off), so narrator-other and narrator-valid-on-another-interview read like
- * `anonymous` — except on the one interview their invitation names.
- */
-const ACCESS: Record<State, string> = {
-  //          anon owner other resea grant curat admin n-val n-oth n-exp n-rev
-  public:     'F    F     F     F     F     F     F     F     F     X     X',
-  registered: '-    F     F     F     F     F     F     F     -     X     X',
-  restricted: '-    F     -     -     F     F     F     F     -     X     X',
-  private:    '-    F     -     -     -     F     F     F     -     X     X',
-  draft:      '-    F     -     -     -     F     F     F     -     X     X',
-  embargoed:  'S    F     S     S     S     F     F     F     S     X     X',
-  withdrawn:  '-    -     -     -     -     F     F     -     -     X     X',
-  passage:    'F    F     F     F     F     F     F     F     F     X     X',
-};
-
-/** Who hears a restricted passage (real text, search, renditions meanwhile). Everyone else with F gets the marker instead. */
-const HEARS_RESTRICTED: readonly Role[] = ['curator', 'admin', 'narrator-valid'];
-/** Who gets the untouched original of a medium with a restricted passage: curators and admins only. */
-const GETS_ORIGINAL: readonly Role[] = ['curator', 'admin'];
-const getsOriginal = (c: Cell) => GETS_ORIGINAL.includes(c.role);
-/** Who finds a restricted passage through search: whoever hears it (the narrator only in their own interview). */
-const FINDS_RESTRICTED: readonly Role[] = HEARS_RESTRICTED;
-/** Logged-in accounts; of them, staff. Staff-only endpoints answer 403 to the others when they can see the interview. */
-const USERS: readonly Role[] = ['owner', 'other', 'researcher', 'grantee', 'curator', 'admin'];
-const STAFF: readonly Role[] = ['curator', 'admin'];
-const ADMINS: readonly Role[] = ['admin'];
-
-/**
- * What a state has left: a withdrawal deletes the renditions (HLS, poster, waveform) and the search entries; the
- * original stays for the archive (the consent says keep_archive), the transcript too.
- */
-const STATE_FACTS: Record<State, { renditions: boolean; indexed: boolean; restrictedPassage: boolean }> = {
-  public: { renditions: true, indexed: true, restrictedPassage: false },
-  registered: { renditions: true, indexed: true, restrictedPassage: false },
-  restricted: { renditions: true, indexed: true, restrictedPassage: false },
-  private: { renditions: true, indexed: true, restrictedPassage: false },
-  draft: { renditions: true, indexed: true, restrictedPassage: false },
-  embargoed: { renditions: true, indexed: true, restrictedPassage: false },
-  withdrawn: { renditions: false, indexed: false, restrictedPassage: false },
-  passage: { renditions: true, indexed: true, restrictedPassage: true },
-};
-
-const VISIBILITY: Record<State, 'public' | 'registered' | 'restricted' | 'private'> = {
-  public: 'public', registered: 'registered', restricted: 'restricted', private: 'private',
-  draft: 'public', embargoed: 'public', withdrawn: 'registered', passage: 'public',
-};
-
-/** One unique, made-up word per interview (no compound parts, far apart for typo tolerance), and one in the passage. */
-const WORD: Record<State, string> = {
-  public: 'Zaffirolum', registered: 'Keprastin', restricted: 'Muldorvex', private: 'Tarnequil',
-  draft: 'Solvimbra', embargoed: 'Quorvanel', withdrawn: 'Brexindal', passage: 'Fennumirk',
-};
-const RESTRICTED_WORD = 'Gollatrusk';
-const MARKER = 'Diese Passage ist nicht freigegeben.';
-/** The sealed stub: these fields and nothing else. */
-const STUB_KEYS = ['id', 'title', 'collectionId', 'recordedAt', 'sealed', 'embargoUntil'];
-
-type Access = 'F' | 'S' | '-' | 'X';
-const ACCESS_CELLS: Record<State, Record<Role, Access>> = Object.fromEntries(STATES.map((state) => {
-  const cells = ACCESS[state].trim().split(/\s+/) as Access[];
-  if (cells.length !== ROLES.length || cells.some((c) => !['F', 'S', '-', 'X'].includes(c))) throw new Error(`ACCESS.${state} is malformed`);
-  return [state, Object.fromEntries(ROLES.map((role, n) => [role, cells[n]!]))];
-})) as Record<State, Record<Role, Access>>;
-
-interface Cell { role: Role; state: State; access: Access }
-
-const REFUSED = '401:review-link';
-
-/** F → what the endpoint gives, S/- → 404 (a sealed stub has nothing derived), X → 401. */
-function gate(c: Cell, full: () => string): string {
-  if (c.access === 'X') return REFUSED;
-  return c.access === 'F' ? full() : '404';
-}
-const hears = (c: Cell) => HEARS_RESTRICTED.includes(c.role);
-const textFor = (c: Cell) => (STATE_FACTS[c.state].restrictedPassage && !hears(c) ? '200:marker' : '200:text');
-const hitsFor = (c: Cell) => {
-  const words = [
-    ...(STATE_FACTS[c.state].indexed ? ['w1'] : []),
-    ...(STATE_FACTS[c.state].restrictedPassage && FINDS_RESTRICTED.includes(c.role) ? ['w2'] : []),
-  ];
-  return `200:hits=${words.join('+') || '-'}`;
-};
-const rendition = (c: Cell) => gate(c, () => (STATE_FACTS[c.state].renditions ? '200' : '404'));
-const staffOnly = (c: Cell) => {
-  if (c.access === 'X') return REFUSED;
-  if (STAFF.includes(c.role)) return '200';
-  return USERS.includes(c.role) && (c.access === 'F' || c.access === 'S') ? '403' : '404';
-};
+import {
+  send, ACCESS_CELLS, ADMINS, type Cell, type Login, MARKER, REFUSED, RESTRICTED_WORD, ROLES, type Result, type Role,
+  STATES, STATE_FACTS, STUB_KEYS, type State, USERS, VISIBILITY, type Verdict, WORD, describeResult, gate,
+  getsOriginal, hitsFor, rendition, results, staffOnly, textFor, verdict,
+} from './access-matrix.table.js';
 
 // ── the fixture ───────────────────────────────────────────────────────────────────────────────────────────────────
 
-type Login = Awaited<ReturnType<TestApp['loginAs']>>;
 type UserRole = 'owner' | 'other' | 'researcher' | 'grantee' | 'curator' | 'admin';
 interface Invite { id: string; token: string; code: string }
 interface Fixture { id: string; mediaId: string; valid: Invite; expired: Invite; revoked: Invite }
@@ -318,38 +208,6 @@ const ENDPOINTS: Endpoint[] = [
   },
 ];
 
-// ── verdicts ──────────────────────────────────────────────────────────────────────────────────────────────────────
-
-type Verdict = 'ok' | 'leak' | 'disclosure' | 'mismatch';
-interface Result { endpoint: string; state: string; role: string; expected: string; actual: string; verdict: Verdict }
-const results: Result[] = [];
-
-const granted = (o: string) => o.startsWith('200') || o.startsWith('listed');
-/** Outcomes that give more than the expected one (same status, more content). */
-const MORE_THAN: Record<string, string[]> = {
-  '200:sealed': ['200:full', '200:full:original', '200:full:no-original', '200:sealed+extra'],
-  '200:full:no-original': ['200:full:original'],
-  'listed:sealed': ['listed', 'listed:sealed+extra'],
-  '200:marker': ['200:text'],
-  '200:no-original': ['200:original'],
-};
-
-/** A leak is content (a 200, a listing, a hit, the real text) where the table says 404/401/403, marker or stub. */
-function verdict(expected: string, actual: string): Verdict {
-  if (expected === actual) return 'ok';
-  if (!granted(expected) && granted(actual)) return 'leak';
-  if (MORE_THAN[expected]?.includes(actual)) return 'leak';
-  const hits = (o: string) => (o.startsWith('200:hits=') ? o.slice(9).split('+').filter((w) => w !== '-') : null);
-  const [e, a] = [hits(expected), hits(actual)];
-  if (e && a && a.some((w) => !e.includes(w))) return 'leak';
-  // 403 instead of 404 tells that the interview exists
-  if (expected === '404' && actual === '403') return 'disclosure';
-  return 'mismatch';
-}
-
-const describeResult = (r: Result) =>
-  `${r.endpoint} | state=${r.state} | role=${r.role}: expected ${r.expected}, got ${r.actual}${r.verdict === 'ok' ? '' : ` [${r.verdict.toUpperCase()}]`}`;
-
 // ── helpers for the fixture ───────────────────────────────────────────────────────────────────────────────────────
 
 async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 90_000): Promise<void> {
@@ -375,7 +233,6 @@ async function settle(): Promise<void> {
   expect(db.prepare(`SELECT name, error FROM jobs WHERE status = 'failed'`).all()).toEqual([]);
 }
 
-const send = (who: Login, method: 'post' | 'patch' | 'put' | 'delete', url: string) => who.agent[method](url).set('X-CSRF-Token', who.csrf);
 
 function vtt(state: State): string {
   const second = state === 'passage' ? `${RESTRICTED_WORD} hat er mir nur im Vertrauen erzählt.` : 'Glück auf, Kumpel.';
@@ -556,116 +413,3 @@ describe('access matrix: every endpoint × state × role against one table', () 
   });
 });
 
-// ── role × ownership × edit endpoint (issue 11, finding 3) ─────────────────────────────────────────────────────────
-// Who may change an interview: the role decides first, then ownership and state. `demoted` created the interview as
-// a contributor and was then made a researcher (researchers read, never edit). Written by hand from the rule:
-// contributors edit their own until review starts; curators and admins always; nobody else. Those who cannot see the
-// interview (private; anonymous visitors too) get 404, those who see it but may not edit 403. A transcript import
-// over an existing one answers 200 (a new version).
-
-const EDIT_ROLES = ['anonymous', 'owner', 'demoted', 'other', 'researcher', 'curator'] as const;
-type EditRole = (typeof EDIT_ROLES)[number];
-const EDIT_STATES = ['draft', 'in_review'] as const;
-type EditState = (typeof EDIT_STATES)[number];
-const EDIT_ENDPOINTS = ['PATCH metadata', 'PUT transcript', 'PUT index', 'POST media', 'PATCH status', 'DELETE medium', 'DELETE interview'] as const;
-type EditEndpoint = (typeof EDIT_ENDPOINTS)[number];
-
-const EDITS: Record<EditState, Record<EditEndpoint, string>> = {
-  //                       anon  owner demoted other resea curat
-  draft: {
-    'PATCH metadata':    '404   200   403     404   404   200',
-    'PUT transcript':    '404   200   403     404   404   200',
-    'PUT index':         '404   200   403     404   404   200',
-    'POST media':        '404   202   403     404   404   202',
-    'PATCH status':      '404   200   403     404   404   200',
-    'DELETE medium':     '404   204   403     404   404   204',
-    'DELETE interview':  '404   204   403     404   404   204',
-  },
-  in_review: {
-    'PATCH metadata':    '404   403   403     404   404   200',
-    'PUT transcript':    '404   403   403     404   404   200',
-    'PUT index':         '404   403   403     404   404   200',
-    'POST media':        '404   403   403     404   404   202',
-    'PATCH status':      '404   403   403     404   404   200',
-    'DELETE medium':     '404   403   403     404   404   204',
-    'DELETE interview':  '404   403   403     404   404   204',
-  },
-};
-
-describe('access matrix: role × ownership × edit endpoint', () => {
-  let e: TestApp;
-  let dir: string;
-  let sample: string;
-  let people: Record<Exclude<EditRole, 'anonymous'>, Login>;
-  const rows: Result[] = [];
-  const editVtt = 'WEBVTT\n\n00:00:00.000 --> 00:00:01.500\n<v Horst Krüger>Glück auf.\n';
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-matrix-edit-'));
-    e = await createTestApp();
-    sample = await makeAudio(dir, { seconds: 3, format: 'mp3' });
-    const [owner, demoted, other, researcher, curator] = await Promise.all([
-      e.loginAs('contributor'), e.loginAs('contributor'), e.loginAs('contributor'), e.loginAs('researcher'), e.loginAs('curator'),
-    ]);
-    people = { owner, demoted, other, researcher, curator };
-  }, 60_000);
-
-  afterAll(async () => {
-    await e?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    const ok = rows.filter((r) => r.verdict === 'ok').length;
-    console.log(`access matrix (edit): ${EDIT_ROLES.length} roles × ${EDIT_STATES.length} states × ${EDIT_ENDPOINTS.length} endpoints = ${rows.length} checks, ${ok} passed, ${rows.length - ok} mismatches`);
-  });
-
-  /** One private interview of `creator` in `state`, with one medium and a transcript; two of them (status / the rest). */
-  async function fixture(creator: Login, state: EditState): Promise<{ id: string; mediaId: string; statusId: string }> {
-    const make = async () => {
-      const id = (await send(creator, 'post', '/api/interviews').send({ title: 'Bearbeiten', visibility: 'private', people: [{ name: 'Horst Krüger', role: 'narrator' }] }).expect(201)).body.id as string;
-      const mediaId = (await send(creator, 'post', `/api/interviews/${id}/media`).attach('file', sample, 'band1.mp3').expect(202)).body.id as string;
-      await send(creator, 'put', `/api/interviews/${id}/media/${mediaId}/transcript`).set('Content-Type', 'text/vtt').send(editVtt).expect(201);
-      if (state === 'in_review') {
-        await send(creator, 'patch', `/api/interviews/${id}`).send({ status: 'ready_for_review' }).expect(200);
-        await send(people.curator, 'patch', `/api/interviews/${id}`).send({ status: 'in_review' }).expect(200);
-      }
-      return { id, mediaId };
-    };
-    const main = await make();
-    const status = await make();
-    return { ...main, statusId: status.id };
-  }
-
-  it('every cell as the table says', async () => {
-    // build every fixture first (the demoted owner still a contributor), then demote, then try
-    const fixtures = new Map<string, { id: string; mediaId: string; statusId: string }>();
-    for (const state of EDIT_STATES) {
-      for (const role of EDIT_ROLES) fixtures.set(`${state}/${role}`, await fixture(role === 'demoted' ? people.demoted : people.owner, state));
-    }
-    const admin = await e.loginAs('admin');
-    await send(admin, 'patch', `/api/users/${people.demoted.userId}`).send({ role: 'researcher' }).expect(200);
-
-    for (const state of EDIT_STATES) {
-      for (const role of EDIT_ROLES) {
-        const fx = fixtures.get(`${state}/${role}`)!;
-        const who = role === 'anonymous' ? null : people[role];
-        const call = (method: 'post' | 'patch' | 'put' | 'delete', url: string) => (who ? send(who, method, url) : supertest(e.app)[method](url));
-        const nextStatus = state === 'draft' ? 'ready_for_review' : 'changes_requested';
-        const tries: Record<EditEndpoint, () => Promise<supertest.Response>> = {
-          'PATCH metadata': async () => call('patch', `/api/interviews/${fx.id}`).send({ title: 'Neuer Titel' }),
-          'PUT transcript': async () => call('put', `/api/interviews/${fx.id}/media/${fx.mediaId}/transcript`).set('Content-Type', 'text/vtt').send(editVtt.replace('Glück auf.', 'Glück auf, Kumpel.')),
-          'PUT index': async () => call('put', `/api/interviews/${fx.id}/media/${fx.mediaId}/index`).send({ points: [{ start: 0, title: 'Beginn' }] }),
-          'POST media': async () => call('post', `/api/interviews/${fx.id}/media`).attach('file', sample, 'band2.mp3'),
-          'PATCH status': async () => call('patch', `/api/interviews/${fx.statusId}`).send({ status: nextStatus }),
-          'DELETE medium': async () => call('delete', `/api/media/${fx.mediaId}`),
-          'DELETE interview': async () => call('delete', `/api/interviews/${fx.id}`),
-        };
-        for (const endpoint of EDIT_ENDPOINTS) {
-          const expected = EDITS[state][endpoint].trim().split(/\s+/)[EDIT_ROLES.indexOf(role)]!;
-          const actual = String((await tries[endpoint]()).status);
-          const leak = !['401', '403', '404'].includes(actual) && ['401', '403', '404'].includes(expected);
-          rows.push({ endpoint, state, role, expected, actual, verdict: expected === actual ? 'ok' : leak ? 'leak' : 'mismatch' });
-        }
-      }
-    }
-    expect(rows.filter((r) => r.verdict !== 'ok').map(describeResult)).toEqual([]);
-  }, 180_000);
-});

@@ -1,5 +1,6 @@
 // Pure helpers for the curators' review overview: times of restricted passages, the difference between a segment
 // and a narrator's proposed correction, and the order invitations and items are shown in.
+import { diffArrays } from 'diff';
 import type { Correction, Invitation, Restriction } from '../types.js';
 
 /**
@@ -28,8 +29,8 @@ function tokens(text: string): string[] {
 }
 
 /**
- * Word by word, what the proposal keeps, removes and adds (longest common subsequence). Neighbouring parts of the
- * same kind are merged. For long texts beyond `limit` tokens each, the whole text is shown as replaced.
+ * Word by word, what the proposal keeps, removes and adds (jsdiff's Myers diff over words and spaces). Neighbouring
+ * parts of the same kind are merged. For long texts beyond `limit` tokens each, the whole text is shown as replaced.
  */
 export function diffWords(original: string, proposed: string, limit = 2000): DiffPart[] {
   const a = tokens(original);
@@ -46,28 +47,29 @@ export function diffWords(original: string, proposed: string, limit = 2000): Dif
     push('added', proposed);
     return parts;
   }
-  // lcs[i][j] = length of the common subsequence of a[i..] and b[j..]
-  const lcs: Uint32Array[] = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
-  }
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      push('same', a[i]!);
-      i++;
-      j++;
-    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) {
-      push('removed', a[i++]!);
+  // One hunk is shown as all it removes, then all it adds; a lone space kept between two edits belongs to the hunk
+  // ("Golpa Nord" → "Golpa-Nord" is one replacement, not two).
+  let removed = '';
+  let added = '';
+  const flush = () => {
+    push('removed', removed);
+    push('added', added);
+    removed = added = '';
+  };
+  const changes = diffArrays(a, b);
+  changes.forEach((change, k) => {
+    const text = change.value.join('');
+    if (change.removed) removed += text;
+    else if (change.added) added += text;
+    else if ((removed || added) && k + 1 < changes.length && /^\s+$/.test(text)) {
+      removed += text;
+      added += text;
     } else {
-      push('added', b[j++]!);
+      flush();
+      push('same', text);
     }
-  }
-  while (i < a.length) push('removed', a[i++]!);
-  while (j < b.length) push('added', b[j++]!);
+  });
+  flush();
   return parts;
 }
 
