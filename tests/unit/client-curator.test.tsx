@@ -3,15 +3,13 @@
 // markup, the audit diff, publication settings — and the multipart sender with a stubbed fetch.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { setCsrfToken } from '../../client/src/api.js';
+import { setCsrfToken, problemSlug, request, ApiProblem } from '../../client/src/lib/http.js';
 import '../../client/src/contributor/texts.js';
 import { fixedCt } from '../../client/src/contributor/texts.js';
 import { LetterView } from '../../client/src/contributor/curation/InvitationLetter.js';
 import { DiffText } from '../../client/src/contributor/curation/ReviewItems.js';
 import { publicationFieldKey } from '../../client/src/contributor/curation/PublicationPanel.js';
 import { actionLabel, actorLabel } from '../../client/src/contributor/curation/AuditLog.js';
-import { problemSlug, sendForm } from '../../client/src/contributor/http.js';
-import { ApiProblem } from '../../client/src/api.js';
 import { auditValue, compactDiff, isAuditAction } from '../../client/src/contributor/lib/audit.js';
 import {
   buildConsentPayload, checkScan, consentFieldKey, consentFormData, emptyConsentForm, formFromConsent, SCAN_MAX_BYTES, toggleScope,
@@ -121,7 +119,7 @@ describe('multipart sender', () => {
     setCsrfToken('tok-9');
     const form = new FormData();
     form.append('record', '{}');
-    const err = await sendForm('PUT', '/api/interviews/i/consents/c', form, { ifMatch: 'W/"v3"' }).catch((e: unknown) => e);
+    const err = await request('PUT', '/api/interviews/i/consents/c', { form, ifMatch: 'W/"v3"' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiProblem);
     expect((err as ApiProblem).status).toBe(412);
     expect((err as ApiProblem).problem.currentVersion).toBe(4);
@@ -139,7 +137,7 @@ describe('multipart sender', () => {
 
   it('returns the record and its ETag', async () => {
     vi.stubGlobal('fetch', vi.fn<typeof fetch>(async () => Response.json({ id: 'c', version: 1 }, { status: 201, headers: { ETag: 'W/"v1"' } })));
-    await expect(sendForm('POST', '/api/interviews/i/consents', new FormData())).resolves.toEqual({ data: { id: 'c', version: 1 }, etag: 'W/"v1"', status: 201 });
+    await expect(request('POST', '/api/interviews/i/consents', { form: new FormData() })).resolves.toEqual({ data: { id: 'c', version: 1 }, etag: 'W/"v1"', status: 201 });
   });
 });
 

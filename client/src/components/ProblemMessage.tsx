@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { ApiProblem } from '../api.js';
+import type { ApiProblem } from '../lib/http.js';
 
 /** Shows an API problem: its (server-localised) title and detail, plus field errors if any. */
 export function ProblemMessage({ problem }: { problem: ApiProblem }) {

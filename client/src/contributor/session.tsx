@@ -2,8 +2,7 @@
 // /api/auth/me: 401 sends the visitor to the login page and back; otherwise the token is put back into api.ts.
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
-import { ApiProblem, setCsrfToken } from '../api.js';
-import { asProblem, isAbort, request } from './http.js';
+import { ApiProblem, setCsrfToken, asProblem, isAbort, request } from '../lib/http.js';
 import { contributorPaths } from './paths.js';
 import { useCt } from './texts.js';
 import type { Me } from './types.js';

@@ -2,7 +2,7 @@
 // and mirrored to <html lang> and to the API's Accept-Language.
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { setApiLanguage } from '../api.js';
+import { setApiLanguage } from '../lib/http.js';
 import de from './de.json' with { type: 'json' };
 import en from './en.json' with { type: 'json' };
 

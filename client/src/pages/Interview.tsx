@@ -3,7 +3,7 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, apiGet } from '../api.js';
+import { ApiProblem, apiGet } from '../lib/http.js';
 import { useApiGet } from '../useApi.js';
 import { useDocumentTitle } from '../useDocumentTitle.js';
 import type { CollectionDetail, InterviewDetail, MediaIndexAnswer, Medium, SearchHit, Transcript as TranscriptData } from '../types.js';

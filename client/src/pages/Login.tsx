@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, apiSend, setCsrfToken } from '../api.js';
+import { ApiProblem, apiSend, setCsrfToken } from '../lib/http.js';
 import { useDocumentTitle } from '../useDocumentTitle.js';
 import type { LoginAnswer } from '../types.js';
 import { ProblemMessage } from '../components/ProblemMessage.js';

@@ -3,7 +3,7 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, apiGet } from '../api.js';
+import { ApiProblem, apiGet } from '../lib/http.js';
 import { useDocumentTitle } from '../useDocumentTitle.js';
 import type { InterviewSummary, Page } from '../types.js';
 import { Loading, ProblemMessage } from '../components/ProblemMessage.js';

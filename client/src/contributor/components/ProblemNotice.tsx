@@ -1,5 +1,5 @@
 import { Link, useLocation } from 'react-router';
-import type { ApiProblem } from '../../api.js';
+import type { ApiProblem } from '../../lib/http.js';
 import { contributorPaths } from '../paths.js';
 import { useCt } from '../texts.js';
 

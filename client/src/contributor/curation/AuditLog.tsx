@@ -2,10 +2,9 @@
 // interview page for that interview; at /mitarbeit/protokoll for everything, filtered by action.
 import { useEffect, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, isAbort, request } from '../http.js';
 import { auditActions, compactDiff, isAuditAction } from '../lib/audit.js';
 import { formatDateTime } from '../lib/dates.js';
 import { Breadcrumbs } from '../pages/InterviewEditor.js';

@@ -1,10 +1,9 @@
 // Record a narrator's consent, or change one (a change is a new version; the old one stays). With a scan of the signed
 // form the record goes as multipart/form-data (field `record` = JSON, field `file` = the scan), else as JSON.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, interviewEtag, request } from '../../lib/http.js';
 import { Field } from '../components/Field.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, interviewEtag, request, sendForm } from '../http.js';
 import {
   buildConsentPayload, consentFieldKey, consentFields, consentFormData, emptyConsentForm, formFromConsent, SCAN_ACCEPT, toggleScope,
   type ConsentField, type ConsentFormState,
@@ -66,7 +65,7 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
     const ifMatch = initial ? interviewEtag(initial.version) : null;
     try {
       const { data } = file
-        ? await sendForm<ConsentRecord>(method, path, consentFormData(built.payload, file, file.name), { ifMatch })
+        ? await request<ConsentRecord>(method, path, { form: consentFormData(built.payload, file, file.name), ifMatch })
         : await request<ConsentRecord>(method, path, { json: built.payload, ifMatch });
       setErrors({});
       onSaved(data);

@@ -1,9 +1,8 @@
 // Einverständniserklärungen: the current version per narrator, a way to record a new one or change one (as a new
 // version), each record's history, and the scans of the signed forms.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, isAbort, request } from '../http.js';
 import { scopeForVisibility } from '../lib/consentForm.js';
 import { formatBytes } from '../lib/progress.js';
 import { useSession } from '../session.js';

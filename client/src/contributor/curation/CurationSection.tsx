@@ -1,9 +1,8 @@
 // "Durchsicht & Einverständnis" on the interview page, for curators and admins only: publication settings, consent
 // records, review invitations with their letters, the narrator's proposals and restrictions, and (admins) the log.
 import { useCallback, useEffect, useState } from 'react';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, isAbort, request } from '../http.js';
 import { isStaff, useSession } from '../session.js';
 import { useCt } from '../texts.js';
 import type { Interview, Medium, ReviewOverview, Visibility } from '../types.js';

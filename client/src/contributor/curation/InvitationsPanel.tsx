@@ -3,11 +3,10 @@
 // each invitation and can revoke one.
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, request } from '../../lib/http.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Field } from '../components/Field.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, request } from '../http.js';
 import { formatDateTime } from '../lib/dates.js';
 import { groupFieldErrors, type FieldErrors } from '../lib/fieldErrors.js';
 import { letterStore } from '../lib/letter.js';

@@ -2,12 +2,11 @@
 // visibility), the embargo, whether a sealed interview is listed meanwhile, who may see a `restricted` interview, and
 // the withdrawal on the narrator's behalf.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, isAbort, problemSlug, request } from '../../lib/http.js';
 import { StatusBadge } from '../components/Badges.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Field } from '../components/Field.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, isAbort, problemSlug, request } from '../http.js';
 import { formatDateTime } from '../lib/dates.js';
 import { FORM_LEVEL, groupFieldErrors, type FieldErrors } from '../lib/fieldErrors.js';
 import {

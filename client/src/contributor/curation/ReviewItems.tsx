@@ -2,10 +2,9 @@
 // narrator's proposed corrections (accept = a new transcript version, or reject), and the narrator's decisions.
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, request } from '../../lib/http.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, request } from '../http.js';
 import { formatDateTime } from '../lib/dates.js';
 import { diffWords, formatSpan, restrictionAuthor, sortCorrections, sortRestrictions, type DiffPart } from '../lib/review.js';
 import { contributorPaths } from '../paths.js';

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { MediaStatusBadge, ProgressBar } from '../components/Badges.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
-import { request } from '../http.js';
+import { request } from '../../lib/http.js';
 import { activeJob } from '../lib/media.js';
 import { formatBytes, formatClock, percentOf, progressFigures } from '../lib/progress.js';
 import { contributorPaths } from '../paths.js';

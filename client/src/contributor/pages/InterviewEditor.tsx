@@ -1,12 +1,11 @@
 // Create or edit an interview's metadata; on an existing interview also its media (uploads, processing, transcripts).
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, interviewEtag, isAbort, request } from '../../lib/http.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { StatusBadge } from '../components/Badges.js';
 import { Field } from '../components/Field.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, interviewEtag, isAbort, request } from '../http.js';
 import { FORM_LEVEL, groupFieldErrors, hasErrors, interviewFieldKey, type FieldErrors } from '../lib/fieldErrors.js';
 import {
   buildInterviewPayload, emptyForm, formFromInterview, newPersonRow, type InterviewFormState, type PersonRow,

@@ -1,12 +1,11 @@
 // "Meine Interviews": the signed-in person's interviews (curators and admins see all, or only their own).
 import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
 import { formatRecordedAt } from '../../format.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
 import { StatusBadge } from '../components/Badges.js';
-import { asProblem, isAbort, request } from '../http.js';
 import { contributorPaths } from '../paths.js';
 import { isStaff, useSession } from '../session.js';
 import { useCt } from '../texts.js';

@@ -2,7 +2,7 @@
 // (all interviews) and on an interview's page (that interview), as an alert — a damaged original needs a person.
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { request, isAbort } from '../http.js';
+import { request, isAbort } from '../../lib/http.js';
 import { contributorPaths } from '../paths.js';
 import { useSession } from '../session.js';
 import { useCt } from '../texts.js';

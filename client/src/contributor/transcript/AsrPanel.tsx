@@ -1,9 +1,8 @@
 // Automatic transcription and alignment of one medium: start (POST /api/media/:id/transcribe or …/align), follow the
 // job's progress, cancel, retry. When no engine is configured it says how to turn the feature on.
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, request } from '../../lib/http.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, request } from '../http.js';
 import { useCt } from '../texts.js';
 import type { MediumJob } from '../types.js';
 

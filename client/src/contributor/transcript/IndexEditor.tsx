@@ -1,8 +1,7 @@
 // The OHMS-style index (table of contents) of one medium: points with start time, title, synopsis and keywords.
 import { useEffect, useRef, useState } from 'react';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, indexEtag, request } from '../../lib/http.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, indexEtag, request } from '../http.js';
 import { FORM_LEVEL, groupFieldErrors, indexPointFieldKey, type FieldErrors } from '../lib/fieldErrors.js';
 import { splitKeywords } from '../lib/keywords.js';
 import { formatTimecode, parseTimecode, roundTime } from '../lib/segments.js';

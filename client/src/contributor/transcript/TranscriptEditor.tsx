@@ -4,11 +4,10 @@
 import type { TimedSegment } from '../../../../server/store/types.js';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, isAbort, request, transcriptEtag } from '../../lib/http.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { MediaStatusBadge } from '../components/Badges.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, isAbort, request, transcriptEtag } from '../http.js';
 import { currentSegmentIndex, lastStartedIndex, renumberDrafts, roundTime, formatTimecode } from '../lib/segments.js';
 import { shortcutFor, skipTarget, SKIP_SECONDS } from '../lib/shortcuts.js';
 import { Breadcrumbs } from '../pages/InterviewEditor.js';

@@ -2,9 +2,8 @@
 // with its line ("Zeile 7: …"), nothing is saved then (all or nothing).
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, request } from '../../lib/http.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, request } from '../http.js';
 import { issuePosition, segmentNumberOf, sortIssues } from '../lib/importErrors.js';
 import { contributorPaths } from '../paths.js';
 import { useCt } from '../texts.js';

@@ -1,5 +1,5 @@
 // Friendly failure texts: for the credential (unknown, expired, revoked, too many attempts), the network, and the rest.
-import { ApiProblem } from '../../api.js';
+import { ApiProblem } from '../../lib/http.js';
 import { credentialFailure } from '../api.js';
 import { useRt, type RKey } from '../texts.js';
 
