@@ -19,8 +19,9 @@ import { formatDay } from '../../client/src/contributor/lib/dates.js';
 import { FORM_LEVEL } from '../../client/src/contributor/lib/fieldErrors.js';
 import { codeUrlOf, letterModel, letterStore, svgDataUri } from '../../client/src/contributor/lib/letter.js';
 import {
-  buildPublicationPatch, confirmsWord, fromLocalInput, parseUserGrant, publicationForm, statusSteps, toLocalInput,
+  buildPublicationPatch, confirmsWord, fromLocalInput, nextStatuses, parseUserGrant, publicationForm, statusSteps, toLocalInput,
 } from '../../client/src/contributor/lib/publication.js';
+import { transitions } from '../../server/interviews/workflow.js';
 import { diffWords, formatMmSs, formatSpan, restrictionAuthor, sortCorrections, sortInvitations } from '../../client/src/contributor/lib/review.js';
 import type { ConsentRecord, Correction, CreatedInvitation, Invitation } from '../../client/src/contributor/types.js';
 
@@ -33,6 +34,12 @@ const filled = (over: Partial<ConsentFormState> = {}): ConsentFormState => ({
   givenOn: '2019-05-17',
   method: 'signed_form',
   ...over,
+});
+
+describe('workflow steps offered by the client', () => {
+  it('are the server\'s workflow table, state for state (the client imports only types from the server)', () => {
+    expect(nextStatuses).toEqual(transitions);
+  });
 });
 
 describe('consent form → API JSON', () => {

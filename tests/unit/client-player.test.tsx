@@ -15,7 +15,7 @@ import {
   apiSearchPath, clearFilters, currentPage, hitHref, pageCount, pageWindow, safeSnippet, selectedValues, sortFacetValues, toggleFacet,
 } from '../../client/src/pages/searchQuery.js';
 import { placeSlug } from '../../client/src/components/placeSlug.js';
-import { groupByPlace } from '../../client/src/pages/Places.js';
+import { groupByPlace } from '../../client/src/lib/places.js';
 import type { InterviewSummary, TranscriptSegment } from '../../client/src/types.js';
 
 describe('timecodes', () => {

@@ -7,7 +7,7 @@ import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
 import { auditActions, compactDiff, isAuditAction } from '../lib/audit.js';
 import { formatDateTime } from '../lib/dates.js';
-import { Breadcrumbs } from '../pages/InterviewEditor.js';
+import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
 import { contributorPaths } from '../paths.js';
 import { useSession } from '../session.js';
 import { useCt, type CKey, type CT } from '../texts.js';
@@ -192,7 +192,7 @@ export function AuditPage() {
 
   return (
     <section aria-labelledby="sb-c-audit-page-title">
-      <Breadcrumbs current={ct('audit.pageTitle')} />
+      <AreaBreadcrumbs current={ct('audit.pageTitle')} />
       <h1 id="sb-c-audit-page-title">{ct('audit.pageTitle')}</h1>
       {!admin ? (
         <p>{ct('audit.adminOnly')}</p>

@@ -10,7 +10,7 @@ import { MediaStatusBadge } from '../components/Badges.js';
 import { ProblemNotice } from '../components/ProblemNotice.js';
 import { currentSegmentIndex, lastStartedIndex, renumberDrafts, roundTime, formatTimecode } from '../lib/segments.js';
 import { shortcutFor, skipTarget, SKIP_SECONDS } from '../lib/shortcuts.js';
-import { Breadcrumbs } from '../pages/InterviewEditor.js';
+import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
 import { contributorPaths } from '../paths.js';
 import { useCt } from '../texts.js';
 import type { InterviewWithMedia, Medium, Transcript, VersionSummary } from '../types.js';
@@ -281,7 +281,7 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
   if (load.kind === 'error' || load.kind === 'missing') {
     return (
       <section>
-        <Breadcrumbs current={ct('editor.pageTitlePlain')} />
+        <AreaBreadcrumbs current={ct('editor.pageTitlePlain')} />
         <h1>{ct('editor.pageTitlePlain')}</h1>
         {load.kind === 'error' ? <ProblemNotice problem={load.problem} /> : <p>{ct('editor.mediumNotFound')}</p>}
       </section>
@@ -293,7 +293,7 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
 
   return (
     <section aria-labelledby="sb-c-editor-title" className="sb-c-editor-page">
-      <Breadcrumbs current={ct('editor.crumb', { part: medium.part })} trail={[{ to: contributorPaths.interview(interview.id), label: interview.title }]} />
+      <AreaBreadcrumbs current={ct('editor.crumb', { part: medium.part })} trail={[{ to: contributorPaths.interview(interview.id), label: interview.title }]} />
       <h1 id="sb-c-editor-title">{title}</h1>
       <p className="sb-c-meta">
         {medium.originalFilename} · <MediaStatusBadge status={medium.status} />
