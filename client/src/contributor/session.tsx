@@ -6,7 +6,7 @@ import { ApiProblem, setCsrfToken, asProblem, isAbort, request } from '../lib/ht
 import { contributorPaths } from './paths.js';
 import { useCt } from './texts.js';
 import type { Me } from './types.js';
-import { ProblemNotice } from './components/ProblemNotice.js';
+import { Problem } from '../components/Problem.js';
 
 const SessionContext = createContext<Me | null>(null);
 
@@ -60,7 +60,7 @@ export function SessionGate() {
   if (state.kind === 'error') {
     return (
       <div className="sb-c">
-        <ProblemNotice problem={state.problem} />
+        <Problem signIn problem={state.problem} />
         <button type="button" className="sb-c-button" onClick={retry}>
           {ct('common.retry')}
         </button>

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiProblem, apiGet } from '../lib/http.js';
 import { useDocumentTitle } from '../useDocumentTitle.js';
 import type { InterviewSummary, Page } from '../types.js';
-import { Loading, ProblemMessage } from '../components/ProblemMessage.js';
+import { Loading, Problem } from '../components/Problem.js';
 import { groupByPlace } from '../lib/places.js';
 
 const PlacesMap = lazy(() => import('../components/PlacesMap.js'));
@@ -72,7 +72,7 @@ export function Places() {
       <h1>{t('places.title')}</h1>
       <p className="lead">{t('places.intro')}</p>
       {state.status === 'loading' && <Loading />}
-      {state.status === 'error' && <ProblemMessage problem={state.problem} />}
+      {state.status === 'error' && <Problem problem={state.problem} />}
       {state.status === 'success' && (
         <>
           {tiles && located.length > 0 && (

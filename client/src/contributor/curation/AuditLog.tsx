@@ -4,7 +4,7 @@ import { useEffect, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
+import { Problem } from '../../components/Problem.js';
 import { auditActions, compactDiff, isAuditAction } from '../lib/audit.js';
 import { formatDateTime } from '../lib/dates.js';
 import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
@@ -148,7 +148,7 @@ export function InterviewAudit({ interviewId }: { interviewId: string }) {
         {ct('audit.interviewIntro')} <Link to={contributorPaths.auditLog}>{ct('audit.toGlobal')}</Link>
       </p>
       {state.kind === 'loading' && <p className="sb-c-loading">{ct('common.loading')}</p>}
-      {state.kind === 'error' && <ProblemNotice problem={state.problem} />}
+      {state.kind === 'error' && <Problem signIn problem={state.problem} />}
       {state.kind === 'ready' && state.data.items.length === 0 && <p>{ct('audit.none')}</p>}
       {state.kind === 'ready' && state.data.items.length > 0 && (
         <>
@@ -210,7 +210,7 @@ export function AuditPage() {
             </select>
           </div>
           {state.kind === 'loading' && <p className="sb-c-loading">{ct('common.loading')}</p>}
-          {state.kind === 'error' && <ProblemNotice problem={state.problem} />}
+          {state.kind === 'error' && <Problem signIn problem={state.problem} />}
           {state.kind === 'ready' && (
             <>
               <p className="sb-c-meta" role="status">

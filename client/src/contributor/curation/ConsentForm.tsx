@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { type ApiProblem, asProblem, interviewEtag, request } from '../../lib/http.js';
 import { Field } from '../components/Field.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
+import { Problem } from '../../components/Problem.js';
 import {
   buildConsentPayload, consentFieldKey, consentFields, consentFormData, emptyConsentForm, formFromConsent, SCAN_ACCEPT, toggleScope,
   type ConsentField, type ConsentFormState,
@@ -100,8 +100,8 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
         {initial ? ct('consent.editTitle', { narrator: initial.narrator, version: initial.version + 1 }) : ct('consent.newTitle')}
       </h4>
       {stale !== null && (
-        <div className="sb-c-problem" role="alert" ref={staleRef} tabIndex={-1}>
-          <p className="sb-c-problem-title">{ct('consent.staleTitle')}</p>
+        <div className="problem" role="alert" ref={staleRef} tabIndex={-1}>
+          <p className="problem-title">{ct('consent.staleTitle')}</p>
           <p>{stale > 0 ? ct('consent.staleTextVersion', { version: stale }) : ct('consent.staleText')}</p>
           <button type="button" className="sb-c-button" onClick={onStale}>
             {ct('consent.staleReload')}
@@ -109,8 +109,8 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
         </div>
       )}
       {fieldErrorList.length > 0 && (
-        <div className="sb-c-problem" role="alert" ref={summaryRef} tabIndex={-1}>
-          <p className="sb-c-problem-title">{ct('form.errorSummary', { count: fieldErrorList.length })}</p>
+        <div className="problem" role="alert" ref={summaryRef} tabIndex={-1}>
+          <p className="problem-title">{ct('form.errorSummary', { count: fieldErrorList.length })}</p>
           <ul>
             {fieldErrorList.map((f) => (
               <li key={f}>
@@ -122,9 +122,9 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
           </ul>
         </div>
       )}
-      {problem && <ProblemNotice problem={problem} showFieldErrors={false} />}
+      {problem && <Problem signIn problem={problem} showFieldErrors={false} />}
       {errors[FORM_LEVEL] && errors[FORM_LEVEL].length > 0 && (
-        <div className="sb-c-problem" role="alert">
+        <div className="problem" role="alert">
           <ul>
             {errors[FORM_LEVEL].map((m) => (
               <li key={m}>{m}</li>

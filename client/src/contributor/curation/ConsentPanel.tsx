@@ -2,7 +2,7 @@
 // version), each record's history, and the scans of the signed forms.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
+import { Problem } from '../../components/Problem.js';
 import { scopeForVisibility } from '../lib/consentForm.js';
 import { formatBytes } from '../lib/progress.js';
 import { useSession } from '../session.js';
@@ -77,7 +77,7 @@ export function ConsentPanel({ interviewId, narrators, visibility, onConsentSave
       <p className="sb-c-live" role="status" aria-live="polite">
         {notice}
       </p>
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
       {list === null && !problem && <p className="sb-c-loading">{ct('common.loading')}</p>}
       {list && list.length === 0 && <p>{ct('consent.none')}</p>}
       {list && list.length > 0 && (
@@ -118,7 +118,7 @@ export function ConsentPanel({ interviewId, narrators, visibility, onConsentSave
                 </div>
                 {history?.id === c.id && (
                   <div id={`sb-c-consent-${c.id}-history`}>
-                    {history.problem && <ProblemNotice problem={history.problem} />}
+                    {history.problem && <Problem signIn problem={history.problem} />}
                     {history.versions === null && <p className="sb-c-loading">{ct('common.loading')}</p>}
                     {history.versions && history.versions.length > 0 && (
                       <ConsentHistory versions={history.versions} interviewId={interviewId} narrator={c.narrator} />

@@ -6,7 +6,7 @@ import { Link, useNavigate } from 'react-router';
 import { type ApiProblem, asProblem, request } from '../../lib/http.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Field } from '../components/Field.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
+import { Problem } from '../../components/Problem.js';
 import { formatDateTime } from '../lib/dates.js';
 import { groupFieldErrors, type FieldErrors } from '../lib/fieldErrors.js';
 import { letterStore } from '../lib/letter.js';
@@ -93,7 +93,7 @@ export function InvitationsPanel({ interviewId, interviewTitle, invitations, nar
       <p className="sb-c-live" role="status" aria-live="polite">
         {notice}
       </p>
-      {problem && <ProblemNotice problem={problem} showFieldErrors={false} />}
+      {problem && <Problem signIn problem={problem} showFieldErrors={false} />}
 
       {list === null && <p className="sb-c-loading">{ct('common.loading')}</p>}
       {list && list.length === 0 && <p>{ct('invitations.none')}</p>}

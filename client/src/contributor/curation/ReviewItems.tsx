@@ -4,7 +4,7 @@ import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { type ApiProblem, asProblem, request } from '../../lib/http.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
+import { Problem } from '../../components/Problem.js';
 import { formatDateTime } from '../lib/dates.js';
 import { diffWords, formatSpan, restrictionAuthor, sortCorrections, sortRestrictions, type DiffPart } from '../lib/review.js';
 import { contributorPaths } from '../paths.js';
@@ -32,7 +32,7 @@ export function ReviewItems({ interviewId, overview, media, onChange }: Props) {
       <p className="sb-c-live" role="status" aria-live="polite">
         {notice}
       </p>
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
       {overview === null ? (
         <p className="sb-c-loading">{ct('common.loading')}</p>
       ) : (

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { MediaStatusBadge, ProgressBar } from '../components/Badges.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
+import { Problem } from '../../components/Problem.js';
 import { request } from '../../lib/http.js';
 import { activeJob } from '../lib/media.js';
 import { formatBytes, formatClock, percentOf, progressFigures } from '../lib/progress.js';
@@ -262,7 +262,7 @@ function MediumCard({ interviewId, initial }: { interviewId: string; initial: Me
           {ct('media.failed')} {medium.error ?? job?.error ?? ''}
         </p>
       )}
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
       <p>
         <Link to={contributorPaths.transcript(interviewId, medium.id)}>{ct('media.openEditor', { part: medium.part })}</Link>
       </p>

@@ -7,7 +7,7 @@ import { interviewEtag } from '../../lib/http.js';
 import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
 import { StatusBadge } from '../components/Badges.js';
 import { Field } from '../components/Field.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
+import { Problem } from '../../components/Problem.js';
 import { FORM_LEVEL } from '../lib/fieldErrors.js';
 import { newPersonRow, type InterviewFormState, type PersonRow } from '../lib/interviewForm.js';
 import { fieldRank, idForKey, inputIdFor, labelForKey } from '../lib/interviewFields.js';
@@ -102,7 +102,7 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
       <section>
         <AreaBreadcrumbs current={ct('form.titleEditPlain')} />
         <h1>{load.problem.status === 404 ? ct('form.notFound') : ct('form.titleEditPlain')}</h1>
-        <ProblemNotice problem={load.problem} />
+        <Problem signIn problem={load.problem} />
       </section>
     );
   }
@@ -126,8 +126,8 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
       </p>
 
       {conflict && (
-        <div className="sb-c-problem" role="alert" id="sb-c-conflict" tabIndex={-1}>
-          <p className="sb-c-problem-title">{ct('form.conflictTitle')}</p>
+        <div className="problem" role="alert" id="sb-c-conflict" tabIndex={-1}>
+          <p className="problem-title">{ct('form.conflictTitle')}</p>
           <p>{ct('form.conflictText')}</p>
           <div className="sb-c-actions">
             <button
@@ -145,8 +145,8 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
       )}
 
       {fieldErrorList.length > 0 && (
-        <div className="sb-c-problem" role="alert" ref={summaryRef} tabIndex={-1}>
-          <p className="sb-c-problem-title">{ct('form.errorSummary', { count: fieldErrorList.length })}</p>
+        <div className="problem" role="alert" ref={summaryRef} tabIndex={-1}>
+          <p className="problem-title">{ct('form.errorSummary', { count: fieldErrorList.length })}</p>
           <ul>
             {fieldErrorList.map(([key, list]) => (
               <li key={key}>
@@ -158,9 +158,9 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
           </ul>
         </div>
       )}
-      {problem && <ProblemNotice problem={problem} showFieldErrors={false} />}
+      {problem && <Problem signIn problem={problem} showFieldErrors={false} />}
       {errors[FORM_LEVEL] && errors[FORM_LEVEL].length > 0 && !problem && (
-        <div className="sb-c-problem" role="alert">
+        <div className="problem" role="alert">
           <ul>
             {errors[FORM_LEVEL].map((m) => (
               <li key={m}>{m}</li>

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
 import { formatRecordedAt } from '../../format.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
+import { Problem } from '../../components/Problem.js';
 import { StatusBadge } from '../components/Badges.js';
 import { contributorPaths } from '../paths.js';
 import { isStaff, useSession } from '../session.js';
@@ -81,7 +81,7 @@ export function MyInterviews() {
           <label htmlFor={onlyMineId}>{ct('list.onlyMine')}</label>
         </p>
       )}
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
       {total !== null && (
         <p className="sb-c-meta" role="status">
           {ct('list.count', { count: total })}

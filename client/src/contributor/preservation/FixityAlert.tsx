@@ -53,7 +53,7 @@ export function FixityAlert({ interviewId }: { interviewId?: string }) {
   const problems = useFixityProblems(admin, interviewId);
   if (!admin || problems.length === 0) return null;
   return (
-    <div className="sb-c-problem sb-c-fixity-alert" role="alert" data-testid="fixity-alert">
+    <div className="problem sb-c-fixity-alert" role="alert" data-testid="fixity-alert">
       <p>
         <strong>{ct('preservation.alertTitle')}</strong> {ct('preservation.alertText', { count: problems.length })}
       </p>

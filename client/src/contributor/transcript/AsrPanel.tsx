@@ -2,7 +2,7 @@
 // job's progress, cancel, retry. When no engine is configured it says how to turn the feature on.
 import { useCallback, useEffect, useId, useState } from 'react';
 import { type ApiProblem, asProblem, request } from '../../lib/http.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
+import { Problem } from '../../components/Problem.js';
 import { useCt } from '../texts.js';
 import type { MediumJob } from '../types.js';
 
@@ -118,7 +118,7 @@ export function AsrPanel({ mediaId, defaultLanguage, hasTranscript, onDone }: Pr
           </>
         )}
       </div>
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
     </aside>
   );
 }

@@ -1,7 +1,7 @@
 // The OHMS-style index (table of contents) of one medium: points with start time, title, synopsis and keywords.
 import { useEffect, useRef, useState } from 'react';
 import { type ApiProblem, asProblem, indexEtag, request } from '../../lib/http.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
+import { Problem } from '../../components/Problem.js';
 import { FORM_LEVEL, groupFieldErrors, indexPointFieldKey, type FieldErrors } from '../lib/fieldErrors.js';
 import { splitKeywords } from '../lib/keywords.js';
 import { formatTimecode, parseTimecode, roundTime } from '../lib/segments.js';
@@ -143,14 +143,14 @@ export function IndexEditor({ basePath, getTime, onSeek }: Props) {
       <h2 id="sb-c-index-title">{ct('index.title')}</h2>
       <p className="sb-c-hint">{ct('index.hint')}</p>
       {conflict && (
-        <div className="sb-c-problem" role="alert">
-          <p className="sb-c-problem-title">{ct('index.conflict')}</p>
+        <div className="problem" role="alert">
+          <p className="problem-title">{ct('index.conflict')}</p>
           <button type="button" className="sb-c-button" onClick={() => void load()}>
             {ct('index.reload')}
           </button>
         </div>
       )}
-      {problem && <ProblemNotice problem={problem} showFieldErrors={false} />}
+      {problem && <Problem signIn problem={problem} showFieldErrors={false} />}
       {rows === null && !problem && <p className="sb-c-loading">{ct('common.loading')}</p>}
       {rows && rows.length === 0 && <p>{ct('index.empty')}</p>}
       {rows && rows.length > 0 && (

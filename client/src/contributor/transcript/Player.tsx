@@ -19,7 +19,7 @@ export function Player({ medium, mediaRef, captionsUrl, label, onTime, onPlaying
   const canPlayHls = useMemo(() => typeof document !== 'undefined' && document.createElement('video').canPlayType('application/vnd.apple.mpegurl') !== '', []);
   const source = chooseSource(medium, canPlayHls);
   if (!source) {
-    return <p className="sb-c-problem">{ct('editor.notPlayable')}</p>;
+    return <p className="problem">{ct('editor.notPlayable')}</p>;
   }
   const events = {
     onTimeUpdate: (e: { currentTarget: HTMLMediaElement }) => onTime(e.currentTarget.currentTime),

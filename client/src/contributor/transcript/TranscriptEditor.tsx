@@ -7,7 +7,7 @@ import { useParams } from 'react-router';
 import { type ApiProblem, asProblem, isAbort, request, transcriptEtag } from '../../lib/http.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { MediaStatusBadge } from '../components/Badges.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
+import { Problem } from '../../components/Problem.js';
 import { currentSegmentIndex, lastStartedIndex, renumberDrafts, roundTime, formatTimecode } from '../lib/segments.js';
 import { shortcutFor, skipTarget, SKIP_SECONDS } from '../lib/shortcuts.js';
 import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
@@ -283,7 +283,7 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
       <section>
         <AreaBreadcrumbs current={ct('editor.pageTitlePlain')} />
         <h1>{ct('editor.pageTitlePlain')}</h1>
-        {load.kind === 'error' ? <ProblemNotice problem={load.problem} /> : <p>{ct('editor.mediumNotFound')}</p>}
+        {load.kind === 'error' ? <Problem signIn problem={load.problem} /> : <p>{ct('editor.mediumNotFound')}</p>}
       </section>
     );
   }
@@ -311,15 +311,15 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
         {message}
       </p>
       {conflict !== null && (
-        <div className="sb-c-problem" role="alert">
-          <p className="sb-c-problem-title">{ct('editor.conflictTitle')}</p>
+        <div className="problem" role="alert">
+          <p className="problem-title">{ct('editor.conflictTitle')}</p>
           <p>{conflict === 'unknown' ? ct('editor.conflictText') : ct('editor.conflictTextVersion', { version: conflict })}</p>
           <button type="button" className="sb-c-button" onClick={() => void loadTranscript().then(loadVersions)}>
             {ct('editor.reload')}
           </button>
         </div>
       )}
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
       {transcript?.draft && (
         <div className="sb-c-notice-warn sb-c-asr-draft" role="note" data-testid="asr-draft">
           <p>{ct('asr.draftTitle')}</p>

@@ -3,7 +3,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { type ApiProblem, asProblem, request } from '../../lib/http.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
+import { Problem } from '../../components/Problem.js';
 import { issuePosition, segmentNumberOf, sortIssues } from '../lib/importErrors.js';
 import { contributorPaths } from '../paths.js';
 import { useCt } from '../texts.js';
@@ -122,8 +122,8 @@ export function TranscriptImport({ interviewId, mediaId, onImported }: Props) {
         )}
       </div>
       {issues && (
-        <div className="sb-c-problem" role="alert" data-testid="import-errors">
-          <p className="sb-c-problem-title">{issues.summary || ct('import.failed')}</p>
+        <div className="problem" role="alert" data-testid="import-errors">
+          <p className="problem-title">{issues.summary || ct('import.failed')}</p>
           <ul>
             {issues.list.map((issue, i) => (
               <li key={i}>{describeIssue(issue, ct)}</li>
@@ -131,7 +131,7 @@ export function TranscriptImport({ interviewId, mediaId, onImported }: Props) {
           </ul>
         </div>
       )}
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
     </form>
   );
 }

@@ -1,5 +1,5 @@
 // The end of both ways to mark a passage (by selection, by time): the optional reason, what went wrong, save/cancel.
-import { FailureNotice } from '../components/Problem.js';
+import { FailureNotice } from '../components/FailureNotice.js';
 import { useRt } from '../texts.js';
 
 export function MarkFormEnd(props: {

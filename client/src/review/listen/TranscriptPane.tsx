@@ -3,7 +3,7 @@
 // passage offers "Korrektur vorschlagen" (a small form right under it, the current text prefilled).
 import { memo, useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { addCorrection } from '../api.js';
-import { FailureNotice } from '../components/Problem.js';
+import { FailureNotice } from '../components/FailureNotice.js';
 import { mmss } from '../lib/time.js';
 import type { SelectedPassage } from '../lib/segments.js';
 import { useRt } from '../texts.js';

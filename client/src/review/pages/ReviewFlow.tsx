@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { loadView } from '../api.js';
-import { failureOf, FailureNotice } from '../components/Problem.js';
+import { failureOf, FailureNotice } from '../components/FailureNotice.js';
 import { StepHeading } from '../components/StepHeading.js';
 import { StepIndicator } from '../components/StepIndicator.js';
 import { credentialFromPath } from '../lib/code.js';

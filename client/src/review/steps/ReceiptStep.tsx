@@ -3,7 +3,7 @@
 import { archiveContact } from '../../contact.js';
 import { useEffect, useState } from 'react';
 import { loadReceipt } from '../api.js';
-import { FailureNotice } from '../components/Problem.js';
+import { FailureNotice } from '../components/FailureNotice.js';
 import { StepHeading } from '../components/StepHeading.js';
 import { spanText } from '../lib/time.js';
 import { useRt } from '../texts.js';
