@@ -4,8 +4,8 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setCsrfToken, problemSlug, request, ApiProblem } from '../../client/src/lib/http.js';
-import '../../client/src/contributor/texts.js';
-import { fixedCt } from '../../client/src/contributor/texts.js';
+import '../../client/src/contributor/i18n/index.js';
+import { fixedCt } from '../../client/src/contributor/i18n/index.js';
 import { LetterView } from '../../client/src/contributor/curation/InvitationLetter.js';
 import { DiffText } from '../../client/src/contributor/curation/ReviewItems.js';
 import { publicationFieldKey } from '../../client/src/contributor/curation/PublicationPanel.js';

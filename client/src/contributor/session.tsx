@@ -4,7 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useState } from 'rea
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { ApiProblem, setCsrfToken, asProblem, isAbort, request } from '../lib/http.js';
 import { contributorPaths } from './paths.js';
-import { useCt } from './texts.js';
+import { useCt } from './i18n/index.js';
 import type { Me } from './types.js';
 import { Problem } from '../components/Problem.js';
 

@@ -1,6 +1,6 @@
 import { Breadcrumbs, type Crumb } from '../../components/Breadcrumbs.js';
 import { contributorPaths } from '../paths.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 
 /** The shared breadcrumbs, starting at "Meine Interviews". */
 export function AreaBreadcrumbs({ current, trail = [] }: { current: string; trail?: readonly Crumb[] }) {

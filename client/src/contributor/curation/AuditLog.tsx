@@ -10,7 +10,7 @@ import { formatDateTime } from '../lib/dates.js';
 import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
 import { contributorPaths } from '../paths.js';
 import { useSession } from '../session.js';
-import { useCt, type CKey, type CT } from '../texts.js';
+import { useCt, type CKey, type CT } from '../i18n/index.js';
 import type { AuditEvent, Paged } from '../types.js';
 
 export function actionLabel(action: string, ct: CT): string {

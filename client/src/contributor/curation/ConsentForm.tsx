@@ -9,7 +9,7 @@ import {
   type ConsentField, type ConsentFormState,
 } from '../lib/consentForm.js';
 import { FORM_LEVEL, groupFieldErrors, hasErrors, type FieldErrors } from '../lib/fieldErrors.js';
-import { useCt, type CKey, type CT } from '../texts.js';
+import { useCt, type CKey, type CT } from '../i18n/index.js';
 import { consentMethods, consentScopes, withdrawalPolicies, type ConsentRecord } from '../types.js';
 
 export const consentInputId = (field: ConsentField | string) => `sb-c-consent-${field}`;

@@ -6,7 +6,7 @@ import { Problem } from '../../components/Problem.js';
 import { scopeForVisibility } from '../lib/consentForm.js';
 import { formatBytes } from '../lib/progress.js';
 import { useSession } from '../session.js';
-import { useCt, type CT } from '../texts.js';
+import { useCt, type CT } from '../i18n/index.js';
 import { consentScopes, type ConsentRecord, type Visibility } from '../types.js';
 import { ConsentForm } from './ConsentForm.js';
 import { formatDay } from '../lib/dates.js';

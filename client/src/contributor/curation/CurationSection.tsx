@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
 import { Problem } from '../../components/Problem.js';
 import { isStaff, useSession } from '../session.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { Interview, Medium, ReviewOverview, Visibility } from '../types.js';
 import { InterviewAudit } from './AuditLog.js';
 import { ConsentPanel } from './ConsentPanel.js';

@@ -8,7 +8,7 @@ import { letterModel, letterStore, type LetterModel } from '../lib/letter.js';
 import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
 import { contributorPaths } from '../paths.js';
 import { isStaff, useSession } from '../session.js';
-import { fixedCt, useCt, type CT } from '../texts.js';
+import { fixedCt, useCt, type CT } from '../i18n/index.js';
 
 export function InvitationLetterRoute() {
   const { id = '', invitationId = '' } = useParams();

@@ -12,7 +12,7 @@ import { groupFieldErrors, type FieldErrors } from '../lib/fieldErrors.js';
 import { letterStore } from '../lib/letter.js';
 import { sortInvitations } from '../lib/review.js';
 import { contributorPaths } from '../paths.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { CreatedInvitation, Invitation } from '../types.js';
 import { DataTable } from '../components/DataTable.js';
 

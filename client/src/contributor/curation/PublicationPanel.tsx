@@ -13,7 +13,7 @@ import {
   buildPublicationPatch, confirmsWord, grantId, grantKind, hasChanges, parseUserGrant, publicationForm, statusSteps,
   type PublicationFormState, type PublicationPatch,
 } from '../lib/publication.js';
-import { useCt, type CKey } from '../texts.js';
+import { useCt, type CKey } from '../i18n/index.js';
 import type { ConsentScope, GroupWithMembers, Interview, Visibility, WorkflowStatus } from '../types.js';
 
 interface Props {

@@ -9,7 +9,7 @@ import { formatDateTime } from '../lib/dates.js';
 import { diffWords, formatSpan, restrictionAuthor, sortCorrections, sortRestrictions, type DiffPart } from '../lib/review.js';
 import { contributorPaths } from '../paths.js';
 import { useSession } from '../session.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { Correction, Medium, Restriction, ReviewOverview } from '../types.js';
 import { DataTable } from '../components/DataTable.js';
 

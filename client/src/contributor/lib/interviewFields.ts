@@ -1,6 +1,6 @@
 // The interview form's fields by their API key (`title`, `place.lat`, `people.2.name`): order, input ids and labels
 // (from the `form.fields` texts), so the error summary reads top to bottom and links to the right input.
-import type { CKey, CT } from '../texts.js';
+import type { CKey, CT } from '../i18n/index.js';
 import type { InterviewFormState } from './interviewForm.js';
 
 /** Form field key → input id (`people.2.name` → `sb-c-f-people-2-name`). */

@@ -8,7 +8,7 @@ import { request } from '../../lib/http.js';
 import { activeJob } from '../lib/media.js';
 import { formatBytes, formatClock, percentOf, progressFigures } from '../lib/progress.js';
 import { contributorPaths } from '../paths.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { Medium } from '../types.js';
 import { useUploads, type PendingUpload, type UploadItem } from '../uploads/UploadsContext.js';
 import { TranscriptImport } from '../transcript/TranscriptImport.js';

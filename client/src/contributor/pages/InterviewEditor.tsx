@@ -13,7 +13,7 @@ import { newPersonRow, type InterviewFormState, type PersonRow } from '../lib/in
 import { fieldRank, idForKey, inputIdFor, labelForKey } from '../lib/interviewFields.js';
 import { addKeywords, splitKeywords } from '../lib/keywords.js';
 import { contributorPaths } from '../paths.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import { visibilities, type PersonRole } from '../types.js';
 import { MediaSection } from '../media/MediaSection.js';
 import { CurationSection } from '../curation/CurationSection.js';

@@ -8,7 +8,7 @@ import { Problem } from '../../components/Problem.js';
 import { StatusBadge } from '../components/Badges.js';
 import { contributorPaths } from '../paths.js';
 import { isStaff, useSession } from '../session.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { Interview, Paged } from '../types.js';
 import { FixityAlert } from '../preservation/FixityAlert.js';
 

@@ -7,7 +7,7 @@ import { FORM_LEVEL, groupFieldErrors, hasErrors, interviewFieldKey, type FieldE
 import { buildInterviewPayload, emptyForm, formFromInterview, type InterviewFormState } from '../lib/interviewForm.js';
 import { mapToVisibleKey } from '../lib/interviewFields.js';
 import { contributorPaths } from '../paths.js';
-import { useCt, type CKey } from '../texts.js';
+import { useCt, type CKey } from '../i18n/index.js';
 import type { Collection, Interview, InterviewWithMedia, Medium, Paged } from '../types.js';
 
 export interface EditorState {

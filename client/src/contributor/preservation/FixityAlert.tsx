@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { request, isAbort } from '../../lib/http.js';
 import { contributorPaths } from '../paths.js';
 import { useSession } from '../session.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import { problemsOf, type FixityProblem, type FixityState } from './fixity.js';
 
 export function useFixityProblems(enabled: boolean, interviewId?: string): FixityProblem[] {

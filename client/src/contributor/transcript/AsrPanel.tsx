@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { type ApiProblem, asProblem, request } from '../../lib/http.js';
 import { Problem } from '../../components/Problem.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { MediumJob } from '../types.js';
 
 interface AsrStatus {

@@ -5,7 +5,7 @@ import { Problem } from '../../components/Problem.js';
 import { FORM_LEVEL, groupFieldErrors, indexPointFieldKey, type FieldErrors } from '../lib/fieldErrors.js';
 import { splitKeywords } from '../lib/keywords.js';
 import { formatTimecode, parseTimecode, roundTime } from '../lib/segments.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { IndexPoint, MediaIndex } from '../types.js';
 
 interface PointRow {

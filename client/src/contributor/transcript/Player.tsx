@@ -2,7 +2,7 @@
 // original (or the M4A rendition). The transcript's current version is attached as captions to check the timing.
 import { useMemo, type RefObject } from 'react';
 import { chooseSource } from '../lib/media.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { Medium } from '../types.js';
 
 interface PlayerProps {

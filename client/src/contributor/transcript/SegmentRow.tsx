@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { formatTimecode } from '../lib/segments.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { Segment } from '../types.js';
 import { LOW_CONFIDENCE } from './AsrPanel.js';
 

@@ -12,7 +12,7 @@ import { currentSegmentIndex, lastStartedIndex, renumberDrafts, roundTime, forma
 import { shortcutFor, skipTarget, SKIP_SECONDS } from '../lib/shortcuts.js';
 import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
 import { contributorPaths } from '../paths.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { InterviewWithMedia, Medium, Transcript, VersionSummary } from '../types.js';
 import { IndexEditor } from './IndexEditor.js';
 import { Player } from './Player.js';

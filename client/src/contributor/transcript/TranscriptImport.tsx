@@ -6,7 +6,7 @@ import { type ApiProblem, asProblem, request } from '../../lib/http.js';
 import { Problem } from '../../components/Problem.js';
 import { issuePosition, segmentNumberOf, sortIssues } from '../lib/importErrors.js';
 import { contributorPaths } from '../paths.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { ImportIssue, Transcript } from '../types.js';
 
 export const importFormats = ['vtt', 'srt', 'ohms', 'txt', 'json'] as const;

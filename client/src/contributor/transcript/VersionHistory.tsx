@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { describeSource } from '../lib/versions.js';
 import { useSession } from '../session.js';
-import { useCt, type CKey } from '../texts.js';
+import { useCt, type CKey } from '../i18n/index.js';
 import type { VersionSummary } from '../types.js';
 import { DataTable } from '../components/DataTable.js';
 

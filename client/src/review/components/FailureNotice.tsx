@@ -3,7 +3,7 @@
 import { ProblemBox } from '../../components/Problem.js';
 import { ApiProblem } from '../../lib/http.js';
 import { credentialFailure } from '../api.js';
-import { useRt, type RKey } from '../texts.js';
+import { useRt, type RKey } from '../i18n/index.js';
 
 export type FailureKind = 'unknown' | 'expired' | 'revoked' | 'rateLimited' | 'network' | 'generic';
 

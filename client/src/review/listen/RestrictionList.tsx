@@ -3,7 +3,7 @@
 import { forwardRef, useState } from 'react';
 import { FailureNotice } from '../components/FailureNotice.js';
 import { spanText } from '../lib/time.js';
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 import type { ReviewRestriction } from '../types.js';
 
 export interface RestrictionListProps {

@@ -6,7 +6,7 @@ import { addCorrection } from '../api.js';
 import { FailureNotice } from '../components/FailureNotice.js';
 import { mmss } from '../lib/time.js';
 import type { SelectedPassage } from '../lib/segments.js';
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 import type { ReviewCorrection, ReviewSegment } from '../types.js';
 
 export interface TranscriptPaneProps {

@@ -6,7 +6,7 @@ import { loadReceipt } from '../api.js';
 import { FailureNotice } from '../components/FailureNotice.js';
 import { StepHeading } from '../components/StepHeading.js';
 import { spanText } from '../lib/time.js';
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 import type { Receipt, ReviewView } from '../types.js';
 
 export interface ReceiptStepProps {
