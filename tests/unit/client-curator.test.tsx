@@ -22,7 +22,8 @@ import {
   buildPublicationPatch, confirmsWord, fromLocalInput, nextStatuses, parseUserGrant, publicationForm, statusSteps, toLocalInput,
 } from '../../client/src/contributor/lib/publication.js';
 import { transitions } from '../../server/interviews/workflow.js';
-import { diffWords, formatMmSs, formatSpan, restrictionAuthor, sortCorrections, sortInvitations } from '../../client/src/contributor/lib/review.js';
+import { formatTimecode as formatMmSs, formatTimeSpan as formatSpan } from '../../client/src/lib/time.js';
+import { diffWords, restrictionAuthor, sortCorrections, sortInvitations } from '../../client/src/contributor/lib/review.js';
 import type { ConsentRecord, Correction, CreatedInvitation, Invitation } from '../../client/src/contributor/types.js';
 
 const today = new Date('2026-06-15T12:00:00Z');

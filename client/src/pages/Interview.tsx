@@ -14,7 +14,7 @@ import { PlaybackClock } from '../player/clock.js';
 import type { PlayerController } from '../player/controller.js';
 import { IndexPanel } from '../player/IndexPanel.js';
 import { shortcutFor, skipSeconds } from '../player/keyboard.js';
-import { formatTimecode, parseTimeParam } from '../player/time.js';
+import { formatTimecode, parseTimeParam } from '../lib/time.js';
 import { Transcript, useInterviewSearch } from '../player/Transcript.js';
 import { placeSlug } from '../components/placeSlug.js';
 import { NotFound } from './NotFound.js';

@@ -8,7 +8,7 @@ import { useDocumentTitle } from '../useDocumentTitle.js';
 import { facetNames, type CollectionList, type FacetName, type SearchAnswer, type SearchGroup } from '../types.js';
 import { SearchForm } from '../components/SearchForm.js';
 import { Loading, Problem } from '../components/Problem.js';
-import { formatTimecode, isoDuration } from '../player/time.js';
+import { formatTimecode, isoDuration } from '../lib/time.js';
 import {
   apiSearchPath, clearFilters, currentPage, hasFilters, hitHref, pageCount, pageWindow, safeSnippet, searchPageSize,
   selectedValues, sortFacetValues, toggleFacet, withPage,

@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { ApiProblem, apiGet } from '../lib/http.js';
 import type { InterviewSearchAnswer, SearchHit, TranscriptSegment } from '../types.js';
 import { type PlaybackClock, useClock } from './clock.js';
-import { findActiveIndex, findCurrentIndex, formatTimecode } from './time.js';
+import { formatTimecode } from '../lib/time.js';
+import { findActiveIndex, findCurrentIndex } from './time.js';
 
 export interface TranscriptProps {
   mediaId: string;

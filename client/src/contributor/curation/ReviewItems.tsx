@@ -6,7 +6,8 @@ import { type ApiProblem, asProblem, request } from '../../lib/http.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Problem } from '../../components/Problem.js';
 import { formatDateTime } from '../lib/dates.js';
-import { diffWords, formatSpan, restrictionAuthor, sortCorrections, sortRestrictions, type DiffPart } from '../lib/review.js';
+import { formatTimeSpan } from '../../lib/time.js';
+import { diffWords, restrictionAuthor, sortCorrections, sortRestrictions, type DiffPart } from '../lib/review.js';
 import { contributorPaths } from '../paths.js';
 import { useSession } from '../session.js';
 import { useCt } from '../i18n/index.js';
@@ -90,7 +91,7 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
   const lift = async (r: Restriction, why: string) => {
     try {
       await request<Restriction>('POST', `/api/interviews/${encodeURIComponent(interviewId)}/restrictions/${encodeURIComponent(r.id)}/lift`, { json: { reason: why } });
-      onDone(ct('reviewItems.lifted', { part: partOf(r.mediaId), span: formatSpan(r.start, r.end) }));
+      onDone(ct('reviewItems.lifted', { part: partOf(r.mediaId), span: formatTimeSpan(r.start, r.end) }));
     } catch (err) {
       onProblem(asProblem(err));
     }
@@ -106,7 +107,7 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
           {list.map((r) => (
             <tr key={r.id} className={r.status === 'lifted' ? 'sb-c-row-done' : undefined}>
               <th scope="row">
-                {ct('reviewItems.partSpan', { part: partOf(r.mediaId), span: formatSpan(r.start, r.end) })}
+                {ct('reviewItems.partSpan', { part: partOf(r.mediaId), span: formatTimeSpan(r.start, r.end) })}
               </th>
               <td>{r.reason ?? '–'}</td>
               <td>{r.quote ? <blockquote className="sb-c-quote">{r.quote}</blockquote> : '–'}</td>
@@ -134,7 +135,7 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
                       setReason('');
                       setLifting(r);
                     }}
-                    aria-label={ct('reviewItems.liftNamed', { part: partOf(r.mediaId), span: formatSpan(r.start, r.end) })}
+                    aria-label={ct('reviewItems.liftNamed', { part: partOf(r.mediaId), span: formatTimeSpan(r.start, r.end) })}
                   >
                     {ct('reviewItems.lift')}
                   </button>
@@ -146,7 +147,7 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
       )}
       <ConfirmDialog
         open={lifting !== null}
-        title={ct('reviewItems.liftTitle', { part: lifting ? partOf(lifting.mediaId) : 0, span: lifting ? formatSpan(lifting.start, lifting.end) : '' })}
+        title={ct('reviewItems.liftTitle', { part: lifting ? partOf(lifting.mediaId) : 0, span: lifting ? formatTimeSpan(lifting.start, lifting.end) : '' })}
         confirmLabel={ct('reviewItems.liftConfirm')}
         cancelLabel={ct('common.cancel')}
         confirmDisabled={reason.trim() === ''}

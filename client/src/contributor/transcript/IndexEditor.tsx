@@ -4,7 +4,8 @@ import { type ApiProblem, asProblem, indexEtag, request } from '../../lib/http.j
 import { Problem } from '../../components/Problem.js';
 import { FORM_LEVEL, groupFieldErrors, indexPointFieldKey, type FieldErrors } from '../lib/fieldErrors.js';
 import { splitKeywords } from '../lib/keywords.js';
-import { formatTimecode, parseTimecode, roundTime } from '../lib/segments.js';
+import { formatTimecodeTenths, parseTimecode } from '../../lib/time.js';
+import { roundTime } from '../lib/segments.js';
 import { useCt } from '../i18n/index.js';
 import type { IndexPoint, MediaIndex } from '../types.js';
 
@@ -21,7 +22,7 @@ interface PointRow {
 let counter = 0;
 const rowOf = (p: IndexPoint): PointRow => ({
   key: `ip${++counter}`,
-  start: formatTimecode(p.start),
+  start: formatTimecodeTenths(p.start),
   title: p.title,
   synopsis: p.synopsis ?? '',
   keywords: p.keywords.join(', '),

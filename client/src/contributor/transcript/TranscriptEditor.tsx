@@ -8,7 +8,8 @@ import { type ApiProblem, asProblem, isAbort, request, transcriptEtag } from '..
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { MediaStatusBadge } from '../components/Badges.js';
 import { Problem } from '../../components/Problem.js';
-import { currentSegmentIndex, lastStartedIndex, renumberDrafts, roundTime, formatTimecode } from '../lib/segments.js';
+import { formatTimecodeTenths } from '../../lib/time.js';
+import { currentSegmentIndex, lastStartedIndex, renumberDrafts, roundTime } from '../lib/segments.js';
 import { shortcutFor, skipTarget, SKIP_SECONDS } from '../lib/shortcuts.js';
 import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
 import { contributorPaths } from '../paths.js';
@@ -189,11 +190,11 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
           setMessage(ct('editor.savedSegment', { n: n + 1, version: answer.version }));
         } else if (action === 'setStart') {
           answer = (await request<Transcript>('PATCH', `${base}/transcript/segments/${n}`, { json: { start: at }, ifMatch })).data;
-          setMessage(ct('editor.startSet', { n: n + 1, time: formatTimecode(at), version: answer.version }));
+          setMessage(ct('editor.startSet', { n: n + 1, time: formatTimecodeTenths(at), version: answer.version }));
         } else if (action === 'split') {
           answer = (await request<Transcript>('POST', `${base}/transcript/segments/${n}/split`, { json: { at }, ifMatch })).data;
           setDrafts((d) => renumberDrafts(d, { kind: 'split', n }));
-          setMessage(ct('editor.splitDone', { n: n + 1, time: formatTimecode(at), version: answer.version }));
+          setMessage(ct('editor.splitDone', { n: n + 1, time: formatTimecodeTenths(at), version: answer.version }));
         } else {
           answer = (await request<Transcript>('POST', `${base}/transcript/segments/${n}/merge`, { json: {}, ifMatch })).data;
           setDrafts((d) => renumberDrafts(d, { kind: 'merge', n }));
@@ -342,7 +343,7 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
             onPlayingChange={setPlaying}
           />
           <p className="sb-c-meta" aria-hidden="true">
-            {formatTimecode(tenths)}
+            {formatTimecodeTenths(tenths)}
           </p>
           <aside className="sb-c-help" aria-labelledby="sb-c-help-title">
             <h2 id="sb-c-help-title" className="sb-c-help-title">
