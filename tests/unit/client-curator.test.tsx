@@ -183,7 +183,7 @@ describe('review overview helpers', () => {
     expect(before).not.toContain('Gröbern');
     expect(after).toContain('<ins class="sb-c-diff-ins">');
     expect(after).toContain('Gröbern');
-    expect(after).toMatch(/sb-c-visually-hidden">\[(neu|new): </);
+    expect(after).toMatch(/visually-hidden">\[(neu|new): </);
   });
 
   it('orders invitations and corrections, and names who restricted a passage', () => {

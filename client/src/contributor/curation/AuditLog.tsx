@@ -12,6 +12,7 @@ import { contributorPaths } from '../paths.js';
 import { useSession } from '../session.js';
 import { useCt, type CKey, type CT } from '../i18n/index.js';
 import type { AuditEvent, Paged } from '../types.js';
+import { Table } from '../../components/Table.js';
 
 export function actionLabel(action: string, ct: CT): string {
   return (auditActions as readonly string[]).includes(action) ? ct(`audit.actions.${action}` as CKey) : action;
@@ -48,19 +49,7 @@ function useAudit(query: { interviewId?: string; action?: string; page: number; 
 export function AuditTable({ events, showInterview = false, caption }: { events: AuditEvent[]; showInterview?: boolean; caption: string }) {
   const { ct, lang } = useCt();
   return (
-    <div className="sb-c-table-wrap">
-      <table className="sb-c-table sb-c-audit">
-        <caption className="sb-c-visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{ct('audit.when')}</th>
-            <th scope="col">{ct('audit.who')}</th>
-            <th scope="col">{ct('audit.action')}</th>
-            {showInterview && <th scope="col">{ct('audit.interview')}</th>}
-            <th scope="col">{ct('audit.changes')}</th>
-          </tr>
-        </thead>
-        <tbody>
+    <Table caption={caption} className="sb-c-audit" columns={[ct('audit.when'), ct('audit.who'), ct('audit.action'), showInterview && ct('audit.interview'), ct('audit.changes')]}>
           {events.map((e) => {
             const rows = compactDiff(e.before, e.after);
             return (
@@ -88,12 +77,12 @@ export function AuditTable({ events, showInterview = false, caption }: { events:
                           {r.before !== undefined && r.after !== undefined ? (
                             <>
                               <del className="sb-c-diff-del">
-                                <span className="sb-c-visually-hidden">{ct('audit.before')} </span>
+                                <span className="visually-hidden">{ct('audit.before')} </span>
                                 {r.before}
                               </del>
                               <span aria-hidden="true"> → </span>
                               <ins className="sb-c-diff-ins">
-                                <span className="sb-c-visually-hidden">{ct('audit.after')} </span>
+                                <span className="visually-hidden">{ct('audit.after')} </span>
                                 {r.after}
                               </ins>
                             </>
@@ -101,7 +90,7 @@ export function AuditTable({ events, showInterview = false, caption }: { events:
                             <span>{r.after}</span>
                           ) : (
                             <del className="sb-c-diff-del">
-                              <span className="sb-c-visually-hidden">{ct('audit.removed')} </span>
+                              <span className="visually-hidden">{ct('audit.removed')} </span>
                               {r.before}
                             </del>
                           )}
@@ -113,9 +102,7 @@ export function AuditTable({ events, showInterview = false, caption }: { events:
               </tr>
             );
           })}
-        </tbody>
-      </table>
-    </div>
+    </Table>
   );
 }
 

@@ -10,6 +10,7 @@ import { useCt, type CT } from '../i18n/index.js';
 import { consentScopes, type ConsentRecord, type Visibility } from '../types.js';
 import { ConsentForm } from './ConsentForm.js';
 import { formatDay } from '../lib/dates.js';
+import { Table } from '../../components/Table.js';
 
 interface Props {
   interviewId: string;
@@ -221,20 +222,11 @@ function ConsentHistory({ versions, interviewId, narrator }: { versions: Consent
   const dateTime = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeStyle: 'short' });
   const author = (id: string | null) => (id === null ? ct('consent.authorNarrator') : id === me.user.id ? ct('versions.you') : ct('versions.someone', { id: id.slice(0, 8) }));
   return (
-    <div className="sb-c-table-wrap">
-      <table className="sb-c-table">
-        <caption>{ct('consent.historyCaption', { narrator })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{ct('versions.version')}</th>
-            <th scope="col">{ct('versions.date')}</th>
-            <th scope="col">{ct('versions.author')}</th>
-            <th scope="col">{ct('consent.scope')}</th>
-            <th scope="col">{ct('consent.given')}</th>
-            <th scope="col">{ct('consent.scan')}</th>
-          </tr>
-        </thead>
-        <tbody>
+    <Table
+      caption={ct('consent.historyCaption', { narrator })}
+      showCaption
+      columns={[ct('versions.version'), ct('versions.date'), ct('versions.author'), ct('consent.scope'), ct('consent.given'), ct('consent.scan')]}
+    >
           {[...versions]
             .sort((a, b) => b.version - a.version)
             .map((v) => (
@@ -257,8 +249,6 @@ function ConsentHistory({ versions, interviewId, narrator }: { versions: Consent
                 </td>
               </tr>
             ))}
-        </tbody>
-      </table>
-    </div>
+    </Table>
   );
 }

@@ -14,7 +14,7 @@ import { sortInvitations } from '../lib/review.js';
 import { contributorPaths } from '../paths.js';
 import { useCt } from '../i18n/index.js';
 import type { CreatedInvitation, Invitation } from '../types.js';
-import { DataTable } from '../components/DataTable.js';
+import { Table } from '../../components/Table.js';
 
 interface Props {
   interviewId: string;
@@ -98,7 +98,7 @@ export function InvitationsPanel({ interviewId, interviewTitle, invitations, nar
       {list === null && <p className="sb-c-loading">{ct('common.loading')}</p>}
       {list && list.length === 0 && <p>{ct('invitations.none')}</p>}
       {list && list.length > 0 && (
-        <DataTable caption={ct('invitations.title')} columns={[ct('invitations.narrator'), ct('invitations.state'), ct('invitations.created'), ct('invitations.expires'), ct('invitations.lastUsed')]} actionsLabel={ct('versions.actions')}>
+        <Table caption={ct('invitations.title')} columns={[ct('invitations.narrator'), ct('invitations.state'), ct('invitations.created'), ct('invitations.expires'), ct('invitations.lastUsed')]} actionsLabel={ct('versions.actions')}>
           {list.map((i) => (
             <tr key={i.id}>
               <th scope="row">{i.narrator}</th>
@@ -123,7 +123,7 @@ export function InvitationsPanel({ interviewId, interviewTitle, invitations, nar
               </td>
             </tr>
           ))}
-        </DataTable>
+        </Table>
       )}
 
       {withdrawn ? (

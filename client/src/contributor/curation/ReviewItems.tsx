@@ -12,7 +12,7 @@ import { contributorPaths } from '../paths.js';
 import { useSession } from '../session.js';
 import { useCt } from '../i18n/index.js';
 import type { Correction, Medium, Restriction, ReviewOverview } from '../types.js';
-import { DataTable } from '../components/DataTable.js';
+import { Table } from '../../components/Table.js';
 
 interface Props {
   interviewId: string;
@@ -103,7 +103,7 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
       {list.length === 0 ? (
         <p>{ct('reviewItems.noRestrictions')}</p>
       ) : (
-        <DataTable caption={ct('reviewItems.restrictions')} columns={[ct('reviewItems.passage'), ct('reviewItems.reason'), ct('reviewItems.quote'), ct('reviewItems.by'), ct('reviewItems.status')]} actionsLabel={ct('versions.actions')}>
+        <Table caption={ct('reviewItems.restrictions')} columns={[ct('reviewItems.passage'), ct('reviewItems.reason'), ct('reviewItems.quote'), ct('reviewItems.by'), ct('reviewItems.status')]} actionsLabel={ct('versions.actions')}>
           {list.map((r) => (
             <tr key={r.id} className={r.status === 'lifted' ? 'sb-c-row-done' : undefined}>
               <th scope="row">
@@ -143,7 +143,7 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
               </td>
             </tr>
           ))}
-        </DataTable>
+        </Table>
       )}
       <ConfirmDialog
         open={lifting !== null}
@@ -295,18 +295,18 @@ export function DiffText({ parts, side }: { parts: DiffPart[]; side: 'original' 
         if (side === 'original' && p.kind === 'removed') {
           return (
             <del key={i} className="sb-c-diff-del">
-              <span className="sb-c-visually-hidden">[{ct('reviewItems.removedMark')}: </span>
+              <span className="visually-hidden">[{ct('reviewItems.removedMark')}: </span>
               {p.text}
-              <span className="sb-c-visually-hidden">]</span>
+              <span className="visually-hidden">]</span>
             </del>
           );
         }
         if (side === 'proposed' && p.kind === 'added') {
           return (
             <ins key={i} className="sb-c-diff-ins">
-              <span className="sb-c-visually-hidden">[{ct('reviewItems.addedMark')}: </span>
+              <span className="visually-hidden">[{ct('reviewItems.addedMark')}: </span>
               {p.text}
-              <span className="sb-c-visually-hidden">]</span>
+              <span className="visually-hidden">]</span>
             </ins>
           );
         }
@@ -325,7 +325,7 @@ function Decisions({ overview }: { overview: ReviewOverview }) {
       {overview.decisions.length === 0 ? (
         <p>{ct('reviewItems.noDecisions')}</p>
       ) : (
-        <DataTable caption={ct('reviewItems.decisions')} columns={[ct('reviewItems.decisionDate'), ct('reviewItems.narrator'), ct('reviewItems.decision'), ct('reviewItems.visibilityChosen'), ct('reviewItems.message'), ct('reviewItems.receipt')]}>
+        <Table caption={ct('reviewItems.decisions')} columns={[ct('reviewItems.decisionDate'), ct('reviewItems.narrator'), ct('reviewItems.decision'), ct('reviewItems.visibilityChosen'), ct('reviewItems.message'), ct('reviewItems.receipt')]}>
           {[...overview.decisions]
             .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
             .map((d) => (
@@ -342,7 +342,7 @@ function Decisions({ overview }: { overview: ReviewOverview }) {
                 </td>
               </tr>
             ))}
-        </DataTable>
+        </Table>
       )}
     </>
   );

@@ -242,7 +242,7 @@ function MediumCard({ interviewId, initial }: { interviewId: string; initial: Me
       <p className="sb-c-meta">
         {ct(`media.kind.${medium.kind}`)} · {formatDuration(medium.durationSec)} · {formatBytes(medium.sizeBytes, lang)}
       </p>
-      <span className="sb-c-visually-hidden" role="status">
+      <span className="visually-hidden" role="status">
         {ct('media.statusAnnouncement', { name: medium.originalFilename, status: ct(`mediaStatus.${medium.status}`) })}
       </span>
       <p data-testid="media-status" data-status={medium.status} className="sb-c-media-status">

@@ -11,6 +11,7 @@ import { isStaff, useSession } from '../session.js';
 import { useCt } from '../i18n/index.js';
 import type { Interview, Paged } from '../types.js';
 import { FixityAlert } from '../preservation/FixityAlert.js';
+import { Table } from '../../components/Table.js';
 
 const PAGE_SIZE = 50;
 
@@ -89,24 +90,15 @@ export function MyInterviews() {
       )}
       {total === 0 && !loading && <p>{ct('list.empty')}</p>}
       {items.length > 0 && (
-        <div className="sb-c-table-wrap">
-          <table className="sb-c-table">
-            <caption className="sb-c-visually-hidden">{heading}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{ct('list.columns.title')}</th>
-                <th scope="col">{ct('list.columns.status')}</th>
-                <th scope="col">{ct('list.columns.visibility')}</th>
-                <th scope="col">{ct('list.columns.recordedAt')}</th>
-                <th scope="col">{ct('list.columns.updatedAt')}</th>
-              </tr>
-            </thead>
-            <tbody>
+        <Table
+          caption={heading}
+          columns={[ct('list.columns.title'), ct('list.columns.status'), ct('list.columns.visibility'), ct('list.columns.recordedAt'), ct('list.columns.updatedAt')]}
+        >
               {items.map((i) => (
                 <tr key={i.id}>
                   <th scope="row">
                     <Link to={contributorPaths.interview(i.id)}>{i.title}</Link>
-                    <span className="sb-c-visually-hidden"> – {ct('list.edit')}</span>
+                    <span className="visually-hidden"> – {ct('list.edit')}</span>
                   </th>
                   <td>
                     <StatusBadge status={i.status} />
@@ -118,9 +110,7 @@ export function MyInterviews() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </Table>
       )}
       {loading && (
         <p className="sb-c-loading" role="status">

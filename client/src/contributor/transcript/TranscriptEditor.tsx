@@ -376,7 +376,7 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
         </div>
 
         <div className="sb-c-editor-main">
-          <h2 className="sb-c-visually-hidden">{ct('editor.segmentsTitle')}</h2>
+          <h2 className="visually-hidden">{ct('editor.segmentsTitle')}</h2>
           {transcript === undefined && <p className="sb-c-loading">{ct('common.loading')}</p>}
           {transcript === null && (
             <div className="sb-c-card">

@@ -18,7 +18,7 @@ export function StepIndicator({ current }: { current: StepName }) {
               </span>
               <span className="sb-r-step-name">
                 {rt(stepLabel(name))}
-                {state === 'current' && <span className="sb-r-visually-hidden">{` (${rt('steps.current')})`}</span>}
+                {state === 'current' && <span className="visually-hidden">{` (${rt('steps.current')})`}</span>}
               </span>
             </li>
           );

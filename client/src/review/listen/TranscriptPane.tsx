@@ -66,7 +66,7 @@ export function TranscriptPane(props: TranscriptPaneProps) {
           <label htmlFor={followId}>{rt('transcript.follow')}</label>
         </div>
       </div>
-      <p className="sb-r-visually-hidden" role="status">
+      <p className="visually-hidden" role="status">
         {announcement}
       </p>
       {segments.length === 0 ? (
