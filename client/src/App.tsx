@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { Layout } from './components/Layout.js';
-import { Loading } from './components/ProblemMessage.js';
+import { Loading } from './components/Problem.js';
 import { Home } from './pages/Home.js';
 import { Search } from './pages/Search.js';
 import { Collection } from './pages/Collection.js';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ApiProblem, apiGet } from './api.js';
+import { ApiProblem, apiGet } from './lib/http.js';
 
 export type ApiState<T> =
   | { status: 'idle' }

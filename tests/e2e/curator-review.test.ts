@@ -74,7 +74,7 @@ describe('end to end: curators handle consent, review invitations and the audit 
     await section.getByRole('button', { name: 'Einverständniserklärung erfassen' }).click();
     const form = section.locator('form', { has: page.getByRole('heading', { name: 'Neue Einverständniserklärung' }) });
     await form.getByRole('button', { name: 'Einverständniserklärung speichern' }).click();
-    const summary = form.locator('.sb-c-problem[role="alert"]').first();
+    const summary = form.locator('.problem[role="alert"]').first();
     await summary.waitFor();
     expect(await summary.textContent()).toContain('Bitte mindestens einen Zweck ankreuzen.');
     expect(await form.getByLabel('Name der erzählenden Person').inputValue()).toBe('Erika Lehmann');

@@ -6,10 +6,12 @@ import { FORM_LEVEL, groupFieldErrors, indexPointFieldKey, interviewFieldKey } f
 import { issuePosition, segmentNumberOf, sortIssues } from '../../client/src/contributor/lib/importErrors.js';
 import { buildInterviewPayload, emptyForm, formFromInterview, parseCoordinate, type InterviewFormState } from '../../client/src/contributor/lib/interviewForm.js';
 import { addKeywords, splitKeywords } from '../../client/src/contributor/lib/keywords.js';
-import { activeJob, chooseSource } from '../../client/src/contributor/lib/media.js';
+import { activeJob } from '../../client/src/contributor/lib/media.js';
+import { chooseSource } from '../../client/src/lib/media.js';
 import { checkPartialDate } from '../../client/src/contributor/lib/partialDate.js';
-import { formatBytes, formatClock, percentOf, progressFigures } from '../../client/src/contributor/lib/progress.js';
-import { currentSegmentIndex, formatTimecode, lastStartedIndex, parseTimecode, renumberDrafts, roundTime } from '../../client/src/contributor/lib/segments.js';
+import { formatBytes, percentOf, progressFigures } from '../../client/src/contributor/lib/progress.js';
+import { currentSegmentIndex, lastStartedIndex, renumberDrafts, roundTime } from '../../client/src/contributor/lib/segments.js';
+import { formatDuration as formatClock, formatTimecodeTenths as formatTimecode, parseTimecode } from '../../client/src/lib/time.js';
 import { shortcutFor, skipTarget } from '../../client/src/contributor/lib/shortcuts.js';
 import { describeSource } from '../../client/src/contributor/lib/versions.js';
 import type { Interview } from '../../client/src/contributor/types.js';
@@ -254,10 +256,12 @@ describe('transcriber keyboard shortcuts', () => {
 describe('media and import helpers', () => {
   const medium = { hls: '/media/m/hls/master.m3u8', original: '/media/m/original', originalPlayable: true, originalMime: 'video/mp4', download: '/media/m/download.m4a' };
   it('plays HLS only where the browser can, else the original, else the M4A', () => {
-    expect(chooseSource(medium, true)).toEqual({ src: medium.hls, type: 'application/vnd.apple.mpegurl' });
-    expect(chooseSource(medium, false)).toEqual({ src: medium.original, type: 'video/mp4' });
-    expect(chooseSource({ ...medium, originalPlayable: false }, false)).toEqual({ src: medium.download, type: 'audio/mp4' });
-    expect(chooseSource({ ...medium, hls: null, originalPlayable: false, download: null }, true)).toBeNull();
+    // the transcript editor's plain media element: native HLS only (no http-streaming engine there)
+    const plain = (nativeHls: boolean) => ({ nativeHls, mse: false });
+    expect(chooseSource(medium, plain(true))).toMatchObject({ src: medium.hls, type: 'application/vnd.apple.mpegurl' });
+    expect(chooseSource(medium, plain(false))).toMatchObject({ src: medium.original, type: 'video/mp4' });
+    expect(chooseSource({ ...medium, originalPlayable: false }, plain(false))).toMatchObject({ src: medium.download, type: 'audio/mp4' });
+    expect(chooseSource({ ...medium, hls: null, originalPlayable: false, download: null }, plain(true))).toBeNull();
   });
   it('names the job at work', () => {
     const job = (name: string, status: 'queued' | 'running' | 'done' | 'failed') => ({ id: name, name, status, attempts: 1, maxAttempts: 3, progress: 0, error: null, createdAt: '2026-05-01T10:00:00.000Z', startedAt: null, finishedAt: null });

@@ -3,15 +3,13 @@
 // markup, the audit diff, publication settings — and the multipart sender with a stubbed fetch.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { setCsrfToken } from '../../client/src/api.js';
-import '../../client/src/contributor/texts.js';
-import { fixedCt } from '../../client/src/contributor/texts.js';
+import { setCsrfToken, problemSlug, request, ApiProblem } from '../../client/src/lib/http.js';
+import '../../client/src/contributor/i18n/index.js';
+import { fixedCt } from '../../client/src/contributor/i18n/index.js';
 import { LetterView } from '../../client/src/contributor/curation/InvitationLetter.js';
 import { DiffText } from '../../client/src/contributor/curation/ReviewItems.js';
 import { publicationFieldKey } from '../../client/src/contributor/curation/PublicationPanel.js';
 import { actionLabel, actorLabel } from '../../client/src/contributor/curation/AuditLog.js';
-import { problemSlug, sendForm } from '../../client/src/contributor/http.js';
-import { ApiProblem } from '../../client/src/api.js';
 import { auditValue, compactDiff, isAuditAction } from '../../client/src/contributor/lib/audit.js';
 import {
   buildConsentPayload, checkScan, consentFieldKey, consentFormData, emptyConsentForm, formFromConsent, SCAN_MAX_BYTES, toggleScope,
@@ -21,9 +19,11 @@ import { formatDay } from '../../client/src/contributor/lib/dates.js';
 import { FORM_LEVEL } from '../../client/src/contributor/lib/fieldErrors.js';
 import { codeUrlOf, letterModel, letterStore, svgDataUri } from '../../client/src/contributor/lib/letter.js';
 import {
-  buildPublicationPatch, confirmsWord, fromLocalInput, parseUserGrant, publicationForm, statusSteps, toLocalInput,
+  buildPublicationPatch, confirmsWord, fromLocalInput, nextStatuses, parseUserGrant, publicationForm, statusSteps, toLocalInput,
 } from '../../client/src/contributor/lib/publication.js';
-import { diffWords, formatMmSs, formatSpan, restrictionAuthor, sortCorrections, sortInvitations } from '../../client/src/contributor/lib/review.js';
+import { transitions } from '../../server/interviews/workflow.js';
+import { formatTimecode as formatMmSs, formatTimeSpan as formatSpan } from '../../client/src/lib/time.js';
+import { diffWords, restrictionAuthor, sortCorrections, sortInvitations } from '../../client/src/contributor/lib/review.js';
 import type { ConsentRecord, Correction, CreatedInvitation, Invitation } from '../../client/src/contributor/types.js';
 
 const today = new Date('2026-06-15T12:00:00Z');
@@ -35,6 +35,12 @@ const filled = (over: Partial<ConsentFormState> = {}): ConsentFormState => ({
   givenOn: '2019-05-17',
   method: 'signed_form',
   ...over,
+});
+
+describe('workflow steps offered by the client', () => {
+  it('are the server\'s workflow table, state for state (the client imports only types from the server)', () => {
+    expect(nextStatuses).toEqual(transitions);
+  });
 });
 
 describe('consent form → API JSON', () => {
@@ -121,7 +127,7 @@ describe('multipart sender', () => {
     setCsrfToken('tok-9');
     const form = new FormData();
     form.append('record', '{}');
-    const err = await sendForm('PUT', '/api/interviews/i/consents/c', form, { ifMatch: 'W/"v3"' }).catch((e: unknown) => e);
+    const err = await request('PUT', '/api/interviews/i/consents/c', { form, ifMatch: 'W/"v3"' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiProblem);
     expect((err as ApiProblem).status).toBe(412);
     expect((err as ApiProblem).problem.currentVersion).toBe(4);
@@ -139,7 +145,7 @@ describe('multipart sender', () => {
 
   it('returns the record and its ETag', async () => {
     vi.stubGlobal('fetch', vi.fn<typeof fetch>(async () => Response.json({ id: 'c', version: 1 }, { status: 201, headers: { ETag: 'W/"v1"' } })));
-    await expect(sendForm('POST', '/api/interviews/i/consents', new FormData())).resolves.toEqual({ data: { id: 'c', version: 1 }, etag: 'W/"v1"', status: 201 });
+    await expect(request('POST', '/api/interviews/i/consents', { form: new FormData() })).resolves.toEqual({ data: { id: 'c', version: 1 }, etag: 'W/"v1"', status: 201 });
   });
 });
 
@@ -177,7 +183,7 @@ describe('review overview helpers', () => {
     expect(before).not.toContain('Gröbern');
     expect(after).toContain('<ins class="sb-c-diff-ins">');
     expect(after).toContain('Gröbern');
-    expect(after).toMatch(/sb-c-visually-hidden">\[(neu|new): </);
+    expect(after).toMatch(/visually-hidden">\[(neu|new): </);
   });
 
   it('orders invitations and corrections, and names who restricted a passage', () => {

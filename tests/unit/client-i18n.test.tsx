@@ -1,6 +1,6 @@
 // Client unit tests: translation resources stay in step, and the fetch wrapper (with fetch stubbed) behaves.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiProblem, apiGet, apiSend, setApiLanguage, setCsrfToken } from '../../client/src/api.js';
+import { ApiProblem, apiGet, apiSend, setApiLanguage, setCsrfToken } from '../../client/src/lib/http.js';
 import { describeTranslationPair } from '../helpers/i18n.js';
 
 describeTranslationPair('client i18n resources (de.json / en.json)', new URL('../../client/src/i18n/', import.meta.url), 10);

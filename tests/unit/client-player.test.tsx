@@ -6,16 +6,17 @@ import { describe, expect, it } from 'vitest';
 import '../../client/src/i18n/index.js';
 import { PlaybackClock } from '../../client/src/player/clock.js';
 import { shortcutFor } from '../../client/src/player/keyboard.js';
-import { chooseSource, fallbackSource } from '../../client/src/player/sources.js';
+import { chooseSource, fallbackSource } from '../../client/src/lib/media.js';
 import {
-  chapterCues, findActiveIndex, findCurrentIndex, formatTimecode, isoDuration, parseTimeParam, waveformColumns, waveformDuration,
+  chapterCues, findActiveIndex, findCurrentIndex, waveformColumns, waveformDuration,
 } from '../../client/src/player/time.js';
+import { formatTimecode, isoDuration, parseTimeParam } from '../../client/src/lib/time.js';
 import { Transcript, type InterviewSearch } from '../../client/src/player/Transcript.js';
 import {
   apiSearchPath, clearFilters, currentPage, hitHref, pageCount, pageWindow, safeSnippet, selectedValues, sortFacetValues, toggleFacet,
 } from '../../client/src/pages/searchQuery.js';
 import { placeSlug } from '../../client/src/components/placeSlug.js';
-import { groupByPlace } from '../../client/src/pages/Places.js';
+import { groupByPlace } from '../../client/src/lib/places.js';
 import type { InterviewSummary, TranscriptSegment } from '../../client/src/types.js';
 
 describe('timecodes', () => {

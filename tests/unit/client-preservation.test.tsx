@@ -4,7 +4,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { MemoryRouter } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import i18n from '../../client/src/i18n/index.js';
-import '../../client/src/contributor/texts.js';
+import '../../client/src/contributor/i18n/index.js';
 import { FixityProblemList } from '../../client/src/contributor/preservation/FixityAlert.js';
 import { bagUrl, problemsOf, type FixityProblem } from '../../client/src/contributor/preservation/fixity.js';
 

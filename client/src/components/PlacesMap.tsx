@@ -6,7 +6,7 @@ import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import type { PlaceGroup } from '../pages/Places.js';
+import type { PlaceGroup } from '../lib/places.js';
 
 export default function PlacesMap({ groups, tiles }: { groups: PlaceGroup[]; tiles: { url: string; attribution: string } }) {
   const { t } = useTranslation();

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { apiGet } from '../api.js';
+import { apiGet } from '../lib/http.js';
 import type { SuggestAnswer } from '../types.js';
 
 const debounceMs = 200;

@@ -1,6 +1,6 @@
 // The contributor area ("Mitarbeit"): lazy-loaded as a whole. App.tsx mounts it at /mitarbeit/*, this renders the
 // sub-pages. Importing it registers the `contributor` i18n namespace and the area's styles.
-import './texts.js';
+import './i18n/index.js';
 import './contributor.css';
 import { Link, Route, Routes } from 'react-router';
 import { useDocumentTitle } from '../useDocumentTitle.js';
@@ -8,7 +8,7 @@ import { MyInterviews } from './pages/MyInterviews.js';
 import { InterviewEditorRoute } from './pages/InterviewEditor.js';
 import { contributorPaths } from './paths.js';
 import { SessionGate } from './session.js';
-import { useCt } from './texts.js';
+import { useCt } from './i18n/index.js';
 import { TranscriptEditorRoute } from './transcript/TranscriptEditor.js';
 import { UploadsProvider } from './uploads/UploadsContext.js';
 import { AuditPage } from './curation/AuditLog.js';

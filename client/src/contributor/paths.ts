@@ -1,4 +1,5 @@
 // Where the contributor area lives. App.tsx mounts it at /mitarbeit/*; links inside use these absolute paths.
+import { loginPath } from '../lib/paths.js';
 export const BASE = '/mitarbeit';
 
 export const contributorPaths = {
@@ -13,5 +14,5 @@ export const contributorPaths = {
   /** The audit log (admins). */
   auditLog: `${BASE}/protokoll`,
   /** The login page with a way back (only same-site paths are meant to be followed). */
-  login: (next: string) => `/login?next=${encodeURIComponent(next)}`,
+  login: loginPath,
 };

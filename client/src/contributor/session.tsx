@@ -2,12 +2,11 @@
 // /api/auth/me: 401 sends the visitor to the login page and back; otherwise the token is put back into api.ts.
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
-import { ApiProblem, setCsrfToken } from '../api.js';
-import { asProblem, isAbort, request } from './http.js';
+import { ApiProblem, setCsrfToken, asProblem, isAbort, request } from '../lib/http.js';
 import { contributorPaths } from './paths.js';
-import { useCt } from './texts.js';
+import { useCt } from './i18n/index.js';
 import type { Me } from './types.js';
-import { ProblemNotice } from './components/ProblemNotice.js';
+import { Problem } from '../components/Problem.js';
 
 const SessionContext = createContext<Me | null>(null);
 
@@ -61,7 +60,7 @@ export function SessionGate() {
   if (state.kind === 'error') {
     return (
       <div className="sb-c">
-        <ProblemNotice problem={state.problem} />
+        <Problem signIn problem={state.problem} />
         <button type="button" className="sb-c-button" onClick={retry}>
           {ct('common.retry')}
         </button>

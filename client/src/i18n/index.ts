@@ -1,8 +1,9 @@
-// i18next setup: German first, English second. The choice is kept in localStorage
-// and mirrored to <html lang> and to the API's Accept-Language.
+// The one i18next setup: German first, English second. The choice is kept in localStorage and mirrored to <html lang>
+// and to the API's Accept-Language. Namespaces: `public` (here, the default), `contributor` and `review`, which their
+// areas register on this instance when their chunk loads (i18n/namespace.ts).
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { setApiLanguage } from '../api.js';
+import { setApiLanguage } from '../lib/http.js';
 import de from './de.json' with { type: 'json' };
 import en from './en.json' with { type: 'json' };
 
@@ -13,8 +14,8 @@ const STORAGE_KEY = 'schichtbuch.lang';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
-    defaultNS: 'translation';
-    resources: { translation: typeof de };
+    defaultNS: 'public';
+    resources: { public: typeof de };
   }
 }
 
@@ -45,7 +46,9 @@ function applyLanguage(lng: string): void {
 i18n.on('languageChanged', applyLanguage);
 
 void i18n.use(initReactI18next).init({
-  resources: { de: { translation: de }, en: { translation: en } },
+  resources: { de: { public: de }, en: { public: en } },
+  ns: ['public'],
+  defaultNS: 'public',
   lng: storedLanguage(),
   fallbackLng: 'de',
   supportedLngs: [...languages],

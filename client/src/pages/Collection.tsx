@@ -4,7 +4,7 @@ import { useApiGet } from '../useApi.js';
 import { useDocumentTitle } from '../useDocumentTitle.js';
 import type { CollectionDetail, InterviewSummary, Page } from '../types.js';
 import { InterviewList } from '../components/InterviewList.js';
-import { Loading, ProblemMessage } from '../components/ProblemMessage.js';
+import { Loading, Problem } from '../components/Problem.js';
 import { NotFound } from './NotFound.js';
 
 export function Collection() {
@@ -20,7 +20,7 @@ export function Collection() {
     if (state.problem.status === 404) {
       return <NotFound title={t('collection.notFoundTitle')} text={t('collection.notFoundText')} />;
     }
-    return <ProblemMessage problem={state.problem} />;
+    return <Problem problem={state.problem} />;
   }
   if (state.status !== 'success') return <Loading />;
 
@@ -32,7 +32,7 @@ export function Collection() {
       <section aria-labelledby="collection-interviews">
         <h2 id="collection-interviews">{t('collection.interviews')}</h2>
         {interviews.status === 'loading' && <Loading />}
-        {interviews.status === 'error' && <ProblemMessage problem={interviews.problem} />}
+        {interviews.status === 'error' && <Problem problem={interviews.problem} />}
         {interviews.status === 'success' &&
           (interviews.data.items.length === 0 ? <p>{t('collection.empty')}</p> : <InterviewList items={interviews.data.items} />)}
       </section>

@@ -5,7 +5,7 @@ import { useDocumentTitle } from '../useDocumentTitle.js';
 import type { CollectionList, InterviewSummary, Page } from '../types.js';
 import { SearchForm } from '../components/SearchForm.js';
 import { InterviewList } from '../components/InterviewList.js';
-import { Loading, ProblemMessage } from '../components/ProblemMessage.js';
+import { Loading, Problem } from '../components/Problem.js';
 
 export function Home() {
   const { t } = useTranslation();
@@ -27,7 +27,7 @@ export function Home() {
       <section aria-labelledby="collections-title">
         <h2 id="collections-title">{t('home.collectionsHeading')}</h2>
         {collections.status === 'loading' && <Loading />}
-        {collections.status === 'error' && <ProblemMessage problem={collections.problem} />}
+        {collections.status === 'error' && <Problem problem={collections.problem} />}
         {collections.status === 'success' &&
           (collections.data.items.length === 0 ? (
             <p>{t('home.noCollections')}</p>
@@ -48,7 +48,7 @@ export function Home() {
       <section aria-labelledby="interviews-title">
         <h2 id="interviews-title">{t('home.interviewsHeading')}</h2>
         {interviews.status === 'loading' && <Loading />}
-        {interviews.status === 'error' && <ProblemMessage problem={interviews.problem} />}
+        {interviews.status === 'error' && <Problem problem={interviews.problem} />}
         {interviews.status === 'success' &&
           (interviews.data.items.length === 0 ? (
             <p>{t('home.noInterviews')}</p>

@@ -3,18 +3,18 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, apiGet } from '../api.js';
+import { ApiProblem, apiGet } from '../lib/http.js';
 import { useApiGet } from '../useApi.js';
 import { useDocumentTitle } from '../useDocumentTitle.js';
 import type { CollectionDetail, InterviewDetail, MediaIndexAnswer, Medium, SearchHit, Transcript as TranscriptData } from '../types.js';
 import { formatEmbargo, formatRecordedAt } from '../format.js';
-import { Loading, ProblemMessage } from '../components/ProblemMessage.js';
+import { Loading, Problem } from '../components/Problem.js';
 import { ShortcutsDialog } from '../components/ShortcutsDialog.js';
 import { PlaybackClock } from '../player/clock.js';
 import type { PlayerController } from '../player/controller.js';
 import { IndexPanel } from '../player/IndexPanel.js';
 import { shortcutFor, skipSeconds } from '../player/keyboard.js';
-import { formatTimecode, parseTimeParam } from '../player/time.js';
+import { formatTimecode, parseTimeParam } from '../lib/time.js';
 import { Transcript, useInterviewSearch } from '../player/Transcript.js';
 import { placeSlug } from '../components/placeSlug.js';
 import { NotFound } from './NotFound.js';
@@ -186,7 +186,7 @@ export function Interview() {
     if (state.problem.status === 404) {
       return <NotFound title={t('interview.notFoundTitle')} text={t('interview.notFoundText')} />;
     }
-    return <ProblemMessage problem={state.problem} />;
+    return <Problem problem={state.problem} />;
   }
   if (!interview) return <Loading />;
   if (interview.sealed) {
@@ -313,7 +313,7 @@ export function Interview() {
                   transcript.problem.status === 404 ? (
                     <p>{t('transcript.none')}</p>
                   ) : (
-                    <ProblemMessage problem={transcript.problem} />
+                    <Problem problem={transcript.problem} />
                   )
                 ) : (
                   <Loading />

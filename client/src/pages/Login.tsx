@@ -1,10 +1,10 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, apiSend, setCsrfToken } from '../api.js';
+import { ApiProblem, apiSend, setCsrfToken } from '../lib/http.js';
 import { useDocumentTitle } from '../useDocumentTitle.js';
 import type { LoginAnswer } from '../types.js';
-import { ProblemMessage } from '../components/ProblemMessage.js';
+import { Problem } from '../components/Problem.js';
 
 export function Login() {
   const { t } = useTranslation();
@@ -40,7 +40,7 @@ export function Login() {
   return (
     <section className="login" aria-labelledby="login-title">
       <h1 id="login-title">{t('login.title')}</h1>
-      {problem && <ProblemMessage problem={problem} />}
+      {problem && <Problem problem={problem} />}
       <form onSubmit={(e) => void onSubmit(e)} className="stack">
         <div className="field">
           <label htmlFor={emailId}>{t('login.email')}</label>

@@ -3,11 +3,11 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, apiGet } from '../api.js';
+import { ApiProblem, apiGet } from '../lib/http.js';
 import { useDocumentTitle } from '../useDocumentTitle.js';
 import type { InterviewSummary, Page } from '../types.js';
-import { Loading, ProblemMessage } from '../components/ProblemMessage.js';
-import { placeSlug } from '../components/placeSlug.js';
+import { Loading, Problem } from '../components/Problem.js';
+import { groupByPlace } from '../lib/places.js';
 
 const PlacesMap = lazy(() => import('../components/PlacesMap.js'));
 
@@ -15,34 +15,6 @@ declare global {
   interface Window {
     __SCHICHTBUCH__?: { tileUrl?: string; tileAttribution?: string };
   }
-}
-
-export interface PlaceGroup {
-  name: string;
-  slug: string;
-  lat: number | null;
-  lon: number | null;
-  interviews: InterviewSummary[];
-}
-
-/** Interviews grouped by place name (A–Z); the first coordinates given for a place count. */
-export function groupByPlace(items: InterviewSummary[]): PlaceGroup[] {
-  const groups = new Map<string, PlaceGroup>();
-  for (const item of items) {
-    const place = item.place;
-    if (!place?.name) continue;
-    let group = groups.get(place.name);
-    if (!group) {
-      group = { name: place.name, slug: placeSlug(place.name), lat: null, lon: null, interviews: [] };
-      groups.set(place.name, group);
-    }
-    if (group.lat === null && typeof place.lat === 'number' && typeof place.lon === 'number') {
-      group.lat = place.lat;
-      group.lon = place.lon;
-    }
-    group.interviews.push(item);
-  }
-  return [...groups.values()].sort((a, b) => a.name.localeCompare(b.name, 'de'));
 }
 
 function tileConfig(): { url: string; attribution: string } | null {
@@ -100,7 +72,7 @@ export function Places() {
       <h1>{t('places.title')}</h1>
       <p className="lead">{t('places.intro')}</p>
       {state.status === 'loading' && <Loading />}
-      {state.status === 'error' && <ProblemMessage problem={state.problem} />}
+      {state.status === 'error' && <Problem problem={state.problem} />}
       {state.status === 'success' && (
         <>
           {tiles && located.length > 0 && (

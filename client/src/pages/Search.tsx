@@ -7,8 +7,8 @@ import { useApiGet } from '../useApi.js';
 import { useDocumentTitle } from '../useDocumentTitle.js';
 import { facetNames, type CollectionList, type FacetName, type SearchAnswer, type SearchGroup } from '../types.js';
 import { SearchForm } from '../components/SearchForm.js';
-import { Loading, ProblemMessage } from '../components/ProblemMessage.js';
-import { formatTimecode, isoDuration } from '../player/time.js';
+import { Loading, Problem } from '../components/Problem.js';
+import { formatTimecode, isoDuration } from '../lib/time.js';
 import {
   apiSearchPath, clearFilters, currentPage, hasFilters, hitHref, pageCount, pageWindow, safeSnippet, searchPageSize,
   selectedValues, sortFacetValues, toggleFacet, withPage,
@@ -40,7 +40,7 @@ export function Search() {
       <h1>{t('search.title')}</h1>
       <SearchForm key={q} initialQuery={q} />
       {!path && <p>{t('search.prompt')}</p>}
-      {result.status === 'error' && <ProblemMessage problem={result.problem} />}
+      {result.status === 'error' && <Problem problem={result.problem} />}
       {path && !data && result.status === 'loading' && <Loading />}
       {data && (
         <div className="search-layout" aria-busy={result.status === 'loading'}>

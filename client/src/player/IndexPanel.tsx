@@ -4,7 +4,8 @@ import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IndexPoint } from '../types.js';
 import { type PlaybackClock, useClock } from './clock.js';
-import { findCurrentIndex, formatTimecode } from './time.js';
+import { formatTimecode } from '../lib/time.js';
+import { findCurrentIndex } from './time.js';
 
 export function IndexPanel({ points, clock, language, onSeek }: { points: IndexPoint[]; clock: PlaybackClock; language: string; onSeek: (s: number) => void }) {
   const { t } = useTranslation();

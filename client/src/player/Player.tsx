@@ -10,7 +10,7 @@ import 'video.js/dist/video-js.css';
 import type { IndexPoint, Medium } from '../types.js';
 import type { PlaybackClock } from './clock.js';
 import type { PlayerController } from './controller.js';
-import { browserSupport, chooseSource, fallbackSource, type PlayerSource } from './sources.js';
+import { browserSupport, chooseSource, fallbackSource, type PlayerSource } from '../lib/media.js';
 import { chapterCues, playbackRates } from './time.js';
 import { Waveform } from './Waveform.js';
 

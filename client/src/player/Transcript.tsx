@@ -3,10 +3,11 @@
 // steps through every hit (across parts) with previous/next.
 import { memo, useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, apiGet } from '../api.js';
+import { ApiProblem, apiGet } from '../lib/http.js';
 import type { InterviewSearchAnswer, SearchHit, TranscriptSegment } from '../types.js';
 import { type PlaybackClock, useClock } from './clock.js';
-import { findActiveIndex, findCurrentIndex, formatTimecode } from './time.js';
+import { formatTimecode } from '../lib/time.js';
+import { findActiveIndex, findCurrentIndex } from './time.js';
 
 export interface TranscriptProps {
   mediaId: string;

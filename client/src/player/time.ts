@@ -1,37 +1,5 @@
 // Pure helpers for the player and the transcript: timecodes, "which passage is current", chapters, waveform columns.
-// Nothing here touches the DOM or video.js, so the search page can use the timecodes without the player chunk.
-
-/** Seconds → `mm:ss`, or `h:mm:ss` from one hour on. Negative and non-finite values count as 0. */
-export function formatTimecode(seconds: number): string {
-  const total = Number.isFinite(seconds) && seconds > 0 ? Math.floor(seconds) : 0;
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${String(m).padStart(2, '0')}:${ss}`;
-}
-
-/** Seconds → an ISO 8601 duration for `<time datetime>`, e.g. `PT1H2M5S`. */
-export function isoDuration(seconds: number): string {
-  const total = Number.isFinite(seconds) && seconds > 0 ? Math.floor(seconds) : 0;
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}${s || (!h && !m) ? `${s}S` : ''}`;
-}
-
-/**
- * A `?t=` value → seconds, or null when absent or unusable. Accepts plain seconds (`83`, `83.5`) and
- * timecodes (`1:23`, `0:01:23`), so hand-written links work too.
- */
-export function parseTimeParam(value: string | null | undefined): number | null {
-  if (value == null) return null;
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
-  const m = /^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/.exec(v);
-  if (!m) return null;
-  return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
-}
+// Nothing here touches the DOM or video.js. Timecodes are in lib/time.ts.
 
 /**
  * Index of the item that is current at `time` in a list sorted by `start`: the last one that has started

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { TextSizeSwitch } from '../components/TextSizeSwitch.js';
 import { archiveContact } from '../contact.js';
-import { useRt } from './texts.js';
+import { useRt } from './i18n/index.js';
 
 export function ReviewLayout({ children }: { children: ReactNode }) {
   const { rt } = useRt();

@@ -1,15 +1,13 @@
 // Requests of the review pages: the narrator has no account and no cookie; the link token or the short code from the
 // letter goes out as `Authorization: Review <credential>` on every call.
-import { ApiProblem, apiRequest } from '../api.js';
-import i18n from '../i18n/index.js';
+import { ApiProblem, request } from '../lib/http.js';
 import type { DecisionAnswer, DecisionKind, Receipt, ReviewCorrection, ReviewRestriction, ReviewView, Visibility } from './types.js';
 
 type Method = 'GET' | 'POST' | 'DELETE';
 
 async function send<T>(credential: string, method: Method, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const answer = await apiRequest<T>(method, `/api/review${path}`, {
+  const answer = await request<T>(method, `/api/review${path}`, {
     headers: { Authorization: `Review ${credential}`, ...headers },
-    language: i18n.language === 'en' ? 'en' : 'de',
     ...(json !== undefined ? { json } : {}),
   });
   return answer.data;

@@ -1,5 +1,5 @@
 import type { MediaStatus, WorkflowStatus } from '../types.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 
 export function StatusBadge({ status }: { status: WorkflowStatus }) {
   const { ct } = useCt();

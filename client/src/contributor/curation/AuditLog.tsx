@@ -2,17 +2,17 @@
 // interview page for that interview; at /mitarbeit/protokoll for everything, filtered by action.
 import { useEffect, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, isAbort, request } from '../http.js';
+import { Problem } from '../../components/Problem.js';
 import { auditActions, compactDiff, isAuditAction } from '../lib/audit.js';
 import { formatDateTime } from '../lib/dates.js';
-import { Breadcrumbs } from '../pages/InterviewEditor.js';
+import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
 import { contributorPaths } from '../paths.js';
 import { useSession } from '../session.js';
-import { useCt, type CKey, type CT } from '../texts.js';
+import { useCt, type CKey, type CT } from '../i18n/index.js';
 import type { AuditEvent, Paged } from '../types.js';
+import { Table } from '../../components/Table.js';
 
 export function actionLabel(action: string, ct: CT): string {
   return (auditActions as readonly string[]).includes(action) ? ct(`audit.actions.${action}` as CKey) : action;
@@ -49,19 +49,7 @@ function useAudit(query: { interviewId?: string; action?: string; page: number; 
 export function AuditTable({ events, showInterview = false, caption }: { events: AuditEvent[]; showInterview?: boolean; caption: string }) {
   const { ct, lang } = useCt();
   return (
-    <div className="sb-c-table-wrap">
-      <table className="sb-c-table sb-c-audit">
-        <caption className="sb-c-visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{ct('audit.when')}</th>
-            <th scope="col">{ct('audit.who')}</th>
-            <th scope="col">{ct('audit.action')}</th>
-            {showInterview && <th scope="col">{ct('audit.interview')}</th>}
-            <th scope="col">{ct('audit.changes')}</th>
-          </tr>
-        </thead>
-        <tbody>
+    <Table caption={caption} className="sb-c-audit" columns={[ct('audit.when'), ct('audit.who'), ct('audit.action'), showInterview && ct('audit.interview'), ct('audit.changes')]}>
           {events.map((e) => {
             const rows = compactDiff(e.before, e.after);
             return (
@@ -89,12 +77,12 @@ export function AuditTable({ events, showInterview = false, caption }: { events:
                           {r.before !== undefined && r.after !== undefined ? (
                             <>
                               <del className="sb-c-diff-del">
-                                <span className="sb-c-visually-hidden">{ct('audit.before')} </span>
+                                <span className="visually-hidden">{ct('audit.before')} </span>
                                 {r.before}
                               </del>
                               <span aria-hidden="true"> → </span>
                               <ins className="sb-c-diff-ins">
-                                <span className="sb-c-visually-hidden">{ct('audit.after')} </span>
+                                <span className="visually-hidden">{ct('audit.after')} </span>
                                 {r.after}
                               </ins>
                             </>
@@ -102,7 +90,7 @@ export function AuditTable({ events, showInterview = false, caption }: { events:
                             <span>{r.after}</span>
                           ) : (
                             <del className="sb-c-diff-del">
-                              <span className="sb-c-visually-hidden">{ct('audit.removed')} </span>
+                              <span className="visually-hidden">{ct('audit.removed')} </span>
                               {r.before}
                             </del>
                           )}
@@ -114,9 +102,7 @@ export function AuditTable({ events, showInterview = false, caption }: { events:
               </tr>
             );
           })}
-        </tbody>
-      </table>
-    </div>
+    </Table>
   );
 }
 
@@ -149,7 +135,7 @@ export function InterviewAudit({ interviewId }: { interviewId: string }) {
         {ct('audit.interviewIntro')} <Link to={contributorPaths.auditLog}>{ct('audit.toGlobal')}</Link>
       </p>
       {state.kind === 'loading' && <p className="sb-c-loading">{ct('common.loading')}</p>}
-      {state.kind === 'error' && <ProblemNotice problem={state.problem} />}
+      {state.kind === 'error' && <Problem signIn problem={state.problem} />}
       {state.kind === 'ready' && state.data.items.length === 0 && <p>{ct('audit.none')}</p>}
       {state.kind === 'ready' && state.data.items.length > 0 && (
         <>
@@ -193,7 +179,7 @@ export function AuditPage() {
 
   return (
     <section aria-labelledby="sb-c-audit-page-title">
-      <Breadcrumbs current={ct('audit.pageTitle')} />
+      <AreaBreadcrumbs current={ct('audit.pageTitle')} />
       <h1 id="sb-c-audit-page-title">{ct('audit.pageTitle')}</h1>
       {!admin ? (
         <p>{ct('audit.adminOnly')}</p>
@@ -211,7 +197,7 @@ export function AuditPage() {
             </select>
           </div>
           {state.kind === 'loading' && <p className="sb-c-loading">{ct('common.loading')}</p>}
-          {state.kind === 'error' && <ProblemNotice problem={state.problem} />}
+          {state.kind === 'error' && <Problem signIn problem={state.problem} />}
           {state.kind === 'ready' && (
             <>
               <p className="sb-c-meta" role="status">

@@ -1,16 +1,15 @@
 // Record a narrator's consent, or change one (a change is a new version; the old one stays). With a scan of the signed
 // form the record goes as multipart/form-data (field `record` = JSON, field `file` = the scan), else as JSON.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, interviewEtag, request } from '../../lib/http.js';
 import { Field } from '../components/Field.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, interviewEtag, request, sendForm } from '../http.js';
+import { Problem } from '../../components/Problem.js';
 import {
   buildConsentPayload, consentFieldKey, consentFields, consentFormData, emptyConsentForm, formFromConsent, SCAN_ACCEPT, toggleScope,
   type ConsentField, type ConsentFormState,
 } from '../lib/consentForm.js';
 import { FORM_LEVEL, groupFieldErrors, hasErrors, type FieldErrors } from '../lib/fieldErrors.js';
-import { useCt, type CKey, type CT } from '../texts.js';
+import { useCt, type CKey, type CT } from '../i18n/index.js';
 import { consentMethods, consentScopes, withdrawalPolicies, type ConsentRecord } from '../types.js';
 
 export const consentInputId = (field: ConsentField | string) => `sb-c-consent-${field}`;
@@ -66,7 +65,7 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
     const ifMatch = initial ? interviewEtag(initial.version) : null;
     try {
       const { data } = file
-        ? await sendForm<ConsentRecord>(method, path, consentFormData(built.payload, file, file.name), { ifMatch })
+        ? await request<ConsentRecord>(method, path, { form: consentFormData(built.payload, file, file.name), ifMatch })
         : await request<ConsentRecord>(method, path, { json: built.payload, ifMatch });
       setErrors({});
       onSaved(data);
@@ -101,8 +100,8 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
         {initial ? ct('consent.editTitle', { narrator: initial.narrator, version: initial.version + 1 }) : ct('consent.newTitle')}
       </h4>
       {stale !== null && (
-        <div className="sb-c-problem" role="alert" ref={staleRef} tabIndex={-1}>
-          <p className="sb-c-problem-title">{ct('consent.staleTitle')}</p>
+        <div className="problem" role="alert" ref={staleRef} tabIndex={-1}>
+          <p className="problem-title">{ct('consent.staleTitle')}</p>
           <p>{stale > 0 ? ct('consent.staleTextVersion', { version: stale }) : ct('consent.staleText')}</p>
           <button type="button" className="sb-c-button" onClick={onStale}>
             {ct('consent.staleReload')}
@@ -110,8 +109,8 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
         </div>
       )}
       {fieldErrorList.length > 0 && (
-        <div className="sb-c-problem" role="alert" ref={summaryRef} tabIndex={-1}>
-          <p className="sb-c-problem-title">{ct('form.errorSummary', { count: fieldErrorList.length })}</p>
+        <div className="problem" role="alert" ref={summaryRef} tabIndex={-1}>
+          <p className="problem-title">{ct('form.errorSummary', { count: fieldErrorList.length })}</p>
           <ul>
             {fieldErrorList.map((f) => (
               <li key={f}>
@@ -123,9 +122,9 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
           </ul>
         </div>
       )}
-      {problem && <ProblemNotice problem={problem} showFieldErrors={false} />}
+      {problem && <Problem signIn problem={problem} showFieldErrors={false} />}
       {errors[FORM_LEVEL] && errors[FORM_LEVEL].length > 0 && (
-        <div className="sb-c-problem" role="alert">
+        <div className="problem" role="alert">
           <ul>
             {errors[FORM_LEVEL].map((m) => (
               <li key={m}>{m}</li>

@@ -1,16 +1,16 @@
 // Einverständniserklärungen: the current version per narrator, a way to record a new one or change one (as a new
 // version), each record's history, and the scans of the signed forms.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiProblem } from '../../api.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, isAbort, request } from '../http.js';
+import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
+import { Problem } from '../../components/Problem.js';
 import { scopeForVisibility } from '../lib/consentForm.js';
 import { formatBytes } from '../lib/progress.js';
 import { useSession } from '../session.js';
-import { useCt, type CT } from '../texts.js';
+import { useCt, type CT } from '../i18n/index.js';
 import { consentScopes, type ConsentRecord, type Visibility } from '../types.js';
 import { ConsentForm } from './ConsentForm.js';
 import { formatDay } from '../lib/dates.js';
+import { Table } from '../../components/Table.js';
 
 interface Props {
   interviewId: string;
@@ -78,7 +78,7 @@ export function ConsentPanel({ interviewId, narrators, visibility, onConsentSave
       <p className="sb-c-live" role="status" aria-live="polite">
         {notice}
       </p>
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
       {list === null && !problem && <p className="sb-c-loading">{ct('common.loading')}</p>}
       {list && list.length === 0 && <p>{ct('consent.none')}</p>}
       {list && list.length > 0 && (
@@ -119,7 +119,7 @@ export function ConsentPanel({ interviewId, narrators, visibility, onConsentSave
                 </div>
                 {history?.id === c.id && (
                   <div id={`sb-c-consent-${c.id}-history`}>
-                    {history.problem && <ProblemNotice problem={history.problem} />}
+                    {history.problem && <Problem signIn problem={history.problem} />}
                     {history.versions === null && <p className="sb-c-loading">{ct('common.loading')}</p>}
                     {history.versions && history.versions.length > 0 && (
                       <ConsentHistory versions={history.versions} interviewId={interviewId} narrator={c.narrator} />
@@ -222,20 +222,11 @@ function ConsentHistory({ versions, interviewId, narrator }: { versions: Consent
   const dateTime = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeStyle: 'short' });
   const author = (id: string | null) => (id === null ? ct('consent.authorNarrator') : id === me.user.id ? ct('versions.you') : ct('versions.someone', { id: id.slice(0, 8) }));
   return (
-    <div className="sb-c-table-wrap">
-      <table className="sb-c-table">
-        <caption>{ct('consent.historyCaption', { narrator })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{ct('versions.version')}</th>
-            <th scope="col">{ct('versions.date')}</th>
-            <th scope="col">{ct('versions.author')}</th>
-            <th scope="col">{ct('consent.scope')}</th>
-            <th scope="col">{ct('consent.given')}</th>
-            <th scope="col">{ct('consent.scan')}</th>
-          </tr>
-        </thead>
-        <tbody>
+    <Table
+      caption={ct('consent.historyCaption', { narrator })}
+      showCaption
+      columns={[ct('versions.version'), ct('versions.date'), ct('versions.author'), ct('consent.scope'), ct('consent.given'), ct('consent.scan')]}
+    >
           {[...versions]
             .sort((a, b) => b.version - a.version)
             .map((v) => (
@@ -258,8 +249,6 @@ function ConsentHistory({ versions, interviewId, narrator }: { versions: Consent
                 </td>
               </tr>
             ))}
-        </tbody>
-      </table>
-    </div>
+    </Table>
   );
 }

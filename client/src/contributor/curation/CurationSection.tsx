@@ -1,11 +1,10 @@
 // "Durchsicht & Einverständnis" on the interview page, for curators and admins only: publication settings, consent
 // records, review invitations with their letters, the narrator's proposals and restrictions, and (admins) the log.
 import { useCallback, useEffect, useState } from 'react';
-import type { ApiProblem } from '../../api.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, isAbort, request } from '../http.js';
+import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
+import { Problem } from '../../components/Problem.js';
 import { isStaff, useSession } from '../session.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { Interview, Medium, ReviewOverview, Visibility } from '../types.js';
 import { InterviewAudit } from './AuditLog.js';
 import { ConsentPanel } from './ConsentPanel.js';
@@ -89,7 +88,7 @@ export function CurationSection({ interviewId, record, media, etag, formVisibili
           )}
         </ul>
       </nav>
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
 
       <PublicationPanel interviewId={interviewId} record={record} etag={etag} formVisibility={formVisibility} onSaved={onInterviewSaved} onReload={onReload} />
       <ConsentPanel interviewId={interviewId} narrators={narrators} visibility={formVisibility} onConsentSaved={onRefresh} />

@@ -5,10 +5,10 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { letterModel, letterStore, type LetterModel } from '../lib/letter.js';
-import { Breadcrumbs } from '../pages/InterviewEditor.js';
+import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
 import { contributorPaths } from '../paths.js';
 import { isStaff, useSession } from '../session.js';
-import { fixedCt, useCt, type CT } from '../texts.js';
+import { fixedCt, useCt, type CT } from '../i18n/index.js';
 
 export function InvitationLetterRoute() {
   const { id = '', invitationId = '' } = useParams();
@@ -31,7 +31,7 @@ export function InvitationLetterRoute() {
   if (!model) {
     return (
       <section aria-labelledby="sb-c-letter-page-title">
-        <Breadcrumbs current={ct('letterPage.crumb')} trail={[{ to: back, label: ct('form.titleEditPlain') }]} />
+        <AreaBreadcrumbs current={ct('letterPage.crumb')} trail={[{ to: back, label: ct('form.titleEditPlain') }]} />
         <h1 id="sb-c-letter-page-title">{ct('letterPage.gone')}</h1>
         <p>{ct('letterPage.goneText')}</p>
         <p>
@@ -43,7 +43,7 @@ export function InvitationLetterRoute() {
   return (
     <section aria-labelledby="sb-c-letter-page-title" className="sb-c-letter-page">
       <div className="sb-c-noprint">
-        <Breadcrumbs current={ct('letterPage.crumb')} trail={[{ to: back, label: model.interviewTitle }]} />
+        <AreaBreadcrumbs current={ct('letterPage.crumb')} trail={[{ to: back, label: model.interviewTitle }]} />
         <h1 id="sb-c-letter-page-title">{ct('letterPage.title', { narrator: model.narrator })}</h1>
         <div className="sb-c-notice-warn" role="note">
           <p>

@@ -3,19 +3,18 @@
 // each invitation and can revoke one.
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, request } from '../../lib/http.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Field } from '../components/Field.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, request } from '../http.js';
+import { Problem } from '../../components/Problem.js';
 import { formatDateTime } from '../lib/dates.js';
 import { groupFieldErrors, type FieldErrors } from '../lib/fieldErrors.js';
 import { letterStore } from '../lib/letter.js';
 import { sortInvitations } from '../lib/review.js';
 import { contributorPaths } from '../paths.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { CreatedInvitation, Invitation } from '../types.js';
-import { DataTable } from '../components/DataTable.js';
+import { Table } from '../../components/Table.js';
 
 interface Props {
   interviewId: string;
@@ -94,12 +93,12 @@ export function InvitationsPanel({ interviewId, interviewTitle, invitations, nar
       <p className="sb-c-live" role="status" aria-live="polite">
         {notice}
       </p>
-      {problem && <ProblemNotice problem={problem} showFieldErrors={false} />}
+      {problem && <Problem signIn problem={problem} showFieldErrors={false} />}
 
       {list === null && <p className="sb-c-loading">{ct('common.loading')}</p>}
       {list && list.length === 0 && <p>{ct('invitations.none')}</p>}
       {list && list.length > 0 && (
-        <DataTable caption={ct('invitations.title')} columns={[ct('invitations.narrator'), ct('invitations.state'), ct('invitations.created'), ct('invitations.expires'), ct('invitations.lastUsed')]} actionsLabel={ct('versions.actions')}>
+        <Table caption={ct('invitations.title')} columns={[ct('invitations.narrator'), ct('invitations.state'), ct('invitations.created'), ct('invitations.expires'), ct('invitations.lastUsed')]} actionsLabel={ct('versions.actions')}>
           {list.map((i) => (
             <tr key={i.id}>
               <th scope="row">{i.narrator}</th>
@@ -124,7 +123,7 @@ export function InvitationsPanel({ interviewId, interviewTitle, invitations, nar
               </td>
             </tr>
           ))}
-        </DataTable>
+        </Table>
       )}
 
       {withdrawn ? (

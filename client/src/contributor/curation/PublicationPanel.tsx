@@ -2,19 +2,18 @@
 // visibility), the embargo, whether a sealed interview is listed meanwhile, who may see a `restricted` interview, and
 // the withdrawal on the narrator's behalf.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, isAbort, problemSlug, request } from '../../lib/http.js';
 import { StatusBadge } from '../components/Badges.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Field } from '../components/Field.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, isAbort, problemSlug, request } from '../http.js';
+import { Problem } from '../../components/Problem.js';
 import { formatDateTime } from '../lib/dates.js';
 import { FORM_LEVEL, groupFieldErrors, type FieldErrors } from '../lib/fieldErrors.js';
 import {
   buildPublicationPatch, confirmsWord, grantId, grantKind, hasChanges, parseUserGrant, publicationForm, statusSteps,
   type PublicationFormState, type PublicationPatch,
 } from '../lib/publication.js';
-import { useCt, type CKey } from '../texts.js';
+import { useCt, type CKey } from '../i18n/index.js';
 import type { ConsentScope, GroupWithMembers, Interview, Visibility, WorkflowStatus } from '../types.js';
 
 interface Props {
@@ -166,8 +165,8 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
       </p>
 
       {conflict && (
-        <div className="sb-c-problem" role="alert" ref={conflictRef} tabIndex={-1}>
-          <p className="sb-c-problem-title">{ct('form.conflictTitle')}</p>
+        <div className="problem" role="alert" ref={conflictRef} tabIndex={-1}>
+          <p className="problem-title">{ct('form.conflictTitle')}</p>
           <p>{ct('publication.conflictText')}</p>
           <button
             type="button"
@@ -182,8 +181,8 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
         </div>
       )}
       {consentProblem && (
-        <div className="sb-c-problem" role="alert" ref={consentRef} tabIndex={-1} data-testid="consent-required">
-          <p className="sb-c-problem-title">{ct('publication.consentRequired')}</p>
+        <div className="problem" role="alert" ref={consentRef} tabIndex={-1} data-testid="consent-required">
+          <p className="problem-title">{ct('publication.consentRequired')}</p>
           {consentProblem.problem.detail && <p>{consentProblem.problem.detail}</p>}
           {typeof neededScope === 'string' && (
             <p>{ct('publication.neededScope', { scope: ct(`consent.scopes.${neededScope as ConsentScope}` as CKey) })}</p>
@@ -193,7 +192,7 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
           </p>
         </div>
       )}
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
 
       {record.status === 'withdrawn' ? (
         <p>{ct('publication.isWithdrawn')}</p>
@@ -262,7 +261,7 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
                 <h5>{ct('publication.groups')}</h5>
                 {groups.kind === 'loading' && <p className="sb-c-loading">{ct('common.loading')}</p>}
                 {groups.kind === 'forbidden' && <p className="sb-c-hint">{ct('publication.groupsForbidden')}</p>}
-                {groups.kind === 'error' && <ProblemNotice problem={groups.problem} />}
+                {groups.kind === 'error' && <Problem signIn problem={groups.problem} />}
                 {groups.kind === 'ready' && groups.groups.length === 0 && <p>{ct('publication.noGroups')}</p>}
                 {knownGroups.map((g) => (
                   <div key={g.id} className="sb-c-checkbox">

@@ -2,17 +2,17 @@
 // narrator's proposed corrections (accept = a new transcript version, or reject), and the narrator's decisions.
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, request } from '../../lib/http.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, request } from '../http.js';
+import { Problem } from '../../components/Problem.js';
 import { formatDateTime } from '../lib/dates.js';
-import { diffWords, formatSpan, restrictionAuthor, sortCorrections, sortRestrictions, type DiffPart } from '../lib/review.js';
+import { formatTimeSpan } from '../../lib/time.js';
+import { diffWords, restrictionAuthor, sortCorrections, sortRestrictions, type DiffPart } from '../lib/review.js';
 import { contributorPaths } from '../paths.js';
 import { useSession } from '../session.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { Correction, Medium, Restriction, ReviewOverview } from '../types.js';
-import { DataTable } from '../components/DataTable.js';
+import { Table } from '../../components/Table.js';
 
 interface Props {
   interviewId: string;
@@ -33,7 +33,7 @@ export function ReviewItems({ interviewId, overview, media, onChange }: Props) {
       <p className="sb-c-live" role="status" aria-live="polite">
         {notice}
       </p>
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
       {overview === null ? (
         <p className="sb-c-loading">{ct('common.loading')}</p>
       ) : (
@@ -91,7 +91,7 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
   const lift = async (r: Restriction, why: string) => {
     try {
       await request<Restriction>('POST', `/api/interviews/${encodeURIComponent(interviewId)}/restrictions/${encodeURIComponent(r.id)}/lift`, { json: { reason: why } });
-      onDone(ct('reviewItems.lifted', { part: partOf(r.mediaId), span: formatSpan(r.start, r.end) }));
+      onDone(ct('reviewItems.lifted', { part: partOf(r.mediaId), span: formatTimeSpan(r.start, r.end) }));
     } catch (err) {
       onProblem(asProblem(err));
     }
@@ -103,11 +103,11 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
       {list.length === 0 ? (
         <p>{ct('reviewItems.noRestrictions')}</p>
       ) : (
-        <DataTable caption={ct('reviewItems.restrictions')} columns={[ct('reviewItems.passage'), ct('reviewItems.reason'), ct('reviewItems.quote'), ct('reviewItems.by'), ct('reviewItems.status')]} actionsLabel={ct('versions.actions')}>
+        <Table caption={ct('reviewItems.restrictions')} columns={[ct('reviewItems.passage'), ct('reviewItems.reason'), ct('reviewItems.quote'), ct('reviewItems.by'), ct('reviewItems.status')]} actionsLabel={ct('versions.actions')}>
           {list.map((r) => (
             <tr key={r.id} className={r.status === 'lifted' ? 'sb-c-row-done' : undefined}>
               <th scope="row">
-                {ct('reviewItems.partSpan', { part: partOf(r.mediaId), span: formatSpan(r.start, r.end) })}
+                {ct('reviewItems.partSpan', { part: partOf(r.mediaId), span: formatTimeSpan(r.start, r.end) })}
               </th>
               <td>{r.reason ?? '–'}</td>
               <td>{r.quote ? <blockquote className="sb-c-quote">{r.quote}</blockquote> : '–'}</td>
@@ -135,7 +135,7 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
                       setReason('');
                       setLifting(r);
                     }}
-                    aria-label={ct('reviewItems.liftNamed', { part: partOf(r.mediaId), span: formatSpan(r.start, r.end) })}
+                    aria-label={ct('reviewItems.liftNamed', { part: partOf(r.mediaId), span: formatTimeSpan(r.start, r.end) })}
                   >
                     {ct('reviewItems.lift')}
                   </button>
@@ -143,11 +143,11 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
               </td>
             </tr>
           ))}
-        </DataTable>
+        </Table>
       )}
       <ConfirmDialog
         open={lifting !== null}
-        title={ct('reviewItems.liftTitle', { part: lifting ? partOf(lifting.mediaId) : 0, span: lifting ? formatSpan(lifting.start, lifting.end) : '' })}
+        title={ct('reviewItems.liftTitle', { part: lifting ? partOf(lifting.mediaId) : 0, span: lifting ? formatTimeSpan(lifting.start, lifting.end) : '' })}
         confirmLabel={ct('reviewItems.liftConfirm')}
         cancelLabel={ct('common.cancel')}
         confirmDisabled={reason.trim() === ''}
@@ -295,18 +295,18 @@ export function DiffText({ parts, side }: { parts: DiffPart[]; side: 'original' 
         if (side === 'original' && p.kind === 'removed') {
           return (
             <del key={i} className="sb-c-diff-del">
-              <span className="sb-c-visually-hidden">[{ct('reviewItems.removedMark')}: </span>
+              <span className="visually-hidden">[{ct('reviewItems.removedMark')}: </span>
               {p.text}
-              <span className="sb-c-visually-hidden">]</span>
+              <span className="visually-hidden">]</span>
             </del>
           );
         }
         if (side === 'proposed' && p.kind === 'added') {
           return (
             <ins key={i} className="sb-c-diff-ins">
-              <span className="sb-c-visually-hidden">[{ct('reviewItems.addedMark')}: </span>
+              <span className="visually-hidden">[{ct('reviewItems.addedMark')}: </span>
               {p.text}
-              <span className="sb-c-visually-hidden">]</span>
+              <span className="visually-hidden">]</span>
             </ins>
           );
         }
@@ -325,7 +325,7 @@ function Decisions({ overview }: { overview: ReviewOverview }) {
       {overview.decisions.length === 0 ? (
         <p>{ct('reviewItems.noDecisions')}</p>
       ) : (
-        <DataTable caption={ct('reviewItems.decisions')} columns={[ct('reviewItems.decisionDate'), ct('reviewItems.narrator'), ct('reviewItems.decision'), ct('reviewItems.visibilityChosen'), ct('reviewItems.message'), ct('reviewItems.receipt')]}>
+        <Table caption={ct('reviewItems.decisions')} columns={[ct('reviewItems.decisionDate'), ct('reviewItems.narrator'), ct('reviewItems.decision'), ct('reviewItems.visibilityChosen'), ct('reviewItems.message'), ct('reviewItems.receipt')]}>
           {[...overview.decisions]
             .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
             .map((d) => (
@@ -342,7 +342,7 @@ function Decisions({ overview }: { overview: ReviewOverview }) {
                 </td>
               </tr>
             ))}
-        </DataTable>
+        </Table>
       )}
     </>
   );

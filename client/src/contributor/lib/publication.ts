@@ -1,10 +1,21 @@
 // Publication settings only curators set: embargo ("Sperrfrist"), whether a sealed interview is listed meanwhile, who
 // may see a `restricted` interview (grants), and the workflow steps. Pure: the panel renders, this decides.
-import { transitions } from '../../../../server/interviews/workflow.js';
 import type { Interview, WorkflowStatus } from '../types.js';
 
-/** Which state may follow which: the server's own table (a pure module), so the buttons never offer what it refuses. */
-export const nextStatuses: Record<WorkflowStatus, readonly WorkflowStatus[]> = transitions;
+/**
+ * Which state may follow which, so the buttons never offer what the server refuses. The client imports nothing but
+ * types from the server; tests/unit/client-curator.test.tsx holds this table equal to server/interviews/workflow.ts.
+ */
+export const nextStatuses: Record<WorkflowStatus, readonly WorkflowStatus[]> = {
+  draft: ['processing', 'ready_for_review', 'withdrawn'],
+  processing: ['draft', 'ready_for_review', 'withdrawn'],
+  ready_for_review: ['draft', 'in_review', 'withdrawn'],
+  in_review: ['changes_requested', 'approved', 'withdrawn'],
+  changes_requested: ['ready_for_review', 'in_review', 'withdrawn'],
+  approved: ['in_review', 'published', 'withdrawn'],
+  published: ['in_review', 'withdrawn'],
+  withdrawn: [],
+};
 
 /** The steps offered as buttons; a withdrawal has its own, guarded action. */
 export function statusSteps(from: WorkflowStatus): WorkflowStatus[] {

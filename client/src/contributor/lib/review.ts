@@ -3,24 +3,6 @@
 import { diffArrays } from 'diff';
 import type { Correction, Invitation, Restriction } from '../types.js';
 
-/**
- * Seconds as mm:ss (whole seconds, rounded down); from one hour on h:mm:ss. Negative and non-finite values count
- * as 0. 83.9 → "01:23", 3723 → "1:02:03".
- */
-export function formatMmSs(seconds: number): string {
-  const safe = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds + 1e-6)) : 0;
-  const h = Math.floor(safe / 3600);
-  const m = Math.floor((safe % 3600) / 60);
-  const s = safe % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
-}
-
-/** "01:23–02:05": the end rounded up, so a passage never looks shorter than it is. */
-export function formatSpan(start: number, end: number): string {
-  return `${formatMmSs(start)}–${formatMmSs(Math.ceil(Math.max(start, end) - 1e-6))}`;
-}
-
 export type DiffPart = { kind: 'same' | 'removed' | 'added'; text: string };
 
 /** Words and the spaces between them, so the parts join back to the texts exactly. */

@@ -37,30 +37,6 @@ export function currentSegmentIndex(segments: readonly Timed[], time: number): n
   return -1;
 }
 
-/** 83.25 → "01:23.2"; with hours "1:02:03.0". Tenths, because segment borders are that fine. */
-export function formatTimecode(seconds: number): string {
-  const safe = Math.max(0, seconds);
-  const tenths = Math.floor(safe * 10 + 1e-6);
-  const h = Math.floor(tenths / 36000);
-  const m = Math.floor((tenths % 36000) / 600);
-  const s = Math.floor((tenths % 600) / 10);
-  const t = tenths % 10;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${h > 0 ? `${h}:` : ''}${pad(m)}:${pad(s)}.${t}`;
-}
-
-/** "83", "83.5", "1:23", "01:23.5", "1:02:03", "1:02:03,5" → seconds; null when it is not a time. */
-export function parseTimecode(text: string): number | null {
-  const t = text.trim().replace(',', '.');
-  const m = /^(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:\.\d+)?)$/.exec(t);
-  if (!m) return null;
-  const [, h, min, sec] = m;
-  const s = Number(sec);
-  if ((h !== undefined || min !== undefined) && s >= 60) return null;
-  if (h !== undefined && Number(min) >= 60) return null;
-  return Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + s;
-}
-
 /** Seconds as the API wants them: two decimals are plenty (10 ms). */
 export function roundTime(seconds: number): number {
   return Math.round(seconds * 100) / 100;

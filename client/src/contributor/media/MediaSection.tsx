@@ -3,12 +3,13 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { MediaStatusBadge, ProgressBar } from '../components/Badges.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { request } from '../http.js';
+import { Problem } from '../../components/Problem.js';
+import { request } from '../../lib/http.js';
 import { activeJob } from '../lib/media.js';
-import { formatBytes, formatClock, percentOf, progressFigures } from '../lib/progress.js';
+import { formatDuration } from '../../lib/time.js';
+import { formatBytes, percentOf, progressFigures } from '../lib/progress.js';
 import { contributorPaths } from '../paths.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { Medium } from '../types.js';
 import { useUploads, type PendingUpload, type UploadItem } from '../uploads/UploadsContext.js';
 import { TranscriptImport } from '../transcript/TranscriptImport.js';
@@ -128,7 +129,7 @@ function UploadCard({ item }: { item: UploadItem }) {
   const uploads = useUploads();
   const figures = progressFigures({ sent: item.sent, total: item.size, runStartedAt: item.runStartedAt, runStartBytes: item.runStartBytes, now: Date.now() });
   const amount = ct('uploads.amount', { sent: formatBytes(item.sent, lang), total: formatBytes(item.size, lang), percent: figures.percent });
-  const eta = item.phase === 'uploading' && figures.etaSeconds !== null ? ct('uploads.eta', { time: formatClock(figures.etaSeconds) }) : '';
+  const eta = item.phase === 'uploading' && figures.etaSeconds !== null ? ct('uploads.eta', { time: formatDuration(figures.etaSeconds) }) : '';
   const speed = item.phase === 'uploading' && figures.bytesPerSecond !== null ? ct('uploads.speed', { rate: formatBytes(figures.bytesPerSecond, lang) }) : '';
   return (
     <article className={`sb-c-card sb-c-upload sb-c-upload-${item.phase}`} aria-label={item.fileName}>
@@ -239,9 +240,9 @@ function MediumCard({ interviewId, initial }: { interviewId: string; initial: Me
         {ct('media.part', { part: medium.part })} – {medium.originalFilename}
       </h3>
       <p className="sb-c-meta">
-        {ct(`media.kind.${medium.kind}`)} · {formatClock(medium.durationSec)} · {formatBytes(medium.sizeBytes, lang)}
+        {ct(`media.kind.${medium.kind}`)} · {formatDuration(medium.durationSec)} · {formatBytes(medium.sizeBytes, lang)}
       </p>
-      <span className="sb-c-visually-hidden" role="status">
+      <span className="visually-hidden" role="status">
         {ct('media.statusAnnouncement', { name: medium.originalFilename, status: ct(`mediaStatus.${medium.status}`) })}
       </span>
       <p data-testid="media-status" data-status={medium.status} className="sb-c-media-status">
@@ -262,7 +263,7 @@ function MediumCard({ interviewId, initial }: { interviewId: string; initial: Me
           {ct('media.failed')} {medium.error ?? job?.error ?? ''}
         </p>
       )}
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
       <p>
         <Link to={contributorPaths.transcript(interviewId, medium.id)}>{ct('media.openEditor', { part: medium.part })}</Link>
       </p>

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ApiProblem } from '../../api.js';
-import { asProblem, isAbort, request } from '../http.js';
+import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
 import { isFinal } from '../lib/media.js';
 import type { Medium } from '../types.js';
 

@@ -1,26 +1,24 @@
 // Create or edit an interview's metadata; on an existing interview also its media (uploads, processing, transcripts).
-import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+// State and API calls are in useInterviewEditor.ts; this file is the form.
+import { useEffect, useRef, type FormEvent, type KeyboardEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import type { ApiProblem } from '../../api.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
+import { interviewEtag } from '../../lib/http.js';
+import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
 import { StatusBadge } from '../components/Badges.js';
 import { Field } from '../components/Field.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, interviewEtag, isAbort, request } from '../http.js';
-import { FORM_LEVEL, groupFieldErrors, hasErrors, interviewFieldKey, type FieldErrors } from '../lib/fieldErrors.js';
-import {
-  buildInterviewPayload, emptyForm, formFromInterview, newPersonRow, type InterviewFormState, type PersonRow,
-} from '../lib/interviewForm.js';
+import { Problem } from '../../components/Problem.js';
+import { FORM_LEVEL } from '../lib/fieldErrors.js';
+import { newPersonRow, type InterviewFormState, type PersonRow } from '../lib/interviewForm.js';
+import { fieldRank, idForKey, inputIdFor, labelForKey } from '../lib/interviewFields.js';
 import { addKeywords, splitKeywords } from '../lib/keywords.js';
 import { contributorPaths } from '../paths.js';
-import { useCt, type CKey } from '../texts.js';
-import { visibilities, type Collection, type Interview, type InterviewWithMedia, type Medium, type Paged, type PersonRole } from '../types.js';
+import { useCt } from '../i18n/index.js';
+import { visibilities, type PersonRole } from '../types.js';
 import { MediaSection } from '../media/MediaSection.js';
 import { CurationSection } from '../curation/CurationSection.js';
 import { isStaff, useSession } from '../session.js';
-
-/** Form field key → input id (`people.2.name` → `sb-c-f-people-2-name`). */
-export const inputIdFor = (key: string) => `sb-c-f-${key.replace(/\./g, '-')}`;
+import { useInterviewEditor } from './useInterviewEditor.js';
 
 const languageSuggestions = ['de', 'nds', 'hsb', 'dsb', 'en', 'pl', 'cs', 'ru'] as const;
 
@@ -29,29 +27,14 @@ export function InterviewEditorRoute() {
   return <InterviewEditor key={id ?? 'new'} interviewId={id ?? null} />;
 }
 
-type Load = { kind: 'loading' } | { kind: 'error'; problem: ApiProblem } | { kind: 'ready' };
-
 function InterviewEditor({ interviewId }: { interviewId: string | null }) {
-  const { ct, lang } = useCt();
+  const { ct } = useCt();
   const me = useSession();
-  // the language only decides how coordinates are written when a record is loaded; switching it must not reload
-  const langRef = useRef(lang);
-  langRef.current = lang;
   const navigate = useNavigate();
   const location = useLocation();
   const justCreated = (location.state as { created?: boolean } | null)?.created === true;
-  const [load, setLoad] = useState<Load>(interviewId ? { kind: 'loading' } : { kind: 'ready' });
-  const [form, setForm] = useState<InterviewFormState>(emptyForm);
-  const [record, setRecord] = useState<Interview | null>(null);
-  const [media, setMedia] = useState<Medium[]>([]);
-  const [etag, setEtag] = useState<string | null>(null);
-  const [collections, setCollections] = useState<Collection[]>([]);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [conflict, setConflict] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [notice, setNotice] = useState<string>(justCreated ? ct('form.created') : '');
-  const [focusTarget, setFocusTarget] = useState<string | null>(null);
+  const { state, dispatch, save, reload, refresh } = useInterviewEditor(interviewId, justCreated ? ct('form.created') : '');
+  const { load, form, record, media, etag, collections, errors, problem, conflict, saving, notice, focusTarget } = state;
   const summaryRef = useRef<HTMLDivElement>(null);
 
   // the "created" note is for this visit only, not for a later reload of the page
@@ -61,119 +44,27 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
 
   useDocumentTitle(interviewId ? (record ? ct('form.titleEdit', { title: record.title }) : ct('form.titleEditPlain')) : ct('form.titleNew'));
 
-  const loadInterview = useCallback(
-    (signal?: AbortSignal) => {
-      if (!interviewId) return Promise.resolve();
-      return request<InterviewWithMedia>('GET', `/api/interviews/${encodeURIComponent(interviewId)}`, signal ? { signal } : {}).then(
-        ({ data, etag: tag }) => {
-          const { media: list, ...interview } = data;
-          setRecord(interview);
-          setMedia(list);
-          setForm(formFromInterview(interview, langRef.current));
-          // the server's ETag; the record's version says the same should a proxy drop the header
-          setEtag(tag ?? interviewEtag(interview.version));
-          setLoad({ kind: 'ready' });
-        },
-        (err: unknown) => {
-          if (!isAbort(err)) setLoad({ kind: 'error', problem: asProblem(err) });
-        },
-      );
-    },
-    [interviewId],
-  );
-
-  /** The record and its ETag again, the form left as it is (for changes made by the review section). */
-  const refreshRecord = useCallback(() => {
-    if (!interviewId) return;
-    request<InterviewWithMedia>('GET', `/api/interviews/${encodeURIComponent(interviewId)}`).then(
-      ({ data, etag: tag }) => {
-        const { media: _media, ...interview } = data;
-        setRecord(interview);
-        setEtag(tag ?? interviewEtag(interview.version));
-      },
-      () => undefined, // the next save reports what is wrong
-    );
-  }, [interviewId]);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void loadInterview(controller.signal);
-    request<Paged<Collection>>('GET', '/api/collections?pageSize=100', { signal: controller.signal }).then(
-      ({ data }) => setCollections(data.items),
-      () => setCollections([]), // the select then offers "none" only
-    );
-    return () => controller.abort();
-  }, [loadInterview]);
-
   // after an error or a new row, put the keyboard focus where the person has to act
   useEffect(() => {
     if (!focusTarget) return;
     const el = focusTarget === 'summary' ? summaryRef.current : document.getElementById(focusTarget);
     el?.focus();
-    setFocusTarget(null);
-  }, [focusTarget]);
+    dispatch({ type: 'focus', target: null });
+  }, [focusTarget, dispatch]);
 
+  const setForm = (fn: (f: InterviewFormState) => InterviewFormState) => dispatch({ type: 'form', update: fn });
   const update = <K extends keyof InterviewFormState>(key: K, value: InterviewFormState[K]) => setForm((f) => ({ ...f, [key]: value }));
   const updatePerson = (key: string, name: string) => setForm((f) => ({ ...f, people: f.people.map((p) => (p.key === key ? { ...p, name } : p)) }));
   const addPerson = (role: PersonRole) => {
     const row = newPersonRow(role);
     setForm((f) => ({ ...f, people: [...f.people, row] }));
-    setFocusTarget(inputIdFor(`people.${form.people.length}.name`));
+    dispatch({ type: 'focus', target: inputIdFor(`people.${form.people.length}.name`) });
   };
   const removePerson = (row: PersonRow) => {
     setForm((f) => ({ ...f, people: f.people.filter((p) => p.key !== row.key) }));
     // indices of the rows after it change: their old messages no longer fit
-    setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !k.startsWith('people.'))));
-    setFocusTarget(`sb-c-add-${row.role}`);
-  };
-
-  const save = async (overwrite = false) => {
-    const built = buildInterviewPayload(form);
-    const own: FieldErrors = {};
-    for (const [key, problemKey] of Object.entries(built.problems)) own[key] = [ct(`form.errors.${problemKey}` as CKey)];
-    setProblem(null);
-    setNotice('');
-    if (hasErrors(own)) {
-      setErrors(own);
-      setFocusTarget('summary');
-      return;
-    }
-    setSaving(true);
-    try {
-      if (!interviewId) {
-        const { data } = await request<InterviewWithMedia>('POST', '/api/interviews', { json: built.payload });
-        void navigate(contributorPaths.interview(data.id), { replace: true, state: { created: true } });
-        return;
-      }
-      let ifMatch = etag;
-      if (overwrite) {
-        const fresh = await request<InterviewWithMedia>('GET', `/api/interviews/${encodeURIComponent(interviewId)}`);
-        ifMatch = fresh.etag ?? interviewEtag(fresh.data.version);
-      }
-      const { data, etag: tag } = await request<Interview>('PATCH', `/api/interviews/${encodeURIComponent(interviewId)}`, { json: built.payload, ifMatch });
-      setRecord(data);
-      setEtag(tag ?? interviewEtag(data.version));
-      setForm(formFromInterview(data, langRef.current));
-      setErrors({});
-      setConflict(false);
-      setNotice(ct('form.saved', { time: new Date().toLocaleTimeString() }));
-    } catch (err) {
-      const p = asProblem(err);
-      if (p.status === 412) {
-        setConflict(true);
-        setFocusTarget('sb-c-conflict');
-      } else if (p.problem.errors && p.problem.errors.length > 0) {
-        const grouped = groupFieldErrors(p.problem.errors, (f) => mapToVisibleKey(interviewFieldKey(f, built.peopleIndexMap), form));
-        const onFields = Object.keys(grouped).some((k) => k !== FORM_LEVEL);
-        setErrors(onFields ? grouped : {});
-        if (onFields) setFocusTarget('summary');
-        else setProblem(p);
-      } else {
-        setProblem(p);
-      }
-    } finally {
-      setSaving(false);
-    }
+    dispatch({ type: 'clearErrors', prefix: 'people.' });
+    dispatch({ type: 'focus', target: `sb-c-add-${row.role}` });
   };
 
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
@@ -209,9 +100,9 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
   if (load.kind === 'error') {
     return (
       <section>
-        <Breadcrumbs current={ct('form.titleEditPlain')} />
+        <AreaBreadcrumbs current={ct('form.titleEditPlain')} />
         <h1>{load.problem.status === 404 ? ct('form.notFound') : ct('form.titleEditPlain')}</h1>
-        <ProblemNotice problem={load.problem} />
+        <Problem signIn problem={load.problem} />
       </section>
     );
   }
@@ -224,7 +115,7 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
 
   return (
     <section aria-labelledby="sb-c-form-title">
-      <Breadcrumbs current={record?.title ?? ct('form.titleNew')} />
+      <AreaBreadcrumbs current={record?.title ?? ct('form.titleNew')} />
       <div className="sb-c-page-head">
         <h1 id="sb-c-form-title">{record ? record.title : ct('form.titleNew')}</h1>
         {record && <StatusBadge status={record.status} />}
@@ -235,18 +126,14 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
       </p>
 
       {conflict && (
-        <div className="sb-c-problem" role="alert" id="sb-c-conflict" tabIndex={-1}>
-          <p className="sb-c-problem-title">{ct('form.conflictTitle')}</p>
+        <div className="problem" role="alert" id="sb-c-conflict" tabIndex={-1}>
+          <p className="problem-title">{ct('form.conflictTitle')}</p>
           <p>{ct('form.conflictText')}</p>
           <div className="sb-c-actions">
             <button
               type="button"
               className="sb-c-button"
-              onClick={() => {
-                setConflict(false);
-                setErrors({});
-                void loadInterview();
-              }}
+              onClick={reload}
             >
               {ct('form.conflictReload')}
             </button>
@@ -258,8 +145,8 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
       )}
 
       {fieldErrorList.length > 0 && (
-        <div className="sb-c-problem" role="alert" ref={summaryRef} tabIndex={-1}>
-          <p className="sb-c-problem-title">{ct('form.errorSummary', { count: fieldErrorList.length })}</p>
+        <div className="problem" role="alert" ref={summaryRef} tabIndex={-1}>
+          <p className="problem-title">{ct('form.errorSummary', { count: fieldErrorList.length })}</p>
           <ul>
             {fieldErrorList.map(([key, list]) => (
               <li key={key}>
@@ -271,9 +158,9 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
           </ul>
         </div>
       )}
-      {problem && <ProblemNotice problem={problem} showFieldErrors={false} />}
+      {problem && <Problem signIn problem={problem} showFieldErrors={false} />}
       {errors[FORM_LEVEL] && errors[FORM_LEVEL].length > 0 && !problem && (
-        <div className="sb-c-problem" role="alert">
+        <div className="problem" role="alert">
           <ul>
             {errors[FORM_LEVEL].map((m) => (
               <li key={m}>{m}</li>
@@ -283,11 +170,11 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
       )}
 
       <form onSubmit={onSubmit} noValidate className="sb-c-form" aria-labelledby="sb-c-form-title">
-        <Field id={inputIdFor('title')} label={ct('form.title')} errors={err('title')}>
+        <Field id={inputIdFor('title')} label={ct('form.fields.title')} errors={err('title')}>
           {(a) => <input {...a} type="text" required value={form.title} onChange={(e) => update('title', e.target.value)} maxLength={300} />}
         </Field>
 
-        <Field id={inputIdFor('collectionId')} label={ct('form.collection')} errors={err('collectionId')}>
+        <Field id={inputIdFor('collectionId')} label={ct('form.fields.collectionId')} errors={err('collectionId')}>
           {(a) => (
             <select {...a} value={form.collectionId} onChange={(e) => update('collectionId', e.target.value)}>
               <option value="">{ct('form.noCollection')}</option>
@@ -305,7 +192,7 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
 
         {(['narrator', 'interviewer'] as const).map((role) => (
           <fieldset key={role} className="sb-c-fieldset" aria-describedby={err('people') ? 'sb-c-f-people-error' : undefined}>
-            <legend>{ct(role === 'narrator' ? 'form.narrators' : 'form.interviewers')}</legend>
+            <legend>{ct(role === 'narrator' ? 'form.fields.people' : 'form.interviewers')}</legend>
             {role === 'narrator' && err('people') && (
               <p id="sb-c-f-people-error" className="sb-c-field-error">
                 {err('people')!.join(' ')}
@@ -345,7 +232,7 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
           </fieldset>
         ))}
 
-        <Field id={inputIdFor('recordedAt')} label={ct('form.recordedAt')} hint={ct('form.recordedAtHint')} errors={err('recordedAt')}>
+        <Field id={inputIdFor('recordedAt')} label={ct('form.fields.recordedAt')} hint={ct('form.recordedAtHint')} errors={err('recordedAt')}>
           {(a) => (
             <input
               {...a}
@@ -361,20 +248,20 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
 
         <fieldset className="sb-c-fieldset">
           <legend>{ct('form.place')}</legend>
-          <Field id={inputIdFor('place.name')} label={ct('form.placeName')} errors={err('place.name')}>
+          <Field id={inputIdFor('place.name')} label={ct('form.fields.place.name')} errors={err('place.name')}>
             {(a) => <input {...a} type="text" value={form.placeName} onChange={(e) => update('placeName', e.target.value)} />}
           </Field>
           <div className="sb-c-row">
-            <Field id={inputIdFor('place.lat')} label={ct('form.lat')} hint={ct('form.latHint')} errors={err('place.lat')}>
+            <Field id={inputIdFor('place.lat')} label={ct('form.fields.place.lat')} hint={ct('form.latHint')} errors={err('place.lat')}>
               {(a) => <input {...a} type="text" inputMode="decimal" value={form.placeLat} onChange={(e) => update('placeLat', e.target.value)} />}
             </Field>
-            <Field id={inputIdFor('place.lon')} label={ct('form.lon')} hint={ct('form.lonHint')} errors={err('place.lon')}>
+            <Field id={inputIdFor('place.lon')} label={ct('form.fields.place.lon')} hint={ct('form.lonHint')} errors={err('place.lon')}>
               {(a) => <input {...a} type="text" inputMode="decimal" value={form.placeLon} onChange={(e) => update('placeLon', e.target.value)} />}
             </Field>
           </div>
         </fieldset>
 
-        <Field id={inputIdFor('language')} label={ct('form.language')} hint={ct('form.languageHint')} errors={err('language')}>
+        <Field id={inputIdFor('language')} label={ct('form.fields.language')} hint={ct('form.languageHint')} errors={err('language')}>
           {(a) => (
             <>
               <input {...a} type="text" list="sb-c-languages" value={form.language} onChange={(e) => update('language', e.target.value)} className="sb-c-short" />
@@ -389,11 +276,11 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
           )}
         </Field>
 
-        <Field id={inputIdFor('summary')} label={ct('form.summary')} errors={err('summary')}>
+        <Field id={inputIdFor('summary')} label={ct('form.fields.summary')} errors={err('summary')}>
           {(a) => <textarea {...a} rows={5} value={form.summary} onChange={(e) => update('summary', e.target.value)} />}
         </Field>
 
-        <Field id={inputIdFor('keywords')} label={ct('form.keywords')} hint={ct('form.keywordsHint')} errors={err('keywords')}>
+        <Field id={inputIdFor('keywords')} label={ct('form.fields.keywords')} hint={ct('form.keywordsHint')} errors={err('keywords')}>
           {(a) => (
             <div className="sb-c-tag-input">
               {form.keywords.length > 0 && (
@@ -419,7 +306,7 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
         </Field>
 
         <fieldset className="sb-c-fieldset" aria-describedby={err('visibility') ? 'sb-c-f-visibility-error' : undefined}>
-          <legend>{ct('form.visibility')}</legend>
+          <legend>{ct('form.fields.visibility')}</legend>
           {err('visibility') && (
             <p id="sb-c-f-visibility-error" className="sb-c-field-error">
               {err('visibility')!.join(' ')}
@@ -452,7 +339,7 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
         </div>
       </form>
 
-      {interviewId && record && <MediaSection interviewId={interviewId} media={media} onMediaChange={setMedia} />}
+      {interviewId && record && <MediaSection interviewId={interviewId} media={media} onMediaChange={(list) => dispatch({ type: 'media', media: list })} />}
       {interviewId && record && isStaff(me) && (
         <CurationSection
           interviewId={interviewId}
@@ -460,84 +347,11 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
           media={media}
           etag={etag}
           formVisibility={form.visibility}
-          onInterviewSaved={(saved, tag) => {
-            setRecord(saved);
-            setEtag(tag ?? interviewEtag(saved.version));
-          }}
-          onReload={() => {
-            setErrors({});
-            setConflict(false);
-            void loadInterview();
-          }}
-          onRefresh={refreshRecord}
+          onInterviewSaved={(saved, tag) => dispatch({ type: 'loaded', record: saved, media: null, etag: tag ?? interviewEtag(saved.version), form: null })}
+          onReload={reload}
+          onRefresh={refresh}
         />
       )}
     </section>
-  );
-}
-
-const fieldOrder = ['title', 'collectionId', 'people', 'recordedAt', 'place.name', 'place.lat', 'place.lon', 'language', 'summary', 'keywords', 'visibility', 'status'];
-
-/** Position of a field in the form, so the error summary reads top to bottom. */
-function fieldRank(key: string): number {
-  const person = /^people\.(\d+)\./.exec(key);
-  if (person) return fieldOrder.indexOf('people') + 0.001 * (Number(person[1]) + 1);
-  const i = fieldOrder.indexOf(key);
-  return i < 0 ? fieldOrder.length : i;
-}
-
-/** Person rows are focused by their stable key after adding; the input's id depends on its index. */
-function idForKey(key: string, form: InterviewFormState): string {
-  if (key === 'people') return form.people[0] ? inputIdFor('people.0.name') : 'sb-c-add-narrator';
-  if (key === 'visibility') return `sb-c-f-visibility-${form.visibility}`;
-  return inputIdFor(key);
-}
-
-/** Errors for rows that are not on screen any more go to the group. */
-function mapToVisibleKey(key: string, form: InterviewFormState): string {
-  const m = /^people\.(\d+)\.name$/.exec(key);
-  if (m && !form.people[Number(m[1])]) return 'people';
-  return key;
-}
-
-function labelForKey(key: string, form: InterviewFormState, ct: (k: CKey, o?: Record<string, unknown>) => string): string {
-  const m = /^people\.(\d+)\.name$/.exec(key);
-  if (m) {
-    const row = form.people[Number(m[1])];
-    return row?.name.trim() || ct(row?.role === 'interviewer' ? 'form.interviewers' : 'form.narrators');
-  }
-  const labels: Record<string, CKey> = {
-    title: 'form.title',
-    collectionId: 'form.collection',
-    people: 'form.narrators',
-    recordedAt: 'form.recordedAt',
-    'place.name': 'form.placeName',
-    'place.lat': 'form.lat',
-    'place.lon': 'form.lon',
-    language: 'form.language',
-    summary: 'form.summary',
-    keywords: 'form.keywords',
-    visibility: 'form.visibility',
-    status: 'form.status',
-  };
-  return ct(labels[key] ?? 'form.title');
-}
-
-export function Breadcrumbs({ current, trail = [] }: { current: string; trail?: { to: string; label: string }[] }) {
-  const { ct } = useCt();
-  return (
-    <nav aria-label={ct('nav.breadcrumbs')} className="sb-c-breadcrumbs">
-      <ol>
-        <li>
-          <Link to={contributorPaths.home}>{ct('nav.myInterviews')}</Link>
-        </li>
-        {trail.map((t) => (
-          <li key={t.to}>
-            <Link to={t.to}>{t.label}</Link>
-          </li>
-        ))}
-        <li aria-current="page">{current}</li>
-      </ol>
-    </nav>
   );
 }

@@ -1,17 +1,17 @@
 // "Meine Interviews": the signed-in person's interviews (curators and admins see all, or only their own).
 import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
 import { formatRecordedAt } from '../../format.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
+import { Problem } from '../../components/Problem.js';
 import { StatusBadge } from '../components/Badges.js';
-import { asProblem, isAbort, request } from '../http.js';
 import { contributorPaths } from '../paths.js';
 import { isStaff, useSession } from '../session.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { Interview, Paged } from '../types.js';
 import { FixityAlert } from '../preservation/FixityAlert.js';
+import { Table } from '../../components/Table.js';
 
 const PAGE_SIZE = 50;
 
@@ -85,7 +85,7 @@ export function MyInterviews() {
           <label htmlFor={onlyMineId}>{ct('list.onlyMine')}</label>
         </p>
       )}
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
       {total !== null && (
         <p className="sb-c-meta" role="status">
           {ct('list.count', { count: total })}
@@ -93,24 +93,15 @@ export function MyInterviews() {
       )}
       {total === 0 && !loading && <p>{ct('list.empty')}</p>}
       {items.length > 0 && (
-        <div className="sb-c-table-wrap">
-          <table className="sb-c-table">
-            <caption className="sb-c-visually-hidden">{heading}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{ct('list.columns.title')}</th>
-                <th scope="col">{ct('list.columns.status')}</th>
-                <th scope="col">{ct('list.columns.visibility')}</th>
-                <th scope="col">{ct('list.columns.recordedAt')}</th>
-                <th scope="col">{ct('list.columns.updatedAt')}</th>
-              </tr>
-            </thead>
-            <tbody>
+        <Table
+          caption={heading}
+          columns={[ct('list.columns.title'), ct('list.columns.status'), ct('list.columns.visibility'), ct('list.columns.recordedAt'), ct('list.columns.updatedAt')]}
+        >
               {items.map((i) => (
                 <tr key={i.id}>
                   <th scope="row">
                     <Link to={contributorPaths.interview(i.id)}>{i.title}</Link>
-                    <span className="sb-c-visually-hidden"> – {ct('list.edit')}</span>
+                    <span className="visually-hidden"> – {ct('list.edit')}</span>
                   </th>
                   <td>
                     <StatusBadge status={i.status} />
@@ -122,9 +113,7 @@ export function MyInterviews() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </Table>
       )}
       {loading && (
         <p className="sb-c-loading" role="status">

@@ -2,10 +2,10 @@
 // (all interviews) and on an interview's page (that interview), as an alert — a damaged original needs a person.
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { request, isAbort } from '../http.js';
+import { request, isAbort } from '../../lib/http.js';
 import { contributorPaths } from '../paths.js';
 import { useSession } from '../session.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import { problemsOf, type FixityProblem, type FixityState } from './fixity.js';
 
 export function useFixityProblems(enabled: boolean, interviewId?: string): FixityProblem[] {
@@ -53,7 +53,7 @@ export function FixityAlert({ interviewId }: { interviewId?: string }) {
   const problems = useFixityProblems(admin, interviewId);
   if (!admin || problems.length === 0) return null;
   return (
-    <div className="sb-c-problem sb-c-fixity-alert" role="alert" data-testid="fixity-alert">
+    <div className="problem sb-c-fixity-alert" role="alert" data-testid="fixity-alert">
       <p>
         <strong>{ct('preservation.alertTitle')}</strong> {ct('preservation.alertText', { count: problems.length })}
       </p>

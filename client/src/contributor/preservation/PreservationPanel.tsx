@@ -2,7 +2,7 @@
 // version (VTT, OHMS, JSON), index and metadata, consent records only when ticked — plus its open fixity problems.
 import { useId, useState } from 'react';
 import { useSession } from '../session.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import { FixityAlert } from './FixityAlert.js';
 import { bagUrl } from './fixity.js';
 

@@ -1,10 +1,9 @@
 // Automatic transcription and alignment of one medium: start (POST /api/media/:id/transcribe or …/align), follow the
 // job's progress, cancel, retry. When no engine is configured it says how to turn the feature on.
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { ApiProblem } from '../../api.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, request } from '../http.js';
-import { useCt } from '../texts.js';
+import { type ApiProblem, asProblem, request } from '../../lib/http.js';
+import { Problem } from '../../components/Problem.js';
+import { useCt } from '../i18n/index.js';
 import type { MediumJob } from '../types.js';
 
 interface AsrStatus {
@@ -119,7 +118,7 @@ export function AsrPanel({ mediaId, defaultLanguage, hasTranscript, onDone }: Pr
           </>
         )}
       </div>
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
     </aside>
   );
 }

@@ -1,12 +1,12 @@
 // The OHMS-style index (table of contents) of one medium: points with start time, title, synopsis and keywords.
 import { useEffect, useRef, useState } from 'react';
-import type { ApiProblem } from '../../api.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, indexEtag, request } from '../http.js';
+import { type ApiProblem, asProblem, indexEtag, request } from '../../lib/http.js';
+import { Problem } from '../../components/Problem.js';
 import { FORM_LEVEL, groupFieldErrors, indexPointFieldKey, type FieldErrors } from '../lib/fieldErrors.js';
 import { splitKeywords } from '../lib/keywords.js';
-import { formatTimecode, parseTimecode, roundTime } from '../lib/segments.js';
-import { useCt } from '../texts.js';
+import { formatTimecodeTenths, parseTimecode } from '../../lib/time.js';
+import { roundTime } from '../lib/segments.js';
+import { useCt } from '../i18n/index.js';
 import type { IndexPoint, MediaIndex } from '../types.js';
 
 interface PointRow {
@@ -22,7 +22,7 @@ interface PointRow {
 let counter = 0;
 const rowOf = (p: IndexPoint): PointRow => ({
   key: `ip${++counter}`,
-  start: formatTimecode(p.start),
+  start: formatTimecodeTenths(p.start),
   title: p.title,
   synopsis: p.synopsis ?? '',
   keywords: p.keywords.join(', '),
@@ -144,14 +144,14 @@ export function IndexEditor({ basePath, getTime, onSeek }: Props) {
       <h2 id="sb-c-index-title">{ct('index.title')}</h2>
       <p className="sb-c-hint">{ct('index.hint')}</p>
       {conflict && (
-        <div className="sb-c-problem" role="alert">
-          <p className="sb-c-problem-title">{ct('index.conflict')}</p>
+        <div className="problem" role="alert">
+          <p className="problem-title">{ct('index.conflict')}</p>
           <button type="button" className="sb-c-button" onClick={() => void load()}>
             {ct('index.reload')}
           </button>
         </div>
       )}
-      {problem && <ProblemNotice problem={problem} showFieldErrors={false} />}
+      {problem && <Problem signIn problem={problem} showFieldErrors={false} />}
       {rows === null && !problem && <p className="sb-c-loading">{ct('common.loading')}</p>}
       {rows && rows.length === 0 && <p>{ct('index.empty')}</p>}
       {rows && rows.length > 0 && (

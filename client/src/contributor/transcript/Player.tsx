@@ -1,8 +1,8 @@
 // A plain <video>/<audio> element (no player library here): HLS where the browser plays it natively, else the
 // original (or the M4A rendition). The transcript's current version is attached as captions to check the timing.
 import { useMemo, type RefObject } from 'react';
-import { chooseSource } from '../lib/media.js';
-import { useCt } from '../texts.js';
+import { browserSupport, chooseSource } from '../../lib/media.js';
+import { useCt } from '../i18n/index.js';
 import type { Medium } from '../types.js';
 
 interface PlayerProps {
@@ -16,10 +16,11 @@ interface PlayerProps {
 
 export function Player({ medium, mediaRef, captionsUrl, label, onTime, onPlayingChange }: PlayerProps) {
   const { ct, lang } = useCt();
-  const canPlayHls = useMemo(() => typeof document !== 'undefined' && document.createElement('video').canPlayType('application/vnd.apple.mpegurl') !== '', []);
-  const source = chooseSource(medium, canPlayHls);
+  // a plain <video>/<audio> element: HLS only where the browser plays it natively, no http-streaming engine here
+  const nativeHls = useMemo(() => browserSupport().nativeHls, []);
+  const source = chooseSource(medium, { nativeHls, mse: false });
   if (!source) {
-    return <p className="sb-c-problem">{ct('editor.notPlayable')}</p>;
+    return <p className="problem">{ct('editor.notPlayable')}</p>;
   }
   const events = {
     onTimeUpdate: (e: { currentTarget: HTMLMediaElement }) => onTime(e.currentTarget.currentTime),

@@ -1,6 +1,6 @@
 import { memo } from 'react';
-import { formatTimecode } from '../lib/segments.js';
-import { useCt } from '../texts.js';
+import { formatTimecodeTenths } from '../../lib/time.js';
+import { useCt } from '../i18n/index.js';
 import type { Segment } from '../types.js';
 import { LOW_CONFIDENCE } from './AsrPanel.js';
 
@@ -50,8 +50,8 @@ export const SegmentRow = memo(function SegmentRow(p: Props) {
   return (
     <li className={`sb-c-seg${p.isCurrent ? ' sb-c-seg-current' : ''}${dirty ? ' sb-c-seg-dirty' : ''}`} aria-current={p.isCurrent ? 'true' : undefined} data-index={n}>
       <div className="sb-c-seg-head">
-        <button type="button" className="sb-c-time" onClick={() => p.onSeek(s.start)} aria-label={ct('editor.seekTo', { time: formatTimecode(s.start), range: `${formatTimecode(s.start)} – ${formatTimecode(s.end)}` })}>
-          {formatTimecode(s.start)} – {formatTimecode(s.end)}
+        <button type="button" className="sb-c-time" onClick={() => p.onSeek(s.start)} aria-label={ct('editor.seekTo', { time: formatTimecodeTenths(s.start), range: `${formatTimecodeTenths(s.start)} – ${formatTimecodeTenths(s.end)}` })}>
+          {formatTimecodeTenths(s.start)} – {formatTimecodeTenths(s.end)}
         </button>
         <span className="sb-c-seg-number">{ct('editor.segment', { n: n + 1 })}</span>
         {p.isCurrent && <span className="sb-c-now">{ct('editor.now')}</span>}
@@ -116,10 +116,10 @@ export const SegmentRow = memo(function SegmentRow(p: Props) {
           className="sb-c-button"
           disabled={!inside || dirty || p.busy}
           onClick={() => p.onAction(n, 'split')}
-          aria-label={inside ? ct('editor.splitNamed', { n: n + 1, time: formatTimecode(time) }) : undefined}
+          aria-label={inside ? ct('editor.splitNamed', { n: n + 1, time: formatTimecodeTenths(time) }) : undefined}
           title={inside ? undefined : ct('editor.splitHint')}
         >
-          {inside ? ct('editor.split', { time: formatTimecode(time) }) : ct('editor.splitPlain')}
+          {inside ? ct('editor.split', { time: formatTimecodeTenths(time) }) : ct('editor.splitPlain')}
         </button>
         <button
           type="button"
@@ -135,7 +135,7 @@ export const SegmentRow = memo(function SegmentRow(p: Props) {
           className="sb-c-button"
           disabled={!canSetStart || p.busy}
           onClick={() => p.onAction(n, 'setStart')}
-          aria-label={canSetStart ? ct('editor.setStartNamed', { n: n + 1, time: formatTimecode(time) }) : undefined}
+          aria-label={canSetStart ? ct('editor.setStartNamed', { n: n + 1, time: formatTimecodeTenths(time) }) : undefined}
           title={canSetStart ? undefined : ct('editor.setStartHint')}
         >
           {ct('editor.setStart')}

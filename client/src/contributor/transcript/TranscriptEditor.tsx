@@ -4,16 +4,16 @@
 import type { TimedSegment } from '../../../../server/store/types.js';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, isAbort, request, transcriptEtag } from '../../lib/http.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { MediaStatusBadge } from '../components/Badges.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, isAbort, request, transcriptEtag } from '../http.js';
-import { currentSegmentIndex, lastStartedIndex, renumberDrafts, roundTime, formatTimecode } from '../lib/segments.js';
+import { Problem } from '../../components/Problem.js';
+import { formatTimecodeTenths } from '../../lib/time.js';
+import { currentSegmentIndex, lastStartedIndex, renumberDrafts, roundTime } from '../lib/segments.js';
 import { shortcutFor, skipTarget, SKIP_SECONDS } from '../lib/shortcuts.js';
-import { Breadcrumbs } from '../pages/InterviewEditor.js';
+import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
 import { contributorPaths } from '../paths.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { InterviewWithMedia, Medium, Transcript, VersionSummary } from '../types.js';
 import { IndexEditor } from './IndexEditor.js';
 import { Player } from './Player.js';
@@ -190,11 +190,11 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
           setMessage(ct('editor.savedSegment', { n: n + 1, version: answer.version }));
         } else if (action === 'setStart') {
           answer = (await request<Transcript>('PATCH', `${base}/transcript/segments/${n}`, { json: { start: at }, ifMatch })).data;
-          setMessage(ct('editor.startSet', { n: n + 1, time: formatTimecode(at), version: answer.version }));
+          setMessage(ct('editor.startSet', { n: n + 1, time: formatTimecodeTenths(at), version: answer.version }));
         } else if (action === 'split') {
           answer = (await request<Transcript>('POST', `${base}/transcript/segments/${n}/split`, { json: { at }, ifMatch })).data;
           setDrafts((d) => renumberDrafts(d, { kind: 'split', n }));
-          setMessage(ct('editor.splitDone', { n: n + 1, time: formatTimecode(at), version: answer.version }));
+          setMessage(ct('editor.splitDone', { n: n + 1, time: formatTimecodeTenths(at), version: answer.version }));
         } else {
           answer = (await request<Transcript>('POST', `${base}/transcript/segments/${n}/merge`, { json: {}, ifMatch })).data;
           setDrafts((d) => renumberDrafts(d, { kind: 'merge', n }));
@@ -282,9 +282,9 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
   if (load.kind === 'error' || load.kind === 'missing') {
     return (
       <section>
-        <Breadcrumbs current={ct('editor.pageTitlePlain')} />
+        <AreaBreadcrumbs current={ct('editor.pageTitlePlain')} />
         <h1>{ct('editor.pageTitlePlain')}</h1>
-        {load.kind === 'error' ? <ProblemNotice problem={load.problem} /> : <p>{ct('editor.mediumNotFound')}</p>}
+        {load.kind === 'error' ? <Problem signIn problem={load.problem} /> : <p>{ct('editor.mediumNotFound')}</p>}
       </section>
     );
   }
@@ -294,7 +294,7 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
 
   return (
     <section aria-labelledby="sb-c-editor-title" className="sb-c-editor-page">
-      <Breadcrumbs current={ct('editor.crumb', { part: medium.part })} trail={[{ to: contributorPaths.interview(interview.id), label: interview.title }]} />
+      <AreaBreadcrumbs current={ct('editor.crumb', { part: medium.part })} trail={[{ to: contributorPaths.interview(interview.id), label: interview.title }]} />
       <h1 id="sb-c-editor-title">{title}</h1>
       <p className="sb-c-meta">
         {medium.originalFilename} · <MediaStatusBadge status={medium.status} />
@@ -312,15 +312,15 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
         {message}
       </p>
       {conflict !== null && (
-        <div className="sb-c-problem" role="alert">
-          <p className="sb-c-problem-title">{ct('editor.conflictTitle')}</p>
+        <div className="problem" role="alert">
+          <p className="problem-title">{ct('editor.conflictTitle')}</p>
           <p>{conflict === 'unknown' ? ct('editor.conflictText') : ct('editor.conflictTextVersion', { version: conflict })}</p>
           <button type="button" className="sb-c-button" onClick={() => void loadTranscript().then(loadVersions)}>
             {ct('editor.reload')}
           </button>
         </div>
       )}
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
       {transcript?.draft && (
         <div className="sb-c-notice-warn sb-c-asr-draft" role="note" data-testid="asr-draft">
           <p>{ct('asr.draftTitle')}</p>
@@ -343,7 +343,7 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
             onPlayingChange={setPlaying}
           />
           <p className="sb-c-meta" aria-hidden="true">
-            {formatTimecode(tenths)}
+            {formatTimecodeTenths(tenths)}
           </p>
           <aside className="sb-c-help" aria-labelledby="sb-c-help-title">
             <h2 id="sb-c-help-title" className="sb-c-help-title">
@@ -376,7 +376,7 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
         </div>
 
         <div className="sb-c-editor-main">
-          <h2 className="sb-c-visually-hidden">{ct('editor.segmentsTitle')}</h2>
+          <h2 className="visually-hidden">{ct('editor.segmentsTitle')}</h2>
           {transcript === undefined && <p className="sb-c-loading">{ct('common.loading')}</p>}
           {transcript === null && (
             <div className="sb-c-card">

@@ -2,12 +2,11 @@
 // with its line ("Zeile 7: …"), nothing is saved then (all or nothing).
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import type { ApiProblem } from '../../api.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, request } from '../http.js';
+import { type ApiProblem, asProblem, request } from '../../lib/http.js';
+import { Problem } from '../../components/Problem.js';
 import { issuePosition, segmentNumberOf, sortIssues } from '../lib/importErrors.js';
 import { contributorPaths } from '../paths.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { ImportIssue, Transcript } from '../types.js';
 
 export const importFormats = ['vtt', 'srt', 'ohms', 'txt', 'json'] as const;
@@ -123,8 +122,8 @@ export function TranscriptImport({ interviewId, mediaId, onImported }: Props) {
         )}
       </div>
       {issues && (
-        <div className="sb-c-problem" role="alert" data-testid="import-errors">
-          <p className="sb-c-problem-title">{issues.summary || ct('import.failed')}</p>
+        <div className="problem" role="alert" data-testid="import-errors">
+          <p className="problem-title">{issues.summary || ct('import.failed')}</p>
           <ul>
             {issues.list.map((issue, i) => (
               <li key={i}>{describeIssue(issue, ct)}</li>
@@ -132,7 +131,7 @@ export function TranscriptImport({ interviewId, mediaId, onImported }: Props) {
           </ul>
         </div>
       )}
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
     </form>
   );
 }

@@ -3,9 +3,9 @@ import { useState } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { describeSource } from '../lib/versions.js';
 import { useSession } from '../session.js';
-import { useCt, type CKey } from '../texts.js';
+import { useCt, type CKey } from '../i18n/index.js';
 import type { VersionSummary } from '../types.js';
-import { DataTable } from '../components/DataTable.js';
+import { Table } from '../../components/Table.js';
 
 interface Props {
   versions: VersionSummary[] | null;
@@ -30,7 +30,7 @@ export function VersionHistory({ versions, currentVersion, busy, onRestore }: Pr
       {versions === null && <p className="sb-c-loading">{ct('common.loading')}</p>}
       {versions && versions.length === 0 && <p>{ct('versions.empty')}</p>}
       {versions && versions.length > 0 && (
-        <DataTable caption={ct('versions.title')} columns={[ct('versions.version'), ct('versions.date'), ct('versions.author'), ct('versions.reason'), ct('versions.segments')]} actionsLabel={ct('versions.actions')}>
+        <Table caption={ct('versions.title')} columns={[ct('versions.version'), ct('versions.date'), ct('versions.author'), ct('versions.reason'), ct('versions.segments')]} actionsLabel={ct('versions.actions')}>
           {[...versions]
             .sort((a, b) => b.version - a.version)
             .map((v) => (
@@ -62,7 +62,7 @@ export function VersionHistory({ versions, currentVersion, busy, onRestore }: Pr
                 </td>
               </tr>
             ))}
-        </DataTable>
+        </Table>
       )}
       <ConfirmDialog
         open={asking !== null}

@@ -3,8 +3,7 @@
 // file is chosen again (tus-js-client keeps the upload URL in localStorage under the file's fingerprint).
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { DetailedError, Upload, defaultOptions, type PreviousUpload } from 'tus-js-client';
-import { getCsrfToken } from '../../api.js';
-import { apiLanguage, problemFromBody } from '../http.js';
+import { getCsrfToken, apiLanguage, problemFromBody } from '../../lib/http.js';
 import { percentOf } from '../lib/progress.js';
 
 export const UPLOAD_ENDPOINT_PATH = '/api/uploads';

@@ -1,6 +1,6 @@
 // "Schritt 2 von 4" in words, and the four steps as a row: the current one framed, filled and named as such (never by
 // colour alone), the earlier ones ticked.
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 import { STEP_COUNT, stepLabel, stepNames, stepNumber, type StepName } from '../steps/steps.js';
 
 export function StepIndicator({ current }: { current: StepName }) {
@@ -18,7 +18,7 @@ export function StepIndicator({ current }: { current: StepName }) {
               </span>
               <span className="sb-r-step-name">
                 {rt(stepLabel(name))}
-                {state === 'current' && <span className="sb-r-visually-hidden">{` (${rt('steps.current')})`}</span>}
+                {state === 'current' && <span className="visually-hidden">{` (${rt('steps.current')})`}</span>}
               </span>
             </li>
           );

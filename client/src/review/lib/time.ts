@@ -1,5 +1,5 @@
 // Times as narrators read and type them: minutes:seconds.
-import { formatTimecode } from '../../player/time.js';
+import { formatTimecode } from '../../lib/time.js';
 
 /** Seconds → `mm:ss` (`h:mm:ss` from one hour on). */
 export const mmss = formatTimecode;

@@ -1,6 +1,6 @@
 // The end of both ways to mark a passage (by selection, by time): the optional reason, what went wrong, save/cancel.
-import { FailureNotice } from '../components/Problem.js';
-import { useRt } from '../texts.js';
+import { FailureNotice } from '../components/FailureNotice.js';
+import { useRt } from '../i18n/index.js';
 
 export function MarkFormEnd(props: {
   reasonId: string; reasonLabel: string; reason: string; onReason: (value: string) => void;

@@ -3,7 +3,7 @@
 import { useId } from 'react';
 import type { Medium } from '../../types.js';
 import { lengthText, mmss, spokenParts } from '../lib/time.js';
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 import type { Playback } from './usePlayback.js';
 
 export function PlayerPanel({ playback, medium }: { playback: Playback; medium: Medium }) {

@@ -1,9 +1,9 @@
 // The passages that will not be published, with "Zurücknehmen" for the narrator's own (the archive's stay), and the
 // status line that confirms each change (also for screen readers).
 import { forwardRef, useState } from 'react';
-import { FailureNotice } from '../components/Problem.js';
+import { FailureNotice } from '../components/FailureNotice.js';
 import { spanText } from '../lib/time.js';
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 import type { ReviewRestriction } from '../types.js';
 
 export interface RestrictionListProps {

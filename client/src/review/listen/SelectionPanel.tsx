@@ -3,7 +3,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { MarkFormEnd } from './MarkFormEnd.js';
 import type { SelectedPassage } from '../lib/segments.js';
 import { spanText } from '../lib/time.js';
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 
 const QUOTE_SHOWN = 400;
 

@@ -3,7 +3,7 @@
 import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { MarkFormEnd } from './MarkFormEnd.js';
 import { lengthText, mmss, parseClock } from '../lib/time.js';
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 
 type Issue = 'from' | 'to' | 'order' | 'tooLate' | null;
 

@@ -3,10 +3,10 @@
 // passage offers "Korrektur vorschlagen" (a small form right under it, the current text prefilled).
 import { memo, useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { addCorrection } from '../api.js';
-import { FailureNotice } from '../components/Problem.js';
+import { FailureNotice } from '../components/FailureNotice.js';
 import { mmss } from '../lib/time.js';
 import type { SelectedPassage } from '../lib/segments.js';
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 import type { ReviewCorrection, ReviewSegment } from '../types.js';
 
 export interface TranscriptPaneProps {
@@ -66,7 +66,7 @@ export function TranscriptPane(props: TranscriptPaneProps) {
           <label htmlFor={followId}>{rt('transcript.follow')}</label>
         </div>
       </div>
-      <p className="sb-r-visually-hidden" role="status">
+      <p className="visually-hidden" role="status">
         {announcement}
       </p>
       {segments.length === 0 ? (

@@ -2,7 +2,7 @@
 // audio files too), driven directly where the browser plays HLS itself, or through video.js core with its HLS engine
 // (@videojs/http-streaming) where it needs Media Source Extensions — both loaded only then, as the archive's player
 // does (client/src/player/Player.tsx, same source choice in client/src/player/sources.ts).
-import { browserSupport, chooseSource, fallbackSource, type PlayerSource } from '../../player/sources.js';
+import { browserSupport, chooseSource, fallbackSource, type PlayerSource } from '../../lib/media.js';
 import type { Medium } from '../../types.js';
 
 export interface MediaEngine {
@@ -123,8 +123,7 @@ export interface SourcePlan {
  */
 export function planSources(medium: Medium): SourcePlan {
   const support = browserSupport();
-  const first = chooseSource(medium, { nativeHls: support.nativeHls, mse: support.mse });
-  const download: PlayerSource | null = medium.download ? { src: medium.download, type: 'audio/mp4', needsVhs: false, isHls: false } : null;
-  const fallback = first?.isHls ? (fallbackSource(medium) ?? download) : null;
+  const first = chooseSource(medium, support);
+  const fallback = first?.isHls ? fallbackSource(medium) : null;
   return { first, fallback };
 }

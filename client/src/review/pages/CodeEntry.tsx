@@ -4,10 +4,10 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { loadView } from '../api.js';
-import { FailureNotice } from '../components/Problem.js';
+import { FailureNotice } from '../components/FailureNotice.js';
 import { StepHeading } from '../components/StepHeading.js';
 import { codeCharacters, normalizeCode } from '../lib/code.js';
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 
 type Issue = { kind: 'empty' | 'length' } | { kind: 'server'; error: unknown } | null;
 

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { loadView } from '../api.js';
-import { failureOf, FailureNotice } from '../components/Problem.js';
+import { failureOf, FailureNotice } from '../components/FailureNotice.js';
 import { StepHeading } from '../components/StepHeading.js';
 import { StepIndicator } from '../components/StepIndicator.js';
 import { credentialFromPath } from '../lib/code.js';
@@ -14,7 +14,7 @@ import { ListenStep } from '../steps/ListenStep.js';
 import { ReceiptStep } from '../steps/ReceiptStep.js';
 import { resolveStep, stepFromParam, stepLabel, stepNumber, type StepName } from '../steps/steps.js';
 import { WelcomeStep } from '../steps/WelcomeStep.js';
-import { useRt, type RKey } from '../texts.js';
+import { useRt, type RKey } from '../i18n/index.js';
 import type { Receipt, ReviewView } from '../types.js';
 
 type Load = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'ready'; view: ReviewView };

@@ -3,9 +3,9 @@
 // only the receipt and, still, the withdrawal remain.
 import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { decide } from '../api.js';
-import { FailureNotice } from '../components/Problem.js';
+import { FailureNotice } from '../components/FailureNotice.js';
 import { StepHeading } from '../components/StepHeading.js';
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 import { releaseVisibilities, type DecisionAnswer, type DecisionKind, type ReviewView, type Visibility } from '../types.js';
 
 export interface DecideStepProps {

@@ -14,7 +14,7 @@ import { useTranscriptSelection } from '../listen/selection.js';
 import { TimeRangeForm } from '../listen/TimeRangeForm.js';
 import { TranscriptPane } from '../listen/TranscriptPane.js';
 import { usePlayback } from '../listen/usePlayback.js';
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 import type { ReviewCorrection, ReviewRestriction, ReviewView } from '../types.js';
 
 export interface ListenStepProps {

@@ -3,10 +3,10 @@
 import { archiveContact } from '../../contact.js';
 import { useEffect, useState } from 'react';
 import { loadReceipt } from '../api.js';
-import { FailureNotice } from '../components/Problem.js';
+import { FailureNotice } from '../components/FailureNotice.js';
 import { StepHeading } from '../components/StepHeading.js';
 import { spanText } from '../lib/time.js';
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 import type { Receipt, ReviewView } from '../types.js';
 
 export interface ReceiptStepProps {

@@ -1,7 +1,7 @@
 // Step 1: who we think we are talking to, which interview, what will happen, and one big button.
 import { formatRecordedAt } from '../../format.js';
 import { StepHeading } from '../components/StepHeading.js';
-import { useRt } from '../texts.js';
+import { useRt } from '../i18n/index.js';
 import type { ReviewView } from '../types.js';
 
 export function WelcomeStep({ view, onStart }: { view: ReviewView; onStart: () => void }) {

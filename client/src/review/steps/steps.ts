@@ -1,5 +1,5 @@
 // The four steps of the review, in order; the URL carries the current one as ?schritt=<n>.
-import type { RKey } from '../texts.js';
+import type { RKey } from '../i18n/index.js';
 
 export const stepNames = ['welcome', 'listen', 'decide', 'receipt'] as const;
 export type StepName = (typeof stepNames)[number];

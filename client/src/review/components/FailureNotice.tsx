@@ -1,7 +1,9 @@
-// Friendly failure texts: for the credential (unknown, expired, revoked, too many attempts), the network, and the rest.
-import { ApiProblem } from '../../api.js';
+// Friendly failure texts for narrators: for the credential (unknown, expired, revoked, too many attempts), the network,
+// and the rest; shown in the one problem box (components/Problem.tsx).
+import { ProblemBox } from '../../components/Problem.js';
+import { ApiProblem } from '../../lib/http.js';
 import { credentialFailure } from '../api.js';
-import { useRt, type RKey } from '../texts.js';
+import { useRt, type RKey } from '../i18n/index.js';
 
 export type FailureKind = 'unknown' | 'expired' | 'revoked' | 'rateLimited' | 'network' | 'generic';
 
@@ -22,18 +24,23 @@ export function FailureNotice({ error, id, showTitle = true }: { error: unknown;
   const kind = failureOf(error);
   const extra = kind === 'generic' ? serverWords(error) : null;
   return (
-    <div className="sb-r-alert" role="alert" id={id} data-failure={kind}>
-      {showTitle ? (
-        <p className="sb-r-alert-title">
-          <span aria-hidden="true">⚠ </span>
-          {rt(`errors.${kind}.title` as RKey)}
-        </p>
-      ) : null}
+    <ProblemBox
+      id={id}
+      failure={kind}
+      title={
+        showTitle ? (
+          <>
+            <span aria-hidden="true">⚠ </span>
+            {rt(`errors.${kind}.title` as RKey)}
+          </>
+        ) : undefined
+      }
+    >
       <p>
         {!showTitle && <span aria-hidden="true">⚠ </span>}
         {rt(`errors.${kind}.text` as RKey)}
       </p>
       {extra && <p className="sb-r-alert-detail">{extra}</p>}
-    </div>
+    </ProblemBox>
   );
 }
