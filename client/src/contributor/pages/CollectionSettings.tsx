@@ -3,12 +3,11 @@
 // see what applies to their uploads. When no ASR engine is configured the option is disabled and the server's
 // explanation (GET /api/asr → howToEnable) says how to turn it on.
 import { useEffect, useId, useState } from 'react';
-import type { ApiProblem } from '../../api.js';
+import { type ApiProblem, asProblem, interviewEtag, isAbort, request } from '../../lib/http.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
-import { ProblemNotice } from '../components/ProblemNotice.js';
-import { asProblem, interviewEtag, isAbort, request } from '../http.js';
+import { Problem } from '../../components/Problem.js';
 import { isStaff, useSession } from '../session.js';
-import { useCt } from '../texts.js';
+import { useCt } from '../i18n/index.js';
 import type { AsrStatus, Collection, Paged } from '../types.js';
 
 /** The languages offered besides "the interview's language" (the same as the transcript editor's). */
@@ -42,7 +41,7 @@ export function CollectionSettingsPage() {
   return (
     <section aria-labelledby="sb-c-collections-title">
       <h1 id="sb-c-collections-title">{ct('collections.pageTitle')}</h1>
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
       {!problem && (!collections || !asr) && <p role="status">{ct('common.loading')}</p>}
       {collections && asr && collections.length === 0 && <p>{ct('collections.none')}</p>}
       {collections && asr && collections.map((c) => (
@@ -145,7 +144,7 @@ export function CollectionAutoTranscribe({ collection, asr, canEdit, onSaved }: 
         <p className="sb-c-meta">{ct('collections.staffOnly')}</p>
       )}
       <div role="status" aria-live="polite">{saved && !changed && <p>{ct('collections.saved')}</p>}</div>
-      {problem && <ProblemNotice problem={problem} />}
+      {problem && <Problem signIn problem={problem} />}
     </form>
   );
 }
