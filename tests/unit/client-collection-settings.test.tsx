@@ -5,7 +5,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { MemoryRouter } from 'react-router';
 import { afterAll, describe, expect, it } from 'vitest';
 import i18n from '../../client/src/i18n/index.js';
-import '../../client/src/contributor/texts.js';
+import '../../client/src/contributor/i18n/index.js';
 import { CollectionAutoTranscribe } from '../../client/src/contributor/pages/CollectionSettings.js';
 import type { AsrStatus, Collection } from '../../client/src/contributor/types.js';
 import { asrStatus } from '../../server/asr/engines.js';
