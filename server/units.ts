@@ -2,10 +2,10 @@
 // completes what a crash left pending) know the same kinds. See server/store/unit-of-work.ts and README "Einheit der
 // Arbeit / Units of work".
 import { EventEmitter } from 'node:events';
-import { AuditLog } from './audit/service.js';
+import type { AuditLog } from './audit/service.js';
 import { registerConsentUnits } from './consent/units.js';
 import { Problem } from './http/problem.js';
-import { Publication } from './interviews/publication.js';
+import type { Publication } from './interviews/publication.js';
 import { registerInterviewUnits } from './interviews/units.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { Logger } from './logger.js';
@@ -50,10 +50,9 @@ export function rejectionOf(err: unknown): string | null {
   return null;
 }
 
-export function createUnits(deps: { store: Store; queue: JobQueue; uploadsDir: string; logger: Logger; withdrawalGraceDays: number; publication?: Publication }): Units {
-  const publication = deps.publication ?? new Publication({
-    store: deps.store, queue: deps.queue, uploadsDir: deps.uploadsDir, logger: deps.logger, withdrawalGraceDays: deps.withdrawalGraceDays,
-  });
+/** The units of work of every use case; `publication` owns them (it is made first and passes itself in). */
+export function createUnits(deps: { store: Store; queue: JobQueue; uploadsDir: string; logger: Logger; publication: Publication }): Units {
+  const { publication } = deps;
   const events = new EventEmitter<UnitEventMap>();
   const uow = new UnitOfWork(deps.store, deps.logger, { rejection: rejectionOf });
   const unitDeps: UnitDeps = { store: deps.store, queue: deps.queue, publication, audit: publication.audit, logger: deps.logger, uploadsDir: deps.uploadsDir, events };

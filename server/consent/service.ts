@@ -124,9 +124,8 @@ export class ConsentService {
     const others = (await this.store.consents.currentForInterview(interviewId)).filter((c) => c.id !== id);
     const gap = interview.status === 'published' ? consentGap([...others, { ...record, version: (expected ?? 0) + 1 }], interview.visibility) : null;
     const actor = actorOf(viewer);
-    let op;
     try {
-      op = await this.units.run<ConsentPayload>('consent.save', key, {
+      await this.units.run<ConsentPayload>('consent.save', key, {
         actor, record, expectedVersion: expected, previous,
         enforce: gap ? {
           actor, interviewId, before: { status: interview.status, visibility: interview.visibility },

@@ -162,7 +162,7 @@ export class Publication {
 
   /** The interview.purge job: the grace period is over; delete the preservation masters of a still withdrawn interview. */
   async purgeOriginals(interviewId: string): Promise<number> {
-    const { store, uploadsDir, logger } = this.deps;
+    const { store } = this.deps;
     const interview = await store.interviews.findById(interviewId);
     if (!interview || interview.status !== 'withdrawn') return 0;
     const op = await this.units.uow.once('interview.purge', `interview.purge:${interviewId}`, async () => ({
