@@ -89,8 +89,10 @@ const toJob = (d: Doc): JobRecord => ({
 const iso = (d: Date) => d.toISOString();
 const later = (d: Date, ms: number) => new Date(d.getTime() + ms).toISOString();
 const ACTIVE = ['queued', 'running'];
-/** A claim older than this belongs to a writer that died between its claim and its write; it may be broken. */
+/** Claims older than this are removed by the sweep (a live writer holds one for a few round trips, not a minute). */
 const STALE_CLAIM_MS = 60_000;
+/** A job read sent with its claim insert counts only when both came back within this (≪ STALE_CLAIM_MS). */
+const READ_TRUST_MS = 10_000;
 /** A slot whose job does not exist (yet) is only taken over after this long: its enqueue may still be writing. */
 const STALE_SLOT_MS = 5_000;
 /** How many ready-queue entries one claim reads (the fair order needs every due owner; names filter in the query). */
@@ -144,52 +146,51 @@ export class MongoJobRepository implements JobRepository {
     this.known.set(id, gen);
   }
 
-  /** Inserts the claim `<id>:<gen>`; false while another writer holds it (a claim of a dead writer is broken after STALE_CLAIM_MS). */
+  /**
+   * Inserts the claim `<id>:<gen>`; false when it exists. Claims are not removed by their writer (that would cost a
+   * round trip per change and would let a stale view take generation g again); the sweep removes claims older than
+   * STALE_CLAIM_MS (requeueExpired), which also frees a job whose writer died between its claim and its write.
+   */
   private async takeClaim(id: string, gen: number): Promise<boolean> {
-    const claimId = `${id}:${gen}`;
-    for (;;) {
-      try {
-        await this.claims.insertOne({ _id: claimId as never, jobId: id, at: new Date() });
-        return true;
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-        const held = await this.claims.findOne({ _id: claimId as never });
-        if (!held) continue;
-        if (held.at instanceof Date && Date.now() - held.at.getTime() > STALE_CLAIM_MS) {
-          await this.claims.deleteOne({ _id: claimId as never, at: held.at });
-          continue;
-        }
-        return false;
-      }
+    try {
+      await this.claims.insertOne({ _id: `${id}:${gen}` as never, jobId: id, at: new Date() });
+      return true;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      return false;
     }
   }
 
   /**
    * Moves job `id` from generation `gen` to the next with `change(current)`, when `accept(current)`. Holding claim g,
-   * the job is ours to change iff it is still at generation g: every writer of g holds claim g. The job is read once,
-   * after the claim, by `_id` alone (the one filter FerretDB hands to SQLite).
+   * only we can move the job away from generation g (every writer of g holds claim g), and it is at g or past it (gens
+   * only grow, and g was read from it). The job is read at the same time as the claim is inserted (two connections, one
+   * round trip): a read showing generation g is the state we change, because whoever moved it from g before would have
+   * held claim g, and claim g exists until the sweep removes it STALE_CLAIM_MS later — so our insert could not have
+   * succeeded unless the read and the insert were that far apart (checked: READ_TRUST_MS; leases already assume clocks
+   * that agree to well within that). Reads and the write go by `_id` alone (the one filter FerretDB hands to SQLite).
    */
   private async attempt(id: string, gen: number, accept: (d: Doc) => boolean, change: (d: Doc) => Promise<Doc | null> | Doc | null): Promise<Attempt> {
-    if (!(await this.takeClaim(id, gen))) return { kind: 'busy' };
-    const claimId = `${id}:${gen}`;
-    try {
-      const d = (await this.m.collection.findOne({ _id: id as never })) as Doc | null;
-      if (!d) return { kind: 'gone' };
-      if (d.gen !== gen) return { kind: 'moved', doc: d };
-      if (!accept(d)) return { kind: 'rejected' };
-      const set = await change(d);
-      if (!set) return { kind: 'rejected' };
-      const next = gen + 1;
-      await this.m.collection.updateOne({ _id: id as never }, { $set: { ...set, gen: next } });
-      const after: Doc = { ...d, ...set, gen: next };
-      this.remember(id, ACTIVE.includes(after.status) ? next : null);
-      // the ready queue follows: the entry of the old queued state goes, one for the new queued state comes
-      if (after.status === 'queued') await this.queue.insertOne(queueEntry(after) as never).catch((err: unknown) => { if (!isDuplicateKeyError(err)) throw err; });
-      return { kind: 'done', doc: after };
-    } finally {
-      // spent (or stale): whoever inserts claim g again finds the job past generation g
-      await this.claims.deleteOne({ _id: claimId as never }).catch(() => undefined);
-    }
+    const t0 = Date.now();
+    const [won, read] = await Promise.all([
+      this.takeClaim(id, gen),
+      this.m.collection.findOne({ _id: id as never }) as Promise<Doc | null>,
+    ]);
+    if (!won) return { kind: 'busy' };
+    const trusted = Date.now() - t0 < READ_TRUST_MS;
+    const d = read && trusted && read.gen >= gen ? read : ((await this.m.collection.findOne({ _id: id as never })) as Doc | null);
+    if (!d) return { kind: 'gone' };
+    if (d.gen !== gen) return { kind: 'moved', doc: d };
+    if (!accept(d)) return { kind: 'rejected' };
+    const set = await change(d);
+    if (!set) return { kind: 'rejected' };
+    const next = gen + 1;
+    await this.m.collection.updateOne({ _id: id as never }, { $set: { ...set, gen: next } });
+    const after: Doc = { ...d, ...set, gen: next };
+    this.remember(id, ACTIVE.includes(after.status) ? next : null);
+    // the ready queue follows: the entry of the old queued state goes (caller), one for the new queued state comes
+    if (after.status === 'queued') await this.queue.insertOne(queueEntry(after) as never).catch((err: unknown) => { if (!isDuplicateKeyError(err)) throw err; });
+    return { kind: 'done', doc: after };
   }
 
   /** Drops the ready-queue entry of `d`'s queued state (best effort: a stale entry is dropped by the next claimer). */
@@ -313,7 +314,8 @@ export class MongoJobRepository implements JobRepository {
   private async fairCandidates(now: Date, names?: readonly string[]): Promise<Doc[]> {
     const query: Doc = { _id: { $lt: `${iso(now)}|~` } };
     if (names) query.name = { $in: [...names] };
-    const due = await this.queue.find(query).sort({ _id: 1 }).limit(QUEUE_READ_LIMIT).toArray() as Doc[];
+    // one batch (one round trip), not the driver's first batch of 101 and then more
+    const due = await this.queue.find(query).sort({ _id: 1 }).limit(QUEUE_READ_LIMIT).batchSize(QUEUE_READ_LIMIT).toArray() as Doc[];
     if (due.length === 0) return [];
     const byOwner = new Map<string | null, Doc[]>();
     for (const d of due) {
@@ -364,11 +366,10 @@ export class MongoJobRepository implements JobRepository {
           }
           continue;
         }
-        await Promise.all([
-          this.queue.deleteOne({ _id: c._id }).catch(() => undefined),
-          // no longer queued: a new job with this dedupe key may be queued behind it
-          this.releaseSlot(this.slotKeys(r.doc).queued, c.jobId),
-        ]);
+        // the spent entry goes without waiting (a claimer that meets it first finds the job moved on and drops it)
+        void this.queue.deleteOne({ _id: c._id }).catch(() => undefined);
+        // no longer queued: a new job with this dedupe key may be queued behind it
+        await this.releaseSlot(this.slotKeys(r.doc).queued, c.jobId);
         return toJob(r.doc);
       }
     }
@@ -448,6 +449,8 @@ export class MongoJobRepository implements JobRepository {
   }
 
   async requeueExpired(now: Date) {
+    // spent claims, and the claim of a writer that died between its claim and its write (its job is free again)
+    await this.claims.deleteMany({ at: { $lt: new Date(Date.now() - STALE_CLAIM_MS) } });
     await this.repairQueue();
     let requeued = 0;
     let failed = 0;
