@@ -169,6 +169,7 @@ export class MongoJobRepository implements JobRepository {
    * held claim g, and claim g exists until the sweep removes it STALE_CLAIM_MS later — so our insert could not have
    * succeeded unless the read and the insert were that far apart (checked: READ_TRUST_MS; leases already assume clocks
    * that agree to well within that). Reads and the write go by `_id` alone (the one filter FerretDB hands to SQLite).
+   * Invariant: a claim that was used to write is removed by nobody but the sweep.
    */
   private async attempt(id: string, gen: number, accept: (d: Doc) => boolean, change: (d: Doc) => Promise<Doc | null> | Doc | null): Promise<Attempt> {
     const t0 = Date.now();
@@ -179,11 +180,17 @@ export class MongoJobRepository implements JobRepository {
     if (!won) return { kind: 'busy' };
     const trusted = Date.now() - t0 < READ_TRUST_MS;
     const d = read && trusted && read.gen >= gen ? read : ((await this.m.collection.findOne({ _id: id as never })) as Doc | null);
-    if (!d) return { kind: 'gone' };
-    if (d.gen !== gen) return { kind: 'moved', doc: d };
-    if (!accept(d)) return { kind: 'rejected' };
+    // A claim that wrote nothing is given back at once, or the job would stay at g, unchangeable until the sweep.
+    // (Safe to give back: the invariant above is about claims that were used to write.)
+    const unused = async <T extends Attempt>(outcome: T): Promise<T> => {
+      await this.claims.deleteOne({ _id: `${id}:${gen}` as never });
+      return outcome;
+    };
+    if (!d) return unused({ kind: 'gone' });
+    if (d.gen !== gen) return unused({ kind: 'moved', doc: d });
+    if (!accept(d)) return unused({ kind: 'rejected' });
     const set = await change(d);
-    if (!set) return { kind: 'rejected' };
+    if (!set) return unused({ kind: 'rejected' });
     const next = gen + 1;
     await this.m.collection.updateOne({ _id: id as never }, { $set: { ...set, gen: next } });
     const after: Doc = { ...d, ...set, gen: next };
