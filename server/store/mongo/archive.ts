@@ -259,6 +259,7 @@ export async function deleteMediaData(s: Support, mediaIds: string[]): Promise<v
     m.jobs.collection.deleteMany({ mediaId: ids }),
     jobIds.length ? m.jobClaims.collection.deleteMany({ jobId: { $in: jobIds } }) : undefined,
     jobIds.length ? m.jobSlots.collection.deleteMany({ jobId: { $in: jobIds } }) : undefined,
+    jobIds.length ? m.jobQueue.collection.deleteMany({ jobId: { $in: jobIds } }) : undefined,
     m.transcriptHeads.collection.deleteMany({ _id: ids as never }),
     m.transcriptIndexState.collection.deleteMany({ _id: ids as never }),
     m.transcriptVersions.collection.deleteMany({ mediaId: ids }),

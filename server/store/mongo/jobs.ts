@@ -17,10 +17,26 @@ export const toJob = (d: Doc): JobRecord => ({
 export const iso = (d: Date) => d.toISOString();
 export const later = (d: Date, ms: number) => new Date(d.getTime() + ms).toISOString();
 export const ACTIVE = ['queued', 'running'];
-/** A claim older than this belongs to a writer that died between its claim and its write; it may be broken. */
+/** Claims older than this are removed by the sweep (a live writer holds one for a few round trips, not a minute). */
 export const STALE_CLAIM_MS = 60_000;
+/** A job read sent with its claim insert counts only when both came back within this (≪ STALE_CLAIM_MS). */
+const READ_TRUST_MS = 10_000;
 /** A slot whose job does not exist (yet) is only taken over after this long: its enqueue may still be writing. */
 export const STALE_SLOT_MS = 5_000;
+/** How many ready-queue entries one claim reads (the fair order needs every due owner; names filter in the query). */
+const QUEUE_READ_LIMIT = 1_000;
+/** Generations this process wrote, remembered at most this many (a miss only costs one read). */
+const KNOWN_GENERATIONS = 10_000;
+
+/**
+ * The ready-queue key of a queued job at one generation: due time, then creation, then insertion order — the claim
+ * order of one owner — so the next candidates are the smallest `_id`s, and "due" is `_id < "<now>|~"` (ISO times have
+ * one length; '~' sorts after every character of a key). The generation makes each queued state its own entry.
+ */
+const queueKey = (d: Doc) => `${d.runAfter}|${d.createdAt}|${String(d.seq ?? 0).padStart(17, '0')}|${d._id}|${d.gen}`;
+const queueEntry = (d: Doc) => ({ _id: queueKey(d), jobId: d._id as string, gen: d.gen as number, name: d.name as string, ownerId: (d.ownerId as string | null | undefined) ?? null });
+
+type Attempt = { kind: 'done'; doc: Doc } | { kind: 'busy' } | { kind: 'moved'; doc: Doc } | { kind: 'gone' } | { kind: 'rejected' };
 
 /**
  * Jobs without findOneAndUpdate as the lock (FerretDB's is not atomic). Every change of a job document — claim,
@@ -29,42 +45,122 @@ export const STALE_SLOT_MS = 5_000;
  * FerretDB and MongoDB alike. The loser learns it at once (duplicate key) and moves on to the next job.
  * What SQLite gets from partial unique indexes (one queued job per dedupe key, one active job per name and medium)
  * are slot documents in job_slots with those keys as `_id`.
+ *
+ * Speed (bench/store.ts): FerretDB 1.24's SQLite backend answers every query with a scan of the whole collection — it
+ * pushes only `_id` equality down to SQLite, and even that misses its `_id` index (the index is on
+ * `_ferretdb_sjson->"_id"`, the query says `->'$._id'`), while any other filter or sort decodes every document in Go.
+ * So a claim never queries the jobs collection by status: the candidates come from job_queue, one small entry per
+ * queued job (key: queueKey), which holds only what is queued; and a change starts from the generation this process
+ * wrote last (`known`), so completing a job it claimed needs no read before the claim insert.
+ * The queue entry is written after the job changed (a crash in between leaves a queued job without entry: the sweep,
+ * requeueExpired, writes the missing entries) and removed after it left the queue (a stale entry is dropped by the
+ * claimer that finds its job moved on).
  */
 export class MongoJobRepository implements JobRepository {
   constructor(private readonly s: Support) {}
   private get m() { return this.s.models.jobs; }
   private get claims() { return this.s.models.jobClaims.collection; }
   private get slots() { return this.s.models.jobSlots.collection; }
+  private get queue() { return this.s.models.jobQueue.collection; }
+  /** job id → the generation this process moved it to last */
+  private readonly known = new Map<string, number>();
+
+  private remember(id: string, gen: number | null): void {
+    if (gen === null) {
+      this.known.delete(id);
+      return;
+    }
+    if (this.known.size >= KNOWN_GENERATIONS) this.known.clear();
+    this.known.set(id, gen);
+  }
+
+  /**
+   * Inserts the claim `<id>:<gen>`; false when it exists. Claims are not removed by their writer (that would cost a
+   * round trip per change and would let a stale view take generation g again); the sweep removes claims older than
+   * STALE_CLAIM_MS (requeueExpired), which also frees a job whose writer died between its claim and its write.
+   */
+  private async takeClaim(id: string, gen: number): Promise<boolean> {
+    try {
+      await this.claims.insertOne({ _id: `${id}:${gen}` as never, jobId: id, at: new Date() });
+      return true;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      return false;
+    }
+  }
+
+  /**
+   * Moves job `id` from generation `gen` to the next with `change(current)`, when `accept(current)`. Holding claim g,
+   * only we can move the job away from generation g (every writer of g holds claim g), and it is at g or past it (gens
+   * only grow, and g was read from it). The job is read at the same time as the claim is inserted (two connections, one
+   * round trip): a read showing generation g is the state we change, because whoever moved it from g before would have
+   * held claim g, and claim g exists until the sweep removes it STALE_CLAIM_MS later — so our insert could not have
+   * succeeded unless the read and the insert were that far apart (checked: READ_TRUST_MS; leases already assume clocks
+   * that agree to well within that). Reads and the write go by `_id` alone (the one filter FerretDB hands to SQLite).
+   * Invariant: a claim that was used to write is removed by nobody but the sweep.
+   */
+  private async attempt(id: string, gen: number, accept: (d: Doc) => boolean, change: (d: Doc) => Promise<Doc | null> | Doc | null): Promise<Attempt> {
+    const t0 = Date.now();
+    const [won, read] = await Promise.all([
+      this.takeClaim(id, gen),
+      this.m.collection.findOne({ _id: id as never }) as Promise<Doc | null>,
+    ]);
+    if (!won) return { kind: 'busy' };
+    const trusted = Date.now() - t0 < READ_TRUST_MS;
+    const d = read && trusted && read.gen >= gen ? read : ((await this.m.collection.findOne({ _id: id as never })) as Doc | null);
+    // A claim that wrote nothing is given back at once, or the job would stay at g, unchangeable until the sweep.
+    // (Safe to give back: the invariant above is about claims that were used to write.)
+    const unused = async <T extends Attempt>(outcome: T): Promise<T> => {
+      await this.claims.deleteOne({ _id: `${id}:${gen}` as never });
+      return outcome;
+    };
+    if (!d) return unused({ kind: 'gone' });
+    if (d.gen !== gen) return unused({ kind: 'moved', doc: d });
+    if (!accept(d)) return unused({ kind: 'rejected' });
+    const set = await change(d);
+    if (!set) return unused({ kind: 'rejected' });
+    const next = gen + 1;
+    await this.m.collection.updateOne({ _id: id as never }, { $set: { ...set, gen: next } });
+    const after: Doc = { ...d, ...set, gen: next };
+    this.remember(id, ACTIVE.includes(after.status) ? next : null);
+    // the ready queue follows: the entry of the old queued state goes (caller), one for the new queued state comes
+    if (after.status === 'queued') await this.queue.insertOne(queueEntry(after) as never).catch((err: unknown) => { if (!isDuplicateKeyError(err)) throw err; });
+    return { kind: 'done', doc: after };
+  }
+
+  /** Drops the ready-queue entry of `d`'s queued state (best effort: a stale entry is dropped by the next claimer). */
+  private async dequeue(d: Doc): Promise<void> {
+    if (d.status === 'queued') await this.queue.deleteOne({ _id: queueKey(d) as never }).catch(() => undefined);
+  }
 
   /** Moves `current` to its next generation with `set`; false when another writer changed it first. */
   private async transition(current: Doc, set: Doc): Promise<boolean> {
-    const claimId = `${current._id}:${current.gen}`;
-    for (;;) {
-      try {
-        await this.claims.insertOne({ _id: claimId as never, jobId: current._id, at: new Date() });
-        break;
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-        const held = await this.claims.findOne({ _id: claimId as never });
-        if (held && held.at instanceof Date && Date.now() - held.at.getTime() > STALE_CLAIM_MS) {
-          await this.claims.deleteOne({ _id: claimId as never, at: held.at });
-          continue;
-        }
-        return false;
+    const r = await this.attempt(current._id, current.gen, () => true, () => set);
+    if (r.kind !== 'done') return false;
+    await this.dequeue(current);
+    return true;
+  }
+
+  /** Applies `change` to the job while `accept` holds, retrying when a concurrent writer moved it first. */
+  private async change(id: string, accept: (d: Doc) => boolean, change: (d: Doc) => Promise<Doc | null> | Doc | null): Promise<Doc | null> {
+    let gen = this.known.get(id);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      if (gen === undefined) {
+        const d = await this.m.collection.findOne({ _id: id as never }, { projection: { gen: 1, status: 1, leaseOwner: 1, runAfter: 1 } });
+        if (!d) return null;
+        gen = d.gen as number;
       }
+      const before: { doc?: Doc } = {};
+      const r = await this.attempt(id, gen, (d) => { before.doc = d; return accept(d); }, change);
+      if (r.kind === 'done') {
+        await this.dequeue(before.doc!);
+        return r.doc;
+      }
+      if (r.kind === 'gone' || r.kind === 'rejected') return null;
+      gen = r.kind === 'moved' ? (r.doc.gen as number) : undefined;
+      if (r.kind === 'moved' && !accept(r.doc)) return null;
     }
-    try {
-      // Holding claim g, the job is ours to change iff it is still at generation g: every writer of g holds claim g.
-      // (Re-read and write by _id alone: FerretDB's SQLite backend only pushes `_id` equality down to an index;
-      // any other filter scans the whole collection.)
-      const now = await this.m.collection.findOne({ _id: current._id }, { projection: { gen: 1 } });
-      if (!now || now.gen !== current.gen) return false;
-      await this.m.collection.updateOne({ _id: current._id }, { $set: { ...set, gen: current.gen + 1 } });
-      return true;
-    } finally {
-      // spent (or stale): whoever inserts claim g again finds the job past generation g
-      await this.claims.deleteOne({ _id: claimId as never }).catch(() => undefined);
-    }
+    return null;
   }
 
   private slotKeys(d: Doc): { queued: string | null; active: string | null } {
@@ -123,14 +219,16 @@ export class MongoJobRepository implements JobRepository {
       }
     }
     const { id, payload, ...rest } = job;
+    const doc: Doc = { _id: id, ...rest, ownerId: job.ownerId ?? null, payloadJson: JSON.stringify(payload), seq: this.s.seq(), gen: 0 };
     try {
-      await this.m.collection.insertOne({
-        _id: id as never, ...rest, ownerId: job.ownerId ?? null, payloadJson: JSON.stringify(payload), seq: this.s.seq(), gen: 0,
-      });
+      await this.m.collection.insertOne(doc as never);
     } catch (err) {
       await this.releaseSlot(key, id);
       throw err;
     }
+    this.remember(id, 0);
+    // the job first, then its entry: an entry never points at a job that does not exist yet
+    if (doc.status === 'queued') await this.queue.insertOne(queueEntry(doc) as never);
     return { job, created: true };
   }
 
@@ -144,15 +242,15 @@ export class MongoJobRepository implements JobRepository {
   }
 
   /**
-   * The due queued jobs in the fair claim order (JobRepository.claim): owners by fewest running jobs, then oldest most
-   * recent start (never started first), then oldest due job; each owner's jobs by runAfter, createdAt, insertion.
+   * The due queue entries in the fair claim order (JobRepository.claim): owners by fewest running jobs, then oldest most
+   * recent start (never started first), then oldest due job; each owner's entries by runAfter, createdAt, insertion
+   * (the key order).
    */
   private async fairCandidates(now: Date, names?: readonly string[]): Promise<Doc[]> {
-    const query: Doc = { status: 'queued', runAfter: { $lte: iso(now) } };
+    const query: Doc = { _id: { $lt: `${iso(now)}|~` } };
     if (names) query.name = { $in: [...names] };
-    // what claiming needs (the generation, attempts and the slot keys), not the payload
-    const due = await this.m.find(query, { _id: 1, ownerId: 1, runAfter: 1, createdAt: 1, seq: 1, gen: 1, attempts: 1, name: 1, mediaId: 1, dedupeKey: 1 })
-      .sort({ runAfter: 1, createdAt: 1, seq: 1 }).limit(5_000).lean<Doc[]>();
+    // one batch (one round trip), not the driver's first batch of 101 and then more
+    const due = await this.queue.find(query).sort({ _id: 1 }).limit(QUEUE_READ_LIMIT).batchSize(QUEUE_READ_LIMIT).toArray() as Doc[];
     if (due.length === 0) return [];
     const byOwner = new Map<string | null, Doc[]>();
     for (const d of due) {
@@ -189,30 +287,26 @@ export class MongoJobRepository implements JobRepository {
       if (candidates.length === 0) return null;
       // in order: a concurrent worker that took the first one makes this claim fail at once, and the next one is tried
       for (const c of candidates) {
-        const set = {
-          status: 'running', leaseOwner: owner, leaseExpiresAt: later(now, leaseMs), attempts: c.attempts + 1,
+        const set = (d: Doc) => ({
+          status: 'running', leaseOwner: owner, leaseExpiresAt: later(now, leaseMs), attempts: d.attempts + 1,
           startedAt: iso(now), updatedAt: iso(now), error: null,
-        };
-        // succeeds only while the job is still at the generation read above: still queued and unchanged
-        if (await this.transition(c, set)) {
-          // no longer queued: a new job with this dedupe key may be queued behind it
-          await this.releaseSlot(this.slotKeys(c).queued, c._id);
-          const claimed = await this.m.findById(c._id).lean<Doc>();
-          return toJob({ ...claimed, ...set });
+        });
+        // succeeds only while the job is still at the entry's generation: still queued and unchanged
+        const r = await this.attempt(c.jobId, c.gen, (d) => d.status === 'queued', set);
+        if (r.kind === 'busy') continue;
+        if (r.kind !== 'done') {
+          // the entry outlived its queued state (or its job): nobody can claim through it any more
+          if (r.kind === 'gone' || (r.kind === 'moved' && r.doc.gen > c.gen) || r.kind === 'rejected') {
+            await this.queue.deleteOne({ _id: c._id }).catch(() => undefined);
+          }
+          continue;
         }
+        // the spent entry goes without waiting (a claimer that meets it first finds the job moved on and drops it)
+        void this.queue.deleteOne({ _id: c._id }).catch(() => undefined);
+        // no longer queued: a new job with this dedupe key may be queued behind it
+        await this.releaseSlot(this.slotKeys(r.doc).queued, c.jobId);
+        return toJob(r.doc);
       }
-    }
-    return null;
-  }
-
-  /** Applies `change` to the job while `accept` holds, retrying when a concurrent writer moved it first. */
-  private async change(id: string, accept: (d: Doc) => boolean, change: (d: Doc) => Promise<Doc | null> | Doc | null): Promise<Doc | null> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const d = await this.m.findById(id).lean<Doc>();
-      if (!d || !accept(d)) return null;
-      const set = await change(d);
-      if (!set) return null;
-      if (await this.transition(d, set)) return { ...d, ...set };
     }
     return null;
   }
@@ -272,7 +366,27 @@ export class MongoJobRepository implements JobRepository {
     return false;
   }
 
+  /**
+   * The sweep's half of the ready queue: every queued job gets its entry (a writer that died between the job's change
+   * and its entry, jobs copied in by migrate or written before job_queue existed). Reads both collections once.
+   */
+  private async repairQueue(): Promise<void> {
+    const [queued, entries] = await Promise.all([
+      this.m.collection.find({ status: 'queued' }, { projection: { _id: 1, gen: 1, runAfter: 1, createdAt: 1, seq: 1, name: 1, ownerId: 1, status: 1 } }).toArray(),
+      this.queue.find({}, { projection: { _id: 1 } }).toArray(),
+    ]);
+    const present = new Set(entries.map((e: Doc) => String(e._id)));
+    for (const d of queued as Doc[]) {
+      if (present.has(queueKey(d))) continue;
+      // a job claimed since the read gets a stale entry here, which its next claimer drops
+      await this.queue.insertOne(queueEntry(d) as never).catch((err: unknown) => { if (!isDuplicateKeyError(err)) throw err; });
+    }
+  }
+
   async requeueExpired(now: Date) {
+    // spent claims, and the claim of a writer that died between its claim and its write (its job is free again)
+    await this.claims.deleteMany({ at: { $lt: new Date(Date.now() - STALE_CLAIM_MS) } });
+    await this.repairQueue();
     let requeued = 0;
     let failed = 0;
     const expired = await this.m.find({ status: 'running', leaseExpiresAt: { $lt: iso(now) } }, { _id: 1 }).lean<Doc[]>();
@@ -376,3 +490,4 @@ export class MongoJobRepository implements JobRepository {
     return (await this.m.exists({ mediaId, status: { $in: ACTIVE } })) !== null;
   }
 }
+

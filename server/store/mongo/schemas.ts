@@ -95,6 +95,13 @@ jobClaims.index({ jobId: 1 });
 /** Uniqueness the SQLite adapter gets from partial unique indexes: one queued job per dedupe key, one active per name+medium. */
 const jobSlots = new Schema({ _id: String, jobId: String, at: Date }, opts);
 
+/**
+ * The ready queue: one small entry per queued job and generation, `_id` = due time | created | insertion | job | gen, so
+ * the next candidates are the smallest `_id`s and a claim never filters the (ever-growing) jobs collection by status.
+ */
+const jobQueue = new Schema({ _id: String, jobId: String, gen: Number, name: String, ownerId: str }, opts);
+jobQueue.index({ jobId: 1 });
+
 const transcriptHeads = new Schema({ _id: String, currentVersion: Number, updatedAt: String }, opts);
 transcriptHeads.index({ updatedAt: 1 });
 const transcriptIndexState = new Schema({ _id: String, version: Number }, opts);
@@ -188,7 +195,7 @@ fixityState.index({ outcome: 1, at: 1 });
 const locks = new Schema({ _id: String, owner: String, expiresAt: Date }, opts);
 
 export const schemas = {
-  users, sessions, apiTokens, collections, interviews, interviewIndexState, interviewChanges, media, jobs, jobClaims, jobSlots,
+  users, sessions, apiTokens, collections, interviews, interviewIndexState, interviewChanges, media, jobs, jobClaims, jobSlots, jobQueue,
   transcriptHeads, transcriptIndexState, transcriptVersions, mediaIndex, groups, groupMembers, consentRecords,
   reviewInvitations, restrictions, corrections, reviewDecisions, auditEvents, operations, fixityBaselines, fixityEvents,
   fixityState, locks,
@@ -198,7 +205,7 @@ export const schemas = {
 export const collectionNames: Record<keyof typeof schemas, string> = {
   users: 'users', sessions: 'sessions', apiTokens: 'api_tokens', collections: 'collections', interviews: 'interviews',
   interviewIndexState: 'interview_index_state', interviewChanges: 'interview_changes', media: 'media', jobs: 'jobs',
-  jobClaims: 'job_claims', jobSlots: 'job_slots', transcriptHeads: 'transcripts', transcriptIndexState: 'transcript_index_state',
+  jobClaims: 'job_claims', jobSlots: 'job_slots', jobQueue: 'job_queue', transcriptHeads: 'transcripts', transcriptIndexState: 'transcript_index_state',
   transcriptVersions: 'transcript_versions', mediaIndex: 'media_index', groups: 'groups', groupMembers: 'group_members',
   consentRecords: 'consent_records', reviewInvitations: 'review_invitations', restrictions: 'restrictions',
   corrections: 'corrections', reviewDecisions: 'review_decisions', auditEvents: 'audit_events', operations: 'operations',
