@@ -21,6 +21,7 @@ import {
 import { isBrowserPlayable, probe, ProbeError, type MediaInfo } from '../../server/media/ffmpeg/probe.js';
 import { configureFfmpeg, FfmpegError, ffmpegVersions, runFfmpeg, runFfprobe } from '../../server/media/ffmpeg/runner.js';
 import { PeakAccumulator, readPcmPeaks } from '../../server/media/ffmpeg/waveform.js';
+import { pictureAccumulator, writeWaveformPicture } from '../../server/media/ffmpeg/waveform-picture.js';
 import { makeAudio, makeGermanSpeech, makeImageOnly, makeTextFile, makeVideo } from '../helpers/media.js';
 
 let dir: string;
@@ -299,11 +300,12 @@ describe('one-pass audio (cwd + PCM on fd 3)', () => {
     await mkdir(path.join(work, PASS_FILES.hlsDir), { recursive: true });
     const src = await probe(fx.wav);
     const acc = new PeakAccumulator(80);
+    const picture = pictureAccumulator(src.durationSec, 8000);
     const progress: number[] = [];
     let bytes = 0;
     await runFfmpeg(audioPassArgs({ input: fx.wav, channels: src.audio?.channels }), {
       durationSec: src.durationSec, cwd: work,
-      onData: (chunk) => { bytes += chunk.length; acc.push(chunk); },
+      onData: (chunk) => { bytes += chunk.length; acc.push(chunk); picture.push(chunk); },
       onProgress: (p) => p !== null && progress.push(p),
     });
     // 8 kHz mono s16: two bytes a sample, all of it through the pipe
@@ -319,6 +321,9 @@ describe('one-pass audio (cwd + PCM on fd 3)', () => {
     const m4a = await readFile(path.join(work, PASS_FILES.download));
     expect(m4a.indexOf('moov')).toBeGreaterThan(0);
     expect(m4a.indexOf('moov')).toBeLessThan(m4a.indexOf('mdat'));
+    // the poster: the waveform picture drawn from the same PCM, as the renditions handler does
+    await writeWaveformPicture(picture.finishRaw(), path.join(work, PASS_FILES.poster));
+    expect(existsSync(path.join(work, `${PASS_FILES.poster}.rgb`))).toBe(false);
     const poster = JSON.parse(await runFfprobe(['-v', 'error', '-print_format', 'json', '-show_streams', path.join(work, PASS_FILES.poster)])) as { streams: unknown[] };
     expect(poster.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 1280, height: 360 });
   });

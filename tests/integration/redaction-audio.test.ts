@@ -10,7 +10,6 @@ import {
   PASS_FILES,
   audioHlsArgs,
   audioPassArgs,
-  audioPosterArgs,
   m4aArgs,
   posterArgs,
   storyboardArgs,
@@ -21,6 +20,7 @@ import {
 import { findCardFont, unrestrictedTime, type RedactionRange } from '../../server/media/ffmpeg/redaction.js';
 import { runFfmpeg, runFfmpegRaw } from '../../server/media/ffmpeg/runner.js';
 import { PeakAccumulator } from '../../server/media/ffmpeg/waveform.js';
+import { pictureAccumulator, writeWaveformPicture, writeWaveformPictureOf } from '../../server/media/ffmpeg/waveform-picture.js';
 import { makeAudio, makeVideo } from '../helpers/media.js';
 
 const exec = promisify(execFile);
@@ -238,7 +238,8 @@ describe('redacted renditions (real ffmpeg)', () => {
 
   it('audio poster: the restricted stretches are flat', async () => {
     const poster = path.join(dir, 'audio-poster.jpg');
-    await runFfmpeg(audioPosterArgs({ input: audioIn, output: poster, width: 800, height: 100, redaction: { ranges: RANGES } }));
+    // media made before the one-pass ingest: the picture from a PCM-only decode of the original
+    await writeWaveformPictureOf(audioIn, poster, { durationSec: DURATION, size: { width: 800, height: 100 }, redaction: { ranges: RANGES } });
     const { stdout } = await ffmpeg(['-loglevel', 'error', '-i', poster, '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
     expect(stdout.length).toBe(800 * 100);
     // 100 px a second; the waveform is drawn bright on the dark background
@@ -277,9 +278,12 @@ describe('redacted renditions (real ffmpeg)', () => {
     const work = path.join(dir, 'pass-audio');
     await mkdir(path.join(work, PASS_FILES.hlsDir), { recursive: true });
     const acc = new PeakAccumulator(800);
-    await runFfmpeg(audioPassArgs({ input: audioIn, redaction: { ranges: RANGES }, posterWidth: 800, posterHeight: 100 }), {
-      durationSec: DURATION, cwd: work, onData: (c) => acc.push(c),
+    const picture = pictureAccumulator(DURATION, 8000, 800);
+    await runFfmpeg(audioPassArgs({ input: audioIn, redaction: { ranges: RANGES } }), {
+      durationSec: DURATION, cwd: work, onData: (c) => { acc.push(c); picture.push(c); },
     });
+    // the waveform picture is drawn from the pass's own PCM, as the renditions handler does
+    await writeWaveformPicture(picture.finishRaw(), path.join(work, PASS_FILES.poster), { size: { width: 800, height: 100 } });
     await expectRedactedAudio('one-pass audio HLS', path.join(work, PASS_FILES.hlsDir, 'master.m3u8'));
     await expectRedactedAudio('one-pass M4A', path.join(work, PASS_FILES.download));
     await peaksOf(acc, 'one-pass waveform');

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   audioHlsArgs,
-  audioPosterArgs,
   m4aArgs,
   posterArgs,
   storyboardArgs,
@@ -241,13 +240,5 @@ describe('builders with redaction', () => {
     expect(args).not.toContain('-progress');
     expect(args.at(-1)).toBe('pipe:1');
     expect(waveformPcmArgs({ input: '/in/a.mp3', redaction: empty })).toEqual(waveformPcmArgs({ input: '/in/a.mp3' }));
-  });
-
-  it('audioPosterArgs: silenced before showwavespic', () => {
-    const base = { input: '/in/a.m4a', output: '/out/p.jpg' };
-    const fc = after(audioPosterArgs({ ...base, redaction }), '-filter_complex')!;
-    expect(fc.startsWith(`[0:a:0]${AUDIO},aformat=channel_layouts=mono,showwavespic=`)).toBe(true);
-    expect(fc.replace(`${AUDIO},`, '')).toBe(after(audioPosterArgs(base), '-filter_complex'));
-    expect(audioPosterArgs({ ...base, redaction: empty })).toEqual(audioPosterArgs(base));
   });
 });

@@ -3,13 +3,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
-  PASS_FILES, audioPassArgs, audioPosterArgs, posterArgs, posterTime, storyboardArgs, storyboardPlan, storyboardVtt,
+  PASS_FILES, audioPassArgs, posterArgs, posterTime, storyboardArgs, storyboardPlan, storyboardVtt,
   tileHeightFor, videoPassArgs,
 } from '../../server/media/ffmpeg/args.js';
 import { findCardFont, unrestrictedTime, type RedactionRange } from '../../server/media/ffmpeg/redaction.js';
 import { runFfmpeg } from '../../server/media/ffmpeg/runner.js';
 import { redactionState, type RedactionState } from '../../server/media/restrictions.js';
 import { PeakAccumulator, readPcmPeaks, type WaveformPeaks } from '../../server/media/ffmpeg/waveform.js';
+import { pictureAccumulator, writeWaveformPicture, writeWaveformPictureOf } from '../../server/media/ffmpeg/waveform-picture.js';
 import { derivativeFiles, renditionsRelDir, resolveInUploads } from '../../server/media/paths.js';
 import type { Medium } from '../../server/store/types.js';
 import { assertDuration, probeOutput, publish } from '../publish.js';
@@ -82,6 +83,8 @@ export async function renditions(ctx: JobContext<'media.renditions'>): Promise<v
   const hlsDir = work(PASS_FILES.hlsDir);
   const wf = waveformPlan(duration);
   const peaks = hasAudio ? new PeakAccumulator(wf.samplesPerPixel) : null;
+  // audio: the poster is the waveform, drawn from the same PCM (one bucket per picture column)
+  const picture = medium.kind === 'audio' ? pictureAccumulator(duration, wf.sampleRate) : null;
 
   const size = medium.kind === 'video' ? displaySize(medium) : null;
   const plan = storyboardPlan(duration);
@@ -99,9 +102,10 @@ export async function renditions(ctx: JobContext<'media.renditions'>): Promise<v
   await runFfmpeg(args, {
     durationSec: duration, signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log,
     cwd: ctx.workDir, ensureDirs: [hlsDir],
-    ...(peaks ? { onData: (chunk: Buffer) => peaks.push(chunk) } : {}),
+    ...(peaks ? { onData: (chunk: Buffer) => { peaks.push(chunk); picture?.push(chunk); } } : {}),
     onProgress: (p) => p !== null && ctx.progress(p * 0.97),
   });
+  if (picture) await writeWaveformPicture(picture.finishRaw(), work(PASS_FILES.poster), { signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log });
 
   const master = await probeOutput(path.join(hlsDir, 'master.m3u8'), ctx.signal);
   assertDuration('HLS', master.durationSec, duration);
@@ -152,7 +156,7 @@ export async function artwork(ctx: JobContext<'media.artwork'>): Promise<void> {
   const poster = path.join(ctx.workDir, derivativeFiles.poster);
 
   if (medium.kind === 'audio') {
-    await runFfmpeg(audioPosterArgs({ input, output: poster, ...filter }), { ...common, durationSec: duration, cleanupPaths: [poster], onProgress: (p) => p !== null && ctx.progress(p) });
+    await writeWaveformPictureOf(input, poster, { ...common, durationSec: duration, ...filter, onProgress: (p) => ctx.progress(p) });
     await verifyImage(poster, ctx.signal);
     await ctx.assertStillOwned();
     await publish(poster, path.join(outDir, derivativeFiles.poster));
