@@ -88,6 +88,7 @@ const specs: Spec[] = [
     toDoc: (r) => ({
       _id: r.id, title: r.title, description: r.description, createdBy: r.created_by, createdAt: r.created_at,
       updatedAt: r.updated_at, version: r.version, titleKey: asciiLower(r.title),
+      autoTranscribe: { enabled: r.auto_transcribe === 1, language: r.auto_transcribe_language ?? null },
     }),
   },
   {
@@ -283,7 +284,7 @@ export class SetChecksum {
 
 async function validate(models: Models, spec: Spec, doc: Doc): Promise<void> {
   const model = models[spec.model];
-  const unknown = Object.keys(doc).filter((k) => !model.schema.path(k));
+  const unknown = Object.keys(doc).filter((k) => model.schema.pathType(k) === 'adhocOrUndefined');
   if (unknown.length > 0) throw invalid(spec, doc, `fields the ${spec.model} schema does not know: ${unknown.join(', ')}`);
   const cast = new model(doc);
   try {
