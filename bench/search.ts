@@ -224,7 +224,7 @@ async function main(): Promise<void> {
   const decompounderOn = values.decompounder !== 'off';
   const indexed = await indexCorpus(media, path.join(dir, 'meili'), decompounderOn);
   const { url, masterKey, meiliPid, engine, segments, indexSeconds, wallSeconds, batches, afterIndexing } = indexed;
-  let { peakSampled, peakAnon } = indexed;
+  const { peakSampled, peakAnon } = indexed;
   const tasks = { length: indexed.tasks };
 
   // the request SegmentIndex.search sends for an anonymous viewer, recorded from the real code so it cannot drift

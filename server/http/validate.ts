@@ -1,6 +1,6 @@
 // zod at the HTTP edge: parse a request part or throw a 422 problem listing every field, in the reader's language.
 import type { Request } from 'express';
-import { z } from 'zod';
+import { type z } from 'zod';
 import de from 'zod/v4/locales/de.js';
 import en from 'zod/v4/locales/en.js';
 import { localeOf } from './locale.js';

@@ -2,8 +2,8 @@
 // both readers (interviews.csv, OHMS XML) share.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
-import { createInterviewSchema } from '../interviews/schemas.js';
+import { type z } from 'zod';
+import { type createInterviewSchema } from '../interviews/schemas.js';
 import { type TranscriptFormat } from '../transcripts/formats/index.js';
 
 export const CSV_FILE = 'interviews.csv';

@@ -2,7 +2,7 @@
 // /api/auth/me: 401 sends the visitor to the login page and back; otherwise the token is put back into api.ts.
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
-import { ApiProblem, setCsrfToken, asProblem, isAbort, request } from '../lib/http.js';
+import { type ApiProblem, setCsrfToken, asProblem, isAbort, request } from '../lib/http.js';
 import { contributorPaths } from './paths.js';
 import { useCt } from './i18n/index.js';
 import type { Me } from './types.js';

@@ -1,7 +1,7 @@
 // Our own JSON shape `{ version: 1, segments, index }`, validated with zod; issues carry JSON pointers and,
 // located in the source text, line numbers.
 import { z } from 'zod';
-import { IssueList, collectSpeakers, roundMs, stripBom, validateSegments, type LocatedSegment } from './common.js';
+import { type IssueList, collectSpeakers, roundMs, stripBom, validateSegments, type LocatedSegment } from './common.js';
 import type { AnySegment, IndexSegment, Segment } from './types.js';
 
 const time = z.number().min(0);

@@ -1,6 +1,6 @@
 // Running text with `[hh:mm:ss]` timecodes and `NAME:` speaker prefixes: plain-text transcripts and the
 // classic OHMS `<transcript>` element share these rules.
-import { IssueList, matchSpeakerPrefix, normalizeText, parseClock, wordsOf } from './common.js';
+import { type IssueList, matchSpeakerPrefix, normalizeText, parseClock, wordsOf } from './common.js';
 
 export interface TextUnit {
   /** 1-based line within the scanned text. */

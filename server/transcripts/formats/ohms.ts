@@ -3,7 +3,7 @@
 // XML is read with saxes: strict well-formedness checks with line/column, and positions for our own issues.
 import { SaxesParser } from 'saxes';
 import {
-  IssueList,
+  type IssueList,
   WORDS_PER_SECOND,
   collectSpeakers,
   formatClock,

@@ -1,6 +1,6 @@
 // Plain-text transcripts: `[hh:mm:ss] Speaker: text`, timecodes at line starts or inline.
 import {
-  IssueList,
+  type IssueList,
   estimateLastEnd,
   formatClock,
   interpolateStarts,

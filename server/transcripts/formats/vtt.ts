@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import webvtt, { type VttNode } from 'webvtt-parser';
 import {
-  IssueList,
+  type IssueList,
   WORDS_PER_SECOND,
   formatClock,
   matchSpeakerPrefix,
