@@ -6,7 +6,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { makeAudio } from '../helpers/media.js';
-import { type Login, type Result, describeResult, send, verdict } from './access-matrix.table.js';
+import { type Login, type Result, describeResult, send } from './access-matrix.table.js';
 
 // ── role × ownership × edit endpoint (issue 11, finding 3) ─────────────────────────────────────────────────────────
 // Who may change an interview: the role decides first, then ownership and state. `demoted` created the interview as

@@ -11,7 +11,6 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../server/access/viewer.js';
 import { ConsentService } from '../../server/consent/service.js';
-import { Problem } from '../../server/http/problem.js';
 import { Publication } from '../../server/interviews/publication.js';
 import { InterviewService } from '../../server/interviews/service.js';
 import { JobQueue } from '../../server/jobs/queue.js';
@@ -164,8 +163,6 @@ async function snapshot(w: World) {
     pending: (await s.operations.listUnfinished(new Date(Date.now() + 3_600_000).toISOString(), 100)).length,
   };
 }
-
-type Snapshot = Awaited<ReturnType<typeof snapshot>>;
 
 interface UseCase {
   name: string;

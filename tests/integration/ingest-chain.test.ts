@@ -4,7 +4,6 @@
 // and no partial output was ever served.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,8 +34,6 @@ describe('ingest chain with real ffmpeg', () => {
   let student: Login;
   let interviewId: string;
   let media: string;
-  let base: string;
-  let server: import('node:http').Server;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -45,13 +42,9 @@ describe('ingest chain with real ffmpeg', () => {
     student = await t.loginAs('contributor');
     interviewId = (await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf).send({ title: 'Brikettfabrik' }).expect(201)).body.id;
     media = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-chain-'));
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
     await workers?.stop();
-    server?.close();
     await t?.close();
     fs.rmSync(media, { recursive: true, force: true });
   });

@@ -59,6 +59,7 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
   // a new version of the record (saved here or above, or reloaded) resets the settings to what is saved
   useEffect(() => {
     setForm(publicationForm(record));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new version resets the form, not every render's record object
   }, [record.version, record.id]);
 
   const restricted = formVisibility === 'restricted' || record.visibility === 'restricted';

@@ -46,6 +46,7 @@ export function MediaSection({ interviewId, media, onMediaChange }: { interviewI
       });
     }
     // only when the set of finished uploads changes
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `finished` is a new array each render; its key says when it changed
   }, [finishedKey]);
 
   const onFiles = (files: FileList | null) => {

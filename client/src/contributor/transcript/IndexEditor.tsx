@@ -62,6 +62,7 @@ export function IndexEditor({ basePath, getTime, onSeek }: Props) {
   useEffect(() => {
     void load();
     // once per medium
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `load` is recreated each render; the medium's path decides
   }, [basePath]);
 
   useEffect(() => {
