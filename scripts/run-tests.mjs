@@ -18,7 +18,7 @@ if (run('bash', ['scripts/setup.sh', '--with-test-tools']) !== 0) {
 let failedChecks = 0;
 step('tsc --noEmit');
 if (run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']) !== 0) failedChecks++;
-step('lint (ESLint: boundaries, import cycles, file size; Prettier)');
+step('lint (ESLint: boundaries, import cycles, file size, hooks)');
 if (run('npm', ['run', '--silent', 'lint']) !== 0) failedChecks++;
 step('vite build (client)');
 if (run('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn']) !== 0) failedChecks++;
