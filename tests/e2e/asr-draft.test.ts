@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, hasAsrEngine, hasEspeak, speakSentences, startAsrEngine } from '../helpers/speech.js';
-import { axe, launchBrowser, screenshot } from './helpers/browser.js';
+import { axe, launchBrowser, screenshot, signInThroughForm } from './helpers/browser.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 
 const admin = { email: 'chefin@example.org', password: 'glück-auf-1950-ferropolis' };
@@ -37,13 +37,7 @@ describe.skipIf(!hasAsrEngine() || !hasEspeak())('[needs asr-engine] end to end:
 
   it('start from the editor → progress → draft "automatisch erstellt, ungeprüft" with uncertain words marked → mark reviewed', async () => {
     const page = await context.newPage();
-    await page.goto(`${server.url}/mitarbeit`);
-    await page.waitForURL(/\/login\?next=/);
-    await page.getByLabel('E-Mail').fill(admin.email);
-    await page.getByLabel('Passwort').fill(admin.password);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForURL((u) => u.pathname.startsWith('/mitarbeit'));
-    const csrf = (await (await page.request.get(`${server.url}/api/auth/me`)).json()).csrfToken as string;
+    const csrf = await signInThroughForm(page, server.url, admin);
     const headers = { 'X-CSRF-Token': csrf };
     const interview = await (await page.request.post(`${server.url}/api/interviews`, {
       headers, data: { title: 'Tagebau Golpa-Nord (englische Probe)', language: 'en', people: [{ name: 'Horst Krüger', role: 'narrator' }] },

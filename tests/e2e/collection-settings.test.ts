@@ -5,19 +5,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, hasAsrEngine, startAsrEngine } from '../helpers/speech.js';
-import { axe, launchBrowser, screenshot } from './helpers/browser.js';
+import { axe, launchBrowser, screenshot, signInThroughForm } from './helpers/browser.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 
 const admin = { email: 'chefin@example.org', password: 'glück-auf-1950-ferropolis' };
 
 async function signInAndCreateCollection(page: Page, server: RunningServer, title: string): Promise<string> {
-  await page.goto(`${server.url}/mitarbeit/sammlungen`);
-  await page.waitForURL(/\/login\?next=/);
-  await page.getByLabel('E-Mail').fill(admin.email);
-  await page.getByLabel('Passwort').fill(admin.password);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
-  await page.waitForURL((u) => u.pathname.startsWith('/mitarbeit'));
-  const csrf = (await (await page.request.get(`${server.url}/api/auth/me`)).json()).csrfToken as string;
+  const csrf = await signInThroughForm(page, server.url, admin, '/mitarbeit/sammlungen');
   const created = await page.request.post(`${server.url}/api/collections`, { headers: { 'X-CSRF-Token': csrf }, data: { title } });
   expect(created.status()).toBe(201);
   const id = (await created.json()).id as string;

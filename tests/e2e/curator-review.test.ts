@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axe, launchBrowser, screenshot } from './helpers/browser.js';
+import { axe, launchBrowser, screenshot, signInThroughForm } from './helpers/browser.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 
 const admin = { email: 'chefin@example.org', password: 'glück-auf-1950-ferropolis' };
@@ -39,12 +39,7 @@ describe('end to end: curators handle consent, review invitations and the audit 
 
   it('consent form, publication gate, printable invitation letter, revocation and audit log', async () => {
     const page = await context.newPage();
-    await page.goto(`${server.url}/mitarbeit`);
-    await page.waitForURL(/\/login\?next=/);
-    await page.getByLabel('E-Mail').fill(admin.email);
-    await page.getByLabel('Passwort').fill(admin.password);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForURL(`${server.url}/mitarbeit`);
+    await signInThroughForm(page, server.url, admin);
 
     // the interview itself is not this test's subject: made through the API, public visibility asked for
     const interviewId = await page.evaluate(async () => {

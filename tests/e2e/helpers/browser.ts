@@ -41,3 +41,17 @@ export async function axe(page: Page, name: string): Promise<void> {
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad, `${name}: ${JSON.stringify(bad)}`).toEqual([]);
 }
+
+/**
+ * Opens a page of the contributor area as a visitor, which sends the browser to the login form, and signs in there
+ * with the form (as a person would); resolves once the area's page is back. Returns the session's CSRF token.
+ */
+export async function signInThroughForm(page: Page, baseUrl: string, who: { email: string; password: string }, area = '/mitarbeit'): Promise<string> {
+  await page.goto(`${baseUrl}${area}`);
+  await page.waitForURL(/\/login\?next=/);
+  await page.getByLabel('E-Mail').fill(who.email);
+  await page.getByLabel('Passwort').fill(who.password);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.waitForURL((u) => u.pathname.startsWith(area));
+  return (await (await page.request.get(`${baseUrl}/api/auth/me`)).json()).csrfToken as string;
+}
