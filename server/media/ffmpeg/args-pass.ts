@@ -1,8 +1,8 @@
 // The combined passes: one ffmpeg process per medium decodes the original once and makes every derivative from that
 // decode. Outputs are named relative to the job's work directory, so the process must run with it as its cwd
 // (runFfmpeg's `cwd`): the tee muxer's slave list needs no escaping for whatever path UPLOADS_DIR has.
-import { COMMON, STRIP_METADATA, audioEncoderArgs, audioRedaction, fmtNum, hlsMuxerArgs, safePath, videoRedaction, type RedactionOption } from './args-common.js';
-import { gopFrames, ladderFor, ladderStreams, outputFps, type VideoHlsOptions } from './args-video.js';
+import { COMMON, STRIP_METADATA, audioEncoderArgs, audioRedaction, fmtNum, hlsMuxerArgs, safePath, type RedactionOption } from './args-common.js';
+import { ladderPlan, ladderStreams, type VideoHlsOptions } from './args-video.js';
 
 
 /** File names of a combined pass inside the job's work directory. */
@@ -107,12 +107,7 @@ export interface VideoPassOptions extends Omit<VideoHlsOptions, 'outDir'> {
 export function videoPassArgs(opts: VideoPassOptions): string[] {
   const { input, source, hasAudio, segmentSeconds = 6, preset = 'veryfast', pcmSampleRate = 8000, downloadBitrateK = 128 } = opts;
   const outDir = PASS_FILES.hlsDir;
-  const rungs = ladderFor(source.height);
-  const fps = outputFps(source.fps);
-  const gop = gopFrames(segmentSeconds, fps);
-  const needFps = Math.abs(fps - source.fps) > 0.001 || !Number.isFinite(source.fps) || source.fps <= 0;
-  const vr = videoRedaction(opts.redaction);
-  const pre = (vr ? `${vr},` : '') + (needFps ? `fps=${fmtNum(fps)},` : '');
+  const { rungs, gop, pre } = ladderPlan(source, segmentSeconds, opts.redaction);
   const sb = opts.storyboard;
   const posterAt = fmtNum(Math.max(0, opts.posterAtSeconds));
   const posterMaxWidth = opts.posterMaxWidth ?? 1280;

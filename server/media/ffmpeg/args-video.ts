@@ -82,17 +82,24 @@ export function ladderStreams(rungs: ReturnType<typeof ladderFor>, audioOf: ((i:
   return { maps, perStream, varMap };
 }
 
-export function videoHlsArgs(opts: VideoHlsOptions): string[] {
-  const { input, source, hasAudio, segmentSeconds = 6, preset = 'veryfast' } = opts;
-  const outDir = path.resolve(opts.outDir);
+/**
+ * What every ladder encode of a source shares: its rungs, output frame rate, keyframe interval, and the filters that
+ * run before the split (the redaction card first, so every rung gets it; then the frame rate when it changes).
+ */
+export function ladderPlan(source: VideoHlsOptions['source'], segmentSeconds: number, redaction: VideoHlsOptions['redaction']) {
   const rungs = ladderFor(source.height);
   const fps = outputFps(source.fps);
   const gop = gopFrames(segmentSeconds, fps);
-
   const needFps = Math.abs(fps - source.fps) > 0.001 || !Number.isFinite(source.fps) || source.fps <= 0;
-  // The card goes in before the split, so every rung gets it.
-  const vr = videoRedaction(opts.redaction);
+  const vr = videoRedaction(redaction);
   const pre = (vr ? `${vr},` : '') + (needFps ? `fps=${fmtNum(fps)},` : '');
+  return { rungs, fps, gop, pre };
+}
+
+export function videoHlsArgs(opts: VideoHlsOptions): string[] {
+  const { input, source, hasAudio, segmentSeconds = 6, preset = 'veryfast' } = opts;
+  const outDir = path.resolve(opts.outDir);
+  const { rungs, gop, pre } = ladderPlan(source, segmentSeconds, opts.redaction);
   const splitOuts = rungs.map((_, i) => `[s${i}]`).join('');
   const chains = rungs.map((r, i) => `[s${i}]scale=-2:${r.height},format=yuv420p[v${i}]`);
   let filter = `[0:v:0]${pre}split=${rungs.length}${splitOuts};${chains.join(';')}`;
