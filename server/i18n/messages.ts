@@ -88,6 +88,9 @@ export const messages = {
   'field.notRealDate': { de: 'kein gültiges Datum', en: 'not a real date' },
   'field.inFuture': { de: 'liegt in der Zukunft', en: 'in the future' },
   'field.atLeastOneScope': { de: 'mindestens ein Zweck', en: 'at least one scope' },
+  'field.fileRequired': { de: 'Datei erforderlich', en: 'file required' },
+  'field.interviewUuidRequired': { de: 'UUID des Interviews erforderlich', en: 'interview UUID required' },
+  'field.fileNameRequired': { de: 'Dateiname erforderlich', en: 'file name required' },
 
   // auth and users
   'auth.badToken': { de: 'Das API-Token ist ungültig, abgelaufen oder widerrufen.', en: 'The API token is invalid, expired or revoked.' },
@@ -178,6 +181,56 @@ export const messages = {
   },
   'asr.jobInactive': { de: 'Dieser Auftrag läuft nicht mehr.', en: 'This job is no longer active.' },
   'asr.retryOnlyFailed': { de: 'Nur fehlgeschlagene oder abgebrochene Aufträge lassen sich wiederholen.', en: 'Only failed or cancelled jobs can be retried.' },
+
+  // media: uploads (multipart and tus), ingest checks, file delivery
+  'media.editLocked': {
+    de: 'Die Medien dieses Interviews können Sie nicht (mehr) ändern.',
+    en: 'You cannot change the media of this interview (any more).',
+  },
+  'media.sendMultipart': {
+    de: 'Bitte als multipart/form-data mit dem Feld „file“ senden, oder fortsetzbar über /api/uploads (tus).',
+    en: 'Send multipart/form-data with the field "file", or resumably via /api/uploads (tus).',
+  },
+  'media.fileTooLarge': { de: 'Die Datei ist größer als erlaubt (höchstens {maxBytes} Bytes).', en: 'The file is larger than allowed (at most {maxBytes} bytes).' },
+  'media.noFile': { de: 'Keine Datei im Feld „file“.', en: 'No file in the field "file".' },
+  'media.formMalformed': { de: 'Das Formular ist fehlerhaft.', en: 'The multipart form is malformed.' },
+  'media.formMalformedCode': { de: 'Das Formular ist fehlerhaft ({code}).', en: 'The multipart form is malformed ({code}).' },
+  'media.exactlyOneFile': { de: 'Genau eine Datei im Feld „file“ senden.', en: 'Send exactly one file, in the field "file".' },
+  'media.oneFilePerRequest': { de: 'Nur eine Datei pro Anfrage.', en: 'Only one file per request.' },
+  'media.tooManyParts': { de: 'Zu viele Formularteile.', en: 'Too many form parts.' },
+  'media.tooManyFields': { de: 'Zu viele Formularfelder.', en: 'Too many form fields.' },
+  'media.uploadFinishing': { de: 'Der Upload wird gerade abgeschlossen.', en: 'The upload is being finished.' },
+  'media.noRoom': {
+    de: 'Für diese Datei ({bytes} Bytes) ist auf dem Medienspeicher nicht genug Platz (frei: {free} Bytes über der Reserve). Bitte das Archiv-Team benachrichtigen.',
+    en: 'The media store has not enough room for this file ({bytes} bytes; free above the reserve: {free} bytes). Please tell the archive team.',
+  },
+  'media.rangeNotSatisfiable': { de: 'Der angefragte Bereich liegt außerhalb der Datei.', en: 'The requested range is not satisfiable.' },
+  'media.notMedia': {
+    de: 'Die Datei ist keine lesbare Audio- oder Videodatei (beschädigt, unvollständig oder ein anderes Format).',
+    en: 'The file is not readable audio or video (damaged, incomplete or another kind of file).',
+  },
+  'media.noAudio': {
+    de: 'Die Datei enthält keine Tonspur (etwa ein Standbild). Ein Interview braucht Ton.',
+    en: 'The file has no audio track (e.g. a still image). An interview needs sound.',
+  },
+  'media.unreadable': { de: 'Die Datei konnte nicht gelesen werden.', en: 'The file could not be read.' },
+  'media.probeTimeout': { de: 'Die Prüfung der Datei hat zu lange gedauert; sie ist vermutlich beschädigt.', en: 'Checking the file took too long; it is probably damaged.' },
+  'media.empty': { de: 'Die Datei ist leer (0 Bytes).', en: 'The file is empty (0 bytes).' },
+  'media.damaged': {
+    de: 'Die Datei ist beschädigt oder unvollständig (vielleicht nicht ganz hochgeladen). Bitte erneut hochladen oder neu exportieren.',
+    en: 'The file is damaged or incomplete (perhaps not uploaded completely). Please upload or export it again.',
+  },
+  'media.audioUndecodable': { de: 'Die Tonspur ({codec}) kann nicht dekodiert werden.', en: 'The audio track ({codec}) cannot be decoded.' },
+  'media.videoUndecodable': { de: 'Die Videospur ({codec}) kann nicht dekodiert werden.', en: 'The video track ({codec}) cannot be decoded.' },
+  'media.codecUnknown': { de: 'unbekannt', en: 'unknown' },
+  'media.tooLong': {
+    de: 'Die Aufnahme dauert {duration}; erlaubt sind höchstens {max} je Datei. Bitte in Teilen hochladen.',
+    en: 'The recording runs {duration}; at most {max} per file are allowed. Please upload it in parts.',
+  },
+  'media.tooManyPixels': {
+    de: 'Das Video hat {width}×{height} Bildpunkte; erlaubt sind höchstens {maxPixels} je Bild.',
+    en: 'The video is {width}×{height} pixels; at most {maxPixels} per frame are allowed.',
+  },
 
   // search
   'search.unavailable': {

@@ -3,6 +3,7 @@
 import { canEditInterview, canViewInterview } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
 import { Problem } from '../http/problem.js';
+import { msg } from '../i18n/messages.js';
 import type { InterviewRepository } from '../store/repositories.js';
 import type { Interview, Medium } from '../store/types.js';
 
@@ -23,12 +24,7 @@ export async function assertCanEditInterviewMedia(deps: MediaAccessDeps, viewer:
   if (!interview || !canViewInterview(viewer, interview)) throw new Problem('not-found');
   if (viewer.kind !== 'user') throw new Problem('unauthenticated');
   if (!canEditInterview(viewer, interview)) {
-    throw new Problem('forbidden', {
-      detail: {
-        de: 'Die Medien dieses Interviews können Sie nicht (mehr) ändern.',
-        en: 'You cannot change the media of this interview (any more).',
-      },
-    });
+    throw new Problem('forbidden', { detail: msg('media.editLocked') });
   }
   return interview;
 }

@@ -4,6 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { Problem } from '../http/problem.js';
 import { parseRequest } from '../http/validate.js';
+import { msg } from '../i18n/messages.js';
 import { presentJob } from './presenters.js';
 import type { MediaService } from './service.js';
 import type { StorageMonitor } from './storage.js';
@@ -30,21 +31,10 @@ export function mediaRoutes(media: MediaService, receive: UploadReceiver, maxByt
       // Before reading a byte of the body: who may add media here, in what form, how much.
       await media.assertCanUpload(req.viewer, id);
       if (!req.is('multipart/form-data')) {
-        throw new Problem('unsupported-media-type', {
-          detail: {
-            de: 'Bitte als multipart/form-data mit dem Feld „file“ senden, oder fortsetzbar über /api/uploads (tus).',
-            en: 'Send multipart/form-data with the field "file", or resumably via /api/uploads (tus).',
-          },
-        });
+        throw new Problem('unsupported-media-type', { detail: msg('media.sendMultipart') });
       }
       if (declared > maxBytes + FORM_OVERHEAD) {
-        throw new Problem('payload-too-large', {
-          detail: {
-            de: `Die Datei ist größer als erlaubt (höchstens ${maxBytes} Bytes).`,
-            en: `The file is larger than allowed (at most ${maxBytes} bytes).`,
-          },
-          extra: { maxBytes },
-        });
+        throw new Problem('payload-too-large', { detail: msg('media.fileTooLarge', { maxBytes }), extra: { maxBytes } });
       }
       // a declared size that would eat into STORAGE_RESERVE is refused before the body is read (507)
       if (storage && Number.isFinite(declared)) await storage.assertRoomFor(Math.max(0, declared - FORM_OVERHEAD));
@@ -55,8 +45,8 @@ export function mediaRoutes(media: MediaService, receive: UploadReceiver, maxByt
     const file = await receive(req, res);
     if (!file) {
       throw new Problem('bad-request', {
-        detail: { de: 'Keine Datei im Feld „file“.', en: 'No file in the field "file".' },
-        errors: [{ field: 'body.file', message: 'Datei erforderlich (file required)' }],
+        detail: msg('media.noFile'),
+        errors: [{ field: 'body.file', message: msg('field.fileRequired') }],
       });
     }
     let medium;

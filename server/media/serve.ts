@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { Problem } from '../http/problem.js';
+import { msg } from '../i18n/messages.js';
 import type { Viewer } from '../access/viewer.js';
 import type { Store } from '../store/repositories.js';
 import type { MediaDerivatives, Medium } from '../store/types.js';
@@ -97,7 +98,7 @@ function sendError(err: unknown, res: Response): unknown {
   if (status === 416) {
     return new Problem('bad-request', {
       status: 416,
-      detail: { de: 'Der angefragte Bereich liegt außerhalb der Datei.', en: 'The requested range is not satisfiable.' },
+      detail: msg('media.rangeNotSatisfiable'),
       ...(e.headers?.['Content-Range'] ? { headers: { 'Content-Range': e.headers['Content-Range'] } } : {}),
     });
   }

@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Viewer } from '../access/viewer.js';
 import { Problem } from '../http/problem.js';
+import { msg } from '../i18n/messages.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
 import { isDuplicateKey } from '../store/errors.js';
@@ -22,7 +23,6 @@ import { startIngest } from './ingest-flow.js';
 import { originalRelPath, resolveInUploads } from './paths.js';
 import { presentMedium, presentMediumFor, type PublicMedium } from './presenters.js';
 import type { MediaUrlSigner } from './signing.js';
-import { mediaTexts } from './texts.js';
 import { assertDecodable, assertUsable, assertWithinLimits, probeUpload, rejection, type MediaLimits } from './upload-checks.js';
 
 // The public shapes, where the client's types (client/src/types.ts, contributor/types.ts) import them from.
@@ -87,7 +87,7 @@ export class MediaService extends EventEmitter<MediaEvents> {
       await assertCanEditInterviewMedia(this.store, viewer, interviewId);
       const stat = await fs.stat(tmpPath);
       if (stat.size !== input.sizeBytes) throw new Error(`received ${input.sizeBytes} bytes but ${stat.size} are on disk`);
-      if (stat.size === 0) throw rejection('empty', mediaTexts.empty);
+      if (stat.size === 0) throw rejection('empty', msg('media.empty'));
       info = await probeUpload(tmpPath, log);
       assertUsable(info);
       assertWithinLimits(info, this.limits);

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Problem, storageProblemOf } from '../http/problem.js';
+import { msg } from '../i18n/messages.js';
 import type { Logger } from '../logger.js';
 import { tmpDirs } from './paths.js';
 
@@ -81,10 +82,7 @@ export class StorageMonitor {
     if (bytes > room) {
       void this.check().catch(() => undefined);
       throw new Problem('storage-full', {
-        detail: {
-          de: `Für diese Datei (${bytes} Bytes) ist auf dem Medienspeicher nicht genug Platz (frei: ${Math.max(0, room)} Bytes über der Reserve). Bitte das Archiv-Team benachrichtigen.`,
-          en: `The media store has not enough room for this file (${bytes} bytes; free above the reserve: ${Math.max(0, room)} bytes). Please tell the archive team.`,
-        },
+        detail: msg('media.noRoom', { bytes, free: Math.max(0, room) }),
         extra: { freeBytes: Math.max(0, room) },
       });
     }

@@ -11,6 +11,7 @@ import { Server, Upload } from '@tus/server';
 import express, { type Request as ExpressRequest, type Response as ExpressResponse, type Router } from 'express';
 import type { Config } from '../config.js';
 import { Problem, problemTypes, sendProblem, storageProblemOf, type ProblemType } from '../http/problem.js';
+import { msg } from '../i18n/messages.js';
 import type { Logger } from '../logger.js';
 import { tmpDirs } from './paths.js';
 import type { MediaService, PublicMedium } from './service.js';
@@ -151,8 +152,8 @@ export function createTusUploads(deps: TusDeps): TusUploads {
       const interviewId = meta.interviewId ?? '';
       const filename = meta.filename ?? '';
       const errors = [
-        ...(uuid.test(interviewId) ? [] : [{ field: 'Upload-Metadata.interviewId', message: 'UUID des Interviews erforderlich (interview UUID required)' }]),
-        ...(filename.trim() !== '' ? [] : [{ field: 'Upload-Metadata.filename', message: 'Dateiname erforderlich (file name required)' }]),
+        ...(uuid.test(interviewId) ? [] : [{ field: 'Upload-Metadata.interviewId', message: msg('field.interviewUuidRequired') }]),
+        ...(filename.trim() !== '' ? [] : [{ field: 'Upload-Metadata.filename', message: msg('field.fileNameRequired') }]),
       ];
       if (errors.length > 0) throw fail(req, new Problem('bad-request', { errors }));
       try {
@@ -176,7 +177,7 @@ export function createTusUploads(deps: TusDeps): TusUploads {
       }
       if (viewer.kind !== 'user' || upload.metadata?.uploaderId !== viewer.user.id) throw fail(req, new Problem('not-found'));
       if (req.method === 'DELETE' && finishing.has(id)) {
-        throw fail(req, new Problem('conflict', { detail: { de: 'Der Upload wird gerade abgeschlossen.', en: 'The upload is being finished.' } }));
+        throw fail(req, new Problem('conflict', { detail: msg('media.uploadFinishing') }));
       }
       if (req.method === 'PATCH') {
         // The interview may have been locked or deleted since the upload began: stop taking bytes for it.

@@ -1,11 +1,11 @@
 // Whether a received file may become an original: ffprobe's verdict, usable streams, the configured limits, and a
-// short decode at both ends. Every refusal is a 422 problem with its `reason` and a text from texts.ts.
+// short decode at both ends. Every refusal is a 422 problem with its `reason` and a text from the message catalog.
 import { Problem } from '../http/problem.js';
 import type { Logger } from '../logger.js';
 import { safePath } from './ffmpeg/args.js';
 import { probe, ProbeError, type MediaInfo } from './ffmpeg/probe.js';
 import { FfmpegError, runFfmpeg } from './ffmpeg/runner.js';
-import { mediaTexts, probeTexts, type LocalizedText } from './texts.js';
+import { msg, type Text } from '../i18n/messages.js';
 
 export type IngestRejection = ProbeError['reason'] | 'empty' | 'unsupported-codec' | 'damaged' | 'too-long' | 'too-many-pixels';
 
@@ -15,7 +15,17 @@ export interface MediaLimits {
   maxPixels: number;
 }
 
-export function rejection(reason: IngestRejection, detail: LocalizedText): Problem {
+/** Why ffprobe refused a file. */
+const probeTexts: Record<ProbeError['reason'], Text> = {
+  'not-media': msg('media.notMedia'),
+  'no-audio': msg('media.noAudio'),
+  unreadable: msg('media.unreadable'),
+  timeout: msg('media.probeTimeout'),
+};
+
+const hms = (sec: number) => `${Math.floor(sec / 3600)}:${String(Math.floor((sec % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(sec % 60)).padStart(2, '0')}`;
+
+export function rejection(reason: IngestRejection, detail: Text): Problem {
   return new Problem('unprocessable', { detail, extra: { reason } });
 }
 
@@ -32,11 +42,11 @@ export async function probeUpload(file: string, log: Logger): Promise<MediaInfo>
 /** A file beyond the limits is refused before it becomes an original (422 with its reason). */
 export function assertWithinLimits(info: MediaInfo, limits: MediaLimits): void {
   if (info.durationSec > limits.maxDurationSec) {
-    throw rejection('too-long', mediaTexts.tooLong(info.durationSec, limits.maxDurationSec));
+    throw rejection('too-long', msg('media.tooLong', { duration: hms(info.durationSec), max: hms(limits.maxDurationSec) }));
   }
   const pixels = info.video ? info.video.width * info.video.height : 0;
   if (pixels > limits.maxPixels) {
-    throw rejection('too-many-pixels', mediaTexts.tooManyPixels(info.video!.width, info.video!.height, limits.maxPixels));
+    throw rejection('too-many-pixels', msg('media.tooManyPixels', { width: info.video!.width, height: info.video!.height, maxPixels: limits.maxPixels }));
   }
 }
 
@@ -47,10 +57,10 @@ const undecodableCodecs = new Set(['unknown', 'none', '']);
 export function assertUsable(info: MediaInfo): void {
   if (!info.audio) throw rejection('no-audio', probeTexts['no-audio']);
   if (undecodableCodecs.has(info.audio.codec) || info.audio.channels < 1 || info.audio.sampleRate < 1) {
-    throw rejection('unsupported-codec', mediaTexts.audioUndecodable(info.audio.codec));
+    throw rejection('unsupported-codec', msg('media.audioUndecodable', { codec: info.audio.codec || msg('media.codecUnknown') }));
   }
   if (info.video && undecodableCodecs.has(info.video.codec)) {
-    throw rejection('unsupported-codec', mediaTexts.videoUndecodable(info.video.codec));
+    throw rejection('unsupported-codec', msg('media.videoUndecodable', { codec: info.video.codec || msg('media.codecUnknown') }));
   }
 }
 
@@ -81,13 +91,13 @@ export async function assertDecodable(file: string, info: MediaInfo, log: Logger
     } catch (err) {
       if (!(err instanceof FfmpegError)) throw err;
       if (err.kind === 'spawn') throw err;
-      if (err.kind === 'failed') throw rejection('damaged', mediaTexts.damaged);
+      if (err.kind === 'failed') throw rejection('damaged', msg('media.damaged'));
       throw rejection('timeout', probeTexts.timeout);
     }
     // "partial file": the demuxer's index points past the end of the data.
     if (decodedSec <= 0 || /partial file/i.test(stderr)) {
       log.info({ window: seek.length ? 'end' : 'start', decodedSec, stderr: stderr.slice(-500) }, 'decode check failed');
-      throw rejection('damaged', mediaTexts.damaged);
+      throw rejection('damaged', msg('media.damaged'));
     }
   }
 }

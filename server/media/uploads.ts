@@ -7,6 +7,7 @@ import { pipeline, Transform } from 'node:stream';
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import { Problem } from '../http/problem.js';
+import { msg, type Text } from '../i18n/messages.js';
 import { tmpDirs } from './paths.js';
 
 export interface ReceivedFile {
@@ -75,14 +76,11 @@ export class StreamingTempStorage implements multer.StorageEngine {
   }
 }
 
-const multerProblems: Partial<Record<multer.ErrorCode, { de: string; en: string }>> = {
-  LIMIT_UNEXPECTED_FILE: {
-    de: 'Genau eine Datei im Feld „file“ senden.',
-    en: 'Send exactly one file, in the field "file".',
-  },
-  LIMIT_FILE_COUNT: { de: 'Nur eine Datei pro Anfrage.', en: 'Only one file per request.' },
-  LIMIT_PART_COUNT: { de: 'Zu viele Formularteile.', en: 'Too many form parts.' },
-  LIMIT_FIELD_COUNT: { de: 'Zu viele Formularfelder.', en: 'Too many form fields.' },
+const multerProblems: Partial<Record<multer.ErrorCode, Text>> = {
+  LIMIT_UNEXPECTED_FILE: msg('media.exactlyOneFile'),
+  LIMIT_FILE_COUNT: msg('media.oneFilePerRequest'),
+  LIMIT_PART_COUNT: msg('media.tooManyParts'),
+  LIMIT_FIELD_COUNT: msg('media.tooManyFields'),
 };
 
 export interface UploadReceiverOptions {
@@ -118,21 +116,15 @@ function toUploadProblem(err: unknown, maxBytes: number): unknown {
     // busboy reports malformed multipart bodies as plain errors
     // (a NUL or control byte in a part header is "Malformed part header": the client's fault, 400)
     if (err instanceof Error && /multipart|boundary|unexpected end of form|malformed|part terminated/i.test(err.message)) {
-      return new Problem('bad-request', { detail: { de: 'Das Formular ist fehlerhaft.', en: 'The multipart form is malformed.' } });
+      return new Problem('bad-request', { detail: msg('media.formMalformed') });
     }
     return err;
   }
   if (err.code === 'LIMIT_FILE_SIZE') {
-    return new Problem('payload-too-large', {
-      detail: {
-        de: `Die Datei ist größer als erlaubt (höchstens ${maxBytes} Bytes).`,
-        en: `The file is larger than allowed (at most ${maxBytes} bytes).`,
-      },
-      extra: { maxBytes },
-    });
+    return new Problem('payload-too-large', { detail: msg('media.fileTooLarge', { maxBytes }), extra: { maxBytes } });
   }
   return new Problem('bad-request', {
-    detail: multerProblems[err.code] ?? { de: `Das Formular ist fehlerhaft (${err.code}).`, en: `The multipart form is malformed (${err.code}).` },
+    detail: multerProblems[err.code] ?? msg('media.formMalformedCode', { code: err.code }),
     ...(err.field ? { errors: [{ field: `body.${err.field}`, message: err.message }] } : {}),
   });
 }
