@@ -9,163 +9,18 @@
 //
 // German: `text` is indexed without a locale (exact words, umlaut-insensitive, typo-tolerant); `spellings` and
 // `parts` (german.ts) add ß→ss, ae/oe/ue and vocabulary compound parts. Ranking puts text matches above derived ones.
-import type { EnqueuedTask, SearchParams, Settings } from 'meilisearch';
+import type { EnqueuedTask, SearchParams } from 'meilisearch';
 import type { Logger } from '../logger.js';
 import type { AccessScope } from '../store/repositories.js';
-import type { Interview, Visibility, WorkflowStatus } from '../store/types.js';
 import type { SearchEngine } from './engine.js';
-import { expandForIndex, germanVocabulary, matchingWordRanges, normalizeQuery, prepareExpansion, protectedNameWords, TYPO_MIN_LENGTH } from './german.js';
+import { matchingWordRanges, normalizeQuery } from './german.js';
 import { accessFilter, quote } from './interview-index.js';
 import { MARK_CLOSE, MARK_OPEN, safeHighlight } from './highlight.js';
+import { accessFields, toSegmentDocuments, type InterviewLike, type SegmentDocument, type SegmentFacet, type SegmentInput } from './segment-documents.js';
+import { segmentIndexSettings } from './segment-settings.js';
 
-/** One passage as the transcript holds it (TranscriptSegment fits); `restricted`: the narrator did not release it. */
-export interface SegmentInput {
-  start: number;
-  end: number;
-  speaker: string | null;
-  text: string;
-  restricted?: boolean;
-}
-
-/** What search needs to know about an interview: access fields for the segments, facets for the catalog. */
-export interface SegmentInterviewMeta {
-  id: string;
-  title: string;
-  collectionId: string | null;
-  narrators: string[];
-  place: string | null;
-  recordedYear: number | null;
-  keywords: string[];
-  language: string;
-  status: WorkflowStatus;
-  visibility: Visibility;
-  grants: string[];
-  createdBy: string | null;
-}
-
-export interface SegmentDocument {
-  id: string;
-  interviewId: string;
-  mediaId: string;
-  segmentNo: number;
-  start: number;
-  end: number;
-  speaker: string | null;
-  text: string;
-  /** Derived, searchable, never displayed. Absent when empty. */
-  spellings?: string;
-  parts?: string;
-  status: WorkflowStatus;
-  visibility: Visibility;
-  grants: string[];
-  restricted: boolean;
-}
-
-/** Facets Meilisearch counts itself: the segment's own speaker, and hits per interview (the catalog turns those into
- * the interview facets). */
-export const segmentFacets = ['speaker', 'interviewId'] as const;
-export type SegmentFacet = (typeof segmentFacets)[number];
-/** Access fields copied from the interview onto each of its segments. */
-type SegmentAccessFields = Pick<SegmentDocument, 'status' | 'visibility' | 'grants'>;
-
-// Derived fields start with this stop word: otherwise a field consisting of (or starting with) the query word lands
-// in the exactness rule's "equals / starts with the attribute" buckets and outranks passages with the real word.
-const DERIVED_LEAD = 'und';
-
-const displayed = ['id', 'interviewId', 'mediaId', 'segmentNo', 'start', 'end', 'speaker', 'text', 'status', 'visibility', 'restricted'];
-
-export const MAX_INTERVIEWS_COUNTED = 20_000;
-
-export const segmentIndexSettings: Settings = {
-  // order = weight in the attribute rule: the words as spoken, then other spellings, then compound parts
-  searchableAttributes: ['text', 'spellings', 'parts'],
-  displayedAttributes: displayed,
-  filterableAttributes: ['mediaId', 'status', 'visibility', 'grants', 'restricted', ...segmentFacets],
-  // nothing sorts segments in Meilisearch (hits inside one interview are put in playback order by the API): a sortable
-  // attribute would only add a number per document to the facet databases
-  sortableAttributes: [],
-  // exactness before attribute: the query word itself beats a synonym; compound parts are exact words too,
-  // and lose to the spoken word in the attribute rule right after
-  rankingRules: ['words', 'typo', 'proximity', 'exactness', 'attribute', 'sort'],
-  stopWords: [DERIVED_LEAD],
-  synonyms: germanVocabulary().synonyms,
-  typoTolerance: {
-    enabled: true,
-    minWordSizeForTypos: { ...TYPO_MIN_LENGTH },
-    // "Schicht" must not find "Schacht", "Kumpel" not "Kümmel"
-    disableOnWords: [...germanVocabulary().strictWords],
-    disableOnNumbers: true,
-  },
-  // no search-as-you-type here: prefixes made "Schacht" find "Schachtel" and "Gräfenhain" find "Gräfenhainichen";
-  // compounds come from `parts` instead, and indexing is faster without prefix databases
-  prefixSearch: 'disabled',
-  // A passage is ~10 s of speech (~40 words): whether two query words stand 3 or 30 words apart inside it says little,
-  // and word-pair proximity was the index's largest structure after the documents. byAttribute halves indexing time
-  // and takes ~90 MiB off Meilisearch's peak at 200k passages (bench/search); phrases in quotes stay exact (positions).
-  proximityPrecision: 'byAttribute',
-  pagination: { maxTotalHits: 10_000 },
-  // the interviewId distribution must be complete: it is what the interview facets and per-interview hit counts are
-  // summed from. An archive with more matching interviews than this gets undercounted interview facets (never hits).
-  faceting: { maxValuesPerFacet: MAX_INTERVIEWS_COUNTED, sortFacetValuesBy: { '*': 'count' } },
-  // nobody searches inside facet values of passages; this skips building the facet-value search structures
-  facetSearch: false,
-};
-
-/** The interview fields a segment carries. */
-export function segmentMetaFromInterview(i: Interview): SegmentInterviewMeta {
-  return {
-    id: i.id,
-    title: i.title,
-    collectionId: i.collectionId,
-    narrators: i.people.filter((p) => p.role === 'narrator').map((p) => p.name),
-    place: i.place?.name ?? null,
-    recordedYear: i.recordedAt ? Number(i.recordedAt.slice(0, 4)) : null,
-    keywords: i.keywords,
-    language: i.language,
-    status: i.status,
-    visibility: i.visibility,
-    grants: i.grants,
-    createdBy: i.createdBy,
-  };
-}
-
-// Our highlight markers must not occur in stored text, or a snippet could open a <mark> it never closes.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-const seconds = (s: number) => Math.round(s * 1000) / 1000;
-
-/** Either the stored interview or the search meta made from it. */
-export type InterviewLike = Interview | SegmentInterviewMeta;
-
-const accessFields = (i: InterviewLike): SegmentAccessFields => ({ status: i.status, visibility: i.visibility, grants: i.grants });
-
-/** People and the place of an interview: names the decompounder leaves whole in its transcripts. */
-function interviewNames(i: InterviewLike): string[] {
-  return 'people' in i ? [...i.people.map((p) => p.name), i.place?.name ?? null].filter((n): n is string => !!n) : [...i.narrators, i.place ?? ''];
-}
-
-export function toSegmentDocuments(interview: InterviewLike, mediaId: string, segments: readonly SegmentInput[]): SegmentDocument[] {
-  const access = accessFields(interview);
-  const names = protectedNameWords(interviewNames(interview));
-  prepareExpansion(segments.map((s) => s.text));
-  return segments.map((segment, segmentNo) => {
-    const text = segment.text.replace(CONTROL, '');
-    const { spellings, parts } = expandForIndex(text, germanVocabulary(), names);
-    return {
-      id: `${mediaId}_${segmentNo}`,
-      interviewId: interview.id,
-      mediaId,
-      segmentNo,
-      start: seconds(segment.start),
-      end: seconds(segment.end),
-      speaker: segment.speaker,
-      text,
-      ...(spellings.length > 0 ? { spellings: `${DERIVED_LEAD} ${spellings.join(' ')}` } : {}),
-      ...(parts.length > 0 ? { parts: `${DERIVED_LEAD} ${parts.join(' ')}` } : {}),
-      ...access,
-      restricted: segment.restricted ?? false,
-    };
-  });
-}
+export * from './segment-documents.js';
+export { MAX_INTERVIEWS_COUNTED, segmentIndexSettings } from './segment-settings.js';
 
 export interface SegmentFilterChoices {
   speaker?: readonly string[];

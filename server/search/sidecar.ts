@@ -20,6 +20,8 @@ export interface MeiliSidecarOptions {
   port?: number;
   /** Meilisearch size syntax, e.g. '256MiB'. */
   maxIndexingMemory?: string;
+  /** More Meilisearch launch options, after ours (bench/search tries levers such as LMDB's write map with them). */
+  extraArgs?: readonly string[];
   logger?: Logger;
 }
 
@@ -215,6 +217,7 @@ export class MeiliSidecar extends EventEmitter<MeiliSidecarEvents> {
       '--max-indexing-threads', '1',
       '--dump-dir', path.join(this.dataDir, 'meili-dumps'),
       '--snapshot-dir', path.join(this.dataDir, 'meili-snapshots'),
+      ...(this.#opts.extraArgs ?? []),
     ];
   }
 

@@ -1,0 +1,126 @@
+// Indexing side of bench/search: a fresh embedded Meilisearch, the corpus through SegmentIndex, timed, its memory
+// (peak, anonymous vs file-backed) and CPU sampled.
+import type { Meilisearch, Settings, Task } from 'meilisearch';
+import { moduleLogger } from '../../server/logger.js';
+import { SearchEngine } from '../../server/search/engine.js';
+import { useLexiconDecompounder } from '../../server/search/german.js';
+import { SegmentIndex, type SegmentInterviewMeta, type SegmentInput } from '../../server/search/segment-index.js';
+import { MeiliSidecar } from '../../server/search/sidecar.js';
+import { cpuSecondsOf, memoryOf } from './report.js';
+
+export const PREFIX = 'bench_';
+
+export type BenchMedia = Array<{ interview: SegmentInterviewMeta; mediaId: string; segments: SegmentInput[] }>;
+
+export interface Indexed {
+  sidecar: MeiliSidecar;
+  url: string;
+  masterKey: string;
+  meiliPid: number;
+  engine: SearchEngine;
+  segments: SegmentIndex;
+  indexSeconds: number;
+  wallSeconds: number;
+  tasks: number;
+  batches: number;
+  peakSampled: number;
+  peakAnon: number;
+  /** RssFile at the moment the sampled RSS peaked (mapped LMDB pages). */
+  peakFile: number;
+  /** Meilisearch's user+system CPU seconds for settings + indexing. */
+  cpuSeconds: number;
+  afterIndexing: ReturnType<typeof memoryOf>;
+}
+
+export interface IndexOptions {
+  dataDir: string;
+  decompounder: boolean;
+  /** Extra Meilisearch launch options (levers such as --experimental-reduce-indexing-memory-usage). */
+  meiliArgs?: readonly string[];
+  maxIndexingMemory?: string;
+  /** Index settings laid over segmentIndexSettings (levers); the API server would reset them, so direct-only runs. */
+  settings?: Settings;
+  onStarted?: (sidecar: MeiliSidecar) => void;
+}
+
+export async function waitForIdle(client: Meilisearch): Promise<void> {
+  for (;;) {
+    const pending = await client.tasks.getTasks({ statuses: ['enqueued', 'processing'], limit: 1 });
+    if (pending.results.length === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A fresh embedded Meilisearch in `dataDir`, the corpus indexed through SegmentIndex, timed and its memory sampled. */
+export async function indexCorpus(media: BenchMedia, opts: IndexOptions): Promise<Indexed> {
+  useLexiconDecompounder(opts.decompounder);
+  const sidecar = new MeiliSidecar({
+    dataDir: opts.dataDir,
+    extraArgs: opts.meiliArgs,
+    maxIndexingMemory: opts.maxIndexingMemory,
+  });
+  opts.onStarted?.(sidecar);
+  const { url, masterKey } = await sidecar.start();
+  const meiliPid = sidecar.pid!;
+  const engine = new SearchEngine({ url, apiKey: masterKey, indexPrefix: PREFIX, timeoutMs: 120_000 });
+  const segments = new SegmentIndex(engine, moduleLogger('bench'));
+  await segments.ensureSettings();
+  if (opts.settings) {
+    const task = await engine.client.index(segments.uid).updateSettings(opts.settings).waitTask({ timeout: 120_000 });
+    if (task.status !== 'succeeded') throw new Error(`lever settings: ${task.error?.message ?? task.status}`);
+  }
+  const cpu0 = cpuSecondsOf(meiliPid);
+  let peak = memoryOf(meiliPid);
+  let peakAnon = peak.anon;
+  const sampler = setInterval(() => {
+    const m = memoryOf(meiliPid);
+    if (m.rss > peak.rss) peak = m;
+    peakAnon = Math.max(peakAnon, m.anon);
+  }, 100);
+  const tIndex = performance.now();
+  try {
+    await segments.replaceMedia(media, { timeoutMs: 60 * 60_000 });
+  } finally {
+    clearInterval(sampler);
+  }
+  const wallSeconds = (performance.now() - tIndex) / 1000;
+  const tasks: Task[] = [];
+  for (let from: number | undefined; ;) {
+    const page = await engine.client.tasks.getTasks({
+      indexUids: [segments.uid],
+      types: ['documentAdditionOrUpdate', 'documentDeletion'],
+      limit: 1000,
+      ...(from !== undefined ? { from } : {}),
+    });
+    tasks.push(...page.results);
+    if (page.next === null || page.next === undefined) break;
+    from = page.next;
+  }
+  const failed = tasks.filter((t) => t.status !== 'succeeded');
+  if (failed.length > 0)
+    throw new Error(`indexing tasks failed: ${failed.map((t) => t.error?.message ?? t.status).join('; ')}`);
+  const first = Math.min(...tasks.map((t) => Date.parse(t.enqueuedAt)));
+  const last = Math.max(...tasks.map((t) => Date.parse(t.finishedAt!)));
+  const afterIndexing = memoryOf(meiliPid);
+  if (afterIndexing.rss > peak.rss) peak = afterIndexing;
+  return {
+    sidecar,
+    url,
+    masterKey,
+    meiliPid,
+    engine,
+    segments,
+    indexSeconds: (last - first) / 1000,
+    wallSeconds,
+    tasks: tasks.length,
+    batches: new Set(tasks.map((t) => t.batchUid)).size,
+    peakSampled: peak.rss,
+    peakAnon: Math.max(peakAnon, afterIndexing.anon),
+    peakFile: peak.file,
+    cpuSeconds: cpuSecondsOf(meiliPid) - cpu0,
+    afterIndexing,
+  };
+}
+
+/** Peak RSS of an indexing run: the larger of the sampled maximum and the kernel's VmHWM. */
+export const peakOf = (x: Indexed): number => Math.max(x.peakSampled, x.afterIndexing.hwm);

@@ -1,0 +1,125 @@
+// Transcript passages as Meilisearch documents: what each carries (its interview's access fields, its own restriction
+// flag, the derived `spellings` and `parts` words) and how they are made from a stored transcript. See segment-index.ts.
+import type { Interview, Visibility, WorkflowStatus } from '../store/types.js';
+import { expandForIndex, germanVocabulary, prepareExpansion, protectedNameWords } from './german.js';
+
+/** One passage as the transcript holds it (TranscriptSegment fits); `restricted`: the narrator did not release it. */
+export interface SegmentInput {
+  start: number;
+  end: number;
+  speaker: string | null;
+  text: string;
+  restricted?: boolean;
+}
+
+/** What search needs to know about an interview: access fields for the segments, facets for the catalog. */
+export interface SegmentInterviewMeta {
+  id: string;
+  title: string;
+  collectionId: string | null;
+  narrators: string[];
+  place: string | null;
+  recordedYear: number | null;
+  keywords: string[];
+  language: string;
+  status: WorkflowStatus;
+  visibility: Visibility;
+  grants: string[];
+  createdBy: string | null;
+}
+
+export interface SegmentDocument {
+  id: string;
+  interviewId: string;
+  mediaId: string;
+  segmentNo: number;
+  start: number;
+  end: number;
+  speaker: string | null;
+  text: string;
+  /** Derived, searchable, never displayed. Absent when empty. */
+  spellings?: string;
+  parts?: string;
+  status: WorkflowStatus;
+  visibility: Visibility;
+  grants: string[];
+  restricted: boolean;
+}
+
+/** Facets Meilisearch counts itself: the segment's own speaker, and hits per interview (the catalog turns those into
+ * the interview facets). */
+export const segmentFacets = ['speaker', 'interviewId'] as const;
+export type SegmentFacet = (typeof segmentFacets)[number];
+/** Access fields copied from the interview onto each of its segments. */
+export type SegmentAccessFields = Pick<SegmentDocument, 'status' | 'visibility' | 'grants'>;
+
+// Derived fields start with this stop word: otherwise a field consisting of (or starting with) the query word lands
+// in the exactness rule's "equals / starts with the attribute" buckets and outranks passages with the real word.
+export const DERIVED_LEAD = 'und';
+
+/** The interview fields a segment carries. */
+export function segmentMetaFromInterview(i: Interview): SegmentInterviewMeta {
+  return {
+    id: i.id,
+    title: i.title,
+    collectionId: i.collectionId,
+    narrators: i.people.filter((p) => p.role === 'narrator').map((p) => p.name),
+    place: i.place?.name ?? null,
+    recordedYear: i.recordedAt ? Number(i.recordedAt.slice(0, 4)) : null,
+    keywords: i.keywords,
+    language: i.language,
+    status: i.status,
+    visibility: i.visibility,
+    grants: i.grants,
+    createdBy: i.createdBy,
+  };
+}
+
+// Our highlight markers must not occur in stored text, or a snippet could open a <mark> it never closes.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const seconds = (s: number) => Math.round(s * 1000) / 1000;
+
+/** Either the stored interview or the search meta made from it. */
+export type InterviewLike = Interview | SegmentInterviewMeta;
+
+/** The access fields copied from an interview onto each of its segments. */
+export const accessFields = (i: InterviewLike): SegmentAccessFields => ({
+  status: i.status,
+  visibility: i.visibility,
+  grants: i.grants,
+});
+
+/** People and the place of an interview: names the decompounder leaves whole in its transcripts. */
+function interviewNames(i: InterviewLike): string[] {
+  return 'people' in i
+    ? [...i.people.map((p) => p.name), i.place?.name ?? null].filter((n): n is string => !!n)
+    : [...i.narrators, i.place ?? ''];
+}
+
+export function toSegmentDocuments(
+  interview: InterviewLike,
+  mediaId: string,
+  segments: readonly SegmentInput[],
+): SegmentDocument[] {
+  const access = accessFields(interview);
+  const names = protectedNameWords(interviewNames(interview));
+  prepareExpansion(segments.map((s) => s.text));
+  return segments.map((segment, segmentNo) => {
+    const text = segment.text.replace(CONTROL, '');
+    const { spellings, parts } = expandForIndex(text, germanVocabulary(), names);
+    return {
+      id: `${mediaId}_${segmentNo}`,
+      interviewId: interview.id,
+      mediaId,
+      segmentNo,
+      start: seconds(segment.start),
+      end: seconds(segment.end),
+      speaker: segment.speaker,
+      text,
+      ...(spellings.length > 0 ? { spellings: `${DERIVED_LEAD} ${spellings.join(' ')}` } : {}),
+      ...(parts.length > 0 ? { parts: `${DERIVED_LEAD} ${parts.join(' ')}` } : {}),
+      ...access,
+      restricted: segment.restricted ?? false,
+    };
+  });
+}

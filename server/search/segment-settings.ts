@@ -1,0 +1,55 @@
+// Meilisearch settings of the segment index, each measured in bench/search (see the closing notes of issue 17).
+import type { Settings } from 'meilisearch';
+import { germanVocabulary, TYPO_MIN_LENGTH } from './german.js';
+import { DERIVED_LEAD, segmentFacets } from './segment-documents.js';
+
+const displayed = [
+  'id',
+  'interviewId',
+  'mediaId',
+  'segmentNo',
+  'start',
+  'end',
+  'speaker',
+  'text',
+  'status',
+  'visibility',
+  'restricted',
+];
+
+export const MAX_INTERVIEWS_COUNTED = 20_000;
+
+export const segmentIndexSettings: Settings = {
+  // order = weight in the attribute rule: the words as spoken, then other spellings, then compound parts
+  searchableAttributes: ['text', 'spellings', 'parts'],
+  displayedAttributes: displayed,
+  filterableAttributes: ['mediaId', 'status', 'visibility', 'grants', 'restricted', ...segmentFacets],
+  // nothing sorts segments in Meilisearch (hits inside one interview are put in playback order by the API): a sortable
+  // attribute would only add a number per document to the facet databases
+  sortableAttributes: [],
+  // exactness before attribute: the query word itself beats a synonym; compound parts are exact words too,
+  // and lose to the spoken word in the attribute rule right after
+  rankingRules: ['words', 'typo', 'proximity', 'exactness', 'attribute', 'sort'],
+  stopWords: [DERIVED_LEAD],
+  synonyms: germanVocabulary().synonyms,
+  typoTolerance: {
+    enabled: true,
+    minWordSizeForTypos: { ...TYPO_MIN_LENGTH },
+    // "Schicht" must not find "Schacht", "Kumpel" not "Kümmel"
+    disableOnWords: [...germanVocabulary().strictWords],
+    disableOnNumbers: true,
+  },
+  // no search-as-you-type here: prefixes made "Schacht" find "Schachtel" and "Gräfenhain" find "Gräfenhainichen";
+  // compounds come from `parts` instead, and indexing is faster without prefix databases
+  prefixSearch: 'disabled',
+  // A passage is ~10 s of speech (~40 words): whether two query words stand 3 or 30 words apart inside it says little,
+  // and word-pair proximity was the index's largest structure after the documents. byAttribute halves indexing time
+  // and takes ~90 MiB off Meilisearch's peak at 200k passages (bench/search); phrases in quotes stay exact (positions).
+  proximityPrecision: 'byAttribute',
+  pagination: { maxTotalHits: 10_000 },
+  // the interviewId distribution must be complete: it is what the interview facets and per-interview hit counts are
+  // summed from. An archive with more matching interviews than this gets undercounted interview facets (never hits).
+  faceting: { maxValuesPerFacet: MAX_INTERVIEWS_COUNTED, sortFacetValuesBy: { '*': 'count' } },
+  // nobody searches inside facet values of passages; this skips building the facet-value search structures
+  facetSearch: false,
+};
