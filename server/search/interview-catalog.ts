@@ -203,7 +203,8 @@ const MAX_VIEWERS_REMEMBERED = 200;
 const collator = new Intl.Collator('de');
 
 /** Most frequent first, ties alphabetically, at most MAX_FACET_VALUES. */
-function topValues(counts: Array<[string, number]>): Record<string, number> {
+/** The MAX_FACET_VALUES most frequent values, most frequent first (ties alphabetically). */
+export function topValues(counts: Array<[string, number]>): Record<string, number> {
   const sorted = counts.sort(([a, x], [b, y]) => y - x || collator.compare(a, b));
   return Object.fromEntries(sorted.slice(0, MAX_FACET_VALUES));
 }

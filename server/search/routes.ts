@@ -8,7 +8,7 @@ import type { Store } from '../store/repositories.js';
 import type { SearchEngine } from './engine.js';
 import { foldGerman, germanVocabulary } from './german.js';
 import { visibleHits } from './hit-access.js';
-import type { InterviewCatalog, InterviewCatalogSource, InterviewFacet } from './interview-catalog.js';
+import { topValues, type InterviewCatalog, type InterviewCatalogSource, type InterviewFacet } from './interview-catalog.js';
 import { accessFilter, type InterviewIndex } from './interview-index.js';
 import { segmentFacets, segmentFilter, type SegmentHit, type SegmentIndex } from './segment-index.js';
 
@@ -102,7 +102,8 @@ export function searchRoutes(deps: { engine: SearchEngine; store: Store; intervi
       groups,
       facets: {
         ...Object.fromEntries((Object.entries(facetNames) as [InterviewFacet, string][]).map(([field, name]) => [name, tally.facets[field]])),
-        speaker: result.facets.speaker ?? {},
+        // Meilisearch lists speakers alphabetically (segment-settings.ts); shown like the interview facets
+        speaker: topValues(Object.entries(result.facets.speaker ?? {})),
       },
       processingTimeMs: result.processingTimeMs,
     });

@@ -96,6 +96,14 @@ function interviewNames(i: InterviewLike): string[] {
     : [...i.narrators, i.place ?? ''];
 }
 
+// How Meilisearch normalizes a word of `text` for matching: lower case, without diacritics, ß kept.
+const spokenForm = (word: string) => word.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+
+/** The words of a passage as Meilisearch matches them in `text`. */
+export function spokenWords(text: string): Set<string> {
+  return new Set([...text.matchAll(/[\p{L}\p{M}]+/gu)].map(([w]) => spokenForm(w)));
+}
+
 export function toSegmentDocuments(
   interview: InterviewLike,
   mediaId: string,
@@ -106,7 +114,10 @@ export function toSegmentDocuments(
   prepareExpansion(segments.map((s) => s.text));
   return segments.map((segment, segmentNo) => {
     const text = segment.text.replace(CONTROL, '');
-    const { spellings, parts } = expandForIndex(text, germanVocabulary(), names);
+    const { spellings, parts: allParts } = expandForIndex(text, germanVocabulary(), names);
+    // a part that is also spoken in this passage is found in `text` already (and ranks there): not indexed twice
+    const spoken = spokenWords(text);
+    const parts = allParts.filter((p) => !spoken.has(p));
     return {
       id: `${mediaId}_${segmentNo}`,
       interviewId: interview.id,
