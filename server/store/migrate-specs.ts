@@ -87,7 +87,7 @@ export const specs: Spec[] = [
   {
     // the change counter readers use as a cache key: one entry with the counter's value
     model: 'interviewChanges', from: 'change_counters', table: 'change_counters', where: `name = 'interviews' AND n > 0`,
-    toDoc: (r) => ({ _id: r.n, at: 'migrated' }),
+    toDoc: (r) => ({ _id: r.n, interviewId: null, at: 'migrated' }),
   },
   {
     model: 'media', from: 'media', table: 'media',
