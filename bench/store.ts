@@ -274,6 +274,9 @@ async function runEngine(kind: Kind): Promise<{ results: Results; claimsPerSecon
 
     const filter: InterviewFilter = { access: interviewListScope(anonymous), collectionId: collectionIds[4], language: 'de' };
     let listed = 0;
+    // a serving process has listed before: its first read (the MongoDB adapter's full read into its list cache) is
+    // the "catalog rebuild, cold store" row below, not a list sample
+    await store.interviews.list(filter, { limit: 20, offset: 0 }, '-updatedAt');
     results['list page 1, 2 filters'] = await phase(engine, async (p) => {
       for (let r = 0; r < listCount; r++) {
         const page = await timed(p.samples, () => store.interviews.list(filter, { limit: 20, offset: 0 }, '-updatedAt'));

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { interviewQuery, interviewSorts } from '../../server/store/mongo/archive.js';
+import { changeKey } from '../../server/store/mongo/interview-list-cache.js';
 import { openMongoStore, type MongoStore } from '../../server/store/mongo/index.js';
 import { interviewSorts as sortNames, type InterviewFilter } from '../../server/store/repositories.js';
 import type { Interview } from '../../server/store/types.js';
@@ -25,7 +26,7 @@ describe.skipIf(!mongoUri)(`MongoDB interview list cache across connections ${ne
         .find({}, { projection: { _id: 1 } })
         .toArray()
     )
-      .map((d) => d._id as unknown as number)
+      .map((d) => Number(d._id))
       .sort((a, b) => a - b);
 
   beforeEach(async () => {
@@ -96,7 +97,7 @@ describe.skipIf(!mongoUri)(`MongoDB interview list cache across connections ${ne
     await writer.interviews.update(ids[0]!, { title: 'Schreiber zuletzt' }, '2024-05-02T00:00:00.000Z');
     for (let n = 0; n < 3; n++)
       await reader.interviews.update(ids[1]!, { title: `Leser ${n}` }, '2024-05-02T00:00:00.000Z');
-    await log().deleteMany({ _id: { $lt: 22 as never } });
+    await log().deleteMany({ _id: { $lt: changeKey(22) as never } });
     await writer.interviews.update(ids[2]!, { title: 'nach dem Kürzen' }, '2024-05-03T00:00:00.000Z');
     await reader.interviews.update(ids[3]!, { title: 'auch' }, '2024-05-03T00:00:00.000Z');
     numbers = await logNumbers();
@@ -110,14 +111,14 @@ describe.skipIf(!mongoUri)(`MongoDB interview list cache across connections ${ne
     const b = await writer.interviews.create(makeInterview({ title: 'B' }));
     await writer.interviews.update(a.id, { title: 'A2' }, '2024-06-01T00:00:00.000Z');
     // the reader is at entry 1; entries 1 and 2 are gone, only 3 is left
-    await log().deleteMany({ _id: { $lt: 3 as never } });
+    await log().deleteMany({ _id: { $lt: changeKey(3) as never } });
     expect((await all()).items.map((i) => i.title).sort()).toEqual(['A2', 'B']);
     // an entry without an interview (copied by migrate) says "something changed" without saying what
     await writer.models.interviews.collection.updateOne(
       { _id: b.id as never },
       { $set: { title: 'B, nebenher geändert' } },
     );
-    await log().insertOne({ _id: 4 as never, interviewId: null, at: 'migrated' });
+    await log().insertOne({ _id: changeKey(4) as never, interviewId: null, at: 'migrated' });
     expect((await all()).items.map((i) => i.title).sort()).toEqual(['A2', 'B, nebenher geändert']);
   });
 

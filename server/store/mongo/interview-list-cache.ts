@@ -6,7 +6,7 @@
 // lean summary collection does not change that: measured on 4,000 interviews, a scan of small summary documents
 // still takes 300–500 ms (2.4–3.3 s for the full documents). One `_id` lookup in a small collection takes ~1 ms.
 //
-// How: every interview write appends one entry `{_id: n, interviewId}` to `interview_changes` after the write. The
+// How: every interview write appends one entry `{_id: key(n), interviewId}` to `interview_changes` after the write. The
 // numbers are contiguous (see InterviewChangeLog.append), so a reader that has applied everything up to n knows that
 // nothing changed when entry n is still there and entry n + 1 is not: two `_id` lookups, sent together. Otherwise it
 // re-reads exactly the interviews named by the entries after n. The filter is the adapter's own MongoDB query
@@ -31,6 +31,14 @@ const MAX_INCREMENTAL = 200;
  */
 const FULL_RELOAD_AFTER_MS = 10 * 60_000;
 
+/**
+ * The entry's `_id`: the number as fixed-width text, because FerretDB pushes down `_id` equality for strings (and
+ * ObjectIds) only — a numeric `_id` lookup decodes the whole log — and fixed width keeps text order = number order.
+ */
+export const changeKey = (n: number) => String(n).padStart(12, '0');
+/** Entries copied by migrate before the keys were text carry a numeric `_id`; both read as numbers. */
+const numberOf = (id: unknown) => Number(id);
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class InterviewChangeLog {
@@ -44,7 +52,7 @@ export class InterviewChangeLog {
   }
 
   async get(n: number): Promise<Doc | null> {
-    return this.c.findOne({ _id: n as never });
+    return this.c.findOne({ _id: changeKey(n) as never });
   }
 
   /** The newest entry's number, 0 for an empty log (sorts in the engine: only for the rare cases below). */
@@ -54,7 +62,7 @@ export class InterviewChangeLog {
       .sort({ _id: -1 })
       .limit(1)
       .next();
-    return (d?._id as unknown as number | undefined) ?? 0;
+    return d ? numberOf(d._id) : 0;
   }
 
   /** The newest number, walked forward from the last one seen here by `_id` lookups. */
@@ -80,9 +88,9 @@ export class InterviewChangeLog {
         fresh = true;
       }
       try {
-        await this.c.insertOne({ _id: next as never, interviewId, at: new Date().toISOString() });
+        await this.c.insertOne({ _id: changeKey(next) as never, interviewId, at: new Date().toISOString() });
         this.#next = next + 1;
-        if (next % 500 === 0) await this.c.deleteMany({ _id: { $lt: (next - KEEP_ENTRIES) as never } });
+        if (next % 500 === 0) await this.c.deleteMany({ _id: { $lt: changeKey(next - KEEP_ENTRIES) as never } });
         return next;
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
@@ -187,7 +195,7 @@ export class InterviewListCache {
     const changed = new Set<string>();
     let position = snapshot.position;
     for (let entry: Doc | null = next; entry; entry = await this.log.get(position + 1)) {
-      position = entry._id as number;
+      position = numberOf(entry._id);
       if (typeof entry.interviewId !== 'string' || changed.size >= MAX_INCREMENTAL) {
         return (this.#snapshot = await this.loadAll());
       }

@@ -114,10 +114,11 @@ interviews.index({ recordedAtMissing: 1, recordedAt: 1, _id: 1 });
 const interviewIndexState = new Schema({ _id: String, version: Number }, opts);
 
 /**
- * One entry per interview change, numbered without holes (FerretDB has no atomic $inc): changeStamp() is the newest
- * number, and every process's list cache re-reads the interviews named after the entry it last applied.
+ * One entry per interview change, numbered without holes (FerretDB has no atomic $inc), `_id` = the number as
+ * fixed-width text (interview-list-cache.ts changeKey): changeStamp() is the newest number, and every process's list
+ * cache re-reads the interviews named after the entry it last applied.
  */
-const interviewChanges = new Schema({ _id: Number, interviewId: str, at: String }, opts);
+const interviewChanges = new Schema({ _id: String, interviewId: str, at: String }, opts);
 
 const media = new Schema(
   {
