@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { interviewQuery, interviewSorts } from '../../server/store/mongo/archive.js';
-import { changeKey } from '../../server/store/mongo/interview-list-cache.js';
+import { changeKey, compileQuery } from '../../server/store/mongo/interview-list-cache.js';
 import { openMongoStore, type MongoStore } from '../../server/store/mongo/index.js';
 import { interviewSorts as sortNames, type InterviewFilter } from '../../server/store/repositories.js';
 import type { Interview } from '../../server/store/types.js';
@@ -193,6 +193,8 @@ describe.skipIf(!mongoUri)(`MongoDB interview list cache across connections ${ne
       for (const rest of filters) {
         for (const sort of sortNames) {
           const filter: InterviewFilter = { access, ...rest };
+          // the compiled matcher, not the sift fallback, is what answers these
+          expect(compileQuery(interviewQuery(filter)), JSON.stringify(filter)).not.toBeNull();
           const engine = await reader.models.interviews
             .find(interviewQuery(filter))
             .sort(interviewSorts[sort])

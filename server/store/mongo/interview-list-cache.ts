@@ -137,6 +137,65 @@ function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
+type Matcher = (d: Doc) => boolean;
+const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+/** MongoDB's rule for a field that holds an array: the condition holds when it holds for any element. */
+const anyOf = (v: unknown, test: (x: unknown) => boolean) => (Array.isArray(v) ? v.some(test) : test(v));
+const same = (x: unknown, y: unknown) => x === y || ((x === null || x === undefined) && y === null);
+/** Range operators compare values of the same type only (MongoDB's type bracketing); the queries compare text. */
+const ranged = (test: (a: string, b: string) => boolean) => (operand: unknown) => (x: unknown) =>
+  typeof x === 'string' && typeof operand === 'string' && test(x, operand);
+const operators: Record<string, (operand: unknown) => ((x: unknown) => boolean) | null> = {
+  $in: (o) => (Array.isArray(o) && o.every(scalar) ? (x) => o.some((y) => same(x, y)) : null),
+  $gt: ranged((a, b) => compareCodePoints(a, b) > 0),
+  $gte: ranged((a, b) => compareCodePoints(a, b) >= 0),
+  $lt: ranged((a, b) => compareCodePoints(a, b) < 0),
+  $lte: ranged((a, b) => compareCodePoints(a, b) <= 0),
+  $regex: (o) => {
+    if (typeof o !== 'string') return null;
+    const re = new RegExp(o);
+    return (x) => typeof x === 'string' && re.test(x);
+  },
+};
+
+/**
+ * The subset of MongoDB's query language that archive.ts interviewQuery writes, compiled into plain functions (sift,
+ * general, takes 10–100 ms for 4,000 documents; this takes well under 1 ms). Anything outside the subset — another
+ * operator, a dotted path, a sub-document — returns null and the caller uses sift.
+ */
+export function compileQuery(query: Doc): Matcher | null {
+  const parts: Matcher[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    if (key === '$and' || key === '$or') {
+      if (!Array.isArray(value)) return null;
+      const subs = value.map((q: Doc) => compileQuery(q));
+      if (subs.some((m) => m === null)) return null;
+      const ms = subs as Matcher[];
+      parts.push(key === '$and' ? (d) => ms.every((m) => m(d)) : (d) => ms.some((m) => m(d)));
+    } else if (key.startsWith('$') || key.includes('.')) {
+      return null;
+    } else if (scalar(value)) {
+      parts.push((d) => anyOf(d[key], (x) => same(x, value)));
+    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const tests: Array<(v: unknown) => boolean> = [];
+      for (const [op, operand] of Object.entries(value as Doc)) {
+        if (op === '$ne') {
+          if (!scalar(operand)) return null;
+          tests.push((v) => !anyOf(v, (x) => same(x, operand)));
+          continue;
+        }
+        const make = operators[op]?.(operand);
+        if (!make) return null;
+        tests.push((v) => anyOf(v, make));
+      }
+      parts.push((d) => tests.every((t) => t(d[key])));
+    } else {
+      return null;
+    }
+  }
+  return (d) => parts.every((m) => m(d));
+}
+
 export class InterviewListCache {
   #snapshot?: Snapshot;
   #refreshing?: Promise<Snapshot>;
@@ -151,7 +210,7 @@ export class InterviewListCache {
   /** The interviews matching a MongoDB query, in the given order, as of now (all writes that have returned). */
   async find(query: Doc, sort: SortSpec): Promise<Doc[]> {
     const snapshot = await this.fresh();
-    const matches = sift(query);
+    const matches = compileQuery(query) ?? sift(query);
     const found: Doc[] = [];
     for (const d of snapshot.docs.values()) if (matches(d)) found.push(d);
     const keys = Object.entries(sort);
