@@ -2,6 +2,7 @@
 // writes (server/store/mongo), one spec — a row→document mapper — per table or derived collection; split from migrate.ts.
 import { foldText } from './sqlite/db.js';
 import { asciiLower } from './mongo/support.js';
+import { changeKey } from './mongo/interview-list-cache.js';
 import type { Models } from './mongo/schemas.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -87,7 +88,7 @@ export const specs: Spec[] = [
   {
     // the change counter readers use as a cache key: one entry with the counter's value
     model: 'interviewChanges', from: 'change_counters', table: 'change_counters', where: `name = 'interviews' AND n > 0`,
-    toDoc: (r) => ({ _id: r.n, at: 'migrated' }),
+    toDoc: (r) => ({ _id: changeKey(r.n), interviewId: null, at: 'migrated' }),
   },
   {
     model: 'media', from: 'media', table: 'media',

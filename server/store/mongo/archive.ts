@@ -4,6 +4,7 @@ import type {
 import type { Collection, Interview, Page, PageRequest } from '../types.js';
 import { ConflictError } from '../errors.js';
 import { foldText } from '../sqlite/db.js';
+import { InterviewChangeLog, InterviewListCache } from './interview-list-cache.js';
 import { asciiLower, literalRegex, type Support } from './support.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -98,7 +99,7 @@ const toInterview = (d: Doc): Interview => ({
   createdAt: d.createdAt, updatedAt: d.updatedAt, version: d.version,
 });
 
-const sorts: Record<InterviewSort, Record<string, 1 | -1>> = {
+export const interviewSorts: Record<InterviewSort, Record<string, 1 | -1>> = {
   '-updatedAt': { updatedAt: -1, _id: 1 }, updatedAt: { updatedAt: 1, _id: 1 },
   title: { titleKey: 1, _id: 1 }, '-title': { titleKey: -1, _id: 1 },
   // undated interviews last in both directions, as on SQLite
@@ -142,18 +143,24 @@ export function interviewQuery(filter: InterviewFilter, now = new Date()): Doc {
 }
 
 export class MongoInterviewRepository implements InterviewRepository {
-  constructor(private readonly s: Support) {}
   private get m() { return this.s.models.interviews; }
+  private readonly changes: InterviewChangeLog;
+  /** The list query's answer from memory, kept current through the change log (interview-list-cache.ts says why). */
+  private readonly listed: InterviewListCache;
 
-  /** One more entry in the change log; changeStamp() reads the newest. Old entries are pruned now and then. */
-  private async changed(): Promise<void> {
-    const n = await this.s.insertNumbered('interviewChanges', { at: new Date().toISOString() });
-    if (n % 500 === 0) await this.s.models.interviewChanges.collection.deleteMany({ _id: { $lt: (n - 100) as never } });
+  constructor(private readonly s: Support) {
+    this.changes = new InterviewChangeLog(s.models);
+    this.listed = new InterviewListCache(s.models, this.changes);
+  }
+
+  /** One more entry in the change log, after the write: changeStamp() and every process's list cache read it. */
+  private async changed(id: string): Promise<void> {
+    await this.changes.append(id);
   }
 
   async create(i: Interview): Promise<Interview> {
     await this.m.collection.insertOne(toInterviewDoc(i) as never);
-    await this.changed();
+    await this.changed(i.id);
     return i;
   }
 
@@ -163,12 +170,9 @@ export class MongoInterviewRepository implements InterviewRepository {
   }
 
   async list(filter: InterviewFilter, { limit, offset }: PageRequest, sort: InterviewSort): Promise<Page<Interview>> {
-    const query = interviewQuery(filter);
-    const [docs, total] = await Promise.all([
-      this.m.find(query).sort(sorts[sort]).skip(offset).limit(limit).lean<Doc[]>(),
-      this.m.countDocuments(query),
-    ]);
-    return { items: docs.map(toInterview), total };
+    const found = await this.listed.find(interviewQuery(filter), interviewSorts[sort]);
+    // the cached documents stay untouched: callers get their own copies
+    return { items: found.slice(offset, offset + limit).map((d) => toInterview(structuredClone(d))), total: found.length };
   }
 
   async update(id: string, patch: InterviewPatch, now: string, expectedVersion?: number): Promise<UpdateResult<Interview>> {
@@ -182,14 +186,14 @@ export class MongoInterviewRepository implements InterviewRepository {
       await this.m.collection.updateOne({ _id: id as never }, { $set: doc });
       return { ok: true, record };
     });
-    if (result.ok) await this.changed();
+    if (result.ok) await this.changed(id);
     return result;
   }
 
   async delete(id: string): Promise<boolean> {
     const deleted = await this.s.withLock(`interviews:${id}`, async () => (await this.m.collection.deleteOne({ _id: id as never })).deletedCount === 1);
     if (!deleted) return false;
-    await this.changed();
+    await this.changed(id);
     // what SQLite's ON DELETE CASCADE removes with the interview (the audit log outlives it)
     const m = this.s.models;
     const mediaIds = (await m.media.find({ interviewId: id }, { _id: 1 }).lean<Doc[]>()).map((d) => d._id as string);
@@ -206,8 +210,7 @@ export class MongoInterviewRepository implements InterviewRepository {
   }
 
   async changeStamp(): Promise<string> {
-    const newest = await this.s.models.interviewChanges.collection.find({}, { projection: { _id: 1 } }).sort({ _id: -1 }).limit(1).next();
-    return String(newest?._id ?? 0);
+    return String(await this.changes.current());
   }
 
   async markIndexed(id: string, version: number): Promise<void> {

@@ -1,0 +1,73 @@
+// The job queue's storage shape on MongoDB, and the write locks (split from schemas.ts, which says what holds for all).
+import { Schema } from 'mongoose';
+
+const opts = { versionKey: false, minimize: false, strict: true } as const;
+const str = { type: String, default: null };
+
+const jobs = new Schema(
+  {
+    _id: String,
+    name: String,
+    payloadJson: String,
+    status: String,
+    mediaId: str,
+    dedupeKey: str,
+    attempts: Number,
+    maxAttempts: Number,
+    runAfter: String,
+    leaseOwner: str,
+    leaseExpiresAt: str,
+    progress: Number,
+    error: str,
+    createdAt: String,
+    updatedAt: String,
+    startedAt: str,
+    finishedAt: str,
+    ownerId: str,
+    /** insertion order within a millisecond (SQLite's rowid) */
+    seq: Number,
+    /** bumped by every change; a change from generation g is allowed to whoever inserts the claim `<id>:<g>` */
+    gen: Number,
+  },
+  opts,
+);
+jobs.index({ status: 1, runAfter: 1, createdAt: 1, seq: 1 });
+jobs.index({ mediaId: 1, createdAt: 1 });
+jobs.index({ dedupeKey: 1, status: 1 });
+jobs.index({ status: 1, leaseExpiresAt: 1 });
+// the fair claim order: running jobs and the most recent start per owner
+jobs.index({ ownerId: 1, status: 1 });
+jobs.index({ ownerId: 1, startedAt: -1 });
+
+/** The exclusive right to change a job from one generation: a unique insert, atomic on FerretDB and MongoDB alike. */
+const jobClaims = new Schema({ _id: String, jobId: String, at: Date }, opts);
+jobClaims.index({ jobId: 1 });
+
+/** Uniqueness the SQLite adapter gets from partial unique indexes: one queued job per dedupe key, one active per name+medium. */
+const jobSlots = new Schema({ _id: String, jobId: String, at: Date }, opts);
+
+/**
+ * The ready queue: one small entry per queued job and generation, `_id` = due time | created | insertion | job | gen, so
+ * the next candidates are the smallest `_id`s and a claim never filters the (ever-growing) jobs collection by status.
+ */
+const jobQueue = new Schema({ _id: String, jobId: String, gen: Number, name: String, ownerId: str }, opts);
+jobQueue.index({ jobId: 1 });
+
+/** Units of work (server/store/unit-of-work.ts), `_id` = the operation key; payload as JSON text. */
+const operations = new Schema(
+  {
+    _id: String,
+    kind: String,
+    payloadJson: String,
+    status: String,
+    error: str,
+    createdAt: String,
+    finishedAt: str,
+  },
+  opts,
+);
+operations.index({ status: 1, createdAt: 1, _id: 1 });
+
+/** Short-lived write locks: one per document under a read-modify-write (FerretDB's updates are not atomic). */
+const locks = new Schema({ _id: String, owner: String, expiresAt: Date }, opts);
+export const jobSchemas = { jobs, jobClaims, jobSlots, jobQueue, operations, locks };
