@@ -97,11 +97,10 @@ export class MongoJobClaims {
   /**
    * Moves job `id` from generation `gen` to the next with `change(current)`, when `accept(current)`. Holding claim g,
    * only we can move the job away from generation g (every writer of g holds claim g), and it is at g or past it (gens
-   * only grow, and g was read from it). The job is read at the same time as the claim is inserted (two connections, one
-   * round trip): a read showing generation g is the state we change, because whoever moved it from g before would have
-   * held claim g, and claim g exists until the sweep removes it STALE_CLAIM_MS later — so our insert could not have
-   * succeeded unless the read and the insert were that far apart (checked: READ_TRUST_MS; leases already assume clocks
-   * that agree to well within that). Reads and the write go by `_id` alone (the one filter FerretDB hands to SQLite).
+   * only grow, and g was read from it). The job is read after the claim insert won: a read showing generation g is the
+   * state we change (nobody can move it from g while we hold claim g); one showing a later generation means it moved
+   * on long ago (its mover's claim g was swept). Reads and the write go by `_id` alone (the one filter FerretDB hands
+   * to SQLite).
    * Invariant: a claim that was used to write is removed by nobody but the sweep.
    *
    * `trusted`: generation `gen`'s document as its writer wrote it (this process, or the queue entry of it), with the
@@ -116,13 +115,10 @@ export class MongoJobClaims {
       if (!(await this.takeClaim(id, gen))) return { kind: 'busy' };
       d = Date.now() - trusted.at < READ_TRUST_MS ? trusted.doc : ((await this.m.collection.findOne({ _id: id as never })) as Doc | null);
     } else {
-      const [won, read] = await Promise.all([
-        this.takeClaim(id, gen),
-        this.m.collection.findOne({ _id: id as never }) as Promise<Doc | null>,
-      ]);
-      if (!won) return { kind: 'busy' };
-      const fresh = Date.now() - t0 < READ_TRUST_MS;
-      d = read && fresh && read.gen >= gen ? read : ((await this.m.collection.findOne({ _id: id as never })) as Doc | null);
+      // the claim first, the read only when it won: a lost race costs one failed insert, not also a read (on FerretDB
+      // every read by `_id` scans the whole jobs collection, and two workers meet at the head of the queue all the time)
+      if (!(await this.takeClaim(id, gen))) return { kind: 'busy' };
+      d = (await this.m.collection.findOne({ _id: id as never })) as Doc | null;
     }
     // A claim that wrote nothing is given back at once, or the job would stay at g, unchangeable until the sweep.
     // (Safe to give back: the invariant above is about claims that were used to write.)

@@ -7,9 +7,27 @@ type Doc = Record<string, any>;
 
 /** How many ready-queue entries one read of the queue takes at most (the fair order needs every due owner). */
 const QUEUE_READ_LIMIT = 5_000;
+/** Spent entries are removed this many at a time: every remove is a scan of job_queue on FerretDB, whatever it removes. */
+const SPENT_BATCH = 16;
 
 /** The candidates of a claim, in the fair order, from the ready queue (MongoJobRepository.claim tries them in order). */
 export class MongoJobQueue extends MongoJobClaims {
+  /** Keys of entries this process claimed through, not yet removed from job_queue. */
+  private spent: string[] = [];
+
+  /**
+   * Removes a claimed entry — batched, as one `$in` removal per SPENT_BATCH claims. Until then other claimers that
+   * meet it find its claim taken (one failed insert). Entries left by a process that stopped are the sweep's
+   * (repairQueue). The entry is out of this process's copy at once.
+   */
+  protected spend(key: string): void {
+    this.spent.push(key);
+    if (this.spent.length < SPENT_BATCH) return;
+    const keys = this.spent;
+    this.spent = [];
+    void this.queue.deleteMany({ _id: { $in: keys as never[] } }).catch(() => undefined);
+  }
+
   /**
    * The due queue entries in the fair claim order (JobRepository.claim): owners by fewest running jobs, then oldest most
    * recent start (never started first), then oldest due job; each owner's entries by runAfter, createdAt, insertion

@@ -94,8 +94,8 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
           }
           continue;
         }
-        // the spent entry goes without waiting (a claimer that meets it first finds the job moved on and drops it)
-        void this.queue.deleteOne({ _id: c._id }).catch(() => undefined);
+        // the spent entry goes later, with others (a claimer that meets it first finds the claim taken and skips it)
+        this.spend(c._id as string);
         // no longer queued: a new job with this dedupe key may be queued behind it
         await this.releaseSlot(this.slotKeys(r.doc).queued, c.jobId);
         return toJob(r.doc);
@@ -166,9 +166,14 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
   private async repairQueue(): Promise<void> {
     const [queued, entries] = await Promise.all([
       this.m.collection.find({ status: 'queued' }).toArray(),
-      this.queue.find({}, { projection: { _id: 1 } }).toArray(),
+      this.queue.find({}, { projection: { _id: 1, at: 1 } }).toArray(),
     ]);
     const present = new Set(entries.map((e: Doc) => String(e._id)));
+    const keys = new Set((queued as Doc[]).map(queueKey));
+    // spent entries a claimer did not get to remove (it stopped before its batch): older than any claim the sweep
+    // keeps, and their job was read (before the entries) in another state — so their job has moved on
+    const spent = (entries as Doc[]).filter((e) => !keys.has(String(e._id)) && e.at instanceof Date && e.at.getTime() < Date.now() - STALE_CLAIM_MS);
+    if (spent.length > 0) await this.queue.deleteMany({ _id: { $in: spent.map((e) => e._id) } });
     for (const d of queued as Doc[]) {
       if (present.has(queueKey(d))) continue;
       // a job claimed since the read gets a stale entry here, which its next claimer drops; `at` 0: never trusted
