@@ -4,7 +4,11 @@
 // generated build/version/version.txt (FerretDB issue 2982); the embeddable `ferretdb` package does not need that
 // file, so this wrapper is all we build. It listens on 127.0.0.1 only: it is a test engine, never a server.
 //
-//	ferretdb --port 27018 --dir /tmp/engine-data
+//	ferretdb --port 27018 --dir /tmp/engine-data [--sqlite-pragmas 'synchronous(normal)']
+//
+// SQLite pragmas: FerretDB itself sets busy_timeout(10000), journal_mode(wal) and auto_vacuum(none); this wrapper
+// adds synchronous(normal) by default — in WAL mode a commit then needs no fsync (it survives a crash of the engine,
+// not a power cut), which is what a test engine needs. `--sqlite-pragmas=` (empty) keeps SQLite's default, FULL.
 package main
 
 import (
@@ -13,10 +17,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -26,6 +32,7 @@ func main() {
 	port := flag.Int("port", 27017, "TCP port on 127.0.0.1")
 	dir := flag.String("dir", "", "data directory (created if missing); one SQLite file per database")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	pragmas := flag.String("sqlite-pragmas", "synchronous(normal)", "comma-separated SQLite pragmas for every database file, e.g. synchronous(normal)")
 	flag.Parse()
 
 	if *dir == "" {
@@ -52,11 +59,22 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
+	query := url.Values{}
+	for _, p := range strings.Split(*pragmas, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			query.Add("_pragma", p)
+		}
+	}
+	sqliteURL := "file:" + filepath.ToSlash(abs) + "/"
+	if len(query) > 0 {
+		sqliteURL += "?" + query.Encode()
+	}
+
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: net.JoinHostPort("127.0.0.1", strconv.Itoa(*port))},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + filepath.ToSlash(abs) + "/",
+		SQLiteURL: sqliteURL,
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)

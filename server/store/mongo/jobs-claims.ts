@@ -1,5 +1,6 @@
 // The claim machinery of the MongoDB job queue (server/store/mongo/jobs.ts): generations, claims, job slots and the
 // ready-queue entries they keep in step; split from jobs.ts. How it works is told at MongoJobRepository.
+import crypto from 'node:crypto';
 import { isDuplicateKeyError, type Support } from './support.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -23,7 +24,21 @@ const KNOWN_GENERATIONS = 10_000;
  * one length; '~' sorts after every character of a key). The generation makes each queued state its own entry.
  */
 export const queueKey = (d: Doc) => `${d.runAfter}|${d.createdAt}|${String(d.seq ?? 0).padStart(17, '0')}|${d._id}|${d.gen}`;
-export const queueEntry = (d: Doc) => ({ _id: queueKey(d), jobId: d._id as string, gen: d.gen as number, name: d.name as string, ownerId: (d.ownerId as string | null | undefined) ?? null });
+/**
+ * The ready-queue entry of queued job `d` at its generation. It carries the whole job document of that generation
+ * (`doc`) and when its writer started writing that generation (`at`, taken before the job's write), so that a claimer
+ * whose claim insert wins within READ_TRUST_MS of `at` needs no read of the job (see MongoJobClaims.attempt).
+ */
+export const queueEntry = (d: Doc, at: number) => ({
+  _id: queueKey(d), jobId: d._id as string, gen: d.gen as number, name: d.name as string,
+  ownerId: (d.ownerId as string | null | undefined) ?? null, doc: d, at: new Date(at),
+});
+
+/** The one document of job_queue_stamp: a fresh token after every queue-entry insert (see MongoJobClaims.queued). */
+export const QUEUE_STAMP_ID = 'queue';
+
+/** A job document this process knows to be generation `gen`, because it wrote it (or the entry of it): see attempt. */
+export interface Known { gen: number; doc: Doc; at: number }
 
 type Attempt = { kind: 'done'; doc: Doc } | { kind: 'busy' } | { kind: 'moved'; doc: Doc } | { kind: 'gone' } | { kind: 'rejected' };
 
@@ -34,16 +49,34 @@ export class MongoJobClaims {
   protected get claims() { return this.s.models.jobClaims.collection; }
   protected get slots() { return this.s.models.jobSlots.collection; }
   protected get queue() { return this.s.models.jobQueue.collection; }
-  /** job id → the generation this process moved it to last */
-  protected readonly known = new Map<string, number>();
+  /** One document whose token changes with every queue-entry insert (ready-queue readers cache until it changes). */
+  protected get stamps() { return this.s.models.jobQueue.db.collection('job_queue_stamp'); }
+  /** job id → the generation this process moved it to last, with that generation's document */
+  protected readonly known = new Map<string, Known>();
+  /** Bumped when this process inserted a queue entry (its own cache of the ready queue is stale then). */
+  protected queueWrites = 0;
 
-  protected remember(id: string, gen: number | null): void {
-    if (gen === null) {
+  protected remember(id: string, known: Known | null): void {
+    if (known === null) {
       this.known.delete(id);
       return;
     }
     if (this.known.size >= KNOWN_GENERATIONS) this.known.clear();
-    this.known.set(id, gen);
+    this.known.set(id, known);
+  }
+
+  /**
+   * Inserts the ready-queue entry of queued job `d` (written at `at`), then gives the stamp a fresh token — in that
+   * order, so that a reader that read the stamp before reading the entries sees the new token when it missed the entry.
+   * Concurrent stamp writes need no atomicity: whichever token lands is new to every reader.
+   */
+  protected async queued(d: Doc, at: number): Promise<void> {
+    await this.queue.insertOne(queueEntry(d, at) as never).catch((err: unknown) => { if (!isDuplicateKeyError(err)) throw err; });
+    this.queueWrites++;
+    await this.stamps
+      .updateOne({ _id: QUEUE_STAMP_ID as never }, { $set: { token: crypto.randomUUID() } }, { upsert: true })
+      // two first upserts at once: the other one inserted a fresh token
+      .catch((err: unknown) => { if (!isDuplicateKeyError(err)) throw err; });
   }
 
   /**
@@ -64,22 +97,29 @@ export class MongoJobClaims {
   /**
    * Moves job `id` from generation `gen` to the next with `change(current)`, when `accept(current)`. Holding claim g,
    * only we can move the job away from generation g (every writer of g holds claim g), and it is at g or past it (gens
-   * only grow, and g was read from it). The job is read at the same time as the claim is inserted (two connections, one
-   * round trip): a read showing generation g is the state we change, because whoever moved it from g before would have
-   * held claim g, and claim g exists until the sweep removes it STALE_CLAIM_MS later — so our insert could not have
-   * succeeded unless the read and the insert were that far apart (checked: READ_TRUST_MS; leases already assume clocks
-   * that agree to well within that). Reads and the write go by `_id` alone (the one filter FerretDB hands to SQLite).
+   * only grow, and g was read from it). The job is read after the claim insert won: a read showing generation g is the
+   * state we change (nobody can move it from g while we hold claim g); one showing a later generation means it moved
+   * on long ago (its mover's claim g was swept). Reads and the write go by `_id` alone (the one filter FerretDB hands
+   * to SQLite).
    * Invariant: a claim that was used to write is removed by nobody but the sweep.
+   *
+   * `trusted`: generation `gen`'s document as its writer wrote it (this process, or the queue entry of it), with the
+   * time its writer started that write. No read is needed then: whoever moved the job from `gen` learned of `gen`
+   * after that time and inserted claim `gen` after it, and the sweep removes a claim only STALE_CLAIM_MS after its
+   * insert — so when our insert wins within READ_TRUST_MS of that time, nobody moved it, and the job is that document.
    */
-  protected async attempt(id: string, gen: number, accept: (d: Doc) => boolean, change: (d: Doc) => Promise<Doc | null> | Doc | null): Promise<Attempt> {
+  protected async attempt(id: string, gen: number, accept: (d: Doc) => boolean, change: (d: Doc) => Promise<Doc | null> | Doc | null, trusted?: Known): Promise<Attempt> {
     const t0 = Date.now();
-    const [won, read] = await Promise.all([
-      this.takeClaim(id, gen),
-      this.m.collection.findOne({ _id: id as never }) as Promise<Doc | null>,
-    ]);
-    if (!won) return { kind: 'busy' };
-    const trusted = Date.now() - t0 < READ_TRUST_MS;
-    const d = read && trusted && read.gen >= gen ? read : ((await this.m.collection.findOne({ _id: id as never })) as Doc | null);
+    let d: Doc | null;
+    if (trusted && trusted.gen === gen && trusted.doc.gen === gen && t0 - trusted.at < READ_TRUST_MS) {
+      if (!(await this.takeClaim(id, gen))) return { kind: 'busy' };
+      d = Date.now() - trusted.at < READ_TRUST_MS ? trusted.doc : ((await this.m.collection.findOne({ _id: id as never })) as Doc | null);
+    } else {
+      // the claim first, the read only when it won: a lost race costs one failed insert, not also a read (on FerretDB
+      // every read by `_id` scans the whole jobs collection, and two workers meet at the head of the queue all the time)
+      if (!(await this.takeClaim(id, gen))) return { kind: 'busy' };
+      d = (await this.m.collection.findOne({ _id: id as never })) as Doc | null;
+    }
     // A claim that wrote nothing is given back at once, or the job would stay at g, unchangeable until the sweep.
     // (Safe to give back: the invariant above is about claims that were used to write.)
     const unused = async <T extends Attempt>(outcome: T): Promise<T> => {
@@ -92,11 +132,14 @@ export class MongoJobClaims {
     const set = await change(d);
     if (!set) return unused({ kind: 'rejected' });
     const next = gen + 1;
-    await this.m.collection.updateOne({ _id: id as never }, { $set: { ...set, gen: next } });
+    const writing = Date.now();
+    const written = await this.m.collection.updateOne({ _id: id as never }, { $set: { ...set, gen: next } });
+    // a trusted document of a job deleted since (its interview was deleted): nothing was written
+    if (written.matchedCount === 0) return unused({ kind: 'gone' });
     const after: Doc = { ...d, ...set, gen: next };
-    this.remember(id, ACTIVE.includes(after.status) ? next : null);
+    this.remember(id, ACTIVE.includes(after.status) ? { gen: next, doc: after, at: writing } : null);
     // the ready queue follows: the entry of the old queued state goes (caller), one for the new queued state comes
-    if (after.status === 'queued') await this.queue.insertOne(queueEntry(after) as never).catch((err: unknown) => { if (!isDuplicateKeyError(err)) throw err; });
+    if (after.status === 'queued') await this.queued(after, writing);
     return { kind: 'done', doc: after };
   }
 
@@ -115,7 +158,8 @@ export class MongoJobClaims {
 
   /** Applies `change` to the job while `accept` holds, retrying when a concurrent writer moved it first. */
   protected async change(id: string, accept: (d: Doc) => boolean, change: (d: Doc) => Promise<Doc | null> | Doc | null): Promise<Doc | null> {
-    let gen = this.known.get(id);
+    const known = this.known.get(id);
+    let gen = known?.gen;
     for (let attempt = 0; attempt < 20; attempt++) {
       if (gen === undefined) {
         const d = await this.m.collection.findOne({ _id: id as never }, { projection: { gen: 1, status: 1, leaseOwner: 1, runAfter: 1 } });
@@ -123,7 +167,7 @@ export class MongoJobClaims {
         gen = d.gen as number;
       }
       const before: { doc?: Doc } = {};
-      const r = await this.attempt(id, gen, (d) => { before.doc = d; return accept(d); }, change);
+      const r = await this.attempt(id, gen, (d) => { before.doc = d; return accept(d); }, change, attempt === 0 ? known : undefined);
       if (r.kind === 'done') {
         await this.dequeue(before.doc!);
         return r.doc;

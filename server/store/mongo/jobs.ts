@@ -1,8 +1,8 @@
 // MongoDB adapter of the durable job queue (JobRepository); split from media.ts.
 import type { JobRepository } from '../repositories.js';
 import type { JobRecord } from '../types.js';
-import { isDuplicateKeyError } from './support.js';
-import { ACTIVE, iso, later, MongoJobClaims, queueEntry, queueKey, STALE_CLAIM_MS } from './jobs-claims.js';
+import { ACTIVE, iso, later, queueKey, STALE_CLAIM_MS } from './jobs-claims.js';
+import { MongoJobQueue } from './jobs-queue.js';
 
 export { ACTIVE, iso, later, STALE_CLAIM_MS, STALE_SLOT_MS } from './jobs-claims.js';
 
@@ -16,9 +16,6 @@ export const toJob = (d: Doc): JobRecord => ({
   createdAt: d.createdAt, updatedAt: d.updatedAt, startedAt: d.startedAt ?? null, finishedAt: d.finishedAt ?? null,
   ownerId: d.ownerId ?? null,
 });
-
-/** How many ready-queue entries one claim reads (the fair order needs every due owner; names filter in the query). */
-const QUEUE_READ_LIMIT = 1_000;
 
 /**
  * Jobs without findOneAndUpdate as the lock (FerretDB's is not atomic). Every change of a job document — claim,
@@ -38,7 +35,7 @@ const QUEUE_READ_LIMIT = 1_000;
  * requeueExpired, writes the missing entries) and removed after it left the queue (a stale entry is dropped by the
  * claimer that finds its job moved on).
  */
-export class MongoJobRepository extends MongoJobClaims implements JobRepository {
+export class MongoJobRepository extends MongoJobQueue implements JobRepository {
   async enqueue(job: JobRecord) {
     const keys = this.slotKeys(job as unknown as Doc);
     const key = keys.queued ?? keys.active;
@@ -52,15 +49,16 @@ export class MongoJobRepository extends MongoJobClaims implements JobRepository 
     }
     const { id, payload, ...rest } = job;
     const doc: Doc = { _id: id, ...rest, ownerId: job.ownerId ?? null, payloadJson: JSON.stringify(payload), seq: this.s.seq(), gen: 0 };
+    const writing = Date.now();
     try {
       await this.m.collection.insertOne(doc as never);
     } catch (err) {
       await this.releaseSlot(key, id);
       throw err;
     }
-    this.remember(id, 0);
+    this.remember(id, { gen: 0, doc, at: writing });
     // the job first, then its entry: an entry never points at a job that does not exist yet
-    if (doc.status === 'queued') await this.queue.insertOne(queueEntry(doc) as never);
+    if (doc.status === 'queued') await this.queued(doc, writing);
     return { job, created: true };
   }
 
@@ -73,49 +71,10 @@ export class MongoJobRepository extends MongoJobClaims implements JobRepository 
     return (await this.m.find({ mediaId }).sort({ createdAt: 1, seq: 1 }).lean<Doc[]>()).map(toJob);
   }
 
-  /**
-   * The due queue entries in the fair claim order (JobRepository.claim): owners by fewest running jobs, then oldest most
-   * recent start (never started first), then oldest due job; each owner's entries by runAfter, createdAt, insertion
-   * (the key order).
-   */
-  private async fairCandidates(now: Date, names?: readonly string[]): Promise<Doc[]> {
-    const query: Doc = { _id: { $lt: `${iso(now)}|~` } };
-    if (names) query.name = { $in: [...names] };
-    // one batch (one round trip), not the driver's first batch of 101 and then more
-    const due = await this.queue.find(query).sort({ _id: 1 }).limit(QUEUE_READ_LIMIT).batchSize(QUEUE_READ_LIMIT).toArray() as Doc[];
-    if (due.length === 0) return [];
-    const byOwner = new Map<string | null, Doc[]>();
-    for (const d of due) {
-      const owner = (d.ownerId as string | null | undefined) ?? null;
-      const list = byOwner.get(owner);
-      if (list) list.push(d);
-      else byOwner.set(owner, [d]);
-    }
-    // one owner (the common case): nothing to weigh, and no more reading
-    if (byOwner.size === 1) return due;
-    const owners = await Promise.all([...byOwner.keys()].map(async (owner, first) => {
-      const [running, newest] = await Promise.all([
-        this.m.countDocuments({ ownerId: owner, status: 'running' }),
-        this.m.findOne({ ownerId: owner, startedAt: { $type: 'string' } }, { startedAt: 1 }).sort({ startedAt: -1 }).lean<Doc>(),
-      ]);
-      // `first`: Map keys keep insertion order, so the index ranks owners by their oldest due job
-      return { owner, running, lastStarted: (newest?.startedAt as string | undefined) ?? null, first };
-    }));
-    owners.sort((a, b) => {
-      if (a.running !== b.running) return a.running - b.running;
-      if (a.lastStarted !== b.lastStarted) {
-        if (a.lastStarted === null) return -1;
-        if (b.lastStarted === null) return 1;
-        return a.lastStarted < b.lastStarted ? -1 : 1;
-      }
-      return a.first - b.first;
-    });
-    return owners.flatMap((o) => byOwner.get(o.owner)!);
-  }
-
   async claim(owner: string, leaseMs: number, now: Date, names?: readonly string[]): Promise<JobRecord | null> {
     for (let round = 0; round < 50; round++) {
-      const candidates = await this.fairCandidates(now, names);
+      // the copy first; when none of its candidates could be taken, the queue itself
+      const candidates = await this.fairCandidates(now, names, round > 0);
       if (candidates.length === 0) return null;
       // in order: a concurrent worker that took the first one makes this claim fail at once, and the next one is tried
       for (const c of candidates) {
@@ -124,7 +83,9 @@ export class MongoJobRepository extends MongoJobClaims implements JobRepository 
           startedAt: iso(now), updatedAt: iso(now), error: null,
         });
         // succeeds only while the job is still at the entry's generation: still queued and unchanged
-        const r = await this.attempt(c.jobId, c.gen, (d) => d.status === 'queued', set);
+        const trusted = c.doc && c.at instanceof Date ? { gen: c.gen as number, doc: c.doc as Doc, at: c.at.getTime() } : undefined;
+        const r = await this.attempt(c.jobId, c.gen, (d) => d.status === 'queued', set, trusted);
+        this.forget(c);
         if (r.kind === 'busy') continue;
         if (r.kind !== 'done') {
           // the entry outlived its queued state (or its job): nobody can claim through it any more
@@ -133,8 +94,8 @@ export class MongoJobRepository extends MongoJobClaims implements JobRepository 
           }
           continue;
         }
-        // the spent entry goes without waiting (a claimer that meets it first finds the job moved on and drops it)
-        void this.queue.deleteOne({ _id: c._id }).catch(() => undefined);
+        // the spent entry goes later, with others (a claimer that meets it first finds the claim taken and skips it)
+        this.spend(c._id as string);
         // no longer queued: a new job with this dedupe key may be queued behind it
         await this.releaseSlot(this.slotKeys(r.doc).queued, c.jobId);
         return toJob(r.doc);
@@ -204,14 +165,19 @@ export class MongoJobRepository extends MongoJobClaims implements JobRepository 
    */
   private async repairQueue(): Promise<void> {
     const [queued, entries] = await Promise.all([
-      this.m.collection.find({ status: 'queued' }, { projection: { _id: 1, gen: 1, runAfter: 1, createdAt: 1, seq: 1, name: 1, ownerId: 1, status: 1 } }).toArray(),
-      this.queue.find({}, { projection: { _id: 1 } }).toArray(),
+      this.m.collection.find({ status: 'queued' }).toArray(),
+      this.queue.find({}, { projection: { _id: 1, at: 1 } }).toArray(),
     ]);
     const present = new Set(entries.map((e: Doc) => String(e._id)));
+    const keys = new Set((queued as Doc[]).map(queueKey));
+    // spent entries a claimer did not get to remove (it stopped before its batch): older than any claim the sweep
+    // keeps, and their job was read (before the entries) in another state — so their job has moved on
+    const spent = (entries as Doc[]).filter((e) => !keys.has(String(e._id)) && e.at instanceof Date && e.at.getTime() < Date.now() - STALE_CLAIM_MS);
+    if (spent.length > 0) await this.queue.deleteMany({ _id: { $in: spent.map((e) => e._id) } });
     for (const d of queued as Doc[]) {
       if (present.has(queueKey(d))) continue;
-      // a job claimed since the read gets a stale entry here, which its next claimer drops
-      await this.queue.insertOne(queueEntry(d) as never).catch((err: unknown) => { if (!isDuplicateKeyError(err)) throw err; });
+      // a job claimed since the read gets a stale entry here, which its next claimer drops; `at` 0: never trusted
+      await this.queued(d, 0);
     }
   }
 

@@ -12,6 +12,7 @@ import { migration007 } from './migrations/007-operations-units-of-work.js';
 import { migration008 } from './migrations/008-fixity-rendition-baselines-premis.js';
 import { migration009 } from './migrations/009-jobs-carry-their-owner.js';
 import { migration010 } from './migrations/010-collections-auto-transcribe.js';
+import { migration011 } from './migrations/011-fair-claim-indexes.js';
 
 export type { Migration } from './migrations/migration.js';
 
@@ -27,6 +28,7 @@ export const migrations: Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
 
 export function migrate(db: Database, list: Migration[] = migrations): number[] {

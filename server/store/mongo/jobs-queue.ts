@@ -1,0 +1,117 @@
+// The ready-queue reading of the MongoDB job queue (server/store/mongo/jobs.ts): this process's copy of job_queue and
+// the fair claim order over it; split from jobs.ts. How it works is told at MongoJobRepository and readyQueue below.
+import { iso, MongoJobClaims, QUEUE_STAMP_ID } from './jobs-claims.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Doc = Record<string, any>;
+
+/** How many ready-queue entries one read of the queue takes at most (the fair order needs every due owner). */
+const QUEUE_READ_LIMIT = 5_000;
+/** Spent entries are removed this many at a time: every remove is a scan of job_queue on FerretDB, whatever it removes. */
+const SPENT_BATCH = 16;
+
+/** The candidates of a claim, in the fair order, from the ready queue (MongoJobRepository.claim tries them in order). */
+export class MongoJobQueue extends MongoJobClaims {
+  /** Keys of entries this process claimed through, not yet removed from job_queue. */
+  private spent: string[] = [];
+
+  /**
+   * Removes a claimed entry — batched, as one `$in` removal per SPENT_BATCH claims. Until then other claimers that
+   * meet it find its claim taken (one failed insert). Entries left by a process that stopped are the sweep's
+   * (repairQueue). The entry is out of this process's copy at once.
+   */
+  protected spend(key: string): void {
+    this.spent.push(key);
+    if (this.spent.length < SPENT_BATCH) return;
+    const keys = this.spent;
+    this.spent = [];
+    void this.queue.deleteMany({ _id: { $in: keys as never[] } }).catch(() => undefined);
+  }
+
+  /**
+   * The due queue entries in the fair claim order (JobRepository.claim): owners by fewest running jobs, then oldest most
+   * recent start (never started first), then oldest due job; each owner's entries by runAfter, createdAt, insertion
+   * (the key order).
+   */
+  protected async fairCandidates(now: Date, names: readonly string[] | undefined, fresh: boolean): Promise<Doc[]> {
+    const limit = `${iso(now)}|~`;
+    const entries = await this.readyQueue(fresh);
+    // a queue longer than one read: the due entries in key order from the engine (filtered and sorted there)
+    const due = entries
+      ? entries.filter((e) => e._id < limit && (!names || names.includes(e.name)))
+      : ((await this.queue
+          .find({ _id: { $lt: limit } as never, ...(names ? { name: { $in: [...names] } } : {}) })
+          .sort({ _id: 1 })
+          .limit(QUEUE_READ_LIMIT)
+          .batchSize(QUEUE_READ_LIMIT)
+          .toArray()) as Doc[]);
+    if (due.length === 0) return [];
+    const byOwner = new Map<string | null, Doc[]>();
+    for (const d of due) {
+      const owner = (d.ownerId as string | null | undefined) ?? null;
+      const list = byOwner.get(owner);
+      if (list) list.push(d);
+      else byOwner.set(owner, [d]);
+    }
+    // one owner (the common case): nothing to weigh, and no more reading
+    if (byOwner.size === 1) return due;
+    const owners = await Promise.all(
+      [...byOwner.keys()].map(async (owner, first) => {
+        const [running, newest] = await Promise.all([
+          this.m.countDocuments({ ownerId: owner, status: 'running' }),
+          this.m
+            .findOne({ ownerId: owner, startedAt: { $type: 'string' } }, { startedAt: 1 })
+            .sort({ startedAt: -1 })
+            .lean<Doc>(),
+        ]);
+        // `first`: Map keys keep insertion order, so the index ranks owners by their oldest due job
+        return { owner, running, lastStarted: (newest?.startedAt as string | undefined) ?? null, first };
+      }),
+    );
+    owners.sort((a, b) => {
+      if (a.running !== b.running) return a.running - b.running;
+      if (a.lastStarted !== b.lastStarted) {
+        if (a.lastStarted === null) return -1;
+        if (b.lastStarted === null) return 1;
+        return a.lastStarted < b.lastStarted ? -1 : 1;
+      }
+      return a.first - b.first;
+    });
+    return owners.flatMap((o) => byOwner.get(o.owner)!);
+  }
+
+  /** This process's copy of the ready queue (every entry, in key order), valid while the stamp's token is unchanged. */
+  private cached: { token: string; writes: number; entries: Doc[] } | null = null;
+
+  /**
+   * The ready queue, read whole only when it gained entries since the last read: a read of the stamp (one document,
+   * by `_id`) is one cheap round trip, a read of a long queue is not (FerretDB decodes every entry in Go). Entries that
+   * left the queue since are still in the copy: claiming through them fails at once (claim taken, or job moved on),
+   * and they are dropped from it then. `fresh`: read the queue whatever the stamp says.
+   */
+  private async readyQueue(fresh: boolean): Promise<Doc[] | null> {
+    // the stamp before the entries: an entry inserted after this read gives the stamp a token this read did not see
+    const stamp = (await this.stamps.findOne({ _id: QUEUE_STAMP_ID as never })) as Doc | null;
+    const token = (stamp?.token as string | undefined) ?? null;
+    const c = this.cached;
+    if (!fresh && c && token !== null && c.token === token && c.writes === this.queueWrites) return c.entries;
+    const writes = this.queueWrites;
+    // no filter and no sort, so FerretDB streams the table; one batch (one round trip), sorted here
+    const entries = (await this.queue.find({}).limit(QUEUE_READ_LIMIT).batchSize(QUEUE_READ_LIMIT).toArray()) as Doc[];
+    // the read stopped at the limit in table order, not key order: not the whole queue
+    if (entries.length >= QUEUE_READ_LIMIT) {
+      this.cached = null;
+      return null;
+    }
+    entries.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+    this.cached = token === null ? null : { token, writes, entries };
+    return entries;
+  }
+
+  /** Drops an entry from this process's copy of the ready queue (it was claimed, or is stale). */
+  protected forget(entry: Doc): void {
+    const entries = this.cached?.entries;
+    const at = entries ? entries.indexOf(entry) : -1;
+    if (at >= 0) entries!.splice(at, 1);
+  }
+}
