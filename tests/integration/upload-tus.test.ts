@@ -10,6 +10,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, fullConsent, type TestApp } from '../helpers/app.js';
 import { makeVideo } from '../helpers/media.js';
+import { until } from '../helpers/until.js';
 import { createInterview, filesUnder, type Finished, listen, meta, type Session, sessionFor, sha256, tusUpload } from './helpers/tus-client.js';
 
 describe('tus uploads', () => {
@@ -96,22 +97,14 @@ describe('tus uploads', () => {
     });
     req.on('error', () => undefined);
     req.write(video.subarray(0, half));
-    const deadline = Date.now() + 5000;
-    while (!fs.existsSync(uploadFile) || fs.statSync(uploadFile).size < half) {
-      if (Date.now() > deadline) throw new Error('bytes never arrived');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until(() => fs.existsSync(uploadFile) && fs.statSync(uploadFile).size >= half, 5000, 20, 'the first half arriving');
     req.destroy();
 
-    let offset = -1;
-    const until = Date.now() + 5000;
-    while (offset !== half) {
-      // the server notices the drop and releases its lock; HEAD then reports what is on disk
+    // the server notices the drop and releases its lock; HEAD then reports what is on disk
+    await until(async () => {
       const head = await fetch(`${http1.base}${location}`, { method: 'HEAD', headers: { ...student.headers, 'Tus-Resumable': '1.0.0' } });
-      offset = Number(head.headers.get('upload-offset'));
-      if (Date.now() > until) throw new Error(`offset ${offset}, expected ${half}`);
-      if (offset !== half) await new Promise((r) => setTimeout(r, 50));
-    }
+      return Number(head.headers.get('upload-offset')) === half ? half : undefined;
+    }, 5000, 50, `upload offset ${half}`);
     const rest = await fetch(`${http1.base}${location}`, {
       method: 'PATCH', body: new Uint8Array(video.subarray(half)),
       headers: { ...student.headers, 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(half), 'Content-Type': 'application/offset+octet-stream' },
