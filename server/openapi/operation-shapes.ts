@@ -69,12 +69,10 @@ export const tusHeaders = z.object({
 export const uploadParams = z.object({ uploadId: z.string().max(200) });
 export const mediaFileParams = z.object({
   mediaId: z.string(),
-  file: z
-    .string()
-    .meta({
-      description:
-        'original, hls/master.m3u8, hls/<segment>, download.m4a, poster.jpg, storyboard.vtt, storyboard.jpg, waveform.json',
-    }),
+  file: z.string().meta({
+    description:
+      'original, hls/master.m3u8, hls/<segment>, download.m4a, poster.jpg, storyboard.vtt, storyboard.jpg, waveform.json',
+  }),
 });
 export const grantFileParams = mediaFileParams.extend({ grant: z.string() });
 export const oaiQuery = z.object({
