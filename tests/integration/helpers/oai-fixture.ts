@@ -11,7 +11,7 @@ import { createTestApp, fullConsent, type TestApp } from '../../helpers/app.js';
 import { makeAudio } from '../../helpers/media.js';
 
 export const run = promisify(execFile);
-export const root = path.resolve(import.meta.dirname, '../..');
+export const root = path.resolve(import.meta.dirname, '../../..');
 export const schema = path.join(root, 'tests/fixtures/oai/harvest.xsd');
 export const python = path.join(root, '.venv-test/bin/python');
 
