@@ -6,108 +6,22 @@
 //    last segment, control/bidi characters removed), the file on disk is always originals/<interview>/<medium>/original.<ext>.
 //  - Media without an audio stream (a silent video, a still image) are REFUSED with reason `no-audio`: an oral-history
 //    interview without sound cannot be listened to, transcribed or indexed.
-import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sanitizeFilename } from '../../server/media/filenames.js';
-import { createTestApp, testPassword, type TestApp } from '../helpers/app.js';
-import { makeAudio, makeImageOnly, makeTextFile, makeVideo } from '../helpers/media.js';
-
-const exec = promisify(execFile);
-
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
-    .filter((e) => !e.isDirectory())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
-}
-
-/** A hand-built multipart body, so that file names reach the server exactly as written (form-data would clean them). */
-function multipart(parts: Array<{ name: string; filename?: string; content: Buffer | string }>): { body: Buffer; type: string } {
-  const boundary = `----schichtbuch${crypto.randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    const disposition = `form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}`;
-    const type = p.filename !== undefined ? 'Content-Type: application/octet-stream\r\n' : '';
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`, 'utf8'));
-    chunks.push(Buffer.isBuffer(p.content) ? p.content : Buffer.from(p.content, 'utf8'));
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(chunks), type: `multipart/form-data; boundary=${boundary}` };
-}
-
-/** Deterministic "random" bytes (xorshift), so a corrupt-header case behaves the same on every run. */
-function noise(length: number, seed = 0x2545f491): Buffer {
-  const out = Buffer.alloc(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-const tusMeta = (m: Record<string, string>) =>
-  Object.entries(m).map(([k, v]) => `${k} ${Buffer.from(v, 'utf8').toString('base64')}`).join(',');
-
-type Login = Awaited<ReturnType<TestApp['loginAs']>>;
+import { testPassword } from '../helpers/app.js';
+import { until } from '../helpers/until.js';
+import {
+  expectNothingKept, filesUnder, interviewId, noise, postFile, postParts, read, student, t, tusCreate, tusMeta,
+  useBadFilesFixture,
+} from './media-bad-files.fixture.js';
 
 describe('bad files and malformed uploads are refused and leave nothing behind', () => {
-  let t: TestApp;
-  let student: Login;
-  let interviewId: string;
-  let tmp: string;
-  const f: Record<string, string> = {};
-
-  beforeAll(async () => {
-    t = await createTestApp({ UPLOAD_MAX_BYTES: '2MiB' });
-    student = await t.loginAs('contributor');
-    interviewId = (await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf).send({ title: 'Prüfstand' }).expect(201)).body.id;
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-bad-'));
-    [f.video, f.longVideo, f.mp3, f.silentVideo, f.png, f.text] = await Promise.all([
-      makeVideo(tmp, { seconds: 2, width: 160, height: 120, fps: 25, withAudio: true }),
-      makeVideo(tmp, { seconds: 12, width: 160, height: 120, fps: 25, withAudio: true }),
-      makeAudio(tmp, { seconds: 12, format: 'mp3' }),
-      makeVideo(tmp, { seconds: 2, width: 160, height: 120, fps: 25, withAudio: false }),
-      makeImageOnly(tmp),
-      makeTextFile(tmp),
-    ]);
-    f.jpeg = path.join(tmp, 'foto.jpg');
-    await exec('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', f.png, f.jpeg]);
-  });
-  afterAll(async () => {
-    await t.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
-
-  const read = (name: string) => fs.readFileSync(f[name] as string);
-  const postFile = (content: Buffer, filename: string, field = 'file') => {
-    const { body, type } = multipart([{ name: field, filename, content }]);
-    return student.agent.post(`/api/interviews/${interviewId}/media`).set('X-CSRF-Token', student.csrf).set('Content-Type', type).send(body);
-  };
-  const postParts = (parts: Parameters<typeof multipart>[0]) => {
-    const { body, type } = multipart(parts);
-    return student.agent.post(`/api/interviews/${interviewId}/media`).set('X-CSRF-Token', student.csrf).set('Content-Type', type).send(body);
-  };
-  const tusCreate = (length: number, filename: string, body?: Buffer) => {
-    const req = student.agent.post('/api/uploads').set('X-CSRF-Token', student.csrf).set('Tus-Resumable', '1.0.0')
-      .set('Upload-Length', String(length)).set('Upload-Metadata', tusMeta({ interviewId, filename }));
-    return body ? req.set('Content-Type', 'application/offset+octet-stream').send(body) : req.send();
-  };
-
-  function expectNothingKept(): void {
-    expect(t.store.db.prepare('SELECT count(*) FROM media').pluck().get()).toBe(0);
-    expect(t.store.db.prepare('SELECT count(*) FROM jobs WHERE media_id IS NOT NULL').pluck().get()).toBe(0);
-    expect(filesUnder(t.config.uploadsDir)).toEqual([]);
-  }
+  useBadFilesFixture();
 
   type Case = { name: string; status: number; type: string; reason?: string; send: () => PromiseLike<supertest.Response> };
   const cases: Case[] = [
@@ -254,17 +168,10 @@ describe('bad files and malformed uploads are refused and leave nothing behind',
       req.write(head);
       req.write(noise(300_000));
       const tmpUploads = path.join(t.config.uploadsDir, 'tmp', 'uploads');
-      const deadline = Date.now() + 5000;
-      while (!(filesUnder(tmpUploads).length === 1 && fs.statSync(path.join(tmpUploads, filesUnder(tmpUploads)[0] as string)).size > 0)) {
-        if (Date.now() > deadline) throw new Error('the upload never reached the temp file');
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await until(() => filesUnder(tmpUploads).length === 1 && fs.statSync(path.join(tmpUploads, filesUnder(tmpUploads)[0] as string)).size > 0,
+        5000, 20, 'the upload reaching the temp file');
       req.destroy();
-      const gone = Date.now() + 5000;
-      while (filesUnder(t.config.uploadsDir).length > 0) {
-        if (Date.now() > gone) throw new Error(`partial file left: ${filesUnder(t.config.uploadsDir).join(', ')}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await until(() => filesUnder(t.config.uploadsDir).length === 0, 5000, 20, 'no partial file left under uploads/');
       expectNothingKept();
     } finally {
       server.closeAllConnections();

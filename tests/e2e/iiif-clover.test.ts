@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeVideo } from '../helpers/media.js';
 import { launchBrowser, screenshot } from './helpers/browser.js';
 import { startServer, type RunningServer } from './helpers/server.js';
+import { until } from '../helpers/until.js';
 
 const admin = { email: 'kurator-iiif@example.org', password: 'glück-auf-iiif-1957-golpa' };
 // the web-component bundle is not in the package's exports map: found beside its package.json
@@ -26,13 +27,9 @@ const vtt = [
   '00:00:06.000 --> 00:00:09.500', '<v Horst Krüger>Neunzehnhunderteinundneunzig war Schluss.', '',
 ].join('\n');
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+/** Polls (the shared helper) until `check` holds. */
+const waitFor = (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<true> =>
+  until(async () => (await check()) || undefined, timeoutMs, 300, what);
 
 describe('end to end: Clover (a IIIF viewer on another origin) plays the manifest', () => {
   let server: RunningServer;

@@ -15,18 +15,11 @@ import { advanceIngest } from '../../server/media/ingest-flow.js';
 import { startWorkers, type Workers } from '../../workers/setup.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { englishSentences, freePort, hasAsrEngine, hasEspeak, speakSentences, startAsrEngine, wordErrorRate, type SpokenText } from '../helpers/speech.js';
+import { untilWithin } from '../helpers/until.js';
 
 type Login = Awaited<ReturnType<TestApp['loginAs']>>;
 
-async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 180_000, stepMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}
+const until = untilWithin(180_000, 200);
 
 describe('transcriptionLanguage (which language the engine is told)', () => {
   it('the collection\'s language first, else the interview\'s primary subtag, else German', () => {

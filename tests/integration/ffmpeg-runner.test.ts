@@ -1,10 +1,9 @@
 // Real ffmpeg/ffprobe on media generated per run. Fixtures are seconds long to keep the file quick on two cores.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   PASS_FILES,
   audioHlsArgs,
@@ -22,54 +21,9 @@ import { isBrowserPlayable, probe, ProbeError, type MediaInfo } from '../../serv
 import { configureFfmpeg, FfmpegError, ffmpegVersions, runFfmpeg, runFfprobe } from '../../server/media/ffmpeg/runner.js';
 import { PeakAccumulator, readPcmPeaks } from '../../server/media/ffmpeg/waveform.js';
 import { pictureAccumulator, writeWaveformPicture } from '../../server/media/ffmpeg/waveform-picture.js';
-import { makeAudio, makeGermanSpeech, makeImageOnly, makeTextFile, makeVideo } from '../helpers/media.js';
+import { dir, fx, isAlive, rejection, useFfmpegFixture } from './helpers/ffmpeg-fixture.js';
 
-let dir: string;
-const fx = {} as Record<
-  'video360' | 'video720' | 'm4a' | 'mp3' | 'opus' | 'wav' | 'silence' | 'speech' | 'image' | 'text',
-  string
->;
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'schichtbuch-ffmpeg-'));
-  // Two at a time: the box has two cores.
-  [fx.video360, fx.video720] = await Promise.all([
-    makeVideo(dir, { seconds: 6, width: 640, height: 360, fps: 25, withAudio: true }),
-    makeVideo(dir, { seconds: 4, width: 1280, height: 720, fps: 25, withAudio: true }),
-  ]);
-  [fx.m4a, fx.mp3, fx.opus, fx.wav, fx.silence, fx.speech, fx.image, fx.text] = await Promise.all([
-    makeAudio(dir, { seconds: 3, format: 'm4a' }),
-    makeAudio(dir, { seconds: 3, format: 'mp3' }),
-    makeAudio(dir, { seconds: 3, format: 'opus' }),
-    makeAudio(dir, { seconds: 3, format: 'wav', sampleRate: 44100 }),
-    makeAudio(dir, { seconds: 2, format: 'wav', silent: true }),
-    makeGermanSpeech(dir, 'Glück auf! Ich war dreißig Jahre im Tagebau Welzow-Süd.'),
-    makeImageOnly(dir),
-    makeTextFile(dir),
-  ]);
-});
-
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
+useFfmpegFixture();
 
 describe('ffmpegVersions', () => {
   it('reports both versions', async () => {

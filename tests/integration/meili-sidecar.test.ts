@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Problem } from '../../server/http/problem.js';
 import { SearchEngine } from '../../server/search/engine.js';
 import { MeiliSidecar, type MeiliSidecarOptions } from '../../server/search/sidecar.js';
+import { until } from '../helpers/until.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 
@@ -40,12 +41,10 @@ async function healthStatus(url: string): Promise<string | undefined> {
   }
 }
 
+/** Polls (the shared helper) until `check` holds; answers how long that took. */
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<number> {
   const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
+  await until(async () => (await check()) || undefined, timeoutMs, 50, what);
   return Date.now() - started;
 }
 

@@ -4,106 +4,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
-import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, fullConsent, testPassword, type TestApp } from '../helpers/app.js';
+import { createTestApp, fullConsent, type TestApp } from '../helpers/app.js';
 import { makeVideo } from '../helpers/media.js';
-
-interface Session {
-  cookie: string;
-  csrf: string;
-  userId: string;
-  headers: Record<string, string>;
-}
-
-async function sessionFor(t: TestApp, role: 'contributor' | 'curator' = 'contributor'): Promise<Session> {
-  const { email, userId } = await t.loginAs(role);
-  const res = await supertest(t.app).post('/api/auth/login').send({ email, password: testPassword }).expect(200);
-  const cookie = (res.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
-  const csrf = res.body.csrfToken as string;
-  return { cookie, csrf, userId, headers: { Cookie: cookie, 'X-CSRF-Token': csrf } };
-}
-
-async function listen(t: TestApp): Promise<{ server: http.Server; base: string; close(): Promise<void> }> {
-  const server = http.createServer(t.app).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  return {
-    server,
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    },
-  };
-}
-
-const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
-const meta = (m: Record<string, string>) => Object.entries(m).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
-
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
-    .filter((e) => !e.isDirectory())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
-}
-
-async function createInterview(t: TestApp, s: Session, extra: Record<string, unknown> = {}): Promise<string> {
-  return (await supertest(t.app).post('/api/interviews').set(s.headers).send({ title: 'Tagebau Golpa-Nord', ...extra }).expect(201)).body.id;
-}
-
-interface Finished {
-  status: number;
-  body: Record<string, any>;
-  mediumId: string | null;
-  url: string;
-}
-
-/** Runs a tus-js-client upload to the end (or until `stopAfterChunks`, then aborts) and reports what happened. */
-function tusUpload(
-  base: string,
-  data: Buffer,
-  opts: { headers: Record<string, string>; metadata?: Record<string, string>; uploadUrl?: string; stopAfterChunks?: number; onPatchOffset?: (o: number) => void },
-): Promise<Finished | { aborted: true; url: string }> {
-  return new Promise((resolve, reject) => {
-    let chunks = 0;
-    const upload: tus.Upload = new tus.Upload(data, {
-      endpoint: `${base}/api/uploads`,
-      ...(opts.uploadUrl ? { uploadUrl: opts.uploadUrl } : {}),
-      chunkSize: 64 * 1024,
-      retryDelays: null,
-      headers: opts.headers,
-      metadata: opts.metadata ?? {},
-      onBeforeRequest(req) {
-        if (req.getMethod() === 'PATCH') opts.onPatchOffset?.(Number(req.getHeader('Upload-Offset')));
-      },
-      onChunkComplete() {
-        chunks += 1;
-        if (opts.stopAfterChunks !== undefined && chunks === opts.stopAfterChunks) {
-          void upload.abort().then(() => resolve({ aborted: true, url: upload.url ?? '' }));
-        }
-      },
-      onSuccess({ lastResponse }) {
-        // tus 1.0: the final PATCH is 204 without a body; the medium is named by Upload-Medium-Id / Content-Location
-        const status = lastResponse.getStatus();
-        const mediumId = lastResponse.getHeader('Upload-Medium-Id') ?? null;
-        const location = lastResponse.getHeader('Content-Location');
-        const bodyText = lastResponse.getBody();
-        const url = upload.url ?? '';
-        if (bodyText) return resolve({ status, body: JSON.parse(bodyText), mediumId, url });
-        if (!location) return resolve({ status, body: {}, mediumId, url });
-        fetch(`${base}${location}`, { headers: opts.headers })
-          .then(async (r) => resolve({ status, body: (await r.json()) as Record<string, any>, mediumId, url }))
-          .catch(reject);
-      },
-      onError: reject,
-    });
-    upload.start();
-  });
-}
+import { until } from '../helpers/until.js';
+import { createInterview, filesUnder, type Finished, listen, meta, type Session, sessionFor, sha256, tusUpload } from './helpers/tus-client.js';
 
 describe('tus uploads', () => {
   let t: TestApp;
@@ -189,22 +97,14 @@ describe('tus uploads', () => {
     });
     req.on('error', () => undefined);
     req.write(video.subarray(0, half));
-    const deadline = Date.now() + 5000;
-    while (!fs.existsSync(uploadFile) || fs.statSync(uploadFile).size < half) {
-      if (Date.now() > deadline) throw new Error('bytes never arrived');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until(() => fs.existsSync(uploadFile) && fs.statSync(uploadFile).size >= half, 5000, 20, 'the first half arriving');
     req.destroy();
 
-    let offset = -1;
-    const until = Date.now() + 5000;
-    while (offset !== half) {
-      // the server notices the drop and releases its lock; HEAD then reports what is on disk
+    // the server notices the drop and releases its lock; HEAD then reports what is on disk
+    await until(async () => {
       const head = await fetch(`${http1.base}${location}`, { method: 'HEAD', headers: { ...student.headers, 'Tus-Resumable': '1.0.0' } });
-      offset = Number(head.headers.get('upload-offset'));
-      if (Date.now() > until) throw new Error(`offset ${offset}, expected ${half}`);
-      if (offset !== half) await new Promise((r) => setTimeout(r, 50));
-    }
+      return Number(head.headers.get('upload-offset')) === half ? half : undefined;
+    }, 5000, 50, `upload offset ${half}`);
     const rest = await fetch(`${http1.base}${location}`, {
       method: 'PATCH', body: new Uint8Array(video.subarray(half)),
       headers: { ...student.headers, 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(half), 'Content-Type': 'application/offset+octet-stream' },

@@ -5,7 +5,11 @@ import { SqliteCollectionRepository, SqliteInterviewRepository } from './archive
 import { openDatabase } from './db.js';
 import { translateSqliteError, withStoreErrors } from './errors.js';
 import { SqliteJobRepository, SqliteMediaRepository } from './media.js';
-import { SqliteAuditRepository, SqliteConsentRepository, SqliteGroupRepository, SqliteOperationRepository, SqliteReviewRepository } from './review.js';
+import { SqliteAuditRepository } from './audit.js';
+import { SqliteConsentRepository } from './consent.js';
+import { SqliteGroupRepository } from './groups.js';
+import { SqliteOperationRepository } from './operations.js';
+import { SqliteReviewRepository } from './review.js';
 import { SqliteTranscriptRepository } from './transcripts.js';
 import { SqliteFixityRepository } from './fixity.js';
 import { SqliteApiTokenRepository, SqliteSessionRepository, SqliteUserRepository } from './users.js';
