@@ -2,7 +2,8 @@
 // visibility), the embargo, whether a sealed interview is listed meanwhile, who may see a `restricted` interview, and
 // the withdrawal on the narrator's behalf.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { type ApiProblem, asProblem, isAbort, problemSlug, request } from '../../lib/http.js';
+import { type ApiProblem, asProblem, problemSlug, request } from '../../lib/http.js';
+import { useApi } from '../../useApi.js';
 import { StatusBadge } from '../components/Badges.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Field } from '../components/Field.js';
@@ -29,6 +30,14 @@ interface Props {
 
 type GroupsState = { kind: 'loading' } | { kind: 'ready'; groups: GroupWithMembers[] } | { kind: 'forbidden' } | { kind: 'error'; problem: ApiProblem };
 
+/** The groups a restricted interview can be granted to (only fetched when it is restricted; 403 = not allowed). */
+function useGroups(restricted: boolean): GroupsState {
+  const { state } = useApi<{ items: GroupWithMembers[] }>(restricted ? '/api/groups' : null);
+  if (state.status === 'success') return { kind: 'ready', groups: state.data.items };
+  if (state.status === 'error') return state.problem.status === 403 ? { kind: 'forbidden' } : { kind: 'error', problem: state.problem };
+  return { kind: 'loading' };
+}
+
 /** API field → where the panel shows it. */
 export function publicationFieldKey(apiField: string): string {
   const head = apiField.replace(/^body\.?/, '').split('.')[0] ?? '';
@@ -45,7 +54,6 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState('');
-  const [groups, setGroups] = useState<GroupsState>({ kind: 'loading' });
   const [userDraft, setUserDraft] = useState('');
   const [userDraftError, setUserDraftError] = useState<string | null>(null);
   const [withdrawing, setWithdrawing] = useState(false);
@@ -63,19 +71,7 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
   }, [record.version, record.id]);
 
   const restricted = formVisibility === 'restricted' || record.visibility === 'restricted';
-  useEffect(() => {
-    if (!restricted) return;
-    const controller = new AbortController();
-    request<{ items: GroupWithMembers[] }>('GET', '/api/groups', { signal: controller.signal }).then(
-      ({ data }) => setGroups({ kind: 'ready', groups: data.items }),
-      (err: unknown) => {
-        if (isAbort(err)) return;
-        const p = asProblem(err);
-        setGroups(p.status === 403 ? { kind: 'forbidden' } : { kind: 'error', problem: p });
-      },
-    );
-    return () => controller.abort();
-  }, [restricted]);
+  const groups = useGroups(restricted);
 
   useEffect(() => {
     if (consentProblem) consentRef.current?.focus();
