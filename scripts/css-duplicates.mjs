@@ -26,13 +26,15 @@ function stylesheets(dir) {
   return out.sort();
 }
 
-const namedColours = /\b(white|black|red|green|blue|yellow|orange|gray|grey|silver|navy|maroon|purple|teal|olive|lime|aqua|fuchsia)\b/i;
+const namedColours =
+  /\b(white|black|red|green|blue|yellow|orange|gray|grey|silver|navy|maroon|purple|teal|olive|lime|aqua|fuchsia)\b/i;
 const colourLiteral = /#[0-9a-f]{3,8}\b|\b(?:rgb|rgba|hsl|hsla)\(/gi;
 
 const normalise = (s) => s.replace(/\s+/g, ' ').trim();
 const context = (node) => {
   const parts = [];
-  for (let p = node.parent; p && p.type !== 'root'; p = p.parent) if (p.type === 'atrule') parts.unshift(`@${p.name} ${normalise(p.params)}`);
+  for (let p = node.parent; p && p.type !== 'root'; p = p.parent)
+    if (p.type === 'atrule') parts.unshift(`@${p.name} ${normalise(p.params)}`);
   return parts.join(' ');
 };
 
@@ -49,7 +51,9 @@ for (const file of files) {
   const ast = postcss.parse(css, { from: file });
   ast.walkRules((rule) => {
     if (rule.parent?.type === 'atrule' && /keyframes$/.test(rule.parent.name)) return;
-    const decls = rule.nodes.filter((n) => n.type === 'decl').map((d) => `${d.prop}: ${normalise(d.value)}${d.important ? ' !important' : ''}`);
+    const decls = rule.nodes
+      .filter((n) => n.type === 'decl')
+      .map((d) => `${d.prop}: ${normalise(d.value)}${d.important ? ' !important' : ''}`);
     if (decls.length === 0) return;
     ruleCount++;
     const ctx = context(rule);
@@ -75,7 +79,8 @@ for (const file of files) {
     if (decl.prop.startsWith('--') && file === tokensFile) return;
     const found = [...decl.value.matchAll(colourLiteral)].map((m) => m[0]);
     const named = decl.value.match(namedColours);
-    if (named && !/var\(/.test(decl.value) && !/^(transparent|currentcolor|inherit)$/i.test(decl.value)) found.push(named[0]);
+    if (named && !/var\(/.test(decl.value) && !/^(transparent|currentcolor|inherit)$/i.test(decl.value))
+      found.push(named[0]);
     for (const c of found) colours.push(`${file}:${decl.source?.start?.line} ${decl.prop}: ${decl.value}`);
   });
 }
@@ -92,7 +97,8 @@ for (let i = 0; i < allRules.length; i++) {
     const b = allRules[j];
     if (a.ctx !== b.ctx || a.selector === b.selector) continue;
     const shared = [...a.decls].filter((d) => b.decls.has(d));
-    if (shared.length >= 3 && shared.length >= 0.75 * Math.min(a.decls.size, b.decls.size)) overlapping.push([a, b, shared]);
+    if (shared.length >= 3 && shared.length >= 0.75 * Math.min(a.decls.size, b.decls.size))
+      overlapping.push([a, b, shared]);
   }
 }
 const crossFile = [...selectorsByFile].filter(([, f]) => f.size > 1);
@@ -100,18 +106,28 @@ const coloursByFile = {};
 for (const c of colours) coloursByFile[c.split(':')[0]] = (coloursByFile[c.split(':')[0]] ?? 0) + 1;
 
 process.stdout.write(`stylesheets: ${files.length} (${files.join(', ')}), ${ruleCount} rules with declarations\n`);
-process.stdout.write(`duplicated selector+declaration blocks: ${duplicated.length} blocks, ${duplicatedCopies} extra copies\n`);
-process.stdout.write(`repeated declaration sets (>= 2 declarations) under other selectors: ${repeatedSets.length} sets, ${repeatedCopies} extra copies\n`);
-process.stdout.write(`near copies (other selector, >= 3 shared declarations, >= 75 % of the smaller rule): ${overlapping.length} pairs, ${overlapping.filter(([a, b]) => a.where.split(':')[0] !== b.where.split(':')[0]).length} of them across stylesheets\n`);
+process.stdout.write(
+  `duplicated selector+declaration blocks: ${duplicated.length} blocks, ${duplicatedCopies} extra copies\n`,
+);
+process.stdout.write(
+  `repeated declaration sets (>= 2 declarations) under other selectors: ${repeatedSets.length} sets, ${repeatedCopies} extra copies\n`,
+);
+process.stdout.write(
+  `near copies (other selector, >= 3 shared declarations, >= 75 % of the smaller rule): ${overlapping.length} pairs, ${overlapping.filter(([a, b]) => a.where.split(':')[0] !== b.where.split(':')[0]).length} of them across stylesheets\n`,
+);
 process.stdout.write(`selectors styled in more than one stylesheet: ${crossFile.length}\n`);
 process.stdout.write(`colour literals outside ${tokensFile}: ${colours.length} ${JSON.stringify(coloursByFile)}\n`);
 if (list) {
   process.stdout.write('\n# duplicated blocks\n');
   for (const [key, where] of duplicated) process.stdout.write(`${where.join(' = ')}\n  ${key.slice(0, 200)}\n`);
   process.stdout.write('\n# repeated declaration sets\n');
-  for (const [key, bySelector] of repeatedSets) process.stdout.write(`${[...bySelector].map(([s, w]) => `${s} (${w.join(', ')})`).join(' | ')}\n  ${key.slice(0, 200)}\n`);
+  for (const [key, bySelector] of repeatedSets)
+    process.stdout.write(
+      `${[...bySelector].map(([s, w]) => `${s} (${w.join(', ')})`).join(' | ')}\n  ${key.slice(0, 200)}\n`,
+    );
   process.stdout.write('\n# near copies\n');
-  for (const [a, b, shared] of overlapping) process.stdout.write(`${a.selector} (${a.where}) ~ ${b.selector} (${b.where}): ${shared.length} shared\n`);
+  for (const [a, b, shared] of overlapping)
+    process.stdout.write(`${a.selector} (${a.where}) ~ ${b.selector} (${b.where}): ${shared.length} shared\n`);
   process.stdout.write('\n# selectors in more than one stylesheet\n');
   for (const [s, f] of crossFile) process.stdout.write(`${s}: ${[...f].join(', ')}\n`);
   process.stdout.write('\n# colour literals\n');

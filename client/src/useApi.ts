@@ -53,7 +53,12 @@ interface Held<T> {
 export function useApi<T>(path: string | null, options: ApiOptions<T> = {}): ApiResource<T> {
   const [held, setHeld] = useState<Held<T>>(() =>
     options.initialData !== undefined
-      ? { state: { status: 'success', data: options.initialData }, data: options.initialData, etag: null, fetching: false }
+      ? {
+          state: { status: 'success', data: options.initialData },
+          data: options.initialData,
+          etag: null,
+          fetching: false,
+        }
       : { state: path ? { status: 'loading' } : { status: 'idle' }, data: undefined, etag: null, fetching: !!path },
   );
   // the first run for the first path uses initialData instead of a request
@@ -75,7 +80,12 @@ export function useApi<T>(path: string | null, options: ApiOptions<T> = {}): Api
     let timer: ReturnType<typeof setTimeout> | undefined;
     const fetchOnce = (first: boolean) => {
       const { headers, keepPrevious } = optionsRef.current;
-      if (first) setHeld((h) => (keepPrevious && h.data !== undefined ? { ...h, fetching: true } : { state: { status: 'loading' }, data: undefined, etag: null, fetching: true }));
+      if (first)
+        setHeld((h) =>
+          keepPrevious && h.data !== undefined
+            ? { ...h, fetching: true }
+            : { state: { status: 'loading' }, data: undefined, etag: null, fetching: true },
+        );
       request<T>('GET', path, { signal: controller.signal, ...(headers ? { headers } : {}) }).then(
         ({ data, etag }) => {
           if (controller.signal.aborted) return;
@@ -87,7 +97,12 @@ export function useApi<T>(path: string | null, options: ApiOptions<T> = {}): Api
         (err: unknown) => {
           if (controller.signal.aborted || isAbort(err)) return;
           // anything that is not a problem answer (e.g. unparsable JSON) shows the generic error text
-          setHeld((h) => ({ state: { status: 'error', problem: asProblem(err) }, data: h.data, etag: h.etag, fetching: false }));
+          setHeld((h) => ({
+            state: { status: 'error', problem: asProblem(err) },
+            data: h.data,
+            etag: h.etag,
+            fetching: false,
+          }));
           const retry = optionsRef.current.pollWhile?.afterErrorMs;
           if (retry) timer = setTimeout(() => fetchOnce(false), retry);
         },
@@ -95,7 +110,8 @@ export function useApi<T>(path: string | null, options: ApiOptions<T> = {}): Api
     };
     if (initialPath.current === path && generation === 0) {
       const { pollWhile, initialData } = optionsRef.current;
-      if (pollWhile && initialData !== undefined && pollWhile.until(initialData)) timer = setTimeout(() => fetchOnce(false), pollWhile.ms);
+      if (pollWhile && initialData !== undefined && pollWhile.until(initialData))
+        timer = setTimeout(() => fetchOnce(false), pollWhile.ms);
     } else {
       fetchOnce(true);
     }
