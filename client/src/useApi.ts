@@ -26,6 +26,8 @@ export interface ApiOptions<T> {
   initialData?: T;
   /** Called with every answer, e.g. to copy a record into an edit form; not a reason to fetch again. */
   onData?: (data: T, etag: string | null) => void;
+  /** Called with every failure (not with an abort). */
+  onError?: (problem: ApiProblem) => void;
 }
 
 export interface ApiResource<T> {
@@ -39,6 +41,8 @@ export interface ApiResource<T> {
   problem: ApiProblem | null;
   /** Fetch the same path again. */
   reload: () => void;
+  /** Fetch the same path again and resolve with that answer (rejects with its ApiProblem). */
+  refetch: () => Promise<T>;
   /** Replace the data with what a mutation answered. */
   setData: (next: T | ((prev: T | undefined) => T), etag?: string | null) => void;
 }
@@ -64,6 +68,8 @@ export function useApi<T>(path: string | null, options: ApiOptions<T> = {}): Api
   // the first run for the first path uses initialData instead of a request
   const initialPath = useRef(options.initialData !== undefined ? path : undefined);
   const [generation, setGeneration] = useState(0);
+  // refetch() callers waiting for the next answer
+  const waiters = useRef<{ resolve: (data: T) => void; reject: (problem: ApiProblem) => void }[]>([]);
   // options are read when an answer arrives, so inline callbacks do not make a new request
   const optionsRef = useRef(options);
   useEffect(() => {
@@ -92,6 +98,7 @@ export function useApi<T>(path: string | null, options: ApiOptions<T> = {}): Api
           setHeld({ state: { status: 'success', data }, data, etag, fetching: false });
           const { onData, pollWhile } = optionsRef.current;
           onData?.(data, etag);
+          for (const w of waiters.current.splice(0)) w.resolve(data);
           if (pollWhile && pollWhile.until(data)) timer = setTimeout(() => fetchOnce(false), pollWhile.ms);
         },
         (err: unknown) => {
@@ -103,6 +110,9 @@ export function useApi<T>(path: string | null, options: ApiOptions<T> = {}): Api
             etag: h.etag,
             fetching: false,
           }));
+          const problem = asProblem(err);
+          for (const w of waiters.current.splice(0)) w.reject(problem);
+          optionsRef.current.onError?.(problem);
           const retry = optionsRef.current.pollWhile?.afterErrorMs;
           if (retry) timer = setTimeout(() => fetchOnce(false), retry);
         },
@@ -122,6 +132,14 @@ export function useApi<T>(path: string | null, options: ApiOptions<T> = {}): Api
   }, [path, generation, headersKey]);
 
   const reload = useCallback(() => setGeneration((n) => n + 1), []);
+  const refetch = useCallback(
+    () =>
+      new Promise<T>((resolve, reject) => {
+        waiters.current.push({ resolve, reject });
+        setGeneration((n) => n + 1);
+      }),
+    [],
+  );
   const setData = useCallback((next: T | ((prev: T | undefined) => T), etag?: string | null) => {
     setHeld((h) => {
       const data = typeof next === 'function' ? (next as (prev: T | undefined) => T)(h.data) : next;
@@ -137,6 +155,7 @@ export function useApi<T>(path: string | null, options: ApiOptions<T> = {}): Api
     loading: held.fetching,
     problem: state.status === 'error' ? state.problem : null,
     reload,
+    refetch,
     setData,
   };
 }
