@@ -81,7 +81,8 @@ for (const file of files) {
     const named = decl.value.match(namedColours);
     if (named && !/var\(/.test(decl.value) && !/^(transparent|currentcolor|inherit)$/i.test(decl.value))
       found.push(named[0]);
-    for (const c of found) colours.push(`${file}:${decl.source?.start?.line} ${decl.prop}: ${decl.value}`);
+    for (const colour of found)
+      colours.push(`${file}:${decl.source?.start?.line} ${decl.prop}: ${decl.value} (${colour})`);
   });
 }
 
