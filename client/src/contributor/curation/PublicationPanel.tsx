@@ -3,7 +3,7 @@
 // the withdrawal on the narrator's behalf.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { type ApiProblem, asProblem, problemSlug, request } from '../../lib/http.js';
-import { useApi } from '../../useApi.js';
+import { useGroups } from './useGroups.js';
 import { StatusBadge } from '../components/Badges.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Field } from '../components/Field.js';
@@ -15,7 +15,7 @@ import {
   type PublicationFormState, type PublicationPatch,
 } from '../lib/publication.js';
 import { useCt, type CKey } from '../i18n/index.js';
-import type { ConsentScope, GroupWithMembers, Interview, Visibility, WorkflowStatus } from '../types.js';
+import type { ConsentScope, Interview, Visibility, WorkflowStatus } from '../types.js';
 
 interface Props {
   interviewId: string;
@@ -28,15 +28,6 @@ interface Props {
   onReload: () => void;
 }
 
-type GroupsState = { kind: 'loading' } | { kind: 'ready'; groups: GroupWithMembers[] } | { kind: 'forbidden' } | { kind: 'error'; problem: ApiProblem };
-
-/** The groups a restricted interview can be granted to (only fetched when it is restricted; 403 = not allowed). */
-function useGroups(restricted: boolean): GroupsState {
-  const { state } = useApi<{ items: GroupWithMembers[] }>(restricted ? '/api/groups' : null);
-  if (state.status === 'success') return { kind: 'ready', groups: state.data.items };
-  if (state.status === 'error') return state.problem.status === 403 ? { kind: 'forbidden' } : { kind: 'error', problem: state.problem };
-  return { kind: 'loading' };
-}
 
 /** API field → where the panel shows it. */
 export function publicationFieldKey(apiField: string): string {
