@@ -24,6 +24,18 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    rolldownOptions: {
+      output: {
+        // every page needs React, the router and i18n, and the app's transport, data hook and texts: one file each
+        // instead of many small ones (each file's gzip starts with an empty dictionary)
+        codeSplitting: {
+          groups: [
+            { name: 'vendor', test: /node_modules[\\/](react|react-dom|scheduler|react-router|i18next|react-i18next|html-parse-stringify|void-elements)[\\/]/ },
+            { name: 'app', test: /client[\\/]src[\\/](lib[\\/]|i18n[\\/]|useApi|useDocumentTitle|components[\\/](Problem|placeSlug))/ },
+          ],
+        },
+      },
+    },
   },
   server: {
     proxy: {

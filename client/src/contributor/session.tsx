@@ -1,8 +1,9 @@
 // Who is working here. On entry (also after a page reload, when the in-memory CSRF token is gone) the area asks
 // /api/auth/me: 401 sends the visitor to the login page and back; otherwise the token is put back into api.ts.
-import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { createContext, useContext } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
-import { type ApiProblem, setCsrfToken, asProblem, isAbort, request } from '../lib/http.js';
+import { type ApiProblem, setCsrfToken } from '../lib/http.js';
+import { useApi } from '../useApi.js';
 import { contributorPaths } from './paths.js';
 import { useCt } from './i18n/index.js';
 import type { Me } from './types.js';
@@ -23,29 +24,17 @@ type GateState = { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'error'; 
 export function SessionGate() {
   const { ct } = useCt();
   const location = useLocation();
-  const [state, setState] = useState<GateState>({ kind: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    request<Me>('GET', '/api/auth/me', { signal: controller.signal }).then(
-      ({ data }) => {
-        setCsrfToken(data.csrfToken);
-        setState({ kind: 'ready', me: data });
-      },
-      (err: unknown) => {
-        if (isAbort(err)) return;
-        const problem = asProblem(err);
-        setState(problem.status === 401 ? { kind: 'anonymous' } : { kind: 'error', problem });
-      },
-    );
-    return () => controller.abort();
-  }, [attempt]);
-
-  const retry = useCallback(() => {
-    setState({ kind: 'loading' });
-    setAttempt((n) => n + 1);
-  }, []);
+  // the token goes back into the transport before the area renders with this answer
+  const me = useApi<Me>('/api/auth/me', { onData: (data) => setCsrfToken(data.csrfToken) });
+  const retry = me.reload;
+  const state: GateState =
+    me.state.status === 'success'
+      ? { kind: 'ready', me: me.state.data }
+      : me.state.status === 'error'
+        ? me.state.problem.status === 401
+          ? { kind: 'anonymous' }
+          : { kind: 'error', problem: me.state.problem }
+        : { kind: 'loading' };
 
   if (state.kind === 'anonymous') {
     return <Navigate to={contributorPaths.login(location.pathname + location.search)} replace />;

@@ -3,10 +3,10 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, apiGet } from '../lib/http.js';
 import { useApiGet } from '../useApi.js';
+import { playable, sortedMedia, useInterview } from './useInterview.js';
 import { useDocumentTitle } from '../useDocumentTitle.js';
-import type { CollectionDetail, InterviewDetail, MediaIndexAnswer, Medium, SearchHit, Transcript as TranscriptData } from '../types.js';
+import type { CollectionDetail, MediaIndexAnswer, Medium, SearchHit, Transcript as TranscriptData } from '../types.js';
 import { formatEmbargo, formatRecordedAt } from '../format.js';
 import { Loading, Problem } from '../components/Problem.js';
 import { ShortcutsDialog } from '../components/ShortcutsDialog.js';
@@ -27,41 +27,6 @@ const downloadFormats = ['vtt', 'srt', 'txt', 'ohms'] as const;
 /** The IIIF Presentation 3 media type (its JSON-LD profile), as the server sends the manifest. */
 const IIIF_MANIFEST_TYPE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"';
 const iiifManifestUrl = (id: string) => `/iiif/interviews/${encodeURIComponent(id)}/manifest`;
-
-type InterviewState = { status: 'loading' } | { status: 'error'; problem: ApiProblem } | { status: 'success'; data: InterviewDetail };
-
-const playable = (m: Medium) => Boolean(m.hls || m.originalPlayable);
-
-/** GET the interview; while the chosen part has nothing playable yet, ask again every few seconds. */
-function useInterview(id: string, selected: string | null): InterviewState {
-  const [state, setState] = useState<InterviewState>({ status: 'loading' });
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    const controller = new AbortController();
-    apiGet<InterviewDetail>(`/api/interviews/${encodeURIComponent(id)}`, { signal: controller.signal }).then(
-      (data) => setState({ status: 'success', data }),
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
-        setState({ status: 'error', problem: err instanceof ApiProblem ? err : new ApiProblem({ title: '', status: 500 }) });
-      },
-    );
-    return () => controller.abort();
-  }, [id, tick]);
-
-  const media = state.status === 'success' ? (state.data.media ?? []) : [];
-  const current = media.find((m) => m.id === selected) ?? sortedMedia(media)[0];
-  const waiting = Boolean(current && !playable(current) && current.status !== 'failed');
-  useEffect(() => {
-    if (!waiting) return;
-    const timer = window.setTimeout(() => setTick((n) => n + 1), 4000);
-    return () => window.clearTimeout(timer);
-  }, [waiting, state]);
-  return state;
-}
-
-function sortedMedia(media: Medium[]): Medium[] {
-  return [...media].sort((a, b) => a.part - b.part);
-}
 
 export function Interview() {
   const { t, i18n } = useTranslation();

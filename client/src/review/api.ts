@@ -7,15 +7,23 @@ type Method = 'GET' | 'POST' | 'DELETE';
 
 async function send<T>(credential: string, method: Method, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const answer = await request<T>(method, `/api/review${path}`, {
-    headers: { Authorization: `Review ${credential}`, ...headers },
+    headers: { ...reviewHeaders(credential), ...headers },
     ...(json !== undefined ? { json } : {}),
   });
   return answer.data;
 }
 
+/** The narrator's credential as the review API's Authorization header. */
+export const reviewHeaders = (credential: string) => ({ Authorization: `Review ${credential}` });
+
+/** What GET /api/review answers: the lists may be left out (nothing to show yet). */
+export type ReviewViewAnswer = Partial<ReviewView> & Pick<ReviewView, 'invitation' | 'decision' | 'canDecide' | 'withdrawn' | 'interview'>;
+export const reviewViewPath = '/api/review';
+
+export const normaliseView = (raw: ReviewViewAnswer): ReviewView => ({ media: [], transcripts: [], restrictions: [], corrections: [], ...raw });
+
 export async function loadView(credential: string): Promise<ReviewView> {
-  const raw = await send<Partial<ReviewView> & Pick<ReviewView, 'invitation' | 'decision' | 'canDecide' | 'withdrawn' | 'interview'>>(credential, 'GET', '');
-  return { media: [], transcripts: [], restrictions: [], corrections: [], ...raw };
+  return normaliseView(await send<ReviewViewAnswer>(credential, 'GET', ''));
 }
 
 export interface NewRestriction {

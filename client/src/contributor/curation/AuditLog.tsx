@@ -1,8 +1,9 @@
 // The audit log (admins): who changed what and when, with the change as a compact before → after list. On the
 // interview page for that interview; at /mitarbeit/protokoll for everything, filtered by action.
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
+import type { ApiProblem } from '../../lib/http.js';
+import { useApi } from '../../useApi.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { Problem } from '../../components/Problem.js';
 import { auditActions, compactDiff, isAuditAction } from '../lib/audit.js';
@@ -26,24 +27,14 @@ export function actorLabel(e: Pick<AuditEvent, 'actorKind' | 'actorId' | 'actorL
 type Load = { kind: 'loading' } | { kind: 'error'; problem: ApiProblem } | { kind: 'ready'; data: Paged<AuditEvent> };
 
 function useAudit(query: { interviewId?: string; action?: string; page: number; pageSize: number }, enabled = true): Load {
-  const [state, setState] = useState<Load>({ kind: 'loading' });
   const { interviewId, action, page, pageSize } = query;
-  useEffect(() => {
-    if (!enabled) return;
-    const controller = new AbortController();
-    const params = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
-    if (interviewId) params.set('interviewId', interviewId);
-    if (action) params.set('action', action);
-    setState((s) => (s.kind === 'ready' ? s : { kind: 'loading' }));
-    request<Paged<AuditEvent>>('GET', `/api/audit?${params}`, { signal: controller.signal }).then(
-      ({ data }) => setState({ kind: 'ready', data }),
-      (err: unknown) => {
-        if (!isAbort(err)) setState({ kind: 'error', problem: asProblem(err) });
-      },
-    );
-    return () => controller.abort();
-  }, [interviewId, action, page, pageSize, enabled]);
-  return state;
+  const params = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
+  if (interviewId) params.set('interviewId', interviewId);
+  if (action) params.set('action', action);
+  // another page or filter keeps the table shown until the answer is in
+  const { state, data } = useApi<Paged<AuditEvent>>(enabled ? `/api/audit?${params}` : null, { keepPrevious: true });
+  if (state.status === 'error') return { kind: 'error', problem: state.problem };
+  return data ? { kind: 'ready', data } : { kind: 'loading' };
 }
 
 export function AuditTable({ events, showInterview = false, caption }: { events: AuditEvent[]; showInterview?: boolean; caption: string }) {

@@ -1,7 +1,7 @@
 // Einverständniserklärungen: the current version per narrator, a way to record a new one or change one (as a new
 // version), each record's history, and the scans of the signed forms.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
+import { useRef, useState } from 'react';
+import { useApi } from '../../useApi.js';
 import { Problem } from '../../components/Problem.js';
 import { scopeForVisibility } from '../lib/consentForm.js';
 import { formatBytes } from '../lib/progress.js';
@@ -27,46 +27,34 @@ export const scanUrl = (interviewId: string, consentId: string, version: number)
 
 export function ConsentPanel({ interviewId, narrators, visibility, onConsentSaved }: Props) {
   const { ct, lang } = useCt();
-  const [list, setList] = useState<ConsentRecord[] | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
   const [notice, setNotice] = useState('');
-  const [history, setHistory] = useState<{ id: string; versions: ConsentRecord[] | null; problem: ApiProblem | null } | null>(null);
+  const [historyId, setHistoryId] = useState<string | null>(null);
   const newButtonRef = useRef<HTMLButtonElement>(null);
+  // what to do with the list once it is fetched again (a stale edit continues on the fresh record)
+  const afterReload = useRef<((items: ConsentRecord[]) => void) | null>(null);
 
-  const load = useCallback(
-    (signal?: AbortSignal) =>
-      request<{ items: ConsentRecord[] }>('GET', `/api/interviews/${encodeURIComponent(interviewId)}/consents`, signal ? { signal } : {}).then(
-        ({ data }) => {
-          setList(data.items);
-          setProblem(null);
-          return data.items;
-        },
-        (err: unknown) => {
-          if (!isAbort(err)) setProblem(asProblem(err));
-          return null;
-        },
-      ),
-    [interviewId],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => controller.abort();
-  }, [load]);
-
-  const showHistory = (id: string) => {
-    if (history?.id === id) {
-      setHistory(null);
-      return;
-    }
-    setHistory({ id, versions: null, problem: null });
-    request<{ items: ConsentRecord[] }>('GET', `/api/interviews/${encodeURIComponent(interviewId)}/consents/${encodeURIComponent(id)}/versions`).then(
-      ({ data }) => setHistory((h) => (h?.id === id ? { id, versions: data.items, problem: null } : h)),
-      (err: unknown) => setHistory((h) => (h?.id === id ? { id, versions: [], problem: asProblem(err) } : h)),
-    );
+  const consents = useApi<{ items: ConsentRecord[] }>(`/api/interviews/${encodeURIComponent(interviewId)}/consents`, {
+    keepPrevious: true,
+    onData: (data) => {
+      afterReload.current?.(data.items);
+      afterReload.current = null;
+    },
+  });
+  const list = consents.data?.items ?? null;
+  const { problem } = consents;
+  const load = (then?: (items: ConsentRecord[]) => void) => {
+    afterReload.current = then ?? null;
+    consents.reload();
   };
+
+  const historyAnswer = useApi<{ items: ConsentRecord[] }>(
+    historyId ? `/api/interviews/${encodeURIComponent(interviewId)}/consents/${encodeURIComponent(historyId)}/versions` : null,
+  );
+  const history = historyId
+    ? { id: historyId, versions: historyAnswer.problem ? [] : (historyAnswer.data?.items ?? null), problem: historyAnswer.problem }
+    : null;
+  const showHistory = (id: string) => setHistoryId((current) => (current === id ? null : id));
 
   const needed = scopeForVisibility[visibility];
   const neededLabel = ct(`consent.scopes.${needed}`);
@@ -133,16 +121,16 @@ export function ConsentPanel({ interviewId, narrators, visibility, onConsentSave
                     narrators={narrators}
                     onCancel={() => setEditing(null)}
                     onStale={() => {
-                      void load().then((items) => {
-                        const fresh = items?.find((x) => x.id === c.id);
+                      load((items) => {
+                        const fresh = items.find((x) => x.id === c.id);
                         setEditing(fresh ? { mode: 'edit', record: fresh } : null);
                       });
                     }}
                     onSaved={(saved) => {
                       setEditing(null);
-                      setHistory(null);
+                      setHistoryId(null);
                       setNotice(ct('consent.savedVersion', { narrator: saved.narrator, version: saved.version }));
-                      void load();
+                      load();
                       onConsentSaved();
                     }}
                   />
@@ -160,11 +148,11 @@ export function ConsentPanel({ interviewId, narrators, visibility, onConsentSave
             setEditing(null);
             newButtonRef.current?.focus();
           }}
-          onStale={() => void load()}
+          onStale={() => load()}
           onSaved={(saved) => {
             setEditing(null);
             setNotice(ct('consent.saved', { narrator: saved.narrator }));
-            void load();
+            load();
             onConsentSaved();
           }}
         />

@@ -1,7 +1,7 @@
 // "Durchsicht & Einverständnis" on the interview page, for curators and admins only: publication settings, consent
 // records, review invitations with their letters, the narrator's proposals and restrictions, and (admins) the log.
-import { useCallback, useEffect, useState } from 'react';
-import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
+import { useCallback, useState } from 'react';
+import { useApi } from '../../useApi.js';
 import { Problem } from '../../components/Problem.js';
 import { isStaff, useSession } from '../session.js';
 import { useCt } from '../i18n/index.js';
@@ -29,26 +29,17 @@ interface Props {
 export function CurationSection({ interviewId, record, media, etag, formVisibility, onInterviewSaved, onReload, onRefresh }: Props) {
   const { ct } = useCt();
   const me = useSession();
-  const [overview, setOverview] = useState<ReviewOverview | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  // staff only: the review overview (corrections, restrictions, decisions); fetched again after each change here
+  const { data: overview = null, problem, reload } = useApi<ReviewOverview>(
+    isStaff(me) ? `/api/interviews/${encodeURIComponent(interviewId)}/review` : null,
+    { keepPrevious: true },
+  );
+  // each change also shows the log anew
   const [tick, setTick] = useState(0);
-
-  useEffect(() => {
-    if (!isStaff(me)) return;
-    const controller = new AbortController();
-    request<ReviewOverview>('GET', `/api/interviews/${encodeURIComponent(interviewId)}/review`, { signal: controller.signal }).then(
-      ({ data }) => {
-        setOverview(data);
-        setProblem(null);
-      },
-      (err: unknown) => {
-        if (!isAbort(err)) setProblem(asProblem(err));
-      },
-    );
-    return () => controller.abort();
-  }, [interviewId, tick, me]);
-
-  const refreshOverview = useCallback(() => setTick((n) => n + 1), []);
+  const refreshOverview = useCallback(() => {
+    reload();
+    setTick((n) => n + 1);
+  }, [reload]);
 
   if (!isStaff(me)) return null;
   const admin = me.user.role === 'admin';

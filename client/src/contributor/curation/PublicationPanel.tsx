@@ -2,7 +2,8 @@
 // visibility), the embargo, whether a sealed interview is listed meanwhile, who may see a `restricted` interview, and
 // the withdrawal on the narrator's behalf.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { type ApiProblem, asProblem, isAbort, problemSlug, request } from '../../lib/http.js';
+import { type ApiProblem, asProblem, problemSlug, request } from '../../lib/http.js';
+import { useGroups } from './useGroups.js';
 import { StatusBadge } from '../components/Badges.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Field } from '../components/Field.js';
@@ -14,7 +15,7 @@ import {
   type PublicationFormState, type PublicationPatch,
 } from '../lib/publication.js';
 import { useCt, type CKey } from '../i18n/index.js';
-import type { ConsentScope, GroupWithMembers, Interview, Visibility, WorkflowStatus } from '../types.js';
+import type { ConsentScope, Interview, Visibility, WorkflowStatus } from '../types.js';
 
 interface Props {
   interviewId: string;
@@ -27,7 +28,6 @@ interface Props {
   onReload: () => void;
 }
 
-type GroupsState = { kind: 'loading' } | { kind: 'ready'; groups: GroupWithMembers[] } | { kind: 'forbidden' } | { kind: 'error'; problem: ApiProblem };
 
 /** API field → where the panel shows it. */
 export function publicationFieldKey(apiField: string): string {
@@ -45,7 +45,6 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState('');
-  const [groups, setGroups] = useState<GroupsState>({ kind: 'loading' });
   const [userDraft, setUserDraft] = useState('');
   const [userDraftError, setUserDraftError] = useState<string | null>(null);
   const [withdrawing, setWithdrawing] = useState(false);
@@ -63,19 +62,7 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
   }, [record.version, record.id]);
 
   const restricted = formVisibility === 'restricted' || record.visibility === 'restricted';
-  useEffect(() => {
-    if (!restricted) return;
-    const controller = new AbortController();
-    request<{ items: GroupWithMembers[] }>('GET', '/api/groups', { signal: controller.signal }).then(
-      ({ data }) => setGroups({ kind: 'ready', groups: data.items }),
-      (err: unknown) => {
-        if (isAbort(err)) return;
-        const p = asProblem(err);
-        setGroups(p.status === 403 ? { kind: 'forbidden' } : { kind: 'error', problem: p });
-      },
-    );
-    return () => controller.abort();
-  }, [restricted]);
+  const groups = useGroups(restricted);
 
   useEffect(() => {
     if (consentProblem) consentRef.current?.focus();

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { MediaStatusBadge, ProgressBar } from '../components/Badges.js';
 import { Problem } from '../../components/Problem.js';
-import { request } from '../../lib/http.js';
+import { useApi } from '../../useApi.js';
 import { activeJob } from '../lib/media.js';
 import { formatDuration } from '../../lib/time.js';
 import { formatBytes, percentOf, progressFigures } from '../lib/progress.js';
@@ -14,6 +14,12 @@ import type { Medium } from '../types.js';
 import { useUploads, type PendingUpload, type UploadItem } from '../uploads/UploadsContext.js';
 import { TranscriptImport } from '../transcript/TranscriptImport.js';
 import { useMediumStatus } from './useMediumStatus.js';
+
+/** A finished upload is a medium now: fetch it once so the list can show it (it is then polled there). */
+function FinishedUpload({ mediumId, onMedium }: { mediumId: string; onMedium: (m: Medium) => void }) {
+  useApi<Medium>(`/api/media/${encodeURIComponent(mediumId)}`, { onData: onMedium });
+  return null;
+}
 
 const ACCEPT = 'audio/*,video/*,.mp3,.m4a,.wav,.flac,.ogg,.opus,.mp4,.mov,.mkv,.webm';
 
@@ -37,17 +43,13 @@ export function MediaSection({ interviewId, media, onMediaChange }: { interviewI
 
   // a finished upload is a medium now: fetch it once and add it to the list (it is then polled there)
   const finished = mine.filter((it) => it.phase === 'done' && it.mediumId).map((it) => it.mediumId!);
-  const finishedKey = finished.join(',');
-  useEffect(() => {
-    for (const id of finished) {
-      if (mediaRef.current.some((m) => m.id === id)) continue;
-      void request<Medium>('GET', `/api/media/${encodeURIComponent(id)}`).then(({ data }) => {
-        if (!mediaRef.current.some((m) => m.id === data.id)) onMediaChange([...mediaRef.current, data].sort((a, b) => a.part - b.part));
-      });
-    }
-    // only when the set of finished uploads changes
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `finished` is a new array each render; its key says when it changed
-  }, [finishedKey]);
+  const addMedium = useCallback(
+    (data: Medium) => {
+      if (!mediaRef.current.some((m) => m.id === data.id)) onMediaChange([...mediaRef.current, data].sort((a, b) => a.part - b.part));
+    },
+    [onMediaChange],
+  );
+  const newlyFinished = finished.filter((id, i) => finished.indexOf(id) === i && !media.some((m) => m.id === id));
 
   const onFiles = (files: FileList | null) => {
     if (!files) return;
@@ -57,6 +59,9 @@ export function MediaSection({ interviewId, media, onMediaChange }: { interviewI
   return (
     <section aria-labelledby="sb-c-media-title" className="sb-c-section">
       <h2 id="sb-c-media-title">{ct('media.title')}</h2>
+      {newlyFinished.map((id) => (
+        <FinishedUpload key={id} mediumId={id} onMedium={addMedium} />
+      ))}
 
       {media.length === 0 && <p>{ct('media.none')}</p>}
       {media.length > 0 && (

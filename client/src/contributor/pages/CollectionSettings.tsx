@@ -2,8 +2,9 @@
 // ready, and in which language (PATCH /api/collections/:id with If-Match). Curators and admins change it; contributors
 // see what applies to their uploads. When no ASR engine is configured the option is disabled and the server's
 // explanation (GET /api/asr → howToEnable) says how to turn it on.
-import { useEffect, useId, useState } from 'react';
-import { type ApiProblem, asProblem, interviewEtag, isAbort, request } from '../../lib/http.js';
+import { useId, useState } from 'react';
+import { type ApiProblem, asProblem, interviewEtag, request } from '../../lib/http.js';
+import { useApi } from '../../useApi.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { Problem } from '../../components/Problem.js';
 import { isStaff, useSession } from '../session.js';
@@ -16,27 +17,14 @@ export const autoTranscribeLanguages = ['de', 'en', 'pl', 'ru', 'cs'] as const;
 export function CollectionSettingsPage() {
   const { ct } = useCt();
   const me = useSession();
-  const [collections, setCollections] = useState<Collection[] | null>(null);
-  const [asr, setAsr] = useState<AsrStatus | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const list = useApi<Paged<Collection>>('/api/collections?pageSize=100');
+  const asrStatus = useApi<AsrStatus>('/api/asr');
+  const collections = list.data?.items ?? null;
+  const asr = asrStatus.data ?? null;
+  const problem = list.problem ?? asrStatus.problem;
+  const setCollections = (update: (all: Collection[] | undefined) => Collection[] | null) =>
+    list.setData((answer) => ({ ...answer!, items: update(answer?.items) ?? [] }));
   useDocumentTitle(ct('collections.pageTitle'));
-
-  useEffect(() => {
-    const controller = new AbortController();
-    Promise.all([
-      request<Paged<Collection>>('GET', '/api/collections?pageSize=100', { signal: controller.signal }),
-      request<AsrStatus>('GET', '/api/asr', { signal: controller.signal }),
-    ]).then(
-      ([list, status]) => {
-        setCollections(list.data.items);
-        setAsr(status.data);
-      },
-      (err: unknown) => {
-        if (!isAbort(err)) setProblem(asProblem(err));
-      },
-    );
-    return () => controller.abort();
-  }, []);
 
   return (
     <section aria-labelledby="sb-c-collections-title">

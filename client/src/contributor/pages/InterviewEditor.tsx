@@ -19,6 +19,7 @@ import { MediaSection } from '../media/MediaSection.js';
 import { CurationSection } from '../curation/CurationSection.js';
 import { isStaff, useSession } from '../session.js';
 import { useInterviewEditor } from './useInterviewEditor.js';
+import { PeopleFieldset } from './PeopleFieldset.js';
 
 const languageSuggestions = ['de', 'nds', 'hsb', 'dsb', 'en', 'pl', 'cs', 'ru'] as const;
 
@@ -111,7 +112,6 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
     .filter(([k, list]) => k !== FORM_LEVEL && list.length > 0)
     .sort(([a], [b]) => fieldRank(a) - fieldRank(b));
   const err = (key: string) => errors[key];
-  const peopleOf = (role: PersonRole) => form.people.map((row, index) => ({ row, index })).filter(({ row }) => row.role === role);
 
   return (
     <section aria-labelledby="sb-c-form-title">
@@ -191,45 +191,15 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
         </Field>
 
         {(['narrator', 'interviewer'] as const).map((role) => (
-          <fieldset key={role} className="sb-c-fieldset" aria-describedby={err('people') ? 'sb-c-f-people-error' : undefined}>
-            <legend>{ct(role === 'narrator' ? 'form.fields.people' : 'form.interviewers')}</legend>
-            {role === 'narrator' && err('people') && (
-              <p id="sb-c-f-people-error" className="sb-c-field-error">
-                {err('people')!.join(' ')}
-              </p>
-            )}
-            {peopleOf(role).length === 0 && <p className="sb-c-hint">{ct('form.noPeople')}</p>}
-            {peopleOf(role).map(({ row, index }, n) => (
-              <div key={row.key} className="sb-c-person-row">
-                <Field
-                  id={inputIdFor(`people.${index}.name`)}
-                  label={ct(role === 'narrator' ? 'form.narratorName' : 'form.interviewerName', { n: n + 1 })}
-                  errors={err(`people.${index}.name`)}
-                >
-                  {(a) => (
-                    <input
-                      {...a}
-                      type="text"
-                      autoComplete="off"
-                      value={row.name}
-                      onChange={(e) => updatePerson(row.key, e.target.value)}
-                    />
-                  )}
-                </Field>
-                <button
-                  type="button"
-                  className="sb-c-button sb-c-quiet"
-                  onClick={() => removePerson(row)}
-                  aria-label={ct('form.removePerson', { name: row.name.trim() || ct('form.emptyRow', { n: n + 1 }) })}
-                >
-                  {ct('form.remove')}
-                </button>
-              </div>
-            ))}
-            <button type="button" id={`sb-c-add-${role}`} className="sb-c-button" onClick={() => addPerson(role)}>
-              {ct(role === 'narrator' ? 'form.addNarrator' : 'form.addInterviewer')}
-            </button>
-          </fieldset>
+          <PeopleFieldset
+            key={role}
+            role={role}
+            people={form.people}
+            errors={errors}
+            onName={updatePerson}
+            onAdd={addPerson}
+            onRemove={removePerson}
+          />
         ))}
 
         <Field id={inputIdFor('recordedAt')} label={ct('form.fields.recordedAt')} hint={ct('form.recordedAtHint')} errors={err('recordedAt')}>

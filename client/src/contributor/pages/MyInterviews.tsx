@@ -1,9 +1,9 @@
 // "Meine Interviews": the signed-in person's interviews (curators and admins see all, or only their own).
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { Link } from 'react-router';
-import { type ApiProblem, asProblem, isAbort, request } from '../../lib/http.js';
 import { formatRecordedAt } from '../../format.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
+import { useApi } from '../../useApi.js';
 import { Problem } from '../../components/Problem.js';
 import { StatusBadge } from '../components/Badges.js';
 import { contributorPaths } from '../paths.js';
@@ -22,33 +22,19 @@ export function MyInterviews() {
   const [onlyMine, setOnlyMine] = useState(!staff);
   const [page, setPage] = useState(1);
   const [items, setItems] = useState<Interview[]>([]);
-  const [total, setTotal] = useState<number | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
   const onlyMineId = useId();
   const heading = onlyMine ? ct('list.titleMine') : ct('list.titleAll');
   useDocumentTitle(heading);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE), sort: '-updatedAt' });
-    if (onlyMine) query.set('mine', 'true');
-    setLoading(true);
-    request<Paged<Interview>>('GET', `/api/interviews?${query}`, { signal: controller.signal }).then(
-      ({ data }) => {
-        setItems((prev) => (page === 1 ? data.items : [...prev, ...data.items]));
-        setTotal(data.total);
-        setProblem(null);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (isAbort(err)) return;
-        setProblem(asProblem(err));
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [onlyMine, page]);
+  const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE), sort: '-updatedAt' });
+  if (onlyMine) query.set('mine', 'true');
+  // "more" appends the next page to what is shown; a new filter starts again at page 1
+  const list = useApi<Paged<Interview>>(`/api/interviews?${query}`, {
+    keepPrevious: true,
+    onData: (data) => setItems((prev) => (page === 1 ? data.items : [...prev, ...data.items])),
+  });
+  const { loading, problem } = list;
+  const total = list.data?.total ?? null;
 
   const dateTime = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeStyle: 'short' });
 

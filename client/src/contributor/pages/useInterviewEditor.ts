@@ -1,8 +1,9 @@
 // The interview editor's state in one reducer, and the one place it reads the record from the API (first load,
 // reload after a conflict, refresh after the review section changed it, the ETag before an overwrite).
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useReducer, useRef } from 'react';
 import { useNavigate } from 'react-router';
-import { type ApiProblem, asProblem, interviewEtag, isAbort, request } from '../../lib/http.js';
+import { type ApiProblem, asProblem, interviewEtag, request } from '../../lib/http.js';
+import { useApi } from '../../useApi.js';
 import { FORM_LEVEL, groupFieldErrors, hasErrors, interviewFieldKey, type FieldErrors } from '../lib/fieldErrors.js';
 import { buildInterviewPayload, emptyForm, formFromInterview, type InterviewFormState } from '../lib/interviewForm.js';
 import { mapToVisibleKey } from '../lib/interviewFields.js';
@@ -93,8 +94,8 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
 const recordPath = (id: string) => `/api/interviews/${encodeURIComponent(id)}`;
 
 /** The record with its media and ETag (the record's version says the same should a proxy drop the header). */
-async function fetchRecord(interviewId: string, signal?: AbortSignal): Promise<{ record: Interview; media: Medium[]; etag: string }> {
-  const { data, etag } = await request<InterviewWithMedia>('GET', recordPath(interviewId), signal ? { signal } : {});
+async function fetchRecord(interviewId: string): Promise<{ record: Interview; media: Medium[]; etag: string }> {
+  const { data, etag } = await request<InterviewWithMedia>('GET', recordPath(interviewId));
   const { media, ...record } = data;
   return { record, media, etag: etag ?? interviewEtag(record.version) };
 }
@@ -107,31 +108,33 @@ export function useInterviewEditor(interviewId: string | null, notice: string) {
   const langRef = useRef(lang);
   langRef.current = lang;
 
-  /** Read the record; `withForm` puts it into the form too (first load, reload after a conflict). */
-  const loadRecord = useCallback(
-    (withForm: boolean, signal?: AbortSignal) => {
-      if (!interviewId) return;
-      fetchRecord(interviewId, signal).then(
-        ({ record, media, etag }) =>
-          dispatch(withForm ? { type: 'loaded', record, media, etag, form: formFromInterview(record, langRef.current) } : { type: 'loaded', record, media: null, etag, form: null }),
-        (err: unknown) => {
-          // a failed refresh leaves the page as it is: the next save reports what is wrong
-          if (withForm && !isAbort(err)) dispatch({ type: 'loadFailed', problem: asProblem(err) });
-        },
+  // the record: the first answer (and a reload after a conflict) goes into the form too; a refresh after the review
+  // section changed the record only updates record and ETag
+  const withForm = useRef(true);
+  const recordAnswer = useApi<InterviewWithMedia>(interviewId ? recordPath(interviewId) : null, {
+    keepPrevious: true,
+    onData: (data, etag) => {
+      const { media, ...record } = data;
+      const tag = etag ?? interviewEtag(record.version);
+      dispatch(
+        withForm.current
+          ? { type: 'loaded', record, media, etag: tag, form: formFromInterview(record, langRef.current) }
+          : { type: 'loaded', record, media: null, etag: tag, form: null },
       );
     },
-    [interviewId],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    loadRecord(true, controller.signal);
-    request<Paged<Collection>>('GET', '/api/collections?pageSize=100', { signal: controller.signal }).then(
-      ({ data }) => dispatch({ type: 'collections', items: data.items }),
-      () => dispatch({ type: 'collections', items: [] }), // the select then offers "none" only
-    );
-    return () => controller.abort();
-  }, [loadRecord]);
+    // a failed refresh leaves the page as it is: the next save reports what is wrong
+    onError: (problem) => {
+      if (withForm.current) dispatch({ type: 'loadFailed', problem });
+    },
+  });
+  const loadRecord = (form: boolean) => {
+    withForm.current = form;
+    recordAnswer.reload();
+  };
+  useApi<Paged<Collection>>('/api/collections?pageSize=100', {
+    onData: (data) => dispatch({ type: 'collections', items: data.items }),
+    onError: () => dispatch({ type: 'collections', items: [] }), // the select then offers "none" only
+  });
 
   const save = async (overwrite = false) => {
     const { form } = state;

@@ -1,27 +1,16 @@
 // Admins: files whose latest fixity check failed or found them missing. Shown at the top of the contributor area
 // (all interviews) and on an interview's page (that interview), as an alert — a damaged original needs a person.
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { request, isAbort } from '../../lib/http.js';
+import { useApi } from '../../useApi.js';
 import { contributorPaths } from '../paths.js';
 import { useSession } from '../session.js';
 import { useCt } from '../i18n/index.js';
 import { problemsOf, type FixityProblem, type FixityState } from './fixity.js';
 
 export function useFixityProblems(enabled: boolean, interviewId?: string): FixityProblem[] {
-  const [state, setState] = useState<FixityState | null>(null);
-  useEffect(() => {
-    if (!enabled) return;
-    const controller = new AbortController();
-    request<FixityState>('GET', '/api/preservation/fixity', { signal: controller.signal }).then(
-      ({ data }) => setState(data),
-      (err: unknown) => {
-        if (!isAbort(err)) setState(null);
-      },
-    );
-    return () => controller.abort();
-  }, [enabled]);
-  return problemsOf(state, interviewId);
+  // an error shows no alert (the page itself says what is wrong)
+  const { state } = useApi<FixityState>(enabled ? '/api/preservation/fixity' : null);
+  return problemsOf(state.status === 'success' ? state.data : null, interviewId);
 }
 
 export function FixityProblemList({ problems, showInterview }: { problems: FixityProblem[]; showInterview: boolean }) {

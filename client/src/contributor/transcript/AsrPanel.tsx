@@ -1,8 +1,9 @@
 // Automatic transcription and alignment of one medium: start (POST /api/media/:id/transcribe or …/align), follow the
 // job's progress, cancel, retry. When no engine is configured it says how to turn the feature on.
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useId, useState } from 'react';
 import { type ApiProblem, asProblem, request } from '../../lib/http.js';
 import { Problem } from '../../components/Problem.js';
+import { useApi } from '../../useApi.js';
 import { useCt } from '../i18n/index.js';
 import type { MediumJob } from '../types.js';
 
@@ -25,51 +26,50 @@ interface Props {
 
 export function AsrPanel({ mediaId, defaultLanguage, hasTranscript, onDone }: Props) {
   const { ct, lang } = useCt();
-  const [status, setStatus] = useState<AsrStatus | null>(null);
+  const status = useApi<AsrStatus>('/api/asr').data ?? null;
   const [language, setLanguage] = useState<string>((languages as readonly string[]).includes(defaultLanguage.slice(0, 2)) ? defaultLanguage.slice(0, 2) : 'de');
-  const [job, setJob] = useState<MediumJob | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [actionProblem, setActionProblem] = useState<ApiProblem | null>(null);
   const langId = useId();
 
-  useEffect(() => {
-    const controller = new AbortController();
-    request<AsrStatus>('GET', '/api/asr', { signal: controller.signal }).then(({ data }) => setStatus(data), () => undefined);
-    return () => controller.abort();
-  }, []);
-
-  // follow a queued or running job once a second
-  useEffect(() => {
-    if (!job || (job.status !== 'queued' && job.status !== 'running')) return;
-    const timer = setTimeout(() => {
-      request<MediumJob>('GET', `/api/jobs/${job.id}`).then(
-        ({ data }) => {
-          setJob(data);
-          if (data.status === 'done') onDone();
-        },
-        (err: unknown) => setProblem(asProblem(err)),
-      );
-    }, 1000);
-    return () => clearTimeout(timer);
-  }, [job, onDone]);
+  // follow a queued or running job once a second; a finished job means a new transcript version
+  const followed = useApi<MediumJob>(jobId ? `/api/jobs/${encodeURIComponent(jobId)}` : null, {
+    keepPrevious: true,
+    pollWhile: { ms: 1000, until: (j) => j.status === 'queued' || j.status === 'running' },
+    onData: (j) => {
+      if (j.status === 'done') onDone();
+    },
+  });
+  const job = followed.data ?? null;
+  const problem = actionProblem ?? followed.problem;
+  const { setData: showJob, reload: follow } = followed;
+  const track = useCallback(
+    (answer: MediumJob) => {
+      showJob(answer);
+      setJobId(answer.id);
+      follow();
+    },
+    [showJob, follow],
+  );
 
   const start = useCallback(async (kind: 'transcribe' | 'align') => {
-    setProblem(null);
+    setActionProblem(null);
     try {
-      setJob((await request<MediumJob>('POST', `/api/media/${encodeURIComponent(mediaId)}/${kind}`, { json: { language } })).data);
+      track((await request<MediumJob>('POST', `/api/media/${encodeURIComponent(mediaId)}/${kind}`, { json: { language } })).data);
     } catch (err) {
-      setProblem(asProblem(err));
+      setActionProblem(asProblem(err));
     }
-  }, [mediaId, language]);
+  }, [mediaId, language, track]);
 
   const act = useCallback(async (action: 'cancel' | 'retry') => {
     if (!job) return;
-    setProblem(null);
+    setActionProblem(null);
     try {
-      setJob((await request<MediumJob>('POST', `/api/jobs/${job.id}/${action}`, { json: {} })).data);
+      track((await request<MediumJob>('POST', `/api/jobs/${job.id}/${action}`, { json: {} })).data);
     } catch (err) {
-      setProblem(asProblem(err));
+      setActionProblem(asProblem(err));
     }
-  }, [job]);
+  }, [job, track]);
 
   if (!status) return null;
   if (!status.enabled) {

@@ -1,6 +1,7 @@
 // The OHMS-style index (table of contents) of one medium: points with start time, title, synopsis and keywords.
 import { useEffect, useRef, useState } from 'react';
 import { type ApiProblem, asProblem, indexEtag, request } from '../../lib/http.js';
+import { useApi } from '../../useApi.js';
 import { Problem } from '../../components/Problem.js';
 import { FORM_LEVEL, groupFieldErrors, indexPointFieldKey, type FieldErrors } from '../lib/fieldErrors.js';
 import { splitKeywords } from '../lib/keywords.js';
@@ -47,23 +48,18 @@ export function IndexEditor({ basePath, getTime, onSeek }: Props) {
   const [dirty, setDirty] = useState(false);
   const focusKey = useRef<string | null>(null);
 
-  const load = () =>
-    request<MediaIndex>('GET', `${basePath}/index`).then(
-      ({ data }) => {
-        setRows(data.points.map(rowOf));
-        setVersion(data.version);
-        setDirty(false);
-        setConflict(false);
-        setErrors({});
-      },
-      (err: unknown) => setProblem(asProblem(err)),
-    );
-
-  useEffect(() => {
-    void load();
-    // once per medium
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `load` is recreated each render; the medium's path decides
-  }, [basePath]);
+  // the saved index, copied into the editable rows on each answer (once per medium, and on "load again")
+  const saved = useApi<MediaIndex>(`${basePath}/index`, {
+    onData: (data) => {
+      setRows(data.points.map(rowOf));
+      setVersion(data.version);
+      setDirty(false);
+      setConflict(false);
+      setErrors({});
+    },
+  });
+  const load = saved.reload;
+  const shownProblem = problem ?? saved.problem;
 
   useEffect(() => {
     if (focusKey.current) {
@@ -147,13 +143,13 @@ export function IndexEditor({ basePath, getTime, onSeek }: Props) {
       {conflict && (
         <div className="problem" role="alert">
           <p className="problem-title">{ct('index.conflict')}</p>
-          <button type="button" className="sb-c-button" onClick={() => void load()}>
+          <button type="button" className="sb-c-button" onClick={load}>
             {ct('index.reload')}
           </button>
         </div>
       )}
-      {problem && <Problem signIn problem={problem} showFieldErrors={false} />}
-      {rows === null && !problem && <p className="sb-c-loading">{ct('common.loading')}</p>}
+      {shownProblem && <Problem signIn problem={shownProblem} showFieldErrors={false} />}
+      {rows === null && !shownProblem && <p className="sb-c-loading">{ct('common.loading')}</p>}
       {rows && rows.length === 0 && <p>{ct('index.empty')}</p>}
       {rows && rows.length > 0 && (
         <ol className="sb-c-index-list">

@@ -4,29 +4,25 @@
 import type { TimedSegment } from '../../../../server/store/types.js';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router';
-import { type ApiProblem, asProblem, isAbort, request, transcriptEtag } from '../../lib/http.js';
+import { type ApiProblem, asProblem, request, transcriptEtag } from '../../lib/http.js';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { MediaStatusBadge } from '../components/Badges.js';
 import { Problem } from '../../components/Problem.js';
 import { formatTimecodeTenths } from '../../lib/time.js';
 import { currentSegmentIndex, lastStartedIndex, renumberDrafts, roundTime } from '../lib/segments.js';
-import { shortcutFor, skipTarget, SKIP_SECONDS } from '../lib/shortcuts.js';
+import { SKIP_SECONDS } from '../lib/shortcuts.js';
 import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
 import { contributorPaths } from '../paths.js';
 import { useCt } from '../i18n/index.js';
-import type { InterviewWithMedia, Medium, Transcript, VersionSummary } from '../types.js';
+import type { Transcript } from '../types.js';
+import { useTranscriptData } from './useTranscriptData.js';
+import { useEditorPlayback } from './useEditorPlayback.js';
 import { IndexEditor } from './IndexEditor.js';
 import { Player } from './Player.js';
 import { SegmentRow, type SegmentAction, type SegmentDraft } from './SegmentRow.js';
 import { TranscriptImport } from './TranscriptImport.js';
 import { VersionHistory } from './VersionHistory.js';
 import { AsrPanel, LOW_CONFIDENCE } from './AsrPanel.js';
-
-type Load =
-  | { kind: 'loading' }
-  | { kind: 'error'; problem: ApiProblem }
-  | { kind: 'missing' }
-  | { kind: 'ready'; interview: InterviewWithMedia; medium: Medium };
 
 export function TranscriptEditorRoute() {
   const { id = '', mediaId = '' } = useParams();
@@ -35,68 +31,22 @@ export function TranscriptEditorRoute() {
 
 function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; mediaId: string }) {
   const { ct } = useCt();
-  const base = `/api/interviews/${encodeURIComponent(interviewId)}/media/${encodeURIComponent(mediaId)}`;
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
-  const [transcript, setTranscript] = useState<Transcript | null | undefined>(undefined);
-  const [versions, setVersions] = useState<VersionSummary[] | null>(null);
   const [drafts, setDrafts] = useState<Map<number, SegmentDraft>>(new Map());
   const [rowErrors, setRowErrors] = useState<Map<number, string>>(new Map());
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [conflict, setConflict] = useState<number | null | 'unknown'>(null);
+  const data = useTranscriptData(interviewId, mediaId, () => setConflict(null));
+  const { base, load, transcript, setTranscript, reloadTranscript: loadTranscript, versions, reloadVersions: loadVersions } = data;
   const [message, setMessage] = useState('');
-  const [time, setTime] = useState(0);
-  const [playing, setPlaying] = useState(false);
+  const { mediaRef, time, setTime, playing, setPlaying, seek } = useEditorPlayback();
   const [follow, setFollow] = useState(true);
-  const mediaRef = useRef<HTMLMediaElement | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
   const speakersListId = useId();
   const followId = useId();
 
   const title = load.kind === 'ready' ? ct('editor.pageTitle', { title: load.interview.title, part: load.medium.part }) : ct('editor.pageTitlePlain');
   useDocumentTitle(title);
-
-  const loadTranscript = useCallback(
-    (signal?: AbortSignal) =>
-      request<Transcript>('GET', `${base}/transcript`, signal ? { signal } : {}).then(
-        ({ data }) => {
-          setTranscript(data);
-          setConflict(null);
-        },
-        (err: unknown) => {
-          if (isAbort(err)) return;
-          const p = asProblem(err);
-          if (p.status === 404) setTranscript(null);
-          else setProblem(p);
-        },
-      ),
-    [base],
-  );
-  const loadVersions = useCallback(
-    () =>
-      request<{ items: VersionSummary[] }>('GET', `${base}/transcript/versions`).then(
-        ({ data }) => setVersions(data.items),
-        () => setVersions([]),
-      ),
-    [base],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    request<InterviewWithMedia>('GET', `/api/interviews/${encodeURIComponent(interviewId)}`, { signal: controller.signal }).then(
-      ({ data }) => {
-        const medium = data.media.find((m) => m.id === mediaId);
-        if (!medium) setLoad({ kind: 'missing' });
-        else setLoad({ kind: 'ready', interview: data, medium });
-      },
-      (err: unknown) => {
-        if (!isAbort(err)) setLoad({ kind: 'error', problem: asProblem(err) });
-      },
-    );
-    void loadTranscript(controller.signal);
-    void loadVersions();
-    return () => controller.abort();
-  }, [interviewId, mediaId, loadTranscript, loadVersions]);
 
   // the editor works on timed transcripts; untimed legacy text (start null) has no rows to sync with the player
   const segments = (transcript?.segments ?? []).filter((s): s is typeof s & TimedSegment => s.start !== null && s.end !== null);
@@ -111,34 +61,6 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
     if (!list || list.contains(document.activeElement)) return;
     list.querySelector(`[data-index="${current}"]`)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }, [current, follow, playing]);
-
-  const seek = useCallback((seconds: number) => {
-    const el = mediaRef.current;
-    if (!el) return;
-    el.currentTime = Math.max(0, seconds);
-    setTime(el.currentTime);
-  }, []);
-
-  // transcriber shortcuts, also while typing in a segment
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const command = shortcutFor(e);
-      const el = mediaRef.current;
-      if (!command || !el) return;
-      if (document.querySelector('dialog[open]')) return; // Esc closes the dialog there
-      e.preventDefault();
-      e.stopPropagation();
-      if (command === 'toggle') {
-        if (el.paused) void el.play().catch(() => undefined);
-        else el.pause();
-      } else {
-        el.currentTime = skipTarget(el.currentTime, command, el.duration);
-        setTime(el.currentTime);
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, []);
 
   const onDraft = useCallback((n: number, draft: SegmentDraft | undefined) => {
     setDrafts((d) => {
@@ -201,7 +123,7 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
           setMessage(ct('editor.mergeDone', { n: n + 1, next: n + 2, version: answer.version }));
         }
         setTranscript(answer);
-        void loadVersions();
+        loadVersions();
       } catch (err) {
         const p = asProblem(err);
         if (p.status === 412) {
@@ -212,13 +134,16 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
         } else {
           setProblem(p);
           // a server error may come after the version was stored: show what the server has now (drafts stay)
-          if (p.status >= 500) void loadTranscript().then(loadVersions);
+          if (p.status >= 500) {
+            loadTranscript();
+            loadVersions();
+          }
         }
       } finally {
         setBusy(false);
       }
     },
-    [base, ct, loadTranscript, loadVersions, onDraft],
+    [base, ct, loadTranscript, loadVersions, onDraft, setTranscript, mediaRef],
   );
 
   const onRowAction = useCallback((n: number, action: SegmentAction) => void onAction(n, action), [onAction]);
@@ -229,9 +154,9 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
     setProblem(null);
     try {
       await request('POST', `${base}/transcript/restore`, { json: { version }, ifMatch: transcriptEtag(transcript.version) });
-      await loadTranscript();
+      loadTranscript();
       setDrafts(new Map());
-      void loadVersions();
+      loadVersions();
       setMessage(ct('versions.restored', { version }));
     } catch (err) {
       const p = asProblem(err);
@@ -249,7 +174,7 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
     try {
       const answer = (await request<Transcript>('POST', `${base}/transcript/review`, { json: {}, ifMatch: transcriptEtag(transcript.version) })).data;
       setTranscript(answer);
-      void loadVersions();
+      loadVersions();
       setMessage(ct('asr.reviewed', { version: answer.version }));
     } catch (err) {
       const p = asProblem(err);
@@ -261,8 +186,8 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
   };
   const onAsrDone = useCallback(() => {
     setDrafts(new Map());
-    void loadTranscript();
-    void loadVersions();
+    loadTranscript();
+    loadVersions();
   }, [loadTranscript, loadVersions]);
 
   const speakerOptions = useMemo(() => {
@@ -315,12 +240,15 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
         <div className="problem" role="alert">
           <p className="problem-title">{ct('editor.conflictTitle')}</p>
           <p>{conflict === 'unknown' ? ct('editor.conflictText') : ct('editor.conflictTextVersion', { version: conflict })}</p>
-          <button type="button" className="sb-c-button" onClick={() => void loadTranscript().then(loadVersions)}>
+          <button type="button" className="sb-c-button" onClick={() => {
+            loadTranscript();
+            loadVersions();
+          }}>
             {ct('editor.reload')}
           </button>
         </div>
       )}
-      {problem && <Problem signIn problem={problem} />}
+      {(problem ?? data.transcriptProblem) && <Problem signIn problem={(problem ?? data.transcriptProblem)!} />}
       {transcript?.draft && (
         <div className="sb-c-notice-warn sb-c-asr-draft" role="note" data-testid="asr-draft">
           <p>{ct('asr.draftTitle')}</p>
@@ -385,8 +313,8 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
                 interviewId={interview.id}
                 mediaId={medium.id}
                 onImported={() => {
-                  void loadTranscript();
-                  void loadVersions();
+                  loadTranscript();
+                  loadVersions();
                 }}
               />
             </div>
@@ -427,8 +355,8 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
                   mediaId={medium.id}
                   onImported={() => {
                     setDrafts(new Map());
-                    void loadTranscript();
-                    void loadVersions();
+                    loadTranscript();
+                    loadVersions();
                   }}
                 />
               </details>

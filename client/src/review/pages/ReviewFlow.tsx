@@ -1,10 +1,11 @@
 // /durchsicht/:credential — the narrator's review, one step at a time: welcome, listen and read (mark passages,
 // suggest corrections), decide, confirmation. Everything comes from GET /api/review with the credential from the URL;
 // the step is in the URL (?schritt=2), so the browser's back button goes back a step.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useDocumentTitle } from '../../useDocumentTitle.js';
-import { loadView } from '../api.js';
+import { normaliseView, reviewHeaders, reviewViewPath, type ReviewViewAnswer } from '../api.js';
+import { useApi } from '../../useApi.js';
 import { failureOf, FailureNotice } from '../components/FailureNotice.js';
 import { StepHeading } from '../components/StepHeading.js';
 import { StepIndicator } from '../components/StepIndicator.js';
@@ -22,22 +23,18 @@ type Load = { state: 'loading' } | { state: 'failed'; error: unknown } | { state
 export function ReviewFlow({ rawCredential }: { rawCredential: string }) {
   const credential = credentialFromPath(rawCredential);
   const { rt } = useRt();
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [receipt, setReceipt] = useState<Receipt | null>(null);
   const [params, setParams] = useSearchParams();
 
-  const fetchView = useCallback(async () => {
-    const view = await loadView(credential);
-    setLoad({ state: 'ready', view });
-    return view;
-  }, [credential]);
-
-  const retry = useCallback(() => {
-    setLoad({ state: 'loading' });
-    fetchView().catch((error: unknown) => setLoad({ state: 'failed', error }));
-  }, [fetchView]);
-
-  useEffect(retry, [retry]);
+  // a refresh keeps the steps on screen; only the first load (or a retry after it failed) shows the loading text
+  const answer = useApi<ReviewViewAnswer>(reviewViewPath, { headers: reviewHeaders(credential), keepPrevious: true });
+  const load: Load = answer.data
+    ? { state: 'ready', view: normaliseView(answer.data) }
+    : answer.state.status === 'error'
+      ? { state: 'failed', error: answer.problem }
+      : { state: 'loading' };
+  const { refetch, reload: retry, setData } = answer;
+  const fetchView = useCallback(() => refetch().then(normaliseView), [refetch]);
 
   const view = load.state === 'ready' ? load.view : null;
   const step = view ? resolveStep(stepFromParam(params.get('schritt')), { decided: view.decision !== null, withdrawn: view.withdrawn }) : null;
@@ -56,8 +53,8 @@ export function ReviewFlow({ rawCredential }: { rawCredential: string }) {
   );
 
   const update = useCallback((change: (v: ReviewView) => ReviewView) => {
-    setLoad((l) => (l.state === 'ready' ? { state: 'ready', view: change(l.view) } : l));
-  }, []);
+    setData((old) => (old ? change(normaliseView(old)) : old!));
+  }, [setData]);
 
   if (load.state === 'loading') {
     return (
