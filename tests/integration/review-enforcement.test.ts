@@ -2,40 +2,14 @@
 // veröffentlichen" is silent in the re-made public rendition (measured by decoding it over HTTP), replaced by the
 // marker in transcript and captions, and not found by search; a withdrawal takes the interview off every public
 // surface (timed) and deletes the originals after the grace period; an embargo publishes by itself when it ends.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESTRICTED_MARKER } from '../../server/review/redaction.js';
-import { startWorkers, type Workers } from '../../workers/setup.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { makeAudio, makeVideo } from '../helpers/media.js';
-import { untilWithin } from '../helpers/until.js';
-
-const exec = promisify(execFile);
-const execBuffer = (cmd: string, args: string[]) =>
-  new Promise<{ stdout: Buffer }>((resolve, reject) => execFile(cmd, args, { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-    if (err) return reject(err);
-    if (stdout.length === 0) return reject(new Error(`${cmd} wrote nothing: ${stderr.toString()}`));
-    resolve({ stdout });
-  }));
-
-const until = untilWithin(30_000, 50);
-
-/** mean/max volume (dB) of a time window of a decoded stream; -Infinity for digital silence. */
-async function windowVolume(url: string, start: number, end: number): Promise<{ mean: number; max: number }> {
-  const { stderr } = await exec('ffmpeg', ['-hide_banner', '-nostats', '-i', url, '-vn', '-af', `atrim=start=${start}:end=${end},volumedetect`, '-f', 'null', '-']);
-  const read = (key: string) => {
-    const m = new RegExp(`${key}:\\s*(-?inf|-?[\\d.]+) dB`).exec(stderr);
-    if (!m) throw new Error(`no ${key} in ffmpeg output for ${start}–${end}`);
-    return m[1]!.endsWith('inf') ? -Infinity : Number(m[1]);
-  };
-  return { mean: read('mean_volume'), max: read('max_volume') };
-}
+import type { TestApp } from '../helpers/app.js';
+import { makeAudio } from '../helpers/media.js';
+import { openReviewWorld, until, windowVolume, type ReviewWorld } from './helpers/review-world.js';
 
 const segments: [number, number, string][] = [
   [0, 3, 'Am Anfang war die Grube Golpa.'],
@@ -45,13 +19,13 @@ const segments: [number, number, string][] = [
 const vtt = `WEBVTT\n\n${segments.map(([s, e, text]) => `00:00:0${s}.000 --> 00:00:${String(e).padStart(2, '0')}.000\n<v Horst Krüger>${text}`).join('\n\n')}\n`;
 
 describe('narrator review: restrictions, withdrawal and embargo enforced everywhere', () => {
+  let world: ReviewWorld;
   let dir: string;
   let t: TestApp;
-  let workers: Workers;
   let origin: string;
-  let server: ReturnType<TestApp['app']['listen']>;
-  let curator: Awaited<ReturnType<TestApp['loginAs']>>;
-  let admin: Awaited<ReturnType<TestApp['loginAs']>>;
+  let curator: ReviewWorld['curator'];
+  let admin: ReviewWorld['admin'];
+  let asCurator: ReviewWorld['asCurator'];
   let interviewId: string;
   let mediaId: string;
   let token: string;
@@ -63,25 +37,12 @@ describe('narrator review: restrictions, withdrawal and embargo enforced everywh
   });
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-review-'));
-    t = await createTestApp({ REVIEW_RATE_LIMIT: '5' });
-    workers = startWorkers(t.config, t.store, t.services.queue, { pollMs: 50, sweepMs: 300, search: t.services.search });
-    t.services.queue.on('enqueued', () => workers.worker.poke());
-    t.services.interviews.on('jobsCancelled', (ids) => workers.worker.abort(ids));
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    curator = await t.loginAs('curator');
-    admin = await t.loginAs('admin');
+    world = await openReviewWorld();
+    ({ dir, t, origin, curator, admin, asCurator } = world);
   });
   afterAll(async () => {
-    await workers?.stop();
-    server?.close();
-    await t?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await world?.close();
   });
-
-  const asCurator = (method: 'get' | 'post' | 'patch' | 'put', url: string) => curator.agent[method](url).set('X-CSRF-Token', curator.csrf);
 
   it('a curator invites the narrator: link token, short code, QR code; the narrator opens the review without an account', async () => {
     const audio = await makeAudio(dir, { seconds: 10, format: 'm4a' });
@@ -180,37 +141,6 @@ describe('narrator review: restrictions, withdrawal and embargo enforced everywh
     expect(at(1.5)).toBeGreaterThan(0);
   });
 
-  it('video: the public rendition shows a neutral card over the restricted passage, the picture elsewhere, and a poster from outside it', async () => {
-    const video = await makeVideo(dir, { seconds: 6, width: 640, height: 360, fps: 25, withAudio: true });
-    const { body } = await asCurator('post', '/api/interviews').send({ title: 'Film', visibility: 'public' }).expect(201);
-    const medium = await asCurator('post', `/api/interviews/${body.id}/media`).attach('file', video, 'film.mp4').expect(202);
-    await until(async () => (await asCurator('get', `/api/media/${medium.body.id}`)).body.status === 'ready', 60_000);
-    await asCurator('post', `/api/interviews/${body.id}/restrictions`).send({ mediaId: medium.body.id, start: 2, end: 4, reason: 'Kollegen im Bild' }).expect(201);
-    await asCurator('post', `/api/interviews/${body.id}/consents`).send({ narrator: 'Film', scope: ['archive', 'public_web'], givenOn: '2026-03-12', method: 'spoken' }).expect(201);
-    for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) await asCurator('patch', `/api/interviews/${body.id}`).send({ status }).expect(200);
-    const pub = await until(async () => {
-      const m = await (await fetch(`${origin}/api/media/${medium.body.id}`)).json();
-      return m.hls && m.poster ? m : undefined;
-    }, 60_000);
-    /** Share of pixels (64×36 grey) that have the frame's most common value: ~1 for a flat card, low for a picture.
-     *  Seeking after decoding: ffmpeg 5.1 cannot seek fMP4 HLS by input ("Invalid NAL unit size"). */
-    const flatness = async (url: string, at: number) => {
-      const { stdout } = await execBuffer('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', url, '-ss', String(at), '-frames:v', '1', '-vf', 'scale=64:36,format=gray', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1']);
-      const counts = new Map<number, number>();
-      for (const v of stdout) counts.set(v, (counts.get(v) ?? 0) + 1);
-      return Math.max(...counts.values()) / stdout.length;
-    };
-    const hls = `${origin}${pub.hls}`;
-    const inside = await flatness(hls, 3);
-    const outside = await flatness(hls, 1);
-    const poster = await flatness(`${origin}${pub.poster}`, 0);
-    console.log(`video card: pixels at the most common value — 3.0 s (restricted) ${(inside * 100).toFixed(1)} %, 1.0 s ${(outside * 100).toFixed(1)} %, poster ${(poster * 100).toFixed(1)} %`);
-    expect(inside).toBeGreaterThan(0.8); // the rest is the card's caption
-    expect(outside).toBeLessThan(0.5);
-    expect(poster).toBeLessThan(0.5);
-    expect((await windowVolume(hls, 2.2, 3.8)).max).toBeLessThanOrEqual(-70);
-  });
-
   it('transcript, captions, index and search carry the marker instead of the passage for everyone but curators and the narrator', async () => {
     const publicT = await (await fetch(`${origin}/api/interviews/${interviewId}/media/${mediaId}/transcript`)).json();
     expect(publicT.segments[1]).toMatchObject({ start: 3, end: 6, text: RESTRICTED_MARKER, restricted: true, speaker: null });
@@ -266,7 +196,7 @@ describe('narrator review: restrictions, withdrawal and embargo enforced everywh
     expect(fs.existsSync(path.join(t.config.uploadsDir, original))).toBe(true);
     // … here moved to now, as if the month had passed
     await t.store.jobs.reschedule(`interview.purge:${interviewId}`, new Date(), new Date());
-    workers.worker.poke();
+    world.workers.worker.poke();
     // the purge is one unit of work whose steps follow the file's removal (rows, then the audit entry): wait for the job
     await until(() => (t.store.db.prepare(`SELECT status FROM jobs WHERE name = 'interview.purge'`).pluck().get() as string) === 'done');
     expect(fs.existsSync(path.join(t.config.uploadsDir, original))).toBe(false);
@@ -304,44 +234,6 @@ describe('narrator review: restrictions, withdrawal and embargo enforced everywh
     console.log(`embargo ended ${until3s}; published by the job ${published - Date.parse(until3s)} ms later`);
     const audit = (await admin.agent.get(`/api/audit?interviewId=${body.id}&action=interview.status`).expect(200)).body.items;
     expect(audit[0]).toMatchObject({ actorKind: 'system', after: { status: 'published', reason: 'embargo ended' } });
-  });
-
-  it('search hits pass the interview page\'s access check even while the index lags behind (no worker running)', async () => {
-    const audio = await makeAudio(dir, { seconds: 10, format: 'm4a' });
-    const { body } = await asCurator('post', '/api/interviews').send({ title: 'Nachzügler', visibility: 'public' }).expect(201);
-    const medium = await asCurator('post', `/api/interviews/${body.id}/media`).attach('file', audio, 'band.m4a').expect(202);
-    await asCurator('put', `/api/interviews/${body.id}/media/${medium.body.id}/transcript`).set('Content-Type', 'text/vtt')
-      .send('WEBVTT\n\n00:00:00.000 --> 00:00:04.000\n<v Karl Mehnert>Im Kraftwerk Vockerode war es laut.\n\n00:00:04.000 --> 00:00:09.000\nDer Meister Kowalski trank im Dienst.\n').expect(201);
-    await asCurator('post', `/api/interviews/${body.id}/consents`).send({ narrator: 'N', scope: ['archive', 'public_web'], givenOn: '2026-03-12', method: 'spoken' }).expect(201);
-    for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) await asCurator('patch', `/api/interviews/${body.id}`).send({ status }).expect(200);
-    await until(async () => (await fetch(`${origin}/api/search?q=Kowalski`).then((r) => r.json())).hits.length === 1);
-
-    await workers.stop(); // the index now stays as it is
-    try {
-      await asCurator('post', `/api/interviews/${body.id}/restrictions`).send({ mediaId: medium.body.id, start: 4, end: 9 }).expect(201);
-      // until the ladder is re-made: curators (and the narrator) keep the old one, the public gets nothing of it
-      const staffView = (await asCurator('get', `/api/media/${medium.body.id}`).expect(200)).body;
-      expect(staffView).toMatchObject({ status: 'processing', hls: expect.any(String), download: expect.any(String), waveform: null, poster: null });
-      const publicView = await (await fetch(`${origin}/api/media/${medium.body.id}`)).json();
-      expect(publicView).toMatchObject({ hls: null, download: null, original: null, waveform: null });
-      expect((await fetch(`${origin}/media/${medium.body.id}/hls/master.m3u8`)).status).toBe(404);
-      const afterRestriction = await fetch(`${origin}/api/search?q=Kowalski`).then((r) => r.json());
-      expect(afterRestriction.hits).toEqual([]);
-      expect((await fetch(`${origin}/api/interviews/${body.id}/search?q=Kowalski`).then((r) => r.json())).hits).toEqual([]);
-      expect((await asCurator('get', '/api/search?q=Kowalski').expect(200)).body.hits).toHaveLength(1);
-      expect((await fetch(`${origin}/api/search?q=Vockerode`).then((r) => r.json())).hits).toHaveLength(1);
-
-      expect((await fetch(`${origin}/api/search?q=Vockerode`).then((r) => r.json())).facets).toMatchObject({ language: { de: 1 }, speaker: { 'Karl Mehnert': 1 } });
-      await asCurator('patch', `/api/interviews/${body.id}`).send({ status: 'withdrawn', reason: 'am Telefon' }).expect(200);
-      // hits, total and facet counts alike: the index still holds the passage, the store says withdrawn
-      const afterWithdrawal = await fetch(`${origin}/api/search?q=Vockerode`).then((r) => r.json());
-      expect(afterWithdrawal).toMatchObject({ hits: [], groups: [], total: 0 });
-      expect(afterWithdrawal.facets.language).toEqual({});
-      expect(afterWithdrawal.facets.speaker, 'counted by Meilisearch: needs the second query without the hidden interview').toEqual({});
-      expect((await asCurator('get', '/api/search?q=Vockerode').expect(200)).body.total, 'the index did lag').toBe(1);
-    } finally {
-      workers = startWorkers(t.config, t.store, t.services.queue, { pollMs: 50, sweepMs: 300, search: t.services.search });
-    }
   });
 
   it('a revoked or unknown credential is refused with a clear problem, and guessing codes is rate-limited', async () => {
