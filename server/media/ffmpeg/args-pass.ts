@@ -16,9 +16,15 @@ export const PASS_FILES = {
 /** Waveform PCM of the combined passes goes to this fd (stdout carries `-progress`). */
 export const PCM_PIPE = 'pipe:3';
 
+/** Length of the PCM pipe's frames: few, large writes (see pcmChain). */
+export const PCM_FRAME_SECONDS = 0.5;
+
 /** Branch of a filter graph that turns audio into the waveform PCM (mono s16 at `sampleRate`). */
 function pcmChain(inLabel: string, sampleRate: number, outLabel: string): string {
-  return `[${inLabel}]aresample=${sampleRate},aformat=sample_fmts=s16:channel_layouts=mono[${outLabel}]`;
+  // asetnsamples: ffmpeg writes each frame to the pipe as it comes, ~200 samples at 8 kHz from a 44.1 kHz MP3 — one
+  // wake-up of the worker per 400 bytes. Half-second frames (no padding: the last one stays short) make it ~2 a second.
+  const frame = Math.max(1, Math.round(sampleRate * PCM_FRAME_SECONDS));
+  return `[${inLabel}]aresample=${sampleRate},aformat=sample_fmts=s16:channel_layouts=mono,asetnsamples=n=${frame}:p=0[${outLabel}]`;
 }
 
 function pcmOutput(label: string): string[] {
