@@ -13,7 +13,10 @@ import reactHooks from 'eslint-plugin-react-hooks';
 const compositionRoots = ['server/main.ts'];
 
 const restricted = (patterns) => ['error', { patterns }];
-const noWorkers = { group: ['**/workers/**', '../workers', '../../workers'], message: 'server must not depend on workers (workers depend on the server; only the composition root wires them)' };
+const noWorkers = {
+  group: ['**/workers/**', '../workers', '../../workers'],
+  message: 'server must not depend on workers (workers depend on the server; only the composition root wires them)',
+};
 const noClient = { group: ['**/client/**'], message: 'server and workers must not depend on the client' };
 const serverTypesOnly = {
   group: ['**/server/**'],
@@ -23,7 +26,17 @@ const serverTypesOnly = {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'client/dist/**', 'uploads/**', 'data/**', 'test-results/**', 'coverage/**', 'tools/**', '.venv-test/**', 'bench/.cache/**'],
+    ignores: [
+      'node_modules/**',
+      'client/dist/**',
+      'uploads/**',
+      'data/**',
+      'test-results/**',
+      'coverage/**',
+      'tools/**',
+      '.venv-test/**',
+      'bench/.cache/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -38,8 +51,14 @@ export default tseslint.config(
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'max-lines': ['error', { max: 450, skipBlankLines: false, skipComments: false }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       // control characters in our regexes are deliberate: XML 1.0 character ranges, terminal escapes, highlight marks
       'no-control-regex': 'off',
     },
@@ -59,7 +78,11 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
-      '@typescript-eslint/no-restricted-imports': restricted([serverTypesOnly, { group: ['**/workers/**'], message: 'the client must not depend on workers' }]) },
+      '@typescript-eslint/no-restricted-imports': restricted([
+        serverTypesOnly,
+        { group: ['**/workers/**'], message: 'the client must not depend on workers' },
+      ]),
+    },
   },
   {
     // tests read JSON answers of the API loosely; the product code keeps the rule

@@ -16,7 +16,10 @@ import { parseArgs } from 'node:util';
 import { audioEncoderArgs } from '../server/media/ffmpeg/args.js';
 
 const { values } = parseArgs({
-  options: { input: { type: 'string', default: 'bench/.cache/speech-mono-1800s.mp3' }, seconds: { type: 'string', default: '300' } },
+  options: {
+    input: { type: 'string', default: 'bench/.cache/speech-mono-1800s.mp3' },
+    seconds: { type: 'string', default: '300' },
+  },
 });
 const input = path.resolve(values.input!);
 const seconds = Number(values.seconds);
@@ -31,22 +34,30 @@ function childCpu(): number {
 
 function ffmpeg(args: string[], capture = false): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], { stdio: ['ignore', capture ? 'pipe' : 'ignore', 'pipe'] });
+    const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], {
+      stdio: ['ignore', capture ? 'pipe' : 'ignore', 'pipe'],
+    });
     const chunks: Buffer[] = [];
     let err = '';
     child.stdout?.on('data', (c: Buffer) => chunks.push(c));
     child.stderr!.on('data', (d) => (err += d));
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`ffmpeg ${code}: ${err.slice(-500)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`ffmpeg ${code}: ${err.slice(-500)}`)),
+    );
   });
 }
 
 async function decode(file: string): Promise<Float32Array> {
-  const buf = await ffmpeg(['-i', file, '-t', String(seconds), '-map', '0:a:0', '-ac', '1', '-ar', String(RATE), '-f', 'f32le', '-'], true);
+  const buf = await ffmpeg(
+    ['-i', file, '-t', String(seconds), '-map', '0:a:0', '-ac', '1', '-ar', String(RATE), '-f', 'f32le', '-'],
+    true,
+  );
   return new Float32Array(buf.buffer, buf.byteOffset, Math.floor(buf.length / 4));
 }
 
 function snr(ref: Float32Array, x: Float32Array, lag: number): number {
-  let s = 0, e = 0;
+  let s = 0,
+    e = 0;
   const n = Math.min(ref.length, x.length - lag);
   for (let i = 0; i < n; i++) {
     const d = ref[i]! - x[i + lag]!;
@@ -57,10 +68,12 @@ function snr(ref: Float32Array, x: Float32Array, lag: number): number {
 }
 
 function segSnr(ref: Float32Array, x: Float32Array, lag: number, frame = 1024): number {
-  let sum = 0, count = 0;
+  let sum = 0,
+    count = 0;
   const n = Math.min(ref.length, x.length - lag);
   for (let f = 0; f + frame <= n; f += frame) {
-    let s = 0, e = 0;
+    let s = 0,
+      e = 0;
     for (let i = f; i < f + frame; i++) {
       const d = ref[i]! - x[i + lag]!;
       s += ref[i]! * ref[i]!;
@@ -80,17 +93,25 @@ function fft(re: Float64Array, im: Float64Array): void {
     let bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
-    if (i < j) { [re[i], re[j]] = [re[j]!, re[i]!]; [im[i], im[j]] = [im[j]!, im[i]!]; }
+    if (i < j) {
+      [re[i], re[j]] = [re[j]!, re[i]!];
+      [im[i], im[j]] = [im[j]!, im[i]!];
+    }
   }
   for (let len = 2; len <= n; len <<= 1) {
     const ang = (-2 * Math.PI) / len;
     for (let i = 0; i < n; i += len) {
       for (let k = 0; k < len / 2; k++) {
-        const wr = Math.cos(ang * k), wi = Math.sin(ang * k);
-        const ar = re[i + k + len / 2]!, ai = im[i + k + len / 2]!;
-        const tr = ar * wr - ai * wi, ti = ar * wi + ai * wr;
-        re[i + k + len / 2] = re[i + k]! - tr; im[i + k + len / 2] = im[i + k]! - ti;
-        re[i + k] = re[i + k]! + tr; im[i + k] = im[i + k]! + ti;
+        const wr = Math.cos(ang * k),
+          wi = Math.sin(ang * k);
+        const ar = re[i + k + len / 2]!,
+          ai = im[i + k + len / 2]!;
+        const tr = ar * wr - ai * wi,
+          ti = ar * wi + ai * wr;
+        re[i + k + len / 2] = re[i + k]! - tr;
+        im[i + k + len / 2] = im[i + k]! - ti;
+        re[i + k] = re[i + k]! + tr;
+        im[i + k] = im[i + k]! + ti;
       }
     }
   }
@@ -99,10 +120,12 @@ function fft(re: Float64Array, im: Float64Array): void {
 function lsd(ref: Float32Array, x: Float32Array, lag: number, n = 2048, maxHz = 10000): number {
   const bins = Math.floor((maxHz / RATE) * n);
   const win = Float64Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
-  let sum = 0, count = 0;
+  let sum = 0,
+    count = 0;
   const total = Math.min(ref.length, x.length - lag);
   const power = (sig: Float32Array, off: number): Float64Array => {
-    const re = new Float64Array(n), im = new Float64Array(n);
+    const re = new Float64Array(n),
+      im = new Float64Array(n);
     for (let i = 0; i < n; i++) re[i] = sig[off + i]! * win[i]!;
     fft(re, im);
     const p = new Float64Array(bins);
@@ -113,9 +136,13 @@ function lsd(ref: Float32Array, x: Float32Array, lag: number, n = 2048, maxHz = 
     let energy = 0;
     for (let i = f; i < f + n; i++) energy += ref[i]! * ref[i]!;
     if (energy / n < 1e-6) continue; // skip pauses
-    const a = power(ref, f), b = power(x, f + lag);
+    const a = power(ref, f),
+      b = power(x, f + lag);
     let d = 0;
-    for (let k = 0; k < bins; k++) { const r = 10 * Math.log10(a[k]! / b[k]!); d += r * r; }
+    for (let k = 0; k < bins; k++) {
+      const r = 10 * Math.log10(a[k]! / b[k]!);
+      d += r * r;
+    }
     sum += Math.sqrt(d / bins);
     count++;
   }
@@ -123,12 +150,17 @@ function lsd(ref: Float32Array, x: Float32Array, lag: number, n = 2048, maxHz = 
 }
 
 function bestLag(ref: Float32Array, x: Float32Array): number {
-  const start = RATE * 10, len = RATE * 2;
-  let best = 0, bestC = -Infinity;
+  const start = RATE * 10,
+    len = RATE * 2;
+  let best = 0,
+    bestC = -Infinity;
   for (let lag = -2048; lag <= 2048; lag++) {
     let c = 0;
     for (let i = start; i < start + len; i += 2) c += ref[i]! * x[i + lag]!;
-    if (c > bestC) { bestC = c; best = lag; }
+    if (c > bestC) {
+      bestC = c;
+      best = lag;
+    }
   }
   return best;
 }
@@ -155,13 +187,19 @@ async function main(): Promise<void> {
       decoded.push(x);
       const lag = bestLag(ref, x);
       const kbps = (fs.statSync(out).size * 8) / seconds / 1000;
-      rows.push(`${v.name.padEnd(48)} encode ${wall.toFixed(1)} s wall / ${cpu.toFixed(1)} s cpu  ${kbps.toFixed(1)} kb/s  lag ${lag}  ` +
-        `SNR ${snr(ref, x, lag).toFixed(2)} dB  segSNR ${segSnr(ref, x, lag).toFixed(2)} dB  LSD ${lsd(ref, x, lag).toFixed(3)} dB`);
+      rows.push(
+        `${v.name.padEnd(48)} encode ${wall.toFixed(1)} s wall / ${cpu.toFixed(1)} s cpu  ${kbps.toFixed(1)} kb/s  lag ${lag}  ` +
+          `SNR ${snr(ref, x, lag).toFixed(2)} dB  segSNR ${segSnr(ref, x, lag).toFixed(2)} dB  LSD ${lsd(ref, x, lag).toFixed(3)} dB`,
+      );
     }
     const [a, b] = decoded as [Float32Array, Float32Array];
     const lag = bestLag(a, b);
-    rows.push(`${'fast vs default decode'.padEnd(48)} lag ${lag}  SNR ${snr(a, b, lag).toFixed(2)} dB  segSNR ${segSnr(a, b, lag).toFixed(2)} dB  LSD ${lsd(a, b, lag).toFixed(3)} dB`);
-    process.stdout.write(`bench/aac-quality: ${path.basename(input)}, first ${seconds} s, mono ${RATE} Hz, 128 kb/s (shared machine: CPU times are noisy)\n${rows.join('\n')}\n`);
+    rows.push(
+      `${'fast vs default decode'.padEnd(48)} lag ${lag}  SNR ${snr(a, b, lag).toFixed(2)} dB  segSNR ${segSnr(a, b, lag).toFixed(2)} dB  LSD ${lsd(a, b, lag).toFixed(3)} dB`,
+    );
+    process.stdout.write(
+      `bench/aac-quality: ${path.basename(input)}, first ${seconds} s, mono ${RATE} Hz, 128 kb/s (shared machine: CPU times are noisy)\n${rows.join('\n')}\n`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

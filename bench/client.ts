@@ -22,25 +22,65 @@ const admin = { email: 'bench@example.org', password: 'bench-password-12345' };
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-client-'));
   const audio = path.join(dir, 'band.mp3');
-  spawnSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=120', '-ac', '1', audio]);
+  spawnSync('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=220:duration=120',
+    '-ac',
+    '1',
+    audio,
+  ]);
   const server = await startServer({ ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, LOG_LEVEL: 'warn' });
   const browser = await launchBrowser();
   try {
     const base = server.url;
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(admin),
+    });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     const h = { cookie, 'x-csrf-token': csrfToken };
     const json = async (method: string, url: string, body: unknown) =>
-      (await fetch(`${base}${url}`, { method, headers: { ...h, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, string>>;
-    const interview = await json('POST', '/api/interviews', { title: 'Schichtbetrieb an der Förderbrücke', visibility: 'public', people: [{ name: 'Horst Krüger', role: 'narrator' }] });
+      (
+        await fetch(`${base}${url}`, {
+          method,
+          headers: { ...h, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json() as Promise<Record<string, string>>;
+    const interview = await json('POST', '/api/interviews', {
+      title: 'Schichtbetrieb an der Förderbrücke',
+      visibility: 'public',
+      people: [{ name: 'Horst Krüger', role: 'narrator' }],
+    });
     const form = new FormData();
     form.append('file', await fs.openAsBlob(audio), 'band.mp3');
-    const medium = (await (await fetch(`${base}/api/interviews/${interview.id}/media`, { method: 'POST', headers: h, body: form })).json()) as { id: string };
-    const cues = Array.from({ length: 60 }, (_, i) => `00:${String(Math.floor((i * 2) / 60)).padStart(2, '0')}:${String((i * 2) % 60).padStart(2, '0')}.000 --> 00:${String(Math.floor((i * 2 + 2) / 60)).padStart(2, '0')}:${String((i * 2 + 2) % 60).padStart(2, '0')}.000\n<v Horst Krüger>Im Tagebau Golpa-Nord haben wir in drei Schichten an der Förderbrücke gearbeitet, Satz ${i + 1}.`);
-    await fetch(`${base}/api/interviews/${interview.id}/media/${medium.id}/transcript`, { method: 'PUT', headers: { ...h, 'content-type': 'text/vtt' }, body: `WEBVTT\n\n${cues.join('\n\n')}\n` });
+    const medium = (await (
+      await fetch(`${base}/api/interviews/${interview.id}/media`, { method: 'POST', headers: h, body: form })
+    ).json()) as { id: string };
+    const cues = Array.from(
+      { length: 60 },
+      (_, i) =>
+        `00:${String(Math.floor((i * 2) / 60)).padStart(2, '0')}:${String((i * 2) % 60).padStart(2, '0')}.000 --> 00:${String(Math.floor((i * 2 + 2) / 60)).padStart(2, '0')}:${String((i * 2 + 2) % 60).padStart(2, '0')}.000\n<v Horst Krüger>Im Tagebau Golpa-Nord haben wir in drei Schichten an der Förderbrücke gearbeitet, Satz ${i + 1}.`,
+    );
+    await fetch(`${base}/api/interviews/${interview.id}/media/${medium.id}/transcript`, {
+      method: 'PUT',
+      headers: { ...h, 'content-type': 'text/vtt' },
+      body: `WEBVTT\n\n${cues.join('\n\n')}\n`,
+    });
     // publication needs a consent that covers the public web
-    await json('POST', `/api/interviews/${interview.id}/consents`, { narrator: 'Horst Krüger', scope: ['archive', 'research', 'public_web'], givenOn: '2019-05-17', method: 'signed_form' });
+    await json('POST', `/api/interviews/${interview.id}/consents`, {
+      narrator: 'Horst Krüger',
+      scope: ['archive', 'research', 'public_web'],
+      givenOn: '2019-05-17',
+      method: 'signed_form',
+    });
     for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) {
       const res = await json('PATCH', `/api/interviews/${interview.id}`, { status });
       if (res.status !== status) throw new Error(`could not move the interview to ${status}: ${JSON.stringify(res)}`);
@@ -57,14 +97,20 @@ async function main(): Promise<void> {
       ['interview', `/interviews/${interview.id}?t=30`],
       ['places', '/places'],
     ];
-    process.stdout.write(`bench/client on loopback, headless Chromium, ${os.cpus().length} cores\n\nroute       JS files  JS gzip KB\n`);
+    process.stdout.write(
+      `bench/client on loopback, headless Chromium, ${os.cpus().length} cores\n\nroute       JS files  JS gzip KB\n`,
+    );
     const sizes: Record<string, number> = {};
     for (const [name, url] of routes) {
       const context = await browser.newContext();
       const page = await context.newPage();
       const js: Buffer[] = [];
       page.on('response', (res) => {
-        if (res.url().endsWith('.js') || res.headers()['content-type']?.includes('javascript')) void res.body().then((b) => js.push(b), () => undefined);
+        if (res.url().endsWith('.js') || res.headers()['content-type']?.includes('javascript'))
+          void res.body().then(
+            (b) => js.push(b),
+            () => undefined,
+          );
       });
       await page.goto(`${base}${url}`, { waitUntil: 'networkidle' });
       const gz = js.reduce((sum, b) => sum + zlib.gzipSync(b, { level: 9 }).length, 0) / 1024;
@@ -86,8 +132,12 @@ async function main(): Promise<void> {
     }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)]!;
-    process.stdout.write(`\ninterview page interactive (player + transcript), ${runs} runs: median ${median.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms\n`);
-    process.stdout.write(`\ngoals: interview page ≤ 250 KB gz ${sizes.interview! <= 250 ? '✓' : '✗'} (${sizes.interview!.toFixed(1)} KB); interactive ≤ 1.5 s ${median <= 1500 ? '✓' : '✗'}\n`);
+    process.stdout.write(
+      `\ninterview page interactive (player + transcript), ${runs} runs: median ${median.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms\n`,
+    );
+    process.stdout.write(
+      `\ngoals: interview page ≤ 250 KB gz ${sizes.interview! <= 250 ? '✓' : '✗'} (${sizes.interview!.toFixed(1)} KB); interactive ≤ 1.5 s ${median <= 1500 ? '✓' : '✗'}\n`,
+    );
   } finally {
     await browser.close();
     await server.stop();

@@ -17,24 +17,42 @@ import { diffSegments, type DiffOp, type SegmentDiff } from '../server/transcrip
 import type { TranscriptSegment } from '../server/store/types.js';
 
 const { values } = parseArgs({
-  options: { segments: { type: 'string', default: '3000' }, edits: { type: 'string', default: '40' }, child: { type: 'string' } },
+  options: {
+    segments: { type: 'string', default: '3000' },
+    edits: { type: 'string', default: '40' },
+    child: { type: 'string' },
+  },
 });
 const segmentCount = Number(values.segments);
 const edits = Number(values.edits);
 
 function versions(): [TranscriptSegment[], TranscriptSegment[]] {
-  const a: TranscriptSegment[] = Array.from({ length: segmentCount }, (_, n) => ({
-    start: n * 4, end: n * 4 + 3.5, speaker: n % 2 ? 'Interviewerin' : 'Herr K.',
-    text: `Abschnitt ${n}: Wir sind um sechs Uhr mit dem Bus zum Tagebau Golpa-Nord gefahren, Schicht ${n % 3}.`,
-  }) as TranscriptSegment);
+  const a: TranscriptSegment[] = Array.from(
+    { length: segmentCount },
+    (_, n) =>
+      ({
+        start: n * 4,
+        end: n * 4 + 3.5,
+        speaker: n % 2 ? 'Interviewerin' : 'Herr K.',
+        text: `Abschnitt ${n}: Wir sind um sechs Uhr mit dem Bus zum Tagebau Golpa-Nord gefahren, Schicht ${n % 3}.`,
+      }) as TranscriptSegment,
+  );
   const b = a.map((s) => ({ ...s }));
   const step = Math.floor(segmentCount / (edits + 1));
   for (let e = 1; e <= edits; e++) {
     const s = b[e * step]!;
-    if (e % 10 === 0) { s.start = (s.start ?? 0) + 0.5; s.end = (s.end ?? 0) + 0.5; } else s.text = `${s.text} (korrigiert)`;
+    if (e % 10 === 0) {
+      s.start = (s.start ?? 0) + 0.5;
+      s.end = (s.end ?? 0) + 0.5;
+    } else s.text = `${s.text} (korrigiert)`;
   }
   b.splice(Math.floor(segmentCount / 3) + 1, 1);
-  b.splice(Math.floor((2 * segmentCount) / 3) + 1, 0, { start: 1e6, end: 1e6 + 1, speaker: 'Herr K.', text: 'Nachtrag.' } as TranscriptSegment);
+  b.splice(Math.floor((2 * segmentCount) / 3) + 1, 0, {
+    start: 1e6,
+    end: 1e6 + 1,
+    speaker: 'Herr K.',
+    text: 'Nachtrag.',
+  } as TranscriptSegment);
   return [a, b];
 }
 
@@ -56,7 +74,9 @@ function lcsDiffSegments(a: TranscriptSegment[], b: TranscriptSegment[]): Segmen
   while (i < n || j < m) {
     if (i < n && j < m && key(a[i]!) === key(b[j]!)) {
       const retimed = a[i]!.start !== b[j]!.start || a[i]!.end !== b[j]!.end;
-      raw.push(retimed ? { op: 'retimed', from: i, to: j, before: a[i]!, after: b[j]! } : { op: 'equal', from: i, to: j });
+      raw.push(
+        retimed ? { op: 'retimed', from: i, to: j, before: a[i]!, after: b[j]! } : { op: 'equal', from: i, to: j },
+      );
       i++;
       j++;
     } else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
@@ -101,7 +121,10 @@ async function child(side: Side): Promise<void> {
     collections += list.getEntries().filter((e) => e.startTime >= callStart && e.startTime <= callEnd).length;
   });
   observer.observe({ entryTypes: ['gc'] });
-  const used = () => { const u = process.memoryUsage(); return u.heapUsed + u.external; };
+  const used = () => {
+    const u = process.memoryUsage();
+    return u.heapUsed + u.external;
+  };
   gc();
   await new Promise((r) => setImmediate(r));
   const before = used();
@@ -117,8 +140,23 @@ async function child(side: Side): Promise<void> {
 
 function run(side: Side): { allocated: number; ms: number; collections: number; result: SegmentDiff } {
   const self = fileURLToPath(import.meta.url);
-  const out = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=256', '--import', 'tsx', self,
-    '--child', side, '--segments', String(segmentCount), '--edits', String(edits)], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const out = spawnSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--max-semi-space-size=256',
+      '--import',
+      'tsx',
+      self,
+      '--child',
+      side,
+      '--segments',
+      String(segmentCount),
+      '--edits',
+      String(edits),
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
+  );
   if (out.status !== 0) throw new Error(`${side} failed: ${out.stderr}`);
   return JSON.parse(out.stdout);
 }
@@ -129,7 +167,8 @@ if (values.child) {
   const mb = (x: number) => (x / 1048576).toFixed(1);
   const lcs = run('lcs');
   const jsdiff = run('jsdiff');
-  const note = (r: { collections: number }) => (r.collections ? ` (${r.collections} GC during the call: lower bound)` : '');
+  const note = (r: { collections: number }) =>
+    r.collections ? ` (${r.collections} GC during the call: lower bound)` : '';
   console.log(`${segmentCount} segments, ${edits} edits + 1 removed + 1 added`);
   console.log(`lcs (before):    ${mb(lcs.allocated)} MB allocated, ${lcs.ms.toFixed(0)} ms${note(lcs)}`);
   console.log(`jsdiff (after):  ${mb(jsdiff.allocated)} MB allocated, ${jsdiff.ms.toFixed(0)} ms${note(jsdiff)}`);
@@ -140,7 +179,9 @@ if (values.child) {
   // it compares position by position
   const mustMatch = edits <= 100;
   console.log(`identical ops: ${same ? 'yes' : 'no'}${mustMatch ? '' : ' (not required: adjacent edits)'}`);
-  console.log(`RESULT diff allocated_mb=${mb(jsdiff.allocated)} goal<20 ratio_lcs÷jsdiff=${(lcs.allocated / Math.max(1, jsdiff.allocated)).toFixed(1)} ` +
-    `time_ratio=${(lcs.ms / Math.max(0.001, jsdiff.ms)).toFixed(1)} ${jsdiff.allocated < 20 * 1048576 && (same || !mustMatch) ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `RESULT diff allocated_mb=${mb(jsdiff.allocated)} goal<20 ratio_lcs÷jsdiff=${(lcs.allocated / Math.max(1, jsdiff.allocated)).toFixed(1)} ` +
+      `time_ratio=${(lcs.ms / Math.max(0.001, jsdiff.ms)).toFixed(1)} ${jsdiff.allocated < 20 * 1048576 && (same || !mustMatch) ? 'PASS' : 'FAIL'}`,
+  );
   if (!(jsdiff.allocated < 20 * 1048576) || (mustMatch && !same)) process.exitCode = 1;
 }

@@ -54,7 +54,8 @@ const segmentCount = Number(values.segments);
 const requests = Number(values.requests);
 if (!(segmentCount > 0) || !(requests > 0)) throw new Error('--segments and --requests must be positive numbers');
 if (!['speech', 'mining'].includes(values.corpus!)) throw new Error('--corpus must be speech or mining');
-if (!['on', 'off', 'compare'].includes(values.decompounder!)) throw new Error('--decompounder must be on, off or compare');
+if (!['on', 'off', 'compare'].includes(values.decompounder!))
+  throw new Error('--decompounder must be on, off or compare');
 const leverSettings = values.settings ? (JSON.parse(values.settings) as Settings) : undefined;
 const directOnly = leverSettings !== undefined;
 // a million passages: the larger archive's goals (issue: ~2,800 hours of speech)
@@ -82,7 +83,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 const index = (media: BenchMedia, dataDir: string, decompounder: boolean): Promise<Indexed> =>
   indexCorpus(media, {
-    dataDir, decompounder, meiliArgs: values['meili-arg'], maxIndexingMemory: values['max-indexing-memory'], settings: leverSettings,
+    dataDir,
+    decompounder,
+    meiliArgs: values['meili-arg'],
+    maxIndexingMemory: values['max-indexing-memory'],
+    settings: leverSettings,
     onStarted: (s) => (sidecar = s),
   });
 
@@ -92,32 +97,55 @@ async function main(): Promise<void> {
   const load0 = os.loadavg()[0]!;
 
   const tGen = performance.now();
-  const corpus = values.corpus === 'speech' ? generateSpeechSegments(segmentCount, 1) : generateSegments(segmentCount, 1);
+  const corpus =
+    values.corpus === 'speech' ? generateSpeechSegments(segmentCount, 1) : generateSegments(segmentCount, 1);
   // the corpus mixes in drafts and registered-only interviews for access tests; here every passage must be findable
-  const media: BenchMedia = corpus.media.map((m) => ({ ...m, interview: { ...m.interview, status: 'published' as const, visibility: 'public' as const } }));
+  const media: BenchMedia = corpus.media.map((m) => ({
+    ...m,
+    interview: { ...m.interview, status: 'published' as const, visibility: 'public' as const },
+  }));
   const genSeconds = (performance.now() - tGen) / 1000;
   const words = 'distinctWords' in corpus ? `, ${corpus.distinctWords} distinct lexicon words` : '';
-  process.stdout.write(`generated ${corpus.count} ${values.corpus} segments in ${media.length} interviews (${genSeconds.toFixed(1)} s${words}); indexing …\n`);
+  process.stdout.write(
+    `generated ${corpus.count} ${values.corpus} segments in ${media.length} interviews (${genSeconds.toFixed(1)} s${words}); indexing …\n`,
+  );
   if (leverSettings) process.stdout.write(`lever settings over ours: ${JSON.stringify(leverSettings)} (direct only)\n`);
-  if (values['meili-arg']!.length > 0) process.stdout.write(`extra Meilisearch options: ${values['meili-arg']!.join(' ')}\n`);
+  if (values['meili-arg']!.length > 0)
+    process.stdout.write(`extra Meilisearch options: ${values['meili-arg']!.join(' ')}\n`);
 
   let without: Indexed | undefined;
   if (values.decompounder === 'compare') {
     without = await index(media, path.join(dir, 'meili-without'), false);
-    process.stdout.write(`without decompounder: indexing ${without.indexSeconds.toFixed(1)} s, peak ${(peakOf(without) / MiB).toFixed(0)} MiB\n`);
+    process.stdout.write(
+      `without decompounder: indexing ${without.indexSeconds.toFixed(1)} s, peak ${(peakOf(without) / MiB).toFixed(0)} MiB\n`,
+    );
     await without.sidecar.stop();
     fs.rmSync(path.join(dir, 'meili-without'), { recursive: true, force: true });
   }
   const decompounderOn = values.decompounder !== 'off';
   const indexed = await index(media, path.join(dir, 'meili'), decompounderOn);
-  const { url, masterKey, meiliPid, engine, segments, indexSeconds, wallSeconds, batches, afterIndexing, peakSampled, peakAnon } = indexed;
+  const {
+    url,
+    masterKey,
+    meiliPid,
+    engine,
+    segments,
+    indexSeconds,
+    wallSeconds,
+    batches,
+    afterIndexing,
+    peakSampled,
+    peakAnon,
+  } = indexed;
 
   // the request SegmentIndex.search sends for an anonymous viewer, recorded from the real code so it cannot drift
   const facets = segmentFacets;
   const filter = segmentFilter(searchScope(anonymous), {});
   const recorded: string[] = [];
   const recorder = new Meilisearch({
-    host: url, apiKey: masterKey, requestInit: { headers: identity },
+    host: url,
+    apiKey: masterKey,
+    requestInit: { headers: identity },
     httpClient: async (input, init) => {
       recorded.push(String(init?.body));
       const res = await fetch(input, init);
@@ -126,7 +154,10 @@ async function main(): Promise<void> {
     },
   });
   // SegmentIndex only reads `client` and `indexName` of its engine
-  const recorderIndex = new SegmentIndex({ client: recorder, indexName: (base: string) => PREFIX + base } as unknown as SearchEngine, log);
+  const recorderIndex = new SegmentIndex(
+    { client: recorder, indexName: (base: string) => PREFIX + base } as unknown as SearchEngine,
+    log,
+  );
   const directBodies: string[] = [];
   for (const { q } of queries) {
     recorded.length = 0;
@@ -146,11 +177,15 @@ async function main(): Promise<void> {
   const apiUrl = (q: string) => `${server!.base}/api/search?q=${encodeURIComponent(q)}`;
   const directUrl = `${url}/indexes/${segments.uid}/search`;
   const directInit = (body: string): RequestInit => ({
-    method: 'POST', body, headers: { ...identity, Authorization: `Bearer ${masterKey}`, 'Content-Type': 'application/json' },
+    method: 'POST',
+    body,
+    headers: { ...identity, Authorization: `Bearer ${masterKey}`, 'Content-Type': 'application/json' },
   });
   const direct = (i: number) => timedFetch(directUrl, directInit(directBodies[i]!), (b) => b.totalHits);
   // direct-only runs measure Meilisearch twice, so the table keeps its shape
-  const api = directOnly ? direct : (i: number) => timedFetch(apiUrl(queries[i]!.q), { headers: identity }, (b) => b.total);
+  const api = directOnly
+    ? direct
+    : (i: number) => timedFetch(apiUrl(queries[i]!.q), { headers: identity }, (b) => b.total);
 
   // warm-up: every query twice each way (caches, connections, JIT), and the totals must agree
   const totals: number[] = [];
@@ -193,55 +228,125 @@ async function main(): Promise<void> {
     const ms = s.map((x) => x.ms).sort((x, y) => x - y);
     const engineMs = s.map((x) => x.engineMs).sort((x, y) => x - y);
     const bytes = s.map((x) => x.bytes).sort((x, y) => x - y);
-    return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95), p99: percentile(ms, 0.99), engine50: percentile(engineMs, 0.5), engine95: percentile(engineMs, 0.95), bytes50: percentile(bytes, 0.5), bytes95: percentile(bytes, 0.95) };
+    return {
+      p50: percentile(ms, 0.5),
+      p95: percentile(ms, 0.95),
+      p99: percentile(ms, 0.99),
+      engine50: percentile(engineMs, 0.5),
+      engine95: percentile(engineMs, 0.95),
+      bytes50: percentile(bytes, 0.5),
+      bytes95: percentile(bytes, 0.95),
+    };
   };
   const ds = stats(directSamples);
   const as = stats(apiSamples);
   const ratio = as.p95 / ds.p95;
   const peak = Math.max(peakSampled, afterIndexing.hwm, afterQueries.hwm);
 
-  process.stdout.write(`\nbench/search on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, Meilisearch ${(await engine.client.getVersion()).pkgVersion}\n`);
-  process.stdout.write(`load average 1 min: ${load0.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at the end (shared machine)\n\n`);
+  process.stdout.write(
+    `\nbench/search on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, Meilisearch ${(await engine.client.getVersion()).pkgVersion}\n`,
+  );
+  process.stdout.write(
+    `load average 1 min: ${load0.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at the end (shared machine)\n\n`,
+  );
   process.stdout.write(`segments            ${corpus.count} in ${media.length} interviews\n`);
-  process.stdout.write(`indexing            ${indexSeconds.toFixed(1)} s = ${(corpus.count / indexSeconds).toFixed(0)} docs/s (${indexed.tasks} tasks in ${batches} batches; replaceMedia wall ${wallSeconds.toFixed(1)} s; Meilisearch CPU ${indexed.cpuSeconds.toFixed(1)} s)\n`);
-  const mem = (m: { rss: number; anon: number; file: number }) => `${(m.rss / MiB).toFixed(0)} MiB (anon ${(m.anon / MiB).toFixed(0)}, file ${(m.file / MiB).toFixed(0)})`;
-  process.stdout.write(`Meilisearch RSS     after indexing ${mem(afterIndexing)}, after queries ${mem(afterQueries)}\n`);
-  process.stdout.write(`                    peak ${(peak / MiB).toFixed(0)} MiB (VmHWM); sampled every 100 ms while indexing: ${(peakSampled / MiB).toFixed(0)} MiB (file ${(indexed.peakFile / MiB).toFixed(0)}), anon peak ${(peakAnon / MiB).toFixed(0)} MiB\n`);
-  process.stdout.write(`queries             ${queries.length} distinct, ${requests} requests each way after ${2 * queries.length} warm-up pairs; total mismatches ${mismatches}\n\n`);
+  process.stdout.write(
+    `indexing            ${indexSeconds.toFixed(1)} s = ${(corpus.count / indexSeconds).toFixed(0)} docs/s (${indexed.tasks} tasks in ${batches} batches; replaceMedia wall ${wallSeconds.toFixed(1)} s; Meilisearch CPU ${indexed.cpuSeconds.toFixed(1)} s)\n`,
+  );
+  const mem = (m: { rss: number; anon: number; file: number }) =>
+    `${(m.rss / MiB).toFixed(0)} MiB (anon ${(m.anon / MiB).toFixed(0)}, file ${(m.file / MiB).toFixed(0)})`;
+  process.stdout.write(
+    `Meilisearch RSS     after indexing ${mem(afterIndexing)}, after queries ${mem(afterQueries)}\n`,
+  );
+  process.stdout.write(
+    `                    peak ${(peak / MiB).toFixed(0)} MiB (VmHWM); sampled every 100 ms while indexing: ${(peakSampled / MiB).toFixed(0)} MiB (file ${(indexed.peakFile / MiB).toFixed(0)}), anon peak ${(peakAnon / MiB).toFixed(0)} MiB\n`,
+  );
+  process.stdout.write(
+    `queries             ${queries.length} distinct, ${requests} requests each way after ${2 * queries.length} warm-up pairs; total mismatches ${mismatches}\n\n`,
+  );
   const f = (x: number) => x.toFixed(1);
-  printTable(['', 'p50 ms', 'p95 ms', 'p99 ms', 'Meili processingTimeMs p50/p95', 'body KiB p50/p95'], [
-    ['direct', f(ds.p50), f(ds.p95), f(ds.p99), `${ds.engine50}/${ds.engine95}`, `${f(ds.bytes50 / 1024)}/${f(ds.bytes95 / 1024)}`],
-    [directOnly ? 'direct again' : 'API', f(as.p50), f(as.p95), f(as.p99), `${as.engine50}/${as.engine95}`, `${f(as.bytes50 / 1024)}/${f(as.bytes95 / 1024)}`],
-  ]);
+  printTable(
+    ['', 'p50 ms', 'p95 ms', 'p99 ms', 'Meili processingTimeMs p50/p95', 'body KiB p50/p95'],
+    [
+      [
+        'direct',
+        f(ds.p50),
+        f(ds.p95),
+        f(ds.p99),
+        `${ds.engine50}/${ds.engine95}`,
+        `${f(ds.bytes50 / 1024)}/${f(ds.bytes95 / 1024)}`,
+      ],
+      [
+        directOnly ? 'direct again' : 'API',
+        f(as.p50),
+        f(as.p95),
+        f(as.p99),
+        `${as.engine50}/${as.engine95}`,
+        `${f(as.bytes50 / 1024)}/${f(as.bytes95 / 1024)}`,
+      ],
+    ],
+  );
   if (!directOnly) process.stdout.write(`\nAPI p95 ÷ direct p95 = ${ratio.toFixed(2)}\n`);
   if (without) {
     process.stdout.write(`\ndecompounder (same corpus, fresh Meilisearch each)\n`);
-    printTable(['', 'indexing s', 'Meili CPU s', 'peak RSS MiB', 'index docs/s'], [
-      ['without', without.indexSeconds.toFixed(1), without.cpuSeconds.toFixed(1), (peakOf(without) / MiB).toFixed(0), (corpus.count / without.indexSeconds).toFixed(0)],
-      ['with', indexSeconds.toFixed(1), indexed.cpuSeconds.toFixed(1), (peakOf(indexed) / MiB).toFixed(0), (corpus.count / indexSeconds).toFixed(0)],
-    ]);
-    process.stdout.write(`with ÷ without: indexing ${(indexSeconds / without.indexSeconds).toFixed(2)}, Meilisearch CPU ${(indexed.cpuSeconds / without.cpuSeconds).toFixed(2)}, peak RSS ${(peakOf(indexed) / peakOf(without)).toFixed(2)}\n`);
+    printTable(
+      ['', 'indexing s', 'Meili CPU s', 'peak RSS MiB', 'index docs/s'],
+      [
+        [
+          'without',
+          without.indexSeconds.toFixed(1),
+          without.cpuSeconds.toFixed(1),
+          (peakOf(without) / MiB).toFixed(0),
+          (corpus.count / without.indexSeconds).toFixed(0),
+        ],
+        [
+          'with',
+          indexSeconds.toFixed(1),
+          indexed.cpuSeconds.toFixed(1),
+          (peakOf(indexed) / MiB).toFixed(0),
+          (corpus.count / indexSeconds).toFixed(0),
+        ],
+      ],
+    );
+    process.stdout.write(
+      `with ÷ without: indexing ${(indexSeconds / without.indexSeconds).toFixed(2)}, Meilisearch CPU ${(indexed.cpuSeconds / without.cpuSeconds).toFixed(2)}, peak RSS ${(peakOf(indexed) / peakOf(without)).toFixed(2)}\n`,
+    );
   }
 
   if (values['per-query']) {
     process.stdout.write('\n');
-    printTable(['query', 'kind', 'total', 'direct p50', 'API p50', 'API − direct', 'direct KiB', 'API KiB'], queries.map(({ q, kind }, i) => {
-      const pq = perQuery[i]!;
-      const d = percentile([...pq.direct].sort((x, y) => x - y), 0.5);
-      const a = percentile([...pq.api].sort((x, y) => x - y), 0.5);
-      return [q, kind, String(totals[i]), f(d), f(a), f(a - d), f(pq.directBytes / 1024), f(pq.apiBytes / 1024)];
-    }));
+    printTable(
+      ['query', 'kind', 'total', 'direct p50', 'API p50', 'API − direct', 'direct KiB', 'API KiB'],
+      queries.map(({ q, kind }, i) => {
+        const pq = perQuery[i]!;
+        const d = percentile(
+          [...pq.direct].sort((x, y) => x - y),
+          0.5,
+        );
+        const a = percentile(
+          [...pq.api].sort((x, y) => x - y),
+          0.5,
+        );
+        return [q, kind, String(totals[i]), f(d), f(a), f(a - d), f(pq.directBytes / 1024), f(pq.apiBytes / 1024)];
+      }),
+    );
   }
 
   const mark = (ok: boolean) => (ok ? '✓' : '✗');
   process.stdout.write('\ngoals\n');
   const goal = large ? { ratio: 1.3, indexing: 300, rss: 1024 } : { ratio: 1.5, indexing: 60, rss: 512 };
   if (!directOnly) {
-    process.stdout.write(`  ${mark(ratio <= goal.ratio)} API p95 ≤ ${goal.ratio} × direct p95   (${ratio.toFixed(2)} ×)\n`);
+    process.stdout.write(
+      `  ${mark(ratio <= goal.ratio)} API p95 ≤ ${goal.ratio} × direct p95   (${ratio.toFixed(2)} ×)\n`,
+    );
     process.stdout.write(`  ${mark(as.p95 <= 50)} API p95 ≤ 50 ms             (${f(as.p95)} ms)\n`);
   }
-  process.stdout.write(`  ${mark(indexSeconds <= goal.indexing)} indexing ≤ ${goal.indexing} s            (${indexSeconds.toFixed(1)} s)\n`);
-  process.stdout.write(`  ${mark(peak <= goal.rss * MiB)} Meilisearch RSS ≤ ${goal.rss} MiB  (peak ${(peak / MiB).toFixed(0)} MiB)\n`);
+  process.stdout.write(
+    `  ${mark(indexSeconds <= goal.indexing)} indexing ≤ ${goal.indexing} s            (${indexSeconds.toFixed(1)} s)\n`,
+  );
+  process.stdout.write(
+    `  ${mark(peak <= goal.rss * MiB)} Meilisearch RSS ≤ ${goal.rss} MiB  (peak ${(peak / MiB).toFixed(0)} MiB)\n`,
+  );
   if (without) {
     const t = indexSeconds / without.indexSeconds;
     const m = peakOf(indexed) / peakOf(without);

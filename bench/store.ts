@@ -66,18 +66,28 @@ const workerCount = Number(values.workers);
 const createCount = Number(values.creates);
 const listCount = Number(values.lists);
 const rebuildCount = Number(values.rebuilds);
-for (const [name, n] of Object.entries({ interviewCount, jobCount, workerCount, createCount, listCount, rebuildCount })) {
+for (const [name, n] of Object.entries({
+  interviewCount,
+  jobCount,
+  workerCount,
+  createCount,
+  listCount,
+  rebuildCount,
+})) {
   if (!(Number.isInteger(n) && n > 0)) throw new Error(`${name} must be a positive integer`);
 }
 const operations = ['create', 'list', 'catalog', 'claim'] as const;
 const only = new Set(values.only!.split(',').map((o) => o.trim()));
-for (const o of only) if (!(operations as readonly string[]).includes(o)) throw new Error(`--only takes ${operations.join(',')}, not ${o}`);
+for (const o of only)
+  if (!(operations as readonly string[]).includes(o)) throw new Error(`--only takes ${operations.join(',')}, not ${o}`);
 if (!ferretAvailable) {
   console.error('bench/store: tools/bin/ferretdb is missing — run scripts/setup.sh --with-test-tools');
   process.exit(2);
 }
 
-async function runEngine(kind: Kind): Promise<{ results: Results; claimsPerSecond: number; perWorker: number[]; busy: number }> {
+async function runEngine(
+  kind: Kind,
+): Promise<{ results: Results; claimsPerSecond: number; perWorker: number[]; busy: number }> {
   let engine: MongoEngine | null = null;
   let dir: string | null = null;
   let location: string;
@@ -96,70 +106,104 @@ async function runEngine(kind: Kind): Promise<{ results: Results; claimsPerSecon
     const collectionIds: string[] = [];
     for (let c = 0; c < 8; c++) {
       const id = crypto.randomUUID();
-      await store.collections.create({ id, title: `Spring School Ferropolis ${2019 + c}`, description: null, createdBy: null, createdAt: iso(), updatedAt: iso(), version: 1, autoTranscribe: { enabled: false, language: null } });
+      await store.collections.create({
+        id,
+        title: `Spring School Ferropolis ${2019 + c}`,
+        description: null,
+        createdBy: null,
+        createdAt: iso(),
+        updatedAt: iso(),
+        version: 1,
+        autoTranscribe: { enabled: false, language: null },
+      });
       collectionIds.push(id);
     }
     // seed the archive first, so that create, list and catalog all see `--interviews` interviews
     const archive = only.has('create') || only.has('list') || only.has('catalog');
     if (archive) process.stderr.write(`[${kind}] seeding ${interviewCount} interviews …\n`);
     const seedT0 = performance.now();
-    for (let n = 0; archive && n < interviewCount - createCount; n++) await store.interviews.create(interview(n, collectionIds));
+    for (let n = 0; archive && n < interviewCount - createCount; n++)
+      await store.interviews.create(interview(n, collectionIds));
     if (archive) process.stderr.write(`[${kind}] seeded in ${((performance.now() - seedT0) / 1000).toFixed(1)} s\n`);
 
-    if (archive) results['create interview + 3 media'] = await phase(engine, async (p) => {
-      for (let n = interviewCount - createCount; n < interviewCount; n++) {
-        await timed(p.samples, async () => {
-          const i = await store.interviews.create(interview(n, collectionIds));
-          for (let part = 1; part <= 3; part++) await store.media.create(medium(i.id, part));
-        });
-      }
-    });
+    if (archive)
+      results['create interview + 3 media'] = await phase(engine, async (p) => {
+        for (let n = interviewCount - createCount; n < interviewCount; n++) {
+          await timed(p.samples, async () => {
+            const i = await store.interviews.create(interview(n, collectionIds));
+            for (let part = 1; part <= 3; part++) await store.media.create(medium(i.id, part));
+          });
+        }
+      });
 
-    const filter: InterviewFilter = { access: interviewListScope(anonymous), collectionId: collectionIds[4], language: 'de' };
+    const filter: InterviewFilter = {
+      access: interviewListScope(anonymous),
+      collectionId: collectionIds[4],
+      language: 'de',
+    };
     let listed = 0;
     // a serving process has listed before: its first read (the MongoDB adapter's full read into its list cache) is
     // the "catalog rebuild, cold store" row below, not a list sample
     if (only.has('list')) await store.interviews.list(filter, { limit: 20, offset: 0 }, '-updatedAt');
-    if (only.has('list')) results['list page 1, 2 filters'] = await phase(engine, async (p) => {
-      for (let r = 0; r < listCount; r++) {
-        const page = await timed(p.samples, () => store.interviews.list(filter, { limit: 20, offset: 0 }, '-updatedAt'));
-        listed = page.total;
-      }
-    });
+    if (only.has('list'))
+      results['list page 1, 2 filters'] = await phase(engine, async (p) => {
+        for (let r = 0; r < listCount; r++) {
+          const page = await timed(p.samples, () =>
+            store.interviews.list(filter, { limit: 20, offset: 0 }, '-updatedAt'),
+          );
+          listed = page.total;
+        }
+      });
     if (only.has('list')) results['list page 1, 2 filters']!.note = `${listed} match`;
 
     let catalogSize = interviewCount;
-    if (only.has('catalog')) results['catalog rebuild (builder only)'] = await phase(engine, async (p) => {
-      for (let r = 0; r < rebuildCount; r++) {
-        await timed(p.samples, async () => {
-          const catalog = await new InterviewCatalogSource(store).current();
-          catalogSize = catalog.size;
-        });
-      }
-    });
-    if (catalogSize !== interviewCount) throw new Error(`${kind}: the catalog holds ${catalogSize} interviews, not ${interviewCount}`);
+    if (only.has('catalog'))
+      results['catalog rebuild (builder only)'] = await phase(engine, async (p) => {
+        for (let r = 0; r < rebuildCount; r++) {
+          await timed(p.samples, async () => {
+            const catalog = await new InterviewCatalogSource(store).current();
+            catalogSize = catalog.size;
+          });
+        }
+      });
+    if (catalogSize !== interviewCount)
+      throw new Error(`${kind}: the catalog holds ${catalogSize} interviews, not ${interviewCount}`);
     // the same on a store opened just before, as a freshly started process reads it (the MongoDB adapter's list
     // cache is empty there: this is its one full read)
-    if (only.has('catalog')) results['catalog rebuild, cold store'] = await phase(engine, async (p) => {
-      for (let r = 0; r < rebuildCount; r++) {
-        const cold: Store = kind === 'sqlite' ? openSqliteStore(location) : await openMongoStore(location, { ensureIndexes: false });
-        try {
-          await timed(p.samples, async () => { catalogSize = (await new InterviewCatalogSource(cold).current()).size; });
-        } finally {
-          await cold.close();
+    if (only.has('catalog'))
+      results['catalog rebuild, cold store'] = await phase(engine, async (p) => {
+        for (let r = 0; r < rebuildCount; r++) {
+          const cold: Store =
+            kind === 'sqlite' ? openSqliteStore(location) : await openMongoStore(location, { ensureIndexes: false });
+          try {
+            await timed(p.samples, async () => {
+              catalogSize = (await new InterviewCatalogSource(cold).current()).size;
+            });
+          } finally {
+            await cold.close();
+          }
         }
-      }
-    });
-    if (catalogSize !== interviewCount) throw new Error(`${kind}: the cold catalog holds ${catalogSize} interviews, not ${interviewCount}`);
+      });
+    if (catalogSize !== interviewCount)
+      throw new Error(`${kind}: the cold catalog holds ${catalogSize} interviews, not ${interviewCount}`);
 
     if (!only.has('claim')) return { results, claimsPerSecond: NaN, perWorker: [], busy: 0 };
     process.stderr.write(`[${kind}] draining ${jobCount} jobs with ${workerCount} workers …\n`);
-    const drained = await drainJobs({ kind, location, store, engine, jobCount, workerCount, script: import.meta.filename });
+    const drained = await drainJobs({
+      kind,
+      location,
+      store,
+      engine,
+      jobCount,
+      workerCount,
+      script: import.meta.filename,
+    });
     results[`claim (${workerCount} workers)`] = drained.claim;
     results[`complete (${workerCount} workers)`] = drained.complete;
     return { results, claimsPerSecond: drained.claimsPerSecond, perWorker: drained.perWorker, busy: drained.busy };
   } finally {
-    if (kind === 'mongodb') await (store as Awaited<ReturnType<typeof openMongoStore>>).dropDatabase().catch(() => undefined);
+    if (kind === 'mongodb')
+      await (store as Awaited<ReturnType<typeof openMongoStore>>).dropDatabase().catch(() => undefined);
     await store.close();
     await engine?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -171,24 +215,71 @@ const sqlite = await runEngine('sqlite');
 const mongo = await runEngine('mongodb');
 const load1 = os.loadavg();
 
-const rows: string[][] = [['operation', 'SQLite p50 ms', 'SQLite p95 ms', 'engine p50 ms', 'engine p95 ms', 'engine÷SQLite p50', 'engine÷SQLite p95', 'SQLite CPU s', 'engine CPU s', 'n']];
+const rows: string[][] = [
+  [
+    'operation',
+    'SQLite p50 ms',
+    'SQLite p95 ms',
+    'engine p50 ms',
+    'engine p95 ms',
+    'engine÷SQLite p50',
+    'engine÷SQLite p95',
+    'SQLite CPU s',
+    'engine CPU s',
+    'n',
+  ],
+];
 for (const name of Object.keys(sqlite.results)) {
   const a = sqlite.results[name]!;
   const b = mongo.results[name]!;
   rows.push([
-    name, f(pct(a.samples, 50)), f(pct(a.samples, 95)), f(pct(b.samples, 50)), f(pct(b.samples, 95)),
-    `${f(pct(b.samples, 50) / pct(a.samples, 50))}×`, `${f(pct(b.samples, 95) / pct(a.samples, 95))}×`, f(a.cpu), f(b.cpu), String(b.samples.length),
+    name,
+    f(pct(a.samples, 50)),
+    f(pct(a.samples, 95)),
+    f(pct(b.samples, 50)),
+    f(pct(b.samples, 95)),
+    `${f(pct(b.samples, 50) / pct(a.samples, 50))}×`,
+    `${f(pct(b.samples, 95) / pct(a.samples, 95))}×`,
+    f(a.cpu),
+    f(b.cpu),
+    String(b.samples.length),
   ]);
 }
-if (only.has('claim')) rows.push(['claims/s (claim + complete, wall)', f(sqlite.claimsPerSecond), '', f(mongo.claimsPerSecond), '', `${f(mongo.claimsPerSecond / sqlite.claimsPerSecond)}×`, '', '', '', String(jobCount)]);
-console.log(`\nbench/store — ${interviewCount} interviews, ${jobCount} jobs, ${workerCount} worker processes; engine = FerretDB 1.24 (MongoDB adapter); ran: ${[...only].join(', ')}`);
-console.log(`load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${load1.map((l) => l.toFixed(2)).join(' ')} (2 cores, shared machine)`);
+if (only.has('claim'))
+  rows.push([
+    'claims/s (claim + complete, wall)',
+    f(sqlite.claimsPerSecond),
+    '',
+    f(mongo.claimsPerSecond),
+    '',
+    `${f(mongo.claimsPerSecond / sqlite.claimsPerSecond)}×`,
+    '',
+    '',
+    '',
+    String(jobCount),
+  ]);
+console.log(
+  `\nbench/store — ${interviewCount} interviews, ${jobCount} jobs, ${workerCount} worker processes; engine = FerretDB 1.24 (MongoDB adapter); ran: ${[...only].join(', ')}`,
+);
+console.log(
+  `load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${load1.map((l) => l.toFixed(2)).join(' ')} (2 cores, shared machine)`,
+);
 printTable(rows);
-console.log(`CPU s = this process + engine process (+ worker processes for claim; complete shares that phase) over the phase.`);
-if (only.has('claim')) console.log(`jobs per worker: SQLite ${sqlite.perWorker.join('/')} (SQLITE_BUSY retries: ${sqlite.busy}), engine ${mongo.perWorker.join('/')}`);
+console.log(
+  `CPU s = this process + engine process (+ worker processes for claim; complete shares that phase) over the phase.`,
+);
+if (only.has('claim'))
+  console.log(
+    `jobs per worker: SQLite ${sqlite.perWorker.join('/')} (SQLITE_BUSY retries: ${sqlite.busy}), engine ${mongo.perWorker.join('/')}`,
+  );
 if (only.has('list')) {
-  console.log(`list matches: SQLite ${sqlite.results['list page 1, 2 filters']!.note}, engine ${mongo.results['list page 1, 2 filters']!.note}`);
+  console.log(
+    `list matches: SQLite ${sqlite.results['list page 1, 2 filters']!.note}, engine ${mongo.results['list page 1, 2 filters']!.note}`,
+  );
   const listP95 = pct(mongo.results['list page 1, 2 filters']!.samples, 95);
   console.log(`RESULT goal engine list p95 ≤ 20 ms: ${f(listP95)} ms ${listP95 <= 20 ? 'met' : 'MISSED'}`);
 }
-if (only.has('claim')) console.log(`RESULT goal engine ≥ 200 claims/s with ${workerCount} workers: ${f(mongo.claimsPerSecond)} ${mongo.claimsPerSecond >= 200 ? 'met' : 'MISSED'}`);
+if (only.has('claim'))
+  console.log(
+    `RESULT goal engine ≥ 200 claims/s with ${workerCount} workers: ${f(mongo.claimsPerSecond)} ${mongo.claimsPerSecond >= 200 ? 'met' : 'MISSED'}`,
+  );

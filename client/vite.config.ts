@@ -30,8 +30,14 @@ export default defineConfig({
         // instead of many small ones (each file's gzip starts with an empty dictionary)
         codeSplitting: {
           groups: [
-            { name: 'vendor', test: /node_modules[\\/](react|react-dom|scheduler|react-router|i18next|react-i18next|html-parse-stringify|void-elements)[\\/]/ },
-            { name: 'app', test: /client[\\/]src[\\/](lib[\\/]|i18n[\\/]|useApi|useDocumentTitle|components[\\/](Problem|placeSlug))/ },
+            {
+              name: 'vendor',
+              test: /node_modules[\\/](react|react-dom|scheduler|react-router|i18next|react-i18next|html-parse-stringify|void-elements)[\\/]/,
+            },
+            {
+              name: 'app',
+              test: /client[\\/]src[\\/](lib[\\/]|i18n[\\/]|useApi|useDocumentTitle|components[\\/](Problem|placeSlug))/,
+            },
           ],
         },
       },

@@ -27,7 +27,14 @@ step('vitest');
 const report = 'test-results/vitest.json';
 fs.mkdirSync('test-results', { recursive: true });
 fs.rmSync(report, { force: true });
-const vitestStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+const vitestStatus = run('npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+]);
 
 let passed = 0;
 let failed = 0;
@@ -36,7 +43,9 @@ if (fs.existsSync(report)) {
   const result = JSON.parse(fs.readFileSync(report, 'utf8'));
   passed = result.numPassedTests ?? 0;
   // a file that fails before any test runs (import error, failing beforeAll) has no test results: count it once
-  const brokenFiles = (result.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).every((a) => a.status !== 'failed')).length;
+  const brokenFiles = (result.testResults ?? []).filter(
+    (f) => f.status === 'failed' && (f.assertionResults ?? []).every((a) => a.status !== 'failed'),
+  ).length;
   failed = (result.numFailedTests ?? 0) + brokenFiles;
   skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
 } else {
@@ -48,11 +57,15 @@ let skippedInCi = 0;
 if (process.env.REQUIRE_ALL_TEST_TOOLS === '1' && fs.existsSync(report)) {
   const result = JSON.parse(fs.readFileSync(report, 'utf8'));
   const names = (result.testResults ?? []).flatMap((f) =>
-    (f.assertionResults ?? []).filter((a) => a.status === 'pending' || a.status === 'skipped' || a.status === 'todo').map((a) => a.fullName),
+    (f.assertionResults ?? [])
+      .filter((a) => a.status === 'pending' || a.status === 'skipped' || a.status === 'todo')
+      .map((a) => a.fullName),
   );
   if (names.length) {
     skippedInCi = 1;
-    process.stdout.write(`\n${names.length} test(s) skipped where every test tool must be present (REQUIRE_ALL_TEST_TOOLS=1):\n`);
+    process.stdout.write(
+      `\n${names.length} test(s) skipped where every test tool must be present (REQUIRE_ALL_TEST_TOOLS=1):\n`,
+    );
     for (const name of names.slice(0, 40)) process.stdout.write(`  skipped: ${name}\n`);
     if (names.length > 40) process.stdout.write(`  … and ${names.length - 40} more\n`);
   }
@@ -63,8 +76,13 @@ failed += failedChecks;
 // vitest also fails a run for errors outside any test (an unhandled rejection): count that too, visibly
 if (vitestStatus !== 0 && failed === 0) {
   failed = 1;
-  process.stdout.write('\nvitest failed the run without a failing test (unhandled error, see "Unhandled Errors" above)\n');
+  process.stdout.write(
+    '\nvitest failed the run without a failing test (unhandled error, see "Unhandled Errors" above)\n',
+  );
 }
-if (failedChecks) process.stdout.write(`\n${failedChecks} check(s) outside the tests failed (type check, client build, or a required test tool missing)\n`);
+if (failedChecks)
+  process.stdout.write(
+    `\n${failedChecks} check(s) outside the tests failed (type check, client build, or a required test tool missing)\n`,
+  );
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failed > 0 || vitestStatus !== 0 || passed === 0 ? 1 : 0);

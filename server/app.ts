@@ -97,11 +97,24 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   const signer = MediaUrlSigner.fromConfig(config);
   const storage = new StorageMonitor(config.uploadsDir, config.STORAGE_RESERVE, moduleLogger('storage'));
   const media = new MediaService(store, queue, config.uploadsDir, moduleLogger('media'), signer, {
-    maxDurationSec: config.MEDIA_MAX_DURATION, maxPixels: config.MEDIA_MAX_PIXELS,
+    maxDurationSec: config.MEDIA_MAX_DURATION,
+    maxPixels: config.MEDIA_MAX_PIXELS,
   });
-  const publication = new Publication({ store, queue, uploadsDir: config.uploadsDir, logger: moduleLogger('publication'), withdrawalGraceDays: config.WITHDRAWAL_GRACE_DAYS });
+  const publication = new Publication({
+    store,
+    queue,
+    uploadsDir: config.uploadsDir,
+    logger: moduleLogger('publication'),
+    withdrawalGraceDays: config.WITHDRAWAL_GRACE_DAYS,
+  });
   const interviews = new InterviewService(store, moduleLogger('interviews'), publication);
-  const transcripts = new TranscriptService(store, queue, moduleLogger('transcripts'), publication.audit, publication.units.uow);
+  const transcripts = new TranscriptService(
+    store,
+    queue,
+    moduleLogger('transcripts'),
+    publication.audit,
+    publication.units.uow,
+  );
   const services: Services = {
     auth: new AuthService(store, { sessionTtlHours: config.SESSION_TTL_HOURS, logger: moduleLogger('auth') }),
     users: new UserService(store, moduleLogger('users')),
@@ -114,12 +127,32 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     publication,
     audit: publication.audit,
     review: new ReviewService({
-      store, queue, audit: publication.audit, interviews, media, transcripts, logger: moduleLogger('review'), invitationDays: config.REVIEW_INVITATION_DAYS,
-      units: publication.units.uow, derive: (label) => signer.derivedKey(label),
+      store,
+      queue,
+      audit: publication.audit,
+      interviews,
+      media,
+      transcripts,
+      logger: moduleLogger('review'),
+      invitationDays: config.REVIEW_INVITATION_DAYS,
+      units: publication.units.uow,
+      derive: (label) => signer.derivedKey(label),
     }),
-    consents: new ConsentService(store, config.uploadsDir, publication.audit, interviews, moduleLogger('consent'), publication.units.uow),
+    consents: new ConsentService(
+      store,
+      config.uploadsDir,
+      publication.audit,
+      interviews,
+      moduleLogger('consent'),
+      publication.units.uow,
+    ),
     signer,
-    asr: new AsrService(store, queue, deps.asr !== undefined ? deps.asr : asrEngineFromConfig(config), moduleLogger('asr')),
+    asr: new AsrService(
+      store,
+      queue,
+      deps.asr !== undefined ? deps.asr : asrEngineFromConfig(config),
+      moduleLogger('asr'),
+    ),
     storage,
     uploads: createTusUploads({ config, media, basePath: '/api/uploads', logger: moduleLogger('uploads'), storage }),
   };
@@ -127,18 +160,29 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   services.interviews.onBeforeDelete((id) => services.media.deleteAllForInterview(id));
   // the search index follows through a durable job: an outage delays it, never loses it
   const reindexInterview = (interviewId: string) =>
-    void queue.enqueue({ name: 'search.interview', payload: { v: 1, interviewId } }).catch((err) => moduleLogger('search').error({ err, interviewId }, 'could not queue indexing'));
+    void queue
+      .enqueue({ name: 'search.interview', payload: { v: 1, interviewId } })
+      .catch((err) => moduleLogger('search').error({ err, interviewId }, 'could not queue indexing'));
   services.interviews.on('changed', (i) => reindexInterview(i.id));
   services.interviews.on('deleted', (id) => reindexInterview(id));
 
   // repeated failed logins: growing delays per account, an audit entry for the admins at each doubling
   const loginGuard = new LoginGuard({
-    freeFailures: config.LOGIN_RATE_LIMIT, maxDelaySec: config.LOGIN_MAX_DELAY_SECONDS, windowMs: config.LOGIN_RATE_WINDOW_MINUTES * 60_000,
+    freeFailures: config.LOGIN_RATE_LIMIT,
+    maxDelaySec: config.LOGIN_MAX_DELAY_SECONDS,
+    windowMs: config.LOGIN_RATE_WINDOW_MINUTES * 60_000,
     logger: moduleLogger('auth'),
-    onRepeatedFailures: (email, report) => void (async () => {
-      const user = await store.users.findByEmail(email);
-      await services.audit.record(null, { interviewId: null, action: 'auth.login-failures', entity: 'user', entityId: user?.id ?? null, after: { ...report, knownAccount: Boolean(user) } });
-    })().catch((err) => moduleLogger('auth').error({ err }, 'login failures not audited')),
+    onRepeatedFailures: (email, report) =>
+      void (async () => {
+        const user = await store.users.findByEmail(email);
+        await services.audit.record(null, {
+          interviewId: null,
+          action: 'auth.login-failures',
+          entity: 'user',
+          entityId: user?.id ?? null,
+          after: { ...report, knownAccount: Boolean(user) },
+        });
+      })().catch((err) => moduleLogger('auth').error({ err }, 'login failures not audited')),
   });
   const metrics = createMetrics();
   registerFixityMetrics(metrics.registry, store);
@@ -156,7 +200,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
     }),
   );
   app.use(metrics.middleware);
@@ -194,11 +239,24 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
       limit: config.JSON_BODY_LIMIT,
       // a transcript import is a file in its own format (JSON included) with its own size limit: its route reads it raw
       // tus bodies are the upload's bytes whatever the client calls them: never parsed here (it left tus a used stream: 500)
-      type: (req) => /^application\/(.+\+)?json\b/i.test(String(req.headers['content-type'] ?? '')) && !isTranscriptImport(req) && !(req.url ?? '').startsWith('/api/uploads'),
+      type: (req) =>
+        /^application\/(.+\+)?json\b/i.test(String(req.headers['content-type'] ?? '')) &&
+        !isTranscriptImport(req) &&
+        !(req.url ?? '').startsWith('/api/uploads'),
     }),
   );
 
-  app.use(healthRoutes({ store, search, tools: deps.tools, metrics, startedAt: new Date(), metricsToken: config.METRICS_TOKEN, storage }));
+  app.use(
+    healthRoutes({
+      store,
+      search,
+      tools: deps.tools,
+      metrics,
+      startedAt: new Date(),
+      metricsToken: config.METRICS_TOKEN,
+      storage,
+    }),
+  );
   app.get('/problems/:type', problemDocsRoute);
 
   const api = express.Router();
@@ -221,19 +279,46 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   api.use('/users', userRoutes(services.users));
   api.use('/collections', collectionRoutes(services.collections));
   api.use('/uploads', services.uploads.router);
-  api.use(mediaRoutes(services.media, createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: config.UPLOAD_MAX_BYTES }), config.UPLOAD_MAX_BYTES, storage));
+  api.use(
+    mediaRoutes(
+      services.media,
+      createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: config.UPLOAD_MAX_BYTES }),
+      config.UPLOAD_MAX_BYTES,
+      storage,
+    ),
+  );
   api.use('/interviews/:id/media/:mediaId', transcriptRoutes(services.transcripts));
   api.use(asrRoutes(services.asr));
   api.use('/review', narratorReviewRoutes(services.review));
   api.use('/interviews', curatorReviewRoutes(services.review, config.PUBLIC_URL));
-  api.use('/interviews', consentRoutes(services.consents, createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: SCAN_MAX_BYTES })));
+  api.use(
+    '/interviews',
+    consentRoutes(services.consents, createUploadReceiver({ uploadsDir: config.uploadsDir, maxBytes: SCAN_MAX_BYTES })),
+  );
   api.use('/audit', auditRoutes(services.audit));
   api.use('/groups', groupRoutes(store));
   api.use('/interviews', interviewRoutes(services.interviews, services.media));
   const catalog = new InterviewCatalogSource(store);
-  api.use('/search', searchRoutes({ engine: search, store, interviews: services.search.interviews, segments: services.search.segments, catalog }));
+  api.use(
+    '/search',
+    searchRoutes({
+      engine: search,
+      store,
+      interviews: services.search.interviews,
+      segments: services.search.segments,
+      catalog,
+    }),
+  );
   api.use('/interviews', interviewSearchRoute({ engine: search, store, segments: services.search.segments, catalog }));
-  api.use(preservationRoutes({ store, uploadsDir: config.uploadsDir, audit: services.audit, logger: moduleLogger('preservation'), sourceOrganization: config.BAG_SOURCE_ORGANIZATION }));
+  api.use(
+    preservationRoutes({
+      store,
+      uploadsDir: config.uploadsDir,
+      audit: services.audit,
+      logger: moduleLogger('preservation'),
+      sourceOrganization: config.BAG_SOURCE_ORGANIZATION,
+    }),
+  );
   api.use(notFoundHandler);
   app.use('/api', api);
 
@@ -241,21 +326,39 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   app.use('/oai', oaiRoutes(createOaiProvider({ config, store, media: services.media, signer }), config.PUBLIC_URL));
 
   // IIIF Presentation 3 (manifests, collections, their caption files): same viewer and access rule as the API.
-  app.use('/iiif', authenticate(services.auth, resolveReview), iiifRoutes(new IiifService(store, services.media, services.transcripts), config), notFoundHandler);
+  app.use(
+    '/iiif',
+    authenticate(services.auth, resolveReview),
+    iiifRoutes(new IiifService(store, services.media, services.transcripts), config),
+    notFoundHandler,
+  );
   app.use('/media', publicMediaCors(store));
   // Media files live outside /api (players fetch them directly) but still need the viewer for the access check.
-  app.use('/media', reviewLimiter, authenticate(services.auth, resolveReview), mediaFileRoutes({
-    store, uploadsDir: config.uploadsDir, signer,
-    resolveGrant: async (principal) => {
-      if (principal.kind === 'narrator') {
-        const invitation = await store.review.findInvitation(principal.id);
-        return invitation && invitationState(invitation) === 'active' ? { kind: 'narrator', invitation } : null;
-      }
-      const user = await store.users.findById(principal.id);
-      if (!user || user.disabled) return null;
-      return { kind: 'user', user, principals: principalsOf(user, await store.groups.groupIdsOf(user.id)), via: 'token', tokenId: 'signed-media-url' };
-    },
-  }));
+  app.use(
+    '/media',
+    reviewLimiter,
+    authenticate(services.auth, resolveReview),
+    mediaFileRoutes({
+      store,
+      uploadsDir: config.uploadsDir,
+      signer,
+      resolveGrant: async (principal) => {
+        if (principal.kind === 'narrator') {
+          const invitation = await store.review.findInvitation(principal.id);
+          return invitation && invitationState(invitation) === 'active' ? { kind: 'narrator', invitation } : null;
+        }
+        const user = await store.users.findById(principal.id);
+        if (!user || user.disabled) return null;
+        return {
+          kind: 'user',
+          user,
+          principals: principalsOf(user, await store.groups.groupIdsOf(user.id)),
+          via: 'token',
+          tokenId: 'signed-media-url',
+        };
+      },
+    }),
+  );
 
   if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
     const indexHtml = clientIndexHtml(path.join(deps.clientDir, 'index.html'), config);
@@ -282,7 +385,10 @@ function clientIndexHtml(file: string, config: Config): string {
   const html = fs.readFileSync(file, 'utf8');
   const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   const metas: string[] = [];
-  if (config.MAP_TILE_URL) metas.push(`<meta name="schichtbuch-tiles" content="${attr(config.MAP_TILE_URL)}" data-attribution="${attr(config.MAP_TILE_ATTRIBUTION)}">`);
+  if (config.MAP_TILE_URL)
+    metas.push(
+      `<meta name="schichtbuch-tiles" content="${attr(config.MAP_TILE_URL)}" data-attribution="${attr(config.MAP_TILE_ATTRIBUTION)}">`,
+    );
   // the narrators' way to reach the archive, also on pages that have no API answer (an expired link)
   if (config.ARCHIVE_CONTACT) metas.push(`<meta name="schichtbuch-contact" content="${attr(config.ARCHIVE_CONTACT)}">`);
   return metas.length === 0 ? html : html.replace('</head>', `  ${metas.join('\n  ')}\n  </head>`);

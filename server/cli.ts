@@ -32,14 +32,22 @@ async function main(argv: string[]): Promise<number> {
       case 'user:add': {
         const { values } = parseArgs({
           args: rest,
-          options: { email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
+          options: {
+            email: { type: 'string' },
+            role: { type: 'string' },
+            password: { type: 'string' },
+            name: { type: 'string' },
+          },
           strict: true,
         });
         const input = createUserSchema.safeParse({
-          email: values.email, role: values.role, password: values.password,
+          email: values.email,
+          role: values.role,
+          password: values.password,
           ...(values.name ? { displayName: values.name } : {}),
         });
-        if (!input.success) return fail(input.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+        if (!input.success)
+          return fail(input.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
         const user = await new UserService(store, moduleLogger('cli')).create(input.data);
         process.stdout.write(`${JSON.stringify({ id: user.id, email: user.email, role: user.role })}\n`);
         return 0;
@@ -51,9 +59,14 @@ async function main(argv: string[]): Promise<number> {
           strict: true,
         });
         const parsed = z
-          .object({ email: z.email(), name: z.string().min(1).max(100), expiresDays: z.coerce.number().int().min(1).max(3650).optional() })
+          .object({
+            email: z.email(),
+            name: z.string().min(1).max(100),
+            expiresDays: z.coerce.number().int().min(1).max(3650).optional(),
+          })
           .safeParse({ email: values.email, name: values.name ?? 'cli', expiresDays: values['expires-days'] });
-        if (!parsed.success) return fail(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+        if (!parsed.success)
+          return fail(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
         const user = await store.users.findByEmail(parsed.data.email);
         if (!user) return fail(`no user with e-mail ${parsed.data.email}`);
         const auth = new AuthService(store, { sessionTtlHours: config.SESSION_TTL_HOURS, logger: moduleLogger('cli') });
@@ -67,7 +80,11 @@ async function main(argv: string[]): Promise<number> {
         try {
           const health = await search.health();
           if (!health.ok) return fail(`search is not reachable: ${health.error}`);
-          const counts = await rebuildAll(store, searchIndexes(search, store, moduleLogger('cli')), moduleLogger('cli'));
+          const counts = await rebuildAll(
+            store,
+            searchIndexes(search, store, moduleLogger('cli')),
+            moduleLogger('cli'),
+          );
           process.stdout.write(`${JSON.stringify(counts)}\n`);
           return 0;
         } finally {
@@ -91,12 +108,19 @@ async function main(argv: string[]): Promise<number> {
 async function runMigrate(args: string[], dataDir: string): Promise<number> {
   const { values } = parseArgs({ args, options: { to: { type: 'string' } }, strict: true });
   if (!values.to) return fail('migrate: --to mongodb://host:port/database is required (usually --to "$MONGODB_URI")');
-  if (!/^mongodb(\+srv)?:\/\/[^/?#]+/.test(values.to)) return fail(`migrate: --to must be a mongodb:// URI with a host, got "${values.to.replace(/\/\/[^@/]*@/, '//…@')}"`);
+  if (!/^mongodb(\+srv)?:\/\/[^/?#]+/.test(values.to))
+    return fail(
+      `migrate: --to must be a mongodb:// URI with a host, got "${values.to.replace(/\/\/[^@/]*@/, '//…@')}"`,
+    );
   // tests only: crash (SIGKILL) after this many documents, to prove that the next run resumes
-  const killAfter = process.env.SCHICHTBUCH_MIGRATE_KILL_AFTER ? Number(process.env.SCHICHTBUCH_MIGRATE_KILL_AFTER) : undefined;
+  const killAfter = process.env.SCHICHTBUCH_MIGRATE_KILL_AFTER
+    ? Number(process.env.SCHICHTBUCH_MIGRATE_KILL_AFTER)
+    : undefined;
   try {
     const result = await migrateToMongo({
-      dataDir, to: values.to, print: (line) => process.stdout.write(`${line}\n`),
+      dataDir,
+      to: values.to,
+      print: (line) => process.stdout.write(`${line}\n`),
       ...(killAfter !== undefined && Number.isInteger(killAfter) ? { crashAfterDocuments: killAfter } : {}),
     });
     return result.ok ? 0 : 1;
@@ -117,7 +141,9 @@ function fail(message: string): number {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `${err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -18,18 +18,16 @@ const byteSize = z
 /** Seconds, or a number with s, min/m or h: `8h`, `90min`, `3600`. */
 const durationSec = z
   .string()
-  .regex(/^\d+(\.\d+)?\s*(s|m|min|h)?$/i, { error: 'erwartet eine Dauer wie 8h, 90min oder 3600 (expected a duration such as 8h)' })
+  .regex(/^\d+(\.\d+)?\s*(s|m|min|h)?$/i, {
+    error: 'erwartet eine Dauer wie 8h, 90min oder 3600 (expected a duration such as 8h)',
+  })
   .transform((v) => {
     const [, n, unit = 's'] = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(v.trim()) ?? [];
     const factor = ({ s: 1, '': 1, m: 60, min: 60, h: 3600 } as Record<string, number>)[unit.toLowerCase()] ?? 1;
     return Math.round(Number(n) * factor);
   });
 
-const port = z.coerce
-  .number({ error: 'erwartet eine Portnummer (expected a port number)' })
-  .int()
-  .min(0)
-  .max(65535);
+const port = z.coerce.number({ error: 'erwartet eine Portnummer (expected a port number)' }).int().min(0).max(65535);
 
 export const configSchema = z
   .object({
@@ -53,12 +51,18 @@ export const configSchema = z
       .regex(/^[a-zA-Z0-9_-]*$/, { error: 'nur Buchstaben, Ziffern, _ und - (letters, digits, _ and - only)' })
       .default(''),
 
-    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, { error: 'erwartet mongodb://… (expected mongodb://…)' }).optional(),
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, { error: 'erwartet mongodb://… (expected mongodb://…)' })
+      .optional(),
 
     ADMIN_EMAIL: z.email({ error: 'erwartet eine E-Mail-Adresse (expected an e-mail address)' }).optional(),
     ADMIN_PASSWORD: z.string().min(12, { error: 'mindestens 12 Zeichen (at least 12 characters)' }).optional(),
 
-    SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .default(24 * 14),
     COOKIE_SECURE: bool.optional(),
     TRUST_PROXY: z.string().default('loopback'),
     LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
@@ -72,7 +76,12 @@ export const configSchema = z
     WORKERS_IN_PROCESS: bool.default(true),
     // a worker process touches this file every few seconds while its job loop runs (a container health check reads its age)
     WORKER_HEALTH_FILE: z.string().min(1).optional(),
-    MAP_TILE_URL: z.string().regex(/^https:\/\/[^\s"<>]+\{z\}[^\s"<>]*$/, { error: 'erwartet eine https-Kachel-URL mit {z}/{x}/{y} (expected an https tile URL with {z}/{x}/{y})' }).optional(),
+    MAP_TILE_URL: z
+      .string()
+      .regex(/^https:\/\/[^\s"<>]+\{z\}[^\s"<>]*$/, {
+        error: 'erwartet eine https-Kachel-URL mit {z}/{x}/{y} (expected an https tile URL with {z}/{x}/{y})',
+      })
+      .optional(),
     MAP_TILE_ATTRIBUTION: z.string().max(300).default('© OpenStreetMap-Mitwirkende'),
     JOB_LEASE_SECONDS: z.coerce.number().min(1).max(3600).optional(),
     // narrator review and withdrawal
@@ -86,10 +95,17 @@ export const configSchema = z
     MEDIA_URL_SECRET: z.string().min(32, { error: 'mindestens 32 Zeichen (at least 32 characters)' }).optional(),
     // OAI-PMH at /oai (server/oai/)
     OAI_REPOSITORY_NAME: z.string().max(200).default('Schichtbuch – Oral-History-Archiv'),
-    OAI_REPOSITORY_IDENTIFIER: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+$/, { error: 'erwartet einen Domainnamen wie archiv.example.org (expected a domain name)' }).optional(),
+    OAI_REPOSITORY_IDENTIFIER: z
+      .string()
+      .regex(/^[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+$/, {
+        error: 'erwartet einen Domainnamen wie archiv.example.org (expected a domain name)',
+      })
+      .optional(),
     OAI_ADMIN_EMAIL: z.email({ error: 'erwartet eine E-Mail-Adresse (expected an e-mail address)' }).optional(),
     OAI_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
-    OAI_RIGHTS_URI: z.url({ error: 'erwartet eine URI, z. B. http://rightsstatements.org/vocab/InC/1.0/ (expected a URI)' }).default('http://rightsstatements.org/vocab/InC/1.0/'),
+    OAI_RIGHTS_URI: z
+      .url({ error: 'erwartet eine URI, z. B. http://rightsstatements.org/vocab/InC/1.0/ (expected a URI)' })
+      .default('http://rightsstatements.org/vocab/InC/1.0/'),
     // preservation (issue 15): fixity audit speed and cycle, the organisation named in exported bags
     FIXITY_MAX_MBPS: z.coerce.number().min(0).max(100_000).default(25),
     FIXITY_INTERVAL_DAYS: z.coerce.number().positive().max(3650).default(90),
@@ -104,7 +120,11 @@ export const configSchema = z
     // hardening (issue 11): what an upload may cost, who may read /metrics, how full the media store may get
     METRICS_TOKEN: z.string().min(16, { error: 'mindestens 16 Zeichen (at least 16 characters)' }).optional(),
     MEDIA_MAX_DURATION: durationSec.default(8 * 3600),
-    MEDIA_MAX_PIXELS: z.coerce.number().int().positive().default(7680 * 4320),
+    MEDIA_MAX_PIXELS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(7680 * 4320),
     MEDIA_URL_MAX_TTL: durationSec.default(6 * 3600),
     STORAGE_RESERVE: byteSize.default(2 * 1024 ** 3),
     LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
@@ -115,13 +135,19 @@ export const configSchema = z
 function crossChecks(env: Record<string, string>): string[] {
   const problems: string[] = [];
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
-    problems.push(`${env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: ADMIN_EMAIL und ADMIN_PASSWORD nur gemeinsam setzen (set both or neither)`);
+    problems.push(
+      `${env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: ADMIN_EMAIL und ADMIN_PASSWORD nur gemeinsam setzen (set both or neither)`,
+    );
   }
   if (env.ASR_URL && env.ASR_MODEL_PATH) {
-    problems.push('ASR_MODEL_PATH: entweder ASR_URL (Dienst) oder ASR_MODEL_PATH (whisper.cpp im Prozess), nicht beides (set one of them)');
+    problems.push(
+      'ASR_MODEL_PATH: entweder ASR_URL (Dienst) oder ASR_MODEL_PATH (whisper.cpp im Prozess), nicht beides (set one of them)',
+    );
   }
   if (env.MEILI_MASTER_KEY && !env.MEILI_URL) {
-    problems.push('MEILI_MASTER_KEY: nur zusammen mit MEILI_URL; das eingebettete Meilisearch erzeugt seinen Schlüssel selbst (only with MEILI_URL)');
+    problems.push(
+      'MEILI_MASTER_KEY: nur zusammen mit MEILI_URL; das eingebettete Meilisearch erzeugt seinen Schlüssel selbst (only with MEILI_URL)',
+    );
   }
   return problems;
 }
@@ -151,7 +177,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const parsed = configSchema.safeParse(relevant, { error: de().localeError });
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`)),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`)),
     ...crossChecks(relevant),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
@@ -160,7 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...cfg,
     dataDir: path.resolve(cfg.DATA_DIR),
     uploadsDir: path.resolve(cfg.UPLOADS_DIR),
-    cookieSecure: cfg.COOKIE_SECURE ?? (cfg.PUBLIC_URL?.startsWith('https://') ?? false),
+    cookieSecure: cfg.COOKIE_SECURE ?? cfg.PUBLIC_URL?.startsWith('https://') ?? false,
   };
 }
 
@@ -168,7 +196,14 @@ export function parseByteSize(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
   if (!match) throw new Error(`not a size: ${text}`);
   const units: Record<string, number> = {
-    '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3,
+    '': 1,
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3,
   };
   const factor = units[(match[2] ?? '').toLowerCase()];
   if (factor === undefined) throw new Error(`unknown unit in ${text}`);

@@ -19,9 +19,16 @@ async function main(): Promise<void> {
   });
   // Requests Node's parser rejects (raw non-ASCII in the URL, broken headers) still get problem+json, not an empty 400.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || (err.code === 'ECONNRESET')) return socket.destroy();
-    const body = JSON.stringify({ type: '/problems/bad-request', title: 'Die Anfrage ist fehlerhaft.', status: 400, detail: err.code ?? 'malformed request' });
-    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const body = JSON.stringify({
+      type: '/problems/bad-request',
+      title: 'Die Anfrage ist fehlerhaft.',
+      status: 400,
+      detail: err.code ?? 'malformed request',
+    });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
   // slow uploads over weak connections must not be cut by Node's default request timeout
   server.requestTimeout = 0;
@@ -29,7 +36,10 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  log.info({ port, dataDir: config.dataDir, uploadsDir: config.uploadsDir }, `Schichtbuch läuft auf http://localhost:${port}`);
+  log.info(
+    { port, dataDir: config.dataDir, uploadsDir: config.uploadsDir },
+    `Schichtbuch läuft auf http://localhost:${port}`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -39,7 +39,12 @@ export interface InProcessWorkers {
 }
 
 /** Starts in-process workers; handed in by the composition root (server/main.ts passes workers/setup.ts's startWorkers). */
-export type StartInProcessWorkers = (config: Config, store: Store, queue: JobQueue, options: { search: SearchIndexes }) => InProcessWorkers;
+export type StartInProcessWorkers = (
+  config: Config,
+  store: Store,
+  queue: JobQueue,
+  options: { search: SearchIndexes },
+) => InProcessWorkers;
 
 /** Where a mongodb:// URI points, without its credentials (for messages and logs). */
 export function redactMongoUri(uri: string): string {
@@ -58,7 +63,10 @@ export async function openStore(config: Config): Promise<Store> {
       moduleLogger('runtime').info({ uri: redactMongoUri(config.MONGODB_URI) }, 'store: MongoDB');
       return store;
     } catch (err) {
-      throw new Error(`MONGODB_URI (${redactMongoUri(config.MONGODB_URI)}): MongoDB nicht erreichbar / not usable: ${(err as Error).message}`, { cause: err });
+      throw new Error(
+        `MONGODB_URI (${redactMongoUri(config.MONGODB_URI)}): MongoDB nicht erreichbar / not usable: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -106,7 +114,11 @@ async function ensureAdmin(config: Config, services: Services): Promise<void> {
   const generated = await services.users.ensureFirstAdmin(email, password);
   if (!generated) return;
   const file = path.join(config.dataDir, 'initial-admin.txt');
-  fs.writeFileSync(file, `E-Mail: ${email}\nPasswort: ${password}\n\nBitte nach der ersten Anmeldung ändern und diese Datei löschen.\n`, { mode: 0o600 });
+  fs.writeFileSync(
+    file,
+    `E-Mail: ${email}\nPasswort: ${password}\n\nBitte nach der ersten Anmeldung ändern und diese Datei löschen.\n`,
+    { mode: 0o600 },
+  );
   log.warn({ email, file }, `Erster Administrator angelegt; Zugangsdaten in ${file}`);
 }
 
@@ -115,7 +127,12 @@ async function ensureAdmin(config: Config, services: Services): Promise<void> {
  * exist with their settings and let waiting search jobs run at once instead of sitting out their backoff.
  * Returns the handler, so a caller can also run it once when search is already up.
  */
-export function keepSearchCurrent(store: Store, search: SearchEngine, indexes: SearchIndexes, worker: () => { poke(): void } | null): () => void {
+export function keepSearchCurrent(
+  store: Store,
+  search: SearchEngine,
+  indexes: SearchIndexes,
+  worker: () => { poke(): void } | null,
+): () => void {
   const log = moduleLogger('search');
   const onUp = () =>
     void (async () => {
@@ -165,7 +182,10 @@ export async function startRuntime(
   // Job workers inside the server process (the embedded default); `npm run worker` processes can run alongside.
   let workers: InProcessWorkers | null = null;
   if (config.WORKERS_IN_PROCESS && config.WORKER_CONCURRENCY > 0) {
-    if (!options.startWorkers) log.warn('WORKERS_IN_PROCESS is set but this process was started without workers; jobs wait for `npm run worker`');
+    if (!options.startWorkers)
+      log.warn(
+        'WORKERS_IN_PROCESS is set but this process was started without workers; jobs wait for `npm run worker`',
+      );
     workers = options.startWorkers?.(config, store, services.queue, { search: services.search }) ?? null;
   }
   if (workers) {
@@ -179,7 +199,12 @@ export async function startRuntime(
   if (search.available) onSearchUp();
 
   return {
-    config, store, search, sidecar, services, app,
+    config,
+    store,
+    search,
+    sidecar,
+    services,
+    app,
     workers,
     async stop() {
       clearInterval(sweeper);

@@ -51,11 +51,25 @@ export function rejectionOf(err: unknown): string | null {
 }
 
 /** The units of work of every use case; `publication` owns them (it is made first and passes itself in). */
-export function createUnits(deps: { store: Store; queue: JobQueue; uploadsDir: string; logger: Logger; publication: Publication }): Units {
+export function createUnits(deps: {
+  store: Store;
+  queue: JobQueue;
+  uploadsDir: string;
+  logger: Logger;
+  publication: Publication;
+}): Units {
   const { publication } = deps;
   const events = new EventEmitter<UnitEventMap>();
   const uow = new UnitOfWork(deps.store, deps.logger, { rejection: rejectionOf });
-  const unitDeps: UnitDeps = { store: deps.store, queue: deps.queue, publication, audit: publication.audit, logger: deps.logger, uploadsDir: deps.uploadsDir, events };
+  const unitDeps: UnitDeps = {
+    store: deps.store,
+    queue: deps.queue,
+    publication,
+    audit: publication.audit,
+    logger: deps.logger,
+    uploadsDir: deps.uploadsDir,
+    events,
+  };
   registerInterviewUnits(uow, unitDeps);
   registerReviewUnits(uow, unitDeps);
   registerConsentUnits(uow, unitDeps);

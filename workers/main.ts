@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   const workers = startWorkers(config, store, new JobQueue(store.jobs, moduleLogger('jobs'), mediumOwner(store)), {
     search: search ? searchIndexes(search, store, moduleLogger('search')) : null,
   });
-  if (!search) log.warn('no Meilisearch found (MEILI_URL unset, no embedded one in DATA_DIR): this worker leaves search jobs to others');
+  if (!search)
+    log.warn(
+      'no Meilisearch found (MEILI_URL unset, no embedded one in DATA_DIR): this worker leaves search jobs to others',
+    );
   log.info({ owner: workers.worker.owner, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
   const healthBeat = config.WORKER_HEALTH_FILE ? startHealthBeat(config.WORKER_HEALTH_FILE) : null;
 
@@ -67,12 +70,19 @@ function connectSearch(config: Config): SearchEngine | null {
       return null;
     }
   }
-  const engine = new SearchEngine({ url, apiKey: key ?? '', indexPrefix: config.SEARCH_INDEX_PREFIX, logger: moduleLogger('search') });
+  const engine = new SearchEngine({
+    url,
+    apiKey: key ?? '',
+    indexPrefix: config.SEARCH_INDEX_PREFIX,
+    logger: moduleLogger('search'),
+  });
   engine.startMonitoring();
   return engine;
 }
 
 main().catch((err) => {
-  process.stderr.write(`Worker-Start fehlgeschlagen / worker start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `Worker-Start fehlgeschlagen / worker start-up failed: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -15,7 +15,10 @@ export async function publish(from: string, to: string): Promise<void> {
   // fixity: the verified bytes' hashes, taken before the rename and recorded once they are in place
   const hashes = await hashBeforePublish(from, to);
   const aside = `${to}.old-${process.pid}-${Date.now()}`;
-  const hadPrevious = await fs.rename(to, aside).then(() => true, () => false);
+  const hadPrevious = await fs.rename(to, aside).then(
+    () => true,
+    () => false,
+  );
   try {
     await fs.rename(from, to);
   } catch (err) {
@@ -40,7 +43,11 @@ export async function publish(from: string, to: string): Promise<void> {
  * records, so it is renamed back. Asides younger than `graceMs` may belong to a publish() running right now (on any
  * worker sharing UPLOADS_DIR) and are left alone. Returns how many were restored and removed.
  */
-export async function settleAsides(dir: string, now: Date, graceMs = ASIDE_GRACE_MS): Promise<{ restored: number; removed: number }> {
+export async function settleAsides(
+  dir: string,
+  now: Date,
+  graceMs = ASIDE_GRACE_MS,
+): Promise<{ restored: number; removed: number }> {
   let restored = 0;
   let removed = 0;
   for (const entry of await fs.readdir(dir).catch(() => [] as string[])) {
@@ -48,8 +55,17 @@ export async function settleAsides(dir: string, now: Date, graceMs = ASIDE_GRACE
     if (!match || now.getTime() - Number(match[2]) < graceMs) continue;
     const aside = path.join(dir, entry);
     const target = path.join(dir, match[1]!);
-    const inPlace = await fs.lstat(target).then(() => true, () => false);
-    if (!inPlace && (await fs.rename(aside, target).then(() => true, () => false))) {
+    const inPlace = await fs.lstat(target).then(
+      () => true,
+      () => false,
+    );
+    if (
+      !inPlace &&
+      (await fs.rename(aside, target).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       restored++;
       continue;
     }
@@ -65,9 +81,15 @@ interface ProbeStreams {
 }
 
 /** ffprobe a produced file: what streams it has and how long it lasts. Throws when ffprobe cannot read it. */
-export async function probeOutput(file: string, signal?: AbortSignal): Promise<{ durationSec: number; audio: boolean; video: boolean; width?: number; height?: number }> {
+export async function probeOutput(
+  file: string,
+  signal?: AbortSignal,
+): Promise<{ durationSec: number; audio: boolean; video: boolean; width?: number; height?: number }> {
   const out = JSON.parse(
-    await runFfprobe(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], signal ? { signal } : {}),
+    await runFfprobe(
+      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
+      signal ? { signal } : {},
+    ),
   ) as ProbeStreams;
   const streams = out.streams ?? [];
   const video = streams.find((s) => s.codec_type === 'video');

@@ -41,29 +41,53 @@ export function startWorkers(
   config: Config,
   store: Store,
   queue: JobQueue,
-  overrides: { pollMs?: number; leaseMs?: number; stallTimeoutMs?: number; sweepMs?: number; concurrency?: number; search?: SearchIndexes | null; asr?: AsrEngine | null } = {},
+  overrides: {
+    pollMs?: number;
+    leaseMs?: number;
+    stallTimeoutMs?: number;
+    sweepMs?: number;
+    concurrency?: number;
+    search?: SearchIndexes | null;
+    asr?: AsrEngine | null;
+  } = {},
 ): Workers {
   const logger = moduleLogger('worker');
   const leaseMs = overrides.leaseMs ?? (config.JOB_LEASE_SECONDS ? config.JOB_LEASE_SECONDS * 1000 : undefined);
   // one engine for the jobs and for the ingest chain's decision to transcribe (a worker without one queues none)
   const asr = overrides.asr !== undefined ? overrides.asr : asrEngineFromConfig(config);
   const worker = new JobWorker({
-    store, queue, handlers, hooks: ingestJobHooks({ store, queue, asr }), uploadsDir: config.uploadsDir, search: overrides.search ?? null,
+    store,
+    queue,
+    handlers,
+    hooks: ingestJobHooks({ store, queue, asr }),
+    uploadsDir: config.uploadsDir,
+    search: overrides.search ?? null,
     asr,
-    concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, logger,
+    concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY,
+    logger,
     ...(overrides.pollMs ? { pollMs: overrides.pollMs } : {}),
     ...(leaseMs ? { leaseMs } : {}),
     ...(overrides.stallTimeoutMs ? { stallTimeoutMs: overrides.stallTimeoutMs } : {}),
   });
   // the units of work of every use case, so that the sweep can complete what a crash left pending
-  const { uow: units } = new Publication({ store, queue, uploadsDir: config.uploadsDir, logger: moduleLogger('units'), withdrawalGraceDays: config.WITHDRAWAL_GRACE_DAYS }).units;
+  const { uow: units } = new Publication({
+    store,
+    queue,
+    uploadsDir: config.uploadsDir,
+    logger: moduleLogger('units'),
+    withdrawalGraceDays: config.WITHDRAWAL_GRACE_DAYS,
+  }).units;
   const sweepNow = () => sweep({ store, queue, uploadsDir: config.uploadsDir, logger, units, asr });
   // sweep before taking work, so jobs of a crashed predecessor are back in the queue first
   const unregisterRecorder = registerRenditionRecorder(config.uploadsDir, store, logger);
-  const first = sweepNow().catch((err) => logger.error({ err }, 'sweep failed'))
+  const first = sweepNow()
+    .catch((err) => logger.error({ err }, 'sweep failed'))
     .then(() => ensureFixityScheduled(store, queue).catch((err) => logger.error({ err }, 'fixity audit not scheduled')))
     .then(() => worker.start());
-  const timer = setInterval(() => void sweepNow().catch((err) => logger.error({ err }, 'sweep failed')), overrides.sweepMs ?? Math.max(1000, Math.min(30_000, leaseMs ?? 30_000))).unref();
+  const timer = setInterval(
+    () => void sweepNow().catch((err) => logger.error({ err }, 'sweep failed')),
+    overrides.sweepMs ?? Math.max(1000, Math.min(30_000, leaseMs ?? 30_000)),
+  ).unref();
   return {
     worker,
     sweepNow,
@@ -75,4 +99,3 @@ export function startWorkers(
     },
   };
 }
-

@@ -43,7 +43,14 @@ export interface SweepResult {
   operations: number;
 }
 
-export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: string; logger: Logger; units?: UnitOfWork; asr?: AsrEngine | null }): Promise<SweepResult> {
+export async function sweep(deps: {
+  store: Store;
+  queue: JobQueue;
+  uploadsDir: string;
+  logger: Logger;
+  units?: UnitOfWork;
+  asr?: AsrEngine | null;
+}): Promise<SweepResult> {
   const { store, queue, uploadsDir, logger } = deps;
   const now = new Date();
   const { requeued, failed } = await store.jobs.requeueExpired(now);
@@ -53,7 +60,8 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
   let completed = 0;
   const withdrawn = new Map<string, boolean>();
   const isWithdrawn = async (interviewId: string) => {
-    if (!withdrawn.has(interviewId)) withdrawn.set(interviewId, (await store.interviews.findById(interviewId))?.status === 'withdrawn');
+    if (!withdrawn.has(interviewId))
+      withdrawn.set(interviewId, (await store.interviews.findById(interviewId))?.status === 'withdrawn');
     return withdrawn.get(interviewId)!;
   };
   for (const medium of await store.media.listUnfinished()) {
@@ -69,9 +77,11 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
   // search indexes behind the store (changes during an outage, jobs that used up their attempts): queue them again
   // (one queued job per subject at most, so this never piles up while search is down)
   const behindTranscripts = await store.transcripts.listUnindexed(500);
-  for (const head of behindTranscripts) await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId: head.mediaId } });
+  for (const head of behindTranscripts)
+    await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId: head.mediaId } });
   const behindInterviews = await store.interviews.listSearchDirty(500);
-  for (const interview of behindInterviews) await queue.enqueue({ name: 'search.interview', payload: { v: 1, interviewId: interview.id } });
+  for (const interview of behindInterviews)
+    await queue.enqueue({ name: 'search.interview', payload: { v: 1, interviewId: interview.id } });
   const searchQueued = behindTranscripts.length + behindInterviews.length;
 
   // restriction sets the renditions do not reflect (changed while a chain ran, or lifted): make them again
@@ -80,7 +90,13 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
   for (const mediaId of await store.media.listRedacted()) candidates.add(mediaId);
   for (const mediaId of candidates) {
     const medium = await store.media.findById(mediaId);
-    if (!medium || medium.status !== 'ready' || (await store.jobs.hasActive(mediaId)) || (await isWithdrawn(medium.interviewId))) continue;
+    if (
+      !medium ||
+      medium.status !== 'ready' ||
+      (await store.jobs.hasActive(mediaId)) ||
+      (await isWithdrawn(medium.interviewId))
+    )
+      continue;
     if (medium.renditionRedaction === (await redactionState(store, medium)).key) continue;
     await remakeRenditions(store, queue, medium, logger);
     remade++;
@@ -90,7 +106,10 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
   let embargoes = 0;
   for (const interview of await store.interviews.listAwaitingEmbargo(500)) {
     if (await store.jobs.findActiveByKey(`interview.publish:${interview.id}`)) continue;
-    await queue.schedule({ name: 'interview.publish', payload: { v: 1, interviewId: interview.id } }, new Date(interview.embargoUntil!));
+    await queue.schedule(
+      { name: 'interview.publish', payload: { v: 1, interviewId: interview.id } },
+      new Date(interview.embargoUntil!),
+    );
     embargoes++;
   }
 
@@ -118,7 +137,19 @@ export async function sweep(deps: { store: Store; queue: JobQueue; uploadsDir: s
     removedOrphans++;
   }
 
-  const result = { searchQueued, requeued, failed, resumed, completed, remade, embargoes, removedWorkDirs, removedOrphans, settledAsides, operations };
+  const result = {
+    searchQueued,
+    requeued,
+    failed,
+    resumed,
+    completed,
+    remade,
+    embargoes,
+    removedWorkDirs,
+    removedOrphans,
+    settledAsides,
+    operations,
+  };
   if (Object.values(result).some((n) => n > 0)) logger.info(result, 'sweep');
   return result;
 }

@@ -5,7 +5,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import {
-  jobNames, jobPolicies, parseJob, retryDelayMs, type JobName, type JobPayload,
+  jobNames,
+  jobPolicies,
+  parseJob,
+  retryDelayMs,
+  type JobName,
+  type JobPayload,
 } from '../server/jobs/definitions.js';
 import type { JobQueue } from '../server/jobs/queue.js';
 import type { Logger } from '../server/logger.js';
@@ -80,7 +85,9 @@ export function assertHandlers(handlers: Partial<Record<string, unknown>>): asse
   const missing = jobNames.filter((n) => typeof handlers[n] !== 'function');
   const unknown = Object.keys(handlers).filter((n) => !(jobNames as string[]).includes(n));
   if (missing.length || unknown.length) {
-    throw new Error(`job handlers do not match the job definitions: missing [${missing.join(', ')}], unknown [${unknown.join(', ')}]`);
+    throw new Error(
+      `job handlers do not match the job definitions: missing [${missing.join(', ')}], unknown [${unknown.join(', ')}]`,
+    );
   }
 }
 
@@ -236,7 +243,8 @@ export class JobWorker {
           }
         },
         assertStillOwned: async () => {
-          if (controller.signal.aborted || !(await heartbeat())) throw new CancelledError('job cancelled before publishing');
+          if (controller.signal.aborted || !(await heartbeat()))
+            throw new CancelledError('job cancelled before publishing');
         },
       };
       const handler = this.opts.handlers[parsed.name] as JobHandler<JobName>;

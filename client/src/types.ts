@@ -70,7 +70,16 @@ export interface SearchGroup {
   hits: SearchHit[];
 }
 
-export const facetNames = ['collection', 'narrator', 'place', 'year', 'decade', 'keyword', 'language', 'speaker'] as const;
+export const facetNames = [
+  'collection',
+  'narrator',
+  'place',
+  'year',
+  'decade',
+  'keyword',
+  'language',
+  'speaker',
+] as const;
 export type FacetName = (typeof facetNames)[number];
 
 export interface SearchAnswer {

@@ -9,7 +9,10 @@ import type { Viewer } from './viewer.js';
 const staffRoles: readonly Role[] = ['admin', 'curator'];
 
 /** The fields of an interview that decide who sees it (the search catalog keeps only these). */
-export type AccessFields = Pick<Interview, 'id' | 'status' | 'visibility' | 'grants' | 'createdBy' | 'embargoUntil' | 'embargoListed'>;
+export type AccessFields = Pick<
+  Interview,
+  'id' | 'status' | 'visibility' | 'grants' | 'createdBy' | 'embargoUntil' | 'embargoListed'
+>;
 
 export function isStaff(viewer: Viewer): boolean {
   return viewer.kind === 'user' && staffRoles.includes(viewer.user.role);
@@ -40,7 +43,11 @@ function embargoActive(interview: AccessFields, now: Date): boolean {
 
 function openTo(viewer: Viewer, interview: AccessFields): boolean {
   if (openVisibilitiesFor(viewer).includes(interview.visibility)) return true;
-  return interview.visibility === 'restricted' && viewer.kind === 'user' && interview.grants.some((g) => viewer.principals.includes(g));
+  return (
+    interview.visibility === 'restricted' &&
+    viewer.kind === 'user' &&
+    interview.grants.some((g) => viewer.principals.includes(g))
+  );
 }
 
 /**
@@ -56,7 +63,8 @@ export function interviewAccess(viewer: Viewer, interview: AccessFields, now = n
   if (isNarratorOf(viewer, interview)) return 'full';
   if (isOwner(viewer, interview)) return 'full';
   if (!openTo(viewer, interview)) return 'none';
-  if (interview.status === 'published') return embargoActive(interview, now) ? (interview.embargoListed ? 'sealed' : 'none') : 'full';
+  if (interview.status === 'published')
+    return embargoActive(interview, now) ? (interview.embargoListed ? 'sealed' : 'none') : 'full';
   // Approved and waiting for its embargo to end: published automatically by the interview.publish job.
   if (interview.status === 'approved' && embargoActive(interview, now) && interview.embargoListed) return 'sealed';
   return 'none';

@@ -7,10 +7,14 @@ import { interviewAccess, isStaff } from './policy.js';
 import type { Viewer } from './viewer.js';
 
 export async function staffInterview(
-  interviews: Pick<InterviewRepository, 'findById'>, viewer: Viewer, interviewId: string, why: { de: string; en: string },
+  interviews: Pick<InterviewRepository, 'findById'>,
+  viewer: Viewer,
+  interviewId: string,
+  why: { de: string; en: string },
 ): Promise<Interview> {
   const interview = await interviews.findById(interviewId);
-  if (!interview || viewer.kind !== 'user' || interviewAccess(viewer, interview) === 'none') throw new Problem('not-found');
+  if (!interview || viewer.kind !== 'user' || interviewAccess(viewer, interview) === 'none')
+    throw new Problem('not-found');
   if (!isStaff(viewer)) throw new Problem('forbidden', { detail: why });
   return interview;
 }

@@ -37,10 +37,21 @@ export function principalsOf(user: User, groupIds: readonly string[]): string[] 
 }
 
 /** For logs and the audit trail. */
-export function actorOf(viewer: Viewer): { actorKind: 'user' | 'narrator' | 'system'; actorId: string | null; actorLabel: string | null } {
+export function actorOf(viewer: Viewer): {
+  actorKind: 'user' | 'narrator' | 'system';
+  actorId: string | null;
+  actorLabel: string | null;
+} {
   switch (viewer.kind) {
-    case 'user': return { actorKind: 'user', actorId: viewer.user.id, actorLabel: viewer.user.email };
-    case 'narrator': return { actorKind: 'narrator', actorId: viewer.invitation.id, actorLabel: `Zeitzeuge/Zeitzeugin: ${viewer.invitation.narrator}` };
-    default: return { actorKind: 'system', actorId: null, actorLabel: null };
+    case 'user':
+      return { actorKind: 'user', actorId: viewer.user.id, actorLabel: viewer.user.email };
+    case 'narrator':
+      return {
+        actorKind: 'narrator',
+        actorId: viewer.invitation.id,
+        actorLabel: `Zeitzeuge/Zeitzeugin: ${viewer.invitation.narrator}`,
+      };
+    default:
+      return { actorKind: 'system', actorId: null, actorLabel: null };
   }
 }

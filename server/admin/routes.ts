@@ -14,7 +14,12 @@ export function adminRoutes(deps: { guard: LoginGuard; storage: StorageMonitor }
     const loginFailures = deps.guard.report();
     const warnings = [
       ...(storage.ok ? [] : [{ kind: 'storage', severity: 'critical', detail: storage.error, storage }]),
-      ...loginFailures.map((f) => ({ kind: 'login-failures', severity: 'warning', detail: `${f.failures} failed logins for ${f.email} from ${f.addresses} address(es)`, loginFailures: f })),
+      ...loginFailures.map((f) => ({
+        kind: 'login-failures',
+        severity: 'warning',
+        detail: `${f.failures} failed logins for ${f.email} from ${f.addresses} address(es)`,
+        loginFailures: f,
+      })),
     ];
     res.json({ warnings, storage, loginFailures });
   });

@@ -18,7 +18,10 @@ export function normalizeWord(word: string): string {
 
 /** Words of a text as they stand (punctuation attached), with their normalized form; empty forms are dropped. */
 export function tokenize(text: string): { raw: string; norm: string }[] {
-  return text.split(/\s+/).map((raw) => ({ raw, norm: normalizeWord(raw) })).filter((t) => t.norm.length > 0);
+  return text
+    .split(/\s+/)
+    .map((raw) => ({ raw, norm: normalizeWord(raw) }))
+    .filter((t) => t.norm.length > 0);
 }
 
 function levenshtein(a: string, b: string): number {
@@ -51,7 +54,11 @@ const GAP = 1;
  * misses are returned. Banded around the diagonal and with two rolling cost rows (the back-pointers take one byte a
  * cell), so that hours of speech stay within memory; words are interned so equality is an integer compare.
  */
-export function alignSequences(given: readonly string[], recognised: readonly string[], band?: number): Array<[number, number]> {
+export function alignSequences(
+  given: readonly string[],
+  recognised: readonly string[],
+  band?: number,
+): Array<[number, number]> {
   const n = given.length;
   const m = recognised.length;
   if (n === 0 || m === 0) return [];
@@ -150,13 +157,20 @@ export interface AlignmentResult {
 const round = (t: number) => Math.round(t * 1000) / 1000;
 
 /** Times for the given segments from the recognised words; the text of every segment stays exactly as it was. */
-export function alignTranscript(segments: readonly TranscriptSegment[], recognised: readonly AsrWord[], durationSec: number): AlignmentResult {
+export function alignTranscript(
+  segments: readonly TranscriptSegment[],
+  recognised: readonly AsrWord[],
+  durationSec: number,
+): AlignmentResult {
   const tokens: { seg: number; raw: string; norm: string }[] = [];
   segments.forEach((s, seg) => {
     for (const t of tokenize(s.text)) tokens.push({ seg, ...t });
   });
   const rec = recognised.filter((w) => normalizeWord(w.word).length > 0);
-  const pairs = alignSequences(tokens.map((t) => t.norm), rec.map((w) => normalizeWord(w.word)));
+  const pairs = alignSequences(
+    tokens.map((t) => t.norm),
+    rec.map((w) => normalizeWord(w.word)),
+  );
   const times: ({ start: number; end: number } | null)[] = tokens.map(() => null);
   for (const [i, j] of pairs) times[i] = { start: rec[j]!.start, end: rec[j]!.end };
 
@@ -193,16 +207,38 @@ export function alignTranscript(segments: readonly TranscriptSegment[], recognis
       // a segment without any aligned word keeps coarse times it had (untimed text has none); otherwise the
       // interpolation is all we know
       const had = s.start !== null && s.end !== null ? { start: s.start, end: s.end } : null;
-      const keep = had !== null && had.end > had.start && (had.start > 0 || had.end > 0) && !(had.start === 0 && had.end <= 0.001);
-      return { ...rest, start: round(keep ? had.start : start), end: round(keep ? had.end : Math.max(end, start + 0.01)), unaligned: true };
+      const keep =
+        had !== null && had.end > had.start && (had.start > 0 || had.end > 0) && !(had.start === 0 && had.end <= 0.001);
+      return {
+        ...rest,
+        start: round(keep ? had.start : start),
+        end: round(keep ? had.end : Math.max(end, start + 0.01)),
+        unaligned: true,
+      };
     }
-    const words = own.map((x) => ({ start: round(x.f.start), end: round(Math.max(x.f.end, x.f.start + 0.01)), text: x.t.raw, ...(x.f.aligned ? {} : { aligned: false as const }) }));
-    return { ...rest, start: words[0]!.start, end: Math.max(words[words.length - 1]!.end, words[0]!.start + 0.01), words };
+    const words = own.map((x) => ({
+      start: round(x.f.start),
+      end: round(Math.max(x.f.end, x.f.start + 0.01)),
+      text: x.t.raw,
+      ...(x.f.aligned ? {} : { aligned: false as const }),
+    }));
+    return {
+      ...rest,
+      start: words[0]!.start,
+      end: Math.max(words[words.length - 1]!.end, words[0]!.start + 0.01),
+      words,
+    };
   });
   // segments must not overlap their successors after re-timing
   for (let i = 0; i + 1 < out.length; i++) {
     if (out[i]!.end > out[i + 1]!.start && out[i + 1]!.start > out[i]!.start) out[i]!.end = out[i + 1]!.start;
   }
   const alignedWords = pairs.length;
-  return { segments: out, alignedShare: tokens.length ? alignedWords / tokens.length : 0, words: tokens.length, alignedWords, unalignedSegments };
+  return {
+    segments: out,
+    alignedShare: tokens.length ? alignedWords / tokens.length : 0,
+    words: tokens.length,
+    alignedWords,
+    unalignedSegments,
+  };
 }

@@ -16,21 +16,50 @@ const BYTES_PER_SAMPLE = 2;
 export function enginePcmArgs(input: string, output: string, ranges: readonly RedactionRange[]): string[] {
   const redact = audioRedactionFilter(ranges);
   return [
-    '-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1',
-    '-i', safePath(input),
-    '-map', '0:a:0', '-vn', '-sn', '-dn',
+    '-hide_banner',
+    '-nostdin',
+    '-y',
+    '-loglevel',
+    'error',
+    '-nostats',
+    '-progress',
+    'pipe:1',
+    '-i',
+    safePath(input),
+    '-map',
+    '0:a:0',
+    '-vn',
+    '-sn',
+    '-dn',
     ...(redact ? ['-af', redact] : []),
-    '-ac', '1', '-ar', String(SAMPLE_RATE),
-    '-c:a', 'pcm_s16le', '-f', 's16le',
+    '-ac',
+    '1',
+    '-ar',
+    String(SAMPLE_RATE),
+    '-c:a',
+    'pcm_s16le',
+    '-f',
+    's16le',
     safePath(output),
   ];
 }
 
 export async function decodeForEngine(opts: {
-  input: string; output: string; ranges: readonly RedactionRange[]; durationSec: number; signal?: AbortSignal; stallTimeoutMs?: number; logger?: Logger; onProgress?: (p: number) => void;
+  input: string;
+  output: string;
+  ranges: readonly RedactionRange[];
+  durationSec: number;
+  signal?: AbortSignal;
+  stallTimeoutMs?: number;
+  logger?: Logger;
+  onProgress?: (p: number) => void;
 }): Promise<{ path: string; durationSec: number }> {
   await runFfmpeg(enginePcmArgs(opts.input, opts.output, opts.ranges), {
-    durationSec: opts.durationSec, signal: opts.signal, stallTimeoutMs: opts.stallTimeoutMs, logger: opts.logger, cleanupPaths: [opts.output],
+    durationSec: opts.durationSec,
+    signal: opts.signal,
+    stallTimeoutMs: opts.stallTimeoutMs,
+    logger: opts.logger,
+    cleanupPaths: [opts.output],
     onProgress: (p) => p !== null && opts.onProgress?.(p),
   });
   const { size } = await fs.stat(opts.output);
@@ -73,7 +102,12 @@ export function planChunks(durationSec: number, maxSec: number, overlapSec = 5):
   const chunks: Chunk[] = [];
   for (let start = 0; start < durationSec; start += step) {
     const end = Math.min(durationSec, start + maxSec);
-    chunks.push({ start, end, keepStart: start === 0 ? 0 : start + overlap / 2, keepEnd: end >= durationSec ? durationSec : end - overlap / 2 });
+    chunks.push({
+      start,
+      end,
+      keepStart: start === 0 ? 0 : start + overlap / 2,
+      keepEnd: end >= durationSec ? durationSec : end - overlap / 2,
+    });
     if (end >= durationSec) break;
   }
   return chunks;
@@ -88,7 +122,11 @@ export async function readChunk(pcmPath: string, chunk: Chunk): Promise<AsrAudio
     const pcm = Buffer.alloc(Math.max(0, to - from));
     const { bytesRead } = await fh.read(pcm, 0, pcm.length, from);
     const data = pcm.subarray(0, bytesRead - (bytesRead % 2));
-    return { wav: wavFromPcm(data), durationSec: data.length / BYTES_PER_SAMPLE / SAMPLE_RATE, rms: speechEnergy(data) };
+    return {
+      wav: wavFromPcm(data),
+      durationSec: data.length / BYTES_PER_SAMPLE / SAMPLE_RATE,
+      rms: speechEnergy(data),
+    };
   } finally {
     await fh.close();
   }
@@ -119,7 +157,11 @@ export const SILENCE_DBFS = -50;
  * Whisper starts a recording's first words at 0 s whatever silence leads them. Looks only inside the first word
  * (20 ms frames of the 16 kHz PCM the engine heard, read from the file), so a start never moves past speech.
  */
-export function snapStartsToSpeech(segments: AsrSegment[], pcmPath: string, thresholdDbfs = SILENCE_DBFS): AsrSegment[] {
+export function snapStartsToSpeech(
+  segments: AsrSegment[],
+  pcmPath: string,
+  thresholdDbfs = SILENCE_DBFS,
+): AsrSegment[] {
   const frame = SAMPLE_RATE / 50;
   const fd = fsSync.openSync(pcmPath, 'r');
   try {
@@ -156,7 +198,12 @@ export function mergeChunkResults(parts: { chunk: Chunk; result: AsrResult }[]):
   const out: AsrSegment[] = [];
   for (const { chunk, result } of parts) {
     for (const s of result.segments) {
-      const seg = { start: s.start + chunk.start, end: s.end + chunk.start, text: s.text, words: s.words.map((w) => ({ ...w, start: w.start + chunk.start, end: w.end + chunk.start })) };
+      const seg = {
+        start: s.start + chunk.start,
+        end: s.end + chunk.start,
+        text: s.text,
+        words: s.words.map((w) => ({ ...w, start: w.start + chunk.start, end: w.end + chunk.start })),
+      };
       const mid = (seg.start + seg.end) / 2;
       if (seg.words.length > 0) {
         const kept = seg.words.filter((w) => {
@@ -165,7 +212,12 @@ export function mergeChunkResults(parts: { chunk: Chunk; result: AsrResult }[]):
         });
         if (kept.length === 0) continue;
         if (kept.length < seg.words.length) {
-          out.push({ start: kept[0]!.start, end: kept[kept.length - 1]!.end, text: kept.map((w) => w.word).join(' '), words: kept });
+          out.push({
+            start: kept[0]!.start,
+            end: kept[kept.length - 1]!.end,
+            text: kept.map((w) => w.word).join(' '),
+            words: kept,
+          });
           continue;
         }
         out.push(seg);
@@ -189,7 +241,13 @@ export function dropRestricted(segments: AsrSegment[], ranges: readonly Redactio
     }
     const words = s.words.filter((w) => !inside(w.start, w.end));
     if (words.length === s.words.length) out.push(s);
-    else if (words.length > 0) out.push({ start: words[0]!.start, end: words[words.length - 1]!.end, text: words.map((w) => w.word).join(' '), words });
+    else if (words.length > 0)
+      out.push({
+        start: words[0]!.start,
+        end: words[words.length - 1]!.end,
+        text: words.map((w) => w.word).join(' '),
+        words,
+      });
   }
   return out;
 }
@@ -207,7 +265,10 @@ function wordSpan(s: AsrSegment): AsrSegment {
  * sentence each, so a segment is split after a word that ends a sentence when a pause follows or the piece is long
  * enough; short abbreviations ("z. B.", "Dr.") only split at a clear pause.
  */
-export function splitAtSentences(segments: AsrSegment[], opts: { minPauseSec?: number; minWords?: number } = {}): AsrSegment[] {
+export function splitAtSentences(
+  segments: AsrSegment[],
+  opts: { minPauseSec?: number; minWords?: number } = {},
+): AsrSegment[] {
   const minPause = opts.minPauseSec ?? 0.15;
   const minWords = opts.minWords ?? 6;
   const out: AsrSegment[] = [];
@@ -220,7 +281,12 @@ export function splitAtSentences(segments: AsrSegment[], opts: { minPauseSec?: n
     let piece: AsrSegment['words'] = [];
     const flush = () => {
       if (piece.length === 0) return;
-      out.push({ start: piece[0]!.start, end: piece[piece.length - 1]!.end, text: piece.map((w) => w.word.trim()).join(' '), words: piece });
+      out.push({
+        start: piece[0]!.start,
+        end: piece[piece.length - 1]!.end,
+        text: piece.map((w) => w.word.trim()).join(' '),
+        words: piece,
+      });
       piece = [];
     };
     s.words.forEach((w, i) => {
@@ -231,7 +297,8 @@ export function splitAtSentences(segments: AsrSegment[], opts: { minPauseSec?: n
       const abbreviation = /^(\p{L}{1,3}\.)+$/u.test(w.word.trim());
       if (abbreviation ? pause >= 0.3 : pause >= minPause || piece.length >= minWords) flush();
     });
-    if (out.length === before) out.push(wordSpan(s)); // nothing split: the engine's own text stays untouched
+    if (out.length === before)
+      out.push(wordSpan(s)); // nothing split: the engine's own text stays untouched
     else flush();
   }
   return out;

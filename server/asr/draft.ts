@@ -28,7 +28,8 @@ export function draftStates(versions: readonly { version: number; source: string
     let state: DraftInfo | null;
     if (source.startsWith('asr:')) state = { origin: v, source };
     else if (source === REVIEWED_SOURCE) state = null;
-    else if (source.startsWith('edit:') || source.startsWith('align:') || source.startsWith('correction')) state = memo.get(v - 1) ?? null;
+    else if (source.startsWith('edit:') || source.startsWith('align:') || source.startsWith('correction'))
+      state = memo.get(v - 1) ?? null;
     else if (source.startsWith('restore:')) state = memo.get(Number(source.slice('restore:'.length))) ?? null;
     else state = null;
     memo.set(v, state);
@@ -45,5 +46,9 @@ export function publicVersionOf(versions: readonly { version: number; source: st
 
 /** The interview's team (staff, its creator) and its narrator see drafts; everybody else only reviewed text. */
 export function canSeeDrafts(viewer: Viewer, interview: Pick<Interview, 'id' | 'createdBy'>): boolean {
-  return isStaff(viewer) || isNarratorOf(viewer, interview) || (viewer.kind === 'user' && interview.createdBy !== null && viewer.user.id === interview.createdBy);
+  return (
+    isStaff(viewer) ||
+    isNarratorOf(viewer, interview) ||
+    (viewer.kind === 'user' && interview.createdBy !== null && viewer.user.id === interview.createdBy)
+  );
 }

@@ -6,10 +6,16 @@ import type { AsrEngine } from './types.js';
 import { WhisperCppEngine } from './whispercpp-engine.js';
 import { msg } from '../i18n/messages.js';
 
-export function asrEngineFromConfig(config: Pick<Config, 'ASR_URL' | 'ASR_API_KEY' | 'ASR_MODEL' | 'ASR_MODEL_PATH' | 'ASR_CHUNK_SECONDS' | 'ASR_THREADS'>): AsrEngine | null {
+export function asrEngineFromConfig(
+  config: Pick<
+    Config,
+    'ASR_URL' | 'ASR_API_KEY' | 'ASR_MODEL' | 'ASR_MODEL_PATH' | 'ASR_CHUNK_SECONDS' | 'ASR_THREADS'
+  >,
+): AsrEngine | null {
   if (config.ASR_URL) {
     return new HttpAsrEngine({
-      url: config.ASR_URL, model: config.ASR_MODEL ?? 'whisper-1',
+      url: config.ASR_URL,
+      model: config.ASR_MODEL ?? 'whisper-1',
       ...(config.ASR_API_KEY ? { apiKey: config.ASR_API_KEY } : {}),
       ...(config.ASR_CHUNK_SECONDS ? { maxChunkSec: config.ASR_CHUNK_SECONDS } : {}),
     });
@@ -35,7 +41,9 @@ export interface AsrStatus {
 export function asrStatus(engine: AsrEngine | null): AsrStatus {
   if (engine) return { enabled: true, engine: engine.name, model: engine.model, howToEnable: null };
   return {
-    enabled: false, engine: null, model: null,
+    enabled: false,
+    engine: null,
+    model: null,
     howToEnable: msg('asr.howToEnable'),
   };
 }

@@ -3,7 +3,16 @@
 // in segments or at the top level, numbers as strings, no words at all — but an answer without any transcription
 // (empty, not JSON, neither text nor segments) is an error, never an empty transcript.
 import { z } from 'zod';
-import { AsrAnswerError, AsrUnavailableError, type AsrAudio, type AsrEngine, type AsrOptions, type AsrResult, type AsrSegment, type AsrWord } from './types.js';
+import {
+  AsrAnswerError,
+  AsrUnavailableError,
+  type AsrAudio,
+  type AsrEngine,
+  type AsrOptions,
+  type AsrResult,
+  type AsrSegment,
+  type AsrWord,
+} from './types.js';
 import { vocabularyPrompt } from './vocabulary.js';
 
 const num = z.union([z.number(), z.string().trim().min(1).transform(Number)]).pipe(z.number().finite());
@@ -50,7 +59,12 @@ const toWord = (w: ParsedWord): AsrWord | null => {
 export function parseVerboseJson(body: unknown): AsrResult {
   const parsed = verboseJsonSchema.safeParse(body);
   if (!parsed.success) {
-    throw new AsrAnswerError(`Antwort des ASR-Dienstes ist keine Transkription / engine answer is not a transcription: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).slice(0, 3).join('; ')}`);
+    throw new AsrAnswerError(
+      `Antwort des ASR-Dienstes ist keine Transkription / engine answer is not a transcription: ${parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .slice(0, 3)
+        .join('; ')}`,
+    );
   }
   const a = parsed.data;
   const topWords = (a.words ?? []).map(toWord).filter((w): w is AsrWord => w !== null);
@@ -58,26 +72,48 @@ export function parseVerboseJson(body: unknown): AsrResult {
   if (a.segments && a.segments.length > 0) {
     segments = a.segments
       .filter((s) => s.end >= s.start)
-      .map((s) => ({ start: s.start, end: s.end, text: s.text.trim(), words: (s.words ?? []).map(toWord).filter((w): w is AsrWord => w !== null) }));
+      .map((s) => ({
+        start: s.start,
+        end: s.end,
+        text: s.text.trim(),
+        words: (s.words ?? []).map(toWord).filter((w): w is AsrWord => w !== null),
+      }));
     if (topWords.length > 0 && segments.every((s) => s.words.length === 0)) {
       // OpenAI's shape: words at the top level; give each to the segment its middle falls into
       for (const w of topWords) {
         const mid = (w.start + w.end) / 2;
-        const seg = segments.find((s) => mid >= s.start && mid <= s.end)
-          ?? segments.reduce((best, s) => (Math.abs((s.start + s.end) / 2 - mid) < Math.abs((best.start + best.end) / 2 - mid) ? s : best));
+        const seg =
+          segments.find((s) => mid >= s.start && mid <= s.end) ??
+          segments.reduce((best, s) =>
+            Math.abs((s.start + s.end) / 2 - mid) < Math.abs((best.start + best.end) / 2 - mid) ? s : best,
+          );
         seg.words.push(w);
       }
       for (const s of segments) s.words.sort((x, y) => x.start - y.start);
     }
   } else if (topWords.length > 0) {
-    segments = [{ start: topWords[0]!.start, end: topWords[topWords.length - 1]!.end, text: (a.text ?? topWords.map((w) => w.word).join(' ')).trim(), words: topWords }];
+    segments = [
+      {
+        start: topWords[0]!.start,
+        end: topWords[topWords.length - 1]!.end,
+        text: (a.text ?? topWords.map((w) => w.word).join(' ')).trim(),
+        words: topWords,
+      },
+    ];
   } else {
     const text = (a.text ?? '').trim();
     // text without any timing: one segment over the whole audio, if the length is known
     segments = text && a.duration ? [{ start: 0, end: a.duration, text, words: [] }] : [];
-    if (text && !a.duration) throw new AsrAnswerError('Antwort ohne Zeitangaben / engine answer has text but no timings (response_format=verbose_json nicht unterstützt?)');
+    if (text && !a.duration)
+      throw new AsrAnswerError(
+        'Antwort ohne Zeitangaben / engine answer has text but no timings (response_format=verbose_json nicht unterstützt?)',
+      );
   }
-  return { segments: segments.filter((s) => s.text.length > 0), language: a.language ?? null, durationSec: a.duration ?? null };
+  return {
+    segments: segments.filter((s) => s.text.length > 0),
+    language: a.language ?? null,
+    durationSec: a.duration ?? null,
+  };
 }
 
 export interface HttpEngineOptions {
@@ -127,24 +163,34 @@ export class HttpAsrEngine implements AsrEngine {
       res = await (this.opts.fetch ?? fetch)(this.endpoint, {
         method: 'POST',
         body: form,
-        headers: { accept: 'application/json', ...(this.opts.apiKey ? { authorization: `Bearer ${this.opts.apiKey}` } : {}) },
+        headers: {
+          accept: 'application/json',
+          ...(this.opts.apiKey ? { authorization: `Bearer ${this.opts.apiKey}` } : {}),
+        },
         signal,
       });
     } catch (err) {
       if (o.signal?.aborted) throw o.signal.reason ?? err;
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new AsrUnavailableError(`ASR-Dienst nicht erreichbar / engine unreachable (${this.endpoint}): ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+      throw new AsrUnavailableError(
+        `ASR-Dienst nicht erreichbar / engine unreachable (${this.endpoint}): ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+      );
     }
     const body = await res.text().catch(() => '');
     if (res.status >= 500 || res.status === 429 || res.status === 408) {
-      throw new AsrUnavailableError(`ASR-Dienst antwortet ${res.status} / engine answered ${res.status}: ${body.slice(0, 200)}`);
+      throw new AsrUnavailableError(
+        `ASR-Dienst antwortet ${res.status} / engine answered ${res.status}: ${body.slice(0, 200)}`,
+      );
     }
-    if (!res.ok) throw new AsrAnswerError(`ASR-Dienst lehnt ab (${res.status}) / engine refused: ${body.slice(0, 300)}`);
+    if (!res.ok)
+      throw new AsrAnswerError(`ASR-Dienst lehnt ab (${res.status}) / engine refused: ${body.slice(0, 300)}`);
     let json: unknown;
     try {
       json = JSON.parse(body);
     } catch {
-      throw new AsrAnswerError(`Antwort des ASR-Dienstes ist kein JSON / engine answer is not JSON: ${JSON.stringify(body.slice(0, 80))}`);
+      throw new AsrAnswerError(
+        `Antwort des ASR-Dienstes ist kein JSON / engine answer is not JSON: ${JSON.stringify(body.slice(0, 80))}`,
+      );
     }
     return parseVerboseJson(json);
   }

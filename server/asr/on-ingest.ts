@@ -26,13 +26,19 @@ export type TranscriptionOnIngest =
   | { outcome: 'not-requested' | 'asr-off' | 'no-audio' | 'withdrawn' | 'has-transcript' | 'already-requested' };
 
 /** The language the engine is told: the collection's, else the interview's primary language subtag, else German. */
-export function transcriptionLanguage(collectionLanguage: string | null, interviewLanguage: string | null | undefined): string {
+export function transcriptionLanguage(
+  collectionLanguage: string | null,
+  interviewLanguage: string | null | undefined,
+): string {
   if (collectionLanguage) return collectionLanguage;
   const primary = (interviewLanguage ?? '').split('-')[0]!.toLowerCase();
   return /^[a-z]{2,3}$/.test(primary) ? primary : 'de';
 }
 
-export async function planTranscriptionOnIngest(deps: TranscriptionOnIngestDeps, medium: Medium): Promise<TranscriptionOnIngest> {
+export async function planTranscriptionOnIngest(
+  deps: TranscriptionOnIngestDeps,
+  medium: Medium,
+): Promise<TranscriptionOnIngest> {
   const { store, queue, asr, logger } = deps;
   const interview = await store.interviews.findById(medium.interviewId);
   const collection = interview?.collectionId ? await store.collections.findById(interview.collectionId) : null;
@@ -41,14 +47,21 @@ export async function planTranscriptionOnIngest(deps: TranscriptionOnIngestDeps,
   if (interview.status === 'withdrawn') return { outcome: 'withdrawn' };
   if (!asr) {
     // the collection settings page says how to turn it on (GET /api/asr → howToEnable)
-    logger.warn(log, 'collection asks for automatic transcription on ingest, but no ASR engine is configured (ASR_URL or ASR_MODEL_PATH)');
+    logger.warn(
+      log,
+      'collection asks for automatic transcription on ingest, but no ASR engine is configured (ASR_URL or ASR_MODEL_PATH)',
+    );
     return { outcome: 'asr-off' };
   }
   if (!medium.derivatives.download) return { outcome: 'no-audio' };
   if (await store.transcripts.head(medium.id)) return { outcome: 'has-transcript' };
-  if ((await store.jobs.listByMedia(medium.id)).some((j) => j.name === 'media.transcribe')) return { outcome: 'already-requested' };
+  if ((await store.jobs.listByMedia(medium.id)).some((j) => j.name === 'media.transcribe'))
+    return { outcome: 'already-requested' };
   const language = transcriptionLanguage(collection.autoTranscribe.language, interview.language);
-  const job = await queue.enqueue({ name: 'media.transcribe', payload: { v: 1, mediaId: medium.id, language, requestedBy: null } });
+  const job = await queue.enqueue({
+    name: 'media.transcribe',
+    payload: { v: 1, mediaId: medium.id, language, requestedBy: null },
+  });
   logger.info({ ...log, jobId: job.id, language }, 'automatic transcription on ingest queued');
   return { outcome: 'queued', job, language };
 }

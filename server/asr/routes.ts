@@ -7,7 +7,11 @@ import type { AsrService } from './service.js';
 
 export const asrMediumParams = z.object({ mediaId: z.uuid() });
 export const asrJobParams = z.object({ id: z.uuid() });
-const language = z.string().trim().toLowerCase().regex(/^[a-z]{2,3}$/, { error: 'ISO-639-1-Sprachcode wie de oder en (a language code such as de or en)' });
+const language = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z]{2,3}$/, { error: 'ISO-639-1-Sprachcode wie de oder en (a language code such as de or en)' });
 export const transcribeBody = z.strictObject({ language });
 export const alignBody = z.strictObject({ language: language.optional() });
 
@@ -22,14 +26,20 @@ export function asrRoutes(asr: AsrService): Router {
     const { mediaId } = parseRequest(req, 'params', asrMediumParams);
     const body = parseRequest(req, 'body', transcribeBody);
     const job = await asr.startTranscription(req.viewer, mediaId, body.language);
-    res.status(202).location(`/api/jobs/${job.id}`).json({ ...presentJob(job), mediaId });
+    res
+      .status(202)
+      .location(`/api/jobs/${job.id}`)
+      .json({ ...presentJob(job), mediaId });
   });
 
   router.post('/media/:mediaId/align', async (req, res) => {
     const { mediaId } = parseRequest(req, 'params', asrMediumParams);
     const body = parseRequest(req, 'body', alignBody);
     const job = await asr.startAlignment(req.viewer, mediaId, body.language);
-    res.status(202).location(`/api/jobs/${job.id}`).json({ ...presentJob(job), mediaId });
+    res
+      .status(202)
+      .location(`/api/jobs/${job.id}`)
+      .json({ ...presentJob(job), mediaId });
   });
 
   router.post('/jobs/:id/cancel', async (req, res) => {
@@ -41,7 +51,10 @@ export function asrRoutes(asr: AsrService): Router {
   router.post('/jobs/:id/retry', async (req, res) => {
     const { id } = parseRequest(req, 'params', asrJobParams);
     const job = await asr.retry(req.viewer, id);
-    res.status(202).location(`/api/jobs/${job.id}`).json({ ...presentJob(job), mediaId: job.mediaId });
+    res
+      .status(202)
+      .location(`/api/jobs/${job.id}`)
+      .json({ ...presentJob(job), mediaId: job.mediaId });
   });
 
   return router;

@@ -77,7 +77,10 @@ export class AsrService extends EventEmitter<{ jobsCancelled: [string[]] }> {
     const job = await this.queue.enqueue({
       name: 'media.align',
       payload: {
-        v: 1, mediaId, language: language ?? (interview?.language.slice(0, 2) || 'de'), version: head.currentVersion,
+        v: 1,
+        mediaId,
+        language: language ?? (interview?.language.slice(0, 2) || 'de'),
+        version: head.currentVersion,
         requestedBy: viewer.kind === 'user' ? viewer.user.id : null,
       },
     });
@@ -117,7 +120,10 @@ export class AsrService extends EventEmitter<{ jobsCancelled: [string[]] }> {
     this.assertEnabled();
     const medium = (await this.store.media.findById(job.mediaId!))!;
     this.assertAudioReady(medium);
-    const payload: Record<string, unknown> = { ...(job.payload as Record<string, unknown>), requestedBy: viewer.kind === "user" ? viewer.user.id : null };
+    const payload: Record<string, unknown> = {
+      ...(job.payload as Record<string, unknown>),
+      requestedBy: viewer.kind === 'user' ? viewer.user.id : null,
+    };
     if (job.name === 'media.align') {
       // align what is current now, not what was current back then
       const head = await this.store.transcripts.head(medium.id);

@@ -7,7 +7,16 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { AsrAnswerError, AsrUnavailableError, type AsrAudio, type AsrEngine, type AsrOptions, type AsrResult, type AsrSegment, type AsrWord } from './types.js';
+import {
+  AsrAnswerError,
+  AsrUnavailableError,
+  type AsrAudio,
+  type AsrEngine,
+  type AsrOptions,
+  type AsrResult,
+  type AsrSegment,
+  type AsrWord,
+} from './types.js';
 import { vocabularyPrompt } from './vocabulary.js';
 
 interface NativeResult {
@@ -19,11 +28,16 @@ interface NativeResult {
 }
 
 interface NativeContext {
-  transcribeData(pcm: ArrayBuffer, opts: Record<string, unknown>): { stop: () => Promise<void>; promise: Promise<NativeResult> };
+  transcribeData(
+    pcm: ArrayBuffer,
+    opts: Record<string, unknown>,
+  ): { stop: () => Promise<void>; promise: Promise<NativeResult> };
   release(): Promise<void>;
 }
 
-type NativeModule = { WhisperContext: new (opts: { filePath: string; useGpu?: boolean }) => NativeContext | Promise<NativeContext> };
+type NativeModule = {
+  WhisperContext: new (opts: { filePath: string; useGpu?: boolean }) => NativeContext | Promise<NativeContext>;
+};
 
 const bindingPackage = `@fugood/node-whisper-${process.platform}-${process.arch}`;
 
@@ -32,7 +46,9 @@ export function loadWhisperBinding(): NativeModule {
   try {
     return require(bindingPackage) as NativeModule;
   } catch (err) {
-    throw new AsrUnavailableError(`whisper.cpp-Bindung ${bindingPackage} fehlt / missing (npm install ${bindingPackage}): ${(err as Error).message}`);
+    throw new AsrUnavailableError(
+      `whisper.cpp-Bindung ${bindingPackage} fehlt / missing (npm install ${bindingPackage}): ${(err as Error).message}`,
+    );
   }
 }
 
@@ -49,14 +65,18 @@ export class WhisperCppEngine implements AsrEngine {
   private context: Promise<NativeContext> | null = null;
 
   constructor(private readonly opts: WhisperCppOptions) {
-    this.model = path.basename(opts.modelPath).replace(/^ggml-/, '').replace(/\.bin$/, '');
+    this.model = path
+      .basename(opts.modelPath)
+      .replace(/^ggml-/, '')
+      .replace(/\.bin$/, '');
     this.maxChunkSec = opts.maxChunkSec ?? 600;
   }
 
   private load(): Promise<NativeContext> {
     if (!this.context) {
       this.context = (async () => {
-        if (!fs.existsSync(this.opts.modelPath)) throw new AsrUnavailableError(`ASR_MODEL_PATH ${this.opts.modelPath} gibt es nicht / does not exist`);
+        if (!fs.existsSync(this.opts.modelPath))
+          throw new AsrUnavailableError(`ASR_MODEL_PATH ${this.opts.modelPath} gibt es nicht / does not exist`);
         const { WhisperContext } = loadWhisperBinding();
         return await new WhisperContext({ filePath: this.opts.modelPath, useGpu: false });
       })();
@@ -91,12 +111,17 @@ export class WhisperCppEngine implements AsrEngine {
       o.signal?.removeEventListener('abort', onAbort);
     }
     if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
-    if (!result || !Array.isArray(result.segments)) throw new AsrAnswerError('whisper.cpp gab kein Ergebnis / returned no result');
+    if (!result || !Array.isArray(result.segments))
+      throw new AsrAnswerError('whisper.cpp gab kein Ergebnis / returned no result');
     // whisper.cpp pads every window to 30 s; nothing can have been said after the audio ends
     const inside = result.segments
       .filter((s) => s.t0 / 1000 < audio.durationSec)
       .map((s) => ({ ...s, t1: Math.min(s.t1, audio.durationSec * 1000) }));
-    return { segments: wordsToSegments(inside), language: result.language ?? o.language ?? null, durationSec: audio.durationSec };
+    return {
+      segments: wordsToSegments(inside),
+      language: result.language ?? o.language ?? null,
+      durationSec: audio.durationSec,
+    };
   }
 
   async close(): Promise<void> {
@@ -109,13 +134,23 @@ export class WhisperCppEngine implements AsrEngine {
 /** whisper.cpp's one-word segments (maxLen 1, times in ms) regrouped into sentences: a new segment after . ? ! or a pause of 1 s. */
 export function wordsToSegments(raw: ReadonlyArray<{ text: string; t0: number; t1: number }>): AsrSegment[] {
   const words: AsrWord[] = raw
-    .map((s) => ({ start: Math.max(0, s.t0 / 1000), end: Math.max(0, s.t1 / 1000), word: s.text.trim(), probability: null }))
+    .map((s) => ({
+      start: Math.max(0, s.t0 / 1000),
+      end: Math.max(0, s.t1 / 1000),
+      word: s.text.trim(),
+      probability: null,
+    }))
     .filter((w) => w.word.length > 0 && !/^\[.*\]$/.test(w.word) && w.end >= w.start);
   const segments: AsrSegment[] = [];
   let current: AsrWord[] = [];
   const flush = () => {
     if (current.length === 0) return;
-    segments.push({ start: current[0]!.start, end: current[current.length - 1]!.end, text: current.map((w) => w.word).join(' '), words: current });
+    segments.push({
+      start: current[0]!.start,
+      end: current[current.length - 1]!.end,
+      text: current.map((w) => w.word).join(' '),
+      words: current,
+    });
     current = [];
   };
   for (const w of words) {

@@ -9,7 +9,10 @@ import type { AuditLog } from './service.js';
 
 export const auditQuery = pageQuery.extend({
   interviewId: z.uuid().optional(),
-  action: z.string().regex(/^[a-z_.-]{1,60}$/).optional(),
+  action: z
+    .string()
+    .regex(/^[a-z_.-]{1,60}$/)
+    .optional(),
   actorId: z.string().max(64).optional(),
 });
 

@@ -24,7 +24,10 @@ export function auditActor(viewer: Viewer | AuditActor | null): AuditActor {
 }
 
 export class AuditLog {
-  constructor(private readonly store: Store, private readonly logger: Logger) {}
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+  ) {}
 
   /**
    * Records an event by a viewer (user or narrator) or, with `null`, by the system (jobs). With a `key` (a step of a
@@ -32,16 +35,19 @@ export class AuditLog {
    */
   async record(viewer: Viewer | AuditActor | null, entry: AuditEntry, key?: string): Promise<AuditEvent> {
     const actor = auditActor(viewer);
-    const event = await this.store.audit.append({
-      at: new Date().toISOString(),
-      ...actor,
-      interviewId: entry.interviewId,
-      action: entry.action,
-      entity: entry.entity,
-      entityId: entry.entityId ?? null,
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-    }, key);
+    const event = await this.store.audit.append(
+      {
+        at: new Date().toISOString(),
+        ...actor,
+        interviewId: entry.interviewId,
+        action: entry.action,
+        entity: entry.entity,
+        entityId: entry.entityId ?? null,
+        before: entry.before ?? null,
+        after: entry.after ?? null,
+      },
+      key,
+    );
     this.logger.info({ interviewId: entry.interviewId, action: entry.action, actor: actor.actorId }, 'audit');
     return event;
   }
@@ -52,7 +58,11 @@ export class AuditLog {
 }
 
 /** Only the fields that changed, as before/after pairs: the log stays readable and small. */
-export function changedFields<T extends object>(before: T, after: T, keys: readonly (keyof T)[]): { before: Partial<T>; after: Partial<T> } | null {
+export function changedFields<T extends object>(
+  before: T,
+  after: T,
+  keys: readonly (keyof T)[],
+): { before: Partial<T>; after: Partial<T> } | null {
   const b: Partial<T> = {};
   const a: Partial<T> = {};
   for (const k of keys) {

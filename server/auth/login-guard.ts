@@ -106,7 +106,11 @@ export class LoginGuard {
 
   private reportOf(email: string, e: AccountFailures): LoginFailureReport {
     return {
-      email, failures: e.failures, addresses: e.addresses.size, firstAt: new Date(e.firstAt).toISOString(), lastAt: new Date(e.lastAt).toISOString(),
+      email,
+      failures: e.failures,
+      addresses: e.addresses.size,
+      firstAt: new Date(e.firstAt).toISOString(),
+      lastAt: new Date(e.lastAt).toISOString(),
       delayedUntil: e.notBefore > this.#now() ? new Date(e.notBefore).toISOString() : null,
     };
   }

@@ -9,7 +9,9 @@ import { msg } from '../i18n/messages.js';
 export const sessionCookie = 'sb_session';
 
 /** Resolves a narrator's review token (server/review); a failure says why, for the narrator's page. */
-export type ReviewTokenResolver = (raw: string) => Promise<{ ok: true; invitation: ReviewInvitation } | { ok: false; problem: Problem }>;
+export type ReviewTokenResolver = (
+  raw: string,
+) => Promise<{ ok: true; invitation: ReviewInvitation } | { ok: false; problem: Problem }>;
 
 /**
  * Resolves the viewer from a Bearer API token, a narrator's `Review` token or the session cookie. A wrong token is
@@ -30,7 +32,13 @@ export function authenticate(auth: AuthService, resolveReviewToken?: ReviewToken
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const resolved = match?.[1] ? await auth.resolveApiToken(match[1]) : null;
       if (!resolved) return next(new Problem('unauthenticated', { detail: msg('auth.badToken') }));
-      req.viewer = { kind: 'user', user: resolved.user, principals: principalsOf(resolved.user, await auth.groupIdsOf(resolved.user)), via: 'token', tokenId: resolved.token.id };
+      req.viewer = {
+        kind: 'user',
+        user: resolved.user,
+        principals: principalsOf(resolved.user, await auth.groupIdsOf(resolved.user)),
+        via: 'token',
+        tokenId: resolved.token.id,
+      };
       return next();
     }
     const cookie = req.cookies?.[sessionCookie];
@@ -38,8 +46,12 @@ export function authenticate(auth: AuthService, resolveReviewToken?: ReviewToken
       const resolved = await auth.resolveSession(cookie);
       if (resolved) {
         req.viewer = {
-          kind: 'user', user: resolved.user, principals: principalsOf(resolved.user, await auth.groupIdsOf(resolved.user)),
-          via: 'session', sessionId: resolved.session.id, csrfToken: resolved.session.csrfToken,
+          kind: 'user',
+          user: resolved.user,
+          principals: principalsOf(resolved.user, await auth.groupIdsOf(resolved.user)),
+          via: 'session',
+          sessionId: resolved.session.id,
+          csrfToken: resolved.session.csrfToken,
         };
       }
     }
@@ -81,4 +93,3 @@ function originOf(req: Request): string {
 export const requireUser: RequestHandler = (req, _res, next) => {
   next(req.viewer.kind === 'user' ? undefined : new Problem('unauthenticated'));
 };
-

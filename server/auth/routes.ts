@@ -85,7 +85,11 @@ export function authRoutes(auth: AuthService, config: Config, guard: LoginGuard)
     const { token, record } = await auth.createApiToken(req.viewer.user.id, input.name, input.expiresInDays);
     res.status(201).json({
       token,
-      id: record.id, name: record.name, prefix: record.prefix, createdAt: record.createdAt, expiresAt: record.expiresAt,
+      id: record.id,
+      name: record.name,
+      prefix: record.prefix,
+      createdAt: record.createdAt,
+      expiresAt: record.expiresAt,
       note: 'Das Token wird nur jetzt angezeigt. / The token is shown only now.',
     });
   });

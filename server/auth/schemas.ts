@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
 export const loginSchema = z.strictObject({
-  email: z.string().trim().min(1).max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .string()
+    .trim()
+    .min(1)
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   password: z.string().min(1).max(512),
 });
 

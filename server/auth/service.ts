@@ -23,8 +23,13 @@ export interface PublicApiToken {
 }
 
 export const publicToken = (t: ApiToken): PublicApiToken => ({
-  id: t.id, name: t.name, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt,
-  expiresAt: t.expiresAt, revokedAt: t.revokedAt,
+  id: t.id,
+  name: t.name,
+  prefix: t.prefix,
+  createdAt: t.createdAt,
+  lastUsedAt: t.lastUsedAt,
+  expiresAt: t.expiresAt,
+  revokedAt: t.revokedAt,
 });
 
 // Sliding sessions: refreshing expiry on every request would write on every read; once an hour is plenty.
@@ -102,7 +107,8 @@ export class AuthService {
     const user = await this.store.users.findById(token.userId);
     if (!user || user.disabled) return null;
     // last-use is informational; minute precision keeps scripts from writing on every call
-    if (!token.lastUsedAt || token.lastUsedAt.slice(0, 16) !== now.slice(0, 16)) await this.store.apiTokens.touch(token.id, now);
+    if (!token.lastUsedAt || token.lastUsedAt.slice(0, 16) !== now.slice(0, 16))
+      await this.store.apiTokens.touch(token.id, now);
     return { user, token };
   }
 

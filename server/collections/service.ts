@@ -10,7 +10,10 @@ import type { createCollectionSchema, updateCollectionSchema } from './schemas.j
 import { msg } from '../i18n/messages.js';
 
 export class CollectionService {
-  constructor(private readonly store: Store, private readonly logger: Logger) {}
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+  ) {}
 
   list(page: PageRequest) {
     return this.store.collections.list(page);

@@ -14,7 +14,11 @@ import { msg } from '../i18n/messages.js';
 export const interviewParams = z.strictObject({ id: z.uuid() });
 type Receive = (req: Request, res: Response) => Promise<ReceivedFile | undefined>;
 
-async function readInput(req: Request, res: Response, receive: Receive): Promise<{ input: ConsentInput; scan?: ReceivedFile }> {
+async function readInput(
+  req: Request,
+  res: Response,
+  receive: Receive,
+): Promise<{ input: ConsentInput; scan?: ReceivedFile }> {
   if (!req.is('multipart/form-data')) return { input: parseRequest(req, 'body', consentInputSchema) };
   const scan = await receive(req, res);
   try {
@@ -53,7 +57,15 @@ export function consentRoutes(consents: ConsentService, receive: Receive): Route
     const { id, consentId } = parseRequest(req, 'params', consentParams);
     await consents.history(req.viewer, id, consentId);
     const { input, scan } = await readInput(req, res, receive);
-    const record = await consents.save(req.viewer, id, consentId, input, scan, expectedVersion(req), idempotencyKeyOf(req));
+    const record = await consents.save(
+      req.viewer,
+      id,
+      consentId,
+      input,
+      scan,
+      expectedVersion(req),
+      idempotencyKeyOf(req),
+    );
     setVersionEtag(res, record.version);
     res.json(record);
   });
@@ -73,7 +85,9 @@ export function consentRoutes(consents: ConsentService, receive: Receive): Route
     // records stored before names were sanitized are cleaned on the way out too
     res.attachment(scanFilename(scan.filename || 'einverstaendnis', scan.mime));
     res.setHeader('Content-Type', scan.mime);
-    await new Promise<void>((resolve, reject) => res.sendFile(absPath, { dotfiles: 'deny' }, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      res.sendFile(absPath, { dotfiles: 'deny' }, (err) => (err ? reject(err) : resolve())),
+    );
   });
 
   return router;

@@ -45,7 +45,11 @@ export async function sniffScan(file: string): Promise<ConsentScan['mime'] | nul
   }
 }
 
-const extensionOf: Record<ConsentScan['mime'], string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
+const extensionOf: Record<ConsentScan['mime'], string> = {
+  'application/pdf': 'pdf',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+};
 
 /** The download name: sanitized exactly like media file names, with the extension of what the bytes are. */
 export function scanFilename(raw: string, mime: ConsentScan['mime']): string {
@@ -63,7 +67,9 @@ async function looksLikeHtml(file: string): Promise<boolean> {
   try {
     const head = Buffer.alloc(1024);
     const { bytesRead } = await handle.read(head, 0, 1024, 0);
-    return /<(?:!doctype\s+html|html|head|body|script|iframe|svg|img|a\s|meta|object|embed|style)\b/i.test(head.subarray(0, bytesRead).toString('latin1'));
+    return /<(?:!doctype\s+html|html|head|body|script|iframe|svg|img|a\s|meta|object|embed|style)\b/i.test(
+      head.subarray(0, bytesRead).toString('latin1'),
+    );
   } finally {
     await handle.close();
   }
@@ -96,7 +102,15 @@ export class ConsentService {
   }
 
   /** A new record (consentId undefined) or the next version of one; `expectedVersion` from If-Match. */
-  async save(viewer: Viewer, interviewId: string, consentId: string | undefined, input: ConsentInput, scan: ReceivedFile | undefined, expectedVersion?: number, idempotencyKey?: string): Promise<ConsentRecord> {
+  async save(
+    viewer: Viewer,
+    interviewId: string,
+    consentId: string | undefined,
+    input: ConsentInput,
+    scan: ReceivedFile | undefined,
+    expectedVersion?: number,
+    idempotencyKey?: string,
+  ): Promise<ConsentRecord> {
     const interview = await this.staffInterview(viewer, interviewId);
     const previous = consentId ? await this.store.consents.find(consentId) : null;
     if (consentId && (!previous || previous.interviewId !== interviewId)) throw new Problem('not-found');
@@ -109,7 +123,10 @@ export class ConsentService {
     if (existing) {
       if (scan) await fs.rm(scan.path, { force: true });
       const op = await this.units.run<ConsentPayload>('consent.save', key, existing.payload as ConsentPayload);
-      return (await this.store.consents.find(op.payload.record.id, (op.payload.expectedVersion ?? 0) + 1)) ?? (await this.store.consents.find(op.payload.record.id))!;
+      return (
+        (await this.store.consents.find(op.payload.record.id, (op.payload.expectedVersion ?? 0) + 1)) ??
+        (await this.store.consents.find(op.payload.record.id))!
+      );
     }
     // checked before anything is written (the scan included): a stale If-Match leaves nothing behind
     if (consentId && expected !== previous!.version) {
@@ -117,24 +134,48 @@ export class ConsentService {
       throw new Problem('precondition-failed', { extra: { currentVersion: previous!.version } });
     }
     const id = consentId ?? derivedId(`${key}#consent`);
-    const storedScan = scan ? await this.storeScan(interviewId, id, scan) : input.keepScan ? (previous?.scan ?? null) : null;
+    const storedScan = scan
+      ? await this.storeScan(interviewId, id, scan)
+      : input.keepScan
+        ? (previous?.scan ?? null)
+        : null;
     const { keepScan: _keep, ...fields } = input;
-    const record = { ...fields, id, interviewId, scan: storedScan, authorId: viewer.kind === 'user' ? viewer.user.id : null, createdAt: new Date().toISOString() };
+    const record = {
+      ...fields,
+      id,
+      interviewId,
+      scan: storedScan,
+      authorId: viewer.kind === 'user' ? viewer.user.id : null,
+      createdAt: new Date().toISOString(),
+    };
     // what the new version means for a published interview, decided now: back to review when it leaves a gap
     const others = (await this.store.consents.currentForInterview(interviewId)).filter((c) => c.id !== id);
-    const gap = interview.status === 'published' ? consentGap([...others, { ...record, version: (expected ?? 0) + 1 }], interview.visibility) : null;
+    const gap =
+      interview.status === 'published'
+        ? consentGap([...others, { ...record, version: (expected ?? 0) + 1 }], interview.visibility)
+        : null;
     const actor = actorOf(viewer);
     try {
       await this.units.run<ConsentPayload>('consent.save', key, {
-        actor, record, expectedVersion: expected, previous,
-        enforce: gap ? {
-          actor, interviewId, before: { status: interview.status, visibility: interview.visibility },
-          changes: [{ to: 'in_review', reason: `Einverständnis deckt die Sichtbarkeit nicht mehr ab: ${gap.message}` }],
-        } : null,
+        actor,
+        record,
+        expectedVersion: expected,
+        previous,
+        enforce: gap
+          ? {
+              actor,
+              interviewId,
+              before: { status: interview.status, visibility: interview.visibility },
+              changes: [
+                { to: 'in_review', reason: `Einverständnis deckt die Sichtbarkeit nicht mehr ab: ${gap.message}` },
+              ],
+            }
+          : null,
       });
     } catch (err) {
       // rejected (someone else added a version first): the scan stored for it goes again
-      if (scan && storedScan && (await this.units.find(key))?.status === 'failed') await fs.rm(resolveInUploads(this.uploadsDir, storedScan.path), { force: true });
+      if (scan && storedScan && (await this.units.find(key))?.status === 'failed')
+        await fs.rm(resolveInUploads(this.uploadsDir, storedScan.path), { force: true });
       throw err;
     }
     const saved = (await this.store.consents.find(id, (expected ?? 0) + 1))!;
@@ -142,7 +183,12 @@ export class ConsentService {
     return saved;
   }
 
-  async scanFile(viewer: Viewer, interviewId: string, consentId: string, version?: number): Promise<{ absPath: string; scan: ConsentScan }> {
+  async scanFile(
+    viewer: Viewer,
+    interviewId: string,
+    consentId: string,
+    version?: number,
+  ): Promise<{ absPath: string; scan: ConsentScan }> {
     await this.staffInterview(viewer, interviewId);
     const record = await this.store.consents.find(consentId, version);
     if (!record || record.interviewId !== interviewId || !record.scan) throw new Problem('not-found');
@@ -164,12 +210,22 @@ export class ConsentService {
           errors: [{ field: 'body.scan', message: msg('field.scanHtml') }],
         });
       }
-      const rel = path.posix.join('consent', interviewId, `${consentId}-${file.sha256.slice(0, 16)}.${extensionOf[mime]}`);
+      const rel = path.posix.join(
+        'consent',
+        interviewId,
+        `${consentId}-${file.sha256.slice(0, 16)}.${extensionOf[mime]}`,
+      );
       const abs = resolveInUploads(this.uploadsDir, rel);
       await fs.mkdir(path.dirname(abs), { recursive: true });
       await fs.rename(file.path, abs);
       await fs.chmod(abs, 0o444);
-      return { path: rel, mime, sha256: file.sha256, sizeBytes: file.sizeBytes, filename: scanFilename(file.originalFilename, mime) };
+      return {
+        path: rel,
+        mime,
+        sha256: file.sha256,
+        sizeBytes: file.sizeBytes,
+        filename: scanFilename(file.originalFilename, mime),
+      };
     } finally {
       await fs.rm(file.path, { force: true });
     }

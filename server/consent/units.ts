@@ -9,13 +9,21 @@ import type { UnitOfWork } from '../store/unit-of-work.js';
 import type { UnitDeps } from '../units.js';
 
 const sameRecord = (a: Omit<ConsentRecord, 'version'>, b: Omit<ConsentRecord, 'version'>) =>
-  a.createdAt === b.createdAt && a.authorId === b.authorId && a.narrator === b.narrator && a.method === b.method && JSON.stringify(a.scope) === JSON.stringify(b.scope);
+  a.createdAt === b.createdAt &&
+  a.authorId === b.authorId &&
+  a.narrator === b.narrator &&
+  a.method === b.method &&
+  JSON.stringify(a.scope) === JSON.stringify(b.scope);
 
 /**
  * Appends the version unless this record's history holds it already (written by the same operation before a crash).
  * With `expectedVersion` a version someone else added first is a 412.
  */
-export async function appendConsentOnce(store: Store, record: Omit<ConsentRecord, 'version'>, expectedVersion: number | null | undefined): Promise<ConsentRecord> {
+export async function appendConsentOnce(
+  store: Store,
+  record: Omit<ConsentRecord, 'version'>,
+  expectedVersion: number | null | undefined,
+): Promise<ConsentRecord> {
   const mine = (await store.consents.history(record.id)).find((v) => sameRecord(v, record));
   if (mine) return mine;
   const result = await store.consents.append(record, expectedVersion);
@@ -43,7 +51,18 @@ export function registerConsentUnits(uow: UnitOfWork, deps: UnitDeps): void {
         name: 'audit',
         run: async () => {
           const stored = await appendConsentOnce(store, p.record, p.expectedVersion);
-          await audit.record(p.actor, { interviewId, action: 'consent.version', entity: 'consent', entityId: p.record.id, before: p.previous, after: stored }, ctx.key('audit'));
+          await audit.record(
+            p.actor,
+            {
+              interviewId,
+              action: 'consent.version',
+              entity: 'consent',
+              entityId: p.record.id,
+              before: p.previous,
+              after: stored,
+            },
+            ctx.key('audit'),
+          );
         },
       },
       // a published interview whose consent no longer covers its visibility goes back to review at once

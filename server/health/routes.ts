@@ -41,11 +41,14 @@ export function healthRoutes(deps: {
       ...(storage ? { storage } : {}),
     };
     const ok = Object.values(checks).every((c) => c.ok);
-    res.status(ok ? 200 : 503).setHeader('Cache-Control', 'no-store').json({
-      status: ok ? 'ok' : 'degraded',
-      checks,
-      uptimeSec: Math.round((Date.now() - deps.startedAt.getTime()) / 1000),
-    });
+    res
+      .status(ok ? 200 : 503)
+      .setHeader('Cache-Control', 'no-store')
+      .json({
+        status: ok ? 'ok' : 'degraded',
+        checks,
+        uptimeSec: Math.round((Date.now() - deps.startedAt.getTime()) / 1000),
+      });
   });
 
   router.get('/metrics', async (req, res) => {
@@ -67,5 +70,7 @@ export function healthRoutes(deps: {
 }
 
 function isLoopback(address: string | undefined): boolean {
-  return address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
+  return (
+    address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'))
+  );
 }

@@ -51,6 +51,12 @@ export function routeLabel(baseUrl: string, routePath: unknown): string {
   const pattern = `${baseUrl}${Array.isArray(routePath) ? routePath.join('|') : String(routePath)}`;
   return pattern
     .split('/')
-    .map((seg) => (seg.startsWith(':') || seg === '' || (/^[a-z][a-z0-9._|*-]{0,40}$/i.test(seg) && !uuidSegment.test(seg) && !/\d{3,}/.test(seg)) ? seg : ':param'))
+    .map((seg) =>
+      seg.startsWith(':') ||
+      seg === '' ||
+      (/^[a-z][a-z0-9._|*-]{0,40}$/i.test(seg) && !uuidSegment.test(seg) && !/\d{3,}/.test(seg))
+        ? seg
+        : ':param',
+    )
     .join('/');
 }

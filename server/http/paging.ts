@@ -8,4 +8,7 @@ export const pageQuery = z.object({
 
 export type PageQuery = z.output<typeof pageQuery>;
 
-export const pageOf = ({ page, pageSize }: PageQuery): PageRequest => ({ limit: pageSize, offset: (page - 1) * pageSize });
+export const pageOf = ({ page, pageSize }: PageQuery): PageRequest => ({
+  limit: pageSize,
+  offset: (page - 1) * pageSize,
+});

@@ -13,28 +13,27 @@ export interface FieldError {
   message: string | Text;
 }
 
-
 /** Problem types: the slug becomes `type: /problems/<slug>`, served as documentation by `problemDocsRoute`. */
 export const problemTypes = {
-  'validation': { status: 422, title: messages['problem.validation'] },
+  validation: { status: 422, title: messages['problem.validation'] },
   'bad-request': { status: 400, title: messages['problem.bad-request'] },
-  'unauthenticated': { status: 401, title: messages['problem.unauthenticated'] },
+  unauthenticated: { status: 401, title: messages['problem.unauthenticated'] },
   'invalid-credentials': { status: 401, title: messages['problem.invalid-credentials'] },
   'review-link': { status: 401, title: messages['problem.review-link'] },
   'consent-required': { status: 409, title: messages['problem.consent-required'] },
-  'forbidden': { status: 403, title: messages['problem.forbidden'] },
-  'csrf': { status: 403, title: messages['problem.csrf'] },
+  forbidden: { status: 403, title: messages['problem.forbidden'] },
+  csrf: { status: 403, title: messages['problem.csrf'] },
   'not-found': { status: 404, title: messages['problem.not-found'] },
   'method-not-allowed': { status: 405, title: messages['problem.method-not-allowed'] },
-  'conflict': { status: 409, title: messages['problem.conflict'] },
+  conflict: { status: 409, title: messages['problem.conflict'] },
   'precondition-failed': { status: 412, title: messages['problem.precondition-failed'] },
   'payload-too-large': { status: 413, title: messages['problem.payload-too-large'] },
   'unsupported-media-type': { status: 415, title: messages['problem.unsupported-media-type'] },
-  'unprocessable': { status: 422, title: messages['problem.unprocessable'] },
+  unprocessable: { status: 422, title: messages['problem.unprocessable'] },
   'rate-limited': { status: 429, title: messages['problem.rate-limited'] },
-  'internal': { status: 500, title: messages['problem.internal'] },
+  internal: { status: 500, title: messages['problem.internal'] },
   'search-unavailable': { status: 503, title: messages['problem.search-unavailable'] },
-  'unavailable': { status: 503, title: messages['problem.unavailable'] },
+  unavailable: { status: 503, title: messages['problem.unavailable'] },
   'store-unavailable': { status: 503, title: messages['problem.store-unavailable'] },
   // tus: the client's Upload-Offset is not where the stored upload ends (HEAD it and continue from there)
   'upload-offset-mismatch': { status: 409, title: messages['problem.upload-offset-mismatch'] },
@@ -75,7 +74,9 @@ export class Problem extends Error {
       status: this.status,
       ...(detail !== undefined ? { detail: localize(detail, locale) } : {}),
       ...(instance ? { instance } : {}),
-      ...(this.options.errors ? { errors: this.options.errors.map((e) => ({ ...e, message: localize(e.message, locale) })) } : {}),
+      ...(this.options.errors
+        ? { errors: this.options.errors.map((e) => ({ ...e, message: localize(e.message, locale) })) }
+        : {}),
       ...this.options.extra,
     };
   }
@@ -123,7 +124,12 @@ export function storageProblemOf(err: unknown): Problem | null {
 }
 
 /** For statuses several problem types share (409), the generic one. */
-const genericTypeOf: Partial<Record<number, ProblemType>> = { 409: 'conflict', 422: 'validation', 401: 'unauthenticated', 507: 'storage-full' };
+const genericTypeOf: Partial<Record<number, ProblemType>> = {
+  409: 'conflict',
+  422: 'validation',
+  401: 'unauthenticated',
+  507: 'storage-full',
+};
 
 export function toProblem(err: unknown): Problem {
   if (err instanceof Problem) return err;
@@ -140,14 +146,31 @@ export function toProblem(err: unknown): Problem {
   // a retry of a use case that was rejected the first time: the same answer again (server/units.ts rejectionOf)
   if (err instanceof OperationFailedError) {
     try {
-      const first = JSON.parse(err.error) as { type: ProblemType; detail: string | Text | null; extra: Record<string, unknown> | null };
-      if (first.type in problemTypes) return new Problem(first.type, { ...(first.detail ? { detail: first.detail } : {}), ...(first.extra ? { extra: first.extra } : {}) });
-    } catch { /* not ours: a plain conflict */ }
+      const first = JSON.parse(err.error) as {
+        type: ProblemType;
+        detail: string | Text | null;
+        extra: Record<string, unknown> | null;
+      };
+      if (first.type in problemTypes)
+        return new Problem(first.type, {
+          ...(first.detail ? { detail: first.detail } : {}),
+          ...(first.extra ? { extra: first.extra } : {}),
+        });
+    } catch {
+      /* not ours: a plain conflict */
+    }
     return new Problem('conflict');
   }
   const storage = storageProblemOf(err);
   if (storage) return storage;
-  const e = err as { type?: string; status?: number; statusCode?: number; code?: string; expose?: boolean; message?: string };
+  const e = err as {
+    type?: string;
+    status?: number;
+    statusCode?: number;
+    code?: string;
+    expose?: boolean;
+    message?: string;
+  };
   // body-parser errors carry a `type` and a 4xx status
   if (e?.type === 'entity.too.large') return new Problem('payload-too-large', { detail: e.message ?? '' });
   if (e?.type === 'entity.parse.failed') {
@@ -158,7 +181,9 @@ export function toProblem(err: unknown): Problem {
   }
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500 && e?.expose !== false) {
-    const type = genericTypeOf[status] ?? (Object.entries(problemTypes).find(([, t]) => t.status === status)?.[0] ?? 'bad-request') as ProblemType;
+    const type =
+      genericTypeOf[status] ??
+      ((Object.entries(problemTypes).find(([, t]) => t.status === status)?.[0] ?? 'bad-request') as ProblemType);
     return new Problem(type, { status, detail: e.message ?? '' });
   }
   return new Problem('internal');

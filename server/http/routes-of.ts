@@ -20,10 +20,16 @@ export function routesOf(app: Express): AppRoute[] {
     for (const layer of stack) {
       if (layer.route) {
         // router.all() shows as method `_all` (reported as ALL); an array of paths is several routes
-        const paths = (Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path]).filter((p): p is string => typeof p === 'string');
+        const paths = (Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path]).filter(
+          (p): p is string => typeof p === 'string',
+        );
         for (const p of paths) {
           for (const [method, on] of Object.entries(layer.route.methods)) {
-            if (on) out.push({ method: method === '_all' ? 'ALL' : method.toUpperCase(), path: toOpenApiPath(join(prefix, p)) });
+            if (on)
+              out.push({
+                method: method === '_all' ? 'ALL' : method.toUpperCase(),
+                path: toOpenApiPath(join(prefix, p)),
+              });
           }
         }
       } else if (layer.handle?.stack && typeof layer.rawPath === 'string') {
@@ -31,7 +37,7 @@ export function routesOf(app: Express): AppRoute[] {
       }
     }
   };
-  walk(((app as unknown as { router: { stack: Layer[] } }).router).stack, '');
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
   const seen = new Set<string>();
   return out.filter((r) => (seen.has(`${r.method} ${r.path}`) ? false : (seen.add(`${r.method} ${r.path}`), true)));
 }

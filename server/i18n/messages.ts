@@ -15,14 +15,26 @@ export const messages = {
   'problem.bad-request': { de: 'Die Anfrage ist fehlerhaft.', en: 'The request is malformed.' },
   'problem.unauthenticated': { de: 'Bitte melden Sie sich an.', en: 'Please log in.' },
   'problem.invalid-credentials': { de: 'E-Mail oder Passwort ist falsch.', en: 'E-mail or password is wrong.' },
-  'problem.review-link': { de: 'Dieser Zugang zur Durchsicht gilt nicht (mehr).', en: 'This review link is not valid (any more).' },
-  'problem.consent-required': { de: 'Dafür fehlt eine passende Einverständniserklärung.', en: 'A matching consent record is missing.' },
+  'problem.review-link': {
+    de: 'Dieser Zugang zur Durchsicht gilt nicht (mehr).',
+    en: 'This review link is not valid (any more).',
+  },
+  'problem.consent-required': {
+    de: 'Dafür fehlt eine passende Einverständniserklärung.',
+    en: 'A matching consent record is missing.',
+  },
   'problem.forbidden': { de: 'Dafür fehlt Ihnen die Berechtigung.', en: 'You are not allowed to do this.' },
-  'problem.csrf': { de: 'Sicherheitstoken fehlt oder ist ungültig (X-CSRF-Token).', en: 'CSRF token missing or invalid (X-CSRF-Token).' },
+  'problem.csrf': {
+    de: 'Sicherheitstoken fehlt oder ist ungültig (X-CSRF-Token).',
+    en: 'CSRF token missing or invalid (X-CSRF-Token).',
+  },
   'problem.not-found': { de: 'Nicht gefunden.', en: 'Not found.' },
   'problem.method-not-allowed': { de: 'Diese Methode ist hier nicht erlaubt.', en: 'Method not allowed.' },
   'problem.conflict': { de: 'Konflikt mit dem aktuellen Stand.', en: 'Conflict with the current state.' },
-  'problem.precondition-failed': { de: 'Der Datensatz wurde inzwischen geändert.', en: 'The record was changed in the meantime.' },
+  'problem.precondition-failed': {
+    de: 'Der Datensatz wurde inzwischen geändert.',
+    en: 'The record was changed in the meantime.',
+  },
   'problem.payload-too-large': { de: 'Die Anfrage ist zu groß.', en: 'The request is too large.' },
   'problem.unsupported-media-type': { de: 'Dieses Format wird nicht angenommen.', en: 'Unsupported media type.' },
   'problem.unprocessable': { de: 'Die Datei kann nicht verarbeitet werden.', en: 'The file cannot be processed.' },
@@ -30,8 +42,14 @@ export const messages = {
   'problem.internal': { de: 'Interner Fehler.', en: 'Internal error.' },
   'problem.search-unavailable': { de: 'Die Suche ist gerade nicht verfügbar.', en: 'Search is unavailable right now.' },
   'problem.unavailable': { de: 'Der Dienst ist gerade nicht verfügbar.', en: 'Service unavailable.' },
-  'problem.store-unavailable': { de: 'Die Datenbank ist gerade nicht erreichbar.', en: 'The database is unreachable right now.' },
-  'problem.upload-offset-mismatch': { de: 'Der Upload steht an einer anderen Stelle.', en: 'The upload is at a different offset.' },
+  'problem.store-unavailable': {
+    de: 'Die Datenbank ist gerade nicht erreichbar.',
+    en: 'The database is unreachable right now.',
+  },
+  'problem.upload-offset-mismatch': {
+    de: 'Der Upload steht an einer anderen Stelle.',
+    en: 'The upload is at a different offset.',
+  },
   'problem.public-url-required': { de: 'PUBLIC_URL ist nicht gesetzt.', en: 'PUBLIC_URL is not set.' },
   'problem.storage-full': { de: 'Der Medienspeicher ist voll.', en: 'The media store is full.' },
   'problem.storage-read-only': { de: 'Der Medienspeicher ist schreibgeschützt.', en: 'The media store is read-only.' },
@@ -68,13 +86,28 @@ export const messages = {
   'field.noSuchSegment': { de: 'diesen Abschnitt gibt es nicht', en: 'no such segment' },
   'field.unchanged': { de: 'unverändert', en: 'unchanged' },
   'field.endAfterStart': { de: 'Ende muss nach dem Anfang liegen', en: 'end must be after start' },
-  'field.startAndEnd': { de: 'Anfang und Ende beide angeben oder beide null', en: 'give both start and end, or neither' },
-  'field.allOrNoTimes': { de: 'Ein Transkript ist ganz mit oder ganz ohne Zeiten', en: 'a transcript is all timed or all untimed' },
-  'field.segmentPatchEmpty': { de: 'Mindestens text, speaker, start oder end angeben.', en: 'Give text, speaker, start or end.' },
+  'field.startAndEnd': {
+    de: 'Anfang und Ende beide angeben oder beide null',
+    en: 'give both start and end, or neither',
+  },
+  'field.allOrNoTimes': {
+    de: 'Ein Transkript ist ganz mit oder ganz ohne Zeiten',
+    en: 'a transcript is all timed or all untimed',
+  },
+  'field.segmentPatchEmpty': {
+    de: 'Mindestens text, speaker, start oder end angeben.',
+    en: 'Give text, speaker, start or end.',
+  },
   'field.bothPartsNeedText': { de: 'beide Teile brauchen Text', en: 'both parts need text' },
   'field.noSuccessor': { de: 'der letzte Abschnitt hat keinen Nachfolger', en: 'the last segment has no successor' },
-  'field.transcriptFileMissing': { de: 'Die Transkriptdatei fehlt oder ist leer.', en: 'The transcript file is missing or empty.' },
-  'field.approvalVisibility': { de: 'Bei einer Freigabe bitte wählen, für wen', en: 'visibility required for an approval' },
+  'field.transcriptFileMissing': {
+    de: 'Die Transkriptdatei fehlt oder ist leer.',
+    en: 'The transcript file is missing or empty.',
+  },
+  'field.approvalVisibility': {
+    de: 'Bei einer Freigabe bitte wählen, für wen',
+    en: 'visibility required for an approval',
+  },
   'field.curatorsOnly': { de: 'nur Kurator/innen', en: 'curators only' },
   'field.noSuchCollection': { de: 'Sammlung existiert nicht', en: 'no such collection' },
   'field.partialDate': { de: 'Datum als JJJJ, JJJJ-MM oder JJJJ-MM-TT', en: 'date as YYYY, YYYY-MM or YYYY-MM-DD' },
@@ -93,14 +126,20 @@ export const messages = {
   'field.fileNameRequired': { de: 'Dateiname erforderlich', en: 'file name required' },
 
   // auth and users
-  'auth.badToken': { de: 'Das API-Token ist ungültig, abgelaufen oder widerrufen.', en: 'The API token is invalid, expired or revoked.' },
+  'auth.badToken': {
+    de: 'Das API-Token ist ungültig, abgelaufen oder widerrufen.',
+    en: 'The API token is invalid, expired or revoked.',
+  },
   'auth.crossOrigin': { de: 'Fremde Herkunft {origin} abgelehnt.', en: 'Cross-origin request from {origin} refused.' },
   'auth.noSuchToken': { de: 'Kein aktives Token mit dieser ID.', en: 'No active token with this id.' },
   'auth.loginThrottled': {
     de: 'Nach mehreren falschen Passwörtern für dieses Konto bitte {seconds} s warten, dann erneut versuchen.',
     en: 'After several wrong passwords for this account, please wait {seconds} s and try again.',
   },
-  'users.lastAdmin': { de: 'Der letzte aktive Administrator kann nicht entfernt werden.', en: 'The last active admin cannot be removed.' },
+  'users.lastAdmin': {
+    de: 'Der letzte aktive Administrator kann nicht entfernt werden.',
+    en: 'The last active admin cannot be removed.',
+  },
   'users.emailTaken': { de: 'Diese E-Mail-Adresse ist schon vergeben.', en: 'This e-mail address is taken.' },
 
   // collections and interviews
@@ -112,7 +151,10 @@ export const messages = {
     de: 'Inzwischen geändert (aktuelle Fassung v{version}); bitte neu laden.',
     en: 'Changed in the meantime (current version v{version}); please reload.',
   },
-  'interviews.grantsByCurators': { de: 'Freigaben und Sperrfristen legen Kurator/innen fest.', en: 'Grants and embargoes are set by curators.' },
+  'interviews.grantsByCurators': {
+    de: 'Freigaben und Sperrfristen legen Kurator/innen fest.',
+    en: 'Grants and embargoes are set by curators.',
+  },
   'interviews.statusChange': {
     de: 'Statuswechsel von „{from}“ nach „{to}“ ist nicht erlaubt.',
     en: 'Status change from "{from}" to "{to}" is not allowed.',
@@ -127,8 +169,14 @@ export const messages = {
   },
 
   // consent
-  'consent.byCurators': { de: 'Einverständniserklärungen verwalten Kurator/innen.', en: 'Consent records are managed by curators.' },
-  'consent.scanIncomplete': { de: 'Der Scan muss ein vollständiges PDF, JPEG oder PNG sein.', en: 'The scan must be a complete PDF, JPEG or PNG.' },
+  'consent.byCurators': {
+    de: 'Einverständniserklärungen verwalten Kurator/innen.',
+    en: 'Consent records are managed by curators.',
+  },
+  'consent.scanIncomplete': {
+    de: 'Der Scan muss ein vollständiges PDF, JPEG oder PNG sein.',
+    en: 'The scan must be a complete PDF, JPEG or PNG.',
+  },
   'consent.scanHtml': {
     de: 'Der Scan enthält HTML; bitte das Formular neu scannen oder als PDF exportieren.',
     en: 'The scan contains HTML; please scan the form again or export it as PDF.',
@@ -154,7 +202,10 @@ export const messages = {
   },
   'transcripts.noSuchVersion': { de: 'Diese Fassung gibt es nicht.', en: 'No such version.' },
   'transcripts.noneYet': { de: 'Noch kein Transkript vorhanden.', en: 'No transcript yet.' },
-  'transcripts.notAsrDraft': { de: 'Diese Fassung ist kein ungeprüfter automatischer Entwurf.', en: 'This version is not an unreviewed automatic draft.' },
+  'transcripts.notAsrDraft': {
+    de: 'Diese Fassung ist kein ungeprüfter automatischer Entwurf.',
+    en: 'This version is not an unreviewed automatic draft.',
+  },
   'transcripts.segmentAfterEnd': {
     de: 'Abschnitt {segment} beginnt nach dem Ende der Aufnahme ({duration} s). Gehört das Transkript zu einer anderen Aufnahme?',
     en: 'Segment {segment} starts after the end of the recording ({duration} s). Does the transcript belong to another recording?',
@@ -174,13 +225,19 @@ export const messages = {
     de: 'Die Aufnahme wird noch verarbeitet; die automatische Transkription beginnt, sobald die Abspielfassung (M4A) fertig ist. Bitte später erneut versuchen.',
     en: 'The recording is still being processed; automatic transcription needs its M4A rendition. Please try again later.',
   },
-  'asr.alignNeedsTranscript': { de: 'Zum Ausrichten braucht die Aufnahme zuerst ein Transkript.', en: 'Import a transcript first; alignment gives it times.' },
+  'asr.alignNeedsTranscript': {
+    de: 'Zum Ausrichten braucht die Aufnahme zuerst ein Transkript.',
+    en: 'Import a transcript first; alignment gives it times.',
+  },
   'asr.onlyAsrJobs': {
     de: 'Nur Transkriptions- und Ausrichtungsaufträge lassen sich hier abbrechen oder wiederholen.',
     en: 'Only transcription and alignment jobs can be cancelled or retried here.',
   },
   'asr.jobInactive': { de: 'Dieser Auftrag läuft nicht mehr.', en: 'This job is no longer active.' },
-  'asr.retryOnlyFailed': { de: 'Nur fehlgeschlagene oder abgebrochene Aufträge lassen sich wiederholen.', en: 'Only failed or cancelled jobs can be retried.' },
+  'asr.retryOnlyFailed': {
+    de: 'Nur fehlgeschlagene oder abgebrochene Aufträge lassen sich wiederholen.',
+    en: 'Only failed or cancelled jobs can be retried.',
+  },
 
   // media: uploads (multipart and tus), ingest checks, file delivery
   'media.editLocked': {
@@ -191,11 +248,20 @@ export const messages = {
     de: 'Bitte als multipart/form-data mit dem Feld „file“ senden, oder fortsetzbar über /api/uploads (tus).',
     en: 'Send multipart/form-data with the field "file", or resumably via /api/uploads (tus).',
   },
-  'media.fileTooLarge': { de: 'Die Datei ist größer als erlaubt (höchstens {maxBytes} Bytes).', en: 'The file is larger than allowed (at most {maxBytes} bytes).' },
+  'media.fileTooLarge': {
+    de: 'Die Datei ist größer als erlaubt (höchstens {maxBytes} Bytes).',
+    en: 'The file is larger than allowed (at most {maxBytes} bytes).',
+  },
   'media.noFile': { de: 'Keine Datei im Feld „file“.', en: 'No file in the field "file".' },
   'media.formMalformed': { de: 'Das Formular ist fehlerhaft.', en: 'The multipart form is malformed.' },
-  'media.formMalformedCode': { de: 'Das Formular ist fehlerhaft ({code}).', en: 'The multipart form is malformed ({code}).' },
-  'media.exactlyOneFile': { de: 'Genau eine Datei im Feld „file“ senden.', en: 'Send exactly one file, in the field "file".' },
+  'media.formMalformedCode': {
+    de: 'Das Formular ist fehlerhaft ({code}).',
+    en: 'The multipart form is malformed ({code}).',
+  },
+  'media.exactlyOneFile': {
+    de: 'Genau eine Datei im Feld „file“ senden.',
+    en: 'Send exactly one file, in the field "file".',
+  },
   'media.oneFilePerRequest': { de: 'Nur eine Datei pro Anfrage.', en: 'Only one file per request.' },
   'media.tooManyParts': { de: 'Zu viele Formularteile.', en: 'Too many form parts.' },
   'media.tooManyFields': { de: 'Zu viele Formularfelder.', en: 'Too many form fields.' },
@@ -204,7 +270,10 @@ export const messages = {
     de: 'Für diese Datei ({bytes} Bytes) ist auf dem Medienspeicher nicht genug Platz (frei: {free} Bytes über der Reserve). Bitte das Archiv-Team benachrichtigen.',
     en: 'The media store has not enough room for this file ({bytes} bytes; free above the reserve: {free} bytes). Please tell the archive team.',
   },
-  'media.rangeNotSatisfiable': { de: 'Der angefragte Bereich liegt außerhalb der Datei.', en: 'The requested range is not satisfiable.' },
+  'media.rangeNotSatisfiable': {
+    de: 'Der angefragte Bereich liegt außerhalb der Datei.',
+    en: 'The requested range is not satisfiable.',
+  },
   'media.notMedia': {
     de: 'Die Datei ist keine lesbare Audio- oder Videodatei (beschädigt, unvollständig oder ein anderes Format).',
     en: 'The file is not readable audio or video (damaged, incomplete or another kind of file).',
@@ -214,14 +283,23 @@ export const messages = {
     en: 'The file has no audio track (e.g. a still image). An interview needs sound.',
   },
   'media.unreadable': { de: 'Die Datei konnte nicht gelesen werden.', en: 'The file could not be read.' },
-  'media.probeTimeout': { de: 'Die Prüfung der Datei hat zu lange gedauert; sie ist vermutlich beschädigt.', en: 'Checking the file took too long; it is probably damaged.' },
+  'media.probeTimeout': {
+    de: 'Die Prüfung der Datei hat zu lange gedauert; sie ist vermutlich beschädigt.',
+    en: 'Checking the file took too long; it is probably damaged.',
+  },
   'media.empty': { de: 'Die Datei ist leer (0 Bytes).', en: 'The file is empty (0 bytes).' },
   'media.damaged': {
     de: 'Die Datei ist beschädigt oder unvollständig (vielleicht nicht ganz hochgeladen). Bitte erneut hochladen oder neu exportieren.',
     en: 'The file is damaged or incomplete (perhaps not uploaded completely). Please upload or export it again.',
   },
-  'media.audioUndecodable': { de: 'Die Tonspur ({codec}) kann nicht dekodiert werden.', en: 'The audio track ({codec}) cannot be decoded.' },
-  'media.videoUndecodable': { de: 'Die Videospur ({codec}) kann nicht dekodiert werden.', en: 'The video track ({codec}) cannot be decoded.' },
+  'media.audioUndecodable': {
+    de: 'Die Tonspur ({codec}) kann nicht dekodiert werden.',
+    en: 'The audio track ({codec}) cannot be decoded.',
+  },
+  'media.videoUndecodable': {
+    de: 'Die Videospur ({codec}) kann nicht dekodiert werden.',
+    en: 'The video track ({codec}) cannot be decoded.',
+  },
   'media.codecUnknown': { de: 'unbekannt', en: 'unknown' },
   'media.tooLong': {
     de: 'Die Aufnahme dauert {duration}; erlaubt sind höchstens {max} je Datei. Bitte in Teilen hochladen.',
@@ -247,14 +325,23 @@ export const messages = {
     de: 'Dieser Zugang ist abgelaufen. Bitte rufen Sie uns an, dann schicken wir Ihnen einen neuen.',
     en: 'This access has expired. Please call us and we will send you a new one.',
   },
-  'review.linkRevoked': { de: 'Dieser Zugang wurde zurückgezogen. Bitte rufen Sie uns an.', en: 'This access was withdrawn. Please call us.' },
-  'review.byCurators': { de: 'Die Durchsicht mit Zeitzeug/innen betreuen Kurator/innen.', en: 'Curators handle the review with narrators.' },
+  'review.linkRevoked': {
+    de: 'Dieser Zugang wurde zurückgezogen. Bitte rufen Sie uns an.',
+    en: 'This access was withdrawn. Please call us.',
+  },
+  'review.byCurators': {
+    de: 'Die Durchsicht mit Zeitzeug/innen betreuen Kurator/innen.',
+    en: 'Curators handle the review with narrators.',
+  },
   'review.publicUrlRequired': {
     de: 'Ohne PUBLIC_URL kann das Archiv keinen Link für Zeitzeugen erzeugen (die Adresse der Anfrage kann gefälscht sein). Bitte PUBLIC_URL setzen, z. B. https://archiv.example.org.',
     en: 'Without PUBLIC_URL the archive cannot make a link for narrators (the address of a request can be forged). Please set PUBLIC_URL, e.g. https://archiv.example.org.',
   },
   'review.interviewWithdrawn': { de: 'Das Interview ist widerrufen.', en: 'The interview has been withdrawn.' },
-  'review.restrictionLifted': { de: 'Der Sperrvermerk ist bereits aufgehoben.', en: 'The restriction is already lifted.' },
+  'review.restrictionLifted': {
+    de: 'Der Sperrvermerk ist bereits aufgehoben.',
+    en: 'The restriction is already lifted.',
+  },
   'review.segmentChanged': {
     de: 'Der Abschnitt wurde inzwischen geändert; bitte den Vorschlag von Hand übernehmen.',
     en: 'The segment changed meanwhile; apply the proposal by hand.',
@@ -264,7 +351,10 @@ export const messages = {
     en: 'You have already decided on this interview. Please call us for changes.',
   },
   'review.notDecided': { de: 'Sie haben noch nicht entschieden.', en: 'You have not decided yet.' },
-  'review.proposalDecided': { de: 'Über diesen Vorschlag wurde schon entschieden.', en: 'This proposal was already decided.' },
+  'review.proposalDecided': {
+    de: 'Über diesen Vorschlag wurde schon entschieden.',
+    en: 'This proposal was already decided.',
+  },
   'review.consentWithdrawn': {
     de: 'Sie haben Ihr Einverständnis widerrufen; das Interview ist gesperrt.',
     en: 'You withdrew your consent; the interview is closed.',
@@ -298,8 +388,11 @@ export const messages = {
 export type MessageKey = keyof typeof messages;
 
 /** `{a} and {b}` → 'a' | 'b' */
-type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
-type ParamNames<K extends MessageKey> = Placeholders<(typeof messages)[K]['de']> | Placeholders<(typeof messages)[K]['en']>;
+type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | Placeholders<Rest>
+  : never;
+type ParamNames<K extends MessageKey> =
+  Placeholders<(typeof messages)[K]['de']> | Placeholders<(typeof messages)[K]['en']>;
 /** A parameter is a plain value or itself a text in both languages (e.g. "none" / "keine"). */
 export type ParamValue = string | number | Text;
 export type MessageParams<K extends MessageKey> = { [P in ParamNames<K>]: ParamValue };

@@ -41,7 +41,8 @@ export const RIGHTS = {
  * "In Copyright – Educational Use Permitted" when every current consent covers education and the public web.
  */
 export function rightsFor(consents: readonly ConsentRecord[]): string {
-  const open = consents.length > 0 && consents.every((c) => c.scope.includes('education') && c.scope.includes('public_web'));
+  const open =
+    consents.length > 0 && consents.every((c) => c.scope.includes('education') && c.scope.includes('public_web'));
   return open ? RIGHTS.educationalUse : RIGHTS.inCopyright;
 }
 
@@ -59,7 +60,8 @@ export const iiifPaths = {
   manifest: (id: string) => `/iiif/interviews/${id}/manifest`,
   collection: (id: string) => `/iiif/collections/${id}`,
   canvas: (id: string, mediaId: string) => `/iiif/interviews/${id}/canvas/${mediaId}`,
-  captions: (id: string, mediaId: string, lang: string) => `/iiif/interviews/${id}/media/${mediaId}/captions.${lang}.vtt`,
+  captions: (id: string, mediaId: string, lang: string) =>
+    `/iiif/interviews/${id}/media/${mediaId}/captions.${lang}.vtt`,
 };
 
 const transcriptUrl = (interviewId: string, mediaId: string, format: string, download = true) =>
@@ -94,23 +96,27 @@ function metadataOf(interview: Interview, collection: Collection | null): { labe
 }
 
 function providerOf(base: string) {
-  return [{
-    id: absolute(base, '/'),
-    type: 'Agent',
-    label: both(msg('iiif.archive')),
-    homepage: [{ id: absolute(base, '/'), type: 'Text', label: both(msg('iiif.home')), format: 'text/html' }],
-  }];
+  return [
+    {
+      id: absolute(base, '/'),
+      type: 'Agent',
+      label: both(msg('iiif.archive')),
+      homepage: [{ id: absolute(base, '/'), type: 'Text', label: both(msg('iiif.home')), format: 'text/html' }],
+    },
+  ];
 }
 
 function thumbnailOf(base: string, medium: PublicMedium) {
   if (!medium.poster) return undefined;
   const video = medium.technical.video;
-  return [{
-    id: absolute(base, medium.poster),
-    type: 'Image',
-    format: 'image/jpeg',
-    ...(video ? { width: video.width, height: video.height } : {}),
-  }];
+  return [
+    {
+      id: absolute(base, medium.poster),
+      type: 'Image',
+      format: 'image/jpeg',
+      ...(video ? { width: video.width, height: video.height } : {}),
+    },
+  ];
 }
 
 /** The painting body: a Choice of HLS (adaptive) and the progressive download; one of them alone when only it exists. */
@@ -120,8 +126,16 @@ function paintingBody(base: string, medium: PublicMedium) {
   const size = video && medium.kind === 'video' ? { width: video.width, height: video.height } : {};
   const duration = round3(medium.durationSec);
   const items: Record<string, unknown>[] = [];
-  if (medium.hls) items.push({ id: absolute(base, medium.hls), type, format: 'application/vnd.apple.mpegurl', duration, ...size });
-  if (medium.download) items.push({ id: absolute(base, medium.download), type, format: medium.kind === 'video' ? 'video/mp4' : 'audio/mp4', duration, ...size });
+  if (medium.hls)
+    items.push({ id: absolute(base, medium.hls), type, format: 'application/vnd.apple.mpegurl', duration, ...size });
+  if (medium.download)
+    items.push({
+      id: absolute(base, medium.download),
+      type,
+      format: medium.kind === 'video' ? 'video/mp4' : 'audio/mp4',
+      duration,
+      ...size,
+    });
   if (items.length === 0 && medium.original && medium.originalPlayable) {
     items.push({ id: absolute(base, medium.original), type, format: medium.originalMime, duration, ...size });
   }
@@ -131,7 +145,10 @@ function paintingBody(base: string, medium: PublicMedium) {
 
 /** Whether a medium can be painted at all (renditions or a playable original this viewer may get). */
 export function isPaintable(medium: PublicMedium): boolean {
-  return medium.durationSec > 0 && (medium.hls !== null || medium.download !== null || (medium.original !== null && medium.originalPlayable));
+  return (
+    medium.durationSec > 0 &&
+    (medium.hls !== null || medium.download !== null || (medium.original !== null && medium.originalPlayable))
+  );
 }
 
 function canvasOf(input: ManifestInput, source: CanvasSource) {
@@ -160,12 +177,26 @@ function canvasOf(input: ManifestInput, source: CanvasSource) {
     duration: round3(medium.durationSec),
     ...(medium.kind === 'video' && video ? { width: video.width, height: video.height } : {}),
     ...(thumbnailOf(base, medium) ? { thumbnail: thumbnailOf(base, medium) } : {}),
-    items: [{
-      id: `${canvasId}/page/painting`,
-      type: 'AnnotationPage',
-      items: body ? [{ id: `${canvasId}/annotation/painting`, type: 'Annotation', motivation: 'painting', target: canvasId, body }] : [],
-    }],
-    ...(captions.length > 0 ? { annotations: [{ id: `${canvasId}/page/supplementing`, type: 'AnnotationPage', items: captions }] } : {}),
+    items: [
+      {
+        id: `${canvasId}/page/painting`,
+        type: 'AnnotationPage',
+        items: body
+          ? [
+              {
+                id: `${canvasId}/annotation/painting`,
+                type: 'Annotation',
+                motivation: 'painting',
+                target: canvasId,
+                body,
+              },
+            ]
+          : [],
+      },
+    ],
+    ...(captions.length > 0
+      ? { annotations: [{ id: `${canvasId}/page/supplementing`, type: 'AnnotationPage', items: captions }] }
+      : {}),
   };
 }
 
@@ -204,11 +235,16 @@ export function buildManifest(input: ManifestInput): Record<string, unknown> {
   const lang = langOf(interview.language);
   const narrators = people(interview, 'narrator');
   const year = interview.recordedAt?.slice(0, 4);
-  const credit = [`Schichtbuch${collection ? ` – ${collection.title}` : ''}`, narrators.length ? narrators.join(', ') : null, year ?? null]
+  const credit = [
+    `Schichtbuch${collection ? ` – ${collection.title}` : ''}`,
+    narrators.length ? narrators.join(', ') : null,
+    year ?? null,
+  ]
     .filter((x): x is string => x !== null)
     .join(', ');
   const withTranscript = input.canvases.filter((c) => c.hasTranscript);
-  const part = (c: CanvasSource, label: Text) => both(input.canvases.length > 1 ? msg('iiif.ofTape', { label, part: c.medium.part }) : label);
+  const part = (c: CanvasSource, label: Text) =>
+    both(input.canvases.length > 1 ? msg('iiif.ofTape', { label, part: c.medium.part }) : label);
   const structures = rangesOf(input);
   const thumb = input.canvases.map((c) => thumbnailOf(base, c.medium)).find((t) => t !== undefined);
   const navDate = navDateOf(interview.recordedAt);
@@ -223,7 +259,15 @@ export function buildManifest(input: ManifestInput): Record<string, unknown> {
     rights: rightsFor(input.consents),
     requiredStatement: { label: both(msg('iiif.attribution')), value: { none: [credit] } },
     provider: providerOf(base),
-    homepage: [{ id: absolute(base, `/interviews/${interview.id}`), type: 'Text', label: { [lang]: [interview.title] }, format: 'text/html', language: ['de', 'en'] }],
+    homepage: [
+      {
+        id: absolute(base, `/interviews/${interview.id}`),
+        type: 'Text',
+        label: { [lang]: [interview.title] },
+        format: 'text/html',
+        language: ['de', 'en'],
+      },
+    ],
     ...(thumb ? { thumbnail: thumb } : {}),
     ...(withTranscript.length > 0
       ? {
@@ -235,14 +279,44 @@ export function buildManifest(input: ManifestInput): Record<string, unknown> {
             profile: OHMS_PROFILE,
           })),
           rendering: withTranscript.flatMap((c) => [
-            { id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'vtt')), type: 'Text', label: part(c, msg('iiif.vtt')), format: 'text/vtt' },
-            { id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'srt')), type: 'Text', label: part(c, msg('iiif.srt')), format: 'application/x-subrip' },
-            { id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'txt')), type: 'Text', label: part(c, msg('iiif.txt')), format: 'text/plain' },
-            { id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'ohms')), type: 'Dataset', label: part(c, msg('iiif.ohmsTranscript')), format: 'application/xml' },
+            {
+              id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'vtt')),
+              type: 'Text',
+              label: part(c, msg('iiif.vtt')),
+              format: 'text/vtt',
+            },
+            {
+              id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'srt')),
+              type: 'Text',
+              label: part(c, msg('iiif.srt')),
+              format: 'application/x-subrip',
+            },
+            {
+              id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'txt')),
+              type: 'Text',
+              label: part(c, msg('iiif.txt')),
+              format: 'text/plain',
+            },
+            {
+              id: absolute(base, transcriptUrl(interview.id, c.medium.id, 'ohms')),
+              type: 'Dataset',
+              label: part(c, msg('iiif.ohmsTranscript')),
+              format: 'application/xml',
+            },
           ]),
         }
       : {}),
-    ...(collection ? { partOf: [{ id: absolute(base, iiifPaths.collection(collection.id)), type: 'Collection', label: { none: [collection.title] } }] } : {}),
+    ...(collection
+      ? {
+          partOf: [
+            {
+              id: absolute(base, iiifPaths.collection(collection.id)),
+              type: 'Collection',
+              label: { none: [collection.title] },
+            },
+          ],
+        }
+      : {}),
     items: input.canvases.map((c) => canvasOf(input, c)),
     ...(structures.length > 0 ? { structures } : {}),
   };
@@ -253,7 +327,11 @@ export interface CollectionEntry {
   thumbnail: string | null;
 }
 
-export function buildCollection(input: { base: string; collection: Collection; entries: CollectionEntry[] }): Record<string, unknown> {
+export function buildCollection(input: {
+  base: string;
+  collection: Collection;
+  entries: CollectionEntry[];
+}): Record<string, unknown> {
   const { base, collection } = input;
   return {
     '@context': IIIF_CONTEXT,

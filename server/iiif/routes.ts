@@ -42,7 +42,11 @@ export function iiifRoutes(iiif: IiifService, config: Pick<Config, 'PUBLIC_URL'>
 
   const sendJsonLd = (req: Request, res: Response, doc: Record<string, unknown>) => {
     // viewers ask for application/ld+json or application/json; both get the same bytes
-    res.type(req.accepts(['application/ld+json', 'application/json']) === 'application/json' ? 'application/json' : IIIF_MEDIA_TYPE);
+    res.type(
+      req.accepts(['application/ld+json', 'application/json']) === 'application/json'
+        ? 'application/json'
+        : IIIF_MEDIA_TYPE,
+    );
     res.send(JSON.stringify(doc));
   };
 

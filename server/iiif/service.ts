@@ -42,9 +42,17 @@ export class IiifService {
     for (const medium of media.filter(isPaintable).sort((a, b) => a.part - b.part)) {
       const head = await this.store.transcripts.head(medium.id);
       const index = await this.transcripts.getIndex(viewer, interview.id, medium.id);
-      canvases.push({ medium, hasTranscript: head !== null, captionLanguages: head ? [interview.language] : [], index: index.points });
+      canvases.push({
+        medium,
+        hasTranscript: head !== null,
+        captionLanguages: head ? [interview.language] : [],
+        index: index.points,
+      });
     }
-    return { doc: buildManifest({ base, interview, collection, consents, canvases }), isPublic: viewer.kind === 'anonymous' && isPubliclyVisible(interview) };
+    return {
+      doc: buildManifest({ base, interview, collection, consents, canvases }),
+      isPublic: viewer.kind === 'anonymous' && isPubliclyVisible(interview),
+    };
   }
 
   async collection(viewer: Viewer, id: string, base: string): Promise<IiifDocument> {
@@ -53,7 +61,11 @@ export class IiifService {
     const entries: CollectionEntry[] = [];
     const pageSize = 200;
     for (let offset = 0; ; offset += pageSize) {
-      const page = await this.store.interviews.list({ access: interviewListScope(viewer), collectionId: id }, { limit: pageSize, offset }, 'recordedAt');
+      const page = await this.store.interviews.list(
+        { access: interviewListScope(viewer), collectionId: id },
+        { limit: pageSize, offset },
+        'recordedAt',
+      );
       for (const interview of page.items) {
         if (interviewAccess(viewer, interview) !== 'full') continue; // sealed entries have no manifest
         const media = await this.media.listForInterview(viewer, interview);
@@ -65,7 +77,12 @@ export class IiifService {
   }
 
   /** The WebVTT a manifest's `supplementing` annotation points to: the caption export, restricted passages blanked. */
-  async captions(viewer: Viewer, id: string, mediaId: string, lang: string): Promise<{ vtt: string; isPublic: boolean }> {
+  async captions(
+    viewer: Viewer,
+    id: string,
+    mediaId: string,
+    lang: string,
+  ): Promise<{ vtt: string; isPublic: boolean }> {
     const interview = await this.visibleInterview(viewer, id);
     if (lang !== interview.language) throw new Problem('not-found');
     const vtt = await this.transcripts.export(viewer, id, mediaId, 'vtt');

@@ -53,7 +53,10 @@ export function consentGap(all: readonly ConsentRecord[], visibility: Visibility
 
 /** The latest embargo any current consent record asks for (ISO), or null. */
 export function consentEmbargo(consents: readonly ConsentRecord[]): string | null {
-  const dates = consents.map((c) => c.embargoUntil).filter((d): d is string => d !== null).sort();
+  const dates = consents
+    .map((c) => c.embargoUntil)
+    .filter((d): d is string => d !== null)
+    .sort();
   return dates.at(-1) ?? null;
 }
 
@@ -79,7 +82,10 @@ export class Publication {
   async syncEmbargoJob(interview: Interview): Promise<void> {
     const key = `interview.publish:${interview.id}`;
     if (interview.status === 'approved' && interview.embargoUntil) {
-      await this.deps.queue.schedule({ name: 'interview.publish', payload: { v: 1, interviewId: interview.id } }, new Date(interview.embargoUntil));
+      await this.deps.queue.schedule(
+        { name: 'interview.publish', payload: { v: 1, interviewId: interview.id } },
+        new Date(interview.embargoUntil),
+      );
     } else {
       await this.deps.store.jobs.cancelByKey(key, new Date());
     }
@@ -89,7 +95,10 @@ export class Publication {
    * The interview.publish job: publishes an approved interview whose embargo has ended, if consent still covers its
    * visibility. Returns what happened, for the log and the tests.
    */
-  async publishWhenDue(interviewId: string, now = new Date()): Promise<'published' | 'waiting' | 'blocked' | 'skipped'> {
+  async publishWhenDue(
+    interviewId: string,
+    now = new Date(),
+  ): Promise<'published' | 'waiting' | 'blocked' | 'skipped'> {
     const interview = await this.deps.store.interviews.findById(interviewId);
     if (interview?.status === 'published') {
       // published by a run that crashed before its log entry and search job: this run completes it
@@ -104,14 +113,26 @@ export class Publication {
     }
     const gap = consentGap(await this.deps.store.consents.currentForInterview(interviewId), interview.visibility);
     if (gap) {
-      await this.audit.record(null, { interviewId, action: 'interview.publish-blocked', entity: 'interview', entityId: interviewId, after: { reason: gap.message } });
+      await this.audit.record(null, {
+        interviewId,
+        action: 'interview.publish-blocked',
+        entity: 'interview',
+        entityId: interviewId,
+        after: { reason: gap.message },
+      });
       return 'blocked';
     }
     // one unit of work per interview version: a job run again after a crash completes it instead of skipping it
     try {
-      await this.units.uow.run<PublishPayload>('interview.publish', `interview.publish:${interviewId}:${interview.version}`, {
-        interviewId, version: interview.version, embargoUntil: interview.embargoUntil,
-      });
+      await this.units.uow.run<PublishPayload>(
+        'interview.publish',
+        `interview.publish:${interviewId}:${interview.version}`,
+        {
+          interviewId,
+          version: interview.version,
+          embargoUntil: interview.embargoUntil,
+        },
+      );
     } catch (err) {
       if (err instanceof OperationFailedError) return 'skipped';
       throw err;
@@ -125,7 +146,11 @@ export class Publication {
    * consent says so. Returns the running job ids that were cancelled (for an in-process worker to abort).
    */
   async applyWithdrawal(
-    viewer: Viewer | AuditActor | null, interview: Interview, reason: string | null, before: Pick<Interview, 'status' | 'visibility'> = interview, auditKey?: string,
+    viewer: Viewer | AuditActor | null,
+    interview: Interview,
+    reason: string | null,
+    before: Pick<Interview, 'status' | 'visibility'> = interview,
+    auditKey?: string,
   ): Promise<string[]> {
     const { store, queue, uploadsDir, logger } = this.deps;
     const cancelled: string[] = [];
@@ -148,14 +173,25 @@ export class Publication {
         purgeAt = at.toISOString();
       }
     }
-    await this.audit.record(viewer, {
-      interviewId: interview.id, action: 'interview.withdrawal', entity: 'interview', entityId: interview.id,
-      before: { status: before.status, visibility: before.visibility },
-      after: {
-        status: 'withdrawn', reason, renditionsRemoved: media.length,
-        original: deleteOriginal ? { deleteAt: purgeAt } : 'kept archive-only (consent: keep_archive or no consent record)',
+    await this.audit.record(
+      viewer,
+      {
+        interviewId: interview.id,
+        action: 'interview.withdrawal',
+        entity: 'interview',
+        entityId: interview.id,
+        before: { status: before.status, visibility: before.visibility },
+        after: {
+          status: 'withdrawn',
+          reason,
+          renditionsRemoved: media.length,
+          original: deleteOriginal
+            ? { deleteAt: purgeAt }
+            : 'kept archive-only (consent: keep_archive or no consent record)',
+        },
       },
-    }, auditKey);
+      auditKey,
+    );
     logger.info({ interviewId: interview.id, media: media.length, purgeAt }, 'interview withdrawn');
     return cancelled;
   }
@@ -167,7 +203,12 @@ export class Publication {
     if (!interview || interview.status !== 'withdrawn') return 0;
     const op = await this.units.uow.once('interview.purge', `interview.purge:${interviewId}`, async () => ({
       interviewId,
-      media: (await store.media.listByInterview(interviewId)).map((m) => ({ id: m.id, sha256: m.sha256, sizeBytes: m.sizeBytes, filename: m.originalFilename })),
+      media: (await store.media.listByInterview(interviewId)).map((m) => ({
+        id: m.id,
+        sha256: m.sha256,
+        sizeBytes: m.sizeBytes,
+        filename: m.originalFilename,
+      })),
     }));
     return op.payload.media.length;
   }

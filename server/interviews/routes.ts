@@ -23,10 +23,17 @@ export function interviewRoutes(interviews: InterviewService, media?: InterviewM
   });
 
   router.post('/', async (req, res) => {
-    const created = await interviews.create(req.viewer, parseRequest(req, 'body', createInterviewSchema), idempotencyKeyOf(req));
+    const created = await interviews.create(
+      req.viewer,
+      parseRequest(req, 'body', createInterviewSchema),
+      idempotencyKeyOf(req),
+    );
     setVersionEtag(res, created.version);
     // same shape as GET /:id; a new interview has no media yet
-    res.status(201).location(`/api/interviews/${created.id}`).json({ ...created, media: [] });
+    res
+      .status(201)
+      .location(`/api/interviews/${created.id}`)
+      .json({ ...created, media: [] });
   });
 
   router.get('/:id', async (req, res) => {

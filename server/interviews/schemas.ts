@@ -74,25 +74,39 @@ export type CreateInterviewInput = z.output<typeof createInterviewSchema>;
 
 export const patchInterviewSchema = z
   .strictObject({
-    ...Object.fromEntries(Object.entries(interviewFields).map(([k, v]) => [k, v.optional()])) as {
+    ...(Object.fromEntries(Object.entries(interviewFields).map(([k, v]) => [k, v.optional()])) as {
       [K in keyof typeof interviewFields]: z.ZodOptional<(typeof interviewFields)[K]>;
-    },
+    }),
     status: z.enum(workflowStatuses).optional(),
     // curators and admins only (checked by the service)
-    grants: z.array(z.string().regex(/^(user|group):[0-9a-f-]{36}$/, { message: 'user:<id> oder group:<id>' })).max(500)
-      .transform((list) => [...new Set(list)]).optional(),
-    embargoUntil: z.iso.datetime({ offset: true }).transform((d) => new Date(d).toISOString()).nullable().optional(),
+    grants: z
+      .array(z.string().regex(/^(user|group):[0-9a-f-]{36}$/, { message: 'user:<id> oder group:<id>' }))
+      .max(500)
+      .transform((list) => [...new Set(list)])
+      .optional(),
+    embargoUntil: z.iso
+      .datetime({ offset: true })
+      .transform((d) => new Date(d).toISOString())
+      .nullable()
+      .optional(),
     embargoListed: z.boolean().optional(),
     /** Why (for the audit log), e.g. for a withdrawal on the narrator's behalf. */
     reason: z.string().trim().min(1).max(2000).optional(),
   })
-  .refine((v) => Object.entries(v).some(([k, x]) => k !== 'reason' && x !== undefined), { message: zodMessage('field.atLeastOne') });
+  .refine((v) => Object.entries(v).some(([k, x]) => k !== 'reason' && x !== undefined), {
+    message: zodMessage('field.atLeastOne'),
+  });
 export type PatchInterviewInput = z.output<typeof patchInterviewSchema>;
 
 const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)).min(1));
 
 export const listInterviewsQuery = z.strictObject({
@@ -107,7 +121,10 @@ export const listInterviewsQuery = z.strictObject({
   q: text(200).optional(),
   recordedFrom: partialDate.optional(),
   recordedTo: partialDate.optional(),
-  mine: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  mine: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   sort: z.enum(interviewSorts).default('-updatedAt'),
   lang: z.enum(['de', 'en']).optional(),
 });

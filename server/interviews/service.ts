@@ -1,7 +1,12 @@
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
-  canCreateInterview, canDeleteInterview, canEditInterview, interviewAccess, interviewListScope, isStaff,
+  canCreateInterview,
+  canDeleteInterview,
+  canEditInterview,
+  interviewAccess,
+  interviewListScope,
+  isStaff,
 } from '../access/policy.js';
 import { actorOf, type Viewer } from '../access/viewer.js';
 import { unwrapUpdate } from '../collections/service.js';
@@ -34,7 +39,14 @@ export interface SealedInterview {
 }
 
 export function sealedView(i: Interview): SealedInterview {
-  return { id: i.id, title: i.title, collectionId: i.collectionId, recordedAt: i.recordedAt, sealed: true, embargoUntil: i.embargoUntil };
+  return {
+    id: i.id,
+    title: i.title,
+    collectionId: i.collectionId,
+    recordedAt: i.recordedAt,
+    sealed: true,
+    embargoUntil: i.embargoUntil,
+  };
 }
 
 const staffOnlyFields = ['grants', 'embargoUntil', 'embargoListed'] as const;
@@ -43,7 +55,11 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
   // Media ingest: an interview's media are deleted (files included) before the row, whose cascade would orphan the files.
   private readonly beforeDeleteHooks: Array<(interviewId: string) => Promise<void>> = [];
 
-  constructor(private readonly store: Store, private readonly logger: Logger, private readonly publication: Publication) {
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+    private readonly publication: Publication,
+  ) {
     super();
     // what the units of work report (also for operations a retry or the sweep completes)
     const events = publication.units.events;
@@ -80,7 +96,10 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
     }
     const result = await this.store.interviews.list(filter, page, query.sort);
     const now = new Date();
-    return { ...result, items: result.items.map((i) => (interviewAccess(viewer, i, now) === 'sealed' ? sealedView(i) : i)) };
+    return {
+      ...result,
+      items: result.items.map((i) => (interviewAccess(viewer, i, now) === 'sealed' ? sealedView(i) : i)),
+    };
   }
 
   /** 404 both for a missing interview and for one the viewer may not see: existence is not disclosed. */
@@ -91,7 +110,10 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
   }
 
   /** The interview page: everything, or only the sealed notice during a listed embargo. */
-  async getPage(viewer: Viewer, id: string): Promise<{ kind: 'full'; interview: Interview } | { kind: 'sealed'; interview: SealedInterview }> {
+  async getPage(
+    viewer: Viewer,
+    id: string,
+  ): Promise<{ kind: 'full'; interview: Interview } | { kind: 'sealed'; interview: SealedInterview }> {
     const interview = await this.store.interviews.findById(id);
     const access = interview ? interviewAccess(viewer, interview) : 'none';
     if (!interview || access === 'none') throw new Problem('not-found');
@@ -130,13 +152,21 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
       updatedAt: now,
       version: 1,
     };
-    const key = idempotencyKey ? `interview.create:${viewer.user.id}:${idempotencyKey}` : `interview.create:${interview.id}`;
+    const key = idempotencyKey
+      ? `interview.create:${viewer.user.id}:${idempotencyKey}`
+      : `interview.create:${interview.id}`;
     const op = await this.uow.run<CreatePayload>('interview.create', key, { actor: actorOf(viewer), interview });
     this.logger.info({ interviewId: op.payload.interview.id, userId: viewer.user.id }, 'interview created');
     return (await this.store.interviews.findById(op.payload.interview.id)) ?? op.payload.interview;
   }
 
-  async update(viewer: Viewer, id: string, input: PatchInterviewInput, expectedVersion?: number, idempotencyKey?: string): Promise<Interview> {
+  async update(
+    viewer: Viewer,
+    id: string,
+    input: PatchInterviewInput,
+    expectedVersion?: number,
+    idempotencyKey?: string,
+  ): Promise<Interview> {
     if (idempotencyKey) {
       const done = await this.uow.find(`interview.update:${id}:${idempotencyKey}`);
       if (done) {
@@ -155,7 +185,8 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
       });
     }
     if (fields.collectionId) await this.assertCollectionExists(fields.collectionId);
-    if (fields.status !== undefined && fields.status !== current.status) this.assertTransition(viewer, current, fields.status);
+    if (fields.status !== undefined && fields.status !== current.status)
+      this.assertTransition(viewer, current, fields.status);
     const patch: InterviewPatch = { ...fields };
     const next = { ...current, ...patch };
     const now = new Date();
@@ -165,15 +196,26 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
       const gap = consentGap(consents, next.visibility);
       if (gap) throw gap;
       const fromConsent = consentEmbargo(consents);
-      if (fromConsent && (!next.embargoUntil || fromConsent > next.embargoUntil)) patch.embargoUntil = next.embargoUntil = fromConsent;
+      if (fromConsent && (!next.embargoUntil || fromConsent > next.embargoUntil))
+        patch.embargoUntil = next.embargoUntil = fromConsent;
     }
     // Embargoed means not yet published: it waits as `approved` until the interview.publish job runs at the date.
-    if (next.status === 'published' && next.embargoUntil && Date.parse(next.embargoUntil) > now.getTime()) patch.status = next.status = 'approved';
+    if (next.status === 'published' && next.embargoUntil && Date.parse(next.embargoUntil) > now.getTime())
+      patch.status = next.status = 'approved';
     const expected = expectedVersion ?? current.version;
     // checked before anything is written: a stale If-Match writes nothing
     if (expected !== current.version) unwrapUpdate({ ok: false, reason: 'version-conflict', current });
-    const key = idempotencyKey ? `interview.update:${id}:${idempotencyKey}` : `interview.update:${id}:${expected}:${digestOf({ patch, reason })}`;
-    await this.uow.run<UpdatePayload>('interview.update', key, { actor: actorOf(viewer), interviewId: id, patch, expectedVersion: expected, before: current, reason: reason ?? null });
+    const key = idempotencyKey
+      ? `interview.update:${id}:${idempotencyKey}`
+      : `interview.update:${id}:${expected}:${digestOf({ patch, reason })}`;
+    await this.uow.run<UpdatePayload>('interview.update', key, {
+      actor: actorOf(viewer),
+      interviewId: id,
+      patch,
+      expectedVersion: expected,
+      before: current,
+      reason: reason ?? null,
+    });
     this.logger.info({ interviewId: id, fields: Object.keys(fields) }, 'interview updated');
     const updated = await this.store.interviews.findById(id);
     if (!updated) throw new Problem('not-found');
@@ -184,13 +226,22 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
    * A status change made elsewhere (the narrator's decision): same transition rules for staff, same audit, same
    * follow-ups. `viewer` is who decided; the narrator may move an interview under review.
    */
-  async transition(viewer: Viewer, id: string, to: Interview['status'], extra: Pick<InterviewPatch, 'visibility'> = {}, reason: string | null = null): Promise<Interview> {
+  async transition(
+    viewer: Viewer,
+    id: string,
+    to: Interview['status'],
+    extra: Pick<InterviewPatch, 'visibility'> = {},
+    reason: string | null = null,
+  ): Promise<Interview> {
     const current = await this.store.interviews.findById(id);
     if (!current) throw new Problem('not-found');
-    if (current.status === to && (extra.visibility === undefined || extra.visibility === current.visibility)) return current;
+    if (current.status === to && (extra.visibility === undefined || extra.visibility === current.visibility))
+      return current;
     if (!canTransition(current.status, to)) this.assertTransition(viewer, current, to);
     await this.uow.run<StatusPayload>('interview.status', `interview.status:${id}:${current.version}:${to}`, {
-      actor: actorOf(viewer), interviewId: id, before: { status: current.status, visibility: current.visibility },
+      actor: actorOf(viewer),
+      interviewId: id,
+      before: { status: current.status, visibility: current.visibility },
       changes: [{ to, ...(extra.visibility ? { visibility: extra.visibility } : {}), reason }],
     });
     const updated = await this.store.interviews.findById(id);
@@ -203,7 +254,10 @@ export class InterviewService extends EventEmitter<InterviewEvents> {
     if (!canDeleteInterview(viewer, current)) throw new Problem('forbidden');
     // the media go first (idempotent: a retry after a crash deletes what is left); then the row and its log entry
     for (const hook of this.beforeDeleteHooks) await hook(id);
-    await this.uow.run<DeletePayload>('interview.delete', `interview.delete:${id}`, { actor: actorOf(viewer), before: current });
+    await this.uow.run<DeletePayload>('interview.delete', `interview.delete:${id}`, {
+      actor: actorOf(viewer),
+      before: current,
+    });
     this.logger.info({ interviewId: id }, 'interview deleted');
   }
 

@@ -13,8 +13,19 @@ import type { UnitDeps } from '../units.js';
 import { canTransition } from './workflow.js';
 
 export const auditedFields = [
-  'collectionId', 'title', 'people', 'recordedAt', 'place', 'language', 'summary', 'keywords', 'visibility', 'status',
-  'grants', 'embargoUntil', 'embargoListed',
+  'collectionId',
+  'title',
+  'people',
+  'recordedAt',
+  'place',
+  'language',
+  'summary',
+  'keywords',
+  'visibility',
+  'status',
+  'grants',
+  'embargoUntil',
+  'embargoListed',
 ] as const satisfies readonly (keyof Interview)[];
 
 /** One status change, as a unit of work carries it. */
@@ -50,12 +61,19 @@ export function statusSteps(deps: UnitDeps, ctx: UnitContext<unknown>, p: Status
         for (let attempt = 1; ; attempt++) {
           const current = await store.interviews.findById(p.interviewId);
           if (!current) throw new ConflictError('interview deleted meanwhile');
-          if (current.status === change.to && (change.visibility === undefined || current.visibility === change.visibility)) return;
+          if (
+            current.status === change.to &&
+            (change.visibility === undefined || current.visibility === change.visibility)
+          )
+            return;
           if (current.status === 'withdrawn') return;
           if (current.status !== change.to && !canTransition(current.status, change.to)) {
             throw new ConflictError(`status change ${current.status} → ${change.to} no longer possible`);
           }
-          const patch: InterviewPatch = { status: change.to, ...(change.visibility ? { visibility: change.visibility } : {}) };
+          const patch: InterviewPatch = {
+            status: change.to,
+            ...(change.visibility ? { visibility: change.visibility } : {}),
+          };
           const result = await store.interviews.update(p.interviewId, patch, new Date().toISOString(), current.version);
           if (result.ok) return;
           if (result.reason === 'not-found') throw new ConflictError('interview deleted meanwhile');
@@ -68,10 +86,18 @@ export function statusSteps(deps: UnitDeps, ctx: UnitContext<unknown>, p: Status
       run: async () => {
         const diff = changedFields(from, after, ['status', 'visibility']);
         if (!diff) return;
-        await audit.record(p.actor, {
-          interviewId: p.interviewId, action: 'interview.status', entity: 'interview', entityId: p.interviewId,
-          before: diff.before, after: { ...diff.after, ...(change.reason ? { reason: change.reason } : {}) },
-        }, ctx.key(`${name}.audit`));
+        await audit.record(
+          p.actor,
+          {
+            interviewId: p.interviewId,
+            action: 'interview.status',
+            entity: 'interview',
+            entityId: p.interviewId,
+            before: diff.before,
+            after: { ...diff.after, ...(change.reason ? { reason: change.reason } : {}) },
+          },
+          ctx.key(`${name}.audit`),
+        );
       },
     });
     steps.push({
@@ -80,7 +106,13 @@ export function statusSteps(deps: UnitDeps, ctx: UnitContext<unknown>, p: Status
         const current = await store.interviews.findById(p.interviewId);
         if (!current) return;
         if (change.to === 'withdrawn' && from.status !== 'withdrawn') {
-          const cancelled = await publication.applyWithdrawal(p.actor, current, change.reason, from, ctx.key(`${name}.withdrawal`));
+          const cancelled = await publication.applyWithdrawal(
+            p.actor,
+            current,
+            change.reason,
+            from,
+            ctx.key(`${name}.withdrawal`),
+          );
           if (cancelled.length > 0) events.emit('jobsCancelled', cancelled);
         } else if (current.status !== 'withdrawn') {
           await publication.syncEmbargoJob(current);
@@ -135,8 +167,17 @@ export function registerInterviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
           const current = await store.interviews.findById(p.interviewId);
           if (!current) throw new ConflictError('interview deleted meanwhile');
           // applied already: a later version that carries the patch
-          if (current.version > p.expectedVersion && auditedFields.every((f) => JSON.stringify(current[f]) === JSON.stringify(expected[f]))) return;
-          const result = await store.interviews.update(p.interviewId, p.patch, new Date().toISOString(), p.expectedVersion);
+          if (
+            current.version > p.expectedVersion &&
+            auditedFields.every((f) => JSON.stringify(current[f]) === JSON.stringify(expected[f]))
+          )
+            return;
+          const result = await store.interviews.update(
+            p.interviewId,
+            p.patch,
+            new Date().toISOString(),
+            p.expectedVersion,
+          );
           if (result.ok) return;
           unwrapUpdate(result); // 404 or 412, as the same request without a unit of work would answer
         },
@@ -146,10 +187,18 @@ export function registerInterviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
         run: async () => {
           if (!diff) return;
           const action = diff.after.status !== undefined ? 'interview.status' : 'interview.update';
-          await audit.record(p.actor, {
-            interviewId: p.interviewId, action, entity: 'interview', entityId: p.interviewId, ...diff,
-            ...(p.reason ? { after: { ...diff.after, reason: p.reason } } : {}),
-          }, ctx.key('audit'));
+          await audit.record(
+            p.actor,
+            {
+              interviewId: p.interviewId,
+              action,
+              entity: 'interview',
+              entityId: p.interviewId,
+              ...diff,
+              ...(p.reason ? { after: { ...diff.after, reason: p.reason } } : {}),
+            },
+            ctx.key('audit'),
+          );
         },
       },
       {
@@ -158,7 +207,13 @@ export function registerInterviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
           const current = await store.interviews.findById(p.interviewId);
           if (!current) return;
           if (current.status === 'withdrawn' && p.before.status !== 'withdrawn') {
-            const cancelled = await publication.applyWithdrawal(p.actor, current, p.reason, p.before, ctx.key('withdrawal'));
+            const cancelled = await publication.applyWithdrawal(
+              p.actor,
+              current,
+              p.reason,
+              p.before,
+              ctx.key('withdrawal'),
+            );
             if (cancelled.length > 0) events.emit('jobsCancelled', cancelled);
           } else if (current.status !== 'withdrawn') {
             await publication.syncEmbargoJob(current);
@@ -175,7 +230,11 @@ export function registerInterviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
       name: 'audit',
       run: async () => {
         const i = ctx.payload.interview;
-        await audit.record(ctx.payload.actor, { interviewId: i.id, action: 'interview.create', entity: 'interview', entityId: i.id, after: i }, ctx.key('audit'));
+        await audit.record(
+          ctx.payload.actor,
+          { interviewId: i.id, action: 'interview.create', entity: 'interview', entityId: i.id, after: i },
+          ctx.key('audit'),
+        );
         events.emit('changed', i);
       },
     },
@@ -188,7 +247,17 @@ export function registerInterviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
       name: 'audit',
       run: async () => {
         const id = ctx.payload.before.id;
-        await audit.record(ctx.payload.actor, { interviewId: id, action: 'interview.delete', entity: 'interview', entityId: id, before: ctx.payload.before }, ctx.key('audit'));
+        await audit.record(
+          ctx.payload.actor,
+          {
+            interviewId: id,
+            action: 'interview.delete',
+            entity: 'interview',
+            entityId: id,
+            before: ctx.payload.before,
+          },
+          ctx.key('audit'),
+        );
         events.emit('deleted', id);
       },
     },
@@ -203,43 +272,71 @@ export function registerInterviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
         run: async () => {
           const current = await store.interviews.findById(p.interviewId);
           if (!current || current.status === 'published') return;
-          const result = await store.interviews.update(p.interviewId, { status: 'published' }, new Date().toISOString(), p.version);
+          const result = await store.interviews.update(
+            p.interviewId,
+            { status: 'published' },
+            new Date().toISOString(),
+            p.version,
+          );
           if (!result.ok) throw new ConflictError('interview changed before it was published');
         },
       },
       {
         name: 'audit',
         run: async () => {
-          await audit.record(null, {
-            interviewId: p.interviewId, action: 'interview.status', entity: 'interview', entityId: p.interviewId,
-            before: { status: 'approved', embargoUntil: p.embargoUntil }, after: { status: 'published', reason: 'embargo ended' },
-          }, ctx.key('audit'));
+          await audit.record(
+            null,
+            {
+              interviewId: p.interviewId,
+              action: 'interview.status',
+              entity: 'interview',
+              entityId: p.interviewId,
+              before: { status: 'approved', embargoUntil: p.embargoUntil },
+              after: { status: 'published', reason: 'embargo ended' },
+            },
+            ctx.key('audit'),
+          );
         },
       },
-      { name: 'search', run: async () => void (await queue.enqueue({ name: 'search.interview', payload: { v: 1, interviewId: p.interviewId } })) },
+      {
+        name: 'search',
+        run: async () =>
+          void (await queue.enqueue({ name: 'search.interview', payload: { v: 1, interviewId: p.interviewId } })),
+      },
     ];
   });
 
   // the interview.purge job: the originals of a withdrawn interview after the grace period
-  uow.register<{ interviewId: string; media: { id: string; sha256: string; sizeBytes: number; filename: string }[] }>('interview.purge', (ctx) => {
-    const p = ctx.payload;
-    return [
-      ...p.media.map((m): Step => ({
-        name: `delete.${m.id}`,
-        run: async () => {
-          const medium = await store.media.findById(m.id);
-          if (medium) await removeMediumWithFiles(store, deps.uploadsDir, medium, logger);
+  uow.register<{ interviewId: string; media: { id: string; sha256: string; sizeBytes: number; filename: string }[] }>(
+    'interview.purge',
+    (ctx) => {
+      const p = ctx.payload;
+      return [
+        ...p.media.map((m): Step => ({
+          name: `delete.${m.id}`,
+          run: async () => {
+            const medium = await store.media.findById(m.id);
+            if (medium) await removeMediumWithFiles(store, deps.uploadsDir, medium, logger);
+          },
+        })),
+        {
+          name: 'audit',
+          run: async () => {
+            await audit.record(
+              null,
+              {
+                interviewId: p.interviewId,
+                action: 'interview.originals-deleted',
+                entity: 'interview',
+                entityId: p.interviewId,
+                before: { media: p.media },
+                after: { media: [] },
+              },
+              ctx.key('audit'),
+            );
+          },
         },
-      })),
-      {
-        name: 'audit',
-        run: async () => {
-          await audit.record(null, {
-            interviewId: p.interviewId, action: 'interview.originals-deleted', entity: 'interview', entityId: p.interviewId,
-            before: { media: p.media }, after: { media: [] },
-          }, ctx.key('audit'));
-        },
-      },
-    ];
-  });
+      ];
+    },
+  );
 }

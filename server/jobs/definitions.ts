@@ -6,7 +6,10 @@ const mediaPayload = z.strictObject({ v: z.literal(1), mediaId: z.uuid() });
 const interviewPayload = z.strictObject({ v: z.literal(1), interviewId: z.uuid() });
 /** Speech recognition: the language to recognise (ISO 639-1, e.g. `de`) and who asked (audit, notifications). */
 const asrPayload = z.strictObject({
-  v: z.literal(1), mediaId: z.uuid(), language: z.string().regex(/^[a-z]{2,3}$/), requestedBy: z.uuid().nullable(),
+  v: z.literal(1),
+  mediaId: z.uuid(),
+  language: z.string().regex(/^[a-z]{2,3}$/),
+  requestedBy: z.uuid().nullable(),
 });
 
 export const jobSchemas = {

@@ -16,7 +16,10 @@ export class JobQueue extends EventEmitter<{ enqueued: [JobRecord] }> {
     super();
   }
 
-  async enqueue(job: Job, opts: { runAfter?: Date; mediaId?: string; ownerId?: string | null } = {}): Promise<JobRecord> {
+  async enqueue(
+    job: Job,
+    opts: { runAfter?: Date; mediaId?: string; ownerId?: string | null } = {},
+  ): Promise<JobRecord> {
     const payload = jobSchemas[job.name].parse(job.payload);
     const now = new Date().toISOString();
     const mediaId = opts.mediaId ?? ('mediaId' in payload ? payload.mediaId : null);
@@ -63,6 +66,8 @@ export class JobQueue extends EventEmitter<{ enqueued: [JobRecord] }> {
 }
 
 /** The uploader of a medium, for JobQueue's fairness (jobs of media without an uploader belong to nobody). */
-export function mediumOwner(store: { media: { findById(id: string): Promise<{ createdBy: string | null } | null> } }): (mediaId: string) => Promise<string | null> {
+export function mediumOwner(store: {
+  media: { findById(id: string): Promise<{ createdBy: string | null } | null> };
+}): (mediaId: string) => Promise<string | null> {
   return async (mediaId) => (await store.media.findById(mediaId))?.createdBy ?? null;
 }

@@ -19,7 +19,11 @@ export async function assertCanViewMedium(deps: MediaAccessDeps, viewer: Viewer,
 }
 
 /** Adding or deleting media: 404 when the interview is invisible, 401 for anonymous, 403 when visible but locked. */
-export async function assertCanEditInterviewMedia(deps: MediaAccessDeps, viewer: Viewer, interviewId: string): Promise<Interview> {
+export async function assertCanEditInterviewMedia(
+  deps: MediaAccessDeps,
+  viewer: Viewer,
+  interviewId: string,
+): Promise<Interview> {
   const interview = await deps.interviews.findById(interviewId);
   if (!interview || !canViewInterview(viewer, interview)) throw new Problem('not-found');
   if (viewer.kind !== 'user') throw new Problem('unauthenticated');

@@ -19,16 +19,36 @@ export function sanitizeFilename(raw: string): string {
   const chars = Array.from(name);
   if (chars.length > MAX_FILENAME_CHARS) {
     const ext = /\.[\p{L}\p{N}]{1,10}$/u.exec(name)?.[0] ?? '';
-    name = Array.from(name.slice(0, name.length - ext.length)).slice(0, MAX_FILENAME_CHARS - ext.length).join('').trimEnd() + ext;
+    name =
+      Array.from(name.slice(0, name.length - ext.length))
+        .slice(0, MAX_FILENAME_CHARS - ext.length)
+        .join('')
+        .trimEnd() + ext;
   }
   return name === '' ? 'upload' : name;
 }
 
 // The extension follows what ffprobe found, never the client's name (a .mp4 can be anything).
 const containerExtensions: Record<string, string> = {
-  mp4: 'mp4', mov: 'mov', m4a: 'm4a', mp3: 'mp3', aac: 'aac', webm: 'webm', matroska: 'mkv', ogg: 'ogg',
-  wav: 'wav', flac: 'flac', avi: 'avi', asf: 'asf', mpegts: 'ts', mpeg: 'mpg', amr: 'amr', aiff: 'aiff', caf: 'caf',
-  w64: 'w64', '3gp': '3gp',
+  mp4: 'mp4',
+  mov: 'mov',
+  m4a: 'm4a',
+  mp3: 'mp3',
+  aac: 'aac',
+  webm: 'webm',
+  matroska: 'mkv',
+  ogg: 'ogg',
+  wav: 'wav',
+  flac: 'flac',
+  avi: 'avi',
+  asf: 'asf',
+  mpegts: 'ts',
+  mpeg: 'mpg',
+  amr: 'amr',
+  aiff: 'aiff',
+  caf: 'caf',
+  w64: 'w64',
+  '3gp': '3gp',
 };
 
 export function extensionFor(info: Pick<MediaInfo, 'container'>): string {

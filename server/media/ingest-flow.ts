@@ -24,7 +24,11 @@ import type { JobName } from '../jobs/definitions.js';
 import type { Store } from '../store/repositories.js';
 import type { JobRecord, MediaDerivatives, Medium } from '../store/types.js';
 
-export const ingestSteps = ['media.renditions', 'media.artwork', 'media.waveform'] as const satisfies readonly JobName[];
+export const ingestSteps = [
+  'media.renditions',
+  'media.artwork',
+  'media.waveform',
+] as const satisfies readonly JobName[];
 export type IngestStep = (typeof ingestSteps)[number];
 
 export interface IngestFlowDeps {
@@ -67,7 +71,8 @@ export function overallProgress(step: IngestStep, stepPercent: number): number {
   return Math.min(100, Math.round((before + (weights[step] * stepPercent) / 100) * 10) / 10);
 }
 
-const enqueueStep = (queue: JobQueue, step: IngestStep, mediaId: string) => queue.enqueue({ name: step, payload: { v: 1, mediaId } });
+const enqueueStep = (queue: JobQueue, step: IngestStep, mediaId: string) =>
+  queue.enqueue({ name: step, payload: { v: 1, mediaId } });
 const nowIso = () => new Date().toISOString();
 
 /** Right after the original is stored: the chain begins. */
@@ -79,7 +84,10 @@ export async function startIngest(deps: IngestFlowDeps, medium: Medium): Promise
  * A step finished, or the sweep found a medium without a job: queue the next step, or mark the medium ready when
  * none is left. Takes the medium itself when the caller has just read it.
  */
-export async function advanceIngest(deps: IngestFlowDeps, target: string | Medium): Promise<'queued' | 'ready' | 'gone'> {
+export async function advanceIngest(
+  deps: IngestFlowDeps,
+  target: string | Medium,
+): Promise<'queued' | 'ready' | 'gone'> {
   const medium = typeof target === 'string' ? await deps.store.media.findById(target) : target;
   if (!medium) return 'gone';
   const step = nextStep(medium);
@@ -89,7 +97,10 @@ export async function advanceIngest(deps: IngestFlowDeps, target: string | Mediu
   }
   // the collection's automatic transcription is decided before the medium is ready, so a crash in between repeats
   // the (idempotent) decision rather than skipping it
-  await planTranscriptionOnIngest({ store: deps.store, queue: deps.queue, asr: deps.asr ?? null, logger: ingestLogger }, medium);
+  await planTranscriptionOnIngest(
+    { store: deps.store, queue: deps.queue, asr: deps.asr ?? null, logger: ingestLogger },
+    medium,
+  );
   await deps.store.media.update(medium.id, { status: 'ready', progress: 100, error: null }, nowIso());
   return 'ready';
 }
@@ -107,7 +118,12 @@ export function ingestJobHooks(deps: IngestFlowDeps) {
   return {
     async onStart(job: JobRecord): Promise<void> {
       const s = stepOf(job);
-      if (s) await store.media.update(s.mediaId, { status: 'processing', progress: overallProgress(s.step, 0), error: null }, nowIso());
+      if (s)
+        await store.media.update(
+          s.mediaId,
+          { status: 'processing', progress: overallProgress(s.step, 0), error: null },
+          nowIso(),
+        );
     },
     async onProgress(job: JobRecord, percent: number): Promise<void> {
       const s = stepOf(job);
@@ -146,7 +162,11 @@ export interface ReplanOptions {
  * Some derivatives became invalid: forget them and run the chain again from `from` (or the first missing step).
  * The medium is `processing` again. Returns the step queued, or null when the medium is gone or nothing is missing.
  */
-export async function replanIngest(deps: IngestFlowDeps, medium: Medium, options: ReplanOptions): Promise<IngestStep | null> {
+export async function replanIngest(
+  deps: IngestFlowDeps,
+  medium: Medium,
+  options: ReplanOptions,
+): Promise<IngestStep | null> {
   const { store, queue } = deps;
   const cleared: { [K in DerivativeKey]?: null } = {};
   for (const key of options.forget) {

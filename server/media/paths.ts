@@ -40,7 +40,8 @@ export function jobWorkDir(uploadsDir: string, jobId: string): string {
 /** Absolute path of something stored relative to UPLOADS_DIR; refuses anything that would leave it. */
 export function resolveInUploads(uploadsDir: string, relPath: string): string {
   const abs = path.resolve(uploadsDir, relPath);
-  if (abs !== uploadsDir && !abs.startsWith(uploadsDir + path.sep)) throw new Error(`path escapes UPLOADS_DIR: ${relPath}`);
+  if (abs !== uploadsDir && !abs.startsWith(uploadsDir + path.sep))
+    throw new Error(`path escapes UPLOADS_DIR: ${relPath}`);
   return abs;
 }
 

@@ -52,8 +52,16 @@ export interface PublicMedium {
 
 export function presentJob(j: JobRecord): PublicJob {
   return {
-    id: j.id, name: j.name, status: j.status, attempts: j.attempts, maxAttempts: j.maxAttempts, progress: j.progress,
-    error: j.error, createdAt: j.createdAt, startedAt: j.startedAt, finishedAt: j.finishedAt,
+    id: j.id,
+    name: j.name,
+    status: j.status,
+    attempts: j.attempts,
+    maxAttempts: j.maxAttempts,
+    progress: j.progress,
+    error: j.error,
+    createdAt: j.createdAt,
+    startedAt: j.startedAt,
+    finishedAt: j.finishedAt,
   };
 }
 
@@ -95,12 +103,19 @@ export function presentMedium(medium: Medium, jobs: JobRecord[] = []): PublicMed
  * interviews that are not public are signed for this viewer and expire.
  */
 export async function presentMediumFor(
-  store: Store, signer: MediaUrlSigner | null, viewer: Viewer, interview: Interview, medium: Medium, jobs: JobRecord[] = [],
+  store: Store,
+  signer: MediaUrlSigner | null,
+  viewer: Viewer,
+  interview: Interview,
+  medium: Medium,
+  jobs: JobRecord[] = [],
 ): Promise<PublicMedium> {
   const state = await redactionState(store, medium);
   const deliver = deliverable(viewer, interview, medium, state);
-  const grant = isPubliclyVisible(interview) || !signer ? null : signer.grantFor(viewer, medium.id, medium.technical.durationSec);
-  const link = (url: string | null) => (url && grant ? signedMediaUrl(grant, medium.id, url.slice(`/media/${medium.id}/`.length)) : url);
+  const grant =
+    isPubliclyVisible(interview) || !signer ? null : signer.grantFor(viewer, medium.id, medium.technical.durationSec);
+  const link = (url: string | null) =>
+    url && grant ? signedMediaUrl(grant, medium.id, url.slice(`/media/${medium.id}/`.length)) : url;
   const base = presentMedium(medium, jobs);
   const rendition = (url: string | null) => (deliver.renditions ? link(url) : null);
   return {

@@ -18,7 +18,10 @@ export interface RedactionState {
 
 export async function redactionState(store: Store, medium: Pick<Medium, 'id' | 'technical'>): Promise<RedactionState> {
   const restrictions = await store.review.listRestrictions({ mediaId: medium.id });
-  const ranges = normalizeRanges(restrictions.map((r) => ({ start: r.start, end: r.end })), medium.technical.durationSec);
+  const ranges = normalizeRanges(
+    restrictions.map((r) => ({ start: r.start, end: r.end })),
+    medium.technical.durationSec,
+  );
   return { ranges, key: redactionKey(ranges) };
 }
 
@@ -27,7 +30,12 @@ export async function redactionState(store: Store, medium: Pick<Medium, 'id' | '
  * is for curators and admins only; renditions go to everyone else once they are re-made without those passages
  * (staff and the narrator, who may hear everything, keep them meanwhile).
  */
-export function deliverable(viewer: Viewer, interview: Interview, medium: Medium, state: RedactionState): { original: boolean; renditions: boolean } {
+export function deliverable(
+  viewer: Viewer,
+  interview: Interview,
+  medium: Medium,
+  state: RedactionState,
+): { original: boolean; renditions: boolean } {
   return {
     original: state.key === '' || isStaff(viewer),
     renditions: medium.renditionRedaction === state.key || canHearRestricted(viewer, interview),
@@ -41,7 +49,10 @@ export function deliverable(viewer: Viewer, interview: Interview, medium: Medium
  * storyboard and waveform are forgotten at once, so that the chain makes them again after the ladder.
  */
 export async function remakeRenditions(store: Store, queue: JobQueue, medium: Medium, logger: Logger): Promise<void> {
-  await replanIngest({ store, queue }, medium, { forget: ['poster', 'storyboard', 'storyboardSprite', 'waveform'], from: 'media.renditions' });
+  await replanIngest({ store, queue }, medium, {
+    forget: ['poster', 'storyboard', 'storyboardSprite', 'waveform'],
+    from: 'media.renditions',
+  });
   // search marks the passages too
   await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId: medium.id } });
   logger.info({ mediaId: medium.id }, 'renditions to be re-made for a changed restriction set');

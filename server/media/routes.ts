@@ -21,7 +21,12 @@ const FORM_OVERHEAD = 1024 * 1024;
 // Refusing a body bigger than this closes the connection rather than reading it all to nowhere.
 const DRAIN_LIMIT = 8 * 1024 * 1024;
 
-export function mediaRoutes(media: MediaService, receive: UploadReceiver, maxBytes: number, storage?: StorageMonitor): Router {
+export function mediaRoutes(
+  media: MediaService,
+  receive: UploadReceiver,
+  maxBytes: number,
+  storage?: StorageMonitor,
+): Router {
   const router = Router();
 
   router.post('/interviews/:id/media', async (req, res) => {
@@ -34,7 +39,10 @@ export function mediaRoutes(media: MediaService, receive: UploadReceiver, maxByt
         throw new Problem('unsupported-media-type', { detail: msg('media.sendMultipart') });
       }
       if (declared > maxBytes + FORM_OVERHEAD) {
-        throw new Problem('payload-too-large', { detail: msg('media.fileTooLarge', { maxBytes }), extra: { maxBytes } });
+        throw new Problem('payload-too-large', {
+          detail: msg('media.fileTooLarge', { maxBytes }),
+          extra: { maxBytes },
+        });
       }
       // a declared size that would eat into STORAGE_RESERVE is refused before the body is read (507)
       if (storage && Number.isFinite(declared)) await storage.assertRoomFor(Math.max(0, declared - FORM_OVERHEAD));
@@ -52,14 +60,21 @@ export function mediaRoutes(media: MediaService, receive: UploadReceiver, maxByt
     let medium;
     try {
       medium = await media.ingest({
-        viewer: req.viewer, interviewId: id, tmpPath: file.path, sha256: file.sha256, sizeBytes: file.sizeBytes,
+        viewer: req.viewer,
+        interviewId: id,
+        tmpPath: file.path,
+        sha256: file.sha256,
+        sizeBytes: file.sizeBytes,
         originalFilename: file.originalFilename,
       });
     } finally {
       // Moved into place on success; a multipart upload is never retried from its temp file.
       await fs.rm(file.path, { force: true });
     }
-    res.status(202).location(`/api/media/${medium.id}`).json(await media.presentWithJobs(req.viewer, medium));
+    res
+      .status(202)
+      .location(`/api/media/${medium.id}`)
+      .json(await media.presentWithJobs(req.viewer, medium));
   });
 
   router.get('/media/:mediaId', async (req, res) => {

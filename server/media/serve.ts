@@ -32,23 +32,38 @@ const signedParams = z.object({ grant: z.string().max(200), mediaId: z.uuid() })
 /** Content types by extension; the kind decides between audio/ and video/ where a container holds either. */
 export function contentTypeFor(file: string, kind: Medium['kind']): string | null {
   switch (path.posix.extname(file).toLowerCase()) {
-    case '.m3u8': return 'application/vnd.apple.mpegurl';
-    case '.m4s': return 'video/iso.segment';
-    case '.mp4': return kind === 'audio' ? 'audio/mp4' : 'video/mp4';
-    case '.m4a': return 'audio/mp4';
-    case '.aac': return 'audio/aac';
-    case '.mp3': return 'audio/mpeg';
-    case '.webm': return kind === 'audio' ? 'audio/webm' : 'video/webm';
+    case '.m3u8':
+      return 'application/vnd.apple.mpegurl';
+    case '.m4s':
+      return 'video/iso.segment';
+    case '.mp4':
+      return kind === 'audio' ? 'audio/mp4' : 'video/mp4';
+    case '.m4a':
+      return 'audio/mp4';
+    case '.aac':
+      return 'audio/aac';
+    case '.mp3':
+      return 'audio/mpeg';
+    case '.webm':
+      return kind === 'audio' ? 'audio/webm' : 'video/webm';
     case '.ogg':
-    case '.opus': return 'audio/ogg';
-    case '.wav': return 'audio/wav';
-    case '.flac': return 'audio/flac';
-    case '.ts': return 'video/mp2t';
+    case '.opus':
+      return 'audio/ogg';
+    case '.wav':
+      return 'audio/wav';
+    case '.flac':
+      return 'audio/flac';
+    case '.ts':
+      return 'video/mp2t';
     case '.jpg':
-    case '.jpeg': return 'image/jpeg';
-    case '.vtt': return 'text/vtt; charset=utf-8';
-    case '.json': return 'application/json; charset=utf-8';
-    default: return null;
+    case '.jpeg':
+      return 'image/jpeg';
+    case '.vtt':
+      return 'text/vtt; charset=utf-8';
+    case '.json':
+      return 'application/json; charset=utf-8';
+    default:
+      return null;
   }
 }
 
@@ -66,15 +81,24 @@ function targetFor(medium: Medium, segments: string[]): Target | null {
     const mime = medium.technical.playableMime;
     return mime
       ? { relPath: medium.originalPath, contentType: mime, isOriginal: true }
-      : { relPath: medium.originalPath, contentType: 'application/octet-stream', downloadName: downloadNameOf(medium), isOriginal: true };
+      : {
+          relPath: medium.originalPath,
+          contentType: 'application/octet-stream',
+          downloadName: downloadNameOf(medium),
+          isOriginal: true,
+        };
   }
   const d = medium.derivatives;
   if (segments[0] === 'hls') {
     if (!d.hls || segments.length < 2) return null;
     const contentType = contentTypeFor(rel, medium.kind);
-    return contentType ? { relPath: path.posix.join(path.posix.dirname(d.hls), ...segments.slice(1)), contentType, isOriginal: false } : null;
+    return contentType
+      ? { relPath: path.posix.join(path.posix.dirname(d.hls), ...segments.slice(1)), contentType, isOriginal: false }
+      : null;
   }
-  const key = (Object.keys(derivativeFiles) as (keyof MediaDerivatives)[]).find((k) => k !== 'hls' && derivativeFiles[k] === rel);
+  const key = (Object.keys(derivativeFiles) as (keyof MediaDerivatives)[]).find(
+    (k) => k !== 'hls' && derivativeFiles[k] === rel,
+  );
   const stored = key ? d[key] : undefined;
   const contentType = contentTypeFor(rel, medium.kind);
   return stored && contentType ? { relPath: stored, contentType, isOriginal: false } : null;
@@ -82,8 +106,10 @@ function targetFor(medium: Medium, segments: string[]): Target | null {
 
 function sendFile(res: Response, root: string, relPath: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    res.sendFile(relPath, { root, dotfiles: 'deny', cacheControl: false, acceptRanges: true, lastModified: true }, (err) =>
-      err ? reject(err) : resolve(),
+    res.sendFile(
+      relPath,
+      { root, dotfiles: 'deny', cacheControl: false, acceptRanges: true, lastModified: true },
+      (err) => (err ? reject(err) : resolve()),
     );
   });
 }

@@ -23,7 +23,14 @@ import { startIngest } from './ingest-flow.js';
 import { originalRelPath, resolveInUploads } from './paths.js';
 import { presentMedium, presentMediumFor, type PublicMedium } from './presenters.js';
 import type { MediaUrlSigner } from './signing.js';
-import { assertDecodable, assertUsable, assertWithinLimits, probeUpload, rejection, type MediaLimits } from './upload-checks.js';
+import {
+  assertDecodable,
+  assertUsable,
+  assertWithinLimits,
+  probeUpload,
+  rejection,
+  type MediaLimits,
+} from './upload-checks.js';
 
 // The public shapes, where the client's types (client/src/types.ts, contributor/types.ts) import them from.
 export type { PublicJob, PublicMedium } from './presenters.js';
@@ -50,9 +57,17 @@ function technicalOf(info: MediaInfo): MediaTechnical {
     container: info.container,
     durationSec: info.durationSec,
     bitRate: info.bitRate ?? null,
-    audio: info.audio ? { codec: info.audio.codec, channels: info.audio.channels, sampleRate: info.audio.sampleRate } : null,
+    audio: info.audio
+      ? { codec: info.audio.codec, channels: info.audio.channels, sampleRate: info.audio.sampleRate }
+      : null,
     video: info.video
-      ? { codec: info.video.codec, width: info.video.width, height: info.video.height, fps: info.video.fps, rotation: info.video.rotation ?? null }
+      ? {
+          codec: info.video.codec,
+          width: info.video.width,
+          height: info.video.height,
+          fps: info.video.fps,
+          rotation: info.video.rotation ?? null,
+        }
       : null,
     playableMime: playable.playable ? playable.mime : null,
   };
@@ -65,7 +80,10 @@ export class MediaService extends EventEmitter<MediaEvents> {
     private readonly uploadsDir: string,
     private readonly logger: Logger,
     private readonly signer: MediaUrlSigner | null = null,
-    private readonly limits: MediaLimits = { maxDurationSec: Number.POSITIVE_INFINITY, maxPixels: Number.POSITIVE_INFINITY },
+    private readonly limits: MediaLimits = {
+      maxDurationSec: Number.POSITIVE_INFINITY,
+      maxPixels: Number.POSITIVE_INFINITY,
+    },
   ) {
     super();
   }
@@ -86,7 +104,8 @@ export class MediaService extends EventEmitter<MediaEvents> {
     try {
       await assertCanEditInterviewMedia(this.store, viewer, interviewId);
       const stat = await fs.stat(tmpPath);
-      if (stat.size !== input.sizeBytes) throw new Error(`received ${input.sizeBytes} bytes but ${stat.size} are on disk`);
+      if (stat.size !== input.sizeBytes)
+        throw new Error(`received ${input.sizeBytes} bytes but ${stat.size} are on disk`);
       if (stat.size === 0) throw rejection('empty', msg('media.empty'));
       info = await probeUpload(tmpPath, log);
       assertUsable(info);
@@ -121,14 +140,25 @@ export class MediaService extends EventEmitter<MediaEvents> {
       log.info({ mediaId, part: created.part, kind: created.kind, sizeBytes: created.sizeBytes }, 'original stored');
       return created;
     } catch (err) {
-      if (created) await this.store.media.delete(created.id).catch((e) => log.error({ err: e, mediaId }, 'rollback: row not deleted'));
-      if (moved) await fs.rm(dir, { recursive: true, force: true }).catch((e) => log.error({ err: e, dir }, 'rollback: original not deleted'));
+      if (created)
+        await this.store.media
+          .delete(created.id)
+          .catch((e) => log.error({ err: e, mediaId }, 'rollback: row not deleted'));
+      if (moved)
+        await fs
+          .rm(dir, { recursive: true, force: true })
+          .catch((e) => log.error({ err: e, dir }, 'rollback: original not deleted'));
       throw err;
     }
   }
 
   private async createRow(
-    viewer: Viewer, interviewId: string, mediaId: string, relPath: string, info: MediaInfo, input: IngestInput,
+    viewer: Viewer,
+    interviewId: string,
+    mediaId: string,
+    relPath: string,
+    info: MediaInfo,
+    input: IngestInput,
   ): Promise<Medium> {
     // Two uploads to one interview at once may pick the same part number; the unique index decides, the loser retries.
     for (let attempt = 1; ; attempt++) {
@@ -207,7 +237,10 @@ export class MediaService extends EventEmitter<MediaEvents> {
   /** Before an interview is deleted (its permission already checked): all its media, files included. */
   async deleteAllForInterview(interviewId: string): Promise<void> {
     for (const medium of await this.store.media.listByInterview(interviewId)) await this.remove(medium);
-    await fs.rm(resolveInUploads(this.uploadsDir, path.posix.join('originals', interviewId)), { recursive: true, force: true });
+    await fs.rm(resolveInUploads(this.uploadsDir, path.posix.join('originals', interviewId)), {
+      recursive: true,
+      force: true,
+    });
   }
 
   private async remove(medium: Medium): Promise<void> {

@@ -20,9 +20,15 @@ export class MediaUrlSigner {
   ) {}
 
   /** Reads MEDIA_URL_SECRET, or a key generated once in DATA_DIR (0600), so URLs survive a restart. */
-  static fromConfig(config: { MEDIA_URL_SECRET?: string | undefined; MEDIA_URL_TTL_SECONDS: number; MEDIA_URL_MAX_TTL?: number; dataDir: string }): MediaUrlSigner {
+  static fromConfig(config: {
+    MEDIA_URL_SECRET?: string | undefined;
+    MEDIA_URL_TTL_SECONDS: number;
+    MEDIA_URL_MAX_TTL?: number;
+    dataDir: string;
+  }): MediaUrlSigner {
     const maxTtl = config.MEDIA_URL_MAX_TTL ?? Number.POSITIVE_INFINITY;
-    if (config.MEDIA_URL_SECRET) return new MediaUrlSigner(Buffer.from(config.MEDIA_URL_SECRET), config.MEDIA_URL_TTL_SECONDS, maxTtl);
+    if (config.MEDIA_URL_SECRET)
+      return new MediaUrlSigner(Buffer.from(config.MEDIA_URL_SECRET), config.MEDIA_URL_TTL_SECONDS, maxTtl);
     const file = path.join(config.dataDir, 'media-url.key');
     let key: Buffer;
     try {
@@ -41,16 +47,22 @@ export class MediaUrlSigner {
   }
 
   private sign(mediaId: string, exp: number, principal: string): string {
-    return crypto.createHmac('sha256', this.secret).update(`${mediaId}|${exp}|${principal}`).digest('base64url').slice(0, 32);
+    return crypto
+      .createHmac('sha256', this.secret)
+      .update(`${mediaId}|${exp}|${principal}`)
+      .digest('base64url')
+      .slice(0, 32);
   }
 
   /** The path prefix for one medium and viewer; null for viewers a grant cannot name (anonymous). */
   grantFor(viewer: Viewer, mediaId: string, durationSec: number, now = Date.now()): string | null {
-    const principal = viewer.kind === 'user' ? `u~${viewer.user.id}` : viewer.kind === 'narrator' ? `n~${viewer.invitation.id}` : null;
+    const principal =
+      viewer.kind === 'user' ? `u~${viewer.user.id}` : viewer.kind === 'narrator' ? `n~${viewer.invitation.id}` : null;
     if (!principal) return null;
     // long enough to play the medium through once (HLS fetches segments as it goes), short enough to stop sharing
     // whole minutes: the same viewer gets the same URL for a minute (browser caches hit, JSON answers stay equal)
-    const exp = Math.ceil((Math.floor(now / 1000) + Math.min(this.ttlSec + Math.ceil(durationSec), this.maxTtlSec)) / 60) * 60;
+    const exp =
+      Math.ceil((Math.floor(now / 1000) + Math.min(this.ttlSec + Math.ceil(durationSec), this.maxTtlSec)) / 60) * 60;
     return `${exp}.${principal}.${this.sign(mediaId, exp, principal)}`;
   }
 

@@ -54,7 +54,12 @@ export class StorageMonitor {
     } catch (err) {
       writable = false;
       const code = (err as NodeJS.ErrnoException).code;
-      error = code === 'EROFS' ? 'read-only' : code === 'ENOSPC' || code === 'EDQUOT' ? 'full' : `not writable (${code ?? (err as Error).message})`;
+      error =
+        code === 'EROFS'
+          ? 'read-only'
+          : code === 'ENOSPC' || code === 'EDQUOT'
+            ? 'full'
+            : `not writable (${code ?? (err as Error).message})`;
     }
     let freeBytes: number | null = null;
     try {
@@ -63,7 +68,13 @@ export class StorageMonitor {
       error ??= `free space unknown (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
     }
     if (error === undefined && freeBytes !== null && freeBytes < this.reserveBytes) error = 'full';
-    const result: StorageCheck = { ok: error === undefined, writable, freeBytes, reserveBytes: this.reserveBytes, ...(error ? { error } : {}) };
+    const result: StorageCheck = {
+      ok: error === undefined,
+      writable,
+      freeBytes,
+      reserveBytes: this.reserveBytes,
+      ...(error ? { error } : {}),
+    };
     if (!result.ok && (this.#last?.ok ?? true)) this.logger.warn({ storage: result }, 'media store degraded');
     if (result.ok && this.#last && !this.#last.ok) this.logger.info({ storage: result }, 'media store recovered');
     this.#last = result;

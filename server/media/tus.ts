@@ -56,7 +56,13 @@ class ArchiveFileStore extends FileStore {
   async markCompleted(upload: Upload, mediumId: string): Promise<void> {
     const { interviewId = null, uploaderId = null } = upload.metadata ?? {};
     this.receipts.set(upload.id, {
-      upload: new Upload({ id: upload.id, size: upload.size, offset: upload.size ?? upload.offset, creation_date: upload.creation_date, metadata: { interviewId, uploaderId, mediumId } }),
+      upload: new Upload({
+        id: upload.id,
+        size: upload.size,
+        offset: upload.size ?? upload.offset,
+        creation_date: upload.creation_date,
+        metadata: { interviewId, uploaderId, mediumId },
+      }),
       at: Date.now(),
     });
     await fs.promises.rm(path.join(this.directory, upload.id), { force: true });
@@ -152,8 +158,12 @@ export function createTusUploads(deps: TusDeps): TusUploads {
       const interviewId = meta.interviewId ?? '';
       const filename = meta.filename ?? '';
       const errors = [
-        ...(uuid.test(interviewId) ? [] : [{ field: 'Upload-Metadata.interviewId', message: msg('field.interviewUuidRequired') }]),
-        ...(filename.trim() !== '' ? [] : [{ field: 'Upload-Metadata.filename', message: msg('field.fileNameRequired') }]),
+        ...(uuid.test(interviewId)
+          ? []
+          : [{ field: 'Upload-Metadata.interviewId', message: msg('field.interviewUuidRequired') }]),
+        ...(filename.trim() !== ''
+          ? []
+          : [{ field: 'Upload-Metadata.filename', message: msg('field.fileNameRequired') }]),
       ];
       if (errors.length > 0) throw fail(req, new Problem('bad-request', { errors }));
       try {
@@ -175,7 +185,8 @@ export function createTusUploads(deps: TusDeps): TusUploads {
       } catch {
         return; // tus answers 404/410 itself
       }
-      if (viewer.kind !== 'user' || upload.metadata?.uploaderId !== viewer.user.id) throw fail(req, new Problem('not-found'));
+      if (viewer.kind !== 'user' || upload.metadata?.uploaderId !== viewer.user.id)
+        throw fail(req, new Problem('not-found'));
       if (req.method === 'DELETE' && finishing.has(id)) {
         throw fail(req, new Problem('conflict', { detail: msg('media.uploadFinishing') }));
       }
@@ -195,7 +206,8 @@ export function createTusUploads(deps: TusDeps): TusUploads {
       const problem = storageProblemOf(err);
       if (!problem) return undefined;
       const id = /\/([0-9a-f-]{36})$/i.exec(new URL(req.url).pathname)?.[1];
-      if (id && !finishing.has(id)) await forget(id).catch((e) => logger.error({ err: e, uploadId: id }, 'partial upload not removed'));
+      if (id && !finishing.has(id))
+        await forget(id).catch((e) => logger.error({ err: e, uploadId: id }, 'partial upload not removed'));
       logger.error({ err, uploadId: id }, 'tus upload failed on the media store');
       return fail(req, problem);
     },
@@ -218,7 +230,14 @@ export function createTusUploads(deps: TusDeps): TusUploads {
       // headers: Upload-Medium-Id and Content-Location (GET it there). POST (creation-with-upload) stays 201 + Location.
       return req.method === 'PATCH'
         ? { status_code: 204, headers: finishedHeaders(medium.id), body: '' }
-        : { headers: { 'Content-Type': 'application/json', 'Upload-Medium-Id': medium.id, 'Content-Location': `/api/media/${medium.id}` }, body: JSON.stringify(medium) };
+        : {
+            headers: {
+              'Content-Type': 'application/json',
+              'Upload-Medium-Id': medium.id,
+              'Content-Location': `/api/media/${medium.id}`,
+            },
+            body: JSON.stringify(medium),
+          };
     },
   });
 
@@ -227,7 +246,8 @@ export function createTusUploads(deps: TusDeps): TusUploads {
     const record = datastore.receipts.get(id)?.upload;
     const mediumId = record?.metadata?.mediumId;
     if (!record || !mediumId) return false;
-    if (req.viewer.kind !== 'user' || record.metadata?.uploaderId !== req.viewer.user.id) throw new Problem('not-found');
+    if (req.viewer.kind !== 'user' || record.metadata?.uploaderId !== req.viewer.user.id)
+      throw new Problem('not-found');
     const medium = await media.get(req.viewer, mediumId);
     res.setHeader('Tus-Resumable', '1.0.0');
     res.setHeader('Upload-Offset', String(record.size ?? 0));
@@ -277,9 +297,7 @@ export function createTusUploads(deps: TusDeps): TusUploads {
       if (entry.endsWith('.json')) {
         const info = await datastore.configstore.get(id);
         const created = info?.creation_date ? Date.parse(info.creation_date) : Number.NaN;
-        const expired = Number.isFinite(created)
-          ? now - created > expiryMs
-          : await old(path.join(dir, entry)); // unreadable or half-written record: only by age
+        const expired = Number.isFinite(created) ? now - created > expiryMs : await old(path.join(dir, entry)); // unreadable or half-written record: only by age
         const orphan = !names.has(id) && (await old(path.join(dir, entry)));
         if (expired || orphan) {
           await forget(id);
@@ -359,7 +377,13 @@ function toWebRequest(req: ExpressRequest): Request {
   return new Request(url, init);
 }
 
-async function writeResponse(req: ExpressRequest, res: ExpressResponse, response: Response, problem: Problem | undefined, logger: Logger): Promise<void> {
+async function writeResponse(
+  req: ExpressRequest,
+  res: ExpressResponse,
+  response: Response,
+  problem: Problem | undefined,
+  logger: Logger,
+): Promise<void> {
   const body = Buffer.from(await response.arrayBuffer());
   if (res.writableEnded || res.destroyed) return;
   const isError = response.status >= 400;
@@ -378,7 +402,10 @@ async function writeResponse(req: ExpressRequest, res: ExpressResponse, response
 /** The medium id of a finished upload, from the Upload-Metadata tus echoes on HEAD. */
 function mediumIdOf(response: Response): string | null {
   const header = response.headers.get('upload-metadata');
-  const pair = header?.split(',').map((p) => p.trim().split(' ')).find(([key]) => key === 'mediumId');
+  const pair = header
+    ?.split(',')
+    .map((p) => p.trim().split(' '))
+    .find(([key]) => key === 'mediumId');
   return pair?.[1] ? Buffer.from(pair[1], 'base64').toString('utf8') : null;
 }
 
@@ -390,6 +417,9 @@ function tusProblem(status: number, text: string, logger: Logger): Problem {
   }
   // tus uses 403 for missing protocol headers: a malformed request, not a permission matter.
   if (status === 409) return new Problem('upload-offset-mismatch', { status, detail: text.trim() });
-  const type = status === 403 ? 'bad-request' : ((Object.entries(problemTypes).find(([, t]) => t.status === status)?.[0] ?? 'bad-request') as ProblemType);
+  const type =
+    status === 403
+      ? 'bad-request'
+      : ((Object.entries(problemTypes).find(([, t]) => t.status === status)?.[0] ?? 'bad-request') as ProblemType);
   return new Problem(type, { status, detail: text.trim() });
 }

@@ -7,7 +7,8 @@ import { probe, ProbeError, type MediaInfo } from './ffmpeg/probe.js';
 import { FfmpegError, runFfmpeg } from './ffmpeg/runner.js';
 import { msg, type Text } from '../i18n/messages.js';
 
-export type IngestRejection = ProbeError['reason'] | 'empty' | 'unsupported-codec' | 'damaged' | 'too-long' | 'too-many-pixels';
+export type IngestRejection =
+  ProbeError['reason'] | 'empty' | 'unsupported-codec' | 'damaged' | 'too-long' | 'too-many-pixels';
 
 /** What one upload may cost the workers: MEDIA_MAX_DURATION (seconds) and MEDIA_MAX_PIXELS (width × height). */
 export interface MediaLimits {
@@ -23,7 +24,8 @@ const probeTexts: Record<ProbeError['reason'], Text> = {
   timeout: msg('media.probeTimeout'),
 };
 
-const hms = (sec: number) => `${Math.floor(sec / 3600)}:${String(Math.floor((sec % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(sec % 60)).padStart(2, '0')}`;
+const hms = (sec: number) =>
+  `${Math.floor(sec / 3600)}:${String(Math.floor((sec % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(sec % 60)).padStart(2, '0')}`;
 
 export function rejection(reason: IngestRejection, detail: Text): Problem {
   return new Problem('unprocessable', { detail, extra: { reason } });
@@ -42,11 +44,17 @@ export async function probeUpload(file: string, log: Logger): Promise<MediaInfo>
 /** A file beyond the limits is refused before it becomes an original (422 with its reason). */
 export function assertWithinLimits(info: MediaInfo, limits: MediaLimits): void {
   if (info.durationSec > limits.maxDurationSec) {
-    throw rejection('too-long', msg('media.tooLong', { duration: hms(info.durationSec), max: hms(limits.maxDurationSec) }));
+    throw rejection(
+      'too-long',
+      msg('media.tooLong', { duration: hms(info.durationSec), max: hms(limits.maxDurationSec) }),
+    );
   }
   const pixels = info.video ? info.video.width * info.video.height : 0;
   if (pixels > limits.maxPixels) {
-    throw rejection('too-many-pixels', msg('media.tooManyPixels', { width: info.video!.width, height: info.video!.height, maxPixels: limits.maxPixels }));
+    throw rejection(
+      'too-many-pixels',
+      msg('media.tooManyPixels', { width: info.video!.width, height: info.video!.height, maxPixels: limits.maxPixels }),
+    );
   }
 }
 
@@ -57,10 +65,16 @@ const undecodableCodecs = new Set(['unknown', 'none', '']);
 export function assertUsable(info: MediaInfo): void {
   if (!info.audio) throw rejection('no-audio', probeTexts['no-audio']);
   if (undecodableCodecs.has(info.audio.codec) || info.audio.channels < 1 || info.audio.sampleRate < 1) {
-    throw rejection('unsupported-codec', msg('media.audioUndecodable', { codec: info.audio.codec || msg('media.codecUnknown') }));
+    throw rejection(
+      'unsupported-codec',
+      msg('media.audioUndecodable', { codec: info.audio.codec || msg('media.codecUnknown') }),
+    );
   }
   if (info.video && undecodableCodecs.has(info.video.codec)) {
-    throw rejection('unsupported-codec', msg('media.videoUndecodable', { codec: info.video.codec || msg('media.codecUnknown') }));
+    throw rejection(
+      'unsupported-codec',
+      msg('media.videoUndecodable', { codec: info.video.codec || msg('media.codecUnknown') }),
+    );
   }
 }
 
@@ -74,8 +88,23 @@ export async function assertDecodable(file: string, info: MediaInfo, log: Logger
   if (info.durationSec > 6) runs.push({ seek: ['-sseof', '-3'], seconds: 3 });
   for (const { seek, seconds } of runs) {
     const args = [
-      '-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats',
-      ...seek, '-i', safePath(file), '-map', '0:a:0', '-t', String(seconds), '-f', 'null', '-',
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-progress',
+      'pipe:1',
+      '-nostats',
+      ...seek,
+      '-i',
+      safePath(file),
+      '-map',
+      '0:a:0',
+      '-t',
+      String(seconds),
+      '-f',
+      'null',
+      '-',
     ];
     let decodedSec = 0;
     let stderr = '';
@@ -96,7 +125,10 @@ export async function assertDecodable(file: string, info: MediaInfo, log: Logger
     }
     // "partial file": the demuxer's index points past the end of the data.
     if (decodedSec <= 0 || /partial file/i.test(stderr)) {
-      log.info({ window: seek.length ? 'end' : 'start', decodedSec, stderr: stderr.slice(-500) }, 'decode check failed');
+      log.info(
+        { window: seek.length ? 'end' : 'start', decodedSec, stderr: stderr.slice(-500) },
+        'decode check failed',
+      );
       throw rejection('damaged', msg('media.damaged'));
     }
   }

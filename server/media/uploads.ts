@@ -61,7 +61,10 @@ export class StreamingTempStorage implements multer.StorageEngine {
   }
 
   _removeFile(_req: Request, file: EngineFile, cb: (error: Error | null) => void): void {
-    this.discard(file, file.path).then(() => cb(null), (err: Error) => cb(err));
+    this.discard(file, file.path).then(
+      () => cb(null),
+      (err: Error) => cb(err),
+    );
   }
 
   private async discard(file: object, target: string | undefined): Promise<void> {
@@ -92,7 +95,9 @@ export interface UploadReceiverOptions {
  * Receives the single file of a multipart request (field `file`). Resolves with the temp file, or undefined when
  * the form carried no file; rejects with a Problem (400 for malformed forms, 413 beyond the size limit).
  */
-export function createUploadReceiver(opts: UploadReceiverOptions): (req: Request, res: Response) => Promise<ReceivedFile | undefined> {
+export function createUploadReceiver(
+  opts: UploadReceiverOptions,
+): (req: Request, res: Response) => Promise<ReceivedFile | undefined> {
   const middleware = multer({
     storage: new StreamingTempStorage(path.join(opts.uploadsDir, tmpDirs.uploads)),
     limits: { fileSize: opts.maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 21 },
@@ -106,7 +111,12 @@ export function createUploadReceiver(opts: UploadReceiverOptions): (req: Request
         if (err) return reject(toUploadProblem(err, opts.maxBytes));
         const file = req.file as EngineFile | undefined;
         if (!file) return resolve(undefined);
-        resolve({ path: file.path, sizeBytes: file.size, sha256: file.sha256 ?? '', originalFilename: file.originalname });
+        resolve({
+          path: file.path,
+          sizeBytes: file.size,
+          sha256: file.sha256 ?? '',
+          originalFilename: file.originalname,
+        });
       });
     });
 }
@@ -115,7 +125,10 @@ function toUploadProblem(err: unknown, maxBytes: number): unknown {
   if (!(err instanceof multer.MulterError)) {
     // busboy reports malformed multipart bodies as plain errors
     // (a NUL or control byte in a part header is "Malformed part header": the client's fault, 400)
-    if (err instanceof Error && /multipart|boundary|unexpected end of form|malformed|part terminated/i.test(err.message)) {
+    if (
+      err instanceof Error &&
+      /multipart|boundary|unexpected end of form|malformed|part terminated/i.test(err.message)
+    ) {
       return new Problem('bad-request', { detail: msg('media.formMalformed') });
     }
     return err;

@@ -40,7 +40,8 @@ export interface RecordContext {
   rightsUri: string;
 }
 
-const people = (i: Interview, role: 'narrator' | 'interviewer') => i.people.filter((p) => p.role === role).map((p) => p.name);
+const people = (i: Interview, role: 'narrator' | 'interviewer') =>
+  i.people.filter((p) => p.role === role).map((p) => p.name);
 
 export function oaiDc(ctx: RecordContext): XmlElement {
   const i = ctx.interview;
@@ -105,7 +106,12 @@ export function edm(ctx: RecordContext): XmlElement {
       el('edm:type', null, ctx.mediaKinds.includes('video') ? 'VIDEO' : 'SOUND'),
     ),
     ctx.shownBy
-      ? el('edm:WebResource', { 'rdf:about': ctx.shownBy.url }, lit('dc:format', ctx.shownBy.mime), ref('edm:rights', ctx.rightsUri))
+      ? el(
+          'edm:WebResource',
+          { 'rdf:about': ctx.shownBy.url },
+          lit('dc:format', ctx.shownBy.mime),
+          ref('edm:rights', ctx.rightsUri),
+        )
       : null,
     el(
       'ore:Aggregation',

@@ -1,20 +1,44 @@
 // OAI-PMH 2.0 (http://www.openarchives.org/OAI/openarchivesprotocol.html): the six verbs, their arguments and every
 // error condition. Protocol errors are OAI-PMH <error> elements in an HTTP 200 answer, as the protocol says.
 import type { Collection } from '../store/types.js';
-import { edm, isMetadataPrefix, metadataFormats, NS, oaiDc, type MetadataPrefix, type RecordContext } from './formats.js';
+import {
+  edm,
+  isMetadataPrefix,
+  metadataFormats,
+  NS,
+  oaiDc,
+  type MetadataPrefix,
+  type RecordContext,
+} from './formats.js';
 import { compareItems, type HarvestItem, type HarvestSource } from './records.js';
 import type { ResumptionState, ResumptionTokens } from './tokens.js';
 import { el, xmlDocument, type XmlElement, type XmlNode } from './xml.js';
 
-export const verbs = ['Identify', 'ListMetadataFormats', 'ListSets', 'GetRecord', 'ListIdentifiers', 'ListRecords'] as const;
+export const verbs = [
+  'Identify',
+  'ListMetadataFormats',
+  'ListSets',
+  'GetRecord',
+  'ListIdentifiers',
+  'ListRecords',
+] as const;
 type Verb = (typeof verbs)[number];
 
 export type OaiErrorCode =
-  | 'badArgument' | 'badResumptionToken' | 'badVerb' | 'cannotDisseminateFormat' | 'idDoesNotExist'
-  | 'noRecordsMatch' | 'noMetadataFormats' | 'noSetHierarchy';
+  | 'badArgument'
+  | 'badResumptionToken'
+  | 'badVerb'
+  | 'cannotDisseminateFormat'
+  | 'idDoesNotExist'
+  | 'noRecordsMatch'
+  | 'noMetadataFormats'
+  | 'noSetHierarchy';
 
 class OaiError extends Error {
-  constructor(readonly code: OaiErrorCode, message: string) {
+  constructor(
+    readonly code: OaiErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -47,7 +71,9 @@ export interface OaiRequestContext {
 }
 
 /** The media facts a record needs, as anonymous visitors get them (same access check as the interview page). */
-export type PublicMediaOf = (item: HarvestItem) => Promise<{ kinds: Array<'audio' | 'video'>; shownBy: { path: string; mime: string | null } | null }>;
+export type PublicMediaOf = (
+  item: HarvestItem,
+) => Promise<{ kinds: Array<'audio' | 'video'>; shownBy: { path: string; mime: string | null } | null }>;
 
 const SET_PREFIX = 'collection-';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -77,7 +103,14 @@ export class OaiProvider {
     try {
       const verbArg = args.verb;
       if (typeof verbArg !== 'string' || !(verbs as readonly string[]).includes(verbArg)) {
-        throw new OaiError('badVerb', verbArg === undefined ? 'The verb argument is missing.' : Array.isArray(verbArg) ? 'The verb argument is repeated.' : `Illegal verb: ${String(verbArg)}`);
+        throw new OaiError(
+          'badVerb',
+          verbArg === undefined
+            ? 'The verb argument is missing.'
+            : Array.isArray(verbArg)
+              ? 'The verb argument is repeated.'
+              : `Illegal verb: ${String(verbArg)}`,
+        );
       }
       const verb = verbArg as Verb;
       const params = checkArguments(verb, args);
@@ -166,16 +199,27 @@ export class OaiProvider {
       'ListMetadataFormats',
       null,
       ...Object.entries(metadataFormats).map(([prefix, f]) =>
-        el('metadataFormat', null, el('metadataPrefix', null, prefix), el('schema', null, f.schema), el('metadataNamespace', null, f.namespace)),
+        el(
+          'metadataFormat',
+          null,
+          el('metadataPrefix', null, prefix),
+          el('schema', null, f.schema),
+          el('metadataNamespace', null, f.namespace),
+        ),
       ),
     );
   }
 
   private async listSets(token: string | undefined): Promise<XmlElement> {
     // every set fits in one answer, so no token of ours ever continues a ListSets
-    if (token !== undefined) throw new OaiError('badResumptionToken', 'ListSets is answered in one response; this resumption token is not valid.');
+    if (token !== undefined)
+      throw new OaiError(
+        'badResumptionToken',
+        'ListSets is answered in one response; this resumption token is not valid.',
+      );
     const collections = await this.source.collections();
-    if (collections.length === 0) throw new OaiError('noSetHierarchy', 'This repository has no collections, hence no sets.');
+    if (collections.length === 0)
+      throw new OaiError('noSetHierarchy', 'This repository has no collections, hence no sets.');
     return el(
       'ListSets',
       null,
@@ -191,7 +235,12 @@ export class OaiProvider {
                 null,
                 el(
                   'oai_dc:dc',
-                  { 'xmlns:oai_dc': NS.oai_dc, 'xmlns:dc': NS.dc, 'xmlns:xsi': NS.xsi, 'xsi:schemaLocation': `${NS.oai_dc} ${metadataFormats.oai_dc.schema}` },
+                  {
+                    'xmlns:oai_dc': NS.oai_dc,
+                    'xmlns:dc': NS.dc,
+                    'xmlns:xsi': NS.xsi,
+                    'xsi:schemaLocation': `${NS.oai_dc} ${metadataFormats.oai_dc.schema}`,
+                  },
                   el('dc:description', null, c.description),
                 ),
               )
@@ -215,11 +264,17 @@ export class OaiProvider {
     return el('GetRecord', null, await this.record(item, prefix, ctx, collections));
   }
 
-  private async list(verb: 'ListIdentifiers' | 'ListRecords', params: Record<string, string>, ctx: OaiRequestContext): Promise<XmlElement> {
+  private async list(
+    verb: 'ListIdentifiers' | 'ListRecords',
+    params: Record<string, string>,
+    ctx: OaiRequestContext,
+  ): Promise<XmlElement> {
     const state = this.listState(verb, params);
     const collections = await this.collectionTitles();
-    if (state.set !== undefined && collections.size === 0) throw new OaiError('noSetHierarchy', 'This repository has no collections, hence no sets.');
-    const setCollection = state.set === undefined ? undefined : state.set.startsWith(SET_PREFIX) ? state.set.slice(SET_PREFIX.length) : '';
+    if (state.set !== undefined && collections.size === 0)
+      throw new OaiError('noSetHierarchy', 'This repository has no collections, hence no sets.');
+    const setCollection =
+      state.set === undefined ? undefined : state.set.startsWith(SET_PREFIX) ? state.set.slice(SET_PREFIX.length) : '';
     const from = state.from === undefined ? undefined : lowerBound(state.from);
     const until = state.until === undefined ? undefined : upperBound(state.until);
     const matching = (await this.source.items()).filter((item) => {
@@ -238,14 +293,22 @@ export class OaiProvider {
     const page = rest.slice(0, this.settings.pageSize);
     const children: XmlNode[] = [];
     for (const item of page) {
-      children.push(verb === 'ListRecords' ? await this.record(item, state.prefix as MetadataPrefix, ctx, collections) : this.header(item));
+      children.push(
+        verb === 'ListRecords'
+          ? await this.record(item, state.prefix as MetadataPrefix, ctx, collections)
+          : this.header(item),
+      );
     }
     const more = rest.length > page.length;
     // the first page of a list that fits gets no token; every later page does, the last one empty (section 3.5)
     if (more || state.cursor > 0) {
       const last = page[page.length - 1]!;
-      const token = more ? this.tokens.encode({ ...state, cursor: state.cursor + page.length, afterStamp: last.stamp, afterId: last.id }) : '';
-      children.push(el('resumptionToken', { completeListSize: state.cursor + rest.length, cursor: state.cursor }, token));
+      const token = more
+        ? this.tokens.encode({ ...state, cursor: state.cursor + page.length, afterStamp: last.stamp, afterId: last.id })
+        : '';
+      children.push(
+        el('resumptionToken', { completeListSize: state.cursor + rest.length, cursor: state.cursor }, token),
+      );
     }
     return el(verb, null, ...children);
   }
@@ -254,23 +317,35 @@ export class OaiProvider {
     const code = verb === 'ListRecords' ? 'r' : 'i';
     if (params.resumptionToken !== undefined) {
       const state = this.tokens.decode(params.resumptionToken);
-      if (!state || state.verb !== code) throw new OaiError('badResumptionToken', 'The resumption token is invalid (altered, truncated or issued for another request).');
+      if (!state || state.verb !== code)
+        throw new OaiError(
+          'badResumptionToken',
+          'The resumption token is invalid (altered, truncated or issued for another request).',
+        );
       return state;
     }
     const prefix = params.metadataPrefix!;
     if (!isMetadataPrefix(prefix)) throw cannotDisseminate(prefix);
     const { from, until, set } = params;
     const granularities = [from, until].filter((d): d is string => d !== undefined).map(granularityOf);
-    if (granularities.includes(null)) throw new OaiError('badArgument', 'from and until must be UTC dates as YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ.');
-    if (granularities.length === 2 && granularities[0] !== granularities[1]) throw new OaiError('badArgument', 'from and until must have the same granularity.');
-    if (from !== undefined && until !== undefined && lowerBound(from) > upperBound(until)) throw new OaiError('badArgument', 'from is later than until.');
-    if (set !== undefined && !/^([A-Za-z0-9\-_.!~*'()])+(:[A-Za-z0-9\-_.!~*'()]+)*$/.test(set)) throw new OaiError('badArgument', 'set is not a valid setSpec.');
+    if (granularities.includes(null))
+      throw new OaiError('badArgument', 'from and until must be UTC dates as YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ.');
+    if (granularities.length === 2 && granularities[0] !== granularities[1])
+      throw new OaiError('badArgument', 'from and until must have the same granularity.');
+    if (from !== undefined && until !== undefined && lowerBound(from) > upperBound(until))
+      throw new OaiError('badArgument', 'from is later than until.');
+    if (set !== undefined && !/^([A-Za-z0-9\-_.!~*'()])+(:[A-Za-z0-9\-_.!~*'()]+)*$/.test(set))
+      throw new OaiError('badArgument', 'set is not a valid setSpec.');
     return {
-      v: 1, verb: code, prefix,
+      v: 1,
+      verb: code,
+      prefix,
       ...(set !== undefined ? { set } : {}),
       ...(from !== undefined ? { from } : {}),
       ...(until !== undefined ? { until } : {}),
-      cursor: 0, afterStamp: '', afterId: '',
+      cursor: 0,
+      afterStamp: '',
+      afterId: '',
     };
   }
 
@@ -284,7 +359,12 @@ export class OaiProvider {
     );
   }
 
-  private async record(item: HarvestItem, prefix: MetadataPrefix, ctx: OaiRequestContext, collections: Map<string, string>): Promise<XmlElement> {
+  private async record(
+    item: HarvestItem,
+    prefix: MetadataPrefix,
+    ctx: OaiRequestContext,
+    collections: Map<string, string>,
+  ): Promise<XmlElement> {
     if (item.deleted) return el('record', null, this.header(item));
     const media = await this.mediaOf(item);
     const recordCtx: RecordContext = {
@@ -292,11 +372,18 @@ export class OaiProvider {
       pageUrl: `${ctx.siteUrl}/interviews/${item.id}`,
       collectionTitle: item.collectionId ? (collections.get(item.collectionId) ?? null) : null,
       mediaKinds: media.kinds,
-      shownBy: media.shownBy ? { url: new URL(media.shownBy.path, `${ctx.siteUrl}/`).href, mime: media.shownBy.mime } : null,
+      shownBy: media.shownBy
+        ? { url: new URL(media.shownBy.path, `${ctx.siteUrl}/`).href, mime: media.shownBy.mime }
+        : null,
       repositoryName: this.settings.repositoryName,
       rightsUri: this.settings.rightsUri,
     };
-    return el('record', null, this.header(item), el('metadata', null, prefix === 'oai_dc' ? oaiDc(recordCtx) : edm(recordCtx)));
+    return el(
+      'record',
+      null,
+      this.header(item),
+      el('metadata', null, prefix === 'oai_dc' ? oaiDc(recordCtx) : edm(recordCtx)),
+    );
   }
 
   private async collectionTitles(): Promise<Map<string, string>> {
@@ -324,11 +411,13 @@ function checkArguments(verb: Verb, args: Record<string, unknown>): Record<strin
     throw new OaiError('badArgument', 'metadataPrefix has characters a metadata prefix cannot have.');
   }
   if (spec.exclusive && params[spec.exclusive] !== undefined) {
-    if (Object.keys(params).length > 1) throw new OaiError('badArgument', `${spec.exclusive} is an exclusive argument.`);
+    if (Object.keys(params).length > 1)
+      throw new OaiError('badArgument', `${spec.exclusive} is an exclusive argument.`);
     return params;
   }
   for (const name of spec.required) {
-    if (params[name] === undefined || params[name] === '') throw new OaiError('badArgument', `${verb} needs the argument ${name}.`);
+    if (params[name] === undefined || params[name] === '')
+      throw new OaiError('badArgument', `${verb} needs the argument ${name}.`);
   }
   return params;
 }
@@ -340,14 +429,19 @@ export function utcSeconds(iso: string): string {
 
 function granularityOf(value: string): 'day' | 'seconds' | null {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return validDate(`${value}T00:00:00Z`, value) ? 'day' : null;
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value)) return validDate(value, value.slice(0, 10)) ? 'seconds' : null;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value))
+    return validDate(value, value.slice(0, 10)) ? 'seconds' : null;
   return null;
 }
 
 /** Rejects dates such as 2019-02-30 or 25:00:00 that Date would silently roll over. */
 function validDate(iso: string, day: string): boolean {
   const t = Date.parse(iso);
-  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === day && `${new Date(t).toISOString().slice(0, 19)}Z` === iso.replace(/\.\d+Z$/, 'Z');
+  return (
+    Number.isFinite(t) &&
+    new Date(t).toISOString().slice(0, 10) === day &&
+    `${new Date(t).toISOString().slice(0, 19)}Z` === iso.replace(/\.\d+Z$/, 'Z')
+  );
 }
 
 const lowerBound = (v: string) => (v.length === 10 ? `${v}T00:00:00Z` : v);

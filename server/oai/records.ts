@@ -22,7 +22,15 @@ export interface HarvestItem {
 const LIST_BATCH = 500;
 const HISTORY_ACTIONS = ['interview.create', 'interview.update', 'interview.status'] as const;
 /** Interview fields an audit event's `after` may change that the access rule reads (and the set a record is in). */
-const ACCESS_FIELDS = ['status', 'visibility', 'grants', 'embargoUntil', 'embargoListed', 'createdBy', 'collectionId'] as const;
+const ACCESS_FIELDS = [
+  'status',
+  'visibility',
+  'grants',
+  'embargoUntil',
+  'embargoListed',
+  'createdBy',
+  'collectionId',
+] as const;
 
 export class HarvestSource {
   /** interview id → (version it was computed for, when it last left public view or null if it never was public) */
@@ -34,7 +42,11 @@ export class HarvestSource {
   async items(): Promise<HarvestItem[]> {
     const all: Interview[] = [];
     for (let offset = 0; ; offset += LIST_BATCH) {
-      const page = await this.store.interviews.list({ access: { kind: 'all' } }, { limit: LIST_BATCH, offset }, 'updatedAt');
+      const page = await this.store.interviews.list(
+        { access: { kind: 'all' } },
+        { limit: LIST_BATCH, offset },
+        'updatedAt',
+      );
       all.push(...page.items);
       if (page.items.length < LIST_BATCH || all.length >= page.total) break;
     }
@@ -50,7 +62,9 @@ export class HarvestSource {
   async item(id: string): Promise<HarvestItem | null> {
     const interview = await this.store.interviews.findById(id);
     if (interview) return this.classify(interview);
-    const deletion = (await this.store.audit.list({ interviewId: id, action: 'interview.delete' }, { limit: 1, offset: 0 })).items[0];
+    const deletion = (
+      await this.store.audit.list({ interviewId: id, action: 'interview.delete' }, { limit: 1, offset: 0 })
+    ).items[0];
     return deletion ? this.deletedRow(deletion) : null;
   }
 
@@ -66,7 +80,8 @@ export class HarvestSource {
 
   private async classify(interview: Interview): Promise<HarvestItem | null> {
     const base = { id: interview.id, collectionId: interview.collectionId, interview };
-    if (interviewAccess(anonymous, interview) === 'full') return { ...base, stamp: interview.updatedAt, deleted: false };
+    if (interviewAccess(anonymous, interview) === 'full')
+      return { ...base, stamp: interview.updatedAt, deleted: false };
     // never public and still a draft: nothing to look up
     if (interview.status === 'draft' && interview.version <= 1) return null;
     const cached = this.#publicEnd.get(interview.id);
@@ -95,7 +110,9 @@ export class HarvestSource {
     const snapshot = deletion.before as Interview | null;
     if (!snapshot?.id) return null;
     const end = await this.publicEndOf(snapshot, deletion);
-    return end ? { id: snapshot.id, stamp: end, deleted: true, collectionId: snapshot.collectionId ?? null, interview: snapshot } : null;
+    return end
+      ? { id: snapshot.id, stamp: end, deleted: true, collectionId: snapshot.collectionId ?? null, interview: snapshot }
+      : null;
   }
 
   /**

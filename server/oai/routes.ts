@@ -20,7 +20,16 @@ export function createOaiProvider({ config, store, media, signer }: OaiDeps): Oa
   const mediaOf: PublicMediaOf = async (item) => {
     // exactly what an anonymous visitor gets on the interview page: no URL for what they may not fetch
     const list = await media.listForInterview(anonymous, item.interview);
-    const file = list.map((m) => (m.download ? { path: m.download, mime: 'audio/mp4' } : m.original && m.originalPlayable ? { path: m.original, mime: m.originalMime || null } : null)).find(Boolean) ?? null;
+    const file =
+      list
+        .map((m) =>
+          m.download
+            ? { path: m.download, mime: 'audio/mp4' }
+            : m.original && m.originalPlayable
+              ? { path: m.original, mime: m.originalMime || null }
+              : null,
+        )
+        .find(Boolean) ?? null;
     return { kinds: list.map((m) => m.kind), shownBy: file };
   };
   return new OaiProvider(
@@ -28,7 +37,9 @@ export function createOaiProvider({ config, store, media, signer }: OaiDeps): Oa
     new ResumptionTokens(signer.derivedKey('oai-resumption-token')),
     {
       repositoryName: config.OAI_REPOSITORY_NAME,
-      repositoryIdentifier: config.OAI_REPOSITORY_IDENTIFIER ?? (config.PUBLIC_URL ? hostnameOrDefault(config.PUBLIC_URL) : 'schichtbuch.local'),
+      repositoryIdentifier:
+        config.OAI_REPOSITORY_IDENTIFIER ??
+        (config.PUBLIC_URL ? hostnameOrDefault(config.PUBLIC_URL) : 'schichtbuch.local'),
       adminEmail: config.OAI_ADMIN_EMAIL ?? config.ADMIN_EMAIL ?? 'admin@schichtbuch.local',
       pageSize: config.OAI_PAGE_SIZE,
       rightsUri: config.OAI_RIGHTS_URI,
@@ -44,7 +55,8 @@ function hostnameOrDefault(url: string): string {
 
 export function oaiRoutes(provider: OaiProvider, publicUrl: string | undefined): Router {
   const router = Router();
-  const site = (req: Request) => (publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/+$/, '');
+  const site = (req: Request) =>
+    (publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/+$/, '');
   const answer = async (req: Request, res: express.Response, args: Record<string, unknown>) => {
     const xml = await provider.handle(args, { baseUrl: `${site(req)}/oai`, siteUrl: site(req), now: new Date() });
     res.setHeader('Cache-Control', 'no-store');

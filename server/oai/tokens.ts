@@ -4,20 +4,22 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 
-const tokenPayload = z.object({
-  v: z.literal(1),
-  /** r = ListRecords, i = ListIdentifiers */
-  verb: z.enum(['r', 'i']),
-  prefix: z.string().min(1).max(40),
-  set: z.string().max(200).optional(),
-  from: z.string().max(20).optional(),
-  until: z.string().max(20).optional(),
-  /** records sent before the next page */
-  cursor: z.number().int().min(0),
-  /** position after the last record sent: its full datestamp and its id */
-  afterStamp: z.string().max(40),
-  afterId: z.string().max(80),
-}).strict();
+const tokenPayload = z
+  .object({
+    v: z.literal(1),
+    /** r = ListRecords, i = ListIdentifiers */
+    verb: z.enum(['r', 'i']),
+    prefix: z.string().min(1).max(40),
+    set: z.string().max(200).optional(),
+    from: z.string().max(20).optional(),
+    until: z.string().max(20).optional(),
+    /** records sent before the next page */
+    cursor: z.number().int().min(0),
+    /** position after the last record sent: its full datestamp and its id */
+    afterStamp: z.string().max(40),
+    afterId: z.string().max(80),
+  })
+  .strict();
 
 export type ResumptionState = z.output<typeof tokenPayload>;
 

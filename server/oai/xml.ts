@@ -35,8 +35,11 @@ export function renderXml(node: XmlNode, indent = ''): string {
     .join('');
   const children = (node.children ?? []).filter((c) => c !== null && c !== undefined && c !== false && c !== '');
   if (children.length === 0) return `${indent}<${node.name}${attrs}/>`;
-  if (children.every((c) => typeof c === 'string')) return `${indent}<${node.name}${attrs}>${children.map((c) => escapeXml(c as string)).join('')}</${node.name}>`;
-  const inner = children.map((c) => (typeof c === 'string' ? `${indent}  ${escapeXml(c)}` : renderXml(c, `${indent}  `))).join('\n');
+  if (children.every((c) => typeof c === 'string'))
+    return `${indent}<${node.name}${attrs}>${children.map((c) => escapeXml(c as string)).join('')}</${node.name}>`;
+  const inner = children
+    .map((c) => (typeof c === 'string' ? `${indent}  ${escapeXml(c)}` : renderXml(c, `${indent}  `)))
+    .join('\n');
   return `${indent}<${node.name}${attrs}>\n${inner}\n${indent}</${node.name}>`;
 }
 

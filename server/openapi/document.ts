@@ -1,7 +1,12 @@
 // Builds the OpenAPI 3.1 description from operations.ts with zod-openapi (which renders zod 4 schemas through zod's
 // own JSON Schema conversion). Request parts are rendered as inputs (what a client sends), answers as outputs.
 import { z } from 'zod';
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponsesObject,
+} from 'zod-openapi';
 import { problemTypes } from '../http/problem.js';
 import { operations, type Access, type Answer, type Operation } from './operations.js';
 
@@ -16,7 +21,16 @@ export const problemSchema = z
     detail: z.string().optional(),
     instance: z.string().optional(),
     // imported files add where the error is (line, column)
-    errors: z.array(z.looseObject({ field: z.string(), message: z.string(), line: z.number().int().optional(), column: z.number().int().optional() })).optional(),
+    errors: z
+      .array(
+        z.looseObject({
+          field: z.string(),
+          message: z.string(),
+          line: z.number().int().optional(),
+          column: z.number().int().optional(),
+        }),
+      )
+      .optional(),
   })
   .meta({ id: 'Problem' });
 
@@ -33,7 +47,8 @@ function responses(op: Operation): ZodOpenApiResponsesObject {
   const out: Record<string, unknown> = {};
   for (const answer of op.ok) out[String(answer.status)] = renderAnswer(answer);
   out.default = {
-    description: 'Any error: an RFC 7807 problem (application/problem+json), German by default, English with Accept-Language: en.',
+    description:
+      'Any error: an RFC 7807 problem (application/problem+json), German by default, English with Accept-Language: en.',
     content: { 'application/problem+json': { schema: problemSchema } },
   };
   return out as ZodOpenApiResponsesObject;
@@ -43,13 +58,22 @@ function renderAnswer(answer: Answer) {
   const description = answer.description ?? 'OK';
   if ('none' in answer) return { description };
   if ('json' in answer) return { description, content: { 'application/json': { schema: answer.json } } };
-  return { description, content: Object.fromEntries(Object.entries(answer.content).map(([type, schema]) => [type, { schema }])) };
+  return {
+    description,
+    content: Object.fromEntries(Object.entries(answer.content).map(([type, schema]) => [type, { schema }])),
+  };
 }
 
 function operationObject(op: Operation): ZodOpenApiOperationObject {
-  const body = op.body === undefined ? undefined : op.body instanceof z.ZodType
-    ? { required: true, content: { 'application/json': { schema: op.body } } }
-    : { required: op.body.required ?? false, content: Object.fromEntries(Object.entries(op.body.content).map(([type, schema]) => [type, { schema }])) };
+  const body =
+    op.body === undefined
+      ? undefined
+      : op.body instanceof z.ZodType
+        ? { required: true, content: { 'application/json': { schema: op.body } } }
+        : {
+            required: op.body.required ?? false,
+            content: Object.fromEntries(Object.entries(op.body.content).map(([type, schema]) => [type, { schema }])),
+          };
   const requestParams = {
     ...(op.params ? { path: op.params } : {}),
     ...(op.query ? { query: op.query } : {}),
@@ -81,7 +105,8 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     info: {
       title: 'Schichtbuch API',
       version: '1',
-      description: 'Oral-history archive. JSON over HTTP; every error is an RFC 7807 problem whose `type` is listed in `x-problem-types`.',
+      description:
+        'Oral-history archive. JSON over HTTP; every error is an RFC 7807 problem whose `type` is listed in `x-problem-types`.',
     },
     servers: [{ url: '/' }],
     tags: [...new Set(operations.map((o) => o.tag))].map((name) => ({ name })),
@@ -89,12 +114,28 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'Personal API token `sbt_…` (POST /api/auth/tokens); no CSRF token needed.' },
-        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'sb_session', description: 'From POST /api/auth/login; mutations also need X-CSRF-Token.' },
-        reviewToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: "`Review <link token or short code>`: the narrator's access to one interview." },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Personal API token `sbt_…` (POST /api/auth/tokens); no CSRF token needed.',
+        },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'sb_session',
+          description: 'From POST /api/auth/login; mutations also need X-CSRF-Token.',
+        },
+        reviewToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: "`Review <link token or short code>`: the narrator's access to one interview.",
+        },
       },
     },
-    'x-problem-types': Object.fromEntries(Object.entries(problemTypes).map(([slug, t]) => [`/problems/${slug}`, { status: t.status, title: t.title }])),
+    'x-problem-types': Object.fromEntries(
+      Object.entries(problemTypes).map(([slug, t]) => [`/problems/${slug}`, { status: t.status, title: t.title }]),
+    ),
   });
   return cached;
 }

@@ -13,4 +13,9 @@ import type { Operation } from './operation-shapes.js';
 export type { Access, Answer, Method, Operation } from './operation-shapes.js';
 
 // in this order in the document: system and accounts, the archive, transcripts and search, consent and review
-export const operations: Operation[] = [...systemOperations, ...archiveOperations, ...transcriptOperations, ...reviewOperations];
+export const operations: Operation[] = [
+  ...systemOperations,
+  ...archiveOperations,
+  ...transcriptOperations,
+  ...reviewOperations,
+];

@@ -22,10 +22,19 @@ export async function cliViewer(store: Store, email?: string): Promise<Viewer> {
       user = page.items.find((u) => u.role === 'admin' && !u.disabled) ?? null;
       if (page.items.length < 100) break;
     }
-    if (!user) throw new Error('no active admin account: create one (npm run cli -- user:add --role admin …) or pass --as <email>');
+    if (!user)
+      throw new Error(
+        'no active admin account: create one (npm run cli -- user:add --role admin …) or pass --as <email>',
+      );
   }
   if (user.disabled) throw new Error(`account ${user.email} is disabled`);
-  return { kind: 'user', user, principals: principalsOf(user, await store.groups.groupIdsOf(user.id)), via: 'token', tokenId: 'cli' };
+  return {
+    kind: 'user',
+    user,
+    principals: principalsOf(user, await store.groups.groupIdsOf(user.id)),
+    via: 'token',
+    tokenId: 'cli',
+  };
 }
 
 /** SHA-256 of every original in the archive → its medium (for "already imported" checks). */
@@ -58,8 +67,16 @@ export async function ingestLocalFile(
   const tmp = path.join(dir, crypto.randomUUID());
   try {
     const { digest, size } = await hashFile(file, { copyTo: tmp, ...(opts.onBytes ? { onBytes: opts.onBytes } : {}) });
-    if (opts.expectedSha256 && digest !== opts.expectedSha256) throw new Error(`${file} changed while it was read (SHA-256 ${digest}, expected ${opts.expectedSha256})`);
-    return await services.media.ingest({ viewer, interviewId, tmpPath: tmp, sha256: digest, sizeBytes: size, originalFilename: opts.filename ?? path.basename(file) });
+    if (opts.expectedSha256 && digest !== opts.expectedSha256)
+      throw new Error(`${file} changed while it was read (SHA-256 ${digest}, expected ${opts.expectedSha256})`);
+    return await services.media.ingest({
+      viewer,
+      interviewId,
+      tmpPath: tmp,
+      sha256: digest,
+      sizeBytes: size,
+      originalFilename: opts.filename ?? path.basename(file),
+    });
   } finally {
     await fs.rm(tmp, { force: true });
   }

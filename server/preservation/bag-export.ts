@@ -35,7 +35,10 @@ const scanExt: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg'
  * others do not, so a "%" would make the bag invalid there. The exact original name is kept in interview.json.
  */
 export function payloadName(name: string): string {
-  const cleaned = name.normalize('NFC').replace(/[/\\\0%\p{Cc}]/gu, '_').replace(/^\.+/, '_');
+  const cleaned = name
+    .normalize('NFC')
+    .replace(/[/\\\0%\p{Cc}]/gu, '_')
+    .replace(/^\.+/, '_');
   return cleaned === '' ? 'original' : cleaned;
 }
 
@@ -47,7 +50,9 @@ export async function planInterviewBag(
 ): Promise<BagPlan> {
   const interview = await store.interviews.findById(interviewId);
   if (!interview) throw new BagExportError(`no interview ${interviewId}`);
-  const collection: Collection | null = interview.collectionId ? await store.collections.findById(interview.collectionId) : null;
+  const collection: Collection | null = interview.collectionId
+    ? await store.collections.findById(interview.collectionId)
+    : null;
   const media = await store.media.listByInterview(interview.id);
   const entries: BagEntry[] = [];
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -57,10 +62,22 @@ export async function planInterviewBag(
   for (const m of media) {
     const dir = `part-${m.part}`;
     const mediaPath = `media/${dir}/${payloadName(m.originalFilename)}`;
-    entries.push({ path: mediaPath, source: { file: resolveInUploads(uploadsDir, m.originalPath) }, expectedSha256: m.sha256 });
+    entries.push({
+      path: mediaPath,
+      source: { file: resolveInUploads(uploadsDir, m.originalPath) },
+      expectedSha256: m.sha256,
+    });
     mediaMeta.push({
-      id: m.id, part: m.part, kind: m.kind, originalFilename: m.originalFilename, sha256: m.sha256, sizeBytes: m.sizeBytes,
-      technical: m.technical, createdAt: m.createdAt, createdBy: m.createdBy, payloadPath: `data/${mediaPath}`,
+      id: m.id,
+      part: m.part,
+      kind: m.kind,
+      originalFilename: m.originalFilename,
+      sha256: m.sha256,
+      sizeBytes: m.sizeBytes,
+      technical: m.technical,
+      createdAt: m.createdAt,
+      createdBy: m.createdBy,
+      payloadPath: `data/${mediaPath}`,
     });
 
     const index = await store.transcripts.getIndex(m.id);
@@ -77,10 +94,25 @@ export async function planInterviewBag(
       entries.push({ path: `${base}.json`, source: { content: exportTranscript(input, 'json') } });
       entries.push({ path: `${base}.vtt`, source: { content: exportTranscript(input, 'vtt') } });
       entries.push({ path: `${base}.ohms.xml`, source: { content: exportTranscript(input, 'ohms') } });
-      versions.push({ version: v.version, authorId: v.authorId, reason: v.reason, source: v.source, createdAt: v.createdAt, segmentCount: v.segments.length, payloadPath: `data/${base}.json` });
+      versions.push({
+        version: v.version,
+        authorId: v.authorId,
+        reason: v.reason,
+        source: v.source,
+        createdAt: v.createdAt,
+        segmentCount: v.segments.length,
+        payloadPath: `data/${base}.json`,
+      });
       if (v.version === head.currentVersion) {
-        for (const [ext, format] of [['json', 'json'], ['vtt', 'vtt'], ['ohms.xml', 'ohms']] as const) {
-          entries.push({ path: `transcripts/${dir}/current.${ext}`, source: { content: exportTranscript(input, format) } });
+        for (const [ext, format] of [
+          ['json', 'json'],
+          ['vtt', 'vtt'],
+          ['ohms.xml', 'ohms'],
+        ] as const) {
+          entries.push({
+            path: `transcripts/${dir}/current.${ext}`,
+            source: { content: exportTranscript(input, format) },
+          });
         }
       }
     }
@@ -94,7 +126,11 @@ export async function planInterviewBag(
         const base = `consent/${record.id}/v${record.version}`;
         entries.push({ path: `${base}.json`, source: { content: json(record) } });
         if (record.scan) {
-          entries.push({ path: `${base}-scan.${scanExt[record.scan.mime] ?? 'bin'}`, source: { file: resolveInUploads(uploadsDir, record.scan.path) }, expectedSha256: record.scan.sha256 });
+          entries.push({
+            path: `${base}-scan.${scanExt[record.scan.mime] ?? 'bin'}`,
+            source: { file: resolveInUploads(uploadsDir, record.scan.path) },
+            expectedSha256: record.scan.sha256,
+          });
         }
         consents.push({ id: record.id, version: record.version, payloadPath: `data/${base}.json` });
       }
@@ -125,13 +161,22 @@ export async function planInterviewBag(
     ['External-Description', interview.title],
     ['Bag-Software-Agent', 'Schichtbuch'],
     ...(collection ? [['Internal-Sender-Description', `Sammlung: ${collection.title}`] as [string, string]] : []),
-    ...(opts.bagGroup ? [['Bag-Group-Identifier', opts.bagGroup.id], ['Bag-Count', opts.bagGroup.count]] as [string, string][] : []),
+    ...(opts.bagGroup
+      ? ([
+          ['Bag-Group-Identifier', opts.bagGroup.id],
+          ['Bag-Count', opts.bagGroup.count],
+        ] as [string, string][])
+      : []),
   ];
   return { interview, entries, info };
 }
 
 /** A folder name for an interview's bag inside a collection export: readable, unique by id. */
 export function bagFolderName(interview: Pick<Interview, 'id' | 'title'>): string {
-  const slug = interview.title.normalize('NFC').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').slice(0, 60);
+  const slug = interview.title
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
   return path.basename(`${slug || 'interview'}-${interview.id.slice(0, 8)}`);
 }

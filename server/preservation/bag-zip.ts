@@ -13,9 +13,18 @@ import { bagInfoText, encodeManifestPath, type BagEntry, type BagInfo, BAGIT_VER
 import { hashBytes } from './hash.js';
 
 const manifest = (lines: { sha256: string; path: string }[]) =>
-  [...lines].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((l) => `${l.sha256}  ${encodeManifestPath(l.path)}\n`).join('');
+  [...lines]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((l) => `${l.sha256}  ${encodeManifestPath(l.path)}\n`)
+    .join('');
 
-export function streamBagZip(bagName: string, entries: BagEntry[], info: BagInfo, out: Writable, logger: Logger): Promise<void> {
+export function streamBagZip(
+  bagName: string,
+  entries: BagEntry[],
+  info: BagInfo,
+  out: Writable,
+  logger: Logger,
+): Promise<void> {
   const zip = new yazl.ZipFile();
   const mtime = new Date();
   const files: { path: string; sha256: string; size: number }[] = [];
@@ -50,7 +59,11 @@ export function streamBagZip(bagName: string, entries: BagEntry[], info: BagInfo
         meter.on('end', () => {
           const sha256 = hash.digest('hex');
           if (entry.expectedSha256 && entry.expectedSha256 !== sha256) {
-            reject(new Error(`data/${rel} no longer matches its recorded SHA-256 (recorded ${entry.expectedSha256}, now ${sha256})`));
+            reject(
+              new Error(
+                `data/${rel} no longer matches its recorded SHA-256 (recorded ${entry.expectedSha256}, now ${sha256})`,
+              ),
+            );
             return;
           }
           files.push({ path: rel, sha256, size });
@@ -73,11 +86,18 @@ export function streamBagZip(bagName: string, entries: BagEntry[], info: BagInfo
       const octets = files.reduce((n, f) => n + f.size, 0);
       const tags: [string, string][] = [
         ['bagit.txt', `BagIt-Version: ${BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8\n`],
-        ['bag-info.txt', bagInfoText([...info.filter(([l]) => l !== 'Payload-Oxum'), ['Payload-Oxum', `${octets}.${files.length}`]])],
+        [
+          'bag-info.txt',
+          bagInfoText([...info.filter(([l]) => l !== 'Payload-Oxum'), ['Payload-Oxum', `${octets}.${files.length}`]]),
+        ],
         ['manifest-sha256.txt', manifest(files.map((f) => ({ sha256: f.sha256, path: `data/${f.path}` })))],
       ];
       for (const [n, text] of tags) zip.addBuffer(Buffer.from(text), `${bagName}/${n}`, { compress: true, mtime });
-      zip.addBuffer(Buffer.from(manifest(tags.map(([n, text]) => ({ sha256: hashBytes(text), path: n })))), `${bagName}/tagmanifest-sha256.txt`, { compress: true, mtime });
+      zip.addBuffer(
+        Buffer.from(manifest(tags.map(([n, text]) => ({ sha256: hashBytes(text), path: n })))),
+        `${bagName}/tagmanifest-sha256.txt`,
+        { compress: true, mtime },
+      );
       zip.end();
     },
     (err: Error) => fail(err),

@@ -45,7 +45,13 @@ export interface WrittenBag {
 /** Refuses names that could leave data/ or that no file system keeps apart. */
 export function assertSafeBagPath(p: string): void {
   const parts = p.split('/');
-  if (p === '' || p.startsWith('/') || p.includes('\\') || p.includes('\0') || parts.some((s) => s === '' || s === '.' || s === '..')) {
+  if (
+    p === '' ||
+    p.startsWith('/') ||
+    p.includes('\\') ||
+    p.includes('\0') ||
+    parts.some((s) => s === '' || s === '.' || s === '..')
+  ) {
     throw new BagWriteError(`unsafe payload path: ${JSON.stringify(p)}`);
   }
 }
@@ -56,7 +62,13 @@ export function assertSafeBagPath(p: string): void {
  */
 export async function writeBag(target: string, entries: BagEntry[], info: BagInfo): Promise<WrittenBag> {
   const abs = path.resolve(target);
-  if (await fs.stat(abs).then(() => true, () => false)) throw new BagWriteError(`${abs} exists already; choose a new folder`);
+  if (
+    await fs.stat(abs).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new BagWriteError(`${abs} exists already; choose a new folder`);
   const seen = new Set<string>();
   for (const e of entries) {
     assertSafeBagPath(e.path);
@@ -78,7 +90,9 @@ export async function writeBag(target: string, entries: BagEntry[], info: BagInf
       if ('file' in entry.source) {
         ({ digest: sha256, size } = await hashFile(entry.source.file, { copyTo: dest }));
         if (entry.expectedSha256 && entry.expectedSha256 !== sha256) {
-          throw new BagWriteError(`data/${rel}: the archive's copy no longer matches its recorded SHA-256 (recorded ${entry.expectedSha256}, now ${sha256}); run the fixity audit — nothing exported`);
+          throw new BagWriteError(
+            `data/${rel}: the archive's copy no longer matches its recorded SHA-256 (recorded ${entry.expectedSha256}, now ${sha256}); run the fixity audit — nothing exported`,
+          );
         }
       } else {
         const buf = Buffer.from(entry.source.content);
@@ -92,9 +106,16 @@ export async function writeBag(target: string, entries: BagEntry[], info: BagInf
     const payloadOxum = `${octets}.${files.length}`;
     const manifest = manifestText(files.map((f) => ({ sha256: f.sha256, path: `data/${f.path}` })));
     const bagInfo = bagInfoText([...info.filter(([l]) => l !== 'Payload-Oxum'), ['Payload-Oxum', payloadOxum]]);
-    const tags: [string, string][] = [['bagit.txt', BAGIT_TXT], ['bag-info.txt', bagInfo], ['manifest-sha256.txt', manifest]];
+    const tags: [string, string][] = [
+      ['bagit.txt', BAGIT_TXT],
+      ['bag-info.txt', bagInfo],
+      ['manifest-sha256.txt', manifest],
+    ];
     for (const [name, text] of tags) await fs.writeFile(path.join(tmp, name), text);
-    await fs.writeFile(path.join(tmp, 'tagmanifest-sha256.txt'), manifestText(tags.map(([name, text]) => ({ sha256: hashBytes(text), path: name }))));
+    await fs.writeFile(
+      path.join(tmp, 'tagmanifest-sha256.txt'),
+      manifestText(tags.map(([name, text]) => ({ sha256: hashBytes(text), path: name }))),
+    );
     await fs.rename(tmp, abs);
     return { dir: abs, payloadOxum, files };
   } catch (err) {
@@ -104,7 +125,10 @@ export async function writeBag(target: string, entries: BagEntry[], info: BagInf
 }
 
 function manifestText(lines: { sha256: string; path: string }[]): string {
-  return [...lines].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((l) => `${l.sha256}  ${encodeManifestPath(l.path)}\n`).join('');
+  return [...lines]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((l) => `${l.sha256}  ${encodeManifestPath(l.path)}\n`)
+    .join('');
 }
 
 /** Labels and values on one line each; a value with line breaks continues on indented lines (RFC 8493 §2.2.2). */
@@ -128,8 +152,19 @@ export function parseBagInfo(text: string): BagInfo {
 }
 
 export type BagProblemCode =
-  | 'not-a-bag' | 'bad-declaration' | 'no-manifest' | 'bad-manifest-line' | 'unsafe-path' | 'missing-file' | 'checksum-mismatch'
-  | 'not-in-manifest' | 'payload-oxum' | 'tag-missing' | 'tag-checksum-mismatch' | 'fetch-not-supported' | 'symlink';
+  | 'not-a-bag'
+  | 'bad-declaration'
+  | 'no-manifest'
+  | 'bad-manifest-line'
+  | 'unsafe-path'
+  | 'missing-file'
+  | 'checksum-mismatch'
+  | 'not-in-manifest'
+  | 'payload-oxum'
+  | 'tag-missing'
+  | 'tag-checksum-mismatch'
+  | 'fetch-not-supported'
+  | 'symlink';
 
 export interface BagProblem {
   code: BagProblemCode;
@@ -146,7 +181,14 @@ export interface BagValidation {
   payload: { path: string; sha256: string }[];
 }
 
-const supportedAlgorithms: Record<string, string> = { md5: 'md5', sha1: 'sha1', sha256: 'sha256', sha512: 'sha512', sha224: 'sha224', sha384: 'sha384' };
+const supportedAlgorithms: Record<string, string> = {
+  md5: 'md5',
+  sha1: 'sha1',
+  sha256: 'sha256',
+  sha512: 'sha512',
+  sha224: 'sha224',
+  sha384: 'sha384',
+};
 
 async function listFiles(root: string, rel = ''): Promise<{ files: string[]; symlinks: string[] }> {
   const files: string[] = [];
@@ -171,7 +213,11 @@ async function readManifest(file: string, problems: BagProblem[], label: string)
     if (line.trim() === '') return;
     const m = /^([0-9a-fA-F]+)[ \t]+(.+)$/.exec(line);
     if (!m) {
-      problems.push({ code: 'bad-manifest-line', path: label, message: `${label} line ${i + 1} is not "checksum path": ${JSON.stringify(line.slice(0, 80))}` });
+      problems.push({
+        code: 'bad-manifest-line',
+        path: label,
+        message: `${label} line ${i + 1} is not "checksum path": ${JSON.stringify(line.slice(0, 80))}`,
+      });
       return;
     }
     const p = decodeManifestPath(m[2]!.replace(/^\*/, '')).normalize('NFC');
@@ -192,7 +238,12 @@ function isSafe(p: string): boolean {
 export async function validateBag(dir: string, opts: { maxBytesPerSecond?: number } = {}): Promise<BagValidation> {
   const base = path.resolve(dir);
   const problems: BagProblem[] = [];
-  const result = (info: BagInfo, payload: BagValidation['payload']): BagValidation => ({ ok: problems.length === 0, problems, info, payload });
+  const result = (info: BagInfo, payload: BagValidation['payload']): BagValidation => ({
+    ok: problems.length === 0,
+    problems,
+    info,
+    payload,
+  });
   const declaration = await fs.readFile(path.join(base, 'bagit.txt'), 'utf8').catch(() => null);
   if (declaration === null) {
     problems.push({ code: 'not-a-bag', path: 'bagit.txt', message: `no bagit.txt in ${base}: not a bag` });
@@ -202,29 +253,61 @@ export async function validateBag(dir: string, opts: { maxBytesPerSecond?: numbe
   const version = decl.find(([l]) => l === 'BagIt-Version')?.[1];
   const encoding = decl.find(([l]) => l === 'Tag-File-Character-Encoding')?.[1];
   if (!version || !/^\d+\.\d+$/.test(version) || !encoding) {
-    problems.push({ code: 'bad-declaration', path: 'bagit.txt', message: 'bagit.txt must declare BagIt-Version and Tag-File-Character-Encoding' });
+    problems.push({
+      code: 'bad-declaration',
+      path: 'bagit.txt',
+      message: 'bagit.txt must declare BagIt-Version and Tag-File-Character-Encoding',
+    });
   } else if (!/^utf-?8$/i.test(encoding)) {
-    problems.push({ code: 'bad-declaration', path: 'bagit.txt', message: `tag file encoding ${encoding} is not supported (UTF-8 only)` });
+    problems.push({
+      code: 'bad-declaration',
+      path: 'bagit.txt',
+      message: `tag file encoding ${encoding} is not supported (UTF-8 only)`,
+    });
   }
   const info = parseBagInfo(await fs.readFile(path.join(base, 'bag-info.txt'), 'utf8').catch(() => ''));
-  if (await fs.stat(path.join(base, 'fetch.txt')).then(() => true, () => false)) {
-    problems.push({ code: 'fetch-not-supported', path: 'fetch.txt', message: 'the bag lists files to fetch (fetch.txt); only complete bags are accepted' });
+  if (
+    await fs.stat(path.join(base, 'fetch.txt')).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    problems.push({
+      code: 'fetch-not-supported',
+      path: 'fetch.txt',
+      message: 'the bag lists files to fetch (fetch.txt); only complete bags are accepted',
+    });
   }
 
   const top = await fs.readdir(base);
   const payloadManifests = top.filter((n) => /^manifest-[a-z0-9]+\.txt$/.test(n));
   const tagManifests = top.filter((n) => /^tagmanifest-[a-z0-9]+\.txt$/.test(n));
-  if (payloadManifests.length === 0) problems.push({ code: 'no-manifest', message: 'no payload manifest (manifest-<algorithm>.txt)' });
+  if (payloadManifests.length === 0)
+    problems.push({ code: 'no-manifest', message: 'no payload manifest (manifest-<algorithm>.txt)' });
 
   const { files: dataFiles, symlinks } = await listFiles(path.join(base, 'data'));
-  for (const s of symlinks) problems.push({ code: 'symlink', path: `data/${s}`, message: `data/${s} is a symbolic link; a bag must hold the bytes themselves` });
+  for (const s of symlinks)
+    problems.push({
+      code: 'symlink',
+      path: `data/${s}`,
+      message: `data/${s} is a symbolic link; a bag must hold the bytes themselves`,
+    });
   const onDisk = new Set(dataFiles.map((f) => `data/${f.normalize('NFC')}`));
   const diskName = new Map(dataFiles.map((f) => [`data/${f.normalize('NFC')}`, `data/${f}`]));
   let payload: BagValidation['payload'] = [];
   const hashCache = new Map<string, string>();
   const digestOf = async (rel: string, alg: string): Promise<string> => {
     const key = `${alg}:${rel}`;
-    if (!hashCache.has(key)) hashCache.set(key, (await hashFile(path.join(base, diskName.get(rel) ?? rel), { algorithm: alg, ...(opts.maxBytesPerSecond ? { maxBytesPerSecond: opts.maxBytesPerSecond } : {}) })).digest);
+    if (!hashCache.has(key))
+      hashCache.set(
+        key,
+        (
+          await hashFile(path.join(base, diskName.get(rel) ?? rel), {
+            algorithm: alg,
+            ...(opts.maxBytesPerSecond ? { maxBytesPerSecond: opts.maxBytesPerSecond } : {}),
+          })
+        ).digest,
+      );
     return hashCache.get(key)!;
   };
 
@@ -237,7 +320,11 @@ export async function validateBag(dir: string, opts: { maxBytesPerSecond?: numbe
     const entries = await readManifest(path.join(base, name), problems, name);
     for (const [p, expected] of entries) {
       if (!isSafe(p) || !p.startsWith('data/')) {
-        problems.push({ code: 'unsafe-path', path: p, message: `${name} lists ${JSON.stringify(p)}, which is outside data/` });
+        problems.push({
+          code: 'unsafe-path',
+          path: p,
+          message: `${name} lists ${JSON.stringify(p)}, which is outside data/`,
+        });
         continue;
       }
       if (!onDisk.has(p)) {
@@ -245,12 +332,25 @@ export async function validateBag(dir: string, opts: { maxBytesPerSecond?: numbe
         continue;
       }
       const actual = await digestOf(p, alg);
-      if (actual !== expected) problems.push({ code: 'checksum-mismatch', path: p, message: `${p}: ${alg} mismatch (manifest ${expected}, file ${actual})` });
+      if (actual !== expected)
+        problems.push({
+          code: 'checksum-mismatch',
+          path: p,
+          message: `${p}: ${alg} mismatch (manifest ${expected}, file ${actual})`,
+        });
     }
     for (const p of onDisk) {
-      if (!entries.has(p)) problems.push({ code: 'not-in-manifest', path: p, message: `${p} is in the payload but not listed in ${name}` });
+      if (!entries.has(p))
+        problems.push({
+          code: 'not-in-manifest',
+          path: p,
+          message: `${p} is in the payload but not listed in ${name}`,
+        });
     }
-    if (alg === 'sha256') payload = [...entries].filter(([p]) => p.startsWith('data/')).map(([p, sha256]) => ({ path: p.slice('data/'.length), sha256 }));
+    if (alg === 'sha256')
+      payload = [...entries]
+        .filter(([p]) => p.startsWith('data/'))
+        .map(([p, sha256]) => ({ path: p.slice('data/'.length), sha256 }));
   }
 
   const oxum = info.find(([l]) => l === 'Payload-Oxum')?.[1];
@@ -258,7 +358,12 @@ export async function validateBag(dir: string, opts: { maxBytesPerSecond?: numbe
     let octets = 0;
     for (const f of dataFiles) octets += (await fs.stat(path.join(base, 'data', f))).size;
     const actual = `${octets}.${dataFiles.length}`;
-    if (oxum !== actual) problems.push({ code: 'payload-oxum', path: 'bag-info.txt', message: `Payload-Oxum is ${oxum} but the payload has ${octets} bytes in ${dataFiles.length} files (${actual})` });
+    if (oxum !== actual)
+      problems.push({
+        code: 'payload-oxum',
+        path: 'bag-info.txt',
+        message: `Payload-Oxum is ${oxum} but the payload has ${octets} bytes in ${dataFiles.length} files (${actual})`,
+      });
   }
 
   for (const name of tagManifests) {
@@ -267,7 +372,11 @@ export async function validateBag(dir: string, opts: { maxBytesPerSecond?: numbe
     const entries = await readManifest(path.join(base, name), problems, name);
     for (const [p, expected] of entries) {
       if (!isSafe(p) || p.startsWith('data/')) {
-        problems.push({ code: 'unsafe-path', path: p, message: `${name} lists ${JSON.stringify(p)}, which is not a tag file of this bag` });
+        problems.push({
+          code: 'unsafe-path',
+          path: p,
+          message: `${name} lists ${JSON.stringify(p)}, which is not a tag file of this bag`,
+        });
         continue;
       }
       const text = await fs.readFile(path.join(base, p)).catch(() => null);
@@ -276,7 +385,12 @@ export async function validateBag(dir: string, opts: { maxBytesPerSecond?: numbe
         continue;
       }
       const actual = hashBytes(text, alg);
-      if (actual !== expected) problems.push({ code: 'tag-checksum-mismatch', path: p, message: `${p}: ${alg} mismatch (tag manifest ${expected}, file ${actual})` });
+      if (actual !== expected)
+        problems.push({
+          code: 'tag-checksum-mismatch',
+          path: p,
+          message: `${p}: ${alg} mismatch (tag manifest ${expected}, file ${actual})`,
+        });
     }
   }
   return result(info, payload);

@@ -6,7 +6,13 @@ import { SaxesParser } from 'saxes';
 import { createInterviewSchema } from '../interviews/schemas.js';
 import { issueText } from '../i18n/messages.js';
 import {
-  CSV_FILE, type ImportProblem, type PlannedFile, type PlannedRow, fileInFolder, iso6392, personName,
+  CSV_FILE,
+  type ImportProblem,
+  type PlannedFile,
+  type PlannedRow,
+  fileInFolder,
+  iso6392,
+  personName,
 } from './bulk-import-plan.js';
 
 export interface OhmsMeta {
@@ -23,7 +29,17 @@ export interface OhmsMeta {
 
 /** The record-level metadata of an OHMS XML file (transcript and index are read by the transcript parser). */
 export function readOhmsMetadata(xml: string): OhmsMeta {
-  const meta: OhmsMeta = { title: '', interviewees: [], interviewers: [], date: null, language: null, keywords: [], description: null, fileName: null, mediaUrl: null };
+  const meta: OhmsMeta = {
+    title: '',
+    interviewees: [],
+    interviewers: [],
+    date: null,
+    language: null,
+    keywords: [],
+    description: null,
+    fileName: null,
+    mediaUrl: null,
+  };
   const parser = new SaxesParser();
   const stack: string[] = [];
   let text = '';
@@ -31,7 +47,8 @@ export function readOhmsMetadata(xml: string): OhmsMeta {
     const name = (tag.name.includes(':') ? tag.name.slice(tag.name.indexOf(':') + 1) : tag.name).toLowerCase();
     stack.push(name);
     text = '';
-    if (name === 'date' && stack.at(-2) === 'record' && typeof tag.attributes.value === 'string') meta.date = tag.attributes.value;
+    if (name === 'date' && stack.at(-2) === 'record' && typeof tag.attributes.value === 'string')
+      meta.date = tag.attributes.value;
   });
   parser.on('text', (t) => (text += t));
   parser.on('cdata', (t) => (text += t));
@@ -42,15 +59,49 @@ export function readOhmsMetadata(xml: string): OhmsMeta {
     const value = text.trim();
     if (value === '') return;
     switch (name) {
-      case 'title': meta.title = value; break;
-      case 'interviewee': meta.interviewees.push(...value.split(';').map((s) => s.trim()).filter(Boolean)); break;
-      case 'interviewer': meta.interviewers.push(...value.split(';').map((s) => s.trim()).filter(Boolean)); break;
-      case 'date': meta.date ??= value; break;
-      case 'language': meta.language = value; break;
-      case 'keyword': case 'keywords': meta.keywords.push(...value.split(';').map((s) => s.trim()).filter(Boolean)); break;
-      case 'description': meta.description = value; break;
-      case 'file_name': meta.fileName = value; break;
-      case 'media_url': meta.mediaUrl = value; break;
+      case 'title':
+        meta.title = value;
+        break;
+      case 'interviewee':
+        meta.interviewees.push(
+          ...value
+            .split(';')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
+        break;
+      case 'interviewer':
+        meta.interviewers.push(
+          ...value
+            .split(';')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
+        break;
+      case 'date':
+        meta.date ??= value;
+        break;
+      case 'language':
+        meta.language = value;
+        break;
+      case 'keyword':
+      case 'keywords':
+        meta.keywords.push(
+          ...value
+            .split(';')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
+        break;
+      case 'description':
+        meta.description = value;
+        break;
+      case 'file_name':
+        meta.fileName = value;
+        break;
+      case 'media_url':
+        meta.mediaUrl = value;
+        break;
     }
     text = '';
   });
@@ -58,7 +109,22 @@ export function readOhmsMetadata(xml: string): OhmsMeta {
   return meta;
 }
 
-export const mediaExtensions = ['.wav', '.mp3', '.m4a', '.mp4', '.mov', '.flac', '.ogg', '.opus', '.webm', '.mkv', '.aac', '.mpg', '.mpeg', '.avi'];
+export const mediaExtensions = [
+  '.wav',
+  '.mp3',
+  '.m4a',
+  '.mp4',
+  '.mov',
+  '.flac',
+  '.ogg',
+  '.opus',
+  '.webm',
+  '.mkv',
+  '.aac',
+  '.mpg',
+  '.mpeg',
+  '.avi',
+];
 
 export async function readOhmsFolder(folder: string, problems: ImportProblem[]): Promise<PlannedRow[]> {
   const names = (await fs.readdir(folder)).sort();
@@ -77,28 +143,55 @@ export async function readOhmsFolder(folder: string, problems: ImportProblem[]):
       meta = readOhmsMetadata(text);
     } catch (err) {
       const m = /^(\d+):(\d+): ([\s\S]*)$/.exec((err as Error).message);
-      rowProblems.push({ file, line: m ? Number(m[1]) : 1, ...(m ? { column: Number(m[2]) } : {}), message: `XML: ${m ? m[3] : (err as Error).message}` });
-      planned.push({ source: at, input: createInterviewSchema.parse({ title: file }), media: [], transcripts: [], problems: rowProblems });
+      rowProblems.push({
+        file,
+        line: m ? Number(m[1]) : 1,
+        ...(m ? { column: Number(m[2]) } : {}),
+        message: `XML: ${m ? m[3] : (err as Error).message}`,
+      });
+      planned.push({
+        source: at,
+        input: createInterviewSchema.parse({ title: file }),
+        media: [],
+        transcripts: [],
+        problems: rowProblems,
+      });
       continue;
     }
     const language = meta.language ? (iso6392[meta.language.toLowerCase()] ?? meta.language.toLowerCase()) : undefined;
     const recordedAt = meta.date ? normaliseDate(meta.date) : undefined;
     const input = createInterviewSchema.safeParse({
       title: meta.title || path.basename(file, path.extname(file)),
-      people: [...meta.interviewees.map((n) => ({ name: personName(n), role: 'narrator' })), ...meta.interviewers.map((n) => ({ name: personName(n), role: 'interviewer' }))],
+      people: [
+        ...meta.interviewees.map((n) => ({ name: personName(n), role: 'narrator' })),
+        ...meta.interviewers.map((n) => ({ name: personName(n), role: 'interviewer' })),
+      ],
       ...(recordedAt ? { recordedAt } : {}),
       ...(language ? { language } : {}),
       ...(meta.description ? { summary: meta.description } : {}),
       keywords: meta.keywords,
     });
-    if (!input.success) for (const i of input.error.issues) rowProblems.push({ ...at, message: `${i.path.join('.')}: ${issueText(i.message)}` });
+    if (!input.success)
+      for (const i of input.error.issues)
+        rowProblems.push({ ...at, message: `${i.path.join('.')}: ${issueText(i.message)}` });
     // the medium: <file_name>, else the last path segment of <media_url>, else a media file with the XML's base name
     const stem = path.basename(file, path.extname(file));
-    const named = meta.fileName ?? (meta.mediaUrl ? decodeURIComponent(meta.mediaUrl.split(/[/?#]/).filter(Boolean).pop() ?? '') : null);
-    const candidate = named && names.includes(named) ? named
-      : names.find((n) => path.basename(n, path.extname(n)) === stem && mediaExtensions.includes(path.extname(n).toLowerCase())) ?? null;
+    const named =
+      meta.fileName ??
+      (meta.mediaUrl ? decodeURIComponent(meta.mediaUrl.split(/[/?#]/).filter(Boolean).pop() ?? '') : null);
+    const candidate =
+      named && names.includes(named)
+        ? named
+        : (names.find(
+            (n) =>
+              path.basename(n, path.extname(n)) === stem && mediaExtensions.includes(path.extname(n).toLowerCase()),
+          ) ?? null);
     const media: PlannedFile[] = [];
-    if (!candidate) rowProblems.push({ ...at, message: `no media file for this record (${named ? `"${named}" not in the folder; ` : ''}looked for ${stem}.<wav|mp3|m4a|mp4|…>)` });
+    if (!candidate)
+      rowProblems.push({
+        ...at,
+        message: `no media file for this record (${named ? `"${named}" not in the folder; ` : ''}looked for ${stem}.<wav|mp3|m4a|mp4|…>)`,
+      });
     else {
       const f = await fileInFolder(folder, candidate, at, 'media file', rowProblems);
       if (f) media.push(f);

@@ -9,8 +9,19 @@ import { type TranscriptFormat } from '../transcripts/formats/index.js';
 export const CSV_FILE = 'interviews.csv';
 /** Columns of interviews.csv; multiple values in one cell are separated by "|". */
 export const csvColumns = [
-  'title', 'narrators', 'interviewers', 'recorded', 'place', 'lat', 'lon', 'language', 'keywords', 'summary', 'visibility',
-  'media', 'transcripts',
+  'title',
+  'narrators',
+  'interviewers',
+  'recorded',
+  'place',
+  'lat',
+  'lon',
+  'language',
+  'keywords',
+  'summary',
+  'visibility',
+  'media',
+  'transcripts',
 ] as const;
 export const requiredColumns = ['title', 'media'] as const;
 export const LIST_SEPARATOR = '|';
@@ -69,7 +80,11 @@ export interface BulkImportOptions {
   stderr: Out;
 }
 
-export const splitList = (cell: string | undefined): string[] => (cell ?? '').split(LIST_SEPARATOR).map((s) => s.trim()).filter((s) => s !== '');
+export const splitList = (cell: string | undefined): string[] =>
+  (cell ?? '')
+    .split(LIST_SEPARATOR)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 /** "Mehnert, Karl" → "Karl Mehnert" (OHMS and library catalogues put the family name first). */
 export function personName(raw: string): string {
@@ -78,14 +93,33 @@ export function personName(raw: string): string {
 }
 
 /** ISO 639-2 codes as OHMS writes them, to the BCP 47 codes the archive uses. */
-export const iso6392: Record<string, string> = { ger: 'de', deu: 'de', eng: 'en', pol: 'pl', ces: 'cs', cze: 'cs', rus: 'ru', fre: 'fr', fra: 'fr', nds: 'nds', dsb: 'dsb', hsb: 'hsb' };
+export const iso6392: Record<string, string> = {
+  ger: 'de',
+  deu: 'de',
+  eng: 'en',
+  pol: 'pl',
+  ces: 'cs',
+  cze: 'cs',
+  rus: 'ru',
+  fre: 'fr',
+  fra: 'fr',
+  nds: 'nds',
+  dsb: 'dsb',
+  hsb: 'hsb',
+};
 
 export function safeJoin(folder: string, name: string): string | null {
   const abs = path.resolve(folder, name);
   return abs.startsWith(path.resolve(folder) + path.sep) ? abs : null;
 }
 
-export async function fileInFolder(folder: string, name: string, at: { file: string; line: number }, what: string, problems: ImportProblem[]): Promise<PlannedFile | null> {
+export async function fileInFolder(
+  folder: string,
+  name: string,
+  at: { file: string; line: number },
+  what: string,
+  problems: ImportProblem[],
+): Promise<PlannedFile | null> {
   const abs = safeJoin(folder, name);
   if (!abs) {
     problems.push({ ...at, message: `${what} "${name}" is outside the import folder` });

@@ -40,8 +40,14 @@ export function isPreservationCommand(name: string | undefined): name is Preserv
  */
 function cliServices(config: Config, store: Store): Services {
   const urlFile = path.join(config.dataDir, 'meili-url');
-  const url = config.MEILI_URL ?? (fs.existsSync(urlFile) ? fs.readFileSync(urlFile, 'utf8').trim() : 'http://127.0.0.1:7700');
-  const search = new SearchEngine({ url, apiKey: config.MEILI_MASTER_KEY ?? '', indexPrefix: config.SEARCH_INDEX_PREFIX, logger: moduleLogger('search') });
+  const url =
+    config.MEILI_URL ?? (fs.existsSync(urlFile) ? fs.readFileSync(urlFile, 'utf8').trim() : 'http://127.0.0.1:7700');
+  const search = new SearchEngine({
+    url,
+    apiKey: config.MEILI_MASTER_KEY ?? '',
+    indexPrefix: config.SEARCH_INDEX_PREFIX,
+    logger: moduleLogger('search'),
+  });
   const { services } = createApp({ config, store, search, tools: ffmpegVersions });
   return services;
 }
@@ -56,11 +62,21 @@ function formatBytes(n: number): string {
   return `${(n / 1e9).toFixed(2)} GB`;
 }
 
-export async function runPreservationCommand(command: PreservationCommand, args: string[], config: Config, store: Store): Promise<number> {
+export async function runPreservationCommand(
+  command: PreservationCommand,
+  args: string[],
+  config: Config,
+  store: Store,
+): Promise<number> {
   const log = moduleLogger('preservation');
   switch (command) {
     case 'export-bag': {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { collection: { type: 'string' }, 'with-consent': { type: 'boolean' } } });
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        strict: true,
+        options: { collection: { type: 'string' }, 'with-consent': { type: 'boolean' } },
+      });
       const withConsent = values['with-consent'] ?? false;
       if (values.collection) {
         const [folder] = positionals;
@@ -69,7 +85,11 @@ export async function runPreservationCommand(command: PreservationCommand, args:
         if (!collection) return usageError(`no collection ${values.collection}`);
         const interviews = [];
         for (let offset = 0; ; offset += 200) {
-          const page = await store.interviews.list({ access: { kind: 'all' }, collectionId: collection.id }, { limit: 200, offset }, 'createdAt');
+          const page = await store.interviews.list(
+            { access: { kind: 'all' }, collectionId: collection.id },
+            { limit: 200, offset },
+            'createdAt',
+          );
           interviews.push(...page.items);
           if (page.items.length < 200) break;
         }
@@ -78,25 +98,39 @@ export async function runPreservationCommand(command: PreservationCommand, args:
         for (const interview of interviews) {
           n++;
           const plan = await planInterviewBag(store, config.uploadsDir, interview.id, {
-            withConsent, sourceOrganization: config.BAG_SOURCE_ORGANIZATION, bagGroup: { id: collection.id, count: `${n} of ${interviews.length}` },
+            withConsent,
+            sourceOrganization: config.BAG_SOURCE_ORGANIZATION,
+            bagGroup: { id: collection.id, count: `${n} of ${interviews.length}` },
           });
           const bag = await writeBag(path.join(folder, bagFolderName(interview)), plan.entries, plan.info);
           out(`Bag ${n}/${interviews.length}: ${bag.dir}  (Payload-Oxum ${bag.payloadOxum})`);
         }
-        out(`Sammlung „${collection.title}“: ${interviews.length} Bags in ${path.resolve(folder)} / ${interviews.length} bags written`);
+        out(
+          `Sammlung „${collection.title}“: ${interviews.length} Bags in ${path.resolve(folder)} / ${interviews.length} bags written`,
+        );
         return 0;
       }
       const [interviewId, folder] = positionals;
       if (!interviewId || !folder || positionals.length !== 2) return usageError('export-bag <interviewId> <folder>');
-      const plan = await planInterviewBag(store, config.uploadsDir, interviewId, { withConsent, sourceOrganization: config.BAG_SOURCE_ORGANIZATION });
+      const plan = await planInterviewBag(store, config.uploadsDir, interviewId, {
+        withConsent,
+        sourceOrganization: config.BAG_SOURCE_ORGANIZATION,
+      });
       const bag = await writeBag(folder, plan.entries, plan.info);
       out(`Bag geschrieben / bag written: ${bag.dir}`);
       out(`  External-Identifier: ${interviewId}`);
-      out(`  Payload-Oxum: ${bag.payloadOxum} (${formatBytes(bag.files.reduce((s, f) => s + f.size, 0))} in ${bag.files.length} files)${withConsent ? '' : '; consent records not included (--with-consent)'}`);
+      out(
+        `  Payload-Oxum: ${bag.payloadOxum} (${formatBytes(bag.files.reduce((s, f) => s + f.size, 0))} in ${bag.files.length} files)${withConsent ? '' : '; consent records not included (--with-consent)'}`,
+      );
       return 0;
     }
     case 'import-bag': {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { as: { type: 'string' } } });
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        strict: true,
+        options: { as: { type: 'string' } },
+      });
       const [folder] = positionals;
       if (!folder || positionals.length !== 1) return usageError('import-bag <folder>');
       const services = cliServices(config, store);
@@ -110,7 +144,9 @@ export async function runPreservationCommand(command: PreservationCommand, args:
         return 0;
       } catch (e) {
         if (!(e instanceof BagRefused)) throw e;
-        err(`Bag abgelehnt / bag refused: ${path.resolve(folder)} — ${e.problems.length} problem(s); nothing was written to the archive`);
+        err(
+          `Bag abgelehnt / bag refused: ${path.resolve(folder)} — ${e.problems.length} problem(s); nothing was written to the archive`,
+        );
         for (const p of e.problems) err(`  ${p.code.padEnd(22)} ${p.message}`);
         return 1;
       } finally {
@@ -122,33 +158,56 @@ export async function runPreservationCommand(command: PreservationCommand, args:
       const services = cliServices(config, store);
       try {
         const auditor = new FixityAuditor({
-          store, queue: services.queue, uploadsDir: config.uploadsDir, audit: services.audit, logger: log,
-          maxMbps: config.FIXITY_MAX_MBPS, agent: 'Schichtbuch fixity audit (npm run cli -- fixity)',
+          store,
+          queue: services.queue,
+          uploadsDir: config.uploadsDir,
+          audit: services.audit,
+          logger: log,
+          maxMbps: config.FIXITY_MAX_MBPS,
+          agent: 'Schichtbuch fixity audit (npm run cli -- fixity)',
         });
         const started = Date.now();
         const report = await auditor.run(values.interview ? { interviewId: values.interview } : {});
         const seconds = (Date.now() - started) / 1000;
-        out(`Fixity-Prüfung / fixity audit ${report.runId}${values.interview ? ` (interview ${values.interview})` : ''}`);
-        out(`  ${report.media} media, ${report.files} files, ${formatBytes(report.bytes)} read in ${seconds.toFixed(1)} s (limit ${config.FIXITY_MAX_MBPS > 0 ? `${config.FIXITY_MAX_MBPS} MB/s` : 'none'})`);
+        out(
+          `Fixity-Prüfung / fixity audit ${report.runId}${values.interview ? ` (interview ${values.interview})` : ''}`,
+        );
+        out(
+          `  ${report.media} media, ${report.files} files, ${formatBytes(report.bytes)} read in ${seconds.toFixed(1)} s (limit ${config.FIXITY_MAX_MBPS > 0 ? `${config.FIXITY_MAX_MBPS} MB/s` : 'none'})`,
+        );
         out(`  ${report.passed} passed, ${report.problems.length} failed`);
         for (const p of report.problems) out(problemLine(p));
-        if (report.remade.length) out(`  renditions queued to be re-made from the original for ${report.remade.length} medium/media: ${report.remade.join(', ')}`);
+        if (report.remade.length)
+          out(
+            `  renditions queued to be re-made from the original for ${report.remade.length} medium/media: ${report.remade.join(', ')}`,
+          );
         return report.problems.length > 0 ? 1 : 0;
       } finally {
         services.uploads.stop();
       }
     }
     case 'import': {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { 'dry-run': { type: 'boolean' }, collection: { type: 'string' }, as: { type: 'string' } } });
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        strict: true,
+        options: { 'dry-run': { type: 'boolean' }, collection: { type: 'string' }, as: { type: 'string' } },
+      });
       const [folder] = positionals;
       if (!folder || positionals.length !== 1) return usageError('import <folder> [--dry-run] [--collection <id>]');
       const services = cliServices(config, store);
       try {
         const viewer = await cliViewer(store, values.as);
-        const summary = await runBulkImport({ store, services, uploadsDir: config.uploadsDir, viewer, logger: log }, {
-          folder, dryRun: values['dry-run'] ?? false, ...(values.collection ? { collectionId: values.collection } : {}),
-          stdout: process.stdout, stderr: process.stderr,
-        });
+        const summary = await runBulkImport(
+          { store, services, uploadsDir: config.uploadsDir, viewer, logger: log },
+          {
+            folder,
+            dryRun: values['dry-run'] ?? false,
+            ...(values.collection ? { collectionId: values.collection } : {}),
+            stdout: process.stdout,
+            stderr: process.stderr,
+          },
+        );
         return summary.exitCode;
       } finally {
         services.uploads.stop();
@@ -159,7 +218,8 @@ export async function runPreservationCommand(command: PreservationCommand, args:
 
 function problemLine(p: FixityFileResult): string {
   const what = p.outcome === 'missing' ? 'MISSING' : 'MISMATCH';
-  const digests = p.outcome === 'missing' ? `expected ${p.expected ?? '—'}` : `expected ${p.expected} found ${p.actual}`;
+  const digests =
+    p.outcome === 'missing' ? `expected ${p.expected ?? '—'}` : `expected ${p.expected} found ${p.actual}`;
   return `  ${what.padEnd(8)} ${p.fileKind.padEnd(9)} ${p.path}\n           ${digests}\n           interview ${p.interviewId}, medium ${p.mediaId}${p.detail ? `; ${p.detail}` : ''}`;
 }
 

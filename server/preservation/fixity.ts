@@ -72,7 +72,16 @@ export class FixityAuditor {
    * Audits all media, or one interview's. With `olderThan`, media whose original was checked after that instant are
    * skipped (the scheduled job's resumable cycle); the CLI checks everything it is asked for.
    */
-  async run(opts: { interviewId?: string; olderThan?: Date; budgetMs?: number; signal?: AbortSignal; onFile?: (r: FixityFileResult) => void; onProgress?: (done: number, total: number) => void } = {}): Promise<FixityReport> {
+  async run(
+    opts: {
+      interviewId?: string;
+      olderThan?: Date;
+      budgetMs?: number;
+      signal?: AbortSignal;
+      onFile?: (r: FixityFileResult) => void;
+      onProgress?: (done: number, total: number) => void;
+    } = {},
+  ): Promise<FixityReport> {
     const { store } = this.deps;
     const runId = crypto.randomUUID();
     const startedAt = new Date().toISOString();
@@ -87,7 +96,19 @@ export class FixityAuditor {
         if (page.items.length < 200) break;
       }
     }
-    const report: FixityReport = { runId, startedAt, finishedAt: startedAt, media: 0, files: 0, bytes: 0, passed: 0, problems: [], remade: [], skipped: 0, complete: true };
+    const report: FixityReport = {
+      runId,
+      startedAt,
+      finishedAt: startedAt,
+      media: 0,
+      files: 0,
+      bytes: 0,
+      passed: 0,
+      problems: [],
+      remade: [],
+      skipped: 0,
+      complete: true,
+    };
     const deadline = opts.budgetMs ? Date.now() + opts.budgetMs : Infinity;
     let done = 0;
     for (const medium of media) {
@@ -104,7 +125,10 @@ export class FixityAuditor {
           continue;
         }
       }
-      const results = await this.auditMedium(medium, runId, { bytes: (n) => (report.bytes += n), ...(opts.signal ? { signal: opts.signal } : {}) });
+      const results = await this.auditMedium(medium, runId, {
+        bytes: (n) => (report.bytes += n),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
       report.media++;
       for (const r of results.files) {
         report.files++;
@@ -116,16 +140,36 @@ export class FixityAuditor {
       opts.onProgress?.(++done, media.length);
     }
     report.finishedAt = new Date().toISOString();
-    this.deps.logger.info({ runId, media: report.media, files: report.files, problems: report.problems.length, remade: report.remade.length }, 'fixity audit finished');
+    this.deps.logger.info(
+      {
+        runId,
+        media: report.media,
+        files: report.files,
+        problems: report.problems.length,
+        remade: report.remade.length,
+      },
+      'fixity audit finished',
+    );
     return report;
   }
 
-  async auditMedium(medium: Medium, runId: string | null, opts: { bytes?: (n: number) => void; signal?: AbortSignal } = {}): Promise<{ files: FixityFileResult[]; remade: boolean }> {
+  async auditMedium(
+    medium: Medium,
+    runId: string | null,
+    opts: { bytes?: (n: number) => void; signal?: AbortSignal } = {},
+  ): Promise<{ files: FixityFileResult[]; remade: boolean }> {
     const { store, uploadsDir } = this.deps;
     const files: FixityFileResult[] = [];
-    const hashOpts = { maxBytesPerSecond: this.rate, ...(opts.bytes ? { onBytes: opts.bytes } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+    const hashOpts = {
+      maxBytesPerSecond: this.rate,
+      ...(opts.bytes ? { onBytes: opts.bytes } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    };
 
-    const check = async (rel: string, expected: string | null): Promise<{ outcome: FixityOutcome; actual: string | null }> => {
+    const check = async (
+      rel: string,
+      expected: string | null,
+    ): Promise<{ outcome: FixityOutcome; actual: string | null }> => {
       const abs = resolveInUploads(uploadsDir, rel);
       const stat = await fs.stat(abs).catch(() => null);
       if (!stat || !stat.isFile()) return { outcome: 'missing', actual: null };
@@ -135,8 +179,20 @@ export class FixityAuditor {
 
     // the preservation master
     const original = await check(medium.originalPath, medium.sha256);
-    files.push(await this.record(medium, runId, 'original', medium.originalPath, medium.sha256, original.outcome, original.actual,
-      original.outcome === 'pass' ? null : 'preservation master damaged or missing: not repaired automatically; restore it from a backup or an exported bag'));
+    files.push(
+      await this.record(
+        medium,
+        runId,
+        'original',
+        medium.originalPath,
+        medium.sha256,
+        original.outcome,
+        original.actual,
+        original.outcome === 'pass'
+          ? null
+          : 'preservation master damaged or missing: not repaired automatically; restore it from a backup or an exported bag',
+      ),
+    );
 
     // renditions: only once the chain finished (a medium being processed is being made right now)
     let remade = false;
@@ -154,21 +210,54 @@ export class FixityAuditor {
           const present = await check(relPath, null);
           if (present.outcome === 'missing') {
             unitFailed = true;
-            pending.push({ path: relPath, fileKind: 'rendition', mediaId: medium.id, interviewId: medium.interviewId, outcome: 'missing', expected: null, actual: null });
+            pending.push({
+              path: relPath,
+              fileKind: 'rendition',
+              mediaId: medium.id,
+              interviewId: medium.interviewId,
+              outcome: 'missing',
+              expected: null,
+              actual: null,
+            });
           } else {
             const tree = await hashTree(resolveInUploads(uploadsDir, unit.endsWith('/') ? unit.slice(0, -1) : unit));
             const now = new Date().toISOString();
-            const baseRows = tree.files.map((f) => ({ path: tree.isDir ? `${unit}${f.rel}` : unit, sha256: f.sha256, sizeBytes: f.sizeBytes, recordedAt: now }));
+            const baseRows = tree.files.map((f) => ({
+              path: tree.isDir ? `${unit}${f.rel}` : unit,
+              sha256: f.sha256,
+              sizeBytes: f.sizeBytes,
+              recordedAt: now,
+            }));
             await store.fixity.replaceBaselines(medium.id, unit, baseRows);
             for (const b of baseRows) {
-              files.push(await this.record(medium, runId, 'rendition', b.path, null, 'pass', b.sha256, 'no hash was recorded when it was made; recorded now', 'message digest calculation'));
+              files.push(
+                await this.record(
+                  medium,
+                  runId,
+                  'rendition',
+                  b.path,
+                  null,
+                  'pass',
+                  b.sha256,
+                  'no hash was recorded when it was made; recorded now',
+                  'message digest calculation',
+                ),
+              );
             }
           }
         } else {
           for (const b of recorded) {
             const r = await check(b.path, b.sha256);
             if (r.outcome !== 'pass') unitFailed = true;
-            pending.push({ path: b.path, fileKind: 'rendition', mediaId: medium.id, interviewId: medium.interviewId, outcome: r.outcome, expected: b.sha256, actual: r.actual });
+            pending.push({
+              path: b.path,
+              fileKind: 'rendition',
+              mediaId: medium.id,
+              interviewId: medium.interviewId,
+              outcome: r.outcome,
+              expected: b.sha256,
+              actual: r.actual,
+            });
           }
         }
         if (unitFailed) failedKeys.push(key);
@@ -177,7 +266,8 @@ export class FixityAuditor {
       let detail: string | null = null;
       if (failedKeys.length > 0) {
         if (original.outcome !== 'pass') detail = 'not re-made: the original failed its own check';
-        else if (await store.jobs.hasActive(medium.id)) detail = 'a job of this medium is already running; it re-makes the renditions';
+        else if (await store.jobs.hasActive(medium.id))
+          detail = 'a job of this medium is already running; it re-makes the renditions';
         else {
           await this.remake(medium, failedKeys);
           remade = true;
@@ -185,7 +275,18 @@ export class FixityAuditor {
         }
       }
       for (const p of pending) {
-        files.push(await this.record(medium, runId, 'rendition', p.path, p.expected, p.outcome, p.actual, p.outcome === 'pass' ? null : detail));
+        files.push(
+          await this.record(
+            medium,
+            runId,
+            'rendition',
+            p.path,
+            p.expected,
+            p.outcome,
+            p.actual,
+            p.outcome === 'pass' ? null : detail,
+          ),
+        );
       }
     }
     return { files, remade };
@@ -197,26 +298,63 @@ export class FixityAuditor {
     // the ingest flow forgets the derivatives a step makes together, so that the step counts as not done and runs again
     const step = await replanIngest({ store, queue }, medium, { forget: keys });
     if (!step) return;
-    logger.warn({ mediaId: medium.id, derivatives: keys, step }, 'renditions failed their fixity check; re-making them from the original');
+    logger.warn(
+      { mediaId: medium.id, derivatives: keys, step },
+      'renditions failed their fixity check; re-making them from the original',
+    );
   }
 
   private async record(
-    medium: Medium, runId: string | null, fileKind: 'original' | 'rendition', relPath: string, expected: string | null,
-    outcome: FixityOutcome, actual: string | null, detail: string | null, type: FixityEvent['type'] = 'fixity check',
+    medium: Medium,
+    runId: string | null,
+    fileKind: 'original' | 'rendition',
+    relPath: string,
+    expected: string | null,
+    outcome: FixityOutcome,
+    actual: string | null,
+    detail: string | null,
+    type: FixityEvent['type'] = 'fixity check',
   ): Promise<FixityFileResult> {
     const event: FixityEvent = {
-      id: crypto.randomUUID(), at: new Date().toISOString(), type, algorithm: 'SHA-256', outcome, path: relPath, fileKind,
-      mediaId: medium.id, interviewId: medium.interviewId, expectedSha256: expected, actualSha256: actual, agent: this.deps.agent, runId, detail,
+      id: crypto.randomUUID(),
+      at: new Date().toISOString(),
+      type,
+      algorithm: 'SHA-256',
+      outcome,
+      path: relPath,
+      fileKind,
+      mediaId: medium.id,
+      interviewId: medium.interviewId,
+      expectedSha256: expected,
+      actualSha256: actual,
+      agent: this.deps.agent,
+      runId,
+      detail,
     };
     await this.deps.store.fixity.appendEvent(event);
     if (outcome !== 'pass') {
-      this.deps.logger.error({ mediaId: medium.id, interviewId: medium.interviewId, path: relPath, outcome, expected, actual }, 'fixity check failed');
+      this.deps.logger.error(
+        { mediaId: medium.id, interviewId: medium.interviewId, path: relPath, outcome, expected, actual },
+        'fixity check failed',
+      );
       await this.deps.audit.record(null, {
-        interviewId: medium.interviewId, action: 'fixity.failure', entity: fileKind === 'original' ? 'original' : 'rendition', entityId: medium.id,
+        interviewId: medium.interviewId,
+        action: 'fixity.failure',
+        entity: fileKind === 'original' ? 'original' : 'rendition',
+        entityId: medium.id,
         after: { path: relPath, outcome, expectedSha256: expected, actualSha256: actual, runId, detail },
       });
     }
-    return { path: relPath, fileKind, mediaId: medium.id, interviewId: medium.interviewId, outcome, expected, actual, detail };
+    return {
+      path: relPath,
+      fileKind,
+      mediaId: medium.id,
+      interviewId: medium.interviewId,
+      outcome,
+      expected,
+      actual,
+      detail,
+    };
   }
 }
 

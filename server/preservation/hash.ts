@@ -25,9 +25,17 @@ export async function hashFile(file: string, opts: HashOptions = {}): Promise<Ha
   const started = Date.now();
   let size = 0;
   const out = opts.copyTo ? fs.createWriteStream(opts.copyTo, { flags: 'wx' }) : null;
-  const outDone = out ? new Promise<void>((resolve, reject) => { out.on('close', resolve); out.on('error', reject); }) : null;
+  const outDone = out
+    ? new Promise<void>((resolve, reject) => {
+        out.on('close', resolve);
+        out.on('error', reject);
+      })
+    : null;
   try {
-    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024, ...(opts.signal ? { signal: opts.signal } : {}) })) {
+    for await (const chunk of fs.createReadStream(file, {
+      highWaterMark: 1024 * 1024,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    })) {
       const buf = chunk as Buffer;
       hash.update(buf);
       size += buf.length;
@@ -47,7 +55,11 @@ export async function hashFile(file: string, opts: HashOptions = {}): Promise<Ha
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     await outDone;
     const fd = await fs.promises.open(opts.copyTo!, 'r');
-    try { await fd.sync(); } finally { await fd.close(); }
+    try {
+      await fd.sync();
+    } finally {
+      await fd.close();
+    }
   }
   return { digest: hash.digest('hex'), size };
 }

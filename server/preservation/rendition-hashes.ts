@@ -74,9 +74,16 @@ export async function recordPublished(to: string, tree: HashedTree | null): Prom
   const prefix = tree.isDir ? `${rel}/` : rel;
   const now = new Date().toISOString();
   try {
-    await recorder.store.fixity.replaceBaselines(mediaId, prefix, tree.files.map((f) => ({
-      path: tree.isDir ? `${prefix}${f.rel}` : rel, sha256: f.sha256, sizeBytes: f.sizeBytes, recordedAt: now,
-    })));
+    await recorder.store.fixity.replaceBaselines(
+      mediaId,
+      prefix,
+      tree.files.map((f) => ({
+        path: tree.isDir ? `${prefix}${f.rel}` : rel,
+        sha256: f.sha256,
+        sizeBytes: f.sizeBytes,
+        recordedAt: now,
+      })),
+    );
   } catch (err) {
     // the rendition is in place and valid; the next audit records a baseline for it (and says so)
     recorder.logger.error({ err, mediaId, path: rel }, 'rendition hashes not recorded');

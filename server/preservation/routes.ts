@@ -18,7 +18,13 @@ export const bagParams = z.object({ id: z.uuid() });
 /** `consent=1` (or true) puts the consent records into the bag too. */
 export const bagQuery = z.looseObject({ consent: z.enum(['1', 'true', '0', 'false']).optional() });
 
-export function preservationRoutes(deps: { store: Store; uploadsDir: string; audit: AuditLog; logger: Logger; sourceOrganization: string }): Router {
+export function preservationRoutes(deps: {
+  store: Store;
+  uploadsDir: string;
+  audit: AuditLog;
+  logger: Logger;
+  sourceOrganization: string;
+}): Router {
   const { store, uploadsDir, audit, logger } = deps;
   const router = Router();
 
@@ -27,11 +33,23 @@ export function preservationRoutes(deps: { store: Store; uploadsDir: string; aud
     const interview = await store.interviews.findById(id);
     if (!interview) throw new Problem('not-found');
     const withConsent = req.query.consent === '1' || req.query.consent === 'true';
-    const plan = await planInterviewBag(store, uploadsDir, id, { withConsent, sourceOrganization: deps.sourceOrganization });
+    const plan = await planInterviewBag(store, uploadsDir, id, {
+      withConsent,
+      sourceOrganization: deps.sourceOrganization,
+    });
     const name = bagFolderName(interview);
-    await audit.record(req.viewer, { interviewId: id, action: 'preservation.bag-download', entity: 'interview', entityId: id, after: { bag: name, withConsent } });
+    await audit.record(req.viewer, {
+      interviewId: id,
+      action: 'preservation.bag-download',
+      entity: 'interview',
+      entityId: id,
+      after: { bag: name, withConsent },
+    });
     res.setHeader('Content-Type', 'application/zip');
-    res.setHeader('Content-Disposition', `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_')}.zip"; filename*=UTF-8''${encodeURIComponent(name)}.zip`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_')}.zip"; filename*=UTF-8''${encodeURIComponent(name)}.zip`,
+    );
     res.setHeader('Cache-Control', 'no-store');
     await streamBagZip(name, plan.entries, plan.info, res, logger.child({ interviewId: id })).catch(() => undefined);
   });

@@ -17,10 +17,14 @@ export function reviewCredentialLimiter(limit: number): RequestHandler {
     keyGenerator: (req) => `review:${ipKeyGenerator(req.ip ?? 'unknown')}`,
     handler: (req, res, _next, options) => {
       const retryAfter = String(Math.ceil(options.windowMs / 1000));
-      sendProblem(req, res, new Problem('rate-limited', {
-        headers: { 'Retry-After': retryAfter },
-        detail: msg('review.tooManyCodes'),
-      }));
+      sendProblem(
+        req,
+        res,
+        new Problem('rate-limited', {
+          headers: { 'Retry-After': retryAfter },
+          detail: msg('review.tooManyCodes'),
+        }),
+      );
     },
   });
 }

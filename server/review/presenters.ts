@@ -22,8 +22,14 @@ export function invitationState(i: ReviewInvitation, now = new Date()): PublicIn
 }
 
 export const publicInvitation = (i: ReviewInvitation): PublicInvitation => ({
-  id: i.id, interviewId: i.interviewId, narrator: i.narrator, createdAt: i.createdAt, expiresAt: i.expiresAt,
-  revokedAt: i.revokedAt, lastUsedAt: i.lastUsedAt, state: invitationState(i),
+  id: i.id,
+  interviewId: i.interviewId,
+  narrator: i.narrator,
+  createdAt: i.createdAt,
+  expiresAt: i.expiresAt,
+  revokedAt: i.revokedAt,
+  lastUsedAt: i.lastUsedAt,
+  state: invitationState(i),
 });
 
 /** States in which the narrator's decision is asked for. */
@@ -51,15 +57,32 @@ export function withdrawnProblem(): Problem {
 }
 
 export function narratorRestriction(r: Restriction) {
-  return { id: r.id, mediaId: r.mediaId, start: r.start, end: r.end, reason: r.reason, quote: r.quote, mine: r.createdByKind === 'narrator', createdAt: r.createdAt };
+  return {
+    id: r.id,
+    mediaId: r.mediaId,
+    start: r.start,
+    end: r.end,
+    reason: r.reason,
+    quote: r.quote,
+    mine: r.createdByKind === 'narrator',
+    createdAt: r.createdAt,
+  };
 }
 
 export function narratorCorrection(c: Correction) {
-  return { id: c.id, mediaId: c.mediaId, segmentNo: c.segmentNo, original: c.original, proposed: c.proposed, note: c.note, status: c.status, createdAt: c.createdAt };
+  return {
+    id: c.id,
+    mediaId: c.mediaId,
+    segmentNo: c.segmentNo,
+    original: c.original,
+    proposed: c.proposed,
+    note: c.note,
+    status: c.status,
+    createdAt: c.createdAt,
+  };
 }
 
 /** Short and readable on the phone: date plus four characters. */
 export function receiptNumber(): string {
   return `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${newShortCode().slice(0, 4)}`;
 }
-

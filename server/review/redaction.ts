@@ -29,13 +29,23 @@ function restricted(s: { start: number | null; end: number | null }, ranges: rea
   return overlapsAny({ start: s.start, end: s.end }, ranges);
 }
 
-export function restrictedFlags(segments: readonly { start: number | null; end: number | null }[], ranges: readonly TimeRange[]): boolean[] {
+export function restrictedFlags(
+  segments: readonly { start: number | null; end: number | null }[],
+  ranges: readonly TimeRange[],
+): boolean[] {
   return segments.map((s) => restricted(s, ranges));
 }
 
-export function redactSegments(segments: readonly TranscriptSegment[], ranges: readonly TimeRange[]): RedactedSegment[] {
+export function redactSegments(
+  segments: readonly TranscriptSegment[],
+  ranges: readonly TimeRange[],
+): RedactedSegment[] {
   if (ranges.length === 0) return [...segments];
-  return segments.map((s) => (restricted(s, ranges) ? { start: s.start, end: s.end, speaker: null, text: RESTRICTED_MARKER, restricted: true } : s));
+  return segments.map((s) =>
+    restricted(s, ranges)
+      ? { start: s.start, end: s.end, speaker: null, text: RESTRICTED_MARKER, restricted: true }
+      : s,
+  );
 }
 
 /** Chapters that start inside a restricted passage keep their time but lose what would describe it. */
@@ -43,7 +53,15 @@ export function redactIndexPoints(points: readonly IndexPoint[], ranges: readonl
   if (ranges.length === 0) return [...points];
   return points.map((p) =>
     ranges.some((r) => p.start >= r.start && p.start < r.end)
-      ? { start: p.start, title: RESTRICTED_MARKER, synopsis: null, keywords: [], subjects: [], place: null, partialTranscript: null }
+      ? {
+          start: p.start,
+          title: RESTRICTED_MARKER,
+          synopsis: null,
+          keywords: [],
+          subjects: [],
+          place: null,
+          partialTranscript: null,
+        }
       : p,
   );
 }

@@ -4,8 +4,16 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { parseRequest } from '../http/validate.js';
 import {
-  correctionParams, correctionSchema, createInvitationSchema, curatorDecisionSchema, decisionSchema, invitationParams, liftSchema,
-  ownItemParams, restrictionParams, restrictionSchema,
+  correctionParams,
+  correctionSchema,
+  createInvitationSchema,
+  curatorDecisionSchema,
+  decisionSchema,
+  invitationParams,
+  liftSchema,
+  ownItemParams,
+  restrictionParams,
+  restrictionSchema,
 } from './schemas.js';
 import type { ReviewService } from './service.js';
 import { idempotencyKeyOf } from '../http/idempotency.js';
@@ -26,7 +34,15 @@ export function narratorReviewRoutes(review: ReviewService): Router {
   });
 
   router.post('/restrictions', async (req, res) => {
-    res.status(201).json(await review.narratorAddRestriction(req.viewer, parseRequest(req, 'body', restrictionSchema), idempotencyKeyOf(req)));
+    res
+      .status(201)
+      .json(
+        await review.narratorAddRestriction(
+          req.viewer,
+          parseRequest(req, 'body', restrictionSchema),
+          idempotencyKeyOf(req),
+        ),
+      );
   });
 
   router.delete('/restrictions/:itemId', async (req, res) => {
@@ -39,7 +55,9 @@ export function narratorReviewRoutes(review: ReviewService): Router {
   });
 
   router.post('/decision', async (req, res) => {
-    res.status(201).json(await review.decide(req.viewer, parseRequest(req, 'body', decisionSchema), idempotencyKeyOf(req)));
+    res
+      .status(201)
+      .json(await review.decide(req.viewer, parseRequest(req, 'body', decisionSchema), idempotencyKeyOf(req)));
   });
 
   router.get('/receipt', async (req, res) => {
@@ -63,7 +81,13 @@ export function curatorReviewRoutes(review: ReviewService, publicUrl: string | u
 
   router.post('/:id/review-invitations', async (req, res) => {
     const { id } = parseRequest(req, 'params', interviewParams);
-    const created = await review.createInvitation(req.viewer, id, parseRequest(req, 'body', createInvitationSchema), originOf(publicUrl), idempotencyKeyOf(req));
+    const created = await review.createInvitation(
+      req.viewer,
+      id,
+      parseRequest(req, 'body', createInvitationSchema),
+      originOf(publicUrl),
+      idempotencyKeyOf(req),
+    );
     res.setHeader('Cache-Control', 'no-store');
     res.status(201).json(created);
   });
@@ -75,7 +99,16 @@ export function curatorReviewRoutes(review: ReviewService, publicUrl: string | u
 
   router.post('/:id/restrictions', async (req, res) => {
     const { id } = parseRequest(req, 'params', interviewParams);
-    res.status(201).json(await review.addRestrictionAsStaff(req.viewer, id, parseRequest(req, 'body', restrictionSchema), idempotencyKeyOf(req)));
+    res
+      .status(201)
+      .json(
+        await review.addRestrictionAsStaff(
+          req.viewer,
+          id,
+          parseRequest(req, 'body', restrictionSchema),
+          idempotencyKeyOf(req),
+        ),
+      );
   });
 
   router.post('/:id/restrictions/:restrictionId/lift', async (req, res) => {
@@ -83,7 +116,10 @@ export function curatorReviewRoutes(review: ReviewService, publicUrl: string | u
     res.json(await review.liftRestriction(req.viewer, id, restrictionId, parseRequest(req, 'body', liftSchema).reason));
   });
 
-  for (const [verb, accept] of [['accept', true], ['reject', false]] as const) {
+  for (const [verb, accept] of [
+    ['accept', true],
+    ['reject', false],
+  ] as const) {
     router.post(`/:id/corrections/:correctionId/${verb}`, async (req, res) => {
       const { id, correctionId } = parseRequest(req, 'params', correctionParams);
       const { note } = parseRequest(req, 'body', curatorDecisionSchema);

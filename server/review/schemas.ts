@@ -1,8 +1,19 @@
 import { z } from 'zod';
 import { zodMessage } from '../i18n/messages.js';
 
-const seconds = z.number().finite().min(0).max(86_400 * 2);
-const optionalText = (max: number) => z.string().trim().max(max).transform((s) => (s === '' ? null : s)).nullable().optional();
+const seconds = z
+  .number()
+  .finite()
+  .min(0)
+  .max(86_400 * 2);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((s) => (s === '' ? null : s))
+    .nullable()
+    .optional();
 
 export const createInvitationSchema = z.strictObject({
   narrator: z.string().trim().min(1).max(200),

@@ -7,7 +7,12 @@ import { statusSteps, type StatusPayload } from '../interviews/units.js';
 import { remakeRenditions } from '../media/restrictions.js';
 import { ConflictError } from '../store/errors.js';
 import type {
-  ConsentRecord, Correction, Restriction, ReviewDecision, ReviewInvitation, TranscriptVersion,
+  ConsentRecord,
+  Correction,
+  Restriction,
+  ReviewDecision,
+  ReviewInvitation,
+  TranscriptVersion,
 } from '../store/types.js';
 import { insertOnce, type Step, type UnitContext, type UnitOfWork } from '../store/unit-of-work.js';
 import { appendTranscriptOnce, transcriptAuditSteps } from '../transcripts/units.js';
@@ -57,9 +62,18 @@ export function registerReviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
       { name: 'decision', run: () => insertOnce(() => store.review.addDecision(d)) },
       {
         name: 'decision.audit',
-        run: async () => void (await audit.record(p.actor, {
-          interviewId: d.interviewId, action: `review.${d.decision}`, entity: 'review_decision', entityId: d.id, after: d,
-        }, ctx.key('decision.audit'))),
+        run: async () =>
+          void (await audit.record(
+            p.actor,
+            {
+              interviewId: d.interviewId,
+              action: `review.${d.decision}`,
+              entity: 'review_decision',
+              entityId: d.id,
+              after: d,
+            },
+            ctx.key('decision.audit'),
+          )),
       },
       ...statusSteps(deps, ctx as UnitContext<unknown>, p.status),
     ];
@@ -72,7 +86,18 @@ export function registerReviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
           name: 'consent.audit',
           run: async () => {
             stored ??= await appendConsentOnce(store, record, undefined);
-            await audit.record(p.actor, { interviewId: d.interviewId, action: 'consent.version', entity: 'consent', entityId: record.id, before: previous, after: stored }, ctx.key('consent.audit'));
+            await audit.record(
+              p.actor,
+              {
+                interviewId: d.interviewId,
+                action: 'consent.version',
+                entity: 'consent',
+                entityId: record.id,
+                before: previous,
+                after: stored,
+              },
+              ctx.key('consent.audit'),
+            );
           },
         },
       );
@@ -97,7 +122,14 @@ export function registerReviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
             }
           },
         },
-        ...transcriptAuditSteps(deps, ctx as UnitContext<unknown>, p.actor, p.before.interviewId, t.version, t.expectedCurrent + 1),
+        ...transcriptAuditSteps(
+          deps,
+          ctx as UnitContext<unknown>,
+          p.actor,
+          p.before.interviewId,
+          t.version,
+          t.expectedCurrent + 1,
+        ),
       );
     }
     steps.push(
@@ -112,10 +144,19 @@ export function registerReviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
       },
       {
         name: 'decide.audit',
-        run: async () => void (await audit.record(p.actor, {
-          interviewId: p.before.interviewId, action: p.decided.status === 'accepted' ? 'correction.accepted' : 'correction.rejected',
-          entity: 'correction', entityId: p.before.id, before: p.before, after: p.decided,
-        }, ctx.key('decide.audit'))),
+        run: async () =>
+          void (await audit.record(
+            p.actor,
+            {
+              interviewId: p.before.interviewId,
+              action: p.decided.status === 'accepted' ? 'correction.accepted' : 'correction.rejected',
+              entity: 'correction',
+              entityId: p.before.id,
+              before: p.before,
+              after: p.decided,
+            },
+            ctx.key('decide.audit'),
+          )),
       },
     );
     return steps;
@@ -135,12 +176,17 @@ export function registerReviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
       {
         name: 'audit',
         run: async () => {
-          const entry = change.kind === 'add'
-            ? { action: 'restriction.added', after: r }
-            : change.kind === 'lift'
-              ? { action: 'restriction.lifted', before: r, after: { status: 'lifted', reason: change.reason } }
-              : { action: 'restriction.removed-by-narrator', before: r };
-          await audit.record(actor, { interviewId: r.interviewId, entity: 'restriction', entityId: r.id, ...entry }, ctx.key('audit'));
+          const entry =
+            change.kind === 'add'
+              ? { action: 'restriction.added', after: r }
+              : change.kind === 'lift'
+                ? { action: 'restriction.lifted', before: r, after: { status: 'lifted', reason: change.reason } }
+                : { action: 'restriction.removed-by-narrator', before: r };
+          await audit.record(
+            actor,
+            { interviewId: r.interviewId, entity: 'restriction', entityId: r.id, ...entry },
+            ctx.key('audit'),
+          );
         },
       },
       {
@@ -160,9 +206,18 @@ export function registerReviewUnits(uow: UnitOfWork, deps: UnitDeps): void {
       { name: 'insert', run: () => insertOnce(() => store.review.createInvitation(invitation)) },
       {
         name: 'audit',
-        run: async () => void (await audit.record(actor, {
-          interviewId: invitation.interviewId, action: 'review.invitation-created', entity: 'review_invitation', entityId: invitation.id, after: publicInvitation,
-        }, ctx.key('audit'))),
+        run: async () =>
+          void (await audit.record(
+            actor,
+            {
+              interviewId: invitation.interviewId,
+              action: 'review.invitation-created',
+              entity: 'review_invitation',
+              entityId: invitation.id,
+              after: publicInvitation,
+            },
+            ctx.key('audit'),
+          )),
       },
     ];
   });

@@ -7,11 +7,22 @@
 // `hyphen`'s German (1996 orthography) patterns.
 import { foldChars } from './fold.js';
 import {
-  type Hyphenate, type Lexicon, germanSyllables, loadGermanLexicon, lowerGerman, MIN_SEGMENT_LENGTH,
+  type Hyphenate,
+  type Lexicon,
+  germanSyllables,
+  loadGermanLexicon,
+  lowerGerman,
+  MIN_SEGMENT_LENGTH,
 } from './lexicon.js';
 
 export {
-  type Lexicon, type LexiconInput, buildLexicon, germanSyllables, loadGermanLexicon, lowerGerman, parseHunspell,
+  type Lexicon,
+  type LexiconInput,
+  buildLexicon,
+  germanSyllables,
+  loadGermanLexicon,
+  lowerGerman,
+  parseHunspell,
   parseHunspellSuffixes,
 } from './lexicon.js';
 
@@ -28,7 +39,22 @@ const MODIFIER_LINKS = ['e', 'n', 's', 'en', 'er', 'es'] as const;
 // Endings a head (or any noun) may carry in the text, for case and number: "Kinderkrippen", "Kraftwerkes".
 const NOUN_ENDINGS = ['s', 'e', 'n', 'es', 'en', 'er', 'ns', 'ern', 'ens', 'nen'] as const;
 // Heads that are really derivational suffixes make a derived word, not a compound ("Mannschaft", "Reichtum").
-const SUFFIX_HEADS = new Set(['schaft', 'tum', 'heit', 'keit', 'ling', 'lein', 'chen', 'ung', 'nis', 'sal', 'sel', 'igkeit', 'ler', 'ner']);
+const SUFFIX_HEADS = new Set([
+  'schaft',
+  'tum',
+  'heit',
+  'keit',
+  'ling',
+  'lein',
+  'chen',
+  'ung',
+  'nis',
+  'sal',
+  'sel',
+  'igkeit',
+  'ler',
+  'ner',
+]);
 
 /** Lower case and ß → ss, umlauts kept: "Förder" must not be read as "Ford" + "er". */
 export interface DecompounderOptions {
@@ -110,7 +136,8 @@ export class Decompounder {
    * form ("Bergleuten" → bergleute), else the word. Mirrors the index side, which stores that form in `parts`. */
   queryForm(word: string): string {
     const lower = lowerGerman(word);
-    if (this.protectedWords.has(foldChars(word)) || lower.length > MAX_WORD_LENGTH || !/^\p{L}+$/u.test(lower)) return word;
+    if (this.protectedWords.has(foldChars(word)) || lower.length > MAX_WORD_LENGTH || !/^\p{L}+$/u.test(lower))
+      return word;
     const lemma = this.nounLemma(lower);
     if (lemma) return lemma;
     if (lower.length >= MIN_COMPOUND_LENGTH && !this.lexicon.nounStems.has(lower)) {
@@ -135,7 +162,13 @@ export class Decompounder {
   private compute(word: string): readonly string[] {
     const lower = lowerGerman(word);
     // nouns are capitalised in German: verbs, adverbs and adjectives ("manchmal", "aufhängen") are left alone
-    if (!/^\p{Lu}/u.test(word) || lower.length > MAX_WORD_LENGTH || !/^\p{L}+$/u.test(lower) || this.protectedWords.has(foldChars(word))) return [];
+    if (
+      !/^\p{Lu}/u.test(word) ||
+      lower.length > MAX_WORD_LENGTH ||
+      !/^\p{L}+$/u.test(lower) ||
+      this.protectedWords.has(foldChars(word))
+    )
+      return [];
     const out = new Set<string>();
     const lemma = this.nounLemma(lower);
     if (lemma) out.add(foldChars(lemma));
@@ -231,7 +264,11 @@ export class Decompounder {
           const next = end + link.length;
           if (next > n - MIN_SEGMENT_LENGTH || (link && word.slice(end, next) !== link)) continue;
           if (cuts && !cuts.has(next)) continue;
-          const candidate = { pieces: [...prefix.pieces, { start, end, next, base }], linkChars: prefix.linkChars + link.length, lemma: null };
+          const candidate = {
+            pieces: [...prefix.pieces, { start, end, next, base }],
+            linkChars: prefix.linkChars + link.length,
+            lemma: null,
+          };
           if (better(candidate, best[next])) best[next] = candidate;
         }
       }

@@ -45,7 +45,12 @@ export class SearchEngine extends EventEmitter<SearchEngineEvents> {
     super();
     this.indexPrefix = opts.indexPrefix ?? '';
     this.#log = opts.logger ?? moduleLogger('search');
-    this.client = new Meilisearch({ host: opts.url, apiKey: opts.apiKey, timeout: opts.timeoutMs ?? 10_000, requestInit });
+    this.client = new Meilisearch({
+      host: opts.url,
+      apiKey: opts.apiKey,
+      timeout: opts.timeoutMs ?? 10_000,
+      requestInit,
+    });
     // health probes get their own short timeout so a hung server is noticed within one interval
     this.#probeClient = new Meilisearch({ host: opts.url, apiKey: opts.apiKey, timeout: 2_000, requestInit });
   }

@@ -50,11 +50,11 @@ export const TYPO_MIN_LENGTH = { oneTypo: 6, twoTypos: 9 } as const;
 // Endings that leave the word itself (or a compound whose head is the term) in another case or number.
 const INFLECTIONS = new Set(['s', 'es', 'e', 'en', 'n', 'er', 'ern', 'ns', 'ens', 'nen']);
 // A term followed by a derivational suffix is a different word ("Schichtung", "Kohlig"), not a compound.
-const DERIVATION = /^(?:e?s|e?n|er|e)?(?:ung|ig|lich|isch|heit|keit|chen|lein|ler|ner|erei|ei|in|innen|bar|haft|sam|los|ling|tum|schaft)(?:en|e|er|es|s|n|nen)?$/;
+const DERIVATION =
+  /^(?:e?s|e?n|er|e)?(?:ung|ig|lich|isch|heit|keit|chen|lein|ler|ner|erei|ei|in|innen|bar|haft|sam|los|ling|tum|schaft)(?:en|e|er|es|s|n|nen)?$/;
 // Verb prefixes and participle stems in front of a term make a verb form ("verkohlen", "abgebaggert").
 const VERB_PREFIX = /^(?:ver|zer|ent|emp|miss|(?:ab|an|auf|aus|ein|mit|nach|vor|zu|um|weg|durch)?ge)$/;
 const WORD = /[\p{L}\p{M}]+/gu;
-
 
 function aeVariant(folded: string): string | null {
   if (!/ae|oe|ue/.test(folded)) return null;
@@ -192,7 +192,10 @@ export function expandForIndex(
   const parts = new Set<string>();
   for (const [word] of text.matchAll(WORD)) {
     if (word.length < 3) continue;
-    const e = protectedNames.size > 0 && protectedNames.has(foldChars(word)) ? spellingsOnly(word, vocabulary) : expandWord(word, vocabulary);
+    const e =
+      protectedNames.size > 0 && protectedNames.has(foldChars(word))
+        ? spellingsOnly(word, vocabulary)
+        : expandWord(word, vocabulary);
     for (const s of e.spellings) spellings.add(s);
     for (const p of e.parts) parts.add(p);
   }
@@ -217,7 +220,8 @@ export function prepareExpansion(texts: Iterable<string>, vocabulary: Vocabulary
 /** Folded words of names (people, places) that the decompounder must leave whole. */
 export function protectedNameWords(names: Iterable<string | null | undefined>): Set<string> {
   const words = new Set<string>();
-  for (const name of names) for (const [word] of (name ?? '').matchAll(WORD)) if (word.length >= 3) words.add(foldChars(word));
+  for (const name of names)
+    for (const [word] of (name ?? '').matchAll(WORD)) if (word.length >= 3) words.add(foldChars(word));
   return words;
 }
 
@@ -264,7 +268,11 @@ export function queryTerms(q: string, vocabulary: Vocabulary = germanVocabulary(
  * Character ranges of the words in `text` that match the query through spelling, compound part or synonym — for
  * highlighting passages Meilisearch found through the derived fields, where it has nothing to mark in the text.
  */
-export function matchingWordRanges(text: string, q: string, vocabulary: Vocabulary = germanVocabulary()): Array<[number, number]> {
+export function matchingWordRanges(
+  text: string,
+  q: string,
+  vocabulary: Vocabulary = germanVocabulary(),
+): Array<[number, number]> {
   const terms = queryTerms(q, vocabulary);
   const ranges: Array<[number, number]> = [];
   if (terms.size === 0) return ranges;
@@ -281,7 +289,9 @@ export function matchingWordRanges(text: string, q: string, vocabulary: Vocabula
 // Optimal string alignment distance (a swap of neighbours is one typo, as in Meilisearch), capped for speed.
 function typoDistance(a: string, b: string, cap: number): number {
   if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   const at = (i: number, j: number) => rows[i]![j]!;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
@@ -302,7 +312,9 @@ export function buildVocabulary(input: VocabularyFile): Vocabulary {
   const file = vocabularyFileSchema.parse(input);
   const terms = new Map<string, string>();
   for (const term of file.terms) terms.set(foldChars(term), term);
-  const splitTerms = [...terms.keys()].filter((t) => t.length >= MIN_SPLIT_TERM_LENGTH && /^\p{L}+$/u.test(t)).sort((a, b) => b.length - a.length);
+  const splitTerms = [...terms.keys()]
+    .filter((t) => t.length >= MIN_SPLIT_TERM_LENGTH && /^\p{L}+$/u.test(t))
+    .sort((a, b) => b.length - a.length);
   const umlautTerms = new Set([...terms].filter(([, spelling]) => /[äöüÄÖÜ]/.test(spelling)).map(([folded]) => folded));
 
   const synonyms: Record<string, string[]> = {};
@@ -334,7 +346,9 @@ export function buildVocabulary(input: VocabularyFile): Vocabulary {
   };
 }
 
-export function loadVocabulary(file: string | URL = new URL('./vocabulary/de-mining.json', import.meta.url)): Vocabulary {
+export function loadVocabulary(
+  file: string | URL = new URL('./vocabulary/de-mining.json', import.meta.url),
+): Vocabulary {
   return buildVocabulary(JSON.parse(readFileSync(file, 'utf8')) as VocabularyFile);
 }
 

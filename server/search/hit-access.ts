@@ -11,8 +11,11 @@ import type { Store } from '../store/repositories.js';
  * search passes its catalog (interview-catalog.ts), which is the store as of this request too.
  */
 export async function visibleHits<H extends { interviewId: string; mediaId: string; start: number; end: number }>(
-  store: Store, viewer: Viewer, hits: readonly H[],
-  interviewOf: (id: string) => Promise<AccessFields | null> | AccessFields | null = (id) => store.interviews.findById(id),
+  store: Store,
+  viewer: Viewer,
+  hits: readonly H[],
+  interviewOf: (id: string) => Promise<AccessFields | null> | AccessFields | null = (id) =>
+    store.interviews.findById(id),
 ): Promise<{ hits: H[]; dropped: number }> {
   const interviews = new Map<string, AccessFields | null>();
   const restrictions = new Map<string, { start: number; end: number }[]>();
@@ -22,7 +25,8 @@ export async function visibleHits<H extends { interviewId: string; mediaId: stri
     const interview = interviews.get(hit.interviewId);
     if (!interview || !canViewInterview(viewer, interview)) continue;
     if (!canHearRestricted(viewer, interview)) {
-      if (!restrictions.has(hit.mediaId)) restrictions.set(hit.mediaId, await store.review.listRestrictions({ mediaId: hit.mediaId }));
+      if (!restrictions.has(hit.mediaId))
+        restrictions.set(hit.mediaId, await store.review.listRestrictions({ mediaId: hit.mediaId }));
       if (overlapsAny(hit, restrictions.get(hit.mediaId)!)) continue;
     }
     kept.push(hit);

@@ -29,7 +29,11 @@ async function assertUp(indexes: SearchIndexes): Promise<void> {
 }
 
 /** The current transcript version of a medium, with its interview's access fields, into the segment index. */
-export async function indexTranscript(store: Store, indexes: SearchIndexes, mediaId: string): Promise<{ version: number | null }> {
+export async function indexTranscript(
+  store: Store,
+  indexes: SearchIndexes,
+  mediaId: string,
+): Promise<{ version: number | null }> {
   await assertUp(indexes);
   const medium = await store.media.findById(mediaId);
   const interview = medium ? await store.interviews.findById(medium.interviewId) : null;
@@ -40,7 +44,12 @@ export async function indexTranscript(store: Store, indexes: SearchIndexes, medi
   }
   // an automatic draft is never searchable: the index holds the newest reviewed version (server/asr/draft.ts)
   const published = publicVersionOf(await store.transcripts.listVersions(mediaId));
-  const shown = published === null ? null : published === current.version ? current : await store.transcripts.getVersion(mediaId, published);
+  const shown =
+    published === null
+      ? null
+      : published === current.version
+        ? current
+        : await store.transcripts.getVersion(mediaId, published);
   if (!shown) {
     await indexes.segments.removeMedium(mediaId);
     await store.transcripts.markIndexed(mediaId, current.version);
@@ -50,7 +59,11 @@ export async function indexTranscript(store: Store, indexes: SearchIndexes, medi
   const ranges = rangesOf(await store.review.listRestrictions({ mediaId }));
   const flags = restrictedFlags(shown.segments, ranges);
   // untimed text (legacy OHMS) is found at the interview level: its hits point to the recording's beginning
-  await indexes.segments.replaceMedium(interview, mediaId, shown.segments.map((s, i) => ({ ...s, start: s.start ?? 0, end: s.end ?? 0, restricted: flags[i] ?? false })));
+  await indexes.segments.replaceMedium(
+    interview,
+    mediaId,
+    shown.segments.map((s, i) => ({ ...s, start: s.start ?? 0, end: s.end ?? 0, restricted: flags[i] ?? false })),
+  );
   await store.transcripts.markIndexed(mediaId, current.version);
   return { version: shown.version };
 }
@@ -73,7 +86,11 @@ export async function indexInterview(store: Store, indexes: SearchIndexes, inter
 }
 
 /** `npm run cli -- reindex`: both indexes from scratch, from the store. */
-export async function rebuildAll(store: Store, indexes: SearchIndexes, logger: Logger): Promise<{ interviews: number; transcripts: number }> {
+export async function rebuildAll(
+  store: Store,
+  indexes: SearchIndexes,
+  logger: Logger,
+): Promise<{ interviews: number; transcripts: number }> {
   await assertUp(indexes);
   await indexes.interviews.ensureSettings();
   await indexes.segments.ensureSettings();

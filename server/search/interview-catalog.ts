@@ -10,7 +10,15 @@ import type { Store } from '../store/repositories.js';
 import type { Interview } from '../store/types.js';
 import { segmentMetaFromInterview, type SegmentInterviewMeta } from './segment-index.js';
 
-export const interviewFacets = ['collectionId', 'narrators', 'place', 'year', 'decade', 'keywords', 'language'] as const;
+export const interviewFacets = [
+  'collectionId',
+  'narrators',
+  'place',
+  'year',
+  'decade',
+  'keywords',
+  'language',
+] as const;
 export type InterviewFacet = (typeof interviewFacets)[number];
 /** Per facet, the values a searcher picked: an interview matches one of them in every facet picked. */
 export type InterviewFacetChoices = Partial<Record<InterviewFacet, readonly (string | number)[]>>;
@@ -30,7 +38,10 @@ export interface CatalogEntry {
 // Meilisearch compares facet values case-insensitively; choices made in its terms keep working here
 const norm = (value: string | number) => String(value).trim().toLowerCase();
 
-export function catalogEntry(meta: SegmentInterviewMeta, access: Pick<Interview, 'embargoUntil' | 'embargoListed'>): CatalogEntry {
+export function catalogEntry(
+  meta: SegmentInterviewMeta,
+  access: Pick<Interview, 'embargoUntil' | 'embargoListed'>,
+): CatalogEntry {
   const year = meta.recordedYear;
   const one = (v: string | number | null) => (v === null ? [] : [String(v)]);
   const unique = (values: readonly string[]) => [...new Set(values)];
@@ -47,8 +58,13 @@ export function catalogEntry(meta: SegmentInterviewMeta, access: Pick<Interview,
       language: one(meta.language),
     },
     access: {
-      id: meta.id, status: meta.status, visibility: meta.visibility, grants: meta.grants, createdBy: meta.createdBy,
-      embargoUntil: access.embargoUntil, embargoListed: access.embargoListed,
+      id: meta.id,
+      status: meta.status,
+      visibility: meta.visibility,
+      grants: meta.grants,
+      createdBy: meta.createdBy,
+      embargoUntil: access.embargoUntil,
+      embargoListed: access.embargoListed,
     },
   };
 }
@@ -133,7 +149,8 @@ export class InterviewCatalog {
   /** Ids of the interviews a user created (not withdrawn): stands in for the owner clause of the access filter. */
   ownedBy(userId: string): string[] {
     const owned: string[] = [];
-    for (const entry of this.#entries) if (entry.access.createdBy === userId && entry.access.status !== 'withdrawn') owned.push(entry.id);
+    for (const entry of this.#entries)
+      if (entry.access.createdBy === userId && entry.access.status !== 'withdrawn') owned.push(entry.id);
     return owned;
   }
 
@@ -158,7 +175,11 @@ export class InterviewCatalog {
    * may not see (the index not caught up yet with a withdrawal or a narrowed visibility) are left out and reported
    * as `hidden` passages, so totals and counts agree with the hits the API shows.
    */
-  tally(perInterview: Readonly<Record<string, number>>, viewer?: Viewer, now = new Date()): { facets: FacetCounts; hitsIn: (id: string) => number; hidden: number; hiddenIds: string[] } {
+  tally(
+    perInterview: Readonly<Record<string, number>>,
+    viewer?: Viewer,
+    now = new Date(),
+  ): { facets: FacetCounts; hitsIn: (id: string) => number; hidden: number; hiddenIds: string[] } {
     const full = viewer && this.#fullAccess(viewer, now);
     const counts = new Float64Array(this.#values.length);
     const hiddenIds = new Set<string>();
@@ -176,7 +197,10 @@ export class InterviewCatalog {
       const nos = this.#valueNos;
       for (let k = this.#valueStart[slot]!, end = this.#valueStart[slot + 1]!; k < end; k++) counts[nos[k]!]! += n;
     }
-    const byFacet = Object.fromEntries(interviewFacets.map((f) => [f, [] as Array<[string, number]>])) as Record<InterviewFacet, Array<[string, number]>>;
+    const byFacet = Object.fromEntries(interviewFacets.map((f) => [f, [] as Array<[string, number]>])) as Record<
+      InterviewFacet,
+      Array<[string, number]>
+    >;
     counts.forEach((count, no) => {
       if (count === 0) return;
       const { facet, value } = this.#values[no]!;

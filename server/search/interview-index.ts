@@ -87,9 +87,36 @@ export class InterviewIndex {
   async ensureSettings(): Promise<void> {
     await this.index()
       .updateSettings({
-        displayedAttributes: ['id', 'title', 'summary', 'keywords', 'narrators', 'interviewers', 'place', 'collectionId', 'language', 'recordedYear', 'visibility', 'status', 'createdBy', 'updatedAt'],
+        displayedAttributes: [
+          'id',
+          'title',
+          'summary',
+          'keywords',
+          'narrators',
+          'interviewers',
+          'place',
+          'collectionId',
+          'language',
+          'recordedYear',
+          'visibility',
+          'status',
+          'createdBy',
+          'updatedAt',
+        ],
         searchableAttributes: ['title', 'narrators', 'keywords', 'place', 'summary', 'interviewers'],
-        filterableAttributes: ['status', 'visibility', 'grants', 'createdBy', 'collectionId', 'language', 'recordedYear', 'narrators', 'keywords', 'place', 'syncGeneration'],
+        filterableAttributes: [
+          'status',
+          'visibility',
+          'grants',
+          'createdBy',
+          'collectionId',
+          'language',
+          'recordedYear',
+          'narrators',
+          'keywords',
+          'place',
+          'syncGeneration',
+        ],
         sortableAttributes: ['updatedAt', 'recordedYear', 'title'],
       })
       .waitTask();
@@ -97,7 +124,9 @@ export class InterviewIndex {
 
   /** Indexes the interview as it is now and waits until Meilisearch has applied it (a job's success means it is in). */
   async put(interview: Interview): Promise<void> {
-    await this.index().addDocuments([toDocument(interview, this.generation)], { primaryKey: 'id' }).waitTask({ timeout: 60_000 });
+    await this.index()
+      .addDocuments([toDocument(interview, this.generation)], { primaryKey: 'id' })
+      .waitTask({ timeout: 60_000 });
   }
 
   async remove(interviewId: string): Promise<void> {
@@ -112,15 +141,26 @@ export class InterviewIndex {
     let offset = 0;
     let count = 0;
     for (;;) {
-      const page = await this.store.interviews.list({ access: { kind: 'all' } }, { limit: pageSize, offset }, 'createdAt');
+      const page = await this.store.interviews.list(
+        { access: { kind: 'all' } },
+        { limit: pageSize, offset },
+        'createdAt',
+      );
       if (page.items.length > 0) {
-        await this.index().addDocuments(page.items.map((i) => toDocument(i, generation)), { primaryKey: 'id' }).waitTask();
+        await this.index()
+          .addDocuments(
+            page.items.map((i) => toDocument(i, generation)),
+            { primaryKey: 'id' },
+          )
+          .waitTask();
       }
       count += page.items.length;
       offset += pageSize;
       if (page.items.length < pageSize) break;
     }
-    await this.index().deleteDocuments({ filter: `syncGeneration != ${generation}` }).waitTask();
+    await this.index()
+      .deleteDocuments({ filter: `syncGeneration != ${generation}` })
+      .waitTask();
     this.generation = generation;
     this.logger.info({ count }, 'interview index synchronised');
     return count;

@@ -42,14 +42,32 @@ export function parseHunspellSuffixes(aff: string): Map<string, SuffixRule[]> {
     const add = addWithFlags.split('/')[0]!;
     if (add.includes('-')) continue;
     const list = rules.get(flag) ?? [];
-    list.push({ strip: strip === '0' ? '' : strip, add: add === '0' ? '' : add, condition: new RegExp(`${condition === '.' ? '' : condition}$`, 'u') });
+    list.push({
+      strip: strip === '0' ? '' : strip,
+      add: add === '0' ? '' : add,
+      condition: new RegExp(`${condition === '.' ? '' : condition}$`, 'u'),
+    });
     rules.set(flag, list);
   }
   return rules;
 }
 
 // Suffixes that inflect the same noun (case, number; umlaut plurals are flag p), not derive a new word.
-export const INFLECTION_ADDS = new Set(['s', 'es', 'e', 'en', 'n', 'er', 'ern', 'ns', 'ens', 'nen', 'se', 'sen', 'ses']);
+export const INFLECTION_ADDS = new Set([
+  's',
+  'es',
+  'e',
+  'en',
+  'n',
+  'er',
+  'ern',
+  'ns',
+  'ens',
+  'nen',
+  'se',
+  'sen',
+  'ses',
+]);
 
 export interface LexiconInput {
   stems: Iterable<string>;
@@ -133,7 +151,9 @@ export function loadGermanLexicon(): Lexicon {
   const require = createRequire(import.meta.url);
   // the package's module reads both files at import time (top-level await); the word list beside it is all we need
   const dir = path.dirname(require.resolve('dictionary-de'));
-  germanLexicon = buildLexicon(parseHunspell(readFileSync(path.join(dir, 'index.dic'), 'utf8'), readFileSync(path.join(dir, 'index.aff'), 'utf8')));
+  germanLexicon = buildLexicon(
+    parseHunspell(readFileSync(path.join(dir, 'index.dic'), 'utf8'), readFileSync(path.join(dir, 'index.aff'), 'utf8')),
+  );
   return germanLexicon;
 }
 

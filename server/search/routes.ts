@@ -8,13 +8,36 @@ import type { Store } from '../store/repositories.js';
 import type { SearchEngine } from './engine.js';
 import { foldGerman, germanVocabulary } from './german.js';
 import { visibleHits } from './hit-access.js';
-import { topValues, type InterviewCatalog, type InterviewCatalogSource, type InterviewFacet } from './interview-catalog.js';
+import {
+  topValues,
+  type InterviewCatalog,
+  type InterviewCatalogSource,
+  type InterviewFacet,
+} from './interview-catalog.js';
 import { accessFilter, type InterviewIndex } from './interview-index.js';
 import { segmentFacets, segmentFilter, type SegmentHit, type SegmentIndex } from './segment-index.js';
 
-const list = z.string().trim().max(500).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
-const numberList = z.string().trim().max(200)
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean).map(Number))
+const list = z
+  .string()
+  .trim()
+  .max(500)
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+const numberList = z
+  .string()
+  .trim()
+  .max(200)
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .map(Number),
+  )
   .pipe(z.array(z.number().int().min(1000).max(2100)));
 
 export const searchQuery = z.strictObject({
@@ -34,8 +57,13 @@ export const searchQuery = z.strictObject({
 
 /** The API's facet names (also its filter parameters) for the catalog's interview facets. */
 const facetNames: Record<InterviewFacet, string> = {
-  collectionId: 'collection', narrators: 'narrator', place: 'place', year: 'year', decade: 'decade',
-  keywords: 'keyword', language: 'language',
+  collectionId: 'collection',
+  narrators: 'narrator',
+  place: 'place',
+  year: 'year',
+  decade: 'decade',
+  keywords: 'keyword',
+  language: 'language',
 };
 
 /** Scope of the segment filter for a viewer: the owner clause comes from the catalog (segments carry no owner). */
@@ -52,11 +80,24 @@ const titled = (catalog: InterviewCatalog, hits: readonly SegmentHit[]): SearchH
   hits.map((hit) => ({ ...hit, interviewTitle: catalog.get(hit.interviewId)?.title ?? '' }));
 
 export const withinParams = z.strictObject({ id: z.uuid() });
-export const withinQuery = z.strictObject({ q: z.string().trim().min(1).max(200), lang: z.enum(['de', 'en']).optional() });
-export const suggestQuery = z.strictObject({ q: z.string().trim().min(1).max(100), limit: z.coerce.number().int().min(1).max(20).default(8), lang: z.enum(['de', 'en']).optional() });
+export const withinQuery = z.strictObject({
+  q: z.string().trim().min(1).max(200),
+  lang: z.enum(['de', 'en']).optional(),
+});
+export const suggestQuery = z.strictObject({
+  q: z.string().trim().min(1).max(100),
+  limit: z.coerce.number().int().min(1).max(20).default(8),
+  lang: z.enum(['de', 'en']).optional(),
+});
 
 /** Archive search: transcript segments (the second where something is said), grouped per interview, with facets. */
-export function searchRoutes(deps: { engine: SearchEngine; store: Store; interviews: InterviewIndex; segments: SegmentIndex; catalog: InterviewCatalogSource }): Router {
+export function searchRoutes(deps: {
+  engine: SearchEngine;
+  store: Store;
+  interviews: InterviewIndex;
+  segments: SegmentIndex;
+  catalog: InterviewCatalogSource;
+}): Router {
   const { engine, segments, catalog: catalogs } = deps;
   const router = Router();
 
@@ -65,16 +106,26 @@ export function searchRoutes(deps: { engine: SearchEngine; store: Store; intervi
     engine.assertAvailable();
     const catalog = await catalogs.current();
     const interviewIds = catalog.matching({
-      collectionId: query.collectionId, narrators: query.narrator, place: query.place, year: query.year, decade: query.decade,
-      keywords: query.keyword, language: query.language,
+      collectionId: query.collectionId,
+      narrators: query.narrator,
+      place: query.place,
+      year: query.year,
+      decade: query.decade,
+      keywords: query.keyword,
+      language: query.language,
     });
-    const search = (exclude: readonly string[]) => segments.search({
-      q: query.q,
-      filter: viewerSegmentFilter(req.viewer, catalog, { speaker: query.speaker, interviewIds, excludeInterviewIds: exclude }),
-      page: query.page,
-      hitsPerPage: query.pageSize,
-      facets: segmentFacets,
-    });
+    const search = (exclude: readonly string[]) =>
+      segments.search({
+        q: query.q,
+        filter: viewerSegmentFilter(req.viewer, catalog, {
+          speaker: query.speaker,
+          interviewIds,
+          excludeInterviewIds: exclude,
+        }),
+        page: query.page,
+        hitsPerPage: query.pageSize,
+        facets: segmentFacets,
+      });
     let result = await search([]);
     let tally = catalog.tally(result.facets.interviewId ?? {}, req.viewer);
     // The index lags behind the store (a withdrawal or narrowed visibility not indexed yet): ask again without those
@@ -83,12 +134,20 @@ export function searchRoutes(deps: { engine: SearchEngine; store: Store; intervi
       result = await search(tally.hiddenIds);
       tally = catalog.tally(result.facets.interviewId ?? {}, req.viewer);
     }
-    const hits = titled(catalog, (await visibleHits(deps.store, req.viewer, result.hits, (id) => catalog.get(id)?.access ?? null)).hits);
+    const hits = titled(
+      catalog,
+      (await visibleHits(deps.store, req.viewer, result.hits, (id) => catalog.get(id)?.access ?? null)).hits,
+    );
     const groups: { interviewId: string; interviewTitle: string; hitCount: number; hits: typeof hits }[] = [];
     for (const hit of hits) {
       let group = groups.find((g) => g.interviewId === hit.interviewId);
       if (!group) {
-        group = { interviewId: hit.interviewId, interviewTitle: hit.interviewTitle, hitCount: tally.hitsIn(hit.interviewId), hits: [] };
+        group = {
+          interviewId: hit.interviewId,
+          interviewTitle: hit.interviewTitle,
+          hitCount: tally.hitsIn(hit.interviewId),
+          hits: [],
+        };
         groups.push(group);
       }
       group.hits.push(hit);
@@ -101,7 +160,12 @@ export function searchRoutes(deps: { engine: SearchEngine; store: Store; intervi
       hits,
       groups,
       facets: {
-        ...Object.fromEntries((Object.entries(facetNames) as [InterviewFacet, string][]).map(([field, name]) => [name, tally.facets[field]])),
+        ...Object.fromEntries(
+          (Object.entries(facetNames) as [InterviewFacet, string][]).map(([field, name]) => [
+            name,
+            tally.facets[field],
+          ]),
+        ),
         // Meilisearch lists speakers alphabetically (segment-settings.ts); shown like the interview facets
         speaker: topValues(Object.entries(result.facets.speaker ?? {})),
       },
@@ -113,11 +177,16 @@ export function searchRoutes(deps: { engine: SearchEngine; store: Store; intervi
     const { q, limit } = parseRequest(req, 'query', suggestQuery);
     const folded = foldGerman(q);
     // the archive's own vocabulary first (it knows the spellings), then interview titles the viewer may see
-    const terms = [...germanVocabulary().terms.entries()].filter(([key]) => key.startsWith(folded)).map(([, spelling]) => spelling).slice(0, limit);
+    const terms = [...germanVocabulary().terms.entries()]
+      .filter(([key]) => key.startsWith(folded))
+      .map(([, spelling]) => spelling)
+      .slice(0, limit);
     let titles: string[] = [];
     if (engine.available) {
       const found = await engine.client.index(deps.interviews.uid).search(q, {
-        filter: accessFilter(searchScope(req.viewer)), limit, attributesToRetrieve: ['title'],
+        filter: accessFilter(searchScope(req.viewer)),
+        limit,
+        attributesToRetrieve: ['title'],
       });
       titles = found.hits.map((h) => String(h.title));
     }
@@ -128,7 +197,12 @@ export function searchRoutes(deps: { engine: SearchEngine; store: Store; intervi
 }
 
 /** GET /api/interviews/:id/search?q= — every hit inside one interview, in playback order, each with its second. */
-export function interviewSearchRoute(deps: { engine: SearchEngine; store: Store; segments: SegmentIndex; catalog: InterviewCatalogSource }): Router {
+export function interviewSearchRoute(deps: {
+  engine: SearchEngine;
+  store: Store;
+  segments: SegmentIndex;
+  catalog: InterviewCatalogSource;
+}): Router {
   const catalogs = deps.catalog;
   const router = Router();
   router.get('/:id/search', async (req, res) => {
@@ -141,8 +215,9 @@ export function interviewSearchRoute(deps: { engine: SearchEngine; store: Store;
     const filter = viewerSegmentFilter(req.viewer, catalog, { interviewIds: [id] });
     const result = await deps.segments.search({ q, filter, page: 1, hitsPerPage: 1000 });
     const parts = new Map((await deps.store.media.listByInterview(id)).map((m) => [m.id, m.part]));
-    const hits = titled(catalog, (await visibleHits(deps.store, req.viewer, result.hits)).hits)
-      .sort((a, b) => (parts.get(a.mediaId) ?? 0) - (parts.get(b.mediaId) ?? 0) || a.start - b.start);
+    const hits = titled(catalog, (await visibleHits(deps.store, req.viewer, result.hits)).hits).sort(
+      (a, b) => (parts.get(a.mediaId) ?? 0) - (parts.get(b.mediaId) ?? 0) || a.start - b.start,
+    );
     res.json({ q, interviewId: id, total: hits.length, hits });
   });
   return router;

@@ -16,7 +16,14 @@ import type { SearchEngine } from './engine.js';
 import { matchingWordRanges, normalizeQuery } from './german.js';
 import { accessFilter, quote } from './interview-index.js';
 import { MARK_CLOSE, MARK_OPEN, safeHighlight } from './highlight.js';
-import { accessFields, toSegmentDocuments, type InterviewLike, type SegmentDocument, type SegmentFacet, type SegmentInput } from './segment-documents.js';
+import {
+  accessFields,
+  toSegmentDocuments,
+  type InterviewLike,
+  type SegmentDocument,
+  type SegmentFacet,
+  type SegmentInput,
+} from './segment-documents.js';
 import { segmentIndexSettings } from './segment-settings.js';
 
 export * from './segment-documents.js';
@@ -37,16 +44,24 @@ export interface SegmentFilterChoices {
  * Segments carry no owner: `ownedInterviewIds` (the store's answer for scope.ownerId) stands in for the interview
  * index's `createdBy` clause, so a scope with an owner needs it.
  */
-export function segmentFilter(scope: AccessScope, choices: SegmentFilterChoices = {}, ownedInterviewIds: readonly string[] = []): string | undefined {
+export function segmentFilter(
+  scope: AccessScope,
+  choices: SegmentFilterChoices = {},
+  ownedInterviewIds: readonly string[] = [],
+): string | undefined {
   const clauses: string[] = [];
   if (scope.kind === 'scoped') {
     const ids = [...(scope.interviewIds ?? []), ...ownedInterviewIds];
     const access = accessFilter({ ...scope, ownerId: undefined, interviewIds: ids }, 'interviewId');
     // the narrator finds their own restricted passages; nobody else but staff does
     const own = scope.interviewIds ?? [];
-    clauses.push(access!, own.length > 0 ? `(restricted = false OR interviewId IN [${own.map(quote).join(', ')}])` : 'restricted = false');
+    clauses.push(
+      access!,
+      own.length > 0 ? `(restricted = false OR interviewId IN [${own.map(quote).join(', ')}])` : 'restricted = false',
+    );
   }
-  if (choices.speaker && choices.speaker.length > 0) clauses.push(`speaker IN [${choices.speaker.map(quote).join(', ')}]`);
+  if (choices.speaker && choices.speaker.length > 0)
+    clauses.push(`speaker IN [${choices.speaker.map(quote).join(', ')}]`);
   if (choices.interviewIds) clauses.push(`interviewId IN [${choices.interviewIds.map(quote).join(', ')}]`);
   if (choices.excludeInterviewIds && choices.excludeInterviewIds.length > 0) {
     clauses.push(`interviewId NOT IN [${choices.excludeInterviewIds.map(quote).join(', ')}]`);
@@ -99,7 +114,10 @@ export function derivedSnippet(text: string, q: string): string | null {
   const first = ranges[0];
   if (!first) return null;
   const words = [...text.matchAll(/\S+/g)].map((m) => [m.index, m.index + m[0].length] as const);
-  const hitWord = Math.max(0, words.findIndex(([, end]) => end >= first[1]));
+  const hitWord = Math.max(
+    0,
+    words.findIndex(([, end]) => end >= first[1]),
+  );
   let from = Math.max(0, hitWord - Math.floor(CROP_WORDS / 3));
   const to = Math.min(words.length, from + CROP_WORDS);
   from = Math.max(0, to - CROP_WORDS);
@@ -178,7 +196,9 @@ export class SegmentIndex {
       for (const g of groups) {
         const docs = g.flatMap((m) => toSegmentDocuments(m.interview, m.mediaId, m.segments));
         count += docs.length;
-        enqueued.push(await this.index().deleteDocuments({ filter: `mediaId IN [${g.map((m) => quote(m.mediaId)).join(', ')}]` }));
+        enqueued.push(
+          await this.index().deleteDocuments({ filter: `mediaId IN [${g.map((m) => quote(m.mediaId)).join(', ')}]` }),
+        );
         if (docs.length > 0) enqueued.push(await this.index().addDocuments(docs, { primaryKey: 'id' }));
       }
       return enqueued;
@@ -203,7 +223,8 @@ export class SegmentIndex {
   async #wait(tasks: readonly EnqueuedTask[], timeout = 60_000): Promise<void> {
     for (const enqueued of tasks) {
       const task = await this.engine.client.tasks.waitForTask(enqueued.taskUid, { timeout, interval: 50 });
-      if (task.status !== 'succeeded') throw new Error(`segment index ${task.type}: ${task.error?.message ?? task.status}`);
+      if (task.status !== 'succeeded')
+        throw new Error(`segment index ${task.type}: ${task.error?.message ?? task.status}`);
     }
   }
 
@@ -217,10 +238,17 @@ export class SegmentIndex {
     const limit = 1000;
     let count = 0;
     for (let offset = 0; ; offset += limit) {
-      const page = await this.index().getDocuments({ filter: `interviewId = ${quote(id)}`, fields: ['id'], limit, offset });
+      const page = await this.index().getDocuments({
+        filter: `interviewId = ${quote(id)}`,
+        fields: ['id'],
+        limit,
+        offset,
+      });
       if (page.results.length > 0) {
         const updates = page.results.map((d) => ({ id: d.id, ...patch }));
-        await this.#wait(await this.#serial(async () => [await this.index().updateDocuments(updates, { primaryKey: 'id' })]));
+        await this.#wait(
+          await this.#serial(async () => [await this.index().updateDocuments(updates, { primaryKey: 'id' })]),
+        );
       }
       count += page.results.length;
       if (page.results.length < limit) return count;
@@ -231,20 +259,23 @@ export class SegmentIndex {
     const page = params.page ?? 1;
     const hitsPerPage = params.hitsPerPage ?? 20;
     const query = normalizeQuery(params.q);
-    const result = await this.index().search<SegmentDocument, SearchParams & { page: number; hitsPerPage: number }>(query, {
-      filter: params.filter,
-      page,
-      hitsPerPage,
-      facets: params.facets ? [...params.facets] : undefined,
-      attributesToRetrieve: ['id', 'interviewId', 'mediaId', 'start', 'end', 'speaker', 'text'],
-      attributesToCrop: ['text'],
-      cropLength: CROP_WORDS,
-      cropMarker: '…',
-      attributesToHighlight: ['text'],
-      // Meilisearch escapes nothing: mark with control characters, escape, then turn them into <mark>
-      highlightPreTag: MARK_OPEN,
-      highlightPostTag: MARK_CLOSE,
-    });
+    const result = await this.index().search<SegmentDocument, SearchParams & { page: number; hitsPerPage: number }>(
+      query,
+      {
+        filter: params.filter,
+        page,
+        hitsPerPage,
+        facets: params.facets ? [...params.facets] : undefined,
+        attributesToRetrieve: ['id', 'interviewId', 'mediaId', 'start', 'end', 'speaker', 'text'],
+        attributesToCrop: ['text'],
+        cropLength: CROP_WORDS,
+        cropMarker: '…',
+        attributesToHighlight: ['text'],
+        // Meilisearch escapes nothing: mark with control characters, escape, then turn them into <mark>
+        highlightPreTag: MARK_OPEN,
+        highlightPostTag: MARK_CLOSE,
+      },
+    );
     return {
       q: params.q,
       query,
@@ -253,7 +284,9 @@ export class SegmentIndex {
       hitsPerPage,
       hits: result.hits.map((hit) => {
         const formatted = String((hit._formatted as Partial<SegmentDocument> | undefined)?.text ?? '');
-        const snippet = formatted.includes(MARK_OPEN) ? safeHighlight(formatted) : (derivedSnippet(hit.text, query) ?? safeHighlight(formatted));
+        const snippet = formatted.includes(MARK_OPEN)
+          ? safeHighlight(formatted)
+          : (derivedSnippet(hit.text, query) ?? safeHighlight(formatted));
         return {
           id: hit.id,
           interviewId: hit.interviewId,

@@ -209,14 +209,21 @@ export class MeiliSidecar extends EventEmitter<MeiliSidecarEvents> {
 
   #args(): string[] {
     return [
-      '--db-path', this.dbPath,
-      '--http-addr', `127.0.0.1:${this.#port}`,
-      '--env', 'production',
+      '--db-path',
+      this.dbPath,
+      '--http-addr',
+      `127.0.0.1:${this.#port}`,
+      '--env',
+      'production',
       '--no-analytics',
-      '--max-indexing-memory', this.#opts.maxIndexingMemory ?? '256MiB',
-      '--max-indexing-threads', '1',
-      '--dump-dir', path.join(this.dataDir, 'meili-dumps'),
-      '--snapshot-dir', path.join(this.dataDir, 'meili-snapshots'),
+      '--max-indexing-memory',
+      this.#opts.maxIndexingMemory ?? '256MiB',
+      '--max-indexing-threads',
+      '1',
+      '--dump-dir',
+      path.join(this.dataDir, 'meili-dumps'),
+      '--snapshot-dir',
+      path.join(this.dataDir, 'meili-snapshots'),
       ...(this.#opts.extraArgs ?? []),
     ];
   }
@@ -239,7 +246,11 @@ export class MeiliSidecar extends EventEmitter<MeiliSidecarEvents> {
     if (!this.#binary || !this.#key) throw new Error('MeiliSidecar: not prepared');
     this.#tail = [];
     // cwd = dataDir so a stray ./config.toml elsewhere is never picked up
-    const child = spawn(this.#binary, this.#args(), { cwd: this.dataDir, env: this.#env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.#binary, this.#args(), {
+      cwd: this.dataDir,
+      env: this.#env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const proc: Proc = {
       child,
       up: false,
@@ -300,7 +311,8 @@ export class MeiliSidecar extends EventEmitter<MeiliSidecarEvents> {
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
       if (proc.exit) {
-        const how = proc.exit.error?.message ?? (proc.exit.signal ? `signal ${proc.exit.signal}` : `code ${proc.exit.code}`);
+        const how =
+          proc.exit.error?.message ?? (proc.exit.signal ? `signal ${proc.exit.signal}` : `code ${proc.exit.code}`);
         throw new Error(`Meilisearch exited (${how}) before becoming healthy${this.#tailText()}`);
       }
       if (Date.now() > deadline) {
@@ -345,7 +357,10 @@ export class MeiliSidecar extends EventEmitter<MeiliSidecarEvents> {
     const expected = this.#stopping;
     if (proc.up) this.emit('down', { ...exit, pid: proc.child.pid, expected });
     if (!this.#supervise) return; // start() itself reports failures before supervision begins
-    this.#log.error({ ...exit, pid: proc.child.pid, lastOutput: this.#tail.slice(-5) }, 'Meilisearch exited unexpectedly');
+    this.#log.error(
+      { ...exit, pid: proc.child.pid, lastOutput: this.#tail.slice(-5) },
+      'Meilisearch exited unexpectedly',
+    );
     this.#scheduleRestart();
   }
 

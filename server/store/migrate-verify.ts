@@ -14,7 +14,9 @@ export function canonicalJson(value: unknown): string {
   if (value instanceof Date) return JSON.stringify({ $date: value.toISOString() });
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   if (typeof value === 'bigint') return value.toString();
@@ -42,7 +44,9 @@ export class SetChecksum {
 // Verification: the source documents again, and what differs on a mismatch
 
 export function forEachSourceDoc(db: Database, spec: Spec, batchSize: number, fn: (doc: Doc) => void): void {
-  const select = db.prepare(`SELECT rowid AS _rowid, * FROM "${spec.table}" WHERE rowid > ?${spec.where ? ` AND (${spec.where})` : ''} ORDER BY rowid LIMIT ?`);
+  const select = db.prepare(
+    `SELECT rowid AS _rowid, * FROM "${spec.table}" WHERE rowid > ?${spec.where ? ` AND (${spec.where})` : ''} ORDER BY rowid LIMIT ?`,
+  );
   for (let after = 0; ;) {
     const rows = select.all(after, batchSize) as Row[];
     if (rows.length === 0) return;
@@ -52,10 +56,16 @@ export function forEachSourceDoc(db: Database, spec: Spec, batchSize: number, fn
 }
 
 /** Which documents differ (only run on a mismatch): missing in the target, extra there, or changed — with a few ids. */
-export async function describeDifference(db: Database, models: Models, model: keyof Models, batchSize: number): Promise<string> {
+export async function describeDifference(
+  db: Database,
+  models: Models,
+  model: keyof Models,
+  batchSize: number,
+): Promise<string> {
   const expected = new Map<string, string>();
   const sum = new SetChecksum();
-  for (const spec of specs.filter((s) => s.model === model)) forEachSourceDoc(db, spec, batchSize, (doc) => expected.set(String(doc._id), sum.add(doc)));
+  for (const spec of specs.filter((s) => s.model === model))
+    forEachSourceDoc(db, spec, batchSize, (doc) => expected.set(String(doc._id), sum.add(doc)));
   const missing: string[] = [];
   const extra: string[] = [];
   const changed: string[] = [];
@@ -71,9 +81,13 @@ export async function describeDifference(db: Database, models: Models, model: ke
   }
   for (const key of expected.keys()) if (!seen.has(key)) missing.push(key);
   const few = (ids: string[]) => ids.slice(0, 3).join(', ') + (ids.length > 3 ? ', …' : '');
-  return [
-    missing.length ? `${missing.length} missing in the target (${few(missing)})` : '',
-    extra.length ? `${extra.length} only in the target (${few(extra)})` : '',
-    changed.length ? `${changed.length} changed since copied (${few(changed)})` : '',
-  ].filter(Boolean).join('; ') || 'checksums differ';
+  return (
+    [
+      missing.length ? `${missing.length} missing in the target (${few(missing)})` : '',
+      extra.length ? `${extra.length} only in the target (${few(extra)})` : '',
+      changed.length ? `${changed.length} changed since copied (${few(changed)})` : '',
+    ]
+      .filter(Boolean)
+      .join('; ') || 'checksums differ'
+  );
 }

@@ -32,7 +32,11 @@ export const MIGRATION_COLLECTION = 'archive_migrations';
 const TRANSIENT = new Set([MIGRATION_COLLECTION, collectionNames.locks, collectionNames.jobClaims]);
 
 export class MigrationError extends Error {
-  constructor(readonly kind: 'no-source' | 'unreachable' | 'foreign-target' | 'invalid-row', message: string, options?: ErrorOptions) {
+  constructor(
+    readonly kind: 'no-source' | 'unreachable' | 'foreign-target' | 'invalid-row',
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'MigrationError';
   }
@@ -44,7 +48,8 @@ export class MigrationError extends Error {
 async function validate(models: Models, spec: Spec, doc: Doc): Promise<void> {
   const model = models[spec.model];
   const unknown = Object.keys(doc).filter((k) => model.schema.pathType(k) === 'adhocOrUndefined');
-  if (unknown.length > 0) throw invalid(spec, doc, `fields the ${spec.model} schema does not know: ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    throw invalid(spec, doc, `fields the ${spec.model} schema does not know: ${unknown.join(', ')}`);
   const cast = new model(doc);
   try {
     await cast.validate();
@@ -53,11 +58,15 @@ async function validate(models: Models, spec: Spec, doc: Doc): Promise<void> {
   }
   // a value the schema would cast into something else (or a default it would add) is a mapping error, not data
   const stored = canonicalJson(cast.toObject({ versionKey: false }));
-  if (stored !== canonicalJson(doc)) throw invalid(spec, doc, `the ${spec.model} schema would store it differently: ${stored.slice(0, 300)}`);
+  if (stored !== canonicalJson(doc))
+    throw invalid(spec, doc, `the ${spec.model} schema would store it differently: ${stored.slice(0, 300)}`);
 }
 
 const invalid = (spec: Spec, doc: Doc, why: string) =>
-  new MigrationError('invalid-row', `${spec.from}: row ${JSON.stringify(doc._id)} cannot be stored as ${collectionNames[spec.model]}: ${why}`);
+  new MigrationError(
+    'invalid-row',
+    `${spec.from}: row ${JSON.stringify(doc._id)} cannot be stored as ${collectionNames[spec.model]}: ${why}`,
+  );
 
 // ---------------------------------------------------------------------------------------------------------------------
 // The archive's identity
@@ -68,7 +77,8 @@ const invalid = (spec: Spec, doc: Doc, why: string) =>
  */
 export function archiveId(db: Database): string {
   db.exec(`CREATE TABLE IF NOT EXISTS archive_identity (id TEXT PRIMARY KEY, created_at TEXT NOT NULL) STRICT`);
-  const existing = db.prepare('SELECT id FROM archive_identity ORDER BY created_at LIMIT 1').pluck().get() as string | undefined;
+  const existing = db.prepare('SELECT id FROM archive_identity ORDER BY created_at LIMIT 1').pluck().get() as
+    string | undefined;
   if (existing) return existing;
   const id = `archive-${crypto.randomUUID()}`;
   db.prepare('INSERT INTO archive_identity (id, created_at) VALUES (?, ?)').run(id, new Date().toISOString());
@@ -127,7 +137,11 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
   const batchSize = options.batchSize ?? 500;
   const file = path.join(options.dataDir, 'archive.sqlite');
   // never create an empty archive where the operator mistyped the path
-  if (!fs.existsSync(file)) throw new MigrationError('no-source', `no embedded archive at ${file} (set DATA_DIR to the directory that holds archive.sqlite)`);
+  if (!fs.existsSync(file))
+    throw new MigrationError(
+      'no-source',
+      `no embedded archive at ${file} (set DATA_DIR to the directory that holds archive.sqlite)`,
+    );
 
   const target = redactUri(options.to);
   let sqlite: SqliteStore | null = null;
@@ -137,9 +151,16 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
     const db = sqlite.db;
     const id = archiveId(db);
     try {
-      mongo = await openMongoStore(options.to, { ensureIndexes: false, serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5_000 });
+      mongo = await openMongoStore(options.to, {
+        ensureIndexes: false,
+        serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5_000,
+      });
     } catch (err) {
-      throw new MigrationError('unreachable', `--to ${target}: MongoDB nicht erreichbar / not usable: ${(err as Error).message}`, { cause: err });
+      throw new MigrationError(
+        'unreachable',
+        `--to ${target}: MongoDB nicht erreichbar / not usable: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const mdb = mongo.connection.db!;
     const records = mdb.collection<MigrationRecord>(MIGRATION_COLLECTION);
@@ -147,8 +168,11 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
     // whose database is this?
     const others = await records.find({ _id: { $ne: id } }, { projection: { _id: 1, source: 1 } }).toArray();
     if (others.length > 0) {
-      throw new MigrationError('foreign-target', `refusing to write into ${target}: it holds a migration of another archive `
-        + `(${others.map((o) => `${o._id} from ${o.source}`).join('; ')}), this archive is ${id}. Choose another database (the URI's path).`);
+      throw new MigrationError(
+        'foreign-target',
+        `refusing to write into ${target}: it holds a migration of another archive ` +
+          `(${others.map((o) => `${o._id} from ${o.source}`).join('; ')}), this archive is ${id}. Choose another database (the URI's path).`,
+      );
     }
     let record = await records.findOne({ _id: id });
     if (!record) {
@@ -159,17 +183,32 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
         if (n > 0) held.push(c.name);
       }
       if (held.length > 0) {
-        throw new MigrationError('foreign-target', `refusing to write into ${target}: the database is not empty (documents in `
-          + `${held.slice(0, 6).join(', ')}${held.length > 6 ? ', …' : ''}) and holds no migration record of this archive (${id}). `
-          + 'It belongs to another archive or to an app already running on MongoDB. Choose an empty database (the URI\'s path).');
+        throw new MigrationError(
+          'foreign-target',
+          `refusing to write into ${target}: the database is not empty (documents in ` +
+            `${held.slice(0, 6).join(', ')}${held.length > 6 ? ', …' : ''}) and holds no migration record of this archive (${id}). ` +
+            "It belongs to another archive or to an app already running on MongoDB. Choose an empty database (the URI's path).",
+        );
       }
       const now = new Date().toISOString();
-      record = { _id: id, source: file, startedAt: now, updatedAt: now, finishedAt: null, runs: 0, running: false, checkpoints: {} };
+      record = {
+        _id: id,
+        source: file,
+        startedAt: now,
+        updatedAt: now,
+        finishedAt: null,
+        runs: 0,
+        running: false,
+        checkpoints: {},
+      };
       // a unique insert: of two runs starting at once on an empty target, one claims it
       await records.insertOne(record);
     }
     const resumed = record.running === true;
-    await records.updateOne({ _id: id }, { $set: { runs: record.runs + 1, running: true, updatedAt: new Date().toISOString() } });
+    await records.updateOne(
+      { _id: id },
+      { $set: { runs: record.runs + 1, running: true, updatedAt: new Date().toISOString() } },
+    );
     // the indexes the app needs (unique ones too: a row that breaks one fails here, as it would in the app)
     for (const model of Object.values(mongo.models)) await model.createIndexes();
 
@@ -178,7 +217,9 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
       const done = Object.keys(record.checkpoints).length;
       print(`resuming an unfinished run: ${done} of ${specs.length} parts were complete before it stopped`);
     } else if (record.runs > 0) {
-      print(`this archive was migrated here before (${record.finishedAt ? `verified ${record.finishedAt}` : 'not verified'}); copying only what is missing`);
+      print(
+        `this archive was migrated here before (${record.finishedAt ? `verified ${record.finishedAt}` : 'not verified'}); copying only what is missing`,
+      );
     }
 
     // one read transaction: every table is read from the same snapshot (WAL lets a running app keep writing)
@@ -191,7 +232,9 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
         const sum = new SetChecksum();
         let copied = 0;
         let alreadyThere = 0;
-        const select = db.prepare(`SELECT rowid AS _rowid, * FROM "${spec.table}" WHERE rowid > ?${spec.where ? ` AND (${spec.where})` : ''} ORDER BY rowid LIMIT ?`);
+        const select = db.prepare(
+          `SELECT rowid AS _rowid, * FROM "${spec.table}" WHERE rowid > ?${spec.where ? ` AND (${spec.where})` : ''} ORDER BY rowid LIMIT ?`,
+        );
         for (let after = 0; ;) {
           const rows = select.all(after, batchSize) as Row[];
           if (rows.length === 0) break;
@@ -203,7 +246,11 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
             sum.add(doc);
             docs.push(doc);
           }
-          const present = new Set((await collection.find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)));
+          const present = new Set(
+            (await collection.find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { _id: 1 } }).toArray()).map(
+              (d) => String(d._id),
+            ),
+          );
           let missing = docs.filter((d) => !present.has(String(d._id)));
           alreadyThere += docs.length - missing.length;
           if (options.crashAfterDocuments !== undefined && inserted + missing.length >= options.crashAfterDocuments) {
@@ -217,10 +264,25 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
         }
         // field names without '.' or '$' (FerretDB refuses them)
         const key = `${spec.model}_${spec.from}`.replace(/[^A-Za-z0-9_]+/g, '_');
-        await records.updateOne({ _id: id }, { $set: { [`checkpoints.${key}`]: { sourceRows: sum.count, at: new Date().toISOString() }, updatedAt: new Date().toISOString() } });
+        await records.updateOne(
+          { _id: id },
+          {
+            $set: {
+              [`checkpoints.${key}`]: { sourceRows: sum.count, at: new Date().toISOString() },
+              updatedAt: new Date().toISOString(),
+            },
+          },
+        );
         bySpec.push({
-          collection: collectionNames[spec.model], from: spec.from, sourceRows: sum.count, copied, alreadyThere,
-          targetDocs: 0, sourceChecksum: sum.hex, targetChecksum: '', ok: true,
+          collection: collectionNames[spec.model],
+          from: spec.from,
+          sourceRows: sum.count,
+          copied,
+          alreadyThere,
+          targetDocs: 0,
+          sourceChecksum: sum.hex,
+          targetChecksum: '',
+          ok: true,
         });
       }
 
@@ -233,15 +295,22 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
         const source = new SetChecksum();
         if (copiedModels.has(model)) {
           // re-derive the source sum over all parts (a checksum of sums would not be a checksum of the set)
-          for (const spec of specs.filter((s) => s.model === model)) forEachSourceDoc(db, spec, batchSize, (doc) => source.add(doc));
+          for (const spec of specs.filter((s) => s.model === model))
+            forEachSourceDoc(db, spec, batchSize, (doc) => source.add(doc));
         }
         const targetSum = new SetChecksum();
         for await (const doc of mongo.models[model].collection.find({})) targetSum.add(doc);
         const ok = source.count === targetSum.count && source.hex === targetSum.hex;
         const result: CollectionResult = {
-          collection: name, from: parts.map((p) => p.from).join(' + ') || '—',
-          sourceRows: source.count, copied: parts.reduce((n, p) => n + p.copied, 0), alreadyThere: parts.reduce((n, p) => n + p.alreadyThere, 0),
-          targetDocs: targetSum.count, sourceChecksum: source.hex, targetChecksum: targetSum.hex, ok,
+          collection: name,
+          from: parts.map((p) => p.from).join(' + ') || '—',
+          sourceRows: source.count,
+          copied: parts.reduce((n, p) => n + p.copied, 0),
+          alreadyThere: parts.reduce((n, p) => n + p.alreadyThere, 0),
+          targetDocs: targetSum.count,
+          sourceChecksum: source.hex,
+          targetChecksum: targetSum.hex,
+          ok,
         };
         if (!ok) result.problem = await describeDifference(db, mongo.models, model, batchSize);
         results.push(result);
@@ -249,12 +318,17 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
       db.exec('COMMIT');
       const ok = results.every((r) => r.ok);
       const endedAt = new Date().toISOString();
-      await records.updateOne({ _id: id }, { $set: { running: false, updatedAt: endedAt, ...(ok ? { finishedAt: endedAt } : {}) } });
+      await records.updateOne(
+        { _id: id },
+        { $set: { running: false, updatedAt: endedAt, ...(ok ? { finishedAt: endedAt } : {}) } },
+      );
       printTable(print, results);
       const rows = results.reduce((n, r) => n + r.sourceRows, 0);
       if (!ok) {
         for (const r of results.filter((x) => !x.ok)) print(`MISMATCH ${r.collection}: ${r.problem}`);
-        print(`migration NOT verified: ${results.filter((r) => !r.ok).length} collection(s) differ between source and target`);
+        print(
+          `migration NOT verified: ${results.filter((r) => !r.ok).length} collection(s) differ between source and target`,
+        );
       } else if (inserted === 0) {
         print(`nothing new to copy: all ${rows} documents were already there; counts and checksums match`);
       } else {

@@ -1,16 +1,35 @@
 // Repository interfaces, one per aggregate. Async so that the MongoDB (mongoose) adapter of the scale tier can
 // implement the same contract; tests/contract/ runs one suite against every adapter.
 import type {
-  ApiToken, AuditEvent, Collection, ConsentRecord, Correction, Group, IndexPoint, Interview, JobRecord, MediaDerivatives,
-  MediaIndex, Medium, Operation, Page, PageRequest, Restriction, ReviewDecision, ReviewInvitation, Session, TranscriptHead,
-  TranscriptVersion, User, Visibility, WorkflowStatus,
+  ApiToken,
+  AuditEvent,
+  Collection,
+  ConsentRecord,
+  Correction,
+  Group,
+  IndexPoint,
+  Interview,
+  JobRecord,
+  MediaDerivatives,
+  MediaIndex,
+  Medium,
+  Operation,
+  Page,
+  PageRequest,
+  Restriction,
+  ReviewDecision,
+  ReviewInvitation,
+  Session,
+  TranscriptHead,
+  TranscriptVersion,
+  User,
+  Visibility,
+  WorkflowStatus,
 } from './types.js';
 import type { FixityBaseline, FixityEvent, FixityOutcome } from './types.js';
 
 export type UpdateResult<T> =
-  | { ok: true; record: T }
-  | { ok: false; reason: 'not-found' }
-  | { ok: false; reason: 'version-conflict'; current: T };
+  { ok: true; record: T } | { ok: false; reason: 'not-found' } | { ok: false; reason: 'version-conflict'; current: T };
 
 export interface UserRepository {
   create(user: User): Promise<User>;
@@ -18,7 +37,11 @@ export interface UserRepository {
   /** Case-insensitive. */
   findByEmail(email: string): Promise<User | null>;
   list(page: PageRequest): Promise<Page<User>>;
-  update(id: string, patch: Partial<Pick<User, 'displayName' | 'role' | 'passwordHash' | 'disabled'>>, now: string): Promise<User | null>;
+  update(
+    id: string,
+    patch: Partial<Pick<User, 'displayName' | 'role' | 'passwordHash' | 'disabled'>>,
+    now: string,
+  ): Promise<User | null>;
   countActiveAdmins(): Promise<number>;
 }
 
@@ -89,12 +112,35 @@ export interface InterviewFilter {
   createdBy?: string;
 }
 
-export const interviewSorts = ['-updatedAt', 'updatedAt', 'title', '-title', 'recordedAt', '-recordedAt', '-createdAt', 'createdAt'] as const;
+export const interviewSorts = [
+  '-updatedAt',
+  'updatedAt',
+  'title',
+  '-title',
+  'recordedAt',
+  '-recordedAt',
+  '-createdAt',
+  'createdAt',
+] as const;
 export type InterviewSort = (typeof interviewSorts)[number];
 
 export type InterviewPatch = Partial<
-  Pick<Interview, 'collectionId' | 'title' | 'people' | 'recordedAt' | 'place' | 'language' | 'summary' | 'keywords' | 'visibility' | 'status'
-    | 'grants' | 'embargoUntil' | 'embargoListed'>
+  Pick<
+    Interview,
+    | 'collectionId'
+    | 'title'
+    | 'people'
+    | 'recordedAt'
+    | 'place'
+    | 'language'
+    | 'summary'
+    | 'keywords'
+    | 'visibility'
+    | 'status'
+    | 'grants'
+    | 'embargoUntil'
+    | 'embargoListed'
+  >
 >;
 
 export interface InterviewRepository {
@@ -130,7 +176,11 @@ export interface MediaRepository {
   nextPart(interviewId: string): Promise<number>;
   update(id: string, patch: MediumPatch, now: string): Promise<Medium | null>;
   /** Merges the given derivative paths into the medium's derivatives (null removes one). */
-  setDerivatives(id: string, derivatives: { [K in keyof MediaDerivatives]?: string | null }, now: string): Promise<Medium | null>;
+  setDerivatives(
+    id: string,
+    derivatives: { [K in keyof MediaDerivatives]?: string | null },
+    now: string,
+  ): Promise<Medium | null>;
   delete(id: string): Promise<boolean>;
   /** Ids of media whose renditions were made with restricted passages (renditionRedaction ≠ ''). */
   listRedacted(): Promise<string[]>;
@@ -200,7 +250,13 @@ export interface TranscriptRepository {
   /** Forgets what the search index holds, so that everything is indexed again (reindex). */
   resetIndexed(): Promise<void>;
   getIndex(mediaId: string): Promise<MediaIndex | null>;
-  putIndex(mediaId: string, points: IndexPoint[], updatedBy: string | null, now: string, expectedVersion?: number): Promise<{ ok: true; index: MediaIndex } | { ok: false; current: number }>;
+  putIndex(
+    mediaId: string,
+    points: IndexPoint[],
+    updatedBy: string | null,
+    now: string,
+    expectedVersion?: number,
+  ): Promise<{ ok: true; index: MediaIndex } | { ok: false; current: number }>;
 }
 
 export interface GroupRepository {

@@ -1,12 +1,27 @@
 // Domain records as the repositories return them. Plain data, no behaviour; IDs are UUID strings,
 // timestamps ISO-8601 strings (UTC) so that SQLite and MongoDB adapters agree byte for byte.
 export {
-  type JobRecord, type JobStatus, type MediaDerivatives, type MediaKind, type MediaStatus, type MediaTechnical,
-  type Medium, jobStatuses, mediaKinds, mediaStatuses,
+  type JobRecord,
+  type JobStatus,
+  type MediaDerivatives,
+  type MediaKind,
+  type MediaStatus,
+  type MediaTechnical,
+  type Medium,
+  jobStatuses,
+  mediaKinds,
+  mediaStatuses,
 } from './media-types.js';
 export {
-  type IndexHyperlink, type IndexPlace, type IndexPoint, type MediaIndex, type TimedSegment, type TranscriptHead,
-  type TranscriptSegment, type TranscriptVersion, isTimed,
+  type IndexHyperlink,
+  type IndexPlace,
+  type IndexPoint,
+  type MediaIndex,
+  type TimedSegment,
+  type TranscriptHead,
+  type TranscriptSegment,
+  type TranscriptVersion,
+  isTimed,
 } from './transcript-types.js';
 
 // researcher: reads `registered` interviews and, when granted, `restricted` ones; never edits.

@@ -39,7 +39,10 @@ export class InjectedFailure extends Error {
 
 /** An operation with this key failed earlier; `error` is what it failed with (a Problem type, or a message). */
 export class OperationFailedError extends Error {
-  constructor(readonly key: string, readonly error: string) {
+  constructor(
+    readonly key: string,
+    readonly error: string,
+  ) {
     super(`operation ${key} failed: ${error}`);
     this.name = 'OperationFailedError';
   }
@@ -65,7 +68,11 @@ export async function insertOnce(insert: () => Promise<unknown>): Promise<void> 
 
 /** A short stable digest of JSON data, for keys derived from a request. */
 export function digestOf(value: unknown): string {
-  return crypto.createHash('sha256').update(JSON.stringify(value ?? null)).digest('base64url').slice(0, 22);
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify(value ?? null))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 export interface UnitOfWorkOptions {
@@ -113,9 +120,16 @@ export class UnitOfWork {
   async run<P>(kind: string, key: string, payload: P): Promise<Operation & { payload: P }> {
     if (!this.planners.has(kind)) throw new Error(`no unit of work registered for ${kind}`);
     const { operation } = await this.store.operations.begin({
-      key, kind, payload, status: 'pending', error: null, createdAt: new Date().toISOString(), finishedAt: null,
+      key,
+      kind,
+      payload,
+      status: 'pending',
+      error: null,
+      createdAt: new Date().toISOString(),
+      finishedAt: null,
     });
-    if (operation.kind !== kind) throw new ConflictError(`idempotency key ${key} belongs to another use case (${operation.kind})`);
+    if (operation.kind !== kind)
+      throw new ConflictError(`idempotency key ${key} belongs to another use case (${operation.kind})`);
     if (operation.status === 'pending') await this.apply(operation);
     const stored = (await this.store.operations.find(key)) ?? operation;
     if (stored.status === 'failed') throw new OperationFailedError(key, stored.error ?? 'failed');
@@ -152,7 +166,11 @@ export class UnitOfWork {
     } catch (err) {
       const rejected = err instanceof InjectedFailure ? null : (this.options.rejection?.(err) ?? null);
       if (rejected !== null) {
-        await this.store.operations.finish(operation.key, { status: 'failed', error: rejected }, new Date().toISOString());
+        await this.store.operations.finish(
+          operation.key,
+          { status: 'failed', error: rejected },
+          new Date().toISOString(),
+        );
       } else {
         this.logger.warn({ err, operation: operation.key }, 'unit of work interrupted; the sweep completes it');
       }
@@ -165,9 +183,16 @@ export class UnitOfWork {
    * The sweep's part: completes pending operations older than `graceMs` (younger ones may still be running in the
    * request that wrote them; running a step twice is harmless, but needless).
    */
-  async completeUnfinished(graceMs = 30_000, now = new Date(), limit = 200): Promise<{ completed: number; failed: number; pending: number }> {
+  async completeUnfinished(
+    graceMs = 30_000,
+    now = new Date(),
+    limit = 200,
+  ): Promise<{ completed: number; failed: number; pending: number }> {
     const result = { completed: 0, failed: 0, pending: 0 };
-    for (const operation of await this.store.operations.listUnfinished(new Date(now.getTime() - graceMs).toISOString(), limit)) {
+    for (const operation of await this.store.operations.listUnfinished(
+      new Date(now.getTime() - graceMs).toISOString(),
+      limit,
+    )) {
       try {
         await this.apply(operation);
         result.completed++;

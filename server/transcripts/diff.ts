@@ -49,7 +49,8 @@ export function diffSegments(a: TranscriptSegment[], b: TranscriptSegment[]): Se
   let added: number[] = [];
   const flushHunk = () => {
     const paired = Math.min(removed.length, added.length);
-    for (let k = 0; k < paired; k++) ops.push({ op: 'changed', from: removed[k]!, to: added[k]!, before: a[removed[k]!]!, after: b[added[k]!]! });
+    for (let k = 0; k < paired; k++)
+      ops.push({ op: 'changed', from: removed[k]!, to: added[k]!, before: a[removed[k]!]!, after: b[added[k]!]! });
     for (const from of removed.slice(paired)) ops.push({ op: 'removed', from, before: a[from]! });
     for (const to of added.slice(paired)) ops.push({ op: 'added', to, after: b[to]! });
     removed = [];

@@ -3,13 +3,27 @@ import { expectedVersion, setVersionEtag } from '../http/etag.js';
 import { parseRequest } from '../http/validate.js';
 import { Problem } from '../http/problem.js';
 import {
-  diffQuery, exportQuery, importQuery, putIndexSchema, reasonSchema, restoreSchema, segmentParams, segmentPatchSchema,
-  splitSchema, transcriptParams,
+  diffQuery,
+  exportQuery,
+  importQuery,
+  putIndexSchema,
+  reasonSchema,
+  restoreSchema,
+  segmentParams,
+  segmentPatchSchema,
+  splitSchema,
+  transcriptParams,
 } from './schemas.js';
 import type { TranscriptService } from './service.js';
 import { msg } from '../i18n/messages.js';
 
-const mimeOf = { vtt: 'text/vtt', srt: 'application/x-subrip', txt: 'text/plain', json: 'application/json', ohms: 'application/xml' } as const;
+const mimeOf = {
+  vtt: 'text/vtt',
+  srt: 'application/x-subrip',
+  txt: 'text/plain',
+  json: 'application/json',
+  ohms: 'application/xml',
+} as const;
 const extOf = { vtt: 'vtt', srt: 'srt', txt: 'txt', json: 'json', ohms: 'xml' } as const;
 
 /** Transcript files arrive as the raw request body in any text format; 50 MB is far above a day-long interview. */
@@ -28,7 +42,10 @@ export function transcriptRoutes(transcripts: TranscriptService): Router {
       throw new Problem('validation', { errors: [{ field: 'body', message: msg('field.transcriptFileMissing') }] });
     }
     const head = await transcripts.import({
-      viewer: req.viewer, interviewId: id, mediaId, text: req.body,
+      viewer: req.viewer,
+      interviewId: id,
+      mediaId,
+      text: req.body,
       ...(query.format ? { format: query.format } : {}),
       ...(query.filename ? { filename: query.filename } : {}),
       ...(query.reason ? { reason: query.reason } : {}),

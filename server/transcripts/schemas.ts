@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { zodMessage } from '../i18n/messages.js';
 
-const seconds = z.number().finite().min(0).max(48 * 3600);
+const seconds = z
+  .number()
+  .finite()
+  .min(0)
+  .max(48 * 3600);
 
 export const segmentSchema = z
   .strictObject({
@@ -10,14 +14,25 @@ export const segmentSchema = z
     end: seconds.nullable(),
     speaker: z.string().trim().min(1).max(200).nullable(),
     text: z.string().trim().min(1).max(20_000),
-    words: z.array(z.strictObject({
-      start: seconds, end: seconds, text: z.string().min(1).max(200),
-      probability: z.number().min(0).max(1).optional(), aligned: z.literal(false).optional(),
-    })).max(5000).optional(),
+    words: z
+      .array(
+        z.strictObject({
+          start: seconds,
+          end: seconds,
+          text: z.string().min(1).max(200),
+          probability: z.number().min(0).max(1).optional(),
+          aligned: z.literal(false).optional(),
+        }),
+      )
+      .max(5000)
+      .optional(),
     unaligned: z.literal(true).optional(),
   })
   .refine((s) => (s.start === null) === (s.end === null), { message: zodMessage('field.startAndEnd'), path: ['end'] })
-  .refine((s) => s.start === null || s.end === null || s.end > s.start, { message: zodMessage('field.endAfterStart'), path: ['end'] });
+  .refine((s) => s.start === null || s.end === null || s.end > s.start, {
+    message: zodMessage('field.endAfterStart'),
+    path: ['end'],
+  });
 
 export const segmentsSchema = z
   .array(segmentSchema)
@@ -47,7 +62,10 @@ export const splitSchema = z.strictObject({
 
 export const reasonSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 
-export const restoreSchema = z.strictObject({ version: z.number().int().min(1), reason: z.string().trim().min(1).max(500).optional() });
+export const restoreSchema = z.strictObject({
+  version: z.number().int().min(1),
+  reason: z.string().trim().min(1).max(500).optional(),
+});
 
 const indexPlaceSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -72,7 +90,16 @@ export const indexPointSchema = z.strictObject({
   keywordsAlt: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
   subjectsAlt: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
   morePlaces: z.array(indexPlaceSchema).max(50).optional(),
-  hyperlinks: z.array(z.strictObject({ url: z.url().max(2000), text: z.string().trim().max(500), textAlt: z.string().trim().min(1).max(500).optional() })).max(50).optional(),
+  hyperlinks: z
+    .array(
+      z.strictObject({
+        url: z.url().max(2000),
+        text: z.string().trim().max(500),
+        textAlt: z.string().trim().min(1).max(500).optional(),
+      }),
+    )
+    .max(50)
+    .optional(),
 });
 
 export const putIndexSchema = z.strictObject({ points: z.array(indexPointSchema).max(2000) });

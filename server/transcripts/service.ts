@@ -11,9 +11,19 @@ import { Problem } from '../http/problem.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
 import type { Store, VersionSummary } from '../store/repositories.js';
-import { type IndexPoint, type Interview, type Medium, type TranscriptSegment, type TranscriptVersion } from '../store/types.js';
 import {
-  exportTranscript, parseTranscript, detectFormat, TranscriptParseError, type TranscriptFormat,
+  type IndexPoint,
+  type Interview,
+  type Medium,
+  type TranscriptSegment,
+  type TranscriptVersion,
+} from '../store/types.js';
+import {
+  exportTranscript,
+  parseTranscript,
+  detectFormat,
+  TranscriptParseError,
+  type TranscriptFormat,
 } from './formats/index.js';
 import { diffSegments, type SegmentDiff } from './diff.js';
 import { type SegmentPatch } from './schemas.js';
@@ -43,12 +53,19 @@ export class TranscriptService {
    * Loads interview and medium and checks the viewer may see (or edit) them; 404 hides what may not be seen.
    * `hidden` are the restricted passages this viewer gets only as the marker (empty for curators and the narrator).
    */
-  private async target(viewer: Viewer, interviewId: string, mediaId: string, mode: 'view' | 'edit'): Promise<{ interview: Interview; medium: Medium; hidden: TimeRange[] }> {
+  private async target(
+    viewer: Viewer,
+    interviewId: string,
+    mediaId: string,
+    mode: 'view' | 'edit',
+  ): Promise<{ interview: Interview; medium: Medium; hidden: TimeRange[] }> {
     const interview = await this.store.interviews.findById(interviewId);
     if (!interview || !canViewInterview(viewer, interview)) throw new Problem('not-found');
     const medium = await this.store.media.findById(mediaId);
     if (!medium || medium.interviewId !== interviewId) throw new Problem('not-found');
-    const hidden = canHearRestricted(viewer, interview) ? [] : rangesOf(await this.store.review.listRestrictions({ mediaId }));
+    const hidden = canHearRestricted(viewer, interview)
+      ? []
+      : rangesOf(await this.store.review.listRestrictions({ mediaId }));
     if (mode === 'edit') {
       if (viewer.kind !== 'user') throw new Problem('unauthenticated');
       if (!canEditInterview(viewer, interview)) throw new Problem('forbidden');
@@ -63,8 +80,14 @@ export class TranscriptService {
   }
 
   async import(input: {
-    viewer: Viewer; interviewId: string; mediaId: string; text: string; format?: TranscriptFormat; filename?: string;
-    reason?: string; expectedVersion?: number | null;
+    viewer: Viewer;
+    interviewId: string;
+    mediaId: string;
+    text: string;
+    format?: TranscriptFormat;
+    filename?: string;
+    reason?: string;
+    expectedVersion?: number | null;
   }): Promise<TranscriptView & { index: IndexPoint[] | null; warnings: { line: number; message: string }[] }> {
     const { interview, medium } = await this.target(input.viewer, input.interviewId, input.mediaId, 'edit');
     const format = input.format ?? detectFormat(input.text, input.filename);
@@ -75,17 +98,33 @@ export class TranscriptService {
       if (!(err instanceof TranscriptParseError)) throw err;
       throw new Problem('unprocessable', {
         detail: msg('transcripts.importErrors', { format, count: err.issues.length }),
-        errors: err.issues.map((i) => ({ field: `file:${i.line}${i.column ? `:${i.column}` : ''}`, line: i.line, ...(i.column ? { column: i.column } : {}), message: i.message })),
+        errors: err.issues.map((i) => ({
+          field: `file:${i.line}${i.column ? `:${i.column}` : ''}`,
+          line: i.line,
+          ...(i.column ? { column: i.column } : {}),
+          message: i.message,
+        })),
         extra: { format },
       });
     }
     const segments = validateSegments(parsed.segments, medium);
-    const version = await appendVersion(this.versionDeps, input.viewer, medium, segments, `import:${format}`, input.reason ?? `Import (${format})`, input.expectedVersion,
-      parsed.index.length > 0 ? parsed.index : null);
+    const version = await appendVersion(
+      this.versionDeps,
+      input.viewer,
+      medium,
+      segments,
+      `import:${format}`,
+      input.reason ?? `Import (${format})`,
+      input.expectedVersion,
+      parsed.index.length > 0 ? parsed.index : null,
+    );
     const index = parsed.index.length > 0 ? ((await this.store.transcripts.getIndex(medium.id))?.points ?? null) : null;
     // repairs (zero-length or reversed cues …) are part of the answer and the log, never silent
     const warnings = parsed.warnings.map((w) => ({ line: w.line, message: w.message }));
-    this.logger.info({ mediaId: medium.id, version: version.version, segments: segments.length, format, warnings: warnings.length }, 'transcript imported');
+    this.logger.info(
+      { mediaId: medium.id, version: version.version, segments: segments.length, format, warnings: warnings.length },
+      'transcript imported',
+    );
     return { ...transcriptView(interview, medium, version, version.version), index, warnings };
   }
 
@@ -106,12 +145,21 @@ export class TranscriptService {
     return transcriptView(interview, medium, v, latest ?? v.version, hidden, states.get(v.version) ?? null);
   }
 
-  async export(viewer: Viewer, interviewId: string, mediaId: string, format: TranscriptFormat, version?: number): Promise<string> {
+  async export(
+    viewer: Viewer,
+    interviewId: string,
+    mediaId: string,
+    format: TranscriptFormat,
+    version?: number,
+  ): Promise<string> {
     const t = await this.get(viewer, interviewId, mediaId, version);
     const { hidden } = await this.target(viewer, interviewId, mediaId, 'view');
     const index = redactIndexPoints((await this.store.transcripts.getIndex(mediaId))?.points ?? [], hidden);
     const interview = await this.store.interviews.findById(interviewId);
-    return exportTranscript({ segments: t.segments, index, title: interview?.title, speakers: t.speakers.map((s) => s.label) }, format);
+    return exportTranscript(
+      { segments: t.segments, index, title: interview?.title, speakers: t.speakers.map((s) => s.label) },
+      format,
+    );
   }
 
   async versions(viewer: Viewer, interviewId: string, mediaId: string): Promise<VersionSummary[]> {
@@ -119,25 +167,46 @@ export class TranscriptService {
     const versions = await this.store.transcripts.listVersions(mediaId);
     const states = draftStates(versions);
     const drafts = canSeeDrafts(viewer, interview);
-    return versions.filter((v) => drafts || !states.get(v.version)).map((v) => ({ ...v, draft: states.get(v.version) ?? null }));
+    return versions
+      .filter((v) => drafts || !states.get(v.version))
+      .map((v) => ({ ...v, draft: states.get(v.version) ?? null }));
   }
 
   async diff(viewer: Viewer, interviewId: string, mediaId: string, from: number, to: number): Promise<SegmentDiff> {
     const { hidden, interview } = await this.target(viewer, interviewId, mediaId, 'view');
     if (!canSeeDrafts(viewer, interview)) {
       const states = draftStates(await this.store.transcripts.listVersions(mediaId));
-      if (states.get(from) || states.get(to)) throw new Problem('not-found', { detail: msg('transcripts.noSuchVersion') });
+      if (states.get(from) || states.get(to))
+        throw new Problem('not-found', { detail: msg('transcripts.noSuchVersion') });
     }
-    const [a, b] = await Promise.all([this.store.transcripts.getVersion(mediaId, from), this.store.transcripts.getVersion(mediaId, to)]);
+    const [a, b] = await Promise.all([
+      this.store.transcripts.getVersion(mediaId, from),
+      this.store.transcripts.getVersion(mediaId, to),
+    ]);
     if (!a || !b) throw new Problem('not-found', { detail: msg('transcripts.noSuchVersion') });
     return diffSegments(redactSegments(a.segments, hidden), redactSegments(b.segments, hidden));
   }
 
-  async restore(viewer: Viewer, interviewId: string, mediaId: string, version: number, reason: string | undefined, expectedVersion?: number) {
+  async restore(
+    viewer: Viewer,
+    interviewId: string,
+    mediaId: string,
+    version: number,
+    reason: string | undefined,
+    expectedVersion?: number,
+  ) {
     const { interview, medium } = await this.target(viewer, interviewId, mediaId, 'edit');
     const old = await this.store.transcripts.getVersion(mediaId, version);
     if (!old) throw new Problem('not-found', { detail: msg('transcripts.noSuchVersion') });
-    const v = await appendVersion(this.versionDeps, viewer, medium, old.segments, `restore:${version}`, reason ?? `Fassung ${version} wiederhergestellt`, expectedVersion);
+    const v = await appendVersion(
+      this.versionDeps,
+      viewer,
+      medium,
+      old.segments,
+      `restore:${version}`,
+      reason ?? `Fassung ${version} wiederhergestellt`,
+      expectedVersion,
+    );
     return transcriptView(interview, medium, v, v.version, [], await this.draftOf(mediaId, v.version));
   }
 
@@ -145,7 +214,13 @@ export class TranscriptService {
    * A person read the automatic draft and vouches for it: a new version with the same segments (confidences dropped)
    * and source `review:asr`; from now on the public and search get it.
    */
-  async markReviewed(viewer: Viewer, interviewId: string, mediaId: string, reason?: string, expectedVersion?: number): Promise<TranscriptView> {
+  async markReviewed(
+    viewer: Viewer,
+    interviewId: string,
+    mediaId: string,
+    reason?: string,
+    expectedVersion?: number,
+  ): Promise<TranscriptView> {
     const { interview, medium } = await this.target(viewer, interviewId, mediaId, 'edit');
     const current = await this.store.transcripts.current(mediaId);
     if (!current) throw new Problem('not-found', { detail: msg('transcripts.noneYet') });
@@ -154,62 +229,156 @@ export class TranscriptService {
     if (!states.get(current.version)) {
       throw new Problem('conflict', { detail: msg('transcripts.notAsrDraft') });
     }
-    const segments = current.segments.map((s) => ({ ...s, ...(s.words ? { words: s.words.map(({ probability: _p, ...w }) => w) } : {}) }));
-    const v = await appendVersion(this.versionDeps, viewer, medium, segments, REVIEWED_SOURCE, reason ?? 'Automatischen Entwurf geprüft', current.version);
+    const segments = current.segments.map((s) => ({
+      ...s,
+      ...(s.words ? { words: s.words.map(({ probability: _p, ...w }) => w) } : {}),
+    }));
+    const v = await appendVersion(
+      this.versionDeps,
+      viewer,
+      medium,
+      segments,
+      REVIEWED_SOURCE,
+      reason ?? 'Automatischen Entwurf geprüft',
+      current.version,
+    );
     return transcriptView(interview, medium, v, v.version);
   }
 
   /** A new version made by the speech-recognition jobs (workers/handlers/asr.ts): author null, source asr:/align:. */
-  async appendAutomatic(mediaId: string, segments: TranscriptSegment[], source: string, reason: string, expected?: number | null): Promise<TranscriptVersion> {
+  async appendAutomatic(
+    mediaId: string,
+    segments: TranscriptSegment[],
+    source: string,
+    reason: string,
+    expected?: number | null,
+  ): Promise<TranscriptVersion> {
     const medium = await this.store.media.findById(mediaId);
     if (!medium) throw new Problem('not-found');
-    return appendVersion(this.versionDeps, anonymous, medium, validateSegments(segments, medium), source, reason, expected);
+    return appendVersion(
+      this.versionDeps,
+      anonymous,
+      medium,
+      validateSegments(segments, medium),
+      source,
+      reason,
+      expected,
+    );
   }
 
   /** Text, speaker or timing of one segment (segment-edits.ts). */
-  editSegment(viewer: Viewer, interviewId: string, mediaId: string, n: number, patch: SegmentPatch, reason?: string, expectedVersion?: number) {
-    return this.mutate(viewer, interviewId, mediaId, 'edit:segment', reason ?? 'Abschnitt bearbeitet', expectedVersion, (segments) =>
-      editSegmentAt(segments, n, patch));
+  editSegment(
+    viewer: Viewer,
+    interviewId: string,
+    mediaId: string,
+    n: number,
+    patch: SegmentPatch,
+    reason?: string,
+    expectedVersion?: number,
+  ) {
+    return this.mutate(
+      viewer,
+      interviewId,
+      mediaId,
+      'edit:segment',
+      reason ?? 'Abschnitt bearbeitet',
+      expectedVersion,
+      (segments) => editSegmentAt(segments, n, patch),
+    );
   }
 
   /** Splits a segment at a time, or at a character offset of its text (segment-edits.ts). */
-  split(viewer: Viewer, interviewId: string, mediaId: string, n: number, atSec: number, textOffset: number | undefined, reason?: string, expectedVersion?: number) {
-    return this.mutate(viewer, interviewId, mediaId, 'edit:split', reason ?? 'Abschnitt geteilt', expectedVersion, (segments) =>
-      splitSegmentAt(segments, n, atSec, textOffset));
+  split(
+    viewer: Viewer,
+    interviewId: string,
+    mediaId: string,
+    n: number,
+    atSec: number,
+    textOffset: number | undefined,
+    reason?: string,
+    expectedVersion?: number,
+  ) {
+    return this.mutate(
+      viewer,
+      interviewId,
+      mediaId,
+      'edit:split',
+      reason ?? 'Abschnitt geteilt',
+      expectedVersion,
+      (segments) => splitSegmentAt(segments, n, atSec, textOffset),
+    );
   }
 
   /** Joins a segment with the next one. */
   merge(viewer: Viewer, interviewId: string, mediaId: string, n: number, reason?: string, expectedVersion?: number) {
-    return this.mutate(viewer, interviewId, mediaId, 'edit:merge', reason ?? 'Abschnitte zusammengeführt', expectedVersion, (segments) =>
-      mergeWithNext(segments, n));
+    return this.mutate(
+      viewer,
+      interviewId,
+      mediaId,
+      'edit:merge',
+      reason ?? 'Abschnitte zusammengeführt',
+      expectedVersion,
+      (segments) => mergeWithNext(segments, n),
+    );
   }
 
   async getIndex(viewer: Viewer, interviewId: string, mediaId: string) {
     const { hidden } = await this.target(viewer, interviewId, mediaId, 'view');
     const index = await this.store.transcripts.getIndex(mediaId);
-    return { mediaId, version: index?.version ?? 0, points: redactIndexPoints(index?.points ?? [], hidden), updatedAt: index?.updatedAt ?? null };
+    return {
+      mediaId,
+      version: index?.version ?? 0,
+      points: redactIndexPoints(index?.points ?? [], hidden),
+      updatedAt: index?.updatedAt ?? null,
+    };
   }
 
   async putIndex(viewer: Viewer, interviewId: string, mediaId: string, points: IndexPoint[], expectedVersion?: number) {
     const { medium } = await this.target(viewer, interviewId, mediaId, 'edit');
     const tooLate = points.findIndex((p) => p.start > medium.technical.durationSec + durationSlackSec);
     if (tooLate >= 0) {
-      throw new Problem('validation', { errors: [{ field: `body.points.${tooLate}.start`, message: `nach dem Ende der Aufnahme (${Math.round(medium.technical.durationSec)} s) (after the end of the recording)` }] });
+      throw new Problem('validation', {
+        errors: [
+          {
+            field: `body.points.${tooLate}.start`,
+            message: `nach dem Ende der Aufnahme (${Math.round(medium.technical.durationSec)} s) (after the end of the recording)`,
+          },
+        ],
+      });
     }
     const sorted = [...points].sort((a, b) => a.start - b.start);
     const before = await this.store.transcripts.getIndex(mediaId);
-    const result = await this.store.transcripts.putIndex(mediaId, sorted, userId(viewer), new Date().toISOString(), expectedVersion);
+    const result = await this.store.transcripts.putIndex(
+      mediaId,
+      sorted,
+      userId(viewer),
+      new Date().toISOString(),
+      expectedVersion,
+    );
     if (!result.ok) throw versionConflict(result.current);
     // one document; the log entry is keyed by the index version it records
-    await this.audit?.record(viewer, {
-      interviewId, action: 'transcript.index', entity: 'media_index', entityId: mediaId,
-      before: before ? { version: before.version, points: before.points } : null, after: { version: result.index.version, points: result.index.points },
-    }, `transcript.index:${mediaId}:${result.index.version}`);
+    await this.audit?.record(
+      viewer,
+      {
+        interviewId,
+        action: 'transcript.index',
+        entity: 'media_index',
+        entityId: mediaId,
+        before: before ? { version: before.version, points: before.points } : null,
+        after: { version: result.index.version, points: result.index.points },
+      },
+      `transcript.index:${mediaId}:${result.index.version}`,
+    );
     return { mediaId, version: result.index.version, points: result.index.points, updatedAt: result.index.updatedAt };
   }
 
   private async mutate(
-    viewer: Viewer, interviewId: string, mediaId: string, source: string, reason: string, expectedVersion: number | undefined,
+    viewer: Viewer,
+    interviewId: string,
+    mediaId: string,
+    source: string,
+    reason: string,
+    expectedVersion: number | undefined,
     change: (segments: TranscriptSegment[]) => TranscriptSegment[],
   ): Promise<TranscriptView> {
     const { interview, medium } = await this.target(viewer, interviewId, mediaId, 'edit');
@@ -225,4 +394,3 @@ export class TranscriptService {
     return draftStates(await this.store.transcripts.listVersions(mediaId)).get(version) ?? null;
   }
 }
-

@@ -12,24 +12,59 @@ import { msg } from '../i18n/messages.js';
  * Appends the version on top of `expectedCurrent` unless it is there already (same author, source and instant: this
  * operation wrote it before a crash). Returns the stored version, or null when the transcript moved on without it.
  */
-export async function appendTranscriptOnce(store: Store, version: Omit<TranscriptVersion, 'version'>, expectedCurrent: number | null): Promise<TranscriptVersion | null> {
+export async function appendTranscriptOnce(
+  store: Store,
+  version: Omit<TranscriptVersion, 'version'>,
+  expectedCurrent: number | null,
+): Promise<TranscriptVersion | null> {
   const next = (expectedCurrent ?? 0) + 1;
   const there = await store.transcripts.getVersion(version.mediaId, next);
-  if (there && there.createdAt === version.createdAt && there.source === version.source && there.authorId === version.authorId) return there;
+  if (
+    there &&
+    there.createdAt === version.createdAt &&
+    there.source === version.source &&
+    there.authorId === version.authorId
+  )
+    return there;
   const result = await store.transcripts.append(version, expectedCurrent);
   return result.ok ? result.version : null;
 }
 
 /** The search job and the audit event of a new transcript version (the log points at the version, never copies it). */
-export function transcriptAuditSteps(deps: UnitDeps, ctx: UnitContext<unknown>, actor: AuditActor, interviewId: string, version: Omit<TranscriptVersion, 'version'>, number: number): Step[] {
+export function transcriptAuditSteps(
+  deps: UnitDeps,
+  ctx: UnitContext<unknown>,
+  actor: AuditActor,
+  interviewId: string,
+  version: Omit<TranscriptVersion, 'version'>,
+  number: number,
+): Step[] {
   return [
-    { name: 'transcript.search', run: async () => void (await deps.queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId: version.mediaId } })) },
+    {
+      name: 'transcript.search',
+      run: async () =>
+        void (await deps.queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId: version.mediaId } })),
+    },
     {
       name: 'transcript.audit',
-      run: async () => void (await deps.audit.record(actor, {
-        interviewId, action: 'transcript.version', entity: 'transcript', entityId: version.mediaId,
-        before: { version: number - 1 || null }, after: { version: number, source: version.source, reason: version.reason, segments: version.segments.length },
-      }, ctx.key('transcript.audit'))),
+      run: async () =>
+        void (await deps.audit.record(
+          actor,
+          {
+            interviewId,
+            action: 'transcript.version',
+            entity: 'transcript',
+            entityId: version.mediaId,
+            before: { version: number - 1 || null },
+            after: {
+              version: number,
+              source: version.source,
+              reason: version.reason,
+              segments: version.segments.length,
+            },
+          },
+          ctx.key('transcript.audit'),
+        )),
     },
   ];
 }
@@ -66,7 +101,12 @@ export function registerTranscriptUnits(uow: UnitOfWork, deps: UnitDeps): void {
         run: async () => {
           const current = await deps.store.transcripts.getIndex(p.version.mediaId);
           // written already by this operation (same points, same instant): nothing to do
-          if (current && current.updatedAt === index.at && JSON.stringify(current.points) === JSON.stringify(index.points)) return;
+          if (
+            current &&
+            current.updatedAt === index.at &&
+            JSON.stringify(current.points) === JSON.stringify(index.points)
+          )
+            return;
           await deps.store.transcripts.putIndex(p.version.mediaId, index.points, index.updatedBy, index.at);
         },
       });

@@ -21,7 +21,9 @@ export function groupRoutes(store: Store): Router {
 
   router.get('/', async (_req, res) => {
     const groups = await store.groups.list();
-    res.json({ items: await Promise.all(groups.map(async (g) => ({ ...g, members: await store.groups.members(g.id) }))) });
+    res.json({
+      items: await Promise.all(groups.map(async (g) => ({ ...g, members: await store.groups.members(g.id) }))),
+    });
   });
 
   router.post('/', async (req, res) => {
@@ -47,7 +49,8 @@ export function groupRoutes(store: Store): Router {
     const { id } = parseRequest(req, 'params', groupParams);
     const { userId } = parseRequest(req, 'body', addMemberSchema);
     if (!(await store.groups.findById(id))) throw new Problem('not-found');
-    if (!(await store.users.findById(userId))) throw new Problem('validation', { errors: [{ field: 'body.userId', message: msg('field.unknownUser') }] });
+    if (!(await store.users.findById(userId)))
+      throw new Problem('validation', { errors: [{ field: 'body.userId', message: msg('field.unknownUser') }] });
     await store.groups.addMember(id, userId);
     res.status(201).json({ groupId: id, members: await store.groups.members(id) });
   });

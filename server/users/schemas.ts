@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { roles } from '../store/types.js';
 import { zodMessage } from '../i18n/messages.js';
 
-export const emailSchema = z.email().max(254).transform((e) => e.toLowerCase());
+export const emailSchema = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
 // Length over complexity rules (NIST 800-63B); argon2 input stays bounded.
 export const passwordSchema = z.string().min(12).max(512);
 

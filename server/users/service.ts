@@ -18,11 +18,19 @@ export interface PublicUser {
 }
 
 export const publicUser = (u: User): PublicUser => ({
-  id: u.id, email: u.email, displayName: u.displayName, role: u.role, disabled: u.disabled, createdAt: u.createdAt,
+  id: u.id,
+  email: u.email,
+  displayName: u.displayName,
+  role: u.role,
+  disabled: u.disabled,
+  createdAt: u.createdAt,
 });
 
 export class UserService {
-  constructor(private readonly store: Store, private readonly logger: Logger) {}
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+  ) {}
 
   async create(input: CreateUserInput): Promise<User> {
     if (await this.store.users.findByEmail(input.email)) throw emailTaken();
@@ -60,7 +68,9 @@ export class UserService {
 
   async update(id: string, input: UpdateUserInput): Promise<User> {
     const user = await this.get(id);
-    const losesAdmin = user.role === 'admin' && !user.disabled &&
+    const losesAdmin =
+      user.role === 'admin' &&
+      !user.disabled &&
       ((input.role !== undefined && input.role !== 'admin') || input.disabled === true);
     if (losesAdmin && (await this.store.users.countActiveAdmins()) <= 1) {
       throw new Problem('conflict', {

@@ -19,28 +19,36 @@ const EDIT_ROLES = ['anonymous', 'owner', 'demoted', 'other', 'researcher', 'cur
 type EditRole = (typeof EDIT_ROLES)[number];
 const EDIT_STATES = ['draft', 'in_review'] as const;
 type EditState = (typeof EDIT_STATES)[number];
-const EDIT_ENDPOINTS = ['PATCH metadata', 'PUT transcript', 'PUT index', 'POST media', 'PATCH status', 'DELETE medium', 'DELETE interview'] as const;
+const EDIT_ENDPOINTS = [
+  'PATCH metadata',
+  'PUT transcript',
+  'PUT index',
+  'POST media',
+  'PATCH status',
+  'DELETE medium',
+  'DELETE interview',
+] as const;
 type EditEndpoint = (typeof EDIT_ENDPOINTS)[number];
 
 const EDITS: Record<EditState, Record<EditEndpoint, string>> = {
   //                       anon  owner demoted other resea curat
   draft: {
-    'PATCH metadata':    '404   200   403     404   404   200',
-    'PUT transcript':    '404   200   403     404   404   200',
-    'PUT index':         '404   200   403     404   404   200',
-    'POST media':        '404   202   403     404   404   202',
-    'PATCH status':      '404   200   403     404   404   200',
-    'DELETE medium':     '404   204   403     404   404   204',
-    'DELETE interview':  '404   204   403     404   404   204',
+    'PATCH metadata': '404   200   403     404   404   200',
+    'PUT transcript': '404   200   403     404   404   200',
+    'PUT index': '404   200   403     404   404   200',
+    'POST media': '404   202   403     404   404   202',
+    'PATCH status': '404   200   403     404   404   200',
+    'DELETE medium': '404   204   403     404   404   204',
+    'DELETE interview': '404   204   403     404   404   204',
   },
   in_review: {
-    'PATCH metadata':    '404   403   403     404   404   200',
-    'PUT transcript':    '404   403   403     404   404   200',
-    'PUT index':         '404   403   403     404   404   200',
-    'POST media':        '404   403   403     404   404   202',
-    'PATCH status':      '404   403   403     404   404   200',
-    'DELETE medium':     '404   403   403     404   404   204',
-    'DELETE interview':  '404   403   403     404   404   204',
+    'PATCH metadata': '404   403   403     404   404   200',
+    'PUT transcript': '404   403   403     404   404   200',
+    'PUT index': '404   403   403     404   404   200',
+    'POST media': '404   403   403     404   404   202',
+    'PATCH status': '404   403   403     404   404   200',
+    'DELETE medium': '404   403   403     404   404   204',
+    'DELETE interview': '404   403   403     404   404   204',
   },
 };
 
@@ -57,7 +65,11 @@ describe('access matrix: role × ownership × edit endpoint', () => {
     e = await createTestApp();
     sample = await makeAudio(dir, { seconds: 3, format: 'mp3' });
     const [owner, demoted, other, researcher, curator] = await Promise.all([
-      e.loginAs('contributor'), e.loginAs('contributor'), e.loginAs('contributor'), e.loginAs('researcher'), e.loginAs('curator'),
+      e.loginAs('contributor'),
+      e.loginAs('contributor'),
+      e.loginAs('contributor'),
+      e.loginAs('researcher'),
+      e.loginAs('curator'),
     ]);
     people = { owner, demoted, other, researcher, curator };
   }, 60_000);
@@ -66,15 +78,26 @@ describe('access matrix: role × ownership × edit endpoint', () => {
     await e?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
     const ok = rows.filter((r) => r.verdict === 'ok').length;
-    console.log(`access matrix (edit): ${EDIT_ROLES.length} roles × ${EDIT_STATES.length} states × ${EDIT_ENDPOINTS.length} endpoints = ${rows.length} checks, ${ok} passed, ${rows.length - ok} mismatches`);
+    console.log(
+      `access matrix (edit): ${EDIT_ROLES.length} roles × ${EDIT_STATES.length} states × ${EDIT_ENDPOINTS.length} endpoints = ${rows.length} checks, ${ok} passed, ${rows.length - ok} mismatches`,
+    );
   });
 
   /** One private interview of `creator` in `state`, with one medium and a transcript; two of them (status / the rest). */
   async function fixture(creator: Login, state: EditState): Promise<{ id: string; mediaId: string; statusId: string }> {
     const make = async () => {
-      const id = (await send(creator, 'post', '/api/interviews').send({ title: 'Bearbeiten', visibility: 'private', people: [{ name: 'Horst Krüger', role: 'narrator' }] }).expect(201)).body.id as string;
-      const mediaId = (await send(creator, 'post', `/api/interviews/${id}/media`).attach('file', sample, 'band1.mp3').expect(202)).body.id as string;
-      await send(creator, 'put', `/api/interviews/${id}/media/${mediaId}/transcript`).set('Content-Type', 'text/vtt').send(editVtt).expect(201);
+      const id = (
+        await send(creator, 'post', '/api/interviews')
+          .send({ title: 'Bearbeiten', visibility: 'private', people: [{ name: 'Horst Krüger', role: 'narrator' }] })
+          .expect(201)
+      ).body.id as string;
+      const mediaId = (
+        await send(creator, 'post', `/api/interviews/${id}/media`).attach('file', sample, 'band1.mp3').expect(202)
+      ).body.id as string;
+      await send(creator, 'put', `/api/interviews/${id}/media/${mediaId}/transcript`)
+        .set('Content-Type', 'text/vtt')
+        .send(editVtt)
+        .expect(201);
       if (state === 'in_review') {
         await send(creator, 'patch', `/api/interviews/${id}`).send({ status: 'ready_for_review' }).expect(200);
         await send(people.curator, 'patch', `/api/interviews/${id}`).send({ status: 'in_review' }).expect(200);
@@ -90,7 +113,8 @@ describe('access matrix: role × ownership × edit endpoint', () => {
     // build every fixture first (the demoted owner still a contributor), then demote, then try
     const fixtures = new Map<string, { id: string; mediaId: string; statusId: string }>();
     for (const state of EDIT_STATES) {
-      for (const role of EDIT_ROLES) fixtures.set(`${state}/${role}`, await fixture(role === 'demoted' ? people.demoted : people.owner, state));
+      for (const role of EDIT_ROLES)
+        fixtures.set(`${state}/${role}`, await fixture(role === 'demoted' ? people.demoted : people.owner, state));
     }
     const admin = await e.loginAs('admin');
     await send(admin, 'patch', `/api/users/${people.demoted.userId}`).send({ role: 'researcher' }).expect(200);
@@ -99,12 +123,19 @@ describe('access matrix: role × ownership × edit endpoint', () => {
       for (const role of EDIT_ROLES) {
         const fx = fixtures.get(`${state}/${role}`)!;
         const who = role === 'anonymous' ? null : people[role];
-        const call = (method: 'post' | 'patch' | 'put' | 'delete', url: string) => (who ? send(who, method, url) : supertest(e.app)[method](url));
+        const call = (method: 'post' | 'patch' | 'put' | 'delete', url: string) =>
+          who ? send(who, method, url) : supertest(e.app)[method](url);
         const nextStatus = state === 'draft' ? 'ready_for_review' : 'changes_requested';
         const tries: Record<EditEndpoint, () => Promise<supertest.Response>> = {
           'PATCH metadata': async () => call('patch', `/api/interviews/${fx.id}`).send({ title: 'Neuer Titel' }),
-          'PUT transcript': async () => call('put', `/api/interviews/${fx.id}/media/${fx.mediaId}/transcript`).set('Content-Type', 'text/vtt').send(editVtt.replace('Glück auf.', 'Glück auf, Kumpel.')),
-          'PUT index': async () => call('put', `/api/interviews/${fx.id}/media/${fx.mediaId}/index`).send({ points: [{ start: 0, title: 'Beginn' }] }),
+          'PUT transcript': async () =>
+            call('put', `/api/interviews/${fx.id}/media/${fx.mediaId}/transcript`)
+              .set('Content-Type', 'text/vtt')
+              .send(editVtt.replace('Glück auf.', 'Glück auf, Kumpel.')),
+          'PUT index': async () =>
+            call('put', `/api/interviews/${fx.id}/media/${fx.mediaId}/index`).send({
+              points: [{ start: 0, title: 'Beginn' }],
+            }),
           'POST media': async () => call('post', `/api/interviews/${fx.id}/media`).attach('file', sample, 'band2.mp3'),
           'PATCH status': async () => call('patch', `/api/interviews/${fx.statusId}`).send({ status: nextStatus }),
           'DELETE medium': async () => call('delete', `/api/media/${fx.mediaId}`),
@@ -114,7 +145,14 @@ describe('access matrix: role × ownership × edit endpoint', () => {
           const expected = EDITS[state][endpoint].trim().split(/\s+/)[EDIT_ROLES.indexOf(role)]!;
           const actual = String((await tries[endpoint]()).status);
           const leak = !['401', '403', '404'].includes(actual) && ['401', '403', '404'].includes(expected);
-          rows.push({ endpoint, state, role, expected, actual, verdict: expected === actual ? 'ok' : leak ? 'leak' : 'mismatch' });
+          rows.push({
+            endpoint,
+            state,
+            role,
+            expected,
+            actual,
+            verdict: expected === actual ? 'ok' : leak ? 'leak' : 'mismatch',
+          });
         }
       }
     }

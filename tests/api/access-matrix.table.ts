@@ -6,12 +6,30 @@ import { type TestApp } from '../helpers/app.js';
 // ── the table ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
 export const ROLES = [
-  'anonymous', 'owner', 'other', 'researcher', 'grantee', 'curator', 'admin',
-  'narrator-valid', 'narrator-other', 'narrator-expired', 'narrator-revoked',
+  'anonymous',
+  'owner',
+  'other',
+  'researcher',
+  'grantee',
+  'curator',
+  'admin',
+  'narrator-valid',
+  'narrator-other',
+  'narrator-expired',
+  'narrator-revoked',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export const STATES = ['public', 'registered', 'restricted', 'private', 'draft', 'embargoed', 'withdrawn', 'passage'] as const;
+export const STATES = [
+  'public',
+  'registered',
+  'restricted',
+  'private',
+  'draft',
+  'embargoed',
+  'withdrawn',
+  'passage',
+] as const;
 export type State = (typeof STATES)[number];
 
 /*
@@ -33,14 +51,14 @@ export type State = (typeof STATES)[number];
  */
 export const ACCESS: Record<State, string> = {
   //          anon owner other resea grant curat admin n-val n-oth n-exp n-rev
-  public:     'F    F     F     F     F     F     F     F     F     X     X',
+  public: 'F    F     F     F     F     F     F     F     F     X     X',
   registered: '-    F     F     F     F     F     F     F     -     X     X',
   restricted: '-    F     -     -     F     F     F     F     -     X     X',
-  private:    '-    F     -     -     -     F     F     F     -     X     X',
-  draft:      '-    F     -     -     -     F     F     F     -     X     X',
-  embargoed:  'S    F     S     S     S     F     F     F     S     X     X',
-  withdrawn:  '-    -     -     -     -     F     F     -     -     X     X',
-  passage:    'F    F     F     F     F     F     F     F     F     X     X',
+  private: '-    F     -     -     -     F     F     F     -     X     X',
+  draft: '-    F     -     -     -     F     F     F     -     X     X',
+  embargoed: 'S    F     S     S     S     F     F     F     S     X     X',
+  withdrawn: '-    -     -     -     -     F     F     -     -     X     X',
+  passage: 'F    F     F     F     F     F     F     F     F     X     X',
 };
 
 /** Who hears a restricted passage (real text, search, renditions meanwhile). Everyone else with F gets the marker instead. */
@@ -71,14 +89,26 @@ export const STATE_FACTS: Record<State, { renditions: boolean; indexed: boolean;
 };
 
 export const VISIBILITY: Record<State, 'public' | 'registered' | 'restricted' | 'private'> = {
-  public: 'public', registered: 'registered', restricted: 'restricted', private: 'private',
-  draft: 'public', embargoed: 'public', withdrawn: 'registered', passage: 'public',
+  public: 'public',
+  registered: 'registered',
+  restricted: 'restricted',
+  private: 'private',
+  draft: 'public',
+  embargoed: 'public',
+  withdrawn: 'registered',
+  passage: 'public',
 };
 
 /** One unique, made-up word per interview (no compound parts, far apart for typo tolerance), and one in the passage. */
 export const WORD: Record<State, string> = {
-  public: 'Zaffirolum', registered: 'Keprastin', restricted: 'Muldorvex', private: 'Tarnequil',
-  draft: 'Solvimbra', embargoed: 'Quorvanel', withdrawn: 'Brexindal', passage: 'Fennumirk',
+  public: 'Zaffirolum',
+  registered: 'Keprastin',
+  restricted: 'Muldorvex',
+  private: 'Tarnequil',
+  draft: 'Solvimbra',
+  embargoed: 'Quorvanel',
+  withdrawn: 'Brexindal',
+  passage: 'Fennumirk',
 };
 export const RESTRICTED_WORD = 'Gollatrusk';
 export const MARKER = 'Diese Passage ist nicht freigegeben.';
@@ -86,13 +116,20 @@ export const MARKER = 'Diese Passage ist nicht freigegeben.';
 export const STUB_KEYS = ['id', 'title', 'collectionId', 'recordedAt', 'sealed', 'embargoUntil'];
 
 export type Access = 'F' | 'S' | '-' | 'X';
-export const ACCESS_CELLS: Record<State, Record<Role, Access>> = Object.fromEntries(STATES.map((state) => {
-  const cells = ACCESS[state].trim().split(/\s+/) as Access[];
-  if (cells.length !== ROLES.length || cells.some((c) => !['F', 'S', '-', 'X'].includes(c))) throw new Error(`ACCESS.${state} is malformed`);
-  return [state, Object.fromEntries(ROLES.map((role, n) => [role, cells[n]!]))];
-})) as Record<State, Record<Role, Access>>;
+export const ACCESS_CELLS: Record<State, Record<Role, Access>> = Object.fromEntries(
+  STATES.map((state) => {
+    const cells = ACCESS[state].trim().split(/\s+/) as Access[];
+    if (cells.length !== ROLES.length || cells.some((c) => !['F', 'S', '-', 'X'].includes(c)))
+      throw new Error(`ACCESS.${state} is malformed`);
+    return [state, Object.fromEntries(ROLES.map((role, n) => [role, cells[n]!]))];
+  }),
+) as Record<State, Record<Role, Access>>;
 
-export interface Cell { role: Role; state: State; access: Access }
+export interface Cell {
+  role: Role;
+  state: State;
+  access: Access;
+}
 
 export const REFUSED = '401:review-link';
 
@@ -121,7 +158,14 @@ export type Login = Awaited<ReturnType<TestApp['loginAs']>>;
 // ── verdicts ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
 export type Verdict = 'ok' | 'leak' | 'disclosure' | 'mismatch';
-export interface Result { endpoint: string; state: string; role: string; expected: string; actual: string; verdict: Verdict }
+export interface Result {
+  endpoint: string;
+  state: string;
+  role: string;
+  expected: string;
+  actual: string;
+  verdict: Verdict;
+}
 export const results: Result[] = [];
 
 export const granted = (o: string) => o.startsWith('200') || o.startsWith('listed');
@@ -139,7 +183,13 @@ export function verdict(expected: string, actual: string): Verdict {
   if (expected === actual) return 'ok';
   if (!granted(expected) && granted(actual)) return 'leak';
   if (MORE_THAN[expected]?.includes(actual)) return 'leak';
-  const hits = (o: string) => (o.startsWith('200:hits=') ? o.slice(9).split('+').filter((w) => w !== '-') : null);
+  const hits = (o: string) =>
+    o.startsWith('200:hits=')
+      ? o
+          .slice(9)
+          .split('+')
+          .filter((w) => w !== '-')
+      : null;
   const [e, a] = [hits(expected), hits(actual)];
   if (e && a && a.some((w) => !e.includes(w))) return 'leak';
   // 403 instead of 404 tells that the interview exists
@@ -151,4 +201,5 @@ export const describeResult = (r: Result) =>
   `${r.endpoint} | state=${r.state} | role=${r.role}: expected ${r.expected}, got ${r.actual}${r.verdict === 'ok' ? '' : ` [${r.verdict.toUpperCase()}]`}`;
 
 /** A state-changing request as this login (session cookie and CSRF token). */
-export const send = (who: Login, method: 'post' | 'patch' | 'put' | 'delete', url: string) => who.agent[method](url).set('X-CSRF-Token', who.csrf);
+export const send = (who: Login, method: 'post' | 'patch' | 'put' | 'delete', url: string) =>
+  who.agent[method](url).set('X-CSRF-Token', who.csrf);

@@ -9,7 +9,14 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ACCESS_CELLS, ROLES, type Result, STATES, type Verdict, describeResult, results, verdict,
+  ACCESS_CELLS,
+  ROLES,
+  type Result,
+  STATES,
+  type Verdict,
+  describeResult,
+  results,
+  verdict,
 } from './access-matrix.table.js';
 import { buildMatrixFixture, closeMatrixFixture, fx, outcome, signedBefore, t } from './access-matrix.fixture.js';
 import { ENDPOINTS } from './access-matrix.endpoints.js';
@@ -28,20 +35,22 @@ describe('access matrix: every endpoint × state × role against one table', () 
     if (bad.length > 0) console.log(['access matrix mismatches:', ...bad.map(describeResult)].join('\n'));
     console.log(
       `access matrix: ${ROLES.length} roles × ${STATES.length} states × ${ENDPOINTS.length} endpoints = ${matrix.length} checks, ` +
-      `${count(matrix, 'ok')} passed, ${matrix.length - count(matrix, 'ok')} mismatches (${count(matrix, 'leak')} leaks, ` +
-      `${count(matrix, 'disclosure')} existence disclosures); signed URLs: ${signed.length} checks, ${count(signed, 'ok')} passed, ` +
-      `${count(signed, 'leak')} leaks`,
+        `${count(matrix, 'ok')} passed, ${matrix.length - count(matrix, 'ok')} mismatches (${count(matrix, 'leak')} leaks, ` +
+        `${count(matrix, 'disclosure')} existence disclosures); signed URLs: ${signed.length} checks, ${count(signed, 'ok')} passed, ` +
+        `${count(signed, 'leak')} leaks`,
     );
   });
 
   for (const endpoint of ENDPOINTS) {
     for (const state of STATES) {
       it(`${endpoint.name} — ${state}`, async () => {
-        const rows = await Promise.all(ROLES.map(async (role): Promise<Result> => {
-          const expected = endpoint.expected({ role, state, access: ACCESS_CELLS[state][role] });
-          const actual = await endpoint.actual(role, state);
-          return { endpoint: endpoint.name, state, role, expected, actual, verdict: verdict(expected, actual) };
-        }));
+        const rows = await Promise.all(
+          ROLES.map(async (role): Promise<Result> => {
+            const expected = endpoint.expected({ role, state, access: ACCESS_CELLS[state][role] });
+            const actual = await endpoint.actual(role, state);
+            return { endpoint: endpoint.name, state, role, expected, actual, verdict: verdict(expected, actual) };
+          }),
+        );
         results.push(...rows);
         expect(rows.filter((r) => r.verdict !== 'ok').map(describeResult)).toEqual([]);
       });
@@ -52,25 +61,66 @@ describe('access matrix: every endpoint × state × role against one table', () 
     const rows: Result[] = [];
     const check = async (what: string, state: string, url: string, expected: string) => {
       const actual = outcome(await supertest(t.app).get(url)); // no cookie, no header: the grant alone
-      rows.push({ endpoint: `signed URL: ${what}`, state, role: 'no credentials', expected, actual, verdict: verdict(expected, actual) });
+      rows.push({
+        endpoint: `signed URL: ${what}`,
+        state,
+        role: 'no credentials',
+        expected,
+        actual,
+        verdict: verdict(expected, actual),
+      });
     };
     const ownerDraft = signedBefore['owner/draft']!;
     const [, , , grant] = ownerDraft.split('/'); // /media/g/<grant>/<mediaId>/original
     await check("owner's URL for the draft", 'draft', ownerDraft, '200');
-    await check("owner's grant, HLS of the same medium", 'draft', `/media/g/${grant}/${fx.draft.mediaId}/hls/master.m3u8`, '200');
+    await check(
+      "owner's grant, HLS of the same medium",
+      'draft',
+      `/media/g/${grant}/${fx.draft.mediaId}/hls/master.m3u8`,
+      '200',
+    );
     const sig = grant!.slice(-1) === 'A' ? 'B' : 'A';
-    await check('tampered signature', 'draft', `/media/g/${grant!.slice(0, -1)}${sig}/${fx.draft.mediaId}/original`, '404');
+    await check(
+      'tampered signature',
+      'draft',
+      `/media/g/${grant!.slice(0, -1)}${sig}/${fx.draft.mediaId}/original`,
+      '404',
+    );
     const [exp, ...restOfGrant] = grant!.split('.');
-    await check('tampered expiry', 'draft', `/media/g/${Number(exp) + 3600}.${restOfGrant.join('.')}/${fx.draft.mediaId}/original`, '404');
-    await check("owner's grant for another medium (private, also the owner's)", 'private', `/media/g/${grant}/${fx.private.mediaId}/original`, '404');
+    await check(
+      'tampered expiry',
+      'draft',
+      `/media/g/${Number(exp) + 3600}.${restOfGrant.join('.')}/${fx.draft.mediaId}/original`,
+      '404',
+    );
+    await check(
+      "owner's grant for another medium (private, also the owner's)",
+      'private',
+      `/media/g/${grant}/${fx.private.mediaId}/original`,
+      '404',
+    );
     await check("grantee's URL for the restricted interview", 'restricted', signedBefore['grantee/restricted']!, '200');
     await check("narrator's URL for the draft", 'draft', signedBefore['narrator-valid/draft']!, '200');
     await check("owner's URL taken before the withdrawal", 'withdrawn', signedBefore['owner/withdrawn']!, '404');
-    await check("researcher's URL taken before the withdrawal", 'withdrawn', signedBefore['researcher/withdrawn']!, '404');
-    await check('narrator URL taken before the invitation expired', 'draft', signedBefore['narrator-expired/draft']!, '404');
-    await check('narrator URL taken before the invitation was revoked', 'draft', signedBefore['narrator-revoked/draft']!, '404');
+    await check(
+      "researcher's URL taken before the withdrawal",
+      'withdrawn',
+      signedBefore['researcher/withdrawn']!,
+      '404',
+    );
+    await check(
+      'narrator URL taken before the invitation expired',
+      'draft',
+      signedBefore['narrator-expired/draft']!,
+      '404',
+    );
+    await check(
+      'narrator URL taken before the invitation was revoked',
+      'draft',
+      signedBefore['narrator-revoked/draft']!,
+      '404',
+    );
     results.push(...rows);
     expect(rows.filter((r) => r.verdict !== 'ok').map(describeResult)).toEqual([]);
   });
 });
-

@@ -14,7 +14,10 @@ function app(env: Record<string, string>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-shell-'));
   const clientDir = path.join(dir, 'dist');
   fs.mkdirSync(path.join(clientDir, 'assets'), { recursive: true });
-  fs.writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><html lang="de"><head><title>Schichtbuch</title></head><body><div id="root"></div></body></html>');
+  fs.writeFileSync(
+    path.join(clientDir, 'index.html'),
+    '<!doctype html><html lang="de"><head><title>Schichtbuch</title></head><body><div id="root"></div></body></html>',
+  );
   const config = loadConfig({ DATA_DIR: path.join(dir, 'data'), UPLOADS_DIR: path.join(dir, 'uploads'), ...env });
   fs.mkdirSync(config.dataDir, { recursive: true });
   const store = openSqliteStore(config.dataDir);
@@ -34,13 +37,20 @@ function app(env: Record<string, string>) {
 
 describe('client shell', () => {
   it('serves index.html on SPA routes (not on /api) and injects the map tiles with a matching CSP', async () => {
-    const a = app({ MAP_TILE_URL: 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png', MAP_TILE_ATTRIBUTION: '© OSM & Co' });
+    const a = app({
+      MAP_TILE_URL: 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png',
+      MAP_TILE_ATTRIBUTION: '© OSM & Co',
+    });
     try {
       const res = await a.request.get('/interviews/123?t=5').set('Accept', 'text/html').expect(200);
       expect(res.headers['content-type']).toMatch(/text\/html/);
       expect(res.headers['cache-control']).toBe('no-cache');
-      expect(res.text).toContain('<meta name="schichtbuch-tiles" content="https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png" data-attribution="© OSM &amp; Co">');
-      expect(res.headers['content-security-policy']).toMatch(/img-src 'self' data: blob: https:\/\/\*\.tile\.openstreetmap\.org/);
+      expect(res.text).toContain(
+        '<meta name="schichtbuch-tiles" content="https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png" data-attribution="© OSM &amp; Co">',
+      );
+      expect(res.headers['content-security-policy']).toMatch(
+        /img-src 'self' data: blob: https:\/\/\*\.tile\.openstreetmap\.org/,
+      );
       await a.request.get('/api/nothing').set('Accept', 'text/html').expect(404);
     } finally {
       await a.close();
@@ -51,7 +61,9 @@ describe('client shell', () => {
     const a = app({ ARCHIVE_CONTACT: 'Archiv Ferropolis "Kohle & Co", Tel. 034953 <35120>' });
     try {
       const res = await a.request.get('/durchsicht').set('Accept', 'text/html').expect(200);
-      expect(res.text).toContain('<meta name="schichtbuch-contact" content="Archiv Ferropolis &quot;Kohle &amp; Co&quot;, Tel. 034953 &lt;35120>">');
+      expect(res.text).toContain(
+        '<meta name="schichtbuch-contact" content="Archiv Ferropolis &quot;Kohle &amp; Co&quot;, Tel. 034953 &lt;35120>">',
+      );
     } finally {
       await a.close();
     }

@@ -38,8 +38,18 @@ describe('media upload (multipart)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    [student, other, curator] = await Promise.all([t.loginAs('contributor'), t.loginAs('contributor'), t.loginAs('curator')]);
-    interviewId = (await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf).send({ title: 'Förderbrücke F60' }).expect(201)).body.id;
+    [student, other, curator] = await Promise.all([
+      t.loginAs('contributor'),
+      t.loginAs('contributor'),
+      t.loginAs('curator'),
+    ]);
+    interviewId = (
+      await student.agent
+        .post('/api/interviews')
+        .set('X-CSRF-Token', student.csrf)
+        .send({ title: 'Förderbrücke F60' })
+        .expect(201)
+    ).body.id;
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-media-'));
     [video, audio] = await Promise.all([
       makeVideo(tmp, { seconds: 5, width: 320, height: 240, fps: 25, withAudio: true }),
@@ -60,13 +70,28 @@ describe('media upload (multipart)', () => {
     expect(res.headers.location).toBe(`/api/media/${first.id}`);
     const size = fs.statSync(video).size;
     expect(first).toMatchObject({
-      interviewId, part: 1, kind: 'video', status: 'stored', progress: 0, sizeBytes: size,
+      interviewId,
+      part: 1,
+      kind: 'video',
+      status: 'stored',
+      progress: 0,
+      sizeBytes: size,
       originalFilename: 'Interview Müller, Band 1.mp4',
       // a private draft: URLs are signed for this viewer and expire (server/media/signing.ts)
-      original: expect.stringMatching(new RegExp(`^/media/g/\\d{10}\\.u~[0-9a-f-]{36}\\.[\\w-]{32}/${first.id}/original$`)), originalPlayable: true, originalMime: 'video/mp4',
-      hls: null, download: null, poster: null, waveform: null, storyboard: null, error: null,
+      original: expect.stringMatching(
+        new RegExp(`^/media/g/\\d{10}\\.u~[0-9a-f-]{36}\\.[\\w-]{32}/${first.id}/original$`),
+      ),
+      originalPlayable: true,
+      originalMime: 'video/mp4',
+      hls: null,
+      download: null,
+      poster: null,
+      waveform: null,
+      storyboard: null,
+      error: null,
       technical: {
-        container: 'mp4', playableMime: 'video/mp4',
+        container: 'mp4',
+        playableMime: 'video/mp4',
         audio: { codec: 'aac', channels: 1, sampleRate: 48000 },
         video: { codec: 'h264', width: 320, height: 240, fps: 25, rotation: null },
       },
@@ -76,7 +101,16 @@ describe('media upload (multipart)', () => {
     expect(first.durationSec).toBeLessThan(5.2);
     expect(typeof first.createdAt).toBe('string');
     expect(first.jobs).toHaveLength(1);
-    expect(first.jobs[0]).toMatchObject({ name: 'media.renditions', status: 'queued', attempts: 0, maxAttempts: 4, progress: 0, error: null, startedAt: null, finishedAt: null });
+    expect(first.jobs[0]).toMatchObject({
+      name: 'media.renditions',
+      status: 'queued',
+      attempts: 0,
+      maxAttempts: 4,
+      progress: 0,
+      error: null,
+      startedAt: null,
+      finishedAt: null,
+    });
 
     const stored = path.join(t.config.uploadsDir, 'originals', interviewId, first.id, 'original.mp4');
     expect(fs.statSync(stored).mode & 0o777).toBe(0o444);
@@ -85,7 +119,12 @@ describe('media upload (multipart)', () => {
     expect(filesUnder(t.config.uploadsDir)).toEqual([path.join('originals', interviewId, first.id, 'original.mp4')]);
 
     const job = await student.agent.get(`/api/jobs/${first.jobs[0].id}`).expect(200);
-    expect(job.body).toMatchObject({ id: first.jobs[0].id, name: 'media.renditions', status: 'queued', mediaId: first.id });
+    expect(job.body).toMatchObject({
+      id: first.jobs[0].id,
+      name: 'media.renditions',
+      status: 'queued',
+      mediaId: first.id,
+    });
     expect(job.body).not.toHaveProperty('payload');
     const again = await student.agent.get(`/api/media/${first.id}`).expect(200);
     expect(again.body).toEqual(first);
@@ -93,7 +132,10 @@ describe('media upload (multipart)', () => {
 
   it('serves the original with Range (206), its MIME type, validators and no shared caching', async () => {
     const bytes = fs.readFileSync(video);
-    const res = await student.agent.get(`/media/${first.id}/original`).set('Range', 'bytes=0-99').buffer(true)
+    const res = await student.agent
+      .get(`/media/${first.id}/original`)
+      .set('Range', 'bytes=0-99')
+      .buffer(true)
       .parse((r, cb) => {
         const chunks: Buffer[] = [];
         r.on('data', (c: Buffer) => chunks.push(c));
@@ -112,9 +154,15 @@ describe('media upload (multipart)', () => {
 
     const head = await student.agent.head(`/media/${first.id}/original`).expect(200);
     expect(head.headers['content-length']).toBe(String(bytes.length));
-    await student.agent.get(`/media/${first.id}/original`).set('If-None-Match', head.headers.etag as string).expect(304);
+    await student.agent
+      .get(`/media/${first.id}/original`)
+      .set('If-None-Match', head.headers.etag as string)
+      .expect(304);
 
-    const beyond = await student.agent.get(`/media/${first.id}/original`).set('Range', `bytes=${bytes.length + 10}-`).expect(416);
+    const beyond = await student.agent
+      .get(`/media/${first.id}/original`)
+      .set('Range', `bytes=${bytes.length + 10}-`)
+      .expect(416);
     expect(beyond.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(beyond.headers['content-range']).toBe(`bytes */${bytes.length}`);
 
@@ -134,9 +182,14 @@ describe('media upload (multipart)', () => {
     fs.writeFileSync(path.join(dir, 'waveform.json'), '{"data":[]}');
     fs.writeFileSync(path.join(dir, 'poster.jpg'), 'jpg');
     await student.agent.get(`/media/${first.id}/waveform.json`).expect(404); // on disk, but not registered
-    await t.store.media.setDerivatives(first.id, {
-      hls: `renditions/${first.id}/hls/master.m3u8`, waveform: `renditions/${first.id}/waveform.json`,
-    }, new Date().toISOString());
+    await t.store.media.setDerivatives(
+      first.id,
+      {
+        hls: `renditions/${first.id}/hls/master.m3u8`,
+        waveform: `renditions/${first.id}/waveform.json`,
+      },
+      new Date().toISOString(),
+    );
     const m3u8 = await student.agent.get(`/media/${first.id}/hls/master.m3u8`).expect(200);
     expect(m3u8.headers['content-type']).toBe('application/vnd.apple.mpegurl');
     const seg = await student.agent.get(`/media/${first.id}/hls/720p/seg_00000.m4s`).expect(200);
@@ -145,7 +198,11 @@ describe('media upload (multipart)', () => {
     expect(wave.headers['content-type']).toMatch(/^application\/json/);
     await student.agent.get(`/media/${first.id}/poster.jpg`).expect(404);
     const json = (await student.agent.get(`/api/media/${first.id}`).expect(200)).body;
-    expect(json).toMatchObject({ hls: expect.stringMatching(new RegExp(`^/media/g/[^/]+/${first.id}/hls/master.m3u8$`)), waveform: expect.stringMatching(/\/waveform\.json$/), poster: null });
+    expect(json).toMatchObject({
+      hls: expect.stringMatching(new RegExp(`^/media/g/[^/]+/${first.id}/hls/master.m3u8$`)),
+      waveform: expect.stringMatching(/\/waveform\.json$/),
+      poster: null,
+    });
     // the signed URL works without the cookie (e.g. for the player), a forged or foreign one does not
     const signed = await t.request.get(json.hls).expect(200);
     expect(signed.text).toContain('#EXTM3U');
@@ -155,9 +212,18 @@ describe('media upload (multipart)', () => {
 
   it('a second upload becomes part 2; the interview embeds its media by part', async () => {
     const res = await upload(student, audio, 'band2.m4a').expect(202);
-    expect(res.body).toMatchObject({ part: 2, kind: 'audio', originalMime: 'audio/mp4', originalPlayable: true, technical: { container: 'm4a', video: null } });
+    expect(res.body).toMatchObject({
+      part: 2,
+      kind: 'audio',
+      originalMime: 'audio/mp4',
+      originalPlayable: true,
+      technical: { container: 'm4a', video: null },
+    });
     const interview = await student.agent.get(`/api/interviews/${interviewId}`).expect(200);
-    expect(interview.body.media.map((m: { part: number; id: string }) => [m.part, m.id])).toEqual([[1, first.id], [2, res.body.id]]);
+    expect(interview.body.media.map((m: { part: number; id: string }) => [m.part, m.id])).toEqual([
+      [1, first.id],
+      [2, res.body.id],
+    ]);
     expect(interview.body.media[1].jobs[0]).toMatchObject({ name: 'media.renditions', status: 'queued' });
     const original = await student.agent.get(`/media/${res.body.id}/original`).expect(200);
     expect(original.headers['content-type']).toBe('audio/mp4');
@@ -202,7 +268,11 @@ describe('media upload (multipart)', () => {
   });
 
   it('deleting the interview deletes its media first (queued job cancelled, files gone)', async () => {
-    const { body } = await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf).send({ title: 'Kurz' }).expect(201);
+    const { body } = await student.agent
+      .post('/api/interviews')
+      .set('X-CSRF-Token', student.csrf)
+      .send({ title: 'Kurz' })
+      .expect(201);
     const medium = (await upload(student, audio, 'kurz.m4a', body.id).expect(202)).body;
     expect(fs.existsSync(path.join(t.config.uploadsDir, 'originals', body.id, medium.id))).toBe(true);
     await student.agent.delete(`/api/interviews/${body.id}`).set('X-CSRF-Token', student.csrf).expect(204);
@@ -212,11 +282,27 @@ describe('media upload (multipart)', () => {
   });
 
   it('anonymous uploads to a published interview are 401; contributors cannot add media once it is published (403)', async () => {
-    const { body } = await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf).send({ title: 'Öffentlich', visibility: 'public' }).expect(201);
-    await student.agent.patch(`/api/interviews/${body.id}`).set('X-CSRF-Token', student.csrf).send({ status: 'ready_for_review' }).expect(200);
-    await curator.agent.post(`/api/interviews/${body.id}/consents`).set('X-CSRF-Token', curator.csrf).send(fullConsent).expect(201);
+    const { body } = await student.agent
+      .post('/api/interviews')
+      .set('X-CSRF-Token', student.csrf)
+      .send({ title: 'Öffentlich', visibility: 'public' })
+      .expect(201);
+    await student.agent
+      .patch(`/api/interviews/${body.id}`)
+      .set('X-CSRF-Token', student.csrf)
+      .send({ status: 'ready_for_review' })
+      .expect(200);
+    await curator.agent
+      .post(`/api/interviews/${body.id}/consents`)
+      .set('X-CSRF-Token', curator.csrf)
+      .send(fullConsent)
+      .expect(201);
     for (const status of ['in_review', 'approved', 'published']) {
-      await curator.agent.patch(`/api/interviews/${body.id}`).set('X-CSRF-Token', curator.csrf).send({ status }).expect(200);
+      await curator.agent
+        .patch(`/api/interviews/${body.id}`)
+        .set('X-CSRF-Token', curator.csrf)
+        .send({ status })
+        .expect(200);
     }
     const anon = await t.request.post(`/api/interviews/${body.id}/media`).attach('file', audio, 'a.m4a').expect(401);
     expect(anon.headers['content-type']).toMatch(/^application\/problem\+json/);

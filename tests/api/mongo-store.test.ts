@@ -7,14 +7,24 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openMongoStore, type MongoStore } from '../../server/store/mongo/index.js';
 import { createTestAppOn, fullConsent, type TestApp } from '../helpers/app.js';
-import { freePort, needsFerret, openTestMongoStore, startMongoEngine, withDatabase, type MongoEngine } from '../helpers/mongo-engine.js';
+import {
+  freePort,
+  needsFerret,
+  openTestMongoStore,
+  startMongoEngine,
+  withDatabase,
+  type MongoEngine,
+} from '../helpers/mongo-engine.js';
 
 const mongoUri = inject('mongoUri');
 const root = path.resolve(import.meta.dirname, '../..');
 
 const interview = (extra: Record<string, unknown> = {}) => ({
   title: 'Schichtbetrieb im Tagebau Golpa-Nord',
-  people: [{ name: 'Horst Krüger', role: 'narrator' }, { name: 'Lena Schulz', role: 'interviewer' }],
+  people: [
+    { name: 'Horst Krüger', role: 'narrator' },
+    { name: 'Lena Schulz', role: 'interviewer' },
+  ],
   recordedAt: '2019-05',
   place: { name: 'Ferropolis', lat: 51.7494, lon: 12.4486 },
   keywords: ['Tagebau', 'Förderbrücke'],
@@ -22,24 +32,41 @@ const interview = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-function run(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function run(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-badmongo-'));
   const t0 = Date.now();
   const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [script], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: path.join(dir, 'data'), UPLOADS_DIR: path.join(dir, 'uploads'), PORT: '0', LOG_LEVEL: 'silent', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATA_DIR: path.join(dir, 'data'),
+      UPLOADS_DIR: path.join(dir, 'uploads'),
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
   const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  return new Promise((resolve) => child.on('exit', (code) => {
-    clearTimeout(killer);
-    fs.rmSync(dir, { recursive: true, force: true });
-    resolve({ code, stdout, stderr, ms: Date.now() - t0 });
-  }));
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      fs.rmSync(dir, { recursive: true, force: true });
+      resolve({ code, stdout, stderr, ms: Date.now() - t0 });
+    }),
+  );
 }
 
 /** Opening the store with this URI, timed inside the process (module loading excluded). */
@@ -79,11 +106,28 @@ describe.skipIf(!mongoUri)(`interviews API on the MongoDB store ${needsFerret}`,
   it('create, get with ETag, list with filters and access, patch with If-Match, stale If-Match 412, publish needs consent', async () => {
     const curator = await t.loginAs('curator');
     const student = await t.loginAs('contributor');
-    const col = await curator.agent.post('/api/collections').set('X-CSRF-Token', curator.csrf).send({ title: 'Spring School Ferropolis 2019' }).expect(201);
-    const created = await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf)
-      .send(interview({ collectionId: col.body.id })).expect(201);
-    expect(created.body).toMatchObject({ status: 'draft', visibility: 'private', version: 1, createdBy: student.userId, recordedAt: '2019-05' });
-    await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf).send(interview({ title: 'Kraftwerk Zschornewitz', recordedAt: '1985', keywords: ['Kraftwerk'] })).expect(201);
+    const col = await curator.agent
+      .post('/api/collections')
+      .set('X-CSRF-Token', curator.csrf)
+      .send({ title: 'Spring School Ferropolis 2019' })
+      .expect(201);
+    const created = await student.agent
+      .post('/api/interviews')
+      .set('X-CSRF-Token', student.csrf)
+      .send(interview({ collectionId: col.body.id }))
+      .expect(201);
+    expect(created.body).toMatchObject({
+      status: 'draft',
+      visibility: 'private',
+      version: 1,
+      createdBy: student.userId,
+      recordedAt: '2019-05',
+    });
+    await student.agent
+      .post('/api/interviews')
+      .set('X-CSRF-Token', student.csrf)
+      .send(interview({ title: 'Kraftwerk Zschornewitz', recordedAt: '1985', keywords: ['Kraftwerk'] }))
+      .expect(201);
 
     const got = await student.agent.get(`/api/interviews/${created.body.id}`).expect(200);
     expect(got.headers.etag).toBe('W/"v1"');
@@ -93,19 +137,36 @@ describe.skipIf(!mongoUri)(`interviews API on the MongoDB store ${needsFerret}`,
     expect((await student.agent.get('/api/interviews').expect(200)).body.total).toBe(2);
     expect((await t.request.get('/api/interviews').expect(200)).body.total).toBe(0);
     const byKeyword = await curator.agent.get('/api/interviews?keyword=tagebau').expect(200);
-    expect(byKeyword.body.items.map((i: { title: string }) => i.title)).toEqual(['Schichtbetrieb im Tagebau Golpa-Nord']);
+    expect(byKeyword.body.items.map((i: { title: string }) => i.title)).toEqual([
+      'Schichtbetrieb im Tagebau Golpa-Nord',
+    ]);
     expect((await curator.agent.get('/api/interviews?person=kruger').expect(200)).body.total).toBe(2);
-    expect((await curator.agent.get('/api/interviews?recordedFrom=2019-05-10&recordedTo=2020').expect(200)).body.total).toBe(1);
+    expect(
+      (await curator.agent.get('/api/interviews?recordedFrom=2019-05-10&recordedTo=2020').expect(200)).body.total,
+    ).toBe(1);
     const sorted = await curator.agent.get('/api/interviews?sort=title').expect(200);
-    expect(sorted.body.items.map((i: { title: string }) => i.title)).toEqual(['Kraftwerk Zschornewitz', 'Schichtbetrieb im Tagebau Golpa-Nord']);
+    expect(sorted.body.items.map((i: { title: string }) => i.title)).toEqual([
+      'Kraftwerk Zschornewitz',
+      'Schichtbetrieb im Tagebau Golpa-Nord',
+    ]);
 
-    const patched = await student.agent.patch(`/api/interviews/${created.body.id}`).set('X-CSRF-Token', student.csrf)
-      .set('If-Match', 'W/"v1"').send({ summary: 'Neu zusammengefasst.' }).expect(200);
+    const patched = await student.agent
+      .patch(`/api/interviews/${created.body.id}`)
+      .set('X-CSRF-Token', student.csrf)
+      .set('If-Match', 'W/"v1"')
+      .send({ summary: 'Neu zusammengefasst.' })
+      .expect(200);
     expect(patched.body).toMatchObject({ version: 2, summary: 'Neu zusammengefasst.' });
-    const stale = await student.agent.patch(`/api/interviews/${created.body.id}`).set('X-CSRF-Token', student.csrf)
-      .set('If-Match', 'W/"v1"').send({ summary: 'Überschrieben?' }).expect(412);
+    const stale = await student.agent
+      .patch(`/api/interviews/${created.body.id}`)
+      .set('X-CSRF-Token', student.csrf)
+      .set('If-Match', 'W/"v1"')
+      .send({ summary: 'Überschrieben?' })
+      .expect(412);
     expect(stale.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect((await student.agent.get(`/api/interviews/${created.body.id}`).expect(200)).body.summary).toBe('Neu zusammengefasst.');
+    expect((await student.agent.get(`/api/interviews/${created.body.id}`).expect(200)).body.summary).toBe(
+      'Neu zusammengefasst.',
+    );
 
     // the workflow to publication; without consent it is refused, with it the anonymous list shows the interview
     const step = (body: Record<string, unknown>, who = curator) =>
@@ -115,7 +176,11 @@ describe.skipIf(!mongoUri)(`interviews API on the MongoDB store ${needsFerret}`,
     await step({ status: 'in_review' }).expect(200);
     await step({ status: 'approved' }).expect(200);
     expect((await step({ status: 'published' }).expect(409)).body.type).toBe('/problems/consent-required');
-    await curator.agent.post(`/api/interviews/${created.body.id}/consents`).set('X-CSRF-Token', curator.csrf).send(fullConsent).expect(201);
+    await curator.agent
+      .post(`/api/interviews/${created.body.id}/consents`)
+      .set('X-CSRF-Token', curator.csrf)
+      .send(fullConsent)
+      .expect(201);
     await step({ status: 'published' }).expect(200);
     const pub = await t.request.get('/api/interviews').expect(200);
     expect(pub.body.items.map((i: { id: string }) => i.id)).toEqual([created.body.id]);
@@ -144,7 +209,11 @@ describe.skipIf(!mongoUri)(`the MongoDB engine dies mid-run (kill -9) and comes 
 
   it('answers 503 problem+json while it is gone, /healthz says degraded, nothing is half-written, and recovers', async () => {
     const curator = await t.loginAs('curator');
-    const first = await curator.agent.post('/api/interviews').set('X-CSRF-Token', curator.csrf).send(interview()).expect(201);
+    const first = await curator.agent
+      .post('/api/interviews')
+      .set('X-CSRF-Token', curator.csrf)
+      .send(interview())
+      .expect(201);
     const auditBefore = (await t.store.audit.list({}, { limit: 1, offset: 0 })).total;
 
     await engine.kill();
@@ -154,7 +223,10 @@ describe.skipIf(!mongoUri)(`the MongoDB engine dies mid-run (kill -9) and comes 
     expect(list.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(list.body).toMatchObject({ type: '/problems/store-unavailable', status: 503 });
     expect(Date.now() - t0).toBeLessThan(10_000);
-    const write = await curator.agent.post('/api/interviews').set('X-CSRF-Token', curator.csrf).send(interview({ title: 'Während des Ausfalls' }));
+    const write = await curator.agent
+      .post('/api/interviews')
+      .set('X-CSRF-Token', curator.csrf)
+      .send(interview({ title: 'Während des Ausfalls' }));
     expect(write.status).toBe(503);
     const health = await t.request.get('/healthz');
     expect(health.status).toBe(503);
@@ -173,6 +245,10 @@ describe.skipIf(!mongoUri)(`the MongoDB engine dies mid-run (kill -9) and comes 
     expect((await t.store.audit.list({}, { limit: 1, offset: 0 })).total).toBe(auditBefore);
     const healthy = await t.request.get('/healthz');
     expect(healthy.body.checks.store).toMatchObject({ ok: true, kind: 'mongodb' });
-    await curator.agent.post('/api/interviews').set('X-CSRF-Token', curator.csrf).send(interview({ title: 'Nach dem Ausfall' })).expect(201);
+    await curator.agent
+      .post('/api/interviews')
+      .set('X-CSRF-Token', curator.csrf)
+      .send(interview({ title: 'Nach dem Ausfall' }))
+      .expect(201);
   }, 60_000);
 });

@@ -9,11 +9,19 @@ import { operations } from '../../server/openapi/operations.js';
 import { createTestApp, fullConsent, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
-let doc: { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, { properties?: { type?: { enum?: string[] } } }> }; 'x-problem-types': Record<string, unknown> };
+let doc: {
+  openapi: string;
+  paths: Record<string, Record<string, unknown>>;
+  components: { schemas: Record<string, { properties?: { type?: { enum?: string[] } } }> };
+  'x-problem-types': Record<string, unknown>;
+};
 
 beforeAll(async () => {
   t = await createTestApp();
-  const res = await t.request.get('/api/openapi.json').expect(200).expect('Content-Type', /application\/json/);
+  const res = await t.request
+    .get('/api/openapi.json')
+    .expect(200)
+    .expect('Content-Type', /application\/json/);
   doc = res.body;
 });
 afterAll(() => t?.close());
@@ -35,7 +43,10 @@ describe('OpenAPI description', () => {
     expect(doc.openapi).toBe('3.1.0');
     const routes = routesOf(t.app);
     expect(routes.length).toBeGreaterThan(60);
-    expect(undocumented(t.app), 'routes missing from /api/openapi.json — add an op(...) line to server/openapi/operations.ts').toEqual([]);
+    expect(
+      undocumented(t.app),
+      'routes missing from /api/openapi.json — add an op(...) line to server/openapi/operations.ts',
+    ).toEqual([]);
   });
 
   it('the check names a route that is not described', () => {
@@ -50,8 +61,14 @@ describe('OpenAPI description', () => {
 
   it('describes nothing the app does not serve', () => {
     const served = new Set(routesOf(t.app).map((r) => `${r.method} ${r.path}`));
-    const allPaths = new Set(routesOf(t.app).filter((r) => r.method === 'ALL').map((r) => r.path));
-    const stale = operations.filter((o) => !served.has(`${o.method.toUpperCase()} ${o.path}`) && !allPaths.has(o.path)).map((o) => `${o.method.toUpperCase()} ${o.path}`);
+    const allPaths = new Set(
+      routesOf(t.app)
+        .filter((r) => r.method === 'ALL')
+        .map((r) => r.path),
+    );
+    const stale = operations
+      .filter((o) => !served.has(`${o.method.toUpperCase()} ${o.path}`) && !allPaths.has(o.path))
+      .map((o) => `${o.method.toUpperCase()} ${o.path}`);
     expect(stale).toEqual([]);
   });
 
@@ -66,7 +83,15 @@ describe('OpenAPI description', () => {
     const patch = operations.find((o) => o.method === 'patch' && o.path === '/api/interviews/{id}');
     expect(create?.body).toBe(createInterviewSchema);
     expect(patch?.body).toBe(patchInterviewSchema);
-    const body = (doc.paths['/api/interviews']!.post as { requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown>; additionalProperties: boolean } } } } }).requestBody.content['application/json'].schema;
+    const body = (
+      doc.paths['/api/interviews']!.post as {
+        requestBody: {
+          content: {
+            'application/json': { schema: { properties: Record<string, unknown>; additionalProperties: boolean } };
+          };
+        };
+      }
+    ).requestBody.content['application/json'].schema;
     expect(Object.keys(body.properties).sort()).toEqual(Object.keys(createInterviewSchema.shape).sort());
     expect(body.additionalProperties).toBe(false);
   });
@@ -87,14 +112,27 @@ describe('server bugs schemathesis found (regressions)', () => {
 
   it('a consent whose embargo is a day that does not exist (0000-00-00, 2019-02-30) is a 422 naming the field, not a 500', async () => {
     const { agent, csrf } = await t.loginAs('curator');
-    const interview = (await agent.post('/api/interviews').set('X-CSRF-Token', csrf).send({ title: 'Einfahrt', people: [{ name: 'Horst Krüger', role: 'narrator' }] }).expect(201)).body.id;
+    const interview = (
+      await agent
+        .post('/api/interviews')
+        .set('X-CSRF-Token', csrf)
+        .send({ title: 'Einfahrt', people: [{ name: 'Horst Krüger', role: 'narrator' }] })
+        .expect(201)
+    ).body.id;
     for (const embargoUntil of ['0000-00-00', '2019-02-30']) {
-      const res = await agent.post(`/api/interviews/${interview}/consents`).set('X-CSRF-Token', csrf)
-        .send({ ...fullConsent, embargoUntil }).expect(422);
+      const res = await agent
+        .post(`/api/interviews/${interview}/consents`)
+        .set('X-CSRF-Token', csrf)
+        .send({ ...fullConsent, embargoUntil })
+        .expect(422);
       expect(res.body.type).toBe('/problems/validation');
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('body.embargoUntil');
     }
-    const ok = await agent.post(`/api/interviews/${interview}/consents`).set('X-CSRF-Token', csrf).send({ ...fullConsent, embargoUntil: '2030-01-31' }).expect(201);
+    const ok = await agent
+      .post(`/api/interviews/${interview}/consents`)
+      .set('X-CSRF-Token', csrf)
+      .send({ ...fullConsent, embargoUntil: '2030-01-31' })
+      .expect(201);
     expect(ok.body.embargoUntil).toBe('2030-01-31T00:00:00.000Z');
   });
 });

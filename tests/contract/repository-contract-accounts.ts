@@ -16,8 +16,12 @@ export function describeAccountsContract(storeOf: StoreOf): void {
 
     it('create returns the user; findById round-trips every field', async () => {
       const user = makeUser({
-        email: 'juergen.moeller@example.org', displayName: 'Jürgen Möller', role: 'curator', disabled: true,
-        createdAt: at(1), updatedAt: at(2),
+        email: 'juergen.moeller@example.org',
+        displayName: 'Jürgen Möller',
+        role: 'curator',
+        disabled: true,
+        createdAt: at(1),
+        updatedAt: at(2),
       });
       expect(await store.users.create(user)).toEqual(user);
       expect(await store.users.findById(user.id)).toEqual(user);
@@ -44,7 +48,13 @@ export function describeAccountsContract(storeOf: StoreOf): void {
     });
 
     it('list pages through users ordered by e-mail, with the total of all users', async () => {
-      const emails = ['dora@example.org', 'anna@example.org', 'carl@example.org', 'bert@example.org', 'emil@example.org'];
+      const emails = [
+        'dora@example.org',
+        'anna@example.org',
+        'carl@example.org',
+        'bert@example.org',
+        'emil@example.org',
+      ];
       for (const email of emails) await store.users.create(makeUser({ email }));
       const sorted = [...emails].sort();
 
@@ -65,7 +75,13 @@ export function describeAccountsContract(storeOf: StoreOf): void {
     });
 
     it('update changes the given fields and updatedAt, nothing else', async () => {
-      const user = makeUser({ email: 'karl@example.org', displayName: 'Karl', role: 'contributor', createdAt: at(1), updatedAt: at(1) });
+      const user = makeUser({
+        email: 'karl@example.org',
+        displayName: 'Karl',
+        role: 'contributor',
+        createdAt: at(1),
+        updatedAt: at(1),
+      });
       await store.users.create(user);
 
       const renamed = await store.users.update(user.id, { displayName: 'Karl Krüger' }, at(5));
@@ -73,7 +89,12 @@ export function describeAccountsContract(storeOf: StoreOf): void {
 
       const all = await store.users.update(user.id, { role: 'admin', passwordHash: 'new-hash', disabled: true }, at(6));
       expect(all).toEqual({
-        ...user, displayName: 'Karl Krüger', role: 'admin', passwordHash: 'new-hash', disabled: true, updatedAt: at(6),
+        ...user,
+        displayName: 'Karl Krüger',
+        role: 'admin',
+        passwordHash: 'new-hash',
+        disabled: true,
+        updatedAt: at(6),
       });
       expect(await store.users.findById(user.id)).toEqual(all);
 

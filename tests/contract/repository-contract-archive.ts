@@ -53,7 +53,8 @@ export function describeArchiveContract(storeOf: StoreOf): void {
 
       const second = await store.collections.update(c.id, { description: null }, at(6));
       expect(second).toEqual({
-        ok: true, record: { ...c, title: 'Ferropolis 2019', description: null, updatedAt: at(6), version: 3 },
+        ok: true,
+        record: { ...c, title: 'Ferropolis 2019', description: null, updatedAt: at(6), version: 3 },
       });
       expect(await store.collections.findById(c.id)).toEqual(second.ok ? second.record : null);
     });
@@ -68,7 +69,9 @@ export function describeArchiveContract(storeOf: StoreOf): void {
 
       const stale = await store.collections.update(c.id, { title: 'Verlorene Änderung' }, at(6), 1);
       expect(stale).toEqual({
-        ok: false, reason: 'version-conflict', current: { ...c, title: 'Erste Änderung', updatedAt: at(5), version: 2 },
+        ok: false,
+        reason: 'version-conflict',
+        current: { ...c, title: 'Erste Änderung', updatedAt: at(5), version: 2 },
       });
       expect((await store.collections.findById(c.id))?.title).toBe('Erste Änderung');
 
@@ -86,9 +89,21 @@ export function describeArchiveContract(storeOf: StoreOf): void {
 
       const renamed = await store.collections.update(on.id, { title: 'Automatisch (umbenannt)' }, at(5));
       expect(renamed.ok && renamed.record.autoTranscribe).toEqual({ enabled: true, language: 'en' });
-      const interviewLanguage = await store.collections.update(off.id, { autoTranscribe: { enabled: true, language: null } }, at(6), 1);
-      expect(interviewLanguage).toEqual({ ok: true, record: { ...off, autoTranscribe: { enabled: true, language: null }, updatedAt: at(6), version: 2 } });
-      const switchedOff = await store.collections.update(on.id, { autoTranscribe: { enabled: false, language: 'de' } }, at(7));
+      const interviewLanguage = await store.collections.update(
+        off.id,
+        { autoTranscribe: { enabled: true, language: null } },
+        at(6),
+        1,
+      );
+      expect(interviewLanguage).toEqual({
+        ok: true,
+        record: { ...off, autoTranscribe: { enabled: true, language: null }, updatedAt: at(6), version: 2 },
+      });
+      const switchedOff = await store.collections.update(
+        on.id,
+        { autoTranscribe: { enabled: false, language: 'de' } },
+        at(7),
+      );
       expect(switchedOff.ok && switchedOff.record.autoTranscribe).toEqual({ enabled: false, language: 'de' });
 
       const listed = await store.collections.list({ limit: 10, offset: 0 });
@@ -100,7 +115,10 @@ export function describeArchiveContract(storeOf: StoreOf): void {
 
     it('update of an unknown id reports not-found, with or without expected version', async () => {
       expect(await store.collections.update(uuid(), { title: 'x' }, at(5))).toEqual({ ok: false, reason: 'not-found' });
-      expect(await store.collections.update(uuid(), { title: 'x' }, at(5), 1)).toEqual({ ok: false, reason: 'not-found' });
+      expect(await store.collections.update(uuid(), { title: 'x' }, at(5), 1)).toEqual({
+        ok: false,
+        reason: 'not-found',
+      });
     });
 
     it('delete returns true once, then false', async () => {
@@ -172,7 +190,10 @@ export function describeArchiveContract(storeOf: StoreOf): void {
       expect(await store.interviews.findById(uuid())).toBeNull();
     });
 
-    describeInterviewListContract(() => store, () => ({ owner, other }));
+    describeInterviewListContract(
+      () => store,
+      () => ({ owner, other }),
+    );
 
     describe('update', () => {
       let collection: Collection;
@@ -180,9 +201,14 @@ export function describeArchiveContract(storeOf: StoreOf): void {
 
       beforeEach(async () => {
         collection = await store.collections.create(makeCollection());
-        interview = await store.interviews.create(makeInterview({
-          collectionId: collection.id, createdBy: owner.id, createdAt: at(1), updatedAt: at(1),
-        }));
+        interview = await store.interviews.create(
+          makeInterview({
+            collectionId: collection.id,
+            createdBy: owner.id,
+            createdAt: at(1),
+            updatedAt: at(1),
+          }),
+        );
       });
 
       it('changes every patchable field, bumps version and updatedAt, keeps the rest', async () => {
@@ -190,7 +216,10 @@ export function describeArchiveContract(storeOf: StoreOf): void {
         const patch = {
           collectionId: other.id,
           title: 'Neuer Titel',
-          people: [{ name: 'Gisela Weiß', role: 'narrator' as const }, { name: 'Lena Schulz', role: 'interviewer' as const }],
+          people: [
+            { name: 'Gisela Weiß', role: 'narrator' as const },
+            { name: 'Lena Schulz', role: 'interviewer' as const },
+          ],
           recordedAt: '2002',
           place: { name: 'Borna' },
           language: 'en',
@@ -207,22 +236,39 @@ export function describeArchiveContract(storeOf: StoreOf): void {
 
       it('a partial patch leaves the other fields untouched', async () => {
         const result = await store.interviews.update(interview.id, { title: 'Nur der Titel' }, at(9));
-        expect(result).toEqual({ ok: true, record: { ...interview, title: 'Nur der Titel', updatedAt: at(9), version: 2 } });
+        expect(result).toEqual({
+          ok: true,
+          record: { ...interview, title: 'Nur der Titel', updatedAt: at(9), version: 2 },
+        });
       });
 
       it('nullable fields can be set to null, JSON ones included, and back', async () => {
         const cleared = await store.interviews.update(
-          interview.id, { place: null, summary: null, recordedAt: null, collectionId: null }, at(9),
+          interview.id,
+          { place: null, summary: null, recordedAt: null, collectionId: null },
+          at(9),
         );
-        const expected = { ...interview, place: null, summary: null, recordedAt: null, collectionId: null, updatedAt: at(9), version: 2 };
+        const expected = {
+          ...interview,
+          place: null,
+          summary: null,
+          recordedAt: null,
+          collectionId: null,
+          updatedAt: at(9),
+          version: 2,
+        };
         expect(cleared).toEqual({ ok: true, record: expected });
         expect(await store.interviews.findById(interview.id)).toEqual(expected);
 
         const restored = await store.interviews.update(
-          interview.id, { place: { name: 'Espenhain', lat: 51.19, lon: 12.48 }, recordedAt: '1998-05' }, at(10),
+          interview.id,
+          { place: { name: 'Espenhain', lat: 51.19, lon: 12.48 }, recordedAt: '1998-05' },
+          at(10),
         );
         expect(restored.ok && restored.record).toMatchObject({
-          place: { name: 'Espenhain', lat: 51.19, lon: 12.48 }, recordedAt: '1998-05', version: 3,
+          place: { name: 'Espenhain', lat: 51.19, lon: 12.48 },
+          recordedAt: '1998-05',
+          version: 3,
         });
       });
 
@@ -235,11 +281,16 @@ export function describeArchiveContract(storeOf: StoreOf): void {
 
       it('checks the expected version: match succeeds, stale reports the current record', async () => {
         const ok = await store.interviews.update(interview.id, { title: 'Erste Fassung' }, at(5), 1);
-        expect(ok).toEqual({ ok: true, record: { ...interview, title: 'Erste Fassung', updatedAt: at(5), version: 2 } });
+        expect(ok).toEqual({
+          ok: true,
+          record: { ...interview, title: 'Erste Fassung', updatedAt: at(5), version: 2 },
+        });
 
         const stale = await store.interviews.update(interview.id, { title: 'Verloren' }, at(6), 1);
         expect(stale).toEqual({
-          ok: false, reason: 'version-conflict', current: { ...interview, title: 'Erste Fassung', updatedAt: at(5), version: 2 },
+          ok: false,
+          reason: 'version-conflict',
+          current: { ...interview, title: 'Erste Fassung', updatedAt: at(5), version: 2 },
         });
         expect((await store.interviews.findById(interview.id))?.title).toBe('Erste Fassung');
 
@@ -252,8 +303,14 @@ export function describeArchiveContract(storeOf: StoreOf): void {
       });
 
       it('reports not-found for an unknown id, with or without expected version', async () => {
-        expect(await store.interviews.update(uuid(), { title: 'x' }, at(5))).toEqual({ ok: false, reason: 'not-found' });
-        expect(await store.interviews.update(uuid(), { title: 'x' }, at(5), 1)).toEqual({ ok: false, reason: 'not-found' });
+        expect(await store.interviews.update(uuid(), { title: 'x' }, at(5))).toEqual({
+          ok: false,
+          reason: 'not-found',
+        });
+        expect(await store.interviews.update(uuid(), { title: 'x' }, at(5), 1)).toEqual({
+          ok: false,
+          reason: 'not-found',
+        });
       });
 
       it('delete returns true once, then false', async () => {
@@ -264,7 +321,10 @@ export function describeArchiveContract(storeOf: StoreOf): void {
         expect(await store.interviews.delete(uuid())).toBe(false);
         const rest = await store.interviews.list({ access: { kind: 'all' } }, { limit: 10, offset: 0 }, 'title');
         expect(rest).toEqual({ items: [keep], total: 1 });
-        expect(await store.interviews.update(interview.id, { title: 'x' }, at(9))).toEqual({ ok: false, reason: 'not-found' });
+        expect(await store.interviews.update(interview.id, { title: 'x' }, at(9))).toEqual({
+          ok: false,
+          reason: 'not-found',
+        });
       });
     });
   });

@@ -17,37 +17,91 @@ export function describeIntegrityContract(storeOf: StoreOf): void {
 
     it('a duplicate key on create is a DuplicateKeyError (a StoreError), for every unique key', async () => {
       const user = await store.users.create(makeUser({ email: 'einmal@example.org' }));
-      await expect(store.users.create(makeUser({ email: 'EINMAL@example.org' }))).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(store.users.create(makeUser({ email: 'EINMAL@example.org' }))).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
       await expect(store.users.create({ ...makeUser(), id: user.id })).rejects.toBeInstanceOf(DuplicateKeyError);
       await store.groups.create({ id: uuid(), name: 'Forschung', createdAt: at(1) });
-      const dup = await store.groups.create({ id: uuid(), name: 'Forschung', createdAt: at(2) }).catch((e: unknown) => e);
+      const dup = await store.groups
+        .create({ id: uuid(), name: 'Forschung', createdAt: at(2) })
+        .catch((e: unknown) => e);
       expect(dup).toBeInstanceOf(DuplicateKeyError);
       expect(dup).toBeInstanceOf(StoreError);
       expect((dup as StoreError).kind).toBe('duplicate-key');
       const interview = await store.interviews.create(makeInterview());
-      await expect(store.interviews.create({ ...makeInterview(), id: interview.id })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(store.interviews.create({ ...makeInterview(), id: interview.id })).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
       const medium = {
-        id: uuid(), interviewId: interview.id, part: 1, kind: 'audio' as const, status: 'ready' as const, progress: 100, originalFilename: 'a.m4a',
-        originalPath: 'originals/x/a.m4a', sha256: '0'.repeat(64), sizeBytes: 1,
-        technical: { container: 'mov,mp4', durationSec: 60, bitRate: null, audio: { codec: 'aac', channels: 1, sampleRate: 48000 }, video: null, playableMime: 'audio/mp4' },
-        derivatives: {}, error: null, renditionRedaction: '', createdBy: null, createdAt: at(0), updatedAt: at(0),
+        id: uuid(),
+        interviewId: interview.id,
+        part: 1,
+        kind: 'audio' as const,
+        status: 'ready' as const,
+        progress: 100,
+        originalFilename: 'a.m4a',
+        originalPath: 'originals/x/a.m4a',
+        sha256: '0'.repeat(64),
+        sizeBytes: 1,
+        technical: {
+          container: 'mov,mp4',
+          durationSec: 60,
+          bitRate: null,
+          audio: { codec: 'aac', channels: 1, sampleRate: 48000 },
+          video: null,
+          playableMime: 'audio/mp4',
+        },
+        derivatives: {},
+        error: null,
+        renditionRedaction: '',
+        createdBy: null,
+        createdAt: at(0),
+        updatedAt: at(0),
       };
       await store.media.create(medium);
       // two uploads picked the same part number: the unique (interview, part) decides
       await expect(store.media.create({ ...medium, id: uuid() })).rejects.toBeInstanceOf(DuplicateKeyError);
-      const decision: ReviewDecision = { id: uuid(), interviewId: interview.id, invitationId: null, decision: 'approve', visibility: 'public', message: null, receiptNo: '20261201-ABCD', createdAt: at(3) };
+      const decision: ReviewDecision = {
+        id: uuid(),
+        interviewId: interview.id,
+        invitationId: null,
+        decision: 'approve',
+        visibility: 'public',
+        message: null,
+        receiptNo: '20261201-ABCD',
+        createdAt: at(3),
+      };
       await store.review.addDecision(decision);
       await expect(store.review.addDecision(decision)).rejects.toBeInstanceOf(DuplicateKeyError);
       expect(await store.review.listDecisions(interview.id)).toHaveLength(1);
       const restriction: Restriction = {
-        id: uuid(), interviewId: interview.id, mediaId: medium.id, start: 1, end: 2, reason: null, quote: null, status: 'active',
-        createdByKind: 'user', createdById: null, createdAt: at(4), liftedAt: null, liftedBy: null,
+        id: uuid(),
+        interviewId: interview.id,
+        mediaId: medium.id,
+        start: 1,
+        end: 2,
+        reason: null,
+        quote: null,
+        status: 'active',
+        createdByKind: 'user',
+        createdById: null,
+        createdAt: at(4),
+        liftedAt: null,
+        liftedBy: null,
       };
       await store.review.addRestriction(restriction);
       await expect(store.review.addRestriction(restriction)).rejects.toBeInstanceOf(DuplicateKeyError);
       const invitation: ReviewInvitation = {
-        id: uuid(), interviewId: interview.id, narrator: 'Horst Krüger', tokenHash: 'd'.repeat(64), codeHash: 'e'.repeat(64),
-        createdBy: null, createdAt: at(5), expiresAt: at(100), revokedAt: null, lastUsedAt: null,
+        id: uuid(),
+        interviewId: interview.id,
+        narrator: 'Horst Krüger',
+        tokenHash: 'd'.repeat(64),
+        codeHash: 'e'.repeat(64),
+        createdBy: null,
+        createdAt: at(5),
+        expiresAt: at(100),
+        revokedAt: null,
+        lastUsedAt: null,
       };
       await store.review.createInvitation(invitation);
       await expect(store.review.createInvitation(invitation)).rejects.toBeInstanceOf(DuplicateKeyError);
@@ -62,8 +116,13 @@ export function describeIntegrityContract(storeOf: StoreOf): void {
     });
 
     const op = (key: string, createdAt = at(1)) => ({
-      key, kind: 'review.decide', payload: { decision: { id: uuid(), n: 1 }, list: [1, 'zwei', null] }, status: 'pending' as const, error: null,
-      createdAt, finishedAt: null,
+      key,
+      kind: 'review.decide',
+      payload: { decision: { id: uuid(), n: 1 }, list: [1, 'zwei', null] },
+      status: 'pending' as const,
+      error: null,
+      createdAt,
+      finishedAt: null,
     });
 
     it('begin inserts once per key and hands back the stored operation on every later begin', async () => {
@@ -89,7 +148,11 @@ export function describeIntegrityContract(storeOf: StoreOf): void {
       expect(await store.operations.finish('b', { status: 'failed', error: '{"type":"conflict"}' }, at(4))).toBe(true);
       expect(await store.operations.finish('unknown', { status: 'done' }, at(4))).toBe(false);
       expect(await store.operations.find('a')).toMatchObject({ status: 'done', error: null, finishedAt: at(2) });
-      expect(await store.operations.find('b')).toMatchObject({ status: 'failed', error: '{"type":"conflict"}', finishedAt: at(4) });
+      expect(await store.operations.find('b')).toMatchObject({
+        status: 'failed',
+        error: '{"type":"conflict"}',
+        finishedAt: at(4),
+      });
     });
 
     it('listUnfinished gives pending operations created before the given instant, oldest first, up to the limit', async () => {
@@ -100,13 +163,21 @@ export function describeIntegrityContract(storeOf: StoreOf): void {
       await store.operations.finish('finished', { status: 'done' }, at(6));
       expect((await store.operations.listUnfinished(at(25), 10)).map((o) => o.key)).toEqual(['early', 'middle']);
       expect((await store.operations.listUnfinished(at(59), 2)).map((o) => o.key)).toEqual(['early', 'middle']);
-      expect((await store.operations.listUnfinished(at(10), 10))).toEqual([]);
+      expect(await store.operations.listUnfinished(at(10), 10)).toEqual([]);
     });
 
     it('an audit event appended with a key is stored once; appends without a key never collide', async () => {
       const event = {
-        at: at(1), actorKind: 'narrator' as const, actorId: null, actorLabel: 'Zeitzeuge', interviewId: null, action: 'review.approve',
-        entity: 'review_decision', entityId: null, before: null, after: { n: 1 },
+        at: at(1),
+        actorKind: 'narrator' as const,
+        actorId: null,
+        actorLabel: 'Zeitzeuge',
+        interviewId: null,
+        action: 'review.approve',
+        entity: 'review_decision',
+        entityId: null,
+        before: null,
+        after: { n: 1 },
       };
       const first = await store.audit.append(event, 'op-1#audit');
       const second = await store.audit.append({ ...event, after: { n: 2 } }, 'op-1#audit');
@@ -131,8 +202,20 @@ export function describeIntegrityContract(storeOf: StoreOf): void {
     const interviewId = '5d1c3a9e-0000-4000-8000-0000000000aa';
     const sha = (c: string) => c.repeat(64);
     const event = (overrides: Partial<FixityEvent>): FixityEvent => ({
-      id: uuid(), at: at(0), type: 'fixity check', algorithm: 'SHA-256', outcome: 'pass', path: `originals/${interviewId}/${mediaId}/original.wav`,
-      fileKind: 'original', mediaId, interviewId, expectedSha256: sha('a'), actualSha256: sha('a'), agent: 'contract', runId: null, detail: null,
+      id: uuid(),
+      at: at(0),
+      type: 'fixity check',
+      algorithm: 'SHA-256',
+      outcome: 'pass',
+      path: `originals/${interviewId}/${mediaId}/original.wav`,
+      fileKind: 'original',
+      mediaId,
+      interviewId,
+      expectedSha256: sha('a'),
+      actualSha256: sha('a'),
+      agent: 'contract',
+      runId: null,
+      detail: null,
       ...overrides,
     });
 
@@ -142,14 +225,23 @@ export function describeIntegrityContract(storeOf: StoreOf): void {
         { path: `${dir}master.m3u8`, sha256: sha('1'), sizeBytes: 10, recordedAt: at(1) },
         { path: `${dir}a/seg-1.m4s`, sha256: sha('2'), sizeBytes: 20, recordedAt: at(1) },
       ]);
-      await store.fixity.replaceBaselines(mediaId, `renditions/${mediaId}/download.m4a`, [{ path: `renditions/${mediaId}/download.m4a`, sha256: sha('3'), sizeBytes: 30, recordedAt: at(1) }]);
+      await store.fixity.replaceBaselines(mediaId, `renditions/${mediaId}/download.m4a`, [
+        { path: `renditions/${mediaId}/download.m4a`, sha256: sha('3'), sizeBytes: 30, recordedAt: at(1) },
+      ]);
       // a sibling whose name starts like the prefix is not under it
-      await store.fixity.replaceBaselines(mediaId, `renditions/${mediaId}/hls-old.txt`, [{ path: `renditions/${mediaId}/hls-old.txt`, sha256: sha('4'), sizeBytes: 1, recordedAt: at(1) }]);
+      await store.fixity.replaceBaselines(mediaId, `renditions/${mediaId}/hls-old.txt`, [
+        { path: `renditions/${mediaId}/hls-old.txt`, sha256: sha('4'), sizeBytes: 1, recordedAt: at(1) },
+      ]);
       // ordered by path, compared as code points ("-" before "/")
       expect((await store.fixity.listBaselines(mediaId)).map((b) => b.path)).toEqual([
-        `renditions/${mediaId}/download.m4a`, `renditions/${mediaId}/hls-old.txt`, `${dir}a/seg-1.m4s`, `${dir}master.m3u8`,
+        `renditions/${mediaId}/download.m4a`,
+        `renditions/${mediaId}/hls-old.txt`,
+        `${dir}a/seg-1.m4s`,
+        `${dir}master.m3u8`,
       ]);
-      await store.fixity.replaceBaselines(mediaId, dir, [{ path: `${dir}master.m3u8`, sha256: sha('5'), sizeBytes: 11, recordedAt: at(2) }]);
+      await store.fixity.replaceBaselines(mediaId, dir, [
+        { path: `${dir}master.m3u8`, sha256: sha('5'), sizeBytes: 11, recordedAt: at(2) },
+      ]);
       const after = await store.fixity.listBaselines(mediaId);
       expect(after).toEqual([
         { path: `renditions/${mediaId}/download.m4a`, mediaId, sha256: sha('3'), sizeBytes: 30, recordedAt: at(1) },
@@ -161,8 +253,21 @@ export function describeIntegrityContract(storeOf: StoreOf): void {
 
     it('keeps events newest first with filters and paging; the latest event per path is its state', async () => {
       const original = event({ at: at(1) });
-      const failed = event({ at: at(2), outcome: 'fail', actualSha256: sha('b'), runId: 'run-2', detail: 'not repaired' });
-      const rendition = event({ at: at(2), path: `renditions/${mediaId}/download.m4a`, fileKind: 'rendition', outcome: 'missing', actualSha256: null, runId: 'run-2' });
+      const failed = event({
+        at: at(2),
+        outcome: 'fail',
+        actualSha256: sha('b'),
+        runId: 'run-2',
+        detail: 'not repaired',
+      });
+      const rendition = event({
+        at: at(2),
+        path: `renditions/${mediaId}/download.m4a`,
+        fileKind: 'rendition',
+        outcome: 'missing',
+        actualSha256: null,
+        runId: 'run-2',
+      });
       for (const e of [original, failed, rendition]) expect(await store.fixity.appendEvent(e)).toEqual(e);
       const all = await store.fixity.listEvents({}, { limit: 10, offset: 0 });
       expect(all.total).toBe(3);
@@ -185,7 +290,9 @@ export function describeIntegrityContract(storeOf: StoreOf): void {
       expect(await store.fixity.listProblems()).toEqual([rendition]);
       expect(await store.fixity.lastChecked(original.path)).toBe(at(3));
       // new files at a path (a rendition re-made) drop that path's state
-      await store.fixity.replaceBaselines(mediaId, `renditions/${mediaId}/download.m4a`, [{ path: `renditions/${mediaId}/download.m4a`, sha256: sha('c'), sizeBytes: 3, recordedAt: at(4) }]);
+      await store.fixity.replaceBaselines(mediaId, `renditions/${mediaId}/download.m4a`, [
+        { path: `renditions/${mediaId}/download.m4a`, sha256: sha('c'), sizeBytes: 3, recordedAt: at(4) },
+      ]);
       expect(await store.fixity.listProblems()).toEqual([]);
       expect(await store.fixity.lastChecked(`renditions/${mediaId}/download.m4a`)).toBeNull();
       expect((await store.fixity.listEvents({}, { limit: 10, offset: 0 })).total).toBe(5);

@@ -2,7 +2,11 @@
 // Registered inside the contract's `interviews` describe, whose two users (owner, other) it is handed.
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  interviewSorts, type AccessScope, type InterviewFilter, type InterviewSort, type Store,
+  interviewSorts,
+  type AccessScope,
+  type InterviewFilter,
+  type InterviewSort,
+  type Store,
 } from '../../server/store/repositories.js';
 import type { Collection, Interview, User } from '../../server/store/types.js';
 import { at, makeCollection, makeInterview, type StoreOf, uuid } from './repository-contract-helpers.js';
@@ -43,62 +47,97 @@ export function describeInterviewListContract(storeOf: StoreOf, usersOf: () => {
     beforeEach(async () => {
       collA = await store.collections.create(makeCollection({ title: 'Espenhain', createdBy: owner.id }));
       collB = await store.collections.create(makeCollection({ title: 'Borna' }));
-      espenhain = await store.interviews.create(makeInterview({
-        title: 'Schichtwechsel in Espenhain',
-        summary: 'Über 100 Jahre Tagebau',
-        people: [{ name: 'Jürgen Möller', role: 'narrator' }, { name: 'Anna Schulz', role: 'interviewer' }],
-        recordedAt: '1998-05-17',
-        place: { name: 'Espenhain', lat: 51.1903, lon: 12.4819 },
-        keywords: ['Tagebau', 'Schicht'],
-        visibility: 'public', status: 'published', collectionId: collA.id, createdBy: owner.id,
-        createdAt: at(1), updatedAt: at(25),
-      }));
-      brikett = await store.interviews.create(makeInterview({
-        title: 'Die Brikettfabrik',
-        summary: 'Planerfüllung zu 100% erreicht',
-        people: [{ name: 'Gisela Weiß', role: 'narrator' }],
-        recordedAt: '1996-03',
-        place: { name: 'Deutzen' },
-        keywords: ['Brikett'],
-        visibility: 'registered', status: 'published', collectionId: collA.id, createdBy: other.id,
-        createdAt: at(2), updatedAt: at(23),
-      }));
-      kumpel = await store.interviews.create(makeInterview({
-        title: 'Kumpel erzählen',
-        summary: null,
-        people: [{ name: 'Karl Krüger', role: 'narrator' }],
-        recordedAt: '2001',
-        place: null,
-        keywords: ['tagebau'],
-        visibility: 'public', status: 'draft', collectionId: collB.id, createdBy: owner.id,
-        createdAt: at(3), updatedAt: at(21),
-      }));
-      mining = await store.interviews.create(makeInterview({
-        title: 'mining memories',
-        summary: 'An English-language interview',
-        people: [{ name: 'Peter Smith', role: 'narrator' }],
-        recordedAt: null,
-        place: null,
-        language: 'en',
-        keywords: [],
-        visibility: 'private', status: 'in_review', collectionId: null, createdBy: other.id,
-        createdAt: at(4), updatedAt: at(24),
-      }));
-      abraum = await store.interviews.create(makeInterview({
-        title: 'Abraumförderbrücke F60',
-        summary: 'Technik im Tagebau Welzow',
-        people: [{ name: 'Hans Müller', role: 'narrator' }],
-        recordedAt: '2010-11-02',
-        keywords: ['Technik'],
-        visibility: 'restricted', status: 'published', collectionId: collB.id, createdBy: null,
-        createdAt: at(5), updatedAt: at(22),
-      }));
+      espenhain = await store.interviews.create(
+        makeInterview({
+          title: 'Schichtwechsel in Espenhain',
+          summary: 'Über 100 Jahre Tagebau',
+          people: [
+            { name: 'Jürgen Möller', role: 'narrator' },
+            { name: 'Anna Schulz', role: 'interviewer' },
+          ],
+          recordedAt: '1998-05-17',
+          place: { name: 'Espenhain', lat: 51.1903, lon: 12.4819 },
+          keywords: ['Tagebau', 'Schicht'],
+          visibility: 'public',
+          status: 'published',
+          collectionId: collA.id,
+          createdBy: owner.id,
+          createdAt: at(1),
+          updatedAt: at(25),
+        }),
+      );
+      brikett = await store.interviews.create(
+        makeInterview({
+          title: 'Die Brikettfabrik',
+          summary: 'Planerfüllung zu 100% erreicht',
+          people: [{ name: 'Gisela Weiß', role: 'narrator' }],
+          recordedAt: '1996-03',
+          place: { name: 'Deutzen' },
+          keywords: ['Brikett'],
+          visibility: 'registered',
+          status: 'published',
+          collectionId: collA.id,
+          createdBy: other.id,
+          createdAt: at(2),
+          updatedAt: at(23),
+        }),
+      );
+      kumpel = await store.interviews.create(
+        makeInterview({
+          title: 'Kumpel erzählen',
+          summary: null,
+          people: [{ name: 'Karl Krüger', role: 'narrator' }],
+          recordedAt: '2001',
+          place: null,
+          keywords: ['tagebau'],
+          visibility: 'public',
+          status: 'draft',
+          collectionId: collB.id,
+          createdBy: owner.id,
+          createdAt: at(3),
+          updatedAt: at(21),
+        }),
+      );
+      mining = await store.interviews.create(
+        makeInterview({
+          title: 'mining memories',
+          summary: 'An English-language interview',
+          people: [{ name: 'Peter Smith', role: 'narrator' }],
+          recordedAt: null,
+          place: null,
+          language: 'en',
+          keywords: [],
+          visibility: 'private',
+          status: 'in_review',
+          collectionId: null,
+          createdBy: other.id,
+          createdAt: at(4),
+          updatedAt: at(24),
+        }),
+      );
+      abraum = await store.interviews.create(
+        makeInterview({
+          title: 'Abraumförderbrücke F60',
+          summary: 'Technik im Tagebau Welzow',
+          people: [{ name: 'Hans Müller', role: 'narrator' }],
+          recordedAt: '2010-11-02',
+          keywords: ['Technik'],
+          visibility: 'restricted',
+          status: 'published',
+          collectionId: collB.id,
+          createdBy: null,
+          createdAt: at(5),
+          updatedAt: at(22),
+        }),
+      );
     });
 
     it('access all sees every interview', async () => {
       const page = await list();
       expect(page.total).toBe(5);
-      expect(page.items.map((i) => i.id).sort()).toEqual([espenhain, brikett, kumpel, mining, abraum].map((i) => i.id).sort());
+      expect(page.items.map((i) => i.id).sort()).toEqual(
+        [espenhain, brikett, kumpel, mining, abraum].map((i) => i.id).sort(),
+      );
     });
 
     it('returns complete records', async () => {
@@ -118,36 +157,91 @@ export function describeInterviewListContract(storeOf: StoreOf, usersOf: () => {
     });
 
     it('a scope with an owner also sees everything that owner created, each interview once', async () => {
-      expect(await found({ access: { kind: 'scoped', publishedVisibilities: ['public'], ownerId: owner.id } }))
-        .toEqual([kumpel.title, espenhain.title]);
-      expect(await found({ access: { kind: 'scoped', publishedVisibilities: ['public'], ownerId: other.id } }))
-        .toEqual([brikett.title, mining.title, espenhain.title]);
-      expect(await found({ access: { kind: 'scoped', publishedVisibilities: [], ownerId: owner.id } }))
-        .toEqual([kumpel.title, espenhain.title]);
+      expect(await found({ access: { kind: 'scoped', publishedVisibilities: ['public'], ownerId: owner.id } })).toEqual(
+        [kumpel.title, espenhain.title],
+      );
+      expect(await found({ access: { kind: 'scoped', publishedVisibilities: ['public'], ownerId: other.id } })).toEqual(
+        [brikett.title, mining.title, espenhain.title],
+      );
+      expect(await found({ access: { kind: 'scoped', publishedVisibilities: [], ownerId: owner.id } })).toEqual([
+        kumpel.title,
+        espenhain.title,
+      ]);
     });
 
     it('restricted interviews are listed for the principals they grant; withdrawn ones never for their owner', async () => {
       await store.interviews.update(abraum.id, { grants: ['group:g-forschung', `user:${other.id}`] }, at(30));
-      const reader = (principals: string[]): AccessScope => ({ kind: 'scoped', publishedVisibilities: ['public', 'registered'], principals });
-      expect(await found({ access: reader(['user:someone-else', 'group:g-forschung']) })).toEqual([abraum.title, brikett.title, espenhain.title]);
-      expect(await found({ access: reader([`user:${other.id}`]) })).toEqual([abraum.title, brikett.title, espenhain.title]);
-      expect(await found({ access: reader(['user:someone-else', 'group:g-other']) })).toEqual([brikett.title, espenhain.title]);
+      const reader = (principals: string[]): AccessScope => ({
+        kind: 'scoped',
+        publishedVisibilities: ['public', 'registered'],
+        principals,
+      });
+      expect(await found({ access: reader(['user:someone-else', 'group:g-forschung']) })).toEqual([
+        abraum.title,
+        brikett.title,
+        espenhain.title,
+      ]);
+      expect(await found({ access: reader([`user:${other.id}`]) })).toEqual([
+        abraum.title,
+        brikett.title,
+        espenhain.title,
+      ]);
+      expect(await found({ access: reader(['user:someone-else', 'group:g-other']) })).toEqual([
+        brikett.title,
+        espenhain.title,
+      ]);
       expect((await store.interviews.findById(abraum.id))?.grants).toEqual(['group:g-forschung', `user:${other.id}`]);
 
       await store.interviews.update(kumpel.id, { status: 'withdrawn' }, at(31));
-      expect(await found({ access: { kind: 'scoped', publishedVisibilities: ['public'], ownerId: owner.id } })).toEqual([espenhain.title]);
+      expect(await found({ access: { kind: 'scoped', publishedVisibilities: ['public'], ownerId: owner.id } })).toEqual(
+        [espenhain.title],
+      );
     });
 
     it('sealed embargoes: approved with a future embargo that asks to be listed, only with includeSealed', async () => {
       const future = new Date(Date.now() + 86_400_000).toISOString();
       const past = new Date(Date.now() - 86_400_000).toISOString();
-      const sealed = await store.interviews.create(makeInterview({ title: 'Versiegelt', visibility: 'public', status: 'approved', embargoUntil: future, embargoListed: true }));
-      await store.interviews.create(makeInterview({ title: 'Unlisted', visibility: 'public', status: 'approved', embargoUntil: future, embargoListed: false }));
-      await store.interviews.create(makeInterview({ title: 'Abgelaufen', visibility: 'public', status: 'approved', embargoUntil: past, embargoListed: true }));
-      await store.interviews.create(makeInterview({ title: 'Privat versiegelt', visibility: 'private', status: 'approved', embargoUntil: future, embargoListed: true }));
+      const sealed = await store.interviews.create(
+        makeInterview({
+          title: 'Versiegelt',
+          visibility: 'public',
+          status: 'approved',
+          embargoUntil: future,
+          embargoListed: true,
+        }),
+      );
+      await store.interviews.create(
+        makeInterview({
+          title: 'Unlisted',
+          visibility: 'public',
+          status: 'approved',
+          embargoUntil: future,
+          embargoListed: false,
+        }),
+      );
+      await store.interviews.create(
+        makeInterview({
+          title: 'Abgelaufen',
+          visibility: 'public',
+          status: 'approved',
+          embargoUntil: past,
+          embargoListed: true,
+        }),
+      );
+      await store.interviews.create(
+        makeInterview({
+          title: 'Privat versiegelt',
+          visibility: 'private',
+          status: 'approved',
+          embargoUntil: future,
+          embargoListed: true,
+        }),
+      );
       expect(await found({ access: { kind: 'scoped', publishedVisibilities: ['public'] } })).toEqual([espenhain.title]);
-      expect(await found({ access: { kind: 'scoped', publishedVisibilities: ['public'], includeSealed: true } })).toEqual([espenhain.title, sealed.title]);
-      expect((await store.interviews.findById(sealed.id))).toMatchObject({ embargoUntil: future, embargoListed: true });
+      expect(
+        await found({ access: { kind: 'scoped', publishedVisibilities: ['public'], includeSealed: true } }),
+      ).toEqual([espenhain.title, sealed.title]);
+      expect(await store.interviews.findById(sealed.id)).toMatchObject({ embargoUntil: future, embargoListed: true });
       const waiting = await store.interviews.listAwaitingEmbargo(10);
       expect(waiting.map((i) => i.title).sort()).toEqual(['Abgelaufen', 'Privat versiegelt', 'Unlisted', 'Versiegelt']);
     });
@@ -287,7 +381,9 @@ export function describeInterviewListContract(storeOf: StoreOf, usersOf: () => {
       expect(await page(2, 10)).toEqual({ items: [], total: 5 });
 
       const filtered = await store.interviews.list(
-        { access: { kind: 'all' }, status: ['published'] }, { limit: 1, offset: 1 }, '-createdAt',
+        { access: { kind: 'all' }, status: ['published'] },
+        { limit: 1, offset: 1 },
+        '-createdAt',
       );
       expect(filtered.total).toBe(3);
       expect(titles(filtered.items)).toEqual([brikett.title]);

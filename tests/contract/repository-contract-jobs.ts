@@ -15,9 +15,24 @@ export function describeJobsContract(storeOf: StoreOf): void {
     });
 
     const job = (ownerId: string | null, minute: number, name = 'search.interview'): JobRecord => ({
-      id: uuid(), name, payload: { v: 1, n: minute }, status: 'queued', mediaId: null, dedupeKey: null, ownerId,
-      attempts: 0, maxAttempts: 3, runAfter: at(minute), leaseOwner: null, leaseExpiresAt: null, progress: 0, error: null,
-      createdAt: at(minute), updatedAt: at(minute), startedAt: null, finishedAt: null,
+      id: uuid(),
+      name,
+      payload: { v: 1, n: minute },
+      status: 'queued',
+      mediaId: null,
+      dedupeKey: null,
+      ownerId,
+      attempts: 0,
+      maxAttempts: 3,
+      runAfter: at(minute),
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      progress: 0,
+      error: null,
+      createdAt: at(minute),
+      updatedAt: at(minute),
+      startedAt: null,
+      finishedAt: null,
     });
     const claimAt = (minute: number) => store.jobs.claim('worker-1', 60_000, new Date(Date.parse(at(minute))));
 
@@ -63,7 +78,9 @@ export function describeJobsContract(storeOf: StoreOf): void {
       const other = job('uploader-b', 1, 'media.waveform');
       const mine = job('uploader-c', 2);
       for (const j of [later, other, mine]) await store.jobs.enqueue(j);
-      expect((await store.jobs.claim('worker-1', 60_000, new Date(Date.parse(at(10))), ['search.interview']))?.id).toBe(mine.id);
+      expect((await store.jobs.claim('worker-1', 60_000, new Date(Date.parse(at(10))), ['search.interview']))?.id).toBe(
+        mine.id,
+      );
     });
   });
 }

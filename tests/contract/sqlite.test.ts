@@ -36,7 +36,9 @@ describe('SQLite adapter: driver errors arrive as store errors', () => {
   it('a closed database is StoreUnavailableError (503 above), a taken key DuplicateKeyError naming the index', async () => {
     const store = openSqliteStore(':memory:');
     await store.groups.create({ id: crypto.randomUUID(), name: 'Forschung', createdAt: new Date().toISOString() });
-    const dup = await store.groups.create({ id: crypto.randomUUID(), name: 'Forschung', createdAt: new Date().toISOString() }).catch((e: unknown) => e);
+    const dup = await store.groups
+      .create({ id: crypto.randomUUID(), name: 'Forschung', createdAt: new Date().toISOString() })
+      .catch((e: unknown) => e);
     expect(dup).toBeInstanceOf(DuplicateKeyError);
     expect((dup as DuplicateKeyError).key).toBe('groups.name');
     await store.close();

@@ -47,21 +47,26 @@ export function describeUseCaseContract(adapterName: string, openStore: () => Pr
         await useCase.act(reference, 'key-1', prepared);
         expect(await snapshot(reference)).toEqual(expected);
         expect(writes).toBeGreaterThan(1);
-        console.info(`units of work (${adapterName}): ${useCase.name.split(':')[0]} — crashed after each of its ${writes} writes`);
+        console.info(
+          `units of work (${adapterName}): ${useCase.name.split(':')[0]} — crashed after each of its ${writes} writes`,
+        );
 
         for (let n = 0; n < writes; n++) {
           const w = await open(useCase.world);
           const mine = await useCase.prepare?.(w);
           w.crash.writes = 0;
           w.crash.after = n;
-          await expect(useCase.act(w, 'key-1', mine), `crash after ${n} of ${writes} writes`).rejects.toThrow(StoreUnavailableError);
+          await expect(useCase.act(w, 'key-1', mine), `crash after ${n} of ${writes} writes`).rejects.toThrow(
+            StoreUnavailableError,
+          );
           w.crash.after = null;
           const crashed = await snapshot(w);
           if (n % 2 === 0) {
             // the sweep completes what was begun (operations younger than its grace period are left to their request)
             await w.publication.units.uow.completeUnfinished(0, new Date(Date.now() + 1000));
             const swept = await snapshot(w);
-            if (crashed.pending === 0) expect(swept, `nothing begun after ${n} writes: nothing written`).toEqual(before);
+            if (crashed.pending === 0)
+              expect(swept, `nothing begun after ${n} writes: nothing written`).toEqual(before);
             else expect(swept, `swept after a crash after ${n} writes`).toEqual(expected);
             if (crashed.pending === 0) await useCase.act(w, 'key-1', mine);
           } else {
@@ -80,7 +85,9 @@ export function describeUseCaseContract(adapterName: string, openStore: () => Pr
     it('a rejected decision (409 before any write) leaves nothing behind; no operation stays pending', async () => {
       const w = await open({ status: 'approved', visibility: 'public' });
       const before = await snapshot(w);
-      await expect(w.review.decide(w.narrator, { decision: 'request_changes', message: null }, 'k')).rejects.toMatchObject({ status: 409 });
+      await expect(
+        w.review.decide(w.narrator, { decision: 'request_changes', message: null }, 'k'),
+      ).rejects.toMatchObject({ status: 409 });
       expect(await snapshot(w)).toEqual(before);
     });
 
@@ -94,10 +101,17 @@ export function describeUseCaseContract(adapterName: string, openStore: () => Pr
 
     it('a correction accepted while its segment changed (409) writes no transcript version and stays open', async () => {
       const w = await open();
-      const c = await w.review.narratorAddCorrection(w.narrator, { mediaId: w.medium.id, segmentNo: 2, proposed: 'Das war eine sehr schwere Zeit.', note: null });
+      const c = await w.review.narratorAddCorrection(w.narrator, {
+        mediaId: w.medium.id,
+        segmentNo: 2,
+        proposed: 'Das war eine sehr schwere Zeit.',
+        note: null,
+      });
       await w.transcripts.editSegment(w.curator, w.interview.id, w.medium.id, 2, { text: 'Anders.' });
       const before = await snapshot(w);
-      await expect(w.review.decideCorrection(w.curator, w.interview.id, c.id, true, null)).rejects.toMatchObject({ status: 409 });
+      await expect(w.review.decideCorrection(w.curator, w.interview.id, c.id, true, null)).rejects.toMatchObject({
+        status: 409,
+      });
       expect(await snapshot(w)).toEqual(before);
     });
 
@@ -105,13 +119,19 @@ export function describeUseCaseContract(adapterName: string, openStore: () => Pr
       const w = await open();
       const uow = w.publication.units.uow;
       uow.failAfterStep = 2;
-      await expect(w.review.decide(w.narrator, { decision: 'approve', visibility: 'public', message: null }, 'k')).rejects.toThrow(InjectedFailure);
+      await expect(
+        w.review.decide(w.narrator, { decision: 'approve', visibility: 'public', message: null }, 'k'),
+      ).rejects.toThrow(InjectedFailure);
       uow.failAfterStep = null;
       const half = await snapshot(w);
       expect(half.pending).toBe(1);
       expect(half.decisions).toHaveLength(1);
       expect(half.interview?.status).toBe('ready_for_review');
-      expect(await uow.completeUnfinished(0, new Date(Date.now() + 1000))).toEqual({ completed: 1, failed: 0, pending: 0 });
+      expect(await uow.completeUnfinished(0, new Date(Date.now() + 1000))).toEqual({
+        completed: 1,
+        failed: 0,
+        pending: 0,
+      });
       const done = await snapshot(w);
       expect(done.pending).toBe(0);
       expect(done.interview?.status).toBe('approved');

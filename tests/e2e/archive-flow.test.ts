@@ -18,13 +18,35 @@ const speech = 'Glück auf. Ich bin Horst Krüger. Ich habe dreißig Jahre im Ta
 function makeSpeechVideo(dir: string): { file: string; seconds: number } {
   const wav = path.join(dir, 'speech.wav');
   execFileSync('espeak-ng', ['-v', 'de', '-s', '140', '-w', wav, speech]);
-  const seconds = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', wav]).toString());
+  const seconds = Number(
+    execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', wav]).toString(),
+  );
   const file = path.join(dir, 'Interview Horst Krüger.mp4');
-  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=25:duration=${seconds}`, '-i', wav,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-movflags', '+faststart', file]);
+  execFileSync('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=640x360:rate=25:duration=${seconds}`,
+    '-i',
+    wav,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    '-movflags',
+    '+faststart',
+    file,
+  ]);
   return { file, seconds };
 }
-
 
 describe('end to end: from upload to the second in search', () => {
   let server: RunningServer;
@@ -40,7 +62,10 @@ describe('end to end: from upload to the second in search', () => {
     const third = video.seconds / 3;
     const t = (s: number) => `00:00:${s.toFixed(3).padStart(6, '0')}`;
     transcript = path.join(dir, 'transkript.vtt');
-    fs.writeFileSync(transcript, `WEBVTT\n\n${t(0)} --> ${t(third)}\n<v Horst Krüger>Glück auf. Ich bin Horst Krüger.\n\n${t(third)} --> ${t(video.seconds)}\n<v Horst Krüger>Ich habe dreißig Jahre im Tagebau Golpa-Nord gearbeitet.\n`);
+    fs.writeFileSync(
+      transcript,
+      `WEBVTT\n\n${t(0)} --> ${t(third)}\n<v Horst Krüger>Glück auf. Ich bin Horst Krüger.\n\n${t(third)} --> ${t(video.seconds)}\n<v Horst Krüger>Ich habe dreißig Jahre im Tagebau Golpa-Nord gearbeitet.\n`,
+    );
     server = await startServer({ ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password });
     browser = await launchBrowser();
     // axe is injected as a script tag; the app's CSP (script-src 'self') would refuse it otherwise
@@ -93,17 +118,32 @@ describe('end to end: from upload to the second in search', () => {
     // publishing belongs to the review workflow (a later issue); here the admin does it through the API
     await page.evaluate(async (id) => {
       const { csrfToken } = await (await fetch('/api/auth/me')).json();
-      const patch = (body: object) => fetch(`/api/interviews/${id}`, {
-        method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: JSON.stringify(body),
-      });
-      const collection = await (await fetch('/api/collections', {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
-        body: JSON.stringify({ title: 'Spring School Ferropolis 2026', description: 'Interviews mit ehemaligen Bergleuten' }),
-      })).json();
+      const patch = (body: object) =>
+        fetch(`/api/interviews/${id}`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+          body: JSON.stringify(body),
+        });
+      const collection = await (
+        await fetch('/api/collections', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+          body: JSON.stringify({
+            title: 'Spring School Ferropolis 2026',
+            description: 'Interviews mit ehemaligen Bergleuten',
+          }),
+        })
+      ).json();
       await patch({ visibility: 'public', collectionId: collection.id });
       await fetch(`/api/interviews/${id}/consents`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
-        body: JSON.stringify({ narrator: 'Horst Krüger', scope: ['archive', 'research', 'education', 'public_web'], givenOn: '2019-05-17', method: 'signed_form' }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify({
+          narrator: 'Horst Krüger',
+          scope: ['archive', 'research', 'education', 'public_web'],
+          givenOn: '2019-05-17',
+          method: 'signed_form',
+        }),
       });
       for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) await patch({ status });
       await fetch('/api/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrfToken } });
@@ -135,14 +175,16 @@ describe('end to end: from upload to the second in search', () => {
 
     const media = page.locator('[data-testid="player"] video');
     await media.waitFor();
-    await expect.poll(() => media.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(() => media.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0), { timeout: 15_000 })
+      .toBe(true);
     const first = await media.evaluate((v: HTMLVideoElement) => v.currentTime);
     expect(Math.abs(first - t)).toBeLessThanOrEqual(1);
     await page.waitForTimeout(600);
     const later = await media.evaluate((v: HTMLVideoElement) => v.currentTime);
     expect(later).toBeGreaterThan(first);
     const current = page.locator('[data-testid="segment"][aria-current="true"]');
-    await expect.poll(async () => (await current.count()) === 1 ? current.textContent() : null).toContain('Tagebau');
+    await expect.poll(async () => ((await current.count()) === 1 ? current.textContent() : null)).toContain('Tagebau');
     await screenshot(page, 'flow-interview-playing');
     await axe(page, 'interview');
   }, 180_000);

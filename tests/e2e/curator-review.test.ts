@@ -13,7 +13,6 @@ import { startServer, type RunningServer } from './helpers/server.js';
 
 const admin = { email: 'chefin@example.org', password: 'glück-auf-1950-ferropolis' };
 
-
 describe('end to end: curators handle consent, review invitations and the audit log', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -45,8 +44,13 @@ describe('end to end: curators handle consent, review invitations and the audit 
     const interviewId = await page.evaluate(async () => {
       const { csrfToken } = await (await fetch('/api/auth/me')).json();
       const res = await fetch('/api/interviews', {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
-        body: JSON.stringify({ title: 'Erika Lehmann: Schichtwechsel in Golpa', visibility: 'public', people: [{ name: 'Erika Lehmann', role: 'narrator' }] }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify({
+          title: 'Erika Lehmann: Schichtwechsel in Golpa',
+          visibility: 'public',
+          people: [{ name: 'Erika Lehmann', role: 'narrator' }],
+        }),
       });
       return ((await res.json()) as { id: string }).id;
     });
@@ -55,7 +59,11 @@ describe('end to end: curators handle consent, review invitations and the audit 
     await section.getByRole('heading', { name: 'Durchsicht & Einverständnis' }).waitFor();
 
     // publishing without consent is refused, and the page says why
-    for (const [button, status] of [['Bereit zur Prüfung', 'Bereit zur Prüfung'], ['In Prüfung nehmen', 'In Prüfung'], ['Freigeben', 'Freigegeben']] as const) {
+    for (const [button, status] of [
+      ['Bereit zur Prüfung', 'Bereit zur Prüfung'],
+      ['In Prüfung nehmen', 'In Prüfung'],
+      ['Freigeben', 'Freigegeben'],
+    ] as const) {
       await section.getByRole('button', { name: button, exact: true }).click();
       await section.getByText(`Status geändert: ${status}.`).waitFor();
     }
@@ -73,7 +81,8 @@ describe('end to end: curators handle consent, review invitations and the audit 
     await summary.waitFor();
     expect(await summary.textContent()).toContain('Bitte mindestens einen Zweck ankreuzen.');
     expect(await form.getByLabel('Name der erzählenden Person').inputValue()).toBe('Erika Lehmann');
-    for (const scope of ['Archiv', 'Forschung', 'Bildung', 'Internet (öffentlich)']) await form.getByLabel(scope, { exact: true }).check();
+    for (const scope of ['Archiv', 'Forschung', 'Bildung', 'Internet (öffentlich)'])
+      await form.getByLabel(scope, { exact: true }).check();
     await form.getByLabel('Datum des Einverständnisses').fill('2019-05-17');
     await form.getByLabel('unterschriebenes Formular').check();
     await form.getByLabel('Original nur im Archiv behalten').check();
@@ -124,7 +133,10 @@ describe('end to end: curators handle consent, review invitations and the audit 
     expect(await letter.isVisible()).toBe(true);
     await screenshot(page, 'curator-letter-print');
     await page.emulateMedia({ media: 'screen' });
-    const narratorView = await page.evaluate(async (c) => (await fetch('/api/review', { headers: { Authorization: `Review ${c}` } })).status, code);
+    const narratorView = await page.evaluate(
+      async (c) => (await fetch('/api/review', { headers: { Authorization: `Review ${c}` } })).status,
+      code,
+    );
     expect(narratorView).toBe(200);
 
     // back on the interview: the invitation is listed as valid and can be revoked
@@ -135,12 +147,20 @@ describe('end to end: curators handle consent, review invitations and the audit 
     await page.getByRole('dialog').getByRole('button', { name: 'Ja, zurückziehen' }).click();
     await invitations.getByText('Die Einladung für Erika Lehmann ist zurückgezogen.').waitFor();
     await invitations.getByRole('row', { name: /Erika Lehmann.*zurückgezogen/ }).waitFor();
-    expect(await page.evaluate(async (c) => (await fetch('/api/review', { headers: { Authorization: `Review ${c}` } })).status, code)).toBe(401);
+    expect(
+      await page.evaluate(
+        async (c) => (await fetch('/api/review', { headers: { Authorization: `Review ${c}` } })).status,
+        code,
+      ),
+    ).toBe(401);
 
     // the interview's log (admins), and the whole log filtered by an action
     const log = page.locator('#sb-c-audit');
     await log.getByRole('cell', { name: /Einladung zurückgezogen/ }).waitFor();
-    await log.getByRole('cell', { name: /Einverständniserklärung gespeichert/ }).first().waitFor();
+    await log
+      .getByRole('cell', { name: /Einverständniserklärung gespeichert/ })
+      .first()
+      .waitFor();
     await screenshot(page, 'curator-review-section');
     await axe(page, 'interview with review section');
 

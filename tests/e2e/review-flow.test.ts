@@ -13,7 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axe, launchBrowser, screenshot } from './helpers/browser.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 import {
-  admin, type Cue, expectFocusedHeading, makeSpeech, narrator, selectText, sentences, StaffApi, title, waitFor, webvtt,
+  admin,
+  type Cue,
+  expectFocusedHeading,
+  makeSpeech,
+  narrator,
+  selectText,
+  sentences,
+  StaffApi,
+  title,
+  waitFor,
+  webvtt,
 } from './helpers/review-flow.js';
 
 describe('end to end: the narrator reviews their interview', () => {
@@ -33,7 +43,11 @@ describe('end to end: the narrator reviews their interview', () => {
    * Chromium plays HLS natively; `withoutNativeHls` hides that, so the page takes the other path (video.js + VHS on MSE).
    */
   const narratorPage = async (options: { withoutNativeHls?: boolean } = {}): Promise<Page> => {
-    const context = await browser.newContext({ bypassCSP: true, locale: 'de-DE', viewport: { width: 1100, height: 900 } });
+    const context = await browser.newContext({
+      bypassCSP: true,
+      locale: 'de-DE',
+      viewport: { width: 1100, height: 900 },
+    });
     contexts.push(context);
     if (options.withoutNativeHls) {
       await context.addInitScript(() => {
@@ -50,26 +64,43 @@ describe('end to end: the narrator reviews their interview', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-review-'));
     const speech = makeSpeech(dir);
     cues = speech.cues;
-    server = await startServer({ ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, ARCHIVE_CONTACT: 'Archiv Ferropolis, Tel. 034953 35120' });
+    server = await startServer({
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+      ARCHIVE_CONTACT: 'Archiv Ferropolis, Tel. 034953 35120',
+    });
     browser = await launchBrowser();
 
     staff = new StaffApi(server.url);
     await staff.login(admin.email, admin.password);
-    interviewId = (await staff.call<{ id: string }>('POST', '/api/interviews', {
-      title, people: [{ name: narrator, role: 'narrator' }], recordedAt: '2019-05-17', place: { name: 'Gräfenhainichen' },
-    })).id;
+    interviewId = (
+      await staff.call<{ id: string }>('POST', '/api/interviews', {
+        title,
+        people: [{ name: narrator, role: 'narrator' }],
+        recordedAt: '2019-05-17',
+        place: { name: 'Gräfenhainichen' },
+      })
+    ).id;
     const form = new FormData();
     form.append('file', new Blob([fs.readFileSync(speech.file)], { type: 'audio/mp4' }), path.basename(speech.file));
     mediaId = (await staff.call<{ id: string }>('POST', `/api/interviews/${interviewId}/media`, form)).id;
-    await waitFor(async () => {
-      const m = await staff.call<{ status: string; hls: string | null }>('GET', `/api/media/${mediaId}`);
-      if (m.status === 'failed') throw new Error(`media processing failed:\n${server.logs().slice(-3000)}`);
-      return m.status === 'ready' && m.hls !== null;
-    }, 90_000, 'the medium to be ready with HLS');
+    await waitFor(
+      async () => {
+        const m = await staff.call<{ status: string; hls: string | null }>('GET', `/api/media/${mediaId}`);
+        if (m.status === 'failed') throw new Error(`media processing failed:\n${server.logs().slice(-3000)}`);
+        return m.status === 'ready' && m.hls !== null;
+      },
+      90_000,
+      'the medium to be ready with HLS',
+    );
     await staff.call('PUT', `/api/interviews/${interviewId}/media/${mediaId}/transcript`, webvtt(cues));
     await staff.call('PATCH', `/api/interviews/${interviewId}`, { status: 'ready_for_review' });
     invitation = await staff.call('POST', `/api/interviews/${interviewId}/review-invitations`, { narrator });
-    const other = await staff.call<{ link: string; invitation: { id: string } }>('POST', `/api/interviews/${interviewId}/review-invitations`, { narrator });
+    const other = await staff.call<{ link: string; invitation: { id: string } }>(
+      'POST',
+      `/api/interviews/${interviewId}/review-invitations`,
+      { narrator },
+    );
     await staff.call('POST', `/api/interviews/${interviewId}/review-invitations/${other.invitation.id}/revoke`);
     revokedLink = other.link;
   }, 150_000);
@@ -109,9 +140,13 @@ describe('end to end: the narrator reviews their interview', () => {
     await media.waitFor({ state: 'attached' });
 
     await page.getByRole('button', { name: 'Abspielen' }).click();
-    await expect.poll(() => media.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0.3), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(() => media.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0.3), { timeout: 20_000 })
+      .toBe(true);
     const first = await media.evaluate((v: HTMLVideoElement) => v.currentTime);
-    await expect.poll(() => media.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThan(first + 0.3);
+    await expect
+      .poll(() => media.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
+      .toBeGreaterThan(first + 0.3);
     // the transcript follows: the passage being heard is marked as current
     await expect.poll(() => page.locator('[data-testid="review-segment"][aria-current="true"]').count()).toBe(1);
     await page.getByRole('button', { name: 'Anhalten' }).click();
@@ -120,8 +155,13 @@ describe('end to end: the narrator reviews their interview', () => {
     await page.getByRole('button', { name: '10 Sekunden zurück' }).click();
     await expect.poll(() => media.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeLessThan(0.5);
     // a passage's time button plays from there; the current passage follows
-    await segments.nth(3).getByRole('button', { name: /^Ab \d\d:\d\d anhören$/ }).click();
-    await expect.poll(() => media.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThanOrEqual(cues[3]!.start - 0.1);
+    await segments
+      .nth(3)
+      .getByRole('button', { name: /^Ab \d\d:\d\d anhören$/ })
+      .click();
+    await expect
+      .poll(() => media.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(cues[3]!.start - 0.1);
     await expect.poll(() => segments.nth(3).getAttribute('aria-current')).toBe('true');
     await page.getByRole('button', { name: 'Anhalten' }).click();
 
@@ -144,7 +184,10 @@ describe('end to end: the narrator reviews their interview', () => {
     expect(await page.getByTestId('selection-panel').count()).toBe(0);
 
     // propose a correction of the second passage: the current text is prefilled
-    await segments.nth(1).getByRole('button', { name: /Korrektur vorschlagen/ }).click();
+    await segments
+      .nth(1)
+      .getByRole('button', { name: /Korrektur vorschlagen/ })
+      .click();
     const correction = segments.nth(1).getByTestId('correction-form');
     const proposed = correction.getByLabel('So ist es richtig:');
     await expect.poll(() => proposed.inputValue()).toBe(sentences[1]!.written);
@@ -171,7 +214,9 @@ describe('end to end: the narrator reviews their interview', () => {
     await page.getByRole('button', { name: 'Entscheidung absenden' }).click();
 
     // step 4: the receipt
-    await expect.poll(() => page.getByTestId('step-indicator').textContent(), { timeout: 15_000 }).toBe('Schritt 4 von 4');
+    await expect
+      .poll(() => page.getByTestId('step-indicator').textContent(), { timeout: 15_000 })
+      .toBe('Schritt 4 von 4');
     await expectFocusedHeading(page, 'Bestätigung');
     const receipt = page.getByTestId('receipt');
     await receipt.waitFor();
@@ -179,7 +224,9 @@ describe('end to end: the narrator reviews their interview', () => {
     expect(await page.getByTestId('receipt-decision').textContent()).toBe('Freigegeben – Für alle im Internet');
     const restrictionLine = (await page.getByTestId('receipt-restrictions').textContent()) ?? '';
     expect(restrictionLine).toMatch(/^\d\d:\d\d–\d\d:\d\d \(Das geht niemanden etwas an\.\)$/);
-    expect(await page.getByTestId('receipt-corrections').textContent()).toContain(`soll heißen: „${sentences[1]!.spoken}“`);
+    expect(await page.getByTestId('receipt-corrections').textContent()).toContain(
+      `soll heißen: „${sentences[1]!.spoken}“`,
+    );
     await receipt.getByText(narrator, { exact: true }).waitFor();
     await screenshot(page, 'review-receipt');
     await axe(page, 'receipt');
@@ -193,18 +240,37 @@ describe('end to end: the narrator reviews their interview', () => {
 
     // what the curator now sees
     const overview = await staff.call<{
-      restrictions: { mediaId: string; start: number; end: number; quote: string | null; reason: string | null; createdByKind: string; status: string }[];
+      restrictions: {
+        mediaId: string;
+        start: number;
+        end: number;
+        quote: string | null;
+        reason: string | null;
+        createdByKind: string;
+        status: string;
+      }[];
       corrections: { segmentNo: number; original: string; proposed: string; note: string | null; status: string }[];
       decisions: { decision: string; visibility: string | null; message: string | null; receiptNo: string }[];
     }>('GET', `/api/interviews/${interviewId}/review`);
     expect(overview.restrictions).toHaveLength(1);
     const r = overview.restrictions[0]!;
-    expect(r).toMatchObject({ mediaId, createdByKind: 'narrator', status: 'active', reason: 'Das geht niemanden etwas an.' });
+    expect(r).toMatchObject({
+      mediaId,
+      createdByKind: 'narrator',
+      status: 'active',
+      reason: 'Das geht niemanden etwas an.',
+    });
     expect(r.start).toBeCloseTo(cues[2]!.start, 2);
     expect(r.end).toBeCloseTo(cues[3]!.end, 1);
     expect(r.quote).toMatch(/Neunzehn|wurde/);
     expect(overview.corrections).toEqual([
-      expect.objectContaining({ segmentNo: 1, original: sentences[1]!.written, proposed: sentences[1]!.spoken, note: 'Golpa mit p, wie das Dorf.', status: 'open' }),
+      expect.objectContaining({
+        segmentNo: 1,
+        original: sentences[1]!.written,
+        proposed: sentences[1]!.spoken,
+        note: 'Golpa mit p, wie das Dorf.',
+        status: 'open',
+      }),
     ]);
     expect(overview.decisions).toHaveLength(1);
     expect(overview.decisions[0]).toMatchObject({ decision: 'approve', visibility: 'public', message: 'Glück auf!' });
@@ -223,10 +289,14 @@ describe('end to end: the narrator reviews their interview', () => {
 
   it('the short code from the letter, typed at /durchsicht in lower case with spaces, opens the same review (and plays through video.js/VHS)', async () => {
     // the new restriction made the archive re-make the HLS files: wait for them, so that HLS is what this page gets
-    await waitFor(async () => {
-      const m = await staff.call<{ status: string; hls: string | null }>('GET', `/api/media/${mediaId}`);
-      return m.status === 'ready' && m.hls !== null;
-    }, 90_000, 'the renditions to be re-made');
+    await waitFor(
+      async () => {
+        const m = await staff.call<{ status: string; hls: string | null }>('GET', `/api/media/${mediaId}`);
+        return m.status === 'ready' && m.hls !== null;
+      },
+      90_000,
+      'the renditions to be re-made',
+    );
     const page = await narratorPage({ withoutNativeHls: true });
     await page.goto(`${server.url}/durchsicht`);
     await page.getByRole('heading', { level: 1, name: 'Durchsicht Ihres Interviews' }).waitFor();
@@ -251,10 +321,14 @@ describe('end to end: the narrator reviews their interview', () => {
     const media = page.locator('[data-testid="review-media"] video');
     await expect.poll(() => media.getAttribute('data-engine'), { timeout: 15_000 }).toBe('videojs');
     await page.getByRole('button', { name: 'Abspielen' }).click();
-    await expect.poll(() => media.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0.3), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(() => media.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0.3), { timeout: 20_000 })
+      .toBe(true);
     expect(await media.evaluate((v: HTMLVideoElement) => v.currentSrc)).toMatch(/^blob:/);
     const first = await media.evaluate((v: HTMLVideoElement) => v.currentTime);
-    await expect.poll(() => media.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThan(first + 0.3);
+    await expect
+      .poll(() => media.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
+      .toBeGreaterThan(first + 0.3);
     await page.getByRole('button', { name: 'Anhalten' }).click();
     // on a phone: nothing wider than the screen
     await page.setViewportSize({ width: 390, height: 844 });
@@ -277,11 +351,13 @@ describe('end to end: the narrator reviews their interview', () => {
     expect(await media.evaluate((v: HTMLVideoElement) => v.currentSrc)).toMatch(/\/download\.m4a$/);
     expect(reviewLoads).toBeGreaterThanOrEqual(2); // the page asked for fresh links before falling back
     await page.getByRole('button', { name: 'Abspielen' }).click();
-    await expect.poll(() => media.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0.3), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(() => media.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0.3), { timeout: 20_000 })
+      .toBe(true);
     await page.getByRole('button', { name: 'Anhalten' }).click();
   }, 60_000);
 
-  it('a revoked invitation\'s link says in plain words that it was withdrawn', async () => {
+  it("a revoked invitation's link says in plain words that it was withdrawn", async () => {
     const page = await narratorPage();
     await page.goto(revokedLink);
     const failure = page.getByTestId('review-failure');
@@ -314,8 +390,12 @@ describe('end to end: the narrator reviews their interview', () => {
     await page.goto(`${invitation.link}?schritt=3`);
     await page.getByRole('button', { name: 'Ich ziehe mein Einverständnis zurück' }).click();
     await page.getByRole('button', { name: 'Ja, Einverständnis endgültig zurückziehen' }).click();
-    await expect.poll(() => page.getByTestId('receipt-decision').textContent(), { timeout: 15_000 }).toBe('Einverständnis zurückgezogen');
-    await page.getByText('Sie haben Ihr Einverständnis zurückgezogen. Das Interview wird nicht veröffentlicht.').waitFor();
+    await expect
+      .poll(() => page.getByTestId('receipt-decision').textContent(), { timeout: 15_000 })
+      .toBe('Einverständnis zurückgezogen');
+    await page
+      .getByText('Sie haben Ihr Einverständnis zurückgezogen. Das Interview wird nicht veröffentlicht.')
+      .waitFor();
     await expect.poll(() => page.getByRole('button', { name: 'Zurück zum Anhören' }).count()).toBe(0);
     expect((await staff.call<{ status: string }>('GET', `/api/interviews/${interviewId}`)).status).toBe('withdrawn');
     // opening it again: only the receipt, whatever step the URL asks for

@@ -11,7 +11,11 @@ const admin = { email: 'chefin@example.org', password: 'glück-auf-1950-ferropol
 
 function meiliChildren(pid: number): number[] {
   const out = execFileSync('ps', ['-eo', 'pid=,ppid=,comm=']).toString();
-  return out.split('\n').map((l) => l.trim().split(/\s+/)).filter(([, ppid, comm]) => Number(ppid) === pid && comm === 'meilisearch').map(([p]) => Number(p));
+  return out
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([, ppid, comm]) => Number(ppid) === pid && comm === 'meilisearch')
+    .map(([p]) => Number(p));
 }
 
 describe('end to end: the archive in Chromium', () => {
@@ -44,13 +48,26 @@ describe('end to end: the archive in Chromium', () => {
     const id = await page.evaluate(async () => {
       const me = await (await fetch('/api/auth/me')).json();
       const send = (method: string, url: string, body: unknown) =>
-        fetch(url, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify(body) }).then((r) => r.json());
+        fetch(url, {
+          method,
+          headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+          body: JSON.stringify(body),
+        }).then((r) => r.json());
       const created = await send('POST', '/api/interviews', {
-        title: 'Schichtbetrieb an der Förderbrücke', visibility: 'public', recordedAt: '2019-05',
-        people: [{ name: 'Horst Krüger', role: 'narrator' }], place: { name: 'Ferropolis' },
+        title: 'Schichtbetrieb an der Förderbrücke',
+        visibility: 'public',
+        recordedAt: '2019-05',
+        people: [{ name: 'Horst Krüger', role: 'narrator' }],
+        place: { name: 'Ferropolis' },
       });
-      await send('POST', `/api/interviews/${created.id}/consents`, { narrator: 'Horst Krüger', scope: ['archive', 'research', 'education', 'public_web'], givenOn: '2019-05-17', method: 'signed_form' });
-      for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) await send('PATCH', `/api/interviews/${created.id}`, { status });
+      await send('POST', `/api/interviews/${created.id}/consents`, {
+        narrator: 'Horst Krüger',
+        scope: ['archive', 'research', 'education', 'public_web'],
+        givenOn: '2019-05-17',
+        method: 'signed_form',
+      });
+      for (const status of ['ready_for_review', 'in_review', 'approved', 'published'])
+        await send('PATCH', `/api/interviews/${created.id}`, { status });
       return created.id as string;
     });
 

@@ -23,7 +23,20 @@ describe('end to end: a reload during an upload resumes it', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-resume-'));
     file = path.join(dir, 'kassette.wav');
     // ~5.8 MB of valid audio: long enough to interrupt at a throttled 400 KB/s
-    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=48000:duration=30', '-ac', '2', '-c:a', 'pcm_s16le', file]);
+    execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=330:sample_rate=48000:duration=30',
+      '-ac',
+      '2',
+      '-c:a',
+      'pcm_s16le',
+      file,
+    ]);
     server = await startServer({ ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password });
     browser = await launchBrowser();
   });
@@ -37,23 +50,38 @@ describe('end to end: a reload during an upload resumes it', () => {
     const context = await browser.newContext({ locale: 'de-DE' });
     const login = await context.request.post(`${server.url}/api/auth/login`, { data: admin });
     const { csrfToken } = await login.json();
-    const created = await context.request.post(`${server.url}/api/interviews`, { data: { title: 'Kassette 3' }, headers: { 'x-csrf-token': csrfToken } });
+    const created = await context.request.post(`${server.url}/api/interviews`, {
+      data: { title: 'Kassette 3' },
+      headers: { 'x-csrf-token': csrfToken },
+    });
     const interviewId = (await created.json()).id as string;
 
     const page = await context.newPage();
     page.on('dialog', (d) => void d.accept());
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 400 * 1024 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 400 * 1024,
+    });
     await page.goto(`${server.url}/mitarbeit/interviews/${interviewId}`);
     await page.getByLabel('Audio- oder Videodateien auswählen').setInputFiles(file);
     const bar = page.locator('[data-testid="upload-progress"]').first();
-    await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThanOrEqual(25);
+    await expect
+      .poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(25);
     await screenshot(page, 'resume-before-reload');
 
     // reload while still throttled: lifting the throttle first could let the upload finish before the reload
     await page.reload();
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
     await page.getByText('Unterbrochene Uploads').waitFor({ timeout: 15_000 });
     await screenshot(page, 'resume-offered');
     await page.getByLabel('kassette.wav erneut auswählen').setInputFiles(file);

@@ -37,10 +37,14 @@ export async function createTestApp(
     /** serve the built web client too (browser tests against the in-process app) */ clientDir?: string;
   } = {},
 ): Promise<TestApp> {
-  return createTestAppOn((config) => {
-    fs.mkdirSync(config.dataDir, { recursive: true });
-    return openSqliteStore(config.dataDir);
-  }, env, opts);
+  return createTestAppOn(
+    (config) => {
+      fs.mkdirSync(config.dataDir, { recursive: true });
+      return openSqliteStore(config.dataDir);
+    },
+    env,
+    opts,
+  );
 }
 
 /** The same app on a store of the caller's choosing (the MongoDB adapter); the store is closed with the app. */
@@ -66,7 +70,13 @@ export async function createTestAppOn<S extends Store>(
     indexPrefix: config.SEARCH_INDEX_PREFIX,
   });
   await search.health();
-  const { app, services } = createApp({ config, store, search, tools: ffmpegVersions, ...(opts.clientDir ? { clientDir: opts.clientDir } : {}) });
+  const { app, services } = createApp({
+    config,
+    store,
+    search,
+    tools: ffmpegVersions,
+    ...(opts.clientDir ? { clientDir: opts.clientDir } : {}),
+  });
   if (search.available) {
     await services.search.interviews.ensureSettings();
     await services.search.segments.ensureSettings();
@@ -74,7 +84,13 @@ export async function createTestAppOn<S extends Store>(
   const request = supertest.agent(app);
 
   return {
-    config, store, search, services, request, app, dir,
+    config,
+    store,
+    search,
+    services,
+    request,
+    app,
+    dir,
     async loginAs(role, email = `${role}-${crypto.randomBytes(3).toString('hex')}@example.org`) {
       const user = await services.users.create({ email, password: testPassword, role });
       const agent = supertest.agent(app);
@@ -92,9 +108,19 @@ export async function createTestAppOn<S extends Store>(
 
 /** Row counts of every table, to prove that a rejected request stored nothing. */
 export function tableCounts(store: SqliteStore): Record<string, number> {
-  const tables = store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-  return Object.fromEntries(tables.map((t) => [t, store.db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
+  const tables = store.db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+    .pluck()
+    .all() as string[];
+  return Object.fromEntries(
+    tables.map((t) => [t, store.db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]),
+  );
 }
 
 /** A signed consent covering every visibility: publication needs one (server/interviews/publication.ts). */
-export const fullConsent = { narrator: 'Horst Krüger', scope: ['archive', 'research', 'education', 'public_web'], givenOn: '2019-05-17', method: 'signed_form' };
+export const fullConsent = {
+  narrator: 'Horst Krüger',
+  scope: ['archive', 'research', 'education', 'public_web'],
+  givenOn: '2019-05-17',
+  method: 'signed_form',
+};

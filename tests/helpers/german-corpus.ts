@@ -5,49 +5,121 @@
 import type { SegmentInput, SegmentInterviewMeta } from '../../server/search/segment-index.js';
 
 export const plantTags = [
-  'tagebau', 'braunkohletagebau', 'tagebaurestloch', 'kohle', 'braunkohle', 'kohlenzug',
-  'graefenhainichen', 'graefenhainichenAe', 'graefenhain',
-  'strasseSz', 'strasseSs',
-  'kumpel', 'bergmann', 'bergleute', 'bergmannsfrau',
-  'foerderbruecke', 'abraumfoerderbruecke', 'bruecken',
-  'brikett', 'brikettfabrik', 'brifa',
-  'schicht', 'nachtschicht', 'schacht', 'geschichte', 'schachtel',
-  'tagung', 'tagebuch', 'ferropolis', 'zschornewitz',
+  'tagebau',
+  'braunkohletagebau',
+  'tagebaurestloch',
+  'kohle',
+  'braunkohle',
+  'kohlenzug',
+  'graefenhainichen',
+  'graefenhainichenAe',
+  'graefenhain',
+  'strasseSz',
+  'strasseSs',
+  'kumpel',
+  'bergmann',
+  'bergleute',
+  'bergmannsfrau',
+  'foerderbruecke',
+  'abraumfoerderbruecke',
+  'bruecken',
+  'brikett',
+  'brikettfabrik',
+  'brifa',
+  'schicht',
+  'nachtschicht',
+  'schacht',
+  'geschichte',
+  'schachtel',
+  'tagung',
+  'tagebuch',
+  'ferropolis',
+  'zschornewitz',
 ] as const;
 export type PlantTag = (typeof plantTags)[number];
 
 // Several contexts per tag, so matches sit at different positions and next to different words.
 const planted: Record<PlantTag, string[]> = {
-  tagebau: ['Der Tagebau kam jedes Jahr ein Stück näher an unser Dorf.', 'Im Tagebau war es im Winter bitterkalt.', 'Vom Rand aus konnte man den ganzen Tagebau überblicken.'],
-  braunkohletagebau: ['Der Braunkohletagebau Golpa-Nord hat die Gegend völlig verändert.', 'Im Braunkohletagebau hat mein Vater {D} Jahre gearbeitet.'],
-  tagebaurestloch: ['Heute ist das Tagebaurestloch ein See zum Baden.', 'Aus dem Tagebaurestloch wurde später ein großer See.'],
+  tagebau: [
+    'Der Tagebau kam jedes Jahr ein Stück näher an unser Dorf.',
+    'Im Tagebau war es im Winter bitterkalt.',
+    'Vom Rand aus konnte man den ganzen Tagebau überblicken.',
+  ],
+  braunkohletagebau: [
+    'Der Braunkohletagebau Golpa-Nord hat die Gegend völlig verändert.',
+    'Im Braunkohletagebau hat mein Vater {D} Jahre gearbeitet.',
+  ],
+  tagebaurestloch: [
+    'Heute ist das Tagebaurestloch ein See zum Baden.',
+    'Aus dem Tagebaurestloch wurde später ein großer See.',
+  ],
   kohle: ['Die Kohle wurde mit dem Zug abgefahren.', 'Ohne die Kohle hätte es hier keine Arbeit gegeben.'],
   braunkohle: ['Die Braunkohle hat die ganze Gegend geprägt.', 'Mit der Braunkohle kam auch der Dreck.'],
-  kohlenzug: ['Der Kohlenzug fuhr jeden Morgen um fünf durch den Ort.', 'Wir haben als Kinder dem Kohlenzug hinterhergewinkt.'],
-  graefenhainichen: ['Ich bin in Gräfenhainichen zur Schule gegangen.', 'Nach Gräfenhainichen sind wir mit dem Fahrrad gefahren.', 'In Gräfenhainichen war samstags immer Markt.'],
+  kohlenzug: [
+    'Der Kohlenzug fuhr jeden Morgen um fünf durch den Ort.',
+    'Wir haben als Kinder dem Kohlenzug hinterhergewinkt.',
+  ],
+  graefenhainichen: [
+    'Ich bin in Gräfenhainichen zur Schule gegangen.',
+    'Nach Gräfenhainichen sind wir mit dem Fahrrad gefahren.',
+    'In Gräfenhainichen war samstags immer Markt.',
+  ],
   graefenhainichenAe: ['In Graefenhainichen gab es damals noch ein Kino.'],
-  graefenhain: ['Meine Tante wohnte in Gräfenhain, das ist ein ganz anderes Dorf.', 'Bis Gräfenhain war es eine halbe Tagesreise.'],
-  strasseSz: ['Wir wohnten in der Straße hinter dem Bahnhof.', 'Auf der Straße haben die Kinder bis zum Dunkelwerden gespielt.'],
+  graefenhain: [
+    'Meine Tante wohnte in Gräfenhain, das ist ein ganz anderes Dorf.',
+    'Bis Gräfenhain war es eine halbe Tagesreise.',
+  ],
+  strasseSz: [
+    'Wir wohnten in der Straße hinter dem Bahnhof.',
+    'Auf der Straße haben die Kinder bis zum Dunkelwerden gespielt.',
+  ],
   strasseSs: ['Die Strasse nach {P} war voller Schlaglöcher.', 'In unserer Strasse kannte jeder jeden.'],
   kumpel: ['Mein Kumpel {N} hat mir das Fahren beigebracht.', 'Die Kumpel haben immer zusammengehalten.'],
-  bergmann: ['Als Bergmann hatte man damals ein gewisses Ansehen.', 'Mein Großvater war schon Bergmann, das lag in der Familie.'],
+  bergmann: [
+    'Als Bergmann hatte man damals ein gewisses Ansehen.',
+    'Mein Großvater war schon Bergmann, das lag in der Familie.',
+  ],
   bergleute: ['Die Bergleute kamen schwarz vom Staub nach Hause.', 'Für die Bergleute gab es eigene Wohnungen.'],
   bergmannsfrau: ['Als Bergmannsfrau wusste man nie genau, wann der Mann heimkommt.'],
-  foerderbruecke: ['Die Förderbrücke war das größte Gerät im ganzen Revier.', 'Auf der Förderbrücke hat er als Schlosser angefangen.'],
-  abraumfoerderbruecke: ['Die Abraumförderbrücke lief Tag und Nacht.', 'Von der Abraumförderbrücke aus sah man bis zum Horizont.'],
-  bruecken: ['Über die Brücken der Mulde sind wir zum Baden gelaufen.', 'Die alten Brücken hat man nach dem Krieg neu gebaut.'],
+  foerderbruecke: [
+    'Die Förderbrücke war das größte Gerät im ganzen Revier.',
+    'Auf der Förderbrücke hat er als Schlosser angefangen.',
+  ],
+  abraumfoerderbruecke: [
+    'Die Abraumförderbrücke lief Tag und Nacht.',
+    'Von der Abraumförderbrücke aus sah man bis zum Horizont.',
+  ],
+  bruecken: [
+    'Über die Brücken der Mulde sind wir zum Baden gelaufen.',
+    'Die alten Brücken hat man nach dem Krieg neu gebaut.',
+  ],
   brikett: ['Im Winter haben wir mit Brikett geheizt.', 'Die Briketts wurden im Keller gestapelt.'],
   brikettfabrik: ['In der Brikettfabrik war immer Lärm und Staub.', 'Die Brikettfabrik hat Tag und Nacht gequalmt.'],
   brifa: ['Meine Mutter hat in der Brifa am Band gestanden.'],
-  schicht: ['Nach der Schicht sind wir noch in die Kneipe gegangen.', 'Wir haben drei Schichten gefahren, auch am Wochenende.'],
-  nachtschicht: ['Die Nachtschicht war am schlimmsten für die Familie.', 'In der Frühschicht musste man um vier aufstehen.'],
-  schacht: ['Im Schacht war ich nie, das war Tiefbau und woanders.', 'Der alte Schacht wurde schon vor dem Krieg verfüllt.'],
-  geschichte: ['Das ist eine lange Geschichte, die erzähle ich ein andermal.', 'Die Vorgeschichte kennt heute kaum noch jemand.'],
+  schicht: [
+    'Nach der Schicht sind wir noch in die Kneipe gegangen.',
+    'Wir haben drei Schichten gefahren, auch am Wochenende.',
+  ],
+  nachtschicht: [
+    'Die Nachtschicht war am schlimmsten für die Familie.',
+    'In der Frühschicht musste man um vier aufstehen.',
+  ],
+  schacht: [
+    'Im Schacht war ich nie, das war Tiefbau und woanders.',
+    'Der alte Schacht wurde schon vor dem Krieg verfüllt.',
+  ],
+  geschichte: [
+    'Das ist eine lange Geschichte, die erzähle ich ein andermal.',
+    'Die Vorgeschichte kennt heute kaum noch jemand.',
+  ],
   schachtel: ['In einer Schachtel hebt sie die alten Fotos auf.'],
   tagung: ['Auf einer Tagung in {P} habe ich später davon berichtet.'],
   tagebuch: ['Meine Mutter hat das alles in ihr Tagebuch geschrieben.'],
   ferropolis: ['Heute finden in Ferropolis große Konzerte statt.', 'Ferropolis nennt man auch die Stadt aus Eisen.'],
-  zschornewitz: ['Das Kraftwerk Zschornewitz war einmal das größte der Welt.', 'In Zschornewitz stand die Siedlung für die Arbeiter.'],
+  zschornewitz: [
+    'Das Kraftwerk Zschornewitz war einmal das größte der Welt.',
+    'In Zschornewitz stand die Siedlung für die Arbeiter.',
+  ],
 };
 
 const filler = [
@@ -79,8 +151,43 @@ const filler = [
 ];
 
 const slots: Record<string, readonly string[]> = {
-  P: ['Dessau', 'Wittenberg', 'Bitterfeld', 'Oranienbaum', 'Jüdenberg', 'Möhlau', 'Kemberg', 'Leipzig', 'Radis', 'Schköna', 'Burgkemnitz', 'Muldenstein', 'Wörlitz'],
-  N: ['Herbert', 'Gerda', 'Manfred', 'Ilse', 'Klaus', 'Renate', 'Siegfried', 'Ursula', 'Dieter', 'Helga', 'Werner', 'Günter', 'Brigitte', 'Horst', 'Inge', 'Erika', 'Lothar', 'Monika', 'Jürgen', 'Karin'],
+  P: [
+    'Dessau',
+    'Wittenberg',
+    'Bitterfeld',
+    'Oranienbaum',
+    'Jüdenberg',
+    'Möhlau',
+    'Kemberg',
+    'Leipzig',
+    'Radis',
+    'Schköna',
+    'Burgkemnitz',
+    'Muldenstein',
+    'Wörlitz',
+  ],
+  N: [
+    'Herbert',
+    'Gerda',
+    'Manfred',
+    'Ilse',
+    'Klaus',
+    'Renate',
+    'Siegfried',
+    'Ursula',
+    'Dieter',
+    'Helga',
+    'Werner',
+    'Günter',
+    'Brigitte',
+    'Horst',
+    'Inge',
+    'Erika',
+    'Lothar',
+    'Monika',
+    'Jürgen',
+    'Karin',
+  ],
   R: ['Vater', 'Onkel', 'Bruder', 'Schwager', 'Großvater', 'Nachbar', 'Cousin'],
   J: ['Schlosser', 'Elektriker', 'Kraftfahrer', 'Heizer', 'Maurer', 'Lokführer', 'Dreher', 'Schweißer', 'Tischler'],
   F: ['Bohnen', 'Gurken', 'Tomaten', 'Erbsen', 'Kartoffelsuppe', 'Rouladen', 'Klöße', 'Eintopf'],
@@ -89,10 +196,16 @@ const slots: Record<string, readonly string[]> = {
 };
 
 type Part = string | { slot: string };
-const compile = (template: string): Part[] => template.split(/(\{[A-Z]\})/).filter(Boolean).map((p) => (/^\{[A-Z]\}$/.test(p) ? { slot: p.slice(1, -1) } : p));
+const compile = (template: string): Part[] =>
+  template
+    .split(/(\{[A-Z]\})/)
+    .filter(Boolean)
+    .map((p) => (/^\{[A-Z]\}$/.test(p) ? { slot: p.slice(1, -1) } : p));
 const fillerParts = filler.map(compile);
 const fillerWords = filler.map((t) => t.split(' ').length);
-const plantedParts = Object.fromEntries(Object.entries(planted).map(([tag, list]) => [tag, list.map(compile)])) as Record<PlantTag, Part[][]>;
+const plantedParts = Object.fromEntries(
+  Object.entries(planted).map(([tag, list]) => [tag, list.map(compile)]),
+) as Record<PlantTag, Part[][]>;
 
 /** mulberry32: tiny, fast, good enough for test data. */
 export function prng(seed: number): () => number {
@@ -118,23 +231,58 @@ export interface PlantedQuery {
 }
 
 export const plantedQueries: readonly PlantedQuery[] = [
-  { type: 'exact', q: 'Gräfenhainichen', expect: ['graefenhainichen', 'graefenhainichenAe'], distractors: ['graefenhain'] },
+  {
+    type: 'exact',
+    q: 'Gräfenhainichen',
+    expect: ['graefenhainichen', 'graefenhainichenAe'],
+    distractors: ['graefenhain'],
+  },
   { type: 'exact', q: 'Ferropolis', expect: ['ferropolis'], distractors: [] },
   { type: 'exact', q: 'Zschornewitz', expect: ['zschornewitz'], distractors: [] },
-  { type: 'umlaut-less', q: 'Grafenhainichen', expect: ['graefenhainichen', 'graefenhainichenAe'], distractors: ['graefenhain'] },
-  { type: 'umlaut-less', q: 'Graefenhainichen', expect: ['graefenhainichen', 'graefenhainichenAe'], distractors: ['graefenhain'] },
-  { type: 'umlaut-less', q: 'Forderbrucke', expect: ['foerderbruecke', 'abraumfoerderbruecke'], distractors: ['bruecken'] },
+  {
+    type: 'umlaut-less',
+    q: 'Grafenhainichen',
+    expect: ['graefenhainichen', 'graefenhainichenAe'],
+    distractors: ['graefenhain'],
+  },
+  {
+    type: 'umlaut-less',
+    q: 'Graefenhainichen',
+    expect: ['graefenhainichen', 'graefenhainichenAe'],
+    distractors: ['graefenhain'],
+  },
+  {
+    type: 'umlaut-less',
+    q: 'Forderbrucke',
+    expect: ['foerderbruecke', 'abraumfoerderbruecke'],
+    distractors: ['bruecken'],
+  },
   { type: 'ß/ss', q: 'Straße', expect: ['strasseSz', 'strasseSs'], distractors: [] },
   { type: 'ß/ss', q: 'Strasse', expect: ['strasseSz', 'strasseSs'], distractors: [] },
-  { type: 'typo', q: 'Tagebua', expect: ['tagebau', 'braunkohletagebau', 'tagebaurestloch'], distractors: ['tagung', 'tagebuch'] },
+  {
+    type: 'typo',
+    q: 'Tagebua',
+    expect: ['tagebau', 'braunkohletagebau', 'tagebaurestloch'],
+    distractors: ['tagung', 'tagebuch'],
+  },
   { type: 'typo', q: 'Brikettfabrick', expect: ['brikettfabrik'], distractors: ['brikett'] },
   { type: 'typo', q: 'Förderbrüke', expect: ['foerderbruecke', 'abraumfoerderbruecke'], distractors: ['bruecken'] },
   { type: 'typo', q: 'Zschornewiz', expect: ['zschornewitz'], distractors: [] },
-  { type: 'compound', q: 'Tagebau', expect: ['tagebau', 'braunkohletagebau', 'tagebaurestloch'], distractors: ['tagung', 'tagebuch'] },
+  {
+    type: 'compound',
+    q: 'Tagebau',
+    expect: ['tagebau', 'braunkohletagebau', 'tagebaurestloch'],
+    distractors: ['tagung', 'tagebuch'],
+  },
   { type: 'compound', q: 'Brikett', expect: ['brikett', 'brikettfabrik'], distractors: [] },
   { type: 'compound', q: 'Kohle', expect: ['kohle', 'braunkohle', 'braunkohletagebau', 'kohlenzug'], distractors: [] },
   { type: 'compound', q: 'Schicht', expect: ['schicht', 'nachtschicht'], distractors: ['schacht', 'geschichte'] },
-  { type: 'compound', q: 'Förderbrücke', expect: ['foerderbruecke', 'abraumfoerderbruecke'], distractors: ['bruecken'] },
+  {
+    type: 'compound',
+    q: 'Förderbrücke',
+    expect: ['foerderbruecke', 'abraumfoerderbruecke'],
+    distractors: ['bruecken'],
+  },
   { type: 'synonym', q: 'Bergmann', expect: ['bergmann', 'kumpel', 'bergleute', 'bergmannsfrau'], distractors: [] },
   { type: 'synonym', q: 'Kumpel', expect: ['kumpel', 'bergmann', 'bergleute', 'bergmannsfrau'], distractors: [] },
   { type: 'synonym', q: 'Brikettfabrik', expect: ['brikettfabrik', 'brifa'], distractors: ['brikett'] },
@@ -159,7 +307,10 @@ export interface GeneratedCorpus {
 }
 
 /** Segment ids that must match a planted query, and ids of its look-alikes. */
-export function expectedIds(corpus: GeneratedCorpus, query: PlantedQuery): { expected: Set<string>; distractors: Set<string> } {
+export function expectedIds(
+  corpus: GeneratedCorpus,
+  query: PlantedQuery,
+): { expected: Set<string>; distractors: Set<string> } {
   const expected = new Set(query.expect.flatMap((t) => corpus.truth[t]));
   const distractors = new Set(query.distractors.flatMap((t) => corpus.truth[t]).filter((id) => !expected.has(id)));
   return { expected, distractors };
@@ -197,7 +348,10 @@ export function generateSegments(count: number, seed = 1): GeneratedCorpus {
       narrators: [narrator],
       place: pick(slots.P!),
       recordedYear: year,
-      keywords: [pick(['Kindheit', 'Arbeit', 'Umsiedlung', 'Wende', 'Familie']), pick(['Alltag', 'Freizeit', 'Technik'])],
+      keywords: [
+        pick(['Kindheit', 'Arbeit', 'Umsiedlung', 'Wende', 'Familie']),
+        pick(['Alltag', 'Freizeit', 'Technik']),
+      ],
       language: 'de',
       // mostly published and public; some registered-only and unpublished drafts for the access filter
       status: roll < 0.1 ? 'draft' : 'published',

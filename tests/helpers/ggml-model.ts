@@ -4,13 +4,28 @@
 // load a model and run the whole pipeline (mel, encoder, decoder, timestamps) in well under a second.
 import fs from 'node:fs';
 
-interface Tensor { name: string; shape: number[] }
+interface Tensor {
+  name: string;
+  shape: number[];
+}
 
 /** The byte token `a`: what this model "hears" in any audio. */
 export const PREFERRED_TOKEN = 97;
 
 export function writeTinyGgmlModel(file: string, opts: { seed?: number } = {}): void {
-  const hp = { n_vocab: 51864, n_audio_ctx: 1500, n_audio_state: 8, n_audio_head: 2, n_audio_layer: 1, n_text_ctx: 64, n_text_state: 8, n_text_head: 2, n_text_layer: 1, n_mels: 80, ftype: 0 };
+  const hp = {
+    n_vocab: 51864,
+    n_audio_ctx: 1500,
+    n_audio_state: 8,
+    n_audio_head: 2,
+    n_audio_layer: 1,
+    n_text_ctx: 64,
+    n_text_state: 8,
+    n_text_head: 2,
+    n_text_layer: 1,
+    n_mels: 80,
+    ftype: 0,
+  };
   const s = hp.n_audio_state;
   const tensors: Tensor[] = [];
   const add = (name: string, ...shape: number[]) => tensors.push({ name, shape });
@@ -65,7 +80,19 @@ export function writeTinyGgmlModel(file: string, opts: { seed?: number } = {}): 
     chunks.push(b);
   };
   i32(0x67676d6c);
-  i32(hp.n_vocab, hp.n_audio_ctx, hp.n_audio_state, hp.n_audio_head, hp.n_audio_layer, hp.n_text_ctx, hp.n_text_state, hp.n_text_head, hp.n_text_layer, hp.n_mels, hp.ftype);
+  i32(
+    hp.n_vocab,
+    hp.n_audio_ctx,
+    hp.n_audio_state,
+    hp.n_audio_head,
+    hp.n_audio_layer,
+    hp.n_text_ctx,
+    hp.n_text_state,
+    hp.n_text_head,
+    hp.n_text_layer,
+    hp.n_mels,
+    hp.ftype,
+  );
   // mel filter bank: 80 × 201 triangular-ish filters
   const nFft = 201;
   i32(hp.n_mels, nFft);

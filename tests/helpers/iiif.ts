@@ -9,7 +9,10 @@ let compiled: ValidateFunction | null = null;
 
 export function iiifValidator(): ValidateFunction {
   if (compiled) return compiled;
-  const schema = JSON.parse(fs.readFileSync(path.resolve('tests/fixtures/iiif/iiif_3_0.json'), 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(fs.readFileSync(path.resolve('tests/fixtures/iiif/iiif_3_0.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const ajv = new Ajv({ strict: false, allErrors: true });
   const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
   (addFormats as unknown as (a: Ajv) => void)(ajv);
@@ -21,5 +24,7 @@ export function iiifValidator(): ValidateFunction {
 export function iiifErrors(doc: unknown): string[] {
   const validate = iiifValidator();
   if (validate(doc)) return [];
-  return (validate.errors ?? []).slice(0, 30).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  return (validate.errors ?? [])
+    .slice(0, 30)
+    .map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }

@@ -70,8 +70,12 @@ export function lexiconCompounds(count: number, maxUses = 3): LexiconCompound[] 
     const suffix = flags.includes('N') && !word.endsWith('n') ? 'n' : flags.includes('P') ? 'en' : null;
     const headWord = nouns.get(head)!.word;
     candidates.push({
-      word, modifier: nouns.get(modifier)!.word, link, head: headWord,
-      plural: suffix ? word + suffix : null, headPlural: suffix ? headWord + suffix : null,
+      word,
+      modifier: nouns.get(modifier)!.word,
+      link,
+      head: headWord,
+      plural: suffix ? word + suffix : null,
+      headPlural: suffix ? headWord + suffix : null,
     });
   }
   // every k-th candidate in alphabetical order: a spread over the lexicon, the same for every run
@@ -92,9 +96,23 @@ export function lexiconCompounds(count: number, maxUses = 3): LexiconCompound[] 
 }
 
 // Lower-case only: no noun (and so no part of a compound) ever enters through the filler.
-const openers = ['damals haben wir oft', 'ich weiß noch genau, wie wir', 'meine mutter hat immer', 'wir sind jeden tag', 'später hat man uns', 'im grunde haben alle'];
+const openers = [
+  'damals haben wir oft',
+  'ich weiß noch genau, wie wir',
+  'meine mutter hat immer',
+  'wir sind jeden tag',
+  'später hat man uns',
+  'im grunde haben alle',
+];
 const middles = ['erzählt von', 'gesprochen über', 'gehört von', 'gewusst von', 'gefragt nach', 'gelacht über'];
-const closers = ['und dann war es vorbei.', 'aber das hat keiner geglaubt.', 'das war eben so.', 'und alle waren dabei.', 'ganz ehrlich gesagt.', 'so war das eben.'];
+const closers = [
+  'und dann war es vorbei.',
+  'aber das hat keiner geglaubt.',
+  'das war eben so.',
+  'und alle waren dabei.',
+  'ganz ehrlich gesagt.',
+  'so war das eben.',
+];
 
 /**
  * For each part, up to one dictionary noun that contains it only by accident: strictly inside the word (neither its
@@ -102,12 +120,16 @@ const closers = ['und dann war es vorbei.', 'aber das hat keiner geglaubt.', 'da
  */
 export function accidentalContainers(parts: readonly string[]): Map<string, string> {
   const nouns = readDictionary();
-  const words = [...nouns.values()].map((n) => n.word).filter((w) => w.length <= 22).sort((a, b) => a.localeCompare(b, 'de'));
+  const words = [...nouns.values()]
+    .map((n) => n.word)
+    .filter((w) => w.length <= 22)
+    .sort((a, b) => a.localeCompare(b, 'de'));
   const out = new Map<string, string>();
   // a simple word by the plainest test: no dictionary noun of three letters or more begins or ends it, so no reading
   // of it as a compound exists at all ("Allzeithoch" ends in "Hoch", "Papierstaufehler" begins with "Papier")
   // (any dictionary word counts, "außer" in "Außerbetriebnahme"; endings are stripped: "Rot|chinesen")
-  const listed = (w: string) => nouns.all.has(w) || ['n', 'en', 'e', 's', 'er'].some((e) => w.endsWith(e) && nouns.all.has(w.slice(0, -e.length)));
+  const listed = (w: string) =>
+    nouns.all.has(w) || ['n', 'en', 'e', 's', 'er'].some((e) => w.endsWith(e) && nouns.all.has(w.slice(0, -e.length)));
   const simple = (w: string) => {
     for (let k = 3; k < w.length - 2; k++) if (listed(w.slice(0, k)) || listed(w.slice(w.length - k))) return false;
     return true;
@@ -132,26 +154,48 @@ export interface LexiconCorpus {
   partsOf: Map<string, Set<string>>;
 }
 
-export function lexiconCorpus(compounds: LexiconCompound[], accidental: ReadonlyMap<string, string> = new Map()): LexiconCorpus {
+export function lexiconCorpus(
+  compounds: LexiconCompound[],
+  accidental: ReadonlyMap<string, string> = new Map(),
+): LexiconCorpus {
   const partsOf = new Map<string, Set<string>>();
   const segments: SegmentInput[] = [];
   const plant = (text: string, compound: LexiconCompound | string) => {
     const id = `med-lex_${segments.length}`;
     // an accidental container holds no part, but it is itself a word a query may name
-    partsOf.set(id, new Set(typeof compound === 'string' ? [fold(compound)] : [fold(compound.modifier), fold(compound.head)]));
+    partsOf.set(
+      id,
+      new Set(typeof compound === 'string' ? [fold(compound)] : [fold(compound.modifier), fold(compound.head)]),
+    );
     segments.push({ start: segments.length * 10, end: segments.length * 10 + 9, speaker: null, text });
   };
   compounds.forEach((c, i) => {
-    const sentence = (word: string, k: number) => `${openers[(i + k) % openers.length]} ${middles[(i * 7 + k) % middles.length]} ${word}, ${closers[(i * 3 + k) % closers.length]}`;
+    const sentence = (word: string, k: number) =>
+      `${openers[(i + k) % openers.length]} ${middles[(i * 7 + k) % middles.length]} ${word}, ${closers[(i * 3 + k) % closers.length]}`;
     plant(sentence(c.word, 0), c);
     plant(sentence(c.word, 1), c);
     if (c.plural) plant(sentence(c.plural, 2), c);
   });
   // passages whose only noun holds a query part by accident: none of them may be found
-  [...new Set(accidental.values())].forEach((word, i) => plant(`${openers[i % openers.length]} ${middles[i % middles.length]} ${word}, ${closers[i % closers.length]}`, word));
+  [...new Set(accidental.values())].forEach((word, i) =>
+    plant(
+      `${openers[i % openers.length]} ${middles[i % middles.length]} ${word}, ${closers[i % closers.length]}`,
+      word,
+    ),
+  );
   const interview: SegmentInterviewMeta = {
-    id: 'int-lex', title: 'Lexikon', collectionId: null, narrators: [], place: null, recordedYear: null, keywords: [],
-    language: 'de', status: 'published', visibility: 'public', grants: [], createdBy: null,
+    id: 'int-lex',
+    title: 'Lexikon',
+    collectionId: null,
+    narrators: [],
+    place: null,
+    recordedYear: null,
+    keywords: [],
+    language: 'de',
+    status: 'published',
+    visibility: 'public',
+    grants: [],
+    createdBy: null,
   };
   return { compounds, media: [{ interview, mediaId: 'med-lex', segments }], partsOf };
 }

@@ -9,7 +9,9 @@ const exec = promisify(execFile);
 let counter = 0;
 
 async function ffmpeg(args: string[]): Promise<void> {
-  await exec('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...args], { maxBuffer: 8 * 1024 * 1024 });
+  await exec('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...args], {
+    maxBuffer: 8 * 1024 * 1024,
+  });
 }
 
 function name(dir: string, stem: string, ext: string): string {
@@ -30,12 +32,23 @@ export async function makeVideo(dir: string, spec: VideoSpec): Promise<string> {
   const out = name(dir, `video-${spec.width}x${spec.height}`, 'mp4');
   const { seconds: d, width, height, fps } = spec;
   await ffmpeg([
-    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}:duration=${d}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${width}x${height}:rate=${fps}:duration=${d}`,
     ...(spec.withAudio ? ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${d}`] : []),
-    '-map', '0:v', ...(spec.withAudio ? ['-map', '1:a'] : []),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
+    '-map',
+    '0:v',
+    ...(spec.withAudio ? ['-map', '1:a'] : []),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
     ...(spec.withAudio ? ['-c:a', 'aac', '-b:a', '96k'] : []),
-    '-movflags', '+faststart',
+    '-movflags',
+    '+faststart',
     out,
   ]);
   return out;
@@ -90,7 +103,10 @@ export async function makeImageOnly(dir: string): Promise<string> {
   return out;
 }
 
-export async function makeTextFile(dir: string, text = 'Glück auf! Das hier ist kein Interview, nur Text.\n'): Promise<string> {
+export async function makeTextFile(
+  dir: string,
+  text = 'Glück auf! Das hier ist kein Interview, nur Text.\n',
+): Promise<string> {
   const out = name(dir, 'notes', 'txt');
   await writeFile(out, text, 'utf8');
   return out;

@@ -53,15 +53,22 @@ export async function startMongoEngine(opts: { port?: number; dir?: string } = {
       }
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`FerretDB exited (${code}): ${output}`)); });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`FerretDB exited (${code}): ${output}`));
+    });
   });
   child.stdout!.resume();
   child.stderr!.resume();
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   return {
     uri: `mongodb://127.0.0.1:${port}/schichtbuch`,
-    port, dir, process: child,
+    port,
+    dir,
+    process: child,
     async kill() {
       if (!gone()) child.kill('SIGKILL');
       await exited;

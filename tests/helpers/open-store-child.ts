@@ -11,6 +11,8 @@ try {
   await store.close();
   process.stdout.write(`${JSON.stringify({ ok: true, ms: performance.now() - t0 })}\n`);
 } catch (err) {
-  process.stdout.write(`${JSON.stringify({ ok: false, ms: performance.now() - t0, message: (err as Error).message })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ok: false, ms: performance.now() - t0, message: (err as Error).message })}\n`,
+  );
 }
 process.exit(0);

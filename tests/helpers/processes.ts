@@ -4,13 +4,16 @@ import fs from 'node:fs';
 
 /** Pids of the processes whose current directory is `dir`. */
 export function processesIn(dir: string): number[] {
-  return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).flatMap((pid) => {
-    try {
-      return fs.readlinkSync(`/proc/${pid}/cwd`) === dir ? [Number(pid)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return fs
+    .readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .flatMap((pid) => {
+      try {
+        return fs.readlinkSync(`/proc/${pid}/cwd`) === dir ? [Number(pid)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** The command name of a process (`ffmpeg`), or null once it is gone (a zombie counts as gone: it runs no more). */

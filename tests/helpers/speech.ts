@@ -56,7 +56,17 @@ function wav(samples: Int16Array, rate = RATE): Buffer {
  * Speaks the sentences (repeated `repeat` times, for long recordings) with `gapSec` of silence between them and
  * `leadSec` before the first; returns a WAV file and each sentence's audible start and end.
  */
-export async function speakSentences(dir: string, opts: { sentences?: string[]; leadSec?: number; gapSec?: number; repeat?: number; voice?: string; name?: string } = {}): Promise<SpokenText> {
+export async function speakSentences(
+  dir: string,
+  opts: {
+    sentences?: string[];
+    leadSec?: number;
+    gapSec?: number;
+    repeat?: number;
+    voice?: string;
+    name?: string;
+  } = {},
+): Promise<SpokenText> {
   const sentences = opts.sentences ?? englishSentences;
   const lead = opts.leadSec ?? 1;
   const gap = opts.gapSec ?? 1.5;
@@ -100,7 +110,12 @@ export async function speakSentences(dir: string, opts: { sentences?: string[]; 
 
 /** Word error rate: word-level edit distance over the reference length, after lower-casing and dropping punctuation. */
 export function wordErrorRate(reference: string, hypothesis: string): number {
-  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9' ]+/g, ' ').split(/\s+/).filter(Boolean);
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9' ]+/g, ' ')
+      .split(/\s+/)
+      .filter(Boolean);
   const r = norm(reference);
   const h = norm(hypothesis);
   const d = Array.from({ length: r.length + 1 }, (_, i) => [i, ...new Array<number>(h.length).fill(0)]);
@@ -133,10 +148,17 @@ export function hasAsrEngine(root = process.cwd()): boolean {
 }
 
 /** `npm run asr-engine -- --port P` as its own process group; resolves once it answers /health. */
-export async function startAsrEngine(port: number, root = process.cwd()): Promise<{ url: string; stop: () => Promise<void>; log: () => string }> {
+export async function startAsrEngine(
+  port: number,
+  root = process.cwd(),
+): Promise<{ url: string; stop: () => Promise<void>; log: () => string }> {
   const { spawn } = await import('node:child_process');
   let log = '';
-  const child = spawn('npm', ['run', 'asr-engine', '--', '--port', String(port)], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['run', 'asr-engine', '--', '--port', String(port)], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
   const stop = async () => {

@@ -23,49 +23,56 @@ const bindingLoads = (() => {
 
 function tone(seconds: number): Buffer {
   const pcm = Buffer.alloc(16000 * 2 * seconds);
-  for (let i = 0; i < pcm.length / 2; i++) pcm.writeInt16LE(Math.round(8000 * Math.sin(i / 10) * Math.sin(i / 3000)), i * 2);
+  for (let i = 0; i < pcm.length / 2; i++)
+    pcm.writeInt16LE(Math.round(8000 * Math.sin(i / 10) * Math.sin(i / 3000)), i * 2);
   return wavFromPcm(pcm);
 }
 
-describe.skipIf(!bindingLoads)('[needs whisper.cpp binding] in-process whisper.cpp with a generated tiny ggml model (structure only, not recognition)', () => {
-  let dir: string;
-  let modelPath: string;
-  let engine: WhisperCppEngine;
+describe.skipIf(!bindingLoads)(
+  '[needs whisper.cpp binding] in-process whisper.cpp with a generated tiny ggml model (structure only, not recognition)',
+  () => {
+    let dir: string;
+    let modelPath: string;
+    let engine: WhisperCppEngine;
 
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-ggml-'));
-    modelPath = path.join(dir, 'ggml-tiny-test.bin');
-    writeTinyGgmlModel(modelPath);
-    engine = new WhisperCppEngine({ modelPath, threads: 1 });
-  });
-  afterAll(async () => {
-    await engine?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+    beforeAll(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-ggml-'));
+      modelPath = path.join(dir, 'ggml-tiny-test.bin');
+      writeTinyGgmlModel(modelPath);
+      engine = new WhisperCppEngine({ modelPath, threads: 1 });
+    });
+    afterAll(async () => {
+      await engine?.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('loads the model file and returns timed segments with word times inside the audio', async () => {
-    expect(engine.name).toBe('whispercpp');
-    expect(engine.model).toBe('tiny-test');
-    const result = await engine.transcribe({ wav: tone(5), durationSec: 5 }, { language: 'en', vocabulary: ['Ferropolis'] });
-    expect(result.segments.length).toBeGreaterThan(0);
-    const words = result.segments.flatMap((s) => s.words);
-    expect(words.length).toBeGreaterThan(0);
-    for (const s of result.segments) {
-      expect(s.text).toMatch(/^a( a)*$/);
-      expect(s.end).toBeGreaterThanOrEqual(s.start);
-      expect(s.start).toBeGreaterThanOrEqual(0);
-    }
-    for (const w of words) {
-      expect(w.word).toBe('a');
-      expect(w.start).toBeGreaterThanOrEqual(0);
-      expect(w.end).toBeLessThanOrEqual(5.5);
-      expect(w.probability).toBeNull();
-    }
-  }, 60_000);
+    it('loads the model file and returns timed segments with word times inside the audio', async () => {
+      expect(engine.name).toBe('whispercpp');
+      expect(engine.model).toBe('tiny-test');
+      const result = await engine.transcribe(
+        { wav: tone(5), durationSec: 5 },
+        { language: 'en', vocabulary: ['Ferropolis'] },
+      );
+      expect(result.segments.length).toBeGreaterThan(0);
+      const words = result.segments.flatMap((s) => s.words);
+      expect(words.length).toBeGreaterThan(0);
+      for (const s of result.segments) {
+        expect(s.text).toMatch(/^a( a)*$/);
+        expect(s.end).toBeGreaterThanOrEqual(s.start);
+        expect(s.start).toBeGreaterThanOrEqual(0);
+      }
+      for (const w of words) {
+        expect(w.word).toBe('a');
+        expect(w.start).toBeGreaterThanOrEqual(0);
+        expect(w.end).toBeLessThanOrEqual(5.5);
+        expect(w.probability).toBeNull();
+      }
+    }, 60_000);
 
-  it('a model path that does not exist is a clear, retryable error', async () => {
-    const missing = new WhisperCppEngine({ modelPath: path.join(dir, 'nope.bin') });
-    await expect(missing.transcribe({ wav: tone(1), durationSec: 1 }, {})).rejects.toThrow(AsrUnavailableError);
-    await expect(missing.transcribe({ wav: tone(1), durationSec: 1 }, {})).rejects.toThrow(/nope\.bin/);
-  });
-});
+    it('a model path that does not exist is a clear, retryable error', async () => {
+      const missing = new WhisperCppEngine({ modelPath: path.join(dir, 'nope.bin') });
+      await expect(missing.transcribe({ wav: tone(1), durationSec: 1 }, {})).rejects.toThrow(AsrUnavailableError);
+      await expect(missing.transcribe({ wav: tone(1), durationSec: 1 }, {})).rejects.toThrow(/nope\.bin/);
+    });
+  },
+);

@@ -16,7 +16,9 @@ const debianPython = '/usr/bin/python3';
 const requiredEnv = { MEILI_MASTER_KEY: 'k'.repeat(24), MEDIA_URL_SECRET: 's'.repeat(40) };
 
 function composeConfig(env: Record<string, string>): { status: number; stdout: string; stderr: string } {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(MEILI_|MEDIA_URL_|MONGODB_|WORKER_|PORT$)/.test(k)));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(MEILI_|MEDIA_URL_|MONGODB_|WORKER_|PORT$)/.test(k)),
+  );
   const r = spawnSync('docker-compose', ['-f', composeFile, '--project-directory', root, 'config'], {
     env: { ...clean, ...env } as NodeJS.ProcessEnv,
     encoding: 'utf8',
@@ -41,10 +43,14 @@ type Services = Record<'mongo' | 'meilisearch' | 'app' | 'worker', Service>;
 function resolved(env: Record<string, string>): { services: Services; volumes: Record<string, unknown> } {
   const r = composeConfig(env);
   expect(r.status, r.stderr).toBe(0);
-  const json = execFileSync(debianPython, ['-c', 'import json,sys,yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'], {
-    input: r.stdout,
-    encoding: 'utf8',
-  });
+  const json = execFileSync(
+    debianPython,
+    ['-c', 'import json,sys,yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'],
+    {
+      input: r.stdout,
+      encoding: 'utf8',
+    },
+  );
   return JSON.parse(json);
 }
 
@@ -69,7 +75,10 @@ describe.skipIf(!hasCompose)('docker-compose.yml (scale tier) [needs docker-comp
     expect(services.worker.command).toEqual(['npx', 'tsx', 'workers/main.ts']);
     expect(Object.keys(volumes).sort()).toEqual(['data', 'meili', 'mongo', 'uploads']);
     // the app waits for healthy engines
-    expect(services.app.depends_on).toEqual({ mongo: { condition: 'service_healthy' }, meilisearch: { condition: 'service_healthy' } });
+    expect(services.app.depends_on).toEqual({
+      mongo: { condition: 'service_healthy' },
+      meilisearch: { condition: 'service_healthy' },
+    });
   });
 
   it('gives app and workers the same store, search, secret and media volume, and only variables the config knows', () => {
@@ -84,8 +93,12 @@ describe.skipIf(!hasCompose)('docker-compose.yml (scale tier) [needs docker-comp
     expect(configSchema.shape.MONGODB_URI.safeParse(app.MONGODB_URI).success).toBe(true);
     expect(app.MEILI_URL).toBe('http://meilisearch:7700');
     expect(app.WORKERS_IN_PROCESS).toBe('false');
-    for (const [name, env] of [['app', app], ['worker', worker]] as const) {
-      for (const key of Object.keys(env)) expect(known.has(key), `${name}: ${key} is a variable of server/config.ts`).toBe(true);
+    for (const [name, env] of [
+      ['app', app],
+      ['worker', worker],
+    ] as const) {
+      for (const key of Object.keys(env))
+        expect(known.has(key), `${name}: ${key} is a variable of server/config.ts`).toBe(true);
     }
     // UPLOADS_DIR of the image (Dockerfile) is the shared volume in both
     const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');

@@ -18,7 +18,13 @@ import {
   videoHlsArgs,
 } from '../../server/media/ffmpeg/args.js';
 import { isBrowserPlayable, probe, ProbeError, type MediaInfo } from '../../server/media/ffmpeg/probe.js';
-import { configureFfmpeg, FfmpegError, ffmpegVersions, runFfmpeg, runFfprobe } from '../../server/media/ffmpeg/runner.js';
+import {
+  configureFfmpeg,
+  FfmpegError,
+  ffmpegVersions,
+  runFfmpeg,
+  runFfprobe,
+} from '../../server/media/ffmpeg/runner.js';
 import { PeakAccumulator, readPcmPeaks } from '../../server/media/ffmpeg/waveform.js';
 import { pictureAccumulator, writeWaveformPicture } from '../../server/media/ffmpeg/waveform-picture.js';
 import { dir, fx, isAlive, rejection, useFfmpegFixture } from './helpers/ffmpeg-fixture.js';
@@ -163,7 +169,22 @@ describe('runner failure handling', () => {
     await mkdir(work);
     const ac = new AbortController();
     let pid = 0;
-    const args = ['-hide_banner', '-nostdin', '-y', '-progress', 'pipe:1', '-nostats', '-re', '-f', 'lavfi', '-i', 'sine=duration=600', '-c:a', 'aac', path.join(work, 'out.m4a')];
+    const args = [
+      '-hide_banner',
+      '-nostdin',
+      '-y',
+      '-progress',
+      'pipe:1',
+      '-nostats',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=duration=600',
+      '-c:a',
+      'aac',
+      path.join(work, 'out.m4a'),
+    ];
     const started = Date.now();
     const err = await rejection(
       runFfmpeg(args, {
@@ -198,8 +219,30 @@ describe('runner failure handling', () => {
     let pid = 0;
     const started = Date.now();
     try {
-      const args = ['-hide_banner', '-nostdin', '-y', '-progress', 'pipe:1', '-nostats', '-f', 's16le', '-ar', '8000', '-ac', '1', '-i', fifo, '-c:a', 'pcm_s16le', '-f', 'wav', path.join(outDir, 'x.wav')];
-      const err = await rejection(runFfmpeg(args, { stallTimeoutMs: 400, cleanupPaths: [outDir], onSpawn: (p) => (pid = p) }));
+      const args = [
+        '-hide_banner',
+        '-nostdin',
+        '-y',
+        '-progress',
+        'pipe:1',
+        '-nostats',
+        '-f',
+        's16le',
+        '-ar',
+        '8000',
+        '-ac',
+        '1',
+        '-i',
+        fifo,
+        '-c:a',
+        'pcm_s16le',
+        '-f',
+        'wav',
+        path.join(outDir, 'x.wav'),
+      ];
+      const err = await rejection(
+        runFfmpeg(args, { stallTimeoutMs: 400, cleanupPaths: [outDir], onSpawn: (p) => (pid = p) }),
+      );
       expect(err).toBeInstanceOf(FfmpegError);
       expect((err as FfmpegError).kind).toBe('stalled');
     } finally {
@@ -228,7 +271,9 @@ describe('runner failure handling', () => {
     const junk = path.join(dir, 'partial.m4a');
     await writeFile(junk, 'x');
     const err = await rejection(
-      runFfmpeg(['-hide_banner', '-nostdin', '-y', '-i', path.join(dir, 'missing.wav'), junk], { cleanupPaths: [junk] }),
+      runFfmpeg(['-hide_banner', '-nostdin', '-y', '-i', path.join(dir, 'missing.wav'), junk], {
+        cleanupPaths: [junk],
+      }),
     );
     expect((err as FfmpegError).kind).toBe('failed');
     expect((err as FfmpegError).exitCode).not.toBe(0);
@@ -258,8 +303,13 @@ describe('one-pass audio (cwd + PCM on fd 3)', () => {
     const progress: number[] = [];
     let bytes = 0;
     await runFfmpeg(audioPassArgs({ input: fx.wav, channels: src.audio?.channels }), {
-      durationSec: src.durationSec, cwd: work,
-      onData: (chunk) => { bytes += chunk.length; acc.push(chunk); picture.push(chunk); },
+      durationSec: src.durationSec,
+      cwd: work,
+      onData: (chunk) => {
+        bytes += chunk.length;
+        acc.push(chunk);
+        picture.push(chunk);
+      },
       onProgress: (p) => p !== null && progress.push(p),
     });
     // 8 kHz mono s16: two bytes a sample, all of it through the pipe
@@ -271,23 +321,34 @@ describe('one-pass audio (cwd + PCM on fd 3)', () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     const files = await readdir(path.join(work, PASS_FILES.hlsDir));
     expect(files).toEqual(expect.arrayContaining(['master.m3u8', 'index.m3u8', 'init.mp4', 'seg_00000.m4s']));
-    expect((await probe(path.join(work, PASS_FILES.hlsDir, 'master.m3u8'))).durationSec).toBeCloseTo(src.durationSec, 0);
+    expect((await probe(path.join(work, PASS_FILES.hlsDir, 'master.m3u8'))).durationSec).toBeCloseTo(
+      src.durationSec,
+      0,
+    );
     const m4a = await readFile(path.join(work, PASS_FILES.download));
     expect(m4a.indexOf('moov')).toBeGreaterThan(0);
     expect(m4a.indexOf('moov')).toBeLessThan(m4a.indexOf('mdat'));
     // the poster: the waveform picture drawn from the same PCM, as the renditions handler does
     await writeWaveformPicture(picture.finishRaw(), path.join(work, PASS_FILES.poster));
     expect(existsSync(path.join(work, `${PASS_FILES.poster}.rgb`))).toBe(false);
-    const poster = JSON.parse(await runFfprobe(['-v', 'error', '-print_format', 'json', '-show_streams', path.join(work, PASS_FILES.poster)])) as { streams: unknown[] };
+    const poster = JSON.parse(
+      await runFfprobe(['-v', 'error', '-print_format', 'json', '-show_streams', path.join(work, PASS_FILES.poster)]),
+    ) as { streams: unknown[] };
     expect(poster.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 1280, height: 360 });
   });
 
   it('a throwing data consumer stops the run and cleans up', async () => {
     const work = path.join(dir, 'one-pass-throw');
     await mkdir(path.join(work, PASS_FILES.hlsDir), { recursive: true });
-    const err = await rejection(runFfmpeg(audioPassArgs({ input: fx.wav }), {
-      cwd: work, cleanupPaths: [work], onData: () => { throw new Error('consumer broke'); },
-    }));
+    const err = await rejection(
+      runFfmpeg(audioPassArgs({ input: fx.wav }), {
+        cwd: work,
+        cleanupPaths: [work],
+        onData: () => {
+          throw new Error('consumer broke');
+        },
+      }),
+    );
     expect((err as Error).message).toBe('consumer broke');
     expect(existsSync(work)).toBe(false);
   });
@@ -319,7 +380,8 @@ describe('poster and storyboard', () => {
     const out = path.join(dir, 'poster.jpg');
     await runFfmpeg(posterArgs({ input: fx.video720, output: out, atSeconds: posterTime(4), maxWidth: 320 }));
     const info = await runFfprobe(['-v', 'error', '-print_format', 'json', '-show_streams', out]);
-    const s = (JSON.parse(info) as { streams: Array<{ codec_name: string; width: number; height: number }> }).streams[0];
+    const s = (JSON.parse(info) as { streams: Array<{ codec_name: string; width: number; height: number }> })
+      .streams[0];
     expect(s).toMatchObject({ codec_name: 'mjpeg', width: 320, height: 180 });
   });
 

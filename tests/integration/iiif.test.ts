@@ -17,10 +17,17 @@ import { untilWithin } from '../helpers/until.js';
 const until = untilWithin(60_000);
 
 const vtt = [
-  'WEBVTT', '',
-  '00:00:00.000 --> 00:00:02.000', '<v Horst Krüger>Ich kam neunzehnhundertsechzig nach Golpa-Nord.', '',
-  '00:00:02.000 --> 00:00:04.000', '<v Horst Krüger>Der Steiger hat uns damals betrogen.', '',
-  '00:00:04.000 --> 00:00:06.000', '<v Horst Krüger>Danach kam die Wende und der Tagebau war zu.', '',
+  'WEBVTT',
+  '',
+  '00:00:00.000 --> 00:00:02.000',
+  '<v Horst Krüger>Ich kam neunzehnhundertsechzig nach Golpa-Nord.',
+  '',
+  '00:00:02.000 --> 00:00:04.000',
+  '<v Horst Krüger>Der Steiger hat uns damals betrogen.',
+  '',
+  '00:00:04.000 --> 00:00:06.000',
+  '<v Horst Krüger>Danach kam die Wende und der Tagebau war zu.',
+  '',
 ].join('\n');
 
 describe('IIIF Presentation 3: manifests and collections', () => {
@@ -36,44 +43,102 @@ describe('IIIF Presentation 3: manifests and collections', () => {
   let mediaId: string;
   const manifests: { name: string; doc: unknown }[] = [];
 
-  const asCurator = (method: 'get' | 'post' | 'patch' | 'put', url: string) => curator.agent[method](url).set('X-CSRF-Token', curator.csrf);
+  const asCurator = (method: 'get' | 'post' | 'patch' | 'put', url: string) =>
+    curator.agent[method](url).set('X-CSRF-Token', curator.csrf);
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-iiif-'));
     // no PUBLIC_URL (the helper's default): manifest ids follow the address the viewer called
     t = await createTestApp({ PUBLIC_URL: '' });
-    workers = startWorkers(t.config, t.store, t.services.queue, { pollMs: 50, sweepMs: 300, search: t.services.search });
+    workers = startWorkers(t.config, t.store, t.services.queue, {
+      pollMs: 50,
+      sweepMs: 300,
+      search: t.services.search,
+    });
     t.services.queue.on('enqueued', () => workers.worker.poke());
     server = t.app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     curator = await t.loginAs('curator');
 
-    collectionId = (await asCurator('post', '/api/collections').send({ title: 'Spring School Ferropolis 2019', description: 'Interviews mit Bergleuten' }).expect(201)).body.id;
-    interviewId = (await asCurator('post', '/api/interviews').send({
-      title: 'Schicht im Tagebau Golpa-Nord', visibility: 'public', collectionId, language: 'de', recordedAt: '2019-05-17',
-      summary: 'Horst Krüger erzählt von seiner Arbeit am Bagger.', keywords: ['Tagebau', 'Wende'],
-      place: { name: 'Gräfenhainichen', lat: 51.73, lon: 12.46 },
-      people: [{ name: 'Horst Krüger', role: 'narrator' }, { name: 'Anna Schmidt', role: 'interviewer' }],
-    }).expect(201)).body.id;
+    collectionId = (
+      await asCurator('post', '/api/collections')
+        .send({ title: 'Spring School Ferropolis 2019', description: 'Interviews mit Bergleuten' })
+        .expect(201)
+    ).body.id;
+    interviewId = (
+      await asCurator('post', '/api/interviews')
+        .send({
+          title: 'Schicht im Tagebau Golpa-Nord',
+          visibility: 'public',
+          collectionId,
+          language: 'de',
+          recordedAt: '2019-05-17',
+          summary: 'Horst Krüger erzählt von seiner Arbeit am Bagger.',
+          keywords: ['Tagebau', 'Wende'],
+          place: { name: 'Gräfenhainichen', lat: 51.73, lon: 12.46 },
+          people: [
+            { name: 'Horst Krüger', role: 'narrator' },
+            { name: 'Anna Schmidt', role: 'interviewer' },
+          ],
+        })
+        .expect(201)
+    ).body.id;
     const video = await makeVideo(dir, { seconds: 6, width: 640, height: 360, fps: 25, withAudio: true });
-    mediaId = (await asCurator('post', `/api/interviews/${interviewId}/media`).attach('file', video, 'band1.mp4').expect(202)).body.id;
-    await asCurator('put', `/api/interviews/${interviewId}/media/${mediaId}/transcript`).set('Content-Type', 'text/vtt').send(vtt).expect(201);
-    await asCurator('put', `/api/interviews/${interviewId}/media/${mediaId}/index`).send({ points: [
-      { start: 0, title: 'Ankunft in Golpa-Nord', synopsis: 'Der Weg in den Tagebau.', keywords: ['Golpa'], subjects: [], place: null },
-      { start: 2.5, title: 'Ärger mit dem Steiger', synopsis: 'Vertraulich.', keywords: [], subjects: [], place: null },
-      { start: 4, title: 'Die Wende', synopsis: null, keywords: ['Wende'], subjects: [], place: null },
-    ] }).expect(200);
+    mediaId = (
+      await asCurator('post', `/api/interviews/${interviewId}/media`).attach('file', video, 'band1.mp4').expect(202)
+    ).body.id;
+    await asCurator('put', `/api/interviews/${interviewId}/media/${mediaId}/transcript`)
+      .set('Content-Type', 'text/vtt')
+      .send(vtt)
+      .expect(201);
+    await asCurator('put', `/api/interviews/${interviewId}/media/${mediaId}/index`)
+      .send({
+        points: [
+          {
+            start: 0,
+            title: 'Ankunft in Golpa-Nord',
+            synopsis: 'Der Weg in den Tagebau.',
+            keywords: ['Golpa'],
+            subjects: [],
+            place: null,
+          },
+          {
+            start: 2.5,
+            title: 'Ärger mit dem Steiger',
+            synopsis: 'Vertraulich.',
+            keywords: [],
+            subjects: [],
+            place: null,
+          },
+          { start: 4, title: 'Die Wende', synopsis: null, keywords: ['Wende'], subjects: [], place: null },
+        ],
+      })
+      .expect(200);
     await until(async () => (await asCurator('get', `/api/media/${mediaId}`)).body.status === 'ready');
-    await asCurator('post', `/api/interviews/${interviewId}/restrictions`).send({ mediaId, start: 2, end: 4, reason: 'Betrifft Kollegen' }).expect(201);
-    await asCurator('post', `/api/interviews/${interviewId}/consents`).send({ narrator: 'Horst Krüger', scope: ['archive', 'research', 'education', 'public_web'], givenOn: '2019-05-17', method: 'signed_form' }).expect(201);
-    for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) await asCurator('patch', `/api/interviews/${interviewId}`).send({ status }).expect(200);
+    await asCurator('post', `/api/interviews/${interviewId}/restrictions`)
+      .send({ mediaId, start: 2, end: 4, reason: 'Betrifft Kollegen' })
+      .expect(201);
+    await asCurator('post', `/api/interviews/${interviewId}/consents`)
+      .send({
+        narrator: 'Horst Krüger',
+        scope: ['archive', 'research', 'education', 'public_web'],
+        givenOn: '2019-05-17',
+        method: 'signed_form',
+      })
+      .expect(201);
+    for (const status of ['ready_for_review', 'in_review', 'approved', 'published'])
+      await asCurator('patch', `/api/interviews/${interviewId}`).send({ status }).expect(200);
     // the public renditions are re-made with the passage silenced before anonymous visitors get any
     await until(async () => {
       const m = await (await fetch(`${origin}/api/media/${mediaId}`)).json();
       return m.hls && m.poster && m.download ? m : undefined;
     });
-    draftId = (await asCurator('post', '/api/interviews').send({ title: 'Noch nicht veröffentlicht', visibility: 'public', collectionId }).expect(201)).body.id;
+    draftId = (
+      await asCurator('post', '/api/interviews')
+        .send({ title: 'Noch nicht veröffentlicht', visibility: 'public', collectionId })
+        .expect(201)
+    ).body.id;
   }, 180_000);
   afterAll(async () => {
     await workers?.stop();
@@ -84,18 +149,27 @@ describe('IIIF Presentation 3: manifests and collections', () => {
   });
 
   it('anonymous: a valid Manifest, readable cross-origin, with canvas, Choice, captions, ranges and links', async () => {
-    const res = await fetch(`${origin}/iiif/interviews/${interviewId}/manifest`, { headers: { Origin: 'https://viewer.example.org', Accept: 'application/ld+json' } });
+    const res = await fetch(`${origin}/iiif/interviews/${interviewId}/manifest`, {
+      headers: { Origin: 'https://viewer.example.org', Accept: 'application/ld+json' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(res.headers.get('content-type')).toBe('application/ld+json; profile="http://iiif.io/api/presentation/3/context.json"; charset=utf-8');
+    expect(res.headers.get('content-type')).toBe(
+      'application/ld+json; profile="http://iiif.io/api/presentation/3/context.json"; charset=utf-8',
+    );
     const m = await res.json();
     manifests.push({ name: 'public manifest', doc: m });
     expect(iiifErrors(m)).toEqual([]);
-    console.log(`IIIF manifest (anonymous) validates against iiif_3_0.json: ${JSON.stringify(m).length} bytes, ${m.items.length} canvas, ${m.structures.length} ranges`);
+    console.log(
+      `IIIF manifest (anonymous) validates against iiif_3_0.json: ${JSON.stringify(m).length} bytes, ${m.items.length} canvas, ${m.structures.length} ranges`,
+    );
 
     expect(m).toMatchObject({
-      '@context': 'http://iiif.io/api/presentation/3/context.json', id: `${origin}/iiif/interviews/${interviewId}/manifest`, type: 'Manifest',
-      label: { de: ['Schicht im Tagebau Golpa-Nord'] }, rights: 'http://rightsstatements.org/vocab/InC-EDU/1.0/',
+      '@context': 'http://iiif.io/api/presentation/3/context.json',
+      id: `${origin}/iiif/interviews/${interviewId}/manifest`,
+      type: 'Manifest',
+      label: { de: ['Schicht im Tagebau Golpa-Nord'] },
+      rights: 'http://rightsstatements.org/vocab/InC-EDU/1.0/',
       requiredStatement: { value: { none: ['Schichtbuch – Spring School Ferropolis 2019, Horst Krüger, 2019'] } },
       provider: [{ type: 'Agent', id: `${origin}/` }],
       homepage: [{ id: `${origin}/interviews/${interviewId}`, type: 'Text', format: 'text/html' }],
@@ -108,16 +182,41 @@ describe('IIIF Presentation 3: manifests and collections', () => {
     expect(canvas.duration).toBeLessThan(6.5);
     const body = canvas.items[0].items[0];
     expect(body).toMatchObject({ motivation: 'painting', target: canvas.id, body: { type: 'Choice' } });
-    expect(body.body.items.map((i: { format: string }) => i.format)).toEqual(['application/vnd.apple.mpegurl', 'video/mp4']);
-    expect(body.body.items.every((i: { id: string; type: string; width: number }) => i.id.startsWith(`${origin}/media/${mediaId}/`) && i.type === 'Video' && i.width === 640)).toBe(true);
+    expect(body.body.items.map((i: { format: string }) => i.format)).toEqual([
+      'application/vnd.apple.mpegurl',
+      'video/mp4',
+    ]);
+    expect(
+      body.body.items.every(
+        (i: { id: string; type: string; width: number }) =>
+          i.id.startsWith(`${origin}/media/${mediaId}/`) && i.type === 'Video' && i.width === 640,
+      ),
+    ).toBe(true);
     const caption = canvas.annotations[0].items[0];
-    expect(caption).toMatchObject({ motivation: 'supplementing', target: canvas.id, body: { type: 'Text', format: 'text/vtt', language: 'de' } });
+    expect(caption).toMatchObject({
+      motivation: 'supplementing',
+      target: canvas.id,
+      body: { type: 'Text', format: 'text/vtt', language: 'de' },
+    });
     expect(m.thumbnail[0]).toMatchObject({ type: 'Image', format: 'image/jpeg' });
-    expect(m.seeAlso[0]).toMatchObject({ type: 'Dataset', format: 'application/xml', profile: 'https://www.weareavp.com/nunncenter/ohms' });
-    expect(m.rendering.map((r: { format: string }) => r.format)).toEqual(['text/vtt', 'application/x-subrip', 'text/plain', 'application/xml']);
+    expect(m.seeAlso[0]).toMatchObject({
+      type: 'Dataset',
+      format: 'application/xml',
+      profile: 'https://www.weareavp.com/nunncenter/ohms',
+    });
+    expect(m.rendering.map((r: { format: string }) => r.format)).toEqual([
+      'text/vtt',
+      'application/x-subrip',
+      'text/plain',
+      'application/xml',
+    ]);
 
     // ranges from the index: the point inside the restricted passage keeps its time, not its title or synopsis
-    expect(m.structures.map((r: { label: { de: string[] } }) => r.label.de[0])).toEqual(['Ankunft in Golpa-Nord', RESTRICTED_MARKER, 'Die Wende']);
+    expect(m.structures.map((r: { label: { de: string[] } }) => r.label.de[0])).toEqual([
+      'Ankunft in Golpa-Nord',
+      RESTRICTED_MARKER,
+      'Die Wende',
+    ]);
     expect(JSON.stringify(m)).not.toContain('Ärger mit dem Steiger');
     expect(JSON.stringify(m)).not.toContain('Vertraulich');
     expect(m.structures[0].items[0].id).toBe(`${canvas.id}#t=0,2.5`);
@@ -177,7 +276,9 @@ describe('IIIF Presentation 3: manifests and collections', () => {
       expect(JSON.stringify(m)).not.toContain('Ärger mit dem Steiger');
       // the signed URL works without cookies (a player fetching it), the unsigned one gets no CORS for a non-public interview
       expect((await fetch(`${origin}${hls}`)).status).toBe(200);
-      const unsigned = await fetch(`${origin}/media/${mediaId}/hls/master.m3u8`, { headers: { Origin: 'https://viewer.example.org' } });
+      const unsigned = await fetch(`${origin}/media/${mediaId}/hls/master.m3u8`, {
+        headers: { Origin: 'https://viewer.example.org' },
+      });
       expect(unsigned.headers.get('access-control-allow-origin')).toBeNull();
     } finally {
       await asCurator('patch', `/api/interviews/${interviewId}`).send({ visibility: 'public' }).expect(200);

@@ -17,7 +17,10 @@ type Login = Awaited<ReturnType<TestApp['loginAs']>>;
 
 const until = untilWithin(60_000);
 
-function ffprobeJson(target: string): { format: { duration: string }; streams: { codec_type: string; width?: number; height?: number }[] } {
+function ffprobeJson(target: string): {
+  format: { duration: string };
+  streams: { codec_type: string; width?: number; height?: number }[];
+} {
   const r = spawnSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', target]);
   if (r.status !== 0) throw new Error(`ffprobe ${target}: ${r.stderr.toString()}`);
   return JSON.parse(r.stdout.toString());
@@ -25,7 +28,9 @@ function ffprobeJson(target: string): { format: { duration: string }; streams: {
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((e) => !e.isDirectory()).map((e) => e.name);
+  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((e) => !e.isDirectory())
+    .map((e) => e.name);
 }
 
 describe('ingest chain with real ffmpeg', () => {
@@ -40,7 +45,13 @@ describe('ingest chain with real ffmpeg', () => {
     workers = startWorkers(t.config, t.store, t.services.queue, { pollMs: 50, concurrency: 2 });
     t.services.queue.on('enqueued', () => workers.worker.poke());
     student = await t.loginAs('contributor');
-    interviewId = (await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf).send({ title: 'Brikettfabrik' }).expect(201)).body.id;
+    interviewId = (
+      await student.agent
+        .post('/api/interviews')
+        .set('X-CSRF-Token', student.csrf)
+        .send({ title: 'Brikettfabrik' })
+        .expect(201)
+    ).body.id;
     media = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-chain-'));
   });
   afterAll(async () => {
@@ -58,7 +69,11 @@ describe('ingest chain with real ffmpeg', () => {
 
   it('video: 8 s 1280x720 → HLS 720p + 360p ladder, M4A, poster, storyboard, waveform; all jobs done, no temp files', async () => {
     const file = await makeVideo(media, { seconds: 8, width: 1280, height: 720, fps: 25, withAudio: true });
-    const upload = await student.agent.post(`/api/interviews/${interviewId}/media`).set('X-CSRF-Token', student.csrf).attach('file', file, 'band1.mp4').expect(202);
+    const upload = await student.agent
+      .post(`/api/interviews/${interviewId}/media`)
+      .set('X-CSRF-Token', student.csrf)
+      .attach('file', file, 'band1.mp4')
+      .expect(202);
     const progressSeen = new Set<number>();
     const progressLog: number[] = [];
     const ready = await until(async () => {
@@ -68,15 +83,25 @@ describe('ingest chain with real ffmpeg', () => {
       return res.body.status === 'ready' ? res.body : undefined;
     });
     expect(ready).toMatchObject({
-      kind: 'video', status: 'ready', progress: 100, error: null,
+      kind: 'video',
+      status: 'ready',
+      progress: 100,
+      error: null,
     });
     // a private draft: every URL is signed for this viewer (server/media/signing.ts)
-    const signed = (file: string) => expect.stringMatching(new RegExp(`^/media/g/[^/]+/${ready.id}/${file.replace('.', '\\.')}$`));
+    const signed = (file: string) =>
+      expect.stringMatching(new RegExp(`^/media/g/[^/]+/${ready.id}/${file.replace('.', '\\.')}$`));
     expect(ready).toMatchObject({
-      hls: signed('hls/master.m3u8'), download: signed('download.m4a'), poster: signed('poster.jpg'), storyboard: signed('storyboard.vtt'), waveform: signed('waveform.json'),
+      hls: signed('hls/master.m3u8'),
+      download: signed('download.m4a'),
+      poster: signed('poster.jpg'),
+      storyboard: signed('storyboard.vtt'),
+      waveform: signed('waveform.json'),
     });
     // one pass made every derivative: no artwork or waveform job was needed
-    expect(ready.jobs.map((j: { name: string; status: string }) => `${j.name}:${j.status}`)).toEqual(['media.renditions:done']);
+    expect(ready.jobs.map((j: { name: string; status: string }) => `${j.name}:${j.status}`)).toEqual([
+      'media.renditions:done',
+    ]);
     expect(progressSeen.size).toBeGreaterThan(1);
     // monotonic across the combined pass
     expect(progressLog).toEqual([...progressLog].sort((a, b) => a - b));
@@ -121,7 +146,11 @@ describe('ingest chain with real ffmpeg', () => {
 
   it('audio: 5 s MP3 → AAC HLS, M4A, waveform picture as poster, waveform JSON; never upscaled into video', async () => {
     const file = await makeAudio(media, { seconds: 5, format: 'mp3' });
-    const upload = await student.agent.post(`/api/interviews/${interviewId}/media`).set('X-CSRF-Token', student.csrf).attach('file', file, 'kassette.mp3').expect(202);
+    const upload = await student.agent
+      .post(`/api/interviews/${interviewId}/media`)
+      .set('X-CSRF-Token', student.csrf)
+      .attach('file', file, 'kassette.mp3')
+      .expect(202);
     expect(upload.body.originalPlayable).toBe(true);
     // playable before any job ran
     await student.agent.get(`/media/${upload.body.id}/original`).set('Range', 'bytes=0-9').expect(206);
@@ -136,9 +165,17 @@ describe('ingest chain with real ffmpeg', () => {
 
   it('deleting a medium while it transcodes kills the job, leaves no output and no temp files', async () => {
     const file = await makeVideo(media, { seconds: 30, width: 1280, height: 720, fps: 25, withAudio: true });
-    const upload = await student.agent.post(`/api/interviews/${interviewId}/media`).set('X-CSRF-Token', student.csrf).attach('file', file, 'lang.mp4').expect(202);
+    const upload = await student.agent
+      .post(`/api/interviews/${interviewId}/media`)
+      .set('X-CSRF-Token', student.csrf)
+      .attach('file', file, 'lang.mp4')
+      .expect(202);
     const id = upload.body.id as string;
-    const running = await until(async () => (await t.store.jobs.listByMedia(id)).find((j) => j.status === 'running' && j.progress > 0), 30_000, 50);
+    const running = await until(
+      async () => (await t.store.jobs.listByMedia(id)).find((j) => j.status === 'running' && j.progress > 0),
+      30_000,
+      50,
+    );
     const workDir = path.join(t.config.uploadsDir, 'tmp', 'jobs', `${running.id}.${running.attempts}`);
     expect(processesIn(workDir).map(commandOf), 'its ffmpeg runs in the work directory').toContain('ffmpeg');
     await student.agent.delete(`/api/media/${id}`).set('X-CSRF-Token', student.csrf).expect(204);
@@ -158,7 +195,11 @@ describe('crash safety: kill -9 of a worker process mid-transcode', () => {
   const startWorkerProcess = (leaseSeconds: string) =>
     spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
       env: {
-        ...process.env, DATA_DIR: t.config.dataDir, UPLOADS_DIR: t.config.uploadsDir, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '1',
+        ...process.env,
+        DATA_DIR: t.config.dataDir,
+        UPLOADS_DIR: t.config.uploadsDir,
+        LOG_LEVEL: 'warn',
+        WORKER_CONCURRENCY: '1',
         JOB_LEASE_SECONDS: leaseSeconds,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -176,13 +217,27 @@ describe('crash safety: kill -9 of a worker process mid-transcode', () => {
   });
 
   it('the job is retried after the lease runs out and completes; partial output is never served', async () => {
-    const interviewId = (await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf).send({ title: 'Absturz' }).expect(201)).body.id;
+    const interviewId = (
+      await student.agent
+        .post('/api/interviews')
+        .set('X-CSRF-Token', student.csrf)
+        .send({ title: 'Absturz' })
+        .expect(201)
+    ).body.id;
     const file = await makeVideo(dir, { seconds: 40, width: 1280, height: 720, fps: 25, withAudio: true });
-    const upload = await student.agent.post(`/api/interviews/${interviewId}/media`).set('X-CSRF-Token', student.csrf).attach('file', file, 'absturz.mp4').expect(202);
+    const upload = await student.agent
+      .post(`/api/interviews/${interviewId}/media`)
+      .set('X-CSRF-Token', student.csrf)
+      .attach('file', file, 'absturz.mp4')
+      .expect(202);
     const id = upload.body.id as string;
 
     worker = startWorkerProcess('2');
-    const running = await until(async () => (await t.store.jobs.listByMedia(id)).find((j) => j.status === 'running' && j.progress >= 5), 60_000, 50);
+    const running = await until(
+      async () => (await t.store.jobs.listByMedia(id)).find((j) => j.status === 'running' && j.progress >= 5),
+      60_000,
+      50,
+    );
     const workDir = path.join(t.config.uploadsDir, 'tmp', 'jobs', `${running.id}.1`);
     expect(filesUnder(workDir).length).toBeGreaterThan(0);
     // while it transcodes, nothing of the rendition is reachable
@@ -196,10 +251,14 @@ describe('crash safety: kill -9 of a worker process mid-transcode', () => {
     await student.agent.get(`/media/${id}/hls/master.m3u8`).expect(404);
 
     worker = startWorkerProcess('2');
-    const ready = await until(async () => {
-      const res = await student.agent.get(`/api/media/${id}`).expect(200);
-      return res.body.status === 'ready' ? res.body : undefined;
-    }, 120_000, 200);
+    const ready = await until(
+      async () => {
+        const res = await student.agent.get(`/api/media/${id}`).expect(200);
+        return res.body.status === 'ready' ? res.body : undefined;
+      },
+      120_000,
+      200,
+    );
     const renditionsJob = ready.jobs.find((j: { name: string }) => j.name === 'media.renditions');
     expect(renditionsJob).toMatchObject({ status: 'done', attempts: 2 });
     expect(fs.existsSync(workDir)).toBe(false);

@@ -8,7 +8,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  advanceIngest, ingestJobHooks, nextStep, overallProgress, replanIngest, startIngest, type IngestFlowDeps,
+  advanceIngest,
+  ingestJobHooks,
+  nextStep,
+  overallProgress,
+  replanIngest,
+  startIngest,
+  type IngestFlowDeps,
 } from '../../server/media/ingest-flow.js';
 import type { JobRecord, MediaDerivatives, Medium } from '../../server/store/types.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -24,7 +30,13 @@ describe('ingest flow: start, advance, fail, re-plan', () => {
     t = await createTestApp();
     deps = { store: t.store, queue: t.services.queue };
     const student = await t.loginAs('contributor');
-    interviewId = (await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf).send({ title: 'Tagebau Golpa-Nord' }).expect(201)).body.id;
+    interviewId = (
+      await student.agent
+        .post('/api/interviews')
+        .set('X-CSRF-Token', student.csrf)
+        .send({ title: 'Tagebau Golpa-Nord' })
+        .expect(201)
+    ).body.id;
   });
   afterAll(async () => {
     await t?.close();
@@ -34,17 +46,46 @@ describe('ingest flow: start, advance, fail, re-plan', () => {
     const now = new Date().toISOString();
     const id = crypto.randomUUID();
     return t.store.media.create({
-      id, interviewId, part: await t.store.media.nextPart(interviewId), kind, status: 'stored', progress: 0,
-      originalFilename: 'band1.mp4', originalPath: `originals/${interviewId}/${id}/original.mp4`, sha256: 'a'.repeat(64), sizeBytes: 1,
-      technical: { container: 'mp4', durationSec: 60, bitRate: null, audio: { codec: 'aac', channels: 1, sampleRate: 48000 }, video: null, playableMime: 'video/mp4' },
-      derivatives, error: null, renditionRedaction: '', createdBy: null, createdAt: now, updatedAt: now,
+      id,
+      interviewId,
+      part: await t.store.media.nextPart(interviewId),
+      kind,
+      status: 'stored',
+      progress: 0,
+      originalFilename: 'band1.mp4',
+      originalPath: `originals/${interviewId}/${id}/original.mp4`,
+      sha256: 'a'.repeat(64),
+      sizeBytes: 1,
+      technical: {
+        container: 'mp4',
+        durationSec: 60,
+        bitRate: null,
+        audio: { codec: 'aac', channels: 1, sampleRate: 48000 },
+        video: null,
+        playableMime: 'video/mp4',
+      },
+      derivatives,
+      error: null,
+      renditionRedaction: '',
+      createdBy: null,
+      createdAt: now,
+      updatedAt: now,
     });
   }
-  const jobsOf = async (mediaId: string) => (await t.store.jobs.listByMedia(mediaId)).map((j) => `${j.name}:${j.status}`).sort();
+  const jobsOf = async (mediaId: string) =>
+    (await t.store.jobs.listByMedia(mediaId)).map((j) => `${j.name}:${j.status}`).sort();
   const medium = async (id: string) => (await t.store.media.findById(id))!;
-  const jobNamed = async (mediaId: string, name: string): Promise<JobRecord> => (await t.store.jobs.listByMedia(mediaId)).find((j) => j.name === name)!;
+  const jobNamed = async (mediaId: string, name: string): Promise<JobRecord> =>
+    (await t.store.jobs.listByMedia(mediaId)).find((j) => j.name === name)!;
 
-  const full: MediaDerivatives = { hls: 'h', download: 'd', poster: 'p', storyboard: 's', storyboardSprite: 'ss', waveform: 'w' };
+  const full: MediaDerivatives = {
+    hls: 'h',
+    download: 'd',
+    poster: 'p',
+    storyboard: 's',
+    storyboardSprite: 'ss',
+    waveform: 'w',
+  };
 
   it('the chain begins with the one-pass renditions step', async () => {
     const m = await newMedium();
@@ -65,7 +106,11 @@ describe('ingest flow: start, advance, fail, re-plan', () => {
     expect((await medium(m.id)).progress).toBe(48);
 
     // the one pass left everything but the peaks: the waveform step is queued next
-    await t.store.media.setDerivatives(m.id, { hls: 'h', download: 'd', poster: 'p', storyboard: 's' }, new Date().toISOString());
+    await t.store.media.setDerivatives(
+      m.id,
+      { hls: 'h', download: 'd', poster: 'p', storyboard: 's' },
+      new Date().toISOString(),
+    );
     await t.store.jobs.cancelByMedia(m.id, new Date()); // the renditions job is over; only what the flow queues counts
     await hooks.onDone(job);
     expect((await jobsOf(m.id)).filter((j) => j.endsWith(':queued'))).toEqual(['media.waveform:queued']);
@@ -81,7 +126,10 @@ describe('ingest flow: start, advance, fail, re-plan', () => {
     await startIngest(deps, m);
     const hooks = ingestJobHooks(deps);
     await hooks.onFinalFailure(await jobNamed(m.id, 'media.renditions'), 'ffmpeg exited with code 1');
-    expect(await medium(m.id)).toMatchObject({ status: 'failed', error: 'media.renditions: ffmpeg exited with code 1' });
+    expect(await medium(m.id)).toMatchObject({
+      status: 'failed',
+      error: 'media.renditions: ffmpeg exited with code 1',
+    });
 
     const other = await newMedium(full);
     await t.services.queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId: other.id } });
@@ -122,7 +170,12 @@ describe('ingest flow: start, advance, fail, re-plan', () => {
 
     // a changed restriction set: the ladder stays (for those who may hear everything) but the chain starts over
     const restricted = await newMedium(full);
-    expect(await replanIngest(deps, restricted, { forget: ['poster', 'storyboard', 'storyboardSprite', 'waveform'], from: 'media.renditions' })).toBe('media.renditions');
+    expect(
+      await replanIngest(deps, restricted, {
+        forget: ['poster', 'storyboard', 'storyboardSprite', 'waveform'],
+        from: 'media.renditions',
+      }),
+    ).toBe('media.renditions');
     expect((await medium(restricted.id)).derivatives).toEqual({ hls: 'h', download: 'd' });
     expect(await jobsOf(restricted.id)).toEqual(['media.renditions:queued']);
 
@@ -145,7 +198,8 @@ describe('dependency direction: workers depend on the server, never the reverse'
       const source = fs.readFileSync(path.join(serverDir, rel), 'utf8');
       for (const m of source.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)) {
         const target = path.resolve(path.dirname(path.join(serverDir, rel)), m[1]!);
-        if (m[1]!.startsWith('.') && target.startsWith(path.join(repoRoot, 'workers') + path.sep)) offenders.push(`server/${rel} → ${m[1]}`);
+        if (m[1]!.startsWith('.') && target.startsWith(path.join(repoRoot, 'workers') + path.sep))
+          offenders.push(`server/${rel} → ${m[1]}`);
       }
     }
     expect(offenders.filter((o) => !o.startsWith('server/main.ts '))).toEqual([]);

@@ -19,34 +19,74 @@ const JOBS = Number(process.env.CLAIM_TEST_JOBS ?? 200);
 const root = path.resolve(import.meta.dirname, '../..');
 const mongoUri = inject('mongoUri');
 
-interface Report { owner: string; ran: string[]; lostCompletions: number; ms: number }
+interface Report {
+  owner: string;
+  ran: string[];
+  lostCompletions: number;
+  ms: number;
+}
 
 function startWorker(kind: 'sqlite' | 'mongodb', location: string, owner: string) {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['tests/integration/helpers/claim-worker.ts', kind, location, owner], {
-    cwd: root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'silent' },
-  }) as ChildProcessWithoutNullStreams;
+  const child = spawn(
+    path.join(root, 'node_modules/.bin/tsx'),
+    ['tests/integration/helpers/claim-worker.ts', kind, location, owner],
+    {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+    },
+  ) as ChildProcessWithoutNullStreams;
   let out = '';
   let err = '';
-  child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-  child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
-  const ready = new Promise<void>((resolve, reject) => {
-    const check = setInterval(() => { if (out.includes('ready\n')) { clearInterval(check); resolve(); } }, 20);
-    child.once('exit', (code) => { clearInterval(check); reject(new Error(`worker ${owner} exited (${code}) before ready: ${err}`)); });
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
   });
-  const report = new Promise<Report>((resolve, reject) => child.once('exit', (code) => {
-    const line = out.split('\n').find((l) => l.startsWith('{'));
-    if (code !== 0 || !line) reject(new Error(`worker ${owner} failed (${code}): ${err}`));
-    else resolve(JSON.parse(line) as Report);
-  }));
+  child.stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    const check = setInterval(() => {
+      if (out.includes('ready\n')) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 20);
+    child.once('exit', (code) => {
+      clearInterval(check);
+      reject(new Error(`worker ${owner} exited (${code}) before ready: ${err}`));
+    });
+  });
+  const report = new Promise<Report>((resolve, reject) =>
+    child.once('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (code !== 0 || !line) reject(new Error(`worker ${owner} failed (${code}): ${err}`));
+      else resolve(JSON.parse(line) as Report);
+    }),
+  );
   return { child, ready, report };
 }
 
 function job(n: number): JobRecord {
   const now = new Date().toISOString();
   return {
-    id: crypto.randomUUID(), name: 'search.reindex-test', payload: { v: 1, n }, status: 'queued', mediaId: null, dedupeKey: null,
-    attempts: 0, maxAttempts: 3, runAfter: now, leaseOwner: null, leaseExpiresAt: null, progress: 0, error: null,
-    createdAt: now, updatedAt: now, startedAt: null, finishedAt: null, ownerId: null,
+    id: crypto.randomUUID(),
+    name: 'search.reindex-test',
+    payload: { v: 1, n },
+    status: 'queued',
+    mediaId: null,
+    dedupeKey: null,
+    attempts: 0,
+    maxAttempts: 3,
+    runAfter: now,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    progress: 0,
+    error: null,
+    createdAt: now,
+    updatedAt: now,
+    startedAt: null,
+    finishedAt: null,
+    ownerId: null,
   };
 }
 
@@ -68,7 +108,8 @@ async function runContest(kind: 'sqlite' | 'mongodb', location: string, store: S
     expect(reports.every((r) => r.lostCompletions === 0)).toBe(true);
     // they really competed (a fast store may drain the queue before the last process gets going)
     expect(reports.filter((r) => r.ran.length > 0).length).toBeGreaterThanOrEqual(2);
-    for (const id of [...ids].slice(0, 50)) expect(await store.jobs.findById(id)).toMatchObject({ status: 'done', attempts: 1 });
+    for (const id of [...ids].slice(0, 50))
+      expect(await store.jobs.findById(id)).toMatchObject({ status: 'done', attempts: 1 });
     console.log(
       `[job-concurrency] ${kind}: ${JOBS} jobs, ${PROCESSES} processes, each exactly once; ` +
         `${(JOBS / seconds).toFixed(0)} claims/s (claim + complete, wall ${seconds.toFixed(1)} s; per process ${reports.map((r) => r.ran.length).join('/')})`,
@@ -90,14 +131,21 @@ describe('job claims across 4 OS processes: every job runs exactly once', () => 
     }
   }, 180_000);
 
-  it.skipIf(!mongoUri)(`MongoDB adapter on FerretDB ${needsFerret}`, async () => {
-    const uri = withDatabase(mongoUri || 'mongodb://x', `schichtbuch_claims_${crypto.randomBytes(6).toString('hex')}`);
-    const store = await openMongoStore(uri);
-    try {
-      await runContest('mongodb', uri, store);
-    } finally {
-      await store.dropDatabase();
-      await store.close();
-    }
-  }, 300_000);
+  it.skipIf(!mongoUri)(
+    `MongoDB adapter on FerretDB ${needsFerret}`,
+    async () => {
+      const uri = withDatabase(
+        mongoUri || 'mongodb://x',
+        `schichtbuch_claims_${crypto.randomBytes(6).toString('hex')}`,
+      );
+      const store = await openMongoStore(uri);
+      try {
+        await runContest('mongodb', uri, store);
+      } finally {
+        await store.dropDatabase();
+        await store.close();
+      }
+    },
+    300_000,
+  );
 });

@@ -77,7 +77,10 @@ describe('MeiliSidecar', () => {
 
     const meili = client(url, masterKey);
     await meili.createIndex('interviews', { primaryKey: 'id' }).waitTask();
-    await meili.index('interviews').addDocuments([{ id: 'a1', title: 'Schicht im Tagebau' }]).waitTask();
+    await meili
+      .index('interviews')
+      .addDocuments([{ id: 'a1', title: 'Schicht im Tagebau' }])
+      .waitTask();
     await first.stop();
 
     const second = sidecar({ dataDir });

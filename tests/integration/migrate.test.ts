@@ -26,7 +26,13 @@ const freshDb = () => {
   return uri;
 };
 
-interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
 
 /** The real CLI in its own process, on the archive in `dataDir`. */
 function migrate(dataDir: string, to: string, env: Record<string, string> = {}): Promise<Run> {
@@ -38,21 +44,40 @@ function migrate(dataDir: string, to: string, env: Record<string, string> = {}):
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
   const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  return new Promise((resolve) => child.on('exit', (code, signal) => {
-    clearTimeout(killer);
-    resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 });
-  }));
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 });
+    }),
+  );
 }
 
 /** The per-collection lines of the output: name → [source rows, copied, target docs, status]. */
-function table(stdout: string): Map<string, { source: number; copied: number; target: number; sourceSum: string; targetSum: string; status: string }> {
+function table(
+  stdout: string,
+): Map<
+  string,
+  { source: number; copied: number; target: number; sourceSum: string; targetSum: string; status: string }
+> {
   const rows = new Map();
   for (const line of stdout.split('\n')) {
     const m = /^(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([0-9a-f]{16})\s+([0-9a-f]{16})\s+(ok|MISMATCH)$/.exec(line);
-    if (m) rows.set(m[1], { source: Number(m[2]), copied: Number(m[3]), target: Number(m[4]), sourceSum: m[5], targetSum: m[6], status: m[7] });
+    if (m)
+      rows.set(m[1], {
+        source: Number(m[2]),
+        copied: Number(m[3]),
+        target: Number(m[4]),
+        sourceSum: m[5],
+        targetSum: m[6],
+        status: m[7],
+      });
   }
   return rows;
 }
@@ -92,31 +117,72 @@ describe.skipIf(!mongoUri)(`migrate: embedded archive → MongoDB ${needsFerret}
     dataDir = t.config.dataDir;
     const admin = await t.loginAs('admin');
     const csrf = admin.csrf;
-    const login = await supertest(t.app).post('/api/auth/login').send({ email: admin.email, password: 'glück-auf-kumpel-1987' }).expect(200);
+    const login = await supertest(t.app)
+      .post('/api/auth/login')
+      .send({ email: admin.email, password: 'glück-auf-kumpel-1987' })
+      .expect(200);
     cookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
-    const collectionId = (await admin.agent.post('/api/collections').set('X-CSRF-Token', csrf)
-      .send({ title: 'Spring School Ferropolis 2019', description: 'Tagebau Golpa-Nord' }).expect(201)).body.id;
+    const collectionId = (
+      await admin.agent
+        .post('/api/collections')
+        .set('X-CSRF-Token', csrf)
+        .send({ title: 'Spring School Ferropolis 2019', description: 'Tagebau Golpa-Nord' })
+        .expect(201)
+    ).body.id;
     for (const [i, name] of ['Horst Krüger', 'Karl Mehnert', 'Gisela Weiß'].entries()) {
-      const res = await admin.agent.post('/api/interviews').set('X-CSRF-Token', csrf).send({
-        title: `${name} erzählt von der Förderbrücke`, collectionId,
-        people: [{ name, role: 'narrator' }, { name: 'Lena Schulz', role: 'interviewer' }],
-        recordedAt: `2019-05-1${i}`, place: { name: 'Ferropolis', lat: 51.7494, lon: 12.4486 }, keywords: ['Tagebau', 'Schicht'],
-        summary: 'Über Früh-, Spät- und Nachtschicht.',
-      }).expect(201);
+      const res = await admin.agent
+        .post('/api/interviews')
+        .set('X-CSRF-Token', csrf)
+        .send({
+          title: `${name} erzählt von der Förderbrücke`,
+          collectionId,
+          people: [
+            { name, role: 'narrator' },
+            { name: 'Lena Schulz', role: 'interviewer' },
+          ],
+          recordedAt: `2019-05-1${i}`,
+          place: { name: 'Ferropolis', lat: 51.7494, lon: 12.4486 },
+          keywords: ['Tagebau', 'Schicht'],
+          summary: 'Über Früh-, Spät- und Nachtschicht.',
+        })
+        .expect(201);
       if (i === 1) interviewId = res.body.id;
     }
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-migrate-'));
     const audio = await makeAudio(tmp, { seconds: 22, format: 'mp3' });
-    mediaId = (await admin.agent.post(`/api/interviews/${interviewId}/media`).set('X-CSRF-Token', csrf).attach('file', audio, 'band1.mp3').expect(202)).body.id;
+    mediaId = (
+      await admin.agent
+        .post(`/api/interviews/${interviewId}/media`)
+        .set('X-CSRF-Token', csrf)
+        .attach('file', audio, 'band1.mp3')
+        .expect(202)
+    ).body.id;
     fs.rmSync(tmp, { recursive: true, force: true });
     const base = `/api/interviews/${interviewId}/media/${mediaId}`;
-    await admin.agent.put(`${base}/transcript?reason=Erstimport`).set('X-CSRF-Token', csrf).set('Content-Type', 'text/plain; charset=utf-8').send(vtt).expect(201);
-    await admin.agent.put(`${base}/transcript?reason=Korrektur`).set('X-CSRF-Token', csrf).set('Content-Type', 'text/plain; charset=utf-8')
-      .send(vtt.replace('Bereitschaft', 'Rufbereitschaft')).expect(200);
-    await admin.agent.post(`/api/interviews/${interviewId}/consents`).set('X-CSRF-Token', csrf).send(fullConsent).expect(201);
+    await admin.agent
+      .put(`${base}/transcript?reason=Erstimport`)
+      .set('X-CSRF-Token', csrf)
+      .set('Content-Type', 'text/plain; charset=utf-8')
+      .send(vtt)
+      .expect(201);
+    await admin.agent
+      .put(`${base}/transcript?reason=Korrektur`)
+      .set('X-CSRF-Token', csrf)
+      .set('Content-Type', 'text/plain; charset=utf-8')
+      .send(vtt.replace('Bereitschaft', 'Rufbereitschaft'))
+      .expect(200);
+    await admin.agent
+      .post(`/api/interviews/${interviewId}/consents`)
+      .set('X-CSRF-Token', csrf)
+      .send(fullConsent)
+      .expect(201);
     const current = await admin.agent.get(`/api/interviews/${interviewId}`).expect(200);
-    await admin.agent.patch(`/api/interviews/${interviewId}`).set('X-CSRF-Token', csrf).set('If-Match', String(current.headers.etag))
-      .send({ summary: 'Über Früh-, Spät- und Nachtschicht im Tagebau.' }).expect(200);
+    await admin.agent
+      .patch(`/api/interviews/${interviewId}`)
+      .set('X-CSRF-Token', csrf)
+      .set('If-Match', String(current.headers.etag))
+      .send({ summary: 'Über Früh-, Spät- und Nachtschicht im Tagebau.' })
+      .expect(200);
     sourceReads = await reads((url) => supertest(t.app).get(url).set('Cookie', cookie));
     await t.close({ keepFiles: true });
   }, 300_000);
@@ -143,7 +209,18 @@ describe.skipIf(!mongoUri)(`migrate: embedded archive → MongoDB ${needsFerret}
     const first = await migrate(dataDir, uri);
     expect(first.code, first.stderr + first.stdout).toBe(0);
     const rows = table(first.stdout);
-    for (const name of ['users', 'sessions', 'collections', 'interviews', 'media', 'jobs', 'transcripts', 'transcript_versions', 'consent_records', 'audit_events']) {
+    for (const name of [
+      'users',
+      'sessions',
+      'collections',
+      'interviews',
+      'media',
+      'jobs',
+      'transcripts',
+      'transcript_versions',
+      'consent_records',
+      'audit_events',
+    ]) {
       const r = rows.get(name)!;
       expect(r, `${name} in\n${first.stdout}`).toBeDefined();
       expect(r.source).toBeGreaterThan(0);
@@ -158,7 +235,9 @@ describe.skipIf(!mongoUri)(`migrate: embedded archive → MongoDB ${needsFerret}
     const second = await migrate(dataDir, uri);
     expect(second.code, second.stderr + second.stdout).toBe(0);
     expect(second.stdout).toContain('this archive was migrated here before');
-    expect(second.stdout).toMatch(/nothing new to copy: all \d+ documents were already there; counts and checksums match/);
+    expect(second.stdout).toMatch(
+      /nothing new to copy: all \d+ documents were already there; counts and checksums match/,
+    );
     for (const [name, r] of table(second.stdout)) {
       expect(r.copied, name).toBe(0);
     }
@@ -182,7 +261,11 @@ describe.skipIf(!mongoUri)(`migrate: embedded archive → MongoDB ${needsFerret}
     const media = await supertest(app).get(original!).set('Cookie', cookie);
     expect(media.status).toBe(200);
     expect(media.headers['content-type']).toMatch(/^audio\//);
-    expect((targetReads.transcript as { segments: { text: string }[] }).segments.some((s) => s.text.includes('Rufbereitschaft'))).toBe(true);
+    expect(
+      (targetReads.transcript as { segments: { text: string }[] }).segments.some((s) =>
+        s.text.includes('Rufbereitschaft'),
+      ),
+    ).toBe(true);
     await mongoApp.close({ keepFiles: true });
     mongoApp = null;
   }, 300_000);
@@ -191,9 +274,13 @@ describe.skipIf(!mongoUri)(`migrate: embedded archive → MongoDB ${needsFerret}
     const uri = freshDb();
     const killed = await migrate(dataDir, uri, { SCHICHTBUCH_MIGRATE_KILL_AFTER: '7' });
     // tsx passes the child's SIGKILL on as exit status 128 + 9
-    expect(killed.signal === 'SIGKILL' || killed.code === 137, `${killed.code} ${killed.signal} ${killed.stderr}`).toBe(true);
+    expect(killed.signal === 'SIGKILL' || killed.code === 137, `${killed.code} ${killed.signal} ${killed.stderr}`).toBe(
+      true,
+    );
     const target = await openTarget(uri);
-    const partial = (await Promise.all(Object.values(target.models).map((m) => m.collection.countDocuments({})))).reduce((a, b) => a + b, 0);
+    const partial = (
+      await Promise.all(Object.values(target.models).map((m) => m.collection.countDocuments({})))
+    ).reduce((a, b) => a + b, 0);
     expect(partial).toBe(7);
     const resumed = await migrate(dataDir, uri);
     expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
@@ -211,7 +298,9 @@ describe.skipIf(!mongoUri)(`migrate: embedded archive → MongoDB ${needsFerret}
     await foreign.models.interviews.collection.insertOne({ _id: 'fremd' as never, title: 'Fremdes Archiv' });
     const refused = await migrate(dataDir, uri);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toMatch(/refusing to write into mongodb:\/\/.*: the database is not empty \(documents in interviews\) and holds no migration record of this archive \(archive-[0-9a-f-]+\)/);
+    expect(refused.stderr).toMatch(
+      /refusing to write into mongodb:\/\/.*: the database is not empty \(documents in interviews\) and holds no migration record of this archive \(archive-[0-9a-f-]+\)/,
+    );
     expect(await foreign.models.interviews.collection.countDocuments({})).toBe(1);
     expect(await foreign.connection.db!.collection('archive_migrations').countDocuments({})).toBe(0);
 
@@ -234,7 +323,10 @@ describe.skipIf(!mongoUri)(`migrate: embedded archive → MongoDB ${needsFerret}
     const uri = freshDb();
     expect((await migrate(dataDir, uri)).code).toBe(0);
     const target = await openTarget(uri);
-    await target.models.interviews.collection.updateOne({ _id: interviewId as never }, { $set: { title: 'verfälscht' } });
+    await target.models.interviews.collection.updateOne(
+      { _id: interviewId as never },
+      { $set: { title: 'verfälscht' } },
+    );
     const checked = await migrate(dataDir, uri);
     expect(checked.code).toBe(1);
     const r = table(checked.stdout).get('interviews')!;
@@ -249,7 +341,10 @@ describe.skipIf(!mongoUri)(`migrate: embedded archive → MongoDB ${needsFerret}
   it('bad --to: unreachable fails within 15 s (timed in-process) and the CLI names --to; malformed URIs and a missing archive are refused', async () => {
     const port = await freePort();
     const t0 = Date.now();
-    const error = await migrateToMongo({ dataDir, to: `mongodb://127.0.0.1:${port}/archiv` }).then(() => null, (err: unknown) => err);
+    const error = await migrateToMongo({ dataDir, to: `mongodb://127.0.0.1:${port}/archiv` }).then(
+      () => null,
+      (err: unknown) => err,
+    );
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(error).toBeInstanceOf(MigrationError);
     expect((error as MigrationError).kind).toBe('unreachable');
@@ -257,7 +352,9 @@ describe.skipIf(!mongoUri)(`migrate: embedded archive → MongoDB ${needsFerret}
     // the CLI, untimed (loading the modules depends on how busy the machine is)
     const unreachable = await migrate(dataDir, `mongodb://127.0.0.1:${port}/archiv`);
     expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr).toMatch(new RegExp(`migrate: --to mongodb://127\\.0\\.0\\.1:${port}/archiv: MongoDB nicht erreichbar / not usable`));
+    expect(unreachable.stderr).toMatch(
+      new RegExp(`migrate: --to mongodb://127\\.0\\.0\\.1:${port}/archiv: MongoDB nicht erreichbar / not usable`),
+    );
     for (const bad of ['mongodb://', 'http://127.0.0.1/archiv', 'mongodb://127.0.0.1:notaport/archiv']) {
       const r = await migrate(dataDir, bad);
       expect(r.code, bad).not.toBe(0);
@@ -271,7 +368,11 @@ describe.skipIf(!mongoUri)(`migrate: embedded archive → MongoDB ${needsFerret}
 
 describe('migrate checksum: canonical JSON, order-independent set sum (no engine needed)', () => {
   it('same documents in any order and with keys in any order give the same checksum; one changed value does not', () => {
-    const docs = [{ _id: 'a', n: 1, tags: ['x', 'y'], at: new Date('2019-05-17T00:00:00Z') }, { _id: 'b', nested: { z: 1, a: null } }, { _id: 'c', text: 'Förderbrücke' }];
+    const docs = [
+      { _id: 'a', n: 1, tags: ['x', 'y'], at: new Date('2019-05-17T00:00:00Z') },
+      { _id: 'b', nested: { z: 1, a: null } },
+      { _id: 'c', text: 'Förderbrücke' },
+    ];
     const forward = new SetChecksum();
     for (const d of docs) forward.add(d);
     const backward = new SetChecksum();

@@ -4,8 +4,24 @@
 // oai_dc and oai-identifier schemas (tests/fixtures/oai/, no network). Real app, real SQLite, the run's Meilisearch.
 import { describe, expect, it } from 'vitest';
 import {
-  all, answers, base, errorCode, fx, hasPerlOai, hasSickle, hasXmllint, oai, oaiId, python, REPO_ID, requestLog, run,
-  t, tokenOf, useOaiFixture, xmllint,
+  all,
+  answers,
+  base,
+  errorCode,
+  fx,
+  hasPerlOai,
+  hasSickle,
+  hasXmllint,
+  oai,
+  oaiId,
+  python,
+  REPO_ID,
+  requestLog,
+  run,
+  t,
+  tokenOf,
+  useOaiFixture,
+  xmllint,
 } from './helpers/oai-fixture.js';
 
 useOaiFixture();
@@ -32,7 +48,9 @@ describe('OAI-PMH 2.0 at /oai: verbs, access, errors', () => {
 
   it('ListSets: the collections, with their description as escaped text', async () => {
     const xml = await oai('verb=ListSets');
-    expect(all(xml, /<setSpec>([^<]+)<\/setSpec>/g).sort()).toEqual([`collection-${fx.collectionA}`, `collection-${fx.collectionB}`].sort());
+    expect(all(xml, /<setSpec>([^<]+)<\/setSpec>/g).sort()).toEqual(
+      [`collection-${fx.collectionA}`, `collection-${fx.collectionB}`].sort(),
+    );
     expect(xml).toContain('<dc:description>Bergleute &lt;erzählen&gt; &amp; &quot;Kumpel&quot;</dc:description>');
     expect(errorCode(await oai('verb=ListSets&resumptionToken=abc'))).toBe('badResumptionToken');
   });
@@ -42,7 +60,8 @@ describe('OAI-PMH 2.0 at /oai: verbs, access, errors', () => {
     let xml = await oai('verb=ListIdentifiers&metadataPrefix=oai_dc');
     const cursors: string[] = [];
     for (;;) {
-      for (const m of xml.matchAll(/<header( status="deleted")?>\s*<identifier>([^<]+)<\/identifier>/g)) seen.push({ id: m[2]!.split(':').pop()!, deleted: Boolean(m[1]) });
+      for (const m of xml.matchAll(/<header( status="deleted")?>\s*<identifier>([^<]+)<\/identifier>/g))
+        seen.push({ id: m[2]!.split(':').pop()!, deleted: Boolean(m[1]) });
       const token = tokenOf(xml);
       if (!token) break;
       cursors.push(/cursor="(\d+)"/.exec(token[0])![1]!);
@@ -52,15 +71,25 @@ describe('OAI-PMH 2.0 at /oai: verbs, access, errors', () => {
       xml = await oai(`verb=ListIdentifiers&resumptionToken=${encodeURIComponent(value)}`, 'ListIdentifiers (resumed)');
     }
     expect(cursors).toEqual(['0', '2', '4', '6']);
-    expect(seen.filter((s) => !s.deleted).map((s) => s.id).sort()).toEqual([...fx.visible].sort());
+    expect(
+      seen
+        .filter((s) => !s.deleted)
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([...fx.visible].sort());
     expect(seen.filter((s) => s.deleted).map((s) => s.id)).toEqual([fx.withdrawn, fx.narrowed, fx.removed]);
-    for (const hidden of [fx.registered, fx.draft, fx.withdrawnDraft, fx.withdrawnRegistered, fx.embargoed]) expect(seen.map((s) => s.id)).not.toContain(hidden);
+    for (const hidden of [fx.registered, fx.draft, fx.withdrawnDraft, fx.withdrawnRegistered, fx.embargoed])
+      expect(seen.map((s) => s.id)).not.toContain(hidden);
   });
 
   it('GetRecord oai_dc: escaped text (markup in titles stays text), DCMI type, set; deleted record has a header only', async () => {
     const xml = await oai(`verb=GetRecord&metadataPrefix=oai_dc&identifier=${oaiId(fx.tricky)}`);
-    expect(xml).toContain('<dc:title xml:lang="de">Kohle &amp; &lt;b&gt;Kumpel&lt;/b&gt; &quot;unter&quot; Tage</dc:title>');
-    expect(xml).toContain('<dc:description xml:lang="de">&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp;amp;</dc:description>');
+    expect(xml).toContain(
+      '<dc:title xml:lang="de">Kohle &amp; &lt;b&gt;Kumpel&lt;/b&gt; &quot;unter&quot; Tage</dc:title>',
+    );
+    expect(xml).toContain(
+      '<dc:description xml:lang="de">&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp;amp;</dc:description>',
+    );
     expect(xml).not.toContain('<script>');
     expect(xml).toContain('<dc:creator>Horst Krüger</dc:creator>');
     expect(xml).toContain('<dc:contributor>Lena Schmidt</dc:contributor>');
@@ -71,7 +100,10 @@ describe('OAI-PMH 2.0 at /oai: verbs, access, errors', () => {
     expect(deleted).not.toContain('<metadata>');
     expect(deleted).not.toContain('Schichtbetrieb');
     // its datestamp is the withdrawal, as the audit log recorded it
-    const events = await t.store.audit.list({ interviewId: fx.withdrawn, action: 'interview.status' }, { limit: 10, offset: 0 });
+    const events = await t.store.audit.list(
+      { interviewId: fx.withdrawn, action: 'interview.status' },
+      { limit: 10, offset: 0 },
+    );
     const withdrawal = events.items.find((e) => (e.after as { status?: string }).status === 'withdrawn')!;
     expect(deleted).toContain(`<datestamp>${withdrawal.at.slice(0, 19)}Z</datestamp>`);
     // deleted from the store after it was public: still known, as deleted, in its set
@@ -112,11 +144,19 @@ describe('OAI-PMH 2.0 at /oai: verbs, access, errors', () => {
     const last = stamps[stamps.length - 1]!;
     const onlyLast = await oai(`verb=ListIdentifiers&metadataPrefix=edm&from=${last}`);
     expect(all(onlyLast, /<datestamp>([^<]+)<\/datestamp>/g).every((s) => s >= last)).toBe(true);
-    expect(errorCode(await oai('verb=ListRecords&metadataPrefix=oai_dc&set=collection-00000000-0000-4000-8000-000000000000'))).toBe('noRecordsMatch');
+    expect(
+      errorCode(
+        await oai('verb=ListRecords&metadataPrefix=oai_dc&set=collection-00000000-0000-4000-8000-000000000000'),
+      ),
+    ).toBe('noRecordsMatch');
   });
 
   it('POST with form arguments answers like GET', async () => {
-    const res = await fetch(`${base}/oai`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'verb=Identify' });
+    const res = await fetch(`${base}/oai`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'verb=Identify',
+    });
     const xml = await res.text();
     answers.push({ label: 'POST Identify', xml });
     expect(xml).toContain('<Identify>');
@@ -163,17 +203,27 @@ describe('OAI-PMH 2.0 at /oai: verbs, access, errors', () => {
     const forged = `${Buffer.from(JSON.stringify({ ...state, cursor: 0, afterStamp: '' })).toString('base64url')}.${mac}`;
     const flipped = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
     for (const bad of [forged, flipped, token.slice(0, 20)]) {
-      expect(errorCode(await oai(`verb=ListRecords&resumptionToken=${encodeURIComponent(bad)}`, 'tampered token'))).toBe('badResumptionToken');
+      expect(
+        errorCode(await oai(`verb=ListRecords&resumptionToken=${encodeURIComponent(bad)}`, 'tampered token')),
+      ).toBe('badResumptionToken');
     }
-    expect(errorCode(await oai(`verb=ListIdentifiers&resumptionToken=${encodeURIComponent(token)}`, 'token of another verb'))).toBe('badResumptionToken');
-    expect(errorCode(await oai(`verb=ListRecords&resumptionToken=${encodeURIComponent(token)}`, 'genuine token'))).toBeNull();
+    expect(
+      errorCode(
+        await oai(`verb=ListIdentifiers&resumptionToken=${encodeURIComponent(token)}`, 'token of another verb'),
+      ),
+    ).toBe('badResumptionToken');
+    expect(
+      errorCode(await oai(`verb=ListRecords&resumptionToken=${encodeURIComponent(token)}`, 'genuine token')),
+    ).toBeNull();
   });
 });
 
-describe.skipIf(!hasSickle)(`Sickle harvests every page [needs sickle]${hasSickle ? '' : ' — skipped: .venv-test has no sickle (scripts/setup.sh --with-test-tools)'}`, () => {
-  it('ListRecords oai_dc through all resumption pages, deleted record included', async () => {
-    requestLog.length = 0;
-    const script = `
+describe.skipIf(!hasSickle)(
+  `Sickle harvests every page [needs sickle]${hasSickle ? '' : ' — skipped: .venv-test has no sickle (scripts/setup.sh --with-test-tools)'}`,
+  () => {
+    it('ListRecords oai_dc through all resumption pages, deleted record included', async () => {
+      requestLog.length = 0;
+      const script = `
 import json, sys
 from sickle import Sickle
 s = Sickle(sys.argv[1])
@@ -186,54 +236,101 @@ for r in records:
                 'cursor': tok.cursor if tok else None, 'size': tok.complete_list_size if tok else None})
 print(json.dumps(out))
 `;
-    const { stdout } = await run(python, ['-c', script, `${base}/oai`]);
-    const got = JSON.parse(stdout) as { id: string; deleted: boolean; datestamp: string; title: string | null; cursor: string | null; size: string | null }[];
-    console.log(`sickle harvest log (${requestLog.length} requests):\n  ${requestLog.join('\n  ')}\n${got.map((r) => `  ${r.id} ${r.datestamp} ${r.deleted ? 'DELETED' : 'live'} cursor=${r.cursor} completeListSize=${r.size} ${r.title ?? ''}`).join('\n')}`);
-    expect(requestLog.length, 'four pages of two').toBe(4);
-    expect(got.filter((r) => !r.deleted).map((r) => r.id).sort()).toEqual(fx.visible.map(oaiId).sort());
-    expect(got.filter((r) => r.deleted).map((r) => r.id)).toEqual([fx.withdrawn, fx.narrowed, fx.removed].map(oaiId));
-    expect(got.find((r) => r.id === oaiId(fx.tricky))?.title).toBe('Kohle & <b>Kumpel</b> "unter" Tage');
-  });
-});
+      const { stdout } = await run(python, ['-c', script, `${base}/oai`]);
+      const got = JSON.parse(stdout) as {
+        id: string;
+        deleted: boolean;
+        datestamp: string;
+        title: string | null;
+        cursor: string | null;
+        size: string | null;
+      }[];
+      console.log(
+        `sickle harvest log (${requestLog.length} requests):\n  ${requestLog.join('\n  ')}\n${got.map((r) => `  ${r.id} ${r.datestamp} ${r.deleted ? 'DELETED' : 'live'} cursor=${r.cursor} completeListSize=${r.size} ${r.title ?? ''}`).join('\n')}`,
+      );
+      expect(requestLog.length, 'four pages of two').toBe(4);
+      expect(
+        got
+          .filter((r) => !r.deleted)
+          .map((r) => r.id)
+          .sort(),
+      ).toEqual(fx.visible.map(oaiId).sort());
+      expect(got.filter((r) => r.deleted).map((r) => r.id)).toEqual([fx.withdrawn, fx.narrowed, fx.removed].map(oaiId));
+      expect(got.find((r) => r.id === oaiId(fx.tricky))?.title).toBe('Kohle & <b>Kumpel</b> "unter" Tage');
+    });
+  },
+);
 
-describe.skipIf(!hasPerlOai)(`HTTP::OAI harvests every page [needs libhttp-oai-perl]${hasPerlOai ? '' : ' — skipped: libhttp-oai-perl (oai_pmh) is not installed'}`, () => {
-  it('oai_pmh (Debian libhttp-oai-perl) ListRecords oai_dc and ListIdentifiers edm through all pages', async () => {
-    for (const [verb, prefix] of [['ListRecords', 'oai_dc'], ['ListIdentifiers', 'edm']] as const) {
-      requestLog.length = 0;
-      const { stdout } = await run('/usr/bin/oai_pmh', ['-X', verb, '--metadataPrefix', prefix, `${base}/oai`], { maxBuffer: 16 * 1024 * 1024 });
-      const records = stdout.split('\f').map((r) => r.trim()).filter(Boolean);
-      const parsed = records.map((r) => ({
-        id: /^identifier: (.+)$/m.exec(r)?.[1] ?? '',
-        status: /^status: (.*)$/m.exec(r)?.[1] ?? '',
-        datestamp: /^datestamp: (.+)$/m.exec(r)?.[1] ?? '',
-        title: /<dc:title[^>]*>([^<]*)<\/dc:title>/.exec(r)?.[1] ?? '',
-      }));
-      console.log(`HTTP::OAI oai_pmh -X ${verb} --metadataPrefix ${prefix} (${requestLog.length} requests):\n  ${requestLog.join('\n  ')}\n${parsed.map((p) => `  ${p.id} ${p.datestamp} ${p.status || 'live'} ${p.title}`).join('\n')}`);
-      expect(requestLog.length, `${verb}: four pages of two`).toBe(4);
-      expect(parsed.filter((p) => p.status !== 'deleted').map((p) => p.id).sort()).toEqual(fx.visible.map(oaiId).sort());
-      expect(parsed.filter((p) => p.status === 'deleted').map((p) => p.id)).toEqual([fx.withdrawn, fx.narrowed, fx.removed].map(oaiId));
-      if (verb === 'ListRecords') expect(parsed.find((p) => p.id === oaiId(fx.tricky))?.title).toBe('Kohle &amp; &lt;b&gt;Kumpel&lt;/b&gt; "unter" Tage');
-    }
-  });
-});
+describe.skipIf(!hasPerlOai)(
+  `HTTP::OAI harvests every page [needs libhttp-oai-perl]${hasPerlOai ? '' : ' — skipped: libhttp-oai-perl (oai_pmh) is not installed'}`,
+  () => {
+    it('oai_pmh (Debian libhttp-oai-perl) ListRecords oai_dc and ListIdentifiers edm through all pages', async () => {
+      for (const [verb, prefix] of [
+        ['ListRecords', 'oai_dc'],
+        ['ListIdentifiers', 'edm'],
+      ] as const) {
+        requestLog.length = 0;
+        const { stdout } = await run('/usr/bin/oai_pmh', ['-X', verb, '--metadataPrefix', prefix, `${base}/oai`], {
+          maxBuffer: 16 * 1024 * 1024,
+        });
+        const records = stdout
+          .split('\f')
+          .map((r) => r.trim())
+          .filter(Boolean);
+        const parsed = records.map((r) => ({
+          id: /^identifier: (.+)$/m.exec(r)?.[1] ?? '',
+          status: /^status: (.*)$/m.exec(r)?.[1] ?? '',
+          datestamp: /^datestamp: (.+)$/m.exec(r)?.[1] ?? '',
+          title: /<dc:title[^>]*>([^<]*)<\/dc:title>/.exec(r)?.[1] ?? '',
+        }));
+        console.log(
+          `HTTP::OAI oai_pmh -X ${verb} --metadataPrefix ${prefix} (${requestLog.length} requests):\n  ${requestLog.join('\n  ')}\n${parsed.map((p) => `  ${p.id} ${p.datestamp} ${p.status || 'live'} ${p.title}`).join('\n')}`,
+        );
+        expect(requestLog.length, `${verb}: four pages of two`).toBe(4);
+        expect(
+          parsed
+            .filter((p) => p.status !== 'deleted')
+            .map((p) => p.id)
+            .sort(),
+        ).toEqual(fx.visible.map(oaiId).sort());
+        expect(parsed.filter((p) => p.status === 'deleted').map((p) => p.id)).toEqual(
+          [fx.withdrawn, fx.narrowed, fx.removed].map(oaiId),
+        );
+        if (verb === 'ListRecords')
+          expect(parsed.find((p) => p.id === oaiId(fx.tricky))?.title).toBe(
+            'Kohle &amp; &lt;b&gt;Kumpel&lt;/b&gt; "unter" Tage',
+          );
+      }
+    });
+  },
+);
 
-describe.skipIf(!hasXmllint)(`every answer validates against the OAI-PMH 2.0 schemas [needs xmllint]${hasXmllint ? '' : ' — skipped: xmllint (libxml2-utils) is not installed'}`, () => {
-  it('xmllint --nonet --schema tests/fixtures/oai/harvest.xsd accepts every answer received above', async () => {
-    // the harvesters' answers are fetched again here so that every page they saw is validated too
-    for (const q of ['verb=ListRecords&metadataPrefix=edm', 'verb=ListRecords&metadataPrefix=oai_dc']) {
-      let xml = await oai(q);
-      for (let token = tokenOf(xml)?.[2]; token; token = tokenOf(xml)?.[2]) xml = await oai(`verb=${q.split('&')[0]!.slice(5)}&resumptionToken=${encodeURIComponent(token)}`, `${q} (resumed)`);
-    }
-    expect(answers.length).toBeGreaterThan(40);
-    const failures: string[] = [];
-    for (const a of answers) {
-      const result = await xmllint(a.xml);
-      if (!result.ok) failures.push(`${a.label}: ${result.output}`);
-    }
-    console.log(`xmllint: ${answers.length - failures.length} of ${answers.length} answers valid against OAI-PMH.xsd + oai_dc.xsd + oai-identifier.xsd`);
-    expect(failures).toEqual([]);
-    // the check can fail: a broken answer is refused
-    const broken = await xmllint(answers[0]!.xml.replace('<responseDate>', '<responseDate>not-a-date'));
-    expect(broken.ok).toBe(false);
-  }, 120_000);
-});
+describe.skipIf(!hasXmllint)(
+  `every answer validates against the OAI-PMH 2.0 schemas [needs xmllint]${hasXmllint ? '' : ' — skipped: xmllint (libxml2-utils) is not installed'}`,
+  () => {
+    it('xmllint --nonet --schema tests/fixtures/oai/harvest.xsd accepts every answer received above', async () => {
+      // the harvesters' answers are fetched again here so that every page they saw is validated too
+      for (const q of ['verb=ListRecords&metadataPrefix=edm', 'verb=ListRecords&metadataPrefix=oai_dc']) {
+        let xml = await oai(q);
+        for (let token = tokenOf(xml)?.[2]; token; token = tokenOf(xml)?.[2])
+          xml = await oai(
+            `verb=${q.split('&')[0]!.slice(5)}&resumptionToken=${encodeURIComponent(token)}`,
+            `${q} (resumed)`,
+          );
+      }
+      expect(answers.length).toBeGreaterThan(40);
+      const failures: string[] = [];
+      for (const a of answers) {
+        const result = await xmllint(a.xml);
+        if (!result.ok) failures.push(`${a.label}: ${result.output}`);
+      }
+      console.log(
+        `xmllint: ${answers.length - failures.length} of ${answers.length} answers valid against OAI-PMH.xsd + oai_dc.xsd + oai-identifier.xsd`,
+      );
+      expect(failures).toEqual([]);
+      // the check can fail: a broken answer is refused
+      const broken = await xmllint(answers[0]!.xml.replace('<responseDate>', '<responseDate>not-a-date'));
+      expect(broken.ok).toBe(false);
+    }, 120_000);
+  },
+);

@@ -24,7 +24,13 @@ function vtt(cues: [number, number, string][]): string {
   return `WEBVTT\n\n${cues.map(([a, b, text]) => `${ts(a)} --> ${ts(b)}\n${text}\n`).join('\n')}`;
 }
 
-function ohms(opts: { title: string; interviewee: string; interviewer: string; date: string; fileName?: string }): string {
+function ohms(opts: {
+  title: string;
+  interviewee: string;
+  interviewer: string;
+  date: string;
+  fileName?: string;
+}): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <ROOT xmlns="https://www.weareavp.com/nunncenter/ohms">
   <record id="42" dt="2024-01-01">
@@ -61,7 +67,12 @@ function place(file: string, folder: string, name: string): string {
 }
 
 function capture(): Writable & { text: string; isTTY: boolean } {
-  const w = new Writable({ write(chunk, _e, cb) { (w as unknown as { text: string }).text += String(chunk); cb(); } }) as Writable & { text: string; isTTY: boolean };
+  const w = new Writable({
+    write(chunk, _e, cb) {
+      (w as unknown as { text: string }).text += String(chunk);
+      cb();
+    },
+  }) as Writable & { text: string; isTTY: boolean };
   w.text = '';
   w.isTTY = false;
   return w;
@@ -72,10 +83,27 @@ describe('bulk import of a folder (interviews.csv and OHMS XML)', () => {
   let viewer: Viewer;
   let work: string;
   let folder: string;
-  const deps = () => ({ store: t.store, services: t.services, uploadsDir: t.config.uploadsDir, viewer, logger: moduleLogger('test') });
-  const env = () => ({ ...process.env, DATA_DIR: t.config.dataDir, UPLOADS_DIR: t.config.uploadsDir, LOG_LEVEL: 'silent' });
-  const cli = (args: string[]) => spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['server/cli.ts', ...args], { cwd: root, env: env(), encoding: 'utf8' });
-  const interviewCount = async () => (await t.store.interviews.list({ access: { kind: 'all' } }, { limit: 100, offset: 0 }, 'createdAt')).total;
+  const deps = () => ({
+    store: t.store,
+    services: t.services,
+    uploadsDir: t.config.uploadsDir,
+    viewer,
+    logger: moduleLogger('test'),
+  });
+  const env = () => ({
+    ...process.env,
+    DATA_DIR: t.config.dataDir,
+    UPLOADS_DIR: t.config.uploadsDir,
+    LOG_LEVEL: 'silent',
+  });
+  const cli = (args: string[]) =>
+    spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['server/cli.ts', ...args], {
+      cwd: root,
+      env: env(),
+      encoding: 'utf8',
+    });
+  const interviewCount = async () =>
+    (await t.store.interviews.list({ access: { kind: 'all' } }, { limit: 100, offset: 0 }, 'createdAt')).total;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -88,21 +116,129 @@ describe('bulk import of a folder (interviews.csv and OHMS XML)', () => {
     place(await makeAudio(work, { seconds: 3, format: 'mp3', frequency: 660 }), folder, 'Krüger Teil 2.mp3');
     place(await makeAudio(work, { seconds: 4, format: 'm4a', frequency: 330 }), folder, 'Mehnert.m4a');
     place(await makeAudio(work, { seconds: 3, format: 'opus', frequency: 880 }), folder, 'Lehmann.opus');
-    place(await makeVideo(work, { seconds: 3, width: 320, height: 240, fps: 25, withAudio: true }), folder, 'Schulz Video.mp4');
+    place(
+      await makeVideo(work, { seconds: 3, width: 320, height: 240, fps: 25, withAudio: true }),
+      folder,
+      'Schulz Video.mp4',
+    );
     place(await makeAudio(work, { seconds: 3, format: 'wav', frequency: 500 }), folder, 'kurz.wav');
     fs.writeFileSync(path.join(folder, 'kaputt.mp3'), 'Das ist keine Aufnahme, nur Text.\n');
-    fs.writeFileSync(path.join(folder, 'Krüger Teil 1.vtt'), vtt([[0, 2, '<v Horst Krüger>Glück auf!'], [2, 3.8, '<v Anja Krause>Wie fing es an?']]));
+    fs.writeFileSync(
+      path.join(folder, 'Krüger Teil 1.vtt'),
+      vtt([
+        [0, 2, '<v Horst Krüger>Glück auf!'],
+        [2, 3.8, '<v Anja Krause>Wie fing es an?'],
+      ]),
+    );
     fs.writeFileSync(path.join(folder, 'Krüger Teil 2.vtt'), vtt([[0, 2.5, '<v Horst Krüger>Mit der Förderbrücke.']]));
-    fs.writeFileSync(path.join(folder, 'Mehnert.xml'), ohms({ title: 'Brikettfabrik Zschornewitz', interviewee: 'Mehnert, Karl', interviewer: 'Krause, Anja', date: '2019-03-12' }));
+    fs.writeFileSync(
+      path.join(folder, 'Mehnert.xml'),
+      ohms({
+        title: 'Brikettfabrik Zschornewitz',
+        interviewee: 'Mehnert, Karl',
+        interviewer: 'Krause, Anja',
+        date: '2019-03-12',
+      }),
+    );
     fs.writeFileSync(path.join(folder, 'Schulz.vtt'), vtt([[0, 2.9, '<v Erika Schulz>Im Kraftwerk Vockerode.']]));
-    fs.writeFileSync(path.join(folder, 'zu-lang.vtt'), vtt([[0, 30, 'Das passt nicht.'], [30, 59, 'Gehört zu einer anderen Aufnahme.']]));
+    fs.writeFileSync(
+      path.join(folder, 'zu-lang.vtt'),
+      vtt([
+        [0, 30, 'Das passt nicht.'],
+        [30, 59, 'Gehört zu einer anderen Aufnahme.'],
+      ]),
+    );
     const rows = [
-      ['title', 'narrators', 'interviewers', 'recorded', 'place', 'lat', 'lon', 'language', 'keywords', 'summary', 'visibility', 'media', 'transcripts'],
-      ['Schichtbetrieb im Tagebau Golpa-Nord', 'Horst Krüger', 'Anja Krause', '2019-05-17', 'Gräfenhainichen', '51.7289', '12.4561', 'de', 'Tagebau|Förderbrücke', 'Zwei Bänder.', 'private', 'Krüger Teil 1.wav|Krüger Teil 2.mp3', 'Krüger Teil 1.vtt|Krüger Teil 2.vtt'],
-      ['Brikettfabrik Zschornewitz', 'Karl Mehnert', 'Anja Krause', '2019-03', 'Zschornewitz', '', '', 'de', 'Brikettfabrik', '', 'registered', 'Mehnert.m4a', 'Mehnert.xml'],
-      ['Lehrjahre in Golpa', 'Gerda Lehmann|Fritz Lehmann', '', '2019', '', '', '', 'de', '', 'Ohne Transkript.', '', 'Lehmann.opus', ''],
-      ['Kraftwerk Vockerode', 'Erika Schulz', 'Jonas Beck', '2018-06-02', 'Vockerode', '51.85', '12.36', 'de', 'Kraftwerk', '', 'private', 'Schulz Video.mp4', 'Schulz.vtt'],
-      ['Die kaputte Zeile', 'Unbekannt', '', '2019-13-01', '', '', '', 'de', '', '', 'geheim', 'kurz.wav|kaputt.mp3|fehlt.wav', 'zu-lang.vtt'],
+      [
+        'title',
+        'narrators',
+        'interviewers',
+        'recorded',
+        'place',
+        'lat',
+        'lon',
+        'language',
+        'keywords',
+        'summary',
+        'visibility',
+        'media',
+        'transcripts',
+      ],
+      [
+        'Schichtbetrieb im Tagebau Golpa-Nord',
+        'Horst Krüger',
+        'Anja Krause',
+        '2019-05-17',
+        'Gräfenhainichen',
+        '51.7289',
+        '12.4561',
+        'de',
+        'Tagebau|Förderbrücke',
+        'Zwei Bänder.',
+        'private',
+        'Krüger Teil 1.wav|Krüger Teil 2.mp3',
+        'Krüger Teil 1.vtt|Krüger Teil 2.vtt',
+      ],
+      [
+        'Brikettfabrik Zschornewitz',
+        'Karl Mehnert',
+        'Anja Krause',
+        '2019-03',
+        'Zschornewitz',
+        '',
+        '',
+        'de',
+        'Brikettfabrik',
+        '',
+        'registered',
+        'Mehnert.m4a',
+        'Mehnert.xml',
+      ],
+      [
+        'Lehrjahre in Golpa',
+        'Gerda Lehmann|Fritz Lehmann',
+        '',
+        '2019',
+        '',
+        '',
+        '',
+        'de',
+        '',
+        'Ohne Transkript.',
+        '',
+        'Lehmann.opus',
+        '',
+      ],
+      [
+        'Kraftwerk Vockerode',
+        'Erika Schulz',
+        'Jonas Beck',
+        '2018-06-02',
+        'Vockerode',
+        '51.85',
+        '12.36',
+        'de',
+        'Kraftwerk',
+        '',
+        'private',
+        'Schulz Video.mp4',
+        'Schulz.vtt',
+      ],
+      [
+        'Die kaputte Zeile',
+        'Unbekannt',
+        '',
+        '2019-13-01',
+        '',
+        '',
+        '',
+        'de',
+        '',
+        '',
+        'geheim',
+        'kurz.wav|kaputt.mp3|fehlt.wav',
+        'zu-lang.vtt',
+      ],
     ];
     const csvCell = (c: string) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
     fs.writeFileSync(path.join(folder, 'interviews.csv'), `${rows.map((r) => r.map(csvCell).join(',')).join('\n')}\n`);
@@ -119,7 +255,9 @@ describe('bulk import of a folder (interviews.csv and OHMS XML)', () => {
     expect(r.status).toBe(1);
     const out = r.stdout;
     expect(out).toMatch(/interviews\.csv:6: recorded: /);
-    expect(out).toContain('interviews.csv:6: visibility: "geheim" is not one of public, registered, restricted, private');
+    expect(out).toContain(
+      'interviews.csv:6: visibility: "geheim" is not one of public, registered, restricted, private',
+    );
     expect(out).toContain('interviews.csv:6: media file "fehlt.wav" not found');
     expect(out).toMatch(/interviews\.csv:6: media file "kaputt\.mp3" is not readable media/);
     expect(out).toMatch(/zu-lang\.vtt:1: transcript runs to 59\.0 s, past its recording "kurz\.wav"/);
@@ -127,7 +265,11 @@ describe('bulk import of a folder (interviews.csv and OHMS XML)', () => {
     for (const line of [2, 3, 4, 5]) expect(out).not.toMatch(new RegExp(`interviews\\.csv:${line}:`));
     expect(out).toContain('dry run: nothing imported (4 of 5 rows valid)');
     expect(await interviewCount()).toBe(0);
-    expect(fs.existsSync(path.join(t.config.uploadsDir, 'originals')) ? fs.readdirSync(path.join(t.config.uploadsDir, 'originals')) : []).toEqual([]);
+    expect(
+      fs.existsSync(path.join(t.config.uploadsDir, 'originals'))
+        ? fs.readdirSync(path.join(t.config.uploadsDir, 'originals'))
+        : [],
+    ).toEqual([]);
   }, 60_000);
 
   it('the real run imports the valid rows with progress per file and overall, and ends with a summary table', async () => {
@@ -139,12 +281,26 @@ describe('bulk import of a folder (interviews.csv and OHMS XML)', () => {
     expect(r.stdout).toMatch(/\| line +\| title +\| result +\|/);
     expect(r.stdout).toContain('4 imported, 0 resumed, 0 skipped (already in the archive), 1 refused, 0 failed');
 
-    const interviews = (await t.store.interviews.list({ access: { kind: 'all' } }, { limit: 100, offset: 0 }, 'createdAt')).items;
-    expect(interviews.map((i) => i.title).sort()).toEqual(['Brikettfabrik Zschornewitz', 'Kraftwerk Vockerode', 'Lehrjahre in Golpa', 'Schichtbetrieb im Tagebau Golpa-Nord']);
+    const interviews = (
+      await t.store.interviews.list({ access: { kind: 'all' } }, { limit: 100, offset: 0 }, 'createdAt')
+    ).items;
+    expect(interviews.map((i) => i.title).sort()).toEqual([
+      'Brikettfabrik Zschornewitz',
+      'Kraftwerk Vockerode',
+      'Lehrjahre in Golpa',
+      'Schichtbetrieb im Tagebau Golpa-Nord',
+    ]);
     const golpa = interviews.find((i) => i.title.startsWith('Schichtbetrieb'))!;
     expect(golpa).toMatchObject({
-      recordedAt: '2019-05-17', place: { name: 'Gräfenhainichen', lat: 51.7289, lon: 12.4561 }, keywords: ['Tagebau', 'Förderbrücke'], status: 'draft', visibility: 'private',
-      people: [{ name: 'Horst Krüger', role: 'narrator' }, { name: 'Anja Krause', role: 'interviewer' }],
+      recordedAt: '2019-05-17',
+      place: { name: 'Gräfenhainichen', lat: 51.7289, lon: 12.4561 },
+      keywords: ['Tagebau', 'Förderbrücke'],
+      status: 'draft',
+      visibility: 'private',
+      people: [
+        { name: 'Horst Krüger', role: 'narrator' },
+        { name: 'Anja Krause', role: 'interviewer' },
+      ],
     });
     const media = await t.store.media.listByInterview(golpa.id);
     expect(media.map((m) => [m.part, m.originalFilename, m.sha256])).toEqual([
@@ -168,7 +324,9 @@ describe('bulk import of a folder (interviews.csv and OHMS XML)', () => {
     const stderr = capture();
     const summary = await runBulkImport(deps(), { folder, dryRun: false, stdout, stderr });
     expect(summary.rows.map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'refused']);
-    expect(stderr.text).toMatch(/skipped interviews\.csv:2 „Schichtbetrieb im Tagebau Golpa-Nord“: already in the archive \(SHA-256 [0-9a-f]{12}, [0-9a-f]{12}\)/);
+    expect(stderr.text).toMatch(
+      /skipped interviews\.csv:2 „Schichtbetrieb im Tagebau Golpa-Nord“: already in the archive \(SHA-256 [0-9a-f]{12}, [0-9a-f]{12}\)/,
+    );
     expect(stdout.text).toContain('0 imported, 0 resumed, 4 skipped (already in the archive), 1 refused, 0 failed');
     expect(await interviewCount()).toBe(4);
   }, 60_000);
@@ -179,10 +337,35 @@ describe('bulk import of a folder (interviews.csv and OHMS XML)', () => {
       await other.services.users.create({ email: 'archiv2@example.org', password: testPassword, role: 'admin' });
       const otherViewer = await cliViewer(other.store);
       // what an interrupted earlier run left: the interview with part 1 only
-      const partial = await other.services.interviews.create(otherViewer, { title: 'Schichtbetrieb im Tagebau Golpa-Nord', people: [], keywords: [], language: 'de', visibility: 'private' });
-      await ingestLocalFile(other.services, other.config.uploadsDir, otherViewer, partial.id, path.join(folder, 'Krüger Teil 1.wav'));
-      const summary = await runBulkImport({ store: other.store, services: other.services, uploadsDir: other.config.uploadsDir, viewer: otherViewer, logger: moduleLogger('test') }, { folder, dryRun: false, stdout: capture(), stderr: capture() });
-      expect(summary.rows[0]).toMatchObject({ status: 'resumed', interviewId: partial.id, note: 'continued: 1 missing media added' });
+      const partial = await other.services.interviews.create(otherViewer, {
+        title: 'Schichtbetrieb im Tagebau Golpa-Nord',
+        people: [],
+        keywords: [],
+        language: 'de',
+        visibility: 'private',
+      });
+      await ingestLocalFile(
+        other.services,
+        other.config.uploadsDir,
+        otherViewer,
+        partial.id,
+        path.join(folder, 'Krüger Teil 1.wav'),
+      );
+      const summary = await runBulkImport(
+        {
+          store: other.store,
+          services: other.services,
+          uploadsDir: other.config.uploadsDir,
+          viewer: otherViewer,
+          logger: moduleLogger('test'),
+        },
+        { folder, dryRun: false, stdout: capture(), stderr: capture() },
+      );
+      expect(summary.rows[0]).toMatchObject({
+        status: 'resumed',
+        interviewId: partial.id,
+        note: 'continued: 1 missing media added',
+      });
       const media = await other.store.media.listByInterview(partial.id);
       expect(media.map((m) => m.originalFilename)).toEqual(['Krüger Teil 1.wav', 'Krüger Teil 2.mp3']);
       expect(await other.store.transcripts.head(media[0]!.id)).not.toBeNull();
@@ -196,12 +379,17 @@ describe('bulk import of a folder (interviews.csv and OHMS XML)', () => {
     const dir = path.join(work, 'Karton 2');
     fs.mkdirSync(dir);
     fs.copyFileSync(path.join(folder, 'Lehmann.opus'), path.join(dir, 'a.opus'));
-    fs.writeFileSync(path.join(dir, 'interviews.csv'), 'title,narrators,medien,media\nEins,Gerda Lehmann,x,a.opus\nEins,Gerda Lehmann,x,a.opus\n');
+    fs.writeFileSync(
+      path.join(dir, 'interviews.csv'),
+      'title,narrators,medien,media\nEins,Gerda Lehmann,x,a.opus\nEins,Gerda Lehmann,x,a.opus\n',
+    );
     const stdout = capture();
     const summary = await runBulkImport(deps(), { folder: dir, dryRun: true, stdout, stderr: capture() });
     expect(summary.exitCode).toBe(1);
     expect(stdout.text).toContain('interviews.csv:1:3: unknown column "medien"');
-    expect(stdout.text).toContain('interviews.csv:3: duplicate row: same title, people and date as interviews.csv line 2');
+    expect(stdout.text).toContain(
+      'interviews.csv:3: duplicate row: same title, people and date as interviews.csv line 2',
+    );
     expect(stdout.text).toContain('interviews.csv:3: media file "a.opus" is already used by interviews.csv line 2');
   });
 
@@ -210,18 +398,50 @@ describe('bulk import of a folder (interviews.csv and OHMS XML)', () => {
     fs.mkdirSync(dir);
     place(await makeAudio(work, { seconds: 4, format: 'mp3', frequency: 420 }), dir, 'interview_0815.mp3');
     place(await makeAudio(work, { seconds: 4, format: 'wav', frequency: 720 }), dir, 'Bergmann.wav');
-    fs.writeFileSync(path.join(dir, 'record-0815.xml'), ohms({ title: 'Schacht und Tagebau', interviewee: 'Bergmann, Otto', interviewer: 'Krause, Anja', date: '2017-09-01', fileName: 'interview_0815.mp3' }));
-    fs.writeFileSync(path.join(dir, 'Bergmann.xml'), ohms({ title: 'Otto Bergmann erzählt', interviewee: 'Bergmann, Otto', interviewer: 'Beck, Jonas', date: '2017-09-02' }));
+    fs.writeFileSync(
+      path.join(dir, 'record-0815.xml'),
+      ohms({
+        title: 'Schacht und Tagebau',
+        interviewee: 'Bergmann, Otto',
+        interviewer: 'Krause, Anja',
+        date: '2017-09-01',
+        fileName: 'interview_0815.mp3',
+      }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'Bergmann.xml'),
+      ohms({
+        title: 'Otto Bergmann erzählt',
+        interviewee: 'Bergmann, Otto',
+        interviewer: 'Beck, Jonas',
+        date: '2017-09-02',
+      }),
+    );
     const stdout = capture();
     const summary = await runBulkImport(deps(), { folder: dir, dryRun: false, stdout, stderr: capture() });
     expect(summary.problems).toEqual([]);
-    expect(summary.rows.map((r) => [r.source.file, r.status])).toEqual([['Bergmann.xml', 'imported'], ['record-0815.xml', 'imported']]);
+    expect(summary.rows.map((r) => [r.source.file, r.status])).toEqual([
+      ['Bergmann.xml', 'imported'],
+      ['record-0815.xml', 'imported'],
+    ]);
     const imported = await t.store.interviews.findById(summary.rows[1]!.interviewId!);
-    expect(imported).toMatchObject({ title: 'Schacht und Tagebau', recordedAt: '2017-09-01', language: 'de', keywords: ['Brikettfabrik', 'Schicht'] });
-    expect(imported!.people).toEqual([{ name: 'Otto Bergmann', role: 'narrator' }, { name: 'Anja Krause', role: 'interviewer' }]);
+    expect(imported).toMatchObject({
+      title: 'Schacht und Tagebau',
+      recordedAt: '2017-09-01',
+      language: 'de',
+      keywords: ['Brikettfabrik', 'Schicht'],
+    });
+    expect(imported!.people).toEqual([
+      { name: 'Otto Bergmann', role: 'narrator' },
+      { name: 'Anja Krause', role: 'interviewer' },
+    ]);
     const [medium] = await t.store.media.listByInterview(imported!.id);
     expect(medium!.originalFilename).toBe('interview_0815.mp3');
-    expect((await t.store.transcripts.current(medium!.id))!.segments.map((s) => s.text)).toEqual(['KRAUSE: Wie war die Schicht?', 'MEHNERT: Staubig, aber wir hielten zusammen.'].map((s) => s.replace(/^[A-Z]+: /, '')));
+    expect((await t.store.transcripts.current(medium!.id))!.segments.map((s) => s.text)).toEqual(
+      ['KRAUSE: Wie war die Schicht?', 'MEHNERT: Staubig, aber wir hielten zusammen.'].map((s) =>
+        s.replace(/^[A-Z]+: /, ''),
+      ),
+    );
     expect((await t.store.transcripts.getIndex(medium!.id))!.points.map((p) => p.title)).toEqual(['Die Schicht']);
   }, 60_000);
 });

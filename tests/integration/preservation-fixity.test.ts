@@ -35,10 +35,11 @@ describe('fixity audit with real renditions', () => {
   let second: Medium;
   let auditor: FixityAuditor;
   const abs = (rel: string) => path.join(t.config.uploadsDir, rel);
-  const ready = (id: string) => until(async () => {
-    const m = await t.store.media.findById(id);
-    return m?.status === 'ready' && m.derivatives.download && m.derivatives.waveform ? m : null;
-  });
+  const ready = (id: string) =>
+    until(async () => {
+      const m = await t.store.media.findById(id);
+      return m?.status === 'ready' && m.derivatives.download && m.derivatives.waveform ? m : null;
+    });
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -47,12 +48,42 @@ describe('fixity audit with real renditions', () => {
     await t.services.users.create({ email: 'archiv@example.org', password: testPassword, role: 'admin' });
     viewer = await cliViewer(t.store);
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-fixity-'));
-    interviewId = (await t.services.interviews.create(viewer, { title: 'Förderbrücke F60', people: [], keywords: [], language: 'de', visibility: 'private' })).id;
-    const a = await ingestLocalFile(t.services, t.config.uploadsDir, viewer, interviewId, await makeAudio(work, { seconds: 4, format: 'wav' }), { filename: 'Band 1.wav' });
-    const b = await ingestLocalFile(t.services, t.config.uploadsDir, viewer, interviewId, await makeAudio(work, { seconds: 3, format: 'mp3', frequency: 550 }), { filename: 'Band 2.mp3' });
+    interviewId = (
+      await t.services.interviews.create(viewer, {
+        title: 'Förderbrücke F60',
+        people: [],
+        keywords: [],
+        language: 'de',
+        visibility: 'private',
+      })
+    ).id;
+    const a = await ingestLocalFile(
+      t.services,
+      t.config.uploadsDir,
+      viewer,
+      interviewId,
+      await makeAudio(work, { seconds: 4, format: 'wav' }),
+      { filename: 'Band 1.wav' },
+    );
+    const b = await ingestLocalFile(
+      t.services,
+      t.config.uploadsDir,
+      viewer,
+      interviewId,
+      await makeAudio(work, { seconds: 3, format: 'mp3', frequency: 550 }),
+      { filename: 'Band 2.mp3' },
+    );
     first = await ready(a.id);
     second = await ready(b.id);
-    auditor = new FixityAuditor({ store: t.store, queue: t.services.queue, uploadsDir: t.config.uploadsDir, audit: t.services.audit, logger: moduleLogger('test'), maxMbps: 0, agent: 'test' });
+    auditor = new FixityAuditor({
+      store: t.store,
+      queue: t.services.queue,
+      uploadsDir: t.config.uploadsDir,
+      audit: t.services.audit,
+      logger: moduleLogger('test'),
+      maxMbps: 0,
+      agent: 'test',
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -61,7 +92,7 @@ describe('fixity audit with real renditions', () => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it('records every rendition file\'s SHA-256 when the worker puts it in place', async () => {
+  it("records every rendition file's SHA-256 when the worker puts it in place", async () => {
     const baselines = await t.store.fixity.listBaselines(first.id);
     const paths = baselines.map((b) => b.path);
     expect(paths).toContain(first.derivatives.download);
@@ -78,10 +109,20 @@ describe('fixity audit with real renditions', () => {
       const page = await t.store.fixity.listEvents({ interviewId }, { limit: 500, offset: 0 });
       return page.items.some((e) => e.mediaId === second.id && e.fileKind === 'original') ? page.items : null;
     });
-    expect(events.every((e) => e.agent === 'Schichtbuch fixity audit (scheduled job)' && e.outcome === 'pass' && e.algorithm === 'SHA-256' && e.type === 'fixity check')).toBe(true);
+    expect(
+      events.every(
+        (e) =>
+          e.agent === 'Schichtbuch fixity audit (scheduled job)' &&
+          e.outcome === 'pass' &&
+          e.algorithm === 'SHA-256' &&
+          e.type === 'fixity check',
+      ),
+    ).toBe(true);
     const next = await until(async () => {
       const job = await t.store.jobs.findActiveByKey('preservation.fixity');
-      return job && job.status === 'queued' && new Date(job.runAfter).getTime() > Date.now() + 23 * 3600_000 ? job : null;
+      return job && job.status === 'queued' && new Date(job.runAfter).getTime() > Date.now() + 23 * 3600_000
+        ? job
+        : null;
     });
     expect(new Date(next.runAfter).getTime()).toBeLessThan(Date.now() + 25 * 3600_000);
   }, 60_000);
@@ -101,7 +142,11 @@ describe('fixity audit with real renditions', () => {
     const damaged = sha(original);
 
     const env = { ...process.env, DATA_DIR: t.config.dataDir, UPLOADS_DIR: t.config.uploadsDir, LOG_LEVEL: 'silent' };
-    const cli = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['server/cli.ts', 'fixity'], { cwd: root, env, encoding: 'utf8' });
+    const cli = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['server/cli.ts', 'fixity'], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+    });
     console.log(`$ npm run cli -- fixity\n${cli.stdout}${cli.stderr}`);
     expect(cli.status).toBe(1);
     expect(cli.stdout).toContain(`MISMATCH original  ${first.originalPath}`);
@@ -109,7 +154,14 @@ describe('fixity audit with real renditions', () => {
 
     const report = await auditor.run({ interviewId });
     expect(report.problems).toHaveLength(1);
-    expect(report.problems[0]).toMatchObject({ path: first.originalPath, fileKind: 'original', outcome: 'fail', expected: first.sha256, actual: damaged, mediaId: first.id });
+    expect(report.problems[0]).toMatchObject({
+      path: first.originalPath,
+      fileKind: 'original',
+      outcome: 'fail',
+      expected: first.sha256,
+      actual: damaged,
+      mediaId: first.id,
+    });
     expect(report.remade).toEqual([]);
     // never repaired: the damaged bytes stay as they are, the medium keeps its recorded checksum
     expect(sha(original)).toBe(damaged);
@@ -150,8 +202,10 @@ describe('fixity audit with real renditions', () => {
 
     const remade = await ready(second.id);
     expect(fs.existsSync(abs(remade.derivatives.download!))).toBe(true);
-    expect((await probeDuration(abs(remade.derivatives.download!)))).toBeGreaterThan(2.5);
-    const baseline = (await t.store.fixity.listBaselines(second.id)).find((b) => b.path === remade.derivatives.download);
+    expect(await probeDuration(abs(remade.derivatives.download!))).toBeGreaterThan(2.5);
+    const baseline = (await t.store.fixity.listBaselines(second.id)).find(
+      (b) => b.path === remade.derivatives.download,
+    );
     expect(baseline?.sha256).toBe(sha(abs(remade.derivatives.download!)));
     expect(before).toMatch(/^[0-9a-f]{64}$/);
     // the new file replaced the alert, and the next audit passes
@@ -172,6 +226,8 @@ describe('fixity audit with real renditions', () => {
 });
 
 async function probeDuration(file: string): Promise<number> {
-  const r = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  const r = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], {
+    encoding: 'utf8',
+  });
   return Number(r.stdout.trim());
 }

@@ -82,11 +82,19 @@ describe('the sweep settles asides in the rendition folders of existing media', 
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('restores the killed worker\'s moved-aside ladder, so the recorded rendition exists again', async () => {
+  it("restores the killed worker's moved-aside ladder, so the recorded rendition exists again", async () => {
     const student = await t.loginAs('contributor');
-    const interviewId = (await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf).send({ title: 'Aside' }).expect(201)).body.id;
+    const interviewId = (
+      await student.agent.post('/api/interviews').set('X-CSRF-Token', student.csrf).send({ title: 'Aside' }).expect(201)
+    ).body.id;
     const file = await makeAudio(tmp, { seconds: 2, format: 'mp3' });
-    const mediaId = (await student.agent.post(`/api/interviews/${interviewId}/media`).set('X-CSRF-Token', student.csrf).attach('file', file, 'a.mp3').expect(202)).body.id as string;
+    const mediaId = (
+      await student.agent
+        .post(`/api/interviews/${interviewId}/media`)
+        .set('X-CSRF-Token', student.csrf)
+        .attach('file', file, 'a.mp3')
+        .expect(202)
+    ).body.id as string;
     const folder = path.join(t.config.uploadsDir, 'renditions', mediaId);
     // sweep() reads the clock itself: an aside stamped well past the grace period
     const stamp = Date.now() - ASIDE_GRACE_MS - 60_000;
@@ -94,7 +102,12 @@ describe('the sweep settles asides in the rendition folders of existing media', 
     write(path.join(folder, 'download.m4a'), 'new');
     write(path.join(folder, `download.m4a.old-4242-${stamp}`), 'old');
 
-    const result = await sweep({ store: t.store, queue: t.services.queue, uploadsDir: t.config.uploadsDir, logger: moduleLogger('test') });
+    const result = await sweep({
+      store: t.store,
+      queue: t.services.queue,
+      uploadsDir: t.config.uploadsDir,
+      logger: moduleLogger('test'),
+    });
     expect(result.settledAsides).toBe(2);
     expect(fs.readdirSync(folder).sort()).toEqual(['download.m4a', 'hls']);
     expect(read(path.join(folder, 'hls', 'master.m3u8'))).toBe('#EXTM3U');

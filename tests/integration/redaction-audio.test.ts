@@ -17,11 +17,31 @@ import {
 import { unrestrictedTime } from '../../server/media/ffmpeg/redaction.js';
 import { runFfmpeg, runFfmpegRaw } from '../../server/media/ffmpeg/runner.js';
 import { PeakAccumulator } from '../../server/media/ffmpeg/waveform.js';
-import { pictureAccumulator, writeWaveformPicture, writeWaveformPictureOf } from '../../server/media/ffmpeg/waveform-picture.js';
+import {
+  pictureAccumulator,
+  writeWaveformPicture,
+  writeWaveformPictureOf,
+} from '../../server/media/ffmpeg/waveform-picture.js';
 import { makeVideo } from '../helpers/media.js';
 import {
-  audioIn, db, dir, DURATION, expectCard, expectPicture, expectRedactedAudio, ffmpeg, font, frame, type Gray, grayStats,
-  level, RANGES, table, useRedactionFixture, videoIn, WINDOWS,
+  audioIn,
+  db,
+  dir,
+  DURATION,
+  expectCard,
+  expectPicture,
+  expectRedactedAudio,
+  ffmpeg,
+  font,
+  frame,
+  type Gray,
+  grayStats,
+  level,
+  RANGES,
+  table,
+  useRedactionFixture,
+  videoIn,
+  WINDOWS,
 } from './helpers/redaction-checks.js';
 
 useRedactionFixture();
@@ -42,7 +62,13 @@ describe('redacted renditions (real ffmpeg)', () => {
   it('video HLS: silenced audio, card frames inside the ranges, picture outside', async () => {
     const hls = path.join(dir, 'video-hls');
     await runFfmpeg(
-      videoHlsArgs({ input: videoIn, outDir: hls, source: { width: 640, height: 360, fps: 25 }, hasAudio: true, redaction: { ranges: RANGES, fontFile: font } }),
+      videoHlsArgs({
+        input: videoIn,
+        outDir: hls,
+        source: { width: 640, height: 360, fps: 25 },
+        hasAudio: true,
+        redaction: { ranges: RANGES, fontFile: font },
+      }),
       { durationSec: DURATION },
     );
     const rung = path.join(hls, '360p', 'index.m3u8');
@@ -58,14 +84,26 @@ describe('redacted renditions (real ffmpeg)', () => {
     const hls = path.join(dir, 'ladder-hls');
     const ranges = [{ start: 1, end: 2.5 }];
     await runFfmpeg(
-      videoHlsArgs({ input: src, outDir: hls, source: { width: 1280, height: 720, fps: 25 }, hasAudio: true, redaction: { ranges, fontFile: null } }),
+      videoHlsArgs({
+        input: src,
+        outDir: hls,
+        source: { width: 1280, height: 720, fps: 25 },
+        hasAudio: true,
+        redaction: { ranges, fontFile: null },
+      }),
       { durationSec: 4 },
     );
     for (const name of ['720p', '360p']) {
       const rung = path.join(hls, name, 'index.m3u8');
-      for (const [a, b, restricted] of [[0.1, 0.9, false], [1.1, 2.4, true], [2.6, 3.9, false]] as const) {
+      for (const [a, b, restricted] of [
+        [0.1, 0.9, false],
+        [1.1, 2.4, true],
+        [2.6, 3.9, false],
+      ] as const) {
         const l = await level(rung, a, b);
-        table.push(`ladder ${name} audio ${a.toFixed(1)}–${b.toFixed(1)} s: RMS ${db(l.rmsDb)} dB, peak ${db(l.peakDb)} dB (${restricted ? 'restricted' : 'open'})`);
+        table.push(
+          `ladder ${name} audio ${a.toFixed(1)}–${b.toFixed(1)} s: RMS ${db(l.rmsDb)} dB, peak ${db(l.peakDb)} dB (${restricted ? 'restricted' : 'open'})`,
+        );
         expect(l.samples).toBeGreaterThan((b - a) * 8000 * 0.9);
         if (restricted) expect(l.peakDb).toBeLessThanOrEqual(-70);
         else expect(l.rmsDb).toBeGreaterThanOrEqual(-30);
@@ -92,13 +130,24 @@ describe('redacted renditions (real ffmpeg)', () => {
   it('storyboard: tiles from inside a range are cards', async () => {
     const sprite = path.join(dir, 'sprite.jpg');
     // 8 tiles of 160x90, one per second; the fps filter takes a frame from the middle of each second
-    await runFfmpeg(storyboardArgs({ input: videoIn, output: sprite, intervalSeconds: 1, columns: 8, rows: 1, tileHeight: 90, redaction: { ranges: RANGES } }));
+    await runFfmpeg(
+      storyboardArgs({
+        input: videoIn,
+        output: sprite,
+        intervalSeconds: 1,
+        columns: 8,
+        rows: 1,
+        tileHeight: 90,
+        redaction: { ranges: RANGES },
+      }),
+    );
     const { stdout } = await ffmpeg(['-loglevel', 'error', '-i', sprite, '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
     expect(stdout.length).toBe(8 * 160 * 90);
     const tile = (i: number): Gray => {
       const px: number[] = [];
       // 4 px inset: JPEG blocks bleed across tile borders
-      for (let y = 4; y < 86; y++) for (let x = i * 160 + 4; x < (i + 1) * 160 - 4; x++) px.push(stdout[y * 8 * 160 + x]!);
+      for (let y = 4; y < 86; y++)
+        for (let x = i * 160 + 4; x < (i + 1) * 160 - 4; x++) px.push(stdout[y * 8 * 160 + x]!);
       return grayStats(Buffer.from(px));
     };
     for (const i of [0, 1, 4, 7]) expectPicture(tile(i), `storyboard tile ${i}`);
@@ -108,17 +157,22 @@ describe('redacted renditions (real ffmpeg)', () => {
   it('waveform peaks are zero inside the ranges', async () => {
     const sampleRate = 8000;
     const acc = new PeakAccumulator(800); // 10 points a second
-    await runFfmpegRaw(waveformPcmArgs({ input: audioIn, sampleRate, redaction: { ranges: RANGES } }), { onStdout: (c) => acc.push(c) });
+    await runFfmpegRaw(waveformPcmArgs({ input: audioIn, sampleRate, redaction: { ranges: RANGES } }), {
+      onStdout: (c) => acc.push(c),
+    });
     const { data, length } = acc.finish(sampleRate);
     expect(length).toBe(80);
     const peak = (a: number, b: number): number => {
       let m = 0;
-      for (let k = Math.round(a * 10); k < Math.round(b * 10); k++) m = Math.max(m, Math.abs(data[2 * k]!), Math.abs(data[2 * k + 1]!));
+      for (let k = Math.round(a * 10); k < Math.round(b * 10); k++)
+        m = Math.max(m, Math.abs(data[2 * k]!), Math.abs(data[2 * k + 1]!));
       return m;
     };
     for (const w of WINDOWS) {
       const p = peak(w.a, w.b);
-      table.push(`waveform ${w.a.toFixed(1)}–${w.b.toFixed(1)} s: peak ${p}/128 (${w.restricted ? 'restricted' : 'open'})`);
+      table.push(
+        `waveform ${w.a.toFixed(1)}–${w.b.toFixed(1)} s: peak ${p}/128 (${w.restricted ? 'restricted' : 'open'})`,
+      );
       if (w.restricted) expect(p).toBe(0);
       else expect(p).toBeGreaterThanOrEqual(8);
     }
@@ -127,7 +181,11 @@ describe('redacted renditions (real ffmpeg)', () => {
   it('audio poster: the restricted stretches are flat', async () => {
     const poster = path.join(dir, 'audio-poster.jpg');
     // media made before the one-pass ingest: the picture from a PCM-only decode of the original
-    await writeWaveformPictureOf(audioIn, poster, { durationSec: DURATION, size: { width: 800, height: 100 }, redaction: { ranges: RANGES } });
+    await writeWaveformPictureOf(audioIn, poster, {
+      durationSec: DURATION,
+      size: { width: 800, height: 100 },
+      redaction: { ranges: RANGES },
+    });
     const { stdout } = await ffmpeg(['-loglevel', 'error', '-i', poster, '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
     expect(stdout.length).toBe(800 * 100);
     // 100 px a second; the waveform is drawn bright on the dark background
@@ -143,7 +201,9 @@ describe('redacted renditions (real ffmpeg)', () => {
     for (const w of WINDOWS) {
       const n = brightColumns(w.a, w.b);
       const total = Math.round((w.b - w.a) * 100);
-      table.push(`audio poster ${w.a.toFixed(1)}–${w.b.toFixed(1)} s: ${n}/${total} columns with waveform (${w.restricted ? 'restricted' : 'open'})`);
+      table.push(
+        `audio poster ${w.a.toFixed(1)}–${w.b.toFixed(1)} s: ${n}/${total} columns with waveform (${w.restricted ? 'restricted' : 'open'})`,
+      );
       if (w.restricted) expect(n).toBe(0);
       else expect(n).toBeGreaterThan(total * 0.9);
     }
@@ -155,8 +215,11 @@ describe('redacted renditions (real ffmpeg)', () => {
     expect(length).toBe(80);
     for (const w of WINDOWS) {
       let p = 0;
-      for (let k = Math.round(w.a * 10); k < Math.round(w.b * 10); k++) p = Math.max(p, Math.abs(data[2 * k]!), Math.abs(data[2 * k + 1]!));
-      table.push(`${label} ${w.a.toFixed(1)}–${w.b.toFixed(1)} s: peak ${p}/128 (${w.restricted ? 'restricted' : 'open'})`);
+      for (let k = Math.round(w.a * 10); k < Math.round(w.b * 10); k++)
+        p = Math.max(p, Math.abs(data[2 * k]!), Math.abs(data[2 * k + 1]!));
+      table.push(
+        `${label} ${w.a.toFixed(1)}–${w.b.toFixed(1)} s: peak ${p}/128 (${w.restricted ? 'restricted' : 'open'})`,
+      );
       if (w.restricted) expect(p).toBe(0);
       else expect(p).toBeGreaterThanOrEqual(8);
     }
@@ -168,14 +231,31 @@ describe('redacted renditions (real ffmpeg)', () => {
     const acc = new PeakAccumulator(800);
     const picture = pictureAccumulator(DURATION, 8000, 800);
     await runFfmpeg(audioPassArgs({ input: audioIn, redaction: { ranges: RANGES } }), {
-      durationSec: DURATION, cwd: work, onData: (c) => { acc.push(c); picture.push(c); },
+      durationSec: DURATION,
+      cwd: work,
+      onData: (c) => {
+        acc.push(c);
+        picture.push(c);
+      },
     });
     // the waveform picture is drawn from the pass's own PCM, as the renditions handler does
-    await writeWaveformPicture(picture.finishRaw(), path.join(work, PASS_FILES.poster), { size: { width: 800, height: 100 } });
+    await writeWaveformPicture(picture.finishRaw(), path.join(work, PASS_FILES.poster), {
+      size: { width: 800, height: 100 },
+    });
     await expectRedactedAudio('one-pass audio HLS', path.join(work, PASS_FILES.hlsDir, 'master.m3u8'));
     await expectRedactedAudio('one-pass M4A', path.join(work, PASS_FILES.download));
     await peaksOf(acc, 'one-pass waveform');
-    const { stdout } = await ffmpeg(['-loglevel', 'error', '-i', path.join(work, PASS_FILES.poster), '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+    const { stdout } = await ffmpeg([
+      '-loglevel',
+      'error',
+      '-i',
+      path.join(work, PASS_FILES.poster),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'gray',
+      '-',
+    ]);
     expect(stdout.length).toBe(800 * 100);
     for (const w of WINDOWS) {
       let n = 0;
@@ -197,8 +277,12 @@ describe('redacted renditions (real ffmpeg)', () => {
     const acc = new PeakAccumulator(800);
     await runFfmpeg(
       videoPassArgs({
-        input: videoIn, source: { width: 640, height: 360, fps: 25 }, hasAudio: true, redaction: { ranges: RANGES, fontFile: font },
-        posterAtSeconds: 3, storyboard: { intervalSeconds: 1, columns: 8, rows: 1, tileWidth: 160, tileHeight: 90 },
+        input: videoIn,
+        source: { width: 640, height: 360, fps: 25 },
+        hasAudio: true,
+        redaction: { ranges: RANGES, fontFile: font },
+        posterAtSeconds: 3,
+        storyboard: { intervalSeconds: 1, columns: 8, rows: 1, tileWidth: 160, tileHeight: 90 },
       }),
       { durationSec: DURATION, cwd: work, onData: (c) => acc.push(c) },
     );
@@ -210,18 +294,31 @@ describe('redacted renditions (real ffmpeg)', () => {
     await expectRedactedAudio('one-pass video M4A', path.join(work, PASS_FILES.download));
     // the poster time lies inside a range: the card, not the picture
     expectCard(await frame(path.join(work, PASS_FILES.poster)), 'one-pass poster at 3.0 s', font !== null);
-    const { stdout } = await ffmpeg(['-loglevel', 'error', '-i', path.join(work, PASS_FILES.storyboardSprite), '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+    const { stdout } = await ffmpeg([
+      '-loglevel',
+      'error',
+      '-i',
+      path.join(work, PASS_FILES.storyboardSprite),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'gray',
+      '-',
+    ]);
     expect(stdout.length).toBe(8 * 160 * 90);
     const tile = (i: number): Gray => {
       const px: number[] = [];
-      for (let y = 4; y < 86; y++) for (let x = i * 160 + 4; x < (i + 1) * 160 - 4; x++) px.push(stdout[y * 8 * 160 + x]!);
+      for (let y = 4; y < 86; y++)
+        for (let x = i * 160 + 4; x < (i + 1) * 160 - 4; x++) px.push(stdout[y * 8 * 160 + x]!);
       return grayStats(Buffer.from(px));
     };
     for (const i of [0, 1, 4, 7]) expectPicture(tile(i), `one-pass storyboard tile ${i}`);
     for (const i of [2, 3]) {
       // the caption shrinks to a few blurred pixels in a 160-px tile: the card's colour is what counts here
       const g = tile(i);
-      table.push(`one-pass storyboard tile ${i}: card (mode luma ${g.mode}, ${(g.modeShare * 100).toFixed(1)} % of pixels at it)`);
+      table.push(
+        `one-pass storyboard tile ${i}: card (mode luma ${g.mode}, ${(g.modeShare * 100).toFixed(1)} % of pixels at it)`,
+      );
       expect(g.mode).toBeGreaterThanOrEqual(45);
       expect(g.mode).toBeLessThanOrEqual(66);
       expect(g.modeShare).toBeGreaterThan(0.9);
@@ -234,7 +331,9 @@ describe('redacted renditions (real ffmpeg)', () => {
     const odd = path.join(dir, "font's, [odd]; a:b.ttf");
     await copyFile(font, odd);
     const out = path.join(dir, 'poster-odd.jpg');
-    await runFfmpeg(posterArgs({ input: videoIn, output: out, atSeconds: 3, redaction: { ranges: RANGES, fontFile: odd } }));
+    await runFfmpeg(
+      posterArgs({ input: videoIn, output: out, atSeconds: 3, redaction: { ranges: RANGES, fontFile: odd } }),
+    );
     expectCard(await frame(out), 'poster with an oddly named font', true);
   });
 });

@@ -23,21 +23,32 @@ describe('reindex from the store', () => {
 
   it('rebuilds interview and segment indexes; only what the access rule allows is found', async () => {
     const curator = await t.loginAs('curator');
-    const send = (method: 'post' | 'patch' | 'put', url: string) => curator.agent[method](url).set('X-CSRF-Token', curator.csrf);
+    const send = (method: 'post' | 'patch' | 'put', url: string) =>
+      curator.agent[method](url).set('X-CSRF-Token', curator.csrf);
     const audio = await makeAudio(dir, { seconds: 12, format: 'mp3' });
     const ids: string[] = [];
-    for (const [title, word, publish] of [['Öffentlich', 'Abraumförderbrücke', true], ['Intern', 'Abraumbagger', false]] as const) {
+    for (const [title, word, publish] of [
+      ['Öffentlich', 'Abraumförderbrücke', true],
+      ['Intern', 'Abraumbagger', false],
+    ] as const) {
       const { body } = await send('post', '/api/interviews').send({ title, visibility: 'public' }).expect(201);
       const medium = await send('post', `/api/interviews/${body.id}/media`).attach('file', audio, 'a.mp3').expect(202);
-      await send('put', `/api/interviews/${body.id}/media/${medium.body.id}/transcript`).set('Content-Type', 'text/vtt')
-        .send(`WEBVTT\n\n00:00:03.000 --> 00:00:07.000\n<v Erzähler>Der ${word} stand still.\n`).expect(201);
+      await send('put', `/api/interviews/${body.id}/media/${medium.body.id}/transcript`)
+        .set('Content-Type', 'text/vtt')
+        .send(`WEBVTT\n\n00:00:03.000 --> 00:00:07.000\n<v Erzähler>Der ${word} stand still.\n`)
+        .expect(201);
       if (publish) await send('post', `/api/interviews/${body.id}/consents`).send(fullConsent).expect(201);
-      if (publish) for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) await send('patch', `/api/interviews/${body.id}`).send({ status }).expect(200);
+      if (publish)
+        for (const status of ['ready_for_review', 'in_review', 'approved', 'published'])
+          await send('patch', `/api/interviews/${body.id}`).send({ status }).expect(200);
       ids.push(body.id);
     }
     // no worker ran: nothing is indexed yet, and the store knows it
     expect((await t.store.transcripts.listUnindexed(10)).length).toBe(2);
-    await t.search.client.deleteIndex(t.services.search.segments.uid).waitTask().catch(() => undefined);
+    await t.search.client
+      .deleteIndex(t.services.search.segments.uid)
+      .waitTask()
+      .catch(() => undefined);
 
     const counts = await rebuildAll(t.store, t.services.search, moduleLogger('test'));
     expect(counts).toMatchObject({ interviews: expect.any(Number), transcripts: 2 });
@@ -45,7 +56,9 @@ describe('reindex from the store', () => {
     expect((await t.store.interviews.listSearchDirty(10)).length).toBe(0);
 
     const pub = await t.request.get('/api/search?q=Abraum').expect(200);
-    expect(pub.body.hits.map((h: { interviewId: string; start: number }) => [h.interviewId, h.start])).toEqual([[ids[0], 3]]);
+    expect(pub.body.hits.map((h: { interviewId: string; start: number }) => [h.interviewId, h.start])).toEqual([
+      [ids[0], 3],
+    ]);
     const staff = await curator.agent.get('/api/search?q=Abraum').expect(200);
     expect(staff.body.total).toBe(2);
   });

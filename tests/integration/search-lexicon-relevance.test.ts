@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { moduleLogger } from '../../server/logger.js';
 import { SearchEngine } from '../../server/search/engine.js';
 import { SegmentIndex } from '../../server/search/segment-index.js';
-import { accidentalContainers, fold, lexiconCompounds, lexiconCorpus, type LexiconCorpus } from '../helpers/lexicon-compounds.js';
+import {
+  accidentalContainers,
+  fold,
+  lexiconCompounds,
+  lexiconCorpus,
+  type LexiconCorpus,
+} from '../helpers/lexicon-compounds.js';
 
 const COMPOUNDS = 320;
 const GOAL = 0.95;
@@ -22,7 +28,11 @@ describe('compound search from the lexicon (German, any vocabulary)', () => {
   let accidental: Map<string, string>;
 
   beforeAll(async () => {
-    engine = new SearchEngine({ url: inject('meiliUrl'), apiKey: inject('meiliKey'), indexPrefix: `lex${crypto.randomBytes(4).toString('hex')}_` });
+    engine = new SearchEngine({
+      url: inject('meiliUrl'),
+      apiKey: inject('meiliKey'),
+      indexPrefix: `lex${crypto.randomBytes(4).toString('hex')}_`,
+    });
     await engine.health();
     index = new SegmentIndex(engine, moduleLogger('test'));
     const compounds = lexiconCompounds(COMPOUNDS);
@@ -34,7 +44,10 @@ describe('compound search from the lexicon (German, any vocabulary)', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await engine?.client.deleteIndex(index.uid).waitTask({ timeout: 30_000 }).catch(() => undefined);
+    await engine?.client
+      .deleteIndex(index.uid)
+      .waitTask({ timeout: 30_000 })
+      .catch(() => undefined);
   });
 
   async function hitIds(q: string): Promise<string[]> {
@@ -60,7 +73,12 @@ describe('compound search from the lexicon (German, any vocabulary)', () => {
       const hits = await hitIds(q);
       const tp = hits.filter((id) => truth.has(id)).length;
       const t = totals.get(type) ?? { queries: 0, truth: 0, hits: 0, tp: 0 };
-      totals.set(type, { queries: t.queries + 1, truth: t.truth + truth.size, hits: t.hits + hits.length, tp: t.tp + tp });
+      totals.set(type, {
+        queries: t.queries + 1,
+        truth: t.truth + truth.size,
+        hits: t.hits + hits.length,
+        tp: t.tp + tp,
+      });
       if (tp < truth.size) misses.push(`${type} "${q}": ${tp}/${truth.size}`);
       for (const id of hits.filter((h) => !truth.has(h))) {
         const text = corpus.media[0]!.segments[Number(id.split('_')[1])]!.text;
@@ -72,7 +90,10 @@ describe('compound search from the lexicon (German, any vocabulary)', () => {
       [
         `lexicon relevance set: ${compounds.length} compounds, ${corpus.media[0]!.segments.length} passages (${new Set(accidental.values()).size} with an accidental container only)`,
         'type            queries  expected   hits     tp  recall  precision',
-        ...[...totals].map(([type, t]) => `${type.padEnd(15)} ${String(t.queries).padStart(7)} ${String(t.truth).padStart(9)} ${String(t.hits).padStart(6)} ${String(t.tp).padStart(6)}   ${f(t.tp / t.truth)}      ${f(t.tp / t.hits)}`),
+        ...[...totals].map(
+          ([type, t]) =>
+            `${type.padEnd(15)} ${String(t.queries).padStart(7)} ${String(t.truth).padStart(9)} ${String(t.hits).padStart(6)} ${String(t.tp).padStart(6)}   ${f(t.tp / t.truth)}      ${f(t.tp / t.hits)}`,
+        ),
         `misses (${misses.length}): ${misses.slice(0, 40).join('; ')}`,
         `false hits (${falseHits.length}): ${falseHits.slice(0, 40).join('; ')}`,
       ].join('\n'),

@@ -31,7 +31,11 @@ describe('search over transcripts, through jobs, across a Meilisearch outage', (
     const { url, masterKey } = await sidecar.start();
     t = await createTestApp({}, { meili: { url, key: masterKey } });
     t.search.startMonitoring(200);
-    workers = startWorkers(t.config, t.store, t.services.queue, { pollMs: 50, sweepMs: 500, search: t.services.search });
+    workers = startWorkers(t.config, t.store, t.services.queue, {
+      pollMs: 50,
+      sweepMs: 500,
+      search: t.services.search,
+    });
     t.services.queue.on('enqueued', () => workers.worker.poke());
     keepSearchCurrent(t.store, t.search, t.services.search, () => workers.worker);
     curator = await t.loginAs('curator');
@@ -46,10 +50,22 @@ describe('search over transcripts, through jobs, across a Meilisearch outage', (
 
   /** An interview with one recording and a transcript, published (public) or left a private draft. */
   const interview = async (title: string, lines: [number, string, string][], publish: boolean) => {
-    const send = (method: 'post' | 'patch' | 'put', url: string) => curator.agent[method](url).set('X-CSRF-Token', curator.csrf);
-    const { body } = await send('post', '/api/interviews').send({ title, visibility: 'public', people: [{ name: 'Karl Mehnert', role: 'narrator' }], recordedAt: '1989-06', place: { name: 'Golpa' } }).expect(201);
+    const send = (method: 'post' | 'patch' | 'put', url: string) =>
+      curator.agent[method](url).set('X-CSRF-Token', curator.csrf);
+    const { body } = await send('post', '/api/interviews')
+      .send({
+        title,
+        visibility: 'public',
+        people: [{ name: 'Karl Mehnert', role: 'narrator' }],
+        recordedAt: '1989-06',
+        place: { name: 'Golpa' },
+      })
+      .expect(201);
     const medium = await send('post', `/api/interviews/${body.id}/media`).attach('file', audio, 'band.mp3').expect(202);
-    await send('put', `/api/interviews/${body.id}/media/${medium.body.id}/transcript`).set('Content-Type', 'text/vtt').send(vtt(lines)).expect(201);
+    await send('put', `/api/interviews/${body.id}/media/${medium.body.id}/transcript`)
+      .set('Content-Type', 'text/vtt')
+      .send(vtt(lines))
+      .expect(201);
     if (publish) {
       await send('post', `/api/interviews/${body.id}/consents`).send(fullConsent).expect(201);
       for (const status of ['ready_for_review', 'in_review', 'approved', 'published']) {
@@ -60,23 +76,40 @@ describe('search over transcripts, through jobs, across a Meilisearch outage', (
   };
 
   it('finds the second where a word is said; private drafts only for staff; snippets are HTML-safe; facets and groups', async () => {
-    const pub = await interview('Karl Mehnert erzählt', [
-      [2, 'Karl Mehnert', 'Ich bin 1958 in den Tagebau gekommen.'],
-      [10, 'Karl Mehnert', 'Später stand ich an der Förderbrücke &lt;script&gt;alert(1)&lt;/script&gt; in Klettwitz.'],
-      [20, 'Karl Mehnert', 'Die Förderbrücke war das größte Gerät im Braunkohletagebau.'],
-    ], true);
+    const pub = await interview(
+      'Karl Mehnert erzählt',
+      [
+        [2, 'Karl Mehnert', 'Ich bin 1958 in den Tagebau gekommen.'],
+        [
+          10,
+          'Karl Mehnert',
+          'Später stand ich an der Förderbrücke &lt;script&gt;alert(1)&lt;/script&gt; in Klettwitz.',
+        ],
+        [20, 'Karl Mehnert', 'Die Förderbrücke war das größte Gerät im Braunkohletagebau.'],
+      ],
+      true,
+    );
     const draft = await interview('Entwurf', [[4, 'Karl Mehnert', 'Auch hier die Förderbrücke, aber privat.']], false);
 
     // publishing re-writes the documents' access fields through jobs: wait until no job is due any more and the
     // public answer is complete, then assert on that answer
-    const jobsDue = () => t.store.db.prepare(`SELECT count(*) FROM jobs WHERE status IN ('queued', 'running') AND run_after <= ?`).pluck().get(new Date().toISOString()) as number;
+    const jobsDue = () =>
+      t.store.db
+        .prepare(`SELECT count(*) FROM jobs WHERE status IN ('queued', 'running') AND run_after <= ?`)
+        .pluck()
+        .get(new Date().toISOString()) as number;
     const res = await until(async () => {
       if (jobsDue() > 0) return undefined;
       const r = await t.request.get('/api/search?q=Förderbrücke').expect(200);
       return r.body.total === 2 && r.body.hits.length === 2 ? r : undefined;
     });
     expect(res.body.hits.map((h: { start: number }) => h.start).sort()).toEqual([10, 20]);
-    expect(res.body.hits[0]).toMatchObject({ interviewId: pub.id, interviewTitle: 'Karl Mehnert erzählt', mediaId: pub.mediaId, speaker: 'Karl Mehnert' });
+    expect(res.body.hits[0]).toMatchObject({
+      interviewId: pub.id,
+      interviewTitle: 'Karl Mehnert erzählt',
+      mediaId: pub.mediaId,
+      speaker: 'Karl Mehnert',
+    });
     const withScript = res.body.hits.find((h: { start: number }) => h.start === 10);
     expect(withScript.snippet).toContain('<mark>Förderbrücke</mark>');
     expect(withScript.snippet).toContain('&lt;script&gt;');
@@ -86,17 +119,31 @@ describe('search over transcripts, through jobs, across a Meilisearch outage', (
     expect(res.body.facets.decade).toEqual({ 1980: 2 });
 
     // compound part and umlaut-less spelling reach the same interview
-    expect((await t.request.get('/api/search?q=Tagebau').expect(200)).body.hits.map((h: { start: number }) => h.start).sort()).toEqual([2, 20]);
+    expect(
+      (await t.request.get('/api/search?q=Tagebau').expect(200)).body.hits
+        .map((h: { start: number }) => h.start)
+        .sort(),
+    ).toEqual([2, 20]);
     expect((await t.request.get('/api/search?q=Forderbrucke').expect(200)).body.total).toBe(2);
 
     await until(async () => (await curator.agent.get('/api/search?q=Förderbrücke')).body.total === 3);
-    expect((await curator.agent.get('/api/search?q=Förderbrücke')).body.hits.map((h: { interviewId: string }) => h.interviewId)).toContain(draft.id);
+    expect(
+      (await curator.agent.get('/api/search?q=Förderbrücke')).body.hits.map(
+        (h: { interviewId: string }) => h.interviewId,
+      ),
+    ).toContain(draft.id);
     // facet filter
     expect((await curator.agent.get('/api/search?q=Förderbrücke&place=Klettwitz').expect(200)).body.total).toBe(0);
     // the index is eventually consistent (status changes re-write access fields through jobs): wait for the filtered
     // answer to settle, then hold it to the exact count
-    await until(async () => (await curator.agent.get('/api/search?q=Förderbrücke&narrator=Karl%20Mehnert&decade=1980')).body.total === 3);
-    expect((await curator.agent.get('/api/search?q=Förderbrücke&narrator=Karl%20Mehnert&decade=1980').expect(200)).body.total).toBe(3);
+    await until(
+      async () =>
+        (await curator.agent.get('/api/search?q=Förderbrücke&narrator=Karl%20Mehnert&decade=1980')).body.total === 3,
+    );
+    expect(
+      (await curator.agent.get('/api/search?q=Förderbrücke&narrator=Karl%20Mehnert&decade=1980').expect(200)).body
+        .total,
+    ).toBe(3);
 
     // within one interview: every hit with its second, in playback order
     const within = await t.request.get(`/api/interviews/${pub.id}/search?q=Förderbrücke`).expect(200);
@@ -122,8 +169,14 @@ describe('search over transcripts, through jobs, across a Meilisearch outage', (
     await t.request.get('/api/interviews').expect(200);
 
     // changes during the outage: a new interview, and an edit that must vanish from the index
-    const late = await interview('Bagger im Tagebau Gröbern', [[6, 'Karl Mehnert', 'Der Bagger fuhr rund um die Uhr.']], true);
-    await until(async () => (await t.store.jobs.listByMedia(late.mediaId)).some((j) => j.name === 'search.transcript' && j.attempts >= 1));
+    const late = await interview(
+      'Bagger im Tagebau Gröbern',
+      [[6, 'Karl Mehnert', 'Der Bagger fuhr rund um die Uhr.']],
+      true,
+    );
+    await until(async () =>
+      (await t.store.jobs.listByMedia(late.mediaId)).some((j) => j.name === 'search.transcript' && j.attempts >= 1),
+    );
 
     // same data dir and port, as after a crash restart
     sidecar = new MeiliSidecar({ dataDir: dir, port });
@@ -132,14 +185,26 @@ describe('search over transcripts, through jobs, across a Meilisearch outage', (
     const hit = (await t.request.get('/api/search?q=Bagger')).body.hits[0];
     expect(hit).toMatchObject({ interviewId: late.id, start: 6 });
     const healthy = await t.request.get('/healthz').expect(200);
-    expect(healthy.body.checks).toMatchObject({ search: { ok: true, version: '1.21.0' }, ffmpeg: { ok: true }, ffprobe: { ok: true } });
+    expect(healthy.body.checks).toMatchObject({
+      search: { ok: true, version: '1.21.0' },
+      ffmpeg: { ok: true },
+      ffprobe: { ok: true },
+    });
   });
 
   it('withdrawing an interview takes its segments out of public search', async () => {
-    const gone = await interview('Brikettfabrik Zschornewitz', [[8, 'Karl Mehnert', 'In der Brikettfabrik war es heiß.']], true);
+    const gone = await interview(
+      'Brikettfabrik Zschornewitz',
+      [[8, 'Karl Mehnert', 'In der Brikettfabrik war es heiß.']],
+      true,
+    );
     await until(async () => (await t.request.get('/api/search?q=Brikettfabrik')).body.total === 1);
     const started = Date.now();
-    await curator.agent.patch(`/api/interviews/${gone.id}`).set('X-CSRF-Token', curator.csrf).send({ status: 'withdrawn' }).expect(200);
+    await curator.agent
+      .patch(`/api/interviews/${gone.id}`)
+      .set('X-CSRF-Token', curator.csrf)
+      .send({ status: 'withdrawn' })
+      .expect(200);
     await until(async () => (await t.request.get('/api/search?q=Brikettfabrik')).body.total === 0, 60_000);
     expect(Date.now() - started).toBeLessThan(60_000);
   });

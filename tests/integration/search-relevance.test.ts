@@ -10,7 +10,14 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { SearchEngine } from '../../server/search/engine.js';
 import { moduleLogger } from '../../server/logger.js';
-import { SegmentIndex, segmentFacets, segmentFilter, segmentIndexSettings, toSegmentDocuments, type SegmentInterviewMeta } from '../../server/search/segment-index.js';
+import {
+  SegmentIndex,
+  segmentFacets,
+  segmentFilter,
+  segmentIndexSettings,
+  toSegmentDocuments,
+  type SegmentInterviewMeta,
+} from '../../server/search/segment-index.js';
 import { catalogEntry, InterviewCatalog } from '../../server/search/interview-catalog.js';
 import { expectedIds, generateSegments, plantedQueries, type GeneratedCorpus } from '../helpers/german-corpus.js';
 
@@ -25,7 +32,11 @@ describe('transcript search relevance (German)', () => {
   let indexingMs = 0;
 
   beforeAll(async () => {
-    engine = new SearchEngine({ url: inject('meiliUrl'), apiKey: inject('meiliKey'), indexPrefix: `rel${crypto.randomBytes(4).toString('hex')}_` });
+    engine = new SearchEngine({
+      url: inject('meiliUrl'),
+      apiKey: inject('meiliKey'),
+      indexPrefix: `rel${crypto.randomBytes(4).toString('hex')}_`,
+    });
     await engine.health();
     index = new SegmentIndex(engine, moduleLogger('test'));
     corpus = generateSegments(SEGMENTS, 42);
@@ -36,7 +47,10 @@ describe('transcript search relevance (German)', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await engine?.client.deleteIndex(index.uid).waitTask({ timeout: 30_000 }).catch(() => undefined);
+    await engine?.client
+      .deleteIndex(index.uid)
+      .waitTask({ timeout: 30_000 })
+      .catch(() => undefined);
   });
 
   /** Every hit id of a query, all pages. */
@@ -69,7 +83,16 @@ describe('transcript search relevance (German)', () => {
   });
 
   it('finds what was planted, and only that, for every query type', async () => {
-    const rows: Array<{ type: string; q: string; truth: number; hits: number; tp: number; recall: number; precision: number; lookalikes: number }> = [];
+    const rows: Array<{
+      type: string;
+      q: string;
+      truth: number;
+      hits: number;
+      tp: number;
+      recall: number;
+      precision: number;
+      lookalikes: number;
+    }> = [];
     for (const query of plantedQueries) {
       const { expected, distractors } = expectedIds(corpus, query);
       const hits = await allHits(query.q);
@@ -94,10 +117,16 @@ describe('transcript search relevance (German)', () => {
     console.log(
       [
         'type         query               truth  hits  recall  precision  look-alike hits',
-        ...rows.map((r) => `${r.type.padEnd(12)} ${r.q.padEnd(18)} ${String(r.truth).padStart(6)} ${String(r.hits).padStart(5)}  ${pct(r.recall)}   ${pct(r.precision)}      ${r.lookalikes}`),
+        ...rows.map(
+          (r) =>
+            `${r.type.padEnd(12)} ${r.q.padEnd(18)} ${String(r.truth).padStart(6)} ${String(r.hits).padStart(5)}  ${pct(r.recall)}   ${pct(r.precision)}      ${r.lookalikes}`,
+        ),
         '',
         'per type (micro-averaged):',
-        ...[...byType].map(([type, t]) => `${type.padEnd(12)} recall ${pct(t.tp / t.truth)}  precision ${pct(t.tp / t.hits)}  (${t.hits} hits, ${t.truth} expected)`),
+        ...[...byType].map(
+          ([type, t]) =>
+            `${type.padEnd(12)} recall ${pct(t.tp / t.truth)}  precision ${pct(t.tp / t.hits)}  (${t.hits} hits, ${t.truth} expected)`,
+        ),
       ].join('\n'),
     );
     for (const r of rows) {
@@ -119,14 +148,20 @@ describe('transcript search relevance (German)', () => {
     expect(await check('Förderbrücke', ['foerderbruecke'], 'the word itself (then compounds)')).toBe(1);
     // a passage with "Bergmannsfrau" and "Bergleute" ties with one saying "Bergmann": Meilisearch's attribute rule
     // sees the synonym in the text; what must hold is that synonym-only passages come last
-    expect(await check('Bergmann', ['bergmann', 'bergmannsfrau'], 'the word itself or in a compound (then synonyms)')).toBe(1);
+    expect(
+      await check('Bergmann', ['bergmann', 'bergmannsfrau'], 'the word itself or in a compound (then synonyms)'),
+    ).toBe(1);
   });
 
   it('returns safe snippets around the match, also for matches found only through compound parts', async () => {
     // the hits of one medium, to look at particular segments (ids are not filterable)
     const hitsOf = async (q: string, ids: string[]) => {
       const media = [...new Set(ids.map((id) => id.slice(0, id.lastIndexOf('_'))))];
-      const res = await index.search({ q, hitsPerPage: 500, filter: `mediaId IN [${media.map((m) => `"${m}"`).join(', ')}]` });
+      const res = await index.search({
+        q,
+        hitsPerPage: 500,
+        filter: `mediaId IN [${media.map((m) => `"${m}"`).join(', ')}]`,
+      });
       const hits = res.hits.filter((h) => ids.includes(h.id));
       expect(hits).toHaveLength(ids.length);
       return hits;
@@ -141,13 +176,22 @@ describe('transcript search relevance (German)', () => {
     for (const hit of spelling) expect(hit.snippet).toContain('<mark>Straße</mark>');
     for (const hit of [...compound, ...synonym, ...spelling]) {
       expect(hit.snippet.replace(/<\/?mark>/g, '').split(/\s+/).length).toBeLessThanOrEqual(32);
-      expect(hit).toMatchObject({ interviewId: expect.any(String), mediaId: expect.any(String), start: expect.any(Number), end: expect.any(Number) });
+      expect(hit).toMatchObject({
+        interviewId: expect.any(String),
+        mediaId: expect.any(String),
+        start: expect.any(Number),
+        end: expect.any(Number),
+      });
     }
 
     const meta: SegmentInterviewMeta = { ...corpus.media[0]!.interview, id: 'int-xss', title: 'XSS' };
-    await index.replaceMedium(meta, 'med-xss', [{ start: 0, end: 5, speaker: null, text: 'Im Braunkohletagebau <script>alert("x")</script> & Co.\u0001' }]);
+    await index.replaceMedium(meta, 'med-xss', [
+      { start: 0, end: 5, speaker: null, text: 'Im Braunkohletagebau <script>alert("x")</script> & Co.\u0001' },
+    ]);
     const xss = await index.search({ q: 'Tagebau', filter: 'mediaId = "med-xss"' });
-    expect(xss.hits[0]?.snippet).toBe('Im <mark>Braunkohletagebau</mark> &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co.');
+    expect(xss.hits[0]?.snippet).toBe(
+      'Im <mark>Braunkohletagebau</mark> &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co.',
+    );
     await index.removeMedium('med-xss');
   });
 
@@ -162,9 +206,14 @@ describe('transcript search relevance (German)', () => {
       `Am Bahnhof stand ein Zug, ${filler}.`,
       'Wir fuhren zum Bahnhof. Nach der Spätschicht kam der Bus.',
     ];
-    await index.replaceMedium(meta, 'med-words', texts.map((text, i) => ({ start: i * 10, end: i * 10 + 9, speaker: null, text })));
+    await index.replaceMedium(
+      meta,
+      'med-words',
+      texts.map((text, i) => ({ start: i * 10, end: i * 10 + 9, speaker: null, text })),
+    );
     onTestFinished(() => index.removeMedium('med-words'));
-    const ids = async (q: string) => (await index.search({ q, filter: 'mediaId = "med-words"', hitsPerPage: 10 })).hits.map((h) => h.id);
+    const ids = async (q: string) =>
+      (await index.search({ q, filter: 'mediaId = "med-words"', hitsPerPage: 10 })).hits.map((h) => h.id);
     // Meilisearch drops words from the end when a passage lacks some: the one with only "Bahnhof" comes last
     const both = await ids('Bahnhof Spätschicht');
     expect(both).toHaveLength(4);
@@ -182,32 +231,61 @@ describe('transcript search relevance (German)', () => {
     const sum = (counts: Record<string, number> | undefined) => Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
     const perInterview = everyone.facets.interviewId ?? {};
     expect(sum(perInterview)).toBe(corpus.publicIds.size);
-    const catalog = new InterviewCatalog(new Map(corpus.media.map((m) => [m.interview.id, catalogEntry(m.interview, { embargoUntil: null, embargoListed: false })])).values());
+    const catalog = new InterviewCatalog(
+      new Map(
+        corpus.media.map((m) => [
+          m.interview.id,
+          catalogEntry(m.interview, { embargoUntil: null, embargoListed: false }),
+        ]),
+      ).values(),
+    );
     const tally = catalog.tally(perInterview);
     expect(sum(tally.facets.collectionId)).toBe(corpus.publicIds.size);
     expect(sum(tally.facets.decade)).toBe(corpus.publicIds.size);
     // one collection's count, recounted from the corpus itself
-    const golpaPublic = corpus.media.filter((m) => m.interview.collectionId === 'col-golpa')
+    const golpaPublic = corpus.media
+      .filter((m) => m.interview.collectionId === 'col-golpa')
       .reduce((n, m) => n + m.segments.filter((_, i) => corpus.publicIds.has(`${m.mediaId}_${i}`)).length, 0);
     expect(tally.facets.collectionId['col-golpa']).toBe(golpaPublic);
     const publicHits = await allHits('Tagebau', anonymous);
     expect(publicHits.every((id) => corpus.publicIds.has(id))).toBe(true);
     const staff = await index.search({ q: '', filter: segmentFilter({ kind: 'all' }), hitsPerPage: 1 });
     expect(staff.total).toBe(SEGMENTS);
-    const golpa2000s = segmentFilter({ kind: 'all' }, { interviewIds: catalog.matching({ collectionId: ['col-golpa'], decade: [2000, 2010] }) });
+    const golpa2000s = segmentFilter(
+      { kind: 'all' },
+      { interviewIds: catalog.matching({ collectionId: ['col-golpa'], decade: [2000, 2010] }) },
+    );
     const facetted = await allHits('Tagebau', golpa2000s);
-    const allowedMedia = new Set(corpus.media.filter((m) => m.interview.collectionId === 'col-golpa' && [2000, 2010].includes(m.interview.recordedYear! - (m.interview.recordedYear! % 10))).map((m) => m.mediaId));
+    const allowedMedia = new Set(
+      corpus.media
+        .filter(
+          (m) =>
+            m.interview.collectionId === 'col-golpa' &&
+            [2000, 2010].includes(m.interview.recordedYear! - (m.interview.recordedYear! % 10)),
+        )
+        .map((m) => m.mediaId),
+    );
     expect(facetted.length).toBeGreaterThan(0);
     expect(facetted.every((id) => allowedMedia.has(id.slice(0, id.lastIndexOf('_'))))).toBe(true);
   });
 
   it('replaces, re-labels and removes media and interviews', async () => {
-    const meta: SegmentInterviewMeta = { ...corpus.media[0]!.interview, id: 'int-life', visibility: 'public', status: 'published' };
+    const meta: SegmentInterviewMeta = {
+      ...corpus.media[0]!.interview,
+      id: 'int-life',
+      visibility: 'public',
+      status: 'published',
+    };
     const seg = (text: string) => ({ start: 0, end: 1, speaker: 'A', text });
-    await index.replaceMedium(meta, 'med-life', [seg('Ferropolis eins'), seg('Ferropolis zwei'), seg('Ferropolis drei')]);
+    await index.replaceMedium(meta, 'med-life', [
+      seg('Ferropolis eins'),
+      seg('Ferropolis zwei'),
+      seg('Ferropolis drei'),
+    ]);
     await index.replaceMedium(meta, 'med-life', [seg('Ferropolis neu')]);
     await index.replaceMedium(meta, 'med-life2', [seg('Ferropolis anderes Medium')]);
-    const inMedium = async (filter: string) => (await index.search({ q: 'Ferropolis', filter, hitsPerPage: 10 })).hits.map((h) => h.id).sort();
+    const inMedium = async (filter: string) =>
+      (await index.search({ q: 'Ferropolis', filter, hitsPerPage: 10 })).hits.map((h) => h.id).sort();
     expect(await inMedium('mediaId = "med-life"')).toEqual(['med-life_0']);
     const anonymous = segmentFilter({ kind: 'scoped', publishedVisibilities: ['public'] })!;
     expect(await inMedium(`interviewId = "int-life" AND ${anonymous}`)).toEqual(['med-life2_0', 'med-life_0']);

@@ -11,7 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, fullConsent, type TestApp } from '../helpers/app.js';
 import { makeVideo } from '../helpers/media.js';
 import { until } from '../helpers/until.js';
-import { createInterview, filesUnder, type Finished, listen, meta, type Session, sessionFor, sha256, tusUpload } from './helpers/tus-client.js';
+import {
+  createInterview,
+  filesUnder,
+  type Finished,
+  listen,
+  meta,
+  type Session,
+  sessionFor,
+  sha256,
+  tusUpload,
+} from './helpers/tus-client.js';
 
 describe('tus uploads', () => {
   let t: TestApp;
@@ -37,10 +47,20 @@ describe('tus uploads', () => {
   });
 
   it('uploads in chunks; the final PATCH answers 204 with Upload-Medium-Id and Content-Location; SHA-256 matches', async () => {
-    const done = (await tusUpload(http1.base, video, { headers: student.headers, metadata: { interviewId, filename: 'Band 1.mp4' } })) as Finished;
+    const done = (await tusUpload(http1.base, video, {
+      headers: student.headers,
+      metadata: { interviewId, filename: 'Band 1.mp4' },
+    })) as Finished;
     expect(done.status).toBe(204);
     expect(done.mediumId).toBe(done.body.id);
-    expect(done.body).toMatchObject({ interviewId, part: 1, kind: 'video', status: 'stored', originalFilename: 'Band 1.mp4', sizeBytes: video.length });
+    expect(done.body).toMatchObject({
+      interviewId,
+      part: 1,
+      kind: 'video',
+      status: 'stored',
+      originalFilename: 'Band 1.mp4',
+      sizeBytes: video.length,
+    });
     expect(done.body.sha256).toBe(sha256(video));
     expect(done.body.jobs[0]).toMatchObject({ name: 'media.renditions', status: 'queued' });
     const original = path.join(t.config.uploadsDir, 'originals', interviewId, done.body.id, 'original.mp4');
@@ -48,13 +68,22 @@ describe('tus uploads', () => {
     expect(filesUnder(path.join(t.config.uploadsDir, 'tmp'))).toEqual([]);
 
     // the final answer got lost: HEAD says complete (and which medium), a repeated final PATCH gets the same JSON
-    const head = await fetch(`${http1.base}${new URL(done.url).pathname}`, { method: 'HEAD', headers: { ...student.headers, 'Tus-Resumable': '1.0.0' } });
+    const head = await fetch(`${http1.base}${new URL(done.url).pathname}`, {
+      method: 'HEAD',
+      headers: { ...student.headers, 'Tus-Resumable': '1.0.0' },
+    });
     expect(head.status).toBe(200);
     expect(head.headers.get('upload-offset')).toBe(String(video.length));
     expect(head.headers.get('upload-medium-id')).toBe(done.body.id);
     const again = await fetch(done.url, {
-      method: 'PATCH', body: new Uint8Array(0),
-      headers: { ...student.headers, 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(video.length), 'Content-Type': 'application/offset+octet-stream' },
+      method: 'PATCH',
+      body: new Uint8Array(0),
+      headers: {
+        ...student.headers,
+        'Tus-Resumable': '1.0.0',
+        'Upload-Offset': String(video.length),
+        'Content-Type': 'application/offset+octet-stream',
+      },
     });
     expect(again.status).toBe(204);
     expect(await again.text()).toBe('');
@@ -63,8 +92,12 @@ describe('tus uploads', () => {
     expect(t.store.db.prepare('SELECT count(*) FROM media WHERE interview_id = ?').pluck().get(interviewId)).toBe(1);
   });
 
-  it('an aborted client resumes from the server\'s Upload-Offset', async () => {
-    const first = await tusUpload(http1.base, video, { headers: student.headers, metadata: { interviewId, filename: 'Band 2.mp4' }, stopAfterChunks: 2 });
+  it("an aborted client resumes from the server's Upload-Offset", async () => {
+    const first = await tusUpload(http1.base, video, {
+      headers: student.headers,
+      metadata: { interviewId, filename: 'Band 2.mp4' },
+      stopAfterChunks: 2,
+    });
     expect(first).toMatchObject({ aborted: true });
     const url = first.url;
     const head = await fetch(url, { method: 'HEAD', headers: { ...student.headers, 'Tus-Resumable': '1.0.0' } });
@@ -73,7 +106,11 @@ describe('tus uploads', () => {
     expect(head.headers.get('upload-length')).toBe(String(video.length));
 
     const offsets: number[] = [];
-    const done = (await tusUpload(http1.base, video, { headers: student.headers, uploadUrl: url, onPatchOffset: (o) => offsets.push(o) })) as Finished;
+    const done = (await tusUpload(http1.base, video, {
+      headers: student.headers,
+      uploadUrl: url,
+      onPatchOffset: (o) => offsets.push(o),
+    })) as Finished;
     expect(offsets[0]).toBe(2 * 64 * 1024);
     expect(done.status).toBe(204);
     expect(done.body).toMatchObject({ part: 2, sha256: sha256(video) });
@@ -82,7 +119,12 @@ describe('tus uploads', () => {
   it('a connection dropped in the middle of a PATCH keeps the bytes that arrived; the upload continues from there', async () => {
     const created = await fetch(`${http1.base}/api/uploads`, {
       method: 'POST',
-      headers: { ...student.headers, 'Tus-Resumable': '1.0.0', 'Upload-Length': String(video.length), 'Upload-Metadata': meta({ interviewId, filename: 'Band 3.mp4' }) },
+      headers: {
+        ...student.headers,
+        'Tus-Resumable': '1.0.0',
+        'Upload-Length': String(video.length),
+        'Upload-Metadata': meta({ interviewId, filename: 'Band 3.mp4' }),
+      },
     });
     expect(created.status).toBe(201);
     const location = created.headers.get('location') as string;
@@ -93,21 +135,46 @@ describe('tus uploads', () => {
     const half = Math.floor(video.length / 2);
     const req = http.request(`${http1.base}${location}`, {
       method: 'PATCH',
-      headers: { ...student.headers, 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream', 'Content-Length': String(video.length) },
+      headers: {
+        ...student.headers,
+        'Tus-Resumable': '1.0.0',
+        'Upload-Offset': '0',
+        'Content-Type': 'application/offset+octet-stream',
+        'Content-Length': String(video.length),
+      },
     });
     req.on('error', () => undefined);
     req.write(video.subarray(0, half));
-    await until(() => fs.existsSync(uploadFile) && fs.statSync(uploadFile).size >= half, 5000, 20, 'the first half arriving');
+    await until(
+      () => fs.existsSync(uploadFile) && fs.statSync(uploadFile).size >= half,
+      5000,
+      20,
+      'the first half arriving',
+    );
     req.destroy();
 
     // the server notices the drop and releases its lock; HEAD then reports what is on disk
-    await until(async () => {
-      const head = await fetch(`${http1.base}${location}`, { method: 'HEAD', headers: { ...student.headers, 'Tus-Resumable': '1.0.0' } });
-      return Number(head.headers.get('upload-offset')) === half ? half : undefined;
-    }, 5000, 50, `upload offset ${half}`);
+    await until(
+      async () => {
+        const head = await fetch(`${http1.base}${location}`, {
+          method: 'HEAD',
+          headers: { ...student.headers, 'Tus-Resumable': '1.0.0' },
+        });
+        return Number(head.headers.get('upload-offset')) === half ? half : undefined;
+      },
+      5000,
+      50,
+      `upload offset ${half}`,
+    );
     const rest = await fetch(`${http1.base}${location}`, {
-      method: 'PATCH', body: new Uint8Array(video.subarray(half)),
-      headers: { ...student.headers, 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(half), 'Content-Type': 'application/offset+octet-stream' },
+      method: 'PATCH',
+      body: new Uint8Array(video.subarray(half)),
+      headers: {
+        ...student.headers,
+        'Tus-Resumable': '1.0.0',
+        'Upload-Offset': String(half),
+        'Content-Type': 'application/offset+octet-stream',
+      },
     });
     expect(rest.status).toBe(204);
     expect(rest.headers.get('upload-offset')).toBe(String(video.length));
@@ -123,7 +190,11 @@ describe('tus uploads', () => {
       const httpA = await listen(a);
       const s = await sessionFor(a);
       const id = await createInterview(a, s);
-      const first = await tusUpload(httpA.base, video, { headers: s.headers, metadata: { interviewId: id, filename: 'Neustart.mp4' }, stopAfterChunks: 3 });
+      const first = await tusUpload(httpA.base, video, {
+        headers: s.headers,
+        metadata: { interviewId: id, filename: 'Neustart.mp4' },
+        stopAfterChunks: 3,
+      });
       const uploadPath = new URL(first.url).pathname;
       await httpA.close();
       await a.close({ keepFiles: true });
@@ -131,15 +202,24 @@ describe('tus uploads', () => {
       b = await createTestApp({}, { dir });
       const httpB = await listen(b);
       try {
-        const head = await fetch(`${httpB.base}${uploadPath}`, { method: 'HEAD', headers: { ...s.headers, 'Tus-Resumable': '1.0.0' } });
+        const head = await fetch(`${httpB.base}${uploadPath}`, {
+          method: 'HEAD',
+          headers: { ...s.headers, 'Tus-Resumable': '1.0.0' },
+        });
         expect(head.status).toBe(200);
         expect(head.headers.get('upload-offset')).toBe(String(3 * 64 * 1024));
         const offsets: number[] = [];
-        const done = (await tusUpload(httpB.base, video, { headers: s.headers, uploadUrl: `${httpB.base}${uploadPath}`, onPatchOffset: (o) => offsets.push(o) })) as Finished;
+        const done = (await tusUpload(httpB.base, video, {
+          headers: s.headers,
+          uploadUrl: `${httpB.base}${uploadPath}`,
+          onPatchOffset: (o) => offsets.push(o),
+        })) as Finished;
         expect(offsets[0]).toBe(3 * 64 * 1024);
         expect(done.status).toBe(204);
         expect(done.body.sha256).toBe(sha256(video));
-        expect(sha256(fs.readFileSync(path.join(b.config.uploadsDir, 'originals', id, done.body.id, 'original.mp4')))).toBe(sha256(video));
+        expect(
+          sha256(fs.readFileSync(path.join(b.config.uploadsDir, 'originals', id, done.body.id, 'original.mp4'))),
+        ).toBe(sha256(video));
       } finally {
         await httpB.close();
       }
@@ -153,12 +233,20 @@ describe('tus uploads', () => {
     const post = (headers: Record<string, string>) =>
       fetch(`${http1.base}/api/uploads`, {
         method: 'POST',
-        headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': '100', 'Upload-Metadata': meta({ interviewId, filename: 'x.mp4' }), ...headers },
+        headers: {
+          'Tus-Resumable': '1.0.0',
+          'Upload-Length': '100',
+          'Upload-Metadata': meta({ interviewId, filename: 'x.mp4' }),
+          ...headers,
+        },
       });
     const anon = await post({});
     expect(anon.status).toBe(401);
     expect(anon.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const anonHead = await fetch(`${http1.base}/api/uploads/${crypto.randomUUID()}`, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } });
+    const anonHead = await fetch(`${http1.base}/api/uploads/${crypto.randomUUID()}`, {
+      method: 'HEAD',
+      headers: { 'Tus-Resumable': '1.0.0' },
+    });
     expect(anonHead.status).toBe(401);
     const noCsrf = await post({ Cookie: student.cookie });
     expect(noCsrf.status).toBe(403);
@@ -169,14 +257,19 @@ describe('tus uploads', () => {
   });
 
   it('an API token needs no CSRF token', async () => {
-    const token = (await supertest(t.app).post('/api/auth/tokens').set(student.headers).send({ name: 'Digitalisierung' }).expect(201)).body.token as string;
+    const token = (
+      await supertest(t.app).post('/api/auth/tokens').set(student.headers).send({ name: 'Digitalisierung' }).expect(201)
+    ).body.token as string;
     const audio = video; // any valid media will do
-    const done = (await tusUpload(http1.base, audio, { headers: { Authorization: `Bearer ${token}` }, metadata: { interviewId, filename: 'skript.mp4' } })) as Finished;
+    const done = (await tusUpload(http1.base, audio, {
+      headers: { Authorization: `Bearer ${token}` },
+      metadata: { interviewId, filename: 'skript.mp4' },
+    })) as Finished;
     expect(done.status).toBe(204);
     expect(done.body.sha256).toBe(sha256(video));
   });
 
-  it('refuses before storing a byte: someone else\'s interview (404), a locked one (403), someone else\'s upload URL (404)', async () => {
+  it("refuses before storing a byte: someone else's interview (404), a locked one (403), someone else's upload URL (404)", async () => {
     const other = await sessionFor(t);
     const curator = await sessionFor(t, 'curator');
     const create = (s: Session, id: string, body?: Buffer) =>
@@ -184,7 +277,10 @@ describe('tus uploads', () => {
         method: 'POST',
         body: body ? new Uint8Array(body) : null,
         headers: {
-          ...s.headers, 'Tus-Resumable': '1.0.0', 'Upload-Length': String(video.length), 'Upload-Metadata': meta({ interviewId: id, filename: 'x.mp4' }),
+          ...s.headers,
+          'Tus-Resumable': '1.0.0',
+          'Upload-Length': String(video.length),
+          'Upload-Metadata': meta({ interviewId: id, filename: 'x.mp4' }),
           ...(body ? { 'Content-Type': 'application/offset+octet-stream' } : {}),
         },
       });
@@ -194,8 +290,16 @@ describe('tus uploads', () => {
 
     // published: visible to its contributor, but no longer theirs to change
     const published = await createInterview(t, student, { visibility: 'public' });
-    await supertest(t.app).patch(`/api/interviews/${published}`).set(student.headers).send({ status: 'ready_for_review' }).expect(200);
-    await supertest(t.app).post(`/api/interviews/${published}/consents`).set(curator.headers).send(fullConsent).expect(201);
+    await supertest(t.app)
+      .patch(`/api/interviews/${published}`)
+      .set(student.headers)
+      .send({ status: 'ready_for_review' })
+      .expect(200);
+    await supertest(t.app)
+      .post(`/api/interviews/${published}/consents`)
+      .set(curator.headers)
+      .send(fullConsent)
+      .expect(201);
     for (const status of ['in_review', 'approved', 'published']) {
       await supertest(t.app).patch(`/api/interviews/${published}`).set(curator.headers).send({ status }).expect(200);
     }
@@ -210,8 +314,14 @@ describe('tus uploads', () => {
     const peek = await fetch(url, { method: 'HEAD', headers: { ...other.headers, 'Tus-Resumable': '1.0.0' } });
     expect(peek.status).toBe(404);
     const push = await fetch(url, {
-      method: 'PATCH', body: new Uint8Array(video.subarray(0, 1000)),
-      headers: { ...other.headers, 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+      method: 'PATCH',
+      body: new Uint8Array(video.subarray(0, 1000)),
+      headers: {
+        ...other.headers,
+        'Tus-Resumable': '1.0.0',
+        'Upload-Offset': '0',
+        'Content-Type': 'application/offset+octet-stream',
+      },
     });
     expect(push.status).toBe(404);
     const own = await fetch(url, { method: 'HEAD', headers: { ...student.headers, 'Tus-Resumable': '1.0.0' } });
@@ -227,7 +337,11 @@ describe('tus uploads', () => {
 
   it('cleanUpExpiredUploads removes expired partial uploads and leaves fresh ones', async () => {
     const start = async () => {
-      const r = await tusUpload(http1.base, video, { headers: student.headers, metadata: { interviewId, filename: 'halb.mp4' }, stopAfterChunks: 1 });
+      const r = await tusUpload(http1.base, video, {
+        headers: student.headers,
+        metadata: { interviewId, filename: 'halb.mp4' },
+        stopAfterChunks: 1,
+      });
       return path.basename(new URL(r.url).pathname);
     };
     const [stale, fresh] = [await start(), await start()];
@@ -237,14 +351,23 @@ describe('tus uploads', () => {
     fs.writeFileSync(path.join(tusDir, `${stale}.json`), JSON.stringify(record));
 
     // expired uploads are refused even before the cleanup ran
-    const gone = await fetch(`${http1.base}/api/uploads/${stale}`, { method: 'HEAD', headers: { ...student.headers, 'Tus-Resumable': '1.0.0' } });
+    const gone = await fetch(`${http1.base}/api/uploads/${stale}`, {
+      method: 'HEAD',
+      headers: { ...student.headers, 'Tus-Resumable': '1.0.0' },
+    });
     expect(gone.status).toBe(410);
 
     expect(await t.services.uploads.cleanUpExpiredUploads()).toBe(1);
     expect(filesUnder(tusDir).sort()).toEqual([fresh, `${fresh}.json`].sort());
-    const after = await fetch(`${http1.base}/api/uploads/${stale}`, { method: 'HEAD', headers: { ...student.headers, 'Tus-Resumable': '1.0.0' } });
+    const after = await fetch(`${http1.base}/api/uploads/${stale}`, {
+      method: 'HEAD',
+      headers: { ...student.headers, 'Tus-Resumable': '1.0.0' },
+    });
     expect(after.status).toBe(404);
     expect(after.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    await fetch(`${http1.base}/api/uploads/${fresh}`, { method: 'DELETE', headers: { ...student.headers, 'Tus-Resumable': '1.0.0' } });
+    await fetch(`${http1.base}/api/uploads/${fresh}`, {
+      method: 'DELETE',
+      headers: { ...student.headers, 'Tus-Resumable': '1.0.0' },
+    });
   });
 });

@@ -12,16 +12,29 @@ export const send = (who: Login, method: 'post' | 'patch' | 'put' | 'delete', ur
   who.agent[method](url).set('X-CSRF-Token', who.csrf);
 
 /** A multipart body exactly as given: file name and field names reach the server byte for byte. */
-export function rawMultipart(parts: Array<{ name: string; filename?: string; type?: string; body: Buffer | string }>): { boundary: string; body: Buffer } {
+export function rawMultipart(parts: Array<{ name: string; filename?: string; type?: string; body: Buffer | string }>): {
+  boundary: string;
+  body: Buffer;
+} {
   const boundary = `----sb${crypto.randomBytes(8).toString('hex')}`;
   const chunks: Buffer[] = [];
   for (const p of parts) {
     // CR/LF and non-ASCII travel RFC 5987-encoded (filename*), as a hostile client would send them; NUL and other
     // control bytes stay raw, byte for byte
     const encoded = p.filename !== undefined && /[\r\n\u0080-\uffff]/.test(p.filename);
-    const fileParam = p.filename === undefined ? '' : encoded ? `; filename*=utf-8''${rfc5987(p.filename)}` : `; filename="${p.filename}"`;
+    const fileParam =
+      p.filename === undefined
+        ? ''
+        : encoded
+          ? `; filename*=utf-8''${rfc5987(p.filename)}`
+          : `; filename="${p.filename}"`;
     const disposition = `form-data; name="${p.name}"${fileParam}`;
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`, 'utf8'));
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: ${disposition}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`,
+        'utf8',
+      ),
+    );
     chunks.push(Buffer.isBuffer(p.body) ? p.body : Buffer.from(p.body, 'utf8'));
     chunks.push(Buffer.from('\r\n'));
   }
@@ -29,7 +42,12 @@ export function rawMultipart(parts: Array<{ name: string; filename?: string; typ
   return { boundary, body: Buffer.concat(chunks) };
 }
 
-export function postRaw(who: Login | null, app: TestApp['app'], url: string, form: { boundary: string; body: Buffer }): supertest.Test {
+export function postRaw(
+  who: Login | null,
+  app: TestApp['app'],
+  url: string,
+  form: { boundary: string; body: Buffer },
+): supertest.Test {
   const req = who ? who.agent.post(url).set('X-CSRF-Token', who.csrf) : supertest(app).post(url);
   return req.set('Content-Type', `multipart/form-data; boundary=${form.boundary}`).send(form.body);
 }
@@ -38,12 +56,16 @@ export function postRaw(who: Login | null, app: TestApp['app'], url: string, for
  * Every table's rows as a digest (so an UPDATE shows too), except those a refused request may legitimately touch:
  * sessions (sliding expiry), API tokens (last use), the audit log.
  */
-export function storedRows(t: TestApp, ignore: readonly string[] = ['sessions', 'audit_events', 'api_tokens']): Record<string, string> {
+export function storedRows(
+  t: TestApp,
+  ignore: readonly string[] = ['sessions', 'audit_events', 'api_tokens'],
+): Record<string, string> {
   const digests: Record<string, string> = {};
   for (const name of Object.keys(tableCounts(t.store))) {
     if (ignore.includes(name)) continue;
     const rows = t.store.db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
-    digests[name] = `${rows.length}:${crypto.createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16)}`;
+    digests[name] =
+      `${rows.length}:${crypto.createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16)}`;
   }
   return digests;
 }
@@ -67,7 +89,11 @@ export async function expectNothingStored<T>(t: TestApp, run: () => Promise<T>):
   return result;
 }
 
-export const problemOf = (res: supertest.Response) => ({ status: res.status, type: (res.body as { type?: string })?.type });
+export const problemOf = (res: supertest.Response) => ({
+  status: res.status,
+  type: (res.body as { type?: string })?.type,
+});
 
 /** RFC 5987 value: percent-encoded UTF-8, token characters only. */
-const rfc5987 = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const rfc5987 = (v: string) =>
+  encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

@@ -36,7 +36,12 @@ const used = (dir: string) => {
   const s = fs.statfsSync(dir);
   return (Number(s.blocks) - Number(s.bfree)) * Number(s.bsize);
 };
-const filesUnder = (dir: string) => (fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile() && !path.basename(f).startsWith('.health-')) : []);
+const filesUnder = (dir: string) =>
+  fs.existsSync(dir)
+    ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter(
+        (f) => fs.statSync(path.join(dir, f)).isFile() && !path.basename(f).startsWith('.health-'),
+      )
+    : [];
 
 describe.skipIf(!mountable)('finding 10: full or read-only media store on a 50 MB tmpfs [needs mount (root)]', () => {
   let root: string;
@@ -59,7 +64,9 @@ describe.skipIf(!mountable)('finding 10: full or read-only media store on a 50 M
     // reserve 0 here: the fills below must reach the disk; the reserve itself is tested on its own further down
     t = await createTestApp({ UPLOADS_DIR: uploads, STORAGE_RESERVE: '0' });
     [owner, admin] = [await t.loginAs('contributor'), await t.loginAs('admin')];
-    interviewId = (await send(owner, 'post', '/api/interviews').send({ title: 'Volle Platte', visibility: 'private' }).expect(201)).body.id;
+    interviewId = (
+      await send(owner, 'post', '/api/interviews').send({ title: 'Volle Platte', visibility: 'private' }).expect(201)
+    ).body.id;
     audio = await makeAudio(root, { seconds: 2, format: 'mp3' });
     big = path.join(root, 'big.bin');
     fs.writeFileSync(big, crypto.randomBytes(60 * MiB));
@@ -82,30 +89,47 @@ describe.skipIf(!mountable)('finding 10: full or read-only media store on a 50 M
 
   it('multipart beyond the free space (chunked, no length to judge before): 507 storage-full in German and English, the partial removed, the next upload works', async () => {
     const before = used(uploads);
-    const post = (lang: string) => new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
-      const boundary = 'sbfull';
-      const req = http.request(`${base}/api/interviews/${interviewId}/media`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Transfer-Encoding': 'chunked', 'Accept-Language': lang,
-          Authorization: `Bearer ${token}`,
-        },
-      }, (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    const post = (lang: string) =>
+      new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+        const boundary = 'sbfull';
+        const req = http.request(
+          `${base}/api/interviews/${interviewId}/media`,
+          {
+            method: 'POST',
+            headers: {
+              'Content-Type': `multipart/form-data; boundary=${boundary}`,
+              'Transfer-Encoding': 'chunked',
+              'Accept-Language': lang,
+              Authorization: `Bearer ${token}`,
+            },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+          },
+        );
+        req.on('error', reject);
+        req.write(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="lang.mp3"\r\nContent-Type: audio/mpeg\r\n\r\n`,
+        );
+        const stream = fs.createReadStream(big);
+        stream.on('end', () => req.end(`\r\n--${boundary}--\r\n`));
+        stream.pipe(req, { end: false });
       });
-      req.on('error', reject);
-      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="lang.mp3"\r\nContent-Type: audio/mpeg\r\n\r\n`);
-      const stream = fs.createReadStream(big);
-      stream.on('end', () => req.end(`\r\n--${boundary}--\r\n`));
-      stream.pipe(req, { end: false });
-    });
     const de = await post('de');
-    expect({ status: de.status, type: de.body.type, title: de.body.title }).toEqual({ status: 507, type: '/problems/storage-full', title: 'Der Medienspeicher ist voll.' });
+    expect({ status: de.status, type: de.body.type, title: de.body.title }).toEqual({
+      status: 507,
+      type: '/problems/storage-full',
+      title: 'Der Medienspeicher ist voll.',
+    });
     expect(de.body.detail).toMatch(/kein Platz/);
     const en = await post('en');
-    expect({ status: en.status, type: en.body.type, title: en.body.title }).toEqual({ status: 507, type: '/problems/storage-full', title: 'The media store is full.' });
+    expect({ status: en.status, type: en.body.type, title: en.body.title }).toEqual({
+      status: 507,
+      type: '/problems/storage-full',
+      title: 'The media store is full.',
+    });
     expect(filesUnder(path.join(uploads, 'tmp'))).toEqual([]);
     expect(used(uploads) - before).toBeLessThan(MiB);
     await send(owner, 'post', `/api/interviews/${interviewId}/media`).attach('file', audio, 'band1.mp3').expect(202);
@@ -114,20 +138,34 @@ describe.skipIf(!mountable)('finding 10: full or read-only media store on a 50 M
   it('tus: a PATCH that runs into the full disk answers 507 and its partial is removed, so the disk is free again', async () => {
     const meta = `interviewId ${Buffer.from(interviewId).toString('base64')},filename ${Buffer.from('lang.wav').toString('base64')}`;
     // fits at creation (free ≈ 50 MB), but a filler takes the room before the bytes arrive
-    const created = await send(owner, 'post', '/api/uploads').set('Tus-Resumable', '1.0.0').set('Upload-Length', String(45 * MiB)).set('Upload-Metadata', meta).expect(201);
+    const created = await send(owner, 'post', '/api/uploads')
+      .set('Tus-Resumable', '1.0.0')
+      .set('Upload-Length', String(45 * MiB))
+      .set('Upload-Metadata', meta)
+      .expect(201);
     const id = String(created.headers.location).split('/').pop()!;
     const filler = path.join(uploads, 'filler.bin');
     fs.writeFileSync(filler, Buffer.alloc(20 * MiB, 1));
     const before = used(uploads);
-    const res = await send(owner, 'patch', `/api/uploads/${id}`).set('Tus-Resumable', '1.0.0').set('Upload-Offset', '0')
-      .set('Content-Type', 'application/offset+octet-stream').send(fs.readFileSync(big).subarray(0, 45 * MiB));
+    const res = await send(owner, 'patch', `/api/uploads/${id}`)
+      .set('Tus-Resumable', '1.0.0')
+      .set('Upload-Offset', '0')
+      .set('Content-Type', 'application/offset+octet-stream')
+      .send(fs.readFileSync(big).subarray(0, 45 * MiB));
     expect(problemOf(res)).toEqual({ status: 507, type: '/problems/storage-full' });
     expect(filesUnder(path.join(uploads, 'tmp', 'tus'))).toEqual([]);
     expect(used(uploads)).toBeLessThanOrEqual(before + MiB);
     fs.rmSync(filler);
     // the upload is gone (not resumable into a full disk); a new small one works
-    expect((await send(owner, 'patch', `/api/uploads/${id}`).set('Tus-Resumable', '1.0.0').set('Upload-Offset', '0')
-      .set('Content-Type', 'application/offset+octet-stream').send(Buffer.alloc(10))).status).toBe(404);
+    expect(
+      (
+        await send(owner, 'patch', `/api/uploads/${id}`)
+          .set('Tus-Resumable', '1.0.0')
+          .set('Upload-Offset', '0')
+          .set('Content-Type', 'application/offset+octet-stream')
+          .send(Buffer.alloc(10))
+      ).status,
+    ).toBe(404);
     await send(owner, 'post', `/api/interviews/${interviewId}/media`).attach('file', audio, 'band2.mp3').expect(202);
   });
 
@@ -135,17 +173,29 @@ describe.skipIf(!mountable)('finding 10: full or read-only media store on a 50 M
     const reserved = await createTestApp({ UPLOADS_DIR: uploads, STORAGE_RESERVE: '40MiB' }, { dir: t.dir });
     try {
       const o = await reserved.loginAs('contributor');
-      const id = (await send(o, 'post', '/api/interviews').send({ title: 'Reserve', visibility: 'private' }).expect(201)).body.id;
+      const id = (
+        await send(o, 'post', '/api/interviews').send({ title: 'Reserve', visibility: 'private' }).expect(201)
+      ).body.id;
       const meta = `interviewId ${Buffer.from(id).toString('base64')},filename ${Buffer.from('a.wav').toString('base64')}`;
-      const refused = await send(o, 'post', '/api/uploads').set('Tus-Resumable', '1.0.0').set('Upload-Length', String(20 * MiB)).set('Upload-Metadata', meta);
+      const refused = await send(o, 'post', '/api/uploads')
+        .set('Tus-Resumable', '1.0.0')
+        .set('Upload-Length', String(20 * MiB))
+        .set('Upload-Metadata', meta);
       expect(problemOf(refused)).toEqual({ status: 507, type: '/problems/storage-full' });
       expect(filesUnder(path.join(uploads, 'tmp', 'tus'))).toEqual([]);
-      await send(o, 'post', '/api/uploads').set('Tus-Resumable', '1.0.0').set('Upload-Length', String(MiB)).set('Upload-Metadata', meta).expect(201);
+      await send(o, 'post', '/api/uploads')
+        .set('Tus-Resumable', '1.0.0')
+        .set('Upload-Length', String(MiB))
+        .set('Upload-Metadata', meta)
+        .expect(201);
 
       const filler = path.join(uploads, 'filler.bin');
       fs.writeFileSync(filler, Buffer.alloc(15 * MiB, 1)); // free now below the 40 MiB reserve
       const health = await supertest(reserved.app).get('/healthz').expect(503);
-      expect(health.body).toMatchObject({ status: 'degraded', checks: { storage: { ok: false, writable: true, error: 'full', reserveBytes: 40 * MiB } } });
+      expect(health.body).toMatchObject({
+        status: 'degraded',
+        checks: { storage: { ok: false, writable: true, error: 'full', reserveBytes: 40 * MiB } },
+      });
       const a = await reserved.loginAs('admin');
       const warnings = await a.agent.get('/api/admin/warnings').expect(200);
       expect(warnings.body.warnings).toMatchObject([{ kind: 'storage', severity: 'critical', detail: 'full' }]);
@@ -159,13 +209,25 @@ describe.skipIf(!mountable)('finding 10: full or read-only media store on a 50 M
   it('read-only remount: multipart and tus creation answer 507 storage-read-only, /healthz is degraded; after remount rw all is well', async () => {
     execFileSync('mount', ['-o', 'remount,ro', uploads]);
     try {
-      const multipart = await send(owner, 'post', `/api/interviews/${interviewId}/media`).attach('file', audio, 'band3.mp3').set('Accept-Language', 'en');
-      expect({ ...problemOf(multipart), title: multipart.body.title }).toEqual({ status: 507, type: '/problems/storage-read-only', title: 'The media store is read-only.' });
+      const multipart = await send(owner, 'post', `/api/interviews/${interviewId}/media`)
+        .attach('file', audio, 'band3.mp3')
+        .set('Accept-Language', 'en');
+      expect({ ...problemOf(multipart), title: multipart.body.title }).toEqual({
+        status: 507,
+        type: '/problems/storage-read-only',
+        title: 'The media store is read-only.',
+      });
       const meta = `interviewId ${Buffer.from(interviewId).toString('base64')},filename ${Buffer.from('a.wav').toString('base64')}`;
-      const tus = await send(owner, 'post', '/api/uploads').set('Tus-Resumable', '1.0.0').set('Upload-Length', '1000').set('Upload-Metadata', meta);
+      const tus = await send(owner, 'post', '/api/uploads')
+        .set('Tus-Resumable', '1.0.0')
+        .set('Upload-Length', '1000')
+        .set('Upload-Metadata', meta);
       expect(problemOf(tus)).toEqual({ status: 507, type: '/problems/storage-read-only' });
       const health = await supertest(t.app).get('/healthz').expect(503);
-      expect(health.body).toMatchObject({ status: 'degraded', checks: { storage: { ok: false, writable: false, error: 'read-only' } } });
+      expect(health.body).toMatchObject({
+        status: 'degraded',
+        checks: { storage: { ok: false, writable: false, error: 'read-only' } },
+      });
       const warnings = await admin.agent.get('/api/admin/warnings').expect(200);
       expect(warnings.body.warnings[0]).toMatchObject({ kind: 'storage', detail: 'read-only' });
     } finally {

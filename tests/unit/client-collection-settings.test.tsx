@@ -11,21 +11,32 @@ import type { AsrStatus, Collection } from '../../client/src/contributor/types.j
 import { asrStatus } from '../../server/asr/engines.js';
 
 const collection = (over: Partial<Collection> = {}): Collection => ({
-  id: 'c1', title: 'Spring School Ferropolis 2026', description: null, createdBy: null, createdAt: '2026-12-01T10:00:00.000Z',
-  updatedAt: '2026-12-01T10:00:00.000Z', version: 3, autoTranscribe: { enabled: false, language: null }, ...over,
+  id: 'c1',
+  title: 'Spring School Ferropolis 2026',
+  description: null,
+  createdBy: null,
+  createdAt: '2026-12-01T10:00:00.000Z',
+  updatedAt: '2026-12-01T10:00:00.000Z',
+  version: 3,
+  autoTranscribe: { enabled: false, language: null },
+  ...over,
 });
 const on: AsrStatus = { enabled: true, engine: 'http', model: 'tiny.en', howToEnable: null };
 // the server's own answer when nothing is configured
 const off: AsrStatus = asrStatus(null);
 
 const render = (c: Collection, asr: AsrStatus, canEdit = true) =>
-  renderToStaticMarkup(<MemoryRouter><CollectionAutoTranscribe collection={c} asr={asr} canEdit={canEdit} onSaved={() => undefined} /></MemoryRouter>);
+  renderToStaticMarkup(
+    <MemoryRouter>
+      <CollectionAutoTranscribe collection={c} asr={asr} canEdit={canEdit} onSaved={() => undefined} />
+    </MemoryRouter>,
+  );
 const checkbox = (html: string) => /<input[^>]*type="checkbox"[^>]*>/.exec(html)![0];
 
 describe('collection settings: automatic transcription on ingest', () => {
   afterAll(() => i18n.changeLanguage('de'));
 
-  it('staff with ASR on: the option can be switched, the language offers the interview\'s own and the engine languages', async () => {
+  it("staff with ASR on: the option can be switched, the language offers the interview's own and the engine languages", async () => {
     await i18n.changeLanguage('de');
     const html = render(collection({ autoTranscribe: { enabled: true, language: 'en' } }), on);
     expect(html).toContain('Neue Aufnahmen automatisch transkribieren');
@@ -44,7 +55,9 @@ describe('collection settings: automatic transcription on ingest', () => {
     expect(de).toContain(off.howToEnable!.de.slice(0, 60));
     expect(de).toContain('ASR_URL');
     expect(de).not.toContain('Eingeschaltet, aber');
-    expect(render(collection({ autoTranscribe: { enabled: true, language: null } }), off)).toContain('Eingeschaltet, aber ohne eingerichtete Spracherkennung');
+    expect(render(collection({ autoTranscribe: { enabled: true, language: null } }), off)).toContain(
+      'Eingeschaltet, aber ohne eingerichtete Spracherkennung',
+    );
     await i18n.changeLanguage('en');
     const en = render(collection(), off);
     expect(en).toContain('Transcribe new recordings automatically');

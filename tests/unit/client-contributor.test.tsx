@@ -2,28 +2,57 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { Field } from '../../client/src/contributor/components/Field.js';
-import { FORM_LEVEL, groupFieldErrors, indexPointFieldKey, interviewFieldKey } from '../../client/src/contributor/lib/fieldErrors.js';
+import {
+  FORM_LEVEL,
+  groupFieldErrors,
+  indexPointFieldKey,
+  interviewFieldKey,
+} from '../../client/src/contributor/lib/fieldErrors.js';
 import { issuePosition, segmentNumberOf, sortIssues } from '../../client/src/contributor/lib/importErrors.js';
-import { buildInterviewPayload, emptyForm, formFromInterview, parseCoordinate, type InterviewFormState } from '../../client/src/contributor/lib/interviewForm.js';
+import {
+  buildInterviewPayload,
+  emptyForm,
+  formFromInterview,
+  parseCoordinate,
+  type InterviewFormState,
+} from '../../client/src/contributor/lib/interviewForm.js';
 import { addKeywords, splitKeywords } from '../../client/src/contributor/lib/keywords.js';
 import { activeJob } from '../../client/src/contributor/lib/media.js';
 import { chooseSource } from '../../client/src/lib/media.js';
 import { checkPartialDate } from '../../client/src/contributor/lib/partialDate.js';
 import { formatBytes, percentOf, progressFigures } from '../../client/src/contributor/lib/progress.js';
-import { currentSegmentIndex, lastStartedIndex, renumberDrafts, roundTime } from '../../client/src/contributor/lib/segments.js';
-import { formatDuration as formatClock, formatTimecodeTenths as formatTimecode, parseTimecode } from '../../client/src/lib/time.js';
+import {
+  currentSegmentIndex,
+  lastStartedIndex,
+  renumberDrafts,
+  roundTime,
+} from '../../client/src/contributor/lib/segments.js';
+import {
+  formatDuration as formatClock,
+  formatTimecodeTenths as formatTimecode,
+  parseTimecode,
+} from '../../client/src/lib/time.js';
 import { shortcutFor, skipTarget } from '../../client/src/contributor/lib/shortcuts.js';
 import { describeSource } from '../../client/src/contributor/lib/versions.js';
 import type { Interview } from '../../client/src/contributor/types.js';
 
-const key = (k: string, mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean; shiftKey: boolean; code: string }> = {}) => ({
-  key: k, ctrlKey: false, altKey: false, metaKey: false, shiftKey: false, ...mods,
+const key = (
+  k: string,
+  mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean; shiftKey: boolean; code: string }> = {},
+) => ({
+  key: k,
+  ctrlKey: false,
+  altKey: false,
+  metaKey: false,
+  shiftKey: false,
+  ...mods,
 });
 
 describe('partial dates (as the server accepts them)', () => {
   const today = new Date('2025-06-15T12:00:00Z');
   it('accepts year, month and day precision, and empty', () => {
-    for (const v of ['', '1987', '1987-05', '1987-05-14', '2000-02-29', '2025-06-16']) expect(checkPartialDate(v, today), v).toBeNull();
+    for (const v of ['', '1987', '1987-05', '1987-05-14', '2000-02-29', '2025-06-16'])
+      expect(checkPartialDate(v, today), v).toBeNull();
   });
   it('says what is wrong', () => {
     expect(checkPartialDate('87', today)).toBe('format');
@@ -70,7 +99,11 @@ describe('API field errors → form fields', () => {
       ],
       (f) => interviewFieldKey(f),
     );
-    expect(grouped).toEqual({ 'place.lat': ['Zu groß'], title: ['Pflichtfeld'], [FORM_LEVEL]: ['Mindestens ein Feld angeben.'] });
+    expect(grouped).toEqual({
+      'place.lat': ['Zu groß'],
+      title: ['Pflichtfeld'],
+      [FORM_LEVEL]: ['Mindestens ein Feld angeben.'],
+    });
   });
 
   it('maps index point errors to the point and field', () => {
@@ -90,7 +123,11 @@ describe('API field errors → form fields', () => {
     expect(html).toContain('aria-invalid="true"');
     expect(html).toContain('aria-describedby="f-lat-hint f-lat-error"');
     expect(html).toContain('<p id="f-lat-error" class="sb-c-field-error">Zahl zwischen −90 und 90</p>');
-    const clean = renderToStaticMarkup(<Field id="t" label="Titel">{(a) => <input {...a} />}</Field>);
+    const clean = renderToStaticMarkup(
+      <Field id="t" label="Titel">
+        {(a) => <input {...a} />}
+      </Field>,
+    );
     expect(clean).not.toContain('aria-invalid');
     expect(clean).not.toContain('aria-describedby');
   });
@@ -98,7 +135,11 @@ describe('API field errors → form fields', () => {
 
 describe('interview form → API JSON', () => {
   const today = new Date('2025-06-15T12:00:00Z');
-  const filled = (change: Partial<InterviewFormState>): InterviewFormState => ({ ...emptyForm(), title: 'Schichtbetrieb in Golpa-Nord', ...change });
+  const filled = (change: Partial<InterviewFormState>): InterviewFormState => ({
+    ...emptyForm(),
+    title: 'Schichtbetrieb in Golpa-Nord',
+    ...change,
+  });
 
   it('leaves out empty person rows, keeps the row mapping, trims and nulls empty optionals', () => {
     const form = filled({
@@ -113,7 +154,10 @@ describe('interview form → API JSON', () => {
     });
     const { payload, peopleIndexMap, problems } = buildInterviewPayload(form, today);
     expect(problems).toEqual({});
-    expect(payload.people).toEqual([{ name: 'Horst Krüger', role: 'narrator' }, { name: 'Anna Schmidt', role: 'interviewer' }]);
+    expect(payload.people).toEqual([
+      { name: 'Horst Krüger', role: 'narrator' },
+      { name: 'Anna Schmidt', role: 'interviewer' },
+    ]);
     expect(peopleIndexMap).toEqual([1, 2]);
     expect(payload.summary).toBeNull();
     expect(payload.recordedAt).toBeNull();
@@ -126,11 +170,20 @@ describe('interview form → API JSON', () => {
     expect(parseCoordinate('51,7936')).toBe(51.7936);
     expect(parseCoordinate('-12.5')).toBe(-12.5);
     expect(parseCoordinate('51°47′')).toBeNull();
-    const ok = buildInterviewPayload(filled({ placeName: 'Ferropolis', placeLat: '51,7936', placeLon: '12,4468' }), today);
+    const ok = buildInterviewPayload(
+      filled({ placeName: 'Ferropolis', placeLat: '51,7936', placeLon: '12,4468' }),
+      today,
+    );
     expect(ok.payload.place).toEqual({ name: 'Ferropolis', lat: 51.7936, lon: 12.4468 });
-    expect(buildInterviewPayload(filled({ placeName: 'X', placeLat: '91', placeLon: '1' }), today).problems).toEqual({ 'place.lat': 'latRange' });
-    expect(buildInterviewPayload(filled({ placeName: 'X', placeLat: '51' }), today).problems).toEqual({ 'place.lon': 'coordinatesTogether' });
-    expect(buildInterviewPayload(filled({ placeLat: '51', placeLon: '12' }), today).problems).toEqual({ 'place.name': 'placeNameForCoordinates' });
+    expect(buildInterviewPayload(filled({ placeName: 'X', placeLat: '91', placeLon: '1' }), today).problems).toEqual({
+      'place.lat': 'latRange',
+    });
+    expect(buildInterviewPayload(filled({ placeName: 'X', placeLat: '51' }), today).problems).toEqual({
+      'place.lon': 'coordinatesTogether',
+    });
+    expect(buildInterviewPayload(filled({ placeLat: '51', placeLon: '12' }), today).problems).toEqual({
+      'place.name': 'placeNameForCoordinates',
+    });
   });
 
   it('reports a missing title and a bad date as i18n keys', () => {
@@ -140,13 +193,36 @@ describe('interview form → API JSON', () => {
 
   it('round-trips an interview from the API', () => {
     const interview: Interview = {
-      id: 'i1', collectionId: 'c1', title: 'T', people: [{ name: 'H', role: 'narrator' }], recordedAt: '1987', place: { name: 'Gräfenhainichen', lat: 51.7, lon: 12.4 },
-      language: 'nds', summary: 'S', keywords: ['a'], visibility: 'registered', status: 'draft', grants: [], embargoUntil: null, embargoListed: false, createdBy: 'u', createdAt: '', updatedAt: '', version: 3,
+      id: 'i1',
+      collectionId: 'c1',
+      title: 'T',
+      people: [{ name: 'H', role: 'narrator' }],
+      recordedAt: '1987',
+      place: { name: 'Gräfenhainichen', lat: 51.7, lon: 12.4 },
+      language: 'nds',
+      summary: 'S',
+      keywords: ['a'],
+      visibility: 'registered',
+      status: 'draft',
+      grants: [],
+      embargoUntil: null,
+      embargoListed: false,
+      createdBy: 'u',
+      createdAt: '',
+      updatedAt: '',
+      version: 3,
     };
     const { payload } = buildInterviewPayload(formFromInterview(interview), today);
     expect(payload).toEqual({
-      title: 'T', collectionId: 'c1', people: [{ name: 'H', role: 'narrator' }], recordedAt: '1987', place: { name: 'Gräfenhainichen', lat: 51.7, lon: 12.4 },
-      language: 'nds', summary: 'S', keywords: ['a'], visibility: 'registered',
+      title: 'T',
+      collectionId: 'c1',
+      people: [{ name: 'H', role: 'narrator' }],
+      recordedAt: '1987',
+      place: { name: 'Gräfenhainichen', lat: 51.7, lon: 12.4 },
+      language: 'nds',
+      summary: 'S',
+      keywords: ['a'],
+      visibility: 'registered',
     });
   });
 
@@ -167,10 +243,18 @@ describe('upload progress', () => {
   it('estimates speed and time left from the current run only (a resumed upload starts at its offset)', () => {
     const start = 1_000_000;
     // resumed at 40 MB of 100 MB, 10 MB sent in 2 s → 5 MB/s, 50 MB left → 10 s
-    const f = progressFigures({ sent: 50e6, total: 100e6, runStartedAt: start, runStartBytes: 40e6, now: start + 2000 });
+    const f = progressFigures({
+      sent: 50e6,
+      total: 100e6,
+      runStartedAt: start,
+      runStartBytes: 40e6,
+      now: start + 2000,
+    });
     expect(f).toEqual({ percent: 50, bytesPerSecond: 5e6, etaSeconds: 10 });
     // too early to tell
-    expect(progressFigures({ sent: 1e6, total: 100e6, runStartedAt: start, runStartBytes: 0, now: start + 500 }).etaSeconds).toBeNull();
+    expect(
+      progressFigures({ sent: 1e6, total: 100e6, runStartedAt: start, runStartBytes: 0, now: start + 500 }).etaSeconds,
+    ).toBeNull();
   });
 
   it('formats sizes and durations in German and English', () => {
@@ -205,7 +289,15 @@ describe('transcript timing', () => {
   });
 
   it('finds an earlier, longer cue that still runs when cues overlap', () => {
-    expect(currentSegmentIndex([{ start: 0, end: 10 }, { start: 2, end: 3 }], 5)).toBe(0);
+    expect(
+      currentSegmentIndex(
+        [
+          { start: 0, end: 10 },
+          { start: 2, end: 3 },
+        ],
+        5,
+      ),
+    ).toBe(0);
   });
 
   it('formats and parses timecodes', () => {
@@ -223,9 +315,21 @@ describe('transcript timing', () => {
   });
 
   it('renumbers unsaved drafts after a split or merge', () => {
-    const drafts = new Map([[0, 'a'], [2, 'c'], [3, 'd'], [5, 'f']]);
-    expect([...renumberDrafts(drafts, { kind: 'split', n: 2 })]).toEqual([[0, 'a'], [4, 'd'], [6, 'f']]);
-    expect([...renumberDrafts(drafts, { kind: 'merge', n: 2 })]).toEqual([[0, 'a'], [4, 'f']]);
+    const drafts = new Map([
+      [0, 'a'],
+      [2, 'c'],
+      [3, 'd'],
+      [5, 'f'],
+    ]);
+    expect([...renumberDrafts(drafts, { kind: 'split', n: 2 })]).toEqual([
+      [0, 'a'],
+      [4, 'd'],
+      [6, 'f'],
+    ]);
+    expect([...renumberDrafts(drafts, { kind: 'merge', n: 2 })]).toEqual([
+      [0, 'a'],
+      [4, 'f'],
+    ]);
   });
 });
 
@@ -254,17 +358,37 @@ describe('transcriber keyboard shortcuts', () => {
 });
 
 describe('media and import helpers', () => {
-  const medium = { hls: '/media/m/hls/master.m3u8', original: '/media/m/original', originalPlayable: true, originalMime: 'video/mp4', download: '/media/m/download.m4a' };
+  const medium = {
+    hls: '/media/m/hls/master.m3u8',
+    original: '/media/m/original',
+    originalPlayable: true,
+    originalMime: 'video/mp4',
+    download: '/media/m/download.m4a',
+  };
   it('plays HLS only where the browser can, else the original, else the M4A', () => {
     // the transcript editor's plain media element: native HLS only (no http-streaming engine there)
     const plain = (nativeHls: boolean) => ({ nativeHls, mse: false });
     expect(chooseSource(medium, plain(true))).toMatchObject({ src: medium.hls, type: 'application/vnd.apple.mpegurl' });
     expect(chooseSource(medium, plain(false))).toMatchObject({ src: medium.original, type: 'video/mp4' });
-    expect(chooseSource({ ...medium, originalPlayable: false }, plain(false))).toMatchObject({ src: medium.download, type: 'audio/mp4' });
+    expect(chooseSource({ ...medium, originalPlayable: false }, plain(false))).toMatchObject({
+      src: medium.download,
+      type: 'audio/mp4',
+    });
     expect(chooseSource({ ...medium, hls: null, originalPlayable: false, download: null }, plain(true))).toBeNull();
   });
   it('names the job at work', () => {
-    const job = (name: string, status: 'queued' | 'running' | 'done' | 'failed') => ({ id: name, name, status, attempts: 1, maxAttempts: 3, progress: 0, error: null, createdAt: '2026-05-01T10:00:00.000Z', startedAt: null, finishedAt: null });
+    const job = (name: string, status: 'queued' | 'running' | 'done' | 'failed') => ({
+      id: name,
+      name,
+      status,
+      attempts: 1,
+      maxAttempts: 3,
+      progress: 0,
+      error: null,
+      createdAt: '2026-05-01T10:00:00.000Z',
+      startedAt: null,
+      finishedAt: null,
+    });
     expect(activeJob({ jobs: [job('a', 'done'), job('b', 'running'), job('c', 'queued')] })?.name).toBe('b');
     expect(activeJob({ jobs: [job('a', 'done')] })).toBeNull();
   });
@@ -273,7 +397,9 @@ describe('media and import helpers', () => {
     expect(issuePosition({ field: 'file:12', message: 'x' })).toEqual({ line: 12, column: null });
     expect(issuePosition({ field: 'segments.2.end', message: 'x' })).toEqual({ line: null, column: null });
     expect(segmentNumberOf('segments.2.end')).toBe(3);
-    expect(sortIssues([{ message: 'c' }, { line: 9, message: 'b' }, { line: 2, message: 'a' }]).map((i) => i.message)).toEqual(['a', 'b', 'c']);
+    expect(
+      sortIssues([{ message: 'c' }, { line: 9, message: 'b' }, { line: 2, message: 'a' }]).map((i) => i.message),
+    ).toEqual(['a', 'b', 'c']);
   });
   it('describes where a version came from', () => {
     expect(describeSource('import:vtt')).toEqual({ kind: 'import', detail: 'vtt' });

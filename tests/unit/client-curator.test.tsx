@@ -5,14 +5,20 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setCsrfToken, problemSlug, request, ApiProblem } from '../../client/src/lib/http.js';
 import '../../client/src/contributor/i18n/index.js';
 import {
-  buildConsentPayload, checkScan, consentFieldKey, consentFormData, emptyConsentForm, formFromConsent, SCAN_MAX_BYTES, toggleScope,
+  buildConsentPayload,
+  checkScan,
+  consentFieldKey,
+  consentFormData,
+  emptyConsentForm,
+  formFromConsent,
+  SCAN_MAX_BYTES,
+  toggleScope,
   type ConsentFormState,
 } from '../../client/src/contributor/lib/consentForm.js';
 import { FORM_LEVEL } from '../../client/src/contributor/lib/fieldErrors.js';
-import {
-  nextStatuses } from '../../client/src/contributor/lib/publication.js';
+import { nextStatuses } from '../../client/src/contributor/lib/publication.js';
 import { transitions } from '../../server/interviews/workflow.js';
-import type { ConsentRecord,  } from '../../client/src/contributor/types.js';
+import type { ConsentRecord } from '../../client/src/contributor/types.js';
 
 const today = new Date('2026-06-15T12:00:00Z');
 
@@ -26,7 +32,7 @@ const filled = (over: Partial<ConsentFormState> = {}): ConsentFormState => ({
 });
 
 describe('workflow steps offered by the client', () => {
-  it('are the server\'s workflow table, state for state (the client imports only types from the server)', () => {
+  it("are the server's workflow table, state for state (the client imports only types from the server)", () => {
     expect(nextStatuses).toEqual(transitions);
   });
 });
@@ -36,16 +42,40 @@ describe('consent form → API JSON', () => {
     const { payload, problems } = buildConsentPayload(filled({ notes: '  ', embargoUntil: '' }), { today });
     expect(problems).toEqual({});
     expect(payload).toEqual({
-      narrator: 'Horst Krüger', scope: ['archive', 'research', 'public_web'], givenOn: '2019-05-17', method: 'signed_form',
-      embargoUntil: null, onWithdrawal: 'keep_archive', notes: null,
+      narrator: 'Horst Krüger',
+      scope: ['archive', 'research', 'public_web'],
+      givenOn: '2019-05-17',
+      method: 'signed_form',
+      embargoUntil: null,
+      onWithdrawal: 'keep_archive',
+      notes: null,
     });
-    const update = buildConsentPayload(filled({ keepScan: false, embargoUntil: '2030-01-01', notes: 'Tochter war dabei', onWithdrawal: 'delete_original' }), { update: true, today });
-    expect(update.payload).toMatchObject({ embargoUntil: '2030-01-01', notes: 'Tochter war dabei', onWithdrawal: 'delete_original', keepScan: false });
+    const update = buildConsentPayload(
+      filled({
+        keepScan: false,
+        embargoUntil: '2030-01-01',
+        notes: 'Tochter war dabei',
+        onWithdrawal: 'delete_original',
+      }),
+      { update: true, today },
+    );
+    expect(update.payload).toMatchObject({
+      embargoUntil: '2030-01-01',
+      notes: 'Tochter war dabei',
+      onWithdrawal: 'delete_original',
+      keepScan: false,
+    });
   });
 
   it('says what is missing or wrong, per field', () => {
     const { problems } = buildConsentPayload({ ...emptyConsentForm(), embargoUntil: '2030-02-30' }, { today });
-    expect(problems).toEqual({ narrator: 'narratorRequired', scope: 'scopeRequired', givenOn: 'dateRequired', method: 'methodRequired', embargoUntil: 'embargoFormat' });
+    expect(problems).toEqual({
+      narrator: 'narratorRequired',
+      scope: 'scopeRequired',
+      givenOn: 'dateRequired',
+      method: 'methodRequired',
+      embargoUntil: 'embargoFormat',
+    });
     expect(buildConsentPayload(filled({ givenOn: '17.05.2019' }), { today }).problems.givenOn).toBe('dateFormat');
     expect(buildConsentPayload(filled({ givenOn: '2019-02-29' }), { today }).problems.givenOn).toBe('dateFormat');
     // one day of slack for time zones, as the server allows
@@ -59,21 +89,46 @@ describe('consent form → API JSON', () => {
     expect(checkScan({ name: 'scan.JPG', type: '', size: 1000 })).toBeNull();
     expect(checkScan({ name: 'scan.heic', type: 'image/heic', size: 1000 })).toBe('scanType');
     expect(checkScan({ name: 'scan.png', type: 'image/png', size: SCAN_MAX_BYTES + 1 })).toBe('scanSize');
-    expect(buildConsentPayload(filled(), { today, scan: { name: 'x.docx', type: 'application/msword', size: 5 } }).problems.scan).toBe('scanType');
+    expect(
+      buildConsentPayload(filled(), { today, scan: { name: 'x.docx', type: 'application/msword', size: 5 } }).problems
+        .scan,
+    ).toBe('scanType');
   });
 
   it('toggles scopes and round-trips a record from the API', () => {
     expect(toggleScope(['research'], 'archive', true)).toEqual(['archive', 'research']);
     expect(toggleScope(['archive', 'research'], 'archive', false)).toEqual(['research']);
     const record: ConsentRecord = {
-      id: 'c1', version: 3, interviewId: 'i1', narrator: 'Erika Lehmann', scope: ['exhibition', 'archive'], givenOn: '2020-03-01', method: 'spoken',
-      scan: null, embargoUntil: '2031-01-01T00:00:00.000Z', onWithdrawal: 'delete_original', notes: null, authorId: null, createdAt: '2026-01-01T00:00:00Z',
+      id: 'c1',
+      version: 3,
+      interviewId: 'i1',
+      narrator: 'Erika Lehmann',
+      scope: ['exhibition', 'archive'],
+      givenOn: '2020-03-01',
+      method: 'spoken',
+      scan: null,
+      embargoUntil: '2031-01-01T00:00:00.000Z',
+      onWithdrawal: 'delete_original',
+      notes: null,
+      authorId: null,
+      createdAt: '2026-01-01T00:00:00Z',
     };
     const form = formFromConsent(record);
-    expect(form).toMatchObject({ scope: ['archive', 'exhibition'], embargoUntil: '2031-01-01', notes: '', keepScan: true });
+    expect(form).toMatchObject({
+      scope: ['archive', 'exhibition'],
+      embargoUntil: '2031-01-01',
+      notes: '',
+      keepScan: true,
+    });
     expect(buildConsentPayload(form, { today, update: true }).payload).toEqual({
-      narrator: 'Erika Lehmann', scope: ['archive', 'exhibition'], givenOn: '2020-03-01', method: 'spoken', embargoUntil: '2031-01-01',
-      onWithdrawal: 'delete_original', notes: null, keepScan: true,
+      narrator: 'Erika Lehmann',
+      scope: ['archive', 'exhibition'],
+      givenOn: '2020-03-01',
+      method: 'spoken',
+      embargoUntil: '2031-01-01',
+      onWithdrawal: 'delete_original',
+      notes: null,
+      keepScan: true,
     });
   });
 
@@ -91,7 +146,11 @@ describe('consent form → API JSON', () => {
 
   it('builds the multipart body: record as JSON, then the file', async () => {
     const payload = buildConsentPayload(filled(), { today }).payload;
-    const data = consentFormData(payload, new Blob(['%PDF-1.4\n%%EOF'], { type: 'application/pdf' }), 'Formular Krüger.pdf');
+    const data = consentFormData(
+      payload,
+      new Blob(['%PDF-1.4\n%%EOF'], { type: 'application/pdf' }),
+      'Formular Krüger.pdf',
+    );
     expect([...data.keys()]).toEqual(['record', 'file']);
     expect(JSON.parse(String(data.get('record')))).toEqual(payload);
     const file = data.get('file') as File;
@@ -107,15 +166,23 @@ describe('multipart sender', () => {
   });
 
   it('sends the CSRF token and If-Match, lets the browser set the boundary, and reads 412 as a problem', async () => {
-    const fetchMock = vi.fn<typeof fetch>(async () =>
-      new Response(JSON.stringify({ type: '/problems/precondition-failed', title: 'Geändert', status: 412, currentVersion: 4 }), {
-        status: 412, headers: { 'Content-Type': 'application/problem+json' },
-      }));
+    const fetchMock = vi.fn<typeof fetch>(
+      async () =>
+        new Response(
+          JSON.stringify({ type: '/problems/precondition-failed', title: 'Geändert', status: 412, currentVersion: 4 }),
+          {
+            status: 412,
+            headers: { 'Content-Type': 'application/problem+json' },
+          },
+        ),
+    );
     vi.stubGlobal('fetch', fetchMock);
     setCsrfToken('tok-9');
     const form = new FormData();
     form.append('record', '{}');
-    const err = await request('PUT', '/api/interviews/i/consents/c', { form, ifMatch: 'W/"v3"' }).catch((e: unknown) => e);
+    const err = await request('PUT', '/api/interviews/i/consents/c', { form, ifMatch: 'W/"v3"' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ApiProblem);
     expect((err as ApiProblem).status).toBe(412);
     expect((err as ApiProblem).problem.currentVersion).toBe(4);
@@ -132,7 +199,16 @@ describe('multipart sender', () => {
   });
 
   it('returns the record and its ETag', async () => {
-    vi.stubGlobal('fetch', vi.fn<typeof fetch>(async () => Response.json({ id: 'c', version: 1 }, { status: 201, headers: { ETag: 'W/"v1"' } })));
-    await expect(request('POST', '/api/interviews/i/consents', { form: new FormData() })).resolves.toEqual({ data: { id: 'c', version: 1 }, etag: 'W/"v1"', status: 201 });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn<typeof fetch>(async () =>
+        Response.json({ id: 'c', version: 1 }, { status: 201, headers: { ETag: 'W/"v1"' } }),
+      ),
+    );
+    await expect(request('POST', '/api/interviews/i/consents', { form: new FormData() })).resolves.toEqual({
+      data: { id: 'c', version: 1 },
+      etag: 'W/"v1"',
+      status: 201,
+    });
   });
 });

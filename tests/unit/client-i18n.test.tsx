@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiProblem, apiGet, apiSend, setApiLanguage, setCsrfToken } from '../../client/src/lib/http.js';
 import { describeTranslationPair } from '../helpers/i18n.js';
 
-describeTranslationPair('client i18n resources (de.json / en.json)', new URL('../../client/src/i18n/', import.meta.url), 10);
+describeTranslationPair(
+  'client i18n resources (de.json / en.json)',
+  new URL('../../client/src/i18n/', import.meta.url),
+  10,
+);
 
 describe('client api.ts with a stubbed global fetch', () => {
   afterEach(() => {
@@ -70,7 +74,10 @@ describe('client api.ts with a stubbed global fetch', () => {
     stubFetch(new Response('Bad Gateway', { status: 502, statusText: 'Bad Gateway' }));
     await expect(apiGet('/api/search?q=x')).rejects.toMatchObject({ status: 502, problem: { title: 'Bad Gateway' } });
 
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('fetch failed'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('fetch failed'))),
+    );
     const error = await apiGet('/api/search?q=x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiProblem);
     expect((error as ApiProblem).isNetworkError).toBe(true);

@@ -8,12 +8,25 @@ import { PlaybackClock } from '../../client/src/player/clock.js';
 import { shortcutFor } from '../../client/src/player/keyboard.js';
 import { chooseSource, fallbackSource } from '../../client/src/lib/media.js';
 import {
-  chapterCues, findActiveIndex, findCurrentIndex, waveformColumns, waveformDuration,
+  chapterCues,
+  findActiveIndex,
+  findCurrentIndex,
+  waveformColumns,
+  waveformDuration,
 } from '../../client/src/player/time.js';
 import { formatTimecode, isoDuration, parseTimeParam } from '../../client/src/lib/time.js';
 import { Transcript, type InterviewSearch } from '../../client/src/player/Transcript.js';
 import {
-  apiSearchPath, clearFilters, currentPage, hitHref, pageCount, pageWindow, safeSnippet, selectedValues, sortFacetValues, toggleFacet,
+  apiSearchPath,
+  clearFilters,
+  currentPage,
+  hitHref,
+  pageCount,
+  pageWindow,
+  safeSnippet,
+  selectedValues,
+  sortFacetValues,
+  toggleFacet,
 } from '../../client/src/pages/searchQuery.js';
 import { placeSlug } from '../../client/src/components/placeSlug.js';
 import { groupByPlace } from '../../client/src/lib/places.js';
@@ -73,7 +86,7 @@ describe('current passage for a time (binary search)', () => {
 
   it('agrees with a linear scan on many random transcripts', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let run = 0; run < 200; run++) {
       let t = random() * 3;
       const items = Array.from({ length: Math.floor(random() * 40) }, () => ({ start: (t += random() * 5) }));
@@ -103,7 +116,15 @@ describe('current passage for a time (binary search)', () => {
 
 describe('chapters and waveform', () => {
   it('makes chapter cues that run until the next point, the last until the end', () => {
-    expect(chapterCues([{ start: 11, title: 'Schichtarbeit' }, { start: 0, title: 'Einstieg' }], 20)).toEqual([
+    expect(
+      chapterCues(
+        [
+          { start: 11, title: 'Schichtarbeit' },
+          { start: 0, title: 'Einstieg' },
+        ],
+        20,
+      ),
+    ).toEqual([
       { start: 0, end: 11, title: 'Einstieg' },
       { start: 11, end: 20, title: 'Schichtarbeit' },
     ]);
@@ -125,7 +146,10 @@ describe('chapters and waveform', () => {
 });
 
 describe('keyboard shortcuts', () => {
-  const el = (tagName: string, role?: string) => ({ tagName, getAttribute: (n: string) => (n === 'role' ? (role ?? null) : null) });
+  const el = (tagName: string, role?: string) => ({
+    tagName,
+    getAttribute: (n: string) => (n === 'role' ? (role ?? null) : null),
+  });
   const video = { video: true };
 
   it('maps the documented keys', () => {
@@ -158,13 +182,30 @@ describe('keyboard shortcuts', () => {
 });
 
 describe('which file the player loads', () => {
-  const medium = { hls: '/media/m/hls/master.m3u8', original: '/media/m/original', originalPlayable: true, originalMime: 'audio/mpeg' };
+  const medium = {
+    hls: '/media/m/hls/master.m3u8',
+    original: '/media/m/original',
+    originalPlayable: true,
+    originalMime: 'audio/mpeg',
+  };
 
   it('prefers native HLS, then HLS through http-streaming, then the original; nothing while nothing is playable', () => {
-    expect(chooseSource(medium, { nativeHls: true, mse: true })).toMatchObject({ src: medium.hls, type: 'application/vnd.apple.mpegurl', needsVhs: false, isHls: true });
+    expect(chooseSource(medium, { nativeHls: true, mse: true })).toMatchObject({
+      src: medium.hls,
+      type: 'application/vnd.apple.mpegurl',
+      needsVhs: false,
+      isHls: true,
+    });
     expect(chooseSource(medium, { nativeHls: false, mse: true })).toMatchObject({ src: medium.hls, needsVhs: true });
-    expect(chooseSource(medium, { nativeHls: false, mse: false })).toMatchObject({ src: medium.original, type: 'audio/mpeg', needsVhs: false });
-    expect(chooseSource({ ...medium, hls: null }, { nativeHls: true, mse: true })).toMatchObject({ src: medium.original, isHls: false });
+    expect(chooseSource(medium, { nativeHls: false, mse: false })).toMatchObject({
+      src: medium.original,
+      type: 'audio/mpeg',
+      needsVhs: false,
+    });
+    expect(chooseSource({ ...medium, hls: null }, { nativeHls: true, mse: true })).toMatchObject({
+      src: medium.original,
+      isHls: false,
+    });
     expect(chooseSource({ ...medium, hls: null, originalPlayable: false }, { nativeHls: true, mse: true })).toBeNull();
     expect(fallbackSource({ ...medium, originalPlayable: false })).toBeNull();
   });
@@ -176,7 +217,9 @@ describe('search page URL ↔ API', () => {
   it('sends the query, facet filters (collection as collectionId), page and page size', () => {
     expect(apiSearchPath(params(''))).toBeNull();
     expect(apiSearchPath(params('q=%20'))).toBeNull();
-    const path = apiSearchPath(params('q=F%C3%B6rderbr%C3%BCcke&narrator=Karl%20Mehnert,Helga%20Brandt&collection=c1&page=2'))!;
+    const path = apiSearchPath(
+      params('q=F%C3%B6rderbr%C3%BCcke&narrator=Karl%20Mehnert,Helga%20Brandt&collection=c1&page=2'),
+    )!;
     const sent = new URL(path, 'http://x').searchParams;
     expect(sent.get('q')).toBe('Förderbrücke');
     expect(sent.get('narrator')).toBe('Karl Mehnert,Helga Brandt');
@@ -216,8 +259,12 @@ describe('search page URL ↔ API', () => {
   });
 
   it('lets only <mark> through in snippets and links hits to their second', () => {
-    expect(safeSnippet('an der <mark>Förderbrücke</mark> &lt;script&gt;')).toBe('an der <mark>Förderbrücke</mark> &lt;script&gt;');
-    expect(safeSnippet('<img src=x onerror=alert(1)><mark>x</mark><script>')).toBe('&lt;img src=x onerror=alert(1)><mark>x</mark>&lt;script>');
+    expect(safeSnippet('an der <mark>Förderbrücke</mark> &lt;script&gt;')).toBe(
+      'an der <mark>Förderbrücke</mark> &lt;script&gt;',
+    );
+    expect(safeSnippet('<img src=x onerror=alert(1)><mark>x</mark><script>')).toBe(
+      '&lt;img src=x onerror=alert(1)><mark>x</mark>&lt;script>',
+    );
     expect(hitHref({ interviewId: 'i-1', mediaId: 'm-2', start: 7 })).toBe('/interviews/i-1?t=7&m=m-2');
   });
 });
@@ -226,8 +273,20 @@ describe('places', () => {
   it('makes stable fragment ids and groups interviews by place', () => {
     expect(placeSlug('Gräfenhainichen')).toBe('ort-grafenhainichen');
     expect(placeSlug('Straße des Bergmanns')).toBe('ort-strasse-des-bergmanns');
-    const item = (id: string, place: InterviewSummary['place']): InterviewSummary => ({ id, title: id, summary: null, recordedAt: null, place, people: [] });
-    const groups = groupByPlace([item('a', { name: 'Zschornewitz' }), item('b', { name: 'Golpa', lat: 51.7, lon: 12.4 }), item('c', { name: 'Zschornewitz', lat: 51.71, lon: 12.40 }), item('d', null)]);
+    const item = (id: string, place: InterviewSummary['place']): InterviewSummary => ({
+      id,
+      title: id,
+      summary: null,
+      recordedAt: null,
+      place,
+      people: [],
+    });
+    const groups = groupByPlace([
+      item('a', { name: 'Zschornewitz' }),
+      item('b', { name: 'Golpa', lat: 51.7, lon: 12.4 }),
+      item('c', { name: 'Zschornewitz', lat: 51.71, lon: 12.4 }),
+      item('d', null),
+    ]);
     expect(groups.map((g) => [g.name, g.interviews.map((i) => i.id), g.lat])).toEqual([
       ['Golpa', ['b'], 51.7],
       ['Zschornewitz', ['a', 'c'], 51.71],
@@ -238,18 +297,46 @@ describe('places', () => {
 describe('<Transcript> markup (react-dom/server)', () => {
   const segments: TranscriptSegment[] = [
     { start: 0, end: 3, speaker: 'Anna Schulz', text: 'Wann sind Sie in den Tagebau gekommen?' },
-    { start: 3, end: 7, speaker: 'Karl Mehnert', text: 'Ich bin 1958 gekommen.', words: [{ start: 3, end: 3.4, text: 'Ich' }, { start: 3.5, end: 3.9, text: 'bin' }, { start: 4, end: 4.6, text: '1958' }, { start: 4.7, end: 5.5, text: 'gekommen.' }] },
+    {
+      start: 3,
+      end: 7,
+      speaker: 'Karl Mehnert',
+      text: 'Ich bin 1958 gekommen.',
+      words: [
+        { start: 3, end: 3.4, text: 'Ich' },
+        { start: 3.5, end: 3.9, text: 'bin' },
+        { start: 4, end: 4.6, text: '1958' },
+        { start: 4.7, end: 5.5, text: 'gekommen.' },
+      ],
+    },
     { start: 7, end: 11, speaker: 'Karl Mehnert', text: 'Später an der Förderbrücke.' },
   ];
   const search: InterviewSearch = {
-    query: '', setQuery: () => undefined, submitted: 'Förderbrücke', hits: [{ id: 'h', interviewId: 'i', interviewTitle: 'T', mediaId: 'm1', start: 7, end: 11, speaker: null, snippet: '' }],
-    active: -1, setActive: () => undefined, status: 'done', problem: null, run: async () => [],
+    query: '',
+    setQuery: () => undefined,
+    submitted: 'Förderbrücke',
+    hits: [
+      { id: 'h', interviewId: 'i', interviewTitle: 'T', mediaId: 'm1', start: 7, end: 11, speaker: null, snippet: '' },
+    ],
+    active: -1,
+    setActive: () => undefined,
+    status: 'done',
+    problem: null,
+    run: async () => [],
   };
   const render = (time: number) => {
     const clock = new PlaybackClock();
     clock.set(time, true);
     return renderToStaticMarkup(
-      <Transcript mediaId="m1" segments={segments} search={search} language="de" clock={clock} onSeek={() => undefined} onHit={() => undefined} />,
+      <Transcript
+        mediaId="m1"
+        segments={segments}
+        search={search}
+        language="de"
+        clock={clock}
+        onSeek={() => undefined}
+        onHit={() => undefined}
+      />,
     );
   };
 
@@ -257,7 +344,9 @@ describe('<Transcript> markup (react-dom/server)', () => {
     const html = render(4.2);
     expect(html.match(/data-testid="segment"/g)).toHaveLength(3);
     expect(html.match(/aria-current="true"/g)).toHaveLength(1);
-    expect(html).toMatch(/<li class="segment is-current" data-testid="segment" data-index="1" data-start="3" aria-current="true">/);
+    expect(html).toMatch(
+      /<li class="segment is-current" data-testid="segment" data-index="1" data-start="3" aria-current="true">/,
+    );
     expect(html).toMatch(/<span class="word is-current-word" data-start="4"> 1958<\/span>/);
     expect(html).toContain('data-testid="transcript" lang="de"');
     expect(html).toContain('aria-label="00:07 – ab hier abspielen"');

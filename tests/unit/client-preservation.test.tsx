@@ -9,13 +9,36 @@ import { FixityProblemList } from '../../client/src/contributor/preservation/Fix
 import { bagUrl, problemsOf, type FixityProblem } from '../../client/src/contributor/preservation/fixity.js';
 
 const problem = (over: Partial<FixityProblem>): FixityProblem => ({
-  id: 'e1', at: '2026-12-01T10:00:00.000Z', outcome: 'fail', path: 'originals/i1/m1/original.wav', fileKind: 'original', mediaId: 'm1', interviewId: 'i1',
-  expectedSha256: 'a'.repeat(64), actualSha256: 'b'.repeat(64), detail: null, ...over,
+  id: 'e1',
+  at: '2026-12-01T10:00:00.000Z',
+  outcome: 'fail',
+  path: 'originals/i1/m1/original.wav',
+  fileKind: 'original',
+  mediaId: 'm1',
+  interviewId: 'i1',
+  expectedSha256: 'a'.repeat(64),
+  actualSha256: 'b'.repeat(64),
+  detail: null,
+  ...over,
 });
 
 describe('fixity alerts and the bag download (admin UI)', () => {
-  const rendition = problem({ id: 'e2', at: '2026-12-01T09:00:00.000Z', outcome: 'missing', path: 'renditions/m2/download.m4a', fileKind: 'rendition', mediaId: 'm2', interviewId: 'i2', detail: 're-made from the original (job queued)' });
-  const older = problem({ id: 'e3', at: '2026-11-30T10:00:00.000Z', path: 'originals/i2/m3/original.mp3', interviewId: 'i2' });
+  const rendition = problem({
+    id: 'e2',
+    at: '2026-12-01T09:00:00.000Z',
+    outcome: 'missing',
+    path: 'renditions/m2/download.m4a',
+    fileKind: 'rendition',
+    mediaId: 'm2',
+    interviewId: 'i2',
+    detail: 're-made from the original (job queued)',
+  });
+  const older = problem({
+    id: 'e3',
+    at: '2026-11-30T10:00:00.000Z',
+    path: 'originals/i2/m3/original.mp3',
+    interviewId: 'i2',
+  });
 
   it('lists originals first, oldest first, and filters by interview', () => {
     expect(problemsOf({ problems: [rendition, problem({}), older] }).map((p) => p.id)).toEqual(['e3', 'e1', 'e2']);
@@ -30,14 +53,22 @@ describe('fixity alerts and the bag download (admin UI)', () => {
 
   it('says what is wrong with each file and that an original is never replaced automatically', async () => {
     await i18n.changeLanguage('de');
-    const de = renderToStaticMarkup(<MemoryRouter><FixityProblemList problems={[problem({}), rendition]} showInterview /></MemoryRouter>);
+    const de = renderToStaticMarkup(
+      <MemoryRouter>
+        <FixityProblemList problems={[problem({}), rendition]} showInterview />
+      </MemoryRouter>,
+    );
     expect(de).toContain('<strong>Original</strong> Prüfsumme weicht ab: <code>originals/i1/m1/original.wav</code>');
     expect(de).toContain('wird nicht automatisch ersetzt');
     expect(de).toContain('<strong>Abspielfassung</strong> fehlt: <code>renditions/m2/download.m4a</code>');
     expect(de).toContain('wird aus dem Original neu erstellt');
     expect(de).toContain('href="/mitarbeit/interviews/i1"');
     await i18n.changeLanguage('en');
-    const en = renderToStaticMarkup(<MemoryRouter><FixityProblemList problems={[problem({})]} showInterview={false} /></MemoryRouter>);
+    const en = renderToStaticMarkup(
+      <MemoryRouter>
+        <FixityProblemList problems={[problem({})]} showInterview={false} />
+      </MemoryRouter>,
+    );
     expect(en).toContain('<strong>Original</strong> checksum differs');
     expect(en).not.toContain('href=');
     await i18n.changeLanguage('de');

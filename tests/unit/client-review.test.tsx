@@ -34,12 +34,20 @@ describe('review i18n keys used with computed names', () => {
 
 describe('the short code from the letter', () => {
   it('tolerates lower case, spaces and missing or extra dashes', () => {
-    for (const typed of ['ABCD-EFGH-JK', 'abcd-efgh-jk', 'abcd efgh jk', ' ABCDEFGHJK ', 'ab cd-ef gh-j k', 'abcd–efgh–jk']) {
+    for (const typed of [
+      'ABCD-EFGH-JK',
+      'abcd-efgh-jk',
+      'abcd efgh jk',
+      ' ABCDEFGHJK ',
+      'ab cd-ef gh-j k',
+      'abcd–efgh–jk',
+    ]) {
       expect(normalizeCode(typed), typed).toBe('ABCD-EFGH-JK');
     }
   });
   it('needs exactly ten letters and digits', () => {
-    for (const typed of ['', 'ABCD-EFGH', 'ABCD-EFGH-JKL', '----------']) expect(normalizeCode(typed), typed).toBeNull();
+    for (const typed of ['', 'ABCD-EFGH', 'ABCD-EFGH-JKL', '----------'])
+      expect(normalizeCode(typed), typed).toBeNull();
   });
   it('the URL may carry a code in any spelling, or a link token (left as it is)', () => {
     expect(credentialFromPath('abcd efgh jk')).toBe('ABCD-EFGH-JK');
@@ -75,12 +83,26 @@ describe('selected transcript text → the passage to restrict', () => {
     { start: 3.2, end: 7.5, speaker: null, text: 'Ich war Baggerfahrerin im Tagebau Golpa-Nord.' },
     { start: 7.5, end: 11, speaker: null, text: 'Über meinen Vorarbeiter sage ich nichts.' },
   ];
-  it('spans the covered segments, from the first one\'s start to the last one\'s end', () => {
-    const p = passageOf(segments, new Map([[2, 'meinen Vorarbeiter'], [1, 'Tagebau  Golpa-Nord.\n']]));
+  it("spans the covered segments, from the first one's start to the last one's end", () => {
+    const p = passageOf(
+      segments,
+      new Map([
+        [2, 'meinen Vorarbeiter'],
+        [1, 'Tagebau  Golpa-Nord.\n'],
+      ]),
+    );
     expect(p).toEqual({ first: 1, last: 2, start: 3.2, end: 11, quote: 'Tagebau Golpa-Nord. meinen Vorarbeiter' });
   });
   it('ignores segments with only white space selected, and empty selections', () => {
-    expect(passageOf(segments, new Map([[0, '  '], [1, 'Bagger']]))).toMatchObject({ first: 1, last: 1, start: 3.2, end: 7.5 });
+    expect(
+      passageOf(
+        segments,
+        new Map([
+          [0, '  '],
+          [1, 'Bagger'],
+        ]),
+      ),
+    ).toMatchObject({ first: 1, last: 1, start: 3.2, end: 7.5 });
     expect(passageOf(segments, new Map())).toBeNull();
     expect(passageOf(segments, new Map([[7, 'nicht da']]))).toBeNull();
   });
@@ -91,7 +113,7 @@ describe('selected transcript text → the passage to restrict', () => {
     expect(snapToWords(text, text.indexOf(' sage'), text.indexOf(' sage') + 1)).toBe(' ');
     expect(snapToWords('Golpa-Nord.', 2, 8)).toBe('Golpa-Nord');
   });
-  it('marks the segments a restriction touches, by the server\'s overlap rule', () => {
+  it("marks the segments a restriction touches, by the server's overlap rule", () => {
     expect(overlaps({ start: 0, end: 3.2 }, { start: 3.2, end: 5 })).toBe(false);
     expect(restrictedFlags(segments, [{ start: 5, end: 8 }])).toEqual([false, true, true]);
     expect(restrictedFlags(segments, [])).toEqual([false, false, false]);
@@ -125,7 +147,16 @@ describe('review api (stubbed fetch)', () => {
 
   it('sends the credential as `Authorization: Review …`, without cookies of its own, and fills a withdrawn answer', async () => {
     const fetchMock = vi.fn<typeof fetch>(async () =>
-      Response.json({ invitation: { narrator: 'Gerda', expiresAt: '2030-01-01T00:00:00Z' }, decision: null, canDecide: false, withdrawn: true, interview: { id: 'i', title: 'T', status: 'withdrawn' }, media: [], restrictions: [], corrections: [] }),
+      Response.json({
+        invitation: { narrator: 'Gerda', expiresAt: '2030-01-01T00:00:00Z' },
+        decision: null,
+        canDecide: false,
+        withdrawn: true,
+        interview: { id: 'i', title: 'T', status: 'withdrawn' },
+        media: [],
+        restrictions: [],
+        corrections: [],
+      }),
     );
     vi.stubGlobal('fetch', fetchMock);
     const view = await loadView('ABCD-EFGH-JK');
@@ -136,7 +167,8 @@ describe('review api (stubbed fetch)', () => {
   });
 
   it('tells unknown, expired, revoked and too many attempts apart', async () => {
-    const answer = (status: number, body: object) => Response.json(body, { status, headers: { 'Content-Type': 'application/problem+json' } });
+    const answer = (status: number, body: object) =>
+      Response.json(body, { status, headers: { 'Content-Type': 'application/problem+json' } });
     const cases: Array<[Response, string | null]> = [
       [answer(401, { type: '/problems/review-link', title: 'x', status: 401, reason: 'unknown' }), 'unknown'],
       [answer(401, { type: '/problems/review-link', title: 'x', status: 401, reason: 'expired' }), 'expired'],
@@ -145,11 +177,17 @@ describe('review api (stubbed fetch)', () => {
       [answer(500, { type: '/problems/internal', title: 'x', status: 500 }), null],
     ];
     for (const [response, expected] of cases) {
-      vi.stubGlobal('fetch', vi.fn<typeof fetch>(async () => response));
+      vi.stubGlobal(
+        'fetch',
+        vi.fn<typeof fetch>(async () => response),
+      );
       const err = await loadView('x').catch((e: unknown) => e);
       expect(credentialFailure(err), expected ?? 'other').toBe(expected);
     }
-    vi.stubGlobal('fetch', vi.fn<typeof fetch>(async () => Promise.reject(new TypeError('offline'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn<typeof fetch>(async () => Promise.reject(new TypeError('offline'))),
+    );
     expect(credentialFailure(await loadView('x').catch((e: unknown) => e))).toBe('network');
   });
 });

@@ -94,14 +94,17 @@ describe('loadConfig errors', () => {
   });
 
   it('names every bad variable at once', () => {
-    expect(blamed({ PORT: 'abc', MEILI_URL: 'nope', UPLOAD_MAX_BYTES: 'lots', WORKER_CONCURRENCY: '-1' }).sort())
-      .toEqual(['MEILI_URL', 'PORT', 'UPLOAD_MAX_BYTES', 'WORKER_CONCURRENCY']);
+    expect(
+      blamed({ PORT: 'abc', MEILI_URL: 'nope', UPLOAD_MAX_BYTES: 'lots', WORKER_CONCURRENCY: '-1' }).sort(),
+    ).toEqual(['MEILI_URL', 'PORT', 'UPLOAD_MAX_BYTES', 'WORKER_CONCURRENCY']);
   });
 
   it('accepts the variables that belong together when they come together', () => {
     const cfg = loadConfig({
-      ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: 'glück-auf-kumpel-1987',
-      MEILI_URL: 'http://127.0.0.1:7700', MEILI_MASTER_KEY: 'k'.repeat(24),
+      ADMIN_EMAIL: 'admin@example.org',
+      ADMIN_PASSWORD: 'glück-auf-kumpel-1987',
+      MEILI_URL: 'http://127.0.0.1:7700',
+      MEILI_MASTER_KEY: 'k'.repeat(24),
     });
     expect(cfg.ADMIN_EMAIL).toBe('admin@example.org');
     expect(cfg.MEILI_URL).toBe('http://127.0.0.1:7700');
@@ -141,8 +144,16 @@ describe('loadConfig values', () => {
 
   it('counts empty and blank strings as unset', () => {
     const cfg = loadConfig({
-      PORT: '', DATA_DIR: '   ', MEILI_URL: '', MEILI_MASTER_KEY: '', ADMIN_EMAIL: '', ADMIN_PASSWORD: ' ',
-      UPLOAD_MAX_BYTES: '', WORKER_CONCURRENCY: '', MONGODB_URI: '', PUBLIC_URL: '',
+      PORT: '',
+      DATA_DIR: '   ',
+      MEILI_URL: '',
+      MEILI_MASTER_KEY: '',
+      ADMIN_EMAIL: '',
+      ADMIN_PASSWORD: ' ',
+      UPLOAD_MAX_BYTES: '',
+      WORKER_CONCURRENCY: '',
+      MONGODB_URI: '',
+      PUBLIC_URL: '',
     });
     expect(cfg.PORT).toBe(8080);
     expect(cfg.dataDir).toBe(path.resolve(process.cwd(), 'data'));

@@ -47,7 +47,15 @@ describe('safePath', () => {
 
 describe('probeArgs', () => {
   it('asks for JSON format and streams', () => {
-    expect(probeArgs('/x/a.mp4')).toEqual(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '/x/a.mp4']);
+    expect(probeArgs('/x/a.mp4')).toEqual([
+      '-v',
+      'error',
+      '-print_format',
+      'json',
+      '-show_format',
+      '-show_streams',
+      '/x/a.mp4',
+    ]);
     expect(probeArgs('-rf.mp4').at(-1)).toBe('file:-rf.mp4');
   });
 });
@@ -130,7 +138,12 @@ describe('videoHlsArgs', () => {
   });
 
   it('makes dash-leading input safe and the output dir absolute', () => {
-    const args = videoHlsArgs({ ...base, input: '-x.mp4', outDir: 'rel/out', source: { width: 640, height: 360, fps: 25 } });
+    const args = videoHlsArgs({
+      ...base,
+      input: '-x.mp4',
+      outDir: 'rel/out',
+      source: { width: 640, height: 360, fps: 25 },
+    });
     expect(after(args, '-i')).toBe('file:-x.mp4');
     expect(path.isAbsolute(args.at(-1)!)).toBe(true);
   });
@@ -198,7 +211,14 @@ describe('poster and storyboard', () => {
   });
 
   it('storyboardArgs tiles frames every interval into one JPEG', () => {
-    const args = storyboardArgs({ input: '/v.mp4', output: '/s.jpg', intervalSeconds: 60, columns: 10, rows: 6, tileHeight: 90 });
+    const args = storyboardArgs({
+      input: '/v.mp4',
+      output: '/s.jpg',
+      intervalSeconds: 60,
+      columns: 10,
+      rows: 6,
+      tileHeight: 90,
+    });
     expect(after(args, '-vf')).toBe('fps=1/60:eof_action=pass,scale=160:90,tile=10x6');
     expect(after(args, '-skip_frame')).toBe('nokey');
     expect(after(args, '-frames:v')).toBe('1');
@@ -234,7 +254,13 @@ describe('AAC encoder settings', () => {
       m4aArgs({ input: '/a', output: '/o.m4a' }),
       videoHlsArgs({ input: '/v', outDir: '/o', source: { width: 1280, height: 720, fps: 25 }, hasAudio: true }),
       audioPassArgs({ input: '/a' }),
-      videoPassArgs({ input: '/v', source: { width: 1280, height: 720, fps: 25 }, hasAudio: true, posterAtSeconds: 1, storyboard: { intervalSeconds: 1, columns: 2, rows: 1, tileWidth: 160, tileHeight: 90 } }),
+      videoPassArgs({
+        input: '/v',
+        source: { width: 1280, height: 720, fps: 25 },
+        hasAudio: true,
+        posterAtSeconds: 1,
+        storyboard: { intervalSeconds: 1, columns: 2, rows: 1, tileWidth: 160, tileHeight: 90 },
+      }),
     ];
     for (const args of everyAac) {
       const encoders = allAfter(args, '-c:a').filter((c) => c === 'aac');
@@ -250,7 +276,9 @@ describe('audioPassArgs (one decode, one AAC encode)', () => {
 
   it('decodes once and splits into the encode and the PCM (peaks and waveform picture are drawn in Node from it)', () => {
     expect(allAfter(args, '-i')).toEqual(['file:-in.mp3']);
-    expect(graph).toBe('[0:a:0]asplit=2[enc][wav];[wav]aresample=8000,aformat=sample_fmts=s16:channel_layouts=mono,asetnsamples=n=4000:p=0[pcm]');
+    expect(graph).toBe(
+      '[0:a:0]asplit=2[enc][wav];[wav]aresample=8000,aformat=sample_fmts=s16:channel_layouts=mono,asetnsamples=n=4000:p=0[pcm]',
+    );
     // showwavespic would hold every sample it gets until the end (3 h: > 300 MB)
     expect(graph).not.toContain('showwavespic');
     expect(allAfter(args, '-map')).toEqual(['[enc]', '[pcm]']);
@@ -287,7 +315,13 @@ describe('audioPassArgs (one decode, one AAC encode)', () => {
 
 describe('videoPassArgs (the ladder process makes every derivative)', () => {
   const storyboard = { intervalSeconds: 2, columns: 10, rows: 6, tileWidth: 160, tileHeight: 90 };
-  const base = { input: '/v.mp4', source: { width: 1280, height: 720, fps: 60 }, hasAudio: true, posterAtSeconds: 12, storyboard };
+  const base = {
+    input: '/v.mp4',
+    source: { width: 1280, height: 720, fps: 60 },
+    hasAudio: true,
+    posterAtSeconds: 12,
+    storyboard,
+  };
   const args = videoPassArgs(base);
   const graph = after(args, '-filter_complex')!;
 
@@ -304,7 +338,23 @@ describe('videoPassArgs (the ladder process makes every derivative)', () => {
 
   it('keeps the ladder exactly: bitrates, GOP, 6 s fMP4 segments, var streams', () => {
     const ladder = videoHlsArgs({ ...base, outDir: PASS_FILES.hlsDir });
-    for (const flag of ['-c:v', '-preset', '-crf', '-g', '-keyint_min', '-sc_threshold', '-force_key_frames', '-maxrate:v:0', '-maxrate:v:1', '-bufsize:v:0', '-b:a:0', '-b:a:1', '-hls_time', '-hls_segment_type', '-var_stream_map']) {
+    for (const flag of [
+      '-c:v',
+      '-preset',
+      '-crf',
+      '-g',
+      '-keyint_min',
+      '-sc_threshold',
+      '-force_key_frames',
+      '-maxrate:v:0',
+      '-maxrate:v:1',
+      '-bufsize:v:0',
+      '-b:a:0',
+      '-b:a:1',
+      '-hls_time',
+      '-hls_segment_type',
+      '-var_stream_map',
+    ]) {
       expect(after(args, flag)).toBe(after(ladder, flag));
     }
     expect(after(args, '-b:a:0')).toBe('128k');
@@ -316,7 +366,22 @@ describe('videoPassArgs (the ladder process makes every derivative)', () => {
 
   it('writes the M4A, poster and sprite beside the ladder, PCM to fd 3', () => {
     const m4a = args.indexOf(PASS_FILES.download);
-    expect(args.slice(args.indexOf('[am]') + 1, m4a)).toEqual(['-map_metadata', '-1', '-map_chapters', '-1', '-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '128k', '-movflags', '+faststart', '-f', 'ipod']);
+    expect(args.slice(args.indexOf('[am]') + 1, m4a)).toEqual([
+      '-map_metadata',
+      '-1',
+      '-map_chapters',
+      '-1',
+      '-c:a',
+      'aac',
+      '-aac_coder',
+      'fast',
+      '-b:a',
+      '128k',
+      '-movflags',
+      '+faststart',
+      '-f',
+      'ipod',
+    ]);
     expect(args).toContain(PASS_FILES.poster);
     expect(args).toContain(PASS_FILES.storyboardSprite);
     expect(args.at(-1)).toBe('pipe:3');
@@ -333,7 +398,11 @@ describe('videoPassArgs (the ladder process makes every derivative)', () => {
   it('the card goes in once before the split, the silence once before the audio split', () => {
     const r = videoPassArgs({ ...base, redaction: { ranges: [{ start: 1, end: 2 }], fontFile: null } });
     const g = after(r, '-filter_complex')!;
-    expect(g.startsWith("[0:v:0]drawbox=x=0:y=0:w=iw:h=ih:color=0x333333@1:t=fill:enable='between(t,1.000,2.000)',fps=30,split=4")).toBe(true);
+    expect(
+      g.startsWith(
+        "[0:v:0]drawbox=x=0:y=0:w=iw:h=ih:color=0x333333@1:t=fill:enable='between(t,1.000,2.000)',fps=30,split=4",
+      ),
+    ).toBe(true);
     expect(g.match(/drawbox/g)).toHaveLength(1);
     expect(g).toMatch(/\[0:a:0\]asetnsamples=n=1024:p=0,volume=[^;]*asplit=4\[a0\]\[a1\]\[am\]\[wav\]/);
   });

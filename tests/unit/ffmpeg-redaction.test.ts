@@ -81,9 +81,15 @@ describe('normalizeRanges', () => {
   });
 
   it('does not mutate its input', () => {
-    const input = [{ start: 1, end: 3 }, { start: 2, end: 4 }];
+    const input = [
+      { start: 1, end: 3 },
+      { start: 2, end: 4 },
+    ];
     normalizeRanges(input);
-    expect(input).toEqual([{ start: 1, end: 3 }, { start: 2, end: 4 }]);
+    expect(input).toEqual([
+      { start: 1, end: 3 },
+      { start: 2, end: 4 },
+    ]);
   });
 
   it('shiftRanges moves and clamps at 0', () => {
@@ -104,12 +110,28 @@ describe('redactionKey', () => {
     const k = redactionKey(RANGES);
     expect(k).toMatch(/^[0-9a-f]{16}$/);
     expect(redactionKey([...RANGES].reverse())).toBe(k);
-    expect(redactionKey([{ start: 2, end: 3 }, { start: 3, end: 4 }, { start: 5.5, end: 6.5 }])).toBe(k);
-    expect(redactionKey([{ start: 2.0000001, end: 4 }, { start: 5.5, end: 6.5 }])).toBe(k);
+    expect(
+      redactionKey([
+        { start: 2, end: 3 },
+        { start: 3, end: 4 },
+        { start: 5.5, end: 6.5 },
+      ]),
+    ).toBe(k);
+    expect(
+      redactionKey([
+        { start: 2.0000001, end: 4 },
+        { start: 5.5, end: 6.5 },
+      ]),
+    ).toBe(k);
   });
 
   it('changes when the set changes', () => {
-    expect(redactionKey([{ start: 2, end: 4.001 }, { start: 5.5, end: 6.5 }])).not.toBe(redactionKey(RANGES));
+    expect(
+      redactionKey([
+        { start: 2, end: 4.001 },
+        { start: 5.5, end: 6.5 },
+      ]),
+    ).not.toBe(redactionKey(RANGES));
     expect(redactionKey([{ start: 2, end: 4 }])).not.toBe(redactionKey(RANGES));
   });
 });
@@ -127,7 +149,10 @@ describe('filters', () => {
 
   it('keeps commas inside quotes, so the graph parser does not split the filter', () => {
     for (const f of [AUDIO, videoRedactionFilter(RANGES, { fontFile: '/f.ttf' })!]) {
-      const outside = f.split("'").filter((_, i) => i % 2 === 0).join('');
+      const outside = f
+        .split("'")
+        .filter((_, i) => i % 2 === 0)
+        .join('');
       expect(outside).not.toMatch(/[;[\]]/);
     }
   });
@@ -137,7 +162,11 @@ describe('filters', () => {
     expect(videoRedactionFilter(RANGES)).toBe(BOX);
     expect(videoRedactionFilter(RANGES, { fontFile: null })).toBe(BOX);
     const withText = videoRedactionFilter(RANGES, { fontFile: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' })!;
-    expect(withText.startsWith(`${BOX},drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:text=${CARD_TEXT}:`)).toBe(true);
+    expect(
+      withText.startsWith(
+        `${BOX},drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:text=${CARD_TEXT}:`,
+      ),
+    ).toBe(true);
     expect(withText.endsWith(ENABLE)).toBe(true);
   });
 
@@ -155,8 +184,26 @@ describe('filters', () => {
     expect(unrestrictedTime(0, [{ start: 0, end: 2 }], 8)).toBeCloseTo(2.002, 6);
     // the frame at a range's end still gets the card (between is inclusive)
     expect(unrestrictedTime(4, RANGES, 8)).toBeCloseTo(4.002, 6);
-    expect(unrestrictedTime(3.9, [{ start: 2, end: 4 }, { start: 4.0015, end: 5 }], 7)).toBeCloseTo(5.002, 6);
-    expect(unrestrictedTime(3.9, [{ start: 2, end: 4 }, { start: 4.0015, end: 5 }], 5)).toBeCloseTo(1.998, 6);
+    expect(
+      unrestrictedTime(
+        3.9,
+        [
+          { start: 2, end: 4 },
+          { start: 4.0015, end: 5 },
+        ],
+        7,
+      ),
+    ).toBeCloseTo(5.002, 6);
+    expect(
+      unrestrictedTime(
+        3.9,
+        [
+          { start: 2, end: 4 },
+          { start: 4.0015, end: 5 },
+        ],
+        5,
+      ),
+    ).toBeCloseTo(1.998, 6);
     expect(unrestrictedTime(5, [{ start: 0, end: 10 }], 8)).toBeNull();
   });
 });
@@ -186,7 +233,12 @@ describe('builders with redaction', () => {
   });
 
   it('videoHlsArgs: card before fps and split, silenced audio split per rung', () => {
-    const base = { input: '/in/a.mp4', outDir: '/out/hls', hasAudio: true, source: { width: 1920, height: 1080, fps: 50 } };
+    const base = {
+      input: '/in/a.mp4',
+      outDir: '/out/hls',
+      hasAudio: true,
+      source: { width: 1920, height: 1080, fps: 50 },
+    };
     const args = videoHlsArgs({ ...base, redaction });
     expect(after(args, '-filter_complex')).toBe(
       `[0:v:0]${BOX},fps=25,split=2[s0][s1];[s0]scale=-2:720,format=yuv420p[v0];[s1]scale=-2:360,format=yuv420p[v1]` +
@@ -206,7 +258,12 @@ describe('builders with redaction', () => {
   });
 
   it('videoHlsArgs: video only and with a caption font', () => {
-    const base = { input: '/in/a.mp4', outDir: '/out/hls', hasAudio: false, source: { width: 640, height: 360, fps: 25 } };
+    const base = {
+      input: '/in/a.mp4',
+      outDir: '/out/hls',
+      hasAudio: false,
+      source: { width: 640, height: 360, fps: 25 },
+    };
     const args = videoHlsArgs({ ...base, redaction: { ranges: RANGES, fontFile: '/f.ttf' } });
     expect(after(args, '-filter_complex')).toBe(
       `[0:v:0]${videoRedactionFilter(RANGES, { fontFile: '/f.ttf' })},split=1[s0];[s0]scale=-2:360,format=yuv420p[v0]`,
@@ -229,7 +286,9 @@ describe('builders with redaction', () => {
 
   it('storyboardArgs: card before fps/scale/tile', () => {
     const base = { input: '/v.mp4', output: '/s.jpg', intervalSeconds: 2, columns: 3, rows: 1 };
-    expect(after(storyboardArgs({ ...base, redaction }), '-vf')).toBe(`${BOX},fps=1/2:eof_action=pass,scale=160:-2,tile=3x1`);
+    expect(after(storyboardArgs({ ...base, redaction }), '-vf')).toBe(
+      `${BOX},fps=1/2:eof_action=pass,scale=160:-2,tile=3x1`,
+    );
     expect(storyboardArgs({ ...base, redaction: empty })).toEqual(storyboardArgs(base));
   });
 

@@ -8,28 +8,63 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { anonymous } from '../../server/access/viewer.js';
 import type { Viewer } from '../../server/access/viewer.js';
-import { catalogEntryOf, InterviewCatalog, InterviewCatalogSource, MAX_FACET_VALUES } from '../../server/search/interview-catalog.js';
+import {
+  catalogEntryOf,
+  InterviewCatalog,
+  InterviewCatalogSource,
+  MAX_FACET_VALUES,
+} from '../../server/search/interview-catalog.js';
 import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite/index.js';
 import type { Interview } from '../../server/store/types.js';
 
 const now = '2026-11-24T10:00:00.000Z';
 function interview(patch: Partial<Interview> = {}): Interview {
   return {
-    id: crypto.randomUUID(), collectionId: 'col-golpa', title: 'Gespräch', people: [{ name: 'Gerda Weiß', role: 'narrator' }],
-    recordedAt: '1987-05', place: { name: 'Golpa' }, language: 'de', summary: null, keywords: ['Tagebau', 'Schicht'],
-    visibility: 'public', status: 'published', grants: [], embargoUntil: null, embargoListed: false, createdBy: 'u-student',
-    createdAt: now, updatedAt: now, version: 1, ...patch,
+    id: crypto.randomUUID(),
+    collectionId: 'col-golpa',
+    title: 'Gespräch',
+    people: [{ name: 'Gerda Weiß', role: 'narrator' }],
+    recordedAt: '1987-05',
+    place: { name: 'Golpa' },
+    language: 'de',
+    summary: null,
+    keywords: ['Tagebau', 'Schicht'],
+    visibility: 'public',
+    status: 'published',
+    grants: [],
+    embargoUntil: null,
+    embargoListed: false,
+    createdBy: 'u-student',
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    ...patch,
   };
 }
 
 const gerda = interview({ title: 'Gerda' });
 const karl = interview({
-  title: 'Karl', people: [{ name: 'Karl Mehnert', role: 'narrator' }, { name: 'Lena Schulz', role: 'interviewer' }], recordedAt: '1994',
-  place: { name: 'Zschornewitz' }, keywords: ['Kraftwerk'], collectionId: 'col-zschornewitz',
+  title: 'Karl',
+  people: [
+    { name: 'Karl Mehnert', role: 'narrator' },
+    { name: 'Lena Schulz', role: 'interviewer' },
+  ],
+  recordedAt: '1994',
+  place: { name: 'Zschornewitz' },
+  keywords: ['Kraftwerk'],
+  collectionId: 'col-zschornewitz',
 });
 const couple = interview({
-  title: 'Ehepaar', people: [{ name: 'Gerda Weiß', role: 'narrator' }, { name: 'Karl Mehnert', role: 'narrator' }], recordedAt: null,
-  place: null, keywords: [], collectionId: null, language: 'en',
+  title: 'Ehepaar',
+  people: [
+    { name: 'Gerda Weiß', role: 'narrator' },
+    { name: 'Karl Mehnert', role: 'narrator' },
+  ],
+  recordedAt: null,
+  place: null,
+  keywords: [],
+  collectionId: null,
+  language: 'en',
 });
 const draft = interview({ title: 'Entwurf', status: 'draft', visibility: 'private', createdBy: 'u-other' });
 const withdrawn = interview({ title: 'Zurückgezogen', status: 'withdrawn', createdBy: 'u-other' });
@@ -42,7 +77,9 @@ describe('InterviewCatalog', () => {
     expect(ids({ narrators: [] })).toBeUndefined();
     expect(ids({ narrators: ['Karl Mehnert'] })).toEqual([karl.id, couple.id].sort());
     expect(ids({ narrators: ['karl mehnert', 'GERDA WEISS'] })).toEqual([karl.id, couple.id].sort());
-    expect(ids({ narrators: ['Karl Mehnert', 'Gerda Weiß'] })).toEqual([gerda.id, karl.id, couple.id, draft.id, withdrawn.id].sort());
+    expect(ids({ narrators: ['Karl Mehnert', 'Gerda Weiß'] })).toEqual(
+      [gerda.id, karl.id, couple.id, draft.id, withdrawn.id].sort(),
+    );
     expect(ids({ narrators: ['Gerda Weiß'], decade: [1980] })).toEqual([gerda.id, draft.id, withdrawn.id].sort());
     expect(ids({ year: [1994], keywords: ['kraftwerk'] })).toEqual([karl.id]);
     expect(ids({ language: ['en'] })).toEqual([couple.id]);
@@ -74,8 +111,19 @@ describe('InterviewCatalog', () => {
     expect([gerda, draft, withdrawn].map((i) => forAnonymous.hitsIn(i.id))).toEqual([5, 0, 0]);
     expect(forAnonymous.facets.narrators).toEqual({ 'Gerda Weiß': 5 });
     const curator: Viewer = {
-      kind: 'user', via: 'token', tokenId: 't', principals: ['user:u-cur'],
-      user: { id: 'u-cur', email: 'c@example.org', displayName: 'C', role: 'curator', disabled: false, createdAt: now, updatedAt: now },
+      kind: 'user',
+      via: 'token',
+      tokenId: 't',
+      principals: ['user:u-cur'],
+      user: {
+        id: 'u-cur',
+        email: 'c@example.org',
+        displayName: 'C',
+        role: 'curator',
+        disabled: false,
+        createdAt: now,
+        updatedAt: now,
+      },
     } as Viewer;
     expect(catalog.tally(counts, curator).hidden).toBe(2);
   });
@@ -90,23 +138,39 @@ describe('InterviewCatalog', () => {
     expect(c.tally(counts, anonymous, before).hidden).toBe(110);
     expect(c.tally(counts, anonymous, before).hidden).toBe(110);
     expect(c.tally(counts, anonymous, after).hidden, 'the embargo ended').toBe(100);
-    const user = (principals: string[]): Viewer => ({
-      kind: 'user', via: 'token', tokenId: 't', principals,
-      user: { id: 'u-r', email: 'r@example.org', displayName: 'R', role: 'researcher', disabled: false, createdAt: now, updatedAt: now },
-    } as Viewer);
+    const user = (principals: string[]): Viewer =>
+      ({
+        kind: 'user',
+        via: 'token',
+        tokenId: 't',
+        principals,
+        user: {
+          id: 'u-r',
+          email: 'r@example.org',
+          displayName: 'R',
+          role: 'researcher',
+          disabled: false,
+          createdAt: now,
+          updatedAt: now,
+        },
+      }) as Viewer;
     expect(c.tally(counts, user(['user:u-r']), after).hidden).toBe(100);
-    expect(c.tally(counts, user(['user:u-r', 'group:g1']), after).hidden, 'same user, now in the granted group').toBe(0);
+    expect(c.tally(counts, user(['user:u-r', 'group:g1']), after).hidden, 'same user, now in the granted group').toBe(
+      0,
+    );
     expect(c.tally(counts, user(['user:u-r']), after).hidden).toBe(100);
   });
 
-  it('finds a user\'s own interviews, not withdrawn ones', () => {
+  it("finds a user's own interviews, not withdrawn ones", () => {
     expect(catalog.ownedBy('u-other')).toEqual([draft.id]);
     expect(catalog.ownedBy('u-student').sort()).toEqual([gerda.id, karl.id, couple.id].sort());
     expect(catalog.ownedBy('nobody')).toEqual([]);
   });
 
   it(`shows at most ${MAX_FACET_VALUES} values per facet`, () => {
-    const many = Array.from({ length: MAX_FACET_VALUES + 20 }, (_, n) => interview({ keywords: [`k${n}`], title: `T${n}` }));
+    const many = Array.from({ length: MAX_FACET_VALUES + 20 }, (_, n) =>
+      interview({ keywords: [`k${n}`], title: `T${n}` }),
+    );
     const big = new InterviewCatalog(many.map(catalogEntryOf));
     const { facets } = big.tally(Object.fromEntries(many.map((i, n) => [i.id, n + 1])));
     expect(Object.keys(facets.keywords)).toHaveLength(MAX_FACET_VALUES);
@@ -142,7 +206,9 @@ describe('InterviewCatalogSource (SQLite store)', () => {
     expect(await source.current(), 'search bookkeeping is no change').toBe(a);
     expect(list.mock.calls.length).toBe(loads);
 
-    const extra = await store.interviews.create(stored({ title: 'Neu', people: [{ name: 'Horst Lehmann', role: 'narrator' }] }));
+    const extra = await store.interviews.create(
+      stored({ title: 'Neu', people: [{ name: 'Horst Lehmann', role: 'narrator' }] }),
+    );
     const afterCreate = await source.current();
     expect(afterCreate).not.toBe(a);
     expect(afterCreate.matching({ narrators: ['Horst Lehmann'] })).toEqual([extra.id]);

@@ -73,7 +73,10 @@ describe('Decompounder on the hunspell German lexicon', () => {
     expect([...lexicon.heads].sort()).toEqual(['kohle', 'siedeln', 'siedlung']);
     expect([...lexicon.modifiers].sort()).toEqual(['kohle', 'neu', 'siedeln', 'siedlung']);
     expect(lexicon.inflections.get('kohlen')).toBe('kohle');
-    const small = new Decompounder({ lexicon, syllables: (words) => words.map((w) => w.replace(/(neu)(sied)/i, '$1\u00AD$2').split('\u00AD')) });
+    const small = new Decompounder({
+      lexicon,
+      syllables: (words) => words.map((w) => w.replace(/(neu)(sied)/i, '$1\u00AD$2').split('\u00AD')),
+    });
     expect(small.parts('Neusiedlung')).toEqual(['siedlung']);
   });
 });

@@ -12,7 +12,13 @@ import {
   queryTerms,
   umlautSpelling,
 } from '../../server/search/german.js';
-import { derivedSnippet, segmentFilter, segmentIndexSettings, toSegmentDocuments, type SegmentInterviewMeta } from '../../server/search/segment-index.js';
+import {
+  derivedSnippet,
+  segmentFilter,
+  segmentIndexSettings,
+  toSegmentDocuments,
+  type SegmentInterviewMeta,
+} from '../../server/search/segment-index.js';
 import { generateSegments, plantTags } from '../helpers/german-corpus.js';
 
 const vocabulary = germanVocabulary();
@@ -55,17 +61,30 @@ describe('compoundParts', () => {
     expect(compoundParts(word).sort()).toEqual([...parts].sort());
   });
 
-  it.each(['Geschichte', 'Vorgeschichte', 'Schachtel', 'Schichtung', 'verkohlen', 'abgebaggert', 'Gräfenhain', 'Tagung', 'Tagebuch', 'Helmut', 'Lehrerin', 'Tagebau', 'Kohl'])(
-    '%s has no parts',
-    (word) => {
-      expect(compoundParts(word)).toEqual([]);
-    },
-  );
+  it.each([
+    'Geschichte',
+    'Vorgeschichte',
+    'Schachtel',
+    'Schichtung',
+    'verkohlen',
+    'abgebaggert',
+    'Gräfenhain',
+    'Tagung',
+    'Tagebuch',
+    'Helmut',
+    'Lehrerin',
+    'Tagebau',
+    'Kohl',
+  ])('%s has no parts', (word) => {
+    expect(compoundParts(word)).toEqual([]);
+  });
 });
 
 describe('expandForIndex', () => {
   it('adds only what Meilisearch cannot find in the text itself, each word once', () => {
-    expect(expandForIndex('Auf der Straße in Graefenhainichen sah ich den Braunkohletagebau, Straße für Straße.')).toEqual({
+    expect(
+      expandForIndex('Auf der Straße in Graefenhainichen sah ich den Braunkohletagebau, Straße für Straße.'),
+    ).toEqual({
       spellings: ['strasse', 'grafenhainichen'],
       // the vocabulary's parts first, then the lexicon decompounder's (braun|kohle|tag|e|bau; "tag" is too short alone)
       parts: ['braunkohle', 'tagebau', 'kohle', 'braun', 'kohletag'],
@@ -75,7 +94,10 @@ describe('expandForIndex', () => {
     // the lexicon's decompounder adds what the vocabulary does not know, head and modifiers
     expect(expandForIndex('In der Kinderkrippe war es laut.')).toEqual({ spellings: [], parts: ['kind', 'krippe'] });
     // names of the interview's people and places stay whole
-    expect(expandForIndex('In Rosenfeld war die Kinderkrippe.', undefined, protectedNameWords(['Rosenfeld']))).toEqual({ spellings: [], parts: ['kind', 'krippe'] });
+    expect(expandForIndex('In Rosenfeld war die Kinderkrippe.', undefined, protectedNameWords(['Rosenfeld']))).toEqual({
+      spellings: [],
+      parts: ['kind', 'krippe'],
+    });
     expect(expandForIndex('In Rosenfeld war es.').parts).toEqual(['rose', 'feld']);
     expect(expandForIndex('Die Förderbrücke')).toEqual({ spellings: [], parts: ['brucke'] });
   });
@@ -108,7 +130,8 @@ describe('vocabulary', () => {
   it('has a curated mining/region term list and derived rules', () => {
     expect(vocabulary.terms.size).toBeGreaterThanOrEqual(80);
     expect(vocabulary.terms.size).toBeLessThanOrEqual(150);
-    for (const term of ['braunkohle', 'tagebau', 'forderbrucke', 'grafenhainichen', 'ferropolis', 'floz', 'bergmann']) expect(vocabulary.terms.has(term)).toBe(true);
+    for (const term of ['braunkohle', 'tagebau', 'forderbrucke', 'grafenhainichen', 'ferropolis', 'floz', 'bergmann'])
+      expect(vocabulary.terms.has(term)).toBe(true);
     expect(vocabulary.synonyms.kumpel).toEqual(expect.arrayContaining(['bergmann', 'bergleute']));
     expect(vocabulary.synonyms.tagebau).toBeUndefined(); // "Grube" → "Tagebau" is one way
     expect(vocabulary.strictWords).toEqual(expect.arrayContaining(['schicht', 'schacht', 'kumpel']));
@@ -133,8 +156,18 @@ describe('vocabulary', () => {
 
 describe('segment documents', () => {
   const meta: SegmentInterviewMeta = {
-    id: 'int-1', title: 'Gespräch', collectionId: null, narrators: ['Gerda Weiß'], place: 'Golpa', recordedYear: 1997,
-    keywords: ['Arbeit'], language: 'de', status: 'published', visibility: 'public', grants: [], createdBy: 'u1',
+    id: 'int-1',
+    title: 'Gespräch',
+    collectionId: null,
+    narrators: ['Gerda Weiß'],
+    place: 'Golpa',
+    recordedYear: 1997,
+    keywords: ['Arbeit'],
+    language: 'de',
+    status: 'published',
+    visibility: 'public',
+    grants: [],
+    createdBy: 'u1',
   };
 
   it('carries the interview access fields and nothing else of the interview, derived fields only when needed', () => {
@@ -143,11 +176,35 @@ describe('segment documents', () => {
       { start: 4, end: 9, speaker: null, text: 'Nichts Besonderes.', restricted: true },
     ]);
     expect(a).toMatchObject({
-      id: 'm1_0', interviewId: 'int-1', mediaId: 'm1', start: 1.235, text: 'Im Braunkohletagebau an der Straße',
-      spellings: 'und strasse', parts: 'und braunkohle tagebau kohle braun kohletag', restricted: false, visibility: 'public', status: 'published', grants: [],
+      id: 'm1_0',
+      interviewId: 'int-1',
+      mediaId: 'm1',
+      start: 1.235,
+      text: 'Im Braunkohletagebau an der Straße',
+      spellings: 'und strasse',
+      parts: 'und braunkohle tagebau kohle braun kohletag',
+      restricted: false,
+      visibility: 'public',
+      status: 'published',
+      grants: [],
     });
     // title and facets live in the catalog (interview-catalog.ts), owners are resolved there too
-    expect(Object.keys(a!).sort()).toEqual(['end', 'grants', 'id', 'interviewId', 'mediaId', 'parts', 'restricted', 'segmentNo', 'speaker', 'spellings', 'start', 'status', 'text', 'visibility']);
+    expect(Object.keys(a!).sort()).toEqual([
+      'end',
+      'grants',
+      'id',
+      'interviewId',
+      'mediaId',
+      'parts',
+      'restricted',
+      'segmentNo',
+      'speaker',
+      'spellings',
+      'start',
+      'status',
+      'text',
+      'visibility',
+    ]);
     expect(b).not.toHaveProperty('parts');
     expect(b).not.toHaveProperty('spellings');
     expect(b?.restricted).toBe(true);
@@ -157,17 +214,37 @@ describe('segment documents', () => {
     expect(segmentFilter({ kind: 'all' })).toBeUndefined();
     expect(segmentFilter({ kind: 'all' }, { interviewIds: [] })).toBe('interviewId IN []');
     expect(segmentFilter({ kind: 'all' }, { excludeInterviewIds: [] })).toBeUndefined();
-    expect(segmentFilter({ kind: 'all' }, { interviewIds: ['a', 'b'], excludeInterviewIds: ['b'] })).toBe('interviewId IN ["a", "b"] AND interviewId NOT IN ["b"]');
-    expect(segmentFilter({ kind: 'scoped', publishedVisibilities: ['public'] }, { speaker: ['Golpa "Nord"'], interviewIds: ['i1', 'i2'] })).toBe(
+    expect(segmentFilter({ kind: 'all' }, { interviewIds: ['a', 'b'], excludeInterviewIds: ['b'] })).toBe(
+      'interviewId IN ["a", "b"] AND interviewId NOT IN ["b"]',
+    );
+    expect(
+      segmentFilter(
+        { kind: 'scoped', publishedVisibilities: ['public'] },
+        { speaker: ['Golpa "Nord"'], interviewIds: ['i1', 'i2'] },
+      ),
+    ).toBe(
       '(status = "published" AND (visibility IN ["public"])) AND restricted = false AND speaker IN ["Golpa \\"Nord\\""] AND interviewId IN ["i1", "i2"]',
     );
     // a logged-in user: registered interviews, restricted ones granted to them or their groups, their own unless
     // withdrawn — owned ones by id, as the catalog found them
-    expect(segmentFilter({ kind: 'scoped', publishedVisibilities: ['public', 'registered'], principals: ['user:u1', 'group:g1'], ownerId: 'u1' }, {}, ['own1'])).toBe(
+    expect(
+      segmentFilter(
+        {
+          kind: 'scoped',
+          publishedVisibilities: ['public', 'registered'],
+          principals: ['user:u1', 'group:g1'],
+          ownerId: 'u1',
+        },
+        {},
+        ['own1'],
+      ),
+    ).toBe(
       '((status = "published" AND (visibility IN ["public", "registered"] OR (visibility = "restricted" AND grants IN ["user:u1", "group:g1"]))) OR (interviewId IN ["own1"] AND status != "withdrawn")) AND restricted = false',
     );
     // an owner with no interviews yet: no owner clause at all (segments carry no createdBy to match)
-    expect(segmentFilter({ kind: 'scoped', publishedVisibilities: ['public'], ownerId: 'u1' })).toBe('(status = "published" AND (visibility IN ["public"])) AND restricted = false');
+    expect(segmentFilter({ kind: 'scoped', publishedVisibilities: ['public'], ownerId: 'u1' })).toBe(
+      '(status = "published" AND (visibility IN ["public"])) AND restricted = false',
+    );
     // the narrator also finds their own restricted passages
     expect(segmentFilter({ kind: 'scoped', publishedVisibilities: ['public'], interviewIds: ['n1'] })).toBe(
       '((status = "published" AND (visibility IN ["public"])) OR (interviewId IN ["n1"] AND status != "withdrawn")) AND (restricted = false OR interviewId IN ["n1"])',

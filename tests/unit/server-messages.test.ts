@@ -27,7 +27,8 @@ describe('server message catalog', () => {
       expect(en.trim(), `${key}.en`).not.toBe('');
       expect(placeholders(de), key).toEqual(placeholders(en));
       // no mixed-language text: neither language carries the other in parentheses or after a slash
-      for (const mixed of [`(${en})`, `/ ${en}`, `(${de})`, `/ ${de}`]) expect(`${de} | ${en}`, `${key} mixes languages`).not.toContain(mixed);
+      for (const mixed of [`(${en})`, `/ ${en}`, `(${de})`, `/ ${de}`])
+        expect(`${de} | ${en}`, `${key} mixes languages`).not.toContain(mixed);
     }
   });
 
@@ -45,7 +46,9 @@ describe('server message catalog', () => {
   });
 
   it('renders field errors in the reader’s language only', () => {
-    const problem = new Problem('validation', { errors: [{ field: 'body.mediaId', message: msg('field.notOfThisInterview') }] });
+    const problem = new Problem('validation', {
+      errors: [{ field: 'body.mediaId', message: msg('field.notOfThisInterview') }],
+    });
     expect(problem.body('de').errors).toEqual([{ field: 'body.mediaId', message: 'gehört nicht zu diesem Interview' }]);
     expect(problem.body('en').errors).toEqual([{ field: 'body.mediaId', message: 'not part of this interview' }]);
     expect(problem.body('en').title).toBe('The input is invalid.');

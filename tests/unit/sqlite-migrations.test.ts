@@ -7,11 +7,17 @@ import { openDatabase } from '../../server/store/sqlite/db.js';
 import { migrate, migrations, type Migration } from '../../server/store/sqlite/migrations.js';
 
 const tableNames = (db: Database): string[] =>
-  db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
+  db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    .pluck()
+    .all() as string[];
 
 const recorded = (db: Database) =>
-  db.prepare('SELECT version, name, applied_at AS appliedAt FROM schema_migrations ORDER BY version').all() as
-    { version: number; name: string; appliedAt: string }[];
+  db.prepare('SELECT version, name, applied_at AS appliedAt FROM schema_migrations ORDER BY version').all() as {
+    version: number;
+    name: string;
+    appliedAt: string;
+  }[];
 
 describe('migrate', () => {
   let db: Database;
@@ -68,8 +74,10 @@ describe('migrate', () => {
 
   it('refuses a database whose schema is newer than the code knows', () => {
     migrate(db);
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, ?)')
-      .run('from the future', '2030-01-01T00:00:00.000Z');
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, ?)').run(
+      'from the future',
+      '2030-01-01T00:00:00.000Z',
+    );
     expect(() => migrate(db)).toThrow(/999.*newer/);
   });
 
@@ -128,8 +136,12 @@ describe('openDatabase', () => {
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
       expect(() =>
-        db.prepare(`INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at, last_seen_at)
-          VALUES ('s', 'no-such-user', 'c', 't', 't', 't')`).run(),
+        db
+          .prepare(
+            `INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at, last_seen_at)
+          VALUES ('s', 'no-such-user', 'c', 't', 't', 't')`,
+          )
+          .run(),
       ).toThrow(/FOREIGN KEY/);
     } finally {
       db.close();
@@ -160,8 +172,10 @@ describe('openDatabase', () => {
   it('refuses to open a file whose schema version is newer than the code knows', () => {
     const file = path.join(dir, 'archive.sqlite');
     const db = openDatabase(file);
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, ?)')
-      .run('from the future', '2030-01-01T00:00:00.000Z');
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, ?)').run(
+      'from the future',
+      '2030-01-01T00:00:00.000Z',
+    );
     db.close();
     expect(() => openDatabase(file)).toThrow(/newer than this program knows/);
   });

@@ -2,10 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import {
-  TranscriptParseError, parseTranscript, type ParseIssue, type TranscriptFormat,
+  TranscriptParseError,
+  parseTranscript,
+  type ParseIssue,
+  type TranscriptFormat,
 } from '../../server/transcripts/formats/index.js';
 
-export const fixture = (name: string): string => readFileSync(new URL(`../fixtures/transcripts/${name}`, import.meta.url), 'utf8');
+export const fixture = (name: string): string =>
+  readFileSync(new URL(`../fixtures/transcripts/${name}`, import.meta.url), 'utf8');
 
 export function issuesOf(text: string, format?: TranscriptFormat): ParseIssue[] {
   try {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  MAX_CUE_SECONDS, MAX_LINE_CHARS, detectFormat, exportTranscript, parseTranscript, type IndexSegment, type Segment,
+  MAX_CUE_SECONDS,
+  MAX_LINE_CHARS,
+  detectFormat,
+  exportTranscript,
+  parseTranscript,
+  type IndexSegment,
+  type Segment,
 } from '../../server/transcripts/formats/index.js';
 import { fixture } from './transcript-formats.helpers.js';
 
@@ -78,7 +84,11 @@ function rejoin(cues: Segment[]): Segment[] {
   return out;
 }
 
-const core = (s: Segment): Pick<Segment, 'start' | 'speaker' | 'text'> => ({ start: s.start, speaker: s.speaker, text: s.text });
+const core = (s: Segment): Pick<Segment, 'start' | 'speaker' | 'text'> => ({
+  start: s.start,
+  speaker: s.speaker,
+  text: s.text,
+});
 
 describe('round trips', () => {
   it('json keeps everything', () => {
@@ -114,7 +124,9 @@ describe('round trips', () => {
 
   it('txt: [hh:mm:ss] Speaker: text, starts exact', () => {
     const txt = exportTranscript(transcript, 'txt');
-    expect(txt.split('\n')[0]).toBe('[00:00:00.500] Anja Krause: Herr Mehnert, wann sind Sie nach Gräfenhainichen gekommen?');
+    expect(txt.split('\n')[0]).toBe(
+      '[00:00:00.500] Anja Krause: Herr Mehnert, wann sind Sie nach Gräfenhainichen gekommen?',
+    );
     expect(txt).toContain('\n[00:00:32] Karl Mehnert: Glück auf');
     const parsed = parseTranscript(txt, 'txt');
     expect((parsed.segments as Segment[]).map(core)).toEqual(segments.map(core));
@@ -148,7 +160,9 @@ describe('round trips', () => {
         const [from, to] = timing.split(' --> ').map((t) => t.replace(',', '.'));
         const secs = (t: string): number => t.split(':').reduce((acc, p) => acc * 60 + Number(p), 0);
         expect(secs(to!) - secs(from!)).toBeLessThanOrEqual(MAX_CUE_SECONDS + 0.001);
-        const text = lines.slice(lines.indexOf(timing) + 1).map((l) => l.replace(/<[^>]+>/g, '').replace(/&\w+;/g, '&'));
+        const text = lines
+          .slice(lines.indexOf(timing) + 1)
+          .map((l) => l.replace(/<[^>]+>/g, '').replace(/&\w+;/g, '&'));
         expect(text.length).toBeLessThanOrEqual(2);
         for (const l of text) expect(l.length).toBeLessThanOrEqual(MAX_LINE_CHARS);
       }
@@ -177,4 +191,3 @@ describe('detectFormat', () => {
     expect(detectFormat('Transkript folgt.')).toBe('txt');
   });
 });
-

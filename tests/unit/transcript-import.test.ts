@@ -7,7 +7,12 @@ import { fixture, issuesOf } from './transcript-formats.helpers.js';
 describe('WebVTT import', () => {
   const expected = [
     { start: 1, end: 6.25, speaker: 'Interviewerin', text: 'Herr Mehnert, wann haben Sie im Tagebau angefangen?' },
-    { start: 6.5, end: 12, speaker: 'Karl Mehnert', text: 'Das war 1958. Ich kam direkt nach der Lehre in den Tagebau Golpa-Nord, an die Förderbrücke.' },
+    {
+      start: 6.5,
+      end: 12,
+      speaker: 'Karl Mehnert',
+      text: 'Das war 1958. Ich kam direkt nach der Lehre in den Tagebau Golpa-Nord, an die Förderbrücke.',
+    },
     { start: 12, end: 15, speaker: 'Karl Mehnert', text: 'Glück auf! So hieß das bei uns.' },
     { start: 15.2, end: 19, speaker: 'Interviewerin', text: 'Und die Schichten?' },
     { start: 15.2, end: 19, speaker: 'Karl Mehnert', text: 'Früh-, Spät- und Nachtschicht & sonntags Bereitschaft.' },
@@ -78,7 +83,12 @@ describe('SRT import', () => {
     const parsed = parseTranscript(fixture('interview-lehmann.srt'), 'srt');
     expect(parsed.segments).toEqual([
       { start: 1, end: 5, speaker: 'INTERVIEWERIN', text: 'Wie kamen Sie zur Brikettfabrik?' },
-      { start: 5.2, end: 9.8, speaker: 'ERIKA LEHMANN', text: 'Mein Vater war schon dort, an der Presse, dreißig Jahre lang.' },
+      {
+        start: 5.2,
+        end: 9.8,
+        speaker: 'ERIKA LEHMANN',
+        text: 'Mein Vater war schon dort, an der Presse, dreißig Jahre lang.',
+      },
       { start: 10, end: 14, speaker: 'ERIKA LEHMANN', text: 'Da war klar, dass ich auch hingehe – nach Zschornewitz.' },
       { start: 14.5, end: 17.25, speaker: 'INTERVIEWERIN', text: 'Und die Schicht begann wann?' },
     ]);
@@ -90,7 +100,10 @@ describe('SRT import', () => {
   });
 
   it('reports malformed times with line and column', () => {
-    const issues = issuesOf('1\n00:00:01,000 --> 00:00:04,000\nGlück auf!\n\n2\n00:00:05;000 --> 00:00:06,000\nSchicht.\n', 'srt');
+    const issues = issuesOf(
+      '1\n00:00:01,000 --> 00:00:04,000\nGlück auf!\n\n2\n00:00:05;000 --> 00:00:06,000\nSchicht.\n',
+      'srt',
+    );
     expect(issues).toEqual([{ line: 6, column: 9, message: expect.stringMatching(/decimal separator \(","\)/) }]);
   });
 });
@@ -123,21 +136,37 @@ describe('OHMS import', () => {
       partialTranscript: 'Herr Mehnert, erzählen Sie bitte',
     });
     expect(parsed.index[1]!.keywords).toEqual(['Schicht', 'Förderbrücke', 'Nachtschicht', 'Winter']);
-    expect(parsed.index[2]).toMatchObject({ start: 190, place: { name: 'Zschornewitz', lat: 51.7069, lon: 12.4075 }, partialTranscript: null });
+    expect(parsed.index[2]).toMatchObject({
+      start: 190,
+      place: { name: 'Zschornewitz', lat: 51.7069, lon: 12.4075 },
+      partialTranscript: null,
+    });
   });
 
   it('maps issues inside the transcript text to XML lines', () => {
     const xml = fixture('ohms-classic.xml').replace('[00:01:45]', '[00:01:75]');
-    const line = fixture('ohms-classic.xml').split('\n').findIndex((l) => l.includes('[00:01:45]')) + 1;
+    const line =
+      fixture('ohms-classic.xml')
+        .split('\n')
+        .findIndex((l) => l.includes('[00:01:45]')) + 1;
     const issues = issuesOf(xml, 'ohms');
-    expect(issues[0]).toMatchObject({ line, column: 1, message: expect.stringMatching(/Invalid timecode "\[00:01:75\]"/) });
+    expect(issues[0]).toMatchObject({
+      line,
+      column: 1,
+      message: expect.stringMatching(/Invalid timecode "\[00:01:75\]"/),
+    });
   });
 
   it('<vtt_transcript> with WebVTT inside', () => {
     const parsed = parseTranscript(fixture('ohms-vtt.xml'), 'ohms');
     expect(parsed.segments).toEqual([
       { start: 0, end: 4, speaker: 'Anja Krause', text: 'Frau Lehmann, Sie waren Baggerfahrerin?' },
-      { start: 4, end: 10.5, speaker: 'Erika Lehmann', text: 'Ja, zwanzig Jahre auf dem Absetzer. Als Frau im Tagebau, das war was.' },
+      {
+        start: 4,
+        end: 10.5,
+        speaker: 'Erika Lehmann',
+        text: 'Ja, zwanzig Jahre auf dem Absetzer. Als Frau im Tagebau, das war was.',
+      },
       { start: 10.5, end: 14, speaker: 'Erika Lehmann', text: 'Die Männer haben gestaunt. Glück auf!' },
     ]);
     expect(parsed.index[0]!.place).toEqual({ name: 'Tagebau Gröbern' });
@@ -148,7 +177,12 @@ describe('OHMS import', () => {
     const line = xml.split('\n').findIndex((l) => l.includes('00:00:03.500')) + 1;
     const parsed = parseTranscript(xml, 'ohms');
     expect(parsed.segments[1]).toMatchObject({ start: 4, end: 10.5 });
-    expect(parsed.warnings).toEqual([{ line, message: expect.stringMatching(/^Repaired reversed cue .*end set to 00:00:10\.500 \(the next cue's start\)/) }]);
+    expect(parsed.warnings).toEqual([
+      {
+        line,
+        message: expect.stringMatching(/^Repaired reversed cue .*end set to 00:00:10\.500 \(the next cue's start\)/),
+      },
+    ]);
   });
 
   it('<vtt_transcript> issues that are not repairs still refuse the file with the XML line', () => {
@@ -187,8 +221,12 @@ describe('OHMS import', () => {
       '  </vtt_transcript>',
       '</record></ROOT>',
     ].join('\n');
-    expect(parseTranscript(xml).segments).toEqual([{ start: 1, end: 3, speaker: 'Karl Mehnert', text: 'Schicht im Schacht & Feierabend.' }]);
-    expect(issuesOf(xml.replace('00:00:03.000', '00:00:03'), 'ohms')).toEqual([{ line: 5, column: 30, message: expect.stringMatching(/decimal separator/) }]);
+    expect(parseTranscript(xml).segments).toEqual([
+      { start: 1, end: 3, speaker: 'Karl Mehnert', text: 'Schicht im Schacht & Feierabend.' },
+    ]);
+    expect(issuesOf(xml.replace('00:00:03.000', '00:00:03'), 'ohms')).toEqual([
+      { line: 5, column: 30, message: expect.stringMatching(/decimal separator/) },
+    ]);
   });
 
   it('malformed XML: issue with the XML parser line', () => {
@@ -202,7 +240,9 @@ describe('OHMS import', () => {
     const parsed = parseTranscript(xml, 'ohms');
     expect(parsed.segments.length).toBeGreaterThan(0);
     expect(parsed.segments.every((s) => s.start === null && s.end === null)).toBe(true);
-    expect(parsed.warnings[0]!.message).toMatch(/neither \[HH:MM:SS\] markers nor <sync> data: kept as untimed reading text/);
+    expect(parsed.warnings[0]!.message).toMatch(
+      /neither \[HH:MM:SS\] markers nor <sync> data: kept as untimed reading text/,
+    );
   });
 });
 
@@ -235,7 +275,10 @@ describe('plain text import', () => {
   });
 
   it('reports invalid timecodes with their column', () => {
-    const issues = issuesOf('[00:00:00] Anja Krause: Wie war es?\n[00:00:4] Karl Mehnert: Laut.\n[00:75:00] Staubig.', 'txt');
+    const issues = issuesOf(
+      '[00:00:00] Anja Krause: Wie war es?\n[00:00:4] Karl Mehnert: Laut.\n[00:75:00] Staubig.',
+      'txt',
+    );
     expect(issues.map((i) => [i.line, i.column])).toEqual([[3, 1]]);
     expect(issues[0]!.message).toMatch(/Invalid timecode/);
   });
@@ -256,7 +299,14 @@ describe('JSON import', () => {
 
   it('reports end before start and missing fields, all at once', () => {
     const text = JSON.stringify(
-      { version: 1, segments: [{ start: 0, end: 2, speaker: null, text: 'Glück auf!' }, { start: 5, end: 4, text: 'Schicht' }, { start: 6, end: 7 }] },
+      {
+        version: 1,
+        segments: [
+          { start: 0, end: 2, speaker: null, text: 'Glück auf!' },
+          { start: 5, end: 4, text: 'Schicht' },
+          { start: 6, end: 7 },
+        ],
+      },
       null,
       2,
     );

@@ -60,7 +60,11 @@ describe('drawWaveformPicture', () => {
     expect(bar(merged, 2, 10, 1)).toBeNull();
     const stretched = drawWaveformPicture(Int16Array.from([0, 0, -32767, 32767]), { width: 6, height: 10 });
     expect([0, 1, 2].map((x) => bar(stretched, 6, 10, x))).toEqual([null, null, null]);
-    expect([3, 4, 5].map((x) => bar(stretched, 6, 10, x))).toEqual([[0, 9], [0, 9], [0, 9]]);
+    expect([3, 4, 5].map((x) => bar(stretched, 6, 10, x))).toEqual([
+      [0, 9],
+      [0, 9],
+      [0, 9],
+    ]);
   });
 
   it('empty buckets give the plain background; an undrawable size is refused', () => {
@@ -78,7 +82,13 @@ describe('PeakAccumulator buckets', () => {
     whole.push(bytes);
     const split = new PeakAccumulator(2);
     // odd-sized chunks: a sample's low byte arrives in one chunk and its high byte in the next
-    for (const [a, b] of [[0, 3], [3, 4], [4, 11], [11, 18]] as const) split.push(bytes.subarray(a, b));
+    for (const [a, b] of [
+      [0, 3],
+      [3, 4],
+      [4, 11],
+      [11, 18],
+    ] as const)
+      split.push(bytes.subarray(a, b));
     expect(split.totalSamples).toBe(9);
     expect(whole.totalSamples).toBe(9);
     const raw = Array.from(split.finishRaw());
@@ -103,7 +113,16 @@ describe('waveformPictureArgs', () => {
   it('encodes one raw rgb24 frame of the given size to the poster JPEG', () => {
     const args = waveformPictureArgs({ rawInput: '/w/p.rgb', output: '-p.jpg', width: 1280, height: 360 });
     expect(args.slice(args.indexOf('-f'), args.indexOf('-i') + 2)).toEqual([
-      '-f', 'rawvideo', '-pixel_format', 'rgb24', '-video_size', '1280x360', '-framerate', '1', '-i', '/w/p.rgb',
+      '-f',
+      'rawvideo',
+      '-pixel_format',
+      'rgb24',
+      '-video_size',
+      '1280x360',
+      '-framerate',
+      '1',
+      '-i',
+      '/w/p.rgb',
     ]);
     expect(args).toContain('-progress');
     expect(args.slice(-8)).toEqual(['1', '-q:v', '3', '-f', 'image2', '-update', '1', 'file:-p.jpg']);

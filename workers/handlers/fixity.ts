@@ -25,8 +25,13 @@ export async function ensureFixityScheduled(store: Store, queue: JobQueue, delay
 export async function fixityAudit(ctx: JobContext<'preservation.fixity'>): Promise<void> {
   const { FIXITY_MAX_MBPS, FIXITY_INTERVAL_DAYS } = loadConfig();
   const auditor = new FixityAuditor({
-    store: ctx.store, queue: ctx.queue, uploadsDir: ctx.uploadsDir, audit: new AuditLog(ctx.store, ctx.log), logger: ctx.log,
-    maxMbps: FIXITY_MAX_MBPS, agent: 'Schichtbuch fixity audit (scheduled job)',
+    store: ctx.store,
+    queue: ctx.queue,
+    uploadsDir: ctx.uploadsDir,
+    audit: new AuditLog(ctx.store, ctx.log),
+    logger: ctx.log,
+    maxMbps: FIXITY_MAX_MBPS,
+    agent: 'Schichtbuch fixity audit (scheduled job)',
   });
   const report = await auditor.run({
     ...(ctx.payload.interviewId ? { interviewId: ctx.payload.interviewId } : {}),
@@ -37,7 +42,10 @@ export async function fixityAudit(ctx: JobContext<'preservation.fixity'>): Promi
     signal: ctx.signal,
     onProgress: (done, total) => ctx.progress(total ? (100 * done) / total : 100),
   });
-  ctx.log.info({ runId: report.runId, files: report.files, problems: report.problems.length, skipped: report.skipped }, 'scheduled fixity audit');
+  ctx.log.info(
+    { runId: report.runId, files: report.files, problems: report.problems.length, skipped: report.skipped },
+    'scheduled fixity audit',
+  );
   if (ctx.payload.interviewId) return;
   const next = report.complete ? nextFixityRun(FIXITY_INTERVAL_DAYS) : new Date(Date.now() + 60_000);
   await ctx.queue.schedule({ name: 'preservation.fixity', payload: { v: 1 } }, next);

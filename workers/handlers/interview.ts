@@ -4,7 +4,13 @@ import type { JobContext } from '../worker.js';
 
 function publicationOf(ctx: JobContext<'interview.publish' | 'interview.purge'>): Publication {
   // the grace period only matters when scheduling a purge, which these jobs never do
-  return new Publication({ store: ctx.store, queue: ctx.queue, uploadsDir: ctx.uploadsDir, logger: ctx.log, withdrawalGraceDays: 0 });
+  return new Publication({
+    store: ctx.store,
+    queue: ctx.queue,
+    uploadsDir: ctx.uploadsDir,
+    logger: ctx.log,
+    withdrawalGraceDays: 0,
+  });
 }
 
 export async function publishInterview(ctx: JobContext<'interview.publish'>): Promise<void> {

@@ -3,14 +3,25 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
-  PASS_FILES, audioPassArgs, posterArgs, posterTime, storyboardArgs, storyboardPlan, storyboardVtt,
-  tileHeightFor, videoPassArgs,
+  PASS_FILES,
+  audioPassArgs,
+  posterArgs,
+  posterTime,
+  storyboardArgs,
+  storyboardPlan,
+  storyboardVtt,
+  tileHeightFor,
+  videoPassArgs,
 } from '../../server/media/ffmpeg/args.js';
 import { findCardFont, unrestrictedTime, type RedactionRange } from '../../server/media/ffmpeg/redaction.js';
 import { runFfmpeg } from '../../server/media/ffmpeg/runner.js';
 import { redactionState, type RedactionState } from '../../server/media/restrictions.js';
 import { PeakAccumulator, readPcmPeaks, type WaveformPeaks } from '../../server/media/ffmpeg/waveform.js';
-import { pictureAccumulator, writeWaveformPicture, writeWaveformPictureOf } from '../../server/media/ffmpeg/waveform-picture.js';
+import {
+  pictureAccumulator,
+  writeWaveformPicture,
+  writeWaveformPictureOf,
+} from '../../server/media/ffmpeg/waveform-picture.js';
 import { derivativeFiles, renditionsRelDir, resolveInUploads } from '../../server/media/paths.js';
 import type { Medium } from '../../server/store/types.js';
 import { assertDuration, probeOutput, publish } from '../publish.js';
@@ -34,7 +45,8 @@ async function loadMedium(ctx: MediaJob): Promise<LoadedMedium> {
   if (!medium) throw new PermanentJobError(`medium ${ctx.payload.mediaId} no longer exists`);
   const interview = await ctx.store.interviews.findById(medium.interviewId);
   // a withdrawal removed the renditions; nothing may bring them back
-  if (!interview || interview.status === 'withdrawn') throw new PermanentJobError(`interview of medium ${medium.id} is withdrawn or gone`);
+  if (!interview || interview.status === 'withdrawn')
+    throw new PermanentJobError(`interview of medium ${medium.id} is withdrawn or gone`);
   const relDir = renditionsRelDir(medium.id);
   const redaction = await redactionState(ctx.store, medium);
   return {
@@ -43,7 +55,10 @@ async function loadMedium(ctx: MediaJob): Promise<LoadedMedium> {
     outDir: resolveInUploads(ctx.uploadsDir, relDir),
     rel: (file) => path.posix.join(relDir, file),
     redaction,
-    filter: redaction.ranges.length > 0 ? { redaction: { ranges: redaction.ranges, fontFile: medium.kind === 'video' ? findCardFont() : null } } : {},
+    filter:
+      redaction.ranges.length > 0
+        ? { redaction: { ranges: redaction.ranges, fontFile: medium.kind === 'video' ? findCardFont() : null } }
+        : {},
   };
 }
 
@@ -92,7 +107,11 @@ export async function renditions(ctx: JobContext<'media.renditions'>): Promise<v
   const tileHeight = size ? tileHeightFor(size.width, size.height, tileWidth) : 0;
   const args = size
     ? videoPassArgs({
-        input, source: size, hasAudio, ...(channels ? { audioChannels: channels } : {}), ...filter,
+        input,
+        source: size,
+        hasAudio,
+        ...(channels ? { audioChannels: channels } : {}),
+        ...filter,
         // a poster frame from outside the restricted passages (the card stays as a safeguard if there is none)
         posterAtSeconds: unrestrictedTime(posterTime(duration), redaction.ranges, duration) ?? posterTime(duration),
         storyboard: { ...plan, tileWidth, tileHeight },
@@ -100,12 +119,28 @@ export async function renditions(ctx: JobContext<'media.renditions'>): Promise<v
     : audioPassArgs({ input, ...(channels ? { channels } : {}), ...filter });
   // verification and publishing take the last few per cent
   await runFfmpeg(args, {
-    durationSec: duration, signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log,
-    cwd: ctx.workDir, ensureDirs: [hlsDir],
-    ...(peaks ? { onData: (chunk: Buffer) => { peaks.push(chunk); picture?.push(chunk); } } : {}),
+    durationSec: duration,
+    signal: ctx.signal,
+    stallTimeoutMs: ctx.stallTimeoutMs,
+    logger: ctx.log,
+    cwd: ctx.workDir,
+    ensureDirs: [hlsDir],
+    ...(peaks
+      ? {
+          onData: (chunk: Buffer) => {
+            peaks.push(chunk);
+            picture?.push(chunk);
+          },
+        }
+      : {}),
     onProgress: (p) => p !== null && ctx.progress(p * 0.97),
   });
-  if (picture) await writeWaveformPicture(picture.finishRaw(), work(PASS_FILES.poster), { signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log });
+  if (picture)
+    await writeWaveformPicture(picture.finishRaw(), work(PASS_FILES.poster), {
+      signal: ctx.signal,
+      stallTimeoutMs: ctx.stallTimeoutMs,
+      logger: ctx.log,
+    });
 
   const master = await probeOutput(path.join(hlsDir, 'master.m3u8'), ctx.signal);
   assertDuration('HLS', master.durationSec, duration);
@@ -118,8 +153,18 @@ export async function renditions(ctx: JobContext<'media.renditions'>): Promise<v
   await verifyImage(work(PASS_FILES.poster), ctx.signal);
   if (size) {
     const sprite = await verifyImage(work(PASS_FILES.storyboardSprite), ctx.signal);
-    if (sprite.width !== plan.columns * tileWidth) throw new Error(`storyboard sprite is ${sprite.width} px wide, expected ${plan.columns * tileWidth}`);
-    await fs.writeFile(work(derivativeFiles.storyboard), storyboardVtt({ plan, durationSec: duration, tileWidth, tileHeight, spriteUrl: derivativeFiles.storyboardSprite }));
+    if (sprite.width !== plan.columns * tileWidth)
+      throw new Error(`storyboard sprite is ${sprite.width} px wide, expected ${plan.columns * tileWidth}`);
+    await fs.writeFile(
+      work(derivativeFiles.storyboard),
+      storyboardVtt({
+        plan,
+        durationSec: duration,
+        tileWidth,
+        tileHeight,
+        spriteUrl: derivativeFiles.storyboardSprite,
+      }),
+    );
   }
   if (peaks) {
     const result = peaks.finish(wf.sampleRate);
@@ -156,7 +201,12 @@ export async function artwork(ctx: JobContext<'media.artwork'>): Promise<void> {
   const poster = path.join(ctx.workDir, derivativeFiles.poster);
 
   if (medium.kind === 'audio') {
-    await writeWaveformPictureOf(input, poster, { ...common, durationSec: duration, ...filter, onProgress: (p) => ctx.progress(p) });
+    await writeWaveformPictureOf(input, poster, {
+      ...common,
+      durationSec: duration,
+      ...filter,
+      onProgress: (p) => ctx.progress(p),
+    });
     await verifyImage(poster, ctx.signal);
     await ctx.assertStillOwned();
     await publish(poster, path.join(outDir, derivativeFiles.poster));
@@ -177,11 +227,18 @@ export async function artwork(ctx: JobContext<'media.artwork'>): Promise<void> {
   const sprite = path.join(ctx.workDir, derivativeFiles.storyboardSprite);
   const vtt = path.join(ctx.workDir, derivativeFiles.storyboard);
   await runFfmpeg(storyboardArgs({ input, output: sprite, ...plan, tileWidth, tileHeight, ...filter }), {
-    ...common, durationSec: duration, cleanupPaths: [sprite], onProgress: (p) => p !== null && ctx.progress(10 + p * 0.9),
+    ...common,
+    durationSec: duration,
+    cleanupPaths: [sprite],
+    onProgress: (p) => p !== null && ctx.progress(10 + p * 0.9),
   });
   const spriteInfo = await verifyImage(sprite, ctx.signal);
-  if (spriteInfo.width !== plan.columns * tileWidth) throw new Error(`storyboard sprite is ${spriteInfo.width} px wide, expected ${plan.columns * tileWidth}`);
-  await fs.writeFile(vtt, storyboardVtt({ plan, durationSec: duration, tileWidth, tileHeight, spriteUrl: derivativeFiles.storyboardSprite }));
+  if (spriteInfo.width !== plan.columns * tileWidth)
+    throw new Error(`storyboard sprite is ${spriteInfo.width} px wide, expected ${plan.columns * tileWidth}`);
+  await fs.writeFile(
+    vtt,
+    storyboardVtt({ plan, durationSec: duration, tileWidth, tileHeight, spriteUrl: derivativeFiles.storyboardSprite }),
+  );
 
   await ctx.assertStillOwned();
   await publish(poster, path.join(outDir, derivativeFiles.poster));
@@ -189,7 +246,11 @@ export async function artwork(ctx: JobContext<'media.artwork'>): Promise<void> {
   await publish(vtt, path.join(outDir, derivativeFiles.storyboard));
   await ctx.store.media.setDerivatives(
     medium.id,
-    { poster: rel(derivativeFiles.poster), storyboardSprite: rel(derivativeFiles.storyboardSprite), storyboard: rel(derivativeFiles.storyboard) },
+    {
+      poster: rel(derivativeFiles.poster),
+      storyboardSprite: rel(derivativeFiles.storyboardSprite),
+      storyboard: rel(derivativeFiles.storyboard),
+    },
     new Date().toISOString(),
   );
 }
@@ -197,13 +258,24 @@ export async function artwork(ctx: JobContext<'media.artwork'>): Promise<void> {
 export async function waveform(ctx: JobContext<'media.waveform'>): Promise<void> {
   const { medium, input, outDir, rel, filter } = await loadMedium(ctx);
   const { sampleRate, samplesPerPixel, expected } = waveformPlan(medium.technical.durationSec);
-  const peaks = await readPcmPeaks(input, { samplesPerPixel, sampleRate, signal: ctx.signal, stallTimeoutMs: ctx.stallTimeoutMs, logger: ctx.log, ...filter });
+  const peaks = await readPcmPeaks(input, {
+    samplesPerPixel,
+    sampleRate,
+    signal: ctx.signal,
+    stallTimeoutMs: ctx.stallTimeoutMs,
+    logger: ctx.log,
+    ...filter,
+  });
   assertPeaks(peaks, expected);
   const file = path.join(ctx.workDir, derivativeFiles.waveform);
   await fs.writeFile(file, JSON.stringify(peaks));
   await ctx.assertStillOwned();
   await publish(file, path.join(outDir, derivativeFiles.waveform));
-  await ctx.store.media.setDerivatives(medium.id, { waveform: rel(derivativeFiles.waveform) }, new Date().toISOString());
+  await ctx.store.media.setDerivatives(
+    medium.id,
+    { waveform: rel(derivativeFiles.waveform) },
+    new Date().toISOString(),
+  );
 }
 
 async function verifyImage(file: string, signal: AbortSignal): Promise<{ width: number; height: number }> {

@@ -10,7 +10,9 @@ export function InterviewList({ items }: { items: InterviewSummary[] }) {
       {items.map((item) => {
         const narrators = (item.people ?? []).filter((p) => p.role === 'narrator').map((p) => p.name);
         const meta = [
-          item.sealed ? t('interview.sealedUntil', { date: formatEmbargo(item.embargoUntil, i18n.language) }) : undefined,
+          item.sealed
+            ? t('interview.sealedUntil', { date: formatEmbargo(item.embargoUntil, i18n.language) })
+            : undefined,
           narrators.join(', '),
           item.place?.name,
           item.recordedAt ? formatRecordedAt(item.recordedAt, i18n.language) : undefined,

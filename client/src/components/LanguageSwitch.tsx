@@ -9,7 +9,11 @@ export function LanguageSwitch() {
     <div className="lang-switch" role="group" aria-label={t('language.label')}>
       {languages.map((lng, index) => (
         <span key={lng}>
-          {index > 0 && <span aria-hidden="true" className="lang-sep">|</span>}
+          {index > 0 && (
+            <span aria-hidden="true" className="lang-sep">
+              |
+            </span>
+          )}
           <button
             type="button"
             lang={lng}

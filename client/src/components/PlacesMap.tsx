@@ -8,7 +8,13 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import type { PlaceGroup } from '../lib/places.js';
 
-export default function PlacesMap({ groups, tiles }: { groups: PlaceGroup[]; tiles: { url: string; attribution: string } }) {
+export default function PlacesMap({
+  groups,
+  tiles,
+}: {
+  groups: PlaceGroup[];
+  tiles: { url: string; attribution: string };
+}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const ref = useRef<HTMLDivElement>(null);
@@ -64,7 +70,9 @@ export default function PlacesMap({ groups, tiles }: { groups: PlaceGroup[]; til
   }, [groups, tiles, navigate]);
 
   if (failed) return <p className="problem">{t('places.mapFailed')}</p>;
-  return <div ref={ref} className="places-map" data-testid="places-map" role="region" aria-label={t('places.mapLabel')} />;
+  return (
+    <div ref={ref} className="places-map" data-testid="places-map" role="region" aria-label={t('places.mapLabel')} />
+  );
 }
 
 /** A place name as a text node wrapper: Leaflet inserts an HTMLElement as is, a string as HTML. */
@@ -75,5 +83,10 @@ function textNode(text: string): HTMLElement {
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }

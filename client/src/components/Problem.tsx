@@ -6,7 +6,13 @@ import { useTranslation } from 'react-i18next';
 import type { ApiProblem } from '../lib/http.js';
 import { loginPath } from '../lib/paths.js';
 
-export function ProblemBox({ title, children, id, failure, focusable = false }: {
+export function ProblemBox({
+  title,
+  children,
+  id,
+  failure,
+  focusable = false,
+}: {
   title?: ReactNode;
   children?: ReactNode;
   id?: string;
@@ -28,7 +34,15 @@ export function ProblemBox({ title, children, id, failure, focusable = false }: 
  * with `signIn` a link to log in again on 401 (pages behind a session; the login form itself gets 401 for a wrong
  * password and shows the server's words).
  */
-export function Problem({ problem, showFieldErrors = true, signIn = false }: { problem: ApiProblem; showFieldErrors?: boolean; signIn?: boolean }) {
+export function Problem({
+  problem,
+  showFieldErrors = true,
+  signIn = false,
+}: {
+  problem: ApiProblem;
+  showFieldErrors?: boolean;
+  signIn?: boolean;
+}) {
   const { t } = useTranslation();
   const location = useLocation();
   if (problem.isNetworkError) return <ProblemBox title={t('common.networkError')} />;

@@ -33,7 +33,9 @@ export function SearchForm({ initialQuery = '', suggest = true }: { initialQuery
     }
     const controller = new AbortController();
     const timer = window.setTimeout(() => {
-      apiGet<SuggestAnswer>(`/api/search/suggest?${new URLSearchParams({ q }).toString()}`, { signal: controller.signal }).then(
+      apiGet<SuggestAnswer>(`/api/search/suggest?${new URLSearchParams({ q }).toString()}`, {
+        signal: controller.signal,
+      }).then(
         (answer) => {
           const list = answer.suggestions.filter((s) => s.toLowerCase() !== q.toLowerCase());
           setSuggestions(list);
@@ -117,7 +119,13 @@ export function SearchForm({ initialQuery = '', suggest = true }: { initialQuery
               : {})}
           />
           {suggest && (
-            <ul id={listId} role="listbox" aria-label={t('search.suggestions')} className="suggestions" hidden={!expanded}>
+            <ul
+              id={listId}
+              role="listbox"
+              aria-label={t('search.suggestions')}
+              className="suggestions"
+              hidden={!expanded}
+            >
               {suggestions.map((s, i) => (
                 <li
                   key={s}

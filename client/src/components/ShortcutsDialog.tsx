@@ -2,7 +2,10 @@ import { forwardRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** The player's keyboard shortcuts, in a native modal <dialog> (focus trap and Esc come with it). */
-export const ShortcutsDialog = forwardRef<HTMLDialogElement, { video: boolean }>(function ShortcutsDialog({ video }, ref) {
+export const ShortcutsDialog = forwardRef<HTMLDialogElement, { video: boolean }>(function ShortcutsDialog(
+  { video },
+  ref,
+) {
   const { t } = useTranslation();
   const rows: Array<[string[], string]> = [
     [[t('shortcuts.keySpace'), 'k'], t('shortcuts.playPause')],

@@ -28,10 +28,21 @@ export function TextSizeSwitch() {
 
   return (
     <div className="text-size-switch" role="group" aria-label={t('textSize.label')}>
-      <button type="button" aria-pressed={size === 'normal'} aria-label={t('textSize.normal')} onClick={() => setSize('normal')}>
+      <button
+        type="button"
+        aria-pressed={size === 'normal'}
+        aria-label={t('textSize.normal')}
+        onClick={() => setSize('normal')}
+      >
         A
       </button>
-      <button type="button" aria-pressed={size === 'large'} aria-label={t('textSize.large')} onClick={() => setSize('large')} className="text-size-large">
+      <button
+        type="button"
+        aria-pressed={size === 'large'}
+        aria-label={t('textSize.large')}
+        onClick={() => setSize('large')}
+        className="text-size-large"
+      >
         A+
       </button>
     </div>

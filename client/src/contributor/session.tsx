@@ -19,7 +19,8 @@ export function useSession(): Me {
 
 export const isStaff = (me: Me) => me.user.role === 'admin' || me.user.role === 'curator';
 
-type GateState = { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'error'; problem: ApiProblem } | { kind: 'ready'; me: Me };
+type GateState =
+  { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'error'; problem: ApiProblem } | { kind: 'ready'; me: Me };
 
 export function SessionGate() {
   const { ct } = useCt();
@@ -60,7 +61,10 @@ export function SessionGate() {
     <SessionContext value={state.me}>
       <div className="sb-c">
         <p className="sb-c-whoami">
-          {ct('session.signedInAs', { name: state.me.user.displayName || state.me.user.email, role: ct(`roles.${state.me.user.role}`) })}
+          {ct('session.signedInAs', {
+            name: state.me.user.displayName || state.me.user.email,
+            role: ct(`roles.${state.me.user.role}`),
+          })}
         </p>
         <Outlet />
       </div>

@@ -4,7 +4,15 @@ import type { IndexPoint, Interview as ServerInterview, TimedSegment } from '../
 import type { PublicJob, PublicMedium } from '../../../server/media/service.js';
 import type { TranscriptView } from '../../../server/transcripts/service.js';
 import type {
-  AuditEvent, ConsentMethod, ConsentRecord, ConsentScope, Correction, Group, Restriction, ReviewDecision, WithdrawalPolicy,
+  AuditEvent,
+  ConsentMethod,
+  ConsentRecord,
+  ConsentScope,
+  Correction,
+  Group,
+  Restriction,
+  ReviewDecision,
+  WithdrawalPolicy,
 } from '../../../server/store/types.js';
 import type { PublicInvitation } from '../../../server/review/service.js';
 import type { Collection as ServerCollection } from '../../../server/store/types.js';
@@ -15,7 +23,14 @@ export type PersonRole = 'narrator' | 'interviewer';
 export const visibilities = ['private', 'restricted', 'registered', 'public'] as const;
 export type Visibility = (typeof visibilities)[number];
 export const workflowStatuses = [
-  'draft', 'processing', 'ready_for_review', 'in_review', 'changes_requested', 'approved', 'published', 'withdrawn',
+  'draft',
+  'processing',
+  'ready_for_review',
+  'in_review',
+  'changes_requested',
+  'approved',
+  'published',
+  'withdrawn',
 ] as const;
 export type WorkflowStatus = (typeof workflowStatuses)[number];
 export type MediaStatus = 'stored' | 'processing' | 'ready' | 'failed';
@@ -81,7 +96,13 @@ export interface ImportIssue {
 
 // ── review, consent, audit (curators and admins) ─────────────────────────────────────────────────────────────────
 
-export const consentScopes = ['archive', 'research', 'education', 'public_web', 'exhibition'] as const satisfies readonly ConsentScope[];
+export const consentScopes = [
+  'archive',
+  'research',
+  'education',
+  'public_web',
+  'exhibition',
+] as const satisfies readonly ConsentScope[];
 export const consentMethods = ['signed_form', 'spoken', 'digital'] as const satisfies readonly ConsentMethod[];
 export const withdrawalPolicies = ['delete_original', 'keep_archive'] as const satisfies readonly WithdrawalPolicy[];
 export type { ConsentMethod, ConsentRecord, ConsentScope, WithdrawalPolicy };

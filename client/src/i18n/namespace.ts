@@ -15,7 +15,8 @@ export type KeyOf<Texts> = PluralBase<Leaves<Texts>>;
 export type TypedT<Key extends string> = (key: Key, options?: Record<string, unknown>) => string;
 
 type LooseT = (key: string, options?: Record<string, unknown>) => string;
-const fixedT = (lng: string, ns: string): LooseT => (i18n as unknown as { getFixedT(lng: string, ns: string): LooseT }).getFixedT(lng, ns);
+const fixedT = (lng: string, ns: string): LooseT =>
+  (i18n as unknown as { getFixedT(lng: string, ns: string): LooseT }).getFixedT(lng, ns);
 
 export interface Namespace<Key extends string> {
   /** t() bound to the namespace, re-rendering on language change; `lang` is the UI language. */
@@ -24,7 +25,10 @@ export interface Namespace<Key extends string> {
   fixed(lang: Language): TypedT<Key>;
 }
 
-export function defineNamespace<Texts extends object>(ns: string, resources: Record<Language, Texts>): Namespace<KeyOf<Texts>> {
+export function defineNamespace<Texts extends object>(
+  ns: string,
+  resources: Record<Language, Texts>,
+): Namespace<KeyOf<Texts>> {
   for (const lang of Object.keys(resources) as Language[]) {
     if (!i18n.hasResourceBundle(lang, ns)) i18n.addResourceBundle(lang, ns, resources[lang], true, true);
   }

@@ -117,7 +117,8 @@ export async function request<T>(method: Method, path: string, options: RequestO
 
   if (!response.ok) throw new ApiProblem(await readProblem(response));
   const etag = response.headers.get('ETag');
-  if (response.status === 204 || response.headers.get('Content-Length') === '0') return { data: undefined as T, etag, status: response.status };
+  if (response.status === 204 || response.headers.get('Content-Length') === '0')
+    return { data: undefined as T, etag, status: response.status };
   return { data: (await response.json()) as T, etag, status: response.status };
 }
 
@@ -127,7 +128,12 @@ export function apiGet<T>(path: string, options: Pick<RequestOptions, 'signal' |
 }
 
 /** A JSON mutation and only the body. */
-export function apiSend<T>(method: MutationMethod, path: string, json?: unknown, options: Pick<RequestOptions, 'signal' | 'headers'> = {}): Promise<T> {
+export function apiSend<T>(
+  method: MutationMethod,
+  path: string,
+  json?: unknown,
+  options: Pick<RequestOptions, 'signal' | 'headers'> = {},
+): Promise<T> {
   return request<T>(method, path, { ...options, ...(json !== undefined ? { json } : {}) }).then((a) => a.data);
 }
 
@@ -164,7 +170,9 @@ export function problemSlug(problem: ApiProblem): string {
 
 /** Anything thrown (a problem answer, unparsable JSON, a bug) as an ApiProblem, so one component can show it. */
 export function asProblem(err: unknown): ApiProblem {
-  return err instanceof ApiProblem ? err : new ApiProblem({ title: '', status: 500, detail: err instanceof Error ? err.message : String(err) });
+  return err instanceof ApiProblem
+    ? err
+    : new ApiProblem({ title: '', status: 500, detail: err instanceof Error ? err.message : String(err) });
 }
 
 export const isAbort = (err: unknown) => err instanceof DOMException && err.name === 'AbortError';

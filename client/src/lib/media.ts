@@ -19,7 +19,8 @@ export interface BrowserSupport {
 
 export const hlsMime = 'application/vnd.apple.mpegurl';
 
-type Playable = Pick<Medium, 'hls' | 'original' | 'originalPlayable' | 'originalMime'> & Partial<Pick<Medium, 'download'>>;
+type Playable = Pick<Medium, 'hls' | 'original' | 'originalPlayable' | 'originalMime'> &
+  Partial<Pick<Medium, 'download'>>;
 
 /**
  * HLS once it is made (natively where possible, else through http-streaming), otherwise what fallbackSource gives;
@@ -36,7 +37,8 @@ export function chooseSource(medium: Playable, support: BrowserSupport): PlayerS
  * without restricted passages, so it is also what plays where the original is for curators only).
  */
 export function fallbackSource(medium: Playable): PlayerSource | null {
-  if (medium.originalPlayable && medium.original) return { src: medium.original, type: medium.originalMime, needsVhs: false, isHls: false };
+  if (medium.originalPlayable && medium.original)
+    return { src: medium.original, type: medium.originalMime, needsVhs: false, isHls: false };
   if (medium.download) return { src: medium.download, type: 'audio/mp4', needsVhs: false, isHls: false };
   return null;
 }

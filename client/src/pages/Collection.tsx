@@ -12,7 +12,9 @@ export function Collection() {
   const { id = '' } = useParams();
   const state = useApiGet<CollectionDetail>(`/api/collections/${encodeURIComponent(id)}`);
   const interviews = useApiGet<Page<InterviewSummary>>(
-    state.status === 'success' ? `/api/interviews?${new URLSearchParams({ collectionId: state.data.id, pageSize: '100', sort: 'title' }).toString()}` : null,
+    state.status === 'success'
+      ? `/api/interviews?${new URLSearchParams({ collectionId: state.data.id, pageSize: '100', sort: 'title' }).toString()}`
+      : null,
   );
   useDocumentTitle(state.status === 'success' ? state.data.title : undefined);
 
@@ -34,7 +36,11 @@ export function Collection() {
         {interviews.status === 'loading' && <Loading />}
         {interviews.status === 'error' && <Problem problem={interviews.problem} />}
         {interviews.status === 'success' &&
-          (interviews.data.items.length === 0 ? <p>{t('collection.empty')}</p> : <InterviewList items={interviews.data.items} />)}
+          (interviews.data.items.length === 0 ? (
+            <p>{t('collection.empty')}</p>
+          ) : (
+            <InterviewList items={interviews.data.items} />
+          ))}
       </section>
     </article>
   );

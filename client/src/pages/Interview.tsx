@@ -53,10 +53,15 @@ export function Interview() {
   const media = sortedMedia(interview?.media ?? []);
   const medium = media.find((m) => m.id === mParam) ?? media[0] ?? null;
   const mediumId = medium?.id ?? null;
-  const base = interview && medium ? `/api/interviews/${encodeURIComponent(interview.id)}/media/${encodeURIComponent(medium.id)}` : null;
+  const base =
+    interview && medium
+      ? `/api/interviews/${encodeURIComponent(interview.id)}/media/${encodeURIComponent(medium.id)}`
+      : null;
   const transcript = useApiGet<TranscriptData>(base ? `${base}/transcript` : null);
   const index = useApiGet<MediaIndexAnswer>(base ? `${base}/index` : null);
-  const collection = useApiGet<CollectionDetail>(interview?.collectionId ? `/api/collections/${encodeURIComponent(interview.collectionId)}` : null);
+  const collection = useApiGet<CollectionDetail>(
+    interview?.collectionId ? `/api/collections/${encodeURIComponent(interview.collectionId)}` : null,
+  );
   const isVideo = medium?.kind === 'video';
   const inInterviewSearch = useInterviewSearch(id);
 
@@ -111,7 +116,13 @@ export function Interview() {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.defaultPrevented || dialogRef.current?.open) return;
       const action = shortcutFor(
-        { key: event.key, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey, target: event.target as HTMLElement | null },
+        {
+          key: event.key,
+          ctrlKey: event.ctrlKey,
+          metaKey: event.metaKey,
+          altKey: event.altKey,
+          target: event.target as HTMLElement | null,
+        },
         { video: isVideo },
       );
       if (!action) return;
@@ -159,7 +170,9 @@ export function Interview() {
     return (
       <article className="interview">
         <h1>{interview.title}</h1>
-        <p className="notice" role="status">{t('interview.sealedText', { date: formatEmbargo(interview.embargoUntil, i18n.language) })}</p>
+        <p className="notice" role="status">
+          {t('interview.sealedText', { date: formatEmbargo(interview.embargoUntil, i18n.language) })}
+        </p>
       </article>
     );
   }
@@ -188,7 +201,11 @@ export function Interview() {
     setShared({ url: url.toString(), copied });
   }
 
-  const meta = [narrators.map((p) => p.name).join(', '), interview.place?.name, interview.recordedAt ? formatRecordedAt(interview.recordedAt, i18n.language) : undefined].filter(Boolean);
+  const meta = [
+    narrators.map((p) => p.name).join(', '),
+    interview.place?.name,
+    interview.recordedAt ? formatRecordedAt(interview.recordedAt, i18n.language) : undefined,
+  ].filter(Boolean);
 
   return (
     <article className="interview">
@@ -228,7 +245,9 @@ export function Interview() {
           {!medium && <p>{t('player.noMedia')}</p>}
           {medium && !playable(medium) && (
             <p className="notice" role="status">
-              {medium.status === 'failed' ? t('player.mediaFailed') : t('player.processing', { progress: Math.round(medium.progress) })}
+              {medium.status === 'failed'
+                ? t('player.mediaFailed')
+                : t('player.processing', { progress: Math.round(medium.progress) })}
             </p>
           )}
           {medium && playable(medium) && (
@@ -237,7 +256,15 @@ export function Interview() {
                 key={medium.id}
                 medium={medium}
                 label={media.length > 1 ? `${interview.title} – ${partLabel(medium)}` : interview.title}
-                captions={transcriptReady ? { src: `${base}/transcript?format=vtt`, srclang: spokenLanguage, label: t('player.captionsLabel') } : null}
+                captions={
+                  transcriptReady
+                    ? {
+                        src: `${base}/transcript?format=vtt`,
+                        srclang: spokenLanguage,
+                        label: t('player.captionsLabel'),
+                      }
+                    : null
+                }
                 chapters={points}
                 chaptersLanguage={spokenLanguage}
                 startAt={tParam}
@@ -245,7 +272,12 @@ export function Interview() {
                 clock={clock}
                 onController={onController}
               >
-                <button type="button" className="button-secondary" onClick={() => void share()} disabled={!hasController}>
+                <button
+                  type="button"
+                  className="button-secondary"
+                  onClick={() => void share()}
+                  disabled={!hasController}
+                >
                   {t('share.button')}
                 </button>
                 <button type="button" className="button-secondary" onClick={() => dialogRef.current?.showModal()}>

@@ -19,14 +19,16 @@ declare global {
 
 function tileConfig(): { url: string; attribution: string } | null {
   const fromWindow = typeof window !== 'undefined' ? window.__SCHICHTBUCH__ : undefined;
-  const meta = typeof document !== 'undefined' ? document.querySelector<HTMLMetaElement>('meta[name="schichtbuch-tiles"]') : null;
+  const meta =
+    typeof document !== 'undefined' ? document.querySelector<HTMLMetaElement>('meta[name="schichtbuch-tiles"]') : null;
   const url = fromWindow?.tileUrl || meta?.content || '';
   if (!url) return null;
   const attribution = fromWindow?.tileAttribution || meta?.dataset.attribution || '© OpenStreetMap';
   return { url, attribution };
 }
 
-type State = { status: 'loading' } | { status: 'error'; problem: ApiProblem } | { status: 'success'; items: InterviewSummary[] };
+type State =
+  { status: 'loading' } | { status: 'error'; problem: ApiProblem } | { status: 'success'; items: InterviewSummary[] };
 
 /** All interviews the visitor may see, page by page (at most 1 000). */
 function useAllInterviews(): State {
@@ -36,14 +38,19 @@ function useAllInterviews(): State {
     (async () => {
       const items: InterviewSummary[] = [];
       for (let page = 1; page <= 10; page++) {
-        const answer = await apiGet<Page<InterviewSummary>>(`/api/interviews?pageSize=100&page=${page}&sort=title`, { signal: controller.signal });
+        const answer = await apiGet<Page<InterviewSummary>>(`/api/interviews?pageSize=100&page=${page}&sort=title`, {
+          signal: controller.signal,
+        });
         items.push(...answer.items);
         if (items.length >= answer.total || answer.items.length === 0) break;
       }
       setState({ status: 'success', items });
     })().catch((err: unknown) => {
       if (controller.signal.aborted) return;
-      setState({ status: 'error', problem: err instanceof ApiProblem ? err : new ApiProblem({ title: '', status: 500 }) });
+      setState({
+        status: 'error',
+        problem: err instanceof ApiProblem ? err : new ApiProblem({ title: '', status: 500 }),
+      });
     });
     return () => controller.abort();
   }, []);

@@ -10,8 +10,19 @@ import { SearchForm } from '../components/SearchForm.js';
 import { Loading, Problem } from '../components/Problem.js';
 import { formatTimecode, isoDuration } from '../lib/time.js';
 import {
-  apiSearchPath, clearFilters, currentPage, hasFilters, hitHref, pageCount, pageWindow, safeSnippet, searchPageSize,
-  selectedValues, sortFacetValues, toggleFacet, withPage,
+  apiSearchPath,
+  clearFilters,
+  currentPage,
+  hasFilters,
+  hitHref,
+  pageCount,
+  pageWindow,
+  safeSnippet,
+  searchPageSize,
+  selectedValues,
+  sortFacetValues,
+  toggleFacet,
+  withPage,
 } from './searchQuery.js';
 
 const facetPreview = 8;
@@ -31,7 +42,9 @@ export function Search() {
   }, [result]);
   const data = result.status === 'success' ? result.data : result.status === 'loading' ? last : null;
   const collections = useApiGet<CollectionList>(data ? '/api/collections?pageSize=100' : null);
-  const collectionTitles = new Map(collections.status === 'success' ? collections.data.items.map((c) => [c.id, c.title]) : []);
+  const collectionTitles = new Map(
+    collections.status === 'success' ? collections.data.items.map((c) => [c.id, c.title]) : [],
+  );
   const page = currentPage(params);
   const filtered = hasFilters(params);
 
@@ -47,7 +60,13 @@ export function Search() {
           <FacetPanel
             data={data}
             params={params}
-            labelFor={(name, value) => (name === 'collection' ? (collectionTitles.get(value) ?? value) : name === 'language' ? languageName(value, t('search.languageFallback')) : value)}
+            labelFor={(name, value) =>
+              name === 'collection'
+                ? (collectionTitles.get(value) ?? value)
+                : name === 'language'
+                  ? languageName(value, t('search.languageFallback'))
+                  : value
+            }
             onToggle={(name, value) => setParams(toggleFacet(params, name, value))}
             onClear={filtered ? () => setParams(clearFilters(params)) : undefined}
           />
@@ -124,7 +143,9 @@ interface FacetPanelProps {
 
 function FacetPanel({ data, params, labelFor, onToggle, onClear }: FacetPanelProps) {
   const { t } = useTranslation();
-  const [wide] = useState(() => typeof window === 'undefined' || !window.matchMedia || window.matchMedia('(min-width: 48rem)').matches);
+  const [wide] = useState(
+    () => typeof window === 'undefined' || !window.matchMedia || window.matchMedia('(min-width: 48rem)').matches,
+  );
   return (
     <details className="facet-panel" open={wide || undefined}>
       <summary>{t('facets.title')}</summary>
@@ -178,7 +199,13 @@ function FacetGroup({
           const id = `${idBase}-${i}`;
           return (
             <li key={value}>
-              <input id={id} type="checkbox" checked={selected.includes(value)} onChange={() => onToggle(value)} value={value} />
+              <input
+                id={id}
+                type="checkbox"
+                checked={selected.includes(value)}
+                onChange={() => onToggle(value)}
+                value={value}
+              />
               <label htmlFor={id}>
                 {labelFor(value)} <span className="count">({count})</span>
               </label>
@@ -186,13 +213,13 @@ function FacetGroup({
           );
         })}
       </ul>
-      {entries.length > shown.length || all ? (
-        entries.length > facetPreview && (
-          <button type="button" className="link-button" aria-expanded={all} onClick={() => setAll((v) => !v)}>
-            {all ? t('facets.fewer') : t('facets.more', { count: entries.length })}
-          </button>
-        )
-      ) : null}
+      {entries.length > shown.length || all
+        ? entries.length > facetPreview && (
+            <button type="button" className="link-button" aria-expanded={all} onClick={() => setAll((v) => !v)}>
+              {all ? t('facets.fewer') : t('facets.more', { count: entries.length })}
+            </button>
+          )
+        : null}
     </fieldset>
   );
 }
@@ -222,7 +249,11 @@ function Pagination({ page, pages, params }: { page: number; pages: number; para
             </li>
           ) : (
             <li key={n}>
-              <Link to={href(n)} aria-current={n === page ? 'page' : undefined} aria-label={t('pagination.page', { page: n })}>
+              <Link
+                to={href(n)}
+                aria-current={n === page ? 'page' : undefined}
+                aria-label={t('pagination.page', { page: n })}
+              >
                 {n}
               </Link>
             </li>

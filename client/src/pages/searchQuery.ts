@@ -11,7 +11,10 @@ const apiParamOf: Partial<Record<FacetName, string>> = { collection: 'collection
 
 /** Values of one facet filter in the URL (comma list). */
 export function selectedValues(params: URLSearchParams, name: FacetName): string[] {
-  return (params.get(name) ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  return (params.get(name) ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 export function hasFilters(params: URLSearchParams): boolean {

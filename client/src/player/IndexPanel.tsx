@@ -7,7 +7,17 @@ import { type PlaybackClock, useClock } from './clock.js';
 import { formatTimecode } from '../lib/time.js';
 import { findCurrentIndex } from './time.js';
 
-export function IndexPanel({ points, clock, language, onSeek }: { points: IndexPoint[]; clock: PlaybackClock; language: string; onSeek: (s: number) => void }) {
+export function IndexPanel({
+  points,
+  clock,
+  language,
+  onSeek,
+}: {
+  points: IndexPoint[];
+  clock: PlaybackClock;
+  language: string;
+  onSeek: (s: number) => void;
+}) {
   const { t } = useTranslation();
   const select = useCallback((time: number) => findCurrentIndex(points, time), [points]);
   const current = useClock(clock, select);
@@ -19,8 +29,17 @@ export function IndexPanel({ points, clock, language, onSeek }: { points: IndexP
         {points.map((point, i) => {
           const time = formatTimecode(point.start);
           return (
-            <li key={`${i}:${point.start}`} className={i === current ? 'chapter is-current' : 'chapter'} aria-current={i === current ? 'true' : undefined}>
-              <button type="button" className="timecode" aria-label={t('transcript.seekTo', { time })} onClick={() => onSeek(point.start)}>
+            <li
+              key={`${i}:${point.start}`}
+              className={i === current ? 'chapter is-current' : 'chapter'}
+              aria-current={i === current ? 'true' : undefined}
+            >
+              <button
+                type="button"
+                className="timecode"
+                aria-label={t('transcript.seekTo', { time })}
+                onClick={() => onSeek(point.start)}
+              >
                 {time}
               </button>
               <div>

@@ -36,7 +36,13 @@ export interface PlayerProps {
   children?: ReactNode;
 }
 
-type TrackLike = { kind: string; mode: string; cues?: { length: number; [i: number]: unknown } | null; addCue(cue: unknown): void; removeCue(cue: unknown): void };
+type TrackLike = {
+  kind: string;
+  mode: string;
+  cues?: { length: number; [i: number]: unknown } | null;
+  addCue(cue: unknown): void;
+  removeCue(cue: unknown): void;
+};
 
 function textTracksOf(player: VjsPlayer): TrackLike[] {
   const list = player.textTracks() as unknown as { length: number; [i: number]: TrackLike };
@@ -97,7 +103,9 @@ export default function Player(props: PlayerProps) {
     root.setAttribute('aria-label', propsRef.current.label);
     root.setAttribute('data-media-id', medium.id);
     // video.js calls its big button "Play Video" even for audio
-    (p.getChild('BigPlayButton') as { controlText?: (text: string) => void } | undefined)?.controlText?.(t('player.play'));
+    (p.getChild('BigPlayButton') as { controlText?: (text: string) => void } | undefined)?.controlText?.(
+      t('player.play'),
+    );
 
     const publish = () => {
       if (!disposed) clock.set(p.currentTime() ?? 0, !p.paused());
@@ -214,7 +222,9 @@ export default function Player(props: PlayerProps) {
   useEffect(() => {
     if (!player) return;
     player.language(i18n.language);
-    (player.getChild('BigPlayButton') as { controlText?: (text: string) => void } | undefined)?.controlText?.(t('player.play'));
+    (player.getChild('BigPlayButton') as { controlText?: (text: string) => void } | undefined)?.controlText?.(
+      t('player.play'),
+    );
   }, [player, i18n.language, t]);
 
   useEffect(() => {
@@ -225,7 +235,10 @@ export default function Player(props: PlayerProps) {
   // Captions: a <track kind="captions" default> from the transcript's WebVTT.
   useEffect(() => {
     if (!player || !captions) return;
-    const trackEl = player.addRemoteTextTrack({ kind: 'captions', srclang: captions.srclang, label: captions.label, src: captions.src, default: true }, true);
+    const trackEl = player.addRemoteTextTrack(
+      { kind: 'captions', srclang: captions.srclang, label: captions.label, src: captions.src, default: true },
+      true,
+    );
     const track = (trackEl as unknown as { track?: TrackLike }).track;
     if (track) track.mode = 'showing';
     return () => {
@@ -241,7 +254,8 @@ export default function Player(props: PlayerProps) {
     const Cue = (globalThis as { VTTCue?: new (start: number, end: number, text: string) => unknown }).VTTCue;
     if (!Cue) return;
     if (chaptersTrack.current?.player !== player) {
-      const created = player.addTextTrack('chapters', t('player.chapters'), props.chaptersLanguage) as unknown as TrackLike | undefined;
+      const created = player.addTextTrack('chapters', t('player.chapters'), props.chaptersLanguage) as unknown as
+        TrackLike | undefined;
       if (!created) return;
       chaptersTrack.current = { player, track: created };
     }

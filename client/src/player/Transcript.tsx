@@ -28,7 +28,16 @@ const noSegments: TimedTranscriptSegment[] = [];
 
 type TimedTranscriptSegment = TranscriptSegment & { start: number; end: number };
 
-export function Transcript({ mediaId, segments: loaded, placeholder, search, language, clock, onSeek, onHit }: TranscriptProps) {
+export function Transcript({
+  mediaId,
+  segments: loaded,
+  placeholder,
+  search,
+  language,
+  clock,
+  onSeek,
+  onHit,
+}: TranscriptProps) {
   // untimed text (a legacy OHMS transcript without timecodes) is reading text: not synced, no seeking
   const untimed = loaded !== null && loaded.length > 0 && loaded.every((s) => s.start === null || s.end === null);
   const segments = untimed || !loaded ? noSegments : (loaded as TimedTranscriptSegment[]);
@@ -41,7 +50,8 @@ export function Transcript({ mediaId, segments: loaded, placeholder, search, lan
 
   const activeHit = search.active >= 0 ? search.hits[search.active] : undefined;
   const hitStarts = new Set(search.hits.filter((h) => h.mediaId === mediaId).map((h) => h.start));
-  const activeHitIndex = activeHit && activeHit.mediaId === mediaId ? segments.findIndex((s) => s.start === activeHit.start) : -1;
+  const activeHitIndex =
+    activeHit && activeHit.mediaId === mediaId ? segments.findIndex((s) => s.start === activeHit.start) : -1;
 
   // keep a segment in view inside the scrolling list (never scrolls the page itself)
   const reveal = useCallback((index: number) => {
@@ -107,7 +117,13 @@ export function Transcript({ mediaId, segments: loaded, placeholder, search, lan
       ) : segments.length === 0 ? (
         <p>{t('transcript.empty')}</p>
       ) : (
-        <ol ref={listRef} className="transcript" data-testid="transcript" lang={language} aria-label={t('transcript.listLabel')}>
+        <ol
+          ref={listRef}
+          className="transcript"
+          data-testid="transcript"
+          lang={language}
+          aria-label={t('transcript.listLabel')}
+        >
           {segments.map((segment, index) => (
             <Segment
               key={`${index}:${segment.start}`}
@@ -141,7 +157,15 @@ const Segment = memo(function Segment({ index, segment, current, hit, activeHit,
   const { t } = useTranslation();
   const time = formatTimecode(segment.start);
   const restricted = (segment as { restricted?: boolean }).restricted === true;
-  const classes = ['segment', current && 'is-current', hit && 'is-hit', activeHit && 'is-active-hit', restricted && 'is-restricted'].filter(Boolean).join(' ');
+  const classes = [
+    'segment',
+    current && 'is-current',
+    hit && 'is-hit',
+    activeHit && 'is-active-hit',
+    restricted && 'is-restricted',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <li
       className={classes}
@@ -156,12 +180,19 @@ const Segment = memo(function Segment({ index, segment, current, hit, activeHit,
         onSeek(segment.start);
       }}
     >
-      <button type="button" className="timecode" aria-label={t('transcript.seekTo', { time })} onClick={() => onSeek(segment.start)}>
+      <button
+        type="button"
+        className="timecode"
+        aria-label={t('transcript.seekTo', { time })}
+        onClick={() => onSeek(segment.start)}
+      >
         {time}
       </button>
       <div className="segment-body">
         {segment.speaker && <span className="speaker">{segment.speaker}</span>}
-        <p className="segment-text">{clock && segment.words?.length ? <Words words={segment.words} clock={clock} /> : segment.text}</p>
+        <p className="segment-text">
+          {clock && segment.words?.length ? <Words words={segment.words} clock={clock} /> : segment.text}
+        </p>
       </div>
     </li>
   );
@@ -173,7 +204,11 @@ function Words({ words, clock }: { words: NonNullable<TranscriptSegment['words']
   return (
     <>
       {words.map((w, i) => (
-        <span key={`${i}:${w.start}`} className={i === currentWord ? 'word is-current-word' : 'word'} data-start={w.start}>
+        <span
+          key={`${i}:${w.start}`}
+          className={i === currentWord ? 'word is-current-word' : 'word'}
+          data-start={w.start}
+        >
           {i > 0 ? ' ' : ''}
           {w.text}
         </span>
@@ -294,10 +329,22 @@ function InterviewSearchForm({
         </button>
       </div>
       <div className="within-nav">
-        <button type="button" className="button-secondary" onClick={onPrevious} disabled={count === 0} aria-label={t('transcript.previousHit')}>
+        <button
+          type="button"
+          className="button-secondary"
+          onClick={onPrevious}
+          disabled={count === 0}
+          aria-label={t('transcript.previousHit')}
+        >
           <span aria-hidden="true">‹</span> {t('transcript.previous')}
         </button>
-        <button type="button" className="button-secondary" onClick={onNext} disabled={count === 0} aria-label={t('transcript.nextHit')}>
+        <button
+          type="button"
+          className="button-secondary"
+          onClick={onNext}
+          disabled={count === 0}
+          aria-label={t('transcript.nextHit')}
+        >
           {t('transcript.next')} <span aria-hidden="true">›</span>
         </button>
         <p className="within-count" role="status" aria-live="polite">

@@ -7,7 +7,17 @@ import { waveformColumns, waveformDuration } from './time.js';
 
 const colours = { unplayed: '#8d857c', played: '#8a3a10', playhead: '#1d1b19', background: '#ffffff' };
 
-export function Waveform({ src, clock, duration, onSeek }: { src: string; clock: PlaybackClock; duration: number; onSeek: (seconds: number) => void }) {
+export function Waveform({
+  src,
+  clock,
+  duration,
+  onSeek,
+}: {
+  src: string;
+  clock: PlaybackClock;
+  duration: number;
+  onSeek: (seconds: number) => void;
+}) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [peaks, setPeaks] = useState<WaveformPeaks | null>(null);
 

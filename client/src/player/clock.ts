@@ -30,7 +30,10 @@ export class PlaybackClock {
 }
 
 /** Re-renders only when `select(time)` changes; `select` must return a primitive. */
-export function useClock<T extends string | number | boolean>(clock: PlaybackClock, select: (time: number, playing: boolean) => T): T {
+export function useClock<T extends string | number | boolean>(
+  clock: PlaybackClock,
+  select: (time: number, playing: boolean) => T,
+): T {
   const snapshot = useCallback(() => select(clock.time, clock.playing), [clock, select]);
   return useSyncExternalStore(clock.subscribe, snapshot, snapshot);
 }

@@ -17,7 +17,17 @@ export const skipSeconds = 10;
 const typingTags = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
 /** Where space and Enter already mean "press this" (buttons, links, summaries …). */
 const pressableTags = new Set(['BUTTON', 'A', 'SUMMARY']);
-const pressableRoles = new Set(['button', 'link', 'menuitem', 'menuitemradio', 'menuitemcheckbox', 'option', 'tab', 'checkbox', 'switch']);
+const pressableRoles = new Set([
+  'button',
+  'link',
+  'menuitem',
+  'menuitemradio',
+  'menuitemcheckbox',
+  'option',
+  'tab',
+  'checkbox',
+  'switch',
+]);
 /** Widgets that use the arrow keys themselves. */
 const arrowRoles = new Set(['slider', 'listbox', 'menu', 'menubar', 'tablist', 'radiogroup', 'combobox']);
 

@@ -47,7 +47,11 @@ export function chapterCues(points: ReadonlyArray<{ start: number; title: string
  * minimum and the highest maximum, scaled to -1…1. Quiet recordings are amplified so that their loudest peak
  * fills the height (at most `maxGain` times), as interview tapes are often recorded far below full scale.
  */
-export function waveformColumns(data: ReadonlyArray<number>, columns: number, maxGain = 8): { min: Float32Array; max: Float32Array } {
+export function waveformColumns(
+  data: ReadonlyArray<number>,
+  columns: number,
+  maxGain = 8,
+): { min: Float32Array; max: Float32Array } {
   const n = Math.max(0, Math.floor(columns));
   const min = new Float32Array(n);
   const max = new Float32Array(n);

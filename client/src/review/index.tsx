@@ -9,5 +9,9 @@ import { ReviewFlow } from './pages/ReviewFlow.js';
 
 export default function ReviewArea() {
   const { credential } = useParams();
-  return <ReviewLayout>{credential ? <ReviewFlow key={credential} rawCredential={credential} /> : <CodeEntry />}</ReviewLayout>;
+  return (
+    <ReviewLayout>
+      {credential ? <ReviewFlow key={credential} rawCredential={credential} /> : <CodeEntry />}
+    </ReviewLayout>
+  );
 }

@@ -1,7 +1,16 @@
 // Audio builders of the separate passes: HLS, M4A download and the waveform PCM (the combined pass is args-pass.ts).
 import path from 'node:path';
 import type { Redaction } from './redaction.js';
-import { COMMON, STRIP_METADATA, audioChannelArgs, audioEncoderArgs, audioRedaction, hlsMuxerArgs, safePath, type RedactionOption } from './args-common.js';
+import {
+  COMMON,
+  STRIP_METADATA,
+  audioChannelArgs,
+  audioEncoderArgs,
+  audioRedaction,
+  hlsMuxerArgs,
+  safePath,
+  type RedactionOption,
+} from './args-common.js';
 
 export interface AudioHlsOptions extends RedactionOption {
   input: string;
@@ -13,13 +22,22 @@ export interface AudioHlsOptions extends RedactionOption {
 }
 
 /** The first audio stream as AAC, nothing else of the input: shared by the audio ladder and the M4A download. */
-export function aacFromFirstAudio(input: string, bitrateK: number, channels: number | undefined, redaction?: Redaction): string[] {
+export function aacFromFirstAudio(
+  input: string,
+  bitrateK: number,
+  channels: number | undefined,
+  redaction?: Redaction,
+): string[] {
   const af = audioRedaction(redaction);
   return [
     ...COMMON,
-    '-i', safePath(input),
-    '-map', '0:a:0',
-    '-vn', '-sn', '-dn',
+    '-i',
+    safePath(input),
+    '-map',
+    '0:a:0',
+    '-vn',
+    '-sn',
+    '-dn',
     ...STRIP_METADATA,
     ...(af ? ['-af', af] : []),
     ...audioEncoderArgs(bitrateK),
@@ -54,8 +72,10 @@ export function m4aArgs(opts: M4aOptions): string[] {
   const { input, output, bitrateK = 128 } = opts;
   return [
     ...aacFromFirstAudio(input, bitrateK, opts.channels, opts.redaction),
-    '-movflags', '+faststart',
-    '-f', 'ipod',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'ipod',
     safePath(output),
   ];
 }
@@ -77,17 +97,31 @@ export function waveformPcmArgs(opts: WaveformPcmOptions): string[] {
   // Silenced at the source rate; -ac/-ar are applied after the filter.
   const af = audioRedaction(opts.redaction);
   return [
-    '-hide_banner', '-nostdin', '-y', '-loglevel', 'warning', '-nostats',
-    '-i', safePath(input),
-    '-map', '0:a:0',
-    '-vn', '-sn', '-dn',
+    '-hide_banner',
+    '-nostdin',
+    '-y',
+    '-loglevel',
+    'warning',
+    '-nostats',
+    '-i',
+    safePath(input),
+    '-map',
+    '0:a:0',
+    '-vn',
+    '-sn',
+    '-dn',
     ...(af ? ['-af', af] : []),
-    '-ac', '1', '-ar', String(sampleRate),
-    '-c:a', 'pcm_s16le', '-f', 's16le',
+    '-ac',
+    '1',
+    '-ar',
+    String(sampleRate),
+    '-c:a',
+    'pcm_s16le',
+    '-f',
+    's16le',
     'pipe:1',
   ];
 }
-
 
 /** Size and colours of an audio medium's poster: the waveform of the whole recording (see waveform-picture.ts). */
 export const WAVEFORM_PICTURE = { width: 1280, height: 360, foreground: 0xd9a441, background: 0x2b2622 } as const;
@@ -107,13 +141,27 @@ export interface WaveformPictureOptions {
 export function waveformPictureArgs(opts: WaveformPictureOptions): string[] {
   return [
     ...COMMON,
-    '-f', 'rawvideo', '-pixel_format', 'rgb24', '-video_size', `${opts.width}x${opts.height}`, '-framerate', '1',
-    '-i', safePath(opts.rawInput),
-    '-vf', 'format=yuvj420p',
+    '-f',
+    'rawvideo',
+    '-pixel_format',
+    'rgb24',
+    '-video_size',
+    `${opts.width}x${opts.height}`,
+    '-framerate',
+    '1',
+    '-i',
+    safePath(opts.rawInput),
+    '-vf',
+    'format=yuvj420p',
     ...STRIP_METADATA,
-    '-frames:v', '1',
-    '-q:v', '3',
-    '-f', 'image2', '-update', '1',
+    '-frames:v',
+    '1',
+    '-q:v',
+    '3',
+    '-f',
+    'image2',
+    '-update',
+    '1',
     safePath(opts.output),
   ];
 }

@@ -4,7 +4,16 @@ import path from 'node:path';
 import { audioRedactionFilter, videoRedactionFilter, type Redaction } from './redaction.js';
 
 /** Flags every ffmpeg job gets: machine-readable progress on stdout, nothing interactive, warnings only. */
-export const COMMON = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'warning', '-progress', 'pipe:1', '-nostats'] as const;
+export const COMMON = [
+  '-hide_banner',
+  '-nostdin',
+  '-y',
+  '-loglevel',
+  'warning',
+  '-progress',
+  'pipe:1',
+  '-nostats',
+] as const;
 
 /** Derivatives are public; device/GPS tags from the original upload stay with the original. */
 export const STRIP_METADATA = ['-map_metadata', '-1', '-map_chapters', '-1'] as const;
@@ -67,16 +76,23 @@ export function hlsMuxerArgs(
   extra: string[] = [],
 ): string[] {
   return [
-    '-f', 'hls',
-    '-hls_time', fmtNum(segmentSeconds),
-    '-hls_playlist_type', 'vod',
-    '-hls_segment_type', 'fmp4',
-    '-hls_flags', 'independent_segments',
-    '-hls_fmp4_init_filename', 'init.mp4',
-    '-hls_segment_filename', path.join(outDir, segmentPattern),
-    '-master_pl_name', 'master.m3u8',
+    '-f',
+    'hls',
+    '-hls_time',
+    fmtNum(segmentSeconds),
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_type',
+    'fmp4',
+    '-hls_flags',
+    'independent_segments',
+    '-hls_fmp4_init_filename',
+    'init.mp4',
+    '-hls_segment_filename',
+    path.join(outDir, segmentPattern),
+    '-master_pl_name',
+    'master.m3u8',
     ...extra,
     path.join(outDir, playlist),
   ];
 }
-

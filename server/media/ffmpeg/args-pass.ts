@@ -1,9 +1,17 @@
 // The combined passes: one ffmpeg process per medium decodes the original once and makes every derivative from that
 // decode. Outputs are named relative to the job's work directory, so the process must run with it as its cwd
 // (runFfmpeg's `cwd`): the tee muxer's slave list needs no escaping for whatever path UPLOADS_DIR has.
-import { COMMON, STRIP_METADATA, audioEncoderArgs, audioRedaction, fmtNum, hlsMuxerArgs, safePath, type RedactionOption } from './args-common.js';
+import {
+  COMMON,
+  STRIP_METADATA,
+  audioEncoderArgs,
+  audioRedaction,
+  fmtNum,
+  hlsMuxerArgs,
+  safePath,
+  type RedactionOption,
+} from './args-common.js';
 import { ladderPlan, ladderStreams, type VideoHlsOptions } from './args-video.js';
-
 
 /** File names of a combined pass inside the job's work directory. */
 export const PASS_FILES = {
@@ -75,21 +83,32 @@ export function audioPassArgs(opts: AudioPassOptions): string[] {
   const filter = [`${head}asplit=2${labels(['enc', 'wav'])}`, pcmChain('wav', pcmSampleRate, 'pcm')].join(';');
   const hls = PASS_FILES.hlsDir;
   const hlsSlave = [
-    'f=hls', `hls_time=${fmtNum(segmentSeconds)}`, 'hls_playlist_type=vod', 'hls_segment_type=fmp4',
-    'hls_flags=independent_segments', 'hls_fmp4_init_filename=init.mp4', `hls_segment_filename=${hls}/seg_%05d.m4s`,
+    'f=hls',
+    `hls_time=${fmtNum(segmentSeconds)}`,
+    'hls_playlist_type=vod',
+    'hls_segment_type=fmp4',
+    'hls_flags=independent_segments',
+    'hls_fmp4_init_filename=init.mp4',
+    `hls_segment_filename=${hls}/seg_%05d.m4s`,
     'master_pl_name=master.m3u8',
   ].join(':');
   return [
     ...COMMON,
-    '-i', safePath(input),
-    '-filter_complex', filter,
+    '-i',
+    safePath(input),
+    '-filter_complex',
+    filter,
     // 1: the one AAC encode, muxed twice
-    '-map', '[enc]',
+    '-map',
+    '[enc]',
     ...STRIP_METADATA,
     ...audioEncoderArgs(bitrateK),
     // tee: the encoder's extradata goes into the container headers (fMP4 init segment, M4A moov), not ADTS
-    '-flags:a', '+global_header',
-    '-f', 'tee', `[${hlsSlave}]${hls}/index.m3u8|[f=ipod:movflags=+faststart]${PASS_FILES.download}`,
+    '-flags:a',
+    '+global_header',
+    '-f',
+    'tee',
+    `[${hlsSlave}]${hls}/index.m3u8|[f=ipod:movflags=+faststart]${PASS_FILES.download}`,
     // 2: waveform PCM (peaks and picture)
     ...pcmOutput('pcm'),
   ];
@@ -111,7 +130,15 @@ export interface VideoPassOptions extends Omit<VideoHlsOptions, 'outDir'> {
  * (trim), so nothing queues behind a finished output.
  */
 export function videoPassArgs(opts: VideoPassOptions): string[] {
-  const { input, source, hasAudio, segmentSeconds = 6, preset = 'veryfast', pcmSampleRate = 8000, downloadBitrateK = 128 } = opts;
+  const {
+    input,
+    source,
+    hasAudio,
+    segmentSeconds = 6,
+    preset = 'veryfast',
+    pcmSampleRate = 8000,
+    downloadBitrateK = 128,
+  } = opts;
   const outDir = PASS_FILES.hlsDir;
   const { rungs, gop, pre } = ladderPlan(source, segmentSeconds, opts.redaction);
   const sb = opts.storyboard;
@@ -143,23 +170,68 @@ export function videoPassArgs(opts: VideoPassOptions): string[] {
 
   return [
     ...COMMON,
-    '-i', safePath(input),
-    '-filter_complex', parts.join(';'),
+    '-i',
+    safePath(input),
+    '-filter_complex',
+    parts.join(';'),
     // the ladder, exactly as videoHlsArgs
     ...maps,
     ...STRIP_METADATA,
-    '-c:v', 'libx264', '-preset', preset, '-profile:v', 'high', '-crf', '23',
-    '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
-    '-force_key_frames', `expr:gte(t,n_forced*${fmtNum(segmentSeconds)})`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    preset,
+    '-profile:v',
+    'high',
+    '-crf',
+    '23',
+    '-g',
+    String(gop),
+    '-keyint_min',
+    String(gop),
+    '-sc_threshold',
+    '0',
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${fmtNum(segmentSeconds)})`,
     ...(hasAudio ? audioEncoderArgs() : []),
     ...perStream,
     ...hlsMuxerArgs(outDir, segmentSeconds, '%v/seg_%05d.m4s', '%v/index.m3u8', ['-var_stream_map', varMap.join(' ')]),
     // the download (a second AAC encode of the audio: one AAC track costs ≈ 1 % of the x264 ladder)
     ...(hasAudio
-      ? ['-map', '[am]', ...STRIP_METADATA, ...audioEncoderArgs(downloadBitrateK), '-movflags', '+faststart', '-f', 'ipod', PASS_FILES.download]
+      ? [
+          '-map',
+          '[am]',
+          ...STRIP_METADATA,
+          ...audioEncoderArgs(downloadBitrateK),
+          '-movflags',
+          '+faststart',
+          '-f',
+          'ipod',
+          PASS_FILES.download,
+        ]
       : []),
-    '-map', '[poster]', ...STRIP_METADATA, ...PICTURE_FRAMES, '-q:v', '3', '-f', 'image2', '-update', '1', PASS_FILES.poster,
-    '-map', '[sprite]', ...STRIP_METADATA, ...PICTURE_FRAMES, '-q:v', '4', '-f', 'image2', '-update', '1', PASS_FILES.storyboardSprite,
+    '-map',
+    '[poster]',
+    ...STRIP_METADATA,
+    ...PICTURE_FRAMES,
+    '-q:v',
+    '3',
+    '-f',
+    'image2',
+    '-update',
+    '1',
+    PASS_FILES.poster,
+    '-map',
+    '[sprite]',
+    ...STRIP_METADATA,
+    ...PICTURE_FRAMES,
+    '-q:v',
+    '4',
+    '-f',
+    'image2',
+    '-update',
+    '1',
+    PASS_FILES.storyboardSprite,
     ...(hasAudio ? pcmOutput('pcm') : []),
   ];
 }

@@ -1,7 +1,18 @@
 // Video builders of the separate passes: the HLS ladder, poster frame and storyboard sprite + WebVTT.
 import path from 'node:path';
 import { shiftRanges } from './redaction.js';
-import { COMMON, STRIP_METADATA, audioChannelArgs, audioEncoderArgs, audioRedaction, fmtNum, hlsMuxerArgs, safePath, videoRedaction, type RedactionOption } from './args-common.js';
+import {
+  COMMON,
+  STRIP_METADATA,
+  audioChannelArgs,
+  audioEncoderArgs,
+  audioRedaction,
+  fmtNum,
+  hlsMuxerArgs,
+  safePath,
+  videoRedaction,
+  type RedactionOption,
+} from './args-common.js';
 
 export interface Rung {
   /** Output height in pixels (always even). */
@@ -86,7 +97,11 @@ export function ladderStreams(rungs: ReturnType<typeof ladderFor>, audioOf: ((i:
  * What every ladder encode of a source shares: its rungs, output frame rate, keyframe interval, and the filters that
  * run before the split (the redaction card first, so every rung gets it; then the frame rate when it changes).
  */
-export function ladderPlan(source: VideoHlsOptions['source'], segmentSeconds: number, redaction: VideoHlsOptions['redaction']) {
+export function ladderPlan(
+  source: VideoHlsOptions['source'],
+  segmentSeconds: number,
+  redaction: VideoHlsOptions['redaction'],
+) {
   const rungs = ladderFor(source.height);
   const fps = outputFps(source.fps);
   const gop = gopFrames(segmentSeconds, fps);
@@ -111,22 +126,35 @@ export function videoHlsArgs(opts: VideoHlsOptions): string[] {
 
   return [
     ...COMMON,
-    '-i', safePath(input),
-    '-filter_complex', filter,
+    '-i',
+    safePath(input),
+    '-filter_complex',
+    filter,
     ...maps,
-    '-sn', '-dn',
+    '-sn',
+    '-dn',
     ...STRIP_METADATA,
-    '-c:v', 'libx264', '-preset', preset, '-profile:v', 'high', '-crf', '23',
+    '-c:v',
+    'libx264',
+    '-preset',
+    preset,
+    '-profile:v',
+    'high',
+    '-crf',
+    '23',
     // Fixed GOP, no scene-cut keyframes: segment boundaries are identical across rungs.
-    '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
+    '-g',
+    String(gop),
+    '-keyint_min',
+    String(gop),
+    '-sc_threshold',
+    '0',
     // Time-based keyframes as well, for variable-frame-rate phone recordings.
-    '-force_key_frames', `expr:gte(t,n_forced*${fmtNum(segmentSeconds)})`,
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${fmtNum(segmentSeconds)})`,
     ...(hasAudio ? [...audioEncoderArgs(), ...audioChannelArgs(opts.audioChannels)] : []),
     ...perStream,
-    ...hlsMuxerArgs(outDir, segmentSeconds, '%v/seg_%05d.m4s', '%v/index.m3u8', [
-      '-var_stream_map',
-      varMap.join(' '),
-    ]),
+    ...hlsMuxerArgs(outDir, segmentSeconds, '%v/seg_%05d.m4s', '%v/index.m3u8', ['-var_stream_map', varMap.join(' ')]),
   ];
 }
 
@@ -151,19 +179,32 @@ export function posterArgs(opts: PosterOptions): string[] {
   const at = Number(fmtNum(Math.max(0, atSeconds)));
   // The input-side -ss makes the frame at `at` timestamp 0 for the filters, so the card's ranges are shifted by it
   // (keeps the cheap seek; an output-side -ss would decode everything before the poster time).
-  const vr = opts.redaction ? videoRedaction({ ...opts.redaction, ranges: shiftRanges(opts.redaction.ranges, -at) }) : null;
+  const vr = opts.redaction
+    ? videoRedaction({ ...opts.redaction, ranges: shiftRanges(opts.redaction.ranges, -at) })
+    : null;
   return [
     ...COMMON,
     // Input-side seek: jumps to the nearest keyframe before, then decodes only to the target.
-    '-ss', fmtNum(at),
-    '-i', safePath(input),
-    '-map', '0:v:0',
-    '-an', '-sn', '-dn',
+    '-ss',
+    fmtNum(at),
+    '-i',
+    safePath(input),
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-dn',
     ...STRIP_METADATA,
-    '-frames:v', '1',
-    '-vf', `${vr ? `${vr},` : ''}scale='min(${maxWidth},iw)':-2`,
-    '-q:v', '3',
-    '-f', 'image2', '-update', '1',
+    '-frames:v',
+    '1',
+    '-vf',
+    `${vr ? `${vr},` : ''}scale='min(${maxWidth},iw)':-2`,
+    '-q:v',
+    '3',
+    '-f',
+    'image2',
+    '-update',
+    '1',
     safePath(output),
   ];
 }
@@ -227,14 +268,24 @@ export function storyboardArgs(opts: StoryboardOptions): string[] {
   return [
     ...COMMON,
     ...(keyOnly ? ['-skip_frame', 'nokey'] : []),
-    '-i', safePath(input),
-    '-map', '0:v:0',
-    '-an', '-sn', '-dn',
+    '-i',
+    safePath(input),
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-dn',
     ...STRIP_METADATA,
-    '-vf', `${vr ? `${vr},` : ''}fps=1/${fmtNum(intervalSeconds)}:eof_action=pass,scale=${tileWidth}:${h},tile=${columns}x${rows}`,
-    '-frames:v', '1',
-    '-q:v', '4',
-    '-f', 'image2', '-update', '1',
+    '-vf',
+    `${vr ? `${vr},` : ''}fps=1/${fmtNum(intervalSeconds)}:eof_action=pass,scale=${tileWidth}:${h},tile=${columns}x${rows}`,
+    '-frames:v',
+    '1',
+    '-q:v',
+    '4',
+    '-f',
+    'image2',
+    '-update',
+    '1',
     safePath(output),
   ];
 }
@@ -272,4 +323,3 @@ export function storyboardVtt(opts: StoryboardVttOptions): string {
   }
   return lines.join('\n');
 }
-

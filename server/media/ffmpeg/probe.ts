@@ -73,7 +73,9 @@ const streamSchema = z.object({
   duration: numeric,
   disposition: z.object({ attached_pic: z.number().optional() }).partial().optional(),
   tags: z.record(z.string(), z.string()).optional(),
-  side_data_list: z.array(z.object({ side_data_type: z.string().optional(), rotation: z.number().optional() })).optional(),
+  side_data_list: z
+    .array(z.object({ side_data_type: z.string().optional(), rotation: z.number().optional() }))
+    .optional(),
 });
 
 const probeSchema = z.object({
@@ -118,11 +120,15 @@ function rotationOf(s: RawStream): number | undefined {
   // Display-matrix rotation is counter-clockwise; the legacy `rotate` tag is clockwise.
   const cw = matrix?.rotation !== undefined ? -matrix.rotation : Number(s.tags?.rotate ?? 0);
   if (!Number.isFinite(cw)) return undefined;
-  const norm = ((Math.round(cw / 90) * 90) % 360 + 360) % 360;
+  const norm = (((Math.round(cw / 90) * 90) % 360) + 360) % 360;
   return norm === 0 ? undefined : norm;
 }
 
-function normaliseContainer(formatName: string, tags: Record<string, string> | undefined, streams: RawStream[]): string {
+function normaliseContainer(
+  formatName: string,
+  tags: Record<string, string> | undefined,
+  streams: RawStream[],
+): string {
   const names = formatName.split(',');
   if (names.includes('mp4') || names.includes('mov')) {
     const brand = (tags?.major_brand ?? '').trim().toLowerCase();

@@ -187,7 +187,8 @@ export function supervise(o: SuperviseOptions): Promise<{ stderrTail: string }> 
         );
       }, o.idleTimeoutMs);
     };
-    const onAbort = (): void => stop(new FfmpegError('aborted', `${o.tool} aborted`, { tool: o.tool, cause: o.signal?.reason }));
+    const onAbort = (): void =>
+      stop(new FfmpegError('aborted', `${o.tool} aborted`, { tool: o.tool, cause: o.signal?.reason }));
 
     armIdle();
     if (o.timeoutMs) {
@@ -233,7 +234,13 @@ export function supervise(o: SuperviseOptions): Promise<{ stderrTail: string }> 
 
       let err: Error | undefined = reason;
       // setpriv reports a binary it cannot exec with 126/127 and its own message: that is a spawn error too
-      if (!err && !spawnError && command === 'setpriv' && (code === 126 || code === 127) && /setpriv: failed to execute/.test(stderrTail)) {
+      if (
+        !err &&
+        !spawnError &&
+        command === 'setpriv' &&
+        (code === 126 || code === 127) &&
+        /setpriv: failed to execute/.test(stderrTail)
+      ) {
         spawnError = new Error(stderrTail.trim().split('\n').pop() ?? 'failed to execute');
       }
       if (!err && spawnError) {

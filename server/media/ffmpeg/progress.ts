@@ -52,4 +52,3 @@ export function outTimeSeconds(block: Record<string, string>): number | null {
   const s = Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
   return m[1] ? -s : s;
 }
-

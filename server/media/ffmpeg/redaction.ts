@@ -51,7 +51,10 @@ export function normalizeRanges(ranges: readonly RedactionRange[], durationSec?:
  */
 export function redactionKey(ranges: readonly RedactionRange[]): string {
   const ms = (n: number): number => (Number.isFinite(n) ? Math.round(n * 1000) : n);
-  const norm = normalizeRanges(ranges.map((r) => ({ start: ms(r?.start), end: ms(r?.end) })), OPEN_END * 1000);
+  const norm = normalizeRanges(
+    ranges.map((r) => ({ start: ms(r?.start), end: ms(r?.end) })),
+    OPEN_END * 1000,
+  );
   if (norm.length === 0) return '';
   const text = norm.map((r) => `${r.start}-${r.end}`).join(',');
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -69,7 +72,8 @@ export function shiftRanges(ranges: readonly RedactionRange[], offsetSec: number
  */
 export function unrestrictedTime(at: number, ranges: readonly RedactionRange[], durationSec: number): number | null {
   const norm = normalizeRanges(ranges, durationSec);
-  const inside = (t: number): RedactionRange | undefined => norm.find((r) => t >= r.start - 0.001 && t <= r.end + 0.001);
+  const inside = (t: number): RedactionRange | undefined =>
+    norm.find((r) => t >= r.start - 0.001 && t <= r.end + 0.001);
   const hit = inside(at);
   if (!hit) return at;
   const candidates: number[] = [];
@@ -134,7 +138,10 @@ export interface VideoRedactionOptions {
  * Paints an opaque full-frame card over every frame whose timestamp is in a range, with the caption when a font is
  * given. A video frame only shows content from its own timestamp on, so the per-frame decision is exact here.
  */
-export function videoRedactionFilter(ranges: readonly RedactionRange[], opts: VideoRedactionOptions = {}): string | null {
+export function videoRedactionFilter(
+  ranges: readonly RedactionRange[],
+  opts: VideoRedactionOptions = {},
+): string | null {
   const expr = enableExpression(ranges);
   if (expr === null) return null;
   const enable = `enable='${expr}'`;

@@ -106,7 +106,8 @@ export async function runFfmpeg(args: string[], opts: RunFfmpegOptions = {}): Pr
     },
     onSuccess: () => {
       // Some outputs finish without a progress=end block reaching us; still close the bar.
-      if (!finalSent && onProgress) emit(durationSec && durationSec > 0 ? 100 : null, { ...last, etaSec: 0, done: true });
+      if (!finalSent && onProgress)
+        emit(durationSec && durationSec > 0 ? 100 : null, { ...last, etaSec: 0, done: true });
     },
   });
 }

@@ -18,7 +18,11 @@ export interface PictureSize {
  * Samples per picture column for a recording of `durationSec` at `sampleRate`: the accumulator then yields one
  * bucket per column or slightly more (drawWaveformPicture maps whatever count it gets onto the width).
  */
-export function pictureAccumulator(durationSec: number, sampleRate: number, width: number = WAVEFORM_PICTURE.width): PeakAccumulator {
+export function pictureAccumulator(
+  durationSec: number,
+  sampleRate: number,
+  width: number = WAVEFORM_PICTURE.width,
+): PeakAccumulator {
   const total = Number.isFinite(durationSec) && durationSec > 0 ? durationSec * sampleRate : sampleRate;
   // rounded down: at least one bucket per column (a few are merged), never a stretched column
   return new PeakAccumulator(Math.max(1, Math.floor(total / width)));
@@ -86,7 +90,11 @@ export interface WriteWaveformPictureOptions {
 }
 
 /** Draws the picture and encodes it to the JPEG at `output` (the raw pixels pass through a file beside it). */
-export async function writeWaveformPicture(buckets: Int16Array, output: string, opts: WriteWaveformPictureOptions = {}): Promise<void> {
+export async function writeWaveformPicture(
+  buckets: Int16Array,
+  output: string,
+  opts: WriteWaveformPictureOptions = {},
+): Promise<void> {
   const size = opts.size ?? WAVEFORM_PICTURE;
   const raw = `${output}.rgb`;
   await writeFile(raw, drawWaveformPicture(buckets, size));
@@ -116,23 +124,30 @@ const PICTURE_PCM_RATE = 8000;
  * The waveform picture of an original on its own (media made before the one-pass ingest): a PCM-only decode streamed
  * through the accumulator — memory is the buckets, whatever the length — then drawn and encoded.
  */
-export async function writeWaveformPictureOf(input: string, output: string, opts: SourceWaveformPictureOptions): Promise<void> {
+export async function writeWaveformPictureOf(
+  input: string,
+  output: string,
+  opts: SourceWaveformPictureOptions,
+): Promise<void> {
   const acc = pictureAccumulator(opts.durationSec, PICTURE_PCM_RATE, (opts.size ?? WAVEFORM_PICTURE).width);
   const expected = Math.max(1, opts.durationSec * PICTURE_PCM_RATE);
   let lastPercent = -1;
-  await runFfmpegRaw(waveformPcmArgs({ input, sampleRate: PICTURE_PCM_RATE, ...(opts.redaction ? { redaction: opts.redaction } : {}) }), {
-    onStdout: (chunk) => {
-      acc.push(chunk);
-      const percent = Math.min(99, Math.floor((acc.totalSamples / expected) * 100));
-      if (percent > lastPercent) {
-        lastPercent = percent;
-        opts.onProgress?.(percent);
-      }
+  await runFfmpegRaw(
+    waveformPcmArgs({ input, sampleRate: PICTURE_PCM_RATE, ...(opts.redaction ? { redaction: opts.redaction } : {}) }),
+    {
+      onStdout: (chunk) => {
+        acc.push(chunk);
+        const percent = Math.min(99, Math.floor((acc.totalSamples / expected) * 100));
+        if (percent > lastPercent) {
+          lastPercent = percent;
+          opts.onProgress?.(percent);
+        }
+      },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.stallTimeoutMs ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
+      ...(opts.logger ? { logger: opts.logger } : {}),
     },
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.stallTimeoutMs ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
-    ...(opts.logger ? { logger: opts.logger } : {}),
-  });
+  );
   await writeWaveformPicture(acc.finishRaw(), output, opts);
   opts.onProgress?.(100);
 }

@@ -41,7 +41,7 @@ export class PeakAccumulator {
   push(chunk: Uint8Array): void {
     let i = 0;
     if (this.carry >= 0 && chunk.length > 0) {
-      this.sample(((chunk[0]! << 8) | this.carry) << 16 >> 16);
+      this.sample((((chunk[0]! << 8) | this.carry) << 16) >> 16);
       this.carry = -1;
       i = 1;
     }
@@ -52,7 +52,7 @@ export class PeakAccumulator {
     let { min, max, count } = this;
     for (; i < end; i += 2) {
       // Little-endian 16-bit, sign-extended via the 32-bit shift pair.
-      const s = ((chunk[i + 1]! << 8) | chunk[i]!) << 16 >> 16;
+      const s = (((chunk[i + 1]! << 8) | chunk[i]!) << 16) >> 16;
       if (count === 0) {
         min = s;
         max = s;

@@ -1,5 +1,10 @@
 import type {
-  CollectionRepository, InterviewFilter, InterviewPatch, InterviewRepository, InterviewSort, UpdateResult,
+  CollectionRepository,
+  InterviewFilter,
+  InterviewPatch,
+  InterviewRepository,
+  InterviewSort,
+  UpdateResult,
 } from '../repositories.js';
 import type { Collection, Interview, Page, PageRequest } from '../types.js';
 import { ConflictError } from '../errors.js';
@@ -11,15 +16,22 @@ import { asciiLower, literalRegex, type Support } from './support.js';
 type Doc = Record<string, any>;
 
 const toCollection = (d: Doc): Collection => ({
-  id: d._id, title: d.title, description: d.description ?? null, createdBy: d.createdBy ?? null, createdAt: d.createdAt,
-  updatedAt: d.updatedAt, version: d.version,
+  id: d._id,
+  title: d.title,
+  description: d.description ?? null,
+  createdBy: d.createdBy ?? null,
+  createdAt: d.createdAt,
+  updatedAt: d.updatedAt,
+  version: d.version,
   // documents written before the setting existed: off
   autoTranscribe: { enabled: d.autoTranscribe?.enabled === true, language: d.autoTranscribe?.language ?? null },
 });
 
 export class MongoCollectionRepository implements CollectionRepository {
   constructor(private readonly s: Support) {}
-  private get m() { return this.s.models.collections; }
+  private get m() {
+    return this.s.models.collections;
+  }
 
   async create(c: Collection): Promise<Collection> {
     const { id, ...rest } = c;
@@ -40,21 +52,32 @@ export class MongoCollectionRepository implements CollectionRepository {
     return { items: docs.map(toCollection), total };
   }
 
-  async update(id: string, patch: Partial<Pick<Collection, 'title' | 'description' | 'autoTranscribe'>>, now: string, expectedVersion?: number) {
+  async update(
+    id: string,
+    patch: Partial<Pick<Collection, 'title' | 'description' | 'autoTranscribe'>>,
+    now: string,
+    expectedVersion?: number,
+  ) {
     return this.s.withLock(`collections:${id}`, async (): Promise<UpdateResult<Collection>> => {
       const current = await this.findById(id);
       if (!current) return { ok: false, reason: 'not-found' };
-      if (expectedVersion !== undefined && current.version !== expectedVersion) return { ok: false, reason: 'version-conflict', current };
+      if (expectedVersion !== undefined && current.version !== expectedVersion)
+        return { ok: false, reason: 'version-conflict', current };
       const record: Collection = {
         ...current,
         ...(patch.title !== undefined ? { title: patch.title } : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
-        ...(patch.autoTranscribe !== undefined ? { autoTranscribe: { enabled: patch.autoTranscribe.enabled, language: patch.autoTranscribe.language } } : {}),
+        ...(patch.autoTranscribe !== undefined
+          ? { autoTranscribe: { enabled: patch.autoTranscribe.enabled, language: patch.autoTranscribe.language } }
+          : {}),
         updatedAt: now,
         version: current.version + 1,
       };
       const { id: _id, ...rest } = record;
-      await this.m.collection.updateOne({ _id: id as never }, { $set: { ...rest, titleKey: asciiLower(record.title) } });
+      await this.m.collection.updateOne(
+        { _id: id as never },
+        { $set: { ...rest, titleKey: asciiLower(record.title) } },
+      );
       return { ok: true, record };
     });
   }
@@ -91,20 +114,36 @@ const toInterviewDoc = (i: Interview): Doc => {
 };
 
 const toInterview = (d: Doc): Interview => ({
-  id: d._id, collectionId: d.collectionId ?? null, title: d.title,
+  id: d._id,
+  collectionId: d.collectionId ?? null,
+  title: d.title,
   people: (d.people ?? []).map((p: Doc) => ({ name: p.name, role: p.role })),
-  recordedAt: d.recordedAt ?? null, place: d.place ?? null, language: d.language, summary: d.summary ?? null,
-  keywords: d.keywords ?? [], visibility: d.visibility, status: d.status, grants: d.grants ?? [],
-  embargoUntil: d.embargoUntil ?? null, embargoListed: !!d.embargoListed, createdBy: d.createdBy ?? null,
-  createdAt: d.createdAt, updatedAt: d.updatedAt, version: d.version,
+  recordedAt: d.recordedAt ?? null,
+  place: d.place ?? null,
+  language: d.language,
+  summary: d.summary ?? null,
+  keywords: d.keywords ?? [],
+  visibility: d.visibility,
+  status: d.status,
+  grants: d.grants ?? [],
+  embargoUntil: d.embargoUntil ?? null,
+  embargoListed: !!d.embargoListed,
+  createdBy: d.createdBy ?? null,
+  createdAt: d.createdAt,
+  updatedAt: d.updatedAt,
+  version: d.version,
 });
 
 export const interviewSorts: Record<InterviewSort, Record<string, 1 | -1>> = {
-  '-updatedAt': { updatedAt: -1, _id: 1 }, updatedAt: { updatedAt: 1, _id: 1 },
-  title: { titleKey: 1, _id: 1 }, '-title': { titleKey: -1, _id: 1 },
+  '-updatedAt': { updatedAt: -1, _id: 1 },
+  updatedAt: { updatedAt: 1, _id: 1 },
+  title: { titleKey: 1, _id: 1 },
+  '-title': { titleKey: -1, _id: 1 },
   // undated interviews last in both directions, as on SQLite
-  recordedAt: { recordedAtMissing: 1, recordedAt: 1, _id: 1 }, '-recordedAt': { recordedAtMissing: 1, recordedAt: -1, _id: 1 },
-  '-createdAt': { createdAt: -1, _id: 1 }, createdAt: { createdAt: 1, _id: 1 },
+  recordedAt: { recordedAtMissing: 1, recordedAt: 1, _id: 1 },
+  '-recordedAt': { recordedAtMissing: 1, recordedAt: -1, _id: 1 },
+  '-createdAt': { createdAt: -1, _id: 1 },
+  createdAt: { createdAt: 1, _id: 1 },
 };
 
 /** The MongoDB form of server/access/policy.ts interviewAccess(), like the SQL in sqlite/archive.ts. */
@@ -118,7 +157,12 @@ export function interviewQuery(filter: InterviewFilter, now = new Date()): Doc {
     }
     const alternatives: Doc[] = [{ status: 'published', $or: open }];
     if (scope.includeSealed) {
-      alternatives.push({ status: 'approved', embargoListed: true, embargoUntil: { $gt: now.toISOString() }, $or: open });
+      alternatives.push({
+        status: 'approved',
+        embargoListed: true,
+        embargoUntil: { $gt: now.toISOString() },
+        $or: open,
+      });
     }
     if (scope.ownerId) alternatives.push({ createdBy: scope.ownerId, status: { $ne: 'withdrawn' } });
     if (scope.interviewIds && scope.interviewIds.length > 0) {
@@ -143,7 +187,9 @@ export function interviewQuery(filter: InterviewFilter, now = new Date()): Doc {
 }
 
 export class MongoInterviewRepository implements InterviewRepository {
-  private get m() { return this.s.models.interviews; }
+  private get m() {
+    return this.s.models.interviews;
+  }
   private readonly changes: InterviewChangeLog;
   /** The list query's answer from memory, kept current through the change log (interview-list-cache.ts says why). */
   private readonly listed: InterviewListCache;
@@ -172,14 +218,23 @@ export class MongoInterviewRepository implements InterviewRepository {
   async list(filter: InterviewFilter, { limit, offset }: PageRequest, sort: InterviewSort): Promise<Page<Interview>> {
     const found = await this.listed.find(interviewQuery(filter), interviewSorts[sort]);
     // the cached documents stay untouched: callers get their own copies
-    return { items: found.slice(offset, offset + limit).map((d) => toInterview(structuredClone(d))), total: found.length };
+    return {
+      items: found.slice(offset, offset + limit).map((d) => toInterview(structuredClone(d))),
+      total: found.length,
+    };
   }
 
-  async update(id: string, patch: InterviewPatch, now: string, expectedVersion?: number): Promise<UpdateResult<Interview>> {
+  async update(
+    id: string,
+    patch: InterviewPatch,
+    now: string,
+    expectedVersion?: number,
+  ): Promise<UpdateResult<Interview>> {
     const result = await this.s.withLock(`interviews:${id}`, async (): Promise<UpdateResult<Interview>> => {
       const current = await this.findById(id);
       if (!current) return { ok: false, reason: 'not-found' };
-      if (expectedVersion !== undefined && current.version !== expectedVersion) return { ok: false, reason: 'version-conflict', current };
+      if (expectedVersion !== undefined && current.version !== expectedVersion)
+        return { ok: false, reason: 'version-conflict', current };
       const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as InterviewPatch;
       const record: Interview = { ...current, ...changes, updatedAt: now, version: current.version + 1 };
       const { _id, ...doc } = toInterviewDoc(record);
@@ -191,7 +246,10 @@ export class MongoInterviewRepository implements InterviewRepository {
   }
 
   async delete(id: string): Promise<boolean> {
-    const deleted = await this.s.withLock(`interviews:${id}`, async () => (await this.m.collection.deleteOne({ _id: id as never })).deletedCount === 1);
+    const deleted = await this.s.withLock(
+      `interviews:${id}`,
+      async () => (await this.m.collection.deleteOne({ _id: id as never })).deletedCount === 1,
+    );
     if (!deleted) return false;
     await this.changed(id);
     // what SQLite's ON DELETE CASCADE removes with the interview (the audit log outlives it)
@@ -217,7 +275,11 @@ export class MongoInterviewRepository implements InterviewRepository {
     // kept apart from the interview: dirty is "indexed version ≠ current version", so a mark for an older version
     // leaves a newer change dirty, as SQLite's `WHERE version = ?` does
     await this.s.withLock(`interview_index_state:${id}`, async () => {
-      await this.s.models.interviewIndexState.collection.updateOne({ _id: id as never }, { $set: { version } }, { upsert: true });
+      await this.s.models.interviewIndexState.collection.updateOne(
+        { _id: id as never },
+        { $set: { version } },
+        { upsert: true },
+      );
     });
   }
 
@@ -242,8 +304,13 @@ export class MongoInterviewRepository implements InterviewRepository {
   }
 
   async listAwaitingEmbargo(limit: number): Promise<Interview[]> {
-    return (await this.m.find({ status: 'approved', embargoUntil: { $ne: null } }).sort({ embargoUntil: 1, _id: 1 }).limit(limit).lean<Doc[]>())
-      .map(toInterview);
+    return (
+      await this.m
+        .find({ status: 'approved', embargoUntil: { $ne: null } })
+        .sort({ embargoUntil: 1, _id: 1 })
+        .limit(limit)
+        .lean<Doc[]>()
+    ).map(toInterview);
   }
 
   async countByCollection(collectionId: string): Promise<number> {

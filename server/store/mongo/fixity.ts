@@ -8,9 +8,20 @@ import { literalRegex, type Support } from './support.js';
 type Doc = Record<string, any>;
 
 const toEvent = (d: Doc): FixityEvent => ({
-  id: d.id, at: d.at, type: d.type, algorithm: d.algorithm, outcome: d.outcome, path: d.path, fileKind: d.fileKind,
-  mediaId: d.mediaId, interviewId: d.interviewId, expectedSha256: d.expectedSha256 ?? null, actualSha256: d.actualSha256 ?? null,
-  agent: d.agent, runId: d.runId ?? null, detail: d.detail ?? null,
+  id: d.id,
+  at: d.at,
+  type: d.type,
+  algorithm: d.algorithm,
+  outcome: d.outcome,
+  path: d.path,
+  fileKind: d.fileKind,
+  mediaId: d.mediaId,
+  interviewId: d.interviewId,
+  expectedSha256: d.expectedSha256 ?? null,
+  actualSha256: d.actualSha256 ?? null,
+  agent: d.agent,
+  runId: d.runId ?? null,
+  detail: d.detail ?? null,
 });
 
 /** Code-point order of the paths (SQLite's BINARY collation on UTF-8 text). */
@@ -22,7 +33,9 @@ const under = (prefix: string): Doc =>
 
 export class MongoFixityRepository implements FixityRepository {
   constructor(private readonly s: Support) {}
-  private get m() { return this.s.models; }
+  private get m() {
+    return this.s.models;
+  }
 
   async replaceBaselines(mediaId: string, prefix: string, files: Omit<FixityBaseline, 'mediaId'>[]): Promise<void> {
     await this.s.withLock(`fixity_baselines:${prefix}`, async () => {
@@ -41,7 +54,13 @@ export class MongoFixityRepository implements FixityRepository {
   async listBaselines(mediaId: string): Promise<FixityBaseline[]> {
     const docs = await this.m.fixityBaselines.find({ mediaId }).lean<Doc[]>();
     return docs
-      .map((d) => ({ path: d._id as string, mediaId: d.mediaId, sha256: d.sha256, sizeBytes: d.sizeBytes, recordedAt: d.recordedAt }))
+      .map((d) => ({
+        path: d._id as string,
+        mediaId: d.mediaId,
+        sha256: d.sha256,
+        sizeBytes: d.sizeBytes,
+        recordedAt: d.recordedAt,
+      }))
       .sort((a, b) => byPath(a.path, b.path));
   }
 
@@ -75,8 +94,9 @@ export class MongoFixityRepository implements FixityRepository {
   }
 
   async listProblems(): Promise<FixityEvent[]> {
-    const states = (await this.m.fixityState.find({ outcome: { $ne: 'pass' } }).lean<Doc[]>())
-      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.eventSeq - b.eventSeq));
+    const states = (await this.m.fixityState.find({ outcome: { $ne: 'pass' } }).lean<Doc[]>()).sort((a, b) =>
+      a.at < b.at ? -1 : a.at > b.at ? 1 : a.eventSeq - b.eventSeq,
+    );
     if (states.length === 0) return [];
     const events = await this.m.fixityEvents.find({ _id: { $in: states.map((s) => s.eventSeq) } }).lean<Doc[]>();
     const bySeq = new Map(events.map((d) => [d._id as number, d]));

@@ -61,8 +61,11 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
     const models = defineModels(connection);
     if (options.ensureIndexes !== false) {
       // audit events written before keyed appends existed get their stand-in key first, or the unique index fails
-      const unkeyed = await models.auditEvents.collection.find({ opKey: { $exists: false } }, { projection: { _id: 1 } }).toArray();
-      for (const d of unkeyed) await models.auditEvents.collection.updateOne({ _id: d._id }, { $set: { opKey: `seq:${String(d._id)}` } });
+      const unkeyed = await models.auditEvents.collection
+        .find({ opKey: { $exists: false } }, { projection: { _id: 1 } })
+        .toArray();
+      for (const d of unkeyed)
+        await models.auditEvents.collection.updateOne({ _id: d._id }, { $set: { opKey: `seq:${String(d._id)}` } });
       // one at a time: FerretDB's SQLite backend serialises schema changes anyway
       for (const model of Object.values(models)) await model.createIndexes();
     }
@@ -70,7 +73,9 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
   } catch (err) {
     await connection?.close().catch(() => undefined);
     const translated = translateError(err);
-    throw translated instanceof StoreUnavailableError ? translated : new StoreUnavailableError(`MongoDB: ${(err as Error).message}`, { cause: err });
+    throw translated instanceof StoreUnavailableError
+      ? translated
+      : new StoreUnavailableError(`MongoDB: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -23,34 +23,55 @@ const KNOWN_GENERATIONS = 10_000;
  * order of one owner — so the next candidates are the smallest `_id`s, and "due" is `_id < "<now>|~"` (ISO times have
  * one length; '~' sorts after every character of a key). The generation makes each queued state its own entry.
  */
-export const queueKey = (d: Doc) => `${d.runAfter}|${d.createdAt}|${String(d.seq ?? 0).padStart(17, '0')}|${d._id}|${d.gen}`;
+export const queueKey = (d: Doc) =>
+  `${d.runAfter}|${d.createdAt}|${String(d.seq ?? 0).padStart(17, '0')}|${d._id}|${d.gen}`;
 /**
  * The ready-queue entry of queued job `d` at its generation. It carries the whole job document of that generation
  * (`doc`) and when its writer started writing that generation (`at`, taken before the job's write), so that a claimer
  * whose claim insert wins within READ_TRUST_MS of `at` needs no read of the job (see MongoJobClaims.attempt).
  */
 export const queueEntry = (d: Doc, at: number) => ({
-  _id: queueKey(d), jobId: d._id as string, gen: d.gen as number, name: d.name as string,
-  ownerId: (d.ownerId as string | null | undefined) ?? null, doc: d, at: new Date(at),
+  _id: queueKey(d),
+  jobId: d._id as string,
+  gen: d.gen as number,
+  name: d.name as string,
+  ownerId: (d.ownerId as string | null | undefined) ?? null,
+  doc: d,
+  at: new Date(at),
 });
 
 /** The one document of job_queue_stamp: a fresh token after every queue-entry insert (see MongoJobClaims.queued). */
 export const QUEUE_STAMP_ID = 'queue';
 
 /** A job document this process knows to be generation `gen`, because it wrote it (or the entry of it): see attempt. */
-export interface Known { gen: number; doc: Doc; at: number }
+export interface Known {
+  gen: number;
+  doc: Doc;
+  at: number;
+}
 
-type Attempt = { kind: 'done'; doc: Doc } | { kind: 'busy' } | { kind: 'moved'; doc: Doc } | { kind: 'gone' } | { kind: 'rejected' };
+type Attempt =
+  { kind: 'done'; doc: Doc } | { kind: 'busy' } | { kind: 'moved'; doc: Doc } | { kind: 'gone' } | { kind: 'rejected' };
 
 /** The generation, claim and slot helpers MongoJobRepository is built on. */
 export class MongoJobClaims {
   constructor(protected readonly s: Support) {}
-  protected get m() { return this.s.models.jobs; }
-  protected get claims() { return this.s.models.jobClaims.collection; }
-  protected get slots() { return this.s.models.jobSlots.collection; }
-  protected get queue() { return this.s.models.jobQueue.collection; }
+  protected get m() {
+    return this.s.models.jobs;
+  }
+  protected get claims() {
+    return this.s.models.jobClaims.collection;
+  }
+  protected get slots() {
+    return this.s.models.jobSlots.collection;
+  }
+  protected get queue() {
+    return this.s.models.jobQueue.collection;
+  }
   /** One document whose token changes with every queue-entry insert (ready-queue readers cache until it changes). */
-  protected get stamps() { return this.s.models.jobQueue.db.collection('job_queue_stamp'); }
+  protected get stamps() {
+    return this.s.models.jobQueue.db.collection('job_queue_stamp');
+  }
   /** job id → the generation this process moved it to last, with that generation's document */
   protected readonly known = new Map<string, Known>();
   /** Bumped when this process inserted a queue entry (its own cache of the ready queue is stale then). */
@@ -71,12 +92,16 @@ export class MongoJobClaims {
    * Concurrent stamp writes need no atomicity: whichever token lands is new to every reader.
    */
   protected async queued(d: Doc, at: number): Promise<void> {
-    await this.queue.insertOne(queueEntry(d, at) as never).catch((err: unknown) => { if (!isDuplicateKeyError(err)) throw err; });
+    await this.queue.insertOne(queueEntry(d, at) as never).catch((err: unknown) => {
+      if (!isDuplicateKeyError(err)) throw err;
+    });
     this.queueWrites++;
     await this.stamps
       .updateOne({ _id: QUEUE_STAMP_ID as never }, { $set: { token: crypto.randomUUID() } }, { upsert: true })
       // two first upserts at once: the other one inserted a fresh token
-      .catch((err: unknown) => { if (!isDuplicateKeyError(err)) throw err; });
+      .catch((err: unknown) => {
+        if (!isDuplicateKeyError(err)) throw err;
+      });
   }
 
   /**
@@ -108,12 +133,21 @@ export class MongoJobClaims {
    * after that time and inserted claim `gen` after it, and the sweep removes a claim only STALE_CLAIM_MS after its
    * insert — so when our insert wins within READ_TRUST_MS of that time, nobody moved it, and the job is that document.
    */
-  protected async attempt(id: string, gen: number, accept: (d: Doc) => boolean, change: (d: Doc) => Promise<Doc | null> | Doc | null, trusted?: Known): Promise<Attempt> {
+  protected async attempt(
+    id: string,
+    gen: number,
+    accept: (d: Doc) => boolean,
+    change: (d: Doc) => Promise<Doc | null> | Doc | null,
+    trusted?: Known,
+  ): Promise<Attempt> {
     const t0 = Date.now();
     let d: Doc | null;
     if (trusted && trusted.gen === gen && trusted.doc.gen === gen && t0 - trusted.at < READ_TRUST_MS) {
       if (!(await this.takeClaim(id, gen))) return { kind: 'busy' };
-      d = Date.now() - trusted.at < READ_TRUST_MS ? trusted.doc : ((await this.m.collection.findOne({ _id: id as never })) as Doc | null);
+      d =
+        Date.now() - trusted.at < READ_TRUST_MS
+          ? trusted.doc
+          : ((await this.m.collection.findOne({ _id: id as never })) as Doc | null);
     } else {
       // the claim first, the read only when it won: a lost race costs one failed insert, not also a read (on FerretDB
       // every read by `_id` scans the whole jobs collection, and two workers meet at the head of the queue all the time)
@@ -150,24 +184,45 @@ export class MongoJobClaims {
 
   /** Moves `current` to its next generation with `set`; false when another writer changed it first. */
   protected async transition(current: Doc, set: Doc): Promise<boolean> {
-    const r = await this.attempt(current._id, current.gen, () => true, () => set);
+    const r = await this.attempt(
+      current._id,
+      current.gen,
+      () => true,
+      () => set,
+    );
     if (r.kind !== 'done') return false;
     await this.dequeue(current);
     return true;
   }
 
   /** Applies `change` to the job while `accept` holds, retrying when a concurrent writer moved it first. */
-  protected async change(id: string, accept: (d: Doc) => boolean, change: (d: Doc) => Promise<Doc | null> | Doc | null): Promise<Doc | null> {
+  protected async change(
+    id: string,
+    accept: (d: Doc) => boolean,
+    change: (d: Doc) => Promise<Doc | null> | Doc | null,
+  ): Promise<Doc | null> {
     const known = this.known.get(id);
     let gen = known?.gen;
     for (let attempt = 0; attempt < 20; attempt++) {
       if (gen === undefined) {
-        const d = await this.m.collection.findOne({ _id: id as never }, { projection: { gen: 1, status: 1, leaseOwner: 1, runAfter: 1 } });
+        const d = await this.m.collection.findOne(
+          { _id: id as never },
+          { projection: { gen: 1, status: 1, leaseOwner: 1, runAfter: 1 } },
+        );
         if (!d) return null;
         gen = d.gen as number;
       }
       const before: { doc?: Doc } = {};
-      const r = await this.attempt(id, gen, (d) => { before.doc = d; return accept(d); }, change, attempt === 0 ? known : undefined);
+      const r = await this.attempt(
+        id,
+        gen,
+        (d) => {
+          before.doc = d;
+          return accept(d);
+        },
+        change,
+        attempt === 0 ? known : undefined,
+      );
       if (r.kind === 'done') {
         await this.dequeue(before.doc!);
         return r.doc;

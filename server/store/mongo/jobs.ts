@@ -10,10 +10,23 @@ export { ACTIVE, iso, later, STALE_CLAIM_MS, STALE_SLOT_MS } from './jobs-claims
 type Doc = Record<string, any>;
 
 export const toJob = (d: Doc): JobRecord => ({
-  id: d._id, name: d.name, payload: JSON.parse(d.payloadJson), status: d.status, mediaId: d.mediaId ?? null,
-  dedupeKey: d.dedupeKey ?? null, attempts: d.attempts, maxAttempts: d.maxAttempts, runAfter: d.runAfter,
-  leaseOwner: d.leaseOwner ?? null, leaseExpiresAt: d.leaseExpiresAt ?? null, progress: d.progress, error: d.error ?? null,
-  createdAt: d.createdAt, updatedAt: d.updatedAt, startedAt: d.startedAt ?? null, finishedAt: d.finishedAt ?? null,
+  id: d._id,
+  name: d.name,
+  payload: JSON.parse(d.payloadJson),
+  status: d.status,
+  mediaId: d.mediaId ?? null,
+  dedupeKey: d.dedupeKey ?? null,
+  attempts: d.attempts,
+  maxAttempts: d.maxAttempts,
+  runAfter: d.runAfter,
+  leaseOwner: d.leaseOwner ?? null,
+  leaseExpiresAt: d.leaseExpiresAt ?? null,
+  progress: d.progress,
+  error: d.error ?? null,
+  createdAt: d.createdAt,
+  updatedAt: d.updatedAt,
+  startedAt: d.startedAt ?? null,
+  finishedAt: d.finishedAt ?? null,
   ownerId: d.ownerId ?? null,
 });
 
@@ -43,12 +56,22 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
       const holder = await this.takeSlot(key, job.id);
       if (holder !== job.id) {
         const active = await this.findById(holder);
-        if (!active) throw new Error(`job ${job.name} conflicted with an active job that is gone (${job.dedupeKey ?? job.mediaId}); retry`);
+        if (!active)
+          throw new Error(
+            `job ${job.name} conflicted with an active job that is gone (${job.dedupeKey ?? job.mediaId}); retry`,
+          );
         return { job: active, created: false };
       }
     }
     const { id, payload, ...rest } = job;
-    const doc: Doc = { _id: id, ...rest, ownerId: job.ownerId ?? null, payloadJson: JSON.stringify(payload), seq: this.s.seq(), gen: 0 };
+    const doc: Doc = {
+      _id: id,
+      ...rest,
+      ownerId: job.ownerId ?? null,
+      payloadJson: JSON.stringify(payload),
+      seq: this.s.seq(),
+      gen: 0,
+    };
     const writing = Date.now();
     try {
       await this.m.collection.insertOne(doc as never);
@@ -79,11 +102,17 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
       // in order: a concurrent worker that took the first one makes this claim fail at once, and the next one is tried
       for (const c of candidates) {
         const set = (d: Doc) => ({
-          status: 'running', leaseOwner: owner, leaseExpiresAt: later(now, leaseMs), attempts: d.attempts + 1,
-          startedAt: iso(now), updatedAt: iso(now), error: null,
+          status: 'running',
+          leaseOwner: owner,
+          leaseExpiresAt: later(now, leaseMs),
+          attempts: d.attempts + 1,
+          startedAt: iso(now),
+          updatedAt: iso(now),
+          error: null,
         });
         // succeeds only while the job is still at the entry's generation: still queued and unchanged
-        const trusted = c.doc && c.at instanceof Date ? { gen: c.gen as number, doc: c.doc as Doc, at: c.at.getTime() } : undefined;
+        const trusted =
+          c.doc && c.at instanceof Date ? { gen: c.gen as number, doc: c.doc as Doc, at: c.at.getTime() } : undefined;
         const r = await this.attempt(c.jobId, c.gen, (d) => d.status === 'queued', set, trusted);
         this.forget(c);
         if (r.kind === 'busy') continue;
@@ -105,24 +134,44 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
   }
 
   async heartbeat(id: string, owner: string, leaseMs: number, now: Date, progress?: number): Promise<boolean> {
-    const done = await this.change(id, (d) => d.status === 'running' && d.leaseOwner === owner, (d) => ({
-      leaseExpiresAt: later(now, leaseMs), updatedAt: iso(now), progress: progress ?? d.progress,
-    }));
+    const done = await this.change(
+      id,
+      (d) => d.status === 'running' && d.leaseOwner === owner,
+      (d) => ({
+        leaseExpiresAt: later(now, leaseMs),
+        updatedAt: iso(now),
+        progress: progress ?? d.progress,
+      }),
+    );
     return done !== null;
   }
 
   async complete(id: string, owner: string, now: Date): Promise<boolean> {
-    const done = await this.change(id, (d) => d.status === 'running' && d.leaseOwner === owner, () => ({
-      status: 'done', progress: 100, leaseOwner: null, leaseExpiresAt: null, finishedAt: iso(now), updatedAt: iso(now),
-    }));
+    const done = await this.change(
+      id,
+      (d) => d.status === 'running' && d.leaseOwner === owner,
+      () => ({
+        status: 'done',
+        progress: 100,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        finishedAt: iso(now),
+        updatedAt: iso(now),
+      }),
+    );
     if (done) await this.finished(done);
     return done !== null;
   }
 
   /** Back to the queue — unless a newer job with its dedupe key is queued, which then does the work: superseded. */
-  private async requeueOrSupersede(d: Doc, queued: Doc, superseded: Doc): Promise<{ doc: Doc; outcome: 'queued' | 'superseded' } | null> {
+  private async requeueOrSupersede(
+    d: Doc,
+    queued: Doc,
+    superseded: Doc,
+  ): Promise<{ doc: Doc; outcome: 'queued' | 'superseded' } | null> {
     const keys = this.slotKeys(d);
-    if (!keys.queued) return (await this.transition(d, queued)) ? { doc: { ...d, ...queued }, outcome: 'queued' } : null;
+    if (!keys.queued)
+      return (await this.transition(d, queued)) ? { doc: { ...d, ...queued }, outcome: 'queued' } : null;
     const holder = await this.takeSlot(keys.queued, d._id);
     if (holder !== d._id) {
       return (await this.transition(d, superseded)) ? { doc: { ...d, ...superseded }, outcome: 'superseded' } : null;
@@ -148,7 +197,14 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
       }
       const result = await this.requeueOrSupersede(
         d,
-        { status: 'queued', runAfter: iso(retryAt), error: message, leaseOwner: null, leaseExpiresAt: null, updatedAt: iso(now) },
+        {
+          status: 'queued',
+          runAfter: iso(retryAt),
+          error: message,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          updatedAt: iso(now),
+        },
         { status: 'cancelled', error: `superseded by a newer queued job after: ${message}`, ...ended },
       );
       if (result) {
@@ -172,7 +228,9 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
     const keys = new Set((queued as Doc[]).map(queueKey));
     // spent entries a claimer did not get to remove (it stopped before its batch): older than any claim the sweep
     // keeps, and their job was read (before the entries) in another state — so their job has moved on
-    const spent = (entries as Doc[]).filter((e) => !keys.has(String(e._id)) && e.at instanceof Date && e.at.getTime() < Date.now() - STALE_CLAIM_MS);
+    const spent = (entries as Doc[]).filter(
+      (e) => !keys.has(String(e._id)) && e.at instanceof Date && e.at.getTime() < Date.now() - STALE_CLAIM_MS,
+    );
     if (spent.length > 0) await this.queue.deleteMany({ _id: { $in: spent.map((e) => e._id) } });
     for (const d of queued as Doc[]) {
       if (present.has(queueKey(d))) continue;
@@ -187,14 +245,20 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
     await this.repairQueue();
     let requeued = 0;
     let failed = 0;
-    const expired = await this.m.find({ status: 'running', leaseExpiresAt: { $lt: iso(now) } }, { _id: 1 }).lean<Doc[]>();
+    const expired = await this.m
+      .find({ status: 'running', leaseExpiresAt: { $lt: iso(now) } }, { _id: 1 })
+      .lean<Doc[]>();
     const ended = { leaseOwner: null, leaseExpiresAt: null, finishedAt: iso(now), updatedAt: iso(now) };
     for (const { _id } of expired) {
       for (let attempt = 0; attempt < 20; attempt++) {
         const d = await this.m.findById(_id).lean<Doc>();
         if (!d || d.status !== 'running' || !(d.leaseExpiresAt < iso(now))) break;
         if (d.attempts >= d.maxAttempts) {
-          const set = { status: 'failed', error: `${d.error ?? ''}lease expired after the last attempt (worker died?)`, ...ended };
+          const set = {
+            status: 'failed',
+            error: `${d.error ?? ''}lease expired after the last attempt (worker died?)`,
+            ...ended,
+          };
           if (await this.transition(d, set)) {
             await this.finished(d);
             failed++;
@@ -204,7 +268,14 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
         }
         const result = await this.requeueOrSupersede(
           d,
-          { status: 'queued', runAfter: iso(now), error: 'lease expired (worker died?)', leaseOwner: null, leaseExpiresAt: null, updatedAt: iso(now) },
+          {
+            status: 'queued',
+            runAfter: iso(now),
+            error: 'lease expired (worker died?)',
+            leaseOwner: null,
+            leaseExpiresAt: null,
+            updatedAt: iso(now),
+          },
           { status: 'cancelled', error: 'lease expired; superseded by a newer queued job', ...ended },
         );
         if (result) {
@@ -225,10 +296,20 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
     const states = (query.status?.$in as string[] | undefined) ?? [query.status as string];
     for (const id of ids) {
       let wasRunning = false;
-      const done = await this.change(id, (d) => states.includes(d.status), (d) => {
-        wasRunning = d.status === 'running';
-        return { status: 'cancelled', leaseOwner: null, leaseExpiresAt: null, finishedAt: iso(now), updatedAt: iso(now) };
-      });
+      const done = await this.change(
+        id,
+        (d) => states.includes(d.status),
+        (d) => {
+          wasRunning = d.status === 'running';
+          return {
+            status: 'cancelled',
+            leaseOwner: null,
+            leaseExpiresAt: null,
+            finishedAt: iso(now),
+            updatedAt: iso(now),
+          };
+        },
+      );
       if (done) {
         count++;
         if (wasRunning) running.push(id);
@@ -247,35 +328,60 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
   }
 
   async expedite(names: readonly string[], now: Date): Promise<number> {
-    const ids = (await this.m.find({ status: 'queued', runAfter: { $gt: iso(now) }, name: { $in: [...names] } }, { _id: 1 }).lean<Doc[]>())
-      .map((d) => d._id as string);
+    const ids = (
+      await this.m
+        .find({ status: 'queued', runAfter: { $gt: iso(now) }, name: { $in: [...names] } }, { _id: 1 })
+        .lean<Doc[]>()
+    ).map((d) => d._id as string);
     let n = 0;
     for (const id of ids) {
-      const done = await this.change(id, (d) => d.status === 'queued' && d.runAfter > iso(now), () => ({ runAfter: iso(now), updatedAt: iso(now) }));
+      const done = await this.change(
+        id,
+        (d) => d.status === 'queued' && d.runAfter > iso(now),
+        () => ({ runAfter: iso(now), updatedAt: iso(now) }),
+      );
       if (done) n++;
     }
     return n;
   }
 
   async findActiveByKey(dedupeKey: string): Promise<JobRecord | null> {
-    const d = await this.m.findOne({ dedupeKey, status: { $in: ACTIVE } }).sort({ createdAt: -1, seq: -1 }).lean<Doc>();
+    const d = await this.m
+      .findOne({ dedupeKey, status: { $in: ACTIVE } })
+      .sort({ createdAt: -1, seq: -1 })
+      .lean<Doc>();
     return d ? toJob(d) : null;
   }
 
   async reschedule(dedupeKey: string, runAfter: Date, now: Date): Promise<boolean> {
-    const ids = (await this.m.find({ dedupeKey, status: 'queued' }, { _id: 1 }).lean<Doc[]>()).map((d) => d._id as string);
+    const ids = (await this.m.find({ dedupeKey, status: 'queued' }, { _id: 1 }).lean<Doc[]>()).map(
+      (d) => d._id as string,
+    );
     let n = 0;
     for (const id of ids) {
-      if (await this.change(id, (d) => d.status === 'queued', () => ({ runAfter: iso(runAfter), updatedAt: iso(now) }))) n++;
+      if (
+        await this.change(
+          id,
+          (d) => d.status === 'queued',
+          () => ({ runAfter: iso(runAfter), updatedAt: iso(now) }),
+        )
+      )
+        n++;
     }
     return n > 0;
   }
 
   async cancelByKey(dedupeKey: string, now: Date): Promise<number> {
-    const ids = (await this.m.find({ dedupeKey, status: 'queued' }, { _id: 1 }).lean<Doc[]>()).map((d) => d._id as string);
+    const ids = (await this.m.find({ dedupeKey, status: 'queued' }, { _id: 1 }).lean<Doc[]>()).map(
+      (d) => d._id as string,
+    );
     let n = 0;
     for (const id of ids) {
-      const done = await this.change(id, (d) => d.status === 'queued', () => ({ status: 'cancelled', finishedAt: iso(now), updatedAt: iso(now) }));
+      const done = await this.change(
+        id,
+        (d) => d.status === 'queued',
+        () => ({ status: 'cancelled', finishedAt: iso(now), updatedAt: iso(now) }),
+      );
       if (done) {
         n++;
         await this.finished(done);
@@ -288,4 +394,3 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
     return (await this.m.exists({ mediaId, status: { $in: ACTIVE } })) !== null;
   }
 }
-

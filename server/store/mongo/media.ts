@@ -9,20 +9,40 @@ export { MongoJobRepository } from './jobs.js';
 type Doc = Record<string, any>;
 
 const toMedium = (d: Doc): Medium => ({
-  id: d._id, interviewId: d.interviewId, part: d.part, kind: d.kind, status: d.status, progress: d.progress,
-  originalFilename: d.originalFilename, originalPath: d.originalPath, sha256: d.sha256, sizeBytes: d.sizeBytes,
-  technical: JSON.parse(d.technicalJson), derivatives: d.derivatives ?? {}, error: d.error ?? null,
-  renditionRedaction: d.renditionRedaction ?? '', createdBy: d.createdBy ?? null, createdAt: d.createdAt, updatedAt: d.updatedAt,
+  id: d._id,
+  interviewId: d.interviewId,
+  part: d.part,
+  kind: d.kind,
+  status: d.status,
+  progress: d.progress,
+  originalFilename: d.originalFilename,
+  originalPath: d.originalPath,
+  sha256: d.sha256,
+  sizeBytes: d.sizeBytes,
+  technical: JSON.parse(d.technicalJson),
+  derivatives: d.derivatives ?? {},
+  error: d.error ?? null,
+  renditionRedaction: d.renditionRedaction ?? '',
+  createdBy: d.createdBy ?? null,
+  createdAt: d.createdAt,
+  updatedAt: d.updatedAt,
 });
 
 export class MongoMediaRepository implements MediaRepository {
   constructor(private readonly s: Support) {}
-  private get m() { return this.s.models.media; }
+  private get m() {
+    return this.s.models.media;
+  }
 
   async create(medium: Medium): Promise<Medium> {
     const { id, technical, ...rest } = medium;
     // ffprobe's facts may carry keys with '.' (tags): stored as JSON text
-    await this.m.collection.insertOne({ _id: id as never, ...rest, technicalJson: JSON.stringify(technical), derivatives: { ...medium.derivatives } });
+    await this.m.collection.insertOne({
+      _id: id as never,
+      ...rest,
+      technicalJson: JSON.stringify(technical),
+      derivatives: { ...medium.derivatives },
+    });
     return medium;
   }
 
@@ -36,7 +56,12 @@ export class MongoMediaRepository implements MediaRepository {
   }
 
   async listUnfinished(): Promise<Medium[]> {
-    return (await this.m.find({ status: { $in: ['stored', 'processing'] } }).sort({ createdAt: 1, _id: 1 }).lean<Doc[]>()).map(toMedium);
+    return (
+      await this.m
+        .find({ status: { $in: ['stored', 'processing'] } })
+        .sort({ createdAt: 1, _id: 1 })
+        .lean<Doc[]>()
+    ).map(toMedium);
   }
 
   async nextPart(interviewId: string): Promise<number> {
@@ -47,7 +72,8 @@ export class MongoMediaRepository implements MediaRepository {
   async update(id: string, patch: MediumPatch, now: string): Promise<Medium | null> {
     return this.s.withLock(`media:${id}`, async () => {
       const set: Doc = { updatedAt: now };
-      for (const key of ['status', 'progress', 'error', 'renditionRedaction'] as const) if (patch[key] !== undefined) set[key] = patch[key];
+      for (const key of ['status', 'progress', 'error', 'renditionRedaction'] as const)
+        if (patch[key] !== undefined) set[key] = patch[key];
       const r = await this.m.collection.updateOne({ _id: id as never }, { $set: set });
       return r.matchedCount ? this.findById(id) : null;
     });
@@ -70,13 +96,17 @@ export class MongoMediaRepository implements MediaRepository {
   }
 
   async delete(id: string): Promise<boolean> {
-    const deleted = await this.s.withLock(`media:${id}`, async () => (await this.m.collection.deleteOne({ _id: id as never })).deletedCount === 1);
+    const deleted = await this.s.withLock(
+      `media:${id}`,
+      async () => (await this.m.collection.deleteOne({ _id: id as never })).deletedCount === 1,
+    );
     if (deleted) await deleteMediaData(this.s, [id]);
     return deleted;
   }
 
   async listRedacted(): Promise<string[]> {
-    return (await this.m.find({ renditionRedaction: { $ne: '' } }, { _id: 1 }).lean<Doc[]>()).map((d) => d._id as string);
+    return (await this.m.find({ renditionRedaction: { $ne: '' } }, { _id: 1 }).lean<Doc[]>()).map(
+      (d) => d._id as string,
+    );
   }
 }
-

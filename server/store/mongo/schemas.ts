@@ -12,28 +12,85 @@ import { archiveSchemas } from './schemas-archive.js';
 import { jobSchemas } from './schemas-jobs.js';
 import { reviewSchemas } from './schemas-review.js';
 
-const { users, sessions, apiTokens, collections, interviews, interviewIndexState, interviewChanges, media } = archiveSchemas;
+const { users, sessions, apiTokens, collections, interviews, interviewIndexState, interviewChanges, media } =
+  archiveSchemas;
 const { transcriptHeads, transcriptIndexState, transcriptVersions, mediaIndex } = archiveSchemas;
 const { jobs, jobClaims, jobSlots, jobQueue, operations, locks } = jobSchemas;
-const { groups, groupMembers, consentRecords, reviewInvitations, restrictions, corrections, reviewDecisions, auditEvents } = reviewSchemas;
+const {
+  groups,
+  groupMembers,
+  consentRecords,
+  reviewInvitations,
+  restrictions,
+  corrections,
+  reviewDecisions,
+  auditEvents,
+} = reviewSchemas;
 const { fixityBaselines, fixityEvents, fixityState } = reviewSchemas;
 
 export const schemas = {
-  users, sessions, apiTokens, collections, interviews, interviewIndexState, interviewChanges, media, jobs, jobClaims, jobSlots, jobQueue,
-  transcriptHeads, transcriptIndexState, transcriptVersions, mediaIndex, groups, groupMembers, consentRecords,
-  reviewInvitations, restrictions, corrections, reviewDecisions, auditEvents, operations, fixityBaselines, fixityEvents,
-  fixityState, locks,
+  users,
+  sessions,
+  apiTokens,
+  collections,
+  interviews,
+  interviewIndexState,
+  interviewChanges,
+  media,
+  jobs,
+  jobClaims,
+  jobSlots,
+  jobQueue,
+  transcriptHeads,
+  transcriptIndexState,
+  transcriptVersions,
+  mediaIndex,
+  groups,
+  groupMembers,
+  consentRecords,
+  reviewInvitations,
+  restrictions,
+  corrections,
+  reviewDecisions,
+  auditEvents,
+  operations,
+  fixityBaselines,
+  fixityEvents,
+  fixityState,
+  locks,
 };
 
 /** Collection name per model: snake_case like the SQLite tables, so both stores read alike. */
 export const collectionNames: Record<keyof typeof schemas, string> = {
-  users: 'users', sessions: 'sessions', apiTokens: 'api_tokens', collections: 'collections', interviews: 'interviews',
-  interviewIndexState: 'interview_index_state', interviewChanges: 'interview_changes', media: 'media', jobs: 'jobs',
-  jobClaims: 'job_claims', jobSlots: 'job_slots', jobQueue: 'job_queue', transcriptHeads: 'transcripts', transcriptIndexState: 'transcript_index_state',
-  transcriptVersions: 'transcript_versions', mediaIndex: 'media_index', groups: 'groups', groupMembers: 'group_members',
-  consentRecords: 'consent_records', reviewInvitations: 'review_invitations', restrictions: 'restrictions',
-  corrections: 'corrections', reviewDecisions: 'review_decisions', auditEvents: 'audit_events', operations: 'operations',
-  fixityBaselines: 'fixity_baselines', fixityEvents: 'fixity_events', fixityState: 'fixity_state', locks: 'locks',
+  users: 'users',
+  sessions: 'sessions',
+  apiTokens: 'api_tokens',
+  collections: 'collections',
+  interviews: 'interviews',
+  interviewIndexState: 'interview_index_state',
+  interviewChanges: 'interview_changes',
+  media: 'media',
+  jobs: 'jobs',
+  jobClaims: 'job_claims',
+  jobSlots: 'job_slots',
+  jobQueue: 'job_queue',
+  transcriptHeads: 'transcripts',
+  transcriptIndexState: 'transcript_index_state',
+  transcriptVersions: 'transcript_versions',
+  mediaIndex: 'media_index',
+  groups: 'groups',
+  groupMembers: 'group_members',
+  consentRecords: 'consent_records',
+  reviewInvitations: 'review_invitations',
+  restrictions: 'restrictions',
+  corrections: 'corrections',
+  reviewDecisions: 'review_decisions',
+  auditEvents: 'audit_events',
+  operations: 'operations',
+  fixityBaselines: 'fixity_baselines',
+  fixityEvents: 'fixity_events',
+  fixityState: 'fixity_state',
+  locks: 'locks',
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

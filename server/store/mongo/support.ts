@@ -8,9 +8,17 @@ import { DuplicateKeyError, StoreError, StoreUnavailableError } from '../errors.
 import type { Models } from './schemas.js';
 
 const UNAVAILABLE = new Set([
-  'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoServerSelectionError', 'MongoNotConnectedError',
-  'MongoTopologyClosedError', 'PoolClearedError', 'PoolClosedError', 'MongoPoolClearedError', 'MongoPoolClosedError',
-  'MongooseServerSelectionError', 'MongoExpiredSessionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'PoolClearedError',
+  'PoolClosedError',
+  'MongoPoolClearedError',
+  'MongoPoolClosedError',
+  'MongooseServerSelectionError',
+  'MongoExpiredSessionError',
 ]);
 
 export function isDuplicateKeyError(err: unknown): boolean {
@@ -24,10 +32,15 @@ export function translateError(err: unknown): unknown {
   const e = err as { name?: string; message?: string; keyPattern?: Record<string, unknown>; code?: number } | null;
   if (!e || typeof e !== 'object') return err;
   if (isDuplicateKeyError(err)) {
-    const key = e.keyPattern ? Object.keys(e.keyPattern).join('+') : /index: (\S+)/.exec(e.message ?? '')?.[1] ?? /collection: (\S+)/.exec(e.message ?? '')?.[1] ?? 'unique key';
+    const key = e.keyPattern
+      ? Object.keys(e.keyPattern).join('+')
+      : (/index: (\S+)/.exec(e.message ?? '')?.[1] ?? /collection: (\S+)/.exec(e.message ?? '')?.[1] ?? 'unique key');
     return new DuplicateKeyError(key, { cause: err });
   }
-  if ((e.name && UNAVAILABLE.has(e.name)) || /connection .* closed|ECONNREFUSED|ECONNRESET|client was closed|Topology is closed/i.test(e.message ?? '')) {
+  if (
+    (e.name && UNAVAILABLE.has(e.name)) ||
+    /connection .* closed|ECONNREFUSED|ECONNRESET|client was closed|Topology is closed/i.test(e.message ?? '')
+  ) {
     return new StoreUnavailableError(`MongoDB unavailable: ${e.message ?? e.name}`, { cause: err });
   }
   return err;
@@ -68,7 +81,11 @@ export class Support {
     const deadline = Date.now() + waitMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.models.locks.collection.insertOne({ _id: key as never, owner, expiresAt: new Date(Date.now() + leaseMs) });
+        await this.models.locks.collection.insertOne({
+          _id: key as never,
+          owner,
+          expiresAt: new Date(Date.now() + leaseMs),
+        });
         break;
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
@@ -103,7 +120,11 @@ export class Support {
     let next = this.seqHint.get(model);
     for (let attempt = 0; attempt < 200; attempt++) {
       if (next === undefined) {
-        const newest = await collection.find({}, { projection: { _id: 1 } }).sort({ _id: -1 }).limit(1).next();
+        const newest = await collection
+          .find({}, { projection: { _id: 1 } })
+          .sort({ _id: -1 })
+          .limit(1)
+          .next();
         next = ((newest?._id as unknown as number | undefined) ?? 0) + 1;
       }
       try {
@@ -137,4 +158,5 @@ export const literalRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g
 export const asciiLower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
 export const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-export const parse = (text: string | null | undefined) => (text === null || text === undefined ? null : JSON.parse(text));
+export const parse = (text: string | null | undefined) =>
+  text === null || text === undefined ? null : JSON.parse(text);

@@ -6,8 +6,13 @@ import { isDuplicateKeyError, type Support } from './support.js';
 type Doc = Record<string, any>;
 
 const toVersion = (d: Doc): TranscriptVersion => ({
-  mediaId: d.mediaId, version: d.version, segments: JSON.parse(d.segmentsJson), authorId: d.authorId ?? null, reason: d.reason,
-  source: d.source, createdAt: d.createdAt,
+  mediaId: d.mediaId,
+  version: d.version,
+  segments: JSON.parse(d.segmentsJson),
+  authorId: d.authorId ?? null,
+  reason: d.reason,
+  source: d.source,
+  createdAt: d.createdAt,
 });
 
 /**
@@ -16,14 +21,18 @@ const toVersion = (d: Doc): TranscriptVersion => ({
  */
 export class MongoTranscriptRepository implements TranscriptRepository {
   constructor(private readonly s: Support) {}
-  private get m() { return this.s.models; }
+  private get m() {
+    return this.s.models;
+  }
 
   async head(mediaId: string): Promise<TranscriptHead | null> {
     const [h, state] = await Promise.all([
       this.m.transcriptHeads.findById(mediaId).lean<Doc>(),
       this.m.transcriptIndexState.findById(mediaId).lean<Doc>(),
     ]);
-    return h ? { mediaId, currentVersion: h.currentVersion, indexedVersion: state?.version ?? null, updatedAt: h.updatedAt } : null;
+    return h
+      ? { mediaId, currentVersion: h.currentVersion, indexedVersion: state?.version ?? null, updatedAt: h.updatedAt }
+      : null;
   }
 
   /** The newest version number, from the versions themselves (the head may lag a crashed append). */
@@ -39,15 +48,24 @@ export class MongoTranscriptRepository implements TranscriptRepository {
       const version = (current ?? 0) + 1;
       try {
         await this.m.transcriptVersions.collection.insertOne({
-          _id: `${v.mediaId}:${version}` as never, mediaId: v.mediaId, version, segmentsJson: JSON.stringify(v.segments),
-          segmentCount: v.segments.length, authorId: v.authorId, reason: v.reason, source: v.source, createdAt: v.createdAt,
+          _id: `${v.mediaId}:${version}` as never,
+          mediaId: v.mediaId,
+          version,
+          segmentsJson: JSON.stringify(v.segments),
+          segmentCount: v.segments.length,
+          authorId: v.authorId,
+          reason: v.reason,
+          source: v.source,
+          createdAt: v.createdAt,
         });
       } catch (err) {
         if (isDuplicateKeyError(err)) return { ok: false as const, current: await this.newest(v.mediaId) };
         throw err;
       }
       await this.m.transcriptHeads.collection.updateOne(
-        { _id: v.mediaId as never }, { $set: { currentVersion: version, updatedAt: v.createdAt } }, { upsert: true },
+        { _id: v.mediaId as never },
+        { $set: { currentVersion: version, updatedAt: v.createdAt } },
+        { upsert: true },
       );
       return { ok: true as const, version: { ...v, version } };
     });
@@ -64,9 +82,17 @@ export class MongoTranscriptRepository implements TranscriptRepository {
   }
 
   async listVersions(mediaId: string): Promise<VersionSummary[]> {
-    const docs = await this.m.transcriptVersions.find({ mediaId }, { segmentsJson: 0 }).sort({ version: -1 }).lean<Doc[]>();
+    const docs = await this.m.transcriptVersions
+      .find({ mediaId }, { segmentsJson: 0 })
+      .sort({ version: -1 })
+      .lean<Doc[]>();
     return docs.map((d) => ({
-      mediaId: d.mediaId, version: d.version, authorId: d.authorId ?? null, reason: d.reason, source: d.source, createdAt: d.createdAt,
+      mediaId: d.mediaId,
+      version: d.version,
+      authorId: d.authorId ?? null,
+      reason: d.reason,
+      source: d.source,
+      createdAt: d.createdAt,
       segmentCount: d.segmentCount,
     }));
   }
@@ -76,7 +102,11 @@ export class MongoTranscriptRepository implements TranscriptRepository {
       if (!(await this.m.transcriptHeads.exists({ _id: mediaId }))) return;
       const state = await this.m.transcriptIndexState.findById(mediaId).lean<Doc>();
       if (state && state.version >= version) return; // never backwards
-      await this.m.transcriptIndexState.collection.updateOne({ _id: mediaId as never }, { $set: { version } }, { upsert: true });
+      await this.m.transcriptIndexState.collection.updateOne(
+        { _id: mediaId as never },
+        { $set: { version } },
+        { upsert: true },
+      );
     });
   }
 
@@ -89,7 +119,12 @@ export class MongoTranscriptRepository implements TranscriptRepository {
     return heads
       .filter((h) => !indexed.has(h._id) || indexed.get(h._id)! < h.currentVersion)
       .slice(0, limit)
-      .map((h) => ({ mediaId: h._id, currentVersion: h.currentVersion, indexedVersion: indexed.get(h._id) ?? null, updatedAt: h.updatedAt }));
+      .map((h) => ({
+        mediaId: h._id,
+        currentVersion: h.currentVersion,
+        indexedVersion: indexed.get(h._id) ?? null,
+        updatedAt: h.updatedAt,
+      }));
   }
 
   async resetIndexed(): Promise<void> {
@@ -98,12 +133,27 @@ export class MongoTranscriptRepository implements TranscriptRepository {
 
   async getIndex(mediaId: string): Promise<MediaIndex | null> {
     const d = await this.m.mediaIndex.findById(mediaId).lean<Doc>();
-    return d ? { mediaId, points: JSON.parse(d.pointsJson), version: d.version, updatedBy: d.updatedBy ?? null, updatedAt: d.updatedAt } : null;
+    return d
+      ? {
+          mediaId,
+          points: JSON.parse(d.pointsJson),
+          version: d.version,
+          updatedBy: d.updatedBy ?? null,
+          updatedAt: d.updatedAt,
+        }
+      : null;
   }
 
-  async putIndex(mediaId: string, points: IndexPoint[], updatedBy: string | null, now: string, expectedVersion?: number) {
+  async putIndex(
+    mediaId: string,
+    points: IndexPoint[],
+    updatedBy: string | null,
+    now: string,
+    expectedVersion?: number,
+  ) {
     return this.s.withLock(`media_index:${mediaId}`, async () => {
-      const current = ((await this.m.mediaIndex.findById(mediaId, { version: 1 }).lean<Doc>())?.version as number | undefined) ?? 0;
+      const current =
+        ((await this.m.mediaIndex.findById(mediaId, { version: 1 }).lean<Doc>())?.version as number | undefined) ?? 0;
       if (expectedVersion !== undefined && expectedVersion !== current) return { ok: false as const, current };
       await this.m.mediaIndex.collection.updateOne(
         { _id: mediaId as never },

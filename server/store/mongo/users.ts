@@ -9,13 +9,21 @@ type Doc = Record<string, any>;
 const emailKey = (email: string) => email.toLowerCase();
 
 const toUser = (d: Doc): User => ({
-  id: d._id, email: d.email, displayName: d.displayName, role: d.role, passwordHash: d.passwordHash, disabled: !!d.disabled,
-  createdAt: d.createdAt, updatedAt: d.updatedAt,
+  id: d._id,
+  email: d.email,
+  displayName: d.displayName,
+  role: d.role,
+  passwordHash: d.passwordHash,
+  disabled: !!d.disabled,
+  createdAt: d.createdAt,
+  updatedAt: d.updatedAt,
 });
 
 export class MongoUserRepository implements UserRepository {
   constructor(private readonly s: Support) {}
-  private get m() { return this.s.models.users; }
+  private get m() {
+    return this.s.models.users;
+  }
 
   async create(user: User): Promise<User> {
     const { id, ...rest } = user;
@@ -41,10 +49,15 @@ export class MongoUserRepository implements UserRepository {
     return { items: docs.map(toUser), total };
   }
 
-  async update(id: string, patch: Partial<Pick<User, 'displayName' | 'role' | 'passwordHash' | 'disabled'>>, now: string) {
+  async update(
+    id: string,
+    patch: Partial<Pick<User, 'displayName' | 'role' | 'passwordHash' | 'disabled'>>,
+    now: string,
+  ) {
     return this.s.withLock(`users:${id}`, async () => {
       const set: Doc = { updatedAt: now };
-      for (const key of ['displayName', 'role', 'passwordHash', 'disabled'] as const) if (patch[key] !== undefined) set[key] = patch[key];
+      for (const key of ['displayName', 'role', 'passwordHash', 'disabled'] as const)
+        if (patch[key] !== undefined) set[key] = patch[key];
       const r = await this.m.collection.updateOne({ _id: id as never }, { $set: set });
       return r.matchedCount === 0 ? null : this.findById(id);
     });
@@ -56,13 +69,20 @@ export class MongoUserRepository implements UserRepository {
 }
 
 const toSession = (d: Doc): Session => ({
-  id: d._id, userId: d.userId, csrfToken: d.csrfToken, createdAt: d.createdAt, expiresAt: d.expiresAt, lastSeenAt: d.lastSeenAt,
+  id: d._id,
+  userId: d.userId,
+  csrfToken: d.csrfToken,
+  createdAt: d.createdAt,
+  expiresAt: d.expiresAt,
+  lastSeenAt: d.lastSeenAt,
   userAgent: d.userAgent ?? null,
 });
 
 export class MongoSessionRepository implements SessionRepository {
   constructor(private readonly s: Support) {}
-  private get m() { return this.s.models.sessions; }
+  private get m() {
+    return this.s.models.sessions;
+  }
 
   async create(session: Session): Promise<void> {
     const { id, ...rest } = session;
@@ -94,13 +114,22 @@ export class MongoSessionRepository implements SessionRepository {
 }
 
 const toToken = (d: Doc): ApiToken => ({
-  id: d._id, userId: d.userId, name: d.name, tokenHash: d.tokenHash, prefix: d.prefix, createdAt: d.createdAt,
-  lastUsedAt: d.lastUsedAt ?? null, expiresAt: d.expiresAt ?? null, revokedAt: d.revokedAt ?? null,
+  id: d._id,
+  userId: d.userId,
+  name: d.name,
+  tokenHash: d.tokenHash,
+  prefix: d.prefix,
+  createdAt: d.createdAt,
+  lastUsedAt: d.lastUsedAt ?? null,
+  expiresAt: d.expiresAt ?? null,
+  revokedAt: d.revokedAt ?? null,
 });
 
 export class MongoApiTokenRepository implements ApiTokenRepository {
   constructor(private readonly s: Support) {}
-  private get m() { return this.s.models.apiTokens; }
+  private get m() {
+    return this.s.models.apiTokens;
+  }
 
   async create(token: ApiToken): Promise<void> {
     const { id, ...rest } = token;

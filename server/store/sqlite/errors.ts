@@ -14,12 +14,14 @@ export function translateSqliteError(err: unknown): unknown {
     return new DuplicateKeyError(key, { cause: err });
   }
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new NotFoundError('referenced record', { cause: err });
-  if (code === 'SQLITE_CONSTRAINT_CHECK' || code === 'SQLITE_CONSTRAINT_TRIGGER') return new ConflictError(message, { cause: err });
+  if (code === 'SQLITE_CONSTRAINT_CHECK' || code === 'SQLITE_CONSTRAINT_TRIGGER')
+    return new ConflictError(message, { cause: err });
   if (/^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|NOMEM|READONLY|PROTOCOL|CORRUPT|NOTADB)/.test(code)) {
     return new StoreUnavailableError(message || code, { cause: err });
   }
   // better-sqlite3 throws a TypeError once the connection is closed
-  if (e?.name === 'TypeError' && /database connection is not open/i.test(message)) return new StoreUnavailableError(message, { cause: err });
+  if (e?.name === 'TypeError' && /database connection is not open/i.test(message))
+    return new StoreUnavailableError(message, { cause: err });
   return err;
 }
 
@@ -35,7 +37,11 @@ export function withStoreErrors<T extends object>(repository: T): T {
       return function (this: unknown, ...args: unknown[]) {
         try {
           const result = value.apply(target, args);
-          return result instanceof Promise ? result.catch((err: unknown) => { throw translateSqliteError(err); }) : result;
+          return result instanceof Promise
+            ? result.catch((err: unknown) => {
+                throw translateSqliteError(err);
+              })
+            : result;
         } catch (err) {
           throw translateSqliteError(err);
         }

@@ -5,15 +5,37 @@ import type { FixityEventFilter, FixityRepository } from '../repositories.js';
 import type { FixityBaseline, FixityEvent, Page, PageRequest } from '../types.js';
 
 interface EventRow {
-  id: string; at: string; type: FixityEvent['type']; algorithm: 'SHA-256'; outcome: FixityEvent['outcome']; path: string;
-  file_kind: FixityEvent['fileKind']; media_id: string; interview_id: string; expected_sha256: string | null;
-  actual_sha256: string | null; agent: string; run_id: string | null; detail: string | null;
+  id: string;
+  at: string;
+  type: FixityEvent['type'];
+  algorithm: 'SHA-256';
+  outcome: FixityEvent['outcome'];
+  path: string;
+  file_kind: FixityEvent['fileKind'];
+  media_id: string;
+  interview_id: string;
+  expected_sha256: string | null;
+  actual_sha256: string | null;
+  agent: string;
+  run_id: string | null;
+  detail: string | null;
 }
 
 const toEvent = (r: EventRow): FixityEvent => ({
-  id: r.id, at: r.at, type: r.type, algorithm: r.algorithm, outcome: r.outcome, path: r.path, fileKind: r.file_kind,
-  mediaId: r.media_id, interviewId: r.interview_id, expectedSha256: r.expected_sha256, actualSha256: r.actual_sha256,
-  agent: r.agent, runId: r.run_id, detail: r.detail,
+  id: r.id,
+  at: r.at,
+  type: r.type,
+  algorithm: r.algorithm,
+  outcome: r.outcome,
+  path: r.path,
+  fileKind: r.file_kind,
+  mediaId: r.media_id,
+  interviewId: r.interview_id,
+  expectedSha256: r.expected_sha256,
+  actualSha256: r.actual_sha256,
+  agent: r.agent,
+  runId: r.run_id,
+  detail: r.detail,
 });
 
 /** Rows under a prefix: the path itself, or everything below a directory prefix ending in "/". */
@@ -35,18 +57,35 @@ export class SqliteFixityRepository implements FixityRepository {
 
   async listBaselines(mediaId: string): Promise<FixityBaseline[]> {
     const rows = this.db.prepare('SELECT * FROM fixity_baselines WHERE media_id = ? ORDER BY path').all(mediaId) as {
-      path: string; media_id: string; sha256: string; size_bytes: number; recorded_at: string;
+      path: string;
+      media_id: string;
+      sha256: string;
+      size_bytes: number;
+      recorded_at: string;
     }[];
-    return rows.map((r) => ({ path: r.path, mediaId: r.media_id, sha256: r.sha256, sizeBytes: r.size_bytes, recordedAt: r.recorded_at }));
+    return rows.map((r) => ({
+      path: r.path,
+      mediaId: r.media_id,
+      sha256: r.sha256,
+      sizeBytes: r.size_bytes,
+      recordedAt: r.recorded_at,
+    }));
   }
 
   async appendEvent(e: FixityEvent): Promise<FixityEvent> {
     this.db.transaction(() => {
-      const info = this.db.prepare(`INSERT INTO fixity_events (id, at, type, algorithm, outcome, path, file_kind, media_id, interview_id,
+      const info = this.db
+        .prepare(
+          `INSERT INTO fixity_events (id, at, type, algorithm, outcome, path, file_kind, media_id, interview_id,
           expected_sha256, actual_sha256, agent, run_id, detail)
-        VALUES (@id, @at, @type, @algorithm, @outcome, @path, @fileKind, @mediaId, @interviewId, @expectedSha256, @actualSha256, @agent, @runId, @detail)`).run(e);
-      this.db.prepare(`INSERT INTO fixity_state (path, event_seq, at, outcome) VALUES (@path, @seq, @at, @outcome)
-        ON CONFLICT(path) DO UPDATE SET event_seq = excluded.event_seq, at = excluded.at, outcome = excluded.outcome WHERE excluded.at >= fixity_state.at`)
+        VALUES (@id, @at, @type, @algorithm, @outcome, @path, @fileKind, @mediaId, @interviewId, @expectedSha256, @actualSha256, @agent, @runId, @detail)`,
+        )
+        .run(e);
+      this.db
+        .prepare(
+          `INSERT INTO fixity_state (path, event_seq, at, outcome) VALUES (@path, @seq, @at, @outcome)
+        ON CONFLICT(path) DO UPDATE SET event_seq = excluded.event_seq, at = excluded.at, outcome = excluded.outcome WHERE excluded.at >= fixity_state.at`,
+        )
         .run({ path: e.path, seq: info.lastInsertRowid, at: e.at, outcome: e.outcome });
     })();
     return e;
@@ -60,18 +99,25 @@ export class SqliteFixityRepository implements FixityRepository {
     if (filter.runId) where.push('run_id = @runId');
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = this.db.prepare(`SELECT count(*) FROM fixity_events ${clause}`).pluck().get(filter) as number;
-    const rows = this.db.prepare(`SELECT * FROM fixity_events ${clause} ORDER BY at DESC, seq DESC LIMIT @limit OFFSET @offset`)
+    const rows = this.db
+      .prepare(`SELECT * FROM fixity_events ${clause} ORDER BY at DESC, seq DESC LIMIT @limit OFFSET @offset`)
       .all({ ...filter, limit: page.limit, offset: page.offset }) as EventRow[];
     return { items: rows.map(toEvent), total };
   }
 
   async listProblems(): Promise<FixityEvent[]> {
-    const rows = this.db.prepare(`SELECT e.* FROM fixity_state s JOIN fixity_events e ON e.seq = s.event_seq
-      WHERE s.outcome != 'pass' ORDER BY s.at, e.seq`).all() as EventRow[];
+    const rows = this.db
+      .prepare(
+        `SELECT e.* FROM fixity_state s JOIN fixity_events e ON e.seq = s.event_seq
+      WHERE s.outcome != 'pass' ORDER BY s.at, e.seq`,
+      )
+      .all() as EventRow[];
     return rows.map(toEvent);
   }
 
   async lastChecked(path: string): Promise<string | null> {
-    return (this.db.prepare('SELECT at FROM fixity_state WHERE path = ?').pluck().get(path) as string | undefined) ?? null;
+    return (
+      (this.db.prepare('SELECT at FROM fixity_state WHERE path = ?').pluck().get(path) as string | undefined) ?? null
+    );
   }
 }

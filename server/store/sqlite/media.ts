@@ -3,27 +3,56 @@ import type { JobRepository, MediaRepository, MediumPatch } from '../repositorie
 import type { JobRecord, MediaDerivatives, Medium } from '../types.js';
 
 interface MediumRow {
-  id: string; interview_id: string; part: number; kind: Medium['kind']; status: Medium['status']; progress: number;
-  original_filename: string; original_path: string; sha256: string; size_bytes: number; technical: string;
-  derivatives: string; error: string | null; rendition_redaction: string; created_by: string | null; created_at: string; updated_at: string;
+  id: string;
+  interview_id: string;
+  part: number;
+  kind: Medium['kind'];
+  status: Medium['status'];
+  progress: number;
+  original_filename: string;
+  original_path: string;
+  sha256: string;
+  size_bytes: number;
+  technical: string;
+  derivatives: string;
+  error: string | null;
+  rendition_redaction: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 const toMedium = (r: MediumRow): Medium => ({
-  id: r.id, interviewId: r.interview_id, part: r.part, kind: r.kind, status: r.status, progress: r.progress,
-  originalFilename: r.original_filename, originalPath: r.original_path, sha256: r.sha256, sizeBytes: r.size_bytes,
-  technical: JSON.parse(r.technical), derivatives: JSON.parse(r.derivatives), error: r.error,
-  renditionRedaction: r.rendition_redaction, createdBy: r.created_by,
-  createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  interviewId: r.interview_id,
+  part: r.part,
+  kind: r.kind,
+  status: r.status,
+  progress: r.progress,
+  originalFilename: r.original_filename,
+  originalPath: r.original_path,
+  sha256: r.sha256,
+  sizeBytes: r.size_bytes,
+  technical: JSON.parse(r.technical),
+  derivatives: JSON.parse(r.derivatives),
+  error: r.error,
+  renditionRedaction: r.rendition_redaction,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 export class SqliteMediaRepository implements MediaRepository {
   constructor(private readonly db: Database) {}
 
   async create(m: Medium): Promise<Medium> {
-    this.db.prepare(`INSERT INTO media (id, interview_id, part, kind, status, progress, original_filename, original_path,
+    this.db
+      .prepare(
+        `INSERT INTO media (id, interview_id, part, kind, status, progress, original_filename, original_path,
         sha256, size_bytes, technical, derivatives, error, rendition_redaction, created_by, created_at, updated_at)
       VALUES (@id, @interviewId, @part, @kind, @status, @progress, @originalFilename, @originalPath, @sha256, @sizeBytes,
-        @technical, @derivatives, @error, @renditionRedaction, @createdBy, @createdAt, @updatedAt)`)
+        @technical, @derivatives, @error, @renditionRedaction, @createdBy, @createdAt, @updatedAt)`,
+      )
       .run({ ...m, technical: JSON.stringify(m.technical), derivatives: JSON.stringify(m.derivatives) });
     return m;
   }
@@ -38,15 +67,24 @@ export class SqliteMediaRepository implements MediaRepository {
   }
 
   async listByInterview(interviewId: string): Promise<Medium[]> {
-    return (this.db.prepare('SELECT * FROM media WHERE interview_id = ? ORDER BY part').all(interviewId) as MediumRow[]).map(toMedium);
+    return (
+      this.db.prepare('SELECT * FROM media WHERE interview_id = ? ORDER BY part').all(interviewId) as MediumRow[]
+    ).map(toMedium);
   }
 
   async listUnfinished(): Promise<Medium[]> {
-    return (this.db.prepare(`SELECT * FROM media WHERE status IN ('stored', 'processing') ORDER BY created_at`).all() as MediumRow[]).map(toMedium);
+    return (
+      this.db
+        .prepare(`SELECT * FROM media WHERE status IN ('stored', 'processing') ORDER BY created_at`)
+        .all() as MediumRow[]
+    ).map(toMedium);
   }
 
   async nextPart(interviewId: string): Promise<number> {
-    return ((this.db.prepare('SELECT max(part) FROM media WHERE interview_id = ?').pluck().get(interviewId) as number | null) ?? 0) + 1;
+    return (
+      ((this.db.prepare('SELECT max(part) FROM media WHERE interview_id = ?').pluck().get(interviewId) as
+        number | null) ?? 0) + 1
+    );
   }
 
   async update(id: string, patch: MediumPatch, now: string): Promise<Medium | null> {
@@ -78,17 +116,45 @@ export class SqliteMediaRepository implements MediaRepository {
 }
 
 interface JobRow {
-  id: string; name: string; payload: string; status: JobRecord['status']; media_id: string | null; attempts: number;
-  max_attempts: number; run_after: string; lease_owner: string | null; lease_expires_at: string | null; progress: number;
-  error: string | null; created_at: string; updated_at: string; started_at: string | null; finished_at: string | null;
-  dedupe_key: string | null; owner_id: string | null;
+  id: string;
+  name: string;
+  payload: string;
+  status: JobRecord['status'];
+  media_id: string | null;
+  attempts: number;
+  max_attempts: number;
+  run_after: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  progress: number;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  dedupe_key: string | null;
+  owner_id: string | null;
 }
 
 const toJob = (r: JobRow): JobRecord => ({
-  id: r.id, name: r.name, payload: JSON.parse(r.payload), status: r.status, mediaId: r.media_id, attempts: r.attempts,
-  maxAttempts: r.max_attempts, runAfter: r.run_after, leaseOwner: r.lease_owner, leaseExpiresAt: r.lease_expires_at,
-  progress: r.progress, error: r.error, createdAt: r.created_at, updatedAt: r.updated_at, startedAt: r.started_at,
-  finishedAt: r.finished_at, dedupeKey: r.dedupe_key, ownerId: r.owner_id ?? null,
+  id: r.id,
+  name: r.name,
+  payload: JSON.parse(r.payload),
+  status: r.status,
+  mediaId: r.media_id,
+  attempts: r.attempts,
+  maxAttempts: r.max_attempts,
+  runAfter: r.run_after,
+  leaseOwner: r.lease_owner,
+  leaseExpiresAt: r.lease_expires_at,
+  progress: r.progress,
+  error: r.error,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  dedupeKey: r.dedupe_key,
+  ownerId: r.owner_id ?? null,
 });
 
 const iso = (d: Date) => d.toISOString();
@@ -101,16 +167,27 @@ export class SqliteJobRepository implements JobRepository {
   constructor(private readonly db: Database) {}
 
   async enqueue(job: JobRecord) {
-    const info = this.db.prepare(`INSERT INTO jobs (id, name, payload, status, media_id, attempts, max_attempts, run_after,
+    const info = this.db
+      .prepare(
+        `INSERT INTO jobs (id, name, payload, status, media_id, attempts, max_attempts, run_after,
         lease_owner, lease_expires_at, progress, error, created_at, updated_at, started_at, finished_at, dedupe_key, owner_id)
       VALUES (@id, @name, @payload, @status, @mediaId, @attempts, @maxAttempts, @runAfter, @leaseOwner, @leaseExpiresAt,
         @progress, @error, @createdAt, @updatedAt, @startedAt, @finishedAt, @dedupeKey, @ownerId)
-      ON CONFLICT DO NOTHING`).run({ ...job, ownerId: job.ownerId ?? null, payload: JSON.stringify(job.payload) });
+      ON CONFLICT DO NOTHING`,
+      )
+      .run({ ...job, ownerId: job.ownerId ?? null, payload: JSON.stringify(job.payload) });
     if (info.changes === 1) return { job, created: true };
-    const active = (job.dedupeKey
-      ? this.db.prepare(`SELECT * FROM jobs WHERE dedupe_key = ? AND status = 'queued'`).get(job.dedupeKey)
-      : this.db.prepare(`SELECT * FROM jobs WHERE name = ? AND media_id IS ? AND status IN ('queued', 'running')`).get(job.name, job.mediaId)) as JobRow | undefined;
-    if (!active) throw new Error(`job ${job.name} conflicted with an active job that is gone (${job.dedupeKey ?? job.mediaId}); retry`);
+    const active = (
+      job.dedupeKey
+        ? this.db.prepare(`SELECT * FROM jobs WHERE dedupe_key = ? AND status = 'queued'`).get(job.dedupeKey)
+        : this.db
+            .prepare(`SELECT * FROM jobs WHERE name = ? AND media_id IS ? AND status IN ('queued', 'running')`)
+            .get(job.name, job.mediaId)
+    ) as JobRow | undefined;
+    if (!active)
+      throw new Error(
+        `job ${job.name} conflicted with an active job that is gone (${job.dedupeKey ?? job.mediaId}); retry`,
+      );
     return { job: toJob(active), created: false };
   }
 
@@ -120,7 +197,9 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async listByMedia(mediaId: string): Promise<JobRecord[]> {
-    return (this.db.prepare('SELECT * FROM jobs WHERE media_id = ? ORDER BY created_at, rowid').all(mediaId) as JobRow[]).map(toJob);
+    return (
+      this.db.prepare('SELECT * FROM jobs WHERE media_id = ? ORDER BY created_at, rowid').all(mediaId) as JobRow[]
+    ).map(toJob);
   }
 
   /** Prepared claim statements by name filter (the statement is long; preparing it per claim costs CPU). */
@@ -137,8 +216,10 @@ export class SqliteJobRepository implements JobRepository {
     const key = names ? JSON.stringify(names) : '';
     const cached = this.claimStatements.get(key);
     if (cached) return cached;
-    const nameFilter = (alias: string) => (names ? `AND ${alias}.name IN (${names.map((_, i) => `@name${i}`).join(', ')})` : '');
-    const statement = this.db.prepare(`UPDATE jobs SET status = 'running', lease_owner = @owner, lease_expires_at = @leaseExpiresAt,
+    const nameFilter = (alias: string) =>
+      names ? `AND ${alias}.name IN (${names.map((_, i) => `@name${i}`).join(', ')})` : '';
+    const statement = this.db
+      .prepare(`UPDATE jobs SET status = 'running', lease_owner = @owner, lease_expires_at = @leaseExpiresAt,
                   attempts = attempts + 1, started_at = @now, updated_at = @now, error = NULL
                 WHERE status = 'queued' AND rowid = (
                   WITH owners AS (SELECT DISTINCT q.owner_id FROM jobs q
@@ -161,65 +242,91 @@ export class SqliteJobRepository implements JobRepository {
 
   async claim(owner: string, leaseMs: number, now: Date, names?: readonly string[]): Promise<JobRecord | null> {
     const params: Record<string, string> = { owner, leaseExpiresAt: later(now, leaseMs), now: iso(now) };
-    names?.forEach((name, i) => { params[`name${i}`] = name; });
+    names?.forEach((name, i) => {
+      params[`name${i}`] = name;
+    });
     const row = this.claimStatement(names).get(params) as JobRow | undefined;
     return row ? toJob(row) : null;
   }
 
   async heartbeat(id: string, owner: string, leaseMs: number, now: Date, progress?: number): Promise<boolean> {
-    return this.db
-      .prepare(`UPDATE jobs SET lease_expires_at = ?, updated_at = ?, progress = coalesce(?, progress)
-                WHERE id = ? AND status = 'running' AND lease_owner = ?`)
-      .run(later(now, leaseMs), iso(now), progress ?? null, id, owner).changes === 1;
+    return (
+      this.db
+        .prepare(
+          `UPDATE jobs SET lease_expires_at = ?, updated_at = ?, progress = coalesce(?, progress)
+                WHERE id = ? AND status = 'running' AND lease_owner = ?`,
+        )
+        .run(later(now, leaseMs), iso(now), progress ?? null, id, owner).changes === 1
+    );
   }
 
   async complete(id: string, owner: string, now: Date): Promise<boolean> {
-    return this.db
-      .prepare(`UPDATE jobs SET status = 'done', progress = 100, lease_owner = NULL, lease_expires_at = NULL,
-                  finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running' AND lease_owner = ?`)
-      .run(iso(now), iso(now), id, owner).changes === 1;
+    return (
+      this.db
+        .prepare(
+          `UPDATE jobs SET status = 'done', progress = 100, lease_owner = NULL, lease_expires_at = NULL,
+                  finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running' AND lease_owner = ?`,
+        )
+        .run(iso(now), iso(now), id, owner).changes === 1
+    );
   }
 
   async fail(id: string, owner: string, error: string, now: Date, retryAt: Date | null): Promise<boolean> {
     const params = { id, owner, error: error.slice(0, 4000), now: iso(now), retryAt: retryAt ? iso(retryAt) : null };
     if (!retryAt) {
-      return this.db
-        .prepare(`UPDATE jobs SET status = 'failed', error = @error, lease_owner = NULL, lease_expires_at = NULL, finished_at = @now,
-                    updated_at = @now WHERE id = @id AND status = 'running' AND lease_owner = @owner`)
-        .run(params).changes === 1;
+      return (
+        this.db
+          .prepare(
+            `UPDATE jobs SET status = 'failed', error = @error, lease_owner = NULL, lease_expires_at = NULL, finished_at = @now,
+                    updated_at = @now WHERE id = @id AND status = 'running' AND lease_owner = @owner`,
+          )
+          .run(params).changes === 1
+      );
     }
     return this.db.transaction(() => {
       // A newer job with the same dedupe key was queued while this one ran: that one redoes the whole work,
       // so this attempt is superseded rather than queued a second time (which the unique index forbids).
       const superseded = this.db
-        .prepare(`UPDATE jobs SET status = 'cancelled', error = 'superseded by a newer queued job after: ' || @error,
+        .prepare(
+          `UPDATE jobs SET status = 'cancelled', error = 'superseded by a newer queued job after: ' || @error,
                     lease_owner = NULL, lease_expires_at = NULL, finished_at = @now, updated_at = @now
-                  WHERE id = @id AND status = 'running' AND lease_owner = @owner AND ${HAS_QUEUED_TWIN}`)
+                  WHERE id = @id AND status = 'running' AND lease_owner = @owner AND ${HAS_QUEUED_TWIN}`,
+        )
         .run(params).changes;
       if (superseded === 1) return true;
-      return this.db
-        .prepare(`UPDATE jobs SET status = 'queued', run_after = @retryAt, error = @error, lease_owner = NULL, lease_expires_at = NULL,
-                    updated_at = @now WHERE id = @id AND status = 'running' AND lease_owner = @owner`)
-        .run(params).changes === 1;
+      return (
+        this.db
+          .prepare(
+            `UPDATE jobs SET status = 'queued', run_after = @retryAt, error = @error, lease_owner = NULL, lease_expires_at = NULL,
+                    updated_at = @now WHERE id = @id AND status = 'running' AND lease_owner = @owner`,
+          )
+          .run(params).changes === 1
+      );
     })();
   }
 
   async requeueExpired(now: Date) {
     return this.db.transaction(() => {
       const failed = this.db
-        .prepare(`UPDATE jobs SET status = 'failed', error = coalesce(error, '') || 'lease expired after the last attempt (worker died?)',
+        .prepare(
+          `UPDATE jobs SET status = 'failed', error = coalesce(error, '') || 'lease expired after the last attempt (worker died?)',
                     lease_owner = NULL, lease_expires_at = NULL, finished_at = @now, updated_at = @now
-                  WHERE status = 'running' AND lease_expires_at < @now AND attempts >= max_attempts`)
+                  WHERE status = 'running' AND lease_expires_at < @now AND attempts >= max_attempts`,
+        )
         .run({ now: iso(now) }).changes;
       this.db
-        .prepare(`UPDATE jobs SET status = 'cancelled', error = 'lease expired; superseded by a newer queued job',
+        .prepare(
+          `UPDATE jobs SET status = 'cancelled', error = 'lease expired; superseded by a newer queued job',
                     lease_owner = NULL, lease_expires_at = NULL, finished_at = @now, updated_at = @now
-                  WHERE status = 'running' AND lease_expires_at < @now AND ${HAS_QUEUED_TWIN}`)
+                  WHERE status = 'running' AND lease_expires_at < @now AND ${HAS_QUEUED_TWIN}`,
+        )
         .run({ now: iso(now) });
       const requeued = this.db
-        .prepare(`UPDATE jobs SET status = 'queued', run_after = @now, error = 'lease expired (worker died?)',
+        .prepare(
+          `UPDATE jobs SET status = 'queued', run_after = @now, error = 'lease expired (worker died?)',
                     lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
-                  WHERE status = 'running' AND lease_expires_at < @now`)
+                  WHERE status = 'running' AND lease_expires_at < @now`,
+        )
         .run({ now: iso(now) }).changes;
       return { requeued, failed };
     })();
@@ -227,10 +334,15 @@ export class SqliteJobRepository implements JobRepository {
 
   async cancelByMedia(mediaId: string, now: Date): Promise<string[]> {
     return this.db.transaction(() => {
-      const running = this.db.prepare(`SELECT id FROM jobs WHERE media_id = ? AND status = 'running'`).pluck().all(mediaId) as string[];
+      const running = this.db
+        .prepare(`SELECT id FROM jobs WHERE media_id = ? AND status = 'running'`)
+        .pluck()
+        .all(mediaId) as string[];
       this.db
-        .prepare(`UPDATE jobs SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, finished_at = ?, updated_at = ?
-                  WHERE media_id = ? AND status IN ('queued', 'running')`)
+        .prepare(
+          `UPDATE jobs SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, finished_at = ?, updated_at = ?
+                  WHERE media_id = ? AND status IN ('queued', 'running')`,
+        )
         .run(iso(now), iso(now), mediaId);
       return running;
     })();
@@ -238,37 +350,53 @@ export class SqliteJobRepository implements JobRepository {
 
   async expedite(names: readonly string[], now: Date): Promise<number> {
     return this.db
-      .prepare(`UPDATE jobs SET run_after = ?, updated_at = ? WHERE status = 'queued' AND run_after > ? AND name IN (${names.map(() => '?').join(', ')})`)
+      .prepare(
+        `UPDATE jobs SET run_after = ?, updated_at = ? WHERE status = 'queued' AND run_after > ? AND name IN (${names.map(() => '?').join(', ')})`,
+      )
       .run(iso(now), iso(now), iso(now), ...names).changes;
   }
 
   async findActiveByKey(dedupeKey: string): Promise<JobRecord | null> {
     const r = this.db
-      .prepare(`SELECT * FROM jobs WHERE dedupe_key = ? AND status IN ('queued', 'running') ORDER BY created_at DESC, rowid DESC LIMIT 1`)
+      .prepare(
+        `SELECT * FROM jobs WHERE dedupe_key = ? AND status IN ('queued', 'running') ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+      )
       .get(dedupeKey) as JobRow | undefined;
     return r ? toJob(r) : null;
   }
 
   async reschedule(dedupeKey: string, runAfter: Date, now: Date): Promise<boolean> {
-    return this.db
-      .prepare(`UPDATE jobs SET run_after = ?, updated_at = ? WHERE dedupe_key = ? AND status = 'queued'`)
-      .run(iso(runAfter), iso(now), dedupeKey).changes > 0;
+    return (
+      this.db
+        .prepare(`UPDATE jobs SET run_after = ?, updated_at = ? WHERE dedupe_key = ? AND status = 'queued'`)
+        .run(iso(runAfter), iso(now), dedupeKey).changes > 0
+    );
   }
 
   async cancelByKey(dedupeKey: string, now: Date): Promise<number> {
     return this.db
-      .prepare(`UPDATE jobs SET status = 'cancelled', finished_at = ?, updated_at = ? WHERE dedupe_key = ? AND status = 'queued'`)
+      .prepare(
+        `UPDATE jobs SET status = 'cancelled', finished_at = ?, updated_at = ? WHERE dedupe_key = ? AND status = 'queued'`,
+      )
       .run(iso(now), iso(now), dedupeKey).changes;
   }
 
   async cancel(id: string, now: Date): Promise<boolean> {
-    return this.db
-      .prepare(`UPDATE jobs SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, finished_at = ?, updated_at = ?
-                WHERE id = ? AND status IN ('queued', 'running')`)
-      .run(iso(now), iso(now), id).changes === 1;
+    return (
+      this.db
+        .prepare(
+          `UPDATE jobs SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, finished_at = ?, updated_at = ?
+                WHERE id = ? AND status IN ('queued', 'running')`,
+        )
+        .run(iso(now), iso(now), id).changes === 1
+    );
   }
 
   async hasActive(mediaId: string): Promise<boolean> {
-    return this.db.prepare(`SELECT 1 FROM jobs WHERE media_id = ? AND status IN ('queued', 'running') LIMIT 1`).get(mediaId) !== undefined;
+    return (
+      this.db
+        .prepare(`SELECT 1 FROM jobs WHERE media_id = ? AND status IN ('queued', 'running') LIMIT 1`)
+        .get(mediaId) !== undefined
+    );
   }
 }

@@ -34,9 +34,7 @@ export const migrations: Migration[] = [
 export function migrate(db: Database, list: Migration[] = migrations): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`);
-  const applied = new Set(
-    db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
-  );
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   const newest = Math.max(0, ...applied);
   const known = Math.max(0, ...list.map((m) => m.version));
   if (newest > known) {
@@ -52,10 +50,13 @@ export function migrate(db: Database, list: Migration[] = migrations): number[] 
         migration.up(db);
         if (migration.rebuildsTables) {
           const broken = db.pragma('foreign_key_check') as unknown[];
-          if (broken.length > 0) throw new Error(`migration ${migration.version} broke ${broken.length} foreign key(s)`);
+          if (broken.length > 0)
+            throw new Error(`migration ${migration.version} broke ${broken.length} foreign key(s)`);
         }
         db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-          migration.version, migration.name, new Date().toISOString(),
+          migration.version,
+          migration.name,
+          new Date().toISOString(),
         );
       })();
     } finally {

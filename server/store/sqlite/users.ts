@@ -3,21 +3,36 @@ import type { ApiTokenRepository, SessionRepository, UserRepository } from '../r
 import type { ApiToken, Session, User } from '../types.js';
 
 interface UserRow {
-  id: string; email: string; display_name: string; role: User['role']; password_hash: string;
-  disabled: number; created_at: string; updated_at: string;
+  id: string;
+  email: string;
+  display_name: string;
+  role: User['role'];
+  password_hash: string;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
 }
 
 const toUser = (r: UserRow): User => ({
-  id: r.id, email: r.email, displayName: r.display_name, role: r.role, passwordHash: r.password_hash,
-  disabled: r.disabled === 1, createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  email: r.email,
+  displayName: r.display_name,
+  role: r.role,
+  passwordHash: r.password_hash,
+  disabled: r.disabled === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 export class SqliteUserRepository implements UserRepository {
   constructor(private readonly db: Database) {}
 
   async create(user: User): Promise<User> {
-    this.db.prepare(`INSERT INTO users (id, email, display_name, role, password_hash, disabled, created_at, updated_at)
-      VALUES (@id, @email, @displayName, @role, @passwordHash, @disabled, @createdAt, @updatedAt)`)
+    this.db
+      .prepare(
+        `INSERT INTO users (id, email, display_name, role, password_hash, disabled, created_at, updated_at)
+      VALUES (@id, @email, @displayName, @role, @passwordHash, @disabled, @createdAt, @updatedAt)`,
+      )
       .run({ ...user, disabled: user.disabled ? 1 : 0 });
     return user;
   }
@@ -38,7 +53,11 @@ export class SqliteUserRepository implements UserRepository {
     return { items: rows.map(toUser), total };
   }
 
-  async update(id: string, patch: Partial<Pick<User, 'displayName' | 'role' | 'passwordHash' | 'disabled'>>, now: string) {
+  async update(
+    id: string,
+    patch: Partial<Pick<User, 'displayName' | 'role' | 'passwordHash' | 'disabled'>>,
+    now: string,
+  ) {
     const columns: Record<string, unknown> = {};
     if (patch.displayName !== undefined) columns.display_name = patch.displayName;
     if (patch.role !== undefined) columns.role = patch.role;
@@ -57,23 +76,39 @@ export class SqliteUserRepository implements UserRepository {
 }
 
 interface SessionRow {
-  id: string; user_id: string; csrf_token: string; created_at: string; expires_at: string;
-  last_seen_at: string; user_agent: string | null;
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  user_agent: string | null;
 }
 
 export class SqliteSessionRepository implements SessionRepository {
   constructor(private readonly db: Database) {}
 
   async create(s: Session): Promise<void> {
-    this.db.prepare(`INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at, last_seen_at, user_agent)
-      VALUES (@id, @userId, @csrfToken, @createdAt, @expiresAt, @lastSeenAt, @userAgent)`).run(s);
+    this.db
+      .prepare(
+        `INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at, last_seen_at, user_agent)
+      VALUES (@id, @userId, @csrfToken, @createdAt, @expiresAt, @lastSeenAt, @userAgent)`,
+      )
+      .run(s);
   }
 
   async findById(id: string): Promise<Session | null> {
     const r = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
     return r
-      ? { id: r.id, userId: r.user_id, csrfToken: r.csrf_token, createdAt: r.created_at, expiresAt: r.expires_at,
-          lastSeenAt: r.last_seen_at, userAgent: r.user_agent }
+      ? {
+          id: r.id,
+          userId: r.user_id,
+          csrfToken: r.csrf_token,
+          createdAt: r.created_at,
+          expiresAt: r.expires_at,
+          lastSeenAt: r.last_seen_at,
+          userAgent: r.user_agent,
+        }
       : null;
   }
 
@@ -95,21 +130,39 @@ export class SqliteSessionRepository implements SessionRepository {
 }
 
 interface TokenRow {
-  id: string; user_id: string; name: string; token_hash: string; prefix: string; created_at: string;
-  last_used_at: string | null; expires_at: string | null; revoked_at: string | null;
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
 }
 
 const toToken = (r: TokenRow): ApiToken => ({
-  id: r.id, userId: r.user_id, name: r.name, tokenHash: r.token_hash, prefix: r.prefix, createdAt: r.created_at,
-  lastUsedAt: r.last_used_at, expiresAt: r.expires_at, revokedAt: r.revoked_at,
+  id: r.id,
+  userId: r.user_id,
+  name: r.name,
+  tokenHash: r.token_hash,
+  prefix: r.prefix,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
 });
 
 export class SqliteApiTokenRepository implements ApiTokenRepository {
   constructor(private readonly db: Database) {}
 
   async create(t: ApiToken): Promise<void> {
-    this.db.prepare(`INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at, last_used_at, expires_at, revoked_at)
-      VALUES (@id, @userId, @name, @tokenHash, @prefix, @createdAt, @lastUsedAt, @expiresAt, @revokedAt)`).run(t);
+    this.db
+      .prepare(
+        `INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at, last_used_at, expires_at, revoked_at)
+      VALUES (@id, @userId, @name, @tokenHash, @prefix, @createdAt, @lastUsedAt, @expiresAt, @revokedAt)`,
+      )
+      .run(t);
   }
 
   async findByHash(tokenHash: string): Promise<ApiToken | null> {
@@ -118,12 +171,17 @@ export class SqliteApiTokenRepository implements ApiTokenRepository {
   }
 
   async listByUser(userId: string): Promise<ApiToken[]> {
-    return (this.db.prepare('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC').all(userId) as TokenRow[]).map(toToken);
+    return (
+      this.db.prepare('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC').all(userId) as TokenRow[]
+    ).map(toToken);
   }
 
   async revoke(id: string, userId: string, at: string): Promise<boolean> {
-    return this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL')
-      .run(at, id, userId).changes === 1;
+    return (
+      this.db
+        .prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL')
+        .run(at, id, userId).changes === 1
+    );
   }
 
   async touch(id: string, at: string): Promise<void> {

@@ -100,7 +100,8 @@ export function splitSegment(seg: Segment, prefix = ''): CaptionCue[] {
     const next = merged[i + 1];
     let end = next ? roundMs(next[0]!.start) : roundMs(seg.end);
     // a pause after the last word (known from word timings) becomes a gap rather than an overlong cue
-    if (end - start > MAX_CUE_SECONDS) end = Math.min(end, Math.max(roundMs(g[g.length - 1]!.end), roundMs(start + MAX_CUE_SECONDS)));
+    if (end - start > MAX_CUE_SECONDS)
+      end = Math.min(end, Math.max(roundMs(g[g.length - 1]!.end), roundMs(start + MAX_CUE_SECONDS)));
     const words = g.map((t) => t.text);
     const lead = i === 0 && prefix ? [prefix.trimEnd()] : [];
     const lines = wrapLines([...lead, ...words]) ?? [[...lead, ...words].join(' ')];
@@ -113,7 +114,9 @@ const escapeVtt = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, 
 function vttCueText(cue: CaptionCue): string {
   // inline timestamps must lie strictly inside the cue
   const stamp = (t: TimedToken, idx: number): string =>
-    cue.timed && idx > 0 && roundMs(t.start) > cue.start && roundMs(t.start) < cue.end ? `<${formatClock(t.start)}>` : '';
+    cue.timed && idx > 0 && roundMs(t.start) > cue.start && roundMs(t.start) < cue.end
+      ? `<${formatClock(t.start)}>`
+      : '';
   let idx = 0;
   const lines = cue.lines.map((line) =>
     wordsOf(line)
@@ -133,7 +136,9 @@ export function exportVtt(segments: readonly Segment[], title?: string | null, u
   const header = title ? `WEBVTT - ${normalizeText(title).replace(/-->/g, '→')}` : 'WEBVTT';
   const blocks = [header];
   if (untimedSkipped > 0) {
-    blocks.push(`NOTE ${untimedSkipped} untimed passage(s) without timecodes are not captions; the text export (format=txt) holds them.\nOhne Zeitangaben: ${untimedSkipped} Abschnitt(e) sind keine Untertitel; der Textexport (format=txt) enthält sie.`);
+    blocks.push(
+      `NOTE ${untimedSkipped} untimed passage(s) without timecodes are not captions; the text export (format=txt) holds them.\nOhne Zeitangaben: ${untimedSkipped} Abschnitt(e) sind keine Untertitel; der Textexport (format=txt) enthält sie.`,
+    );
   }
   for (const seg of segments) {
     for (const cue of splitSegment(seg)) {

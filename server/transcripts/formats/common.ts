@@ -115,10 +115,14 @@ export function validateSegments(items: LocatedSegment[], issues: IssueList): Se
       continue;
     }
     if (s.start < 0) issues.add(line, `Start time ${s.start} is negative.`);
-    if (!(s.end > s.start)) issues.add(line, `End time ${formatClock(s.end)} is not after start time ${formatClock(s.start)}.`);
+    if (!(s.end > s.start))
+      issues.add(line, `End time ${formatClock(s.end)} is not after start time ${formatClock(s.start)}.`);
     if (s.text.trim() === '') issues.add(line, 'Empty cue text.');
     if (prevStart !== null && s.start < prevStart - BACKWARDS_TOLERANCE_S) {
-      issues.add(line, `Start time ${formatClock(s.start)} goes backwards (previous cue starts at ${formatClock(prevStart)}).`);
+      issues.add(
+        line,
+        `Start time ${formatClock(s.start)} goes backwards (previous cue starts at ${formatClock(prevStart)}).`,
+      );
     }
     for (const w of s.words ?? []) {
       if (!(w.end >= w.start) || w.start < s.start - 0.001 || w.end > s.end + 0.001) {
@@ -132,7 +136,10 @@ export function validateSegments(items: LocatedSegment[], issues: IssueList): Se
 }
 
 /** Unique speakers in order of first appearance; listed ones first when given. */
-export function collectSpeakers(segments: readonly { speaker: string | null }[], listed: readonly string[] = []): string[] {
+export function collectSpeakers(
+  segments: readonly { speaker: string | null }[],
+  listed: readonly string[] = [],
+): string[] {
   const out: string[] = [];
   for (const name of [...listed, ...segments.map((s) => s.speaker)]) {
     if (name && !out.includes(name)) out.push(name);

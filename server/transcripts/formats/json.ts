@@ -23,7 +23,13 @@ const indexSchema = z.object({
   keywords: z.array(z.string()).optional(),
   subjects: z.array(z.string()).optional(),
   place: z
-    .object({ name: z.string(), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional(), zoom: z.number().optional(), nameAlt: z.string().optional() })
+    .object({
+      name: z.string(),
+      lat: z.number().min(-90).max(90).optional(),
+      lon: z.number().min(-180).max(180).optional(),
+      zoom: z.number().optional(),
+      nameAlt: z.string().optional(),
+    })
     .nullable()
     .optional(),
   partialTranscript: z.string().nullable().optional(),
@@ -32,7 +38,17 @@ const indexSchema = z.object({
   partialTranscriptAlt: z.string().optional(),
   keywordsAlt: z.array(z.string()).optional(),
   subjectsAlt: z.array(z.string()).optional(),
-  morePlaces: z.array(z.object({ name: z.string(), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional(), zoom: z.number().optional(), nameAlt: z.string().optional() })).optional(),
+  morePlaces: z
+    .array(
+      z.object({
+        name: z.string(),
+        lat: z.number().min(-90).max(90).optional(),
+        lon: z.number().min(-180).max(180).optional(),
+        zoom: z.number().optional(),
+        nameAlt: z.string().optional(),
+      }),
+    )
+    .optional(),
   hyperlinks: z.array(z.object({ url: z.string(), text: z.string(), textAlt: z.string().optional() })).optional(),
 });
 
@@ -140,9 +156,13 @@ export function parseJson(text: string, issues: IssueList): ParsedJson {
   const locate = (path: readonly PropertyKey[]): { line: number; column: number; pointer: string } => {
     // a missing property has no offset: fall back to its nearest present parent
     for (let n = path.length; n >= 0; n--) {
-      const pointer = path.slice(0, n).map((k) => `/${escapePointer(String(k))}`).join('');
+      const pointer = path
+        .slice(0, n)
+        .map((k) => `/${escapePointer(String(k))}`)
+        .join('');
       const off = offsets.get(pointer);
-      if (off !== undefined) return { ...lineCol(starts, off), pointer: path.map((k) => `/${escapePointer(String(k))}`).join('') };
+      if (off !== undefined)
+        return { ...lineCol(starts, off), pointer: path.map((k) => `/${escapePointer(String(k))}`).join('') };
     }
     return { line: 1, column: 1, pointer: '' };
   };
@@ -181,10 +201,19 @@ export function parseJson(text: string, issues: IssueList): ParsedJson {
         synopsis: p.synopsis ?? null,
         keywords: p.keywords ?? [],
         subjects: p.subjects ?? [],
-        place: p.place ? { name: p.place.name, ...(p.place.lat !== undefined ? { lat: p.place.lat } : {}), ...(p.place.lon !== undefined ? { lon: p.place.lon } : {}), ...(p.place.zoom !== undefined ? { zoom: p.place.zoom } : {}), ...(p.place.nameAlt !== undefined ? { nameAlt: p.place.nameAlt } : {}) } : null,
+        place: p.place
+          ? {
+              name: p.place.name,
+              ...(p.place.lat !== undefined ? { lat: p.place.lat } : {}),
+              ...(p.place.lon !== undefined ? { lon: p.place.lon } : {}),
+              ...(p.place.zoom !== undefined ? { zoom: p.place.zoom } : {}),
+              ...(p.place.nameAlt !== undefined ? { nameAlt: p.place.nameAlt } : {}),
+            }
+          : null,
       };
       if (p.partialTranscript !== undefined) point.partialTranscript = p.partialTranscript;
-      for (const key of ['titleAlt', 'synopsisAlt', 'partialTranscriptAlt'] as const) if (p[key] !== undefined) point[key] = p[key];
+      for (const key of ['titleAlt', 'synopsisAlt', 'partialTranscriptAlt'] as const)
+        if (p[key] !== undefined) point[key] = p[key];
       if (p.keywordsAlt) point.keywordsAlt = p.keywordsAlt;
       if (p.subjectsAlt) point.subjectsAlt = p.subjectsAlt;
       if (p.morePlaces) point.morePlaces = p.morePlaces;
@@ -195,7 +224,12 @@ export function parseJson(text: string, issues: IssueList): ParsedJson {
   return { segments, index, speakers: collectSpeakers(segments, doc.speakers ?? []) };
 }
 
-export function exportJson(input: { segments: readonly AnySegment[]; index: readonly IndexSegment[]; title?: string | null; speakers?: readonly string[] }): string {
+export function exportJson(input: {
+  segments: readonly AnySegment[];
+  index: readonly IndexSegment[];
+  title?: string | null;
+  speakers?: readonly string[];
+}): string {
   // untimed (legacy OHMS) text is written with start/end null; the JSON import takes timed transcripts only
   const doc: Omit<TranscriptJson, 'segments'> & { segments: unknown[] } = {
     version: 1,
@@ -206,7 +240,9 @@ export function exportJson(input: { segments: readonly AnySegment[]; index: read
       end: s.end === null ? null : roundMs(s.end),
       speaker: s.speaker,
       text: s.text,
-      ...(s.words ? { words: s.words.map((w) => ({ start: roundMs(w.start), end: roundMs(w.end), text: w.text })) } : {}),
+      ...(s.words
+        ? { words: s.words.map((w) => ({ start: roundMs(w.start), end: roundMs(w.end), text: w.text })) }
+        : {}),
     })),
     index: input.index.map((p) => ({ ...p })),
   };

@@ -65,10 +65,16 @@ function readXml(src: string, issues: IssueList): XmlNode | null {
   return issues.size > before ? null : doc;
 }
 
-const child = (node: XmlNode | undefined, name: string): XmlNode | undefined => node?.children.find((c) => c.name === name);
-const children = (node: XmlNode | undefined, name: string): XmlNode[] => node?.children.filter((c) => c.name === name) ?? [];
+const child = (node: XmlNode | undefined, name: string): XmlNode | undefined =>
+  node?.children.find((c) => c.name === name);
+const children = (node: XmlNode | undefined, name: string): XmlNode[] =>
+  node?.children.filter((c) => c.name === name) ?? [];
 const textOf = (node: XmlNode | undefined): string => node?.text.trim() ?? '';
-const list = (raw: string): string[] => raw.split(';').map((s) => normalizeText(s)).filter((s) => s !== '');
+const list = (raw: string): string[] =>
+  raw
+    .split(';')
+    .map((s) => normalizeText(s))
+    .filter((s) => s !== '');
 
 /** One `<gpspoints>` block: coordinates, zoom, place name and its translation; null when empty. */
 function readPlace(gpsPoints: XmlNode, issues: IssueList): IndexPlace | null {
@@ -98,10 +104,16 @@ function readIndex(indexNode: XmlNode | undefined, issues: IssueList): IndexSegm
   for (const point of children(indexNode, 'point')) {
     const timeNode = child(point, 'time');
     const start = parseClock(textOf(timeNode));
-    if (start === null) issues.add((timeNode ?? point).line, `Index point: invalid or missing <time> "${textOf(timeNode)}" (seconds expected).`);
+    if (start === null)
+      issues.add(
+        (timeNode ?? point).line,
+        `Index point: invalid or missing <time> "${textOf(timeNode)}" (seconds expected).`,
+      );
     const title = normalizeText(textOf(child(point, 'title')));
     if (title === '') issues.add(point.line, 'Index point without <title>.');
-    const places = children(point, 'gpspoints').map((g) => readPlace(g, issues)).filter((p): p is IndexPlace => p !== null);
+    const places = children(point, 'gpspoints')
+      .map((g) => readPlace(g, issues))
+      .filter((p): p is IndexPlace => p !== null);
     const partial = textOf(child(point, 'partial_transcript'));
     const synopsis = textOf(child(point, 'synopsis'));
     const entry: IndexSegment = {
@@ -164,7 +176,8 @@ function readSync(raw: string, scanned: MarkedText, lineCount: number, line: num
   }
   let chunk = 1;
   let entries: string[];
-  if (head[2]!.includes(':')) entries = s.split('|'); // only explicit `k:l(w)` entries
+  if (head[2]!.includes(':'))
+    entries = s.split('|'); // only explicit `k:l(w)` entries
   else {
     chunk = Number(head[1]);
     entries = head[2]!.split('|');
@@ -249,7 +262,8 @@ export function parseOhms(text: string, issues: IssueList): ParsedOhms {
   let duration: number | null = null;
   if (textOf(durationNode) !== '') {
     duration = parseClock(textOf(durationNode));
-    if (duration === null) issues.add(durationNode!.line, `Invalid <duration> "${textOf(durationNode)}" (expected HH:MM:SS or seconds).`);
+    if (duration === null)
+      issues.add(durationNode!.line, `Invalid <duration> "${textOf(durationNode)}" (expected HH:MM:SS or seconds).`);
   }
   const index = readIndex(child(record, 'index'), issues);
 
@@ -282,7 +296,10 @@ export function parseOhms(text: string, issues: IssueList): ParsedOhms {
       if (textOf(syncNode) === '') {
         // a legacy record (OHMS Viewer shows it): the text is kept untimed, as reading text, ready for alignment
         const untimed = untimedParagraphs(transcriptNode.text);
-        issues.warn(transcriptNode.line, `The <transcript> has neither [HH:MM:SS] markers nor <sync> data: kept as untimed reading text (${untimed.length} passage(s), no captions).`);
+        issues.warn(
+          transcriptNode.line,
+          `The <transcript> has neither [HH:MM:SS] markers nor <sync> data: kept as untimed reading text (${untimed.length} passage(s), no captions).`,
+        );
         return { segments: untimed, index, speakers: collectSpeakers(untimed) };
       }
       const points = readSync(textOf(syncNode), scanned, lines.length, syncNode!.line, issues);
@@ -303,7 +320,11 @@ const escapeXml = (s: string): string =>
  * OHMS markers are whole seconds: each segment's start is floored (and nudged up to keep markers strictly
  * increasing), so a re-import gives starts within about a second; ends become the next marker.
  */
-export function exportOhms(input: { segments: readonly AnySegment[]; index: readonly IndexSegment[]; title?: string | null }): string {
+export function exportOhms(input: {
+  segments: readonly AnySegment[];
+  index: readonly IndexSegment[];
+  title?: string | null;
+}): string {
   const paragraphs: string[] = [];
   let last = -1;
   let end = 0;
@@ -321,25 +342,31 @@ export function exportOhms(input: { segments: readonly AnySegment[]; index: read
     paragraphs.push(`[${formatClock(marker, '.', false)}] ${s.speaker ? `${normalizeText(s.speaker)}: ` : ''}${text}`);
   }
   const el = (name: string, value: string | number | null | undefined, indent: string) =>
-    value === null || value === undefined || value === '' ? `${indent}<${name}></${name}>` : `${indent}<${name}>${escapeXml(String(value))}</${name}>`;
+    value === null || value === undefined || value === ''
+      ? `${indent}<${name}></${name}>`
+      : `${indent}<${name}>${escapeXml(String(value))}</${name}>`;
   const points = input.index.map((p) => {
     const i = '        ';
     const places = [...(p.place ? [p.place] : []), ...(p.morePlaces ?? [])];
-    const gps = (places.length > 0 ? places : [null]).map((pl) => [
-      `${i}<gpspoints>`,
-      el('gps', pl && pl.lat !== undefined && pl.lon !== undefined ? `${pl.lat}, ${pl.lon}` : '', `${i}  `),
-      el('gps_zoom', pl?.zoom, `${i}  `),
-      el('gps_text', pl?.name, `${i}  `),
-      el('gps_text_alt', pl?.nameAlt, `${i}  `),
-      `${i}</gpspoints>`,
-    ].join('\n'));
-    const links = (p.hyperlinks && p.hyperlinks.length > 0 ? p.hyperlinks : [null]).map((h) => [
-      `${i}<hyperlinks>`,
-      el('hyperlink', h?.url, `${i}  `),
-      el('hyperlink_text', h?.text, `${i}  `),
-      el('hyperlink_text_alt', h?.textAlt, `${i}  `),
-      `${i}</hyperlinks>`,
-    ].join('\n'));
+    const gps = (places.length > 0 ? places : [null]).map((pl) =>
+      [
+        `${i}<gpspoints>`,
+        el('gps', pl && pl.lat !== undefined && pl.lon !== undefined ? `${pl.lat}, ${pl.lon}` : '', `${i}  `),
+        el('gps_zoom', pl?.zoom, `${i}  `),
+        el('gps_text', pl?.name, `${i}  `),
+        el('gps_text_alt', pl?.nameAlt, `${i}  `),
+        `${i}</gpspoints>`,
+      ].join('\n'),
+    );
+    const links = (p.hyperlinks && p.hyperlinks.length > 0 ? p.hyperlinks : [null]).map((h) =>
+      [
+        `${i}<hyperlinks>`,
+        el('hyperlink', h?.url, `${i}  `),
+        el('hyperlink_text', h?.text, `${i}  `),
+        el('hyperlink_text_alt', h?.textAlt, `${i}  `),
+        `${i}</hyperlinks>`,
+      ].join('\n'),
+    );
     return [
       '      <point>',
       el('time', roundMs(p.start), i),
@@ -373,4 +400,3 @@ export function exportOhms(input: { segments: readonly AnySegment[]; index: read
   ];
   return `${lines.join('\n')}\n`;
 }
-

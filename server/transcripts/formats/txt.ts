@@ -14,7 +14,11 @@ import { scanMarkedText, type TextUnit } from './marked-text.js';
 import type { AnySegment, Segment } from './types.js';
 
 /** Segments from units with start times: each ends where the next starts, the last at `duration` or an estimate. */
-export function unitsToSegments(units: readonly TextUnit[], starts: readonly number[], duration: number | null): LocatedSegment[] {
+export function unitsToSegments(
+  units: readonly TextUnit[],
+  starts: readonly number[],
+  duration: number | null,
+): LocatedSegment[] {
   return units.map((u, i) => {
     const start = starts[i]!;
     const next = starts[i + 1];
@@ -52,6 +56,9 @@ export function timecode(start: number): string {
 export function exportTxt(segments: readonly AnySegment[]): string {
   const paragraphs = segments
     .filter((s) => s.text.trim() !== '')
-    .map((s) => `${s.start !== null ? `${timecode(s.start)} ` : ''}${s.speaker ? `${normalizeText(s.speaker)}: ` : ''}${normalizeText(s.text)}`);
+    .map(
+      (s) =>
+        `${s.start !== null ? `${timecode(s.start)} ` : ''}${s.speaker ? `${normalizeText(s.speaker)}: ` : ''}${normalizeText(s.text)}`,
+    );
   return paragraphs.length > 0 ? `${paragraphs.join('\n\n')}\n` : '';
 }

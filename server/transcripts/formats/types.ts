@@ -43,7 +43,10 @@ export class TranscriptParseError extends Error {
 
   constructor(issues: ParseIssue[], format?: TranscriptFormat) {
     const sorted = [...issues].sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
-    const head = sorted.slice(0, 5).map((i) => `line ${i.line}${i.column ? `:${i.column}` : ''}: ${i.message}`).join('; ');
+    const head = sorted
+      .slice(0, 5)
+      .map((i) => `line ${i.line}${i.column ? `:${i.column}` : ''}: ${i.message}`)
+      .join('; ');
     const more = sorted.length > 5 ? ` (+${sorted.length - 5} more)` : '';
     super(`${format ? `${format}: ` : ''}${sorted.length} issue(s): ${head}${more}`);
     this.name = 'TranscriptParseError';

@@ -162,8 +162,14 @@ function repairCueEnds(located: LocatedSegment[], issues: IssueList): void {
     const next = located.slice(i + 1).find((l) => l.segment.start > s.start)?.segment.start;
     const byText = roundMs(s.start + Math.max(1, wordsOf(s.text).length / WORDS_PER_SECOND));
     const end = next ?? byText;
-    const what = s.end === s.start ? 'zero-length cue (start = end)' : `reversed cue (end ${formatClock(s.end)} before start ${formatClock(s.start)})`;
-    issues.warn(line, `Repaired ${what}: end set to ${formatClock(end)} (${next !== undefined ? "the next cue's start" : 'estimated from the text length'}).`);
+    const what =
+      s.end === s.start
+        ? 'zero-length cue (start = end)'
+        : `reversed cue (end ${formatClock(s.end)} before start ${formatClock(s.start)})`;
+    issues.warn(
+      line,
+      `Repaired ${what}: end set to ${formatClock(end)} (${next !== undefined ? "the next cue's start" : 'estimated from the text length'}).`,
+    );
     s.end = end;
     delete s.words; // inline timestamps of a cue without a valid span cannot be trusted
   }
@@ -182,14 +188,18 @@ export function parseVttLines(lines: string[], issues: IssueList, opts: { repair
     if (IGNORED_VTT_ERRORS.some((re) => re.test(err.message))) continue;
     // a cue without timing line is reported twice (identifier, then the stray text as "standalone" identifier)
     if (err.message.startsWith('Cue identifier needs to be followed by timestamp')) lastMissingTiming = err.line;
-    else if (err.message.startsWith('Cue identifier cannot be standalone') && err.line === lastMissingTiming + 1) continue;
+    else if (err.message.startsWith('Cue identifier cannot be standalone') && err.line === lastMissingTiming + 1)
+      continue;
     issues.add(err.line, err.message, err.col);
   }
   const located: LocatedSegment[] = [];
   for (const block of vttBlocks(lines)) {
     const timing = parseTiming(block.timing, noop);
     if (!timing) continue; // reported by the validator
-    const tree = new WebVTTCueTextParser(block.text.join('\n'), noop, 'metadata', entities).parse(timing.start, timing.end);
+    const tree = new WebVTTCueTextParser(block.text.join('\n'), noop, 'metadata', entities).parse(
+      timing.start,
+      timing.end,
+    );
     const parts = voiceParts(tree.children);
     if (parts.length === 0) {
       located.push({ segment: { ...timing, speaker: null, text: '' }, line: block.line });
@@ -232,12 +242,16 @@ export function parseSrt(text: string, issues: IssueList): Segment[] {
     if (block[0]!.includes('-->')) timingIdx = 0;
     else if (block[1]?.includes('-->')) {
       timingIdx = 1;
-      if (!/^\d+$/.test(block[0]!.trim())) issues.add(blockStart + 1, `Expected a cue number, found "${block[0]!.trim().slice(0, 40)}".`);
+      if (!/^\d+$/.test(block[0]!.trim()))
+        issues.add(blockStart + 1, `Expected a cue number, found "${block[0]!.trim().slice(0, 40)}".`);
     } else {
       const where = block.length > 1 ? blockStart + 2 : blockStart + 1;
-      issues.add(where, /^\d+$/.test(block[0]!.trim())
-        ? `Cue ${block[0]!.trim()} has no time line ("HH:MM:SS,mmm --> HH:MM:SS,mmm").`
-        : 'Expected a cue number and a time line ("HH:MM:SS,mmm --> HH:MM:SS,mmm").');
+      issues.add(
+        where,
+        /^\d+$/.test(block[0]!.trim())
+          ? `Cue ${block[0]!.trim()} has no time line ("HH:MM:SS,mmm --> HH:MM:SS,mmm").`
+          : 'Expected a cue number and a time line ("HH:MM:SS,mmm --> HH:MM:SS,mmm").',
+      );
       continue;
     }
     const line = blockStart + timingIdx + 1;
@@ -246,7 +260,12 @@ export function parseSrt(text: string, issues: IssueList): Segment[] {
       if (!IGNORED_VTT_ERRORS.some((re) => re.test(message))) issues.add(line, message.replace('("."', '(","'), col);
     });
     if (!timing) continue;
-    let body = normalizeText(block.slice(timingIdx + 1).join('\n').replace(SRT_TAGS, ''));
+    let body = normalizeText(
+      block
+        .slice(timingIdx + 1)
+        .join('\n')
+        .replace(SRT_TAGS, ''),
+    );
     // a `NAME:` prefix names the speaker; subtitles only repeat it on a change, so it carries over
     const prefix = matchSpeakerPrefix(body);
     if (prefix) {

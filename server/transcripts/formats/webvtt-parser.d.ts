@@ -26,7 +26,10 @@ declare module 'webvtt-parser' {
     WebVTTParser: new (entities?: Record<string, string>) => {
       parse(input: string, mode?: 'metadata' | 'chapters'): { cues: VttCue[]; errors: VttError[] };
     };
-    WebVTTCueTimingsAndSettingsParser: new (line: string, onError: ErrorHandler) => {
+    WebVTTCueTimingsAndSettingsParser: new (
+      line: string,
+      onError: ErrorHandler,
+    ) => {
       parse(cue: VttTimingTarget, previousCueStart: number): true | undefined;
       parseTimestamp(): number | undefined;
     };

@@ -10,13 +10,21 @@ const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}; run bash scripts/setup.sh --with-test-tools`);
+  if (!fs.existsSync(chromiumPath))
+    throw new Error(`Chromium not found at ${chromiumPath}; run bash scripts/setup.sh --with-test-tools`);
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic', '--autoplay-policy=no-user-gesture-required',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--autoplay-policy=no-user-gesture-required',
     ],
   });
 }
@@ -34,9 +42,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export async function axe(page: Page, name: string): Promise<void> {
   await page.addScriptTag({ path: axePath });
   const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { html: string }[] }[] }> } })
-      .axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.html.slice(0, 200)) }));
+    const result = await (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            o: object,
+          ) => Promise<{ violations: { id: string; impact: string; nodes: { html: string }[] }[] }>;
+        };
+      }
+    ).axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => n.html.slice(0, 200)),
+    }));
   });
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad, `${name}: ${JSON.stringify(bad)}`).toEqual([]);
@@ -46,7 +66,12 @@ export async function axe(page: Page, name: string): Promise<void> {
  * Opens a page of the contributor area as a visitor, which sends the browser to the login form, and signs in there
  * with the form (as a person would); resolves once the area's page is back. Returns the session's CSRF token.
  */
-export async function signInThroughForm(page: Page, baseUrl: string, who: { email: string; password: string }, area = '/mitarbeit'): Promise<string> {
+export async function signInThroughForm(
+  page: Page,
+  baseUrl: string,
+  who: { email: string; password: string },
+  area = '/mitarbeit',
+): Promise<string> {
   await page.goto(`${baseUrl}${area}`);
   await page.waitForURL(/\/login\?next=/);
   await page.getByLabel('E-Mail').fill(who.email);

@@ -33,7 +33,11 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-export async function startWorkerProcess(name: string, env: Record<string, string>, timeoutMs = 45_000): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  name: string,
+  env: Record<string, string>,
+  timeoutMs = 45_000,
+): Promise<WorkerProcess> {
   const child = spawn('npm', ['run', '--silent', 'worker'], {
     cwd: repoRoot,
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
@@ -46,13 +50,16 @@ export async function startWorkerProcess(name: string, env: Record<string, strin
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   const records = () =>
-    output.split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
-      try {
-        return [JSON.parse(l) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
+    output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
   const killGroup = (signal: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, signal);
@@ -66,7 +73,8 @@ export async function startWorkerProcess(name: string, env: Record<string, strin
   while (!owner) {
     owner = records().find((r) => r.msg === 'worker started')?.owner as string | undefined;
     if (owner) break;
-    if (gone()) throw new Error(`worker ${name} exited (${child.exitCode ?? child.signalCode}) before it started:\n${output}`);
+    if (gone())
+      throw new Error(`worker ${name} exited (${child.exitCode ?? child.signalCode}) before it started:\n${output}`);
     if (Date.now() > deadline) {
       killGroup('SIGKILL');
       throw new Error(`worker ${name} did not log "worker started" within ${timeoutMs} ms:\n${output}`);
@@ -74,10 +82,14 @@ export async function startWorkerProcess(name: string, env: Record<string, strin
     await new Promise((r) => setTimeout(r, 100));
   }
   const pid = Number(owner.split(':').at(-2));
-  if (!Number.isInteger(pid) || !processAlive(pid)) throw new Error(`worker ${name}: owner ${owner} names no live process`);
+  if (!Number.isInteger(pid) || !processAlive(pid))
+    throw new Error(`worker ${name}: owner ${owner} names no live process`);
 
   return {
-    name, process: child, owner, pid,
+    name,
+    process: child,
+    owner,
+    pid,
     logs: () => output,
     records,
     async crash() {

@@ -5,5 +5,11 @@ import { useCt } from '../i18n/index.js';
 /** The shared breadcrumbs, starting at "Meine Interviews". */
 export function AreaBreadcrumbs({ current, trail = [] }: { current: string; trail?: readonly Crumb[] }) {
   const { ct } = useCt();
-  return <Breadcrumbs label={ct('nav.breadcrumbs')} trail={[{ to: contributorPaths.home, label: ct('nav.myInterviews') }, ...trail]} current={current} />;
+  return (
+    <Breadcrumbs
+      label={ct('nav.breadcrumbs')}
+      trail={[{ to: contributorPaths.home, label: ct('nav.myInterviews') }, ...trail]}
+      current={current}
+    />
+  );
 }

@@ -12,7 +12,17 @@ export function MediaStatusBadge({ status }: { status: MediaStatus }) {
 }
 
 /** A determinate progress bar (role=progressbar) for uploads and processing. */
-export function ProgressBar({ value, label, valueText, testId }: { value: number; label: string; valueText?: string; testId?: string }) {
+export function ProgressBar({
+  value,
+  label,
+  valueText,
+  testId,
+}: {
+  value: number;
+  label: string;
+  valueText?: string;
+  testId?: string;
+}) {
   const v = Math.max(0, Math.min(100, Math.round(value)));
   return (
     <div

@@ -15,7 +15,17 @@ interface ConfirmDialogProps {
 }
 
 /** A modal confirmation with the native <dialog>: focus moves in and back, Esc cancels, the page behind is inert. */
-export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel, onConfirm, onCancel, confirmDisabled = false, danger = false }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  cancelLabel,
+  onConfirm,
+  onCancel,
+  confirmDisabled = false,
+  danger = false,
+}: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -37,7 +47,12 @@ export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel
       <h2 id={titleId}>{title}</h2>
       <div>{children}</div>
       <div className="sb-c-actions">
-        <button type="button" className={`sb-c-button sb-c-primary${danger ? ' sb-c-danger' : ''}`} onClick={onConfirm} disabled={confirmDisabled}>
+        <button
+          type="button"
+          className={`sb-c-button sb-c-primary${danger ? ' sb-c-danger' : ''}`}
+          onClick={onConfirm}
+          disabled={confirmDisabled}
+        >
           {confirmLabel}
         </button>
         <button type="button" className="sb-c-button" onClick={onCancel} autoFocus>

@@ -26,7 +26,10 @@ export function actorLabel(e: Pick<AuditEvent, 'actorKind' | 'actorId' | 'actorL
 
 type Load = { kind: 'loading' } | { kind: 'error'; problem: ApiProblem } | { kind: 'ready'; data: Paged<AuditEvent> };
 
-function useAudit(query: { interviewId?: string; action?: string; page: number; pageSize: number }, enabled = true): Load {
+function useAudit(
+  query: { interviewId?: string; action?: string; page: number; pageSize: number },
+  enabled = true,
+): Load {
   const { interviewId, action, page, pageSize } = query;
   const params = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
   if (interviewId) params.set('interviewId', interviewId);
@@ -37,67 +40,103 @@ function useAudit(query: { interviewId?: string; action?: string; page: number; 
   return data ? { kind: 'ready', data } : { kind: 'loading' };
 }
 
-export function AuditTable({ events, showInterview = false, caption }: { events: AuditEvent[]; showInterview?: boolean; caption: string }) {
+export function AuditTable({
+  events,
+  showInterview = false,
+  caption,
+}: {
+  events: AuditEvent[];
+  showInterview?: boolean;
+  caption: string;
+}) {
   const { ct, lang } = useCt();
   return (
-    <Table caption={caption} className="sb-c-audit" columns={[ct('audit.when'), ct('audit.who'), ct('audit.action'), showInterview && ct('audit.interview'), ct('audit.changes')]}>
-          {events.map((e) => {
-            const rows = compactDiff(e.before, e.after);
-            return (
-              <tr key={e.id}>
-                <th scope="row">
-                  <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time>
-                </th>
-                <td className="sb-c-break">{actorLabel(e, ct)}</td>
-                <td>
-                  {actionLabel(e.action, ct)}
-                  <br />
-                  <code className="sb-c-meta">{e.action}</code>
-                </td>
-                {showInterview && (
-                  <td>{e.interviewId ? <Link to={contributorPaths.interview(e.interviewId)}>{e.interviewId.slice(0, 8)}</Link> : '–'}</td>
+    <Table
+      caption={caption}
+      className="sb-c-audit"
+      columns={[
+        ct('audit.when'),
+        ct('audit.who'),
+        ct('audit.action'),
+        showInterview && ct('audit.interview'),
+        ct('audit.changes'),
+      ]}
+    >
+      {events.map((e) => {
+        const rows = compactDiff(e.before, e.after);
+        return (
+          <tr key={e.id}>
+            <th scope="row">
+              <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time>
+            </th>
+            <td className="sb-c-break">{actorLabel(e, ct)}</td>
+            <td>
+              {actionLabel(e.action, ct)}
+              <br />
+              <code className="sb-c-meta">{e.action}</code>
+            </td>
+            {showInterview && (
+              <td>
+                {e.interviewId ? (
+                  <Link to={contributorPaths.interview(e.interviewId)}>{e.interviewId.slice(0, 8)}</Link>
+                ) : (
+                  '–'
                 )}
-                <td>
-                  {rows.length === 0 ? (
-                    '–'
-                  ) : (
-                    <ul className="sb-c-diff-list">
-                      {rows.map((r) => (
-                        <li key={r.path}>
-                          {r.path && <span className="sb-c-diff-path">{r.path}: </span>}
-                          {r.before !== undefined && r.after !== undefined ? (
-                            <>
-                              <del className="sb-c-diff-del">
-                                <span className="visually-hidden">{ct('audit.before')} </span>
-                                {r.before}
-                              </del>
-                              <span aria-hidden="true"> → </span>
-                              <ins className="sb-c-diff-ins">
-                                <span className="visually-hidden">{ct('audit.after')} </span>
-                                {r.after}
-                              </ins>
-                            </>
-                          ) : r.after !== undefined ? (
-                            <span>{r.after}</span>
-                          ) : (
-                            <del className="sb-c-diff-del">
-                              <span className="visually-hidden">{ct('audit.removed')} </span>
-                              {r.before}
-                            </del>
-                          )}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
+              </td>
+            )}
+            <td>
+              {rows.length === 0 ? (
+                '–'
+              ) : (
+                <ul className="sb-c-diff-list">
+                  {rows.map((r) => (
+                    <li key={r.path}>
+                      {r.path && <span className="sb-c-diff-path">{r.path}: </span>}
+                      {r.before !== undefined && r.after !== undefined ? (
+                        <>
+                          <del className="sb-c-diff-del">
+                            <span className="visually-hidden">{ct('audit.before')} </span>
+                            {r.before}
+                          </del>
+                          <span aria-hidden="true"> → </span>
+                          <ins className="sb-c-diff-ins">
+                            <span className="visually-hidden">{ct('audit.after')} </span>
+                            {r.after}
+                          </ins>
+                        </>
+                      ) : r.after !== undefined ? (
+                        <span>{r.after}</span>
+                      ) : (
+                        <del className="sb-c-diff-del">
+                          <span className="visually-hidden">{ct('audit.removed')} </span>
+                          {r.before}
+                        </del>
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </td>
+          </tr>
+        );
+      })}
     </Table>
   );
 }
 
-function Pager({ page, total, pageSize, onPage, label }: { page: number; total: number; pageSize: number; onPage: (p: number) => void; label: string }) {
+function Pager({
+  page,
+  total,
+  pageSize,
+  onPage,
+  label,
+}: {
+  page: number;
+  total: number;
+  pageSize: number;
+  onPage: (p: number) => void;
+  label: string;
+}) {
   const { ct } = useCt();
   const pages = Math.max(1, Math.ceil(total / pageSize));
   if (pages <= 1) return null;
@@ -194,8 +233,16 @@ export function AuditPage() {
               <p className="sb-c-meta" role="status">
                 {ct('audit.count', { count: state.data.total })}
               </p>
-              {state.data.items.length > 0 && <AuditTable events={state.data.items} showInterview caption={ct('audit.pageTitle')} />}
-              <Pager page={page} total={state.data.total} pageSize={GLOBAL_PAGE_SIZE} onPage={(p) => set({ seite: p })} label={ct('audit.pages')} />
+              {state.data.items.length > 0 && (
+                <AuditTable events={state.data.items} showInterview caption={ct('audit.pageTitle')} />
+              )}
+              <Pager
+                page={page}
+                total={state.data.total}
+                pageSize={GLOBAL_PAGE_SIZE}
+                onPage={(p) => set({ seite: p })}
+                label={ct('audit.pages')}
+              />
             </>
           )}
         </>

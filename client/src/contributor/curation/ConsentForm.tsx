@@ -5,8 +5,16 @@ import { type ApiProblem, asProblem, interviewEtag, request } from '../../lib/ht
 import { Field } from '../components/Field.js';
 import { Problem } from '../../components/Problem.js';
 import {
-  buildConsentPayload, consentFieldKey, consentFields, consentFormData, emptyConsentForm, formFromConsent, SCAN_ACCEPT, toggleScope,
-  type ConsentField, type ConsentFormState,
+  buildConsentPayload,
+  consentFieldKey,
+  consentFields,
+  consentFormData,
+  emptyConsentForm,
+  formFromConsent,
+  SCAN_ACCEPT,
+  toggleScope,
+  type ConsentField,
+  type ConsentFormState,
 } from '../lib/consentForm.js';
 import { FORM_LEVEL, groupFieldErrors, hasErrors, type FieldErrors } from '../lib/fieldErrors.js';
 import { useCt, type CKey, type CT } from '../i18n/index.js';
@@ -28,7 +36,9 @@ interface Props {
 
 export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel, onStale }: Props) {
   const { ct } = useCt();
-  const [form, setForm] = useState<ConsentFormState>(() => (initial ? formFromConsent(initial) : emptyConsentForm(narrators.length === 1 ? narrators[0] : '')));
+  const [form, setForm] = useState<ConsentFormState>(() =>
+    initial ? formFromConsent(initial) : emptyConsentForm(narrators.length === 1 ? narrators[0] : ''),
+  );
   const [file, setFile] = useState<File | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [problem, setProblem] = useState<ApiProblem | null>(null);
@@ -44,7 +54,8 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
     if (focus) setFocus(null);
   }, [focus]);
 
-  const update = <K extends keyof ConsentFormState>(key: K, value: ConsentFormState[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const update = <K extends keyof ConsentFormState>(key: K, value: ConsentFormState[K]) =>
+    setForm((f) => ({ ...f, [key]: value }));
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -97,7 +108,9 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
   return (
     <form className="sb-c-form sb-c-card" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby={titleId}>
       <h4 id={titleId} className="sb-c-card-title">
-        {initial ? ct('consent.editTitle', { narrator: initial.narrator, version: initial.version + 1 }) : ct('consent.newTitle')}
+        {initial
+          ? ct('consent.editTitle', { narrator: initial.narrator, version: initial.version + 1 })
+          : ct('consent.newTitle')}
       </h4>
       {stale !== null && (
         <div className="problem" role="alert" ref={staleRef} tabIndex={-1}>
@@ -136,7 +149,15 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
       <Field id={consentInputId('narrator')} label={ct('consent.narrator')} errors={err('narrator')}>
         {(a) => (
           <>
-            <input {...a} type="text" autoComplete="off" list="sb-c-consent-narrators" value={form.narrator} onChange={(e) => update('narrator', e.target.value)} maxLength={200} />
+            <input
+              {...a}
+              type="text"
+              autoComplete="off"
+              list="sb-c-consent-narrators"
+              value={form.narrator}
+              onChange={(e) => update('narrator', e.target.value)}
+              maxLength={200}
+            />
             <datalist id="sb-c-consent-narrators">
               {narrators.map((n) => (
                 <option key={n} value={n} />
@@ -146,7 +167,10 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
         )}
       </Field>
 
-      <fieldset className="sb-c-fieldset" aria-describedby={err('scope') ? `${consentInputId('scope')}-error` : `${consentInputId('scope')}-hint`}>
+      <fieldset
+        className="sb-c-fieldset"
+        aria-describedby={err('scope') ? `${consentInputId('scope')}-error` : `${consentInputId('scope')}-hint`}
+      >
         <legend>{ct('consent.scope')}</legend>
         <p id={`${consentInputId('scope')}-hint`} className="sb-c-hint">
           {ct('consent.scopeHint')}
@@ -171,14 +195,38 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
 
       <div className="sb-c-row">
         <Field id={consentInputId('givenOn')} label={ct('consent.givenOn')} errors={err('givenOn')}>
-          {(a) => <input {...a} type="date" value={form.givenOn} onChange={(e) => update('givenOn', e.target.value)} className="sb-c-short" />}
+          {(a) => (
+            <input
+              {...a}
+              type="date"
+              value={form.givenOn}
+              onChange={(e) => update('givenOn', e.target.value)}
+              className="sb-c-short"
+            />
+          )}
         </Field>
-        <Field id={consentInputId('embargoUntil')} label={ct('consent.embargoUntil')} hint={ct('consent.embargoHint')} errors={err('embargoUntil')}>
-          {(a) => <input {...a} type="date" value={form.embargoUntil} onChange={(e) => update('embargoUntil', e.target.value)} className="sb-c-short" />}
+        <Field
+          id={consentInputId('embargoUntil')}
+          label={ct('consent.embargoUntil')}
+          hint={ct('consent.embargoHint')}
+          errors={err('embargoUntil')}
+        >
+          {(a) => (
+            <input
+              {...a}
+              type="date"
+              value={form.embargoUntil}
+              onChange={(e) => update('embargoUntil', e.target.value)}
+              className="sb-c-short"
+            />
+          )}
         </Field>
       </div>
 
-      <fieldset className="sb-c-fieldset" aria-describedby={err('method') ? `${consentInputId('method')}-error` : undefined}>
+      <fieldset
+        className="sb-c-fieldset"
+        aria-describedby={err('method') ? `${consentInputId('method')}-error` : undefined}
+      >
         <legend>{ct('consent.method')}</legend>
         {err('method') && (
           <p id={`${consentInputId('method')}-error`} className="sb-c-field-error">
@@ -187,13 +235,23 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
         )}
         {consentMethods.map((m) => (
           <div key={m} className="sb-c-radio">
-            <input type="radio" id={consentInputId(`method-${m}`)} name="sb-c-consent-method" value={m} checked={form.method === m} onChange={() => update('method', m)} />
+            <input
+              type="radio"
+              id={consentInputId(`method-${m}`)}
+              name="sb-c-consent-method"
+              value={m}
+              checked={form.method === m}
+              onChange={() => update('method', m)}
+            />
             <label htmlFor={consentInputId(`method-${m}`)}>{ct(`consent.methods.${m}`)}</label>
           </div>
         ))}
       </fieldset>
 
-      <fieldset className="sb-c-fieldset" aria-describedby={err('onWithdrawal') ? `${consentInputId('onWithdrawal')}-error` : undefined}>
+      <fieldset
+        className="sb-c-fieldset"
+        aria-describedby={err('onWithdrawal') ? `${consentInputId('onWithdrawal')}-error` : undefined}
+      >
         <legend>{ct('consent.onWithdrawal')}</legend>
         {err('onWithdrawal') && (
           <p id={`${consentInputId('onWithdrawal')}-error`} className="sb-c-field-error">
@@ -216,16 +274,33 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
       </fieldset>
 
       <Field id={consentInputId('notes')} label={ct('consent.notes')} errors={err('notes')}>
-        {(a) => <textarea {...a} rows={3} value={form.notes} onChange={(e) => update('notes', e.target.value)} maxLength={5000} />}
+        {(a) => (
+          <textarea
+            {...a}
+            rows={3}
+            value={form.notes}
+            onChange={(e) => update('notes', e.target.value)}
+            maxLength={5000}
+          />
+        )}
       </Field>
 
       <Field id={consentInputId('scan')} label={ct('consent.scan')} hint={ct('consent.scanHint')} errors={err('scan')}>
-        {(a) => <input {...a} type="file" accept={SCAN_ACCEPT} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />}
+        {(a) => (
+          <input {...a} type="file" accept={SCAN_ACCEPT} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        )}
       </Field>
       {initial?.scan && !file && (
         <div className="sb-c-checkbox">
-          <input type="checkbox" id={consentInputId('keepScan')} checked={form.keepScan} onChange={(e) => update('keepScan', e.target.checked)} />
-          <label htmlFor={consentInputId('keepScan')}>{ct('consent.keepScan', { name: initial.scan.filename || ct('consent.scanUnnamed') })}</label>
+          <input
+            type="checkbox"
+            id={consentInputId('keepScan')}
+            checked={form.keepScan}
+            onChange={(e) => update('keepScan', e.target.checked)}
+          />
+          <label htmlFor={consentInputId('keepScan')}>
+            {ct('consent.keepScan', { name: initial.scan.filename || ct('consent.scanUnnamed') })}
+          </label>
         </div>
       )}
 

@@ -49,10 +49,16 @@ export function ConsentPanel({ interviewId, narrators, visibility, onConsentSave
   };
 
   const historyAnswer = useApi<{ items: ConsentRecord[] }>(
-    historyId ? `/api/interviews/${encodeURIComponent(interviewId)}/consents/${encodeURIComponent(historyId)}/versions` : null,
+    historyId
+      ? `/api/interviews/${encodeURIComponent(interviewId)}/consents/${encodeURIComponent(historyId)}/versions`
+      : null,
   );
   const history = historyId
-    ? { id: historyId, versions: historyAnswer.problem ? [] : (historyAnswer.data?.items ?? null), problem: historyAnswer.problem }
+    ? {
+        id: historyId,
+        versions: historyAnswer.problem ? [] : (historyAnswer.data?.items ?? null),
+        problem: historyAnswer.problem,
+      }
     : null;
   const showHistory = (id: string) => setHistoryId((current) => (current === id ? null : id));
 
@@ -62,7 +68,9 @@ export function ConsentPanel({ interviewId, narrators, visibility, onConsentSave
   return (
     <section aria-labelledby="sb-c-consents-title" id="sb-c-consents" className="sb-c-subsection">
       <h3 id="sb-c-consents-title">{ct('consent.title')}</h3>
-      <p className="sb-c-hint">{ct('consent.intro', { visibility: ct(`visibility.${visibility}.label`), scope: neededLabel })}</p>
+      <p className="sb-c-hint">
+        {ct('consent.intro', { visibility: ct(`visibility.${visibility}.label`), scope: neededLabel })}
+      </p>
       <p className="sb-c-live" role="status" aria-live="polite">
         {notice}
       </p>
@@ -79,9 +87,13 @@ export function ConsentPanel({ interviewId, narrators, visibility, onConsentSave
                 </h4>
                 <p>
                   {c.scope.includes(needed) ? (
-                    <span className="sb-c-badge sb-c-status-published">{ct('consent.covers', { scope: neededLabel })}</span>
+                    <span className="sb-c-badge sb-c-status-published">
+                      {ct('consent.covers', { scope: neededLabel })}
+                    </span>
                   ) : (
-                    <span className="sb-c-badge sb-c-status-changes_requested">{ct('consent.doesNotCover', { scope: neededLabel })}</span>
+                    <span className="sb-c-badge sb-c-status-changes_requested">
+                      {ct('consent.doesNotCover', { scope: neededLabel })}
+                    </span>
                   )}
                 </p>
                 <ConsentDetails record={c} ct={ct} lang={lang} interviewId={interviewId} />
@@ -157,7 +169,13 @@ export function ConsentPanel({ interviewId, narrators, visibility, onConsentSave
           }}
         />
       ) : (
-        <button type="button" ref={newButtonRef} className="sb-c-button" onClick={() => setEditing({ mode: 'new' })} disabled={editing !== null || list === null}>
+        <button
+          type="button"
+          ref={newButtonRef}
+          className="sb-c-button"
+          onClick={() => setEditing({ mode: 'new' })}
+          disabled={editing !== null || list === null}
+        >
           {ct('consent.new')}
         </button>
       )}
@@ -165,7 +183,17 @@ export function ConsentPanel({ interviewId, narrators, visibility, onConsentSave
   );
 }
 
-function ConsentDetails({ record: c, ct, lang, interviewId }: { record: ConsentRecord; ct: CT; lang: 'de' | 'en'; interviewId: string }) {
+function ConsentDetails({
+  record: c,
+  ct,
+  lang,
+  interviewId,
+}: {
+  record: ConsentRecord;
+  ct: CT;
+  lang: 'de' | 'en';
+  interviewId: string;
+}) {
   return (
     <dl className="sb-c-dl">
       <dt>{ct('consent.scope')}</dt>
@@ -179,7 +207,9 @@ function ConsentDetails({ record: c, ct, lang, interviewId }: { record: ConsentR
         </ul>
       </dd>
       <dt>{ct('consent.given')}</dt>
-      <dd>{ct('consent.givenText', { date: formatDay(c.givenOn, lang), method: ct(`consent.methods.${c.method}`) })}</dd>
+      <dd>
+        {ct('consent.givenText', { date: formatDay(c.givenOn, lang), method: ct(`consent.methods.${c.method}`) })}
+      </dd>
       <dt>{ct('consent.embargoUntil')}</dt>
       <dd>{c.embargoUntil ? formatDay(c.embargoUntil, lang) : ct('consent.noEmbargo')}</dd>
       <dt>{ct('consent.onWithdrawal')}</dt>
@@ -194,7 +224,10 @@ function ConsentDetails({ record: c, ct, lang, interviewId }: { record: ConsentR
       <dd>
         {c.scan ? (
           <a href={scanUrl(interviewId, c.id, c.version)} download={c.scan.filename || undefined}>
-            {ct('consent.scanDownload', { name: c.scan.filename || ct('consent.scanUnnamed'), size: formatBytes(c.scan.sizeBytes, lang) })}
+            {ct('consent.scanDownload', {
+              name: c.scan.filename || ct('consent.scanUnnamed'),
+              size: formatBytes(c.scan.sizeBytes, lang),
+            })}
           </a>
         ) : (
           ct('consent.noScan')
@@ -204,39 +237,64 @@ function ConsentDetails({ record: c, ct, lang, interviewId }: { record: ConsentR
   );
 }
 
-function ConsentHistory({ versions, interviewId, narrator }: { versions: ConsentRecord[]; interviewId: string; narrator: string }) {
+function ConsentHistory({
+  versions,
+  interviewId,
+  narrator,
+}: {
+  versions: ConsentRecord[];
+  interviewId: string;
+  narrator: string;
+}) {
   const { ct, lang } = useCt();
   const me = useSession();
-  const dateTime = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeStyle: 'short' });
-  const author = (id: string | null) => (id === null ? ct('consent.authorNarrator') : id === me.user.id ? ct('versions.you') : ct('versions.someone', { id: id.slice(0, 8) }));
+  const dateTime = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+  const author = (id: string | null) =>
+    id === null
+      ? ct('consent.authorNarrator')
+      : id === me.user.id
+        ? ct('versions.you')
+        : ct('versions.someone', { id: id.slice(0, 8) });
   return (
     <Table
       caption={ct('consent.historyCaption', { narrator })}
       showCaption
-      columns={[ct('versions.version'), ct('versions.date'), ct('versions.author'), ct('consent.scope'), ct('consent.given'), ct('consent.scan')]}
+      columns={[
+        ct('versions.version'),
+        ct('versions.date'),
+        ct('versions.author'),
+        ct('consent.scope'),
+        ct('consent.given'),
+        ct('consent.scan'),
+      ]}
     >
-          {[...versions]
-            .sort((a, b) => b.version - a.version)
-            .map((v) => (
-              <tr key={v.version}>
-                <th scope="row">{v.version}</th>
-                <td>
-                  <time dateTime={v.createdAt}>{dateTime.format(new Date(v.createdAt))}</time>
-                </td>
-                <td>{author(v.authorId)}</td>
-                <td>{v.scope.map((s) => ct(`consent.scopes.${s}`)).join(', ')}</td>
-                <td>{ct('consent.givenText', { date: formatDay(v.givenOn, lang), method: ct(`consent.methods.${v.method}`) })}</td>
-                <td>
-                  {v.scan ? (
-                    <a href={scanUrl(interviewId, v.id, v.version)} download={v.scan.filename || undefined}>
-                      {ct('consent.scanOfVersion', { version: v.version })}
-                    </a>
-                  ) : (
-                    '–'
-                  )}
-                </td>
-              </tr>
-            ))}
+      {[...versions]
+        .sort((a, b) => b.version - a.version)
+        .map((v) => (
+          <tr key={v.version}>
+            <th scope="row">{v.version}</th>
+            <td>
+              <time dateTime={v.createdAt}>{dateTime.format(new Date(v.createdAt))}</time>
+            </td>
+            <td>{author(v.authorId)}</td>
+            <td>{v.scope.map((s) => ct(`consent.scopes.${s}`)).join(', ')}</td>
+            <td>
+              {ct('consent.givenText', { date: formatDay(v.givenOn, lang), method: ct(`consent.methods.${v.method}`) })}
+            </td>
+            <td>
+              {v.scan ? (
+                <a href={scanUrl(interviewId, v.id, v.version)} download={v.scan.filename || undefined}>
+                  {ct('consent.scanOfVersion', { version: v.version })}
+                </a>
+              ) : (
+                '–'
+              )}
+            </td>
+          </tr>
+        ))}
     </Table>
   );
 }

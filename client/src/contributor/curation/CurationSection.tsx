@@ -26,14 +26,26 @@ interface Props {
   onRefresh: () => void;
 }
 
-export function CurationSection({ interviewId, record, media, etag, formVisibility, onInterviewSaved, onReload, onRefresh }: Props) {
+export function CurationSection({
+  interviewId,
+  record,
+  media,
+  etag,
+  formVisibility,
+  onInterviewSaved,
+  onReload,
+  onRefresh,
+}: Props) {
   const { ct } = useCt();
   const me = useSession();
   // staff only: the review overview (corrections, restrictions, decisions); fetched again after each change here
-  const { data: overview = null, problem, reload } = useApi<ReviewOverview>(
-    isStaff(me) ? `/api/interviews/${encodeURIComponent(interviewId)}/review` : null,
-    { keepPrevious: true },
-  );
+  const {
+    data: overview = null,
+    problem,
+    reload,
+  } = useApi<ReviewOverview>(isStaff(me) ? `/api/interviews/${encodeURIComponent(interviewId)}/review` : null, {
+    keepPrevious: true,
+  });
   // each change also shows the log anew
   const [tick, setTick] = useState(0);
   const refreshOverview = useCallback(() => {
@@ -81,8 +93,20 @@ export function CurationSection({ interviewId, record, media, etag, formVisibili
       </nav>
       {problem && <Problem signIn problem={problem} />}
 
-      <PublicationPanel interviewId={interviewId} record={record} etag={etag} formVisibility={formVisibility} onSaved={onInterviewSaved} onReload={onReload} />
-      <ConsentPanel interviewId={interviewId} narrators={narrators} visibility={formVisibility} onConsentSaved={onRefresh} />
+      <PublicationPanel
+        interviewId={interviewId}
+        record={record}
+        etag={etag}
+        formVisibility={formVisibility}
+        onSaved={onInterviewSaved}
+        onReload={onReload}
+      />
+      <ConsentPanel
+        interviewId={interviewId}
+        narrators={narrators}
+        visibility={formVisibility}
+        onConsentSaved={onRefresh}
+      />
       <InvitationsPanel
         interviewId={interviewId}
         interviewTitle={record.title}

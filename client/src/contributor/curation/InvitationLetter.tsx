@@ -16,7 +16,10 @@ export function InvitationLetterRoute() {
   const me = useSession();
   const stored = letterStore.get(invitationId);
   const [letterLang, setLetterLang] = useState<'de' | 'en'>('de');
-  const model = stored && stored.created.invitation.interviewId === id ? letterModel(stored.created, stored.interviewTitle, letterLang) : null;
+  const model =
+    stored && stored.created.invitation.interviewId === id
+      ? letterModel(stored.created, stored.interviewTitle, letterLang)
+      : null;
   useDocumentTitle(model ? ct('letterPage.title', { narrator: model.narrator }) : ct('letterPage.titlePlain'));
 
   const back = contributorPaths.interview(id);
@@ -56,7 +59,11 @@ export function InvitationLetterRoute() {
           </button>
           <div className="sb-c-field sb-c-inline-field">
             <label htmlFor="sb-c-letter-lang">{ct('letterPage.language')}</label>
-            <select id="sb-c-letter-lang" value={letterLang} onChange={(e) => setLetterLang(e.target.value === 'en' ? 'en' : 'de')}>
+            <select
+              id="sb-c-letter-lang"
+              value={letterLang}
+              onChange={(e) => setLetterLang(e.target.value === 'en' ? 'en' : 'de')}
+            >
               <option value="de">{ct('languages.de')}</option>
               <option value="en">{ct('languages.en')}</option>
             </select>
@@ -75,7 +82,12 @@ export function LetterView({ model, ct, lang }: { model: LetterModel; ct: CT; la
   // ARCHIVE_CONTACT when configured; otherwise a line to write the number in by hand
   const contact = archiveContact();
   return (
-    <article className="sb-c-letter" lang={lang} aria-label={ct('letter.label', { narrator: model.narrator })} data-testid="invitation-letter">
+    <article
+      className="sb-c-letter"
+      lang={lang}
+      aria-label={ct('letter.label', { narrator: model.narrator })}
+      data-testid="invitation-letter"
+    >
       <div className="sb-c-letter-head">
         <p className="sb-c-letter-sender">{ct('letter.sender')}</p>
         <p className="sb-c-letter-date">{model.writtenOn}</p>
@@ -94,7 +106,11 @@ export function LetterView({ model, ct, lang }: { model: LetterModel; ct: CT; la
         <section className="sb-c-letter-way">
           <h3>{ct('letter.way1Title')}</h3>
           <p>{ct('letter.way1')}</p>
-          {model.qrSrc ? <img className="sb-c-letter-qr" src={model.qrSrc} alt={ct('letter.qrAlt')} width={220} height={220} /> : <p>{ct('letter.noQr')}</p>}
+          {model.qrSrc ? (
+            <img className="sb-c-letter-qr" src={model.qrSrc} alt={ct('letter.qrAlt')} width={220} height={220} />
+          ) : (
+            <p>{ct('letter.noQr')}</p>
+          )}
         </section>
         <section className="sb-c-letter-way">
           <h3>{ct('letter.way2Title')}</h3>
@@ -115,7 +131,11 @@ export function LetterView({ model, ct, lang }: { model: LetterModel; ct: CT; la
       <p>{ct('letter.noRush')}</p>
       <p className="sb-c-letter-phone">
         {ct('letter.questions')}{' '}
-        {contact ?? <span className="sb-c-letter-blank" aria-hidden="true">______________________________</span>}
+        {contact ?? (
+          <span className="sb-c-letter-blank" aria-hidden="true">
+            ______________________________
+          </span>
+        )}
       </p>
       <p>{ct('letter.questionsHint')}</p>
       <p>{ct('letter.keepSafe')}</p>

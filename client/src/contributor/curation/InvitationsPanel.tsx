@@ -49,7 +49,8 @@ export function InvitationsPanel({ interviewId, interviewTitle, invitations, nar
     const own: FieldErrors = {};
     if (name === '') own.narrator = [ct('invitations.errors.narrator')];
     const n = days.trim() === '' ? undefined : Number(days);
-    if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 365)) own.expiresInDays = [ct('invitations.errors.days')];
+    if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 365))
+      own.expiresInDays = [ct('invitations.errors.days')];
     setErrors(own);
     if (Object.keys(own).length > 0) {
       document.getElementById(own.narrator ? 'sb-c-invite-narrator' : 'sb-c-invite-days')?.focus();
@@ -57,9 +58,13 @@ export function InvitationsPanel({ interviewId, interviewTitle, invitations, nar
     }
     setBusy(true);
     try {
-      const { data } = await request<CreatedInvitation>('POST', `/api/interviews/${encodeURIComponent(interviewId)}/review-invitations`, {
-        json: { narrator: name, ...(n !== undefined ? { expiresInDays: n } : {}) },
-      });
+      const { data } = await request<CreatedInvitation>(
+        'POST',
+        `/api/interviews/${encodeURIComponent(interviewId)}/review-invitations`,
+        {
+          json: { narrator: name, ...(n !== undefined ? { expiresInDays: n } : {}) },
+        },
+      );
       letterStore.put(data, interviewTitle);
       onChange();
       void navigate(contributorPaths.invitationLetter(interviewId, data.invitation.id));
@@ -75,7 +80,10 @@ export function InvitationsPanel({ interviewId, interviewTitle, invitations, nar
   const revoke = async (invitation: Invitation) => {
     setProblem(null);
     try {
-      await request<Invitation>('POST', `/api/interviews/${encodeURIComponent(interviewId)}/review-invitations/${encodeURIComponent(invitation.id)}/revoke`);
+      await request<Invitation>(
+        'POST',
+        `/api/interviews/${encodeURIComponent(interviewId)}/review-invitations/${encodeURIComponent(invitation.id)}/revoke`,
+      );
       letterStore.drop(invitation.id);
       setNotice(ct('invitations.revoked', { narrator: invitation.narrator }));
       onChange();
@@ -98,7 +106,17 @@ export function InvitationsPanel({ interviewId, interviewTitle, invitations, nar
       {list === null && <p className="sb-c-loading">{ct('common.loading')}</p>}
       {list && list.length === 0 && <p>{ct('invitations.none')}</p>}
       {list && list.length > 0 && (
-        <Table caption={ct('invitations.title')} columns={[ct('invitations.narrator'), ct('invitations.state'), ct('invitations.created'), ct('invitations.expires'), ct('invitations.lastUsed')]} actionsLabel={ct('versions.actions')}>
+        <Table
+          caption={ct('invitations.title')}
+          columns={[
+            ct('invitations.narrator'),
+            ct('invitations.state'),
+            ct('invitations.created'),
+            ct('invitations.expires'),
+            ct('invitations.lastUsed'),
+          ]}
+          actionsLabel={ct('versions.actions')}
+        >
           {list.map((i) => (
             <tr key={i.id}>
               <th scope="row">{i.narrator}</th>
@@ -111,7 +129,12 @@ export function InvitationsPanel({ interviewId, interviewTitle, invitations, nar
               <td>{i.lastUsedAt ? formatDateTime(i.lastUsedAt, lang) : ct('invitations.neverUsed')}</td>
               <td>
                 {i.state === 'active' && (
-                  <button type="button" className="sb-c-button sb-c-quiet" onClick={() => setRevoking(i)} aria-label={ct('invitations.revokeNamed', { narrator: i.narrator })}>
+                  <button
+                    type="button"
+                    className="sb-c-button sb-c-quiet"
+                    onClick={() => setRevoking(i)}
+                    aria-label={ct('invitations.revokeNamed', { narrator: i.narrator })}
+                  >
                     {ct('invitations.revoke')}
                   </button>
                 )}
@@ -133,7 +156,12 @@ export function InvitationsPanel({ interviewId, interviewTitle, invitations, nar
           <h4 id="sb-c-invite-title">{ct('invitations.newTitle')}</h4>
           <p className="sb-c-notice-warn">{ct('invitations.onceWarning')}</p>
           <div className="sb-c-row">
-            <Field id="sb-c-invite-narrator" label={ct('invitations.narratorLabel')} errors={errors.narrator} className="sb-c-grow">
+            <Field
+              id="sb-c-invite-narrator"
+              label={ct('invitations.narratorLabel')}
+              errors={errors.narrator}
+              className="sb-c-grow"
+            >
               {(a) => (
                 <>
                   <input
@@ -153,8 +181,24 @@ export function InvitationsPanel({ interviewId, interviewTitle, invitations, nar
                 </>
               )}
             </Field>
-            <Field id="sb-c-invite-days" label={ct('invitations.days')} hint={ct('invitations.daysHint')} errors={errors.expiresInDays}>
-              {(a) => <input {...a} type="number" inputMode="numeric" min={1} max={365} value={days} onChange={(e) => setDays(e.target.value)} className="sb-c-short" />}
+            <Field
+              id="sb-c-invite-days"
+              label={ct('invitations.days')}
+              hint={ct('invitations.daysHint')}
+              errors={errors.expiresInDays}
+            >
+              {(a) => (
+                <input
+                  {...a}
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={365}
+                  value={days}
+                  onChange={(e) => setDays(e.target.value)}
+                  className="sb-c-short"
+                />
+              )}
             </Field>
           </div>
           <button type="submit" className="sb-c-button sb-c-primary" disabled={busy} aria-busy={busy}>

@@ -11,8 +11,16 @@ import { Problem } from '../../components/Problem.js';
 import { formatDateTime } from '../lib/dates.js';
 import { FORM_LEVEL, groupFieldErrors, type FieldErrors } from '../lib/fieldErrors.js';
 import {
-  buildPublicationPatch, confirmsWord, grantId, grantKind, hasChanges, parseUserGrant, publicationForm, statusSteps,
-  type PublicationFormState, type PublicationPatch,
+  buildPublicationPatch,
+  confirmsWord,
+  grantId,
+  grantKind,
+  hasChanges,
+  parseUserGrant,
+  publicationForm,
+  statusSteps,
+  type PublicationFormState,
+  type PublicationPatch,
 } from '../lib/publication.js';
 import { useCt, type CKey } from '../i18n/index.js';
 import type { ConsentScope, Interview, Visibility, WorkflowStatus } from '../types.js';
@@ -28,11 +36,17 @@ interface Props {
   onReload: () => void;
 }
 
-
 /** API field → where the panel shows it. */
 export function publicationFieldKey(apiField: string): string {
   const head = apiField.replace(/^body\.?/, '').split('.')[0] ?? '';
-  if (head === 'grants' || head === 'embargoUntil' || head === 'embargoListed' || head === 'reason' || head === 'status') return head;
+  if (
+    head === 'grants' ||
+    head === 'embargoUntil' ||
+    head === 'embargoListed' ||
+    head === 'reason' ||
+    head === 'status'
+  )
+    return head;
   return FORM_LEVEL;
 }
 
@@ -71,14 +85,21 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
     if (conflict) conflictRef.current?.focus();
   }, [conflict]);
 
-  const patch = async (body: PublicationPatch & { status?: WorkflowStatus; reason?: string }, done: (saved: Interview) => string) => {
+  const patch = async (
+    body: PublicationPatch & { status?: WorkflowStatus; reason?: string },
+    done: (saved: Interview) => string,
+  ) => {
     setBusy(true);
     setProblem(null);
     setConsentProblem(null);
     setConflict(false);
     setNotice('');
     try {
-      const { data, etag: tag } = await request<Interview>('PATCH', `/api/interviews/${encodeURIComponent(interviewId)}`, { json: body, ifMatch: etag });
+      const { data, etag: tag } = await request<Interview>(
+        'PATCH',
+        `/api/interviews/${encodeURIComponent(interviewId)}`,
+        { json: body, ifMatch: etag },
+      );
       setErrors({});
       onSaved(data, tag);
       setNotice(done(data));
@@ -132,10 +153,15 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
   };
   const removeGrant = (grant: string) => setForm((f) => ({ ...f, grants: f.grants.filter((g) => g !== grant) }));
   const toggleGroup = (id: string, on: boolean) =>
-    setForm((f) => ({ ...f, grants: on ? [...new Set([...f.grants, `group:${id}`])] : f.grants.filter((g) => g !== `group:${id}`) }));
+    setForm((f) => ({
+      ...f,
+      grants: on ? [...new Set([...f.grants, `group:${id}`])] : f.grants.filter((g) => g !== `group:${id}`),
+    }));
 
   const knownGroups = groups.kind === 'ready' ? groups.groups : [];
-  const otherGrants = form.grants.filter((g) => grantKind(g) !== 'group' || !knownGroups.some((k) => k.id === grantId(g)));
+  const otherGrants = form.grants.filter(
+    (g) => grantKind(g) !== 'group' || !knownGroups.some((k) => k.id === grantId(g)),
+  );
   const steps = statusSteps(record.status);
   const withdrawWordText = ct('publication.withdrawWord');
   const neededScope = consentProblem?.problem.neededScope;
@@ -144,10 +170,15 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
     <section aria-labelledby="sb-c-publication-title" id="sb-c-publication" className="sb-c-subsection">
       <h3 id="sb-c-publication-title">{ct('publication.title')}</h3>
       <p>
-        {ct('publication.current')} <StatusBadge status={record.status} /> · {ct(`visibility.${record.visibility}.label`)}
-        {record.embargoUntil && <> · {ct('publication.embargoShort', { date: formatDateTime(record.embargoUntil, lang) })}</>}
+        {ct('publication.current')} <StatusBadge status={record.status} /> ·{' '}
+        {ct(`visibility.${record.visibility}.label`)}
+        {record.embargoUntil && (
+          <> · {ct('publication.embargoShort', { date: formatDateTime(record.embargoUntil, lang) })}</>
+        )}
       </p>
-      {formVisibility !== record.visibility && <p className="sb-c-notice-warn">{ct('publication.unsavedVisibility')}</p>}
+      {formVisibility !== record.visibility && (
+        <p className="sb-c-notice-warn">{ct('publication.unsavedVisibility')}</p>
+      )}
       <p className="sb-c-live" role="status" aria-live="polite">
         {notice}
       </p>
@@ -173,7 +204,9 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
           <p className="problem-title">{ct('publication.consentRequired')}</p>
           {consentProblem.problem.detail && <p>{consentProblem.problem.detail}</p>}
           {typeof neededScope === 'string' && (
-            <p>{ct('publication.neededScope', { scope: ct(`consent.scopes.${neededScope as ConsentScope}` as CKey) })}</p>
+            <p>
+              {ct('publication.neededScope', { scope: ct(`consent.scopes.${neededScope as ConsentScope}` as CKey) })}
+            </p>
           )}
           <p>
             <a href="#sb-c-consents">{ct('publication.toConsents')}</a>
@@ -192,7 +225,13 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
           ) : (
             <div className="sb-c-actions">
               {steps.map((s) => (
-                <button key={s} type="button" className={`sb-c-button${s === 'published' ? ' sb-c-primary' : ''}`} disabled={busy} onClick={() => step(s)}>
+                <button
+                  key={s}
+                  type="button"
+                  className={`sb-c-button${s === 'published' ? ' sb-c-primary' : ''}`}
+                  disabled={busy}
+                  onClick={() => step(s)}
+                >
                   {ct(`publication.stepTo.${s}` as CKey)}
                 </button>
               ))}
@@ -204,7 +243,12 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
             <h4 id="sb-c-pub-settings-title">{ct('publication.settings')}</h4>
             <fieldset className="sb-c-fieldset">
               <legend>{ct('publication.embargo')}</legend>
-              <Field id="sb-c-pub-embargo" label={ct('publication.embargoUntil')} hint={ct('publication.embargoHint')} errors={errors.embargoUntil}>
+              <Field
+                id="sb-c-pub-embargo"
+                label={ct('publication.embargoUntil')}
+                hint={ct('publication.embargoHint')}
+                errors={errors.embargoUntil}
+              >
                 {(a) => (
                   <input
                     {...a}
@@ -216,7 +260,11 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
                 )}
               </Field>
               {form.embargoUntil !== '' && (
-                <button type="button" className="sb-c-button sb-c-quiet" onClick={() => setForm((f) => ({ ...f, embargoUntil: '' }))}>
+                <button
+                  type="button"
+                  className="sb-c-button sb-c-quiet"
+                  onClick={() => setForm((f) => ({ ...f, embargoUntil: '' }))}
+                >
                   {ct('publication.clearEmbargo')}
                 </button>
               )}
@@ -236,7 +284,10 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
             </fieldset>
 
             {restricted && (
-              <fieldset className="sb-c-fieldset" aria-describedby={errors.grants ? 'sb-c-pub-grants-error' : 'sb-c-pub-grants-hint'}>
+              <fieldset
+                className="sb-c-fieldset"
+                aria-describedby={errors.grants ? 'sb-c-pub-grants-error' : 'sb-c-pub-grants-hint'}
+              >
                 <legend>{ct('publication.grants')}</legend>
                 <p id="sb-c-pub-grants-hint" className="sb-c-hint">
                   {ct('publication.grantsHint')}
@@ -253,8 +304,15 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
                 {groups.kind === 'ready' && groups.groups.length === 0 && <p>{ct('publication.noGroups')}</p>}
                 {knownGroups.map((g) => (
                   <div key={g.id} className="sb-c-checkbox">
-                    <input type="checkbox" id={`sb-c-pub-group-${g.id}`} checked={form.grants.includes(`group:${g.id}`)} onChange={(e) => toggleGroup(g.id, e.target.checked)} />
-                    <label htmlFor={`sb-c-pub-group-${g.id}`}>{ct('publication.groupLabel', { name: g.name, count: g.members.length })}</label>
+                    <input
+                      type="checkbox"
+                      id={`sb-c-pub-group-${g.id}`}
+                      checked={form.grants.includes(`group:${g.id}`)}
+                      onChange={(e) => toggleGroup(g.id, e.target.checked)}
+                    />
+                    <label htmlFor={`sb-c-pub-group-${g.id}`}>
+                      {ct('publication.groupLabel', { name: g.name, count: g.members.length })}
+                    </label>
                   </div>
                 ))}
                 <h5>{ct('publication.otherGrants')}</h5>
@@ -265,7 +323,12 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
                     {otherGrants.map((g) => (
                       <li key={g}>
                         <code>{grantKind(g) === 'group' ? ct('publication.groupGrant', { id: grantId(g) }) : g}</code>
-                        <button type="button" className="sb-c-button sb-c-quiet" onClick={() => removeGrant(g)} aria-label={ct('publication.removeGrant', { grant: g })}>
+                        <button
+                          type="button"
+                          className="sb-c-button sb-c-quiet"
+                          onClick={() => removeGrant(g)}
+                          aria-label={ct('publication.removeGrant', { grant: g })}
+                        >
                           {ct('form.remove')}
                         </button>
                       </li>
@@ -273,7 +336,12 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
                   </ul>
                 )}
                 <div className="sb-c-person-row">
-                  <Field id="sb-c-pub-user" label={ct('publication.addUser')} hint={ct('publication.addUserHint')} errors={userDraftError ? [userDraftError] : undefined}>
+                  <Field
+                    id="sb-c-pub-user"
+                    label={ct('publication.addUser')}
+                    hint={ct('publication.addUserHint')}
+                    errors={userDraftError ? [userDraftError] : undefined}
+                  >
                     {(a) => (
                       <input
                         {...a}
@@ -338,11 +406,24 @@ export function PublicationPanel({ interviewId, record, etag, formVisibility, on
             <p>{ct('publication.withdrawText2')}</p>
             <div className="sb-c-field">
               <label htmlFor={reasonId}>{ct('publication.withdrawReason')}</label>
-              <textarea id={reasonId} rows={3} value={withdrawReason} onChange={(e) => setWithdrawReason(e.target.value)} maxLength={2000} required />
+              <textarea
+                id={reasonId}
+                rows={3}
+                value={withdrawReason}
+                onChange={(e) => setWithdrawReason(e.target.value)}
+                maxLength={2000}
+                required
+              />
             </div>
             <div className="sb-c-field">
               <label htmlFor={wordId}>{ct('publication.withdrawType', { word: withdrawWordText })}</label>
-              <input id={wordId} type="text" autoComplete="off" value={withdrawWord} onChange={(e) => setWithdrawWord(e.target.value)} />
+              <input
+                id={wordId}
+                type="text"
+                autoComplete="off"
+                value={withdrawWord}
+                onChange={(e) => setWithdrawWord(e.target.value)}
+              />
             </div>
           </ConfirmDialog>
         </>

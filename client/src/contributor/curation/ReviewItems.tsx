@@ -83,14 +83,19 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
   const list = sortRestrictions(overview.restrictions, partOf);
   const who = (r: Restriction) => {
     const a = restrictionAuthor(r, overview.invitations, me.user.id);
-    if (a.kind === 'narrator') return a.name ? ct('reviewItems.byNarrator', { name: a.name }) : ct('reviewItems.byNarratorPlain');
+    if (a.kind === 'narrator')
+      return a.name ? ct('reviewItems.byNarrator', { name: a.name }) : ct('reviewItems.byNarratorPlain');
     if (a.kind === 'you') return ct('versions.you');
     if (a.kind === 'user') return ct('versions.someone', { id: a.name });
     return ct('reviewItems.bySystem');
   };
   const lift = async (r: Restriction, why: string) => {
     try {
-      await request<Restriction>('POST', `/api/interviews/${encodeURIComponent(interviewId)}/restrictions/${encodeURIComponent(r.id)}/lift`, { json: { reason: why } });
+      await request<Restriction>(
+        'POST',
+        `/api/interviews/${encodeURIComponent(interviewId)}/restrictions/${encodeURIComponent(r.id)}/lift`,
+        { json: { reason: why } },
+      );
       onDone(ct('reviewItems.lifted', { part: partOf(r.mediaId), span: formatTimeSpan(r.start, r.end) }));
     } catch (err) {
       onProblem(asProblem(err));
@@ -103,7 +108,17 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
       {list.length === 0 ? (
         <p>{ct('reviewItems.noRestrictions')}</p>
       ) : (
-        <Table caption={ct('reviewItems.restrictions')} columns={[ct('reviewItems.passage'), ct('reviewItems.reason'), ct('reviewItems.quote'), ct('reviewItems.by'), ct('reviewItems.status')]} actionsLabel={ct('versions.actions')}>
+        <Table
+          caption={ct('reviewItems.restrictions')}
+          columns={[
+            ct('reviewItems.passage'),
+            ct('reviewItems.reason'),
+            ct('reviewItems.quote'),
+            ct('reviewItems.by'),
+            ct('reviewItems.status'),
+          ]}
+          actionsLabel={ct('versions.actions')}
+        >
           {list.map((r) => (
             <tr key={r.id} className={r.status === 'lifted' ? 'sb-c-row-done' : undefined}>
               <th scope="row">
@@ -135,7 +150,10 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
                       setReason('');
                       setLifting(r);
                     }}
-                    aria-label={ct('reviewItems.liftNamed', { part: partOf(r.mediaId), span: formatTimeSpan(r.start, r.end) })}
+                    aria-label={ct('reviewItems.liftNamed', {
+                      part: partOf(r.mediaId),
+                      span: formatTimeSpan(r.start, r.end),
+                    })}
                   >
                     {ct('reviewItems.lift')}
                   </button>
@@ -147,7 +165,10 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
       )}
       <ConfirmDialog
         open={lifting !== null}
-        title={ct('reviewItems.liftTitle', { part: lifting ? partOf(lifting.mediaId) : 0, span: lifting ? formatTimeSpan(lifting.start, lifting.end) : '' })}
+        title={ct('reviewItems.liftTitle', {
+          part: lifting ? partOf(lifting.mediaId) : 0,
+          span: lifting ? formatTimeSpan(lifting.start, lifting.end) : '',
+        })}
         confirmLabel={ct('reviewItems.liftConfirm')}
         cancelLabel={ct('common.cancel')}
         confirmDisabled={reason.trim() === ''}
@@ -163,14 +184,27 @@ function Restrictions({ interviewId, overview, partOf, onDone, onProblem }: Item
         <p>{ct('reviewItems.liftText')}</p>
         <div className="sb-c-field">
           <label htmlFor={reasonId}>{ct('reviewItems.liftReason')}</label>
-          <textarea id={reasonId} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} required />
+          <textarea
+            id={reasonId}
+            rows={3}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            maxLength={2000}
+            required
+          />
         </div>
       </ConfirmDialog>
     </>
   );
 }
 
-function Corrections({ interviewId, corrections, partOf, onDone, onProblem }: ItemProps & { corrections: Correction[] }) {
+function Corrections({
+  interviewId,
+  corrections,
+  partOf,
+  onDone,
+  onProblem,
+}: ItemProps & { corrections: Correction[] }) {
   const { ct, lang } = useCt();
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | null>(null);
@@ -180,12 +214,20 @@ function Corrections({ interviewId, corrections, partOf, onDone, onProblem }: It
     setBusy(c.id);
     const note = (notes[c.id] ?? '').trim();
     try {
-      const { data } = await request<Correction>('POST', `/api/interviews/${encodeURIComponent(interviewId)}/corrections/${encodeURIComponent(c.id)}/${accept ? 'accept' : 'reject'}`, {
-        json: note ? { note } : {},
-      });
+      const { data } = await request<Correction>(
+        'POST',
+        `/api/interviews/${encodeURIComponent(interviewId)}/corrections/${encodeURIComponent(c.id)}/${accept ? 'accept' : 'reject'}`,
+        {
+          json: note ? { note } : {},
+        },
+      );
       onDone(
         accept
-          ? ct('reviewItems.acceptedNotice', { n: c.segmentNo + 1, part: partOf(c.mediaId), version: data.transcriptVersion ?? '?' })
+          ? ct('reviewItems.acceptedNotice', {
+              n: c.segmentNo + 1,
+              part: partOf(c.mediaId),
+              version: data.transcriptVersion ?? '?',
+            })
           : ct('reviewItems.rejectedNotice', { n: c.segmentNo + 1, part: partOf(c.mediaId) }),
       );
     } catch (err) {
@@ -208,9 +250,14 @@ function Corrections({ interviewId, corrections, partOf, onDone, onProblem }: It
               <li key={c.id}>
                 <article className="sb-c-card" aria-labelledby={`sb-c-corr-${c.id}`}>
                   <h5 id={`sb-c-corr-${c.id}`} className="sb-c-card-title">
-                    {heading} <span className={`sb-c-badge sb-c-correction-${c.status}`}>{ct(`reviewItems.correctionStates.${c.status}`)}</span>
+                    {heading}{' '}
+                    <span className={`sb-c-badge sb-c-correction-${c.status}`}>
+                      {ct(`reviewItems.correctionStates.${c.status}`)}
+                    </span>
                   </h5>
-                  <p className="sb-c-meta">{ct('reviewItems.proposedAt', { date: formatDateTime(c.createdAt, lang) })}</p>
+                  <p className="sb-c-meta">
+                    {ct('reviewItems.proposedAt', { date: formatDateTime(c.createdAt, lang) })}
+                  </p>
                   <div className="sb-c-compare">
                     <div>
                       <p className="sb-c-compare-label">{ct('reviewItems.original')}</p>
@@ -270,7 +317,9 @@ function Corrections({ interviewId, corrections, partOf, onDone, onProblem }: It
                       {c.status === 'accepted' && c.transcriptVersion !== null && (
                         <>
                           {' '}
-                          <Link to={contributorPaths.transcript(interviewId, c.mediaId)}>{ct('reviewItems.transcriptVersion', { version: c.transcriptVersion })}</Link>
+                          <Link to={contributorPaths.transcript(interviewId, c.mediaId)}>
+                            {ct('reviewItems.transcriptVersion', { version: c.transcriptVersion })}
+                          </Link>
                         </>
                       )}
                     </p>
@@ -318,14 +367,25 @@ export function DiffText({ parts, side }: { parts: DiffPart[]; side: 'original' 
 
 function Decisions({ overview }: { overview: ReviewOverview }) {
   const { ct, lang } = useCt();
-  const narratorOf = (invitationId: string | null) => overview.invitations.find((i) => i.id === invitationId)?.narrator ?? '–';
+  const narratorOf = (invitationId: string | null) =>
+    overview.invitations.find((i) => i.id === invitationId)?.narrator ?? '–';
   return (
     <>
       <h4>{ct('reviewItems.decisions')}</h4>
       {overview.decisions.length === 0 ? (
         <p>{ct('reviewItems.noDecisions')}</p>
       ) : (
-        <Table caption={ct('reviewItems.decisions')} columns={[ct('reviewItems.decisionDate'), ct('reviewItems.narrator'), ct('reviewItems.decision'), ct('reviewItems.visibilityChosen'), ct('reviewItems.message'), ct('reviewItems.receipt')]}>
+        <Table
+          caption={ct('reviewItems.decisions')}
+          columns={[
+            ct('reviewItems.decisionDate'),
+            ct('reviewItems.narrator'),
+            ct('reviewItems.decision'),
+            ct('reviewItems.visibilityChosen'),
+            ct('reviewItems.message'),
+            ct('reviewItems.receipt'),
+          ]}
+        >
           {[...overview.decisions]
             .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
             .map((d) => (

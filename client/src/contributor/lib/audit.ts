@@ -2,10 +2,26 @@
 
 /** The actions the server records (server/**: audit.record), for the filter. */
 export const auditActions = [
-  'interview.create', 'interview.update', 'interview.status', 'interview.delete', 'interview.withdrawal', 'interview.publish-blocked',
-  'interview.originals-deleted', 'transcript.version', 'consent.version', 'review.invitation-created', 'review.invitation-revoked',
-  'review.approve', 'review.request_changes', 'review.withdraw', 'restriction.added', 'restriction.lifted', 'restriction.removed-by-narrator',
-  'correction.proposed', 'correction.accepted', 'correction.rejected',
+  'interview.create',
+  'interview.update',
+  'interview.status',
+  'interview.delete',
+  'interview.withdrawal',
+  'interview.publish-blocked',
+  'interview.originals-deleted',
+  'transcript.version',
+  'consent.version',
+  'review.invitation-created',
+  'review.invitation-revoked',
+  'review.approve',
+  'review.request_changes',
+  'review.withdraw',
+  'restriction.added',
+  'restriction.lifted',
+  'restriction.removed-by-narrator',
+  'correction.proposed',
+  'correction.accepted',
+  'correction.rejected',
 ] as const;
 
 /** What the server accepts as an action filter. */
@@ -19,7 +35,8 @@ export interface DiffRow {
   after?: string;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A value in one line: strings as they are, everything else as JSON, cut at `max` characters. */
 export function auditValue(value: unknown, max = 120): string {
@@ -39,7 +56,16 @@ function flatten(value: unknown, prefix: string, depth: number, out: Map<string,
 }
 
 /** Bookkeeping fields every record has; the event row says who and when already. */
-export const auditNoise: ReadonlySet<string> = new Set(['id', 'interviewId', 'createdAt', 'updatedAt', 'createdBy', 'authorId', 'tokenHash', 'codeHash']);
+export const auditNoise: ReadonlySet<string> = new Set([
+  'id',
+  'interviewId',
+  'createdAt',
+  'updatedAt',
+  'createdBy',
+  'authorId',
+  'tokenHash',
+  'codeHash',
+]);
 
 const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
 
@@ -48,7 +74,11 @@ const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || (Ar
  * not an object (null on creation, say) counts as empty. Keys that look the same on both sides are left out, and so
  * are bookkeeping fields (`omit`) and, on one side only (a record created or deleted), empty values.
  */
-export function compactDiff(before: unknown, after: unknown, options: { max?: number; depth?: number; omit?: ReadonlySet<string> } = {}): DiffRow[] {
+export function compactDiff(
+  before: unknown,
+  after: unknown,
+  options: { max?: number; depth?: number; omit?: ReadonlySet<string> } = {},
+): DiffRow[] {
   const depth = options.depth ?? 2;
   const omit = options.omit ?? auditNoise;
   const b = new Map<string, unknown>();

@@ -2,7 +2,13 @@
 // (POST/PUT /api/interviews/:id/consents, also as the `record` field of a multipart form with the scan), and where
 // the API's field errors belong.
 import {
-  consentMethods, consentScopes, withdrawalPolicies, type ConsentMethod, type ConsentRecord, type ConsentScope, type WithdrawalPolicy,
+  consentMethods,
+  consentScopes,
+  withdrawalPolicies,
+  type ConsentMethod,
+  type ConsentRecord,
+  type ConsentScope,
+  type WithdrawalPolicy,
 } from '../types.js';
 import { FORM_LEVEL } from './fieldErrors.js';
 
@@ -32,10 +38,28 @@ export interface ConsentPayload {
 }
 
 /** The form's own findings, as i18n keys under `consent.errors`, per form field. */
-export type ConsentProblem = 'narratorRequired' | 'scopeRequired' | 'dateRequired' | 'dateFormat' | 'dateFuture' | 'methodRequired' | 'embargoFormat' | 'scanType' | 'scanSize';
+export type ConsentProblem =
+  | 'narratorRequired'
+  | 'scopeRequired'
+  | 'dateRequired'
+  | 'dateFormat'
+  | 'dateFuture'
+  | 'methodRequired'
+  | 'embargoFormat'
+  | 'scanType'
+  | 'scanSize';
 export type ConsentProblems = Partial<Record<ConsentField, ConsentProblem>>;
 
-export const consentFields = ['narrator', 'scope', 'givenOn', 'method', 'embargoUntil', 'onWithdrawal', 'notes', 'scan'] as const;
+export const consentFields = [
+  'narrator',
+  'scope',
+  'givenOn',
+  'method',
+  'embargoUntil',
+  'onWithdrawal',
+  'notes',
+  'scan',
+] as const;
 export type ConsentField = (typeof consentFields)[number];
 
 /** What the server accepts as a scan (it checks the bytes again); 20 MB like SCAN_MAX_BYTES. */
@@ -43,7 +67,16 @@ export const SCAN_MAX_BYTES = 20 * 1024 * 1024;
 export const SCAN_ACCEPT = '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png';
 
 export function emptyConsentForm(narrator = ''): ConsentFormState {
-  return { narrator, scope: [], givenOn: '', method: '', embargoUntil: '', onWithdrawal: 'keep_archive', notes: '', keepScan: true };
+  return {
+    narrator,
+    scope: [],
+    givenOn: '',
+    method: '',
+    embargoUntil: '',
+    onWithdrawal: 'keep_archive',
+    notes: '',
+    keepScan: true,
+  };
 }
 
 /** An ISO instant or day as the YYYY-MM-DD a date input shows (UTC day: the server stores day embargoes at 00:00Z). */
@@ -82,7 +115,8 @@ function realDay(value: string): boolean {
 /** The scan's own problem (type by MIME or name, size), or null. */
 export function checkScan(file: { name: string; type: string; size: number } | null): ConsentProblem | null {
   if (!file) return null;
-  const okType = ['application/pdf', 'image/jpeg', 'image/png'].includes(file.type) || /\.(pdf|jpe?g|png)$/i.test(file.name);
+  const okType =
+    ['application/pdf', 'image/jpeg', 'image/png'].includes(file.type) || /\.(pdf|jpe?g|png)$/i.test(file.name);
   if (!okType) return 'scanType';
   if (file.size > SCAN_MAX_BYTES) return 'scanSize';
   return null;
@@ -151,4 +185,9 @@ export function consentFormData(payload: ConsentPayload, file: File | Blob, file
 }
 
 /** Which scopes a visibility needs (server/interviews/publication.ts scopeForVisibility), for hints. */
-export const scopeForVisibility = { public: 'public_web', registered: 'research', restricted: 'research', private: 'archive' } as const satisfies Record<string, ConsentScope>;
+export const scopeForVisibility = {
+  public: 'public_web',
+  registered: 'research',
+  restricted: 'research',
+  private: 'archive',
+} as const satisfies Record<string, ConsentScope>;

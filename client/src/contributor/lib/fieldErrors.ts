@@ -11,7 +11,16 @@ export type FieldErrors = Record<string, string[]>;
 
 export const FORM_LEVEL = '_form';
 
-const simpleFields = new Set(['title', 'collectionId', 'recordedAt', 'language', 'summary', 'keywords', 'visibility', 'status']);
+const simpleFields = new Set([
+  'title',
+  'collectionId',
+  'recordedAt',
+  'language',
+  'summary',
+  'keywords',
+  'visibility',
+  'status',
+]);
 
 /**
  * The form key an API field path belongs to. `peopleIndexMap[i]` is the form row of the i-th person sent (empty rows
@@ -35,7 +44,10 @@ export function interviewFieldKey(apiField: string, peopleIndexMap: readonly num
 }
 
 /** Groups API errors by form key; `keyOf` decides where each one goes. */
-export function groupFieldErrors(errors: readonly ApiFieldError[] | undefined, keyOf: (field: string) => string): FieldErrors {
+export function groupFieldErrors(
+  errors: readonly ApiFieldError[] | undefined,
+  keyOf: (field: string) => string,
+): FieldErrors {
   const grouped: FieldErrors = {};
   for (const e of errors ?? []) {
     const key = keyOf(typeof e.field === 'string' ? e.field : '');

@@ -2,7 +2,8 @@ import type { ImportIssue } from '../types.js';
 
 /** Where a transcript problem is, for "Zeile 7, Spalte 3: …": the line/column the API gives, or parsed from `file:7:3`. */
 export function issuePosition(issue: ImportIssue): { line: number | null; column: number | null } {
-  if (typeof issue.line === 'number') return { line: issue.line, column: typeof issue.column === 'number' ? issue.column : null };
+  if (typeof issue.line === 'number')
+    return { line: issue.line, column: typeof issue.column === 'number' ? issue.column : null };
   const m = /^file:(\d+)(?::(\d+))?$/.exec(issue.field ?? '');
   if (m) return { line: Number(m[1]), column: m[2] ? Number(m[2]) : null };
   return { line: null, column: null };

@@ -6,7 +6,20 @@ import type { InterviewFormState } from './interviewForm.js';
 /** Form field key → input id (`people.2.name` → `sb-c-f-people-2-name`). */
 export const inputIdFor = (key: string) => `sb-c-f-${key.replace(/\./g, '-')}`;
 
-export const fieldOrder = ['title', 'collectionId', 'people', 'recordedAt', 'place.name', 'place.lat', 'place.lon', 'language', 'summary', 'keywords', 'visibility', 'status'] as const;
+export const fieldOrder = [
+  'title',
+  'collectionId',
+  'people',
+  'recordedAt',
+  'place.name',
+  'place.lat',
+  'place.lon',
+  'language',
+  'summary',
+  'keywords',
+  'visibility',
+  'status',
+] as const;
 
 /** Position of a field in the form. */
 export function fieldRank(key: string): number {

@@ -40,7 +40,8 @@ export function fromLocalInput(value: string): string | null | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0'] = m;
   const date = new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  if (Number.isNaN(date.getTime()) || date.getMonth() !== Number(mo) - 1 || date.getDate() !== Number(d)) return undefined;
+  if (Number.isNaN(date.getTime()) || date.getMonth() !== Number(mo) - 1 || date.getDate() !== Number(d))
+    return undefined;
   return date.toISOString();
 }
 
@@ -48,11 +49,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** `user:<uuid>` (also a bare uuid, any case) → `user:<uuid>`; null when it is not one. */
 export function parseUserGrant(text: string): string | null {
-  const t = text.trim().toLowerCase().replace(/^user:\s*/, '');
+  const t = text
+    .trim()
+    .toLowerCase()
+    .replace(/^user:\s*/, '');
   return UUID.test(t) ? `user:${t}` : null;
 }
 
-export const grantKind = (grant: string): 'user' | 'group' | 'other' => (grant.startsWith('user:') ? 'user' : grant.startsWith('group:') ? 'group' : 'other');
+export const grantKind = (grant: string): 'user' | 'group' | 'other' =>
+  grant.startsWith('user:') ? 'user' : grant.startsWith('group:') ? 'group' : 'other';
 export const grantId = (grant: string) => grant.replace(/^(user|group):/, '');
 
 export interface PublicationFormState {

@@ -64,13 +64,18 @@ export function sortInvitations(list: readonly Invitation[]): Invitation[] {
 /** Active restrictions first (in time order per part), lifted ones after. */
 export function sortRestrictions(list: readonly Restriction[], partOf: (mediaId: string) => number): Restriction[] {
   return [...list].sort(
-    (x, y) => Number(x.status === 'lifted') - Number(y.status === 'lifted') || partOf(x.mediaId) - partOf(y.mediaId) || x.start - y.start,
+    (x, y) =>
+      Number(x.status === 'lifted') - Number(y.status === 'lifted') ||
+      partOf(x.mediaId) - partOf(y.mediaId) ||
+      x.start - y.start,
   );
 }
 
 /** Open proposals first, then newest first. */
 export function sortCorrections(list: readonly Correction[]): Correction[] {
-  return [...list].sort((x, y) => Number(x.status !== 'open') - Number(y.status !== 'open') || y.createdAt.localeCompare(x.createdAt));
+  return [...list].sort(
+    (x, y) => Number(x.status !== 'open') - Number(y.status !== 'open') || y.createdAt.localeCompare(x.createdAt),
+  );
 }
 
 /** Who created a restriction, as a key for the texts plus the name to fill in. */
@@ -79,7 +84,8 @@ export function restrictionAuthor(
   invitations: readonly Pick<Invitation, 'id' | 'narrator'>[],
   myId: string,
 ): { kind: 'narrator' | 'you' | 'user' | 'system'; name: string } {
-  if (r.createdByKind === 'narrator') return { kind: 'narrator', name: invitations.find((i) => i.id === r.createdById)?.narrator ?? '' };
+  if (r.createdByKind === 'narrator')
+    return { kind: 'narrator', name: invitations.find((i) => i.id === r.createdById)?.narrator ?? '' };
   if (r.createdByKind === 'system' || !r.createdById) return { kind: 'system', name: '' };
   return r.createdById === myId ? { kind: 'you', name: '' } : { kind: 'user', name: r.createdById.slice(0, 8) };
 }

@@ -6,6 +6,7 @@ export function describeSource(source: string): { kind: SourceKind; detail: stri
   const [head, rest = ''] = source.split(':', 2) as [string, string?];
   if (head === 'import') return { kind: 'import', detail: rest };
   if (head === 'restore') return { kind: 'restore', detail: rest };
-  if (head === 'edit' && (rest === 'segment' || rest === 'split' || rest === 'merge')) return { kind: rest, detail: '' };
+  if (head === 'edit' && (rest === 'segment' || rest === 'split' || rest === 'merge'))
+    return { kind: rest, detail: '' };
   return { kind: 'other', detail: source };
 }

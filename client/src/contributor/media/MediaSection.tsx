@@ -23,7 +23,15 @@ function FinishedUpload({ mediumId, onMedium }: { mediumId: string; onMedium: (m
 
 const ACCEPT = 'audio/*,video/*,.mp3,.m4a,.wav,.flac,.ogg,.opus,.mp4,.mov,.mkv,.webm';
 
-export function MediaSection({ interviewId, media, onMediaChange }: { interviewId: string; media: Medium[]; onMediaChange: (m: Medium[]) => void }) {
+export function MediaSection({
+  interviewId,
+  media,
+  onMediaChange,
+}: {
+  interviewId: string;
+  media: Medium[];
+  onMediaChange: (m: Medium[]) => void;
+}) {
   const { ct } = useCt();
   const uploads = useUploads();
   const inputId = useId();
@@ -45,7 +53,8 @@ export function MediaSection({ interviewId, media, onMediaChange }: { interviewI
   const finished = mine.filter((it) => it.phase === 'done' && it.mediumId).map((it) => it.mediumId!);
   const addMedium = useCallback(
     (data: Medium) => {
-      if (!mediaRef.current.some((m) => m.id === data.id)) onMediaChange([...mediaRef.current, data].sort((a, b) => a.part - b.part));
+      if (!mediaRef.current.some((m) => m.id === data.id))
+        onMediaChange([...mediaRef.current, data].sort((a, b) => a.part - b.part));
     },
     [onMediaChange],
   );
@@ -133,10 +142,26 @@ export function MediaSection({ interviewId, media, onMediaChange }: { interviewI
 function UploadCard({ item }: { item: UploadItem }) {
   const { ct, lang } = useCt();
   const uploads = useUploads();
-  const figures = progressFigures({ sent: item.sent, total: item.size, runStartedAt: item.runStartedAt, runStartBytes: item.runStartBytes, now: Date.now() });
-  const amount = ct('uploads.amount', { sent: formatBytes(item.sent, lang), total: formatBytes(item.size, lang), percent: figures.percent });
-  const eta = item.phase === 'uploading' && figures.etaSeconds !== null ? ct('uploads.eta', { time: formatDuration(figures.etaSeconds) }) : '';
-  const speed = item.phase === 'uploading' && figures.bytesPerSecond !== null ? ct('uploads.speed', { rate: formatBytes(figures.bytesPerSecond, lang) }) : '';
+  const figures = progressFigures({
+    sent: item.sent,
+    total: item.size,
+    runStartedAt: item.runStartedAt,
+    runStartBytes: item.runStartBytes,
+    now: Date.now(),
+  });
+  const amount = ct('uploads.amount', {
+    sent: formatBytes(item.sent, lang),
+    total: formatBytes(item.size, lang),
+    percent: figures.percent,
+  });
+  const eta =
+    item.phase === 'uploading' && figures.etaSeconds !== null
+      ? ct('uploads.eta', { time: formatDuration(figures.etaSeconds) })
+      : '';
+  const speed =
+    item.phase === 'uploading' && figures.bytesPerSecond !== null
+      ? ct('uploads.speed', { rate: formatBytes(figures.bytesPerSecond, lang) })
+      : '';
   return (
     <article className={`sb-c-card sb-c-upload sb-c-upload-${item.phase}`} aria-label={item.fileName}>
       <h4 className="sb-c-card-title">{item.fileName}</h4>
@@ -146,9 +171,7 @@ function UploadCard({ item }: { item: UploadItem }) {
         valueText={[amount, eta].filter(Boolean).join(' · ')}
         testId="upload-progress"
       />
-      <p className="sb-c-meta">
-        {[ct(`uploads.phase.${item.phase}`), amount, speed, eta].filter(Boolean).join(' · ')}
-      </p>
+      <p className="sb-c-meta">{[ct(`uploads.phase.${item.phase}`), amount, speed, eta].filter(Boolean).join(' · ')}</p>
       {item.resumedFromPercent !== null && item.phase !== 'done' && (
         <p className="sb-c-meta" data-testid="upload-resumed">
           {ct('uploads.resumedFrom', { percent: item.resumedFromPercent })}
@@ -161,12 +184,22 @@ function UploadCard({ item }: { item: UploadItem }) {
       )}
       <div className="sb-c-actions">
         {(item.phase === 'uploading' || item.phase === 'checking') && (
-          <button type="button" className="sb-c-button" onClick={() => uploads.pause(item.id)} aria-label={ct('uploads.pauseNamed', { name: item.fileName })}>
+          <button
+            type="button"
+            className="sb-c-button"
+            onClick={() => uploads.pause(item.id)}
+            aria-label={ct('uploads.pauseNamed', { name: item.fileName })}
+          >
             {ct('uploads.pause')}
           </button>
         )}
         {item.phase === 'paused' && (
-          <button type="button" className="sb-c-button" onClick={() => uploads.resume(item.id)} aria-label={ct('uploads.resumeNamed', { name: item.fileName })}>
+          <button
+            type="button"
+            className="sb-c-button"
+            onClick={() => uploads.resume(item.id)}
+            aria-label={ct('uploads.resumeNamed', { name: item.fileName })}
+          >
             {ct('uploads.resume')}
           </button>
         )}
@@ -176,12 +209,22 @@ function UploadCard({ item }: { item: UploadItem }) {
           </button>
         )}
         {item.phase !== 'done' && item.phase !== 'finishing' && !(item.phase === 'error' && !item.retryable) && (
-          <button type="button" className="sb-c-button sb-c-quiet" onClick={() => void uploads.cancel(item.id)} aria-label={ct('uploads.cancelNamed', { name: item.fileName })}>
+          <button
+            type="button"
+            className="sb-c-button sb-c-quiet"
+            onClick={() => void uploads.cancel(item.id)}
+            aria-label={ct('uploads.cancelNamed', { name: item.fileName })}
+          >
             {ct('uploads.cancel')}
           </button>
         )}
         {(item.phase === 'done' || (item.phase === 'error' && !item.retryable)) && (
-          <button type="button" className="sb-c-button sb-c-quiet" onClick={() => uploads.dismiss(item.id)} aria-label={ct('uploads.dismissNamed', { name: item.fileName })}>
+          <button
+            type="button"
+            className="sb-c-button sb-c-quiet"
+            onClick={() => uploads.dismiss(item.id)}
+            aria-label={ct('uploads.dismissNamed', { name: item.fileName })}
+          >
             {ct('uploads.dismiss')}
           </button>
         )}
@@ -190,7 +233,15 @@ function UploadCard({ item }: { item: UploadItem }) {
   );
 }
 
-function PendingCard({ pending, onFile, onDiscard }: { pending: PendingUpload; onFile: (f: File) => void; onDiscard: () => void }) {
+function PendingCard({
+  pending,
+  onFile,
+  onDiscard,
+}: {
+  pending: PendingUpload;
+  onFile: (f: File) => void;
+  onDiscard: () => void;
+}) {
   const { ct, lang } = useCt();
   const inputId = useId();
   const [mismatch, setMismatch] = useState(false);
@@ -228,7 +279,12 @@ function PendingCard({ pending, onFile, onDiscard }: { pending: PendingUpload; o
         )}
       </div>
       <div className="sb-c-actions">
-        <button type="button" className="sb-c-button sb-c-quiet" onClick={onDiscard} aria-label={ct('uploads.discardNamed', { name: pending.fileName })}>
+        <button
+          type="button"
+          className="sb-c-button sb-c-quiet"
+          onClick={onDiscard}
+          aria-label={ct('uploads.discardNamed', { name: pending.fileName })}
+        >
           {ct('uploads.discard')}
         </button>
       </div>
@@ -271,7 +327,9 @@ function MediumCard({ interviewId, initial }: { interviewId: string; initial: Me
       )}
       {problem && <Problem signIn problem={problem} />}
       <p>
-        <Link to={contributorPaths.transcript(interviewId, medium.id)}>{ct('media.openEditor', { part: medium.part })}</Link>
+        <Link to={contributorPaths.transcript(interviewId, medium.id)}>
+          {ct('media.openEditor', { part: medium.part })}
+        </Link>
       </p>
       <details className="sb-c-details">
         <summary>{ct('import.title')}</summary>

@@ -32,15 +32,17 @@ export function CollectionSettingsPage() {
       {problem && <Problem signIn problem={problem} />}
       {!problem && (!collections || !asr) && <p role="status">{ct('common.loading')}</p>}
       {collections && asr && collections.length === 0 && <p>{ct('collections.none')}</p>}
-      {collections && asr && collections.map((c) => (
-        <CollectionAutoTranscribe
-          key={c.id}
-          collection={c}
-          asr={asr}
-          canEdit={isStaff(me)}
-          onSaved={(saved) => setCollections((all) => all?.map((x) => (x.id === saved.id ? saved : x)) ?? null)}
-        />
-      ))}
+      {collections &&
+        asr &&
+        collections.map((c) => (
+          <CollectionAutoTranscribe
+            key={c.id}
+            collection={c}
+            asr={asr}
+            canEdit={isStaff(me)}
+            onSaved={(saved) => setCollections((all) => all?.map((x) => (x.id === saved.id ? saved : x)) ?? null)}
+          />
+        ))}
     </section>
   );
 }
@@ -67,7 +69,8 @@ export function CollectionAutoTranscribe({ collection, asr, canEdit, onSaved }: 
   const titleId = useId();
   const off = !asr.enabled;
   const disabled = !canEdit || off || saving;
-  const changed = enabled !== collection.autoTranscribe.enabled || (language || null) !== collection.autoTranscribe.language;
+  const changed =
+    enabled !== collection.autoTranscribe.enabled || (language || null) !== collection.autoTranscribe.language;
 
   const save = async () => {
     setSaving(true);
@@ -97,7 +100,9 @@ export function CollectionAutoTranscribe({ collection, asr, canEdit, onSaved }: 
         void save();
       }}
     >
-      <h2 id={titleId} className="sb-c-card-title">{collection.title}</h2>
+      <h2 id={titleId} className="sb-c-card-title">
+        {collection.title}
+      </h2>
       {collection.description && <p className="sb-c-meta">{collection.description}</p>}
       <div className="sb-c-checkbox">
         <input
@@ -116,22 +121,35 @@ export function CollectionAutoTranscribe({ collection, asr, canEdit, onSaved }: 
       {off && collection.autoTranscribe.enabled && <p className="sb-c-field-error">{ct('collections.onButAsrOff')}</p>}
       <div className="sb-c-field">
         <label htmlFor={languageId}>{ct('collections.language')}</label>
-        <select id={languageId} value={language} disabled={disabled || !enabled} onChange={(e) => setLanguage(e.target.value)}>
+        <select
+          id={languageId}
+          value={language}
+          disabled={disabled || !enabled}
+          onChange={(e) => setLanguage(e.target.value)}
+        >
           <option value="">{ct('collections.interviewLanguage')}</option>
           {autoTranscribeLanguages.map((l) => (
-            <option key={l} value={l}>{ct(`asr.languages.${l}` as 'asr.languages.de')}</option>
+            <option key={l} value={l}>
+              {ct(`asr.languages.${l}` as 'asr.languages.de')}
+            </option>
           ))}
-          {language !== '' && !(autoTranscribeLanguages as readonly string[]).includes(language) && <option value={language}>{language}</option>}
+          {language !== '' && !(autoTranscribeLanguages as readonly string[]).includes(language) && (
+            <option value={language}>{language}</option>
+          )}
         </select>
       </div>
       {canEdit ? (
         <p className="sb-c-actions">
-          <button type="submit" className="sb-c-button sb-c-primary" disabled={disabled || !changed}>{ct('collections.save')}</button>
+          <button type="submit" className="sb-c-button sb-c-primary" disabled={disabled || !changed}>
+            {ct('collections.save')}
+          </button>
         </p>
       ) : (
         <p className="sb-c-meta">{ct('collections.staffOnly')}</p>
       )}
-      <div role="status" aria-live="polite">{saved && !changed && <p>{ct('collections.saved')}</p>}</div>
+      <div role="status" aria-live="polite">
+        {saved && !changed && <p>{ct('collections.saved')}</p>}
+      </div>
       {problem && <Problem signIn problem={problem} />}
     </form>
   );

@@ -34,8 +34,12 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
   const navigate = useNavigate();
   const location = useLocation();
   const justCreated = (location.state as { created?: boolean } | null)?.created === true;
-  const { state, dispatch, save, reload, refresh } = useInterviewEditor(interviewId, justCreated ? ct('form.created') : '');
-  const { load, form, record, media, etag, collections, errors, problem, conflict, saving, notice, focusTarget } = state;
+  const { state, dispatch, save, reload, refresh } = useInterviewEditor(
+    interviewId,
+    justCreated ? ct('form.created') : '',
+  );
+  const { load, form, record, media, etag, collections, errors, problem, conflict, saving, notice, focusTarget } =
+    state;
   const summaryRef = useRef<HTMLDivElement>(null);
 
   // the "created" note is for this visit only, not for a later reload of the page
@@ -43,7 +47,13 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
     if (justCreated) void navigate(location.pathname, { replace: true, state: null });
   }, [justCreated, navigate, location.pathname]);
 
-  useDocumentTitle(interviewId ? (record ? ct('form.titleEdit', { title: record.title }) : ct('form.titleEditPlain')) : ct('form.titleNew'));
+  useDocumentTitle(
+    interviewId
+      ? record
+        ? ct('form.titleEdit', { title: record.title })
+        : ct('form.titleEditPlain')
+      : ct('form.titleNew'),
+  );
 
   // after an error or a new row, put the keyboard focus where the person has to act
   useEffect(() => {
@@ -54,8 +64,10 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
   }, [focusTarget, dispatch]);
 
   const setForm = (fn: (f: InterviewFormState) => InterviewFormState) => dispatch({ type: 'form', update: fn });
-  const update = <K extends keyof InterviewFormState>(key: K, value: InterviewFormState[K]) => setForm((f) => ({ ...f, [key]: value }));
-  const updatePerson = (key: string, name: string) => setForm((f) => ({ ...f, people: f.people.map((p) => (p.key === key ? { ...p, name } : p)) }));
+  const update = <K extends keyof InterviewFormState>(key: K, value: InterviewFormState[K]) =>
+    setForm((f) => ({ ...f, [key]: value }));
+  const updatePerson = (key: string, name: string) =>
+    setForm((f) => ({ ...f, people: f.people.map((p) => (p.key === key ? { ...p, name } : p)) }));
   const addPerson = (role: PersonRole) => {
     const row = newPersonRow(role);
     setForm((f) => ({ ...f, people: [...f.people, row] }));
@@ -77,7 +89,11 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
     if (/[,;\n]/.test(value)) {
       const parts = value.split(/[,;\n]/);
       const rest = parts.pop() ?? '';
-      setForm((f) => ({ ...f, keywords: addKeywords(f.keywords, splitKeywords(parts.join(','))), keywordDraft: rest.trimStart() }));
+      setForm((f) => ({
+        ...f,
+        keywords: addKeywords(f.keywords, splitKeywords(parts.join(','))),
+        keywordDraft: rest.trimStart(),
+      }));
     } else {
       update('keywordDraft', value);
     }
@@ -130,11 +146,7 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
           <p className="problem-title">{ct('form.conflictTitle')}</p>
           <p>{ct('form.conflictText')}</p>
           <div className="sb-c-actions">
-            <button
-              type="button"
-              className="sb-c-button"
-              onClick={reload}
-            >
+            <button type="button" className="sb-c-button" onClick={reload}>
               {ct('form.conflictReload')}
             </button>
             <button type="button" className="sb-c-button" onClick={() => void save(true)}>
@@ -171,7 +183,16 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
 
       <form onSubmit={onSubmit} noValidate className="sb-c-form" aria-labelledby="sb-c-form-title">
         <Field id={inputIdFor('title')} label={ct('form.fields.title')} errors={err('title')}>
-          {(a) => <input {...a} type="text" required value={form.title} onChange={(e) => update('title', e.target.value)} maxLength={300} />}
+          {(a) => (
+            <input
+              {...a}
+              type="text"
+              required
+              value={form.title}
+              onChange={(e) => update('title', e.target.value)}
+              maxLength={300}
+            />
+          )}
         </Field>
 
         <Field id={inputIdFor('collectionId')} label={ct('form.fields.collectionId')} errors={err('collectionId')}>
@@ -202,7 +223,12 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
           />
         ))}
 
-        <Field id={inputIdFor('recordedAt')} label={ct('form.fields.recordedAt')} hint={ct('form.recordedAtHint')} errors={err('recordedAt')}>
+        <Field
+          id={inputIdFor('recordedAt')}
+          label={ct('form.fields.recordedAt')}
+          hint={ct('form.recordedAtHint')}
+          errors={err('recordedAt')}
+        >
           {(a) => (
             <input
               {...a}
@@ -219,22 +245,62 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
         <fieldset className="sb-c-fieldset">
           <legend>{ct('form.place')}</legend>
           <Field id={inputIdFor('place.name')} label={ct('form.fields.place.name')} errors={err('place.name')}>
-            {(a) => <input {...a} type="text" value={form.placeName} onChange={(e) => update('placeName', e.target.value)} />}
+            {(a) => (
+              <input {...a} type="text" value={form.placeName} onChange={(e) => update('placeName', e.target.value)} />
+            )}
           </Field>
           <div className="sb-c-row">
-            <Field id={inputIdFor('place.lat')} label={ct('form.fields.place.lat')} hint={ct('form.latHint')} errors={err('place.lat')}>
-              {(a) => <input {...a} type="text" inputMode="decimal" value={form.placeLat} onChange={(e) => update('placeLat', e.target.value)} />}
+            <Field
+              id={inputIdFor('place.lat')}
+              label={ct('form.fields.place.lat')}
+              hint={ct('form.latHint')}
+              errors={err('place.lat')}
+            >
+              {(a) => (
+                <input
+                  {...a}
+                  type="text"
+                  inputMode="decimal"
+                  value={form.placeLat}
+                  onChange={(e) => update('placeLat', e.target.value)}
+                />
+              )}
             </Field>
-            <Field id={inputIdFor('place.lon')} label={ct('form.fields.place.lon')} hint={ct('form.lonHint')} errors={err('place.lon')}>
-              {(a) => <input {...a} type="text" inputMode="decimal" value={form.placeLon} onChange={(e) => update('placeLon', e.target.value)} />}
+            <Field
+              id={inputIdFor('place.lon')}
+              label={ct('form.fields.place.lon')}
+              hint={ct('form.lonHint')}
+              errors={err('place.lon')}
+            >
+              {(a) => (
+                <input
+                  {...a}
+                  type="text"
+                  inputMode="decimal"
+                  value={form.placeLon}
+                  onChange={(e) => update('placeLon', e.target.value)}
+                />
+              )}
             </Field>
           </div>
         </fieldset>
 
-        <Field id={inputIdFor('language')} label={ct('form.fields.language')} hint={ct('form.languageHint')} errors={err('language')}>
+        <Field
+          id={inputIdFor('language')}
+          label={ct('form.fields.language')}
+          hint={ct('form.languageHint')}
+          errors={err('language')}
+        >
           {(a) => (
             <>
-              <input {...a} type="text" list="sb-c-languages" value={form.language} onChange={(e) => update('language', e.target.value)} className="sb-c-short" />
+              <input
+                {...a}
+                type="text"
+                list="sb-c-languages"
+                value={form.language}
+                onChange={(e) => update('language', e.target.value)}
+                className="sb-c-short"
+              />
               <datalist id="sb-c-languages">
                 {languageSuggestions.map((l) => (
                   <option key={l} value={l}>
@@ -250,7 +316,12 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
           {(a) => <textarea {...a} rows={5} value={form.summary} onChange={(e) => update('summary', e.target.value)} />}
         </Field>
 
-        <Field id={inputIdFor('keywords')} label={ct('form.fields.keywords')} hint={ct('form.keywordsHint')} errors={err('keywords')}>
+        <Field
+          id={inputIdFor('keywords')}
+          label={ct('form.fields.keywords')}
+          hint={ct('form.keywordsHint')}
+          errors={err('keywords')}
+        >
           {(a) => (
             <div className="sb-c-tag-input">
               {form.keywords.length > 0 && (
@@ -270,12 +341,21 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
                   ))}
                 </ul>
               )}
-              <input {...a} type="text" value={form.keywordDraft} onChange={(e) => onKeywordChange(e.target.value)} onKeyDown={onKeywordKey} />
+              <input
+                {...a}
+                type="text"
+                value={form.keywordDraft}
+                onChange={(e) => onKeywordChange(e.target.value)}
+                onKeyDown={onKeywordKey}
+              />
             </div>
           )}
         </Field>
 
-        <fieldset className="sb-c-fieldset" aria-describedby={err('visibility') ? 'sb-c-f-visibility-error' : undefined}>
+        <fieldset
+          className="sb-c-fieldset"
+          aria-describedby={err('visibility') ? 'sb-c-f-visibility-error' : undefined}
+        >
           <legend>{ct('form.fields.visibility')}</legend>
           {err('visibility') && (
             <p id="sb-c-f-visibility-error" className="sb-c-field-error">
@@ -309,7 +389,13 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
         </div>
       </form>
 
-      {interviewId && record && <MediaSection interviewId={interviewId} media={media} onMediaChange={(list) => dispatch({ type: 'media', media: list })} />}
+      {interviewId && record && (
+        <MediaSection
+          interviewId={interviewId}
+          media={media}
+          onMediaChange={(list) => dispatch({ type: 'media', media: list })}
+        />
+      )}
       {interviewId && record && isStaff(me) && (
         <CurationSection
           interviewId={interviewId}
@@ -317,7 +403,15 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
           media={media}
           etag={etag}
           formVisibility={form.visibility}
-          onInterviewSaved={(saved, tag) => dispatch({ type: 'loaded', record: saved, media: null, etag: tag ?? interviewEtag(saved.version), form: null })}
+          onInterviewSaved={(saved, tag) =>
+            dispatch({
+              type: 'loaded',
+              record: saved,
+              media: null,
+              etag: tag ?? interviewEtag(saved.version),
+              form: null,
+            })
+          }
           onReload={reload}
           onRefresh={refresh}
         />

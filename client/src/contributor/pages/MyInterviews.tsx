@@ -36,7 +36,10 @@ export function MyInterviews() {
   const { loading, problem } = list;
   const total = list.data?.total ?? null;
 
-  const dateTime = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeStyle: 'short' });
+  const dateTime = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
 
   return (
     <section aria-labelledby="sb-c-list-title">
@@ -81,24 +84,30 @@ export function MyInterviews() {
       {items.length > 0 && (
         <Table
           caption={heading}
-          columns={[ct('list.columns.title'), ct('list.columns.status'), ct('list.columns.visibility'), ct('list.columns.recordedAt'), ct('list.columns.updatedAt')]}
+          columns={[
+            ct('list.columns.title'),
+            ct('list.columns.status'),
+            ct('list.columns.visibility'),
+            ct('list.columns.recordedAt'),
+            ct('list.columns.updatedAt'),
+          ]}
         >
-              {items.map((i) => (
-                <tr key={i.id}>
-                  <th scope="row">
-                    <Link to={contributorPaths.interview(i.id)}>{i.title}</Link>
-                    <span className="visually-hidden"> – {ct('list.edit')}</span>
-                  </th>
-                  <td>
-                    <StatusBadge status={i.status} />
-                  </td>
-                  <td>{ct(`visibility.${i.visibility}.label`)}</td>
-                  <td>{i.recordedAt ? formatRecordedAt(i.recordedAt, lang) : '–'}</td>
-                  <td>
-                    <time dateTime={i.updatedAt}>{dateTime.format(new Date(i.updatedAt))}</time>
-                  </td>
-                </tr>
-              ))}
+          {items.map((i) => (
+            <tr key={i.id}>
+              <th scope="row">
+                <Link to={contributorPaths.interview(i.id)}>{i.title}</Link>
+                <span className="visually-hidden"> – {ct('list.edit')}</span>
+              </th>
+              <td>
+                <StatusBadge status={i.status} />
+              </td>
+              <td>{ct(`visibility.${i.visibility}.label`)}</td>
+              <td>{i.recordedAt ? formatRecordedAt(i.recordedAt, lang) : '–'}</td>
+              <td>
+                <time dateTime={i.updatedAt}>{dateTime.format(new Date(i.updatedAt))}</time>
+              </td>
+            </tr>
+          ))}
         </Table>
       )}
       {loading && (

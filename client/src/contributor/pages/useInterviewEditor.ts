@@ -35,7 +35,13 @@ export type EditorAction =
   | { type: 'media'; media: Medium[] }
   | { type: 'saving'; notice?: string }
   | { type: 'saved'; record: Interview; etag: string; form: InterviewFormState; notice: string }
-  | { type: 'failed'; errors?: FieldErrors; problem?: ApiProblem | null; conflict?: boolean; focusTarget?: string | null }
+  | {
+      type: 'failed';
+      errors?: FieldErrors;
+      problem?: ApiProblem | null;
+      conflict?: boolean;
+      focusTarget?: string | null;
+    }
   | { type: 'clearErrors'; prefix?: string }
   | { type: 'focus'; target: string | null };
 
@@ -59,7 +65,14 @@ export function initialEditorState(interviewId: string | null, notice: string): 
 export function editorReducer(state: EditorState, action: EditorAction): EditorState {
   switch (action.type) {
     case 'loaded':
-      return { ...state, load: { kind: 'ready' }, record: action.record, media: action.media ?? state.media, etag: action.etag, form: action.form ?? state.form };
+      return {
+        ...state,
+        load: { kind: 'ready' },
+        record: action.record,
+        media: action.media ?? state.media,
+        etag: action.etag,
+        form: action.form ?? state.form,
+      };
     case 'loadFailed':
       return { ...state, load: { kind: 'error', problem: action.problem } };
     case 'collections':
@@ -71,7 +84,16 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     case 'saving':
       return { ...state, saving: true, problem: null, notice: action.notice ?? '' };
     case 'saved':
-      return { ...state, saving: false, record: action.record, etag: action.etag, form: action.form, errors: {}, conflict: false, notice: action.notice };
+      return {
+        ...state,
+        saving: false,
+        record: action.record,
+        etag: action.etag,
+        form: action.form,
+        errors: {},
+        conflict: false,
+        notice: action.notice,
+      };
     case 'failed':
       return {
         ...state,
@@ -83,7 +105,9 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       };
     case 'clearErrors': {
       const prefix = action.prefix;
-      const errors = prefix ? Object.fromEntries(Object.entries(state.errors).filter(([k]) => !k.startsWith(prefix))) : {};
+      const errors = prefix
+        ? Object.fromEntries(Object.entries(state.errors).filter(([k]) => !k.startsWith(prefix)))
+        : {};
       return { ...state, errors, ...(prefix ? {} : { conflict: false }) };
     }
     case 'focus':
@@ -140,7 +164,8 @@ export function useInterviewEditor(interviewId: string | null, notice: string) {
     const { form } = state;
     const built = buildInterviewPayload(form);
     const own: FieldErrors = {};
-    for (const [key, problemKey] of Object.entries(built.problems)) own[key] = [ct(`form.errors.${problemKey}` as CKey)];
+    for (const [key, problemKey] of Object.entries(built.problems))
+      own[key] = [ct(`form.errors.${problemKey}` as CKey)];
     if (hasErrors(own)) {
       dispatch({ type: 'saving' });
       dispatch({ type: 'failed', errors: own, focusTarget: 'summary' });
@@ -154,7 +179,10 @@ export function useInterviewEditor(interviewId: string | null, notice: string) {
         return;
       }
       const ifMatch = overwrite ? (await fetchRecord(interviewId)).etag : state.etag;
-      const { data, etag } = await request<Interview>('PATCH', recordPath(interviewId), { json: built.payload, ifMatch });
+      const { data, etag } = await request<Interview>('PATCH', recordPath(interviewId), {
+        json: built.payload,
+        ifMatch,
+      });
       dispatch({
         type: 'saved',
         record: data,
@@ -167,9 +195,15 @@ export function useInterviewEditor(interviewId: string | null, notice: string) {
       if (p.status === 412) {
         dispatch({ type: 'failed', conflict: true, focusTarget: 'sb-c-conflict' });
       } else if (p.problem.errors && p.problem.errors.length > 0) {
-        const grouped = groupFieldErrors(p.problem.errors, (f) => mapToVisibleKey(interviewFieldKey(f, built.peopleIndexMap), form));
+        const grouped = groupFieldErrors(p.problem.errors, (f) =>
+          mapToVisibleKey(interviewFieldKey(f, built.peopleIndexMap), form),
+        );
         const onFields = Object.keys(grouped).some((k) => k !== FORM_LEVEL);
-        dispatch(onFields ? { type: 'failed', errors: grouped, focusTarget: 'summary' } : { type: 'failed', errors: {}, problem: p });
+        dispatch(
+          onFields
+            ? { type: 'failed', errors: grouped, focusTarget: 'summary' }
+            : { type: 'failed', errors: {}, problem: p },
+        );
       } else {
         dispatch({ type: 'failed', problem: p });
       }

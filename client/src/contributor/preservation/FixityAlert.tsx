@@ -23,7 +23,8 @@ export function FixityProblemList({ problems, showInterview }: { problems: Fixit
           {ct(p.outcome === 'missing' ? 'preservation.missing' : 'preservation.mismatch')}: <code>{p.path}</code>
           {showInterview && (
             <>
-              {' '}(<Link to={contributorPaths.interview(p.interviewId)}>{ct('preservation.toInterview')}</Link>)
+              {' '}
+              (<Link to={contributorPaths.interview(p.interviewId)}>{ct('preservation.toInterview')}</Link>)
             </>
           )}
           {p.fileKind === 'original' && <> — {ct('preservation.notRepaired')}</>}

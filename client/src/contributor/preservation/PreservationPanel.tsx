@@ -13,12 +13,22 @@ export function PreservationPanel({ interviewId }: { interviewId: string }) {
   const consentId = useId();
   if (me.user.role !== 'admin') return null;
   return (
-    <section id="sb-c-preservation" aria-labelledby="sb-c-preservation-title" className="sb-c-subsection" data-testid="preservation">
+    <section
+      id="sb-c-preservation"
+      aria-labelledby="sb-c-preservation-title"
+      className="sb-c-subsection"
+      data-testid="preservation"
+    >
       <h3 id="sb-c-preservation-title">{ct('preservation.title')}</h3>
       <p className="sb-c-hint">{ct('preservation.intro')}</p>
       <FixityAlert interviewId={interviewId} />
       <p>
-        <input id={consentId} type="checkbox" checked={withConsent} onChange={(e) => setWithConsent(e.target.checked)} />{' '}
+        <input
+          id={consentId}
+          type="checkbox"
+          checked={withConsent}
+          onChange={(e) => setWithConsent(e.target.checked)}
+        />{' '}
         <label htmlFor={consentId}>{ct('preservation.withConsent')}</label>
       </p>
       <p>

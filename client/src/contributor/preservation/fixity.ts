@@ -2,7 +2,10 @@
 import type { FixityEvent, FixityOutcome } from '../../../../server/store/types.js';
 
 /** An open alert: the newest event of a file that did not pass (the server's FixityEvent as JSON). */
-export type FixityProblem = Pick<FixityEvent, 'id' | 'at' | 'path' | 'fileKind' | 'mediaId' | 'interviewId' | 'expectedSha256' | 'actualSha256' | 'detail'> & {
+export type FixityProblem = Pick<
+  FixityEvent,
+  'id' | 'at' | 'path' | 'fileKind' | 'mediaId' | 'interviewId' | 'expectedSha256' | 'actualSha256' | 'detail'
+> & {
   outcome: Exclude<FixityOutcome, 'pass'>;
 };
 
@@ -12,7 +15,9 @@ export interface FixityState {
 
 /** Originals first (they are never repaired automatically), then renditions; oldest first within each. */
 export function sortProblems(problems: readonly FixityProblem[]): FixityProblem[] {
-  return [...problems].sort((a, b) => (a.fileKind === b.fileKind ? (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) : a.fileKind === 'original' ? -1 : 1));
+  return [...problems].sort((a, b) =>
+    a.fileKind === b.fileKind ? (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) : a.fileKind === 'original' ? -1 : 1,
+  );
 }
 
 export function problemsOf(state: FixityState | null, interviewId?: string): FixityProblem[] {

@@ -27,7 +27,9 @@ interface Props {
 export function AsrPanel({ mediaId, defaultLanguage, hasTranscript, onDone }: Props) {
   const { ct, lang } = useCt();
   const status = useApi<AsrStatus>('/api/asr').data ?? null;
-  const [language, setLanguage] = useState<string>((languages as readonly string[]).includes(defaultLanguage.slice(0, 2)) ? defaultLanguage.slice(0, 2) : 'de');
+  const [language, setLanguage] = useState<string>(
+    (languages as readonly string[]).includes(defaultLanguage.slice(0, 2)) ? defaultLanguage.slice(0, 2) : 'de',
+  );
   const [jobId, setJobId] = useState<string | null>(null);
   const [actionProblem, setActionProblem] = useState<ApiProblem | null>(null);
   const langId = useId();
@@ -52,30 +54,44 @@ export function AsrPanel({ mediaId, defaultLanguage, hasTranscript, onDone }: Pr
     [showJob, follow],
   );
 
-  const start = useCallback(async (kind: 'transcribe' | 'align') => {
-    setActionProblem(null);
-    try {
-      track((await request<MediumJob>('POST', `/api/media/${encodeURIComponent(mediaId)}/${kind}`, { json: { language } })).data);
-    } catch (err) {
-      setActionProblem(asProblem(err));
-    }
-  }, [mediaId, language, track]);
+  const start = useCallback(
+    async (kind: 'transcribe' | 'align') => {
+      setActionProblem(null);
+      try {
+        track(
+          (
+            await request<MediumJob>('POST', `/api/media/${encodeURIComponent(mediaId)}/${kind}`, {
+              json: { language },
+            })
+          ).data,
+        );
+      } catch (err) {
+        setActionProblem(asProblem(err));
+      }
+    },
+    [mediaId, language, track],
+  );
 
-  const act = useCallback(async (action: 'cancel' | 'retry') => {
-    if (!job) return;
-    setActionProblem(null);
-    try {
-      track((await request<MediumJob>('POST', `/api/jobs/${job.id}/${action}`, { json: {} })).data);
-    } catch (err) {
-      setActionProblem(asProblem(err));
-    }
-  }, [job, track]);
+  const act = useCallback(
+    async (action: 'cancel' | 'retry') => {
+      if (!job) return;
+      setActionProblem(null);
+      try {
+        track((await request<MediumJob>('POST', `/api/jobs/${job.id}/${action}`, { json: {} })).data);
+      } catch (err) {
+        setActionProblem(asProblem(err));
+      }
+    },
+    [job, track],
+  );
 
   if (!status) return null;
   if (!status.enabled) {
     return (
       <aside className="sb-c-card sb-c-asr" aria-labelledby="sb-c-asr-title" data-testid="asr-off">
-        <h2 id="sb-c-asr-title" className="sb-c-card-title">{ct('asr.title')}</h2>
+        <h2 id="sb-c-asr-title" className="sb-c-card-title">
+          {ct('asr.title')}
+        </h2>
         <p>{ct('asr.off')}</p>
         <p className="sb-c-meta">{status.howToEnable?.[lang]}</p>
       </aside>
@@ -85,20 +101,39 @@ export function AsrPanel({ mediaId, defaultLanguage, hasTranscript, onDone }: Pr
   const jobName = job?.name === 'media.align' ? ct('asr.jobAlign') : ct('asr.jobTranscribe');
   return (
     <aside className="sb-c-card sb-c-asr" aria-labelledby="sb-c-asr-title" data-testid="asr-panel">
-      <h2 id="sb-c-asr-title" className="sb-c-card-title">{ct('asr.title')}</h2>
+      <h2 id="sb-c-asr-title" className="sb-c-card-title">
+        {ct('asr.title')}
+      </h2>
       <p className="sb-c-meta">{ct('asr.engine', { engine: status.engine, model: status.model })}</p>
       <div className="sb-c-field">
         <label htmlFor={langId}>{ct('asr.language')}</label>
         <select id={langId} value={language} onChange={(e) => setLanguage(e.target.value)} disabled={Boolean(active)}>
           {languages.map((l) => (
-            <option key={l} value={l}>{ct(`asr.languages.${l}` as 'asr.languages.de')}</option>
+            <option key={l} value={l}>
+              {ct(`asr.languages.${l}` as 'asr.languages.de')}
+            </option>
           ))}
         </select>
       </div>
       <div className="sb-c-actions">
-        <button type="button" className="sb-c-button sb-c-primary" disabled={Boolean(active)} onClick={() => void start('transcribe')}>{ct('asr.transcribe')}</button>
+        <button
+          type="button"
+          className="sb-c-button sb-c-primary"
+          disabled={Boolean(active)}
+          onClick={() => void start('transcribe')}
+        >
+          {ct('asr.transcribe')}
+        </button>
         {hasTranscript && (
-          <button type="button" className="sb-c-button" disabled={Boolean(active)} onClick={() => void start('align')} title={ct('asr.alignHint')}>{ct('asr.align')}</button>
+          <button
+            type="button"
+            className="sb-c-button"
+            disabled={Boolean(active)}
+            onClick={() => void start('align')}
+            title={ct('asr.alignHint')}
+          >
+            {ct('asr.align')}
+          </button>
         )}
       </div>
       <p className="sb-c-meta">{ct('asr.transcribeHint')}</p>
@@ -106,15 +141,27 @@ export function AsrPanel({ mediaId, defaultLanguage, hasTranscript, onDone }: Pr
         {job && active && (
           <>
             <progress max={100} value={job.progress} aria-label={jobName} />
-            <p>{ct('asr.running', { name: jobName, progress: Math.round(job.progress), status: job.status === 'queued' ? ct('asr.queued') : ct('asr.runningStatus') })}</p>
-            <button type="button" className="sb-c-button sb-c-danger" onClick={() => void act('cancel')}>{ct('asr.cancel')}</button>
+            <p>
+              {ct('asr.running', {
+                name: jobName,
+                progress: Math.round(job.progress),
+                status: job.status === 'queued' ? ct('asr.queued') : ct('asr.runningStatus'),
+              })}
+            </p>
+            <button type="button" className="sb-c-button sb-c-danger" onClick={() => void act('cancel')}>
+              {ct('asr.cancel')}
+            </button>
           </>
         )}
         {job?.status === 'done' && <p>{ct('asr.done')}</p>}
         {(job?.status === 'failed' || job?.status === 'cancelled') && (
           <>
-            <p className="sb-c-field-error">{job.status === 'failed' ? ct('asr.failed', { error: job.error ?? '' }) : ct('asr.cancelled')}</p>
-            <button type="button" className="sb-c-button" onClick={() => void act('retry')}>{ct('asr.retry')}</button>
+            <p className="sb-c-field-error">
+              {job.status === 'failed' ? ct('asr.failed', { error: job.error ?? '' }) : ct('asr.cancelled')}
+            </p>
+            <button type="button" className="sb-c-button" onClick={() => void act('retry')}>
+              {ct('asr.retry')}
+            </button>
           </>
         )}
       </div>

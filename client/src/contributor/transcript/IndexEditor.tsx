@@ -27,7 +27,11 @@ const rowOf = (p: IndexPoint): PointRow => ({
   title: p.title,
   synopsis: p.synopsis ?? '',
   keywords: p.keywords.join(', '),
-  rest: { subjects: p.subjects, place: p.place, ...(p.partialTranscript !== undefined ? { partialTranscript: p.partialTranscript } : {}) },
+  rest: {
+    subjects: p.subjects,
+    place: p.place,
+    ...(p.partialTranscript !== undefined ? { partialTranscript: p.partialTranscript } : {}),
+  },
 });
 
 interface Props {
@@ -118,7 +122,10 @@ export function IndexEditor({ basePath, getTime, onSeek }: Props) {
     }
     setBusy(true);
     try {
-      const { data } = await request<MediaIndex>('PUT', `${basePath}/index`, { json: { points }, ifMatch: indexEtag(version) });
+      const { data } = await request<MediaIndex>('PUT', `${basePath}/index`, {
+        json: { points },
+        ifMatch: indexEtag(version),
+      });
       setRows(data.points.map(rowOf));
       setVersion(data.version);
       setDirty(false);
@@ -228,7 +235,12 @@ export function IndexEditor({ basePath, getTime, onSeek }: Props) {
                   >
                     {ct('index.playFrom')}
                   </button>
-                  <button type="button" className="sb-c-button sb-c-quiet" onClick={() => remove(r.key)} aria-label={ct('index.removeNamed', { title: r.title || ct('index.untitled') })}>
+                  <button
+                    type="button"
+                    className="sb-c-button sb-c-quiet"
+                    onClick={() => remove(r.key)}
+                    aria-label={ct('index.removeNamed', { title: r.title || ct('index.untitled') })}
+                  >
                     {ct('index.remove')}
                   </button>
                 </div>
@@ -241,7 +253,13 @@ export function IndexEditor({ basePath, getTime, onSeek }: Props) {
         <button type="button" className="sb-c-button" onClick={addAtCurrentTime} disabled={rows === null}>
           {ct('index.addAtTime')}
         </button>
-        <button type="button" className="sb-c-button sb-c-primary" onClick={() => void save()} disabled={!dirty || busy} aria-busy={busy}>
+        <button
+          type="button"
+          className="sb-c-button sb-c-primary"
+          onClick={() => void save()}
+          disabled={!dirty || busy}
+          aria-busy={busy}
+        >
           {ct('index.save')}
         </button>
       </div>

@@ -29,7 +29,9 @@ export function Player({ medium, mediaRef, captionsUrl, label, onTime, onPlaying
     onPause: () => onPlayingChange(false),
     onEnded: () => onPlayingChange(false),
   };
-  const track = captionsUrl ? <track key={captionsUrl} kind="captions" src={captionsUrl} srcLang={lang} label={ct('editor.captions')} default /> : null;
+  const track = captionsUrl ? (
+    <track key={captionsUrl} kind="captions" src={captionsUrl} srcLang={lang} label={ct('editor.captions')} default />
+  ) : null;
   if (medium.kind === 'video') {
     return (
       <video
@@ -48,7 +50,15 @@ export function Player({ medium, mediaRef, captionsUrl, label, onTime, onPlaying
     );
   }
   return (
-    <audio ref={mediaRef as RefObject<HTMLAudioElement | null>} className="sb-c-player" controls preload="metadata" src={source.src} aria-label={label} {...events}>
+    <audio
+      ref={mediaRef as RefObject<HTMLAudioElement | null>}
+      className="sb-c-player"
+      controls
+      preload="metadata"
+      src={source.src}
+      aria-label={label}
+      {...events}
+    >
       {track}
     </audio>
   );

@@ -48,9 +48,21 @@ export const SegmentRow = memo(function SegmentRow(p: Props) {
     p.onDraft(n, unchanged ? undefined : next);
   };
   return (
-    <li className={`sb-c-seg${p.isCurrent ? ' sb-c-seg-current' : ''}${dirty ? ' sb-c-seg-dirty' : ''}`} aria-current={p.isCurrent ? 'true' : undefined} data-index={n}>
+    <li
+      className={`sb-c-seg${p.isCurrent ? ' sb-c-seg-current' : ''}${dirty ? ' sb-c-seg-dirty' : ''}`}
+      aria-current={p.isCurrent ? 'true' : undefined}
+      data-index={n}
+    >
       <div className="sb-c-seg-head">
-        <button type="button" className="sb-c-time" onClick={() => p.onSeek(s.start)} aria-label={ct('editor.seekTo', { time: formatTimecodeTenths(s.start), range: `${formatTimecodeTenths(s.start)} – ${formatTimecodeTenths(s.end)}` })}>
+        <button
+          type="button"
+          className="sb-c-time"
+          onClick={() => p.onSeek(s.start)}
+          aria-label={ct('editor.seekTo', {
+            time: formatTimecodeTenths(s.start),
+            range: `${formatTimecodeTenths(s.start)} – ${formatTimecodeTenths(s.end)}`,
+          })}
+        >
           {formatTimecodeTenths(s.start)} – {formatTimecodeTenths(s.end)}
         </button>
         <span className="sb-c-seg-number">{ct('editor.segment', { n: n + 1 })}</span>
@@ -58,19 +70,34 @@ export const SegmentRow = memo(function SegmentRow(p: Props) {
         {dirty && <span className="sb-c-unsaved">{ct('editor.unsaved')}</span>}
         {s.unaligned && <span className="sb-c-badge sb-c-unaligned">{ct('asr.unaligned')}</span>}
       </div>
-      {p.showConfidence && !dirty && s.words?.some((w) => w.probability !== undefined && w.probability < LOW_CONFIDENCE) && (
-        <p className="sb-c-confidence" aria-label={ct('asr.lowConfidence', { n: n + 1 })} data-testid="low-confidence">
-          {s.words.map((w, i) => {
-            const low = w.probability !== undefined && w.probability < LOW_CONFIDENCE;
-            return (
-              <span key={i}>
-                {i > 0 && ' '}
-                {low ? <mark className="sb-c-lowconf" title={ct('asr.lowConfidenceWord', { percent: Math.round((w.probability ?? 0) * 100) })}>{w.text}</mark> : w.text}
-              </span>
-            );
-          })}
-        </p>
-      )}
+      {p.showConfidence &&
+        !dirty &&
+        s.words?.some((w) => w.probability !== undefined && w.probability < LOW_CONFIDENCE) && (
+          <p
+            className="sb-c-confidence"
+            aria-label={ct('asr.lowConfidence', { n: n + 1 })}
+            data-testid="low-confidence"
+          >
+            {s.words.map((w, i) => {
+              const low = w.probability !== undefined && w.probability < LOW_CONFIDENCE;
+              return (
+                <span key={i}>
+                  {i > 0 && ' '}
+                  {low ? (
+                    <mark
+                      className="sb-c-lowconf"
+                      title={ct('asr.lowConfidenceWord', { percent: Math.round((w.probability ?? 0) * 100) })}
+                    >
+                      {w.text}
+                    </mark>
+                  ) : (
+                    w.text
+                  )}
+                </span>
+              );
+            })}
+          </p>
+        )}
       <div className="sb-c-seg-fields">
         <div className="sb-c-field sb-c-speaker">
           <label htmlFor={`${idBase}-speaker`}>{ct('editor.speaker')}</label>
@@ -108,7 +135,13 @@ export const SegmentRow = memo(function SegmentRow(p: Props) {
         </p>
       )}
       <div className="sb-c-actions sb-c-seg-actions">
-        <button type="button" className="sb-c-button sb-c-primary" disabled={!dirty || p.busy} onClick={() => p.onAction(n, 'save')} aria-label={ct('editor.saveNamed', { n: n + 1 })}>
+        <button
+          type="button"
+          className="sb-c-button sb-c-primary"
+          disabled={!dirty || p.busy}
+          onClick={() => p.onAction(n, 'save')}
+          aria-label={ct('editor.saveNamed', { n: n + 1 })}
+        >
           {ct('editor.save')}
         </button>
         <button
@@ -135,7 +168,9 @@ export const SegmentRow = memo(function SegmentRow(p: Props) {
           className="sb-c-button"
           disabled={!canSetStart || p.busy}
           onClick={() => p.onAction(n, 'setStart')}
-          aria-label={canSetStart ? ct('editor.setStartNamed', { n: n + 1, time: formatTimecodeTenths(time) }) : undefined}
+          aria-label={
+            canSetStart ? ct('editor.setStartNamed', { n: n + 1, time: formatTimecodeTenths(time) }) : undefined
+          }
           title={canSetStart ? undefined : ct('editor.setStartHint')}
         >
           {ct('editor.setStart')}

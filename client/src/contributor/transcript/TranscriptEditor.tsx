@@ -37,7 +37,15 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [conflict, setConflict] = useState<number | null | 'unknown'>(null);
   const data = useTranscriptData(interviewId, mediaId, () => setConflict(null));
-  const { base, load, transcript, setTranscript, reloadTranscript: loadTranscript, versions, reloadVersions: loadVersions } = data;
+  const {
+    base,
+    load,
+    transcript,
+    setTranscript,
+    reloadTranscript: loadTranscript,
+    versions,
+    reloadVersions: loadVersions,
+  } = data;
   const [message, setMessage] = useState('');
   const { mediaRef, time, setTime, playing, setPlaying, seek } = useEditorPlayback();
   const [follow, setFollow] = useState(true);
@@ -45,11 +53,16 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
   const speakersListId = useId();
   const followId = useId();
 
-  const title = load.kind === 'ready' ? ct('editor.pageTitle', { title: load.interview.title, part: load.medium.part }) : ct('editor.pageTitlePlain');
+  const title =
+    load.kind === 'ready'
+      ? ct('editor.pageTitle', { title: load.interview.title, part: load.medium.part })
+      : ct('editor.pageTitlePlain');
   useDocumentTitle(title);
 
   // the editor works on timed transcripts; untimed legacy text (start null) has no rows to sync with the player
-  const segments = (transcript?.segments ?? []).filter((s): s is typeof s & TimedSegment => s.start !== null && s.end !== null);
+  const segments = (transcript?.segments ?? []).filter(
+    (s): s is typeof s & TimedSegment => s.start !== null && s.end !== null,
+  );
   const current = currentSegmentIndex(segments, time);
   const anchor = lastStartedIndex(segments, time);
   const tenths = Math.round(time * 10) / 10;
@@ -107,18 +120,24 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
             onDraft(n, undefined);
             return;
           }
-          answer = (await request<Transcript>('PATCH', `${base}/transcript/segments/${n}`, { json: body, ifMatch })).data;
+          answer = (await request<Transcript>('PATCH', `${base}/transcript/segments/${n}`, { json: body, ifMatch }))
+            .data;
           onDraft(n, undefined);
           setMessage(ct('editor.savedSegment', { n: n + 1, version: answer.version }));
         } else if (action === 'setStart') {
-          answer = (await request<Transcript>('PATCH', `${base}/transcript/segments/${n}`, { json: { start: at }, ifMatch })).data;
+          answer = (
+            await request<Transcript>('PATCH', `${base}/transcript/segments/${n}`, { json: { start: at }, ifMatch })
+          ).data;
           setMessage(ct('editor.startSet', { n: n + 1, time: formatTimecodeTenths(at), version: answer.version }));
         } else if (action === 'split') {
-          answer = (await request<Transcript>('POST', `${base}/transcript/segments/${n}/split`, { json: { at }, ifMatch })).data;
+          answer = (
+            await request<Transcript>('POST', `${base}/transcript/segments/${n}/split`, { json: { at }, ifMatch })
+          ).data;
           setDrafts((d) => renumberDrafts(d, { kind: 'split', n }));
           setMessage(ct('editor.splitDone', { n: n + 1, time: formatTimecodeTenths(at), version: answer.version }));
         } else {
-          answer = (await request<Transcript>('POST', `${base}/transcript/segments/${n}/merge`, { json: {}, ifMatch })).data;
+          answer = (await request<Transcript>('POST', `${base}/transcript/segments/${n}/merge`, { json: {}, ifMatch }))
+            .data;
           setDrafts((d) => renumberDrafts(d, { kind: 'merge', n }));
           setMessage(ct('editor.mergeDone', { n: n + 1, next: n + 2, version: answer.version }));
         }
@@ -153,14 +172,18 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
     setBusy(true);
     setProblem(null);
     try {
-      await request('POST', `${base}/transcript/restore`, { json: { version }, ifMatch: transcriptEtag(transcript.version) });
+      await request('POST', `${base}/transcript/restore`, {
+        json: { version },
+        ifMatch: transcriptEtag(transcript.version),
+      });
       loadTranscript();
       setDrafts(new Map());
       loadVersions();
       setMessage(ct('versions.restored', { version }));
     } catch (err) {
       const p = asProblem(err);
-      if (p.status === 412) setConflict(typeof p.problem.currentVersion === 'number' ? p.problem.currentVersion : 'unknown');
+      if (p.status === 412)
+        setConflict(typeof p.problem.currentVersion === 'number' ? p.problem.currentVersion : 'unknown');
       else setProblem(p);
     } finally {
       setBusy(false);
@@ -172,13 +195,19 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
     setBusy(true);
     setProblem(null);
     try {
-      const answer = (await request<Transcript>('POST', `${base}/transcript/review`, { json: {}, ifMatch: transcriptEtag(transcript.version) })).data;
+      const answer = (
+        await request<Transcript>('POST', `${base}/transcript/review`, {
+          json: {},
+          ifMatch: transcriptEtag(transcript.version),
+        })
+      ).data;
       setTranscript(answer);
       loadVersions();
       setMessage(ct('asr.reviewed', { version: answer.version }));
     } catch (err) {
       const p = asProblem(err);
-      if (p.status === 412) setConflict(typeof p.problem.currentVersion === 'number' ? p.problem.currentVersion : 'unknown');
+      if (p.status === 412)
+        setConflict(typeof p.problem.currentVersion === 'number' ? p.problem.currentVersion : 'unknown');
       else setProblem(p);
     } finally {
       setBusy(false);
@@ -219,7 +248,10 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
 
   return (
     <section aria-labelledby="sb-c-editor-title" className="sb-c-editor-page">
-      <AreaBreadcrumbs current={ct('editor.crumb', { part: medium.part })} trail={[{ to: contributorPaths.interview(interview.id), label: interview.title }]} />
+      <AreaBreadcrumbs
+        current={ct('editor.crumb', { part: medium.part })}
+        trail={[{ to: contributorPaths.interview(interview.id), label: interview.title }]}
+      />
       <h1 id="sb-c-editor-title">{title}</h1>
       <p className="sb-c-meta">
         {medium.originalFilename} · <MediaStatusBadge status={medium.status} />
@@ -239,11 +271,19 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
       {conflict !== null && (
         <div className="problem" role="alert">
           <p className="problem-title">{ct('editor.conflictTitle')}</p>
-          <p>{conflict === 'unknown' ? ct('editor.conflictText') : ct('editor.conflictTextVersion', { version: conflict })}</p>
-          <button type="button" className="sb-c-button" onClick={() => {
-            loadTranscript();
-            loadVersions();
-          }}>
+          <p>
+            {conflict === 'unknown'
+              ? ct('editor.conflictText')
+              : ct('editor.conflictTextVersion', { version: conflict })}
+          </p>
+          <button
+            type="button"
+            className="sb-c-button"
+            onClick={() => {
+              loadTranscript();
+              loadVersions();
+            }}
+          >
             {ct('editor.reload')}
           </button>
         </div>
@@ -254,7 +294,12 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
           <p>{ct('asr.draftTitle')}</p>
           <p className="sb-c-asr-draft-text">{ct('asr.draftText', { source: transcript.draft.source })}</p>
           <p className="sb-c-asr-draft-text">{ct('asr.legend', { percent: LOW_CONFIDENCE * 100 })}</p>
-          <button type="button" className="sb-c-button sb-c-primary" disabled={busy || dirtyCount > 0} onClick={() => void markReviewed()}>
+          <button
+            type="button"
+            className="sb-c-button sb-c-primary"
+            disabled={busy || dirtyCount > 0}
+            onClick={() => void markReviewed()}
+          >
             {ct('asr.markReviewed')}
           </button>
         </div>
@@ -296,7 +341,12 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
               <dd>{ct('shortcuts.save')}</dd>
             </dl>
           </aside>
-          <AsrPanel mediaId={medium.id} defaultLanguage={interview.language} hasTranscript={Boolean(transcript)} onDone={onAsrDone} />
+          <AsrPanel
+            mediaId={medium.id}
+            defaultLanguage={interview.language}
+            hasTranscript={Boolean(transcript)}
+            onDone={onAsrDone}
+          />
           <p className="sb-c-checkbox">
             <input id={followId} type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
             <label htmlFor={followId}>{ct('editor.follow')}</label>
@@ -366,7 +416,12 @@ function TranscriptEditor({ interviewId, mediaId }: { interviewId: string; media
       </div>
 
       <IndexEditor basePath={base} getTime={() => mediaRef.current?.currentTime ?? 0} onSeek={seek} />
-      <VersionHistory versions={versions} currentVersion={transcript?.currentVersion ?? null} busy={busy} onRestore={(v) => void restore(v)} />
+      <VersionHistory
+        versions={versions}
+        currentVersion={transcript?.currentVersion ?? null}
+        busy={busy}
+        onRestore={(v) => void restore(v)}
+      />
     </section>
   );
 }

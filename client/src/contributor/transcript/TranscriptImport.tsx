@@ -59,7 +59,11 @@ export function TranscriptImport({ interviewId, mediaId, onImported }: Props) {
       const list = (p.problem.errors ?? []) as ImportIssue[];
       if (p.status === 422 && list.length > 0) {
         const detected = typeof p.problem.format === 'string' ? p.problem.format : null;
-        setIssues({ summary: [p.problem.title, p.problem.detail].filter(Boolean).join(' '), list: sortIssues(list), format: detected });
+        setIssues({
+          summary: [p.problem.title, p.problem.detail].filter(Boolean).join(' '),
+          list: sortIssues(list),
+          format: detected,
+        });
       } else {
         setProblem(p);
       }
@@ -69,7 +73,12 @@ export function TranscriptImport({ interviewId, mediaId, onImported }: Props) {
   };
 
   return (
-    <form className="sb-c-form sb-c-import" onSubmit={(e) => void onSubmit(e)} noValidate aria-label={ct('import.title')}>
+    <form
+      className="sb-c-form sb-c-import"
+      onSubmit={(e) => void onSubmit(e)}
+      noValidate
+      aria-label={ct('import.title')}
+    >
       <div className={`sb-c-field${fileError ? ' sb-c-field-invalid' : ''}`}>
         <label htmlFor={`${uid}-file`}>{ct('import.file')}</label>
         <p id={`${uid}-file-hint`} className="sb-c-hint">
@@ -106,7 +115,14 @@ export function TranscriptImport({ interviewId, mediaId, onImported }: Props) {
         </div>
         <div className="sb-c-field">
           <label htmlFor={`${uid}-reason`}>{ct('import.reason')}</label>
-          <input id={`${uid}-reason`} type="text" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={ct('import.reasonPlaceholder')} />
+          <input
+            id={`${uid}-reason`}
+            type="text"
+            maxLength={500}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder={ct('import.reasonPlaceholder')}
+          />
         </div>
       </div>
       <button type="submit" className="sb-c-button sb-c-primary" disabled={busy} aria-busy={busy}>
@@ -117,7 +133,9 @@ export function TranscriptImport({ interviewId, mediaId, onImported }: Props) {
         {done && (
           <p className="sb-c-success">
             {ct('import.done', { version: done.version, count: done.count })}{' '}
-            {!onImported && <Link to={contributorPaths.transcript(interviewId, mediaId)}>{ct('import.openEditor')}</Link>}
+            {!onImported && (
+              <Link to={contributorPaths.transcript(interviewId, mediaId)}>{ct('import.openEditor')}</Link>
+            )}
           </p>
         )}
       </div>
@@ -139,7 +157,9 @@ export function TranscriptImport({ interviewId, mediaId, onImported }: Props) {
 function describeIssue(issue: ImportIssue, ct: ReturnType<typeof useCt>['ct']): string {
   const { line, column } = issuePosition(issue);
   if (line !== null) {
-    return column !== null ? ct('import.lineColumn', { line, column, message: issue.message }) : ct('import.line', { line, message: issue.message });
+    return column !== null
+      ? ct('import.lineColumn', { line, column, message: issue.message })
+      : ct('import.line', { line, message: issue.message });
   }
   const segment = segmentNumberOf(issue.field);
   if (segment !== null) return ct('import.segment', { n: segment, message: issue.message });

@@ -18,8 +18,16 @@ export function VersionHistory({ versions, currentVersion, busy, onRestore }: Pr
   const { ct, lang } = useCt();
   const me = useSession();
   const [asking, setAsking] = useState<number | null>(null);
-  const dateTime = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeStyle: 'medium' });
-  const author = (id: string | null) => (id === null ? ct('versions.unknownAuthor') : id === me.user.id ? ct('versions.you') : ct('versions.someone', { id: id.slice(0, 8) }));
+  const dateTime = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+  });
+  const author = (id: string | null) =>
+    id === null
+      ? ct('versions.unknownAuthor')
+      : id === me.user.id
+        ? ct('versions.you')
+        : ct('versions.someone', { id: id.slice(0, 8) });
   const source = (s: string) => {
     const d = describeSource(s);
     return ct(`versions.source.${d.kind}` as CKey, { detail: d.detail });
@@ -30,7 +38,17 @@ export function VersionHistory({ versions, currentVersion, busy, onRestore }: Pr
       {versions === null && <p className="sb-c-loading">{ct('common.loading')}</p>}
       {versions && versions.length === 0 && <p>{ct('versions.empty')}</p>}
       {versions && versions.length > 0 && (
-        <Table caption={ct('versions.title')} columns={[ct('versions.version'), ct('versions.date'), ct('versions.author'), ct('versions.reason'), ct('versions.segments')]} actionsLabel={ct('versions.actions')}>
+        <Table
+          caption={ct('versions.title')}
+          columns={[
+            ct('versions.version'),
+            ct('versions.date'),
+            ct('versions.author'),
+            ct('versions.reason'),
+            ct('versions.segments'),
+          ]}
+          actionsLabel={ct('versions.actions')}
+        >
           {[...versions]
             .sort((a, b) => b.version - a.version)
             .map((v) => (
@@ -55,7 +73,13 @@ export function VersionHistory({ versions, currentVersion, busy, onRestore }: Pr
                 <td>{v.segmentCount}</td>
                 <td>
                   {v.version !== currentVersion && (
-                    <button type="button" className="sb-c-button" disabled={busy} onClick={() => setAsking(v.version)} aria-label={ct('versions.restoreNamed', { version: v.version })}>
+                    <button
+                      type="button"
+                      className="sb-c-button"
+                      disabled={busy}
+                      onClick={() => setAsking(v.version)}
+                      aria-label={ct('versions.restoreNamed', { version: v.version })}
+                    >
                       {ct('versions.restore')}
                     </button>
                   )}

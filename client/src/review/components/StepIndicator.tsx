@@ -12,7 +12,11 @@ export function StepIndicator({ current }: { current: StepName }) {
         {stepNames.map((name, i) => {
           const state = i + 1 < n ? 'done' : i + 1 === n ? 'current' : 'todo';
           return (
-            <li key={name} className={`sb-r-step sb-r-step-${state}`} aria-current={state === 'current' ? 'step' : undefined}>
+            <li
+              key={name}
+              className={`sb-r-step sb-r-step-${state}`}
+              aria-current={state === 'current' ? 'step' : undefined}
+            >
               <span className="sb-r-step-number" aria-hidden="true">
                 {state === 'done' ? '✓' : i + 1}
               </span>

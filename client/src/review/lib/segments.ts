@@ -13,7 +13,10 @@ export function overlaps(a: Span, b: Span): boolean {
 }
 
 /** For each segment, whether an active restriction of this medium touches it. */
-export function restrictedFlags(segments: readonly Span[], restrictions: readonly Pick<ReviewRestriction, 'start' | 'end'>[]): boolean[] {
+export function restrictedFlags(
+  segments: readonly Span[],
+  restrictions: readonly Pick<ReviewRestriction, 'start' | 'end'>[],
+): boolean[] {
   return segments.map((s) => restrictions.some((r) => overlaps(s, r)));
 }
 
@@ -30,7 +33,10 @@ export interface SelectedPassage {
  * one's end; the quote is the selected text of those segments (never button labels or time codes), one space apart.
  * `pieces` maps segment index → the part of its text inside the selection.
  */
-export function passageOf(segments: readonly ReviewSegment[], pieces: ReadonlyMap<number, string>): SelectedPassage | null {
+export function passageOf(
+  segments: readonly ReviewSegment[],
+  pieces: ReadonlyMap<number, string>,
+): SelectedPassage | null {
   const covered = [...pieces.entries()]
     .map(([index, text]) => [index, text.replace(/\s+/g, ' ').trim()] as const)
     .filter(([index, text]) => text !== '' && segments[index] !== undefined)
@@ -39,7 +45,8 @@ export function passageOf(segments: readonly ReviewSegment[], pieces: ReadonlyMa
   const first = covered[0]![0];
   const last = covered[covered.length - 1]![0];
   return {
-    first, last,
+    first,
+    last,
     start: segments[first]!.start,
     end: segments[last]!.end,
     quote: covered.map(([, text]) => text).join(' '),

@@ -13,16 +13,32 @@ export function PlayerPanel({ playback, medium }: { playback: Playback; medium: 
   const total = Number.isFinite(duration) && duration > 0 ? duration : medium.durationSec;
   const spoken = (s: number) => rt('player.timeText', spokenParts(s));
   return (
-    <section className="sb-r-player" aria-label={rt('player.region')} data-testid="review-player" data-status={status} data-playing={playing}>
+    <section
+      className="sb-r-player"
+      aria-label={rt('player.region')}
+      data-testid="review-player"
+      data-status={status}
+      data-playing={playing}
+    >
       <div ref={playback.hostRef} className={`sb-r-media sb-r-media-${medium.kind}`} data-testid="review-media" />
       <div className="sb-r-player-buttons">
-        <button type="button" className="sb-r-button sb-r-primary sb-r-play" onClick={playback.toggle} disabled={status === 'none'}>
+        <button
+          type="button"
+          className="sb-r-button sb-r-primary sb-r-play"
+          onClick={playback.toggle}
+          disabled={status === 'none'}
+        >
           <span aria-hidden="true" className="sb-r-icon">
             {playing ? '❚❚' : '▶'}
           </span>{' '}
           {playing ? rt('player.pause') : rt('player.play')}
         </button>
-        <button type="button" className="sb-r-button sb-r-secondary" onClick={() => playback.skip(-10)} disabled={status === 'none'}>
+        <button
+          type="button"
+          className="sb-r-button sb-r-secondary"
+          onClick={() => playback.skip(-10)}
+          disabled={status === 'none'}
+        >
           <span aria-hidden="true" className="sb-r-icon">
             ↺
           </span>{' '}

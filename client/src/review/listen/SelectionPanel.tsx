@@ -14,7 +14,11 @@ if (typeof document !== 'undefined') {
   for (const e of ['pointerup', 'pointercancel']) document.addEventListener(e, () => (pointerDown = false), true);
 }
 
-export function SelectionPanel(props: { passage: SelectedPassage; onSubmit: (reason: string) => Promise<void>; onCancel: () => void }) {
+export function SelectionPanel(props: {
+  passage: SelectedPassage;
+  onSubmit: (reason: string) => Promise<void>;
+  onCancel: () => void;
+}) {
   const { rt } = useRt();
   const { passage } = props;
   const [reason, setReason] = useState('');
@@ -54,13 +58,26 @@ export function SelectionPanel(props: { passage: SelectedPassage; onSubmit: (rea
   };
 
   return (
-    <form ref={formRef} className="sb-r-selection" aria-labelledby={titleId} onSubmit={(e) => void submit(e)} data-testid="selection-panel">
+    <form
+      ref={formRef}
+      className="sb-r-selection"
+      aria-labelledby={titleId}
+      onSubmit={(e) => void submit(e)}
+      data-testid="selection-panel"
+    >
       <h3 id={titleId}>{rt('selection.title')}</h3>
       <blockquote className="sb-r-quote">„{quote}“</blockquote>
       <p>{rt('selection.range', span)}</p>
       <MarkFormEnd
-        reasonId={reasonId} reasonLabel={rt('selection.reason')} reason={reason} onReason={setReason} error={error} busy={busy}
-        submitLabel={rt('selection.submit')} cancelLabel={rt('selection.cancel')} onCancel={props.onCancel}
+        reasonId={reasonId}
+        reasonLabel={rt('selection.reason')}
+        reason={reason}
+        onReason={setReason}
+        error={error}
+        busy={busy}
+        submitLabel={rt('selection.submit')}
+        cancelLabel={rt('selection.cancel')}
+        onCancel={props.onCancel}
       />
     </form>
   );

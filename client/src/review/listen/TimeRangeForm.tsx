@@ -46,7 +46,16 @@ export function TimeRangeForm(props: {
     if (busy) return;
     const start = parseClock(from);
     const end = parseClock(to);
-    const found: Issue = start === null ? 'from' : end === null ? 'to' : end <= start ? 'order' : start >= props.duration ? 'tooLate' : null;
+    const found: Issue =
+      start === null
+        ? 'from'
+        : end === null
+          ? 'to'
+          : end <= start
+            ? 'order'
+            : start >= props.duration
+              ? 'tooLate'
+              : null;
     setIssue(found);
     if (found) {
       (found === 'from' || found === 'tooLate' ? fromRef : toRef).current?.focus();
@@ -64,7 +73,12 @@ export function TimeRangeForm(props: {
     }
   };
 
-  const issueText = issue === 'order' ? rt('range.order') : issue === 'tooLate' ? rt('range.tooLate', { total: lengthText(props.duration) }) : rt('range.invalid');
+  const issueText =
+    issue === 'order'
+      ? rt('range.order')
+      : issue === 'tooLate'
+        ? rt('range.tooLate', { total: lengthText(props.duration) })
+        : rt('range.invalid');
 
   return (
     <section className="sb-r-range" data-testid="time-range">
@@ -84,10 +98,24 @@ export function TimeRangeForm(props: {
       <form id={formId} hidden={!open} onSubmit={(e) => void submit(e)} noValidate>
         <p>{rt('range.intro')}</p>
         <div className="sb-r-range-fields">
-          <TimeField id={fromId} inputRef={fromRef} label={rt('range.from')} value={from} onChange={setFrom}
-            invalid={issue === 'from' || issue === 'tooLate'} issueId={issueId} />
-          <TimeField id={toId} inputRef={toRef} label={rt('range.to')} value={to} onChange={setTo}
-            invalid={issue === 'to' || issue === 'order'} issueId={issueId} />
+          <TimeField
+            id={fromId}
+            inputRef={fromRef}
+            label={rt('range.from')}
+            value={from}
+            onChange={setFrom}
+            invalid={issue === 'from' || issue === 'tooLate'}
+            issueId={issueId}
+          />
+          <TimeField
+            id={toId}
+            inputRef={toRef}
+            label={rt('range.to')}
+            value={to}
+            onChange={setTo}
+            invalid={issue === 'to' || issue === 'order'}
+            issueId={issueId}
+          />
         </div>
         {issue && (
           <p className="sb-r-alert" role="alert" id={issueId}>
@@ -96,8 +124,14 @@ export function TimeRangeForm(props: {
           </p>
         )}
         <MarkFormEnd
-          reasonId={reasonId} reasonLabel={rt('range.reason')} reason={reason} onReason={setReason} error={error} busy={busy}
-          submitLabel={rt('range.submit')} cancelLabel={rt('common.cancel')}
+          reasonId={reasonId}
+          reasonLabel={rt('range.reason')}
+          reason={reason}
+          onReason={setReason}
+          error={error}
+          busy={busy}
+          submitLabel={rt('range.submit')}
+          cancelLabel={rt('common.cancel')}
           onCancel={() => {
             setOpen(false);
             toggleRef.current?.focus();
@@ -110,8 +144,13 @@ export function TimeRangeForm(props: {
 
 /** One "mm:ss" field of the range; points at the form's message while it is the one in question. */
 function TimeField(props: {
-  id: string; inputRef: RefObject<HTMLInputElement | null>; label: string; value: string; onChange: (v: string) => void;
-  invalid: boolean; issueId: string;
+  id: string;
+  inputRef: RefObject<HTMLInputElement | null>;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  invalid: boolean;
+  issueId: string;
 }) {
   return (
     <div>

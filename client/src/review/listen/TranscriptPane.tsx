@@ -1,7 +1,17 @@
 // The transcript to read along: the passage being heard is framed and labelled "Läuft gerade" and kept in view, a
 // click on a passage (or its time button) plays from there, passages that will not be published say so, and every
 // passage offers "Korrektur vorschlagen" (a small form right under it, the current text prefilled).
-import { memo, useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type FormEvent,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import { addCorrection } from '../api.js';
 import { FailureNotice } from '../components/FailureNotice.js';
 import { mmss } from '../lib/time.js';
@@ -138,7 +148,12 @@ const SegmentRow = memo(function SegmentRow(p: SegmentRowProps) {
     wasEditing.current = p.editing;
   }, [p.editing]);
 
-  const classes = ['sb-r-segment', p.isCurrent && 'is-current', p.isRestricted && 'is-restricted', p.isPending && 'is-pending']
+  const classes = [
+    'sb-r-segment',
+    p.isCurrent && 'is-current',
+    p.isRestricted && 'is-restricted',
+    p.isPending && 'is-pending',
+  ]
     .filter(Boolean)
     .join(' ');
   const time = mmss(segment.start);
@@ -182,7 +197,8 @@ const SegmentRow = memo(function SegmentRow(p: SegmentRowProps) {
       </p>
       {p.corrections?.map((c) => (
         <p key={c.id} className="sb-r-correction-note">
-          <strong>{rt('correction.yours')}</strong> „{c.proposed}“ <span className="sb-r-muted">({rt(`correction.status.${c.status}`)})</span>
+          <strong>{rt('correction.yours')}</strong> „{c.proposed}“{' '}
+          <span className="sb-r-muted">({rt(`correction.status.${c.status}`)})</span>
         </p>
       ))}
       {p.justSent && (
@@ -245,7 +261,12 @@ function CorrectionForm(props: {
     setError(null);
     setUnchanged(false);
     try {
-      const c = await addCorrection(props.credential, { mediaId: props.mediaId, segmentNo: props.segmentNo, proposed: text.trim(), note: note.trim() || null });
+      const c = await addCorrection(props.credential, {
+        mediaId: props.mediaId,
+        segmentNo: props.segmentNo,
+        proposed: text.trim(),
+        note: note.trim() || null,
+      });
       props.onDone(c);
     } catch (err) {
       setError(err);
@@ -254,7 +275,12 @@ function CorrectionForm(props: {
   };
 
   return (
-    <form className="sb-r-inline-form" aria-labelledby={titleId} onSubmit={(e) => void submit(e)} data-testid="correction-form">
+    <form
+      className="sb-r-inline-form"
+      aria-labelledby={titleId}
+      onSubmit={(e) => void submit(e)}
+      data-testid="correction-form"
+    >
       <h3 id={titleId}>{rt('correction.title')}</h3>
       <p className="sb-r-muted">
         {rt('correction.original')} „{props.original}“

@@ -72,7 +72,11 @@ function nativeEngine(element: HTMLVideoElement): MediaEngine {
 async function videojsEngine(element: HTMLVideoElement, label: string): Promise<MediaEngine> {
   const [{ default: videojs }] = await Promise.all([import('video.js/core'), import('@videojs/http-streaming')]);
   // only the media loader: no control bar, big play button, spinner … (the page has its own big buttons)
-  const player = videojs(element, { controls: false, preload: 'auto', children: ['mediaLoader'] }) as unknown as VjsPlayer & { el(): Element };
+  const player = videojs(element, {
+    controls: false,
+    preload: 'auto',
+    children: ['mediaLoader'],
+  }) as unknown as VjsPlayer & { el(): Element };
   // video.js wraps the element in a region it calls "Video Player": our name for it instead
   player.el().setAttribute('aria-label', label);
   element.dataset.engine = 'videojs';

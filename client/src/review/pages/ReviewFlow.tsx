@@ -37,7 +37,9 @@ export function ReviewFlow({ rawCredential }: { rawCredential: string }) {
   const fetchView = useCallback(() => refetch().then(normaliseView), [refetch]);
 
   const view = load.state === 'ready' ? load.view : null;
-  const step = view ? resolveStep(stepFromParam(params.get('schritt')), { decided: view.decision !== null, withdrawn: view.withdrawn }) : null;
+  const step = view
+    ? resolveStep(stepFromParam(params.get('schritt')), { decided: view.decision !== null, withdrawn: view.withdrawn })
+    : null;
   useDocumentTitle(step ? `${rt(stepLabel(step))} – ${rt('app.documentTitle')}` : rt('app.documentTitle'));
 
   const goTo = useCallback(
@@ -52,9 +54,12 @@ export function ReviewFlow({ rawCredential }: { rawCredential: string }) {
     [setParams],
   );
 
-  const update = useCallback((change: (v: ReviewView) => ReviewView) => {
-    setData((old) => (old ? change(normaliseView(old)) : old!));
-  }, [setData]);
+  const update = useCallback(
+    (change: (v: ReviewView) => ReviewView) => {
+      setData((old) => (old ? change(normaliseView(old)) : old!));
+    },
+    [setData],
+  );
 
   if (load.state === 'loading') {
     return (
@@ -88,7 +93,12 @@ export function ReviewFlow({ rawCredential }: { rawCredential: string }) {
           onBack={() => goTo('listen')}
           onDecided={(answer) => {
             setReceipt(answer.receipt);
-            update((old) => ({ ...old, decision: answer.decision, canDecide: false, withdrawn: answer.decision.decision === 'withdraw' }));
+            update((old) => ({
+              ...old,
+              decision: answer.decision,
+              canDecide: false,
+              withdrawn: answer.decision.decision === 'withdraw',
+            }));
             goTo('receipt');
             // the rest (status, whether a new decision is possible, what is left after a withdrawal) from the server
             fetchView().catch(() => undefined);

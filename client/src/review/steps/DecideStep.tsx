@@ -6,7 +6,13 @@ import { decide } from '../api.js';
 import { FailureNotice } from '../components/FailureNotice.js';
 import { StepHeading } from '../components/StepHeading.js';
 import { useRt } from '../i18n/index.js';
-import { releaseVisibilities, type DecisionAnswer, type DecisionKind, type ReviewView, type Visibility } from '../types.js';
+import {
+  releaseVisibilities,
+  type DecisionAnswer,
+  type DecisionKind,
+  type ReviewView,
+  type Visibility,
+} from '../types.js';
 
 export interface DecideStepProps {
   view: ReviewView;
@@ -80,7 +86,12 @@ export function DecideStep(props: DecideStepProps) {
         </div>
         {error !== null && <FailureNotice error={error} />}
         <p className="sb-r-actions sb-r-stack">
-          <button type="button" className="sb-r-button sb-r-danger" aria-disabled={busy || undefined} onClick={() => void send()}>
+          <button
+            type="button"
+            className="sb-r-button sb-r-danger"
+            aria-disabled={busy || undefined}
+            onClick={() => void send()}
+          >
             {busy ? rt('common.saving') : rt('decide.confirmYes')}
           </button>
           <button
@@ -149,7 +160,10 @@ export function DecideStep(props: DecideStepProps) {
                 }}
               />
               {c.kind === 'approve' && choice === 'approve' && (
-                <fieldset className="sb-r-fieldset sb-r-nested" aria-describedby={issue === 'audience' ? issueId : undefined}>
+                <fieldset
+                  className="sb-r-fieldset sb-r-nested"
+                  aria-describedby={issue === 'audience' ? issueId : undefined}
+                >
                   <legend>{rt('decide.audience')}</legend>
                   {releaseVisibilities.map((v, j) => (
                     <ChoiceTile
@@ -180,7 +194,13 @@ export function DecideStep(props: DecideStepProps) {
         <label htmlFor={messageId} className="sb-r-label">
           {choice === 'request_changes' ? rt('decide.messageChanges') : rt('decide.message')}
         </label>
-        <textarea id={messageId} className="sb-r-input" rows={4} value={message} onChange={(e) => setMessage(e.target.value)} />
+        <textarea
+          id={messageId}
+          className="sb-r-input"
+          rows={4}
+          value={message}
+          onChange={(e) => setMessage(e.target.value)}
+        />
         {error !== null && <FailureNotice error={error} />}
         <p className="sb-r-actions sb-r-nav">
           <button type="button" className="sb-r-button sb-r-secondary" onClick={props.onBack}>

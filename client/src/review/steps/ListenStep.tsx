@@ -55,7 +55,10 @@ export function ListenStep({ view, credential, update, refresh, onBack, onNext }
     [credential, update, rt],
   );
 
-  const addCorrection = useCallback((c: ReviewCorrection) => update((v) => ({ ...v, corrections: [...v.corrections, c] })), [update]);
+  const addCorrection = useCallback(
+    (c: ReviewCorrection) => update((v) => ({ ...v, corrections: [...v.corrections, c] })),
+    [update],
+  );
 
   return (
     <section className="sb-r-panel" aria-labelledby="review-step-title">
@@ -77,7 +80,9 @@ export function ListenStep({ view, credential, update, refresh, onBack, onNext }
         </div>
       )}
       {medium && view.transcripts.find((t) => t.mediaId === medium.id)?.draft && (
-        <p className="sb-r-muted sb-r-draft" role="note" data-testid="review-draft">{rt('transcript.draft')}</p>
+        <p className="sb-r-muted sb-r-draft" role="note" data-testid="review-draft">
+          {rt('transcript.draft')}
+        </p>
       )}
       {medium && (
         <MediumListening
@@ -93,7 +98,13 @@ export function ListenStep({ view, credential, update, refresh, onBack, onNext }
           onCorrection={addCorrection}
         />
       )}
-      <RestrictionList ref={listHeading} restrictions={view.restrictions} partOf={partOf} notice={notice} onRemove={remove} />
+      <RestrictionList
+        ref={listHeading}
+        restrictions={view.restrictions}
+        partOf={partOf}
+        notice={notice}
+        onRemove={remove}
+      />
       <p className="sb-r-actions sb-r-nav">
         <button type="button" className="sb-r-button sb-r-secondary" onClick={onBack}>
           <span aria-hidden="true">← </span>
@@ -165,7 +176,13 @@ function MediumListening(props: {
           passage={passage}
           onCancel={clear}
           onSubmit={async (reason) => {
-            await props.onRestrict({ mediaId: medium.id, start: passage.start, end: passage.end, quote: passage.quote, reason: reason || null });
+            await props.onRestrict({
+              mediaId: medium.id,
+              start: passage.start,
+              end: passage.end,
+              quote: passage.quote,
+              reason: reason || null,
+            });
             clear();
           }}
         />

@@ -63,7 +63,11 @@ export function ReceiptStep({ view, credential, receipt, onReceipt, onListen, on
             </div>
             <div>
               <dt>{rt('receipt.date')}</dt>
-              <dd>{new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(receipt.decidedAt))}</dd>
+              <dd>
+                {new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(
+                  new Date(receipt.decidedAt),
+                )}
+              </dd>
             </div>
             <div>
               <dt>{rt('receipt.narrator')}</dt>
@@ -118,7 +122,8 @@ export function ReceiptStep({ view, credential, receipt, onReceipt, onListen, on
                   <ul data-testid="receipt-corrections">
                     {receipt.corrections.map((c, i) => (
                       <li key={i}>
-                        {rt('receipt.correction', { original: c.original, proposed: c.proposed })} ({rt(`correction.status.${c.status}`)})
+                        {rt('receipt.correction', { original: c.original, proposed: c.proposed })} (
+                        {rt(`correction.status.${c.status}`)})
                       </li>
                     ))}
                   </ul>
@@ -128,7 +133,9 @@ export function ReceiptStep({ view, credential, receipt, onReceipt, onListen, on
           </dl>
           {receipt.decision === 'withdraw' && <p className="sb-r-receipt-note">{rt('receipt.withdrawn')}</p>}
           <p className="sb-r-receipt-footer">{rt('receipt.footer')}</p>
-          {archiveContact() && <p className="sb-r-receipt-footer">{rt('app.contact', { contact: archiveContact() })}</p>}
+          {archiveContact() && (
+            <p className="sb-r-receipt-footer">{rt('app.contact', { contact: archiveContact() })}</p>
+          )}
         </article>
       )}
       <p className="sb-r-actions sb-r-no-print">

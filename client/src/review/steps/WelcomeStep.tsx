@@ -7,7 +7,9 @@ import type { ReviewView } from '../types.js';
 export function WelcomeStep({ view, onStart }: { view: ReviewView; onStart: () => void }) {
   const { rt, lang } = useRt();
   const { interview, invitation } = view;
-  const validUntil = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'long' }).format(new Date(invitation.expiresAt));
+  const validUntil = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'long' }).format(
+    new Date(invitation.expiresAt),
+  );
   return (
     <section className="sb-r-panel" aria-labelledby="review-step-title">
       <StepHeading id="review-step-title">{rt('welcome.greeting', { name: invitation.narrator })}</StepHeading>
