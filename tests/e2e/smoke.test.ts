@@ -82,8 +82,20 @@ describe('end to end: the archive in Chromium', () => {
     expect(await anonymous.textContent('body')).toContain('Horst Krüger');
     await screenshot(anonymous, 'interview');
 
+    // the English texts are not bundled (German is): the switch loads them, then shows them
+    const englishChunk = anonymous.waitForResponse((r) => /\/assets\/en-[^/]*\.js$/.test(r.url()));
     await anonymous.getByRole('button', { name: /Englisch/ }).click();
+    expect((await englishChunk).status()).toBe(200);
     await expect.poll(() => anonymous.getAttribute('html', 'lang')).toBe('en');
+    await anonymous
+      .getByRole('group', { name: 'Language' })
+      .getByRole('button', { name: /German/ })
+      .waitFor();
+    // a reader who chose English gets English from the first paint (the page waits for the texts)
+    await anonymous.reload();
+    await anonymous.getByRole('heading', { name: 'Schichtbetrieb an der Förderbrücke' }).waitFor();
+    expect(await anonymous.getByRole('group', { name: 'Language' }).count()).toBe(1);
+    expect(await anonymous.getByRole('group', { name: 'Sprache' }).count()).toBe(0);
   });
 
   it('sends security headers and serves API errors as problem+json', async () => {
