@@ -1,8 +1,8 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { apiGet } from '../lib/http.js';
 import type { SuggestAnswer } from '../types.js';
+import { useApi } from '../useApi.js';
 
 const debounceMs = 200;
 const minLength = 2;
@@ -21,38 +21,31 @@ export function SearchForm({ initialQuery = '', suggest = true }: { initialQuery
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   /** Only typing asks for suggestions (not taking one, not the initial value). */
-  const typed = useRef(false);
+  const [typed, setTyped] = useState(false);
+  // ask once the reader pauses: the typed text, settled for debounceMs
+  const settled = useSettled(suggest && typed ? query.trim() : '', debounceMs);
+  useApi<SuggestAnswer>(
+    settled.length >= minLength ? `/api/search/suggest?${new URLSearchParams({ q: settled }).toString()}` : null,
+    {
+      onData: (answer) => {
+        const list = answer.suggestions.filter((s) => s.toLowerCase() !== settled.toLowerCase());
+        setSuggestions(list);
+        setActive(-1);
+        setOpen(list.length > 0);
+      },
+      // suggestions are a convenience: no answer, no list
+      onError: () => setOpen(false),
+    },
+  );
 
-  useEffect(() => {
-    if (!suggest || !typed.current) return;
-    const q = query.trim();
-    if (q.length < minLength) {
+  function onType(value: string) {
+    setTyped(true);
+    setQuery(value);
+    if (value.trim().length < minLength) {
       setSuggestions([]);
       setOpen(false);
-      return;
     }
-    const controller = new AbortController();
-    const timer = window.setTimeout(() => {
-      apiGet<SuggestAnswer>(`/api/search/suggest?${new URLSearchParams({ q }).toString()}`, {
-        signal: controller.signal,
-      }).then(
-        (answer) => {
-          const list = answer.suggestions.filter((s) => s.toLowerCase() !== q.toLowerCase());
-          setSuggestions(list);
-          setActive(-1);
-          setOpen(list.length > 0);
-        },
-        () => {
-          // suggestions are a convenience: no answer, no list
-          if (!controller.signal.aborted) setOpen(false);
-        },
-      );
-    }, debounceMs);
-    return () => {
-      window.clearTimeout(timer);
-      controller.abort();
-    };
-  }, [query, suggest]);
+  }
 
   function go(value: string) {
     const q = value.trim();
@@ -61,7 +54,7 @@ export function SearchForm({ initialQuery = '', suggest = true }: { initialQuery
   }
 
   function take(value: string) {
-    typed.current = false;
+    setTyped(false);
     setQuery(value);
     go(value);
   }
@@ -100,10 +93,7 @@ export function SearchForm({ initialQuery = '', suggest = true }: { initialQuery
             type="search"
             name="q"
             value={query}
-            onChange={(e) => {
-              typed.current = true;
-              setQuery(e.target.value);
-            }}
+            onChange={(e) => onType(e.target.value)}
             onKeyDown={onKeyDown}
             onBlur={() => setOpen(false)}
             placeholder={t('search.placeholder')}
@@ -152,4 +142,14 @@ export function SearchForm({ initialQuery = '', suggest = true }: { initialQuery
       )}
     </form>
   );
+}
+
+/** `value` once it has not changed for `ms` (what to ask the API while someone types). */
+function useSettled(value: string, ms: number): string {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setSettled(value), ms);
+    return () => window.clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
 }

@@ -3,7 +3,8 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, apiGet } from '../lib/http.js';
+import type { ApiProblem } from '../lib/http.js';
+import { useApi } from '../useApi.js';
 import { useDocumentTitle } from '../useDocumentTitle.js';
 import type { InterviewSummary, Page } from '../types.js';
 import { Loading, Problem } from '../components/Problem.js';
@@ -30,31 +31,26 @@ function tileConfig(): { url: string; attribution: string } | null {
 type State =
   { status: 'loading' } | { status: 'error'; problem: ApiProblem } | { status: 'success'; items: InterviewSummary[] };
 
-/** All interviews the visitor may see, page by page (at most 1 000). */
+/** All interviews the visitor may see, page by page (at most 1 000): the next page's path once the last one is in. */
 function useAllInterviews(): State {
-  const [state, setState] = useState<State>({ status: 'loading' });
-  useEffect(() => {
-    const controller = new AbortController();
-    (async () => {
-      const items: InterviewSummary[] = [];
-      for (let page = 1; page <= 10; page++) {
-        const answer = await apiGet<Page<InterviewSummary>>(`/api/interviews?pageSize=100&page=${page}&sort=title`, {
-          signal: controller.signal,
-        });
-        items.push(...answer.items);
-        if (items.length >= answer.total || answer.items.length === 0) break;
-      }
-      setState({ status: 'success', items });
-    })().catch((err: unknown) => {
-      if (controller.signal.aborted) return;
-      setState({
-        status: 'error',
-        problem: err instanceof ApiProblem ? err : new ApiProblem({ title: '', status: 500 }),
-      });
-    });
-    return () => controller.abort();
-  }, []);
-  return state;
+  const [pages, setPages] = useState<{ next: number; items: InterviewSummary[]; done: boolean }>({
+    next: 1,
+    items: [],
+    done: false,
+  });
+  const { problem } = useApi<Page<InterviewSummary>>(
+    pages.done ? null : `/api/interviews?pageSize=100&page=${pages.next}&sort=title`,
+    {
+      onData: (answer) =>
+        setPages((p) => {
+          const items = [...p.items, ...answer.items];
+          const done = items.length >= answer.total || answer.items.length === 0 || p.next >= 10;
+          return { next: done ? p.next : p.next + 1, items, done };
+        }),
+    },
+  );
+  if (problem) return { status: 'error', problem };
+  return pages.done ? { status: 'success', items: pages.items } : { status: 'loading' };
 }
 
 export function Places() {

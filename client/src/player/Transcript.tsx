@@ -1,9 +1,10 @@
 // Interactive transcript: the current passage (and word, where word timings exist) follows playback; a click on a
 // passage or its timecode seeks; "follow playback" keeps the current passage in view; search inside the interview
 // steps through every hit (across parts) with previous/next.
-import { memo, useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, apiGet } from '../lib/http.js';
+import type { ApiProblem } from '../lib/http.js';
+import { useApi } from '../useApi.js';
 import type { InterviewSearchAnswer, SearchHit, TranscriptSegment } from '../types.js';
 import { type PlaybackClock, useClock } from './clock.js';
 import { formatTimecode } from '../lib/time.js';
@@ -226,54 +227,38 @@ export interface InterviewSearch {
   setActive: (i: number) => void;
   status: 'idle' | 'loading' | 'done' | 'error';
   problem: ApiProblem | null;
-  run: (q: string) => Promise<SearchHit[]>;
+  run: (q: string) => void;
 }
 
 /** State of the search inside one interview: query, hits in playback order (all parts), the hit shown. */
 export function useInterviewSearch(interviewId: string): InterviewSearch {
   const [query, setQuery] = useState('');
   const [submitted, setSubmitted] = useState('');
-  const [hits, setHits] = useState<SearchHit[]>([]);
   const [active, setActive] = useState(-1);
-  const [status, setStatus] = useState<InterviewSearch['status']>('idle');
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const controllerRef = useRef<AbortController | null>(null);
-
-  const run = useCallback(
-    async (q: string) => {
-      controllerRef.current?.abort();
-      const controller = new AbortController();
-      controllerRef.current = controller;
-      setSubmitted(q);
-      setActive(-1);
-      setProblem(null);
-      if (!q) {
-        setHits([]);
-        setStatus('idle');
-        return [];
-      }
-      setStatus('loading');
-      try {
-        const answer = await apiGet<InterviewSearchAnswer>(
-          `/api/interviews/${encodeURIComponent(interviewId)}/search?${new URLSearchParams({ q }).toString()}`,
-          { signal: controller.signal },
-        );
-        setHits(answer.hits);
-        setStatus('done');
-        return answer.hits;
-      } catch (err) {
-        if (controller.signal.aborted) return [];
-        setHits([]);
-        setProblem(err instanceof ApiProblem ? err : new ApiProblem({ title: '', status: 500 }));
-        setStatus('error');
-        return [];
-      }
-    },
-    [interviewId],
+  const answer = useApi<InterviewSearchAnswer>(
+    submitted
+      ? `/api/interviews/${encodeURIComponent(interviewId)}/search?${new URLSearchParams({ q: submitted }).toString()}`
+      : null,
   );
-
-  useEffect(() => () => controllerRef.current?.abort(), []);
-  return { query, setQuery, submitted, hits, active, setActive, status, problem, run };
+  const { reload } = answer;
+  const status: InterviewSearch['status'] = !submitted
+    ? 'idle'
+    : answer.state.status === 'success'
+      ? 'done'
+      : answer.state.status === 'error'
+        ? 'error'
+        : 'loading';
+  const run = useCallback(
+    (q: string) => {
+      setActive(-1);
+      // the same words again (after an error): ask again; new words: a new path, which the hook fetches
+      if (q === submitted) reload();
+      else setSubmitted(q);
+    },
+    [submitted, reload],
+  );
+  const hits = useMemo(() => (answer.state.status === 'success' ? answer.state.data.hits : []), [answer.state]);
+  return { query, setQuery, submitted, hits, active, setActive, status, problem: answer.problem, run };
 }
 
 function InterviewSearchForm({
@@ -308,7 +293,7 @@ function InterviewSearchForm({
       return;
     }
     pendingFirst.current = true;
-    void search.run(q);
+    search.run(q);
   }
 
   const count = search.hits.length;
