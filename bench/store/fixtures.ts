@@ -1,6 +1,7 @@
 // The records bench/store.ts writes: interviews, media and jobs shaped like the ones the upload flow writes.
 import crypto from 'node:crypto';
 import type { Interview, JobRecord, Medium } from '../../server/store/types.js';
+import { queuedJobRecord } from '../../tests/helpers/jobs.js';
 
 export const iso = () => new Date().toISOString();
 const languages = ['de', 'de', 'de', 'en'];
@@ -65,26 +66,4 @@ export function medium(interviewId: string, part: number): Medium {
   };
 }
 
-export function job(n: number): JobRecord {
-  const now = iso();
-  return {
-    id: crypto.randomUUID(),
-    name: 'search.reindex-bench',
-    payload: { v: 1, n },
-    status: 'queued',
-    mediaId: null,
-    dedupeKey: null,
-    attempts: 0,
-    maxAttempts: 3,
-    runAfter: now,
-    leaseOwner: null,
-    leaseExpiresAt: null,
-    progress: 0,
-    error: null,
-    createdAt: now,
-    updatedAt: now,
-    startedAt: null,
-    finishedAt: null,
-    ownerId: null,
-  };
-}
+export const job = (n: number): JobRecord => queuedJobRecord('search.reindex-bench', { v: 1, n });

@@ -13,6 +13,7 @@ import { openMongoStore } from '../../server/store/mongo/index.js';
 import { openSqliteStore } from '../../server/store/sqlite/index.js';
 import type { JobRecord } from '../../server/store/types.js';
 import { needsFerret, withDatabase } from '../helpers/mongo-engine.js';
+import { queuedJobRecord } from '../helpers/jobs.js';
 
 const PROCESSES = 4;
 const JOBS = Number(process.env.CLAIM_TEST_JOBS ?? 200);
@@ -66,29 +67,7 @@ function startWorker(kind: 'sqlite' | 'mongodb', location: string, owner: string
   return { child, ready, report };
 }
 
-function job(n: number): JobRecord {
-  const now = new Date().toISOString();
-  return {
-    id: crypto.randomUUID(),
-    name: 'search.reindex-test',
-    payload: { v: 1, n },
-    status: 'queued',
-    mediaId: null,
-    dedupeKey: null,
-    attempts: 0,
-    maxAttempts: 3,
-    runAfter: now,
-    leaseOwner: null,
-    leaseExpiresAt: null,
-    progress: 0,
-    error: null,
-    createdAt: now,
-    updatedAt: now,
-    startedAt: null,
-    finishedAt: null,
-    ownerId: null,
-  };
-}
+const job = (n: number): JobRecord => queuedJobRecord('search.reindex-test', { v: 1, n });
 
 async function runContest(kind: 'sqlite' | 'mongodb', location: string, store: Store): Promise<void> {
   const ids = new Set<string>();
