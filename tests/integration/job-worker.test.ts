@@ -11,6 +11,7 @@ import { jobNames, retryDelayMs } from '../../server/jobs/definitions.js';
 import { moduleLogger } from '../../server/logger.js';
 import type { Store } from '../../server/store/repositories.js';
 import type { MongoStore } from '../../server/store/mongo/index.js';
+import { readJobStates } from '../../server/store/mongo/jobs.js';
 import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite/index.js';
 import { needsFerret, openTestMongoStore } from '../helpers/mongo-engine.js';
 import {
@@ -51,7 +52,9 @@ const mongoJobStore = async (): Promise<JobStore> => {
   const store: MongoStore = await openTestMongoStore(mongoUri, 'schichtbuch_jobs');
   return {
     store,
-    countJobs: (status) => store.models.jobs.countDocuments(status ? { status } : {}),
+    // a job's state is in its state records (job_claims), not in its document
+    countJobs: async (status) =>
+      (await readJobStates(store.models, {})).jobs.filter((j) => !status || j.status === status).length,
     setMaxAttempts: async (id, n) => {
       await store.models.jobs.collection.updateOne({ _id: id as never }, { $set: { maxAttempts: n } });
     },

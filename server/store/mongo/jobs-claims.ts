@@ -1,6 +1,7 @@
-// The claim machinery of the MongoDB job queue (server/store/mongo/jobs.ts): generations, claims, job slots and the
-// ready-queue entries they keep in step; split from jobs.ts. How it works is told at MongoJobRepository.
+// The state machinery of the MongoDB job queue (server/store/mongo/jobs.ts): generations as insert-only state records,
+// job slots and the ready-queue entries they keep in step; split from jobs.ts. How it works is told at MongoJobRepository.
 import crypto from 'node:crypto';
+import type { Models } from './schemas.js';
 import { isDuplicateKeyError, type Support } from './support.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -9,14 +10,29 @@ type Doc = Record<string, any>;
 export const iso = (d: Date) => d.toISOString();
 export const later = (d: Date, ms: number) => new Date(d.getTime() + ms).toISOString();
 export const ACTIVE = ['queued', 'running'];
-/** Claims older than this are removed by the sweep (a live writer holds one for a few round trips, not a minute). */
+/**
+ * Claims without a state (written by this adapter before state records existed: a claim, then an update of the job)
+ * older than this are removed by the sweep; so are spent queue entries and records of deleted jobs.
+ */
 export const STALE_CLAIM_MS = 60_000;
-/** A job read sent with its claim insert counts only when both came back within this (≪ STALE_CLAIM_MS). */
-const READ_TRUST_MS = 10_000;
 /** A slot whose job does not exist (yet) is only taken over after this long: its enqueue may still be writing. */
 export const STALE_SLOT_MS = 5_000;
 /** Generations this process wrote, remembered at most this many (a miss only costs one read). */
 const KNOWN_GENERATIONS = 10_000;
+
+/** The fields a state change sets; every other field of a job document is written once, by its enqueue. */
+export const STATE_FIELDS = [
+  'status',
+  'attempts',
+  'runAfter',
+  'leaseOwner',
+  'leaseExpiresAt',
+  'progress',
+  'error',
+  'updatedAt',
+  'startedAt',
+  'finishedAt',
+] as const;
 
 /**
  * The ready-queue key of a queued job at one generation: due time, then creation, then insertion order — the claim
@@ -24,36 +40,69 @@ const KNOWN_GENERATIONS = 10_000;
  * one length; '~' sorts after every character of a key). The generation makes each queued state its own entry.
  */
 export const queueKey = (d: Doc) =>
-  `${d.runAfter}|${d.createdAt}|${String(d.seq ?? 0).padStart(17, '0')}|${d._id}|${d.gen}`;
+  `${d.runAfter}|${d.createdAt}|${String(d.seq ?? 0).padStart(17, '0')}|${d._id}|${d.gen ?? 0}`;
 /**
  * The ready-queue entry of queued job `d` at its generation. It carries the whole job document of that generation
- * (`doc`) and when its writer started writing that generation (`at`, taken before the job's write), so that a claimer
- * whose claim insert wins within READ_TRUST_MS of `at` needs no read of the job (see MongoJobClaims.attempt).
+ * (`doc`): a generation's state never changes, so a claimer needs no read of the job — its state-record insert for
+ * that generation wins only while the job is still there (see MongoJobClaims.attempt).
  */
-export const queueEntry = (d: Doc, at: number) => ({
+export const queueEntry = (d: Doc) => ({
   _id: queueKey(d),
   jobId: d._id as string,
-  gen: d.gen as number,
+  gen: (d.gen as number | undefined) ?? 0,
   name: d.name as string,
   ownerId: (d.ownerId as string | null | undefined) ?? null,
   doc: d,
-  at: new Date(at),
+  at: new Date(),
 });
 
 /** The one document of job_queue_stamp: a fresh token after every queue-entry insert (see MongoJobClaims.queued). */
 export const QUEUE_STAMP_ID = 'queue';
 
-/** A job document this process knows to be generation `gen`, because it wrote it (or the entry of it): see attempt. */
-export interface Known {
-  gen: number;
-  doc: Doc;
-  at: number;
+/** The state record of job `d`'s move from generation `from` to `d.gen` (= from + 1): `_id` `<job id>:<from>`. */
+const stateRecord = (d: Doc, from: number) => ({
+  _id: `${d._id}:${from}`,
+  jobId: d._id as string,
+  gen: from + 1,
+  at: new Date(),
+  state: Object.fromEntries(STATE_FIELDS.map((f) => [f, d[f] ?? null])),
+});
+
+/**
+ * Job documents with their state records folded in: each job has the state of its highest generation — its own
+ * (as enqueued, or as copied by migrate) or that of its newest record. Records without a state are old claims.
+ */
+export function foldStates(docs: Doc[], records: Doc[]): Doc[] {
+  const newest = new Map<string, Doc>();
+  for (const r of records) {
+    if (!r.state || typeof r.gen !== 'number') continue;
+    const seen = newest.get(r.jobId as string);
+    if (!seen || r.gen > seen.gen) newest.set(r.jobId as string, r);
+  }
+  return docs.map((d) => {
+    const r = newest.get(d._id as string);
+    return r && r.gen > ((d.gen as number | undefined) ?? 0) ? { ...d, ...r.state, gen: r.gen } : { gen: 0, ...d };
+  });
 }
 
-type Attempt =
-  { kind: 'done'; doc: Doc } | { kind: 'busy' } | { kind: 'moved'; doc: Doc } | { kind: 'gone' } | { kind: 'rejected' };
+/**
+ * The current state of the jobs matching `filter` — a filter on fields no state change sets (`_id`, `mediaId`,
+ * `dedupeKey`, `name`, `ownerId` …; the status of a job document is the one it was enqueued with). Two reads: the job
+ * documents, then their records (all records when there are many jobs: FerretDB filters `$in` in Go either way).
+ */
+export async function readJobStates(models: Models, filter: Doc): Promise<{ jobs: Doc[]; records: Doc[] }> {
+  const docs = (await models.jobs.collection.find(filter).toArray()) as Doc[];
+  if (docs.length === 0 && Object.keys(filter).length > 0) return { jobs: [], records: [] };
+  const ids = docs.map((d) => d._id as string);
+  const records = (await models.jobClaims.collection
+    .find(ids.length <= 100 && Object.keys(filter).length > 0 ? { jobId: { $in: ids } } : {})
+    .toArray()) as Doc[];
+  return { jobs: foldStates(docs, records), records };
+}
 
-/** The generation, claim and slot helpers MongoJobRepository is built on. */
+type Attempt = { kind: 'done'; doc: Doc } | { kind: 'busy' } | { kind: 'rejected' };
+
+/** The generation, state-record and slot helpers MongoJobRepository is built on. */
 export class MongoJobClaims {
   constructor(protected readonly s: Support) {}
   protected get m() {
@@ -72,27 +121,41 @@ export class MongoJobClaims {
   protected get stamps() {
     return this.s.models.jobQueue.db.collection('job_queue_stamp');
   }
-  /** job id → the generation this process moved it to last, with that generation's document */
-  protected readonly known = new Map<string, Known>();
+  /** job id → the newest generation this process wrote of it (a generation's state never changes) */
+  protected readonly known = new Map<string, Doc>();
   /** Bumped when this process inserted a queue entry (its own cache of the ready queue is stale then). */
   protected queueWrites = 0;
 
-  protected remember(id: string, known: Known | null): void {
-    if (known === null) {
+  protected remember(id: string, doc: Doc | null): void {
+    if (doc === null) {
       this.known.delete(id);
       return;
     }
     if (this.known.size >= KNOWN_GENERATIONS) this.known.clear();
-    this.known.set(id, known);
+    this.known.set(id, doc);
+  }
+
+  /** The current state of the jobs matching `filter` (see readJobStates). */
+  protected async states(filter: Doc): Promise<Doc[]> {
+    return (await readJobStates(this.s.models, filter)).jobs;
+  }
+
+  /** The current state of one job: its document and its records, read side by side. */
+  protected async readJob(id: string): Promise<Doc | null> {
+    const [doc, records] = await Promise.all([
+      this.m.collection.findOne({ _id: id as never }),
+      this.claims.find({ jobId: id }).toArray(),
+    ]);
+    return doc ? foldStates([doc as Doc], records as Doc[])[0]! : null;
   }
 
   /**
-   * Inserts the ready-queue entry of queued job `d` (written at `at`), then gives the stamp a fresh token — in that
-   * order, so that a reader that read the stamp before reading the entries sees the new token when it missed the entry.
+   * Inserts the ready-queue entry of queued job `d`, then gives the stamp a fresh token — in that order, so that a
+   * reader that read the stamp before reading the entries sees the new token when it missed the entry.
    * Concurrent stamp writes need no atomicity: whichever token lands is new to every reader.
    */
-  protected async queued(d: Doc, at: number): Promise<void> {
-    await this.queue.insertOne(queueEntry(d, at) as never).catch((err: unknown) => {
+  protected async queued(d: Doc): Promise<void> {
+    await this.queue.insertOne(queueEntry(d) as never).catch((err: unknown) => {
       if (!isDuplicateKeyError(err)) throw err;
     });
     this.queueWrites++;
@@ -105,75 +168,33 @@ export class MongoJobClaims {
   }
 
   /**
-   * Inserts the claim `<id>:<gen>`; false when it exists. Claims are not removed by their writer (that would cost a
-   * round trip per change and would let a stale view take generation g again); the sweep removes claims older than
-   * STALE_CLAIM_MS (requeueExpired), which also frees a job whose writer died between its claim and its write.
-   */
-  protected async takeClaim(id: string, gen: number): Promise<boolean> {
-    try {
-      await this.claims.insertOne({ _id: `${id}:${gen}` as never, jobId: id, at: new Date() });
-      return true;
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-      return false;
-    }
-  }
-
-  /**
-   * Moves job `id` from generation `gen` to the next with `change(current)`, when `accept(current)`. Holding claim g,
-   * only we can move the job away from generation g (every writer of g holds claim g), and it is at g or past it (gens
-   * only grow, and g was read from it). The job is read after the claim insert won: a read showing generation g is the
-   * state we change (nobody can move it from g while we hold claim g); one showing a later generation means it moved
-   * on long ago (its mover's claim g was swept). Reads and the write go by `_id` alone (the one filter FerretDB hands
-   * to SQLite).
-   * Invariant: a claim that was used to write is removed by nobody but the sweep.
-   *
-   * `trusted`: generation `gen`'s document as its writer wrote it (this process, or the queue entry of it), with the
-   * time its writer started that write. No read is needed then: whoever moved the job from `gen` learned of `gen`
-   * after that time and inserted claim `gen` after it, and the sweep removes a claim only STALE_CLAIM_MS after its
-   * insert — so when our insert wins within READ_TRUST_MS of that time, nobody moved it, and the job is that document.
+   * Moves the job from generation `view.gen` (whose state `view` is) to the next with `change(view)`, when
+   * `accept(view)`. The move is one unique insert, of the state record `<id>:<gen>` with the new state: it wins only
+   * when nobody moved the job from that generation — the exclusive right to change it, atomic on FerretDB and MongoDB
+   * alike. No job document is updated (on FerretDB 1.24 an update by `_id` scans the whole jobs collection, twice; an
+   * insert is one index probe), and records are never removed while their job exists, so a view of any age is safe:
+   * a generation's state never changes, and a generation can be left only once. A lost race is `busy` (re-read).
    */
   protected async attempt(
-    id: string,
-    gen: number,
+    view: Doc,
     accept: (d: Doc) => boolean,
     change: (d: Doc) => Promise<Doc | null> | Doc | null,
-    trusted?: Known,
   ): Promise<Attempt> {
-    const t0 = Date.now();
-    let d: Doc | null;
-    if (trusted && trusted.gen === gen && trusted.doc.gen === gen && t0 - trusted.at < READ_TRUST_MS) {
-      if (!(await this.takeClaim(id, gen))) return { kind: 'busy' };
-      d =
-        Date.now() - trusted.at < READ_TRUST_MS
-          ? trusted.doc
-          : ((await this.m.collection.findOne({ _id: id as never })) as Doc | null);
-    } else {
-      // the claim first, the read only when it won: a lost race costs one failed insert, not also a read (on FerretDB
-      // every read by `_id` scans the whole jobs collection, and two workers meet at the head of the queue all the time)
-      if (!(await this.takeClaim(id, gen))) return { kind: 'busy' };
-      d = (await this.m.collection.findOne({ _id: id as never })) as Doc | null;
+    if (!accept(view)) return { kind: 'rejected' };
+    const set = await change(view);
+    if (!set) return { kind: 'rejected' };
+    const from = (view.gen as number | undefined) ?? 0;
+    const after: Doc = { ...view, ...set, gen: from + 1 };
+    try {
+      await this.claims.insertOne(stateRecord(after, from) as never);
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      this.remember(view._id, null);
+      return { kind: 'busy' };
     }
-    // A claim that wrote nothing is given back at once, or the job would stay at g, unchangeable until the sweep.
-    // (Safe to give back: the invariant above is about claims that were used to write.)
-    const unused = async <T extends Attempt>(outcome: T): Promise<T> => {
-      await this.claims.deleteOne({ _id: `${id}:${gen}` as never });
-      return outcome;
-    };
-    if (!d) return unused({ kind: 'gone' });
-    if (d.gen !== gen) return unused({ kind: 'moved', doc: d });
-    if (!accept(d)) return unused({ kind: 'rejected' });
-    const set = await change(d);
-    if (!set) return unused({ kind: 'rejected' });
-    const next = gen + 1;
-    const writing = Date.now();
-    const written = await this.m.collection.updateOne({ _id: id as never }, { $set: { ...set, gen: next } });
-    // a trusted document of a job deleted since (its interview was deleted): nothing was written
-    if (written.matchedCount === 0) return unused({ kind: 'gone' });
-    const after: Doc = { ...d, ...set, gen: next };
-    this.remember(id, ACTIVE.includes(after.status) ? { gen: next, doc: after, at: writing } : null);
+    this.remember(view._id, ACTIVE.includes(after.status) ? after : null);
     // the ready queue follows: the entry of the old queued state goes (caller), one for the new queued state comes
-    if (after.status === 'queued') await this.queued(after, writing);
+    if (after.status === 'queued') await this.queued(after);
     return { kind: 'done', doc: after };
   }
 
@@ -185,8 +206,7 @@ export class MongoJobClaims {
   /** Moves `current` to its next generation with `set`; false when another writer changed it first. */
   protected async transition(current: Doc, set: Doc): Promise<boolean> {
     const r = await this.attempt(
-      current._id,
-      current.gen,
+      current,
       () => true,
       () => set,
     );
@@ -195,41 +215,31 @@ export class MongoJobClaims {
     return true;
   }
 
-  /** Applies `change` to the job while `accept` holds, retrying when a concurrent writer moved it first. */
+  /**
+   * Applies `change` to the job while `accept` holds, re-reading when a concurrent writer moved it first. Starts from
+   * the generation this process wrote last, if any (so completing a job it claimed is one insert, no read).
+   */
   protected async change(
     id: string,
     accept: (d: Doc) => boolean,
     change: (d: Doc) => Promise<Doc | null> | Doc | null,
   ): Promise<Doc | null> {
-    const known = this.known.get(id);
-    let gen = known?.gen;
+    let view: Doc | null | undefined = this.known.get(id);
+    let fromKnown = view !== undefined;
     for (let attempt = 0; attempt < 20; attempt++) {
-      if (gen === undefined) {
-        const d = await this.m.collection.findOne(
-          { _id: id as never },
-          { projection: { gen: 1, status: 1, leaseOwner: 1, runAfter: 1 } },
-        );
-        if (!d) return null;
-        gen = d.gen as number;
+      if (!view) {
+        view = await this.readJob(id);
+        fromKnown = false;
+        if (!view) return null;
       }
-      const before: { doc?: Doc } = {};
-      const r = await this.attempt(
-        id,
-        gen,
-        (d) => {
-          before.doc = d;
-          return accept(d);
-        },
-        change,
-        attempt === 0 ? known : undefined,
-      );
+      const r = await this.attempt(view, accept, change);
       if (r.kind === 'done') {
-        await this.dequeue(before.doc!);
+        await this.dequeue(view);
         return r.doc;
       }
-      if (r.kind === 'gone' || r.kind === 'rejected') return null;
-      gen = r.kind === 'moved' ? (r.doc.gen as number) : undefined;
-      if (r.kind === 'moved' && !accept(r.doc)) return null;
+      // a remembered generation may have been left by another process since: judge the current one
+      if (r.kind === 'rejected' && !fromKnown) return null;
+      view = undefined;
     }
     return null;
   }
@@ -256,7 +266,7 @@ export class MongoJobClaims {
       const slot = await this.slots.findOne({ _id: key as never });
       if (!slot) continue;
       if (slot.jobId === jobId) return jobId;
-      const holder = await this.m.findById(slot.jobId, { status: 1 }).lean<Doc>();
+      const holder = await this.readJob(slot.jobId as string);
       const states = key.startsWith('queued:') ? ['queued'] : ACTIVE;
       if (holder && states.includes(holder.status)) return slot.jobId as string;
       if (!holder && Date.now() - (slot.at as Date).getTime() < STALE_SLOT_MS) {
@@ -272,7 +282,7 @@ export class MongoJobClaims {
     if (key) await this.slots.deleteOne({ _id: key as never, jobId });
   }
 
-  /** After a job reached done, failed or cancelled: its slots and claims go. */
+  /** After a job reached done, failed or cancelled: its slots go. */
   protected async finished(d: Doc): Promise<void> {
     const keys = this.slotKeys(d);
     await Promise.all([this.releaseSlot(keys.queued, d._id), this.releaseSlot(keys.active, d._id)]);

@@ -7,20 +7,33 @@ type Doc = Record<string, any>;
 
 /** How many ready-queue entries one read of the queue takes at most (the fair order needs every due owner). */
 const QUEUE_READ_LIMIT = 5_000;
-/** Spent entries are removed this many at a time: every remove is a scan of job_queue on FerretDB, whatever it removes. */
-const SPENT_BATCH = 16;
+/** Spent entries are removed this many at a time, in one round trip (see spend). */
+const SPENT_BATCH = 256;
+/** Dead entry keys remembered at most (see dead). */
+const DEAD_KEYS = 20_000;
 
 /** The candidates of a claim, in the fair order, from the ready queue (MongoJobRepository.claim tries them in order). */
 export class MongoJobQueue extends MongoJobClaims {
   /** Keys of entries this process claimed through, not yet removed from job_queue. */
   private spent: string[] = [];
+  /**
+   * Keys of entries whose generation this process saw left (it claimed through them, or its claim found the
+   * generation taken): dead for good, as state records stay. A fresh read of the queue skips them until they are gone
+   * from it, so a worker never walks the same dead entries twice (cleared when it grows past DEAD_KEYS: a miss costs
+   * one failed insert).
+   */
+  private readonly dead = new Set<string>();
 
   /**
-   * Removes a claimed entry — batched, as one `$in` removal per SPENT_BATCH claims. Until then other claimers that
-   * meet it find its claim taken (one failed insert). Entries left by a process that stopped are the sweep's
-   * (repairQueue). The entry is out of this process's copy at once.
+   * Removes a claimed entry — batched, as one `$in` removal per SPENT_BATCH claims: FerretDB decodes every entry (each
+   * carries its job) in Go for it, whatever it removes, so the cost per claim shrinks with the batch. (A removal by
+   * exact `_id` is filtered by SQLite, but still scans, twice: at 1,000 entries one of those per claim costs more.)
+   * Until then other claimers that meet it find its generation taken (one failed insert). Entries left by a process
+   * that stopped are the sweep's (repairQueue). The entry is out of this process's copy at once.
    */
   protected spend(key: string): void {
+    if (this.dead.size >= DEAD_KEYS) this.dead.clear();
+    this.dead.add(key);
     this.spent.push(key);
     if (this.spent.length < SPENT_BATCH) return;
     const keys = this.spent;
@@ -39,12 +52,14 @@ export class MongoJobQueue extends MongoJobClaims {
     // a queue longer than one read: the due entries in key order from the engine (filtered and sorted there)
     const due = entries
       ? entries.filter((e) => e._id < limit && (!names || names.includes(e.name)))
-      : ((await this.queue
-          .find({ _id: { $lt: limit } as never, ...(names ? { name: { $in: [...names] } } : {}) })
-          .sort({ _id: 1 })
-          .limit(QUEUE_READ_LIMIT)
-          .batchSize(QUEUE_READ_LIMIT)
-          .toArray()) as Doc[]);
+      : (
+          (await this.queue
+            .find({ _id: { $lt: limit } as never, ...(names ? { name: { $in: [...names] } } : {}) })
+            .sort({ _id: 1 })
+            .limit(QUEUE_READ_LIMIT)
+            .batchSize(QUEUE_READ_LIMIT)
+            .toArray()) as Doc[]
+        ).filter((e) => !this.dead.has(e._id as string));
     if (due.length === 0) return [];
     const byOwner = new Map<string | null, Doc[]>();
     for (const d of due) {
@@ -57,15 +72,14 @@ export class MongoJobQueue extends MongoJobClaims {
     if (byOwner.size === 1) return due;
     const owners = await Promise.all(
       [...byOwner.keys()].map(async (owner, first) => {
-        const [running, newest] = await Promise.all([
-          this.m.countDocuments({ ownerId: owner, status: 'running' }),
-          this.m
-            .findOne({ ownerId: owner, startedAt: { $type: 'string' } }, { startedAt: 1 })
-            .sort({ startedAt: -1 })
-            .lean<Doc>(),
-        ]);
+        const jobs = await this.states({ ownerId: owner });
+        const running = jobs.filter((j) => j.status === 'running').length;
+        const newest = jobs.reduce<string | null>(
+          (max, j) => (typeof j.startedAt === 'string' && (max === null || j.startedAt > max) ? j.startedAt : max),
+          null,
+        );
         // `first`: Map keys keep insertion order, so the index ranks owners by their oldest due job
-        return { owner, running, lastStarted: (newest?.startedAt as string | undefined) ?? null, first };
+        return { owner, running, lastStarted: newest, first };
       }),
     );
     owners.sort((a, b) => {
@@ -97,12 +111,13 @@ export class MongoJobQueue extends MongoJobClaims {
     if (!fresh && c && token !== null && c.token === token && c.writes === this.queueWrites) return c.entries;
     const writes = this.queueWrites;
     // no filter and no sort, so FerretDB streams the table; one batch (one round trip), sorted here
-    const entries = (await this.queue.find({}).limit(QUEUE_READ_LIMIT).batchSize(QUEUE_READ_LIMIT).toArray()) as Doc[];
+    const read = (await this.queue.find({}).limit(QUEUE_READ_LIMIT).batchSize(QUEUE_READ_LIMIT).toArray()) as Doc[];
     // the read stopped at the limit in table order, not key order: not the whole queue
-    if (entries.length >= QUEUE_READ_LIMIT) {
+    if (read.length >= QUEUE_READ_LIMIT) {
       this.cached = null;
       return null;
     }
+    const entries = read.filter((e) => !this.dead.has(e._id as string));
     entries.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
     this.cached = token === null ? null : { token, writes, entries };
     return entries;

@@ -1,13 +1,17 @@
 // MongoDB adapter of the durable job queue (JobRepository); split from media.ts.
 import type { JobRepository } from '../repositories.js';
 import type { JobRecord } from '../types.js';
-import { ACTIVE, iso, later, queueKey, STALE_CLAIM_MS } from './jobs-claims.js';
+import { ACTIVE, iso, later, queueKey, readJobStates, STALE_CLAIM_MS } from './jobs-claims.js';
 import { MongoJobQueue } from './jobs-queue.js';
 
-export { ACTIVE, iso, later, STALE_CLAIM_MS, STALE_SLOT_MS } from './jobs-claims.js';
+export { ACTIVE, iso, later, readJobStates, STALE_CLAIM_MS, STALE_SLOT_MS } from './jobs-claims.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Doc = Record<string, any>;
+
+/** Creation order: createdAt, then insertion order within a millisecond (SQLite's rowid). */
+const byCreation = (a: Doc, b: Doc) =>
+  a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? -1 : 1) : (a.seq ?? 0) - (b.seq ?? 0);
 
 export const toJob = (d: Doc): JobRecord => ({
   id: d._id,
@@ -31,22 +35,27 @@ export const toJob = (d: Doc): JobRecord => ({
 });
 
 /**
- * Jobs without findOneAndUpdate as the lock (FerretDB's is not atomic). Every change of a job document — claim,
- * heartbeat, completion, failure, lease expiry, cancellation, rescheduling — goes from one generation `gen` to the next,
- * and only the writer that inserted the claim `<job id>:<gen>` into job_claims may make it: a unique insert, atomic on
- * FerretDB and MongoDB alike. The loser learns it at once (duplicate key) and moves on to the next job.
+ * Jobs without findOneAndUpdate as the lock (FerretDB's is not atomic) and without updates of job documents. A job
+ * document is written once, by its enqueue (or by migrate): its fields and its state at generation `gen` (0). Every
+ * state change — claim, heartbeat, completion, failure, lease expiry, cancellation, rescheduling — moves the job from
+ * one generation g to the next by inserting the state record `<job id>:<g>` into job_claims, holding the whole new
+ * state (STATE_FIELDS): a unique insert, atomic on FerretDB and MongoDB alike, so the writer that inserted it is the
+ * only one that moved the job from g; the loser learns it at once (duplicate key) and moves on. A job's state is that
+ * of its highest generation (foldStates): readers read the documents and their records. Records stay while their
+ * job does (archive deletion removes both), so a generation can be left only once, whatever the age of the view.
  * What SQLite gets from partial unique indexes (one queued job per dedupe key, one active job per name and medium)
  * are slot documents in job_slots with those keys as `_id`.
  *
- * Speed (bench/store.ts): FerretDB 1.24's SQLite backend answers every query with a scan of the whole collection — it
- * pushes only `_id` equality down to SQLite, and even that misses its `_id` index (the index is on
- * `_ferretdb_sjson->"_id"`, the query says `->'$._id'`), while any other filter or sort decodes every document in Go.
- * So a claim never queries the jobs collection by status: the candidates come from job_queue, one small entry per
- * queued job (key: queueKey), which holds only what is queued; and a change starts from the generation this process
- * wrote last (`known`), so completing a job it claimed needs no read before the claim insert.
+ * Speed (bench/store.ts): FerretDB 1.24's SQLite backend hands SQLite only a filter that is exactly one `_id` string
+ * (or ObjectID), and even that is a scan (the `_id` index is on `_ferretdb_sjson->"_id"`, the query says
+ * `->'$._id'`); every other filter, sort and projection decodes every document of the collection in Go. Only an insert
+ * is cheap (one probe of the unique index). So the hot path is inserts: a claim takes its candidates from job_queue
+ * (one entry per queued job and generation, carrying that generation's document; this process keeps a copy, re-read
+ * when job_queue_stamp's token changed) and inserts one state record; completing a job this process claimed inserts
+ * one more (`known`: the generation it wrote last). No read of the jobs collection, no update of it.
  * The queue entry is written after the job changed (a crash in between leaves a queued job without entry: the sweep,
  * requeueExpired, writes the missing entries) and removed after it left the queue (a stale entry is dropped by the
- * claimer that finds its job moved on).
+ * claimer that finds its generation taken, or by the sweep).
  */
 export class MongoJobRepository extends MongoJobQueue implements JobRepository {
   async enqueue(job: JobRecord) {
@@ -72,26 +81,25 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
       seq: this.s.seq(),
       gen: 0,
     };
-    const writing = Date.now();
     try {
       await this.m.collection.insertOne(doc as never);
     } catch (err) {
       await this.releaseSlot(key, id);
       throw err;
     }
-    this.remember(id, { gen: 0, doc, at: writing });
+    this.remember(id, doc);
     // the job first, then its entry: an entry never points at a job that does not exist yet
-    if (doc.status === 'queued') await this.queued(doc, writing);
+    if (doc.status === 'queued') await this.queued(doc);
     return { job, created: true };
   }
 
   async findById(id: string): Promise<JobRecord | null> {
-    const d = await this.m.findById(id).lean<Doc>();
+    const d = await this.readJob(id);
     return d ? toJob(d) : null;
   }
 
   async listByMedia(mediaId: string): Promise<JobRecord[]> {
-    return (await this.m.find({ mediaId }).sort({ createdAt: 1, seq: 1 }).lean<Doc[]>()).map(toJob);
+    return (await this.states({ mediaId })).sort(byCreation).map(toJob);
   }
 
   async claim(owner: string, leaseMs: number, now: Date, names?: readonly string[]): Promise<JobRecord | null> {
@@ -110,21 +118,15 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
           updatedAt: iso(now),
           error: null,
         });
+        // the entry's generation, as its writer wrote it (an entry without it, from before: read the job)
+        const view = c.doc ? (c.doc as Doc) : await this.readJob(c.jobId as string);
         // succeeds only while the job is still at the entry's generation: still queued and unchanged
-        const trusted =
-          c.doc && c.at instanceof Date ? { gen: c.gen as number, doc: c.doc as Doc, at: c.at.getTime() } : undefined;
-        const r = await this.attempt(c.jobId, c.gen, (d) => d.status === 'queued', set, trusted);
+        const r = view && view.gen === c.gen ? await this.attempt(view, (d) => d.status === 'queued', set) : null;
         this.forget(c);
-        if (r.kind === 'busy') continue;
-        if (r.kind !== 'done') {
-          // the entry outlived its queued state (or its job): nobody can claim through it any more
-          if (r.kind === 'gone' || (r.kind === 'moved' && r.doc.gen > c.gen) || r.kind === 'rejected') {
-            await this.queue.deleteOne({ _id: c._id }).catch(() => undefined);
-          }
-          continue;
-        }
-        // the spent entry goes later, with others (a claimer that meets it first finds the claim taken and skips it)
+        // claimed, or its generation taken (it stays taken: records stay), or its job gone or moved on: the entry is
+        // dead and goes later, with others (a claimer that meets it first finds the generation taken and skips it)
         this.spend(c._id as string);
+        if (r?.kind !== 'done') continue;
         // no longer queued: a new job with this dedupe key may be queued behind it
         await this.releaseSlot(this.slotKeys(r.doc).queued, c.jobId);
         return toJob(r.doc);
@@ -185,8 +187,12 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
     const message = error.slice(0, 4000);
     const ended = { leaseOwner: null, leaseExpiresAt: null, finishedAt: iso(now), updatedAt: iso(now) };
     for (let attempt = 0; attempt < 20; attempt++) {
-      const d = await this.m.findById(id).lean<Doc>();
-      if (!d || d.status !== 'running' || d.leaseOwner !== owner) return false;
+      // the generation this process wrote last, then the current one
+      const d = (attempt === 0 && this.known.get(id)) || (await this.readJob(id));
+      if (!d || d.status !== 'running' || d.leaseOwner !== owner) {
+        if (attempt === 0 && this.known.has(id)) continue;
+        return false;
+      }
       if (!retryAt) {
         const set = { status: 'failed', error: message, ...ended };
         if (await this.transition(d, set)) {
@@ -217,41 +223,41 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
 
   /**
    * The sweep's half of the ready queue: every queued job gets its entry (a writer that died between the job's change
-   * and its entry, jobs copied in by migrate or written before job_queue existed). Reads both collections once.
+   * and its entry, jobs copied in by migrate), and entries whose generation was left (a claimer that stopped before
+   * removing them) go once they are older than any claim in flight.
    */
-  private async repairQueue(): Promise<void> {
-    const [queued, entries] = await Promise.all([
-      this.m.collection.find({ status: 'queued' }).toArray(),
-      this.queue.find({}, { projection: { _id: 1, at: 1 } }).toArray(),
-    ]);
-    const present = new Set(entries.map((e: Doc) => String(e._id)));
-    const keys = new Set((queued as Doc[]).map(queueKey));
-    // spent entries a claimer did not get to remove (it stopped before its batch): older than any claim the sweep
-    // keeps, and their job was read (before the entries) in another state — so their job has moved on
-    const spent = (entries as Doc[]).filter(
+  private async repairQueue(queued: Doc[]): Promise<void> {
+    const entries = (await this.queue.find({}, { projection: { _id: 1, at: 1 } }).toArray()) as Doc[];
+    const present = new Set(entries.map((e) => String(e._id)));
+    const keys = new Set(queued.map(queueKey));
+    const spent = entries.filter(
       (e) => !keys.has(String(e._id)) && e.at instanceof Date && e.at.getTime() < Date.now() - STALE_CLAIM_MS,
     );
     if (spent.length > 0) await this.queue.deleteMany({ _id: { $in: spent.map((e) => e._id) } });
-    for (const d of queued as Doc[]) {
-      if (present.has(queueKey(d))) continue;
-      // a job claimed since the read gets a stale entry here, which its next claimer drops; `at` 0: never trusted
-      await this.queued(d, 0);
+    for (const d of queued) {
+      // a job claimed since the read gets a stale entry here, which its next claimer (or the next sweep) drops
+      if (!present.has(queueKey(d))) await this.queued(d);
     }
   }
 
   async requeueExpired(now: Date) {
-    // spent claims, and the claim of a writer that died between its claim and its write (its job is free again)
-    await this.claims.deleteMany({ at: { $lt: new Date(Date.now() - STALE_CLAIM_MS) } });
-    await this.repairQueue();
+    const { jobs, records } = await readJobStates(this.s.models, {});
+    const old = Date.now() - STALE_CLAIM_MS;
+    const ids = new Set(jobs.map((d) => d._id as string));
+    // claims without a state (from before state records: a writer died between its claim and its write), and records
+    // of jobs deleted since (a claim through a stale queue entry of a deleted job)
+    const junk = records.filter(
+      (r) => r.at instanceof Date && r.at.getTime() < old && (!r.state || !ids.has(r.jobId as string)),
+    );
+    if (junk.length > 0) await this.claims.deleteMany({ _id: { $in: junk.map((r) => r._id) } });
+    await this.repairQueue(jobs.filter((d) => d.status === 'queued'));
     let requeued = 0;
     let failed = 0;
-    const expired = await this.m
-      .find({ status: 'running', leaseExpiresAt: { $lt: iso(now) } }, { _id: 1 })
-      .lean<Doc[]>();
+    const expired = jobs.filter((d) => d.status === 'running' && d.leaseExpiresAt < iso(now));
     const ended = { leaseOwner: null, leaseExpiresAt: null, finishedAt: iso(now), updatedAt: iso(now) };
-    for (const { _id } of expired) {
+    for (const first of expired) {
       for (let attempt = 0; attempt < 20; attempt++) {
-        const d = await this.m.findById(_id).lean<Doc>();
+        const d = attempt === 0 ? first : await this.readJob(first._id);
         if (!d || d.status !== 'running' || !(d.leaseExpiresAt < iso(now))) break;
         if (d.attempts >= d.maxAttempts) {
           const set = {
@@ -288,12 +294,11 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
     return { requeued, failed };
   }
 
-  /** Cancels each matching job (retrying those that a concurrent writer moved); returns the ones that were running. */
-  private async cancelEach(query: Doc, now: Date): Promise<{ count: number; running: string[] }> {
-    const ids = (await this.m.find(query, { _id: 1 }).lean<Doc[]>()).map((d) => d._id as string);
+  /** Cancels each job of `filter` in one of `states` (retrying those a concurrent writer moved); returns the running ones. */
+  private async cancelEach(filter: Doc, states: string[], now: Date): Promise<{ count: number; running: string[] }> {
+    const ids = (await this.states(filter)).filter((d) => states.includes(d.status)).map((d) => d._id as string);
     const running: string[] = [];
     let count = 0;
-    const states = (query.status?.$in as string[] | undefined) ?? [query.status as string];
     for (const id of ids) {
       let wasRunning = false;
       const done = await this.change(
@@ -320,19 +325,17 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
   }
 
   async cancel(id: string, now: Date): Promise<boolean> {
-    return (await this.cancelEach({ _id: id, status: { $in: ACTIVE } }, now)).count === 1;
+    return (await this.cancelEach({ _id: id }, ACTIVE, now)).count === 1;
   }
 
   async cancelByMedia(mediaId: string, now: Date): Promise<string[]> {
-    return (await this.cancelEach({ mediaId, status: { $in: ACTIVE } }, now)).running;
+    return (await this.cancelEach({ mediaId }, ACTIVE, now)).running;
   }
 
   async expedite(names: readonly string[], now: Date): Promise<number> {
-    const ids = (
-      await this.m
-        .find({ status: 'queued', runAfter: { $gt: iso(now) }, name: { $in: [...names] } }, { _id: 1 })
-        .lean<Doc[]>()
-    ).map((d) => d._id as string);
+    const ids = (await this.states({ name: { $in: [...names] } }))
+      .filter((d) => d.status === 'queued' && d.runAfter > iso(now))
+      .map((d) => d._id as string);
     let n = 0;
     for (const id of ids) {
       const done = await this.change(
@@ -346,19 +349,18 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
   }
 
   async findActiveByKey(dedupeKey: string): Promise<JobRecord | null> {
-    const d = await this.m
-      .findOne({ dedupeKey, status: { $in: ACTIVE } })
-      .sort({ createdAt: -1, seq: -1 })
-      .lean<Doc>();
-    return d ? toJob(d) : null;
+    const active = (await this.states({ dedupeKey })).filter((d) => ACTIVE.includes(d.status)).sort(byCreation);
+    return active.length > 0 ? toJob(active[active.length - 1]!) : null;
+  }
+
+  /** The ids of the queued jobs with this dedupe key. */
+  private async queuedByKey(dedupeKey: string): Promise<string[]> {
+    return (await this.states({ dedupeKey })).filter((d) => d.status === 'queued').map((d) => d._id as string);
   }
 
   async reschedule(dedupeKey: string, runAfter: Date, now: Date): Promise<boolean> {
-    const ids = (await this.m.find({ dedupeKey, status: 'queued' }, { _id: 1 }).lean<Doc[]>()).map(
-      (d) => d._id as string,
-    );
     let n = 0;
-    for (const id of ids) {
+    for (const id of await this.queuedByKey(dedupeKey)) {
       if (
         await this.change(
           id,
@@ -372,11 +374,8 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
   }
 
   async cancelByKey(dedupeKey: string, now: Date): Promise<number> {
-    const ids = (await this.m.find({ dedupeKey, status: 'queued' }, { _id: 1 }).lean<Doc[]>()).map(
-      (d) => d._id as string,
-    );
     let n = 0;
-    for (const id of ids) {
+    for (const id of await this.queuedByKey(dedupeKey)) {
       const done = await this.change(
         id,
         (d) => d.status === 'queued',
@@ -391,6 +390,6 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
   }
 
   async hasActive(mediaId: string): Promise<boolean> {
-    return (await this.m.exists({ mediaId, status: { $in: ACTIVE } })) !== null;
+    return (await this.states({ mediaId })).some((d) => ACTIVE.includes(d.status));
   }
 }

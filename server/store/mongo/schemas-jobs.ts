@@ -26,21 +26,28 @@ const jobs = new Schema(
     ownerId: str,
     /** insertion order within a millisecond (SQLite's rowid) */
     seq: Number,
-    /** bumped by every change; a change from generation g is allowed to whoever inserts the claim `<id>:<g>` */
+    /**
+     * the generation of the state above (0 as enqueued); every change inserts the state record `<id>:<g>` into
+     * job_claims instead of updating this document (MongoJobRepository)
+     */
     gen: Number,
   },
   opts,
 );
-jobs.index({ status: 1, runAfter: 1, createdAt: 1, seq: 1 });
+// readers filter job documents only by fields no change sets (the state comes from job_claims): per medium, per
+// dedupe key, per name (expedite), per owner (the fair claim order)
 jobs.index({ mediaId: 1, createdAt: 1 });
-jobs.index({ dedupeKey: 1, status: 1 });
-jobs.index({ status: 1, leaseExpiresAt: 1 });
-// the fair claim order: running jobs and the most recent start per owner
-jobs.index({ ownerId: 1, status: 1 });
-jobs.index({ ownerId: 1, startedAt: -1 });
+jobs.index({ dedupeKey: 1 });
+jobs.index({ name: 1 });
+jobs.index({ ownerId: 1 });
 
-/** The exclusive right to change a job from one generation: a unique insert, atomic on FerretDB and MongoDB alike. */
-const jobClaims = new Schema({ _id: String, jobId: String, at: Date }, opts);
+/**
+ * State records: `_id` `<job id>:<g>` is the move of the job from generation g to `gen` = g + 1, with the whole new
+ * `state` (the job's status, lease, attempts, times …). Its unique insert is the exclusive right to make that move,
+ * atomic on FerretDB and MongoDB alike; a job's state is that of its highest generation. Records without `state` are
+ * claims written before state records existed (the sweep removes them).
+ */
+const jobClaims = new Schema({ _id: String, jobId: String, gen: Number, at: Date, state: Schema.Types.Mixed }, opts);
 jobClaims.index({ jobId: 1 });
 
 /** Uniqueness the SQLite adapter gets from partial unique indexes: one queued job per dedupe key, one active per name+medium. */
