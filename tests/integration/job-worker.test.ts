@@ -57,6 +57,8 @@ const mongoJobStore = async (): Promise<JobStore> => {
       (await readJobStates(store.models, {})).jobs.filter((j) => !status || j.status === status).length,
     setMaxAttempts: async (id, n) => {
       await store.models.jobs.collection.updateOne({ _id: id as never }, { $set: { maxAttempts: n } });
+      // and in the copy its ready-queue entry carries (a claim takes the job from there, without a read)
+      await store.models.jobQueue.collection.updateMany({ jobId: id }, { $set: { 'doc.maxAttempts': n } });
     },
   };
 };
