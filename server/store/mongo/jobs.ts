@@ -9,6 +9,16 @@ export { ACTIVE, iso, later, readJobStates, STALE_CLAIM_MS, STALE_SLOT_MS } from
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Doc = Record<string, any>;
 
+/** How long after a lost claim race a worker spreads its claims (see MongoJobRepository.spread). */
+const CONTENDED_MS = 1_000;
+/** Lanes a contended claim chooses from (see MongoJobRepository.spread). */
+const LANES = 8;
+const laneOf = (jobId: string) => {
+  let h = 0;
+  for (let i = 0; i < jobId.length; i++) h = (h * 31 + jobId.charCodeAt(i)) | 0;
+  return Math.abs(h) % LANES;
+};
+
 /** Creation order: createdAt, then insertion order within a millisecond (SQLite's rowid). */
 const byCreation = (a: Doc, b: Doc) =>
   a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? -1 : 1) : (a.seq ?? 0) - (b.seq ?? 0);
@@ -108,7 +118,7 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
       const candidates = await this.fairCandidates(now, names, round > 0);
       if (candidates.length === 0) return null;
       // in order: a concurrent worker that took the first one makes this claim fail at once, and the next one is tried
-      for (const c of candidates) {
+      for (const c of this.spread(candidates)) {
         const set = (d: Doc) => ({
           status: 'running',
           leaseOwner: owner,
@@ -126,6 +136,10 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
         // claimed, or its generation taken (it stays taken: records stay), or its job gone or moved on: the entry is
         // dead and goes later, with others (a claimer that meets it first finds the generation taken and skips it)
         this.spend(c._id as string);
+        if (r?.kind === 'busy') {
+          this.contendedUntil = Date.now() + CONTENDED_MS;
+          this.lane = (this.lane + 1 + Math.floor(Math.random() * (LANES - 1))) % LANES;
+        }
         if (r?.kind !== 'done') continue;
         // no longer queued: a new job with this dedupe key may be queued behind it
         await this.releaseSlot(this.slotKeys(r.doc).queued, c.jobId);
@@ -133,6 +147,31 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
       }
     }
     return null;
+  }
+
+  /** Until when this process counts as claiming next to others (it lost a claim race shortly before). */
+  private contendedUntil = 0;
+  /** The lane this process prefers while contended (see spread); a lost race moves it to another one. */
+  private lane = Math.floor(Math.random() * LANES);
+
+  /**
+   * The candidates in the order to try them: the fair order — but while other workers claim too (this one lost a race
+   * in the last CONTENDED_MS), the first owner's candidates of this process's lane (a hash of the job id) first. Each
+   * process's copy of the queue learns only of its own claims, so workers going the same way would meet at every
+   * entry the other took (each meeting costs the loser a failed insert); in different lanes they rarely meet. Claims
+   * made at the same time have no order among themselves; a lone worker keeps the exact order.
+   */
+  private spread(candidates: Doc[]): Doc[] {
+    if (this.contendedUntil < Date.now() || candidates.length < 2) return candidates;
+    const owner = candidates[0]!.ownerId ?? null;
+    let same = 1;
+    while (same < candidates.length && (candidates[same]!.ownerId ?? null) === owner) same++;
+    const mine: Doc[] = [];
+    const rest: Doc[] = [];
+    for (let i = 0; i < same; i++)
+      (laneOf(candidates[i]!.jobId as string) === this.lane ? mine : rest).push(candidates[i]!);
+    if (mine.length === 0) return candidates;
+    return [...mine, ...rest, ...candidates.slice(same)];
   }
 
   async heartbeat(id: string, owner: string, leaseMs: number, now: Date, progress?: number): Promise<boolean> {
