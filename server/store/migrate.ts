@@ -243,6 +243,16 @@ export async function migrateToMongo(options: MigrateOptions): Promise<MigrateRe
   }
 }
 
+const holdUnlessAborted = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
 async function copyAndVerify(
   options: MigrateOptions & { print: (line: string) => void },
   sqlite: SqliteStore,
@@ -301,7 +311,10 @@ async function copyAndVerify(
   db.exec('BEGIN');
   try {
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
-    if (options.holdMs) await new Promise((resolve) => setTimeout(resolve, options.holdMs));
+    print(
+      `source snapshot pinned at ${new Date().toISOString()} (what the app writes from now on is not in this copy)`,
+    );
+    if (options.holdMs) await holdUnlessAborted(options.holdMs, options.signal);
     let inserted = 0;
     const bySpec: CollectionResult[] = [];
     for (const spec of specs) {
