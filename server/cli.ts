@@ -16,7 +16,8 @@ const usage = `Schichtbuch CLI
   npm run cli -- user:add --email E --role admin|curator|contributor|researcher --password P [--name "Anzeige Name"]
   npm run cli -- token:create --email E [--name N] [--expires-days D]   (shows the token once)
   npm run cli -- reindex                                                (rebuilds the search index from the store)
-  npm run cli -- migrate --to "$MONGODB_URI"      (copies the embedded SQLite archive in DATA_DIR into MongoDB; idempotent)
+  npm run cli -- migrate --to "$MONGODB_URI" [--lock-seconds 60]
+                                 (copies the embedded SQLite archive in DATA_DIR into MongoDB; idempotent, one run at a time)
 ${preservationUsage}`;
 
 async function main(argv: string[]): Promise<number> {
@@ -105,31 +106,58 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Exit codes of `migrate` (README "Ein Archiv umziehen"): 0 verified, 1 not verified or failed, 2 usage, 3 foreign
+ * target, 4 another run holds the target's lock, 130 interrupted (SIGINT/SIGTERM; the lock is released). */
+const migrateExit = { 'foreign-target': 3, locked: 4, interrupted: 130 } as const;
+
 async function runMigrate(args: string[], dataDir: string): Promise<number> {
-  const { values } = parseArgs({ args, options: { to: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { to: { type: 'string' }, 'lock-seconds': { type: 'string' } },
+    strict: true,
+  });
   if (!values.to) return fail('migrate: --to mongodb://host:port/database is required (usually --to "$MONGODB_URI")');
   if (!/^mongodb(\+srv)?:\/\/[^/?#]+/.test(values.to))
     return fail(
       `migrate: --to must be a mongodb:// URI with a host, got "${values.to.replace(/\/\/[^@/]*@/, '//…@')}"`,
     );
-  // tests only: crash (SIGKILL) after this many documents, to prove that the next run resumes
-  const killAfter = process.env.SCHICHTBUCH_MIGRATE_KILL_AFTER
-    ? Number(process.env.SCHICHTBUCH_MIGRATE_KILL_AFTER)
-    : undefined;
+  const lockSeconds = z.coerce.number().int().min(5).max(3600).optional().safeParse(values['lock-seconds']);
+  if (!lockSeconds.success) return fail('migrate: --lock-seconds must be a whole number of seconds from 5 to 3600');
+  // tests only: crash (SIGKILL) after this many documents, to prove that the next run resumes; hold the lock a while
+  const testNumber = (name: string) => {
+    const n = process.env[name] ? Number(process.env[name]) : NaN;
+    return Number.isInteger(n) ? n : undefined;
+  };
+  const killAfter = testNumber('SCHICHTBUCH_MIGRATE_KILL_AFTER');
+  const holdMs = testNumber('SCHICHTBUCH_MIGRATE_HOLD_MS');
+  // SIGINT/SIGTERM: stop before the next write and release the lock (a second signal ends the process at once)
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`migrate: ${signal}: stopping before the next write, releasing the lock\n`);
+    interrupt.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const result = await migrateToMongo({
       dataDir,
       to: values.to,
       print: (line) => process.stdout.write(`${line}\n`),
-      ...(killAfter !== undefined && Number.isInteger(killAfter) ? { crashAfterDocuments: killAfter } : {}),
+      signal: interrupt.signal,
+      ...(lockSeconds.data !== undefined ? { lockSeconds: lockSeconds.data } : {}),
+      ...(killAfter !== undefined ? { crashAfterDocuments: killAfter } : {}),
+      ...(holdMs !== undefined ? { holdMs } : {}),
     });
     return result.ok ? 0 : 1;
   } catch (err) {
     if (err instanceof MigrationError) {
       process.stderr.write(`migrate: ${err.message}\n`);
-      return err.kind === 'foreign-target' ? 3 : 1;
+      return err.kind in migrateExit ? migrateExit[err.kind as keyof typeof migrateExit] : 1;
     }
     throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -21,6 +21,7 @@ import {
   type HandlerMap,
   type JobContext,
 } from '../../workers/worker.js';
+import { createJobTestMedia } from '../helpers/jobs.js';
 import { untilWithin } from '../helpers/until.js';
 
 const until = untilWithin(10_000, 20);
@@ -109,59 +110,10 @@ for (const adapter of adapters)
     };
     /** One job per medium; the media rows are real (jobs reference them), their files are never touched here. */
     const enqueue = async (n: number) => {
-      const now = new Date().toISOString();
-      const interviewId = crypto.randomUUID();
-      await store.interviews.create({
-        id: interviewId,
-        collectionId: null,
-        title: 'Jobtest',
-        people: [],
-        recordedAt: null,
-        place: null,
-        language: 'de',
-        summary: null,
-        keywords: [],
-        visibility: 'private',
-        status: 'draft',
-        grants: [],
-        embargoUntil: null,
-        embargoListed: false,
-        createdBy: null,
-        createdAt: now,
-        updatedAt: now,
-        version: 1,
-      });
+      const { mediaIds } = await createJobTestMedia(store, n);
       const ids: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const mediaId = crypto.randomUUID();
-        await store.media.create({
-          id: mediaId,
-          interviewId,
-          part: i + 1,
-          kind: 'audio',
-          status: 'stored',
-          progress: 0,
-          originalFilename: 'a.wav',
-          originalPath: `originals/${interviewId}/${mediaId}/original.wav`,
-          sha256: '0'.repeat(64),
-          sizeBytes: 1,
-          technical: {
-            container: 'wav',
-            durationSec: 1,
-            bitRate: null,
-            audio: { codec: 'pcm_s16le', channels: 1, sampleRate: 8000 },
-            video: null,
-            playableMime: 'audio/wav',
-          },
-          derivatives: {},
-          error: null,
-          renditionRedaction: '',
-          createdBy: null,
-          createdAt: now,
-          updatedAt: now,
-        });
+      for (const mediaId of mediaIds)
         ids.push((await queue.enqueue({ name: 'media.waveform', payload: { v: 1, mediaId } })).id);
-      }
       return ids;
     };
 
@@ -334,55 +286,7 @@ for (const adapter of adapters)
       const { store } = await adapter.open(dir);
       try {
         const queue = new JobQueue(store.jobs, moduleLogger('jobs'));
-        const now = new Date().toISOString();
-        const interviewId = crypto.randomUUID();
-        const mediaId = crypto.randomUUID();
-        await store.interviews.create({
-          id: interviewId,
-          collectionId: null,
-          title: 'x',
-          people: [],
-          recordedAt: null,
-          place: null,
-          language: 'de',
-          summary: null,
-          keywords: [],
-          visibility: 'private',
-          status: 'draft',
-          grants: [],
-          embargoUntil: null,
-          embargoListed: false,
-          createdBy: null,
-          createdAt: now,
-          updatedAt: now,
-          version: 1,
-        });
-        await store.media.create({
-          id: mediaId,
-          interviewId,
-          part: 1,
-          kind: 'audio',
-          status: 'ready',
-          progress: 100,
-          originalFilename: 'a.wav',
-          originalPath: `originals/${interviewId}/${mediaId}/original.wav`,
-          sha256: '0'.repeat(64),
-          sizeBytes: 1,
-          technical: {
-            container: 'wav',
-            durationSec: 1,
-            bitRate: null,
-            audio: { codec: 'pcm_s16le', channels: 1, sampleRate: 8000 },
-            video: null,
-            playableMime: 'audio/wav',
-          },
-          derivatives: {},
-          error: null,
-          renditionRedaction: '',
-          createdBy: null,
-          createdAt: now,
-          updatedAt: now,
-        });
+        const mediaId = (await createJobTestMedia(store, 1, { status: 'ready' })).mediaIds[0]!;
         const first = await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } });
         expect((await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } })).id).toBe(first.id);
         expect((await store.jobs.claim('w', 10_000, new Date()))?.id).toBe(first.id);
