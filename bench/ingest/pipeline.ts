@@ -129,7 +129,9 @@ interface MediumRow {
 /** Starts the child, watches its medium from here until `ready`, then has it report. */
 export function pipeline(input: string): Promise<PipelineResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--child', input], {
+    // BENCH_INGEST_CHILD_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: profile the measured worker alone
+    const extra = process.env.BENCH_INGEST_CHILD_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...extra, ...process.execArgv, process.argv[1]!, '--child', input], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     let t0 = 0;

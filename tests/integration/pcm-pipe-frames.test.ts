@@ -1,4 +1,4 @@
-// The combined audio pass sends its waveform PCM to the worker in half-second frames (asetnsamples, no padding):
+// The combined audio pass sends its waveform PCM to the worker in 4-second frames (asetnsamples, no padding):
 // ffmpeg writes each frame to the pipe as it comes, and an MP3's frames give ~200 samples at 8 kHz each — one wake-up of
 // the worker per 400 bytes, most of the worker's CPU over a 3-hour recording. Real ffmpeg on a generated MP3.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -48,7 +48,7 @@ describe('PCM pipe of the audio pass', () => {
     // the same samples as the decode without frames: a padded last frame would add up to half a second of silence
     expect(pass.totalSamples).toBe(separate.totalSamples);
     expect(Math.abs(bytes - info.durationSec * 8000 * 2)).toBeLessThanOrEqual(8000 * 2 * 0.05);
-    // ~2 writes a second (a pipe read may split one); ffmpeg's own MP3 frames would be ~38 a second
+    // one write per 4 s of media (a pipe read may split one); ffmpeg's own MP3 frames would be ~38 a second
     const frames = Math.ceil(info.durationSec / PCM_FRAME_SECONDS);
     expect(chunks.length).toBeLessThanOrEqual(frames * 2 + 2);
     expect(chunks.length).toBeLessThan((info.durationSec * 44100) / 1152 / 4);

@@ -277,7 +277,7 @@ describe('audioPassArgs (one decode, one AAC encode)', () => {
   it('decodes once and splits into the encode and the PCM (peaks and waveform picture are drawn in Node from it)', () => {
     expect(allAfter(args, '-i')).toEqual(['file:-in.mp3']);
     expect(graph).toBe(
-      '[0:a:0]asplit=2[enc][wav];[wav]aresample=8000,aformat=sample_fmts=s16:channel_layouts=mono,asetnsamples=n=4000:p=0[pcm]',
+      '[0:a:0]asplit=2[enc][wav];[wav]aresample=8000,aformat=sample_fmts=s16:channel_layouts=mono,asetnsamples=n=32000:p=0[pcm]',
     );
     // showwavespic would hold every sample it gets until the end (3 h: > 300 MB)
     expect(graph).not.toContain('showwavespic');

@@ -24,13 +24,14 @@ export const PASS_FILES = {
 /** Waveform PCM of the combined passes goes to this fd (stdout carries `-progress`). */
 export const PCM_PIPE = 'pipe:3';
 
-/** Length of the PCM pipe's frames: few, large writes (see pcmChain). */
-export const PCM_FRAME_SECONDS = 0.5;
+/** Length of the PCM pipe's frames: few, large writes (see pcmChain); 4 s at 8 kHz s16 = 64,000 bytes < 64 KiB. */
+export const PCM_FRAME_SECONDS = 4;
 
 /** Branch of a filter graph that turns audio into the waveform PCM (mono s16 at `sampleRate`). */
 function pcmChain(inLabel: string, sampleRate: number, outLabel: string): string {
   // asetnsamples: ffmpeg writes each frame to the pipe as it comes, ~200 samples at 8 kHz from a 44.1 kHz MP3 — one
-  // wake-up of the worker per 400 bytes. Half-second frames (no padding: the last one stays short) make it ~2 a second.
+  // wake-up of the worker per 400 bytes. 4-second frames (64,000 bytes: one write that fits the 64 KiB pipe buffer; no
+  // padding, the last one stays short) make it one wake-up per 4 s of media — at 60× realtime ~15 a second, not 120.
   const frame = Math.max(1, Math.round(sampleRate * PCM_FRAME_SECONDS));
   return `[${inLabel}]aresample=${sampleRate},aformat=sample_fmts=s16:channel_layouts=mono,asetnsamples=n=${frame}:p=0[${outLabel}]`;
 }
