@@ -8,6 +8,9 @@
 // tolerance on `parts` …), every query of bench/search/queries.ts `--rounds` times each, variants interleaved, and
 // prints Meilisearch's own processingTimeMs (p50/p95 over all requests) and the client time. Variants that change
 // index settings are not here: they need a fresh index (bench/search.ts with the setting changed).
+//
+// It also prints what queries alone keep resident: Meilisearch's RSS (anonymous / file-backed = mapped LMDB pages)
+// right after the restart and after all requests, next to the index's size (GET /indexes/<uid>/stats).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { configureLogger } from '../../server/logger.js';
@@ -18,7 +21,7 @@ import { searchScope } from '../../server/access/policy.js';
 import { anonymous } from '../../server/access/viewer.js';
 import { MARK_CLOSE, MARK_OPEN } from '../../server/search/highlight.js';
 import { benchQueries } from './queries.js';
-import { percentile, printTable } from './report.js';
+import { memoryOf, MiB, percentile, printTable } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -80,6 +83,15 @@ async function main(): Promise<void> {
   configureLogger('warn');
   const sidecar = new MeiliSidecar({ dataDir: path.join(values.dir!, 'meili') });
   const { url, masterKey } = await sidecar.start();
+  const pid = sidecar.pid!;
+  const mem = (label: string) => {
+    const m = memoryOf(pid);
+    const f = (x: number) => (x / MiB).toFixed(0);
+    process.stdout.write(
+      `Meilisearch ${label}: RSS ${f(m.rss)} MiB (anon ${f(m.anon)}, file ${f(m.file)}), VmHWM ${f(m.hwm)} MiB\n`,
+    );
+  };
+  mem('after restart');
   try {
     const headers = {
       'Accept-Encoding': 'identity',
@@ -117,6 +129,14 @@ async function main(): Promise<void> {
       const json = JSON.parse(text) as { processingTimeMs: number; totalHits?: number; estimatedTotalHits?: number };
       return { ms, engine: json.processingTimeMs, total: json.totalHits ?? json.estimatedTotalHits ?? 0 };
     };
+    const stats = (await (await fetch(`${url}/indexes/${values.index}/stats`, { headers })).json()) as Record<
+      string,
+      unknown
+    >;
+    const { numberOfDocuments, rawDocumentDbSize, avgDocumentSize } = stats as Record<string, number>;
+    process.stdout.write(
+      `index ${values.index}: ${numberOfDocuments} documents, rawDocumentDbSize ${(rawDocumentDbSize! / MiB).toFixed(1)} MiB, avgDocumentSize ${avgDocumentSize} B\n`,
+    );
     // warm-up: every query and variant once
     for (const { q } of benchQueries) for (const v of variants) await send(v.body(q));
     const samples = variants.map(() => ({ ms: [] as number[], engine: [] as number[] }));
@@ -131,6 +151,7 @@ async function main(): Promise<void> {
         }
       }
     }
+    mem(`after ${rounds} rounds`);
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     printTable(
       ['variant', 'Meili ms p50', 'p95', 'client ms p50', 'p95'],

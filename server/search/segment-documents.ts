@@ -1,5 +1,6 @@
-// Transcript passages as Meilisearch documents: what each carries (its interview's access fields, its own restriction
-// flag, the derived `spellings` and `parts` words) and how they are made from a stored transcript. See segment-index.ts.
+// Transcript passages as Meilisearch documents: what each carries (its interview's access and its own restriction as
+// one list of access tags, the derived `spellings` and `parts` words) and how they are made from a stored transcript.
+// See segment-index.ts.
 import type { Interview, Visibility, WorkflowStatus } from '../store/types.js';
 import { expandForIndex, germanVocabulary, prepareExpansion, protectedNameWords } from './german.js';
 
@@ -29,10 +30,10 @@ export interface SegmentInterviewMeta {
 }
 
 export interface SegmentDocument {
+  /** `${mediaId}_${segmentNo}` */
   id: string;
   interviewId: string;
   mediaId: string;
-  segmentNo: number;
   start: number;
   end: number;
   speaker: string | null;
@@ -40,18 +41,14 @@ export interface SegmentDocument {
   /** Derived, searchable, never displayed. Absent when empty. */
   spellings?: string;
   parts?: string;
-  status: WorkflowStatus;
-  visibility: Visibility;
-  grants: string[];
-  restricted: boolean;
+  /** Access tags (accessTags): who may find the passage. The one access field, filterable, never displayed. */
+  access: string[];
 }
 
 /** Facets Meilisearch counts itself: the segment's own speaker, and hits per interview (the catalog turns those into
  * the interview facets). */
 export const segmentFacets = ['speaker', 'interviewId'] as const;
 export type SegmentFacet = (typeof segmentFacets)[number];
-/** Access fields copied from the interview onto each of its segments. */
-export type SegmentAccessFields = Pick<SegmentDocument, 'status' | 'visibility' | 'grants'>;
 
 // Derived fields start with this stop word: otherwise a field consisting of (or starting with) the query word lands
 // in the exactness rule's "equals / starts with the attribute" buckets and outranks passages with the real word.
@@ -82,12 +79,28 @@ const seconds = (s: number) => Math.round(s * 1000) / 1000;
 /** Either the stored interview or the search meta made from it. */
 export type InterviewLike = Interview | SegmentInterviewMeta;
 
-/** The access fields copied from an interview onto each of its segments. */
-export const accessFields = (i: InterviewLike): SegmentAccessFields => ({
-  status: i.status,
-  visibility: i.visibility,
-  grants: i.grants,
-});
+// Access as tags, one filterable field instead of status, visibility, grants and the restriction flag: each filterable
+// field costs a facet entry per document (field-id-docid-facet-strings was the index's second-largest database at
+// 200k passages, bench/search). segmentFilter reads them; the rule stays the interview index's (accessFilter).
+/** A published interview, open to viewers of this visibility. */
+export const openTag = (visibility: Visibility): string => `open:${visibility}`;
+/** A published `restricted` interview granted to this principal. */
+export const grantTag = (principal: string): string => `grant:${principal}`;
+/** The interview is withdrawn (its passages are being removed). */
+export const WITHDRAWN_TAG = 'withdrawn';
+/** The narrator did not release this passage: staff, and the narrator themself, only. */
+export const RESTRICTED_TAG = 'restricted';
+
+/** The access tags an interview puts on each of its segments. */
+export function interviewAccessTags(i: { status: WorkflowStatus; visibility: Visibility; grants: string[] }): string[] {
+  if (i.status === 'withdrawn') return [WITHDRAWN_TAG];
+  if (i.status !== 'published') return [];
+  return [openTag(i.visibility), ...(i.visibility === 'restricted' ? i.grants.map(grantTag) : [])];
+}
+
+/** A segment's tags: its interview's, and RESTRICTED_TAG when the narrator did not release it. */
+export const accessTags = (interviewTags: readonly string[], restricted: boolean): string[] =>
+  restricted ? [...interviewTags, RESTRICTED_TAG] : [...interviewTags];
 
 /** People and the place of an interview: names the decompounder leaves whole in its transcripts. */
 function interviewNames(i: InterviewLike): string[] {
@@ -109,7 +122,7 @@ export function toSegmentDocuments(
   mediaId: string,
   segments: readonly SegmentInput[],
 ): SegmentDocument[] {
-  const access = accessFields(interview);
+  const interviewTags = interviewAccessTags(interview);
   const names = protectedNameWords(interviewNames(interview));
   prepareExpansion(segments.map((s) => s.text));
   return segments.map((segment, segmentNo) => {
@@ -122,15 +135,13 @@ export function toSegmentDocuments(
       id: `${mediaId}_${segmentNo}`,
       interviewId: interview.id,
       mediaId,
-      segmentNo,
       start: seconds(segment.start),
       end: seconds(segment.end),
       speaker: segment.speaker,
       text,
       ...(spellings.length > 0 ? { spellings: `${DERIVED_LEAD} ${spellings.join(' ')}` } : {}),
       ...(parts.length > 0 ? { parts: `${DERIVED_LEAD} ${parts.join(' ')}` } : {}),
-      ...access,
-      restricted: segment.restricted ?? false,
+      access: accessTags(interviewTags, segment.restricted ?? false),
     };
   });
 }

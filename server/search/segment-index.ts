@@ -14,11 +14,16 @@ import type { Logger } from '../logger.js';
 import type { AccessScope } from '../store/repositories.js';
 import type { SearchEngine } from './engine.js';
 import { matchingWordRanges, normalizeQuery } from './german.js';
-import { accessFilter, quote } from './interview-index.js';
+import { quote } from './interview-index.js';
 import { MARK_CLOSE, MARK_OPEN, safeHighlight } from './highlight.js';
 import {
-  accessFields,
+  accessTags,
+  grantTag,
+  interviewAccessTags,
+  openTag,
+  RESTRICTED_TAG,
   toSegmentDocuments,
+  WITHDRAWN_TAG,
   type InterviewLike,
   type SegmentDocument,
   type SegmentFacet,
@@ -41,8 +46,10 @@ export interface SegmentFilterChoices {
  * The access rule plus facet choices as one filter. Passages a narrator did not release are for staff only
  * (not even the interview's owner finds them through search).
  *
- * Segments carry no owner: `ownedInterviewIds` (the store's answer for scope.ownerId) stands in for the interview
- * index's `createdBy` clause, so a scope with an owner needs it.
+ * The rule is the interview index's (accessFilter), over the segments' access tags: published and open to one of the
+ * scope's visibilities, or restricted and granted to one of its principals, or one of the scope's own interviews
+ * unless withdrawn. Segments carry no owner: `ownedInterviewIds` (the store's answer for scope.ownerId) stands in for
+ * the interview index's `createdBy` clause, so a scope with an owner needs it.
  */
 export function segmentFilter(
   scope: AccessScope,
@@ -51,13 +58,18 @@ export function segmentFilter(
 ): string | undefined {
   const clauses: string[] = [];
   if (scope.kind === 'scoped') {
+    const open = [...scope.publishedVisibilities.map(openTag), ...(scope.principals ?? []).map(grantTag)];
+    const alternatives = [`access IN [${open.map(quote).join(', ')}]`];
     const ids = [...(scope.interviewIds ?? []), ...ownedInterviewIds];
-    const access = accessFilter({ ...scope, ownerId: undefined, interviewIds: ids }, 'interviewId');
+    if (ids.length > 0) {
+      alternatives.push(`(interviewId IN [${ids.map(quote).join(', ')}] AND access != ${quote(WITHDRAWN_TAG)})`);
+    }
     // the narrator finds their own restricted passages; nobody else but staff does
     const own = scope.interviewIds ?? [];
+    const unrestricted = `access != ${quote(RESTRICTED_TAG)}`;
     clauses.push(
-      access!,
-      own.length > 0 ? `(restricted = false OR interviewId IN [${own.map(quote).join(', ')}])` : 'restricted = false',
+      alternatives.length === 1 ? alternatives[0]! : `(${alternatives.join(' OR ')})`,
+      own.length > 0 ? `(${unrestricted} OR interviewId IN [${own.map(quote).join(', ')}])` : unrestricted,
     );
   }
   if (choices.speaker && choices.speaker.length > 0)
@@ -138,6 +150,9 @@ export class SegmentIndex {
   // Delete-then-add pairs are enqueued strictly one after another, so two replacements of the same medium can never
   // interleave into a mix of both versions (Meilisearch applies tasks in the order it received them).
   #queue: Promise<unknown> = Promise.resolve();
+  /** The tasks of the last replaceMedia: the next one waits for them before it reads which ids a medium holds. */
+  #inFlight: readonly EnqueuedTask[] = [];
+  #inFlightDocs = 0;
 
   constructor(
     private readonly engine: SearchEngine,
@@ -169,8 +184,11 @@ export class SegmentIndex {
   }
 
   /**
-   * Bulk form of replaceMedium for rebuilds and benchmarks. Sent in groups of about BATCH_SEGMENTS segments (each a
-   * deletion and an addition) to stay far below Meilisearch's 100 MB payload limit; Meilisearch batches them again.
+   * Bulk form of replaceMedium for rebuilds and benchmarks. Sent in groups of about BATCH_SEGMENTS segments to stay
+   * far below Meilisearch's 100 MB payload limit. A group's new documents replace those with the same ids, and only
+   * ids the medium no longer has are deleted, by id: unlike a deletion by filter, that lets Meilisearch batch the
+   * deletions and additions of several groups into one indexing run (bench/search at 200k passages: 20 → 8 batches,
+   * Meilisearch CPU 38.0 → 37.2 s, peak RSS 734 → 710 MiB).
    */
   async replaceMedia(
     media: ReadonlyArray<{ interview: InterviewLike; mediaId: string; segments: readonly SegmentInput[] }>,
@@ -192,20 +210,36 @@ export class SegmentIndex {
 
     let count = 0;
     const tasks = await this.#serial(async () => {
+      // the ids a medium holds are read from what Meilisearch has applied: earlier replacements must be in first
+      // (their failure is their caller's error, not this one's)
+      await this.#wait(this.#inFlight, 60_000 + this.#inFlightDocs * 5).catch(() => undefined);
       const enqueued: EnqueuedTask[] = [];
       for (const g of groups) {
         const docs = g.flatMap((m) => toSegmentDocuments(m.interview, m.mediaId, m.segments));
         count += docs.length;
-        enqueued.push(
-          await this.index().deleteDocuments({ filter: `mediaId IN [${g.map((m) => quote(m.mediaId)).join(', ')}]` }),
-        );
+        const fresh = new Set(docs.map((d) => d.id));
+        const held = await this.#idsWhere(`mediaId IN [${g.map((m) => quote(m.mediaId)).join(', ')}]`);
+        const stale = held.filter((id) => !fresh.has(id));
+        if (stale.length > 0) enqueued.push(await this.index().deleteDocuments(stale));
         if (docs.length > 0) enqueued.push(await this.index().addDocuments(docs, { primaryKey: 'id' }));
       }
+      this.#inFlight = enqueued;
+      this.#inFlightDocs = count;
       return enqueued;
     });
     await this.#wait(tasks, opts.timeoutMs ?? 60_000 + count * 5);
     this.logger.debug({ media: media.length, segments: count }, 'segments indexed');
     return count;
+  }
+
+  async #idsWhere(filter: string): Promise<string[]> {
+    const ids: string[] = [];
+    const limit = 10_000;
+    for (let offset = 0; ; offset += limit) {
+      const page = await this.index().getDocuments({ filter, fields: ['id'], limit, offset });
+      ids.push(...page.results.map((d) => d.id));
+      if (page.results.length < limit) return ids;
+    }
   }
 
   removeMedium(mediaId: string): Promise<void> {
@@ -229,23 +263,26 @@ export class SegmentIndex {
   }
 
   /**
-   * Copies the interview's access fields onto all its segments; must follow every change of status, visibility or
-   * grants, or segments would stay findable under the old rule.
+   * Puts the interview's access tags on all its segments (keeping each segment's own restriction); must follow every
+   * change of status, visibility or grants, or segments would stay findable under the old rule.
    */
   async updateInterviewAccess(interview: InterviewLike): Promise<number> {
-    const { id } = interview;
-    const patch = accessFields(interview);
+    const tags = interviewAccessTags(interview);
     const limit = 1000;
     let count = 0;
     for (let offset = 0; ; offset += limit) {
-      const page = await this.index().getDocuments({
-        filter: `interviewId = ${quote(id)}`,
-        fields: ['id'],
+      const page = await this.index().getDocuments<SegmentDocument & { restricted?: boolean }>({
+        filter: `interviewId = ${quote(interview.id)}`,
+        // `restricted`: a segment indexed before the access tags (until `reindex` sheds it)
+        fields: ['id', 'access', 'restricted'],
         limit,
         offset,
       });
       if (page.results.length > 0) {
-        const updates = page.results.map((d) => ({ id: d.id, ...patch }));
+        const updates = page.results.map((d) => ({
+          id: d.id,
+          access: accessTags(tags, d.access?.includes(RESTRICTED_TAG) === true || d.restricted === true),
+        }));
         await this.#wait(
           await this.#serial(async () => [await this.index().updateDocuments(updates, { primaryKey: 'id' })]),
         );

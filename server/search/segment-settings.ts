@@ -3,19 +3,7 @@ import type { Settings } from 'meilisearch';
 import { germanVocabulary, TYPO_MIN_LENGTH } from './german.js';
 import { DERIVED_LEAD, segmentFacets } from './segment-documents.js';
 
-const displayed = [
-  'id',
-  'interviewId',
-  'mediaId',
-  'segmentNo',
-  'start',
-  'end',
-  'speaker',
-  'text',
-  'status',
-  'visibility',
-  'restricted',
-];
+const displayed = ['id', 'interviewId', 'mediaId', 'start', 'end', 'speaker', 'text'];
 
 export const MAX_INTERVIEWS_COUNTED = 20_000;
 
@@ -23,7 +11,9 @@ export const segmentIndexSettings: Settings = {
   // order = weight in the attribute rule: the words as spoken, then other spellings, then compound parts
   searchableAttributes: ['text', 'spellings', 'parts'],
   displayedAttributes: displayed,
-  filterableAttributes: ['mediaId', 'status', 'visibility', 'grants', 'restricted', ...segmentFacets],
+  // access as one list of tags (segment-documents.ts) instead of status, visibility, grants and restricted: every
+  // filterable field is a facet entry per document; `mediaId` is what a medium's segments are replaced and removed by
+  filterableAttributes: ['mediaId', 'access', ...segmentFacets],
   // nothing sorts segments in Meilisearch (hits inside one interview are put in playback order by the API): a sortable
   // attribute would only add a number per document to the facet databases
   sortableAttributes: [],

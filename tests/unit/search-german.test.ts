@@ -183,31 +183,24 @@ describe('segment documents', () => {
       text: 'Im Braunkohletagebau an der Straße',
       spellings: 'und strasse',
       parts: 'und braunkohle tagebau kohle braun kohletag',
-      restricted: false,
-      visibility: 'public',
-      status: 'published',
-      grants: [],
+      access: ['open:public'],
     });
     // title and facets live in the catalog (interview-catalog.ts), owners are resolved there too
     expect(Object.keys(a!).sort()).toEqual([
+      'access',
       'end',
-      'grants',
       'id',
       'interviewId',
       'mediaId',
       'parts',
-      'restricted',
-      'segmentNo',
       'speaker',
       'spellings',
       'start',
-      'status',
       'text',
-      'visibility',
     ]);
     expect(b).not.toHaveProperty('parts');
     expect(b).not.toHaveProperty('spellings');
-    expect(b?.restricted).toBe(true);
+    expect(b?.access).toEqual(['open:public', 'restricted']);
   });
 
   it('builds the access and facet filter', () => {
@@ -223,7 +216,7 @@ describe('segment documents', () => {
         { speaker: ['Golpa "Nord"'], interviewIds: ['i1', 'i2'] },
       ),
     ).toBe(
-      '(status = "published" AND (visibility IN ["public"])) AND restricted = false AND speaker IN ["Golpa \\"Nord\\""] AND interviewId IN ["i1", "i2"]',
+      'access IN ["open:public"] AND access != "restricted" AND speaker IN ["Golpa \\"Nord\\""] AND interviewId IN ["i1", "i2"]',
     );
     // a logged-in user: registered interviews, restricted ones granted to them or their groups, their own unless
     // withdrawn — owned ones by id, as the catalog found them
@@ -239,15 +232,15 @@ describe('segment documents', () => {
         ['own1'],
       ),
     ).toBe(
-      '((status = "published" AND (visibility IN ["public", "registered"] OR (visibility = "restricted" AND grants IN ["user:u1", "group:g1"]))) OR (interviewId IN ["own1"] AND status != "withdrawn")) AND restricted = false',
+      '(access IN ["open:public", "open:registered", "grant:user:u1", "grant:group:g1"] OR (interviewId IN ["own1"] AND access != "withdrawn")) AND access != "restricted"',
     );
     // an owner with no interviews yet: no owner clause at all (segments carry no createdBy to match)
     expect(segmentFilter({ kind: 'scoped', publishedVisibilities: ['public'], ownerId: 'u1' })).toBe(
-      '(status = "published" AND (visibility IN ["public"])) AND restricted = false',
+      'access IN ["open:public"] AND access != "restricted"',
     );
     // the narrator also finds their own restricted passages
     expect(segmentFilter({ kind: 'scoped', publishedVisibilities: ['public'], interviewIds: ['n1'] })).toBe(
-      '((status = "published" AND (visibility IN ["public"])) OR (interviewId IN ["n1"] AND status != "withdrawn")) AND (restricted = false OR interviewId IN ["n1"])',
+      '(access IN ["open:public"] OR (interviewId IN ["n1"] AND access != "withdrawn")) AND (access != "restricted" OR interviewId IN ["n1"])',
     );
   });
 

@@ -2,6 +2,7 @@
 // settings keep what bench/search measured (facet values sorted by the API).
 import { describe, expect, it } from 'vitest';
 import {
+  interviewAccessTags,
   segmentIndexSettings,
   spokenWords,
   toSegmentDocuments,
@@ -49,5 +50,33 @@ describe('segment documents: compound parts', () => {
 
   it('lets the API sort facet values, so Meilisearch does not rank every value of every facet on each search', () => {
     expect(segmentIndexSettings.faceting).toEqual({ maxValuesPerFacet: 20_000, sortFacetValuesBy: { '*': 'alpha' } });
+  });
+});
+
+describe('segment documents: access tags', () => {
+  const tagsOf = (restricted: boolean, over: Partial<SegmentInterviewMeta> = {}) =>
+    toSegmentDocuments({ ...meta, ...over }, 'm1', [
+      { start: 0, end: 5, speaker: null, text: 'Schicht', restricted },
+    ])[0]!.access;
+
+  it('tags a published interview with its visibility, and with its grants only where it is restricted', () => {
+    expect(tagsOf(false)).toEqual(['open:public']);
+    expect(tagsOf(false, { visibility: 'registered', grants: ['user:u1'] })).toEqual(['open:registered']);
+    expect(tagsOf(false, { visibility: 'restricted', grants: ['user:u1', 'group:g1'] })).toEqual([
+      'open:restricted',
+      'grant:user:u1',
+      'grant:group:g1',
+    ]);
+  });
+
+  it('opens nothing before publication, marks a withdrawal, and adds the passage’s own restriction', () => {
+    for (const status of ['draft', 'in_review', 'approved'] as const) expect(tagsOf(false, { status })).toEqual([]);
+    expect(interviewAccessTags({ status: 'withdrawn', visibility: 'public', grants: [] })).toEqual(['withdrawn']);
+    expect(tagsOf(true)).toEqual(['open:public', 'restricted']);
+    expect(tagsOf(true, { status: 'draft' })).toEqual(['restricted']);
+  });
+
+  it('filters by the tags alone: no status, visibility, grants or restricted field is filterable any more', () => {
+    expect(segmentIndexSettings.filterableAttributes).toEqual(['mediaId', 'access', 'speaker', 'interviewId']);
   });
 });
