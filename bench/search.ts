@@ -13,22 +13,23 @@
 // and prints the ratios; the queries then run against the second. "Indexing" = Meilisearch's
 // enqueuedAt of the first document request to finishedAt of the last task. The server runs as its own process
 // (`server/main.ts`, MEILI_URL at that Meilisearch, workers off) so it never shares an event loop with the load.
-// "API" = GET /api/search?q=…; "direct" = POST /indexes/<uid>/search with the body SegmentIndex.search sends for an
-// anonymous viewer. Requests go one at a time, API and direct alternating which goes first.
+// "API" = GET /api/search?q=…; "direct" = POST /indexes/<uid>/search with the bodies SegmentIndex.search sends for an
+// anonymous viewer, sent together as it sends them (bench/search/direct.ts). Requests go one at a time (a query's
+// concurrent Meilisearch requests count as one), API and direct alternating which goes first.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Meilisearch, type Settings } from 'meilisearch';
+import type { Settings } from 'meilisearch';
 import { anonymous } from '../server/access/viewer.js';
 import { searchScope } from '../server/access/policy.js';
 import { configureLogger, moduleLogger } from '../server/logger.js';
-import type { SearchEngine } from '../server/search/engine.js';
 import { segmentFacets, segmentFilter, SegmentIndex } from '../server/search/segment-index.js';
 import type { MeiliSidecar } from '../server/search/sidecar.js';
 import { generateSegments } from '../tests/helpers/german-corpus.js';
 import { generateSpeechSegments } from '../tests/helpers/speech-corpus.js';
 import { seedStore, startApiServer, type ApiServer } from './search/api-server.js';
+import { directSearch, recordSearchRequests } from './search/direct.js';
 import { indexCorpus, peakOf, PREFIX, waitForIdle, type BenchMedia, type Indexed } from './search/indexing.js';
 import { benchQueries as queries } from './search/queries.js';
 import { memoryOf, MiB, percentile, printTable, timedFetch, type Sample } from './search/report.js';
@@ -138,33 +139,16 @@ async function main(): Promise<void> {
     peakAnon,
   } = indexed;
 
-  // the request SegmentIndex.search sends for an anonymous viewer, recorded from the real code so it cannot drift
-  const facets = segmentFacets;
+  // the requests SegmentIndex.search sends for an anonymous viewer, recorded from the real code so they cannot drift
   const filter = segmentFilter(searchScope(anonymous), {});
-  const recorded: string[] = [];
-  const recorder = new Meilisearch({
-    host: url,
-    apiKey: masterKey,
-    requestInit: { headers: identity },
-    httpClient: async (input, init) => {
-      recorded.push(String(init?.body));
-      const res = await fetch(input, init);
-      if (!res.ok) throw new Error(`recording search: ${res.status} ${await res.text()}`);
-      return res.json();
-    },
+  const directBodies = await recordSearchRequests({
+    url,
+    masterKey,
+    prefix: PREFIX,
+    logger: log,
+    SegmentIndexClass: SegmentIndex,
+    params: queries.map(({ q }) => ({ q, filter, page: 1, hitsPerPage: 20, facets: segmentFacets })),
   });
-  // SegmentIndex only reads `client` and `indexName` of its engine
-  const recorderIndex = new SegmentIndex(
-    { client: recorder, indexName: (base: string) => PREFIX + base } as unknown as SearchEngine,
-    log,
-  );
-  const directBodies: string[] = [];
-  for (const { q } of queries) {
-    recorded.length = 0;
-    await recorderIndex.search({ q, filter, page: 1, hitsPerPage: 20, facets });
-    if (recorded.length !== 1) throw new Error(`expected one search request for ${q}, saw ${recorded.length}`);
-    directBodies.push(recorded[0]!);
-  }
 
   if (!directOnly) {
     // the API checks every hit against the store (server/search/hit-access.ts): the interviews must exist there too
@@ -175,13 +159,8 @@ async function main(): Promise<void> {
   }
 
   const apiUrl = (q: string) => `${server!.base}/api/search?q=${encodeURIComponent(q)}`;
-  const directUrl = `${url}/indexes/${segments.uid}/search`;
-  const directInit = (body: string): RequestInit => ({
-    method: 'POST',
-    body,
-    headers: { ...identity, Authorization: `Bearer ${masterKey}`, 'Content-Type': 'application/json' },
-  });
-  const direct = (i: number) => timedFetch(directUrl, directInit(directBodies[i]!), (b) => b.totalHits);
+  const sendDirect = directSearch(`${url}/indexes/${segments.uid}/search`, masterKey);
+  const direct = (i: number) => sendDirect(directBodies[i]!);
   // direct-only runs measure Meilisearch twice, so the table keeps its shape
   const api = directOnly
     ? direct

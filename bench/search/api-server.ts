@@ -52,18 +52,24 @@ export async function startApiServer(opts: {
   masterKey: string;
   prefix: string;
   decompounder: boolean;
+  /** The checkout whose server/main.ts runs (default: this one); bench/search/api-ab.ts runs two side by side. */
+  cwd?: string;
+  /** The store's directory (default: `<dir>/data`). */
+  dataDir?: string;
+  /** Extra node options, e.g. `--cpu-prof --cpu-prof-dir=<dir>` (written when the server exits on SIGTERM). */
+  nodeArgs?: readonly string[];
 }): Promise<ApiServer> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: path.resolve(import.meta.dirname, '../..'),
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
+    cwd: opts.cwd ?? path.resolve(import.meta.dirname, '../..'),
     env: {
       ...process.env,
       NODE_ENV: 'production',
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATA_DIR: path.join(opts.dir, 'data'),
+      DATA_DIR: opts.dataDir ?? path.join(opts.dir, 'data'),
       UPLOADS_DIR: path.join(opts.dir, 'uploads'),
       MEILI_URL: opts.meiliUrl,
       MEILI_MASTER_KEY: opts.masterKey,

@@ -7,6 +7,7 @@
 import { interviewAccess, type AccessFields } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
 import type { Store } from '../store/repositories.js';
+import type { FacetValueCounts } from './facet-answer.js';
 import type { Interview } from '../store/types.js';
 import { segmentMetaFromInterview, type SegmentInterviewMeta } from './segment-index.js';
 
@@ -72,10 +73,12 @@ export function catalogEntry(
 export const catalogEntryOf = (i: Interview): CatalogEntry => catalogEntry(segmentMetaFromInterview(i), i);
 
 export class InterviewCatalog {
-  // Tallying walks thousands of interviews per search, so the hot data is flat: interview id → slot number in a
-  // dictionary object (its keys are interned like the keys JSON.parse makes, so a lookup compares pointers), and each
+  // Tallying walks thousands of interviews per search, so the hot data is flat: interview id → slot number, and each
   // slot's facet value numbers in one array (`#valueNos` from `#valueStart[slot]`). Measured in bench/search.
   readonly #slotOf: Record<string, number> = Object.create(null) as Record<string, number>;
+  // the same for ids scanned out of an answer (facet-answer.ts): substrings, not interned keys, which a Map hashes
+  // faster than a dictionary object looks them up (bench/search/api-ab.ts)
+  readonly #slotMap = new Map<string, number>();
   readonly #entries: CatalogEntry[] = [];
   readonly #valueStart: Uint32Array;
   readonly #valueNos: Uint32Array;
@@ -93,7 +96,9 @@ export class InterviewCatalog {
     for (const facet of interviewFacets) this.#byValue.set(facet, new Map());
     for (const entry of entries) {
       if (entry.id in this.#slotOf) continue;
-      this.#slotOf[entry.id] = this.#entries.push(entry) - 1;
+      const slot = this.#entries.push(entry) - 1;
+      this.#slotOf[entry.id] = slot;
+      this.#slotMap.set(entry.id, slot);
       starts.push(nos.length);
       for (const facet of interviewFacets) {
         const index = this.#byValue.get(facet)!;
@@ -176,25 +181,30 @@ export class InterviewCatalog {
    * as `hidden` passages, so totals and counts agree with the hits the API shows.
    */
   tally(
-    perInterview: Readonly<Record<string, number>>,
+    perInterview: Readonly<Record<string, number>> | FacetValueCounts,
     viewer?: Viewer,
     now = new Date(),
   ): { facets: FacetCounts; hitsIn: (id: string) => number; hidden: number; hiddenIds: string[] } {
+    const { values: ids, counts: hits } =
+      'values' in perInterview && Array.isArray(perInterview.values)
+        ? (perInterview as FacetValueCounts)
+        : { values: Object.keys(perInterview), counts: Object.values(perInterview as Record<string, number>) };
     const full = viewer && this.#fullAccess(viewer, now);
     const counts = new Float64Array(this.#values.length);
+    const hitsPerSlot = new Float64Array(this.#entries.length);
     const hiddenIds = new Set<string>();
     let hidden = 0;
-    const ids = Object.keys(perInterview);
+    const nos = this.#valueNos;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      const n = perInterview[id]!;
-      const slot = this.#slotOf[id];
+      const n = hits[i]!;
+      const slot = this.#slotMap.get(id);
       if (slot === undefined || (full && full[slot] === 0)) {
         hidden += n;
         hiddenIds.add(id);
         continue;
       }
-      const nos = this.#valueNos;
+      hitsPerSlot[slot] = n;
       for (let k = this.#valueStart[slot]!, end = this.#valueStart[slot + 1]!; k < end; k++) counts[nos[k]!]! += n;
     }
     const byFacet = Object.fromEntries(interviewFacets.map((f) => [f, [] as Array<[string, number]>])) as Record<
@@ -207,7 +217,10 @@ export class InterviewCatalog {
       byFacet[facet].push([value, count]);
     });
     const facets = Object.fromEntries(interviewFacets.map((f) => [f, topValues(byFacet[f])])) as FacetCounts;
-    const hitsIn = (id: string) => (hiddenIds.has(id) ? 0 : (perInterview[id] ?? 0));
+    const hitsIn = (id: string) => {
+      const slot = this.#slotOf[id];
+      return slot === undefined || hiddenIds.has(id) ? 0 : hitsPerSlot[slot]!;
+    };
     return { facets, hitsIn, hidden, hiddenIds: [...hiddenIds] };
   }
 }

@@ -127,12 +127,12 @@ export function searchRoutes(deps: {
         facets: segmentFacets,
       });
     let result = await search([]);
-    let tally = catalog.tally(result.facets.interviewId ?? {}, req.viewer);
+    let tally = catalog.tally(result.perInterview ?? {}, req.viewer);
     // The index lags behind the store (a withdrawal or narrowed visibility not indexed yet): ask again without those
     // interviews, so pages, total and every facet count (speaker too) are as if the index had caught up.
     if (tally.hiddenIds.length > 0) {
       result = await search(tally.hiddenIds);
-      tally = catalog.tally(result.facets.interviewId ?? {}, req.viewer);
+      tally = catalog.tally(result.perInterview ?? {}, req.viewer);
     }
     const hits = titled(
       catalog,

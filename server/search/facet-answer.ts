@@ -1,0 +1,67 @@
+// Reading a Meilisearch search answer whose facet distribution is large: the per-interview hit counts of archive
+// search (up to MAX_INTERVIEWS_COUNTED values). JSON.parse made an object of ~20,000 keys of it that the catalog then
+// walked; scanning that one facet into two flat lists costs a quarter of the CPU (bench/search/api-ab.ts: ~16 → ~4 ms
+// for 18,000 interviews). The rest of the answer is parsed and checked as usual; an answer that does not look the
+// way the scanner expects is parsed whole, so the result never depends on the shortcut.
+import { z } from 'zod';
+
+/** One facet's distribution as parallel lists, in Meilisearch's order. */
+export interface FacetValueCounts {
+  values: string[];
+  counts: number[];
+}
+
+const answerSchema = z.object({
+  totalHits: z.number().int().min(0),
+  processingTimeMs: z.number(),
+  facetDistribution: z.record(z.string(), z.record(z.string(), z.number().int().min(0))).optional(),
+});
+export type FacetAnswer = z.infer<typeof answerSchema> & { counts: FacetValueCounts };
+
+const QUOTE = 0x22;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const CLOSE = 0x7d;
+const BACKSLASH = '\\';
+
+/** The answer's envelope and `facet`'s distribution (empty lists when the answer has none). */
+export function parseFacetAnswer(text: string, facet: string): FacetAnswer {
+  const marker = `"facetDistribution":{${JSON.stringify(facet)}:{`;
+  const at = text.indexOf(marker);
+  const scanned = at < 0 ? null : scan(text, at + marker.length);
+  if (!scanned) return whole(text, facet);
+  // the envelope with the facet's values cut out: small, parsed and checked like any engine answer
+  const envelope = answerSchema.parse(JSON.parse(text.slice(0, at + marker.length) + text.slice(scanned.end)));
+  return { ...envelope, counts: scanned.counts };
+}
+
+/** `"value":count` pairs from `pos` up to the closing brace, or null at anything unexpected (escapes, floats …). */
+function scan(text: string, pos: number): { counts: FacetValueCounts; end: number } | null {
+  const counts: FacetValueCounts = { values: [], counts: [] };
+  if (text.charCodeAt(pos) === CLOSE) return { counts, end: pos };
+  for (;;) {
+    if (text.charCodeAt(pos) !== QUOTE) return null;
+    const close = text.indexOf('"', pos + 1);
+    if (close < 0) return null;
+    const value = text.slice(pos + 1, close);
+    if (value.includes(BACKSLASH)) return null;
+    pos = close + 1;
+    if (text.charCodeAt(pos++) !== COLON) return null;
+    const digits = pos;
+    let n = 0;
+    for (let c = text.charCodeAt(pos); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++pos)) n = n * 10 + (c - 0x30);
+    if (pos === digits || pos - digits > 15) return null;
+    counts.values.push(value);
+    counts.counts.push(n);
+    const next = text.charCodeAt(pos);
+    if (next === CLOSE) return { counts, end: pos };
+    if (next !== COMMA) return null;
+    pos++;
+  }
+}
+
+function whole(text: string, facet: string): FacetAnswer {
+  const answer = answerSchema.parse(JSON.parse(text));
+  const distribution = answer.facetDistribution?.[facet] ?? {};
+  return { ...answer, counts: { values: Object.keys(distribution), counts: Object.values(distribution) } };
+}

@@ -1,0 +1,60 @@
+// facet-answer.ts reads the interviewId distribution of a Meilisearch answer without JSON.parse: whatever the
+// answer looks like, the result must be what JSON.parse would have given.
+import { describe, expect, it } from 'vitest';
+import { parseFacetAnswer } from '../../server/search/facet-answer.js';
+
+const answer = (distribution: Record<string, number> | undefined, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    hits: [],
+    query: 'Tagebau',
+    processingTimeMs: 7,
+    hitsPerPage: 0,
+    page: 1,
+    totalPages: 0,
+    totalHits: 42,
+    ...(distribution ? { facetDistribution: { interviewId: distribution, ...extra } } : {}),
+    facetStats: {},
+  });
+
+/** What JSON.parse makes of it, in the scanner's shape. */
+function expected(text: string) {
+  const parsed = JSON.parse(text) as { facetDistribution?: { interviewId?: Record<string, number> } };
+  const d = parsed.facetDistribution?.interviewId ?? {};
+  return { values: Object.keys(d), counts: Object.values(d) };
+}
+
+describe('parseFacetAnswer', () => {
+  it('scans the distribution in Meilisearch order, with the envelope parsed', () => {
+    const text = answer({ 'b3c1…-uuid': 3, 'int-000001': 12, 'int-000002': 1, 'Ä ß "x"': 0 });
+    const got = parseFacetAnswer(text, 'interviewId');
+    expect(got.totalHits).toBe(42);
+    expect(got.processingTimeMs).toBe(7);
+    expect(got.counts).toEqual(expected(text));
+    expect(got.counts.counts).toEqual([3, 12, 1, 0]);
+  });
+
+  it('an empty distribution, none at all, or another facet beside it', () => {
+    expect(parseFacetAnswer(answer({}), 'interviewId').counts).toEqual({ values: [], counts: [] });
+    expect(parseFacetAnswer(answer(undefined), 'interviewId').counts).toEqual({ values: [], counts: [] });
+    const text = answer({ 'int-1': 5, 'int-2': 6 }, { speaker: { Karl: 11 } });
+    const got = parseFacetAnswer(text, 'interviewId');
+    expect(got.counts).toEqual({ values: ['int-1', 'int-2'], counts: [5, 6] });
+    expect(got.facetDistribution?.speaker).toEqual({ Karl: 11 });
+  });
+
+  it('falls back to JSON.parse where the scanner would have to guess (escapes, whitespace, odd numbers)', () => {
+    for (const text of [
+      answer({ 'a\\"b': 2, 'c\u0001': 3, plain: 4 }),
+      JSON.stringify(JSON.parse(answer({ 'int-1': 5, 'int-2': 6 })), null, 2),
+      answer({ 'int-1': 5 }).replace(':5', ':5.0'),
+      answer({ 'int-1': 5 }).replace(':5', ':1e3'),
+    ]) {
+      expect(parseFacetAnswer(text, 'interviewId').counts, text).toEqual(expected(text));
+    }
+  });
+
+  it('refuses an answer that is not a search answer (zod at the engine edge)', () => {
+    expect(() => parseFacetAnswer('{"message":"index not found"}', 'interviewId')).toThrow();
+    expect(() => parseFacetAnswer(answer({ 'int-1': 5 }).replace(':5', ':-5'), 'interviewId')).toThrow();
+  });
+});
