@@ -132,12 +132,17 @@ export function keepSearchCurrent(
   search: SearchEngine,
   indexes: SearchIndexes,
   worker: () => { poke(): void } | null,
+  queue: JobQueue,
 ): () => void {
   const log = moduleLogger('search');
   const onUp = () =>
     void (async () => {
       await indexes.interviews.ensureSettings();
       await indexes.segments.ensureSettings();
+      // an index written before segments carried access tags: its passages are found by nobody until re-indexed
+      const untagged = await indexes.segments.untaggedMedia();
+      for (const mediaId of untagged) await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } });
+      if (untagged.length > 0) log.warn({ media: untagged.length }, 're-indexing passages without access tags');
       await store.jobs.expedite(searchJobNames, new Date());
       worker()?.poke();
     })().catch((err) => log.warn({ err }, 'preparing the search indexes failed; retrying on next up'));
@@ -174,7 +179,7 @@ export async function startRuntime(
 
   await ensureAdmin(config, services);
 
-  const onSearchUp = keepSearchCurrent(store, search, services.search, () => workers?.worker ?? null);
+  const onSearchUp = keepSearchCurrent(store, search, services.search, () => workers?.worker ?? null, services.queue);
 
   const sweeper = setInterval(() => void services.auth.sweepExpiredSessions().catch(() => undefined), 3600_000).unref();
   services.uploads.startCleanup();

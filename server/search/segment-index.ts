@@ -196,6 +196,26 @@ export class SegmentIndex {
     if (task.status !== 'succeeded') throw new Error(`segment index settings: ${task.error?.message ?? task.status}`);
   }
 
+  /**
+   * Media whose passages were indexed before segments carried access tags (an index from an older version): they match
+   * no viewer's filter until indexed again, so the runtime re-queues their `search.transcript` jobs.
+   */
+  async untaggedMedia(): Promise<string[]> {
+    const media = new Set<string>();
+    const limit = 1000;
+    for (let offset = 0; ; offset += limit) {
+      const page = await this.index().getDocuments<Pick<SegmentDocument, 'mediaId'>>({
+        filter: 'access NOT EXISTS',
+        fields: ['mediaId'],
+        limit,
+        offset,
+      });
+      for (const doc of page.results) media.add(doc.mediaId);
+      if (page.results.length < limit) break;
+    }
+    return [...media];
+  }
+
   #serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(fn, fn);
     this.#queue = run.catch(() => undefined);

@@ -24,6 +24,7 @@ describe('search over transcripts, through jobs, across a Meilisearch outage', (
   let workers: Workers;
   let curator: Awaited<ReturnType<TestApp['loginAs']>>;
   let audio: string;
+  let onSearchUp: () => void;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schichtbuch-outage-'));
@@ -37,7 +38,7 @@ describe('search over transcripts, through jobs, across a Meilisearch outage', (
       search: t.services.search,
     });
     t.services.queue.on('enqueued', () => workers.worker.poke());
-    keepSearchCurrent(t.store, t.search, t.services.search, () => workers.worker);
+    onSearchUp = keepSearchCurrent(t.store, t.search, t.services.search, () => workers.worker, t.services.queue);
     curator = await t.loginAs('curator');
     audio = await makeAudio(dir, { seconds: 40, format: 'mp3' });
   });
@@ -211,6 +212,27 @@ describe('search over transcripts, through jobs, across a Meilisearch outage', (
       .expect(200);
     await until(async () => (await t.request.get('/api/search?q=Brikettfabrik')).body.total === 0, 60_000);
     expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
+  it('an index written before passages carried access tags is re-indexed when search comes up', async () => {
+    const old = await interview(
+      'Kraftwerk Vockerode',
+      [[3, 'Karl Mehnert', 'Im Kraftwerk Vockerode war Schicht.']],
+      true,
+    );
+    await until(async () => (await t.request.get('/api/search?q=Vockerode')).body.total === 1);
+    // what an older version wrote: the same passages without the `access` tags (Meilisearch replaces whole documents)
+    const index = t.search.client.index(t.services.search.segments.uid);
+    const docs = await index.getDocuments<Record<string, unknown>>({ filter: `interviewId = "${old.id}"`, limit: 100 });
+    expect(docs.results.length).toBeGreaterThan(0);
+    const untagged = docs.results.map(({ access: _access, ...rest }) => rest);
+    await index.addDocuments(untagged).waitTask({ timeout: 20_000 });
+    expect((await t.request.get('/api/search?q=Vockerode').expect(200)).body.total).toBe(0);
+    expect(await t.services.search.segments.untaggedMedia()).toEqual([old.mediaId]);
+
+    onSearchUp();
+    await until(async () => (await t.request.get('/api/search?q=Vockerode')).body.total === 1);
+    expect(await t.services.search.segments.untaggedMedia()).toEqual([]);
   });
 
   it('/metrics speaks Prometheus text with request latency per route template and search_up', async () => {
