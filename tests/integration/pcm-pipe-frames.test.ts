@@ -52,7 +52,9 @@ describe('PCM pipe of the audio pass', () => {
     const frames = Math.ceil(info.durationSec / PCM_FRAME_SECONDS);
     expect(chunks.length).toBeLessThanOrEqual(frames * 2 + 2);
     expect(chunks.length).toBeLessThan((info.durationSec * 44100) / 1152 / 4);
-    expect(Math.max(...chunks)).toBeGreaterThanOrEqual(8000 * PCM_FRAME_SECONDS * 2 * 0.9);
+    // a 64,000-byte frame may reach the reader in pieces (seen: 32,768-byte reads in CI), but on average a read carries
+    // more than a second of samples (0.5-s frames would give ≤ 8,000 bytes a read, unframed MP3 output ~400)
+    expect(bytes / chunks.length).toBeGreaterThan(8000 * 2);
     // the peaks of the two paths agree (the same resampler; rounding may differ by a unit)
     const a = pass.finish(8000).data;
     const b = separate.finish(8000).data;
