@@ -75,10 +75,9 @@ export const catalogEntryOf = (i: Interview): CatalogEntry => catalogEntry(segme
 export class InterviewCatalog {
   // Tallying walks thousands of interviews per search, so the hot data is flat: interview id → slot number, and each
   // slot's facet value numbers in one array (`#valueNos` from `#valueStart[slot]`). Measured in bench/search.
-  readonly #slotOf: Record<string, number> = Object.create(null) as Record<string, number>;
-  // the same for ids scanned out of an answer (facet-answer.ts): substrings, not interned keys, which a Map hashes
-  // faster than a dictionary object looks them up (bench/search/api-ab.ts)
-  readonly #slotMap = new Map<string, number>();
+  // A Map: the ids tallied are scanned out of an answer (facet-answer.ts) as substrings, not interned keys, and a Map
+  // hashes those faster than a dictionary object looks them up (bench/search/api-ab.ts).
+  readonly #slotOf = new Map<string, number>();
   readonly #entries: CatalogEntry[] = [];
   readonly #valueStart: Uint32Array;
   readonly #valueNos: Uint32Array;
@@ -95,10 +94,8 @@ export class InterviewCatalog {
     const nos: number[] = [];
     for (const facet of interviewFacets) this.#byValue.set(facet, new Map());
     for (const entry of entries) {
-      if (entry.id in this.#slotOf) continue;
-      const slot = this.#entries.push(entry) - 1;
-      this.#slotOf[entry.id] = slot;
-      this.#slotMap.set(entry.id, slot);
+      if (this.#slotOf.has(entry.id)) continue;
+      this.#slotOf.set(entry.id, this.#entries.push(entry) - 1);
       starts.push(nos.length);
       for (const facet of interviewFacets) {
         const index = this.#byValue.get(facet)!;
@@ -128,7 +125,7 @@ export class InterviewCatalog {
   }
 
   get(id: string): CatalogEntry | undefined {
-    const slot = this.#slotOf[id];
+    const slot = this.#slotOf.get(id);
     return slot === undefined ? undefined : this.#entries[slot];
   }
 
@@ -198,7 +195,7 @@ export class InterviewCatalog {
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       const n = hits[i]!;
-      const slot = this.#slotMap.get(id);
+      const slot = this.#slotOf.get(id);
       if (slot === undefined || (full && full[slot] === 0)) {
         hidden += n;
         hiddenIds.add(id);
@@ -217,9 +214,10 @@ export class InterviewCatalog {
       byFacet[facet].push([value, count]);
     });
     const facets = Object.fromEntries(interviewFacets.map((f) => [f, topValues(byFacet[f])])) as FacetCounts;
+    // a hidden interview's slot was never counted
     const hitsIn = (id: string) => {
-      const slot = this.#slotOf[id];
-      return slot === undefined || hiddenIds.has(id) ? 0 : hitsPerSlot[slot]!;
+      const slot = this.#slotOf.get(id);
+      return slot === undefined ? 0 : hitsPerSlot[slot]!;
     };
     return { facets, hitsIn, hidden, hiddenIds: [...hiddenIds] };
   }

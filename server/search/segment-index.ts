@@ -202,18 +202,27 @@ export class SegmentIndex {
    */
   async untaggedMedia(): Promise<string[]> {
     const media = new Set<string>();
-    const limit = 1000;
+    for await (const docs of this.#pages('access NOT EXISTS', ['mediaId'], 1000))
+      for (const d of docs) media.add(d.mediaId);
+    return [...media];
+  }
+
+  /** Every document matching `filter`, page by page (only `fields` of each). */
+  async *#pages<K extends keyof SegmentDocument | 'restricted'>(
+    filter: string,
+    fields: K[],
+    limit: number,
+  ): AsyncGenerator<Array<Pick<SegmentDocument & { restricted?: boolean }, K>>> {
     for (let offset = 0; ; offset += limit) {
-      const page = await this.index().getDocuments<Pick<SegmentDocument, 'mediaId'>>({
-        filter: 'access NOT EXISTS',
-        fields: ['mediaId'],
+      const page = await this.index().getDocuments<SegmentDocument & { restricted?: boolean }>({
+        filter,
+        fields,
         limit,
         offset,
       });
-      for (const doc of page.results) media.add(doc.mediaId);
-      if (page.results.length < limit) break;
+      if (page.results.length > 0) yield page.results;
+      if (page.results.length < limit) return;
     }
-    return [...media];
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -278,12 +287,8 @@ export class SegmentIndex {
 
   async #idsWhere(filter: string): Promise<string[]> {
     const ids: string[] = [];
-    const limit = 10_000;
-    for (let offset = 0; ; offset += limit) {
-      const page = await this.index().getDocuments({ filter, fields: ['id'], limit, offset });
-      ids.push(...page.results.map((d) => d.id));
-      if (page.results.length < limit) return ids;
-    }
+    for await (const docs of this.#pages(filter, ['id'], 10_000)) ids.push(...docs.map((d) => d.id));
+    return ids;
   }
 
   removeMedium(mediaId: string): Promise<void> {
@@ -312,28 +317,23 @@ export class SegmentIndex {
    */
   async updateInterviewAccess(interview: InterviewLike): Promise<number> {
     const tags = interviewAccessTags(interview);
-    const limit = 1000;
     let count = 0;
-    for (let offset = 0; ; offset += limit) {
-      const page = await this.index().getDocuments<SegmentDocument & { restricted?: boolean }>({
-        filter: `interviewId = ${quote(interview.id)}`,
-        // `restricted`: a segment indexed before the access tags (until `reindex` sheds it)
-        fields: ['id', 'access', 'restricted'],
-        limit,
-        offset,
-      });
-      if (page.results.length > 0) {
-        const updates = page.results.map((d) => ({
-          id: d.id,
-          access: accessTags(tags, d.access?.includes(RESTRICTED_TAG) === true || d.restricted === true),
-        }));
-        await this.#wait(
-          await this.#serial(async () => [await this.index().updateDocuments(updates, { primaryKey: 'id' })]),
-        );
-      }
-      count += page.results.length;
-      if (page.results.length < limit) return count;
+    // `restricted`: a segment indexed before the access tags (until it is indexed again)
+    for await (const docs of this.#pages(
+      `interviewId = ${quote(interview.id)}`,
+      ['id', 'access', 'restricted'],
+      1000,
+    )) {
+      const updates = docs.map((d) => ({
+        id: d.id,
+        access: accessTags(tags, d.access?.includes(RESTRICTED_TAG) === true || d.restricted === true),
+      }));
+      await this.#wait(
+        await this.#serial(async () => [await this.index().updateDocuments(updates, { primaryKey: 'id' })]),
+      );
+      count += docs.length;
     }
+    return count;
   }
 
   async search(params: SegmentSearchParams): Promise<SegmentSearchResult> {

@@ -92,6 +92,26 @@ export function withDatabase(base: string, dbName: string): string {
   return `${match[1]}/${dbName}${match[2] ?? ''}`;
 }
 
+/** Database URIs of their own on one engine, for tests that hand a URI to a CLI or an app; dropAll() drops them. */
+export function scratchDatabases(baseUri: string, prefix: string): { fresh(): string; dropAll(): Promise<void> } {
+  let counter = 0;
+  const created: string[] = [];
+  return {
+    fresh() {
+      const uri = withDatabase(baseUri, `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter++}`);
+      created.push(uri);
+      return uri;
+    },
+    async dropAll() {
+      for (const uri of created) {
+        const s = await openMongoStore(uri, { ensureIndexes: false }).catch(() => null);
+        await s?.dropDatabase().catch(() => undefined);
+        await s?.close();
+      }
+    },
+  };
+}
+
 /** A MongoDB store on a database of its own; close() drops that database. */
 export async function openTestMongoStore(baseUri: string, prefix = 'schichtbuch_test'): Promise<MongoStore> {
   const store = await openMongoStore(withDatabase(baseUri, `${prefix}_${crypto.randomBytes(6).toString('hex')}`));

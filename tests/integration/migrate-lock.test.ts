@@ -14,17 +14,12 @@ import { migrateToMongo } from '../../server/store/migrate.js';
 import { LOCK_COLLECTION } from '../../server/store/migrate-lock.js';
 import { openMongoStore, type MongoStore } from '../../server/store/mongo/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { needsFerret, withDatabase } from '../helpers/mongo-engine.js';
+import { needsFerret, scratchDatabases } from '../helpers/mongo-engine.js';
 
 const mongoUri = inject('mongoUri');
 const root = path.resolve(import.meta.dirname, '../..');
-let dbCounter = 0;
-const createdDbs: string[] = [];
-const freshDb = () => {
-  const uri = withDatabase(mongoUri, `schichtbuch_mlock_${process.pid}_${Date.now().toString(36)}_${dbCounter++}`);
-  createdDbs.push(uri);
-  return uri;
-};
+const databases = scratchDatabases(mongoUri, 'schichtbuch_mlock');
+const freshDb = databases.fresh;
 
 interface Run {
   code: number | null;
@@ -125,11 +120,7 @@ describe.skipIf(!mongoUri)(`migrate lock: one run at a time per target ${needsFe
 
   afterAll(async () => {
     for (const s of opened) await s.close().catch(() => undefined);
-    for (const uri of createdDbs) {
-      const s = await openMongoStore(uri, { ensureIndexes: false }).catch(() => null);
-      await s?.dropDatabase().catch(() => undefined);
-      await s?.close();
-    }
+    await databases.dropAll();
     if (t) fs.rmSync(t.dir, { recursive: true, force: true });
   });
 

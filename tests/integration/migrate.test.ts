@@ -14,17 +14,12 @@ import { canonicalJson, MigrationError, migrateToMongo, SetChecksum } from '../.
 import { openMongoStore, type MongoStore } from '../../server/store/mongo/index.js';
 import { createTestApp, createTestAppOn, fullConsent, type TestApp } from '../helpers/app.js';
 import { makeAudio } from '../helpers/media.js';
-import { freePort, needsFerret, withDatabase } from '../helpers/mongo-engine.js';
+import { freePort, needsFerret, scratchDatabases } from '../helpers/mongo-engine.js';
 
 const mongoUri = inject('mongoUri');
 const root = path.resolve(import.meta.dirname, '../..');
-let dbCounter = 0;
-const createdDbs: string[] = [];
-const freshDb = () => {
-  const uri = withDatabase(mongoUri, `schichtbuch_migrate_${process.pid}_${Date.now().toString(36)}_${dbCounter++}`);
-  createdDbs.push(uri);
-  return uri;
-};
+const databases = scratchDatabases(mongoUri, 'schichtbuch_migrate');
+const freshDb = databases.fresh;
 
 interface Run {
   code: number | null;
@@ -190,11 +185,7 @@ describe.skipIf(!mongoUri)(`migrate: embedded archive → MongoDB ${needsFerret}
   afterAll(async () => {
     await mongoApp?.close({ keepFiles: true });
     for (const s of opened) await s.close().catch(() => undefined);
-    for (const uri of createdDbs) {
-      const s = await openMongoStore(uri, { ensureIndexes: false }).catch(() => null);
-      await s?.dropDatabase().catch(() => undefined);
-      await s?.close();
-    }
+    await databases.dropAll();
     if (t) fs.rmSync(t.dir, { recursive: true, force: true });
   });
 
