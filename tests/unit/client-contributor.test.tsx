@@ -1,7 +1,7 @@
 // Contributor area: the pure parts (no DOM needed) and the ARIA wiring of a form field, rendered to static markup.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { Field } from '../../client/src/contributor/components/Field.js';
+import { ChoiceFieldset, Field } from '../../client/src/contributor/components/Field.js';
 import {
   FORM_LEVEL,
   groupFieldErrors,
@@ -130,6 +130,34 @@ describe('API field errors → form fields', () => {
     );
     expect(clean).not.toContain('aria-invalid');
     expect(clean).not.toContain('aria-describedby');
+  });
+
+  it('renders a choice group whose fieldset points at its error message, or at its hint while there is none', () => {
+    const radios = <input type="radio" id="m-oral" name="m" />;
+    const invalid = renderToStaticMarkup(
+      <ChoiceFieldset id="m" legend="Art der Einwilligung" hint="Wie gegeben" errors={['Bitte wählen', 'Pflicht']}>
+        {radios}
+      </ChoiceFieldset>,
+    );
+    expect(invalid).toContain(
+      '<fieldset class="sb-c-fieldset" aria-describedby="m-error"><legend>Art der Einwilligung</legend>',
+    );
+    expect(invalid).toContain('<p id="m-hint" class="sb-c-hint">Wie gegeben</p>');
+    expect(invalid).toContain('<p id="m-error" class="sb-c-field-error">Bitte wählen Pflicht</p>');
+    const hinted = renderToStaticMarkup(
+      <ChoiceFieldset id="m" legend="Art" hint="Wie gegeben" errors={[]}>
+        {radios}
+      </ChoiceFieldset>,
+    );
+    expect(hinted).toContain('aria-describedby="m-hint"');
+    expect(hinted).not.toContain('m-error');
+    const bare = renderToStaticMarkup(
+      <ChoiceFieldset id="m" legend="Art">
+        {radios}
+      </ChoiceFieldset>,
+    );
+    expect(bare).not.toContain('aria-describedby');
+    expect(bare).toContain('<input type="radio" id="m-oral" name="m"/>');
   });
 });
 

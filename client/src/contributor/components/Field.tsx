@@ -41,3 +41,35 @@ export function Field({ id, label, errors, hint, className, children }: FieldPro
     </div>
   );
 }
+
+interface ChoiceFieldsetProps {
+  /** Base id: the hint is `<id>-hint`, the error message `<id>-error`. */
+  id: string;
+  legend: ReactNode;
+  errors?: readonly string[] | undefined;
+  hint?: ReactNode;
+  /** The radio buttons or checkboxes. */
+  children: ReactNode;
+}
+
+/** A group of radio buttons or checkboxes under one legend, with its hint and its error messages. */
+export function ChoiceFieldset({ id, legend, errors, hint, children }: ChoiceFieldsetProps) {
+  const hintId = hint ? `${id}-hint` : undefined;
+  const invalid = errors !== undefined && errors.length > 0;
+  return (
+    <fieldset className="sb-c-fieldset" aria-describedby={invalid ? errorIdFor(id) : hintId}>
+      <legend>{legend}</legend>
+      {hint && (
+        <p id={hintId} className="sb-c-hint">
+          {hint}
+        </p>
+      )}
+      {invalid && (
+        <p id={errorIdFor(id)} className="sb-c-field-error">
+          {errors.join(' ')}
+        </p>
+      )}
+      {children}
+    </fieldset>
+  );
+}

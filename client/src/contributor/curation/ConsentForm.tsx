@@ -2,7 +2,7 @@
 // form the record goes as multipart/form-data (field `record` = JSON, field `file` = the scan), else as JSON.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { type ApiProblem, asProblem, interviewEtag, request } from '../../lib/http.js';
-import { Field } from '../components/Field.js';
+import { ChoiceFieldset, Field } from '../components/Field.js';
 import { Problem } from '../../components/Problem.js';
 import {
   buildConsentPayload,
@@ -167,19 +167,12 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
         )}
       </Field>
 
-      <fieldset
-        className="sb-c-fieldset"
-        aria-describedby={err('scope') ? `${consentInputId('scope')}-error` : `${consentInputId('scope')}-hint`}
+      <ChoiceFieldset
+        id={consentInputId('scope')}
+        legend={ct('consent.scope')}
+        hint={ct('consent.scopeHint')}
+        errors={err('scope')}
       >
-        <legend>{ct('consent.scope')}</legend>
-        <p id={`${consentInputId('scope')}-hint`} className="sb-c-hint">
-          {ct('consent.scopeHint')}
-        </p>
-        {err('scope') && (
-          <p id={`${consentInputId('scope')}-error`} className="sb-c-field-error">
-            {err('scope')!.join(' ')}
-          </p>
-        )}
         {consentScopes.map((s) => (
           <div key={s} className="sb-c-checkbox">
             <input
@@ -191,7 +184,7 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
             <label htmlFor={consentInputId(`scope-${s}`)}>{ct(`consent.scopes.${s}`)}</label>
           </div>
         ))}
-      </fieldset>
+      </ChoiceFieldset>
 
       <div className="sb-c-row">
         <Field id={consentInputId('givenOn')} label={ct('consent.givenOn')} errors={err('givenOn')}>
@@ -223,16 +216,7 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
         </Field>
       </div>
 
-      <fieldset
-        className="sb-c-fieldset"
-        aria-describedby={err('method') ? `${consentInputId('method')}-error` : undefined}
-      >
-        <legend>{ct('consent.method')}</legend>
-        {err('method') && (
-          <p id={`${consentInputId('method')}-error`} className="sb-c-field-error">
-            {err('method')!.join(' ')}
-          </p>
-        )}
+      <ChoiceFieldset id={consentInputId('method')} legend={ct('consent.method')} errors={err('method')}>
         {consentMethods.map((m) => (
           <div key={m} className="sb-c-radio">
             <input
@@ -246,18 +230,13 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
             <label htmlFor={consentInputId(`method-${m}`)}>{ct(`consent.methods.${m}`)}</label>
           </div>
         ))}
-      </fieldset>
+      </ChoiceFieldset>
 
-      <fieldset
-        className="sb-c-fieldset"
-        aria-describedby={err('onWithdrawal') ? `${consentInputId('onWithdrawal')}-error` : undefined}
+      <ChoiceFieldset
+        id={consentInputId('onWithdrawal')}
+        legend={ct('consent.onWithdrawal')}
+        errors={err('onWithdrawal')}
       >
-        <legend>{ct('consent.onWithdrawal')}</legend>
-        {err('onWithdrawal') && (
-          <p id={`${consentInputId('onWithdrawal')}-error`} className="sb-c-field-error">
-            {err('onWithdrawal')!.join(' ')}
-          </p>
-        )}
         {withdrawalPolicies.map((w) => (
           <div key={w} className="sb-c-radio">
             <input
@@ -271,7 +250,7 @@ export function ConsentForm({ interviewId, initial, narrators, onSaved, onCancel
             <label htmlFor={consentInputId(`onWithdrawal-${w}`)}>{ct(`consent.withdrawal.${w}`)}</label>
           </div>
         ))}
-      </fieldset>
+      </ChoiceFieldset>
 
       <Field id={consentInputId('notes')} label={ct('consent.notes')} errors={err('notes')}>
         {(a) => (

@@ -6,7 +6,7 @@ import { useDocumentTitle } from '../../useDocumentTitle.js';
 import { interviewEtag } from '../../lib/http.js';
 import { AreaBreadcrumbs } from '../components/AreaBreadcrumbs.js';
 import { StatusBadge } from '../components/Badges.js';
-import { Field } from '../components/Field.js';
+import { ChoiceFieldset, Field } from '../components/Field.js';
 import { Problem } from '../../components/Problem.js';
 import { FORM_LEVEL } from '../lib/fieldErrors.js';
 import { newPersonRow, type InterviewFormState, type PersonRow } from '../lib/interviewForm.js';
@@ -352,16 +352,7 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
           )}
         </Field>
 
-        <fieldset
-          className="sb-c-fieldset"
-          aria-describedby={err('visibility') ? 'sb-c-f-visibility-error' : undefined}
-        >
-          <legend>{ct('form.fields.visibility')}</legend>
-          {err('visibility') && (
-            <p id="sb-c-f-visibility-error" className="sb-c-field-error">
-              {err('visibility')!.join(' ')}
-            </p>
-          )}
+        <ChoiceFieldset id={inputIdFor('visibility')} legend={ct('form.fields.visibility')} errors={err('visibility')}>
           {visibilities.map((v) => (
             <div key={v} className="sb-c-radio">
               <input
@@ -379,7 +370,7 @@ function InterviewEditor({ interviewId }: { interviewId: string | null }) {
               </p>
             </div>
           ))}
-        </fieldset>
+        </ChoiceFieldset>
 
         <div className="sb-c-actions">
           <button type="submit" className="sb-c-button sb-c-primary" disabled={saving} aria-busy={saving}>
