@@ -1,6 +1,7 @@
 // The ready-queue reading of the MongoDB job queue (server/store/mongo/jobs.ts): this process's copy of job_queue and
 // the fair claim order over it; split from jobs.ts. How it works is told at MongoJobRepository and readyQueue below.
-import { iso, MongoJobClaims, QUEUE_STAMP_ID, readEntry } from './jobs-claims.js';
+import crypto from 'node:crypto';
+import { iso, MongoJobClaims, QUEUE_STAMP_ID, readEntry, STALE_CLAIM_MS } from './jobs-claims.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Doc = Record<string, any>;
@@ -13,6 +14,10 @@ const SPENT_BATCH = 512;
 const DEAD_KEYS = 20_000;
 /** How long a claim trusts its copy of the ready queue without reading job_queue_stamp (see trustedCopy). */
 const STAMP_TRUST_MS = 100;
+/** Keys of the entries it spent last that a process tells the others (see publishSpent). */
+const TOLD_KEYS = 64;
+/** `_id` prefix of a process's document of spent keys in job_queue_stamp. */
+export const SPENT_PREFIX = 'spent:';
 
 /** The candidates of a claim, in the fair order, from the ready queue (MongoJobRepository.claim tries them in order). */
 export class MongoJobQueue extends MongoJobClaims {
@@ -25,6 +30,38 @@ export class MongoJobQueue extends MongoJobClaims {
    * one failed insert).
    */
   private readonly dead = new Set<string>();
+  /** This process's document of spent keys in job_queue_stamp (see publishSpent). */
+  private readonly spentId = `${SPENT_PREFIX}${crypto.randomBytes(8).toString('hex')}`;
+  /** The last TOLD_KEYS keys this process spent, and whether they changed since they were last written. */
+  private told: string[] = [];
+  private toldChanged = false;
+
+  /**
+   * Tells the other processes which entries this one spent of late: each process's copy of the queue learns of the
+   * others' claims otherwise only by losing a race for each (one failed insert apiece — with two workers about one per
+   * job, as each one's copy still holds every entry the other took). So each process keeps one document in
+   * job_queue_stamp, `spent:<random>`, with its last TOLD_KEYS spent keys, written with its reads of the stamp (at
+   * most every STAMP_TRUST_MS while it claims), and every reader of the stamp reads them all in the same round trip and
+   * drops those entries from its copy. Only a hint: a spent entry's generation is taken for good (state records stay),
+   * so skipping it loses nothing; a key not yet told costs the failed insert it cost before. The sweep removes the
+   * documents of processes gone quiet.
+   */
+  private async publishSpent(): Promise<void> {
+    if (!this.toldChanged) return;
+    this.toldChanged = false;
+    await this.stamps
+      .replaceOne({ _id: this.spentId as never }, { keys: [...this.told], at: new Date() }, { upsert: true })
+      .catch(() => undefined);
+  }
+
+  /** The sweep's share: documents of spent keys not written for STALE_CLAIM_MS (their process stopped or idles). */
+  protected async removeQuietSpent(): Promise<void> {
+    const old = Date.now() - STALE_CLAIM_MS;
+    const quiet = ((await this.stamps.find({}, { projection: { _id: 1, at: 1 } }).toArray()) as Doc[]).filter(
+      (d) => String(d._id).startsWith(SPENT_PREFIX) && d.at instanceof Date && d.at.getTime() < old,
+    );
+    if (quiet.length > 0) await this.stamps.deleteMany({ _id: { $in: quiet.map((d) => d._id) } });
+  }
 
   /**
    * Removes a claimed entry — batched, as one `$in` removal per SPENT_BATCH claims: FerretDB decodes every entry (each
@@ -36,6 +73,9 @@ export class MongoJobQueue extends MongoJobClaims {
   protected spend(key: string): void {
     if (this.dead.size >= DEAD_KEYS) this.dead.clear();
     this.dead.add(key);
+    this.told.push(key);
+    if (this.told.length > TOLD_KEYS) this.told.shift();
+    this.toldChanged = true;
     this.spent.push(key);
     if (this.spent.length < SPENT_BATCH) return;
     const keys = this.spent;
@@ -127,12 +167,26 @@ export class MongoJobQueue extends MongoJobClaims {
    */
   private async readyQueue(fresh: boolean): Promise<Doc[] | null> {
     // the stamp before the entries: an entry inserted after this read gives the stamp a token this read did not see
+    // with it, the other processes' spent keys (one small document each), and this one's own go out
     const readAt = performance.now();
-    const stamp = (await this.stamps.findOne({ _id: QUEUE_STAMP_ID as never })) as Doc | null;
+    const [stamps] = await Promise.all([this.stamps.find({}).toArray() as Promise<Doc[]>, this.publishSpent()]);
     this.stampReadAt = readAt;
-    const token = (stamp?.token as string | undefined) ?? null;
+    let learned = false;
+    for (const d of stamps) {
+      if (d._id === this.spentId || !String(d._id).startsWith(SPENT_PREFIX) || !Array.isArray(d.keys)) continue;
+      for (const key of d.keys as string[]) {
+        if (this.dead.has(key)) continue;
+        if (this.dead.size >= DEAD_KEYS) this.dead.clear();
+        this.dead.add(key);
+        learned = true;
+      }
+    }
+    const token = (stamps.find((d) => d._id === QUEUE_STAMP_ID)?.token as string | undefined) ?? null;
     const c = this.cached;
-    if (!fresh && c && token !== null && c.token === token && c.writes === this.queueWrites) return c.entries;
+    if (!fresh && c && token !== null && c.token === token && c.writes === this.queueWrites) {
+      if (learned) c.entries = c.entries.filter((e) => !this.dead.has(e._id as string));
+      return c.entries;
+    }
     const writes = this.queueWrites;
     // no filter and no sort, so FerretDB streams the table; one batch (one round trip), sorted here
     const read = (await this.queue.find({}).limit(QUEUE_READ_LIMIT).batchSize(QUEUE_READ_LIMIT).toArray()) as Doc[];

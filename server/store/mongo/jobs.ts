@@ -198,6 +198,7 @@ export class MongoJobRepository extends MongoJobClaiming implements JobRepositor
     );
     if (junk.length > 0) await this.claims.deleteMany({ _id: { $in: junk.map((r) => r._id) } });
     await this.repairQueue(jobs.filter((d) => d.status === 'queued'));
+    await this.removeQuietSpent();
     let requeued = 0;
     let failed = 0;
     const expired = jobs.filter((d) => d.status === 'running' && d.leaseExpiresAt < iso(now));
