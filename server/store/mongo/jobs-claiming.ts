@@ -94,7 +94,11 @@ export class MongoJobClaiming extends MongoJobQueue {
     const each = async () => {
       const claimed: JobRecord[] = [];
       while (claimed.length < max) {
-        const job = await this.claim(owner, leaseMs, now, names);
+        // a failure after some claims: those are this worker's, so they are handed out (not left to their lease)
+        const job = await this.claim(owner, leaseMs, now, names).catch((err: unknown) => {
+          if (claimed.length === 0) throw err;
+          return null;
+        });
         if (!job) break;
         claimed.push(job);
       }
