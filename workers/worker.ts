@@ -147,17 +147,17 @@ export class JobWorker {
     const pollMs = this.opts.pollMs ?? 1000;
     while (!this.stopped) {
       let claimed = false;
-      if (this.running.size < this.opts.concurrency) {
-        const job = await this.opts.store.jobs
-          .claim(this.owner, this.leaseMs(), new Date(), this.claimable)
+      const free = this.opts.concurrency - this.running.size;
+      if (free > 0) {
+        // every free slot in one claim (one round trip on the MongoDB adapter); each job starts at once
+        const jobs = await this.opts.store.jobs
+          .claimMany(this.owner, this.leaseMs(), new Date(), free, this.claimable)
           .catch((err) => {
             this.opts.logger.error({ err }, 'claiming a job failed');
-            return null;
+            return [];
           });
-        if (job) {
-          claimed = true;
-          this.launch(job);
-        }
+        for (const job of jobs) this.launch(job);
+        claimed = jobs.length > 0;
       }
       // after a claim try again at once: there may be more due jobs and free slots
       if (!claimed || this.running.size >= this.opts.concurrency) {

@@ -18,8 +18,12 @@ interface WorkerReport {
   cpu: number;
 }
 
-/** Worker mode: claim + complete until the queue is empty, then print one JSON line. */
-export async function runWorker(kind: Kind, store: Store, owner: string): Promise<void> {
+/**
+ * Worker mode: claim + complete until the queue is empty, then print one JSON line. With `slots` > 1 the worker claims
+ * a job for each of its slots in one call (JobRepository.claimMany, as JobWorker does) and runs them side by side —
+ * each completed on its own, at once — then claims again.
+ */
+export async function runWorker(kind: Kind, store: Store, owner: string, slots: number): Promise<void> {
   process.stdout.write('ready\n');
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
   const ran: string[] = [];
@@ -39,16 +43,25 @@ export async function runWorker(kind: Kind, store: Store, owner: string): Promis
       }
     }
   };
+  const claim = async () => {
+    if (slots > 1) return store.jobs.claimMany(owner, 60_000, new Date(), slots);
+    const one = await store.jobs.claim(owner, 60_000, new Date());
+    return one ? [one] : [];
+  };
   const cpu0 = selfCpu();
   for (;;) {
     const t0 = performance.now();
-    const claimed = await retried(() => store.jobs.claim(owner, 60_000, new Date()));
-    const t1 = performance.now();
-    if (!claimed) break;
-    claimMs.push(t1 - t0);
-    ran.push(claimed.id);
-    if (!(await retried(() => store.jobs.complete(claimed.id, owner, new Date())))) lost++;
-    completeMs.push(performance.now() - t1);
+    const claimed = await retried(claim);
+    if (claimed.length === 0) break;
+    claimMs.push(performance.now() - t0);
+    await Promise.all(
+      claimed.map(async (job) => {
+        ran.push(job.id);
+        const t1 = performance.now();
+        if (!(await retried(() => store.jobs.complete(job.id, owner, new Date())))) lost++;
+        completeMs.push(performance.now() - t1);
+      }),
+    );
   }
   const cpu = selfCpu() - cpu0;
   await store.close();
@@ -61,6 +74,8 @@ export interface Drained {
   claimsPerSecond: number;
   perWorker: number[];
   busy: number;
+  /** jobs per claim call (1 with one slot) */
+  perCall: number;
 }
 
 /** Enqueues `jobCount` jobs, then lets `workerCount` worker processes (`script` in worker mode) drain them. */
@@ -71,15 +86,20 @@ export async function drainJobs(opts: {
   engine: MongoEngine | null;
   jobCount: number;
   workerCount: number;
+  slots: number;
   script: string;
 }): Promise<Drained> {
-  const { kind, location, store, engine, jobCount, workerCount } = opts;
+  const { kind, location, store, engine, jobCount, workerCount, slots } = opts;
   const ids = new Set<string>();
   for (let n = 0; n < jobCount; n++) ids.add((await store.jobs.enqueue(job(n))).job.id);
   const workers = Array.from({ length: workerCount }, (_, i) => {
     const child = spawn(
       process.execPath,
-      [...process.execArgv, opts.script, '--worker', kind, '--location', location, '--owner', `bench-${i + 1}`],
+      [
+        ...process.execArgv,
+        opts.script,
+        ...['--worker', kind, '--location', location, '--owner', `bench-${i + 1}`, '--slots', String(slots)],
+      ],
       {
         stdio: ['pipe', 'pipe', 'pipe'],
         env: { ...process.env, LOG_LEVEL: 'silent' },
@@ -135,6 +155,7 @@ export async function drainJobs(opts: {
       claimsPerSecond: jobCount / wall,
       perWorker: reports.map((r) => r.ran.length),
       busy: reports.reduce((n, r) => n + r.busy, 0),
+      perCall: runs.length / reports.reduce((n, r) => n + r.claimMs.length, 0),
     };
   } finally {
     for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');

@@ -201,6 +201,11 @@ export interface JobRepository {
    * Of that owner, the oldest due job (runAfter, then createdAt). So one uploader's long queue never starves another's.
    */
   claim(owner: string, leaseMs: number, now: Date, names?: readonly string[]): Promise<JobRecord | null>;
+  /**
+   * Up to `max` jobs at once, as `max` claims one after another would take them (same order, same fairness); fewer
+   * when fewer are due. For a worker with `max` free slots: each job returned is leased from `now` and starts at once.
+   */
+  claimMany(owner: string, leaseMs: number, now: Date, max: number, names?: readonly string[]): Promise<JobRecord[]>;
   /** Extends the lease and records progress; false when the job is no longer this owner's (cancelled, lease lost). */
   heartbeat(id: string, owner: string, leaseMs: number, now: Date, progress?: number): Promise<boolean>;
   complete(id: string, owner: string, now: Date): Promise<boolean>;

@@ -82,5 +82,49 @@ export function describeJobsContract(storeOf: StoreOf): void {
         mine.id,
       );
     });
+
+    it('claimMany takes what single claims one after another would: oldest first for one owner, fair across owners', async () => {
+      const mine = [3, 1, 2, 4].map((m) => job(null, m));
+      const notDue = job(null, 40);
+      const otherName = job(null, 0, 'media.waveform');
+      for (const j of [...mine, notDue, otherName]) await store.jobs.enqueue(j);
+      const now = new Date(Date.parse(at(30)));
+      const three = await store.jobs.claimMany('worker-1', 60_000, now, 3, ['search.interview']);
+      // oldest due first; each claimed as a single claim is: running, leased from now, one attempt
+      expect(three.map((j) => j.id)).toEqual([mine[1]!.id, mine[2]!.id, mine[0]!.id]);
+      for (const j of three) {
+        expect(j).toMatchObject({
+          status: 'running',
+          leaseOwner: 'worker-1',
+          attempts: 1,
+          startedAt: now.toISOString(),
+        });
+        expect(await store.jobs.findById(j.id)).toMatchObject({
+          status: 'running',
+          leaseOwner: 'worker-1',
+          attempts: 1,
+        });
+      }
+      // fewer than asked when fewer are due; the rest stays queued
+      expect((await store.jobs.claimMany('worker-2', 60_000, now, 5, ['search.interview'])).map((j) => j.id)).toEqual([
+        mine[3]!.id,
+      ]);
+      expect(await store.jobs.claimMany('worker-2', 60_000, now, 5, ['search.interview'])).toEqual([]);
+      expect((await store.jobs.findById(notDue.id))?.status).toBe('queued');
+      expect((await store.jobs.findById(otherName.id))?.status).toBe('queued');
+      // completing a job of the batch is the claimer's, as after a single claim
+      expect(await store.jobs.complete(three[0]!.id, 'worker-2', now)).toBe(false);
+      expect(await store.jobs.complete(three[0]!.id, 'worker-1', now)).toBe(true);
+
+      // several owners: the same turns as single claims take (see the round-robin case above)
+      const a = [1, 2, 3].map((m) => job('uploader-a', m));
+      const b = job('uploader-b', 9);
+      for (const j of [...a, b]) await store.jobs.enqueue(j);
+      const turns = await store.jobs.claimMany('worker-3', 60_000, new Date(Date.parse(at(31))), 3, [
+        'search.interview',
+      ]);
+      expect(turns.map((j) => j.id)).toEqual([a[0]!.id, b.id, a[1]!.id]);
+      expect((await store.jobs.findById(a[2]!.id))?.status).toBe('queued');
+    });
   });
 }

@@ -58,8 +58,14 @@ const mongoJobStore = async (): Promise<JobStore> => {
       (await readJobStates(store.models, {})).jobs.filter((j) => !status || j.status === status).length,
     setMaxAttempts: async (id, n) => {
       await store.models.jobs.collection.updateOne({ _id: id as never }, { $set: { maxAttempts: n } });
-      // and in the copy its ready-queue entry carries (a claim takes the job from there, without a read)
-      await store.models.jobQueue.collection.updateMany({ jobId: id }, { $set: { 'doc.maxAttempts': n } });
+      // and in the copy its ready-queue entry carries as JSON text (a claim takes the job from there, without a read)
+      for (const entry of await store.models.jobQueue.collection.find({ jobId: id }).toArray()) {
+        const doc = JSON.parse(entry.docJson as string) as Record<string, unknown>;
+        await store.models.jobQueue.collection.updateOne(
+          { _id: entry._id },
+          { $set: { docJson: JSON.stringify({ ...doc, maxAttempts: n }) } },
+        );
+      }
     },
   };
 };

@@ -2,47 +2,17 @@
 import type { JobRepository } from '../repositories.js';
 import type { JobRecord } from '../types.js';
 import { ACTIVE, iso, later, queueKey, readJobStates, STALE_CLAIM_MS } from './jobs-claims.js';
-import { MongoJobQueue } from './jobs-queue.js';
+import { MongoJobClaiming, toJob } from './jobs-claiming.js';
 
 export { ACTIVE, iso, later, readJobStates, STALE_CLAIM_MS, STALE_SLOT_MS } from './jobs-claims.js';
+export { toJob } from './jobs-claiming.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Doc = Record<string, any>;
 
-/** How long after a lost claim race a worker spreads its claims (see MongoJobRepository.spread). */
-const CONTENDED_MS = 1_000;
-/** Lanes a contended claim chooses from (see MongoJobRepository.spread). */
-const LANES = 8;
-const laneOf = (jobId: string) => {
-  let h = 0;
-  for (let i = 0; i < jobId.length; i++) h = (h * 31 + jobId.charCodeAt(i)) | 0;
-  return Math.abs(h) % LANES;
-};
-
 /** Creation order: createdAt, then insertion order within a millisecond (SQLite's rowid). */
 const byCreation = (a: Doc, b: Doc) =>
   a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? -1 : 1) : (a.seq ?? 0) - (b.seq ?? 0);
-
-export const toJob = (d: Doc): JobRecord => ({
-  id: d._id,
-  name: d.name,
-  payload: JSON.parse(d.payloadJson),
-  status: d.status,
-  mediaId: d.mediaId ?? null,
-  dedupeKey: d.dedupeKey ?? null,
-  attempts: d.attempts,
-  maxAttempts: d.maxAttempts,
-  runAfter: d.runAfter,
-  leaseOwner: d.leaseOwner ?? null,
-  leaseExpiresAt: d.leaseExpiresAt ?? null,
-  progress: d.progress,
-  error: d.error ?? null,
-  createdAt: d.createdAt,
-  updatedAt: d.updatedAt,
-  startedAt: d.startedAt ?? null,
-  finishedAt: d.finishedAt ?? null,
-  ownerId: d.ownerId ?? null,
-});
 
 /**
  * Jobs without findOneAndUpdate as the lock (FerretDB's is not atomic) and without updates of job documents. A job
@@ -67,7 +37,7 @@ export const toJob = (d: Doc): JobRecord => ({
  * requeueExpired, writes the missing entries) and removed after it left the queue (a stale entry is dropped by the
  * claimer that finds its generation taken, or by the sweep).
  */
-export class MongoJobRepository extends MongoJobQueue implements JobRepository {
+export class MongoJobRepository extends MongoJobClaiming implements JobRepository {
   async enqueue(job: JobRecord) {
     const keys = this.slotKeys(job as unknown as Doc);
     const key = keys.queued ?? keys.active;
@@ -110,68 +80,6 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
 
   async listByMedia(mediaId: string): Promise<JobRecord[]> {
     return (await this.states({ mediaId })).sort(byCreation).map(toJob);
-  }
-
-  async claim(owner: string, leaseMs: number, now: Date, names?: readonly string[]): Promise<JobRecord | null> {
-    for (let round = 0; round < 50; round++) {
-      // the copy first; when none of its candidates could be taken, the queue itself
-      const candidates = await this.fairCandidates(now, names, round > 0);
-      if (candidates.length === 0) return null;
-      // in order: a concurrent worker that took the first one makes this claim fail at once, and the next one is tried
-      for (const c of this.spread(candidates)) {
-        const set = (d: Doc) => ({
-          status: 'running',
-          leaseOwner: owner,
-          leaseExpiresAt: later(now, leaseMs),
-          attempts: d.attempts + 1,
-          startedAt: iso(now),
-          updatedAt: iso(now),
-          error: null,
-        });
-        // the entry's generation, as its writer wrote it (an entry without it, from before: read the job)
-        const view = c.doc ? (c.doc as Doc) : await this.readJob(c.jobId as string);
-        // succeeds only while the job is still at the entry's generation: still queued and unchanged
-        const r = view && view.gen === c.gen ? await this.attempt(view, (d) => d.status === 'queued', set) : null;
-        this.forget(c);
-        // claimed, or its generation taken (it stays taken: records stay), or its job gone or moved on: the entry is
-        // dead and goes later, with others (a claimer that meets it first finds the generation taken and skips it)
-        this.spend(c._id as string);
-        if (r?.kind === 'busy') {
-          this.contendedUntil = Date.now() + CONTENDED_MS;
-          this.lane = (this.lane + 1 + Math.floor(Math.random() * (LANES - 1))) % LANES;
-        }
-        if (r?.kind !== 'done') continue;
-        // no longer queued: a new job with this dedupe key may be queued behind it
-        await this.releaseSlot(this.slotKeys(r.doc).queued, c.jobId);
-        return toJob(r.doc);
-      }
-    }
-    return null;
-  }
-
-  /** Until when this process counts as claiming next to others (it lost a claim race shortly before). */
-  private contendedUntil = 0;
-  /** The lane this process prefers while contended (see spread); a lost race moves it to another one. */
-  private lane = Math.floor(Math.random() * LANES);
-
-  /**
-   * The candidates in the order to try them: the fair order — but while other workers claim too (this one lost a race
-   * in the last CONTENDED_MS), the first owner's candidates of this process's lane (a hash of the job id) first. Each
-   * process's copy of the queue learns only of its own claims, so workers going the same way would meet at every
-   * entry the other took (each meeting costs the loser a failed insert); in different lanes they rarely meet. Claims
-   * made at the same time have no order among themselves; a lone worker keeps the exact order.
-   */
-  private spread(candidates: Doc[]): Doc[] {
-    if (this.contendedUntil < Date.now() || candidates.length < 2) return candidates;
-    const owner = candidates[0]!.ownerId ?? null;
-    let same = 1;
-    while (same < candidates.length && (candidates[same]!.ownerId ?? null) === owner) same++;
-    const mine: Doc[] = [];
-    const rest: Doc[] = [];
-    for (let i = 0; i < same; i++)
-      (laneOf(candidates[i]!.jobId as string) === this.lane ? mine : rest).push(candidates[i]!);
-    if (mine.length === 0) return candidates;
-    return [...mine, ...rest, ...candidates.slice(same)];
   }
 
   async heartbeat(id: string, owner: string, leaseMs: number, now: Date, progress?: number): Promise<boolean> {
@@ -290,6 +198,7 @@ export class MongoJobRepository extends MongoJobQueue implements JobRepository {
     );
     if (junk.length > 0) await this.claims.deleteMany({ _id: { $in: junk.map((r) => r._id) } });
     await this.repairQueue(jobs.filter((d) => d.status === 'queued'));
+    await this.removeQuietSpent();
     let requeued = 0;
     let failed = 0;
     const expired = jobs.filter((d) => d.status === 'running' && d.leaseExpiresAt < iso(now));

@@ -57,7 +57,11 @@ const jobSlots = new Schema({ _id: String, jobId: String, at: Date }, opts);
  * The ready queue: one small entry per queued job and generation, `_id` = due time | created | insertion | job | gen, so
  * the next candidates are the smallest `_id`s and a claim never filters the (ever-growing) jobs collection by status.
  */
-const jobQueue = new Schema({ _id: String, jobId: String, gen: Number, name: String, ownerId: str }, opts);
+const jobQueue = new Schema(
+  // docJson: the job document of that generation as JSON text (see queueEntry in jobs-claims.ts)
+  { _id: String, jobId: String, gen: Number, name: String, ownerId: str, docJson: String, at: Date },
+  opts,
+);
 jobQueue.index({ jobId: 1 });
 
 /** Units of work (server/store/unit-of-work.ts), `_id` = the operation key; payload as JSON text. */

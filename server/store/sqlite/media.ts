@@ -249,6 +249,32 @@ export class SqliteJobRepository implements JobRepository {
     return row ? toJob(row) : null;
   }
 
+  async claimMany(
+    owner: string,
+    leaseMs: number,
+    now: Date,
+    max: number,
+    names?: readonly string[],
+  ): Promise<JobRecord[]> {
+    // one write transaction: the claims one after another, without another writer between them
+    return this.db
+      .transaction(() => {
+        const claimed: JobRecord[] = [];
+        const params: Record<string, string> = { owner, leaseExpiresAt: later(now, leaseMs), now: iso(now) };
+        names?.forEach((name, i) => {
+          params[`name${i}`] = name;
+        });
+        const statement = this.claimStatement(names);
+        while (claimed.length < max) {
+          const row = statement.get(params) as JobRow | undefined;
+          if (!row) break;
+          claimed.push(toJob(row));
+        }
+        return claimed;
+      })
+      .immediate();
+  }
+
   async heartbeat(id: string, owner: string, leaseMs: number, now: Date, progress?: number): Promise<boolean> {
     return (
       this.db
