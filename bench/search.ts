@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   if (values.decompounder === 'compare') {
     without = await index(media, path.join(dir, 'meili-without'), false);
     process.stdout.write(
-      `without decompounder: indexing ${without.indexSeconds.toFixed(1)} s, peak ${(peakOf(without) / MiB).toFixed(0)} MiB\n`,
+      `without decompounder: indexing ${without.indexSeconds.toFixed(1)} s, peak ${(peakOf(without) / MiB).toFixed(0)} MiB (anon peak ${(without.peakAnon / MiB).toFixed(0)}, file peak ${(without.peakFileMax / MiB).toFixed(0)})\n`,
     );
     await without.sidecar.stop();
     fs.rmSync(path.join(dir, 'meili-without'), { recursive: true, force: true });
@@ -238,7 +238,7 @@ async function main(): Promise<void> {
     `Meilisearch RSS     after indexing ${mem(afterIndexing)}, after queries ${mem(afterQueries)}\n`,
   );
   process.stdout.write(
-    `                    peak ${(peak / MiB).toFixed(0)} MiB (VmHWM); sampled every 100 ms while indexing: ${(peakSampled / MiB).toFixed(0)} MiB (file ${(indexed.peakFile / MiB).toFixed(0)}), anon peak ${(peakAnon / MiB).toFixed(0)} MiB\n`,
+    `                    peak ${(peak / MiB).toFixed(0)} MiB (VmHWM); sampled every 100 ms while indexing: ${(peakSampled / MiB).toFixed(0)} MiB (file ${(indexed.peakFile / MiB).toFixed(0)}), anon peak ${(peakAnon / MiB).toFixed(0)} MiB, file peak ${(indexed.peakFileMax / MiB).toFixed(0)} MiB\n`,
   );
   process.stdout.write(
     `queries             ${queries.length} distinct, ${requests} requests each way after ${2 * queries.length} warm-up pairs; total mismatches ${mismatches}\n\n`,

@@ -27,6 +27,8 @@ export interface Indexed {
   peakAnon: number;
   /** RssFile at the moment the sampled RSS peaked (mapped LMDB pages). */
   peakFile: number;
+  /** RssFile's own peak while indexing (sampled): pages the kernel may drop again, unlike RssAnon. */
+  peakFileMax: number;
   /** Meilisearch's user+system CPU seconds for settings + indexing. */
   cpuSeconds: number;
   afterIndexing: ReturnType<typeof memoryOf>;
@@ -72,10 +74,12 @@ export async function indexCorpus(media: BenchMedia, opts: IndexOptions): Promis
   const cpu0 = cpuSecondsOf(meiliPid);
   let peak = memoryOf(meiliPid);
   let peakAnon = peak.anon;
+  let peakFileMax = peak.file;
   const sampler = setInterval(() => {
     const m = memoryOf(meiliPid);
     if (m.rss > peak.rss) peak = m;
     peakAnon = Math.max(peakAnon, m.anon);
+    peakFileMax = Math.max(peakFileMax, m.file);
   }, 100);
   const tIndex = performance.now();
   try {
@@ -117,6 +121,7 @@ export async function indexCorpus(media: BenchMedia, opts: IndexOptions): Promis
     peakSampled: peak.rss,
     peakAnon: Math.max(peakAnon, afterIndexing.anon),
     peakFile: peak.file,
+    peakFileMax: Math.max(peakFileMax, afterIndexing.file),
     cpuSeconds: cpuSecondsOf(meiliPid) - cpu0,
     afterIndexing,
   };

@@ -118,8 +118,10 @@ export interface SegmentSearchResult {
 }
 
 const CROP_WORDS = 30;
-/** ~700 bytes per document: about 14 MB per request. */
-const BATCH_SEGMENTS = 20_000;
+/** Passages per group of replaceMedia (~550 bytes each in bench/search: ~55 MB). */
+const BATCH_SEGMENTS = 100_000;
+/** Largest request body of a document addition: Meilisearch refuses more than 100 MB by default (long passages). */
+export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 
 /**
  * Snippet for a passage found through `spellings` or `parts`, where Meilisearch marked nothing: our own matches,
@@ -148,6 +150,26 @@ export function derivedSnippet(text: string, q: string): string | null {
   }
   out += text.slice(pos, endChar);
   return safeHighlight((from > 0 ? '…' : '') + out + (to < words.length ? '…' : ''));
+}
+
+/** Documents as JSON arrays of at most `maxBytes` each (a single larger document goes alone); none for no documents. */
+export function jsonPayloads(docs: readonly object[], maxBytes: number): string[] {
+  const payloads: string[] = [];
+  let parts: string[] = [];
+  let bytes = 2;
+  for (const doc of docs) {
+    const json = JSON.stringify(doc);
+    const size = Buffer.byteLength(json) + 1;
+    if (parts.length > 0 && bytes + size > maxBytes) {
+      payloads.push(`[${parts.join(',')}]`);
+      parts = [];
+      bytes = 2;
+    }
+    parts.push(json);
+    bytes += size;
+  }
+  if (parts.length > 0) payloads.push(`[${parts.join(',')}]`);
+  return payloads;
 }
 
 export class SegmentIndex {
@@ -237,11 +259,15 @@ export class SegmentIndex {
   }
 
   /**
-   * Bulk form of replaceMedium for rebuilds and benchmarks. Sent in groups of about BATCH_SEGMENTS segments to stay
-   * far below Meilisearch's 100 MB payload limit. A group's new documents replace those with the same ids, and only
+   * Bulk form of replaceMedium for rebuilds and benchmarks. Sent in groups of about BATCH_SEGMENTS segments, each in
+   * requests of at most MAX_PAYLOAD_BYTES (Meilisearch batches them back together). A group's new documents replace those with the same ids, and only
    * ids the medium no longer has are deleted, by id: unlike a deletion by filter, that lets Meilisearch batch the
    * deletions and additions of several groups into one indexing run (bench/search at 200k passages: 20 → 8 batches,
-   * Meilisearch CPU 38.0 → 37.2 s, peak RSS 734 → 710 MiB).
+   * Meilisearch CPU 38.0 → 37.2 s, peak RSS 734 → 710 MiB). Few large groups rather than many small ones: every
+   * batch merges its words into the posting lists the index already holds, so part of its cost follows the index's
+   * vocabulary, not the batch's size, and the decompounder's parts add many words to it (bench/search --decompounder
+   * compare at 200k passages, with ÷ without Meilisearch CPU: 50k groups 4 batches 1.26, 100k groups 2 batches 1.05;
+   * peak RSS 1.14, 1.12).
    */
   async replaceMedia(
     media: ReadonlyArray<{ interview: InterviewLike; mediaId: string; segments: readonly SegmentInput[] }>,
@@ -274,7 +300,9 @@ export class SegmentIndex {
         const held = await this.#idsWhere(`mediaId IN [${g.map((m) => quote(m.mediaId)).join(', ')}]`);
         const stale = held.filter((id) => !fresh.has(id));
         if (stale.length > 0) enqueued.push(await this.index().deleteDocuments(stale));
-        if (docs.length > 0) enqueued.push(await this.index().addDocuments(docs, { primaryKey: 'id' }));
+        for (const body of jsonPayloads(docs, MAX_PAYLOAD_BYTES)) {
+          enqueued.push(await this.index().addDocumentsFromString(body, 'application/json', { primaryKey: 'id' }));
+        }
       }
       this.#inFlight = enqueued;
       this.#inFlightDocs = count;
