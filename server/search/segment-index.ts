@@ -266,7 +266,7 @@ export class SegmentIndex {
    * Meilisearch CPU 38.0 → 37.2 s, peak RSS 734 → 710 MiB). Few large groups rather than many small ones: every
    * batch merges its words into the posting lists the index already holds, so part of its cost follows the index's
    * vocabulary, not the batch's size, and the decompounder's parts add many words to it (bench/search --decompounder
-   * compare at 200k passages, with ÷ without Meilisearch CPU: 50k groups 4 batches 1.26, 100k groups 2 batches 1.05;
+   * compare at 200k passages, with ÷ without Meilisearch CPU: 50k groups 4 batches 1.26, 100k groups 2 batches 1.05–1.17;
    * peak RSS 1.14, 1.12).
    */
   async replaceMedia(
