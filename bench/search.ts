@@ -26,6 +26,7 @@ import { searchScope } from '../server/access/policy.js';
 import { configureLogger, moduleLogger } from '../server/logger.js';
 import { segmentFacets, segmentFilter, SegmentIndex } from '../server/search/segment-index.js';
 import type { MeiliSidecar } from '../server/search/sidecar.js';
+import { describeCeiling, type MemoryCeiling } from './search/memory-limit.js';
 import { generateSegments } from '../tests/helpers/german-corpus.js';
 import { generateSpeechSegments } from '../tests/helpers/speech-corpus.js';
 import { seedStore, startApiServer, type ApiServer } from './search/api-server.js';
@@ -48,6 +49,8 @@ const { values } = parseArgs({
     // (the server would put our settings back on start, so --settings measures Meilisearch directly, without the API)
     'meili-arg': { type: 'string', multiple: true, default: [] },
     'max-indexing-memory': { type: 'string' },
+    // a hard memory limit for Meilisearch in MiB, as a container limit sets one (bench/search/memory-limit.ts; root)
+    'meili-memory-limit': { type: 'string' },
     settings: { type: 'string' },
   },
 });
@@ -66,6 +69,8 @@ const identity = { 'Accept-Encoding': 'identity' };
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-search-'));
 let sidecar: MeiliSidecar | undefined;
+const ceilings: MemoryCeiling[] = [];
+const memoryLimitMiB = values['meili-memory-limit'] ? Number(values['meili-memory-limit']) : undefined;
 let server: ApiServer | undefined;
 
 let cleaning: Promise<void> | undefined;
@@ -73,6 +78,7 @@ function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     await server?.stop();
     await sidecar?.stop().catch(() => undefined);
+    for (const c of ceilings) c.remove();
     if (values.keep) process.stdout.write(`kept ${dir}\n`);
     else fs.rmSync(dir, { recursive: true, force: true });
   })();
@@ -89,7 +95,21 @@ const index = (media: BenchMedia, dataDir: string, decompounder: boolean): Promi
     meiliArgs: values['meili-arg'],
     maxIndexingMemory: values['max-indexing-memory'],
     settings: leverSettings,
-    onStarted: (s) => (sidecar = s),
+    onStarted: (s) => {
+      sidecar = s;
+      // a Meilisearch that died mid-run (an OOM kill under --meili-memory-limit, say) voids the run: the sidecar would
+      // restart it and the bench would wait for tasks of the dead one
+      s.on('down', (exit) => {
+        if (exit.expected) return;
+        const limit = ceilings.at(-1)?.report();
+        process.stderr.write(
+          `Meilisearch (pid ${exit.pid}) ended during the run: code ${exit.code}, signal ${exit.signal}` +
+            `${limit ? `; ${describeCeiling(limit)}` : ''}\n`,
+        );
+        void cleanup().finally(() => process.exit(1));
+      });
+    },
+    ...(memoryLimitMiB ? { memoryLimitMiB, onConfined: (c: MemoryCeiling) => ceilings.push(c) } : {}),
   });
 
 async function main(): Promise<void> {
@@ -121,6 +141,7 @@ async function main(): Promise<void> {
       `without decompounder: indexing ${without.indexSeconds.toFixed(1)} s, peak ${(peakOf(without) / MiB).toFixed(0)} MiB (anon peak ${(without.peakAnon / MiB).toFixed(0)}, file peak ${(without.peakFileMax / MiB).toFixed(0)})\n`,
     );
     await without.sidecar.stop();
+    if (without.ceiling) process.stdout.write(`without decompounder: ${describeCeiling(without.ceiling.report())}\n`);
     fs.rmSync(path.join(dir, 'meili-without'), { recursive: true, force: true });
   }
   const decompounderOn = values.decompounder !== 'off';
@@ -240,6 +261,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     `                    peak ${(peak / MiB).toFixed(0)} MiB (VmHWM); sampled every 100 ms while indexing: ${(peakSampled / MiB).toFixed(0)} MiB (file ${(indexed.peakFile / MiB).toFixed(0)}), anon peak ${(peakAnon / MiB).toFixed(0)} MiB, file peak ${(indexed.peakFileMax / MiB).toFixed(0)} MiB\n`,
   );
+  const ceiling = indexed.ceiling?.report();
+  if (ceiling) process.stdout.write(`                    ${describeCeiling(ceiling)}\n`);
   process.stdout.write(
     `queries             ${queries.length} distinct, ${requests} requests each way after ${2 * queries.length} warm-up pairs; total mismatches ${mismatches}\n\n`,
   );
@@ -324,7 +347,8 @@ async function main(): Promise<void> {
     `  ${mark(indexSeconds <= goal.indexing)} indexing ≤ ${goal.indexing} s            (${indexSeconds.toFixed(1)} s)\n`,
   );
   process.stdout.write(
-    `  ${mark(peak <= goal.rss * MiB)} Meilisearch RSS ≤ ${goal.rss} MiB  (peak ${(peak / MiB).toFixed(0)} MiB)\n`,
+    `  ${mark(peak <= goal.rss * MiB)} Meilisearch RSS ≤ ${goal.rss} MiB  (peak ${(peak / MiB).toFixed(0)} MiB` +
+      `${ceiling ? `, under a ${ceiling.limitMiB} MiB memory limit, OOM kills ${ceiling.oomKills}` : ''})\n`,
   );
   if (without) {
     const t = indexSeconds / without.indexSeconds;

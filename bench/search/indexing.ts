@@ -6,6 +6,7 @@ import { SearchEngine } from '../../server/search/engine.js';
 import { useLexiconDecompounder } from '../../server/search/german.js';
 import { SegmentIndex, type SegmentInterviewMeta, type SegmentInput } from '../../server/search/segment-index.js';
 import { MeiliSidecar } from '../../server/search/sidecar.js';
+import { createMemoryCeiling, type MemoryCeiling } from './memory-limit.js';
 import { cpuSecondsOf, memoryOf } from './report.js';
 
 export const PREFIX = 'bench_';
@@ -32,6 +33,8 @@ export interface Indexed {
   /** Meilisearch's user+system CPU seconds for settings + indexing. */
   cpuSeconds: number;
   afterIndexing: ReturnType<typeof memoryOf>;
+  /** The memory cgroup Meilisearch runs in (--meili-memory-limit), or null. */
+  ceiling: MemoryCeiling | null;
 }
 
 export interface IndexOptions {
@@ -43,6 +46,9 @@ export interface IndexOptions {
   /** Index settings laid over segmentIndexSettings (levers); the API server would reset them, so direct-only runs. */
   settings?: Settings;
   onStarted?: (sidecar: MeiliSidecar) => void;
+  /** Run Meilisearch under a hard memory limit (MiB), as a container limit would (memory-limit.ts). */
+  memoryLimitMiB?: number;
+  onConfined?: (ceiling: MemoryCeiling) => void;
 }
 
 export async function waitForIdle(client: Meilisearch): Promise<void> {
@@ -62,8 +68,11 @@ export async function indexCorpus(media: BenchMedia, opts: IndexOptions): Promis
     maxIndexingMemory: opts.maxIndexingMemory,
   });
   opts.onStarted?.(sidecar);
-  const { url, masterKey } = await sidecar.start();
+  const ceiling = opts.memoryLimitMiB ? createMemoryCeiling(opts.memoryLimitMiB) : null;
+  if (ceiling) opts.onConfined?.(ceiling);
+  const { url, masterKey } = ceiling ? await ceiling.startInside(() => sidecar.start()) : await sidecar.start();
   const meiliPid = sidecar.pid!;
+  ceiling?.assertHolds(meiliPid);
   const engine = new SearchEngine({ url, apiKey: masterKey, indexPrefix: PREFIX, timeoutMs: 120_000 });
   const segments = new SegmentIndex(engine, moduleLogger('bench'));
   await segments.ensureSettings();
@@ -124,6 +133,7 @@ export async function indexCorpus(media: BenchMedia, opts: IndexOptions): Promis
     peakFileMax: Math.max(peakFileMax, afterIndexing.file),
     cpuSeconds: cpuSecondsOf(meiliPid) - cpu0,
     afterIndexing,
+    ceiling,
   };
 }
 
