@@ -38,22 +38,46 @@ import { interview, iso, medium } from './store/fixtures.js';
 import { drainJobs, runWorker, type Drained, type Kind } from './store/jobs.js';
 import { f, pct, phase, printTable, timed, type Results } from './store/measure.js';
 
-const { values } = parseArgs({
-  options: {
-    interviews: { type: 'string', default: '4000' },
-    jobs: { type: 'string', default: '1000' },
-    workers: { type: 'string', default: '2' },
-    slots: { type: 'string', default: '1,8' },
-    creates: { type: 'string', default: '60' },
-    lists: { type: 'string', default: '40' },
-    rebuilds: { type: 'string', default: '3' },
-    only: { type: 'string', default: 'create,list,catalog,claim' },
-    // worker mode (internal): --worker <sqlite|mongodb> <location> <owner>
-    worker: { type: 'string' },
-    location: { type: 'string' },
-    owner: { type: 'string' },
-  },
-});
+const HELP = `npx tsx bench/store.ts [--interviews 4000] [--jobs 1000] [--workers 2] [--slots 1,8] [--creates 60]
+                       [--lists 40] [--rebuilds 3] [--only create,list,catalog,claim]
+The same store operations on SQLite and on the MongoDB adapter over FerretDB, side by side (see the head of this file).
+`;
+
+const { values } = parseCommandLine();
+
+function parseCommandLine() {
+  try {
+    const parsed = parseStoreBenchArgs();
+    if (parsed.values.help) {
+      process.stdout.write(HELP);
+      process.exit(0);
+    }
+    return parsed;
+  } catch (error) {
+    process.stderr.write(`bench/store: ${(error as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+}
+
+function parseStoreBenchArgs() {
+  return parseArgs({
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      interviews: { type: 'string', default: '4000' },
+      jobs: { type: 'string', default: '1000' },
+      workers: { type: 'string', default: '2' },
+      slots: { type: 'string', default: '1,8' },
+      creates: { type: 'string', default: '60' },
+      lists: { type: 'string', default: '40' },
+      rebuilds: { type: 'string', default: '3' },
+      only: { type: 'string', default: 'create,list,catalog,claim' },
+      // worker mode (internal): --worker <sqlite|mongodb> <location> <owner>
+      worker: { type: 'string' },
+      location: { type: 'string' },
+      owner: { type: 'string' },
+    },
+  });
+}
 
 // worker mode: claim + complete until the queue is empty, then print one JSON line (bench/store/jobs.ts)
 if (values.worker) {
