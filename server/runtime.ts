@@ -83,6 +83,8 @@ export async function startSearch(config: Config): Promise<{ search: SearchEngin
     sidecar = new MeiliSidecar({
       dataDir: config.dataDir,
       port: config.MEILI_PORT,
+      // the app listens once search is up: a port picked now must not be the one it is about to bind
+      reservedPorts: [config.PORT],
       maxIndexingMemory: config.MEILI_MAX_INDEXING_MEMORY,
       ...(config.MEILI_BINARY ? { binary: config.MEILI_BINARY } : {}),
       logger: moduleLogger('meilisearch'),

@@ -18,6 +18,8 @@ export interface MeiliSidecarOptions {
   binary?: string;
   /** 0 (default) picks a free loopback port once; restarts reuse it so the URL stays valid. */
   port?: number;
+  /** Ports a picked port must not be: the app's own, which it binds only after Meilisearch is up. */
+  reservedPorts?: readonly number[];
   /** Meilisearch size syntax, e.g. '256MiB'. */
   maxIndexingMemory?: string;
   /** More Meilisearch launch options, after ours (bench/search tries levers such as LMDB's write map with them). */
@@ -106,7 +108,7 @@ export class MeiliSidecar extends EventEmitter<MeiliSidecarEvents> {
 
     const fixedPort = this.#opts.port ?? 0;
     for (let attempt = 1; ; attempt++) {
-      this.#port = fixedPort || (await freeLoopbackPort());
+      this.#port = fixedPort || (await freeLoopbackPort(this.#opts.reservedPorts ?? []));
       try {
         await this.#launch();
         break;
@@ -394,7 +396,18 @@ export class MeiliSidecar extends EventEmitter<MeiliSidecarEvents> {
   }
 }
 
-function freeLoopbackPort(): Promise<number> {
+/** A loopback port free right now and not one of `reserved` (free too, until their owner binds them). */
+export async function freeLoopbackPort(
+  reserved: readonly number[],
+  probe: () => Promise<number> = probeLoopbackPort,
+): Promise<number> {
+  for (;;) {
+    const port = await probe();
+    if (!reserved.includes(port)) return port;
+  }
+}
+
+function probeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

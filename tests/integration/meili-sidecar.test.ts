@@ -10,7 +10,7 @@ import { Meilisearch } from 'meilisearch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Problem } from '../../server/http/problem.js';
 import { SearchEngine } from '../../server/search/engine.js';
-import { MeiliSidecar, type MeiliSidecarOptions } from '../../server/search/sidecar.js';
+import { freeLoopbackPort, MeiliSidecar, type MeiliSidecarOptions } from '../../server/search/sidecar.js';
 import { until } from '../helpers/until.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -65,6 +65,20 @@ describe('MeiliSidecar', () => {
     const anonymous = await fetch(`${url}/indexes`);
     expect(anonymous.status).toBe(401);
     expect((await client(url, masterKey).getVersion()).pkgVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("never picks a reserved port (the app's own, bound after Meilisearch): the probe is asked again [probe scripted: the OS cannot be made to hand out a chosen port]", async () => {
+    const answers = [43387, 43387, 51000];
+    const probed: number[] = [];
+    const port = await freeLoopbackPort([43387], async () => {
+      probed.push(answers[probed.length]!);
+      return probed.at(-1)!;
+    });
+    expect({ port, probed }).toEqual({ port: 51000, probed: [43387, 43387, 51000] });
+    // the real probe: a loopback port that is not the reserved one
+    const real = await freeLoopbackPort([port]);
+    expect(real).toBeGreaterThan(0);
+    expect(real).not.toBe(port);
   });
 
   it('keeps the master key in a 0600 file and reuses key and data on the next start', async () => {

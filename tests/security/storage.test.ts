@@ -13,6 +13,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { makeAudio } from '../helpers/media.js';
+import { until } from '../helpers/until.js';
 import { problemOf, send, type Login } from './helpers.js';
 
 const MiB = 1024 * 1024;
@@ -131,7 +132,19 @@ describe.skipIf(!mountable)('finding 10: full or read-only media store on a 50 M
       title: 'The media store is full.',
     });
     expect(filesUnder(path.join(uploads, 'tmp'))).toEqual([]);
-    expect(used(uploads) - before).toBeLessThan(MiB);
+    // The partial's blocks return once its descriptor is closed; in one CI run on a loaded machine the disk still
+    // showed full right after the 507 with no file left, so the space is given a moment (it never came back before:
+    // then the message lists what holds it).
+    const freed = await until(
+      () => used(uploads) - before < MiB,
+      3_000,
+      50,
+      'the partial upload to release its blocks',
+    ).then(
+      () => true,
+      () => false,
+    );
+    expect(freed, `still in use: ${used(uploads) - before} bytes; files: ${filesUnder(uploads).join(', ')}`).toBe(true);
     await send(owner, 'post', `/api/interviews/${interviewId}/media`).attach('file', audio, 'band1.mp3').expect(202);
   });
 
