@@ -141,10 +141,12 @@ export function keepSearchCurrent(
     void (async () => {
       await indexes.interviews.ensureSettings();
       await indexes.segments.ensureSettings();
-      // an index written before segments carried access tags: its passages are found by nobody until re-indexed
-      const untagged = await indexes.segments.untaggedMedia();
-      for (const mediaId of untagged) await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } });
-      if (untagged.length > 0) log.warn({ media: untagged.length }, 're-indexing passages without access tags');
+      // an index written by an older version: passages without access tags are found by nobody, passages without
+      // interview keys are not counted per interview, until re-indexed
+      const stale = await indexes.segments.mediaToReindex();
+      for (const mediaId of stale) await queue.enqueue({ name: 'search.transcript', payload: { v: 1, mediaId } });
+      if (stale.length > 0)
+        log.warn({ media: stale.length }, 're-indexing passages without access tags or interview keys');
       await store.jobs.expedite(searchJobNames, new Date());
       worker()?.poke();
     })().catch((err) => log.warn({ err }, 'preparing the search indexes failed; retrying on next up'));

@@ -8,6 +8,7 @@ import { interviewAccess, type AccessFields } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
 import type { Store } from '../store/repositories.js';
 import type { FacetValueCounts } from './facet-answer.js';
+import { interviewKey, type InterviewKeyCounts } from './interview-key.js';
 import type { Interview } from '../store/types.js';
 import { segmentMetaFromInterview, type SegmentInterviewMeta } from './segment-index.js';
 
@@ -78,6 +79,9 @@ export class InterviewCatalog {
   // A Map: the ids tallied are scanned out of an answer (facet-answer.ts) as substrings, not interned keys, and a Map
   // hashes those faster than a dictionary object looks them up (bench/search/api-ab.ts).
   readonly #slotOf = new Map<string, number>();
+  /** interviewKey → slot, for keys of one interview; keys two or more interviews share are in #sharedKeys instead. */
+  readonly #slotOfKey = new Map<number, number>();
+  readonly #sharedKeys = new Set<number>();
   readonly #entries: CatalogEntry[] = [];
   readonly #valueStart: Uint32Array;
   readonly #valueNos: Uint32Array;
@@ -95,7 +99,15 @@ export class InterviewCatalog {
     for (const facet of interviewFacets) this.#byValue.set(facet, new Map());
     for (const entry of entries) {
       if (this.#slotOf.has(entry.id)) continue;
-      this.#slotOf.set(entry.id, this.#entries.push(entry) - 1);
+      const slot = this.#entries.push(entry) - 1;
+      this.#slotOf.set(entry.id, slot);
+      const key = interviewKey(entry.id);
+      if (this.#sharedKeys.has(key)) {
+        // a third interview on a shared key
+      } else if (this.#slotOfKey.has(key)) {
+        this.#slotOfKey.delete(key);
+        this.#sharedKeys.add(key);
+      } else this.#slotOfKey.set(key, slot);
       starts.push(nos.length);
       for (const facet of interviewFacets) {
         const index = this.#byValue.get(facet)!;
@@ -173,36 +185,64 @@ export class InterviewCatalog {
   }
 
   /**
-   * Turns Meilisearch's hits-per-interview into the interview facets. With a viewer, interviews the store says they
-   * may not see (the index not caught up yet with a withdrawal or a narrowed visibility) are left out and reported
-   * as `hidden` passages, so totals and counts agree with the hits the API shows.
+   * Turns Meilisearch's hits per interview key into the interview facets. A key two interviews share cannot be
+   * counted from its total: those keys come back as `sharedKeys` (only those the distribution holds), and the caller
+   * tallies again with `split`, the same search's hits per interview id among passages with those keys. With a
+   * viewer, interviews the store says they may not see (the index not caught up yet with a withdrawal or a narrowed
+   * visibility) and keys of no interview the store has are left out and reported as `hidden` passages (by id, or by
+   * key for a key of no interview), so totals and counts agree with the hits the API shows.
    */
   tally(
-    perInterview: Readonly<Record<string, number>> | FacetValueCounts,
+    perInterview: InterviewKeyCounts,
     viewer?: Viewer,
     now = new Date(),
-  ): { facets: FacetCounts; hitsIn: (id: string) => number; hidden: number; hiddenIds: string[] } {
-    const { values: ids, counts: hits } =
-      'values' in perInterview && Array.isArray(perInterview.values)
-        ? (perInterview as FacetValueCounts)
-        : { values: Object.keys(perInterview), counts: Object.values(perInterview as Record<string, number>) };
+    split?: FacetValueCounts,
+  ): {
+    facets: FacetCounts;
+    hitsIn: (id: string) => number;
+    hidden: number;
+    hiddenIds: string[];
+    hiddenKeys: number[];
+    sharedKeys: number[];
+  } {
     const full = viewer && this.#fullAccess(viewer, now);
     const counts = new Float64Array(this.#values.length);
     const hitsPerSlot = new Float64Array(this.#entries.length);
     const hiddenIds = new Set<string>();
+    const hiddenKeys: number[] = [];
+    const sharedKeys: number[] = [];
     let hidden = 0;
     const nos = this.#valueNos;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      const n = hits[i]!;
-      const slot = this.#slotOf.get(id);
-      if (slot === undefined || (full && full[slot] === 0)) {
-        hidden += n;
-        hiddenIds.add(id);
-        continue;
-      }
+    const add = (slot: number, n: number) => {
       hitsPerSlot[slot] = n;
       for (let k = this.#valueStart[slot]!, end = this.#valueStart[slot + 1]!; k < end; k++) counts[nos[k]!]! += n;
+    };
+    const { keys, counts: hits } = perInterview;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const n = hits[i]!;
+      const slot = this.#slotOfKey.get(key);
+      if (slot === undefined) {
+        if (this.#sharedKeys.has(key)) sharedKeys.push(key);
+        else {
+          hidden += n;
+          hiddenKeys.push(key);
+        }
+      } else if (full && full[slot] === 0) {
+        hidden += n;
+        hiddenIds.add(this.#entries[slot]!.id);
+      } else add(slot, n);
+    }
+    if (split) {
+      for (let i = 0; i < split.values.length; i++) {
+        const id = split.values[i]!;
+        const n = split.counts[i]!;
+        const slot = this.#slotOf.get(id);
+        if (slot === undefined || (full && full[slot] === 0)) {
+          hidden += n;
+          hiddenIds.add(id);
+        } else add(slot, n);
+      }
     }
     const byFacet = Object.fromEntries(interviewFacets.map((f) => [f, [] as Array<[string, number]>])) as Record<
       InterviewFacet,
@@ -219,7 +259,14 @@ export class InterviewCatalog {
       const slot = this.#slotOf.get(id);
       return slot === undefined ? 0 : hitsPerSlot[slot]!;
     };
-    return { facets, hitsIn, hidden, hiddenIds: [...hiddenIds] };
+    return {
+      facets,
+      hitsIn,
+      hidden,
+      hiddenIds: [...hiddenIds],
+      hiddenKeys,
+      sharedKeys: split ? [] : sharedKeys,
+    };
   }
 }
 

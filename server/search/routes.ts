@@ -114,25 +114,35 @@ export function searchRoutes(deps: {
       keywords: query.keyword,
       language: query.language,
     });
-    const search = (exclude: readonly string[]) =>
-      segments.search({
+    const filterFor = (hidden?: { ids: readonly string[]; keys: readonly number[] }) =>
+      viewerSegmentFilter(req.viewer, catalog, {
+        speaker: query.speaker,
+        interviewIds,
+        excludeInterviewIds: hidden?.ids,
+        excludeInterviewKeys: hidden?.keys,
+      });
+    const searchAndTally = async (filter: string | undefined) => {
+      const result = await segments.search({
         q: query.q,
-        filter: viewerSegmentFilter(req.viewer, catalog, {
-          speaker: query.speaker,
-          interviewIds,
-          excludeInterviewIds: exclude,
-        }),
+        filter,
         page: query.page,
         hitsPerPage: query.pageSize,
         facets: segmentFacets,
       });
-    let result = await search([]);
-    let tally = catalog.tally(result.perInterview ?? {}, req.viewer);
+      const perInterview = result.perInterview ?? { keys: [], counts: [] };
+      let tally = catalog.tally(perInterview, req.viewer);
+      // keys two interviews share (interview-key.ts): their passages counted per interview id
+      if (tally.sharedKeys.length > 0) {
+        const split = await segments.perInterviewWithKeys(query.q, filter, tally.sharedKeys);
+        tally = catalog.tally(perInterview, req.viewer, undefined, split);
+      }
+      return { result, tally };
+    };
+    let { result, tally } = await searchAndTally(filterFor());
     // The index lags behind the store (a withdrawal or narrowed visibility not indexed yet): ask again without those
     // interviews, so pages, total and every facet count (speaker too) are as if the index had caught up.
-    if (tally.hiddenIds.length > 0) {
-      result = await search(tally.hiddenIds);
-      tally = catalog.tally(result.perInterview ?? {}, req.viewer);
+    if (tally.hiddenIds.length > 0 || tally.hiddenKeys.length > 0) {
+      ({ result, tally } = await searchAndTally(filterFor({ ids: tally.hiddenIds, keys: tally.hiddenKeys })));
     }
     const hits = titled(
       catalog,

@@ -3,6 +3,7 @@
 // See segment-index.ts.
 import type { Interview, Visibility, WorkflowStatus } from '../store/types.js';
 import { expandForIndex, germanVocabulary, prepareExpansion, protectedNameWords } from './german.js';
+import { interviewKey } from './interview-key.js';
 
 /** One passage as the transcript holds it (TranscriptSegment fits); `restricted`: the narrator did not release it. */
 export interface SegmentInput {
@@ -33,6 +34,8 @@ export interface SegmentDocument {
   /** `${mediaId}_${segmentNo}` */
   id: string;
   interviewId: string;
+  /** interviewKey(interviewId): what hits per interview are counted on (interview-key.ts). */
+  interviewKey: number;
   mediaId: string;
   start: number;
   end: number;
@@ -45,9 +48,9 @@ export interface SegmentDocument {
   access: string[];
 }
 
-/** Facets Meilisearch counts itself: the segment's own speaker, and hits per interview (the catalog turns those into
- * the interview facets). */
-export const segmentFacets = ['speaker', 'interviewId'] as const;
+/** Facets Meilisearch counts itself: the segment's own speaker, and hits per interview by interview key (the catalog
+ * turns those into the interview facets). */
+export const segmentFacets = ['speaker', 'interviewKey'] as const;
 export type SegmentFacet = (typeof segmentFacets)[number];
 
 // Derived fields start with this stop word: otherwise a field consisting of (or starting with) the query word lands
@@ -125,6 +128,7 @@ export function toSegmentDocuments(
   const interviewTags = interviewAccessTags(interview);
   const names = protectedNameWords(interviewNames(interview));
   prepareExpansion(segments.map((s) => s.text));
+  const key = interviewKey(interview.id);
   return segments.map((segment, segmentNo) => {
     const text = segment.text.replace(CONTROL, '');
     const { spellings, parts: allParts } = expandForIndex(text, germanVocabulary(), names);
@@ -134,6 +138,7 @@ export function toSegmentDocuments(
     return {
       id: `${mediaId}_${segmentNo}`,
       interviewId: interview.id,
+      interviewKey: key,
       mediaId,
       start: seconds(segment.start),
       end: seconds(segment.end),

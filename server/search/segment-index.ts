@@ -11,76 +11,28 @@
 // `parts` (german.ts) add ß→ss, ae/oe/ue and vocabulary compound parts. Ranking puts text matches above derived ones.
 import type { EnqueuedTask, SearchParams } from 'meilisearch';
 import type { Logger } from '../logger.js';
-import type { AccessScope } from '../store/repositories.js';
 import type { SearchEngine } from './engine.js';
 import { matchingWordRanges, normalizeQuery } from './german.js';
 import { parseFacetAnswer, type FacetValueCounts } from './facet-answer.js';
+import { keyCounts, type InterviewKeyCounts } from './interview-key.js';
 import { quote } from './interview-index.js';
 import { MARK_CLOSE, MARK_OPEN, safeHighlight } from './highlight.js';
 import {
   accessTags,
-  grantTag,
   interviewAccessTags,
-  openTag,
   RESTRICTED_TAG,
   toSegmentDocuments,
-  WITHDRAWN_TAG,
   type InterviewLike,
   type SegmentDocument,
   type SegmentFacet,
   type SegmentInput,
 } from './segment-documents.js';
+import { keyLiteral } from './segment-filter.js';
 import { segmentIndexSettings } from './segment-settings.js';
 
 export * from './segment-documents.js';
+export * from './segment-filter.js';
 export { MAX_INTERVIEWS_COUNTED, segmentIndexSettings } from './segment-settings.js';
-
-export interface SegmentFilterChoices {
-  speaker?: readonly string[];
-  /** Only these interviews (the catalog's answer to interview facet choices); an empty list finds nothing. */
-  interviewIds?: readonly string[];
-  /** Never these (interviews the store no longer shows this viewer while the index lags behind). */
-  excludeInterviewIds?: readonly string[];
-}
-
-/**
- * The access rule plus facet choices as one filter. Passages a narrator did not release are for staff only
- * (not even the interview's owner finds them through search).
- *
- * The rule is the interview index's (accessFilter), over the segments' access tags: published and open to one of the
- * scope's visibilities, or restricted and granted to one of its principals, or one of the scope's own interviews
- * unless withdrawn. Segments carry no owner: `ownedInterviewIds` (the store's answer for scope.ownerId) stands in for
- * the interview index's `createdBy` clause, so a scope with an owner needs it.
- */
-export function segmentFilter(
-  scope: AccessScope,
-  choices: SegmentFilterChoices = {},
-  ownedInterviewIds: readonly string[] = [],
-): string | undefined {
-  const clauses: string[] = [];
-  if (scope.kind === 'scoped') {
-    const open = [...scope.publishedVisibilities.map(openTag), ...(scope.principals ?? []).map(grantTag)];
-    const alternatives = [`access IN [${open.map(quote).join(', ')}]`];
-    const ids = [...(scope.interviewIds ?? []), ...ownedInterviewIds];
-    if (ids.length > 0) {
-      alternatives.push(`(interviewId IN [${ids.map(quote).join(', ')}] AND access != ${quote(WITHDRAWN_TAG)})`);
-    }
-    // the narrator finds their own restricted passages; nobody else but staff does
-    const own = scope.interviewIds ?? [];
-    const unrestricted = `access != ${quote(RESTRICTED_TAG)}`;
-    clauses.push(
-      alternatives.length === 1 ? alternatives[0]! : `(${alternatives.join(' OR ')})`,
-      own.length > 0 ? `(${unrestricted} OR interviewId IN [${own.map(quote).join(', ')}])` : unrestricted,
-    );
-  }
-  if (choices.speaker && choices.speaker.length > 0)
-    clauses.push(`speaker IN [${choices.speaker.map(quote).join(', ')}]`);
-  if (choices.interviewIds) clauses.push(`interviewId IN [${choices.interviewIds.map(quote).join(', ')}]`);
-  if (choices.excludeInterviewIds && choices.excludeInterviewIds.length > 0) {
-    clauses.push(`interviewId NOT IN [${choices.excludeInterviewIds.map(quote).join(', ')}]`);
-  }
-  return clauses.length > 0 ? clauses.join(' AND ') : undefined;
-}
 
 export interface SegmentSearchParams {
   q: string;
@@ -110,10 +62,10 @@ export interface SegmentSearchResult {
   page: number;
   hitsPerPage: number;
   hits: SegmentHit[];
-  /** Facet distributions asked for, but not interviewId: that one is `perInterview`. */
+  /** Facet distributions asked for, but not interviewKey: that one is `perInterview`. */
   facets: Record<string, Record<string, number>>;
-  /** Matching passages per interview (the interviewId facet), when asked for. */
-  perInterview?: FacetValueCounts;
+  /** Matching passages per interview key (the interviewKey facet), when asked for. */
+  perInterview?: InterviewKeyCounts;
   processingTimeMs: number;
 }
 
@@ -219,12 +171,13 @@ export class SegmentIndex {
   }
 
   /**
-   * Media whose passages were indexed before segments carried access tags (an index from an older version): they match
-   * no viewer's filter until indexed again, so the runtime re-queues their `search.transcript` jobs.
+   * Media whose passages were indexed by an older version: before segments carried access tags (they match no
+   * viewer's filter) or interview keys (found, but not counted per interview) until indexed again, so the runtime
+   * re-queues their `search.transcript` jobs.
    */
-  async untaggedMedia(): Promise<string[]> {
+  async mediaToReindex(): Promise<string[]> {
     const media = new Set<string>();
-    for await (const docs of this.#pages('access NOT EXISTS', ['mediaId'], 1000))
+    for await (const docs of this.#pages('access NOT EXISTS OR interviewKey NOT EXISTS', ['mediaId'], 1000))
       for (const d of docs) media.add(d.mediaId);
     return [...media];
   }
@@ -364,13 +317,37 @@ export class SegmentIndex {
     return count;
   }
 
+  #distribution(query: string, filter: string | undefined, facet: 'interviewKey' | 'interviewId') {
+    return this.#searchRaw({ q: query, filter, page: 1, hitsPerPage: 0, facets: [facet] }).then((text) =>
+      parseFacetAnswer(text, facet),
+    );
+  }
+
+  /**
+   * Matching passages per interview id among passages with one of `keys`: the split of keys two interviews share
+   * (InterviewCatalog.tally). Same query and filter as the search it completes.
+   */
+  async perInterviewWithKeys(
+    q: string,
+    filter: string | undefined,
+    keys: readonly number[],
+  ): Promise<FacetValueCounts> {
+    const only = `interviewKey IN [${keys.map(keyLiteral).join(', ')}]`;
+    const answer = await this.#distribution(
+      normalizeQuery(q),
+      filter ? `(${filter}) AND ${only}` : only,
+      'interviewId',
+    );
+    return answer.counts;
+  }
+
   async search(params: SegmentSearchParams): Promise<SegmentSearchResult> {
     const page = params.page ?? 1;
     const hitsPerPage = params.hitsPerPage ?? 20;
     const query = normalizeQuery(params.q);
     const facets = params.facets ?? [];
-    const withHits = facets.filter((f) => f !== 'interviewId');
-    // Counting the interviewId facet is most of Meilisearch's time for a search (bench/search/levers.ts). Asked for in
+    const withHits = facets.filter((f) => f !== 'interviewKey');
+    // Counting the per-interview facet is most of Meilisearch's time for a search (bench/search/levers.ts). Asked for in
     // a request of its own, sent together with the hits request, it is worked on beside it (Meilisearch runs one
     // search per core) instead of after it; both requests find the same passages (same query and filter).
     const [result, perInterview] = await Promise.all([
@@ -388,11 +365,9 @@ export class SegmentIndex {
         highlightPreTag: MARK_OPEN,
         highlightPostTag: MARK_CLOSE,
       }),
-      facets.includes('interviewId')
+      facets.includes('interviewKey')
         ? // page 1 of 0 hits: only the distribution over every matching passage, read by facet-answer.ts
-          this.#searchRaw({ q: query, filter: params.filter, page: 1, hitsPerPage: 0, facets: ['interviewId'] }).then(
-            (text) => parseFacetAnswer(text, 'interviewId'),
-          )
+          this.#distribution(query, params.filter, 'interviewKey')
         : undefined,
     ]);
     return {
@@ -417,7 +392,7 @@ export class SegmentIndex {
         };
       }),
       facets: (result.facetDistribution ?? {}) as Record<string, Record<string, number>>,
-      perInterview: perInterview?.counts,
+      perInterview: perInterview && keyCounts(perInterview.counts.values, perInterview.counts.counts),
       // the requests ran side by side: the slower one is what the search waited for
       processingTimeMs: Math.max(result.processingTimeMs, perInterview?.processingTimeMs ?? 0),
     };

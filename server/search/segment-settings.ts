@@ -12,8 +12,10 @@ export const segmentIndexSettings: Settings = {
   searchableAttributes: ['text', 'spellings', 'parts'],
   displayedAttributes: displayed,
   // access as one list of tags (segment-documents.ts) instead of status, visibility, grants and restricted: every
-  // filterable field is a facet entry per document; `mediaId` is what a medium's segments are replaced and removed by
-  filterableAttributes: ['mediaId', 'access', ...segmentFacets],
+  // filterable field is a facet entry per document; `mediaId` is what a medium's segments are replaced and removed by,
+  // `interviewId` what access clauses, interview facet choices and withdrawals filter on (exact), and what the counts
+  // of an interview key two interviews share are split by (interview-key.ts)
+  filterableAttributes: ['mediaId', 'interviewId', 'access', ...segmentFacets],
   // nothing sorts segments in Meilisearch (hits inside one interview are put in playback order by the API): a sortable
   // attribute would only add a number per document to the facet databases
   sortableAttributes: [],
@@ -39,7 +41,7 @@ export const segmentIndexSettings: Settings = {
   // and takes ~90 MiB off Meilisearch's peak at 200k passages (bench/search); phrases in quotes stay exact (positions).
   proximityPrecision: 'byAttribute',
   pagination: { maxTotalHits: 10_000 },
-  // the interviewId distribution must be complete: it is what the interview facets and per-interview hit counts are
+  // the interviewKey distribution must be complete: it is what the interview facets and per-interview hit counts are
   // summed from. An archive with more matching interviews than this gets undercounted interview facets (never hits).
   // Counts sorted by the API, not by Meilisearch: sorting by count made it rank every value of both facets on each
   // search, 85 % of its processingTimeMs at 200k passages (bench/search/levers.ts: p50 18 → 9 ms with 'alpha').

@@ -229,11 +229,12 @@ describe('transcript search relevance (German)', () => {
     expect(everyone.total).toBe(corpus.publicIds.size);
     // the per-interview distribution is complete (not cut at a facet value limit): interview facets are summed from it
     const sum = (counts: Record<string, number> | undefined) => Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
-    const perInterview = everyone.perInterview ?? { values: [], counts: [] };
+    const perInterview = everyone.perInterview ?? { keys: [], counts: [] };
     expect(perInterview.counts.reduce((a, b) => a + b, 0)).toBe(corpus.publicIds.size);
-    expect(new Set(perInterview.values).size, 'each interview once').toBe(perInterview.values.length);
+    expect(new Set(perInterview.keys).size, 'each interview once').toBe(perInterview.keys.length);
+    expect(perInterview.keys.every((k) => Number.isSafeInteger(k))).toBe(true);
     // asked for in a request of its own: the facets the hits request counted do not include it
-    expect(everyone.facets.interviewId).toBeUndefined();
+    expect(everyone.facets.interviewKey).toBeUndefined();
     expect(sum(everyone.facets.speaker)).toBe(corpus.publicIds.size);
     const catalog = new InterviewCatalog(
       new Map(

@@ -14,10 +14,16 @@ import {
   InterviewCatalogSource,
   MAX_FACET_VALUES,
 } from '../../server/search/interview-catalog.js';
+import { interviewKey, type InterviewKeyCounts } from '../../server/search/interview-key.js';
 import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite/index.js';
 import type { Interview } from '../../server/store/types.js';
 
 const now = '2026-11-24T10:00:00.000Z';
+/** Hits per interview id as Meilisearch's distribution reports them: per interview key. */
+const byKey = (hits: Record<string, number>): InterviewKeyCounts => ({
+  keys: Object.keys(hits).map(interviewKey),
+  counts: Object.values(hits),
+});
 function interview(patch: Partial<Interview> = {}): Interview {
   return {
     id: crypto.randomUUID(),
@@ -89,7 +95,7 @@ describe('InterviewCatalog', () => {
   });
 
   it('sums hits per interview into interview facets, arrays counting once per value', () => {
-    const { facets, hitsIn, hidden } = catalog.tally({ [gerda.id]: 5, [karl.id]: 2, [couple.id]: 1 });
+    const { facets, hitsIn, hidden } = catalog.tally(byKey({ [gerda.id]: 5, [karl.id]: 2, [couple.id]: 1 }));
     expect(hidden).toBe(0);
     expect([gerda, karl, couple, draft].map((i) => hitsIn(i.id))).toEqual([5, 2, 1, 0]);
     expect(facets.narrators).toEqual({ 'Gerda Weiß': 6, 'Karl Mehnert': 3 });
@@ -104,10 +110,13 @@ describe('InterviewCatalog', () => {
 
   it('leaves out interviews the store says the viewer may not see, or does not know, and reports them as hidden', () => {
     // as a lagging index would report them: the draft and the withdrawn interview still carry hits
-    const counts = { [gerda.id]: 5, [draft.id]: 3, [withdrawn.id]: 4, 'gone-from-store': 2 };
+    const counts = byKey({ [gerda.id]: 5, [draft.id]: 3, [withdrawn.id]: 4, 'gone-from-store': 2 });
     const forAnonymous = catalog.tally(counts, anonymous);
     expect(forAnonymous.hidden).toBe(9);
-    expect(forAnonymous.hiddenIds.sort()).toEqual([draft.id, withdrawn.id, 'gone-from-store'].sort());
+    expect(forAnonymous.hiddenIds.sort()).toEqual([draft.id, withdrawn.id].sort());
+    // an interview the store does not have is known by its key only
+    expect(forAnonymous.hiddenKeys).toEqual([interviewKey('gone-from-store')]);
+    expect(forAnonymous.sharedKeys).toEqual([]);
     expect([gerda, draft, withdrawn].map((i) => forAnonymous.hitsIn(i.id))).toEqual([5, 0, 0]);
     expect(forAnonymous.facets.narrators).toEqual({ 'Gerda Weiß': 5 });
     const curator: Viewer = {
@@ -132,7 +141,7 @@ describe('InterviewCatalog', () => {
     const embargoed = interview({ title: 'Gesperrt', embargoUntil: '2026-12-01T00:00:00.000Z' });
     const restricted = interview({ title: 'Beschränkt', visibility: 'restricted', grants: ['group:g1'] });
     const c = new InterviewCatalog([gerda, embargoed, restricted].map(catalogEntryOf));
-    const counts = { [gerda.id]: 1, [embargoed.id]: 10, [restricted.id]: 100 };
+    const counts = byKey({ [gerda.id]: 1, [embargoed.id]: 10, [restricted.id]: 100 });
     const before = new Date('2026-11-30T23:59:59.000Z');
     const after = new Date('2026-12-01T00:00:01.000Z');
     expect(c.tally(counts, anonymous, before).hidden).toBe(110);
@@ -172,7 +181,7 @@ describe('InterviewCatalog', () => {
       interview({ keywords: [`k${n}`], title: `T${n}` }),
     );
     const big = new InterviewCatalog(many.map(catalogEntryOf));
-    const { facets } = big.tally(Object.fromEntries(many.map((i, n) => [i.id, n + 1])));
+    const { facets } = big.tally(byKey(Object.fromEntries(many.map((i, n) => [i.id, n + 1]))));
     expect(Object.keys(facets.keywords)).toHaveLength(MAX_FACET_VALUES);
     expect(facets.keywords[`k${MAX_FACET_VALUES + 19}`]).toBe(MAX_FACET_VALUES + 20);
     expect(facets.keywords.k0).toBeUndefined();
@@ -215,7 +224,7 @@ describe('InterviewCatalogSource (SQLite store)', () => {
 
     await store.interviews.update(extra.id, { status: 'withdrawn' }, now);
     const afterUpdate = await source.current();
-    expect(afterUpdate.tally({ [extra.id]: 3 }, anonymous).hidden).toBe(3);
+    expect(afterUpdate.tally(byKey({ [extra.id]: 3 }), anonymous).hidden).toBe(3);
 
     await store.interviews.delete(extra.id);
     expect((await source.current()).get(extra.id)).toBeUndefined();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   buildVocabulary,
@@ -178,6 +179,8 @@ describe('segment documents', () => {
     expect(a).toMatchObject({
       id: 'm1_0',
       interviewId: 'int-1',
+      // 48 bits of SHA-256("int-1"), the same in every process
+      interviewKey: parseInt(createHash('sha256').update('int-1').digest('hex').slice(0, 12), 16),
       mediaId: 'm1',
       start: 1.235,
       text: 'Im Braunkohletagebau an der Straße',
@@ -191,6 +194,7 @@ describe('segment documents', () => {
       'end',
       'id',
       'interviewId',
+      'interviewKey',
       'mediaId',
       'parts',
       'speaker',

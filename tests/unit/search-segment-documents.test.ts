@@ -77,6 +77,12 @@ describe('segment documents: access tags', () => {
   });
 
   it('filters by the tags alone: no status, visibility, grants or restricted field is filterable any more', () => {
-    expect(segmentIndexSettings.filterableAttributes).toEqual(['mediaId', 'access', 'speaker', 'interviewId']);
+    expect(segmentIndexSettings.filterableAttributes).toEqual([
+      'mediaId',
+      'interviewId',
+      'access',
+      'speaker',
+      'interviewKey',
+    ]);
   });
 });
