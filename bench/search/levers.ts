@@ -1,7 +1,7 @@
 // bench/search/levers — query-time levers measured directly against an index that bench/search.ts built and kept:
 //
 //   npx tsx bench/search.ts --segments 200000 --keep          # prints "kept <dir>"
-//   npx tsx bench/search/levers.ts --dir <dir> [--rounds 5]
+//   npx tsx bench/search/levers.ts --dir <dir> [--rounds 5] [--meili-memory-limit <MiB>]
 //
 // It restarts Meilisearch on the kept data directory (same master key) and sends the request SegmentIndex.search
 // makes for an anonymous viewer, once as it is and once per variant (facets, pagination mode, highlighting, typo
@@ -11,6 +11,10 @@
 //
 // It also prints what queries alone keep resident: Meilisearch's RSS (anonymous / file-backed = mapped LMDB pages)
 // right after the restart and after all requests, next to the index's size (GET /indexes/<uid>/stats).
+// `--meili-memory-limit` restarts Meilisearch inside a hard memory limit (memory-limit.ts, as a container's), to see
+// how fast searches are when only that much of the index can stay resident (and prints the group's peak charge).
+// A variant is one request or several sent together (archive search sends the hits and the per-interview
+// distribution side by side); its Meilisearch time is then the slower request's.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { configureLogger } from '../../server/logger.js';
@@ -20,6 +24,7 @@ import { segmentFacets, segmentFilter } from '../../server/search/segment-index.
 import { searchScope } from '../../server/access/policy.js';
 import { anonymous } from '../../server/access/viewer.js';
 import { MARK_CLOSE, MARK_OPEN } from '../../server/search/highlight.js';
+import { createMemoryCeiling, describeCeiling } from './memory-limit.js';
 import { benchQueries } from './queries.js';
 import { memoryOf, MiB, percentile, printTable } from './report.js';
 
@@ -30,6 +35,7 @@ const { values } = parseArgs({
     index: { type: 'string', default: 'bench_segments' },
     // index settings to apply to the kept index first (query-time ones such as faceting or typo tolerance)
     settings: { type: 'string' },
+    'meili-memory-limit': { type: 'string' },
   },
 });
 if (!values.dir) throw new Error('--dir <kept bench directory> is required');
@@ -42,7 +48,7 @@ const base = (q: string): Body => ({
   filter: segmentFilter(searchScope(anonymous), {}),
   page: 1,
   hitsPerPage: 20,
-  facets: [...segmentFacets],
+  facets: ['speaker'],
   attributesToRetrieve: ['id', 'interviewId', 'mediaId', 'start', 'end', 'speaker', 'text'],
   attributesToCrop: ['text'],
   cropLength: 30,
@@ -55,34 +61,49 @@ const base = (q: string): Body => ({
 const without = (body: Body, ...keys: string[]): Body =>
   Object.fromEntries(Object.entries(body).filter(([k]) => !keys.includes(k)));
 
-const variants: ReadonlyArray<{ name: string; body: (q: string) => Body }> = [
-  { name: 'as sent (page/hitsPerPage, facets speaker+interviewId)', body: base },
-  { name: 'no facets', body: (q) => without(base(q), 'facets') },
-  { name: 'facets: interviewId only', body: (q) => ({ ...base(q), facets: ['interviewId'] }) },
-  { name: 'facets: speaker only', body: (q) => ({ ...base(q), facets: ['speaker'] }) },
+/** SegmentIndex.search's second request: the per-interview distribution of every matching passage, no hits. */
+const distribution = (q: string, facet: string): Body => ({
+  q: normalizeQuery(q),
+  filter: segmentFilter(searchScope(anonymous), {}),
+  page: 1,
+  hitsPerPage: 0,
+  facets: [facet],
+});
+
+const variants: ReadonlyArray<{ name: string; bodies: (q: string) => Body[] }> = [
   {
-    name: 'limit/offset (estimated total), facets',
-    body: (q) => ({ ...without(base(q), 'page', 'hitsPerPage'), limit: 20, offset: 0 }),
+    name: `as sent: hits + ${segmentFacets[1]} distribution together`,
+    bodies: (q) => [base(q), distribution(q, segmentFacets[1])],
+  },
+  { name: 'hits request alone (speaker facet)', bodies: (q) => [base(q)] },
+  { name: `${segmentFacets[1]} distribution alone`, bodies: (q) => [distribution(q, segmentFacets[1])] },
+  { name: 'interviewId distribution alone (string facet)', bodies: (q) => [distribution(q, 'interviewId')] },
+  { name: 'hits, no facets', bodies: (q) => [without(base(q), 'facets')] },
+  {
+    name: 'hits, limit/offset (estimated total)',
+    bodies: (q) => [{ ...without(base(q), 'page', 'hitsPerPage'), limit: 20, offset: 0 }],
   },
   {
-    name: 'limit/offset, no facets',
-    body: (q) => ({ ...without(base(q), 'page', 'hitsPerPage', 'facets'), limit: 20, offset: 0 }),
+    name: 'hits, no crop/highlight',
+    bodies: (q) => [without(base(q), 'attributesToCrop', 'cropLength', 'cropMarker', 'attributesToHighlight')],
   },
+  { name: 'hits, no filter', bodies: (q) => [without(base(q), 'filter')] },
   {
-    name: 'no crop/highlight',
-    body: (q) => without(base(q), 'attributesToCrop', 'cropLength', 'cropMarker', 'attributesToHighlight'),
-  },
-  { name: 'no filter', body: (q) => without(base(q), 'filter') },
-  {
-    name: 'attributesToSearchOn text+spellings',
-    body: (q) => ({ ...base(q), attributesToSearchOn: ['text', 'spellings'] }),
+    name: 'hits, attributesToSearchOn text+spellings',
+    bodies: (q) => [{ ...base(q), attributesToSearchOn: ['text', 'spellings'] }],
   },
 ];
 
 async function main(): Promise<void> {
   configureLogger('warn');
   const sidecar = new MeiliSidecar({ dataDir: path.join(values.dir!, 'meili') });
-  const { url, masterKey } = await sidecar.start();
+  const limitMiB = values['meili-memory-limit'] ? Number(values['meili-memory-limit']) : undefined;
+  const ceiling = limitMiB === undefined ? undefined : createMemoryCeiling(limitMiB);
+  const { url, masterKey } = ceiling ? await ceiling.startInside(() => sidecar.start()) : await sidecar.start();
+  if (ceiling) {
+    ceiling.assertHolds(sidecar.pid!);
+    process.stdout.write(`Meilisearch inside a memory limit of ${limitMiB} MiB\n`);
+  }
   const pid = sidecar.pid!;
   const mem = (label: string) => {
     const m = memoryOf(pid);
@@ -116,18 +137,20 @@ async function main(): Promise<void> {
       }
       process.stdout.write(`applied ${values.settings}\n`);
     }
-    const send = async (body: Body) => {
-      const t0 = performance.now();
+    const one = async (body: Body) => {
       const res = await fetch(`${url}/indexes/${values.index}/search`, {
         method: 'POST',
         headers,
         body: JSON.stringify(body),
       });
       const text = await res.text();
-      const ms = performance.now() - t0;
       if (!res.ok) throw new Error(`${res.status} ${text.slice(0, 300)}`);
-      const json = JSON.parse(text) as { processingTimeMs: number; totalHits?: number; estimatedTotalHits?: number };
-      return { ms, engine: json.processingTimeMs, total: json.totalHits ?? json.estimatedTotalHits ?? 0 };
+      return (JSON.parse(text) as { processingTimeMs: number }).processingTimeMs;
+    };
+    const send = async (bodies: Body[]) => {
+      const t0 = performance.now();
+      const engine = Math.max(...(await Promise.all(bodies.map(one))));
+      return { ms: performance.now() - t0, engine };
     };
     const stats = (await (await fetch(`${url}/indexes/${values.index}/stats`, { headers })).json()) as Record<
       string,
@@ -138,14 +161,14 @@ async function main(): Promise<void> {
       `index ${values.index}: ${numberOfDocuments} documents, rawDocumentDbSize ${(rawDocumentDbSize! / MiB).toFixed(1)} MiB, avgDocumentSize ${avgDocumentSize} B\n`,
     );
     // warm-up: every query and variant once
-    for (const { q } of benchQueries) for (const v of variants) await send(v.body(q));
+    for (const { q } of benchQueries) for (const v of variants) await send(v.bodies(q));
     const samples = variants.map(() => ({ ms: [] as number[], engine: [] as number[] }));
     for (let r = 0; r < rounds; r++) {
       for (const { q } of benchQueries) {
         for (let k = 0; k < variants.length; k++) {
           // rotate who goes first
           const i = (k + r) % variants.length;
-          const s = await send(variants[i]!.body(q));
+          const s = await send(variants[i]!.bodies(q));
           samples[i]!.ms.push(s.ms);
           samples[i]!.engine.push(s.engine);
         }
@@ -167,8 +190,10 @@ async function main(): Promise<void> {
         ];
       }),
     );
+    if (ceiling) process.stdout.write(`${describeCeiling(ceiling.report())}\n`);
   } finally {
     await sidecar.stop();
+    ceiling?.remove();
   }
 }
 

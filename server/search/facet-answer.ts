@@ -4,6 +4,7 @@
 // for 18,000 interviews). The rest of the answer is parsed and checked as usual; an answer that does not look the
 // way the scanner expects is parsed whole, so the result never depends on the shortcut.
 import { z } from 'zod';
+import { keyCounts, type InterviewKeyCounts } from './interview-key.js';
 
 /** One facet's distribution as parallel lists, in Meilisearch's order. */
 export interface FacetValueCounts {
@@ -35,26 +36,65 @@ export function parseFacetAnswer(text: string, facet: string): FacetAnswer {
   return { ...envelope, counts: scanned.counts };
 }
 
-/** `"value":count` pairs from `pos` up to the closing brace, or null at anything unexpected (escapes, floats …). */
-function scan(text: string, pos: number): { counts: FacetValueCounts; end: number } | null {
+/** The answer's envelope and the distribution of a facet whose values are interview keys (interview-key.ts), read as
+ * numbers straight from the text: no substring per value, and what the catalog looks keys up by. */
+export function parseKeyFacetAnswer(
+  text: string,
+  facet: string,
+): z.infer<typeof answerSchema> & { keys: InterviewKeyCounts } {
+  const marker = `"facetDistribution":{${JSON.stringify(facet)}:{`;
+  const at = text.indexOf(marker);
+  const scanned = at < 0 ? null : scan(text, at + marker.length, true);
+  if (!scanned) {
+    const { counts, ...envelope } = whole(text, facet);
+    return { ...envelope, keys: keyCounts(counts.values, counts.counts) };
+  }
+  const envelope = answerSchema.parse(JSON.parse(text.slice(0, at + marker.length) + text.slice(scanned.end)));
+  return { ...envelope, keys: { keys: scanned.keys, counts: scanned.counts.counts } };
+}
+
+/** A run of at most 15 decimal digits from `pos`: its value and where it ends, or null. */
+function digitsAt(text: string, pos: number): { n: number; end: number } | null {
+  const start = pos;
+  let n = 0;
+  for (let c = text.charCodeAt(pos); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++pos)) n = n * 10 + (c - 0x30);
+  return pos === start || pos - start > 15 ? null : { n, end: pos };
+}
+
+/**
+ * `"value":count` pairs from `pos` up to the closing brace, or null at anything unexpected (escapes, floats …).
+ * `numeric`: the values are keys, `"<digits>"`, read into `keys` instead of `counts.values`.
+ */
+function scan(
+  text: string,
+  pos: number,
+  numeric = false,
+): { counts: FacetValueCounts; keys: number[]; end: number } | null {
   const counts: FacetValueCounts = { values: [], counts: [] };
-  if (text.charCodeAt(pos) === CLOSE) return { counts, end: pos };
+  const keys: number[] = [];
+  if (text.charCodeAt(pos) === CLOSE) return { counts, keys, end: pos };
   for (;;) {
     if (text.charCodeAt(pos) !== QUOTE) return null;
-    const close = text.indexOf('"', pos + 1);
-    if (close < 0) return null;
-    const value = text.slice(pos + 1, close);
-    if (value.includes(BACKSLASH)) return null;
-    pos = close + 1;
+    if (numeric) {
+      const key = digitsAt(text, pos + 1);
+      if (!key || text.charCodeAt(key.end) !== QUOTE) return null;
+      keys.push(key.n);
+      pos = key.end + 1;
+    } else {
+      const close = text.indexOf('"', pos + 1);
+      if (close < 0) return null;
+      const value = text.slice(pos + 1, close);
+      if (value.includes(BACKSLASH)) return null;
+      counts.values.push(value);
+      pos = close + 1;
+    }
     if (text.charCodeAt(pos++) !== COLON) return null;
-    const digits = pos;
-    let n = 0;
-    for (let c = text.charCodeAt(pos); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++pos)) n = n * 10 + (c - 0x30);
-    if (pos === digits || pos - digits > 15) return null;
-    counts.values.push(value);
-    counts.counts.push(n);
+    const count = digitsAt(text, pos);
+    if (!count) return null;
+    pos = count.end;
+    counts.counts.push(count.n);
     const next = text.charCodeAt(pos);
-    if (next === CLOSE) return { counts, end: pos };
+    if (next === CLOSE) return { counts, keys, end: pos };
     if (next !== COMMA) return null;
     pos++;
   }

@@ -79,9 +79,8 @@ export class InterviewCatalog {
   // A Map: the ids tallied are scanned out of an answer (facet-answer.ts) as substrings, not interned keys, and a Map
   // hashes those faster than a dictionary object looks them up (bench/search/api-ab.ts).
   readonly #slotOf = new Map<string, number>();
-  /** interviewKey → slot, for keys of one interview; keys two or more interviews share are in #sharedKeys instead. */
-  readonly #slotOfKey = new Map<number, number>();
-  readonly #sharedKeys = new Set<number>();
+  /** interviewKey → slot (or SHARED for a key two or more interviews have). */
+  readonly #slotOfKey: KeySlots;
   readonly #entries: CatalogEntry[] = [];
   readonly #valueStart: Uint32Array;
   readonly #valueNos: Uint32Array;
@@ -94,6 +93,8 @@ export class InterviewCatalog {
 
   constructor(entries: Iterable<CatalogEntry>) {
     const numbers = new Map<string, number>();
+    const keys: number[] = [];
+    const slots: number[] = [];
     const starts: number[] = [];
     const nos: number[] = [];
     for (const facet of interviewFacets) this.#byValue.set(facet, new Map());
@@ -101,13 +102,8 @@ export class InterviewCatalog {
       if (this.#slotOf.has(entry.id)) continue;
       const slot = this.#entries.push(entry) - 1;
       this.#slotOf.set(entry.id, slot);
-      const key = interviewKey(entry.id);
-      if (this.#sharedKeys.has(key)) {
-        // a third interview on a shared key
-      } else if (this.#slotOfKey.has(key)) {
-        this.#slotOfKey.delete(key);
-        this.#sharedKeys.add(key);
-      } else this.#slotOfKey.set(key, slot);
+      keys.push(interviewKey(entry.id));
+      slots.push(slot);
       starts.push(nos.length);
       for (const facet of interviewFacets) {
         const index = this.#byValue.get(facet)!;
@@ -128,6 +124,7 @@ export class InterviewCatalog {
       }
     }
     starts.push(nos.length);
+    this.#slotOfKey = new KeySlots(keys, slots);
     this.#valueStart = Uint32Array.from(starts);
     this.#valueNos = Uint32Array.from(nos);
   }
@@ -222,12 +219,10 @@ export class InterviewCatalog {
       const key = keys[i]!;
       const n = hits[i]!;
       const slot = this.#slotOfKey.get(key);
-      if (slot === undefined) {
-        if (this.#sharedKeys.has(key)) sharedKeys.push(key);
-        else {
-          hidden += n;
-          hiddenKeys.push(key);
-        }
+      if (slot === SHARED) sharedKeys.push(key);
+      else if (slot === NONE) {
+        hidden += n;
+        hiddenKeys.push(key);
       } else if (full && full[slot] === 0) {
         hidden += n;
         hiddenIds.add(this.#entries[slot]!.id);
@@ -267,6 +262,50 @@ export class InterviewCatalog {
       hiddenKeys,
       sharedKeys: split ? [] : sharedKeys,
     };
+  }
+}
+
+const NONE = -1;
+const SHARED = -2;
+
+/**
+ * Interview key → catalog slot, looked up ~20,000 times per search: an open-addressing table over typed arrays. A Map
+ * of these 48-bit keys (heap numbers, not small integers) was most of tally's time at 1,000,000 passages
+ * (bench/search/api-ab.ts --profile). Keys are SHA-256 bits, so their low bits are already an even spread.
+ */
+class KeySlots {
+  readonly #keys: Float64Array;
+  readonly #slots: Int32Array;
+  readonly #mask: number;
+
+  constructor(keys: readonly number[], slots: readonly number[]) {
+    let size = 16;
+    while (size < keys.length * 2) size *= 2;
+    this.#mask = size - 1;
+    this.#keys = new Float64Array(size).fill(-1);
+    this.#slots = new Int32Array(size).fill(NONE);
+    keys.forEach((key, i) => {
+      const at = this.#find(key);
+      if (this.#keys[at] === key) this.#slots[at] = SHARED;
+      else {
+        this.#keys[at] = key;
+        this.#slots[at] = slots[i]!;
+      }
+    });
+  }
+
+  /** Where `key` is, or the empty place it would go. */
+  #find(key: number): number {
+    // `key % 2 ** 32` as an int: the low 32 bits (exact for integers below 2 ** 53)
+    let at = (key >>> 0) & this.#mask;
+    while (this.#keys[at] !== key && this.#keys[at] !== -1) at = (at + 1) & this.#mask;
+    return at;
+  }
+
+  /** The slot of the one interview with this key, SHARED, or NONE (also for anything that is not a key). */
+  get(key: number): number {
+    if (!(key >= 0)) return NONE;
+    return this.#slots[this.#find(key)]!;
   }
 }
 

@@ -13,8 +13,8 @@ import type { EnqueuedTask, SearchParams } from 'meilisearch';
 import type { Logger } from '../logger.js';
 import type { SearchEngine } from './engine.js';
 import { matchingWordRanges, normalizeQuery } from './german.js';
-import { parseFacetAnswer, type FacetValueCounts } from './facet-answer.js';
-import { keyCounts, type InterviewKeyCounts } from './interview-key.js';
+import { parseFacetAnswer, parseKeyFacetAnswer, type FacetValueCounts } from './facet-answer.js';
+import type { InterviewKeyCounts } from './interview-key.js';
 import { quote } from './interview-index.js';
 import { MARK_CLOSE, MARK_OPEN, safeHighlight } from './highlight.js';
 import {
@@ -68,6 +68,15 @@ export interface SegmentSearchResult {
   perInterview?: InterviewKeyCounts;
   processingTimeMs: number;
 }
+
+/** Page 1 of 0 hits: only the distribution of `facet` over every matching passage (read by facet-answer.ts). */
+const distributionRequest = (q: string, filter: string | undefined, facet: string) => ({
+  q,
+  filter,
+  page: 1,
+  hitsPerPage: 0,
+  facets: [facet],
+});
 
 const CROP_WORDS = 30;
 /** Passages per group of replaceMedia (~550 bytes each in bench/search: ~55 MB). */
@@ -317,12 +326,6 @@ export class SegmentIndex {
     return count;
   }
 
-  #distribution(query: string, filter: string | undefined, facet: 'interviewKey' | 'interviewId') {
-    return this.#searchRaw({ q: query, filter, page: 1, hitsPerPage: 0, facets: [facet] }).then((text) =>
-      parseFacetAnswer(text, facet),
-    );
-  }
-
   /**
    * Matching passages per interview id among passages with one of `keys`: the split of keys two interviews share
    * (InterviewCatalog.tally). Same query and filter as the search it completes.
@@ -333,12 +336,8 @@ export class SegmentIndex {
     keys: readonly number[],
   ): Promise<FacetValueCounts> {
     const only = `interviewKey IN [${keys.map(keyLiteral).join(', ')}]`;
-    const answer = await this.#distribution(
-      normalizeQuery(q),
-      filter ? `(${filter}) AND ${only}` : only,
-      'interviewId',
-    );
-    return answer.counts;
+    const body = distributionRequest(normalizeQuery(q), filter ? `(${filter}) AND ${only}` : only, 'interviewId');
+    return parseFacetAnswer(await this.#searchRaw(body), 'interviewId').counts;
   }
 
   async search(params: SegmentSearchParams): Promise<SegmentSearchResult> {
@@ -366,8 +365,10 @@ export class SegmentIndex {
         highlightPostTag: MARK_CLOSE,
       }),
       facets.includes('interviewKey')
-        ? // page 1 of 0 hits: only the distribution over every matching passage, read by facet-answer.ts
-          this.#distribution(query, params.filter, 'interviewKey')
+        ? // keys read as numbers from the text (facet-answer.ts)
+          this.#searchRaw(distributionRequest(query, params.filter, 'interviewKey')).then((text) =>
+            parseKeyFacetAnswer(text, 'interviewKey'),
+          )
         : undefined,
     ]);
     return {
@@ -392,7 +393,7 @@ export class SegmentIndex {
         };
       }),
       facets: (result.facetDistribution ?? {}) as Record<string, Record<string, number>>,
-      perInterview: perInterview && keyCounts(perInterview.counts.values, perInterview.counts.counts),
+      perInterview: perInterview?.keys,
       // the requests ran side by side: the slower one is what the search waited for
       processingTimeMs: Math.max(result.processingTimeMs, perInterview?.processingTimeMs ?? 0),
     };

@@ -1,7 +1,7 @@
 // facet-answer.ts reads the interviewId distribution of a Meilisearch answer without JSON.parse: whatever the
 // answer looks like, the result must be what JSON.parse would have given.
 import { describe, expect, it } from 'vitest';
-import { parseFacetAnswer } from '../../server/search/facet-answer.js';
+import { parseFacetAnswer, parseKeyFacetAnswer } from '../../server/search/facet-answer.js';
 
 const answer = (distribution: Record<string, number> | undefined, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -56,5 +56,45 @@ describe('parseFacetAnswer', () => {
   it('refuses an answer that is not a search answer (zod at the engine edge)', () => {
     expect(() => parseFacetAnswer('{"message":"index not found"}', 'interviewId')).toThrow();
     expect(() => parseFacetAnswer(answer({ 'int-1': 5 }).replace(':5', ':-5'), 'interviewId')).toThrow();
+  });
+});
+
+describe('parseKeyFacetAnswer (interview keys)', () => {
+  // written out: JSON.stringify would put integer-like keys first, in ascending order, not in Meilisearch's order
+  const keyed = (pairs: Array<[string, number]>) =>
+    answer(undefined).replace(
+      '"facetStats"',
+      `"facetDistribution":{"interviewKey":{${pairs.map(([k, n]) => `${JSON.stringify(k)}:${n}`).join(',')}}},"facetStats"`,
+    );
+
+  it('reads keys and counts as numbers, in Meilisearch order', () => {
+    const text = keyed([
+      ['281474976710655', 3],
+      ['0', 1],
+      ['123456789012', 40],
+    ]);
+    const got = parseKeyFacetAnswer(text, 'interviewKey');
+    expect(got.totalHits).toBe(42);
+    expect(got.keys).toEqual({ keys: [281474976710655, 0, 123456789012], counts: [3, 1, 40] });
+  });
+
+  it('a value that is no key (too long, not digits) is parsed whole and becomes NaN, which no interview has', () => {
+    const text = keyed([
+      ['1234567890123456', 2],
+      ['int-1', 3],
+      ['77', 4],
+    ]);
+    const got = parseKeyFacetAnswer(text, 'interviewKey');
+    // parsed whole: JSON.parse's order, integer-like names first
+    const pairs = got.keys.keys.map((k, i) => [Number.isNaN(k) ? 'NaN' : k, got.keys.counts[i]]);
+    expect(pairs).toEqual([
+      [77, 4],
+      ['NaN', 2],
+      ['NaN', 3],
+    ]);
+  });
+
+  it('no distribution is an empty one', () => {
+    expect(parseKeyFacetAnswer(answer(undefined), 'interviewKey').keys).toEqual({ keys: [], counts: [] });
   });
 });
