@@ -2,7 +2,8 @@
 // how long indexing takes and how much memory Meilisearch needs for it.
 //
 //   npx tsx bench/search.ts [--segments 200000] [--corpus speech|mining] [--decompounder on|off|compare]
-//                           [--requests 300] [--per-query] [--keep]
+//                           [--requests 300] [--per-query] [--keep] [--restart-before-queries]
+//                           [--meili-memory-limit <MiB>]
 //
 // A fresh embedded Meilisearch (MeiliSidecar: 256 MiB indexing memory, one indexing thread) in a temp dir gets
 // `--segments` generated German passages through SegmentIndex with our settings: `speech` (default) draws ~30 words
@@ -31,7 +32,15 @@ import { generateSegments } from '../tests/helpers/german-corpus.js';
 import { generateSpeechSegments } from '../tests/helpers/speech-corpus.js';
 import { seedStore, startApiServer, type ApiServer } from './search/api-server.js';
 import { directSearch, recordSearchRequests } from './search/direct.js';
-import { indexCorpus, peakOf, PREFIX, waitForIdle, type BenchMedia, type Indexed } from './search/indexing.js';
+import {
+  indexCorpus,
+  peakOf,
+  PREFIX,
+  restartForQueries,
+  waitForIdle,
+  type BenchMedia,
+  type Indexed,
+} from './search/indexing.js';
 import { benchQueries as queries } from './search/queries.js';
 import { memoryOf, MiB, percentile, printTable, timedFetch, type Sample } from './search/report.js';
 
@@ -52,6 +61,9 @@ const { values } = parseArgs({
     // a hard memory limit for Meilisearch in MiB, as a container limit sets one (bench/search/memory-limit.ts; root)
     'meili-memory-limit': { type: 'string' },
     settings: { type: 'string' },
+    // queries against a Meilisearch restarted on the built index (as after `npm run cli -- reindex`), not against the
+    // process that indexed: its memory is then measured for each phase (bench/search/indexing.ts restartForQueries)
+    'restart-before-queries': { type: 'boolean', default: false },
   },
 });
 const segmentCount = Number(values.segments);
@@ -146,19 +158,10 @@ async function main(): Promise<void> {
   }
   const decompounderOn = values.decompounder !== 'off';
   const indexed = await index(media, path.join(dir, 'meili'), decompounderOn);
-  const {
-    url,
-    masterKey,
-    meiliPid,
-    engine,
-    segments,
-    indexSeconds,
-    wallSeconds,
-    batches,
-    afterIndexing,
-    peakSampled,
-    peakAnon,
-  } = indexed;
+  const { indexSeconds, wallSeconds, batches, afterIndexing, peakSampled, peakAnon } = indexed;
+  const restarted = values['restart-before-queries'] ? await restartForQueries(indexed) : undefined;
+  const { url, masterKey, meiliPid, engine, segments } = restarted ?? indexed;
+  const afterRestart = restarted ? memoryOf(meiliPid) : undefined;
 
   // the requests SegmentIndex.search sends for an anonymous viewer, recorded from the real code so they cannot drift
   const filter = segmentFilter(searchScope(anonymous), {});
@@ -258,6 +261,10 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Meilisearch RSS     after indexing ${mem(afterIndexing)}, after queries ${mem(afterQueries)}\n`,
   );
+  if (afterRestart)
+    process.stdout.write(
+      `                    queries ran on Meilisearch restarted after indexing: ${mem(afterRestart)} after the restart, VmHWM of the queries ${(afterQueries.hwm / MiB).toFixed(0)} MiB\n`,
+    );
   process.stdout.write(
     `                    peak ${(peak / MiB).toFixed(0)} MiB (VmHWM); sampled every 100 ms while indexing: ${(peakSampled / MiB).toFixed(0)} MiB (file ${(indexed.peakFile / MiB).toFixed(0)}), anon peak ${(peakAnon / MiB).toFixed(0)} MiB, file peak ${(indexed.peakFileMax / MiB).toFixed(0)} MiB\n`,
   );

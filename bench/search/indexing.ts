@@ -139,3 +139,21 @@ export async function indexCorpus(media: BenchMedia, opts: IndexOptions): Promis
 
 /** Peak RSS of an indexing run: the larger of the sampled maximum and the kernel's VmHWM. */
 export const peakOf = (x: Indexed): number => Math.max(x.peakSampled, x.afterIndexing.hwm);
+
+/**
+ * Meilisearch stopped and started again on the index it just built, inside the same memory limit if any: how the
+ * embedded archive searches after `npm run cli -- reindex` (that command's Meilisearch ends with it). An indexing
+ * process keeps what it allocated for the write transactions (anonymous memory after indexing a million passages:
+ * ~745 MiB); a fresh one holds only what searches touch.
+ */
+export async function restartForQueries(
+  indexed: Indexed,
+): Promise<Pick<Indexed, 'url' | 'masterKey' | 'meiliPid' | 'engine' | 'segments'>> {
+  await indexed.sidecar.stop();
+  const { ceiling, sidecar } = indexed;
+  const { url, masterKey } = ceiling ? await ceiling.startInside(() => sidecar.start()) : await sidecar.start();
+  const meiliPid = sidecar.pid!;
+  ceiling?.assertHolds(meiliPid);
+  const engine = new SearchEngine({ url, apiKey: masterKey, indexPrefix: PREFIX, timeoutMs: 120_000 });
+  return { url, masterKey, meiliPid, engine, segments: new SegmentIndex(engine, moduleLogger('bench')) };
+}
