@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Interview } from '../../server/store/types.js';
+import { makeInterview } from '../contract/repository-contract-helpers.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 const shared = new Map<string, number>();
@@ -12,28 +13,16 @@ vi.mock('../../server/search/interview-key.js', async (importOriginal) => {
   return { ...original, interviewKey: (id: string) => shared.get(id) ?? original.interviewKey(id) };
 });
 
-const now = '2026-12-03T10:00:00.000Z';
-const interview = (title: string, narrator: string, patch: Partial<Interview> = {}): Interview => ({
-  id: crypto.randomUUID(),
-  collectionId: null,
-  title,
-  people: [{ name: narrator, role: 'narrator' }],
-  recordedAt: '1988',
-  place: { name: 'Golpa' },
-  language: 'de',
-  summary: null,
-  keywords: [],
-  visibility: 'public',
-  status: 'published',
-  grants: [],
-  embargoUntil: null,
-  embargoListed: false,
-  createdBy: null,
-  createdAt: now,
-  updatedAt: now,
-  version: 1,
-  ...patch,
-});
+/** A published, public interview with one narrator, recorded in Golpa. */
+const interview = (title: string, narrator: string, patch: Partial<Interview> = {}): Interview =>
+  makeInterview({
+    title,
+    people: [{ name: narrator, role: 'narrator' }],
+    place: { name: 'Golpa' },
+    visibility: 'public',
+    status: 'published',
+    ...patch,
+  });
 const passages = (n: number) =>
   Array.from({ length: n }, (_, i) => ({
     start: i * 10,
