@@ -222,7 +222,8 @@ export class InterviewCatalog {
       if (slot === SHARED) sharedKeys.push(key);
       else if (slot === NONE) {
         hidden += n;
-        hiddenKeys.push(key);
+        // a value that is no key (NaN from an answer of another shape) cannot be filtered out, only not counted
+        if (Number.isSafeInteger(key)) hiddenKeys.push(key);
       } else if (full && full[slot] === 0) {
         hidden += n;
         hiddenIds.add(this.#entries[slot]!.id);

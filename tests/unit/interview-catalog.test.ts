@@ -117,6 +117,9 @@ describe('InterviewCatalog', () => {
     // an interview the store does not have is known by its key only
     expect(forAnonymous.hiddenKeys).toEqual([interviewKey('gone-from-store')]);
     expect(forAnonymous.sharedKeys).toEqual([]);
+    // what no key is (facet-answer.ts reads it as NaN) is hidden, never turned into a filter
+    const odd = catalog.tally({ keys: [NaN, interviewKey(gerda.id)], counts: [4, 1] }, anonymous);
+    expect([odd.hidden, odd.hiddenKeys, odd.hitsIn(gerda.id)]).toEqual([4, [], 1]);
     expect([gerda, draft, withdrawn].map((i) => forAnonymous.hitsIn(i.id))).toEqual([5, 0, 0]);
     expect(forAnonymous.facets.narrators).toEqual({ 'Gerda Weiß': 5 });
     const curator: Viewer = {
