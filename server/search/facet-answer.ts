@@ -25,32 +25,36 @@ const COMMA = 0x2c;
 const CLOSE = 0x7d;
 const BACKSLASH = '\\';
 
+type Envelope = z.infer<typeof answerSchema>;
+
 /** The answer's envelope and `facet`'s distribution (empty lists when the answer has none). */
 export function parseFacetAnswer(text: string, facet: string): FacetAnswer {
-  const marker = `"facetDistribution":{${JSON.stringify(facet)}:{`;
-  const at = text.indexOf(marker);
-  const scanned = at < 0 ? null : scan(text, at + marker.length);
-  if (!scanned) return whole(text, facet);
-  // the envelope with the facet's values cut out: small, parsed and checked like any engine answer
-  const envelope = answerSchema.parse(JSON.parse(text.slice(0, at + marker.length) + text.slice(scanned.end)));
-  return { ...envelope, counts: scanned.counts };
+  const read = readAnswer(text, facet, false);
+  return read.scanned ? { ...read.envelope, counts: read.scanned.counts } : read.whole;
 }
 
 /** The answer's envelope and the distribution of a facet whose values are interview keys (interview-key.ts), read as
  * numbers straight from the text: no substring per value, and what the catalog looks keys up by. */
-export function parseKeyFacetAnswer(
+export function parseKeyFacetAnswer(text: string, facet: string): Envelope & { keys: InterviewKeyCounts } {
+  const read = readAnswer(text, facet, true);
+  if (read.scanned) return { ...read.envelope, keys: { keys: read.scanned.keys, counts: read.scanned.counts.counts } };
+  const { counts, ...envelope } = read.whole;
+  return { ...envelope, keys: keyCounts(counts.values, counts.counts) };
+}
+
+/** The facet's values scanned out and the small rest parsed and checked like any engine answer, or the whole answer
+ * parsed where the scanner would have to guess. */
+function readAnswer(
   text: string,
   facet: string,
-): z.infer<typeof answerSchema> & { keys: InterviewKeyCounts } {
+  numeric: boolean,
+): { scanned: NonNullable<ReturnType<typeof scan>>; envelope: Envelope } | { scanned: null; whole: FacetAnswer } {
   const marker = `"facetDistribution":{${JSON.stringify(facet)}:{`;
   const at = text.indexOf(marker);
-  const scanned = at < 0 ? null : scan(text, at + marker.length, true);
-  if (!scanned) {
-    const { counts, ...envelope } = whole(text, facet);
-    return { ...envelope, keys: keyCounts(counts.values, counts.counts) };
-  }
+  const scanned = at < 0 ? null : scan(text, at + marker.length, numeric);
+  if (!scanned) return { scanned: null, whole: whole(text, facet) };
   const envelope = answerSchema.parse(JSON.parse(text.slice(0, at + marker.length) + text.slice(scanned.end)));
-  return { ...envelope, keys: { keys: scanned.keys, counts: scanned.counts.counts } };
+  return { scanned, envelope };
 }
 
 /** A run of at most 15 decimal digits from `pos`: its value and where it ends, or null. */
