@@ -30,7 +30,8 @@ export async function seedStore(dataDir: string, media: BenchMedia): Promise<voi
         embargoUntil: null,
         embargoListed: false,
         createdBy: null,
-        createdAt: now,
+        // the interview key (server/search/interview-key.ts) is derived from it: the same one the passages were indexed with
+        createdAt: i.createdAt,
         updatedAt: now,
         version: 1,
       });

@@ -57,12 +57,13 @@ function readAnswer(
   return { scanned, envelope };
 }
 
-/** A run of at most 15 decimal digits from `pos`: its value and where it ends, or null. */
+/** A run of at most 16 decimal digits from `pos` (interview keys have up to 16) that is an exact integer (below
+ * 2^53): its value and where it ends, or null. */
 function digitsAt(text: string, pos: number): { n: number; end: number } | null {
   const start = pos;
   let n = 0;
   for (let c = text.charCodeAt(pos); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++pos)) n = n * 10 + (c - 0x30);
-  return pos === start || pos - start > 15 ? null : { n, end: pos };
+  return pos === start || pos - start > 16 || !Number.isSafeInteger(n) ? null : { n, end: pos };
 }
 
 /**

@@ -35,6 +35,8 @@ export interface CatalogEntry {
   /** Every facet's values as strings, the way Meilisearch keys a distribution (years too), each value once. */
   facets: Record<InterviewFacet, readonly string[]>;
   access: AccessFields;
+  /** interviewKey(): what its passages are counted on. */
+  key: number;
 }
 
 // Meilisearch compares facet values case-insensitively; choices made in its terms keep working here
@@ -68,6 +70,7 @@ export function catalogEntry(
       embargoUntil: access.embargoUntil,
       embargoListed: access.embargoListed,
     },
+    key: interviewKey(meta),
   };
 }
 
@@ -102,7 +105,7 @@ export class InterviewCatalog {
       if (this.#slotOf.has(entry.id)) continue;
       const slot = this.#entries.push(entry) - 1;
       this.#slotOf.set(entry.id, slot);
-      keys.push(interviewKey(entry.id));
+      keys.push(entry.key);
       slots.push(slot);
       starts.push(nos.length);
       for (const facet of interviewFacets) {
@@ -271,18 +274,23 @@ const SHARED = -2;
 
 /**
  * Interview key → catalog slot, looked up ~20,000 times per search: an open-addressing table over typed arrays. A Map
- * of these 48-bit keys (heap numbers, not small integers) was most of tally's time at 1,000,000 passages
- * (bench/search/api-ab.ts --profile). Keys are SHA-256 bits, so their low bits are already an even spread.
+ * of such keys (up to 53 bits: heap numbers, not small integers) was most of tally's time at 1,000,000 passages
+ * (bench/search/api-ab.ts --profile). Keys are mostly a creation time (interview-key.ts), not an even spread of bits:
+ * both halves are mixed (Fibonacci hashing) before the table's place is taken from the top bits. (Placed by the low
+ * bits alone, 20,000 interviews created an hour apart piled up: one tally took ~380 ms instead of ~11 ms.)
  */
 class KeySlots {
   readonly #keys: Float64Array;
   readonly #slots: Int32Array;
   readonly #mask: number;
+  readonly #shift: number;
 
   constructor(keys: readonly number[], slots: readonly number[]) {
-    let size = 16;
-    while (size < keys.length * 2) size *= 2;
+    let bits = 4;
+    while (2 ** bits < keys.length * 2) bits++;
+    const size = 2 ** bits;
     this.#mask = size - 1;
+    this.#shift = 32 - bits;
     this.#keys = new Float64Array(size).fill(-1);
     this.#slots = new Int32Array(size).fill(NONE);
     keys.forEach((key, i) => {
@@ -297,8 +305,9 @@ class KeySlots {
 
   /** Where `key` is, or the empty place it would go. */
   #find(key: number): number {
-    // `key % 2 ** 32` as an int: the low 32 bits (exact for integers below 2 ** 53)
-    let at = (key >>> 0) & this.#mask;
+    // low and high 32 bits as ints (exact for integers below 2 ** 53)
+    const mixed = (key >>> 0) ^ Math.imul((key / 2 ** 32) >>> 0, 0x85ebca6b);
+    let at = Math.imul(mixed, 0x9e3779b1) >>> this.#shift;
     while (this.#keys[at] !== key && this.#keys[at] !== -1) at = (at + 1) & this.#mask;
     return at;
   }

@@ -28,14 +28,16 @@ export interface SegmentInterviewMeta {
   visibility: Visibility;
   grants: string[];
   createdBy: string | null;
+  /** When the interview was created (ISO): with the id, its key (interview-key.ts). */
+  createdAt: string;
 }
 
 export interface SegmentDocument {
   /** `${mediaId}_${segmentNo}` */
   id: string;
   interviewId: string;
-  /** interviewKey(interviewId): what hits per interview are counted on (interview-key.ts). */
-  interviewKey: number;
+  /** interviewKey(interview): what hits per interview are counted on (interview-key.ts). */
+  interviewSortKey: number;
   mediaId: string;
   start: number;
   end: number;
@@ -50,7 +52,7 @@ export interface SegmentDocument {
 
 /** Facets Meilisearch counts itself: the segment's own speaker, and hits per interview by interview key (the catalog
  * turns those into the interview facets). */
-export const segmentFacets = ['speaker', 'interviewKey'] as const;
+export const segmentFacets = ['speaker', 'interviewSortKey'] as const;
 export type SegmentFacet = (typeof segmentFacets)[number];
 
 // Derived fields start with this stop word: otherwise a field consisting of (or starting with) the query word lands
@@ -72,6 +74,7 @@ export function segmentMetaFromInterview(i: Interview): SegmentInterviewMeta {
     visibility: i.visibility,
     grants: i.grants,
     createdBy: i.createdBy,
+    createdAt: i.createdAt,
   };
 }
 
@@ -128,7 +131,7 @@ export function toSegmentDocuments(
   const interviewTags = interviewAccessTags(interview);
   const names = protectedNameWords(interviewNames(interview));
   prepareExpansion(segments.map((s) => s.text));
-  const key = interviewKey(interview.id);
+  const key = interviewKey(interview);
   return segments.map((segment, segmentNo) => {
     const text = segment.text.replace(CONTROL, '');
     const { spellings, parts: allParts } = expandForIndex(text, germanVocabulary(), names);
@@ -138,7 +141,7 @@ export function toSegmentDocuments(
     return {
       id: `${mediaId}_${segmentNo}`,
       interviewId: interview.id,
-      interviewKey: key,
+      interviewSortKey: key,
       mediaId,
       start: seconds(segment.start),
       end: seconds(segment.end),

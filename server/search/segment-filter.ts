@@ -50,7 +50,7 @@ export function segmentFilter(
     clauses.push(`interviewId NOT IN [${choices.excludeInterviewIds.map(quote).join(', ')}]`);
   }
   if (choices.excludeInterviewKeys && choices.excludeInterviewKeys.length > 0) {
-    clauses.push(`interviewKey NOT IN [${choices.excludeInterviewKeys.map(keyLiteral).join(', ')}]`);
+    clauses.push(`interviewSortKey NOT IN [${choices.excludeInterviewKeys.map(keyLiteral).join(', ')}]`);
   }
   return clauses.length > 0 ? clauses.join(' AND ') : undefined;
 }

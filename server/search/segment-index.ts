@@ -62,9 +62,9 @@ export interface SegmentSearchResult {
   page: number;
   hitsPerPage: number;
   hits: SegmentHit[];
-  /** Facet distributions asked for, but not interviewKey: that one is `perInterview`. */
+  /** Facet distributions asked for, but not interviewSortKey: that one is `perInterview`. */
   facets: Record<string, Record<string, number>>;
-  /** Matching passages per interview key (the interviewKey facet), when asked for. */
+  /** Matching passages per interview key (the interviewSortKey facet), when asked for. */
   perInterview?: InterviewKeyCounts;
   processingTimeMs: number;
 }
@@ -186,7 +186,7 @@ export class SegmentIndex {
    */
   async mediaToReindex(): Promise<string[]> {
     const media = new Set<string>();
-    for await (const docs of this.#pages('access NOT EXISTS OR interviewKey NOT EXISTS', ['mediaId'], 1000))
+    for await (const docs of this.#pages('access NOT EXISTS OR interviewSortKey NOT EXISTS', ['mediaId'], 1000))
       for (const d of docs) media.add(d.mediaId);
     return [...media];
   }
@@ -335,7 +335,7 @@ export class SegmentIndex {
     filter: string | undefined,
     keys: readonly number[],
   ): Promise<FacetValueCounts> {
-    const only = `interviewKey IN [${keys.map(keyLiteral).join(', ')}]`;
+    const only = `interviewSortKey IN [${keys.map(keyLiteral).join(', ')}]`;
     const body = distributionRequest(normalizeQuery(q), filter ? `(${filter}) AND ${only}` : only, 'interviewId');
     return parseFacetAnswer(await this.#searchRaw(body), 'interviewId').counts;
   }
@@ -345,7 +345,7 @@ export class SegmentIndex {
     const hitsPerPage = params.hitsPerPage ?? 20;
     const query = normalizeQuery(params.q);
     const facets = params.facets ?? [];
-    const withHits = facets.filter((f) => f !== 'interviewKey');
+    const withHits = facets.filter((f) => f !== 'interviewSortKey');
     // Counting the per-interview facet is most of Meilisearch's time for a search (bench/search/levers.ts). Asked for in
     // a request of its own, sent together with the hits request, it is worked on beside it (Meilisearch runs one
     // search per core) instead of after it; both requests find the same passages (same query and filter).
@@ -364,10 +364,10 @@ export class SegmentIndex {
         highlightPreTag: MARK_OPEN,
         highlightPostTag: MARK_CLOSE,
       }),
-      facets.includes('interviewKey')
+      facets.includes('interviewSortKey')
         ? // keys read as numbers from the text (facet-answer.ts)
-          this.#searchRaw(distributionRequest(query, params.filter, 'interviewKey')).then((text) =>
-            parseKeyFacetAnswer(text, 'interviewKey'),
+          this.#searchRaw(distributionRequest(query, params.filter, 'interviewSortKey')).then((text) =>
+            parseKeyFacetAnswer(text, 'interviewSortKey'),
           )
         : undefined,
     ]);

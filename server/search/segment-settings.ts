@@ -41,7 +41,7 @@ export const segmentIndexSettings: Settings = {
   // and takes ~90 MiB off Meilisearch's peak at 200k passages (bench/search); phrases in quotes stay exact (positions).
   proximityPrecision: 'byAttribute',
   pagination: { maxTotalHits: 10_000 },
-  // the interviewKey distribution must be complete: it is what the interview facets and per-interview hit counts are
+  // the interviewSortKey distribution must be complete: it is what the interview facets and per-interview hit counts are
   // summed from. An archive with more matching interviews than this gets undercounted interview facets (never hits).
   // Counts sorted by the API, not by Meilisearch: sorting by count made it rank every value of both facets on each
   // search, 85 % of its processingTimeMs at 200k passages (bench/search/levers.ts: p50 18 → 9 ms with 'alpha').

@@ -358,6 +358,8 @@ export function generateSegments(count: number, seed = 1): GeneratedCorpus {
       visibility: roll < 0.1 ? 'private' : roll < 0.2 ? 'registered' : 'public',
       grants: [],
       createdBy: `user-${m % 7}`,
+      // created one after another, an hour apart (20,000 interviews: ~2.3 years), and indexed in that order
+      createdAt: new Date(Date.UTC(2024, 0, 1) + m * 3_600_000).toISOString(),
     };
     const segments: SegmentInput[] = [];
     const size = Math.min(SEGMENTS_PER_MEDIUM, count - n);

@@ -186,6 +186,7 @@ export function lexiconCorpus(
   const interview: SegmentInterviewMeta = {
     id: 'int-lex',
     title: 'Lexikon',
+    createdAt: '2026-01-01T00:00:00.000Z',
     collectionId: null,
     narrators: [],
     place: null,

@@ -62,4 +62,31 @@ describe('reindex from the store', () => {
     const staff = await curator.agent.get('/api/search?q=Abraum').expect(200);
     expect(staff.body.total).toBe(2);
   });
+
+  it('writes passages interview by interview in order of creation, whatever order the transcripts came in', async () => {
+    const curator = await t.loginAs('curator');
+    const send = (method: 'post' | 'put', url: string) => curator.agent[method](url).set('X-CSRF-Token', curator.csrf);
+    const audio = await makeAudio(dir, { seconds: 4, format: 'mp3' });
+    const made: Array<{ id: string; mediumId: string }> = [];
+    for (const title of ['Zuerst angelegt', 'Danach angelegt']) {
+      const { body } = await send('post', '/api/interviews').send({ title, visibility: 'public' }).expect(201);
+      const medium = await send('post', `/api/interviews/${body.id}/media`).attach('file', audio, 'a.mp3').expect(202);
+      made.push({ id: body.id, mediumId: medium.body.id });
+    }
+    // the later interview's transcript first: ordered by transcript, the rebuild would write it first
+    for (const { id, mediumId } of [...made].reverse()) {
+      await send('put', `/api/interviews/${id}/media/${mediumId}/transcript`)
+        .set('Content-Type', 'text/vtt')
+        .send('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nEins.\n\n00:00:02.000 --> 00:00:03.000\nZwei.\n')
+        .expect(201);
+    }
+    await t.search.client.deleteIndex(t.services.search.segments.uid).waitTask();
+    await rebuildAll(t.store, t.services.search, moduleLogger('test'));
+    // Meilisearch lists documents in the order of its internal numbers, given as documents first arrive
+    const { results } = await t.search.client
+      .index(t.services.search.segments.uid)
+      .getDocuments<{ interviewId: string }>({ fields: ['interviewId'], limit: 1000 });
+    const order = results.map((d) => d.interviewId).filter((id) => made.some((m) => m.id === id));
+    expect(order).toEqual([made[0]!.id, made[0]!.id, made[1]!.id, made[1]!.id]);
+  });
 });

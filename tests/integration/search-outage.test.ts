@@ -238,17 +238,18 @@ describe('search over transcripts, through jobs, across a Meilisearch outage', (
     expect(await t.services.search.segments.mediaToReindex()).toEqual([]);
   });
 
-  it('an index written before passages carried interview keys is counted again once re-indexed', async () => {
+  it('an index written before passages carried sort keys (no key, or the older hash key) is counted again once re-indexed', async () => {
     const old = await interview('Tagebau Golpa-Nord', [[3, 'Karl Mehnert', 'Am Absetzer in Golpa-Nord.']], true);
     const hitCount = async () =>
       ((await t.request.get('/api/search?q=Absetzer').expect(200)).body.groups as Array<{ hitCount: number }>)[0]
         ?.hitCount;
     await until(async () => jobsDue() === 0 && (await hitCount()) === 1);
-    // what an older version wrote: the passages without `interviewKey` (found, but in no interview's count)
+    // what an older version wrote: the passages with the pure-hash `interviewKey` instead of `interviewSortKey` (found,
+    // but in no interview's count)
     const index = t.search.client.index(t.services.search.segments.uid);
     const docs = await index.getDocuments<Record<string, unknown>>({ filter: `interviewId = "${old.id}"`, limit: 100 });
     expect(docs.results.length).toBeGreaterThan(0);
-    const keyless = docs.results.map(({ interviewKey: _key, ...rest }) => rest);
+    const keyless = docs.results.map(({ interviewSortKey: _key, ...rest }) => ({ ...rest, interviewKey: 12_345 }));
     await index.addDocuments(keyless).waitTask({ timeout: 20_000 });
     expect(await hitCount()).toBe(0);
     expect(await t.services.search.segments.mediaToReindex()).toEqual([old.mediaId]);

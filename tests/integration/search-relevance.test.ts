@@ -234,7 +234,7 @@ describe('transcript search relevance (German)', () => {
     expect(new Set(perInterview.keys).size, 'each interview once').toBe(perInterview.keys.length);
     expect(perInterview.keys.every((k) => Number.isSafeInteger(k))).toBe(true);
     // asked for in a request of its own: the facets the hits request counted do not include it
-    expect(everyone.facets.interviewKey).toBeUndefined();
+    expect(everyone.facets.interviewSortKey).toBeUndefined();
     expect(sum(everyone.facets.speaker)).toBe(corpus.publicIds.size);
     const catalog = new InterviewCatalog(
       new Map(

@@ -1,6 +1,7 @@
 // Interview keys two interviews share (server/search/interview-key.ts): archive search still counts hits per interview
 // exactly, and what it hides for a lagging index it hides by interview, not by key. Real Meilisearch and SQLite.
-// The key function is mocked to collide on purpose: 48-bit SHA-256 collisions cannot be produced here.
+// The key function is mocked to collide on purpose: two interviews created in the same millisecond with the same
+// 11 hash bits cannot be produced on demand here.
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Interview } from '../../server/store/types.js';
@@ -10,7 +11,10 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 const shared = new Map<string, number>();
 vi.mock('../../server/search/interview-key.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../server/search/interview-key.js')>();
-  return { ...original, interviewKey: (id: string) => shared.get(id) ?? original.interviewKey(id) };
+  return {
+    ...original,
+    interviewKey: (i: { id: string; createdAt: string }) => shared.get(i.id) ?? original.interviewKey(i),
+  };
 });
 
 /** A published, public interview with one narrator, recorded in Golpa. */

@@ -19,13 +19,18 @@ import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite/ind
 import type { Interview } from '../../server/store/types.js';
 
 const now = '2026-11-24T10:00:00.000Z';
+/** Every interview made here, by id: the key is derived from id and creation time. */
+const made = new Map<string, Interview>();
+const keyOf = (id: string) => interviewKey(made.get(id) ?? { id, createdAt: now });
 /** Hits per interview id as Meilisearch's distribution reports them: per interview key. */
 const byKey = (hits: Record<string, number>): InterviewKeyCounts => ({
-  keys: Object.keys(hits).map(interviewKey),
+  keys: Object.keys(hits).map(keyOf),
   counts: Object.values(hits),
 });
 function interview(patch: Partial<Interview> = {}): Interview {
-  return {
+  // created one after another, a millisecond apart, as the service would (one clock reading each)
+  const createdAt = new Date(Date.parse(now) + made.size).toISOString();
+  const record: Interview = {
     id: crypto.randomUUID(),
     collectionId: 'col-golpa',
     title: 'Gespräch',
@@ -41,11 +46,13 @@ function interview(patch: Partial<Interview> = {}): Interview {
     embargoUntil: null,
     embargoListed: false,
     createdBy: 'u-student',
-    createdAt: now,
+    createdAt,
     updatedAt: now,
     version: 1,
     ...patch,
   };
+  made.set(record.id, record);
+  return record;
 }
 
 const gerda = interview({ title: 'Gerda' });
@@ -115,10 +122,10 @@ describe('InterviewCatalog', () => {
     expect(forAnonymous.hidden).toBe(9);
     expect(forAnonymous.hiddenIds.sort()).toEqual([draft.id, withdrawn.id].sort());
     // an interview the store does not have is known by its key only
-    expect(forAnonymous.hiddenKeys).toEqual([interviewKey('gone-from-store')]);
+    expect(forAnonymous.hiddenKeys).toEqual([keyOf('gone-from-store')]);
     expect(forAnonymous.sharedKeys).toEqual([]);
     // what no key is (facet-answer.ts reads it as NaN) is hidden, never turned into a filter
-    const odd = catalog.tally({ keys: [NaN, interviewKey(gerda.id)], counts: [4, 1] }, anonymous);
+    const odd = catalog.tally({ keys: [NaN, keyOf(gerda.id)], counts: [4, 1] }, anonymous);
     expect([odd.hidden, odd.hiddenKeys, odd.hitsIn(gerda.id)]).toEqual([4, [], 1]);
     expect([gerda, draft, withdrawn].map((i) => forAnonymous.hitsIn(i.id))).toEqual([5, 0, 0]);
     expect(forAnonymous.facets.narrators).toEqual({ 'Gerda Weiß': 5 });

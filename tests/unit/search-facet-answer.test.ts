@@ -67,20 +67,22 @@ describe('parseKeyFacetAnswer (interview keys)', () => {
       `"facetDistribution":{"interviewKey":{${pairs.map(([k, n]) => `${JSON.stringify(k)}:${n}`).join(',')}}},"facetStats"`,
     );
 
-  it('reads keys and counts as numbers, in Meilisearch order', () => {
+  it('reads keys (up to 16 digits, below 2^53) and counts as numbers, in Meilisearch order', () => {
     const text = keyed([
-      ['281474976710655', 3],
+      ['9007199254740991', 3],
       ['0', 1],
-      ['123456789012', 40],
+      ['1551126528000823', 40],
     ]);
     const got = parseKeyFacetAnswer(text, 'interviewKey');
     expect(got.totalHits).toBe(42);
-    expect(got.keys).toEqual({ keys: [281474976710655, 0, 123456789012], counts: [3, 1, 40] });
+    // Meilisearch's order, not JSON.parse's (integer-like names ascending): scanned, not parsed whole
+    expect(got.keys).toEqual({ keys: [9007199254740991, 0, 1551126528000823], counts: [3, 1, 40] });
   });
 
-  it('a value that is no key (too long, not digits) is parsed whole and becomes NaN, which no interview has', () => {
+  it('a value that is no key (too long, not exact, not digits) is parsed whole and becomes NaN, which no interview has', () => {
     const text = keyed([
-      ['1234567890123456', 2],
+      ['12345678901234567', 2],
+      ['9007199254740993', 5],
       ['int-1', 3],
       ['77', 4],
     ]);
@@ -90,6 +92,7 @@ describe('parseKeyFacetAnswer (interview keys)', () => {
     expect(pairs).toEqual([
       [77, 4],
       ['NaN', 2],
+      ['NaN', 5],
       ['NaN', 3],
     ]);
   });

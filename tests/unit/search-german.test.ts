@@ -169,6 +169,7 @@ describe('segment documents', () => {
     visibility: 'public',
     grants: [],
     createdBy: 'u1',
+    createdAt: '2026-05-01T09:00:00.000Z',
   };
 
   it('carries the interview access fields and nothing else of the interview, derived fields only when needed', () => {
@@ -179,8 +180,10 @@ describe('segment documents', () => {
     expect(a).toMatchObject({
       id: 'm1_0',
       interviewId: 'int-1',
-      // 48 bits of SHA-256("int-1"), the same in every process
-      interviewKey: parseInt(createHash('sha256').update('int-1').digest('hex').slice(0, 12), 16),
+      // milliseconds since 2000 of its creation above the first 11 bits of SHA-256("int-1"): the same in every process
+      interviewSortKey:
+        (Date.parse('2026-05-01T09:00:00.000Z') - Date.UTC(2000, 0, 1)) * 2048 +
+        (parseInt(createHash('sha256').update('int-1').digest('hex').slice(0, 3), 16) >> 1),
       mediaId: 'm1',
       start: 1.235,
       text: 'Im Braunkohletagebau an der Straße',
@@ -194,7 +197,7 @@ describe('segment documents', () => {
       'end',
       'id',
       'interviewId',
-      'interviewKey',
+      'interviewSortKey',
       'mediaId',
       'parts',
       'speaker',

@@ -22,6 +22,7 @@ const meta: SegmentInterviewMeta = {
   visibility: 'public',
   grants: [],
   createdBy: null,
+  createdAt: '2026-05-01T09:00:00.000Z',
 };
 const partsOf = (text: string) =>
   (toSegmentDocuments(meta, 'm1', [{ start: 0, end: 5, speaker: null, text }])[0]!.parts ?? '').split(' ').slice(1);
@@ -82,7 +83,7 @@ describe('segment documents: access tags', () => {
       'interviewId',
       'access',
       'speaker',
-      'interviewKey',
+      'interviewSortKey',
     ]);
   });
 });
