@@ -1,6 +1,8 @@
 // facet-answer.ts reads the interviewId distribution of a Meilisearch answer without JSON.parse: whatever the
 // answer looks like, the result must be what JSON.parse would have given.
-import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { rootLogger, setRootLogger } from '../../server/logger.js';
 import { parseFacetAnswer, parseKeyFacetAnswer } from '../../server/search/facet-answer.js';
 
 const answer = (distribution: Record<string, number> | undefined, extra: Record<string, unknown> = {}) =>
@@ -99,5 +101,24 @@ describe('parseKeyFacetAnswer (interview keys)', () => {
 
   it('no distribution is an empty one', () => {
     expect(parseKeyFacetAnswer(answer(undefined), 'interviewKey').keys).toEqual({ keys: [], counts: [] });
+  });
+});
+
+describe('falling back to parsing whole', () => {
+  const original = rootLogger();
+  afterEach(() => setRootLogger(original));
+
+  it('is said once per facet in the log (correct, but slower), and not for an answer without the facet', () => {
+    const lines: Array<{ msg: string; facet?: string }> = [];
+    setRootLogger(pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) }));
+    const odd = answer(undefined).replace(
+      '"facetStats"',
+      '"facetDistribution":{"probe":{"12345678901234567":2}},"facetStats"',
+    );
+    for (let i = 0; i < 3; i++) expect(parseKeyFacetAnswer(odd, 'probe').keys.counts).toEqual([2]);
+    parseKeyFacetAnswer(answer(undefined), 'absent');
+    expect(lines.map((l) => [l.facet, l.msg])).toEqual([
+      ['probe', 'facet distribution not in the expected shape: parsed whole (slower)'],
+    ]);
   });
 });
