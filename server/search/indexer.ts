@@ -102,7 +102,8 @@ export async function rebuildAll(
   // per interview is cheaper when those numbers follow the interview key's order (interview-key.ts).
   for (let offset = 0; ; offset += 200) {
     const page = await store.interviews.list({ access: { kind: 'all' } }, { limit: 200, offset }, 'createdAt');
-    for (const interview of page.items) {
+    // a withdrawn interview's passages are removed by the loop below (once; indexTranscript leaves them unmarked)
+    for (const interview of page.items.filter((i) => i.status !== 'withdrawn')) {
       for (const medium of await store.media.listByInterview(interview.id)) {
         if (!(await store.transcripts.head(medium.id))) continue;
         if ((await indexTranscript(store, indexes, medium.id)).version !== null) transcripts++;

@@ -8,7 +8,7 @@ import { interviewAccess, type AccessFields } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
 import type { Store } from '../store/repositories.js';
 import type { FacetValueCounts } from './facet-answer.js';
-import { interviewKey, type InterviewKeyCounts } from './interview-key.js';
+import { interviewKey, isInterviewKey, type InterviewKeyCounts } from './interview-key.js';
 import type { Interview } from '../store/types.js';
 import { segmentMetaFromInterview, type SegmentInterviewMeta } from './segment-index.js';
 
@@ -79,8 +79,8 @@ export const catalogEntryOf = (i: Interview): CatalogEntry => catalogEntry(segme
 export class InterviewCatalog {
   // Tallying walks thousands of interviews per search, so the hot data is flat: interview id → slot number, and each
   // slot's facet value numbers in one array (`#valueNos` from `#valueStart[slot]`). Measured in bench/search.
-  // A Map: the ids tallied are scanned out of an answer (facet-answer.ts) as substrings, not interned keys, and a Map
-  // hashes those faster than a dictionary object looks them up (bench/search/api-ab.ts).
+  // A Map: ids looked up here (hitsIn, the split of shared keys) are substrings of an answer, not interned keys, and a
+  // Map hashes those faster than a dictionary object looks them up (bench/search/api-ab.ts).
   readonly #slotOf = new Map<string, number>();
   /** interviewKey → slot (or SHARED for a key two or more interviews have). */
   readonly #slotOfKey: KeySlots;
@@ -226,7 +226,7 @@ export class InterviewCatalog {
       else if (slot === NONE) {
         hidden += n;
         // a value that is no key (NaN from an answer of another shape) cannot be filtered out, only not counted
-        if (Number.isSafeInteger(key)) hiddenKeys.push(key);
+        if (isInterviewKey(key)) hiddenKeys.push(key);
       } else if (full && full[slot] === 0) {
         hidden += n;
         hiddenIds.add(this.#entries[slot]!.id);

@@ -27,6 +27,9 @@ export function interviewKey(interview: { id: string; createdAt: string }): numb
   return time * 2 ** HASH_BITS + hash;
 }
 
+/** What can be a key (and so be put into a filter): a non-negative integer that a float holds exactly. */
+export const isInterviewKey = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
+
 /** Hits per interview key, in Meilisearch's order (segment search's distribution). */
 export interface InterviewKeyCounts {
   keys: readonly number[];
@@ -38,7 +41,7 @@ export interface InterviewKeyCounts {
 export const keyCounts = (values: readonly string[], counts: readonly number[]): InterviewKeyCounts => ({
   keys: values.map((v) => {
     const key = /^\d{1,16}$/.test(v) ? Number(v) : NaN;
-    return Number.isSafeInteger(key) ? key : NaN;
+    return isInterviewKey(key) ? key : NaN;
   }),
   counts,
 });

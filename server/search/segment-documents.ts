@@ -53,6 +53,8 @@ export interface SegmentDocument {
 /** Facets Meilisearch counts itself: the segment's own speaker, and hits per interview by interview key (the catalog
  * turns those into the interview facets). */
 export const segmentFacets = ['speaker', 'interviewSortKey'] as const;
+/** The field passages carry their interview key in (interview-key.ts): filtered and counted by name. */
+export const INTERVIEW_KEY_FIELD = segmentFacets[1];
 export type SegmentFacet = (typeof segmentFacets)[number];
 
 // Derived fields start with this stop word: otherwise a field consisting of (or starting with) the query word lands

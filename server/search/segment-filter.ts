@@ -1,7 +1,8 @@
 // The one Meilisearch filter of segment search: the access rule over the passages' access tags, plus facet choices.
 import type { AccessScope } from '../store/repositories.js';
 import { quote } from './interview-index.js';
-import { grantTag, openTag, RESTRICTED_TAG, WITHDRAWN_TAG } from './segment-documents.js';
+import { isInterviewKey } from './interview-key.js';
+import { grantTag, INTERVIEW_KEY_FIELD, openTag, RESTRICTED_TAG, WITHDRAWN_TAG } from './segment-documents.js';
 
 export interface SegmentFilterChoices {
   speaker?: readonly string[];
@@ -50,12 +51,12 @@ export function segmentFilter(
     clauses.push(`interviewId NOT IN [${choices.excludeInterviewIds.map(quote).join(', ')}]`);
   }
   if (choices.excludeInterviewKeys && choices.excludeInterviewKeys.length > 0) {
-    clauses.push(`interviewSortKey NOT IN [${choices.excludeInterviewKeys.map(keyLiteral).join(', ')}]`);
+    clauses.push(`${INTERVIEW_KEY_FIELD} NOT IN [${choices.excludeInterviewKeys.map(keyLiteral).join(', ')}]`);
   }
   return clauses.length > 0 ? clauses.join(' AND ') : undefined;
 }
 
 export const keyLiteral = (key: number): string => {
-  if (!Number.isSafeInteger(key) || key < 0) throw new Error(`not an interview key: ${key}`);
+  if (!isInterviewKey(key)) throw new Error(`not an interview key: ${key}`);
   return String(key);
 };

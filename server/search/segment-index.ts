@@ -19,6 +19,7 @@ import { quote } from './interview-index.js';
 import { MARK_CLOSE, MARK_OPEN, safeHighlight } from './highlight.js';
 import {
   accessTags,
+  INTERVIEW_KEY_FIELD,
   interviewAccessTags,
   RESTRICTED_TAG,
   toSegmentDocuments,
@@ -186,7 +187,7 @@ export class SegmentIndex {
    */
   async mediaToReindex(): Promise<string[]> {
     const media = new Set<string>();
-    for await (const docs of this.#pages('access NOT EXISTS OR interviewSortKey NOT EXISTS', ['mediaId'], 1000))
+    for await (const docs of this.#pages(`access NOT EXISTS OR ${INTERVIEW_KEY_FIELD} NOT EXISTS`, ['mediaId'], 1000))
       for (const d of docs) media.add(d.mediaId);
     return [...media];
   }
@@ -335,7 +336,7 @@ export class SegmentIndex {
     filter: string | undefined,
     keys: readonly number[],
   ): Promise<FacetValueCounts> {
-    const only = `interviewSortKey IN [${keys.map(keyLiteral).join(', ')}]`;
+    const only = `${INTERVIEW_KEY_FIELD} IN [${keys.map(keyLiteral).join(', ')}]`;
     const body = distributionRequest(normalizeQuery(q), filter ? `(${filter}) AND ${only}` : only, 'interviewId');
     return parseFacetAnswer(await this.#searchRaw(body), 'interviewId').counts;
   }
@@ -345,7 +346,7 @@ export class SegmentIndex {
     const hitsPerPage = params.hitsPerPage ?? 20;
     const query = normalizeQuery(params.q);
     const facets = params.facets ?? [];
-    const withHits = facets.filter((f) => f !== 'interviewSortKey');
+    const withHits = facets.filter((f) => f !== INTERVIEW_KEY_FIELD);
     // Counting the per-interview facet is most of Meilisearch's time for a search (bench/search/levers.ts). Asked for in
     // a request of its own, sent together with the hits request, it is worked on beside it (Meilisearch runs one
     // search per core) instead of after it; both requests find the same passages (same query and filter).
@@ -364,10 +365,10 @@ export class SegmentIndex {
         highlightPreTag: MARK_OPEN,
         highlightPostTag: MARK_CLOSE,
       }),
-      facets.includes('interviewSortKey')
+      facets.includes(INTERVIEW_KEY_FIELD)
         ? // keys read as numbers from the text (facet-answer.ts)
-          this.#searchRaw(distributionRequest(query, params.filter, 'interviewSortKey')).then((text) =>
-            parseKeyFacetAnswer(text, 'interviewSortKey'),
+          this.#searchRaw(distributionRequest(query, params.filter, INTERVIEW_KEY_FIELD)).then((text) =>
+            parseKeyFacetAnswer(text, INTERVIEW_KEY_FIELD),
           )
         : undefined,
     ]);
